@@ -1,0 +1,3 @@
+from calfcoach.cli import main
+
+main()

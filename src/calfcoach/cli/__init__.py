@@ -1,0 +1,20 @@
+"""Command-line interface: thin adapters over the core and the services."""
+
+from __future__ import annotations
+
+import sys
+
+from calfcoach.cli.app import app
+
+# Command modules register themselves on `app` when imported.
+from calfcoach.cli import catalog_cmds as _catalog_cmds  # noqa: F401,E402  isort: skip
+from calfcoach.cli import plan_cmds as _plan_cmds  # noqa: F401,E402  isort: skip
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the `calfcoach` console script."""
+    from calfcoach.cli.errors import run_app
+
+    sys.exit(run_app(app))

@@ -1,0 +1,1 @@
+"""The pure domain core of calfcoach (see README.md in this folder)."""

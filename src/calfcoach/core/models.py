@@ -1,0 +1,229 @@
+"""Domain objects of the coaching core.
+
+Inputs (the athlete profile, catalog entries) are pydantic models: they are validated at the
+edge and then trusted. Outputs of the engine (plans, sessions, prescriptions, warnings) are
+frozen slotted dataclasses: cheap to build in bulk, hashable, and easy to render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Level = Literal["novice", "intermediate", "advanced"]
+Sex = Literal["female", "male"]
+Units = Literal["metric", "imperial"]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+RunKind = Literal["easy", "hard", "long"]
+Complaint = Literal["achilles", "plantar_heel", "calf_strain", "shin"]
+Equipment = Literal[
+    "band",
+    "towel",
+    "chair",
+    "wall",
+    "step",
+    "dumbbell",
+    "kettlebell",
+    "barbell",
+    "weight_vest",
+    "backpack",
+    "leg_press",
+    "seated_calf_machine",
+    "jump_rope",
+]
+Region = Literal["calf", "foot", "ankle"]
+Knee = Literal["straight", "bent", "none"]
+Contraction = Literal["isotonic", "isometric", "plyometric", "mobility", "balance"]
+Unit = Literal["reps", "seconds", "distance", "contacts"]
+Scheme = Literal["light", "heavy", "plyometric", "isometric", "skill", "rehab"]
+
+DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EQUIPMENT: tuple[Equipment, ...] = (
+    "band",
+    "towel",
+    "chair",
+    "wall",
+    "step",
+    "dumbbell",
+    "kettlebell",
+    "barbell",
+    "weight_vest",
+    "backpack",
+    "leg_press",
+    "seated_calf_machine",
+    "jump_rope",
+)
+COMPLAINTS: tuple[Complaint, ...] = ("achilles", "plantar_heel", "calf_strain", "shin")
+LEVELS: tuple[Level, ...] = ("novice", "intermediate", "advanced")
+
+ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+class Dose(BaseModel):
+    """A default dose as the seed article gives it (one set's dose, and how many sets)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sets: int = Field(ge=1, le=10)
+    reps: int | None = Field(default=None, ge=1, le=100)
+    seconds: int | None = Field(default=None, ge=1, le=600)
+    distance_m: float | None = Field(default=None, gt=0, le=100)
+    contacts: int | None = Field(default=None, ge=1, le=400)
+    per_side: bool = False
+    rest_seconds: int = Field(default=60, ge=0, le=600)
+
+
+class Exercise(BaseModel):
+    """One catalog entry (R-EX-1). The catalog is data: adding one needs no code change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: ExerciseId
+    name: str = Field(min_length=2, max_length=80)
+    instructions: tuple[str, ...] = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    muscles: tuple[str, ...] = Field(min_length=1)
+    region: Region
+    knee: Knee
+    contraction: Contraction
+    equipment: tuple[Equipment, ...] = ()
+    """Equipment the exercise cannot be done without (all of it). Empty: none needed."""
+    load_with: tuple[Equipment, ...] = ()
+    """Any one of these adds external load (R-PROG-1, R-SCH-2a); empty: cannot be loaded."""
+    unilateral: bool
+    unit: Unit
+    default_dose: Dose
+    schemes: tuple[Scheme, ...] = Field(min_length=1)
+    """The schemes the planner may prescribe this exercise in."""
+    progressions: tuple[ExerciseId, ...] = ()
+    regressions: tuple[ExerciseId, ...] = ()
+    why: str = Field(min_length=10)
+    """One sentence with its source (R-WHY)."""
+    seed: tuple[Literal["000", "001", "002", "003", "004"], ...] = ()
+    """The seed articles the exercise comes from; empty for an R-EX-2 extra."""
+    extra_reason: str | None = None
+    """For an R-EX-2 extra (no seed): why it was added, with its source."""
+    ladder: str | None = None
+    """Name of the progression ladder the exercise sits on (e.g. "soleus", R-PROG-3)."""
+    ladder_step: int | None = Field(default=None, ge=1, le=10)
+    tier: int = Field(default=1, ge=1, le=3)
+    """Plyometric tier (R-SCH-3a): 1 = rope/two-foot, 2 = single-leg hops."""
+    contacts_per_minute: int | None = Field(default=None, ge=30, le=400)
+    """Plyometrics: contacts per minute at the usual cadence, to show time next to contacts."""
+    protocol: Complaint | None = None
+    """Set when the exercise is the loading protocol of a complaint (R-PAIN-3, R-PAIN-4)."""
+    priority: int = Field(default=50, ge=0, le=100)
+    """Lower is preferred when several exercises fill the same role."""
+
+    @field_validator("instructions", "cues", "muscles")
+    @classmethod
+    def _no_blank_items(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not item.strip() for item in value):
+            raise ValueError("must not contain blank items")
+        return value
+
+
+# --------------------------------------------------------------------------- profile
+
+
+class Run(BaseModel):
+    """One run of the athlete's usual week."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: Day
+    kind: RunKind
+
+
+class Profile(BaseModel):
+    """The athlete profile file, exactly the keys of the public contract."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str | None = Field(default=None, max_length=100)
+    sex: Sex | None = None
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    body_mass_kg: float | None = Field(default=None, ge=25, le=250)
+    level: Level
+    equipment: frozenset[Equipment] = frozenset()
+    free_days: frozenset[Day] = Field(default_factory=frozenset)
+    sessions_per_week: int = Field(default=2, ge=1, le=3)
+    session_minutes: int = Field(default=25, ge=10, le=90)
+    runs: tuple[Run, ...] = ()
+    races: tuple[dt.date, ...] = ()
+    complaints: frozenset[Complaint] = frozenset()
+    units: Units = "metric"
+
+    @field_validator("races", mode="before")
+    @classmethod
+    def _strict_iso_dates(cls, value: object) -> object:
+        # Accept only YYYY-MM-DD strings (or dates): pydantic alone would accept timestamps.
+        if isinstance(value, list | tuple):
+            for item in value:
+                if isinstance(item, str) and not _ISO_DATE.fullmatch(item):
+                    raise ValueError(f"{item!r} is not an ISO date (YYYY-MM-DD)")
+                if not isinstance(item, str | dt.date):
+                    raise ValueError(f"{item!r} is not an ISO date (YYYY-MM-DD)")
+        return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# --------------------------------------------------------------------------- plan (output)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWarning:
+    """A rule that gave way, and why (R-SCHED-0)."""
+
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prescription:
+    """One block of a session (R-SCH-6): scheme, sets, dose per set, side, load, rest, tempo."""
+
+    exercise: str
+    scheme: Scheme
+    sets: int
+    reps: int | None = None
+    seconds: int | None = None
+    distance_m: float | None = None
+    contacts: int | None = None
+    per_side: bool = False
+    added_load_kg: float | None = None
+    rest_seconds: int = 60
+    tempo: str | None = None
+    why: str = ""
+    rule: str = ""
+    """The main rule id behind the choice (also named at the start of ``why``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    date: dt.date
+    week: int
+    deload: bool
+    title: str
+    exercises: tuple[Prescription, ...]
+    minutes: int = 0
+    """Estimated duration, warm-up included (R-SCHED-7)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    start: dt.date
+    weeks: int
+    warnings: tuple[PlanWarning, ...]
+    sessions: tuple[Session, ...]
+    schema_version: int = 1
+    notes: tuple[str, ...] = field(default=())
