@@ -227,3 +227,65 @@ class Plan:
     sessions: tuple[Session, ...]
     schema_version: int = 1
     notes: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------- log (input)
+
+Side = Literal["left", "right", "both"]
+TestKind = Literal["heel-raise"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedSet:
+    """One set as done (issue: training log). Planned values are kept beside the actuals."""
+
+    date: dt.date
+    exercise: str
+    set_number: int
+    reps: int | None = None
+    seconds: int | None = None
+    distance_m: float | None = None
+    contacts: int | None = None
+    load_kg: float | None = None
+    side: Side = "both"
+    rpe: int | None = None
+    """Rate of perceived exertion 1-10."""
+    pain: int | None = None
+    """Pain 0-10 during or right after the set (R-PAIN-1)."""
+    planned_reps: int | None = None
+    planned_seconds: int | None = None
+    planned_distance_m: float | None = None
+    planned_contacts: int | None = None
+    planned_load_kg: float | None = None
+    scheme: Scheme | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """Next-morning check-in (R-PAIN-1/2): pain and stiffness 0-10."""
+
+    date: dt.date
+    pain: int
+    stiffness: int
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityTest:
+    """A single-leg heel-raise test to fatigue (R-TEST-1..4), reps per side."""
+
+    date: dt.date
+    left: int
+    right: int
+    knee: Knee = "straight"
+    kind: TestKind = "heel-raise"
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingLog:
+    """Everything logged for one athlete, in date order; the progression engine's input."""
+
+    sets: tuple[LoggedSet, ...] = ()
+    checkins: tuple[CheckIn, ...] = ()
+    tests: tuple[CapacityTest, ...] = ()
+    skipped: tuple[dt.date, ...] = ()
+    """Planned session dates the athlete skipped on purpose."""

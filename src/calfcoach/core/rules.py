@@ -1,0 +1,206 @@
+"""The rule sheet (shared/training-rules.md) as data and small pure functions.
+
+One source of truth: every dosage band, spacing limit and protocol table lives here, and the
+planner, the progression engine, the presenters and the tests read it from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+from calfcoach.core.models import Complaint, Equipment, Level, Scheme
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """An inclusive range."""
+
+    low: int
+    high: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int | float) and self.low <= value <= self.high
+
+    def clamp(self, value: int) -> int:
+        return max(self.low, min(self.high, value))
+
+
+# ------------------------------------------------------------------ R-SCH: loading schemes
+
+# R-SCH-1 light: 8-20 reps x 2-3 sets, or up to one minute of work.
+LIGHT_REPS: Final = Band(8, 20)
+LIGHT_SETS: Final = Band(2, 3)
+LIGHT_MAX_SECONDS: Final = 60
+# R-SCH-2 heavy: 3-6 reps x 3-6 sets, last reps hard (1-3 reps in reserve).
+HEAVY_REPS: Final = Band(3, 6)
+HEAVY_SETS: Final = Band(3, 6)
+HEAVY_TEMPO: Final = "3 s up, 3 s down"  # R-SCH-6 (Evidence H, Beyer 2015)
+SLOW_LIGHT_TEMPO: Final = "3 s up, 3 s down"  # R-SCH-2a: the stand-in for heavy without load
+# R-SCH-4 isometric: holds of 30-60 s, 3 sets.
+ISO_SECONDS: Final = Band(30, 60)
+ISO_SETS: Final = 3
+# R-PROG-2 distances: 10 ft -> 15 ft (3.0 m -> 4.5 m), then load.
+DISTANCE_M: Final = (3.0, 4.5)
+# R-SCH-3 / R-SCH-3a plyometric contact bands, per session, counted over both feet.
+PLYO_LIGHT_MAX: Final = 80
+PLYO_LIGHT_MIN: Final = 50
+PLYO_MODERATE: Final = Band(81, 140)
+PLYO_HEAVY_MIN: Final = 141
+# R-PROG-4: weekly increase at most about 20 contacts per session.
+PLYO_WEEKLY_STEP: Final = 20
+# Starting and ceiling volumes per level. Novices start light (R-PROG-4); the ceilings follow
+# the NSCA session volumes quoted in R-SCH-3 (beginner 80-100, intermediate 100-120,
+# advanced 120-140), the protective reading of the seed's open-ended "140+".
+PLYO_START: Final[dict[Level, int]] = {"novice": 50, "intermediate": 70, "advanced": 90}
+PLYO_CEILING: Final[dict[Level, int]] = {"novice": 100, "intermediate": 120, "advanced": 140}
+# A light two-foot rope bout is 8-10 s (R-SCH-3a): keep sets short.
+PLYO_MAX_SET_SECONDS: Final = 10
+PLYO_REST_SECONDS: Final = 60
+
+# Rest between sets, by scheme.
+REST_SECONDS: Final[dict[Scheme, int]] = {
+    "light": 60,
+    "heavy": 150,
+    "plyometric": PLYO_REST_SECONDS,
+    "isometric": 60,
+    "skill": 30,
+    "rehab": 120,
+}
+
+# ------------------------------------------------------------------ R-SCHED: scheduling
+
+MIN_DAYS_BETWEEN: Final = 2  # R-SCHED-0/2: 48 h = at least 2 calendar days apart
+PREFERRED_MAX_DAYS_BETWEEN: Final = 3  # R-SCHED-2: 72 h
+RACE_TAPER_DAYS: Final = 7  # R-SCHED-4: no heavy or plyometric work in the 7 days before
+DEFAULT_SESSIONS_PER_WEEK: Final = 2  # R-SCHED-1
+CYCLE_WEEKS: Final = 2  # R-SCHED-3 / R-SCHED-5
+
+# ------------------------------------------------------------------ R-PROG: progression
+
+LOAD_STEP_MIN: Final = 0.02  # R-PROG-2: add 2-10 % load
+LOAD_STEP_DEFAULT: Final = 0.05
+LOAD_STEP_MAX: Final = 0.10
+DELOAD_EVERY_WEEKS: Final = 4  # R-PROG-5: a lighter week every 4-6 weeks (protective: 4)
+DELOAD_VOLUME_FACTOR: Final = 0.55  # R-PROG-5: volume cut by about 40-50 %
+NOVICE_LIGHT_ONLY_WEEKS: Final = 2  # R-PROG-4a
+RPE_PROGRESS_MAX: Final = 8  # R-PROG-2: progress only with RPE <= 8
+
+# Load equipment and its increments (kg) for rounding (R-PROG-2).
+LOAD_EQUIPMENT: Final[frozenset[Equipment]] = frozenset(
+    {"dumbbell", "kettlebell", "barbell", "weight_vest", "backpack", "leg_press",
+     "seated_calf_machine"}
+)
+LOAD_INCREMENT_KG: Final[dict[Equipment, float]] = {
+    "dumbbell": 1.0,
+    "kettlebell": 2.0,
+    "barbell": 2.5,
+    "weight_vest": 1.0,
+    "backpack": 1.0,
+    "leg_press": 5.0,
+    "seated_calf_machine": 5.0,
+}
+MAX_LOAD_KG: Final = 500.0
+
+# ------------------------------------------------------------------ R-PAIN: pain monitoring
+
+PAIN_SAFE_MAX: Final = 3  # R-PAIN-1: 0-3 safe
+PAIN_ACCEPTABLE_MAX: Final = 5  # R-PAIN-1: 4-5 acceptable, above 5 not
+PAIN_STRICT_MAX: Final = 2  # R-PAIN-2a: calf strain and shin
+PAIN_MORNING_RISE: Final = 2  # R-PAIN-2: next morning >= usual + 2 -> reduce
+USUAL_PAIN_WINDOW: Final = 7  # R-PAIN-2: median of the last 7 check-ins
+STRICT_PAIN_COMPLAINTS: Final[frozenset[Complaint]] = frozenset({"calf_strain", "shin"})
+NO_PLYO_COMPLAINTS: Final[frozenset[Complaint]] = frozenset({"achilles", "calf_strain", "shin"})
+PLYO_CLEARANCE_REPS: Final = 15  # R-PAIN-3/4: 3x15 single-leg heel raises before plyometrics
+PLYO_CLEARANCE_SETS: Final = 3
+
+
+def pain_limit(complaints: frozenset[Complaint]) -> int:
+    """Highest pain (0-10) allowed during and after a session (R-PAIN-1, R-PAIN-2a)."""
+    return PAIN_STRICT_MAX if complaints & STRICT_PAIN_COMPLAINTS else PAIN_ACCEPTABLE_MAX
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolStep:
+    first_week: int
+    sets: int
+    reps: int
+    label: str
+
+
+# R-PAIN-3: Beyer 2015 heavy slow resistance, 3 s up / 3 s down.
+ACHILLES_HSR: Final = (
+    ProtocolStep(1, 3, 15, "3x15RM"),
+    ProtocolStep(2, 3, 12, "3x12RM"),
+    ProtocolStep(4, 4, 10, "4x10RM"),
+    ProtocolStep(6, 4, 8, "4x8RM"),
+    ProtocolStep(9, 4, 6, "4x6RM"),
+)
+ACHILLES_HSR_TEMPO: Final = "3 s up, 3 s down"
+# R-PAIN-4: Rathleff 2015 high-load heel raise, 12RM progressing to 8RM.
+PLANTAR_HEEL_RAISE: Final = (
+    ProtocolStep(1, 3, 12, "3x12RM"),
+    ProtocolStep(3, 4, 10, "4x10RM"),
+    ProtocolStep(5, 5, 8, "5x8RM"),
+)
+PLANTAR_HEEL_TEMPO: Final = "3 s up, 2 s hold, 3 s down"
+
+
+def protocol_step(table: tuple[ProtocolStep, ...], week: int) -> ProtocolStep:
+    """The protocol step for a plan week (1-based); the last step holds after the table."""
+    current = table[0]
+    for step in table:
+        if week >= step.first_week:
+            current = step
+    return current
+
+
+# ------------------------------------------------------------------ R-TEST: capacity tests
+
+HEEL_RAISE_MEDIAN: Final = {"male": 24, "female": 21}  # R-TEST-1 (Hebert-Losier 2017)
+# R-TEST-1 age bands (men, women).
+HEEL_RAISE_AGE_NORMS: Final = (
+    (20, 29, 37, 30),
+    (30, 39, 32, 27),
+    (40, 49, 28, 24),
+    (50, 59, 23, 21),
+    (60, 69, 19, 19),
+    (70, 79, 14, 16),
+)
+TEST_NOISE_REPS: Final = 6  # R-TEST-2: a change under 6 reps is noise
+SYMMETRY_FLAG_BELOW: Final = 90.0  # R-TEST-3
+METRONOME_BPM: Final = 60  # R-TEST-1
+
+
+# ------------------------------------------------------------------ load arithmetic
+
+
+def round_to_increment(value: float, increment: float) -> float:
+    """Round a load to the nearest available increment (never below one increment)."""
+    return max(increment, round(value / increment) * increment)
+
+
+def next_load(load_kg: float, increment: float, fraction: float = LOAD_STEP_DEFAULT) -> float:
+    """The load after one R-PROG-2 step: +2-10 % (default 5 %), rounded to the increment.
+
+    When the smallest available increment is more than 10 % of the load, the load holds
+    (the progression then climbs by reps or sets instead).
+    """
+    wanted = round(load_kg * fraction / increment) * increment
+    ceiling = math.floor(load_kg * LOAD_STEP_MAX / increment + 1e-9) * increment
+    step = min(max(wanted, increment), ceiling)
+    if step <= 0:
+        return load_kg
+    return round(load_kg + step, 2)
+
+
+def heel_raise_norm(sex: str | None, age: int | None) -> int | None:
+    """Expected single-leg heel raises (R-TEST-1): the age band if known, else the median."""
+    if sex not in HEEL_RAISE_MEDIAN:
+        return None
+    if age is not None:
+        for low, high, men, women in HEEL_RAISE_AGE_NORMS:
+            if low <= age <= high:
+                return men if sex == "male" else women
+    return HEEL_RAISE_MEDIAN[sex]
