@@ -1,0 +1,176 @@
+"""Which days carry a strength session (R-SCHED-0..4).
+
+Pure: profile + plan start + number of weeks -> session dates per week and the warnings of
+every scheduling rule that had to give way. The collision order of R-SCHED-0 is the order of
+the score tuple in `_best_week`:
+
+1. hard: only free days, at least 2 days apart (also across weeks), never on or the day
+   before a long run or a race (R-SCHED-0, R-SCHED-2, R-SCHED-4);
+2. sessions per week (R-SCHED-1);
+3. a pair 2-3 days apart where the free days allow it (R-SCHED-2, "72 h preference");
+4. avoid the day before a hard run (R-SCHED-4);
+then, as tie-breaks: prefer hard-run days (after the run) or easy-run days (R-SCHED-4), an
+even spread over the week, and the earliest days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+from calfcoach.core import rules
+from calfcoach.core.models import DAYS, Profile
+
+_ONE_DAY = dt.timedelta(days=1)
+_RUN_RANK = {"easy": 1, "hard": 2, "long": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSchedule:
+    week: int  # 1-based
+    dates: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleIssue:
+    """A rule that gave way in one week; grouped over weeks into a PlanWarning later."""
+
+    rule: str
+    week: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayInfo:
+    """What the athlete's usual week says about each weekday (0 = Monday)."""
+
+    free: frozenset[int]
+    run: dict[int, str]  # weekday -> strongest run kind that day
+
+
+def day_info(profile: Profile) -> DayInfo:
+    run: dict[int, str] = {}
+    for r in profile.runs:
+        wd = DAYS.index(r.day)
+        if _RUN_RANK[r.kind] > _RUN_RANK.get(run.get(wd, ""), 0):
+            run[wd] = r.kind
+    return DayInfo(frozenset(DAYS.index(d) for d in profile.free_days), run)
+
+
+def build_schedule(
+    profile: Profile, start: dt.date, weeks: int
+) -> tuple[tuple[WeekSchedule, ...], tuple[ScheduleIssue, ...]]:
+    info = day_info(profile)
+    races = frozenset(profile.races)
+    wanted = profile.sessions_per_week
+    out: list[WeekSchedule] = []
+    issues: list[ScheduleIssue] = []
+    last: dt.date | None = None
+    for w in range(weeks):
+        week_start = start + dt.timedelta(days=7 * w)
+        days = [week_start + dt.timedelta(days=i) for i in range(7)]
+        candidate = 0  # bit mask over the 7 days of this block
+        before_hard = 0
+        good_day = 0
+        blocked_by: dict[str, int] = {}
+        for i, d in enumerate(days):
+            wd = d.weekday()
+            if wd not in info.free:
+                continue
+            run_today = info.run.get(wd)
+            run_tomorrow = info.run.get((wd + 1) % 7)
+            if run_today == "long" or run_tomorrow == "long":
+                blocked_by["long run"] = blocked_by.get("long run", 0) + 1
+                continue
+            if d in races or d + _ONE_DAY in races:
+                blocked_by["race"] = blocked_by.get("race", 0) + 1
+                continue
+            candidate |= 1 << i
+            if run_tomorrow == "hard":
+                before_hard |= 1 << i
+            if run_today in ("hard", "easy"):
+                good_day |= 1 << i
+        earliest = 0
+        if last is not None:
+            earliest = max(0, (last - week_start).days + rules.MIN_DAYS_BETWEEN)
+        offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
+        dates = tuple(days[i] for i in offsets)
+        if dates:
+            last = dates[-1]
+        out.append(WeekSchedule(w + 1, dates))
+        issues.extend(_week_issues(w + 1, days, offsets, gap_ok, wanted, before_hard, blocked_by))
+    return tuple(out), tuple(issues)
+
+
+def _week_issues(
+    week: int,
+    days: list[dt.date],
+    offsets: tuple[int, ...],
+    gap_ok: bool,
+    wanted: int,
+    before_hard: int,
+    blocked_by: dict[str, int],
+) -> list[ScheduleIssue]:
+    issues: list[ScheduleIssue] = []
+    if len(offsets) < wanted:
+        why = []
+        if blocked_by.get("long run"):
+            why.append("no session on or the day before a long run")
+        if blocked_by.get("race"):
+            why.append("no session on or the day before a race")
+        why.append("sessions at least 2 days apart")
+        issues.append(
+            ScheduleIssue(
+                "R-SCHED-1",
+                week,
+                f"{len(offsets)} of {wanted} sessions fit: the free days allow no more "
+                f"({'; '.join(why)}; R-SCHED-0)",
+            )
+        )
+    if len(offsets) >= 2 and not gap_ok:
+        issues.append(
+            ScheduleIssue(
+                "R-SCHED-2",
+                week,
+                "no two sessions 2-3 days (48-72 h) apart: the free days only allow wider gaps",
+            )
+        )
+    for i in offsets:
+        if before_hard >> i & 1:
+            day = days[i].strftime("%a")
+            issues.append(
+                ScheduleIssue(
+                    "R-SCHED-4",
+                    week,
+                    f"a session falls the day before a hard run ({day}): the free days left "
+                    "no better day; keep it light and short",
+                )
+            )
+    return issues
+
+
+@lru_cache(maxsize=4096)
+def _best_week(
+    candidate: int, before_hard: int, good_day: int, wanted: int, earliest: int
+) -> tuple[tuple[int, ...], bool]:
+    """Best offsets (0-6) for one week, and whether a pair 2-3 days apart was possible."""
+    days = [i for i in range(earliest, 7) if candidate >> i & 1]
+    for k in range(min(wanted, len(days)), 0, -1):
+        best: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+        for combo in combinations(days, k):
+            if any(b - a < rules.MIN_DAYS_BETWEEN for a, b in zip(combo, combo[1:], strict=False)):
+                continue
+            gaps = [b - a for a, b in zip(combo, combo[1:], strict=False)]
+            has_pair = k < 2 or any(g <= rules.PREFERRED_MAX_DAYS_BETWEEN for g in gaps)
+            wide = sum(g > rules.PREFERRED_MAX_DAYS_BETWEEN for g in gaps)
+            n_before_hard = sum(before_hard >> i & 1 for i in combo)
+            n_other = sum(not (good_day >> i & 1) for i in combo)
+            spread = max([*gaps, 7 - (combo[-1] - combo[0])]) if k >= 2 else 0
+            score = (0 if has_pair else 1, wide, n_before_hard, n_other, spread, *combo)
+            if best is None or score < best[1]:
+                best = (combo, score)
+        if best is not None:
+            return best[0], best[1][0] == 0
+    return (), True
