@@ -157,10 +157,6 @@ def test_an_unknown_id_exits_2_with_suggestions_and_a_hint(runner: CliRunner) ->
     assert out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/errors.py run_app imports click, which typer 0.29 no longer ships",
-)
 def test_the_installed_command_reports_a_bad_option_without_a_traceback() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "calfcoach", "exercises", "--region", "leg"],

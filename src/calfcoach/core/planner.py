@@ -30,6 +30,7 @@ from typing import Literal
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.models import (
+    DAYS,
     Equipment,
     Exercise,
     Plan,
@@ -98,13 +99,14 @@ ORDER: dict[Scheme, int] = {
 }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Block:
     kind: Kind | None
     ex: Exercise
     scheme: Scheme
     rx: Prescription
     role: Literal["main", "extra", "rehab", "foot", "iso_first"]
+    minutes: float = -1.0  # estimated duration, -1 until computed
 
 
 @dataclass(slots=True)
@@ -154,6 +156,27 @@ class _Planner:
         self.plyo_ex = next(
             (e for e in self.usable if e.contraction == "plyometric" and e.tier == 1), None
         )
+        self.hard_days = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
+        self.taper: dict[dt.date, dt.date] = {}  # date -> the race it precedes (R-SCHED-4)
+        for race in sorted(profile.races, reverse=True):
+            for back in range(1, rules.RACE_TAPER_DAYS + 1):
+                self.taper[race - dt.timedelta(days=back)] = race
+        self._kind_cache: dict[Kind, Exercise | None] = {}
+        self._rehab_cache: dict[tuple[str, int], _Block | None] = {}
+        self._iso_cache: dict[int, _Block] = {}
+        self._protocols = [
+            proto for proto in (
+                ("achilles", rules.ACHILLES_HSR, rules.ACHILLES_HSR_TEMPO, "R-PAIN-3"),
+                ("plantar_heel", rules.PLANTAR_HEEL_RAISE, rules.PLANTAR_HEEL_TEMPO, "R-PAIN-4"),
+            ) if proto[0] in profile.complaints
+        ]
+        self._foot_cache: dict[tuple[str, bool], _Block] = {}
+        dorsi = [e for e in self.foot if "tibialis anterior" in e.muscles]
+        self.dorsi = dorsi if "shin" in profile.complaints else []
+        pool = [e for e in self.foot if e not in self.dorsi]
+        if "plantar_heel" in profile.complaints:
+            pool = [e for e in pool if e.region == "foot"] or pool
+        self.foot_pool = pool
 
     # ------------------------------------------------------------------ top level
 
@@ -198,8 +221,7 @@ class _Planner:
     def _plyo_friendly_order(self, dates: tuple[dt.date, ...]) -> list[dt.date]:
         """Dates in the order they take rotation slots: a hard-run day last, so the plyometric
         slot (first in the rotation) lands on a day without a hard run (R-PROG-4a)."""
-        hard = {r.day for r in self.p.runs if r.kind == "hard"}
-        return sorted(dates, key=lambda d: (d.strftime("%a").lower() in hard, d))
+        return sorted(dates, key=lambda d: (d.weekday() in self.hard_days, d))
 
     def _is_deload(self, week: int) -> bool:
         return self.weeks >= rules.DELOAD_EVERY_WEEKS and week % rules.DELOAD_EVERY_WEEKS == 0
@@ -207,10 +229,7 @@ class _Planner:
     # ------------------------------------------------------------------ what may be done
 
     def _in_taper(self, date: dt.date) -> dt.date | None:
-        for race in self.races:
-            if 0 < (race - date).days <= rules.RACE_TAPER_DAYS:
-                return race
-        return None
+        return self.taper.get(date)
 
     def _heavy_blocked(self, date: dt.date, week: int) -> str | None:
         if self.level == "novice" and week <= rules.NOVICE_LIGHT_ONLY_WEEKS:
@@ -264,15 +283,23 @@ class _Planner:
     # ------------------------------------------------------------------ exercise choice
 
     def _exercise_for(self, kind: Kind) -> Exercise | None:
+        if kind == "soleus":
+            return self._soleus_exercise()
+        if kind not in self._kind_cache:
+            self._kind_cache[kind] = self._find_exercise(kind)
+        return self._kind_cache[kind]
+
+    def _soleus_exercise(self) -> Exercise | None:
+        ladder = [e for e in self.catalog.ladder("soleus") if set(e.equipment) <= self.equipment]
+        if not ladder:
+            return None
+        step = min(self.state.soleus_step, max(e.ladder_step or 1 for e in ladder))
+        fitting = [e for e in ladder if (e.ladder_step or 1) <= step]
+        return fitting[-1] if fitting else ladder[0]
+
+    def _find_exercise(self, kind: Kind) -> Exercise | None:
         if kind == "plyo":
             return self.plyo_ex
-        if kind == "soleus":
-            ladder = [e for e in self.catalog.ladder("soleus") if set(e.equipment) <= self.equipment]
-            if not ladder:
-                return None
-            step = min(self.state.soleus_step, max(e.ladder_step or 1 for e in ladder))
-            fitting = [e for e in ladder if (e.ladder_step or 1) <= step]
-            return fitting[-1] if fitting else ladder[0]
         knee = KIND_KNEE[kind]
         for e in self.usable:
             if e.region != "calf" or e.knee != knee or e.protocol is not None:
@@ -439,7 +466,7 @@ class _Planner:
         title = KIND_TITLE[kind] if kind else "Foot and ankle work"
         if main is not None and kind in ("soleus", "plyo"):
             title = f"{KIND_TITLE[kind]}: {main.name.lower()}"
-        if any(r.kind == "hard" and r.day == date.strftime("%a").lower() for r in self.p.runs):
+        if date.weekday() in self.hard_days:
             title += " (after your hard run)"
         if deload:
             title = "Lighter week - " + title
@@ -655,75 +682,85 @@ class _Planner:
     def _rehab_blocks(self, week: int) -> list[_Block]:
         """R-PAIN-5: a complaint's protocol repeats every session, scheme `rehab`."""
         blocks = []
-        for complaint, table, tempo, rule in (
-            ("achilles", rules.ACHILLES_HSR, rules.ACHILLES_HSR_TEMPO, "R-PAIN-3"),
-            ("plantar_heel", rules.PLANTAR_HEEL_RAISE, rules.PLANTAR_HEEL_TEMPO, "R-PAIN-4"),
-        ):
-            if complaint not in self.complaints:
-                continue
-            ex = next((e for e in self.usable if e.protocol == complaint), None)
-            if ex is None:
-                continue
+        for complaint, table, tempo, rule in self._protocols:
             step = rules.protocol_step(table, week)
-            name = "Achilles" if complaint == "achilles" else "plantar heel pain"
-            why = (f"{rule}: {name} protocol, {step.label} ({tempo}); repeats every session "
-                   f"while the complaint lasts (R-PAIN-5). Pain up to "
-                   f"{self.pain_limit}/10 is acceptable and must settle by the next morning "
-                   f"(R-PAIN-1). {ex.why}")
-            if complaint == "achilles":
-                why += " Insertional pain: do not drop the heel below step level."
-            rx = Prescription(ex.id, "rehab", step.sets, reps=step.reps, per_side=ex.unilateral,
-                              rest_seconds=rules.REST_SECONDS["rehab"], tempo=tempo, why=why,
-                              rule=rule)
-            blocks.append(_Block(None, ex, "rehab", rx, "rehab"))
+            key = (complaint, step.first_week)
+            if key not in self._rehab_cache:
+                self._rehab_cache[key] = self._rehab_block(complaint, step, tempo, rule)
+            cached = self._rehab_cache[key]
+            if cached is not None:
+                blocks.append(_Block(None, cached.ex, "rehab", cached.rx, "rehab", cached.minutes))
         return blocks
+
+    def _rehab_block(
+        self, complaint: str, step: rules.ProtocolStep, tempo: str, rule: str
+    ) -> _Block | None:
+        ex = next((e for e in self.usable if e.protocol == complaint), None)
+        if ex is None:
+            return None
+        name = "Achilles" if complaint == "achilles" else "plantar heel pain"
+        why = (f"{rule}: {name} protocol, {step.label} ({tempo}); repeats every session "
+               f"while the complaint lasts (R-PAIN-5). Pain up to "
+               f"{self.pain_limit}/10 is acceptable and must settle by the next morning "
+               f"(R-PAIN-1). {ex.why}")
+        if complaint == "achilles":
+            why += " Insertional pain: do not drop the heel below step level."
+        rx = Prescription(ex.id, "rehab", step.sets, reps=step.reps, per_side=ex.unilateral,
+                          rest_seconds=rules.REST_SECONDS["rehab"], tempo=tempo, why=why,
+                          rule=rule)
+        return _Block(None, ex, "rehab", rx, "rehab")
 
     def _iso_first(self, week: int) -> _Block:
         """R-PAIN-4 calf strain: isometric holds first."""
+        seconds = HOLD_LADDER[min(week - 1, len(HOLD_LADDER) - 1)]
+        cached = self._iso_cache.get(seconds)
+        if cached is not None:
+            return _Block(None, cached.ex, "isometric", cached.rx, "iso_first", cached.minutes)
         iso = [e for e in self.usable if e.region == "calf" and "isometric" in e.schemes
                and e.unit == "seconds"]
         ex = iso[0]
-        seconds = HOLD_LADDER[min(week - 1, len(HOLD_LADDER) - 1)] if week > 1 else 30
         rx = Prescription(ex.id, "isometric", rules.ISO_SETS, seconds=seconds,
                           per_side=ex.unilateral, rest_seconds=rules.REST_SECONDS["isometric"],
                           why=f"R-PAIN-4: calf strain - isometric holds first, pain no higher "
                               f"than {rules.PAIN_STRICT_MAX}/10 (R-PAIN-2a). {ex.why}",
                           rule="R-PAIN-4")
+        self._iso_cache[seconds] = _Block(None, ex, "isometric", rx, "iso_first")
         return _Block(None, ex, "isometric", rx, "iso_first")
 
     def _foot_blocks(self, week: int, deload: bool) -> list[_Block]:
         """R-SCHED-6 foot work every session (so every week); R-PAIN-4 shin: dorsiflexors."""
         chosen: list[Exercise] = []
-        if "shin" in self.complaints:
-            dorsi = [e for e in self.foot if "tibialis anterior" in e.muscles]
-            if dorsi:
-                chosen.append(dorsi[week % len(dorsi)])
-        pool = [e for e in self.foot if e not in chosen]
-        if "plantar_heel" in self.complaints:
-            pool = [e for e in pool if e.region == "foot"] or pool
+        if self.dorsi:
+            chosen.append(self.dorsi[week % len(self.dorsi)])
+        pool = self.foot_pool
         for _ in range(2):
             if not pool:
                 break
             ex = pool[self.state.foot_index % len(pool)]
             self.state.foot_index += 1
-            if ex not in chosen:
+            if all(ex.id != c.id for c in chosen):
                 chosen.append(ex)
-        blocks = []
-        for ex in chosen:
-            d = ex.default_dose
-            scheme: Scheme = "skill" if "skill" in ex.schemes else ex.schemes[0]
-            sets = max(1, round(d.sets * rules.DELOAD_VOLUME_FACTOR)) if deload else d.sets
-            if scheme == "light":
-                sets = max(sets, rules.LIGHT_SETS.low)
-            why = ("R-SCHED-6: foot work every week - runners who strengthened their feet had "
-                   "fewer injuries (Taddei 2020). " + ex.why)
-            if "shin" in self.complaints and "tibialis anterior" in ex.muscles:
-                why = "R-PAIN-4: shin complaint - dorsiflexor work. " + why
-            rx = Prescription(ex.id, scheme, sets, reps=d.reps, seconds=d.seconds,
-                              distance_m=d.distance_m, contacts=d.contacts, per_side=d.per_side,
-                              rest_seconds=rules.REST_SECONDS[scheme], why=why, rule="R-SCHED-6")
-            blocks.append(_Block(None, ex, scheme, rx, "foot"))
-        return blocks
+        return [self._foot_block(ex, deload) for ex in chosen]
+
+    def _foot_block(self, ex: Exercise, deload: bool) -> _Block:
+        cached = self._foot_cache.get((ex.id, deload))
+        if cached is not None:
+            return _Block(None, ex, cached.scheme, cached.rx, "foot", cached.minutes)
+        d = ex.default_dose
+        scheme: Scheme = "skill" if "skill" in ex.schemes else ex.schemes[0]
+        sets = max(1, round(d.sets * rules.DELOAD_VOLUME_FACTOR)) if deload else d.sets
+        if scheme == "light":
+            sets = max(sets, rules.LIGHT_SETS.low)
+        why = ("R-SCHED-6: foot work every week - runners who strengthened their feet had "
+               "fewer injuries (Taddei 2020). " + ex.why)
+        if ex in self.dorsi:
+            why = "R-PAIN-4: shin complaint - dorsiflexor work. " + why
+        rx = Prescription(ex.id, scheme, sets, reps=d.reps, seconds=d.seconds,
+                          distance_m=d.distance_m, contacts=d.contacts, per_side=d.per_side,
+                          rest_seconds=rules.REST_SECONDS[scheme], why=why, rule="R-SCHED-6")
+        block = _Block(None, ex, scheme, rx, "foot")
+        self._foot_cache[(ex.id, deload)] = block
+        return _Block(None, ex, scheme, rx, "foot")
 
     # ------------------------------------------------------------------ time budget
 
@@ -745,7 +782,12 @@ class _Planner:
         return (rx.sets * work + rest + 30) / 60
 
     def _minutes(self, blocks: list[_Block]) -> float:
-        return WARM_UP_MINUTES + sum(self._rx_minutes(b.rx, b.ex) for b in blocks)
+        total = WARM_UP_MINUTES
+        for b in blocks:
+            if b.minutes < 0:
+                b.minutes = self._rx_minutes(b.rx, b.ex)
+            total += b.minutes
+        return total
 
     def _fit_time(self, blocks: list[_Block], week: int) -> list[_Block]:
         """R-SCHED-7: fit the budget - trim sets and rest, then drop extras and accessories."""
@@ -759,14 +801,16 @@ class _Planner:
         for b in blocks:  # shorter rests first (still at least 45-90 s)
             if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
                 b.rx = replace(b.rx, rest_seconds=90)
+                b.minutes = -1.0
         for role in ("foot", "extra", "main"):
             for b in blocks:
                 if over():
                     break
                 if b.role == role:
-                    low = self._min_sets(b.scheme) if role != "foot" else 1
+                    low = 1 if b.scheme == "skill" else self._min_sets(b.scheme)
                     if b.rx.sets > low:
                         b.rx = replace(b.rx, sets=low)
+                        b.minutes = -1.0
         while over():
             foot = [b for b in blocks if b.role == "foot"]
             extra = [b for b in blocks if b.role == "extra"]
@@ -786,24 +830,27 @@ class _Planner:
 
     def _no_repeats(self, sessions: list[Session]) -> list[Session]:
         """Two consecutive weeks never repeat a session: swap the foot drill if they would."""
-        by_week: dict[int, list[int]] = defaultdict(list)
+        sigs = [_signature(x) for x in sessions]
+        prev_week, prev_sigs, this_sigs = 0, set(), set()
         for i, s in enumerate(sessions):
-            by_week[s.week].append(i)
-        for week, idxs in sorted(by_week.items()):
-            prev = {_signature(sessions[i]) for i in by_week.get(week - 1, [])}
-            for i in idxs:
-                s = sessions[i]
-                if _signature(s) not in prev:
-                    continue
-                alt = self._swap_foot(s, prev)
+            if s.week != prev_week:
+                prev_sigs = this_sigs if s.week == prev_week + 1 else set()
+                this_sigs = set()
+                prev_week = s.week
+            if sigs[i] in prev_sigs:
+                alt = self._swap_foot(s, prev_sigs)
                 if alt is not None:
                     sessions[i] = alt
+                    sigs[i] = _signature(alt)
                 else:
-                    self.warn.append(("R-SCHED-3", week, "a session repeats one of the week "
+                    self.warn.append(("R-SCHED-3", s.week, "a session repeats one of the week "
                                       "before: the athlete's options allow no other"))
+            this_sigs.add(sigs[i])
         return sessions
 
-    def _swap_foot(self, s: Session, taken: set[tuple[str, ...]]) -> Session | None:
+    def _swap_foot(
+        self, s: Session, taken: set[frozenset[tuple[str, str]]]
+    ) -> Session | None:
         for pos, rx in enumerate(s.exercises):
             if rx.rule != "R-SCHED-6":
                 continue
@@ -835,8 +882,8 @@ class _Planner:
         return tuple(out)
 
 
-def _signature(s: Session) -> tuple[str, ...]:
-    return tuple(sorted(f"{r.exercise}/{r.scheme}" for r in s.exercises))
+def _signature(s: Session) -> frozenset[tuple[str, str]]:
+    return frozenset([(r.exercise, r.scheme) for r in s.exercises])
 
 
 def _weeks_label(weeks: list[int]) -> str:

@@ -68,6 +68,18 @@ def build_schedule(
     out: list[WeekSchedule] = []
     issues: list[ScheduleIssue] = []
     last: dt.date | None = None
+    # The usual week, by weekday: what each free day allows when no race is near.
+    base: list[tuple[bool, bool, bool, bool]] = []  # (free, blocked by long run, before hard, good)
+    for wd in range(7):
+        run_today = info.run.get(wd)
+        run_tomorrow = info.run.get((wd + 1) % 7)
+        base.append((
+            wd in info.free,
+            run_today == "long" or run_tomorrow == "long",
+            run_tomorrow == "hard",
+            run_today in ("hard", "easy"),
+        ))
+    race_days = races | {r - _ONE_DAY for r in races}
     for w in range(weeks):
         week_start = start + dt.timedelta(days=7 * w)
         days = [week_start + dt.timedelta(days=i) for i in range(7)]
@@ -75,22 +87,21 @@ def build_schedule(
         before_hard = 0
         good_day = 0
         blocked_by: dict[str, int] = {}
-        for i, d in enumerate(days):
-            wd = d.weekday()
-            if wd not in info.free:
+        wd0 = week_start.weekday()
+        for i in range(7):
+            free, long_blocked, pre_hard, good = base[(wd0 + i) % 7]
+            if not free:
                 continue
-            run_today = info.run.get(wd)
-            run_tomorrow = info.run.get((wd + 1) % 7)
-            if run_today == "long" or run_tomorrow == "long":
+            if long_blocked:
                 blocked_by["long run"] = blocked_by.get("long run", 0) + 1
                 continue
-            if d in races or d + _ONE_DAY in races:
+            if race_days and days[i] in race_days:
                 blocked_by["race"] = blocked_by.get("race", 0) + 1
                 continue
             candidate |= 1 << i
-            if run_tomorrow == "hard":
+            if pre_hard:
                 before_hard |= 1 << i
-            if run_today in ("hard", "easy"):
+            if good:
                 good_day |= 1 << i
         earliest = 0
         if last is not None:

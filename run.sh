@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs calfcoach into .venv and runs the main job on the embedded default:
+# a demo athlete and their plan in the terminal.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+exec .venv/bin/calfcoach plan --profile examples/demo-profile.json "$@"

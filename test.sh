@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs calfcoach with its development dependencies into .venv and runs the whole test
+# suite: lint (ruff), format check, type check (mypy --strict on the core) and pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+echo "== ruff"
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
+echo "== mypy --strict (core)"
+.venv/bin/mypy
+echo "== pytest"
+.venv/bin/python -m pytest -n 2 -q "$@"
