@@ -162,8 +162,10 @@ class _Planner:
             for back in range(1, rules.RACE_TAPER_DAYS + 1):
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
+        self.meta = {e.id: (e.region, e.knee) for e in catalog}
         self._rehab_cache: dict[tuple[str, int], _Block | None] = {}
         self._iso_cache: dict[int, _Block] = {}
+        self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription]] = {}
         self._protocols = [
             proto for proto in (
                 ("achilles", rules.ACHILLES_HSR, rules.ACHILLES_HSR_TEMPO, "R-PAIN-3"),
@@ -380,22 +382,25 @@ class _Planner:
         self, sessions: list[Session], by_week: list[list[tuple[dt.date, Kind | None]]]
     ) -> None:
         """R-SCHED-5 on the finished sessions: name every gap of every complete cycle."""
+        found: dict[int, set[str]] = defaultdict(set)  # cycle index -> kinds of work seen
+        meta = self.meta
+        for s in sessions:
+            seen = found[(s.week - 1) // rules.CYCLE_WEEKS]
+            for rx in s.exercises:
+                region, knee = meta[rx.exercise]
+                if region != "calf":
+                    continue
+                if rx.scheme == "plyometric":
+                    seen.add("plyo")
+                    continue
+                seen.add(knee)
+                if rx.scheme in ("heavy", "light"):
+                    seen.add(rx.scheme)
         for c in range(0, len(by_week) - 1, rules.CYCLE_WEEKS):
-            weeks = (c + 1, c + 2)
-            rxs = [rx for s in sessions if s.week in weeks for rx in s.exercises]
-            calf = [(self.catalog.get(rx.exercise), rx) for rx in rxs]
-            calf = [(e, rx) for e, rx in calf if e.region == "calf"]
-            found = {
-                "straight": any(e.knee == "straight" and rx.scheme != "plyometric"
-                                for e, rx in calf),
-                "bent": any(e.knee == "bent" for e, _ in calf),
-                "heavy": any(rx.scheme == "heavy" for _, rx in calf),
-                "light": any(rx.scheme == "light" for _, rx in calf),
-                "plyo": any(rx.scheme == "plyometric" for _, rx in calf),
-            }
-            for need, ok in found.items():
-                if not ok:
-                    self._coverage_warning(need, weeks, by_week[c] + by_week[c + 1])
+            seen = found.get(c // rules.CYCLE_WEEKS, set())
+            for need in ("straight", "bent", "heavy", "light", "plyo"):
+                if need not in seen:
+                    self._coverage_warning(need, (c + 1, c + 2), by_week[c] + by_week[c + 1])
 
     def _coverage_warning(
         self, need: str, weeks: tuple[int, int], cycle: list[tuple[dt.date, Kind | None]]
@@ -447,7 +452,7 @@ class _Planner:
             if block is not None:
                 blocks.append(block)
         blocks.extend(self._foot_blocks(week, deload))
-        blocks = self._fit_time(blocks, week)
+        blocks, minutes = self._fit_time(blocks, week)
         if self._pending_plyo is not None:
             done = sum((b.rx.contacts or 0) * b.rx.sets for b in blocks
                        if b.scheme == "plyometric")
@@ -456,8 +461,7 @@ class _Planner:
                 st.plyo_weeks, st.plyo_last_week, _ = self._pending_plyo
                 st.plyo_last_contacts = done
             self._pending_plyo = None
-        blocks.sort(key=lambda b: (0 if b.role == "iso_first" else 1, ORDER[b.scheme]))
-        minutes = self._minutes(blocks)
+        blocks.sort(key=_block_order)
         main = next((b.ex for b in blocks if b.role == "main"), None)
         title = self._title(kind, main, deload, date)
         return Session(date, week, deload, title, tuple(b.rx for b in blocks), round(minutes))
@@ -758,9 +762,9 @@ class _Planner:
         rx = Prescription(ex.id, scheme, sets, reps=d.reps, seconds=d.seconds,
                           distance_m=d.distance_m, contacts=d.contacts, per_side=d.per_side,
                           rest_seconds=rules.REST_SECONDS[scheme], why=why, rule="R-SCHED-6")
-        block = _Block(None, ex, scheme, rx, "foot")
+        block = _Block(None, ex, scheme, rx, "foot", self._rx_minutes(rx, ex))
         self._foot_cache[(ex.id, deload)] = block
-        return _Block(None, ex, scheme, rx, "foot")
+        return _Block(None, ex, scheme, rx, "foot", block.minutes)
 
     # ------------------------------------------------------------------ time budget
 
@@ -789,29 +793,30 @@ class _Planner:
             total += b.minutes
         return total
 
-    def _fit_time(self, blocks: list[_Block], week: int) -> list[_Block]:
-        """R-SCHED-7: fit the budget - trim sets and rest, then drop extras and accessories."""
+    def _fit_time(self, blocks: list[_Block], week: int) -> tuple[list[_Block], float]:
+        """R-SCHED-7: fit the budget - trim sets and rest, then drop extras and accessories.
+
+        Returns the blocks and the session's estimated minutes."""
         budget = self.p.session_minutes
-
-        def over() -> bool:
-            return self._minutes(blocks) > budget
-
-        if not over():
-            return blocks
-        for b in blocks:  # shorter rests first (still at least 45-90 s)
+        total = self._minutes(blocks)
+        if total <= budget:
+            return blocks, total
+        for b in blocks:  # shorter rests first (still 90 s); main/extra rx are fresh objects
             if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
-                b.rx = replace(b.rx, rest_seconds=90)
+                b.rx.rest_seconds = 90
                 b.minutes = -1.0
+        total = self._minutes(blocks)
         for role in ("foot", "extra", "main"):
             for b in blocks:
-                if over():
+                if total <= budget:
                     break
                 if b.role == role:
                     low = 1 if b.scheme == "skill" else self._min_sets(b.scheme)
                     if b.rx.sets > low:
-                        b.rx = replace(b.rx, sets=low)
+                        b.rx = self._trimmed(b.rx, low)
                         b.minutes = -1.0
-        while over():
+                        total = self._minutes(blocks)
+        while total > budget:
             foot = [b for b in blocks if b.role == "foot"]
             extra = [b for b in blocks if b.role == "extra"]
             if len(foot) > 1:
@@ -820,11 +825,21 @@ class _Planner:
                 blocks.remove(extra[-1])
             else:
                 break
-        if over():
+            total = self._minutes(blocks)
+        if total > budget:
             self.warn.append(("R-SCHED-7", week, f"a session needs about "
-                              f"{round(self._minutes(blocks))} min, more than the "
+                              f"{round(total)} min, more than the "
                               f"{budget} min budget, even at the minimum dose"))
-        return blocks
+        return blocks, total
+
+    def _trimmed(self, rx: Prescription, sets: int) -> Prescription:
+        """`rx` with fewer sets; shared (cached) prescriptions are copied once and reused."""
+        key = (id(rx), sets)
+        out = self._trim_cache.get(key)
+        if out is None or out[0] is not rx:
+            out = (rx, replace(rx, sets=sets))
+            self._trim_cache[key] = out
+        return out[1]
 
     # ------------------------------------------------------------------ R-SCHED-3
 
@@ -880,6 +895,10 @@ class _Planner:
         for (rule, message), weeks in grouped.items():
             out.append(PlanWarning(rule, f"{_weeks_label(weeks)}: {message}"))
         return tuple(out)
+
+
+def _block_order(b: _Block) -> int:
+    return ORDER[b.scheme] + (0 if b.role == "iso_first" else 10)
 
 
 def _signature(s: Session) -> frozenset[tuple[str, str]]:

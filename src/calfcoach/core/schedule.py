@@ -79,10 +79,11 @@ def build_schedule(
             run_tomorrow == "hard",
             run_today in ("hard", "easy"),
         ))
-    race_days = races | {r - _ONE_DAY for r in races}
+    race_days = {r.toordinal() for r in races} | {r.toordinal() - 1 for r in races}
+    start_ordinal = start.toordinal()
     for w in range(weeks):
         week_start = start + dt.timedelta(days=7 * w)
-        days = [week_start + dt.timedelta(days=i) for i in range(7)]
+        first = start_ordinal + 7 * w
         candidate = 0  # bit mask over the 7 days of this block
         before_hard = 0
         good_day = 0
@@ -95,7 +96,7 @@ def build_schedule(
             if long_blocked:
                 blocked_by["long run"] = blocked_by.get("long run", 0) + 1
                 continue
-            if race_days and days[i] in race_days:
+            if race_days and first + i in race_days:
                 blocked_by["race"] = blocked_by.get("race", 0) + 1
                 continue
             candidate |= 1 << i
@@ -107,17 +108,19 @@ def build_schedule(
         if last is not None:
             earliest = max(0, (last - week_start).days + rules.MIN_DAYS_BETWEEN)
         offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
-        dates = tuple(days[i] for i in offsets)
+        dates = tuple(week_start + dt.timedelta(days=i) for i in offsets)
         if dates:
             last = dates[-1]
         out.append(WeekSchedule(w + 1, dates))
-        issues.extend(_week_issues(w + 1, days, offsets, gap_ok, wanted, before_hard, blocked_by))
+        if len(offsets) < wanted or not gap_ok or before_hard:
+            issues.extend(_week_issues(w + 1, week_start, offsets, gap_ok, wanted, before_hard,
+                                       blocked_by))
     return tuple(out), tuple(issues)
 
 
 def _week_issues(
     week: int,
-    days: list[dt.date],
+    week_start: dt.date,
     offsets: tuple[int, ...],
     gap_ok: bool,
     wanted: int,
@@ -150,7 +153,7 @@ def _week_issues(
         )
     for i in offsets:
         if before_hard >> i & 1:
-            day = days[i].strftime("%a")
+            day = DAYS[(week_start.weekday() + i) % 7].capitalize()
             issues.append(
                 ScheduleIssue(
                     "R-SCHED-4",
