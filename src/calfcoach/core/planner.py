@@ -163,6 +163,9 @@ class _Planner:
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
         self.meta = {e.id: (e.region, e.knee) for e in catalog}
+        self.soleus_ladder = [
+            e for e in catalog.ladder("soleus") if set(e.equipment) <= self.equipment
+        ]
         self._rehab_cache: dict[tuple[str, int], _Block | None] = {}
         self._iso_cache: dict[int, _Block] = {}
         self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription]] = {}
@@ -292,7 +295,7 @@ class _Planner:
         return self._kind_cache[kind]
 
     def _soleus_exercise(self) -> Exercise | None:
-        ladder = [e for e in self.catalog.ladder("soleus") if set(e.equipment) <= self.equipment]
+        ladder = self.soleus_ladder
         if not ladder:
             return None
         step = min(self.state.soleus_step, max(e.ladder_step or 1 for e in ladder))
@@ -625,9 +628,8 @@ class _Planner:
         if not deload:
             state.soleus_exposures += 1
             if top_done:
-                nxt = [e for e in self.catalog.ladder("soleus")
-                       if (e.ladder_step or 0) > (ex.ladder_step or 0)
-                       and set(e.equipment) <= self.equipment]
+                nxt = [e for e in self.soleus_ladder
+                       if (e.ladder_step or 0) > (ex.ladder_step or 0)]
                 if nxt:
                     state.soleus_step = nxt[0].ladder_step or state.soleus_step
                     state.soleus_exposures = 0
