@@ -501,9 +501,10 @@ class _Planner:
             rx = self._seconds_rx(ex, deload)
         else:
             rx = self._light_rx(ex, deload, slow=False)
-        if not main:
-            rx = replace(rx, sets=self._min_sets(rx.scheme), why=rx.why + " Extra block so the "
-                         "2-week cycle covers every kind of work (R-SCHED-5).")
+        if not main:  # rx is a fresh object: adjust in place
+            rx.sets = self._min_sets(rx.scheme)
+            rx.why += " Extra block so the 2-week cycle covers every kind of work (R-SCHED-5)."
+
         return _Block(kind, ex, rx.scheme, rx, role)
 
     # ------------------------------------------------------------------ doses
@@ -613,7 +614,7 @@ class _Planner:
                               why=f"R-SCH-4: isometric holds of 30-60 s, {step_name}; depth sets "
                                   f"the load. {ex.why}", rule="R-PROG-3")
             if deload:
-                rx = replace(rx, seconds=rules.ISO_SECONDS.low)
+                rx.seconds = rules.ISO_SECONDS.low
         elif ex.unit == "distance":
             idx = min(n, len(rules.DISTANCE_M) - 1)
             top_done = idx == len(rules.DISTANCE_M) - 1
@@ -624,7 +625,8 @@ class _Planner:
                                   f"{step_name}. {ex.why}", rule="R-PROG-3")
         else:
             rx = self._light_rx(ex, deload, slow=False)
-            rx = replace(rx, why=f"R-PROG-3: {step_name}. " + rx.why, rule="R-PROG-3")
+            rx.why = f"R-PROG-3: {step_name}. " + rx.why
+            rx.rule = "R-PROG-3"
         if not deload:
             state.soleus_exposures += 1
             if top_done:

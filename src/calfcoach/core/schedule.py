@@ -16,6 +16,7 @@ even spread over the week, and the earliest days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -81,29 +82,16 @@ def build_schedule(
         ))
     race_days = {r.toordinal() for r in races} | {r.toordinal() - 1 for r in races}
     start_ordinal = start.toordinal()
+    wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
+    clean = _week_masks(base, wd0, start_ordinal, frozenset())
     for w in range(weeks):
         week_start = start + dt.timedelta(days=7 * w)
         first = start_ordinal + 7 * w
-        candidate = 0  # bit mask over the 7 days of this block
-        before_hard = 0
-        good_day = 0
-        blocked_by: dict[str, int] = {}
-        wd0 = week_start.weekday()
-        for i in range(7):
-            free, long_blocked, pre_hard, good = base[(wd0 + i) % 7]
-            if not free:
-                continue
-            if long_blocked:
-                blocked_by["long run"] = blocked_by.get("long run", 0) + 1
-                continue
-            if race_days and first + i in race_days:
-                blocked_by["race"] = blocked_by.get("race", 0) + 1
-                continue
-            candidate |= 1 << i
-            if pre_hard:
-                before_hard |= 1 << i
-            if good:
-                good_day |= 1 << i
+        if race_days and any(first + i in race_days for i in range(7)):
+            masks = _week_masks(base, wd0, first, race_days)
+        else:
+            masks = clean
+        candidate, before_hard, good_day, blocked_by = masks
         earliest = 0
         if last is not None:
             earliest = max(0, (last - week_start).days + rules.MIN_DAYS_BETWEEN)
@@ -116,6 +104,31 @@ def build_schedule(
             issues.extend(_week_issues(w + 1, week_start, offsets, gap_ok, wanted, before_hard,
                                        blocked_by))
     return tuple(out), tuple(issues)
+
+
+def _week_masks(
+    base: list[tuple[bool, bool, bool, bool]], wd0: int, first: int, race_days: Set[int]
+) -> tuple[int, int, int, dict[str, int]]:
+    """Bit masks over one 7-day block: candidate days, days before a hard run, hard/easy-run
+    days; and how many free days the long runs and races took away."""
+    candidate = before_hard = good_day = 0
+    blocked_by: dict[str, int] = {}
+    for i in range(7):
+        free, long_blocked, pre_hard, good = base[(wd0 + i) % 7]
+        if not free:
+            continue
+        if long_blocked:
+            blocked_by["long run"] = blocked_by.get("long run", 0) + 1
+            continue
+        if first + i in race_days:
+            blocked_by["race"] = blocked_by.get("race", 0) + 1
+            continue
+        candidate |= 1 << i
+        if pre_hard:
+            before_hard |= 1 << i
+        if good:
+            good_day |= 1 << i
+    return candidate, before_hard, good_day, blocked_by
 
 
 def _week_issues(
