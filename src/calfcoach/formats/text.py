@@ -1,0 +1,103 @@
+"""Human text for prescriptions: one place that says how a dose reads.
+
+The CLI table, the iCalendar export and (later) the PDF handout all call these functions,
+so "3 x 12 reps each side, +10 kg" is spelled the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from calfcoach.core.models import Exercise, Prescription, Units
+
+LB_PER_KG = 2.20462
+FT_PER_M = 1 / 0.3048
+
+
+class ExerciseLookup(Protocol):
+    """What the presenters need from the catalog: an exercise by id."""
+
+    def get(self, exercise_id: str, /) -> Exercise: ...
+
+
+def _number(value: float) -> str:
+    """12.0 -> "12", 4.5 -> "4.5" (at most one decimal)."""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def describe_duration(seconds: int) -> str:
+    """60 -> "60 s", 120 -> "2 min", 150 -> "2 min 30 s" (seconds up to 90 stay seconds)."""
+    if seconds <= 90:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min" if rest == 0 else f"{minutes} min {rest} s"
+
+
+def describe_rest(seconds: int) -> str:
+    """Rest between sets: "60 s", "2 min 30 s", or "none"."""
+    return "none" if seconds <= 0 else describe_duration(seconds)
+
+
+def describe_distance(distance_m: float, units: Units) -> str:
+    """Metric in metres; imperial in whole feet (the seed doses tip-toe walks as 10-15 ft)."""
+    if units == "imperial":
+        return f"{round(distance_m * FT_PER_M)} ft"
+    return f"{_number(distance_m)} m"
+
+
+def describe_load(load_kg: float, units: Units) -> str:
+    """Metric in kg; imperial in lb (1 kg = 2.20462 lb), rounded to half a pound."""
+    if units == "imperial":
+        return f"{_number(round(load_kg * LB_PER_KG * 2) / 2)} lb"
+    return f"{_number(load_kg)} kg"
+
+
+def describe_dose(
+    prescription: Prescription, units: Units, *, contacts_per_minute: int | None = None
+) -> str:
+    """The dose of one prescription as a person reads it, without the exercise name or rest.
+
+    Examples: "3 x 12 reps each side, +10 kg", "3 x 45 s", "3 x 10 ft",
+    "3 x 24 contacts (~8 s)". ``contacts_per_minute`` (from the catalog) adds the time
+    equivalent of a contact dose, which R-SCH-3a asks the plan to show.
+    """
+    p = prescription
+    parts: list[str] = []
+    if p.reps is not None:
+        parts.append(f"{p.reps} reps")
+    if p.contacts is not None:
+        # R-SCH-3a: show the contacts and the equivalent time of a bout. The planner may give
+        # the time itself in ``seconds``; otherwise it comes from the catalog's cadence.
+        seconds = p.seconds
+        if seconds is None and contacts_per_minute:
+            seconds = round(p.contacts * 60 / contacts_per_minute)
+        parts.append(f"{p.contacts} contacts" + (f" (~{seconds} s)" if seconds else ""))
+    elif p.seconds is not None:
+        # Reps with seconds means a hold on each rep (e.g. banded foot pull, hold 2 s).
+        parts.append(f"{p.seconds} s hold" if parts else describe_duration(p.seconds))
+    if p.distance_m is not None:
+        parts.append(describe_distance(p.distance_m, units))
+    text = f"{p.sets} x {', '.join(parts)}" if parts else f"{p.sets} sets"
+    if p.per_side:
+        text += " each side"
+    if p.added_load_kg:
+        text += f", +{describe_load(p.added_load_kg, units)}"
+    return text
+
+
+def describe_line(
+    prescription: Prescription, units: Units, exercise: Exercise | None = None
+) -> str:
+    """One line per exercise: "Jump rope: 3 x 24 contacts (~8 s), rest 60 s, tempo ...".
+
+    Without the catalog entry the exercise id stands in for the name.
+    """
+    name = exercise.name if exercise is not None else prescription.exercise
+    cpm = exercise.contacts_per_minute if exercise is not None else None
+    line = f"{name}: {describe_dose(prescription, units, contacts_per_minute=cpm)}"
+    line += f", rest {describe_rest(prescription.rest_seconds)}"
+    if prescription.tempo:
+        line += f", tempo {prescription.tempo}"
+    return line

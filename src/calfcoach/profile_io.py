@@ -1,0 +1,399 @@
+"""Reading and writing athlete profile files (JSON or TOML): the profile adapter.
+
+Everything a person can get wrong in a profile file becomes a ``ProfileError`` with one line
+per problem, each naming the field (a dotted path such as ``runs[2].kind``), the bad value and
+what is allowed. Pydantic does the validating; this module does the explaining.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from calfcoach.core.models import (
+    COMPLAINTS,
+    DAYS,
+    EQUIPMENT,
+    LEVELS,
+    Profile,
+    Run,
+    RunKind,
+    Sex,
+    Units,
+)
+from calfcoach.errors import ProfileError
+
+__all__ = [
+    "PROFILE_KEYS",
+    "dump_profile",
+    "field_problems",
+    "load_profile",
+    "parse_profile_text",
+    "profile_from_data",
+    "profile_to_dict",
+    "validation_problems",
+]
+
+PROFILE_KEYS: tuple[str, ...] = tuple(Profile.model_fields)
+"""The profile keys in contract order (the order files are written in)."""
+RUN_KEYS: tuple[str, ...] = tuple(Run.model_fields)
+
+# The vocabulary of every closed field, keyed by the field's own name (also inside runs[i]).
+_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "level": LEVELS,
+    "sex": get_args(Sex),
+    "units": get_args(Units),
+    "equipment": EQUIPMENT,
+    "free_days": DAYS,
+    "complaints": COMPLAINTS,
+    "day": DAYS,
+    "kind": get_args(RunKind),
+}
+_SET_FIELDS = ("equipment", "free_days", "complaints")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
+_INT_ERRORS = {"int_parsing", "int_type", "int_from_float"}
+_FLOAT_ERRORS = {"float_parsing", "float_type", "finite_number"}
+_MAX_VALUE_CHARS = 60
+
+
+# ------------------------------------------------------------------------- reading
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate a profile file; any problem raises ``ProfileError`` (one line each).
+
+    ``.json`` is read as JSON and ``.toml`` as TOML; any other name is sniffed (a file whose
+    first character is ``{`` is JSON, anything else TOML).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: profile file not found") from None
+    except IsADirectoryError:
+        raise ProfileError(f"{path}: is a directory, not a profile file") from None
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(
+            f"{path.name}: not UTF-8 text (bad byte at offset {exc.start}); "
+            "allowed: a JSON or TOML text file"
+        ) from None
+    return profile_from_data(parse_profile_text(text, name=path.name, suffix=path.suffix))
+
+
+def parse_profile_text(text: str, *, name: str, suffix: str = "") -> dict[str, Any]:
+    """Parse JSON or TOML text into a mapping; a syntax error becomes one ProfileError line."""
+    suffix = suffix.lower()
+    if suffix == ".json":
+        fmt = "json"
+    elif suffix == ".toml":
+        fmt = "toml"
+    else:
+        fmt = "json" if text.lstrip().startswith(("{", "[")) else "toml"
+    if fmt == "json":
+        duplicates: list[str] = []
+        try:
+            data = json.loads(
+                text,
+                object_pairs_hook=lambda pairs: _object_without_duplicates(pairs, duplicates),
+                parse_constant=_reject_constant,
+            )
+        except json.JSONDecodeError as exc:
+            raise ProfileError(
+                f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            ) from None
+        except ValueError as exc:
+            raise ProfileError(f"{name}: not valid JSON: {exc}") from None
+        if duplicates:
+            raise ProfileError(
+                *(f"{key}: given more than once; allowed: each key once" for key in duplicates)
+            )
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            message = str(exc)
+            where = _TOML_POSITION.search(message)
+            if where:
+                message = message[: where.start()]
+                message += f" at line {where.group(1)}, column {where.group(2)}"
+            raise ProfileError(f"{name}: not valid TOML: {message}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(
+            f"{name}: the profile is a {_json_type(data)}; allowed: an object with the keys "
+            + ", ".join(PROFILE_KEYS)
+        )
+    return data
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]], duplicates: list[str]) -> Any:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen[key] = value
+    return seen
+
+
+def _reject_constant(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number JSON allows")
+
+
+def profile_from_data(data: Mapping[str, Any]) -> Profile:
+    """Validate parsed profile data; a ValidationError becomes a ProfileError."""
+    try:
+        return Profile.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ProfileError(*validation_problems(exc.errors())) from None
+
+
+def field_problems(key: str, value: object) -> list[str]:
+    """Problems of one profile field on its own (used to re-ask a question in ``init``)."""
+    data: dict[str, object] = {"level": "novice", key: value}
+    try:
+        Profile.model_validate(data)
+    except ValidationError as exc:
+        mine = [e for e in exc.errors() if e["loc"] and e["loc"][0] == key]
+        return validation_problems(mine)
+    return []
+
+
+# ------------------------------------------------------------------------- explaining
+
+
+def validation_problems(errors: Iterable[ErrorDetails]) -> list[str]:
+    """One line per problem, in the order pydantic found them (duplicates removed)."""
+    lines: list[str] = []
+    for error in errors:
+        for line in _explain(error):
+            if line not in lines:
+                lines.append(line)
+    return lines or ["the profile does not validate"]
+
+
+def _explain(error: ErrorDetails) -> list[str]:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    # Set fields are sets: the position of an item means nothing to the reader.
+    if len(loc) == 2 and loc[0] in _SET_FIELDS and isinstance(loc[1], int):
+        loc = loc[:1]
+    where = _path(loc)
+    field = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    vocabulary = _VOCABULARY.get(field)
+
+    if kind == "extra_forbidden":
+        keys = RUN_KEYS if len(loc) > 1 else PROFILE_KEYS
+        hint = _did_you_mean(str(loc[-1]), keys)
+        return [f"{where}: unknown key{hint}; allowed keys: {', '.join(keys)}"]
+    if loc and loc[0] == "races" and kind not in {"tuple_type", "list_type"}:
+        return _race_problems(loc, value)
+    if kind == "missing":
+        allowed = _allowed_text(field, vocabulary)
+        return [f"{where}: missing" + (f"; allowed: {allowed}" if allowed else "")]
+    if kind in {"literal_error", "enum"}:
+        allowed = ", ".join(vocabulary) if vocabulary else str(ctx.get("expected", ""))
+        return [f"{where}: {_show(value)} is not allowed; allowed: {allowed}"]
+    if kind in _RANGE_ERRORS:
+        return [f"{where}: {_show(value)} is out of range; allowed: {_range_text(field)}"]
+    if kind in _INT_ERRORS:
+        return [f"{where}: {_show(value)} is not a whole number; allowed: {_range_text(field)}"]
+    if kind in _FLOAT_ERRORS:
+        return [f"{where}: {_show(value)} is not a number; allowed: {_range_text(field)}"]
+    if kind in {"frozen_set_type", "set_type", "list_type", "tuple_type"}:
+        return [f"{where}: {_show(value)} is not a list; allowed: {_list_text(field)}"]
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return [
+            f"{where}: {_show(value)} is not an object; allowed: "
+            '{"day": one of '
+            + "/".join(DAYS)
+            + ', "kind": one of '
+            + "/".join(get_args(RunKind))
+            + "}"
+        ]
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        length = len(value) if isinstance(value, str) else "?"
+        return [f"{where}: {length} characters is too long; allowed: at most {limit}"]
+    if kind == "string_type":
+        return [f"{where}: {_show(value)} is not text; allowed: text"]
+    return [f"{where}: {_show(value)}: {error['msg']}"]
+
+
+def _race_problems(loc: tuple[Any, ...], value: object) -> list[str]:
+    """Per-date lines for races (the model's own check reports the whole list at once)."""
+    if len(loc) >= 2:
+        return [f"{_path(loc[:2])}: {_show(value)} is not a valid date (YYYY-MM-DD)"]
+    items = value if isinstance(value, list | tuple) else [value]
+    lines = []
+    for index, item in enumerate(items):
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            continue
+        if isinstance(item, str) and _ISO_DATE.fullmatch(item) and _is_date(item):
+            continue
+        lines.append(f"races[{index}]: {_show(item)} is not a valid date (YYYY-MM-DD)")
+    return lines or ["races: not allowed; allowed: a list of dates (YYYY-MM-DD)"]
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _path(loc: Sequence[Any]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "profile"
+
+
+def _show(value: object) -> str:
+    """The bad value as the person wrote it (strings quoted), cut short if long."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif value is None or isinstance(value, bool | int | float | list | dict):
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except ValueError:
+            text = repr(value)
+    else:
+        text = repr(value)
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[: _MAX_VALUE_CHARS - 3] + "..."
+    return text
+
+
+def _json_type(value: object) -> str:
+    names = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
+    return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def _did_you_mean(key: str, keys: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _bounds(field: str) -> tuple[float | None, float | None]:
+    info = Profile.model_fields.get(field)
+    low = high = None
+    for item in info.metadata if info else ():
+        low = getattr(item, "ge", None) if getattr(item, "ge", None) is not None else low
+        low = getattr(item, "gt", None) if getattr(item, "gt", None) is not None else low
+        high = getattr(item, "le", None) if getattr(item, "le", None) is not None else high
+        high = getattr(item, "lt", None) if getattr(item, "lt", None) is not None else high
+    return low, high
+
+
+def _range_text(field: str) -> str:
+    low, high = _bounds(field)
+    if low is None and high is None:
+        return "a number"
+    if high is None:
+        return f"at least {low}"
+    if low is None:
+        return f"at most {high}"
+    return f"{low}-{high}"
+
+
+def _allowed_text(field: str, vocabulary: tuple[str, ...] | None) -> str:
+    if vocabulary:
+        return ", ".join(vocabulary)
+    low, high = _bounds(field)
+    return _range_text(field) if (low, high) != (None, None) else ""
+
+
+def _list_text(field: str) -> str:
+    vocabulary = _VOCABULARY.get(field)
+    if vocabulary:
+        return "a list of " + ", ".join(vocabulary)
+    if field == "runs":
+        return 'a list of {"day": ..., "kind": ...} objects'
+    if field == "races":
+        return "a list of dates (YYYY-MM-DD)"
+    return "a list"
+
+
+# ------------------------------------------------------------------------- writing
+
+
+def _in_order(values: Iterable[str], vocabulary: Sequence[str]) -> list[str]:
+    return sorted(values, key=vocabulary.index)
+
+
+def profile_to_dict(profile: Profile) -> dict[str, Any]:
+    """The profile as plain data in contract key order, sets in vocabulary order (mon..sun)."""
+    return {
+        "name": profile.name,
+        "sex": profile.sex,
+        "birth_year": profile.birth_year,
+        "body_mass_kg": profile.body_mass_kg,
+        "level": profile.level,
+        "equipment": _in_order(profile.equipment, EQUIPMENT),
+        "free_days": _in_order(profile.free_days, DAYS),
+        "sessions_per_week": profile.sessions_per_week,
+        "session_minutes": profile.session_minutes,
+        "runs": [
+            {"day": run.day, "kind": run.kind}
+            for run in sorted(profile.runs, key=lambda run: DAYS.index(run.day))
+        ],
+        "races": [race.isoformat() for race in sorted(profile.races)],
+        "complaints": _in_order(profile.complaints, COMPLAINTS),
+        "units": profile.units,
+    }
+
+
+def dump_profile(profile: Profile, path: Path) -> None:
+    """Write the profile as JSON, or TOML when the file name ends in ``.toml``."""
+    path = Path(path)
+    data = profile_to_dict(profile)
+    if path.suffix.lower() == ".toml":
+        text = _to_toml(data)
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # JSON string escapes (\", \\, \n, \uXXXX) are all valid in a TOML basic string.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def _to_toml(data: Mapping[str, Any]) -> str:
+    """The profile is flat (runs are inline tables), so TOML is a line per key.
+
+    TOML has no null: keys whose value is None are left out (they default to None).
+    """
+    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items() if value is not None]
+    return "\n".join(lines) + "\n"
