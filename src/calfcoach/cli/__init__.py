@@ -18,3 +18,9 @@ def main() -> None:
     from calfcoach.cli.errors import run_app
 
     sys.exit(run_app(app))
+
+
+# Stored athletes, the training log and data transfer (register on `app` when imported).
+from calfcoach.cli import athlete_cmds as _athlete_cmds  # noqa: F401,E402  isort: skip
+from calfcoach.cli import training_cmds as _training_cmds  # noqa: F401,E402  isort: skip
+from calfcoach.cli import transfer_cmds as _transfer_cmds  # noqa: F401,E402  isort: skip

@@ -1,0 +1,312 @@
+"""`calfcoach athlete add|list` and `calfcoach demo`, plus the helpers every stored-athlete
+command shares (opening the database, `--athlete`, `--date`, error handling).
+
+Module level: typer and the standard library only (a cold `calfcoach today` must be fast);
+storage, services and rich are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from calfcoach.cli.app import app
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from calfcoach.core.models import Profile, Session
+    from calfcoach.storage.db import Database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+athlete_app = typer.Typer(
+    help="Stored athletes: add one (with a plan), list them.", no_args_is_help=True
+)
+app.add_typer(athlete_app, name="athlete")
+
+DEMO_PROFILE = Path("examples") / "demo-profile.json"
+# Used when examples/demo-profile.json is not beside the working folder (an installed copy).
+_DEMO_FALLBACK: dict[str, Any] = {
+    "name": "Demo Runner",
+    "sex": "female",
+    "birth_year": 1990,
+    "body_mass_kg": 62,
+    "level": "intermediate",
+    "equipment": ["band", "step", "dumbbell", "jump_rope", "wall", "towel"],
+    "free_days": ["mon", "wed", "fri", "sat"],
+    "sessions_per_week": 2,
+    "session_minutes": 25,
+    "runs": [
+        {"day": "tue", "kind": "hard"},
+        {"day": "thu", "kind": "easy"},
+        {"day": "sun", "kind": "long"},
+    ],
+    "races": [],
+    "complaints": [],
+    "units": "metric",
+}
+
+AthleteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--athlete",
+        "-a",
+        metavar="NAME",
+        help="The stored athlete (needed only when more than one is stored).",
+    ),
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", "-d", metavar="YYYY-MM-DD", help="The day (default: today)."),
+]
+
+
+# ------------------------------------------------------------------------- shared helpers
+
+
+def handled(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn calfcoach errors into exit status 2 and one stderr line per problem."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from calfcoach.errors import CalfcoachError
+
+        try:
+            return func(*args, **kwargs)
+        except CalfcoachError as error:
+            from calfcoach.cli.errors import fail
+
+            raise fail(error) from None
+
+    return wrapper
+
+
+def input_error(*problems: str) -> Exception:
+    from calfcoach.errors import InputError
+
+    return InputError(*problems)
+
+
+def real_today() -> dt.date:
+    """The real today: the only place the training commands read the clock."""
+    return dt.date.today()
+
+
+def parse_date(option: str, text: str | None, default: dt.date | None = None) -> dt.date:
+    if text is None:
+        if default is None:
+            raise input_error(f"{option}: missing; allowed: a date YYYY-MM-DD")
+        return default
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise input_error(f"{option}: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
+
+
+def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise input_error(f"{option}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+    return value
+
+
+def open_db() -> Database:
+    from calfcoach.settings import Settings
+    from calfcoach.storage.db import open_database
+
+    return open_database(Settings.from_env())
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def render_session(session: Session, profile: Profile, out: Console, *, heading: str = "") -> None:
+    """One session: its title and a table of exercise, dose, rest, tempo and why."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from calfcoach.catalog import load_catalog
+    from calfcoach.formats.text import describe_dose, describe_rest
+
+    catalog = load_catalog()
+    minutes = f", about {session.minutes} min" if session.minutes else ""
+    deload = " (lighter week, R-PROG-5)" if session.deload else ""
+    title = f"{heading}{session.date:%a %Y-%m-%d}  week {session.week}: {session.title}"
+    out.print(Text(title + minutes + deload, style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("Exercise", "Dose", "Rest", "Tempo"):
+        table.add_column(column, no_wrap=column != "Tempo")
+    table.add_column("Why", ratio=1)
+    for p in session.exercises:
+        exercise = catalog.get(p.exercise) if p.exercise in catalog else None
+        name = exercise.name if exercise else p.exercise
+        cpm = exercise.contacts_per_minute if exercise else None
+        dose = describe_dose(p, profile.units, contacts_per_minute=cpm)
+        table.add_row(name, dose, describe_rest(p.rest_seconds), p.tempo or "", p.why)
+    out.print(table)
+
+
+# ------------------------------------------------------------------------- athlete add / list
+
+
+def _parse_weeks(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        raise input_error(f"--weeks: {text!r} is not a whole number; allowed: 1-52") from None
+    if not 1 <= weeks <= 52:
+        raise input_error(f"--weeks: {weeks} is out of range; allowed: 1-52")
+    return weeks
+
+
+@athlete_app.command("add")
+@handled
+def add_command(
+    profile: Annotated[
+        Path,
+        typer.Option("--profile", "-p", metavar="FILE", help="Athlete profile (JSON or TOML)."),
+    ],
+    start: Annotated[
+        str | None,
+        typer.Option("--start", metavar="YYYY-MM-DD", help="First day of week 1 (default: today)."),
+    ] = None,
+    weeks: Annotated[
+        str, typer.Option("--weeks", metavar="N", help="Number of weeks, 1-52 (default: 8).")
+    ] = "8",
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME", help="Name to store (default: the profile's name)."),
+    ] = None,
+) -> None:
+    """Store an athlete from a profile file and the plan built for them."""
+    from calfcoach.profile_io import load_profile
+    from calfcoach.services.athletes import add_athlete
+
+    start_date = parse_date("--start", start, real_today())
+    n_weeks = _parse_weeks(weeks)
+    athlete = load_profile(profile)
+    with open_db() as database:
+        added = add_athlete(database, athlete, start=start_date, weeks=n_weeks, name=name)
+    plan = added.plan.plan
+    typer.echo(
+        f"Added {added.athlete.name!r}: a {plan.weeks}-week plan from {plan.start.isoformat()} "
+        f"with {len(plan.sessions)} sessions."
+    )
+    for warning in plan.warnings:
+        typer.echo(f"  {warning.rule}: {warning.message}")
+    typer.echo("Next: calfcoach today")
+
+
+@athlete_app.command("list")
+@handled
+def list_command(
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
+    ] = "table",
+) -> None:
+    """List the stored athletes and their plans."""
+    from calfcoach.services.athletes import list_athletes
+
+    parse_choice("--format", output_format, ("table", "json"))
+    with open_db() as database:
+        athletes = list_athletes(database)
+    if output_format == "json":
+        print_json(
+            [
+                {
+                    "name": a.name,
+                    "level": a.level,
+                    "plan_start": a.plan_start.isoformat() if a.plan_start else None,
+                    "plan_weeks": a.plan_weeks,
+                    "sessions": a.sessions,
+                }
+                for a in athletes
+            ]
+        )
+        return
+    if not athletes:
+        typer.echo(
+            "No athlete stored yet: `calfcoach athlete add --profile FILE` or `calfcoach demo`."
+        )
+        return
+    for a in athletes:
+        plan = (
+            f"plan from {a.plan_start.isoformat()}, {a.plan_weeks} weeks, {a.sessions} sessions"
+            if a.plan_start
+            else "no plan"
+        )
+        typer.echo(f"{a.name}  ({a.level}; {plan})")
+
+
+# ------------------------------------------------------------------------- demo
+
+
+def _demo_profile() -> Profile:
+    from calfcoach.profile_io import load_profile, profile_from_data
+
+    if DEMO_PROFILE.is_file():
+        return load_profile(DEMO_PROFILE)
+    return profile_from_data(_DEMO_FALLBACK)
+
+
+@app.command("demo")
+@handled
+def demo_command(
+    date: DateOption = None,
+) -> None:
+    """Add the demo athlete (if no athlete is stored yet) and show today and the next 2 weeks."""
+    from calfcoach.services.athletes import add_athlete, list_athletes
+    from calfcoach.services.training import current_plan
+
+    today = parse_date("--date", date, real_today())
+    with open_db() as database:
+        stored = list_athletes(database)
+        if not stored:
+            profile = _demo_profile()
+            added = add_athlete(
+                database, profile, start=today, weeks=8, name=profile.name or "demo"
+            )
+            typer.echo(f"Added the demo athlete {added.athlete.name!r} with an 8-week plan.")
+            name = added.athlete.name
+        else:
+            name = stored[0].name
+            typer.echo(f"Showing {name!r} (already stored; see calfcoach athlete list).")
+        current = current_plan(database, name, today)
+    out = console()
+    profile = current.athlete.profile
+    session = current.session_on(today)
+    out.print()
+    if session is None:
+        out.print(f"Today ({today:%a %Y-%m-%d}): rest day.", style="bold")
+    else:
+        render_session(session, profile, out, heading="Today: ")
+    horizon = today + dt.timedelta(days=14)
+    upcoming = [s for s in current.plan.sessions if today < s.date <= horizon]
+    out.print()
+    out.print(f"Next 2 weeks ({len(upcoming)} sessions):", style="bold cyan")
+    for item in upcoming:
+        out.print()
+        render_session(item, profile, out)
+    out.print()
+    out.print(
+        "Log a session with `calfcoach log`, see it all with `calfcoach plan --athlete "
+        f"{json.dumps(name)} --format json`, check progress with `calfcoach progress`."
+    )

@@ -1,0 +1,542 @@
+"""`calfcoach today|log|skip|move|checkin|test|progress`: the training log at the terminal.
+
+Every command takes `--athlete NAME` (needed only when several athletes are stored) and
+`--date YYYY-MM-DD` (default: the real today), so a history can be replayed; a log dated
+after the real today is refused. Module level: typer and the standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from calfcoach.cli.app import app
+from calfcoach.cli.athlete_cmds import (
+    AthleteOption,
+    DateOption,
+    console,
+    handled,
+    input_error,
+    open_db,
+    parse_choice,
+    parse_date,
+    print_json,
+    real_today,
+    render_session,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from calfcoach.core.models import Prescription
+    from calfcoach.services.progress import ProgressReport
+    from calfcoach.storage.db import Database
+
+test_app = typer.Typer(help="Capacity tests (R-TEST).", no_args_is_help=True)
+app.add_typer(test_app, name="test")
+
+
+# ------------------------------------------------------------------------- today
+
+
+@app.command("today")
+@handled
+def today_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
+    ] = "table",
+) -> None:
+    """Today's session, adapted to what was logged (JSON: the session, or null on a rest day)."""
+    from calfcoach.services.training import current_plan
+
+    parse_choice("--format", output_format, ("table", "json"))
+    day = parse_date("--date", date, real_today())
+    with open_db() as database:
+        current = current_plan(database, athlete, day)
+    session = current.session_on(day)
+    if output_format == "json":
+        from calfcoach.formats.plan_json import session_to_dict
+
+        print_json(None if session is None else session_to_dict(session))
+        return
+    out = console()
+    if session is None:
+        later = [s.date for s in current.plan.sessions if s.date > day]
+        following = f"; next session {later[0]:%a %Y-%m-%d}" if later else ""
+        out.print(f"{day:%a %Y-%m-%d}: rest day{following}.")
+        return
+    render_session(session, current.athlete.profile, out)
+    mine = [d for d in current.decisions if getattr(d, "date", None) == day]
+    for decision in mine:
+        out.print(f"  {decision.rule}: {decision.message}")
+
+
+# ------------------------------------------------------------------------- log
+
+
+@app.command("log")
+@handled
+def log_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    exercise: Annotated[
+        str | None, typer.Option("--exercise", "-e", metavar="ID", help="Exercise id.")
+    ] = None,
+    set_number: Annotated[
+        int | None, typer.Option("--set", metavar="N", help="Set number.")
+    ] = None,
+    reps: Annotated[int | None, typer.Option("--reps", metavar="R")] = None,
+    seconds: Annotated[int | None, typer.Option("--seconds", metavar="S")] = None,
+    distance_m: Annotated[float | None, typer.Option("--distance-m", metavar="M")] = None,
+    contacts: Annotated[int | None, typer.Option("--contacts", metavar="C")] = None,
+    load_kg: Annotated[
+        float | None, typer.Option("--load-kg", metavar="KG", help="Added load.")
+    ] = None,
+    side: Annotated[str, typer.Option("--side", metavar="left|right|both")] = "both",
+    rpe: Annotated[int | None, typer.Option("--rpe", metavar="X", help="Effort 1-10.")] = None,
+    pain: Annotated[int | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
+    as_prescribed: Annotated[
+        bool,
+        typer.Option("--as-prescribed", help="Log the whole session as prescribed (one write)."),
+    ] = False,
+) -> None:
+    """Log one set (--exercise ...), a whole session as prescribed, or walk through today's
+    session set by set (no options): the planned values are the defaults."""
+    from calfcoach.services import training
+
+    day = parse_date("--date", date, real_today())
+    today = real_today()
+    if as_prescribed:
+        if exercise is not None:
+            raise input_error("--as-prescribed: cannot be used with --exercise")
+        with open_db() as database:
+            logged = training.log_session_as_prescribed(
+                database, athlete, day, today=today, rpe=rpe, pain=pain
+            )
+        typer.echo(f"Logged the session of {day.isoformat()}: {len(logged.sets)} sets.")
+        return
+    if exercise is None:
+        training.check_log_date(day, today)
+        with open_db() as database:
+            _interactive_log(database, athlete, day, today)
+        return
+    missing = [
+        option
+        for option, value in (("--set", set_number), ("--rpe", rpe), ("--pain", pain))
+        if value is None
+    ]
+    doses = [
+        option
+        for option, value in (
+            ("--reps", reps),
+            ("--seconds", seconds),
+            ("--distance-m", distance_m),
+            ("--contacts", contacts),
+        )
+        if value is not None
+    ]
+    if not doses:
+        missing.append("one of --reps, --seconds, --distance-m, --contacts")
+    if missing:
+        raise input_error(*(f"{option}: missing" for option in missing))
+    if len(doses) > 1:
+        raise input_error(
+            f"{' and '.join(doses)}: give only one; allowed: one of --reps, --seconds, "
+            "--distance-m, --contacts"
+        )
+    entry = training.SetInput(
+        exercise=exercise,
+        set_number=set_number or 0,
+        reps=reps,
+        seconds=seconds,
+        distance_m=distance_m,
+        contacts=contacts,
+        load_kg=load_kg,
+        side=side,
+        rpe=rpe,
+        pain=pain,
+    )
+    with open_db() as database:
+        training.log_set(database, athlete, day, entry, today=today)
+    typer.echo(f"Logged set {entry.set_number} of {exercise} on {day.isoformat()}.")
+
+
+def _dose_field(p: Prescription) -> tuple[str, int | float | None]:
+    for name in ("reps", "contacts", "seconds", "distance_m"):
+        value = getattr(p, name)
+        if value is not None:
+            return name, value
+    return "reps", None
+
+
+def _ask_int(question: str, default: int | float | None) -> str:
+    shown = "" if default is None else str(default)
+    return str(typer.prompt(question, default=shown, show_default=default is not None))
+
+
+def _interactive_log(database: Database, athlete: str | None, day: dt.date, today: dt.date) -> None:
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.services import training
+
+    current = training.current_plan(database, athlete, day)
+    session = current.session_on(day)
+    out = console()
+    if session is None:
+        raise input_error(
+            f"--date: no session is planned on {day.isoformat()}; allowed: a session day"
+        )
+    render_session(session, current.athlete.profile, out)
+    done = {(s.exercise, s.set_number, s.side) for s in current.log.sets if s.date == day}
+    typer.echo("Enter accepts the planned value; 'skip' skips the rest of an exercise, 'q' quits.")
+    rpe_default: int = 7
+    for p in session.exercises:
+        field, planned = _dose_field(p)
+        sides = ("left", "right") if p.per_side else ("both",)
+        skip = False
+        for number in range(1, p.sets + 1):
+            for side in sides:
+                if skip or (p.exercise, number, side) in done:
+                    continue
+                label = f"{p.exercise} set {number}/{p.sets}" + (
+                    "" if side == "both" else f" {side}"
+                )
+                while True:
+                    answer = _ask_int(f"{label}: {field.replace('_', ' ')}", planned)
+                    if answer.strip().lower() == "q":
+                        typer.echo("Stopped; every set entered so far is saved.")
+                        return
+                    if answer.strip().lower() == "skip":
+                        skip = True
+                        break
+                    try:
+                        value = float(answer) if field == "distance_m" else int(answer)
+                        load_text = (
+                            _ask_int("  added load kg", p.added_load_kg) if p.added_load_kg else ""
+                        )
+                        rpe = int(_ask_int("  RPE 1-10", rpe_default))
+                        pain = int(_ask_int("  pain 0-10", 0))
+                        entry = training.SetInput(
+                            exercise=p.exercise,
+                            set_number=number,
+                            side=side,
+                            load_kg=float(load_text) if load_text else None,
+                            rpe=rpe,
+                            pain=pain,
+                            **{field: value},
+                        )
+                        training.log_set(
+                            database,
+                            athlete,
+                            day,
+                            entry,
+                            today=today,
+                            session=session,
+                            use_session=True,
+                        )
+                    except ValueError:
+                        typer.echo("  not a number; try again", err=True)
+                        continue
+                    except CalfcoachError as error:
+                        for line in error.problems:
+                            typer.echo(f"  {line}", err=True)
+                        continue
+                    rpe_default = rpe
+                    typer.echo("  saved")
+                    break
+    typer.echo(f"Session of {day.isoformat()} logged.")
+
+
+# ------------------------------------------------------------------------- skip / move
+
+
+@app.command("skip")
+@handled
+def skip_command(athlete: AthleteOption = None, date: DateOption = None) -> None:
+    """Mark the planned session of a day as skipped."""
+    from calfcoach.services.training import skip_session
+
+    day = parse_date("--date", date, real_today())
+    with open_db() as database:
+        skip_session(database, athlete, day)
+    typer.echo(f"Skipped the session of {day.isoformat()}.")
+
+
+@app.command("move")
+@handled
+def move_command(
+    athlete: AthleteOption = None,
+    from_date: Annotated[
+        str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="The session's day.")
+    ] = None,
+    to_date: Annotated[
+        str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="The new day.")
+    ] = None,
+    date: DateOption = None,
+) -> None:
+    """Move a session to another day, if the scheduling rules (R-SCHED) still hold."""
+    from calfcoach.services.training import move_session
+
+    today = parse_date("--date", date, real_today())
+    source = parse_date("--from", from_date)
+    target = parse_date("--to", to_date)
+    with open_db() as database:
+        moved = move_session(database, athlete, source, target, today=today)
+    typer.echo(f"Moved the session of {source.isoformat()} to {moved.date:%a %Y-%m-%d}.")
+
+
+# ------------------------------------------------------------------------- checkin
+
+
+@app.command("checkin")
+@handled
+def checkin_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    pain: Annotated[int | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
+    stiffness: Annotated[
+        int | None, typer.Option("--stiffness", metavar="S", help="Stiffness 0-10.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite the day's check-in.")
+    ] = False,
+) -> None:
+    """Record the next-morning check-in: pain and stiffness 0-10 (R-PAIN-2)."""
+    from calfcoach.services.training import record_checkin
+
+    day = parse_date("--date", date, real_today())
+    missing = [o for o, v in (("--pain", pain), ("--stiffness", stiffness)) if v is None]
+    if missing:
+        raise input_error(*(f"{o}: missing; allowed: 0-10" for o in missing))
+    assert pain is not None and stiffness is not None
+    with open_db() as database:
+        record_checkin(
+            database,
+            athlete,
+            day,
+            pain=pain,
+            stiffness=stiffness,
+            today=real_today(),
+            replace_existing=replace,
+        )
+    typer.echo(f"Check-in of {day.isoformat()} saved: pain {pain}/10, stiffness {stiffness}/10.")
+
+
+# ------------------------------------------------------------------------- test heel-raise
+
+
+@test_app.command("heel-raise")
+@handled
+def heel_raise_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    left: Annotated[int | None, typer.Option("--left", metavar="N", help="Reps, left.")] = None,
+    right: Annotated[int | None, typer.Option("--right", metavar="N", help="Reps, right.")] = None,
+    knee: Annotated[str, typer.Option("--knee", metavar="straight|bent")] = "straight",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
+    ] = "table",
+) -> None:
+    """Single-leg heel-raise test to fatigue (R-TEST-1). Without --left/--right: a live
+    60 bpm metronome in the terminal, one key press per rep, per side."""
+    from calfcoach.core.models import CapacityTest
+    from calfcoach.services.training import parse_knee, record_test, validate_test
+
+    day = parse_date("--date", date, real_today())
+    today = real_today()
+    knee_value = parse_knee(knee)
+    parse_choice("--format", output_format, ("table", "json"))
+    if (left is None) != (right is None):
+        raise input_error(f"--{'right' if right is None else 'left'}: missing; give both sides")
+    if left is None or right is None:
+        validate_test(CapacityTest(date=day, left=0, right=0, knee=knee_value), today)
+        left, right = live_test()
+    test = CapacityTest(date=day, left=left, right=right, knee=knee_value)
+    with open_db() as database:
+        result = record_test(database, athlete, test, today=today)
+    if output_format == "json":
+        from calfcoach.services.progress import to_plain
+
+        print_json(to_plain(result))
+        return
+    typer.echo(f"Heel-raise test {day.isoformat()} ({knee_value} knee): left {left}, right {right}")
+    _print_evaluation(result.evaluation, result.comparison)
+
+
+def _print_evaluation(evaluation: object, comparison: object | None) -> None:
+    for item in (evaluation, comparison):
+        if item is None:
+            continue
+        messages = getattr(item, "messages", None)
+        message = getattr(item, "message", None)
+        if messages:
+            for line in messages:
+                typer.echo(f"  {line}")
+        elif message:
+            typer.echo(f"  {message}")
+        else:
+            typer.echo(f"  {item}")
+
+
+def live_test(
+    beats: float = 60.0,
+    read_key: object = None,
+) -> tuple[int, int]:
+    """Count reps per side to a metronome (R-TEST-1: 60 bpm, up on one beat, down on the next).
+
+    Needs a terminal: each key press is a rep, Enter ends the side.
+    """
+    if not sys.stdin.isatty():
+        raise input_error(
+            "--left/--right: missing; allowed: both counts, or run in a terminal for the live "
+            "metronome mode"
+        )
+    counts = []
+    for side in ("left", "right"):
+        typer.echo(
+            f"{side.upper()} leg: knee straight, fingertips on a wall. Up on one beat, down on "
+            "the next. Press any key at each rep; Enter when you stop."
+        )
+        typer.prompt("Ready? Press Enter to start", default="", show_default=False)
+        counts.append(_metronome_count(60.0 / beats))
+        typer.echo(f"  {side}: {counts[-1]} reps")
+    return counts[0], counts[1]
+
+
+def _metronome_count(interval: float) -> int:
+    import select
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    reps = 0
+    beat = 0
+    try:
+        tty.setcbreak(fd)
+        next_tick = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if now >= next_tick:
+                beat += 1
+                word = "UP  " if beat % 2 else "down"
+                sys.stdout.write(f"\r\a  tick {beat:3d}  {word}   reps: {reps:3d} ")
+                sys.stdout.flush()
+                next_tick += interval
+                continue
+            ready, _, _ = select.select([sys.stdin], [], [], next_tick - now)
+            if ready:
+                key = sys.stdin.read(1)
+                if key in ("\n", "\r", "q"):
+                    break
+                reps += 1
+                sys.stdout.write(f"\r  tick {beat:3d}        reps: {reps:3d} ")
+                sys.stdout.flush()
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        sys.stdout.write("\n")
+    return reps
+
+
+# ------------------------------------------------------------------------- progress
+
+
+@app.command("progress")
+@handled
+def progress_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    weeks: Annotated[
+        int, typer.Option("--weeks", metavar="N", help="Weeks of volume to show (table).")
+    ] = 8,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
+    ] = "table",
+) -> None:
+    """Adherence, weekly volume per region and scheme, load and pain trends, tests vs norms."""
+    from calfcoach.services.progress import progress_report, report_to_dict
+
+    parse_choice("--format", output_format, ("table", "json"))
+    day = parse_date("--date", date, real_today())
+    if not 1 <= weeks <= 520:
+        raise input_error(f"--weeks: {weeks} is out of range; allowed: 1-520")
+    with open_db() as database:
+        report = progress_report(database, athlete, day)
+    if output_format == "json":
+        print_json(report_to_dict(report))
+        return
+    _render_progress(report, console(), weeks)
+
+
+def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:
+    from rich import box
+    from rich.table import Table
+
+    a = report.adherence
+    out.print(f"Progress of {report.athlete} up to {report.as_of:%a %Y-%m-%d}", style="bold")
+    rate = f"{a.rate:.0%}" if a.rate is not None else "n/a"
+    out.print(
+        f"Adherence: {a.done} of {a.planned} planned sessions done ({rate}), {a.skipped} skipped, "
+        f"{a.missed} missed, {a.extra} extra days; {report.total_sets} sets logged in all."
+    )
+    recent_weeks = sorted({v.week for v in report.weekly_volume})[-weeks:]
+    table = Table(title="Weekly volume", box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("Week", "Region", "Scheme", "Sets", "Reps", "Time under load", "Contacts"):
+        table.add_column(
+            column,
+            justify="right"
+            if column[0] in "SRTC" and column != "Scheme" and column != "Region"
+            else "left",
+        )
+    for v in report.weekly_volume:
+        if v.week in recent_weeks:
+            table.add_row(
+                v.week.isoformat(),
+                v.region,
+                v.scheme,
+                str(v.sets),
+                str(v.reps),
+                f"{v.time_under_load_s} s",
+                str(v.contacts),
+            )
+    out.print(table)
+    if report.load_trends:
+        out.print("Load trend of the main lifts (heaviest added load per week):", style="bold")
+        for trend in report.load_trends:
+            recent = ", ".join(f"{p.max_load_kg:g}" for p in trend.points[-6:])
+            out.print(
+                f"  {trend.exercise}: {trend.first_kg:g} kg -> {trend.last_kg:g} kg "
+                f"({trend.change_kg:+g} kg); last weeks: {recent}"
+            )
+    if report.pain_trend:
+        out.print("Pain trend (during sets / next morning):", style="bold")
+        for p in report.pain_trend[-weeks:]:
+            during = (
+                f"{p.set_pain_mean:g} avg, {p.set_pain_max} max"
+                if p.set_pain_mean is not None
+                else "-"
+            )
+            morning = (
+                f"{p.morning_pain_mean:g} pain, {p.morning_stiffness_mean:g} stiffness"
+                if p.morning_pain_mean is not None
+                else "-"
+            )
+            out.print(f"  week of {p.week.isoformat()}: sets {during}; mornings {morning}")
+        if report.usual_pain is not None:
+            out.print(
+                "  usual morning pain (median of the last 7 check-ins, R-PAIN-2): "
+                f"{report.usual_pain:g}"
+            )
+    if report.tests:
+        out.print("Capacity tests (R-TEST):", style="bold")
+        for line in report.tests:
+            t = line.test
+            out.print(f"  {t.date.isoformat()} {t.knee} knee: left {t.left}, right {t.right}")
+            _print_evaluation(line.evaluation, line.comparison)
+    elif not report.weekly_volume:
+        out.print("Nothing logged yet: `calfcoach log` after a session.")

@@ -1,0 +1,104 @@
+"""`calfcoach export|import|backup|restore`: everything of an athlete in and out.
+
+Formats and guarantees are described in ``calfcoach.services.transfer``. Module level:
+typer and the standard library only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from calfcoach.cli.app import app
+from calfcoach.cli.athlete_cmds import (
+    AthleteOption,
+    handled,
+    input_error,
+    open_db,
+    parse_choice,
+)
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise input_error(f"--output: cannot write {str(output)!r} ({exc.strerror})") from None
+
+
+@app.command("export")
+@handled
+def export_command(
+    athlete: AthleteOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="json|csv", help="Output format.")
+    ] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, not stdout."),
+    ] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every athlete, not one.")] = False,
+) -> None:
+    """Export everything of an athlete (profile, plans, log, check-ins, tests, notes)."""
+    from calfcoach.services.transfer import document_to_csv, document_to_json, export_document
+
+    parse_choice("--format", output_format, ("json", "csv"))
+    if everyone and athlete is not None:
+        raise input_error("--all: cannot be used with --athlete")
+    with open_db() as database:
+        document = export_document(database, athlete, everyone=everyone)
+    text = document_to_csv(document) if output_format == "csv" else document_to_json(document)
+    _write_output(text, output)
+
+
+@app.command("import")
+@handled
+def import_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A `calfcoach export` file.")],
+) -> None:
+    """Import athletes from an export (JSON or CSV); all or nothing."""
+    from calfcoach.services.transfer import import_file
+
+    with open_db() as database:
+        result = import_file(database, file)
+    names = ", ".join(repr(n) for n in result.athletes) or "no athlete"
+    typer.echo(f"Imported {names}: {result.sets} logged sets.")
+
+
+@app.command("backup")
+@handled
+def backup_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup file to write.")],
+) -> None:
+    """Back up the whole database (SQLite: a database file; PostgreSQL: a JSON export)."""
+    from calfcoach.services.transfer import backup
+
+    with open_db() as database:
+        result = backup(database, file)
+    typer.echo(f"Backed up {result.athletes} athlete(s) to {file} ({result.kind}).")
+
+
+@app.command("restore")
+@handled
+def restore_command(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A `calfcoach backup` file.")],
+) -> None:
+    """Restore a backup. A SQLite backup replaces a SQLite database (the old one is kept
+    beside it); otherwise the backup's athletes go into a database that has none."""
+    from calfcoach.services.transfer import restore
+    from calfcoach.settings import Settings
+
+    settings = Settings.from_env()
+    with open_db() as database:
+        result = restore(database, file, keep_folder=settings.home, now=dt.datetime.now(dt.UTC))
+    typer.echo(f"Restored {result.athletes} athlete(s) from {file}.")
+    if result.kept is not None:
+        typer.echo(f"The database as it was before is kept in {result.kept}.")

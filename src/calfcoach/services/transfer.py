@@ -1,0 +1,958 @@
+"""Export and import (JSON, CSV), backup and restore.
+
+The export document holds everything of an athlete except database ids, which a new
+database assigns afresh: the profile, every plan ever generated (with the inputs it was made
+from), every session log (done, skipped, moved) with its sets, the check-ins, the capacity
+tests and the notes. Creation times are kept where storage exposes them (athlete, plan,
+session log, note) and restored on import, so export -> import into an empty database ->
+export gives the same document. Per-set, check-in and test creation times are not exported
+(storage does not return them).
+
+JSON: ``{"format": "calfcoach-export", "format_version": 1, "athletes": [...]}``.
+CSV: the same document flattened, one row per record; the ``record`` column says which
+(athlete, plan, session, set, checkin, test, note); profile and plan documents sit in the
+``data`` column as JSON text. Both read back through the same validation.
+
+Backup: on SQLite a copy of the database file made with SQLite's online backup API (a
+consistent snapshot even while other processes write); on PostgreSQL the JSON export of
+every athlete (use ``pg_dump`` for server-level backups). Restore reads either kind: a SQLite
+backup replaces a SQLite database wholesale (the previous file is kept beside it first); a
+JSON backup is imported, into a database that holds no athlete yet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from calfcoach.core.models import CapacityTest, CheckIn, LoggedSet, Profile
+from calfcoach.errors import InputError, ProfileError, StorageError
+from calfcoach.services.athletes import resolve_in
+from calfcoach.storage.db import Database
+from calfcoach.storage.plan_doc import plan_from_dict, plan_to_doc
+from calfcoach.storage.repositories import profile_to_doc
+from calfcoach.storage.uow import AbstractUnitOfWork
+
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "BackupResult",
+    "ImportResult",
+    "backup",
+    "document_from_csv",
+    "document_to_csv",
+    "export_document",
+    "import_document",
+    "parse_export",
+    "restore",
+]
+
+EXPORT_FORMAT = "calfcoach-export"
+EXPORT_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+_SET_INT = ("set_number", "reps", "seconds", "contacts", "rpe", "pain")
+_SET_FLOAT = ("distance_m", "load_kg")
+_PLANNED_INT = ("planned_reps", "planned_seconds", "planned_contacts")
+_PLANNED_FLOAT = ("planned_distance_m", "planned_load_kg")
+SET_KEYS: tuple[str, ...] = (
+    "exercise",
+    "set_number",
+    "side",
+    "reps",
+    "seconds",
+    "distance_m",
+    "contacts",
+    "load_kg",
+    "rpe",
+    "pain",
+    "planned_reps",
+    "planned_seconds",
+    "planned_distance_m",
+    "planned_contacts",
+    "planned_load_kg",
+    "scheme",
+)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any]:
+    athlete = uow.athletes.get(athlete_id)
+    plans = list(reversed(uow.plans.history(athlete.id)))  # oldest first
+    planned_ids: dict[int, tuple[int, int]] = {}
+    plan_docs = []
+    for plan_index, stored in enumerate(plans):
+        for session_index, planned in enumerate(uow.plans.sessions(stored.id)):
+            planned_ids[planned.id] = (plan_index, session_index)
+        plan_docs.append(
+            {
+                "created_at": _iso(stored.created_at),
+                "active": stored.active,
+                "inputs": dict(stored.inputs),
+                "plan": plan_to_doc(stored.plan),
+            }
+        )
+    logs = uow.logs.session_logs(athlete.id)
+    log = uow.logs.load_training_log(athlete.id)
+    # Sets carry their day, not their session log: a day's sets belong to its "done" log.
+    holder: dict[dt.date, int] = {}
+    for index, session_log in enumerate(logs):
+        if session_log.status == "done":
+            holder.setdefault(session_log.date, index)
+    for index, session_log in enumerate(logs):
+        holder.setdefault(session_log.date, index)
+    sets_of: dict[int, list[dict[str, Any]]] = {}
+    for logged in log.sets:
+        sets_of.setdefault(holder[logged.date], []).append(
+            {key: getattr(logged, key) for key in SET_KEYS}
+        )
+    sessions = []
+    for index, session_log in enumerate(logs):
+        ref = planned_ids.get(session_log.plan_session_id or -1)
+        sessions.append(
+            {
+                "date": _iso(session_log.date),
+                "status": session_log.status,
+                "moved_to": _iso(session_log.moved_to),
+                "plan_session": list(ref) if ref else None,
+                "created_at": _iso(session_log.created_at),
+                "sets": sets_of.get(index, []),
+            }
+        )
+    return {
+        "name": athlete.name,
+        "created_at": _iso(athlete.created_at),
+        "profile": profile_to_doc(athlete.profile),
+        "plans": plan_docs,
+        "sessions": sessions,
+        "checkins": [
+            {"date": _iso(c.date), "pain": c.pain, "stiffness": c.stiffness} for c in log.checkins
+        ],
+        "tests": [
+            {
+                "date": _iso(t.date),
+                "kind": t.kind,
+                "knee": t.knee,
+                "left": t.left,
+                "right": t.right,
+            }
+            for t in log.tests
+        ],
+        "notes": [
+            {"date": _iso(n.date), "text": n.text, "created_at": _iso(n.created_at)}
+            for n in uow.logs.notes(athlete.id)
+        ],
+    }
+
+
+def export_document(
+    database: Database, name: str | None, *, everyone: bool = False
+) -> dict[str, Any]:
+    """The export document of one athlete (``name``, resolved as ``--athlete``) or of all."""
+    with database.unit_of_work(read_only=True) as uow:
+        if everyone:
+            ids = [a.id for a in uow.athletes.all()]
+        else:
+            ids = [resolve_in(uow, name).id]
+        athletes = [_athlete_document(uow, athlete_id) for athlete_id in ids]
+    return {"format": EXPORT_FORMAT, "format_version": EXPORT_VERSION, "athletes": athletes}
+
+
+def document_to_json(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- CSV
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "record",
+    "athlete",
+    "index",
+    "parent",
+    "date",
+    "created_at",
+    "status",
+    "moved_to",
+    "plan_session",
+    "active",
+    *SET_KEYS,
+    "stiffness",
+    "kind",
+    "knee",
+    "left",
+    "right",
+    "text",
+    "data",
+)
+_CSV_HEADER_MARK = "format=" + EXPORT_FORMAT
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def document_to_csv(document: Mapping[str, Any]) -> str:
+    """The export document as CSV rows (see the module docstring)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    rows: list[dict[str, Any]] = [
+        {"record": "format", "text": _CSV_HEADER_MARK, "index": document["format_version"]}
+    ]
+    for a_index, athlete in enumerate(document["athletes"]):
+        name = athlete["name"]
+        rows.append(
+            {
+                "record": "athlete",
+                "athlete": name,
+                "index": a_index,
+                "created_at": athlete["created_at"],
+                "data": json.dumps(athlete["profile"], ensure_ascii=False, sort_keys=True),
+            }
+        )
+        for index, plan in enumerate(athlete["plans"]):
+            rows.append(
+                {
+                    "record": "plan",
+                    "athlete": name,
+                    "index": index,
+                    "created_at": plan["created_at"],
+                    "active": plan["active"],
+                    "data": json.dumps(
+                        {"inputs": plan["inputs"], "plan": plan["plan"]}, ensure_ascii=False
+                    ),
+                }
+            )
+        for index, session in enumerate(athlete["sessions"]):
+            ref = session["plan_session"]
+            rows.append(
+                {
+                    "record": "session",
+                    "athlete": name,
+                    "index": index,
+                    "date": session["date"],
+                    "created_at": session["created_at"],
+                    "status": session["status"],
+                    "moved_to": session["moved_to"],
+                    "plan_session": None if ref is None else f"{ref[0]}:{ref[1]}",
+                }
+            )
+            for logged in session["sets"]:
+                rows.append({"record": "set", "athlete": name, "parent": index, **logged})
+        for checkin in athlete["checkins"]:
+            rows.append({"record": "checkin", "athlete": name, **checkin})
+        for test in athlete["tests"]:
+            rows.append({"record": "test", "athlete": name, **test})
+        for note in athlete["notes"]:
+            rows.append({"record": "note", "athlete": name, **note})
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def _csv_value(column: str, text: str, where: str) -> Any:
+    if text == "":
+        return None
+    if column in ("index", "parent", "left", "right", "stiffness", *_SET_INT, *_PLANNED_INT):
+        try:
+            return int(text)
+        except ValueError:
+            raise InputError(f"{where}.{column}: {text!r} is not a whole number") from None
+    if column in (*_SET_FLOAT, *_PLANNED_FLOAT):
+        try:
+            return float(text)
+        except ValueError:
+            raise InputError(f"{where}.{column}: {text!r} is not a number") from None
+    if column == "active":
+        if text not in ("true", "false"):
+            raise InputError(f"{where}.active: {text!r} is not allowed; allowed: true, false")
+        return text == "true"
+    return text
+
+
+def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
+    """Rebuild the export document from CSV (the reverse of ``document_to_csv``)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise InputError(f"{source}: empty; allowed: a calfcoach export") from None
+    if tuple(header) != CSV_COLUMNS:
+        raise InputError(
+            f"{source}: line 1: the columns are not those of a calfcoach CSV export; "
+            f"allowed: {','.join(CSV_COLUMNS)}"
+        )
+    athletes: list[dict[str, Any]] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    version: Any = None
+    try:
+        for number, cells in enumerate(reader, start=2):
+            where = f"{source}: line {number}"
+            if len(cells) != len(CSV_COLUMNS):
+                raise InputError(
+                    f"{where}: {len(cells)} columns; allowed: {len(CSV_COLUMNS)} columns"
+                )
+            raw = dict(zip(CSV_COLUMNS, cells, strict=True))
+            row = {c: _csv_value(c, v, where) for c, v in raw.items()}
+            record = row["record"]
+            if record == "format":
+                if row["text"] != _CSV_HEADER_MARK:
+                    raise InputError(f"{where}: not a calfcoach export")
+                version = row["index"]
+                continue
+            if record == "athlete":
+                athlete = {
+                    "name": row["athlete"],
+                    "created_at": row["created_at"],
+                    "profile": _json_cell(row["data"], where),
+                    "plans": [],
+                    "sessions": [],
+                    "checkins": [],
+                    "tests": [],
+                    "notes": [],
+                }
+                athletes.append(athlete)
+                by_name[str(row["athlete"])] = athlete
+                continue
+            athlete = by_name.get(str(row["athlete"]))
+            if athlete is None:
+                raise InputError(
+                    f"{where}.athlete: {row['athlete']!r} has no athlete row before it"
+                )
+            if record == "plan":
+                data = _json_cell(row["data"], where)
+                if not isinstance(data, dict):
+                    raise InputError(f"{where}.data: not an object with inputs and plan")
+                athlete["plans"].append(
+                    {
+                        "created_at": row["created_at"],
+                        "active": row["active"],
+                        "inputs": data.get("inputs"),
+                        "plan": data.get("plan"),
+                    }
+                )
+            elif record == "session":
+                ref = row["plan_session"]
+                athlete["sessions"].append(
+                    {
+                        "date": row["date"],
+                        "status": row["status"],
+                        "moved_to": row["moved_to"],
+                        "plan_session": _ref_cell(ref, where),
+                        "created_at": row["created_at"],
+                        "sets": [],
+                    }
+                )
+            elif record == "set":
+                parent = row["parent"]
+                sessions = athlete["sessions"]
+                if not isinstance(parent, int) or not 0 <= parent < len(sessions):
+                    raise InputError(f"{where}.parent: {parent!r} is not a session row above")
+                sessions[parent]["sets"].append({key: row[key] for key in SET_KEYS})
+            elif record == "checkin":
+                athlete["checkins"].append({k: row[k] for k in ("date", "pain", "stiffness")})
+            elif record == "test":
+                athlete["tests"].append(
+                    {k: row[k] for k in ("date", "kind", "knee", "left", "right")}
+                )
+            elif record == "note":
+                athlete["notes"].append(
+                    {
+                        "date": row["date"],
+                        "text": row["text"] or "",
+                        "created_at": row["created_at"],
+                    }
+                )
+            else:
+                raise InputError(
+                    f"{where}.record: {record!r} is not allowed; allowed: athlete, plan, "
+                    "session, set, checkin, test, note"
+                )
+    except csv.Error as exc:
+        raise InputError(f"{source}: not valid CSV: {exc}") from None
+    return {"format": EXPORT_FORMAT, "format_version": version, "athletes": athletes}
+
+
+def _json_cell(text: Any, where: str) -> Any:
+    try:
+        return json.loads(text or "")
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}.data: not valid JSON ({exc.msg})") from None
+
+
+def _ref_cell(text: Any, where: str) -> list[int] | None:
+    if text is None:
+        return None
+    parts = str(text).split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise InputError(
+            f"{where}.plan_session: {text!r} is not allowed; allowed: PLAN:SESSION (numbers)"
+        )
+    return [int(parts[0]), int(parts[1])]
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
+    """JSON or CSV export bytes -> the document (not yet validated in depth)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: not UTF-8 text (bad byte at offset {exc.start}); allowed: a calfcoach "
+            "export (JSON or CSV)"
+        ) from None
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            ) from None
+    elif stripped.startswith("record,"):
+        document = document_from_csv(text, source=source)
+    else:
+        raise InputError(
+            f"{source}: not a calfcoach export; allowed: the JSON or CSV of `calfcoach export`"
+        )
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise InputError(
+            f"{source}: format: not {EXPORT_FORMAT!r}; allowed: the output of `calfcoach export`"
+        )
+    if document.get("format_version") != EXPORT_VERSION:
+        raise InputError(
+            f"{source}: format_version: {document.get('format_version')!r} is not allowed; "
+            f"allowed: {EXPORT_VERSION}"
+        )
+    return document
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Reader:
+    """Typed access to one object of the document, with errors naming the path."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise InputError(f"{where}: {_show(data)} is not an object")
+        self.data = data
+        self.where = where
+
+    def _fail(self, key: str, value: Any, allowed: str) -> InputError:
+        return InputError(f"{self.where}.{key}: {_show(value)} is not allowed; allowed: {allowed}")
+
+    def raw(self, key: str) -> Any:
+        if key not in self.data:
+            raise InputError(f"{self.where}.{key}: missing")
+        return self.data[key]
+
+    def text(self, key: str, *, optional: bool = False) -> str | None:
+        value = self.raw(key)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise self._fail(key, value, "text")
+        return value
+
+    def date(self, key: str, *, optional: bool = False) -> dt.date | None:
+        value = self.raw(key)
+        if value is None and optional:
+            return None
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise self._fail(key, value, "a date YYYY-MM-DD") from None
+
+    def datetime(self, key: str) -> dt.datetime:
+        value = self.raw(key)
+        try:
+            if not isinstance(value, str):
+                raise ValueError
+            parsed = dt.datetime.fromisoformat(value)
+            if parsed.tzinfo is None:
+                raise ValueError
+            return parsed
+        except ValueError:
+            raise self._fail(key, value, "a date and time with its UTC offset") from None
+
+    def integer(self, key: str, low: float, high: float, *, optional: bool = False) -> int | None:
+        value = self.raw(key)
+        if value is None and optional:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self._fail(key, value, f"a whole number {low:g}-{high:g}")
+        return value
+
+    def number(self, key: str, low: float, high: float, *, optional: bool = False) -> float | None:
+        value = self.raw(key)
+        if value is None and optional:
+            return None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
+            raise self._fail(key, value, f"a number {low:g}-{high:g}")
+        return float(value)
+
+    def choice(self, key: str, allowed: Sequence[str], *, optional: bool = False) -> str | None:
+        value = self.raw(key)
+        if value is None and optional:
+            return None
+        if value not in allowed:
+            raise self._fail(key, value, ", ".join(allowed))
+        return str(value)
+
+    def items(self, key: str) -> list[Any]:
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise InputError(f"{self.where}.{key}: {_show(value)} is not a list")
+        return value
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(slots=True)
+class _Plan:
+    created_at: dt.datetime
+    active: bool
+    plan: Any
+    profile: Profile
+    catalog_version: str | None
+    sessions: int
+
+
+@dataclass(slots=True)
+class _SessionLog:
+    date: dt.date
+    status: str
+    moved_to: dt.date | None
+    plan_session: tuple[int, int] | None
+    created_at: dt.datetime
+    sets: list[LoggedSet]
+
+
+@dataclass(slots=True)
+class _Athlete:
+    name: str
+    created_at: dt.datetime
+    profile: Profile
+    plans: list[_Plan]
+    sessions: list[_SessionLog]
+    checkins: list[CheckIn]
+    tests: list[CapacityTest]
+    notes: list[tuple[dt.date, str, dt.datetime]]
+
+
+def _profile(data: Any, where: str) -> Profile:
+    from calfcoach.profile_io import profile_from_data
+
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: {_show(data)} is not an object")
+    try:
+        return profile_from_data(data)
+    except ProfileError as error:
+        raise InputError(*(f"{where}.{line}" for line in error.problems)) from None
+
+
+def _logged_set(data: Any, where: str, date: dt.date) -> LoggedSet:
+    from calfcoach.core import rules
+
+    r = _Reader(data, where)
+    exercise = r.text("exercise")
+    if exercise is None or not _SLUG.fullmatch(exercise):
+        raise r._fail("exercise", exercise, "an exercise id (kebab-case)")
+    limits = {"reps": 500, "seconds": 3600, "contacts": 2000}
+    return LoggedSet(
+        date=date,
+        exercise=exercise,
+        set_number=r.integer("set_number", 1, 50) or 1,
+        side=r.choice("side", ("left", "right", "both")),  # type: ignore[arg-type]
+        reps=r.integer("reps", 0, limits["reps"], optional=True),
+        seconds=r.integer("seconds", 0, limits["seconds"], optional=True),
+        distance_m=r.number("distance_m", 0, 1000, optional=True),
+        contacts=r.integer("contacts", 0, limits["contacts"], optional=True),
+        load_kg=r.number("load_kg", 0, rules.MAX_LOAD_KG, optional=True),
+        rpe=r.integer("rpe", 1, 10, optional=True),
+        pain=r.integer("pain", 0, 10, optional=True),
+        planned_reps=r.integer("planned_reps", 0, limits["reps"], optional=True),
+        planned_seconds=r.integer("planned_seconds", 0, limits["seconds"], optional=True),
+        planned_distance_m=r.number("planned_distance_m", 0, 1000, optional=True),
+        planned_contacts=r.integer("planned_contacts", 0, limits["contacts"], optional=True),
+        planned_load_kg=r.number("planned_load_kg", 0, rules.MAX_LOAD_KG, optional=True),
+        scheme=r.choice(  # type: ignore[arg-type]
+            "scheme",
+            ("light", "heavy", "plyometric", "isometric", "skill", "rehab"),
+            optional=True,
+        ),
+    )
+
+
+def _athlete(data: Any, where: str) -> _Athlete:
+    r = _Reader(data, where)
+    name = r.text("name")
+    if not name or not name.strip() or len(name) > 100:
+        raise r._fail("name", name, "a name of 1-100 characters")
+    plans: list[_Plan] = []
+    for index, item in enumerate(r.items("plans")):
+        p = _Reader(item, f"{where}.plans[{index}]")
+        inputs = _Reader(p.raw("inputs"), f"{p.where}.inputs")
+        try:
+            plan = plan_from_dict(p.raw("plan"))
+        except InputError as error:
+            raise InputError(*(f"{p.where}.plan: {line}" for line in error.problems)) from None
+        active = p.raw("active")
+        if not isinstance(active, bool):
+            raise p._fail("active", active, "true, false")
+        plans.append(
+            _Plan(
+                created_at=p.datetime("created_at"),
+                active=active,
+                plan=plan,
+                profile=_profile(inputs.raw("profile"), f"{inputs.where}.profile"),
+                catalog_version=inputs.text("catalog_version", optional=True),
+                sessions=len(plan.sessions),
+            )
+        )
+    if plans and sum(p.active for p in plans) != 1:
+        raise InputError(
+            f"{where}.plans: {sum(p.active for p in plans)} plans are active; allowed: exactly one"
+        )
+    sessions: list[_SessionLog] = []
+    for index, item in enumerate(r.items("sessions")):
+        s = _Reader(item, f"{where}.sessions[{index}]")
+        date = s.date("date")
+        assert date is not None
+        status = s.choice("status", ("done", "skipped", "moved"))
+        moved_to = s.date("moved_to", optional=True)
+        if (status == "moved") != (moved_to is not None):
+            raise s._fail("moved_to", s.raw("moved_to"), "a date exactly when status is moved")
+        ref_value = s.raw("plan_session")
+        ref: tuple[int, int] | None = None
+        if ref_value is not None:
+            if (
+                not isinstance(ref_value, list)
+                or len(ref_value) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in ref_value)
+                or not 0 <= ref_value[0] < len(plans)
+                or not 0 <= ref_value[1] < plans[ref_value[0]].sessions
+            ):
+                raise s._fail("plan_session", ref_value, "[plan index, session index] or null")
+            ref = (ref_value[0], ref_value[1])
+        sets = [_logged_set(x, f"{s.where}.sets[{i}]", date) for i, x in enumerate(s.items("sets"))]
+        keys = [(x.exercise, x.set_number, x.side) for x in sets]
+        if len(set(keys)) != len(keys):
+            raise InputError(f"{s.where}.sets: a set is listed twice (exercise, set, side)")
+        sessions.append(
+            _SessionLog(date, status or "done", moved_to, ref, s.datetime("created_at"), sets)
+        )
+    checkins = []
+    seen_days: set[dt.date] = set()
+    for index, item in enumerate(r.items("checkins")):
+        c = _Reader(item, f"{where}.checkins[{index}]")
+        day = c.date("date")
+        assert day is not None
+        if day in seen_days:
+            raise c._fail("date", day.isoformat(), "one check-in per day")
+        seen_days.add(day)
+        checkins.append(
+            CheckIn(day, c.integer("pain", 0, 10) or 0, c.integer("stiffness", 0, 10) or 0)
+        )
+    tests = []
+    for index, item in enumerate(r.items("tests")):
+        t = _Reader(item, f"{where}.tests[{index}]")
+        day = t.date("date")
+        assert day is not None
+        t.choice("kind", ("heel-raise",))
+        tests.append(
+            CapacityTest(
+                date=day,
+                left=t.integer("left", 0, 500) or 0,
+                right=t.integer("right", 0, 500) or 0,
+                knee=t.choice("knee", ("straight", "bent", "none")),  # type: ignore[arg-type]
+            )
+        )
+    notes = []
+    for index, item in enumerate(r.items("notes")):
+        n = _Reader(item, f"{where}.notes[{index}]")
+        day = n.date("date")
+        assert day is not None
+        notes.append((day, n.text("text") or "", n.datetime("created_at")))
+    return _Athlete(
+        name=name,
+        created_at=r.datetime("created_at"),
+        profile=_profile(r.raw("profile"), f"{where}.profile"),
+        plans=plans,
+        sessions=sessions,
+        checkins=checkins,
+        tests=tests,
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    athletes: tuple[str, ...]
+    sets: int
+
+
+class _Clock:
+    """The unit of work's clock, set to each record's creation time before it is written."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def import_document(database: Database, document: Mapping[str, Any]) -> ImportResult:
+    """Validate the whole document, then write it in ONE transaction (all or nothing).
+
+    An athlete whose name is already taken is refused (nothing is written).
+    """
+    r = _Reader(document, "import")
+    athletes = [_athlete(item, f"athletes[{i}]") for i, item in enumerate(r.items("athletes"))]
+    names = [a.name for a in athletes]
+    if len(set(names)) != len(names):
+        raise InputError("athletes: an athlete name appears twice; allowed: each name once")
+    clock = _Clock()
+    total = 0
+    with database.unit_of_work(clock=clock) as uow:
+        for index, athlete in enumerate(athletes):
+            if uow.athletes.find(athlete.name) is not None:
+                raise InputError(
+                    f"athletes[{index}].name: an athlete named {athlete.name!r} already exists "
+                    "in this database; allowed: a name not yet used (nothing was imported)"
+                )
+            total += _write_athlete(uow, clock, athlete)
+        uow.commit()
+    return ImportResult(athletes=tuple(names), sets=total)
+
+
+def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) -> int:
+    clock.now = athlete.created_at
+    stored = uow.athletes.add(athlete.name, athlete.profile)
+    # The active plan goes in last: adding a plan makes it the active one.
+    order = sorted(range(len(athlete.plans)), key=lambda i: (athlete.plans[i].active, i))
+    session_ids: dict[int, list[int]] = {}
+    for index in order:
+        plan = athlete.plans[index]
+        clock.now = plan.created_at
+        added = uow.plans.add(
+            stored.id, plan.plan, plan.profile, catalog_version=plan.catalog_version
+        )
+        session_ids[index] = [s.id for s in uow.plans.sessions(added.id)]
+    total = 0
+    for session in athlete.sessions:
+        clock.now = session.created_at
+        ref = session.plan_session
+        uow.logs.log_session(
+            stored.id,
+            session.date,
+            session.sets,
+            status=session.status,  # type: ignore[arg-type]
+            plan_session_id=session_ids[ref[0]][ref[1]] if ref else None,
+            moved_to=session.moved_to,
+        )
+        total += len(session.sets)
+    for checkin in athlete.checkins:
+        uow.logs.add_checkin(stored.id, checkin)
+    for test in athlete.tests:
+        uow.logs.add_test(stored.id, test)
+    for date, text, created_at in athlete.notes:
+        clock.now = created_at
+        uow.logs.add_note(stored.id, date, text)
+    return total
+
+
+def import_file(database: Database, path: Path) -> ImportResult:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
+    return import_document(database, parse_export(data, source=Path(path).name))
+
+
+# --------------------------------------------------------------------------- backup / restore
+
+
+@dataclass(frozen=True, slots=True)
+class BackupResult:
+    path: Path
+    kind: str
+    """``"sqlite"`` (a database file) or ``"json"`` (an export of every athlete)."""
+    athletes: int
+    kept: Path | None = None
+    """Restore: where the replaced SQLite database was kept."""
+
+
+@contextmanager
+def _atomic_target(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it only when the block succeeds."""
+    path = Path(path)
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise InputError(f"FILE: the folder {str(folder)!r} does not exist")
+    handle, name = tempfile.mkstemp(prefix=".calfcoach-", suffix=".tmp", dir=folder)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _raw_sqlite(database: Database) -> Any:
+    return database.engine.raw_connection()
+
+
+def backup(database: Database, path: Path) -> BackupResult:
+    """Copy the database to ``path`` (see the module docstring for the two kinds)."""
+    with database.unit_of_work(read_only=True) as uow:
+        count = len(uow.athletes.all())
+    if database.backend == "sqlite":
+        with _atomic_target(path) as temporary:
+            raw = _raw_sqlite(database)
+            try:
+                target = sqlite3.connect(temporary)
+                try:
+                    raw.driver_connection.backup(target)
+                finally:
+                    target.close()
+            except sqlite3.Error as exc:
+                raise StorageError(f"cannot back up the database: {exc}") from None
+            finally:
+                raw.close()
+        return BackupResult(Path(path), "sqlite", count)
+    document = export_document(database, None, everyone=True)
+    with _atomic_target(path) as temporary:
+        temporary.write_text(document_to_json(document), encoding="utf-8")
+    return BackupResult(Path(path), "json", count)
+
+
+def _check_sqlite_backup(path: Path) -> int:
+    """Athletes in a SQLite backup; ``InputError`` when it is not a calfcoach database."""
+    try:
+        connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("the file is damaged")
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            athletes = connection.execute("SELECT count(*) FROM athletes").fetchone()[0]
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise InputError(
+            f"FILE: {Path(path).name} is not a calfcoach backup ({exc}); allowed: a file "
+            "written by `calfcoach backup`"
+        ) from None
+    if len(revision) != 1:
+        raise InputError(
+            f"FILE: {Path(path).name} has no single schema revision; allowed: a file "
+            "written by `calfcoach backup`"
+        )
+    return int(athletes)
+
+
+def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.datetime) -> BackupResult:
+    """Restore a backup made by ``backup`` (either kind) into ``database``.
+
+    A SQLite backup into a SQLite database replaces it; the database as it was is first
+    copied to ``keep_folder`` (named after ``now``), so a restore loses nothing either. Any
+    other combination imports the backup's athletes, into a database without athletes.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
+    if head == SQLITE_HEADER:
+        count = _check_sqlite_backup(path)
+        if database.backend == "sqlite":
+            kept = keep_folder / f"calfcoach-before-restore-{now:%Y%m%dT%H%M%S}.sqlite3"
+            backup(database, kept)
+            _copy_sqlite_into(path, database)
+            return BackupResult(path, "sqlite", count, kept)
+        with Database(_sqlite_url(path)) as source:
+            document = export_document(source, None, everyone=True)
+        _require_empty(database)
+        result = import_document(database, document)
+        return BackupResult(path, "sqlite", len(result.athletes))
+    document = parse_export(path.read_bytes(), source=path.name)
+    _require_empty(database)
+    result = import_document(database, document)
+    return BackupResult(path, "json", len(result.athletes))
+
+
+def _sqlite_url(path: Path) -> str:
+    from calfcoach.settings import sqlite_url
+
+    return sqlite_url(path)
+
+
+def _require_empty(database: Database) -> None:
+    with database.unit_of_work(read_only=True) as uow:
+        names = [a.name for a in uow.athletes.all()]
+    if names:
+        raise InputError(
+            f"restore: the database already holds {len(names)} athlete(s) "
+            f"({', '.join(map(repr, names))}); allowed: a database without athletes (point "
+            "CALFCOACH_DATABASE_URL at a new one), or use `calfcoach import` to add athletes"
+        )
+
+
+def _copy_sqlite_into(path: Path, database: Database) -> None:
+    from calfcoach.storage.migrate import ensure_at_head
+
+    raw = _raw_sqlite(database)
+    try:
+        source = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(raw.driver_connection)
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot restore the database: {exc}") from None
+    finally:
+        raw.close()
+    database.dispose()
+    ensure_at_head(database.engine)

@@ -1,0 +1,413 @@
+"""The service layer on SQLite and PostgreSQL: each use case, and each refusal writing nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from calfcoach.core.models import CapacityTest, Prescription, Profile, Session
+from calfcoach.errors import InputError, NotFoundError
+from calfcoach.services import athletes, progress, training, transfer
+from calfcoach.services.training import SetInput
+from calfcoach.storage.db import Database
+
+START = dt.date(2026, 3, 2)  # a Monday
+# The demo profile's plan from START: Wed 03-04 jump rope, Fri 03-06 heavy bent-knee,
+# Wed 03-11, Fri 03-13, ... (free days mon/wed/fri/sat; hard run tue, long run sun).
+WED = dt.date(2026, 3, 4)
+FRI = dt.date(2026, 3, 6)
+TODAY = dt.date(2026, 3, 20)
+PROFILE = Profile.model_validate(
+    {
+        "name": "Alex Demo",
+        "sex": "female",
+        "birth_year": 1988,
+        "body_mass_kg": 61.5,
+        "level": "intermediate",
+        "equipment": ["band", "towel", "wall", "step", "dumbbell", "jump_rope"],
+        "free_days": ["mon", "wed", "fri", "sat"],
+        "sessions_per_week": 2,
+        "runs": [
+            {"day": "tue", "kind": "hard"},
+            {"day": "thu", "kind": "easy"},
+            {"day": "sun", "kind": "long"},
+        ],
+        "races": ["2027-01-31"],
+    }
+)
+
+
+def make_athlete(database: Database, name: str = "ana", start: dt.date = START) -> str:
+    athletes.add_athlete(database, PROFILE, start=start, weeks=8, name=name)
+    return name
+
+
+def snapshot(database: Database) -> dict[str, Any]:
+    """Everything in the database, as the export sees it (to prove nothing was written)."""
+    return transfer.export_document(database, None, everyone=True)
+
+
+def a_set(**changes: Any) -> SetInput:
+    base = SetInput(exercise="jump-rope", set_number=1, contacts=22, rpe=6, pain=1)
+    return dataclasses.replace(base, **changes)
+
+
+# ---------------------------------------------------------------- athletes
+
+
+def test_adding_an_athlete_stores_the_profile_and_the_generated_plan(database: Database) -> None:
+    added = athletes.add_athlete(database, PROFILE, start=START, weeks=8)
+
+    assert added.athlete.name == "Alex Demo"
+    assert added.plan.plan.start == START and added.plan.plan.weeks == 8
+    listed = athletes.list_athletes(database)
+    assert [(a.name, a.plan_start, a.sessions) for a in listed] == [
+        ("Alex Demo", START, len(added.plan.plan.sessions))
+    ]
+
+
+def test_a_name_already_taken_is_refused_and_nothing_is_written(database: Database) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+
+    with pytest.raises(InputError, match="name: an athlete named 'ana' already exists"):
+        athletes.add_athlete(database, PROFILE, start=START, name="ana")
+
+    assert snapshot(database) == before
+
+
+def test_an_athlete_without_a_name_is_refused_with_the_way_to_give_one(database: Database) -> None:
+    with pytest.raises(InputError, match="name: missing.*--name"):
+        athletes.add_athlete(database, PROFILE.model_copy(update={"name": None}), start=START)
+    assert athletes.list_athletes(database) == []
+
+
+def test_an_empty_database_tells_how_to_add_an_athlete(database: Database) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        athletes.resolve_athlete(database, None)
+    assert "calfcoach athlete add --profile FILE" in str(caught.value)
+    assert "calfcoach demo" in str(caught.value)
+
+
+def test_the_athlete_name_is_needed_only_when_several_are_stored(database: Database) -> None:
+    make_athlete(database, "ana")
+    assert athletes.resolve_athlete(database, None).name == "ana"
+
+    make_athlete(database, "ben")
+    with pytest.raises(InputError, match="--athlete: missing.*'ana', 'ben'"):
+        athletes.resolve_athlete(database, None)
+    assert athletes.resolve_athlete(database, "ben").name == "ben"
+    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'cy'.*'ana', 'ben'"):
+        athletes.resolve_athlete(database, "cy")
+
+
+# ---------------------------------------------------------------- today and the current plan
+
+
+def test_today_is_the_planned_session_on_a_session_day_and_none_on_a_rest_day(
+    database: Database,
+) -> None:
+    make_athlete(database)
+
+    session = training.today_session(database, None, WED)
+    assert session is not None and session.date == WED
+    assert training.today_session(database, None, WED + dt.timedelta(days=1)) is None
+
+
+def test_sessions_up_to_the_date_are_the_stored_ones_whatever_was_logged(
+    database: Database,
+) -> None:
+    make_athlete(database)
+    stored = training.current_plan(database, None, START).stored.plan
+    training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=9, pain=4)
+    training.record_checkin(
+        database, None, WED + dt.timedelta(days=1), pain=6, stiffness=5, today=TODAY
+    )
+
+    current = training.current_plan(database, None, FRI)
+    assert [s for s in current.plan.sessions if s.date <= FRI] == [
+        s for s in stored.sessions if s.date <= FRI
+    ]
+
+
+# ---------------------------------------------------------------- logging
+
+
+def test_a_logged_set_keeps_the_planned_dose_beside_the_actual_one(database: Database) -> None:
+    make_athlete(database)
+    planned = training.today_session(database, None, WED)
+    assert planned is not None
+    rope = next(p for p in planned.exercises if p.exercise == "jump-rope")
+
+    logged = training.log_set(database, None, WED, a_set(contacts=20), today=TODAY)
+
+    assert logged.planned_contacts == rope.contacts and logged.scheme == "plyometric"
+    log = training.current_plan(database, None, TODAY).log
+    assert [(s.exercise, s.contacts, s.planned_contacts) for s in log.sets] == [
+        ("jump-rope", 20, rope.contacts)
+    ]
+
+
+def test_sets_of_one_day_go_into_one_session_log(database: Database) -> None:
+    make_athlete(database)
+    for number in (1, 2, 3):
+        training.log_set(database, None, WED, a_set(set_number=number), today=TODAY)
+
+    document = snapshot(database)
+    sessions = document["athletes"][0]["sessions"]
+    assert len(sessions) == 1 and len(sessions[0]["sets"]) == 3
+    assert sessions[0]["plan_session"] is not None
+
+
+BAD_SETS = [
+    ("--reps", a_set(contacts=None, reps=-1), "--reps: -1 is out of range; allowed: 0-500"),
+    ("--seconds", a_set(contacts=None, seconds=-5), "--seconds: -5 is out of range"),
+    ("--contacts", a_set(contacts=-2), "--contacts: -2 is out of range; allowed: 0-2000"),
+    ("--rpe", a_set(rpe=0), "--rpe: 0 is out of range; allowed: 1-10"),
+    ("--rpe", a_set(rpe=11), "--rpe: 11 is out of range; allowed: 1-10"),
+    ("--pain", a_set(pain=-1), "--pain: -1 is out of range; allowed: 0-10"),
+    ("--pain", a_set(pain=11), "--pain: 11 is out of range; allowed: 0-10"),
+    ("--load-kg", a_set(load_kg=500.5), "--load-kg: 500.5 is out of range; allowed: 0-500 kg"),
+    ("--side", a_set(side="middle"), "--side: 'middle' is not allowed; allowed: left, right"),
+    ("--set", a_set(set_number=0), "--set: 0 is out of range; allowed: 1-50"),
+    ("dose", a_set(contacts=None), "dose: missing"),
+]
+
+
+@pytest.mark.parametrize(("field", "entry", "message"), BAD_SETS, ids=[b[2] for b in BAD_SETS])
+def test_a_set_out_of_range_is_refused_naming_field_value_and_range_and_nothing_is_written(
+    database: Database, field: str, entry: SetInput, message: str
+) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+
+    with pytest.raises(InputError) as caught:
+        training.log_set(database, None, WED, entry, today=TODAY)
+
+    assert str(caught.value).startswith(field) and message in str(caught.value)
+    assert snapshot(database) == before
+
+
+def test_an_unknown_exercise_is_refused_with_the_closest_ids(database: Database) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+    with pytest.raises(NotFoundError, match="--exercise: unknown exercise 'jump-rop'.*jump-rope"):
+        training.log_set(database, None, WED, a_set(exercise="jump-rop"), today=TODAY)
+    assert snapshot(database) == before
+
+
+def test_a_set_dated_after_today_is_refused(database: Database) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+    with pytest.raises(InputError, match="--date: 2026-03-21 is in the future; allowed: today"):
+        training.log_set(database, None, TODAY + dt.timedelta(days=1), a_set(), today=TODAY)
+    assert snapshot(database) == before
+
+
+def test_the_same_set_logged_twice_is_refused(database: Database) -> None:
+    make_athlete(database)
+    training.log_set(database, None, WED, a_set(), today=TODAY)
+    before = snapshot(database)
+    with pytest.raises(InputError, match="--set: set 1 of jump-rope .* is already logged"):
+        training.log_set(database, None, WED, a_set(), today=TODAY)
+    assert snapshot(database) == before
+
+
+def test_an_unknown_athlete_is_refused(database: Database) -> None:
+    make_athlete(database)
+    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'zed'"):
+        training.log_set(database, "zed", WED, a_set(), today=TODAY)
+
+
+def test_a_whole_session_as_prescribed_is_every_set_of_every_exercise(database: Database) -> None:
+    make_athlete(database)
+    session = training.today_session(database, None, FRI)
+    assert session is not None
+    expected = sum(p.sets * (2 if p.per_side else 1) for p in session.exercises)
+
+    logged = training.log_session_as_prescribed(database, None, FRI, today=TODAY, rpe=7, pain=1)
+
+    assert len(logged.sets) == expected
+    sessions = snapshot(database)["athletes"][0]["sessions"]
+    assert len(sessions) == 1 and len(sessions[0]["sets"]) == expected
+    heavy = [s for s in sessions[0]["sets"] if s["scheme"] == "heavy"]
+    assert heavy and all(s["load_kg"] == s["planned_load_kg"] for s in heavy)
+
+
+def test_a_session_already_logged_cannot_be_logged_again_as_prescribed(
+    database: Database,
+) -> None:
+    make_athlete(database)
+    training.log_session_as_prescribed(database, None, FRI, today=TODAY)
+    before = snapshot(database)
+    with pytest.raises(InputError, match="already has logged sets"):
+        training.log_session_as_prescribed(database, None, FRI, today=TODAY)
+    assert snapshot(database) == before
+
+
+def test_a_rest_day_cannot_be_logged_as_prescribed(database: Database) -> None:
+    make_athlete(database)
+    with pytest.raises(InputError, match="no session is planned on 2026-03-05.*2026-03-06"):
+        training.log_session_as_prescribed(database, None, dt.date(2026, 3, 5), today=TODAY)
+
+
+# ---------------------------------------------------------------- skip and move
+
+
+def test_a_skipped_session_is_in_the_log_and_takes_no_sets(database: Database) -> None:
+    make_athlete(database)
+    training.skip_session(database, None, WED)
+
+    assert training.current_plan(database, None, TODAY).log.skipped == (WED,)
+    with pytest.raises(InputError, match="is marked skipped"):
+        training.log_set(database, None, WED, a_set(), today=TODAY)
+    with pytest.raises(InputError, match="already skipped"):
+        training.skip_session(database, None, WED)
+
+
+def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Database) -> None:
+    make_athlete(database)
+    monday = dt.date(2026, 3, 2)
+
+    moved = training.move_session(database, None, WED, monday, today=START)
+
+    assert moved.date == monday
+    assert training.today_session(database, None, WED) is None
+    session = training.today_session(database, None, monday)
+    assert session is not None and session.title.startswith("Plyometrics")
+    logged = training.log_session_as_prescribed(database, None, monday, today=monday)
+    assert logged.sets
+    sessions = snapshot(database)["athletes"][0]["sessions"]
+    assert [(s["status"], s["date"], s["moved_to"]) for s in sessions] == [
+        ("done", "2026-03-02", None),
+        ("moved", "2026-03-04", "2026-03-02"),
+    ]
+    assert sessions[0]["plan_session"] == sessions[1]["plan_session"]
+
+
+@pytest.mark.parametrize(
+    ("to", "rule", "reason"),
+    [
+        (dt.date(2026, 3, 5), "R-SCHED-2", "1 day(s) from the session on 2026-03-04"),
+        (dt.date(2026, 3, 7), "R-SCHED-4", "the day before a long run"),
+        (dt.date(2026, 3, 8), "R-SCHED-4", "is a long-run day"),
+    ],
+)
+def test_a_move_that_breaks_a_scheduling_rule_is_refused_naming_the_rule(
+    database: Database, to: dt.date, rule: str, reason: str
+) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+
+    with pytest.raises(InputError) as caught:
+        training.move_session(database, None, FRI, to, today=START)
+
+    assert f"--to: {to.isoformat()} is refused by {rule}" in str(caught.value)
+    assert reason in str(caught.value)
+    assert snapshot(database) == before
+
+
+def test_moving_heavy_work_into_the_week_before_a_race_is_refused() -> None:
+    race = dt.date(2026, 3, 14)
+    profile = PROFILE.model_copy(update={"races": (race,)})
+
+    heavy = Session(
+        date=FRI,
+        week=1,
+        deload=False,
+        title="Heavy",
+        exercises=(Prescription(exercise="bent-knee-heel-raise", scheme="heavy", sets=4, reps=5),),
+    )
+    problems = training.move_problems(profile, heavy, dt.date(2026, 3, 9), [])
+    assert [rule for rule, _ in problems] == ["R-SCHED-4"]
+    assert "within 7 days before the race on 2026-03-14" in problems[0][1]
+
+
+def test_a_session_in_the_past_cannot_be_moved(database: Database) -> None:
+    make_athlete(database)
+    with pytest.raises(InputError, match="--from: 2026-03-04 is in the past"):
+        training.move_session(database, None, WED, dt.date(2026, 3, 9), today=dt.date(2026, 3, 5))
+
+
+# ---------------------------------------------------------------- check-ins and tests
+
+
+def test_a_checkin_is_stored_once_per_day_unless_replaced(database: Database) -> None:
+    make_athlete(database)
+    training.record_checkin(database, None, WED, pain=2, stiffness=3, today=TODAY)
+    with pytest.raises(InputError, match="already a check-in on 2026-03-04"):
+        training.record_checkin(database, None, WED, pain=1, stiffness=1, today=TODAY)
+    training.record_checkin(
+        database, None, WED, pain=1, stiffness=1, today=TODAY, replace_existing=True
+    )
+    checkins = training.current_plan(database, None, TODAY).log.checkins
+    assert [(c.pain, c.stiffness) for c in checkins] == [(1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("pain", "stiffness", "message"),
+    [
+        (11, 0, "--pain: 11 is out of range; allowed: 0-10"),
+        (-1, 0, "--pain: -1 is out of range; allowed: 0-10"),
+        (0, 12, "--stiffness: 12 is out of range; allowed: 0-10"),
+    ],
+)
+def test_a_checkin_out_of_range_is_refused(
+    database: Database, pain: int, stiffness: int, message: str
+) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+    with pytest.raises(InputError, match=message):
+        training.record_checkin(database, None, WED, pain=pain, stiffness=stiffness, today=TODAY)
+    assert snapshot(database) == before
+
+
+def test_a_heel_raise_test_is_stored_and_judged(database: Database) -> None:
+    make_athlete(database)
+    first = training.record_test(
+        database, None, CapacityTest(date=WED, left=20, right=25), today=TODAY
+    )
+    second = training.record_test(
+        database, None, CapacityTest(date=TODAY, left=27, right=26), today=TODAY
+    )
+
+    assert first.evaluation is not None and first.comparison is None
+    assert second.comparison is not None
+    tests = training.current_plan(database, None, TODAY).log.tests
+    assert [(t.left, t.right) for t in tests] == [(20, 25), (27, 26)]
+
+
+def test_a_test_with_negative_reps_is_refused(database: Database) -> None:
+    make_athlete(database)
+    before = snapshot(database)
+    with pytest.raises(InputError, match="--left: -3 is out of range; allowed: 0-500 reps"):
+        training.record_test(database, None, CapacityTest(date=WED, left=-3, right=5), today=TODAY)
+    assert snapshot(database) == before
+
+
+# ---------------------------------------------------------------- progress
+
+
+def test_the_progress_report_counts_adherence_volume_and_pain(database: Database) -> None:
+    make_athlete(database)
+    training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=6, pain=2)
+    training.skip_session(database, None, FRI)
+    training.record_checkin(database, None, dt.date(2026, 3, 5), pain=1, stiffness=2, today=TODAY)
+
+    report = progress.progress_report(database, None, dt.date(2026, 3, 12))
+
+    assert (report.adherence.planned, report.adherence.done) == (3, 1)
+    assert (report.adherence.skipped, report.adherence.missed) == (1, 1)
+    session = training.today_session(database, None, WED)
+    assert session is not None
+    rope = next(p for p in session.exercises if p.exercise == "jump-rope")
+    plyo = [v for v in report.weekly_volume if v.scheme == "plyometric"]
+    assert [(v.region, v.sets, v.contacts) for v in plyo] == [
+        ("calf", rope.sets, rope.sets * (rope.contacts or 0))
+    ] or [v.contacts for v in plyo] == [rope.sets * (rope.contacts or 0)]
+    assert report.pain_trend[0].set_pain_max == 2
+    assert report.usual_pain == 1.0
+    assert progress.report_to_dict(report)["adherence"]["rate"] == round(1 / 3, 3)
