@@ -1,0 +1,83 @@
+"""`calfcoach db ...`: the database's schema revision, and upgrading it.
+
+Module-level imports are typer and the standard library only; storage (SQLAlchemy,
+Alembic) is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from calfcoach.cli.app import app
+from calfcoach.cli.errors import fail
+from calfcoach.errors import CalfcoachError
+
+db_app = typer.Typer(
+    help="The database: where it is, its schema revision, and upgrading it.",
+    no_args_is_help=True,
+)
+
+
+@db_app.command("upgrade")
+def upgrade_command() -> None:
+    """Bring the database schema to the newest revision (calfcoach also does it on first use)."""
+    from calfcoach.settings import Settings
+    from calfcoach.storage import migrate
+    from calfcoach.storage.db import mask_url
+
+    try:
+        settings = Settings.from_env()
+        before = migrate.current_revision(settings.database_url)
+        if before == migrate.HEAD_REVISION:
+            typer.echo(f"{mask_url(settings.database_url)}: already at revision {before} (newest)")
+            return
+        migrate.upgrade(settings.database_url)
+        after = migrate.current_revision(settings.database_url)
+    except CalfcoachError as error:
+        raise fail(error) from None
+    typer.echo(
+        f"{mask_url(settings.database_url)}: upgraded from revision {before or 'none (empty)'} "
+        f"to {after}"
+    )
+
+
+@db_app.command("current")
+def current_command() -> None:
+    """Show which database calfcoach uses and its schema revision; changes nothing."""
+    from pathlib import Path
+
+    from calfcoach.settings import Settings
+    from calfcoach.storage import migrate
+    from calfcoach.storage.db import mask_url
+
+    try:
+        settings = Settings.from_env()
+        url = settings.database_url
+        sqlite_file = _sqlite_file(url)
+        if sqlite_file is not None and not Path(sqlite_file).exists():
+            revision = None  # do not create the file just to look at it
+        else:
+            revision = migrate.current_revision(url)
+    except CalfcoachError as error:
+        raise fail(error) from None
+    typer.echo(f"database: {mask_url(url)}")
+    if revision == migrate.HEAD_REVISION:
+        typer.echo(f"revision: {revision} (newest)")
+    elif revision is None:
+        typer.echo("revision: none (empty; created on first use or by `calfcoach db upgrade`)")
+    else:
+        typer.echo(
+            f"revision: {revision} (newest is {migrate.HEAD_REVISION}; run `calfcoach db upgrade`)"
+        )
+
+
+def _sqlite_file(url: str) -> str | None:
+    """The file of a ``sqlite:///`` URL, or None for anything else (or an in-memory DB)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    path = url[len(prefix) :].split("?", 1)[0]
+    return path if path and path != ":memory:" else None
+
+
+app.add_typer(db_app, name="db")

@@ -1,0 +1,239 @@
+"""Engines and the ``Database`` handle: SQLite by default, PostgreSQL (psycopg 3) on request.
+
+Nothing here runs at import time. ``open_database(settings)`` is the one entry point the
+CLI and the web app use: it builds the engine, brings the schema to the head revision when
+it is behind (migrations run on first use), and returns a ``Database``.
+
+SQLite is tuned for two processes writing at once (the CLI and the web app, say):
+write-ahead logging so readers never block the writer, a 10 s busy timeout so a writer waits
+instead of failing, and ``BEGIN IMMEDIATE`` so a transaction takes the write lock when it
+starts. A deferred transaction that reads first and writes later can otherwise fail with
+"database is locked" at once (SQLite cannot upgrade its read lock while another writer
+waits), which the busy timeout does not cover.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from calfcoach.errors import StorageError
+
+if TYPE_CHECKING:
+    from calfcoach.settings import Settings
+    from calfcoach.storage.uow import SqlAlchemyUnitOfWork
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "Database",
+    "make_engine",
+    "mask_url",
+    "open_database",
+    "open_error",
+]
+
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_BEGIN_OPTION = "calfcoach_sqlite_begin"
+"""Execution option naming the SQLite BEGIN mode: "IMMEDIATE" (default) or "DEFERRED"."""
+_BEGIN_MODES = frozenset({"IMMEDIATE", "DEFERRED", "EXCLUSIVE"})
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL with its password replaced by ``***``, for messages and logs."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except ArgumentError:
+        return "<not a database URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _parse(url: str | URL) -> URL:
+    if isinstance(url, URL):
+        return url
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise StorageError(
+            f"{mask_url(url)} is not a database URL",
+            "set CALFCOACH_DATABASE_URL to sqlite:///path/to/file.sqlite3 or "
+            "postgresql://user:password@host:5432/dbname, or unset it to use the default "
+            "SQLite file",
+        ) from None
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for ``url``; nothing connects yet.
+
+    SQLite: the file's folder is created, and every connection gets WAL, the busy timeout,
+    foreign keys and ``synchronous=NORMAL``; ``Connection.begin()`` emits ``BEGIN
+    IMMEDIATE``. PostgreSQL: ``postgresql://`` is taken to mean psycopg 3, connections are
+    pinged before use.
+    """
+    parsed = _parse(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed, echo=echo)
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            return create_engine(parsed, pool_pre_ping=True, echo=echo)
+        except ImportError as exc:
+            raise StorageError(
+                f"cannot use {mask_url(parsed)}: the database driver is missing ({exc})",
+                "install psycopg 3 (pip install 'psycopg[binary]') or use postgresql+psycopg://",
+            ) from None
+    raise StorageError(
+        f"{mask_url(parsed)}: database {backend!r} is not supported",
+        "use SQLite (sqlite:///path/to/file.sqlite3) or PostgreSQL (postgresql://...)",
+    )
+
+
+def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        folder = Path(database).expanduser().absolute().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot open the database {mask_url(url)}: cannot create the folder "
+                f"{folder}: {exc.strerror or exc}",
+                "set CALFCOACH_HOME to a writable folder, or CALFCOACH_DATABASE_URL to "
+                "another database",
+            ) from None
+    engine = create_engine(url, echo=echo)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: object) -> None:
+    # Take BEGIN away from the sqlite3 module (it would defer it and skip it before DDL and
+    # SAVEPOINT); _sqlite_on_begin emits it instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # busy_timeout first: switching to WAL needs a lock another process may hold.
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    mode = str(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE"))
+    if mode not in _BEGIN_MODES:
+        raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_BEGIN_MODES)}")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def open_error(url: str | URL, exc: BaseException, *, doing: str = "open") -> StorageError:
+    """A ``StorageError`` saying which database (password masked), what failed, what to do."""
+    orig = getattr(exc, "orig", None) or exc
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    masked = mask_url(url)
+    try:
+        backend = _parse(url).get_backend_name()
+    except StorageError:
+        backend = ""
+    if backend == "postgresql":
+        hint = (
+            "check that the PostgreSQL server is running and reachable, that the database "
+            "exists and that the user may connect; the URL comes from CALFCOACH_DATABASE_URL"
+        )
+    else:
+        hint = (
+            "check that the file's folder exists and is writable and that the file is a "
+            "calfcoach database; set CALFCOACH_HOME or CALFCOACH_DATABASE_URL to use another"
+        )
+    return StorageError(f"cannot {doing} the database {masked}: {reason}", hint)
+
+
+class Database:
+    """One database: its engine and a session factory. Cheap to build; connects lazily."""
+
+    def __init__(self, url: str | URL, *, engine: Engine | None = None) -> None:
+        self.url: str = url if isinstance(url, str) else url.render_as_string(False)
+        self.engine: Engine = engine if engine is not None else make_engine(url)
+        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(
+            bind=self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}),
+            expire_on_commit=False,
+        )
+
+    @property
+    def display_url(self) -> str:
+        """The URL with the password masked."""
+        return mask_url(self.url)
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    def session(self, *, read_only: bool = False) -> Session:
+        """A new ORM session. ``read_only`` starts SQLite transactions DEFERRED (no write lock)."""
+        return (self._read_sessions if read_only else self._sessions)()
+
+    def unit_of_work(
+        self,
+        *,
+        read_only: bool = False,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> SqlAlchemyUnitOfWork:
+        """A unit of work on this database (see ``calfcoach.storage.uow``)."""
+        from calfcoach.storage.uow import SqlAlchemyUnitOfWork
+
+        return SqlAlchemyUnitOfWork(self, read_only=read_only, clock=clock)
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at, or None when it has none yet."""
+        from calfcoach.storage.migrate import current_revision
+
+        return current_revision(self.engine)
+
+    def dispose(self) -> None:
+        """Close all pooled connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({self.display_url!r})"
+
+
+def open_database(settings: Settings | str) -> Database:
+    """Open the database of ``settings`` (or a URL), migrating it to the head revision first.
+
+    Raises ``StorageError`` when it cannot be opened or migrated.
+    """
+    from calfcoach.storage.migrate import ensure_at_head
+
+    url = settings if isinstance(settings, str) else settings.database_url
+    database = Database(url)
+    try:
+        ensure_at_head(database.engine)
+    except BaseException:
+        database.dispose()
+        raise
+    return database

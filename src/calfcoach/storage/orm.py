@@ -1,0 +1,294 @@
+"""Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
+
+The migration ``versions/0001_initial.py`` spells out the same schema by hand; a test
+compares the two (``tests/integration/test_migrations.py``), so change both together.
+
+Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
+The CHECK constraints are a backstop for the ranges the adapters validate first; their
+names are readable so a violation can be reported as a sentence (see ``repositories``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "AthleteRow",
+    "AwareDateTime",
+    "Base",
+    "CapacityTestRow",
+    "CheckInRow",
+    "LoggedSetRow",
+    "NoteRow",
+    "PlanRow",
+    "PlannedSessionRow",
+    "SessionLogRow",
+    "json_type",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def json_type() -> Any:
+    """JSON everywhere, JSONB on PostgreSQL."""
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+class AwareDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime, stored in UTC; naive datetimes are refused.
+
+    PostgreSQL keeps the offset (``timestamptz``); SQLite has no datetime type and SQLAlchemy
+    drops the offset there, so values are converted to UTC on the way in and marked UTC on
+    the way out. Either way the application only ever sees aware UTC datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} (times must carry a timezone)")
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _created_at() -> Mapped[dt.datetime]:
+    return mapped_column(AwareDateTime(), nullable=False)
+
+
+def _athlete_fk() -> Mapped[int]:
+    return mapped_column(
+        Integer, ForeignKey("athletes.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+def _range(column: str, low: float, high: float | None = None) -> str:
+    column = f'"{column}"'  # quoted: "left" and "right" are SQL keywords
+    if high is None:
+        return f"{column} >= {low}"
+    return f"{column} BETWEEN {low} AND {high}"
+
+
+class AthleteRow(Base):
+    __tablename__ = "athletes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+
+
+class PlanRow(Base):
+    """Every plan ever generated, with its inputs. A re-plan deactivates, never deletes."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    created_at: Mapped[dt.datetime] = _created_at()
+    start: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    weeks: Mapped[int] = mapped_column(Integer, nullable=False)
+    inputs: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
+    plan: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+    __table_args__ = (CheckConstraint(_range("weeks", 1, 52), name="weeks_range"),)
+
+
+# At most one active plan per athlete, enforced by the database on both backends.
+Index(
+    "uq_plans_one_active_per_athlete",
+    PlanRow.athlete_id,
+    unique=True,
+    sqlite_where=PlanRow.active,
+    postgresql_where=PlanRow.active,
+)
+
+
+class PlannedSessionRow(Base):
+    __tablename__ = "planned_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
+    )
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    week: Mapped[int] = mapped_column(Integer, nullable=False)
+    deload: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    exercises: Mapped[list[dict[str, Any]]] = mapped_column(json_type(), nullable=False)
+
+    __table_args__ = (
+        Index("ix_planned_sessions_plan_id_date", "plan_id", "date"),
+        CheckConstraint(_range("week", 1), name="week_range"),
+    )
+
+
+class SessionLogRow(Base):
+    """One training day as it went: done, skipped, or moved to another day."""
+
+    __tablename__ = "session_logs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("athletes.id", ondelete="CASCADE"), nullable=False
+    )
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    plan_session_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("planned_sessions.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(10), nullable=False)
+    moved_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('done', 'skipped', 'moved')", name="status_values"),
+        CheckConstraint(
+            "(status = 'moved' AND moved_to IS NOT NULL) "
+            "OR (status <> 'moved' AND moved_to IS NULL)",
+            name="moved_to_iff_moved",
+        ),
+        Index("ix_session_logs_athlete_id_date", "athlete_id", "date"),
+    )
+
+
+_DOSE_COLUMNS = ("reps", "seconds", "distance_m", "contacts", "load_kg")
+
+
+class LoggedSetRow(Base):
+    """One set as done, with the planned dose beside the actual one."""
+
+    __tablename__ = "logged_sets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_log_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("session_logs.id", ondelete="CASCADE"), nullable=False
+    )
+    exercise: Mapped[str] = mapped_column(String(60), nullable=False)
+    set_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    side: Mapped[str] = mapped_column(String(5), nullable=False)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    seconds: Mapped[int | None] = mapped_column(Integer)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    contacts: Mapped[int | None] = mapped_column(Integer)
+    load_kg: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[int | None] = mapped_column(Integer)
+    pain: Mapped[int | None] = mapped_column(Integer)
+    planned_reps: Mapped[int | None] = mapped_column(Integer)
+    planned_seconds: Mapped[int | None] = mapped_column(Integer)
+    planned_distance_m: Mapped[float | None] = mapped_column(Float)
+    planned_contacts: Mapped[int | None] = mapped_column(Integer)
+    planned_load_kg: Mapped[float | None] = mapped_column(Float)
+    scheme: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        # A retried write of the same set cannot duplicate it.
+        UniqueConstraint("session_log_id", "exercise", "set_number", "side"),
+        CheckConstraint(_range("set_number", 1), name="set_number_range"),
+        CheckConstraint("side IN ('left', 'right', 'both')", name="side_values"),
+        CheckConstraint(_range("rpe", 1, 10), name="rpe_range"),
+        CheckConstraint(_range("pain", 0, 10), name="pain_range"),
+        *(
+            CheckConstraint(
+                _range(f"{prefix}{column}", 0, 500 if column == "load_kg" else None),
+                name=f"{prefix}{column}_range",
+            )
+            for prefix in ("", "planned_")
+            for column in _DOSE_COLUMNS
+        ),
+    )
+
+
+class CheckInRow(Base):
+    """Next-morning pain and stiffness, one per athlete and day."""
+
+    __tablename__ = "checkins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("athletes.id", ondelete="CASCADE"), nullable=False
+    )
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    pain: Mapped[int] = mapped_column(Integer, nullable=False)
+    stiffness: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "date"),
+        CheckConstraint(_range("pain", 0, 10), name="pain_range"),
+        CheckConstraint(_range("stiffness", 0, 10), name="stiffness_range"),
+    )
+
+
+class CapacityTestRow(Base):
+    __tablename__ = "capacity_tests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    knee: Mapped[str] = mapped_column(String(10), nullable=False)
+    left: Mapped[int] = mapped_column(Integer, nullable=False)
+    right: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        CheckConstraint("knee IN ('straight', 'bent', 'none')", name="knee_values"),
+        CheckConstraint(_range("left", 0, 500), name="left_range"),
+        CheckConstraint(_range("right", 0, 500), name="right_range"),
+    )
+
+
+class NoteRow(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()

@@ -1,0 +1,748 @@
+"""Repositories: the core's dataclasses in, the core's dataclasses (or small records) out.
+
+Each repository has an abstract base (what services may rely on; ``tests/fakes.py``
+implements it in memory) and a SQLAlchemy implementation working on one ORM ``Session``
+that the unit of work owns. Repositories never commit.
+
+Ranges (RPE 1-10, pain 0-10, ...) are validated by the adapters; here the database's CHECK
+and UNIQUE constraints are the backstop. A violation raises ``InputError`` with a sentence
+naming the rule, and only the failed write is undone (each write runs in a savepoint), so
+the unit of work stays usable and the database unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal, cast
+
+from pydantic import ValidationError
+from sqlalchemy import UniqueConstraint, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
+
+from calfcoach.core.models import (
+    CapacityTest,
+    CheckIn,
+    Knee,
+    LoggedSet,
+    Plan,
+    Profile,
+    Scheme,
+    Session,
+    Side,
+    TestKind,
+    TrainingLog,
+)
+from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageError
+from calfcoach.storage.orm import (
+    AthleteRow,
+    Base,
+    CapacityTestRow,
+    CheckInRow,
+    LoggedSetRow,
+    NoteRow,
+    PlannedSessionRow,
+    PlanRow,
+    SessionLogRow,
+)
+from calfcoach.storage.plan_doc import (
+    plan_from_dict,
+    plan_to_doc,
+    session_from_dict,
+    session_to_doc,
+)
+
+__all__ = [
+    "AbstractAthleteRepository",
+    "AbstractLogRepository",
+    "AbstractPlanRepository",
+    "Athlete",
+    "AthleteRepository",
+    "Clock",
+    "LogRepository",
+    "Note",
+    "PlanRepository",
+    "PlannedSession",
+    "SessionLog",
+    "SessionStatus",
+    "StoredPlan",
+    "database_error",
+    "plan_inputs",
+    "profile_to_doc",
+    "utc_now",
+]
+
+Clock = Callable[[], dt.datetime]
+SessionStatus = Literal["done", "skipped", "moved"]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class Athlete:
+    id: int
+    name: str
+    profile: Profile
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPlan:
+    """A plan as generated, with the inputs it was generated from."""
+
+    id: int
+    athlete_id: int
+    created_at: dt.datetime
+    active: bool
+    inputs: Mapping[str, Any]
+    """``{"profile", "start", "weeks", "catalog_version"}`` as JSON values."""
+    plan: Plan
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
+    id: int
+    plan_id: int
+    session: Session
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLog:
+    id: int
+    athlete_id: int
+    date: dt.date
+    status: SessionStatus
+    plan_session_id: int | None
+    moved_to: dt.date | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: int
+    athlete_id: int
+    date: dt.date
+    text: str
+    created_at: dt.datetime
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+def profile_to_doc(profile: Profile) -> dict[str, Any]:
+    """The profile as JSON values; set-valued fields sorted so the stored text is stable."""
+    doc = profile.model_dump(mode="json")
+    for key, value in doc.items():
+        if isinstance(value, list) and key in {"equipment", "free_days", "complaints"}:
+            doc[key] = sorted(value)
+    return doc
+
+
+def _profile_from_doc(doc: Mapping[str, Any], *, athlete: str) -> Profile:
+    try:
+        return Profile.model_validate(doc)
+    except ValidationError as exc:
+        raise StorageError(
+            f"the stored profile of athlete {athlete!r} no longer validates: "
+            f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}",
+            "save the athlete's profile again (calfcoach profile ...)",
+        ) from None
+
+
+def plan_inputs(plan: Plan, profile: Profile, catalog_version: str | None = None) -> dict[str, Any]:
+    """What a plan was generated from, as stored beside it."""
+    return {
+        "profile": profile_to_doc(profile),
+        "start": plan.start.isoformat(),
+        "weeks": plan.weeks,
+        "catalog_version": catalog_version,
+    }
+
+
+def _athlete(row: AthleteRow) -> Athlete:
+    return Athlete(
+        id=row.id,
+        name=row.name,
+        profile=_profile_from_doc(row.profile, athlete=row.name),
+        created_at=row.created_at,
+    )
+
+
+def _stored_plan(row: PlanRow) -> StoredPlan:
+    return StoredPlan(
+        id=row.id,
+        athlete_id=row.athlete_id,
+        created_at=row.created_at,
+        active=row.active,
+        inputs=row.inputs,
+        plan=plan_from_dict(row.plan),
+    )
+
+
+def _session_log(row: SessionLogRow) -> SessionLog:
+    return SessionLog(
+        id=row.id,
+        athlete_id=row.athlete_id,
+        date=row.date,
+        status=cast(SessionStatus, row.status),
+        plan_session_id=row.plan_session_id,
+        moved_to=row.moved_to,
+        created_at=row.created_at,
+    )
+
+
+def _set_row(logged: LoggedSet, session_log_id: int, now: dt.datetime) -> LoggedSetRow:
+    return LoggedSetRow(
+        session_log_id=session_log_id,
+        exercise=logged.exercise,
+        set_number=logged.set_number,
+        side=logged.side,
+        reps=logged.reps,
+        seconds=logged.seconds,
+        distance_m=logged.distance_m,
+        contacts=logged.contacts,
+        load_kg=logged.load_kg,
+        rpe=logged.rpe,
+        pain=logged.pain,
+        planned_reps=logged.planned_reps,
+        planned_seconds=logged.planned_seconds,
+        planned_distance_m=logged.planned_distance_m,
+        planned_contacts=logged.planned_contacts,
+        planned_load_kg=logged.planned_load_kg,
+        scheme=logged.scheme,
+        created_at=now,
+    )
+
+
+def _logged_set(row: LoggedSetRow, date: dt.date) -> LoggedSet:
+    return LoggedSet(
+        date=date,
+        exercise=row.exercise,
+        set_number=row.set_number,
+        reps=row.reps,
+        seconds=row.seconds,
+        distance_m=row.distance_m,
+        contacts=row.contacts,
+        load_kg=row.load_kg,
+        side=cast(Side, row.side),
+        rpe=row.rpe,
+        pain=row.pain,
+        planned_reps=row.planned_reps,
+        planned_seconds=row.planned_seconds,
+        planned_distance_m=row.planned_distance_m,
+        planned_contacts=row.planned_contacts,
+        planned_load_kg=row.planned_load_kg,
+        scheme=cast(Scheme | None, row.scheme),
+    )
+
+
+# --------------------------------------------------------------------------- errors
+
+_MESSAGES: dict[str, str] = {
+    "uq_athletes_name": "an athlete with this name already exists",
+    "ck_athletes_name_not_empty": "the athlete's name must not be empty",
+    "ck_plans_weeks_range": "a plan has 1 to 52 weeks",
+    "uq_plans_one_active_per_athlete": (
+        "another plan was made active for this athlete at the same moment; try again"
+    ),
+    "ck_planned_sessions_week_range": "plan weeks are counted from 1",
+    "ck_session_logs_status_values": "a session's status is done, skipped or moved",
+    "ck_session_logs_moved_to_iff_moved": (
+        "a moved session needs the day it moved to, and only a moved session has one"
+    ),
+    "uq_logged_sets_session_log_id_exercise_set_number_side": (
+        "this set is already logged (same session, exercise, set number and side)"
+    ),
+    "ck_logged_sets_set_number_range": "set numbers start at 1",
+    "ck_logged_sets_side_values": "side is left, right or both",
+    "ck_logged_sets_rpe_range": "RPE is 1 to 10",
+    "ck_logged_sets_pain_range": "pain is 0 to 10",
+    "uq_checkins_athlete_id_date": "there is already a check-in for this day",
+    "ck_checkins_pain_range": "pain is 0 to 10",
+    "ck_checkins_stiffness_range": "stiffness is 0 to 10",
+    "ck_capacity_tests_knee_values": "knee is straight, bent or none",
+    "ck_capacity_tests_left_range": "test reps per side are 0 to 500",
+    "ck_capacity_tests_right_range": "test reps per side are 0 to 500",
+}
+for _prefix in ("", "planned_"):
+    for _column, _what in (
+        ("reps", "reps"),
+        ("seconds", "seconds"),
+        ("distance_m", "distance"),
+        ("contacts", "contacts"),
+    ):
+        _MESSAGES[f"ck_logged_sets_{_prefix}{_column}_range"] = (
+            f"{_prefix.replace('_', ' ')}{_what} must not be negative"
+        )
+    _MESSAGES[f"ck_logged_sets_{_prefix}load_kg_range"] = (
+        f"{_prefix.replace('_', ' ')}load is 0 to 500 kg"
+    )
+
+
+@cache
+def _unique_names_by_columns() -> dict[str, str]:
+    """SQLite names UNIQUE violations by their columns ("t.a, t.b"); map those to names."""
+    names: dict[str, str] = {}
+    for table in Base.metadata.tables.values():
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint) and constraint.name:
+                key = ", ".join(f"{table.name}.{c.name}" for c in constraint.columns)
+                names[key] = str(constraint.name)
+    return names
+
+
+def _constraint_name(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.orig, "diag", None)  # psycopg
+    if diag is not None and getattr(diag, "constraint_name", None):
+        return str(diag.constraint_name)
+    message = str(exc.orig)
+    if match := re.search(r"CHECK constraint failed: (\w+)", message):
+        return match.group(1)
+    if match := re.search(r"UNIQUE constraint failed: index '(\w+)'", message):
+        return match.group(1)
+    if match := re.search(r"UNIQUE constraint failed: ([\w., ]+)", message):
+        return _unique_names_by_columns().get(match.group(1).strip())
+    return None
+
+
+def database_error(exc: DBAPIError, *, what: str = "write") -> CalfcoachError:
+    """A calfcoach error for a database error: a sentence, not a traceback."""
+    if isinstance(exc, IntegrityError):
+        name = _constraint_name(exc)
+        if name is None and "foreign key" in str(exc.orig).lower():
+            return NotFoundError(f"cannot {what}: it refers to a row that does not exist")
+        message = _MESSAGES.get(name or "", f"it breaks the rule {name or str(exc.orig)!r}")
+        return InputError(f"cannot {what}: {message}")
+    if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
+        return StorageError(
+            f"cannot {what}: the database stayed locked by another process for too long",
+            "try again; if it keeps happening, close other calfcoach windows or processes",
+        )
+    reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+    return StorageError(f"cannot {what}: the database said: {reason}")
+
+
+class _SqlRepository:
+    def __init__(self, session: OrmSession, clock: Clock = utc_now) -> None:
+        self._session = session
+        self._clock = clock
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[None]:
+        """Run a write in a savepoint: on failure only it is undone, as a calfcoach error."""
+        try:
+            with self._session.begin_nested():
+                yield
+        except DBAPIError as exc:
+            raise database_error(exc, what=what) from None
+
+    def _require_athlete(self, athlete_id: int) -> AthleteRow:
+        row = self._session.get(AthleteRow, athlete_id)
+        if row is None:
+            raise NotFoundError(f"no athlete with id {athlete_id}")
+        return row
+
+
+# --------------------------------------------------------------------------- athletes
+
+
+class AbstractAthleteRepository(ABC):
+    @abstractmethod
+    def add(self, name: str, profile: Profile) -> Athlete:
+        """Store a new athlete; ``InputError`` when the name is taken."""
+
+    @abstractmethod
+    def get(self, athlete_id: int) -> Athlete:
+        """The athlete with this id; ``NotFoundError`` when there is none."""
+
+    @abstractmethod
+    def find(self, name: str) -> Athlete | None:
+        """The athlete with this name, or None."""
+
+    def by_name(self, name: str) -> Athlete:
+        """The athlete with this name; ``NotFoundError`` when there is none."""
+        athlete = self.find(name)
+        if athlete is None:
+            raise NotFoundError(f"no athlete named {name!r}")
+        return athlete
+
+    @abstractmethod
+    def all(self) -> list[Athlete]:
+        """All athletes, by name."""
+
+    @abstractmethod
+    def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
+        """Replace the athlete's profile (plans keep the profile they were made from)."""
+
+
+class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
+    def add(self, name: str, profile: Profile) -> Athlete:
+        row = AthleteRow(name=name, profile=profile_to_doc(profile), created_at=self._clock())
+        with self._write(f"add athlete {name!r}"):
+            self._session.add(row)
+        return _athlete(row)
+
+    def get(self, athlete_id: int) -> Athlete:
+        return _athlete(self._require_athlete(athlete_id))
+
+    def find(self, name: str) -> Athlete | None:
+        row = self._session.scalars(select(AthleteRow).where(AthleteRow.name == name)).first()
+        return None if row is None else _athlete(row)
+
+    def all(self) -> list[Athlete]:
+        rows = self._session.scalars(select(AthleteRow).order_by(AthleteRow.name))
+        return [_athlete(row) for row in rows]
+
+    def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
+        row = self._require_athlete(athlete_id)
+        with self._write("update the profile"):
+            row.profile = profile_to_doc(profile)
+        return _athlete(row)
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class AbstractPlanRepository(ABC):
+    @abstractmethod
+    def add(
+        self,
+        athlete_id: int,
+        plan: Plan,
+        profile: Profile,
+        *,
+        catalog_version: str | None = None,
+    ) -> StoredPlan:
+        """Store a new plan and its sessions as the athlete's active plan.
+
+        The previous active plan is deactivated, never deleted: history survives a re-plan.
+        """
+
+    @abstractmethod
+    def get(self, plan_id: int) -> StoredPlan:
+        """The plan with this id; ``NotFoundError`` when there is none."""
+
+    @abstractmethod
+    def active(self, athlete_id: int) -> StoredPlan | None:
+        """The athlete's active plan, or None."""
+
+    @abstractmethod
+    def history(self, athlete_id: int) -> list[StoredPlan]:
+        """All the athlete's plans, newest first."""
+
+    @abstractmethod
+    def sessions(self, plan_id: int, *, on: dt.date | None = None) -> list[PlannedSession]:
+        """The plan's sessions by date (only those ``on`` a day when given)."""
+
+
+class PlanRepository(_SqlRepository, AbstractPlanRepository):
+    def add(
+        self,
+        athlete_id: int,
+        plan: Plan,
+        profile: Profile,
+        *,
+        catalog_version: str | None = None,
+    ) -> StoredPlan:
+        # Lock the athlete row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+        # writers) so two re-plans at once queue instead of both trying to be active.
+        locked = self._session.scalars(
+            select(AthleteRow).where(AthleteRow.id == athlete_id).with_for_update()
+        ).first()
+        if locked is None:
+            raise NotFoundError(f"no athlete with id {athlete_id}")
+        now = self._clock()
+        row = PlanRow(
+            athlete_id=athlete_id,
+            created_at=now,
+            start=plan.start,
+            weeks=plan.weeks,
+            inputs=plan_inputs(plan, profile, catalog_version),
+            plan=plan_to_doc(plan),
+            active=True,
+        )
+        with self._write("save the plan"):
+            self._session.execute(
+                update(PlanRow)
+                .where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
+                .values(active=False)
+                .execution_options(synchronize_session="fetch")
+            )
+            self._session.add(row)
+            self._session.flush()
+            self._session.add_all(
+                PlannedSessionRow(
+                    plan_id=row.id,
+                    date=session.date,
+                    week=session.week,
+                    deload=session.deload,
+                    title=session.title,
+                    minutes=session.minutes,
+                    exercises=session_to_doc(session)["exercises"],
+                )
+                for session in plan.sessions
+            )
+        return StoredPlan(
+            id=row.id,
+            athlete_id=athlete_id,
+            created_at=now,
+            active=True,
+            inputs=row.inputs,
+            plan=plan,
+        )
+
+    def get(self, plan_id: int) -> StoredPlan:
+        row = self._session.get(PlanRow, plan_id)
+        if row is None:
+            raise NotFoundError(f"no plan with id {plan_id}")
+        return _stored_plan(row)
+
+    def active(self, athlete_id: int) -> StoredPlan | None:
+        row = self._session.scalars(
+            select(PlanRow).where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
+        ).first()
+        return None if row is None else _stored_plan(row)
+
+    def history(self, athlete_id: int) -> list[StoredPlan]:
+        rows = self._session.scalars(
+            select(PlanRow)
+            .where(PlanRow.athlete_id == athlete_id)
+            .order_by(PlanRow.created_at.desc(), PlanRow.id.desc())
+        )
+        return [_stored_plan(row) for row in rows]
+
+    def sessions(self, plan_id: int, *, on: dt.date | None = None) -> list[PlannedSession]:
+        query = select(PlannedSessionRow).where(PlannedSessionRow.plan_id == plan_id)
+        if on is not None:
+            query = query.where(PlannedSessionRow.date == on)
+        rows = self._session.scalars(query.order_by(PlannedSessionRow.date, PlannedSessionRow.id))
+        return [
+            PlannedSession(
+                id=row.id,
+                plan_id=row.plan_id,
+                session=session_from_dict(
+                    {
+                        "date": row.date.isoformat(),
+                        "week": row.week,
+                        "deload": row.deload,
+                        "title": row.title,
+                        "minutes": row.minutes,
+                        "exercises": row.exercises,
+                    }
+                ),
+            )
+            for row in rows
+        ]
+
+
+# --------------------------------------------------------------------------- training log
+
+
+class AbstractLogRepository(ABC):
+    @abstractmethod
+    def log_session(
+        self,
+        athlete_id: int,
+        date: dt.date,
+        sets: Sequence[LoggedSet] = (),
+        *,
+        status: SessionStatus = "done",
+        plan_session_id: int | None = None,
+        moved_to: dt.date | None = None,
+    ) -> SessionLog:
+        """Record a training day (done, skipped or moved) and the sets done in it."""
+
+    @abstractmethod
+    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+        """Add sets to a logged session. A set logged twice raises ``InputError``."""
+
+    @abstractmethod
+    def session_logs(self, athlete_id: int) -> list[SessionLog]:
+        """The athlete's logged sessions by date."""
+
+    @abstractmethod
+    def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
+        """Record a next-morning check-in; one per day (``replace`` overwrites it)."""
+
+    @abstractmethod
+    def add_test(self, athlete_id: int, test: CapacityTest) -> int:
+        """Record a capacity test; returns its id."""
+
+    @abstractmethod
+    def add_note(self, athlete_id: int, date: dt.date, text: str) -> Note:
+        """Record a free-text note."""
+
+    @abstractmethod
+    def notes(self, athlete_id: int) -> list[Note]:
+        """The athlete's notes by date."""
+
+    @abstractmethod
+    def load_training_log(self, athlete_id: int) -> TrainingLog:
+        """Everything logged for the athlete, in date order (the progression's input)."""
+
+
+def _check_dates(sets: Sequence[LoggedSet], date: dt.date) -> None:
+    for logged in sets:
+        if logged.date != date:
+            raise InputError(
+                f"set {logged.set_number} of {logged.exercise} is dated {logged.date}, "
+                f"but the session is on {date}"
+            )
+
+
+class LogRepository(_SqlRepository, AbstractLogRepository):
+    def log_session(
+        self,
+        athlete_id: int,
+        date: dt.date,
+        sets: Sequence[LoggedSet] = (),
+        *,
+        status: SessionStatus = "done",
+        plan_session_id: int | None = None,
+        moved_to: dt.date | None = None,
+    ) -> SessionLog:
+        self._require_athlete(athlete_id)
+        _check_dates(sets, date)
+        now = self._clock()
+        row = SessionLogRow(
+            athlete_id=athlete_id,
+            date=date,
+            plan_session_id=plan_session_id,
+            status=status,
+            moved_to=moved_to,
+            created_at=now,
+        )
+        with self._write(f"log the session of {date}"):
+            self._session.add(row)
+            self._session.flush()
+            self._session.add_all(_set_row(s, row.id, now) for s in sets)
+        return _session_log(row)
+
+    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+        log = self._session.get(SessionLogRow, session_log_id)
+        if log is None:
+            raise NotFoundError(f"no logged session with id {session_log_id}")
+        sets = list(sets)
+        _check_dates(sets, log.date)
+        now = self._clock()
+        with self._write(f"log sets of the session of {log.date}"):
+            self._session.add_all(_set_row(s, session_log_id, now) for s in sets)
+
+    def session_logs(self, athlete_id: int) -> list[SessionLog]:
+        rows = self._session.scalars(
+            select(SessionLogRow)
+            .where(SessionLogRow.athlete_id == athlete_id)
+            .order_by(SessionLogRow.date, SessionLogRow.id)
+        )
+        return [_session_log(row) for row in rows]
+
+    def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
+        self._require_athlete(athlete_id)
+        values = {
+            "athlete_id": athlete_id,
+            "date": checkin.date,
+            "pain": checkin.pain,
+            "stiffness": checkin.stiffness,
+            "created_at": self._clock(),
+        }
+        with self._write(f"record the check-in of {checkin.date}"):
+            if not replace:
+                self._session.add(CheckInRow(**values))
+                return
+            # One statement, so two processes replacing the same day cannot collide.
+            insert = (
+                postgresql.insert
+                if self._session.get_bind().dialect.name == "postgresql"
+                else sqlite.insert
+            )
+            statement = insert(CheckInRow).values(**values)
+            self._session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["athlete_id", "date"],
+                    set_={
+                        "pain": statement.excluded.pain,
+                        "stiffness": statement.excluded.stiffness,
+                        "created_at": statement.excluded.created_at,
+                    },
+                )
+            )
+
+    def add_test(self, athlete_id: int, test: CapacityTest) -> int:
+        self._require_athlete(athlete_id)
+        row = CapacityTestRow(
+            athlete_id=athlete_id,
+            date=test.date,
+            kind=test.kind,
+            knee=test.knee,
+            left=test.left,
+            right=test.right,
+            created_at=self._clock(),
+        )
+        with self._write(f"record the capacity test of {test.date}"):
+            self._session.add(row)
+        return row.id
+
+    def add_note(self, athlete_id: int, date: dt.date, text: str) -> Note:
+        self._require_athlete(athlete_id)
+        row = NoteRow(athlete_id=athlete_id, date=date, text=text, created_at=self._clock())
+        with self._write(f"save the note of {date}"):
+            self._session.add(row)
+        return Note(row.id, row.athlete_id, row.date, row.text, row.created_at)
+
+    def notes(self, athlete_id: int) -> list[Note]:
+        rows = self._session.scalars(
+            select(NoteRow)
+            .where(NoteRow.athlete_id == athlete_id)
+            .order_by(NoteRow.date, NoteRow.id)
+        )
+        return [Note(r.id, r.athlete_id, r.date, r.text, r.created_at) for r in rows]
+
+    def load_training_log(self, athlete_id: int) -> TrainingLog:
+        self._require_athlete(athlete_id)
+        set_rows = self._session.execute(
+            select(LoggedSetRow, SessionLogRow.date)
+            .join(SessionLogRow, LoggedSetRow.session_log_id == SessionLogRow.id)
+            .where(SessionLogRow.athlete_id == athlete_id)
+            .order_by(SessionLogRow.date, SessionLogRow.id, LoggedSetRow.id)
+        ).all()
+        checkins = self._session.scalars(
+            select(CheckInRow).where(CheckInRow.athlete_id == athlete_id).order_by(CheckInRow.date)
+        )
+        tests = self._session.scalars(
+            select(CapacityTestRow)
+            .where(CapacityTestRow.athlete_id == athlete_id)
+            .order_by(CapacityTestRow.date, CapacityTestRow.id)
+        )
+        skipped = self._session.scalars(
+            select(SessionLogRow.date)
+            .where(SessionLogRow.athlete_id == athlete_id, SessionLogRow.status == "skipped")
+            .distinct()
+            .order_by(SessionLogRow.date)
+        )
+        return TrainingLog(
+            sets=tuple(_logged_set(row, date) for row, date in set_rows),
+            checkins=tuple(CheckIn(c.date, c.pain, c.stiffness) for c in checkins),
+            tests=tuple(
+                CapacityTest(
+                    date=t.date,
+                    left=t.left,
+                    right=t.right,
+                    knee=cast(Knee, t.knee),
+                    kind=cast(TestKind, t.kind),
+                )
+                for t in tests
+            ),
+            skipped=tuple(skipped),
+        )

@@ -1,0 +1,122 @@
+"""Unit of work: one transaction per use case (cosmicpython's pattern, SQLAlchemy 2).
+
+    with database.unit_of_work() as uow:
+        athlete = uow.athletes.by_name("ana")
+        uow.logs.log_session(athlete.id, today, sets)
+        uow.commit()            # nothing is written unless this is called
+
+Leaving the block without ``commit()`` rolls back. Keep units of work short: on SQLite a
+writing unit of work holds the database's write lock from its first statement to its end
+(``BEGIN IMMEDIATE``), and other writers wait for it (up to the busy timeout).
+Services take an ``AbstractUnitOfWork`` so their tests can use ``tests/fakes.py``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.exc import DBAPIError
+
+from calfcoach.errors import StorageError
+from calfcoach.storage.repositories import (
+    AbstractAthleteRepository,
+    AbstractLogRepository,
+    AbstractPlanRepository,
+    AthleteRepository,
+    Clock,
+    LogRepository,
+    PlanRepository,
+    database_error,
+    utc_now,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from calfcoach.storage.db import Database
+
+__all__ = ["AbstractUnitOfWork", "SqlAlchemyUnitOfWork"]
+
+
+class AbstractUnitOfWork(ABC):
+    athletes: AbstractAthleteRepository
+    plans: AbstractPlanRepository
+    logs: AbstractLogRepository
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Make everything done in this unit of work permanent."""
+
+    @abstractmethod
+    def rollback(self) -> None:
+        """Undo everything not yet committed."""
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    """A unit of work on a ``Database``; a new ORM session (and transaction) per ``with``."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        read_only: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        self._database = database
+        self._read_only = read_only
+        self._clock = clock or utc_now
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of the running unit of work (for queries no repository has)."""
+        if self._session is None:
+            raise RuntimeError("use the unit of work in a `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already in use")
+        self._session = self._database.session(read_only=self._read_only)
+        self.athletes = AthleteRepository(self._session, self._clock)
+        self.plans = PlanRepository(self._session, self._clock)
+        self.logs = LogRepository(self._session, self._clock)
+        return super().__enter__()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            super().__exit__(exc_type, exc, tb)
+        finally:
+            self.session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except DBAPIError as exc:
+            self.session.rollback()
+            raise database_error(exc, what="save") from None
+
+    def rollback(self) -> None:
+        try:
+            self.session.rollback()
+        except DBAPIError as exc:  # the connection went away: nothing left to undo
+            raise StorageError(f"cannot roll back: {exc.orig}") from None

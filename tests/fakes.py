@@ -1,0 +1,325 @@
+"""In-memory unit of work and repositories for service unit tests (no database).
+
+They implement the same abstract classes as the SQLAlchemy ones and keep their promises
+that services may rely on: nothing is kept without ``commit()``, a re-plan deactivates and
+keeps the old plan, one check-in per day, a set cannot be logged twice, the ranges the
+database checks (RPE 1-10, pain 0-10, ...) raise ``InputError``, unknown ids raise
+``NotFoundError``.
+
+    uow = FakeUnitOfWork()
+    some_service(uow, ...)
+    assert uow.committed
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from calfcoach.core.models import CapacityTest, CheckIn, LoggedSet, Plan, Profile, TrainingLog
+from calfcoach.errors import InputError, NotFoundError
+from calfcoach.storage.repositories import (
+    AbstractAthleteRepository,
+    AbstractLogRepository,
+    AbstractPlanRepository,
+    Athlete,
+    Clock,
+    Note,
+    PlannedSession,
+    SessionLog,
+    SessionStatus,
+    StoredPlan,
+    plan_inputs,
+)
+from calfcoach.storage.uow import AbstractUnitOfWork
+
+FIXED_NOW = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC)
+
+
+@dataclass
+class FakeStore:
+    """Everything the fake database holds; copied on commit and restored on rollback."""
+
+    athletes: dict[int, Athlete] = field(default_factory=dict)
+    plans: dict[int, StoredPlan] = field(default_factory=dict)
+    planned_sessions: dict[int, PlannedSession] = field(default_factory=dict)
+    session_logs: dict[int, SessionLog] = field(default_factory=dict)
+    sets: list[tuple[int, int, LoggedSet]] = field(default_factory=list)
+    """(set id, session log id, set)"""
+    checkins: dict[tuple[int, dt.date], CheckIn] = field(default_factory=dict)
+    tests: list[tuple[int, int, CapacityTest]] = field(default_factory=list)
+    """(test id, athlete id, test)"""
+    notes: dict[int, Note] = field(default_factory=dict)
+    last_id: int = 0
+
+    def next_id(self) -> int:
+        self.last_id += 1
+        return self.last_id
+
+
+def _require_athlete(store: FakeStore, athlete_id: int) -> Athlete:
+    if athlete_id not in store.athletes:
+        raise NotFoundError(f"no athlete with id {athlete_id}")
+    return store.athletes[athlete_id]
+
+
+def _check_range(what: str, value: float | None, low: float, high: float | None) -> None:
+    if value is not None and (value < low or (high is not None and value > high)):
+        bounds = f"{low} to {high}" if high is not None else f"at least {low}"
+        raise InputError(f"cannot write: {what} is {bounds} (got {value})")
+
+
+def _check_set(logged: LoggedSet) -> None:
+    _check_range("set number", logged.set_number, 1, None)
+    _check_range("RPE", logged.rpe, 1, 10)
+    _check_range("pain", logged.pain, 0, 10)
+    for prefix in ("", "planned_"):
+        for name in ("reps", "seconds", "distance_m", "contacts"):
+            _check_range(f"{prefix}{name}", getattr(logged, prefix + name), 0, None)
+        _check_range(f"{prefix}load_kg", getattr(logged, prefix + "load_kg"), 0, 500)
+    if logged.side not in ("left", "right", "both"):
+        raise InputError("cannot write: side is left, right or both")
+
+
+class _FakeRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _store(self) -> FakeStore:
+        return self._uow.store
+
+    def _now(self) -> dt.datetime:
+        return self._uow.clock()
+
+
+class FakeAthleteRepository(_FakeRepository, AbstractAthleteRepository):
+    def add(self, name: str, profile: Profile) -> Athlete:
+        if not name:
+            raise InputError("cannot write: the athlete's name must not be empty")
+        if self.find(name) is not None:
+            raise InputError(
+                f"cannot add athlete {name!r}: an athlete with this name already exists"
+            )
+        athlete = Athlete(self._store.next_id(), name, profile, self._now())
+        self._store.athletes[athlete.id] = athlete
+        return athlete
+
+    def get(self, athlete_id: int) -> Athlete:
+        return _require_athlete(self._store, athlete_id)
+
+    def find(self, name: str) -> Athlete | None:
+        return next((a for a in self._store.athletes.values() if a.name == name), None)
+
+    def all(self) -> list[Athlete]:
+        return sorted(self._store.athletes.values(), key=lambda a: a.name)
+
+    def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
+        old = _require_athlete(self._store, athlete_id)
+        athlete = Athlete(old.id, old.name, profile, old.created_at)
+        self._store.athletes[athlete_id] = athlete
+        return athlete
+
+
+class FakePlanRepository(_FakeRepository, AbstractPlanRepository):
+    def add(
+        self,
+        athlete_id: int,
+        plan: Plan,
+        profile: Profile,
+        *,
+        catalog_version: str | None = None,
+    ) -> StoredPlan:
+        _require_athlete(self._store, athlete_id)
+        if not 1 <= plan.weeks <= 52:
+            raise InputError("cannot save the plan: a plan has 1 to 52 weeks")
+        for plan_id, stored in list(self._store.plans.items()):
+            if stored.athlete_id == athlete_id and stored.active:
+                self._store.plans[plan_id] = _replace(stored, active=False)
+        stored = StoredPlan(
+            id=self._store.next_id(),
+            athlete_id=athlete_id,
+            created_at=self._now(),
+            active=True,
+            inputs=plan_inputs(plan, profile, catalog_version),
+            plan=plan,
+        )
+        self._store.plans[stored.id] = stored
+        for session in plan.sessions:
+            planned = PlannedSession(self._store.next_id(), stored.id, session)
+            self._store.planned_sessions[planned.id] = planned
+        return stored
+
+    def get(self, plan_id: int) -> StoredPlan:
+        if plan_id not in self._store.plans:
+            raise NotFoundError(f"no plan with id {plan_id}")
+        return self._store.plans[plan_id]
+
+    def active(self, athlete_id: int) -> StoredPlan | None:
+        return next(
+            (p for p in self._store.plans.values() if p.athlete_id == athlete_id and p.active),
+            None,
+        )
+
+    def history(self, athlete_id: int) -> list[StoredPlan]:
+        plans = [p for p in self._store.plans.values() if p.athlete_id == athlete_id]
+        return sorted(plans, key=lambda p: (p.created_at, p.id), reverse=True)
+
+    def sessions(self, plan_id: int, *, on: dt.date | None = None) -> list[PlannedSession]:
+        found = [
+            s
+            for s in self._store.planned_sessions.values()
+            if s.plan_id == plan_id and (on is None or s.session.date == on)
+        ]
+        return sorted(found, key=lambda s: (s.session.date, s.id))
+
+
+class FakeLogRepository(_FakeRepository, AbstractLogRepository):
+    def log_session(
+        self,
+        athlete_id: int,
+        date: dt.date,
+        sets: Sequence[LoggedSet] = (),
+        *,
+        status: SessionStatus = "done",
+        plan_session_id: int | None = None,
+        moved_to: dt.date | None = None,
+    ) -> SessionLog:
+        _require_athlete(self._store, athlete_id)
+        if status not in ("done", "skipped", "moved"):
+            raise InputError("cannot write: a session's status is done, skipped or moved")
+        if (status == "moved") != (moved_to is not None):
+            raise InputError(
+                "cannot write: a moved session needs the day it moved to, "
+                "and only a moved session has one"
+            )
+        log = SessionLog(
+            self._store.next_id(), athlete_id, date, status, plan_session_id, moved_to, self._now()
+        )
+        self._store.session_logs[log.id] = log
+        try:
+            self.add_sets(log.id, sets)
+        except Exception:
+            del self._store.session_logs[log.id]
+            raise
+        return log
+
+    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+        if session_log_id not in self._store.session_logs:
+            raise NotFoundError(f"no logged session with id {session_log_id}")
+        log = self._store.session_logs[session_log_id]
+        new = list(sets)
+        seen = {
+            (s.exercise, s.set_number, s.side)
+            for _, log_id, s in self._store.sets
+            if log_id == session_log_id
+        }
+        for logged in new:
+            if logged.date != log.date:
+                raise InputError(
+                    f"set {logged.set_number} of {logged.exercise} is dated {logged.date}, "
+                    f"but the session is on {log.date}"
+                )
+            _check_set(logged)
+            key = (logged.exercise, logged.set_number, logged.side)
+            if key in seen:
+                raise InputError(
+                    "cannot write: this set is already logged "
+                    "(same session, exercise, set number and side)"
+                )
+            seen.add(key)
+        self._store.sets.extend((self._store.next_id(), session_log_id, s) for s in new)
+
+    def session_logs(self, athlete_id: int) -> list[SessionLog]:
+        logs = [s for s in self._store.session_logs.values() if s.athlete_id == athlete_id]
+        return sorted(logs, key=lambda s: (s.date, s.id))
+
+    def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
+        _require_athlete(self._store, athlete_id)
+        _check_range("pain", checkin.pain, 0, 10)
+        _check_range("stiffness", checkin.stiffness, 0, 10)
+        key = (athlete_id, checkin.date)
+        if key in self._store.checkins and not replace:
+            raise InputError("cannot write: there is already a check-in for this day")
+        self._store.checkins[key] = checkin
+
+    def add_test(self, athlete_id: int, test: CapacityTest) -> int:
+        _require_athlete(self._store, athlete_id)
+        if test.knee not in ("straight", "bent", "none"):
+            raise InputError("cannot write: knee is straight, bent or none")
+        _check_range("left", test.left, 0, 500)
+        _check_range("right", test.right, 0, 500)
+        test_id = self._store.next_id()
+        self._store.tests.append((test_id, athlete_id, test))
+        return test_id
+
+    def add_note(self, athlete_id: int, date: dt.date, text: str) -> Note:
+        _require_athlete(self._store, athlete_id)
+        note = Note(self._store.next_id(), athlete_id, date, text, self._now())
+        self._store.notes[note.id] = note
+        return note
+
+    def notes(self, athlete_id: int) -> list[Note]:
+        notes = [n for n in self._store.notes.values() if n.athlete_id == athlete_id]
+        return sorted(notes, key=lambda n: (n.date, n.id))
+
+    def load_training_log(self, athlete_id: int) -> TrainingLog:
+        _require_athlete(self._store, athlete_id)
+        logs = {log.id: log for log in self.session_logs(athlete_id)}
+        sets = sorted(
+            (
+                (logs[log_id].date, log_id, set_id, s)
+                for set_id, log_id, s in self._store.sets
+                if log_id in logs
+            ),
+            key=lambda item: item[:3],
+        )
+        checkins = sorted(
+            (c for (a, _), c in self._store.checkins.items() if a == athlete_id),
+            key=lambda c: c.date,
+        )
+        tests = sorted(
+            ((t.date, test_id, t) for test_id, a, t in self._store.tests if a == athlete_id),
+            key=lambda item: item[:2],
+        )
+        skipped = sorted({log.date for log in logs.values() if log.status == "skipped"})
+        return TrainingLog(
+            sets=tuple(item[3] for item in sets),
+            checkins=tuple(checkins),
+            tests=tuple(item[2] for item in tests),
+            skipped=tuple(skipped),
+        )
+
+
+def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:
+    import dataclasses
+
+    return dataclasses.replace(stored, **changes)
+
+
+class FakeUnitOfWork(AbstractUnitOfWork):
+    """A unit of work over a ``FakeStore``; pass one store to several to share the "database"."""
+
+    def __init__(self, store: FakeStore | None = None, *, clock: Clock | None = None) -> None:
+        self.committed_store = store if store is not None else FakeStore()
+        self.store = copy.deepcopy(self.committed_store)
+        self.clock: Clock = clock or (lambda: FIXED_NOW)
+        self.committed = False
+        self.athletes = FakeAthleteRepository(self)
+        self.plans = FakePlanRepository(self)
+        self.logs = FakeLogRepository(self)
+
+    def __enter__(self) -> Self:
+        self.store = copy.deepcopy(self.committed_store)
+        return self
+
+    def commit(self) -> None:
+        self.committed = True
+        # Update the shared store in place, so other units of work on it see the commit.
+        self.committed_store.__dict__.update(copy.deepcopy(self.store).__dict__)
+
+    def rollback(self) -> None:
+        self.store = copy.deepcopy(self.committed_store)
