@@ -41,7 +41,9 @@ def random_profile(rng: random.Random) -> Profile:
         sessions_per_week=rng.randint(1, 3),
         session_minutes=rng.randint(10, 90),
         runs=tuple(runs),
-        races=tuple(START + dt.timedelta(days=rng.randint(0, 16 * 7)) for _ in range(rng.randint(0, 2))),
+        races=tuple(
+            START + dt.timedelta(days=rng.randint(0, 16 * 7)) for _ in range(rng.randint(0, 2))
+        ),
         complaints=frozenset(rng.sample(COMPLAINTS, rng.choice((0, 0, 0, 1, 2)))),
     )
 
@@ -88,19 +90,36 @@ def main() -> None:
     pps = plans_per_second(catalog)
     exe = str(Path(sys.executable).with_name("calfcoach"))
     py_pass = cold_wall([sys.executable, "-c", "pass"])
-    cli = cold_wall([exe, "plan", "--profile", str(DEMO), "--start", "2026-01-05",
-                     "--weeks", "16", "--format", "json"])
-    cli_table = cold_wall([exe, "plan", "--profile", str(DEMO), "--start", "2026-01-05",
-                           "--weeks", "16"])
+    cli = cold_wall(
+        [
+            exe,
+            "plan",
+            "--profile",
+            str(DEMO),
+            "--start",
+            "2026-01-05",
+            "--weeks",
+            "16",
+            "--format",
+            "json",
+        ]
+    )
+    cli_table = cold_wall(
+        [exe, "plan", "--profile", str(DEMO), "--start", "2026-01-05", "--weeks", "16"]
+    )
     print("| measure | figure | target |")
     print("|---|---|---|")
     print(f"| one 16-week plan (demo profile, median of 200) | {single:.2f} ms | |")
     print(f"| 16-week plans per second, 1,000 random profiles, one core | {pps:,.0f} | >= 1,000 |")
     print(f"| `python -c pass`, cold process (median of 15) | {py_pass * 1000:.0f} ms | |")
-    print(f"| `calfcoach plan --format json`, cold process (median of 15) | {cli * 1000:.0f} ms "
-          "| <= 400 ms |")
-    print(f"| `calfcoach plan` (table), cold process (median of 15) | {cli_table * 1000:.0f} ms "
-          "| <= 400 ms |")
+    print(
+        f"| `calfcoach plan --format json`, cold process (median of 15) | {cli * 1000:.0f} ms "
+        "| <= 400 ms |"
+    )
+    print(
+        f"| `calfcoach plan` (table), cold process (median of 15) | {cli_table * 1000:.0f} ms "
+        "| <= 400 ms |"
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ dates = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31))
 def profiles(draw: st.DrawFn, *, complaints: bool = True) -> Profile:
     runs = draw(
         st.lists(
-            st.builds(Run, day=st.sampled_from(DAYS), kind=st.sampled_from(("easy", "hard", "long"))),
+            st.builds(
+                Run, day=st.sampled_from(DAYS), kind=st.sampled_from(("easy", "hard", "long"))
+            ),
             max_size=7,
         )
     )
@@ -23,7 +25,9 @@ def profiles(draw: st.DrawFn, *, complaints: bool = True) -> Profile:
         name=draw(st.none() | st.text(min_size=1, max_size=20)),
         sex=draw(st.none() | st.sampled_from(("female", "male"))),
         birth_year=draw(st.none() | st.integers(1940, 2010)),
-        body_mass_kg=draw(st.none() | st.floats(40, 130, allow_nan=False).map(lambda x: round(x, 1))),
+        body_mass_kg=draw(
+            st.none() | st.floats(40, 130, allow_nan=False).map(lambda x: round(x, 1))
+        ),
         level=draw(st.sampled_from(LEVELS)),
         equipment=frozenset(draw(st.sets(st.sampled_from(EQUIPMENT)))),
         free_days=frozenset(draw(st.sets(st.sampled_from(DAYS), min_size=1))),
@@ -31,7 +35,9 @@ def profiles(draw: st.DrawFn, *, complaints: bool = True) -> Profile:
         session_minutes=draw(st.integers(10, 90)),
         runs=tuple(runs),
         races=tuple(draw(st.lists(dates, max_size=3))),
-        complaints=frozenset(draw(st.sets(st.sampled_from(COMPLAINTS)))) if complaints else frozenset(),
+        complaints=frozenset(draw(st.sets(st.sampled_from(COMPLAINTS))))
+        if complaints
+        else frozenset(),
         units=draw(st.sampled_from(("metric", "imperial"))),
     )
 

@@ -9,12 +9,12 @@ from collections import defaultdict
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from tests.strategies import plan_requests
 
 from calfcoach.catalog import load_catalog
 from calfcoach.core import rules
 from calfcoach.core.models import DAYS, Plan, Profile, Session
 from calfcoach.core.planner import build_plan
-from tests.strategies import plan_requests
 
 CATALOG = load_catalog()
 MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -289,7 +289,8 @@ def test_plyometrics_first_heavy_before_light_foot_work_last(req):  # R-PROG-4a
             assert schemes[0] == "plyometric" or s.exercises[0].rule == "R-PAIN-4"
         if "heavy" in schemes and "light" in schemes:
             calf_light = [
-                i for i, rx in enumerate(s.exercises)
+                i
+                for i, rx in enumerate(s.exercises)
                 if rx.scheme == "light" and CATALOG.get(rx.exercise).region == "calf"
             ]
             assert all(i > schemes.index("heavy") for i in calf_light)
@@ -338,7 +339,8 @@ def test_a_complaint_protocol_repeats_in_every_session(req):  # R-PAIN-5
     for complaint in profile.complaints & {"achilles", "plantar_heel"}:
         for s in plan.sessions:
             rehab = [
-                rx for rx in s.exercises
+                rx
+                for rx in s.exercises
                 if rx.scheme == "rehab" and CATALOG.get(rx.exercise).protocol == complaint
             ]
             assert len(rehab) == 1, (complaint, s)

@@ -38,9 +38,7 @@ def plan_for(p: Profile, weeks: int = 8, start: dt.date = MONDAY) -> Plan:
 
 def calf(s: Session) -> list[tuple[str, str]]:
     return [
-        (rx.exercise, rx.scheme)
-        for rx in s.exercises
-        if CATALOG.get(rx.exercise).region == "calf"
+        (rx.exercise, rx.scheme) for rx in s.exercises if CATALOG.get(rx.exercise).region == "calf"
     ]
 
 
@@ -68,8 +66,9 @@ def test_the_rotation_alternates_the_heavy_knee_angle_between_cycles():
 
 
 def test_three_sessions_a_week_share_no_main_block_with_the_week_before():
-    plan = plan_for(profile(sessions_per_week=3, free_days=["mon", "wed", "fri", "sat"],
-                            runs=[]), weeks=6)
+    plan = plan_for(
+        profile(sessions_per_week=3, free_days=["mon", "wed", "fri", "sat"], runs=[]), weeks=6
+    )
     for n in range(2, 7):
         before = {tuple(calf(s)) for s in week(plan, n - 1)}
         for s in week(plan, n):
@@ -89,7 +88,9 @@ def test_plyometrics_take_a_day_without_a_hard_run():
 
 def soleus_steps(plan: Plan) -> list[str]:
     return [
-        rx.exercise for s in plan.sessions for rx in s.exercises
+        rx.exercise
+        for s in plan.sessions
+        for rx in s.exercises
         if CATALOG.get(rx.exercise).ladder == "soleus" and rx.rule == "R-PROG-3"
     ]
 
@@ -109,7 +110,10 @@ def test_the_wall_sit_climbs_from_30_to_60_seconds_before_the_next_step():
     p = profile(level="novice", sessions_per_week=2)
     plan = plan_for(p, weeks=40)
     holds = [
-        rx.seconds for s in plan.sessions if not s.deload for rx in s.exercises
+        rx.seconds
+        for s in plan.sessions
+        if not s.deload
+        for rx in s.exercises
         if rx.exercise == "soleus-wall-sit" and rx.rule == "R-PROG-3"
     ]
     assert holds[:3] == [30, 45, 60]
@@ -176,8 +180,11 @@ def test_every_fourth_week_is_lighter_and_has_less_volume():
     plan = plan_for(profile(), weeks=8)
 
     def volume(n: int) -> int:
-        return sum(rx.sets * (rx.reps or rx.seconds or rx.contacts or 1)
-                   for s in week(plan, n) for rx in s.exercises)
+        return sum(
+            rx.sets * (rx.reps or rx.seconds or rx.contacts or 1)
+            for s in week(plan, n)
+            for rx in s.exercises
+        )
 
     assert [s.week for s in plan.sessions if s.deload] == [4, 4, 8, 8]
     assert all(s.title.startswith("Lighter week") for s in plan.sessions if s.deload)
@@ -196,9 +203,13 @@ def test_heavy_work_without_load_becomes_slow_light_work_with_a_warning():
 
 def test_heavy_load_climbs_by_reps_then_load_and_returns_to_the_bottom():
     plan = plan_for(profile(level="advanced"), weeks=24)
-    heavy = [(rx.reps, rx.added_load_kg) for s in plan.sessions if not s.deload
-             for rx in s.exercises if rx.exercise == "bent-knee-heel-raise"
-             and rx.scheme == "heavy"]
+    heavy = [
+        (rx.reps, rx.added_load_kg)
+        for s in plan.sessions
+        if not s.deload
+        for rx in s.exercises
+        if rx.exercise == "bent-knee-heel-raise" and rx.scheme == "heavy"
+    ]
     reps = [r for r, _ in heavy]
     assert reps[:4] == [4, 5, 6, 4]
     assert heavy[3][1] > heavy[2][1]

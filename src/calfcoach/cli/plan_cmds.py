@@ -92,17 +92,46 @@ def plan_command(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, not stdout."),
     ] = None,
+    athlete_name: Annotated[
+        str | None,
+        typer.Option(
+            "--athlete",
+            "-a",
+            metavar="NAME",
+            help="A stored athlete's plan instead of a profile file (as of --date).",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="With --athlete: the day the plan reflects the log up to (default: today).",
+        ),
+    ] = None,
 ) -> None:
-    """Build a training plan for the athlete in a profile file and print it."""
+    """Build a training plan for the athlete in a profile file (or show a stored athlete's
+    plan, adapted to their log) and print it."""
     # Options are parsed by hand (not by click types) so that every mistake gets the same
     # one-line "option: value; allowed: ..." message and exit status 2.
     if output_format not in FORMATS:
         raise _fail(f"--format: {output_format!r} is not allowed; allowed: {', '.join(FORMATS)}")
     start_date = _parse_start(start)
     n_weeks = _parse_weeks(weeks)
+    if profile is not None and athlete_name is not None:
+        raise _fail("--profile and --athlete: give one, not both")
+    if profile is not None and date is not None:
+        raise _fail("--date: only with --athlete (a profile's plan starts at --start)")
+    if athlete_name is not None or date is not None:
+        if start is not None:
+            raise _fail("--start: not allowed with --athlete (the stored plan has its start)")
+        _stored_plan(athlete_name, date, output_format, output)
+        return
     if profile is None:
-        # Room for `--athlete NAME` (stored athletes, a later issue) as the alternative.
-        raise _fail("--profile: missing; allowed: a profile file (make one with calfcoach init)")
+        raise _fail(
+            "--profile: missing; allowed: a profile file (make one with calfcoach init), "
+            "or --athlete NAME for a stored athlete"
+        )
 
     from calfcoach.errors import CalfcoachError
     from calfcoach.profile_io import load_profile
@@ -127,6 +156,41 @@ def plan_command(
         _emit_bytes(plan_to_ics(plan, athlete.name, units=athlete.units, catalog=catalog), output)
     else:
         _emit_table(plan, athlete, catalog, output)
+
+
+def _stored_plan(
+    athlete_name: str | None, date: str | None, output_format: str, output: Path | None
+) -> None:
+    """`plan --athlete NAME [--date DATE]`: the stored plan adapted to the log up to DATE."""
+    from calfcoach.cli.athlete_cmds import open_db, parse_date, real_today
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.services.training import current_plan
+
+    try:
+        day = parse_date("--date", date, real_today())
+        with open_db() as database:
+            current = current_plan(database, athlete_name, day)
+    except CalfcoachError as error:
+        raise _fail_with(error) from None
+    plan, athlete = current.plan, current.athlete.profile
+    if output_format == "json":
+        from calfcoach.formats.plan_json import plan_to_json
+
+        _emit_text(plan_to_json(plan), output)
+        return
+    from calfcoach.catalog import load_catalog
+
+    catalog = load_catalog()
+    if output_format == "ics":
+        from calfcoach.formats.ics import plan_to_ics
+
+        _emit_bytes(
+            plan_to_ics(plan, current.athlete.name, units=athlete.units, catalog=catalog), output
+        )
+    else:
+        _emit_table(
+            plan, athlete.model_copy(update={"name": current.athlete.name}), catalog, output
+        )
 
 
 def _emit_text(text: str, output: Path | None) -> None:

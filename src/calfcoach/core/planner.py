@@ -43,8 +43,9 @@ from calfcoach.core.models import (
 from calfcoach.core.schedule import ScheduleIssue, build_schedule
 from calfcoach.errors import PlanningError
 
-Kind = Literal["plyo", "heavy_bent", "heavy_straight", "light_straight", "light_bent",
-               "soleus", "mini_squat"]
+Kind = Literal[
+    "plyo", "heavy_bent", "heavy_straight", "light_straight", "light_bent", "soleus", "mini_squat"
+]
 
 MAX_WEEKS = 52
 DEFAULT_BODY_MASS_KG = 70.0
@@ -54,13 +55,27 @@ WARM_UP_MINUTES = 2.0
 # knee angle and the light blocks alternate too; six is not a multiple of the 4-week deload
 # period, so lighter weeks do not always fall on the same sessions.
 ROTATION: tuple[Kind, ...] = (
-    "plyo", "heavy_bent", "mini_squat", "light_straight",
-    "plyo", "heavy_straight", "soleus", "light_bent",
-    "plyo", "heavy_bent", "soleus", "light_straight",
+    "plyo",
+    "heavy_bent",
+    "mini_squat",
+    "light_straight",
+    "plyo",
+    "heavy_straight",
+    "soleus",
+    "light_bent",
+    "plyo",
+    "heavy_bent",
+    "soleus",
+    "light_straight",
 )
 # For three sessions a week: six kinds, so two consecutive weeks share none.
 ROTATION_3: tuple[Kind, ...] = (
-    "plyo", "heavy_bent", "mini_squat", "light_straight", "heavy_straight", "soleus",
+    "plyo",
+    "heavy_bent",
+    "mini_squat",
+    "light_straight",
+    "heavy_straight",
+    "soleus",
 )
 
 KIND_TITLE: dict[Kind, str] = {
@@ -73,8 +88,13 @@ KIND_TITLE: dict[Kind, str] = {
     "mini_squat": "One-leg mini-squats",
 }
 KIND_KNEE: dict[Kind, str] = {
-    "plyo": "none", "heavy_bent": "bent", "heavy_straight": "straight",
-    "light_straight": "straight", "light_bent": "bent", "soleus": "bent", "mini_squat": "bent",
+    "plyo": "none",
+    "heavy_bent": "bent",
+    "heavy_straight": "straight",
+    "light_straight": "straight",
+    "light_bent": "bent",
+    "soleus": "bent",
+    "mini_squat": "bent",
 }
 # Heavy start loads as a fraction of body mass per leg, by level (conservative: the athlete
 # adjusts to 1-3 reps in reserve, R-SCH-2). Bent-knee: the soleus is usually stronger (seed 001).
@@ -82,7 +102,11 @@ HEAVY_START_FRACTION = {"novice": 0.10, "intermediate": 0.20, "advanced": 0.30}
 BENT_KNEE_FACTOR = 1.25
 MACHINE_FACTOR = {"leg_press": 4.0, "seated_calf_machine": 3.0}
 LOAD_PREFERENCE: tuple[Equipment, ...] = (
-    "dumbbell", "kettlebell", "weight_vest", "backpack", "barbell",
+    "dumbbell",
+    "kettlebell",
+    "weight_vest",
+    "backpack",
+    "barbell",
 )
 HEAVY_SETS = {"novice": 3, "intermediate": 4, "advanced": 5}
 HEAVY_REP_CYCLE = (4, 5, 6)  # R-PROG-2 double progression inside R-SCH-2's 3-6 reps
@@ -95,7 +119,12 @@ SOLEUS_START_STEP = {"novice": 1, "intermediate": 2, "advanced": 3}  # R-PROG-3
 
 # Session order (R-PROG-4a): plyometrics first, heavy before light, foot work last.
 ORDER: dict[Scheme, int] = {
-    "plyometric": 0, "rehab": 1, "heavy": 2, "isometric": 3, "light": 4, "skill": 6,
+    "plyometric": 0,
+    "rehab": 1,
+    "heavy": 2,
+    "isometric": 3,
+    "light": 4,
+    "skill": 6,
 }
 
 
@@ -170,10 +199,12 @@ class _Planner:
         self._iso_cache: dict[int, _Block] = {}
         self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription]] = {}
         self._protocols = [
-            proto for proto in (
+            proto
+            for proto in (
                 ("achilles", rules.ACHILLES_HSR, rules.ACHILLES_HSR_TEMPO, "R-PAIN-3"),
                 ("plantar_heel", rules.PLANTAR_HEEL_RAISE, rules.PLANTAR_HEEL_TEMPO, "R-PAIN-4"),
-            ) if proto[0] in profile.complaints
+            )
+            if proto[0] in profile.complaints
         ]
         self._foot_cache: dict[tuple[str, bool], _Block] = {}
         dorsi = [e for e in self.foot if "tibialis anterior" in e.muscles]
@@ -206,14 +237,19 @@ class _Planner:
             by_week.append(chosen)
             prev_kinds = used
             if not ws.dates:
-                self.warn.append(("R-SCHED-6", ws.week, "no session fits this week, so no foot "
-                                  "work either; do the foot drills on any free day"))
+                self.warn.append(
+                    (
+                        "R-SCHED-6",
+                        ws.week,
+                        "no session fits this week, so no foot "
+                        "work either; do the foot drills on any free day",
+                    )
+                )
         extras = self._coverage_extras(by_week)
         for ws, chosen in zip(weeks, by_week, strict=True):
             deload = self._is_deload(ws.week)
             for date, kind in chosen:
-                sessions.append(self._session(ws.week, date, kind, deload,
-                                              extras.get(date, ())))
+                sessions.append(self._session(ws.week, date, kind, deload, extras.get(date, ())))
         sessions = self._no_repeats(sessions)
         self._check_coverage(sessions, by_week)
         return Plan(
@@ -281,8 +317,8 @@ class _Planner:
                 if self._allowed(kind, date, week):
                     return kind, (pointer + step + 1) % n
         for kind in ("light_straight", "light_bent", "soleus", "mini_squat"):
-            if kind not in used and self._allowed(kind, date, week):  # type: ignore[arg-type]
-                return kind, pointer  # type: ignore[return-value]
+            if kind not in used and self._allowed(kind, date, week):
+                return kind, pointer
         return None, pointer
 
     # ------------------------------------------------------------------ exercise choice
@@ -327,7 +363,7 @@ class _Planner:
         """The athlete's equipment that loads `e`: the machine it needs, or one of load_with."""
         for machine in ("leg_press", "seated_calf_machine"):
             if machine in e.equipment:
-                return machine  # type: ignore[return-value]
+                return machine
         for eq in LOAD_PREFERENCE:
             if eq in self.load_eq and eq in e.load_with:
                 return eq
@@ -412,32 +448,47 @@ class _Planner:
         reason = "the sessions and minutes of these two weeks do not hold it"
         if need == "heavy":
             if not self.load_eq:
-                reason = ("there is no equipment to load it (dumbbell, kettlebell, barbell, "
-                          "weight vest, backpack or machine; R-SCH-2a)")
-            elif dates and all(self._heavy_blocked(d, weeks[0] if d < self.start +
-                               dt.timedelta(days=7 * weeks[0]) else weeks[1]) for d in dates):
+                reason = (
+                    "there is no equipment to load it (dumbbell, kettlebell, barbell, "
+                    "weight vest, backpack or machine; R-SCH-2a)"
+                )
+            elif dates and all(
+                self._heavy_blocked(
+                    d, weeks[0] if d < self.start + dt.timedelta(days=7 * weeks[0]) else weeks[1]
+                )
+                for d in dates
+            ):
                 rule = self._heavy_blocked(dates[0], weeks[0])
                 reason = {
                     "R-PROG-4a": "novices do light and isometric work only in weeks 1-2 "
-                                 "(R-PROG-4a)",
+                    "(R-PROG-4a)",
                     "R-PAIN-4": "with a calf strain, isometric and light work come first "
-                                "(R-PAIN-4)",
+                    "(R-PAIN-4)",
                     "R-SCHED-4": "no heavy work in the 7 days before a race (R-SCHED-4)",
                 }.get(rule or "", reason)
         elif need == "plyo":
             blocked = {self._plyo_blocked(d) for d in dates} or {self._plyo_blocked(self.start)}
             if "R-PAIN-3" in blocked:
-                reason = ("with an Achilles complaint, no plyometrics until 3x15 single-leg "
-                          "heel raises at pain <= 3/10 (R-PAIN-3)")
+                reason = (
+                    "with an Achilles complaint, no plyometrics until 3x15 single-leg "
+                    "heel raises at pain <= 3/10 (R-PAIN-3)"
+                )
             elif "R-PAIN-4" in blocked:
-                reason = ("no plyometrics with this complaint until the clearance test is "
-                          "passed (R-PAIN-4)")
+                reason = (
+                    "no plyometrics with this complaint until the clearance test is "
+                    "passed (R-PAIN-4)"
+                )
             elif self.plyo_ex is None:
                 reason = "no plyometric exercise fits the equipment"
             elif "R-SCHED-4" in blocked:
                 reason = "no plyometrics in the 7 days before a race (R-SCHED-4)"
-        label = {"straight": "straight-knee", "bent": "bent-knee", "heavy": "heavy",
-                 "light": "light", "plyo": "plyometric"}[need]
+        label = {
+            "straight": "straight-knee",
+            "bent": "bent-knee",
+            "heavy": "heavy",
+            "light": "light",
+            "plyo": "plyometric",
+        }[need]
         for week in weeks:
             self.warn.append(("R-SCHED-5", week, f"no {label} block in the 2-week cycle: {reason}"))
 
@@ -457,8 +508,7 @@ class _Planner:
         blocks.extend(self._foot_blocks(week, deload))
         blocks, minutes = self._fit_time(blocks, week)
         if self._pending_plyo is not None:
-            done = sum((b.rx.contacts or 0) * b.rx.sets for b in blocks
-                       if b.scheme == "plyometric")
+            done = sum((b.rx.contacts or 0) * b.rx.sets for b in blocks if b.scheme == "plyometric")
             if done:
                 st = self.state
                 st.plyo_weeks, st.plyo_last_week, _ = self._pending_plyo
@@ -494,9 +544,15 @@ class _Planner:
             rx = self._heavy_rx(ex, kind, deload)
         elif kind.startswith("heavy"):
             rx = self._light_rx(ex, deload, slow=True)
-            self.warn.append(("R-SCH-2", week, "heavy work needs external load (dumbbell, "
-                              "kettlebell, barbell, weight vest, backpack or a machine); slow "
-                              "light heel raises stand in (R-SCH-2a)"))
+            self.warn.append(
+                (
+                    "R-SCH-2",
+                    week,
+                    "heavy work needs external load (dumbbell, "
+                    "kettlebell, barbell, weight vest, backpack or a machine); slow "
+                    "light heel raises stand in (R-SCH-2a)",
+                )
+            )
         elif kind == "mini_squat":
             rx = self._seconds_rx(ex, deload)
         else:
@@ -534,20 +590,35 @@ class _Planner:
         )
         for _ in range(n // len(HEAVY_REP_CYCLE)):
             load = rules.next_load(load, inc)
-        why = (f"R-SCH-2: heavy, {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the "
-               f"last reps hard (1-3 in reserve), slow tempo (R-SCH-6). {ex.why}")
+        why = (
+            f"R-SCH-2: heavy, {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the "
+            f"last reps hard (1-3 in reserve), slow tempo (R-SCH-6). {ex.why}"
+        )
         if n and n % len(HEAVY_REP_CYCLE) == 0:
-            why = (f"R-PROG-2: reps reached the top of the range, so the load goes up "
-                   f"{rules.LOAD_STEP_DEFAULT:.0%} and reps return to {reps}. " + why)
+            why = (
+                f"R-PROG-2: reps reached the top of the range, so the load goes up "
+                f"{rules.LOAD_STEP_DEFAULT:.0%} and reps return to {reps}. " + why
+            )
         if self.p.body_mass_kg is None:
-            why += (f" Start load assumes {DEFAULT_BODY_MASS_KG:.0f} kg body mass: adjust it "
-                    "so the last rep is hard.")
+            why += (
+                f" Start load assumes {DEFAULT_BODY_MASS_KG:.0f} kg body mass: adjust it "
+                "so the last rep is hard."
+            )
         if deload:
             sets, reps = self._deload_pair(sets, reps, rules.HEAVY_SETS, rules.HEAVY_REPS)
             why = "R-PROG-5: lighter week, volume about halved, load kept. " + why
-        return Prescription(ex.id, "heavy", sets, reps=reps, per_side=ex.unilateral,
-                            added_load_kg=load, rest_seconds=rules.REST_SECONDS["heavy"],
-                            tempo=rules.HEAVY_TEMPO, why=why, rule="R-SCH-2")
+        return Prescription(
+            ex.id,
+            "heavy",
+            sets,
+            reps=reps,
+            per_side=ex.unilateral,
+            added_load_kg=load,
+            rest_seconds=rules.REST_SECONDS["heavy"],
+            tempo=rules.HEAVY_TEMPO,
+            why=why,
+            rule="R-SCH-2",
+        )
 
     def _light_rx(self, ex: Exercise, deload: bool, slow: bool) -> Prescription:
         n = self._exposure(ex, "light", deload)
@@ -568,33 +639,56 @@ class _Planner:
                 for _ in range((step - top - 1) // 3):
                     load = rules.next_load(load, inc)
                 reps = LIGHT_REP_LADDER[1 + (step - top - 1) % 3]
-        why = (f"R-SCH-1: light, {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps: blood flow, "
-               f"muscle mass and durability. {ex.why}")
+        why = (
+            f"R-SCH-1: light, {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps: blood flow, "
+            f"muscle mass and durability. {ex.why}"
+        )
         if load is not None:
             why = "R-PROG-1: top of the rep range reached, so resistance is added. " + why
         tempo = None
         if slow:
             tempo = rules.SLOW_LIGHT_TEMPO
-            why = ("R-SCH-2a: no equipment to load heavy work, so slow light heel raises stand "
-                   "in. " + why)
+            why = (
+                "R-SCH-2a: no equipment to load heavy work, so slow light heel raises stand "
+                "in. " + why
+            )
         if deload:
             sets, reps = self._deload_pair(sets, reps, rules.LIGHT_SETS, rules.LIGHT_REPS)
             why = "R-PROG-5: lighter week, volume about halved. " + why
-        return Prescription(ex.id, "light", sets, reps=reps, per_side=ex.unilateral,
-                            added_load_kg=load, rest_seconds=rules.REST_SECONDS["light"],
-                            tempo=tempo, why=why, rule="R-SCH-1")
+        return Prescription(
+            ex.id,
+            "light",
+            sets,
+            reps=reps,
+            per_side=ex.unilateral,
+            added_load_kg=load,
+            rest_seconds=rules.REST_SECONDS["light"],
+            tempo=tempo,
+            why=why,
+            rule="R-SCH-1",
+        )
 
     def _seconds_rx(self, ex: Exercise, deload: bool) -> Prescription:
         n = self._exposure(ex, "light", deload)
         seconds = MINI_SQUAT_LADDER[min(n + LIGHT_START[self.level], len(MINI_SQUAT_LADDER) - 1)]
         sets = 2
-        why = (f"R-SCH-1: light work up to one minute; reach at different angles with the free "
-               f"foot. {ex.why}")
+        why = (
+            f"R-SCH-1: light work up to one minute; reach at different angles with the free "
+            f"foot. {ex.why}"
+        )
         if deload:
             seconds = max(MINI_SQUAT_LADDER[0], round(seconds * rules.DELOAD_VOLUME_FACTOR))
             why = "R-PROG-5: lighter week, volume about halved. " + why
-        return Prescription(ex.id, "light", sets, seconds=seconds, per_side=ex.unilateral,
-                            rest_seconds=rules.REST_SECONDS["light"], why=why, rule="R-SCH-1")
+        return Prescription(
+            ex.id,
+            "light",
+            sets,
+            seconds=seconds,
+            per_side=ex.unilateral,
+            rest_seconds=rules.REST_SECONDS["light"],
+            why=why,
+            rule="R-SCH-1",
+        )
 
     def _soleus_rx(self, ex: Exercise, deload: bool) -> Prescription:
         """R-PROG-3 soleus ladder: each step's top dose done -> the next step."""
@@ -609,20 +703,32 @@ class _Planner:
             idx = min(n, len(HOLD_LADDER) - 1)
             seconds = HOLD_LADDER[idx]
             top_done = idx == len(HOLD_LADDER) - 1
-            rx = Prescription(ex.id, "isometric", rules.ISO_SETS, seconds=seconds,
-                              per_side=ex.unilateral, rest_seconds=rules.REST_SECONDS["isometric"],
-                              why=f"R-SCH-4: isometric holds of 30-60 s, {step_name}; depth sets "
-                                  f"the load. {ex.why}", rule="R-PROG-3")
+            rx = Prescription(
+                ex.id,
+                "isometric",
+                rules.ISO_SETS,
+                seconds=seconds,
+                per_side=ex.unilateral,
+                rest_seconds=rules.REST_SECONDS["isometric"],
+                why=f"R-SCH-4: isometric holds of 30-60 s, {step_name}; depth sets "
+                f"the load. {ex.why}",
+                rule="R-PROG-3",
+            )
             if deload:
                 rx.seconds = rules.ISO_SECONDS.low
         elif ex.unit == "distance":
             idx = min(n, len(rules.DISTANCE_M) - 1)
             top_done = idx == len(rules.DISTANCE_M) - 1
-            rx = Prescription(ex.id, "isometric", rules.ISO_SETS,
-                              distance_m=rules.DISTANCE_M[0] if deload else rules.DISTANCE_M[idx],
-                              per_side=False, rest_seconds=rules.REST_SECONDS["isometric"],
-                              why=f"R-PROG-2: 10 ft -> 15 ft down and back, then load; "
-                                  f"{step_name}. {ex.why}", rule="R-PROG-3")
+            rx = Prescription(
+                ex.id,
+                "isometric",
+                rules.ISO_SETS,
+                distance_m=rules.DISTANCE_M[0] if deload else rules.DISTANCE_M[idx],
+                per_side=False,
+                rest_seconds=rules.REST_SECONDS["isometric"],
+                why=f"R-PROG-2: 10 ft -> 15 ft down and back, then load; {step_name}. {ex.why}",
+                rule="R-PROG-3",
+            )
         else:
             rx = self._light_rx(ex, deload, slow=False)
             rx.why = f"R-PROG-3: {step_name}. " + rx.why
@@ -630,8 +736,9 @@ class _Planner:
         if not deload:
             state.soleus_exposures += 1
             if top_done:
-                nxt = [e for e in self.soleus_ladder
-                       if (e.ladder_step or 0) > (ex.ladder_step or 0)]
+                nxt = [
+                    e for e in self.soleus_ladder if (e.ladder_step or 0) > (ex.ladder_step or 0)
+                ]
                 if nxt:
                     state.soleus_step = nxt[0].ladder_step or state.soleus_step
                     state.soleus_exposures = 0
@@ -643,8 +750,10 @@ class _Planner:
         plyo_weeks = st.plyo_weeks
         if week != st.plyo_last_week and st.plyo_last_week and not deload:
             plyo_weeks += 1
-        target = min(rules.PLYO_CEILING[self.level],
-                     rules.PLYO_START[self.level] + rules.PLYO_WEEKLY_STEP * plyo_weeks)
+        target = min(
+            rules.PLYO_CEILING[self.level],
+            rules.PLYO_START[self.level] + rules.PLYO_WEEKLY_STEP * plyo_weeks,
+        )
         if self.level == "novice" and week <= rules.NOVICE_LIGHT_ONLY_WEEKS:
             target = min(target, rules.PLYO_LIGHT_MAX)  # R-PROG-4a: plyometrics light
         if deload:
@@ -659,15 +768,30 @@ class _Planner:
         # Committed by _session only if the block survives the time budget.
         self._pending_plyo = (plyo_weeks, week, total)
         seconds = max(1, round(per_set * 60 / cpm))
-        band = ("light" if total <= rules.PLYO_LIGHT_MAX else
-                "moderate" if total in rules.PLYO_MODERATE else "heavy")
-        why = (f"R-SCH-3: {total} foot contacts ({band} band), counted over both feet, in short "
-               f"bouts of about {seconds} s (R-SCH-3a). {ex.why}")
+        band = (
+            "light"
+            if total <= rules.PLYO_LIGHT_MAX
+            else "moderate"
+            if total in rules.PLYO_MODERATE
+            else "heavy"
+        )
+        why = (
+            f"R-SCH-3: {total} foot contacts ({band} band), counted over both feet, in short "
+            f"bouts of about {seconds} s (R-SCH-3a). {ex.why}"
+        )
         if deload:
             why = "R-PROG-5: lighter week, contacts about halved. " + why
-        return Prescription(ex.id, "plyometric", sets, seconds=seconds, contacts=per_set,
-                            per_side=False, rest_seconds=rules.REST_SECONDS["plyometric"],
-                            why=why, rule="R-SCH-3")
+        return Prescription(
+            ex.id,
+            "plyometric",
+            sets,
+            seconds=seconds,
+            contacts=per_set,
+            per_side=False,
+            rest_seconds=rules.REST_SECONDS["plyometric"],
+            why=why,
+            rule="R-SCH-3",
+        )
 
     def _deload_pair(
         self, sets: int, reps: int, set_band: rules.Band, rep_band: rules.Band
@@ -682,8 +806,11 @@ class _Planner:
         return best
 
     def _min_sets(self, scheme: Scheme) -> int:
-        return {"light": rules.LIGHT_SETS.low, "heavy": rules.HEAVY_SETS.low,
-                "isometric": rules.ISO_SETS}.get(scheme, 2)
+        return {
+            "light": rules.LIGHT_SETS.low,
+            "heavy": rules.HEAVY_SETS.low,
+            "isometric": rules.ISO_SETS,
+        }.get(scheme, 2)
 
     # ------------------------------------------------------------------ complaints
 
@@ -707,15 +834,25 @@ class _Planner:
         if ex is None:
             return None
         name = "Achilles" if complaint == "achilles" else "plantar heel pain"
-        why = (f"{rule}: {name} protocol, {step.label} ({tempo}); repeats every session "
-               f"while the complaint lasts (R-PAIN-5). Pain up to "
-               f"{self.pain_limit}/10 is acceptable and must settle by the next morning "
-               f"(R-PAIN-1). {ex.why}")
+        why = (
+            f"{rule}: {name} protocol, {step.label} ({tempo}); repeats every session "
+            f"while the complaint lasts (R-PAIN-5). Pain up to "
+            f"{self.pain_limit}/10 is acceptable and must settle by the next morning "
+            f"(R-PAIN-1). {ex.why}"
+        )
         if complaint == "achilles":
             why += " Insertional pain: do not drop the heel below step level."
-        rx = Prescription(ex.id, "rehab", step.sets, reps=step.reps, per_side=ex.unilateral,
-                          rest_seconds=rules.REST_SECONDS["rehab"], tempo=tempo, why=why,
-                          rule=rule)
+        rx = Prescription(
+            ex.id,
+            "rehab",
+            step.sets,
+            reps=step.reps,
+            per_side=ex.unilateral,
+            rest_seconds=rules.REST_SECONDS["rehab"],
+            tempo=tempo,
+            why=why,
+            rule=rule,
+        )
         return _Block(None, ex, "rehab", rx, "rehab")
 
     def _iso_first(self, week: int) -> _Block:
@@ -724,14 +861,23 @@ class _Planner:
         cached = self._iso_cache.get(seconds)
         if cached is not None:
             return _Block(None, cached.ex, "isometric", cached.rx, "iso_first", cached.minutes)
-        iso = [e for e in self.usable if e.region == "calf" and "isometric" in e.schemes
-               and e.unit == "seconds"]
+        iso = [
+            e
+            for e in self.usable
+            if e.region == "calf" and "isometric" in e.schemes and e.unit == "seconds"
+        ]
         ex = iso[0]
-        rx = Prescription(ex.id, "isometric", rules.ISO_SETS, seconds=seconds,
-                          per_side=ex.unilateral, rest_seconds=rules.REST_SECONDS["isometric"],
-                          why=f"R-PAIN-4: calf strain - isometric holds first, pain no higher "
-                              f"than {rules.PAIN_STRICT_MAX}/10 (R-PAIN-2a). {ex.why}",
-                          rule="R-PAIN-4")
+        rx = Prescription(
+            ex.id,
+            "isometric",
+            rules.ISO_SETS,
+            seconds=seconds,
+            per_side=ex.unilateral,
+            rest_seconds=rules.REST_SECONDS["isometric"],
+            why=f"R-PAIN-4: calf strain - isometric holds first, pain no higher "
+            f"than {rules.PAIN_STRICT_MAX}/10 (R-PAIN-2a). {ex.why}",
+            rule="R-PAIN-4",
+        )
         self._iso_cache[seconds] = _Block(None, ex, "isometric", rx, "iso_first")
         return _Block(None, ex, "isometric", rx, "iso_first")
 
@@ -759,13 +905,25 @@ class _Planner:
         sets = max(1, round(d.sets * rules.DELOAD_VOLUME_FACTOR)) if deload else d.sets
         if scheme == "light":
             sets = max(sets, rules.LIGHT_SETS.low)
-        why = ("R-SCHED-6: foot work every week - runners who strengthened their feet had "
-               "fewer injuries (Taddei 2020). " + ex.why)
+        why = (
+            "R-SCHED-6: foot work every week - runners who strengthened their feet had "
+            "fewer injuries (Taddei 2020). " + ex.why
+        )
         if ex in self.dorsi:
             why = "R-PAIN-4: shin complaint - dorsiflexor work. " + why
-        rx = Prescription(ex.id, scheme, sets, reps=d.reps, seconds=d.seconds,
-                          distance_m=d.distance_m, contacts=d.contacts, per_side=d.per_side,
-                          rest_seconds=rules.REST_SECONDS[scheme], why=why, rule="R-SCHED-6")
+        rx = Prescription(
+            ex.id,
+            scheme,
+            sets,
+            reps=d.reps,
+            seconds=d.seconds,
+            distance_m=d.distance_m,
+            contacts=d.contacts,
+            per_side=d.per_side,
+            rest_seconds=rules.REST_SECONDS[scheme],
+            why=why,
+            rule="R-SCHED-6",
+        )
         block = _Block(None, ex, scheme, rx, "foot", self._rx_minutes(rx, ex))
         self._foot_cache[(ex.id, deload)] = block
         return _Block(None, ex, scheme, rx, "foot", block.minutes)
@@ -831,9 +989,15 @@ class _Planner:
                 break
             total = self._minutes(blocks)
         if total > budget:
-            self.warn.append(("R-SCHED-7", week, f"a session needs about "
-                              f"{round(total)} min, more than the "
-                              f"{budget} min budget, even at the minimum dose"))
+            self.warn.append(
+                (
+                    "R-SCHED-7",
+                    week,
+                    f"a session needs about "
+                    f"{round(total)} min, more than the "
+                    f"{budget} min budget, even at the minimum dose",
+                )
+            )
         return blocks, total
 
     def _trimmed(self, rx: Prescription, sets: int) -> Prescription:
@@ -850,7 +1014,9 @@ class _Planner:
     def _no_repeats(self, sessions: list[Session]) -> list[Session]:
         """Two consecutive weeks never repeat a session: swap the foot drill if they would."""
         sigs = [_signature(x) for x in sessions]
-        prev_week, prev_sigs, this_sigs = 0, set(), set()
+        prev_week = 0
+        prev_sigs: set[frozenset[tuple[str, str]]] = set()
+        this_sigs: set[frozenset[tuple[str, str]]] = set()
         for i, s in enumerate(sessions):
             if s.week != prev_week:
                 prev_sigs = this_sigs if s.week == prev_week + 1 else set()
@@ -862,26 +1028,41 @@ class _Planner:
                     sessions[i] = alt
                     sigs[i] = _signature(alt)
                 else:
-                    self.warn.append(("R-SCHED-3", s.week, "a session repeats one of the week "
-                                      "before: the athlete's options allow no other"))
+                    self.warn.append(
+                        (
+                            "R-SCHED-3",
+                            s.week,
+                            "a session repeats one of the week "
+                            "before: the athlete's options allow no other",
+                        )
+                    )
             this_sigs.add(sigs[i])
         return sessions
 
-    def _swap_foot(
-        self, s: Session, taken: set[frozenset[tuple[str, str]]]
-    ) -> Session | None:
+    def _swap_foot(self, s: Session, taken: set[frozenset[tuple[str, str]]]) -> Session | None:
         for pos, rx in enumerate(s.exercises):
             if rx.rule != "R-SCHED-6":
                 continue
             for ex in self.foot:
                 if ex.id in {r.exercise for r in s.exercises}:
                     continue
-                new = replace(rx, exercise=ex.id, why=rx.why.split(" ")[0] + " " + rx.why.split(
-                    " ", 1)[1].replace(self.catalog.get(rx.exercise).why, ex.why))
+                new = replace(
+                    rx,
+                    exercise=ex.id,
+                    why=rx.why.split(" ")[0]
+                    + " "
+                    + rx.why.split(" ", 1)[1].replace(self.catalog.get(rx.exercise).why, ex.why),
+                )
                 d = ex.default_dose
-                new = replace(new, reps=d.reps, seconds=d.seconds, distance_m=d.distance_m,
-                              contacts=d.contacts, per_side=d.per_side)
-                exercises = s.exercises[:pos] + (new,) + s.exercises[pos + 1:]
+                new = replace(
+                    new,
+                    reps=d.reps,
+                    seconds=d.seconds,
+                    distance_m=d.distance_m,
+                    contacts=d.contacts,
+                    per_side=d.per_side,
+                )
+                exercises = s.exercises[:pos] + (new,) + s.exercises[pos + 1 :]
                 cand = replace(s, exercises=exercises)
                 if _signature(cand) not in taken:
                     return cand

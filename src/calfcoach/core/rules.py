@@ -89,8 +89,15 @@ RPE_PROGRESS_MAX: Final = 8  # R-PROG-2: progress only with RPE <= 8
 
 # Load equipment and its increments (kg) for rounding (R-PROG-2).
 LOAD_EQUIPMENT: Final[frozenset[Equipment]] = frozenset(
-    {"dumbbell", "kettlebell", "barbell", "weight_vest", "backpack", "leg_press",
-     "seated_calf_machine"}
+    {
+        "dumbbell",
+        "kettlebell",
+        "barbell",
+        "weight_vest",
+        "backpack",
+        "leg_press",
+        "seated_calf_machine",
+    }
 )
 LOAD_INCREMENT_KG: Final[dict[Equipment, float]] = {
     "dumbbell": 1.0,

@@ -74,12 +74,14 @@ def build_schedule(
     for wd in range(7):
         run_today = info.run.get(wd)
         run_tomorrow = info.run.get((wd + 1) % 7)
-        base.append((
-            wd in info.free,
-            run_today == "long" or run_tomorrow == "long",
-            run_tomorrow == "hard",
-            run_today in ("hard", "easy"),
-        ))
+        base.append(
+            (
+                wd in info.free,
+                run_today == "long" or run_tomorrow == "long",
+                run_tomorrow == "hard",
+                run_today in ("hard", "easy"),
+            )
+        )
     race_days = {r.toordinal() for r in races} | {r.toordinal() - 1 for r in races}
     start_ordinal = start.toordinal()
     wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
@@ -101,8 +103,9 @@ def build_schedule(
             last = dates[-1]
         out.append(WeekSchedule(w + 1, dates))
         if len(offsets) < wanted or not gap_ok or before_hard:
-            issues.extend(_week_issues(w + 1, week_start, offsets, gap_ok, wanted, before_hard,
-                                       blocked_by))
+            issues.extend(
+                _week_issues(w + 1, week_start, offsets, gap_ok, wanted, before_hard, blocked_by)
+            )
     return tuple(out), tuple(issues)
 
 
