@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs calfcoach into .venv and runs the main job on the embedded default:
-# a demo athlete and their plan in the terminal.
+# the demo athlete (added to the default SQLite database on first run) and their plan.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -9,4 +9,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
-exec .venv/bin/calfcoach plan --profile examples/demo-profile.json "$@"
+exec .venv/bin/calfcoach demo "$@"
