@@ -114,6 +114,28 @@ def parse_date(option: str, text: str | None, default: dt.date | None = None) ->
         raise input_error(f"{option}: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
 
 
+def parse_int(option: str, text: str | None, allowed: str) -> int | None:
+    """A whole number typed on the command line (None stays None); ranges are the service's."""
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise input_error(f"{option}: {text!r} is not a whole number; allowed: {allowed}") from None
+
+
+def parse_float(option: str, text: str | None, allowed: str) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise input_error(f"{option}: {text!r} is not a number; allowed: {allowed}")
+    return value
+
+
 def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:
     if value not in allowed:
         raise input_error(f"{option}: {value!r} is not allowed; allowed: {', '.join(allowed)}")

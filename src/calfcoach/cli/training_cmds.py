@@ -24,6 +24,8 @@ from calfcoach.cli.athlete_cmds import (
     open_db,
     parse_choice,
     parse_date,
+    parse_float,
+    parse_int,
     print_json,
     real_today,
     render_session,
@@ -89,18 +91,18 @@ def log_command(
         str | None, typer.Option("--exercise", "-e", metavar="ID", help="Exercise id.")
     ] = None,
     set_number: Annotated[
-        int | None, typer.Option("--set", metavar="N", help="Set number.")
+        str | None, typer.Option("--set", metavar="N", help="Set number.")
     ] = None,
-    reps: Annotated[int | None, typer.Option("--reps", metavar="R")] = None,
-    seconds: Annotated[int | None, typer.Option("--seconds", metavar="S")] = None,
-    distance_m: Annotated[float | None, typer.Option("--distance-m", metavar="M")] = None,
-    contacts: Annotated[int | None, typer.Option("--contacts", metavar="C")] = None,
+    reps: Annotated[str | None, typer.Option("--reps", metavar="R")] = None,
+    seconds: Annotated[str | None, typer.Option("--seconds", metavar="S")] = None,
+    distance_m: Annotated[str | None, typer.Option("--distance-m", metavar="M")] = None,
+    contacts: Annotated[str | None, typer.Option("--contacts", metavar="C")] = None,
     load_kg: Annotated[
-        float | None, typer.Option("--load-kg", metavar="KG", help="Added load.")
+        str | None, typer.Option("--load-kg", metavar="KG", help="Added load.")
     ] = None,
     side: Annotated[str, typer.Option("--side", metavar="left|right|both")] = "both",
-    rpe: Annotated[int | None, typer.Option("--rpe", metavar="X", help="Effort 1-10.")] = None,
-    pain: Annotated[int | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
+    rpe: Annotated[str | None, typer.Option("--rpe", metavar="X", help="Effort 1-10.")] = None,
+    pain: Annotated[str | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
     as_prescribed: Annotated[
         bool,
         typer.Option("--as-prescribed", help="Log the whole session as prescribed (one write)."),
@@ -112,12 +114,14 @@ def log_command(
 
     day = parse_date("--date", date, real_today())
     today = real_today()
+    rpe_value = parse_int("--rpe", rpe, "1-10")
+    pain_value = parse_int("--pain", pain, "0-10")
     if as_prescribed:
         if exercise is not None:
             raise input_error("--as-prescribed: cannot be used with --exercise")
         with open_db() as database:
             logged = training.log_session_as_prescribed(
-                database, athlete, day, today=today, rpe=rpe, pain=pain
+                database, athlete, day, today=today, rpe=rpe_value, pain=pain_value
             )
         typer.echo(f"Logged the session of {day.isoformat()}: {len(logged.sets)} sets.")
         return
@@ -152,15 +156,15 @@ def log_command(
         )
     entry = training.SetInput(
         exercise=exercise,
-        set_number=set_number or 0,
-        reps=reps,
-        seconds=seconds,
-        distance_m=distance_m,
-        contacts=contacts,
-        load_kg=load_kg,
+        set_number=parse_int("--set", set_number, "1-50") or 0,
+        reps=parse_int("--reps", reps, "0-500"),
+        seconds=parse_int("--seconds", seconds, "0-3600"),
+        distance_m=parse_float("--distance-m", distance_m, "0-1000 metres"),
+        contacts=parse_int("--contacts", contacts, "0-2000"),
+        load_kg=parse_float("--load-kg", load_kg, "0-500 kg"),
         side=side,
-        rpe=rpe,
-        pain=pain,
+        rpe=rpe_value,
+        pain=pain_value,
     )
     with open_db() as database:
         training.log_set(database, athlete, day, entry, today=today)
@@ -298,9 +302,9 @@ def move_command(
 def checkin_command(
     athlete: AthleteOption = None,
     date: DateOption = None,
-    pain: Annotated[int | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
+    pain: Annotated[str | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
     stiffness: Annotated[
-        int | None, typer.Option("--stiffness", metavar="S", help="Stiffness 0-10.")
+        str | None, typer.Option("--stiffness", metavar="S", help="Stiffness 0-10.")
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite the day's check-in.")
@@ -313,18 +317,22 @@ def checkin_command(
     missing = [o for o, v in (("--pain", pain), ("--stiffness", stiffness)) if v is None]
     if missing:
         raise input_error(*(f"{o}: missing; allowed: 0-10" for o in missing))
-    assert pain is not None and stiffness is not None
+    pain_value = parse_int("--pain", pain, "0-10") or 0
+    stiffness_value = parse_int("--stiffness", stiffness, "0-10") or 0
     with open_db() as database:
         record_checkin(
             database,
             athlete,
             day,
-            pain=pain,
-            stiffness=stiffness,
+            pain=pain_value,
+            stiffness=stiffness_value,
             today=real_today(),
             replace_existing=replace,
         )
-    typer.echo(f"Check-in of {day.isoformat()} saved: pain {pain}/10, stiffness {stiffness}/10.")
+    typer.echo(
+        f"Check-in of {day.isoformat()} saved: pain {pain_value}/10, "
+        f"stiffness {stiffness_value}/10."
+    )
 
 
 # ------------------------------------------------------------------------- test heel-raise
@@ -335,8 +343,8 @@ def checkin_command(
 def heel_raise_command(
     athlete: AthleteOption = None,
     date: DateOption = None,
-    left: Annotated[int | None, typer.Option("--left", metavar="N", help="Reps, left.")] = None,
-    right: Annotated[int | None, typer.Option("--right", metavar="N", help="Reps, right.")] = None,
+    left: Annotated[str | None, typer.Option("--left", metavar="N", help="Reps, left.")] = None,
+    right: Annotated[str | None, typer.Option("--right", metavar="N", help="Reps, right.")] = None,
     knee: Annotated[str, typer.Option("--knee", metavar="straight|bent")] = "straight",
     output_format: Annotated[
         str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
@@ -351,12 +359,14 @@ def heel_raise_command(
     today = real_today()
     knee_value = parse_knee(knee)
     parse_choice("--format", output_format, ("table", "json"))
-    if (left is None) != (right is None):
+    left_reps = parse_int("--left", left, "0-500")
+    right_reps = parse_int("--right", right, "0-500")
+    if (left_reps is None) != (right_reps is None):
         raise input_error(f"--{'right' if right is None else 'left'}: missing; give both sides")
-    if left is None or right is None:
+    if left_reps is None or right_reps is None:
         validate_test(CapacityTest(date=day, left=0, right=0, knee=knee_value), today)
-        left, right = live_test()
-    test = CapacityTest(date=day, left=left, right=right, knee=knee_value)
+        left_reps, right_reps = live_test()
+    test = CapacityTest(date=day, left=left_reps, right=right_reps, knee=knee_value)
     with open_db() as database:
         result = record_test(database, athlete, test, today=today)
     if output_format == "json":
@@ -364,7 +374,10 @@ def heel_raise_command(
 
         print_json(to_plain(result))
         return
-    typer.echo(f"Heel-raise test {day.isoformat()} ({knee_value} knee): left {left}, right {right}")
+    typer.echo(
+        f"Heel-raise test {day.isoformat()} ({knee_value} knee): left {left_reps}, "
+        f"right {right_reps}"
+    )
     _print_evaluation(result.evaluation, result.comparison)
 
 
@@ -452,8 +465,8 @@ def progress_command(
     athlete: AthleteOption = None,
     date: DateOption = None,
     weeks: Annotated[
-        int, typer.Option("--weeks", metavar="N", help="Weeks of volume to show (table).")
-    ] = 8,
+        str, typer.Option("--weeks", metavar="N", help="Weeks of volume to show (table).")
+    ] = "8",
     output_format: Annotated[
         str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
     ] = "table",
@@ -463,14 +476,15 @@ def progress_command(
 
     parse_choice("--format", output_format, ("table", "json"))
     day = parse_date("--date", date, real_today())
-    if not 1 <= weeks <= 520:
-        raise input_error(f"--weeks: {weeks} is out of range; allowed: 1-520")
+    n_weeks = parse_int("--weeks", weeks, "1-520") or 0
+    if not 1 <= n_weeks <= 520:
+        raise input_error(f"--weeks: {n_weeks} is out of range; allowed: 1-520")
     with open_db() as database:
         report = progress_report(database, athlete, day)
     if output_format == "json":
         print_json(report_to_dict(report))
         return
-    _render_progress(report, console(), weeks)
+    _render_progress(report, console(), n_weeks)
 
 
 def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:

@@ -1,0 +1,382 @@
+"""The stored-athlete commands as a user runs them, on SQLite and PostgreSQL.
+
+Every bad input exits with status 2, names the field, the value and what is allowed on
+stderr, and leaves the database exactly as it was (an export before and after is equal).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from calfcoach.cli import app
+from calfcoach.services import transfer
+from calfcoach.storage.db import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo-profile.json"
+START = "2026-03-02"  # the demo athlete's plan: Wed 03-04, Fri 03-06, Wed 03-11, ...
+WED, THU, FRI = "2026-03-04", "2026-03-05", "2026-03-06"
+FUTURE = "2099-01-01"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class Cli:
+    runner: CliRunner
+    env: dict[str, str]
+    url: str
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        result = self.runner.invoke(app, list(args), env=self.env, input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    def snapshot(self) -> dict[str, Any]:
+        with Database(self.url) as database:
+            return transfer.export_document(database, None, everyone=True)
+
+
+@pytest.fixture
+def cli(database_url: str, tmp_path: Path) -> Iterator[Cli]:
+    env = {
+        "CALFCOACH_HOME": str(tmp_path / "home"),
+        "CALFCOACH_DATABASE_URL": database_url,
+        "COLUMNS": "200",
+    }
+    yield Cli(CliRunner(), env, database_url)
+
+
+@pytest.fixture
+def demo(cli: Cli) -> Cli:
+    result = cli("athlete", "add", "--profile", str(DEMO), "--start", START)
+    assert result.code == 0, result.err
+    return cli
+
+
+def refused(cli: Cli, *args: str, expect: list[str], input: str | None = None) -> Result:
+    """Run a command that must be refused: status 2, the words expected, nothing written."""
+    before = cli.snapshot()
+    result = cli(*args, input=input)
+    assert result.code == 2, (result.out, result.err)
+    for words in expect:
+        assert words in result.err, result.err
+    assert "Traceback" not in result.err + result.out
+    assert cli.snapshot() == before
+    return result
+
+
+# ---------------------------------------------------------------- athlete, demo
+
+
+def test_athlete_add_stores_the_athlete_and_list_shows_the_plan(cli: Cli) -> None:
+    result = cli("athlete", "add", "--profile", str(DEMO), "--start", START, "--weeks", "4")
+    assert result.code == 0, result.err
+    assert "Added 'Alex Demo': a 4-week plan from 2026-03-02" in result.out
+
+    listed = cli("athlete", "list", "--format", "json")
+    assert json.loads(listed.out) == [
+        {
+            "name": "Alex Demo",
+            "level": "intermediate",
+            "plan_start": START,
+            "plan_weeks": 4,
+            "sessions": 8,
+        }
+    ]
+    assert "Alex Demo" in cli("athlete", "list").out
+
+
+def test_athlete_add_with_a_bad_profile_or_bad_weeks_is_refused(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"level": "expert", "name": "x"}')
+    refused(cli, "athlete", "add", "--profile", str(bad), expect=["level: 'expert'", "novice"])
+    refused(cli, "athlete", "add", "--profile", str(DEMO), "--weeks", "60", expect=["--weeks: 60"])
+    refused(cli, "athlete", "add", "--profile", str(DEMO), "--start", "3/2/26", expect=["--start"])
+
+
+def test_adding_the_same_athlete_twice_is_refused(demo: Cli) -> None:
+    refused(
+        demo,
+        "athlete",
+        "add",
+        "--profile",
+        str(DEMO),
+        expect=["an athlete named 'Alex Demo' already exists"],
+    )
+
+
+def test_demo_adds_the_demo_athlete_once_and_shows_today_and_two_weeks(cli: Cli) -> None:
+    first = cli("demo", "--date", START)
+    assert first.code == 0, first.err
+    assert "Added the demo athlete" in first.out
+    assert "Next 2 weeks (4 sessions)" in first.out and "Jump rope" in first.out
+
+    second = cli("demo", "--date", START)
+    assert second.code == 0 and "Added" not in second.out
+    assert len(json.loads(cli("athlete", "list", "--format", "json").out)) == 1
+
+
+def test_an_empty_database_says_how_to_add_an_athlete(cli: Cli) -> None:
+    result = refused(cli, "today", expect=["calfcoach athlete add --profile FILE"])
+    assert "calfcoach demo" in result.err
+
+
+def test_athlete_is_required_only_when_several_are_stored(demo: Cli) -> None:
+    assert demo("today", "--date", WED).code == 0
+    added = demo(
+        "athlete", "add", "--profile", str(DEMO), "--start", START, "--name", "Second Runner"
+    )
+    assert added.code == 0, added.err
+
+    refused(demo, "today", "--date", WED, expect=["--athlete: missing", "'Alex Demo'"])
+    assert demo("today", "--date", WED, "--athlete", "Second Runner").code == 0
+    refused(demo, "today", "--athlete", "Nobody", expect=["--athlete: no athlete named 'Nobody'"])
+
+
+# ---------------------------------------------------------------- today, plan
+
+
+def test_today_as_json_is_one_session_in_the_plan_shape_or_null(demo: Cli) -> None:
+    session = json.loads(demo("today", "--date", WED, "--format", "json").out)
+    assert list(session) == ["date", "week", "deload", "title", "exercises"]
+    assert session["date"] == WED and session["exercises"][0]["exercise"] == "jump-rope"
+
+    rest = demo("today", "--date", THU, "--format", "json")
+    assert rest.code == 0 and json.loads(rest.out) is None
+    assert "rest day; next session Fri 2026-03-06" in demo("today", "--date", THU).out
+    assert "Jump rope" in demo("today", "--date", WED).out
+
+
+def test_plan_of_a_stored_athlete_keeps_sessions_up_to_the_date(demo: Cli) -> None:
+    before = json.loads(demo("plan", "--athlete", "Alex Demo", "--date", START, "-f", "json").out)
+    assert demo("log", "--date", WED, "--as-prescribed", "--rpe", "9", "--pain", "5").code == 0
+    after = json.loads(demo("plan", "--athlete", "Alex Demo", "--date", FRI, "-f", "json").out)
+
+    assert after["schema_version"] == 1 and after["start"] == START
+    assert [s for s in after["sessions"] if s["date"] <= FRI] == [
+        s for s in before["sessions"] if s["date"] <= FRI
+    ]
+
+
+def test_plan_takes_a_profile_or_an_athlete_not_both(demo: Cli) -> None:
+    refused(
+        demo,
+        "plan",
+        "--profile",
+        str(DEMO),
+        "--athlete",
+        "Alex Demo",
+        expect=["--profile and --athlete: give one, not both"],
+    )
+    assert demo("plan", "--profile", str(DEMO), "--start", START, "-f", "json").code == 0
+
+
+# ---------------------------------------------------------------- log
+
+
+def test_log_one_set_stores_it_with_the_planned_dose(demo: Cli) -> None:
+    result = demo(
+        "log", "--date", WED, "--exercise", "jump-rope", "--set", "1", "--contacts", "20",
+        "--rpe", "6", "--pain", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    sets = demo.snapshot()["athletes"][0]["sessions"][0]["sets"]
+    assert [(s["exercise"], s["contacts"], s["rpe"], s["pain"]) for s in sets] == [
+        ("jump-rope", 20, 6, 1)
+    ]
+    assert sets[0]["planned_contacts"] is not None
+
+
+def test_log_as_prescribed_stores_the_whole_session_in_one_go(demo: Cli) -> None:
+    result = demo("log", "--date", FRI, "--as-prescribed", "--rpe", "7", "--pain", "0")
+    assert result.code == 0, result.err
+    assert "Logged the session of 2026-03-06" in result.out
+    sessions = demo.snapshot()["athletes"][0]["sessions"]
+    assert len(sessions) == 1 and len(sessions[0]["sets"]) > 5
+
+
+def test_interactive_log_walks_through_the_session_with_planned_defaults(demo: Cli) -> None:
+    # Jump rope 3 sets: accept the first, change the second, then skip the rest of it; then
+    # quit at the first foot exercise. Each set asks the dose, then RPE and pain.
+    answers = ["", "", "", "18", "8", "2", "skip", "q"]
+    result = demo("log", "--date", WED, input="\n".join(answers) + "\n")
+    assert result.code == 0, result.err
+    assert "Stopped; every set entered so far is saved." in result.out
+    sets = demo.snapshot()["athletes"][0]["sessions"][0]["sets"]
+    planned = sets[0]["planned_contacts"]
+    assert [(s["set_number"], s["contacts"], s["rpe"], s["pain"]) for s in sets] == [
+        (1, planned, 7, 0),
+        (2, 18, 8, 2),
+    ]
+
+
+SET = ["log", "--date", WED, "--exercise", "jump-rope", "--set", "1"]
+BAD_LOGS = [
+    ([*SET, "--reps", "-1", "--rpe", "5", "--pain", "0"], ["--reps: -1", "allowed: 0-500"]),
+    ([*SET, "--seconds", "-3", "--rpe", "5", "--pain", "0"], ["--seconds: -3", "allowed: 0-"]),
+    ([*SET, "--contacts", "-4", "--rpe", "5", "--pain", "0"], ["--contacts: -4", "allowed: 0-"]),
+    ([*SET, "--contacts", "20", "--rpe", "0", "--pain", "0"], ["--rpe: 0", "allowed: 1-10"]),
+    ([*SET, "--contacts", "20", "--rpe", "11", "--pain", "0"], ["--rpe: 11", "allowed: 1-10"]),
+    ([*SET, "--contacts", "20", "--rpe", "5", "--pain", "-1"], ["--pain: -1", "allowed: 0-10"]),
+    ([*SET, "--contacts", "20", "--rpe", "5", "--pain", "11"], ["--pain: 11", "allowed: 0-10"]),
+    (
+        [*SET, "--reps", "5", "--load-kg", "501", "--rpe", "5", "--pain", "0"],
+        ["--load-kg: 501", "allowed: 0-500 kg"],
+    ),
+    (
+        [
+            "log",
+            "--date",
+            FUTURE,
+            "--exercise",
+            "jump-rope",
+            "--set",
+            "1",
+            "--contacts",
+            "20",
+            "--rpe",
+            "5",
+            "--pain",
+            "0",
+        ],
+        [f"--date: {FUTURE} is in the future", "allowed: today"],
+    ),  # fmt: skip
+    (
+        [
+            "log",
+            "--date",
+            WED,
+            "--exercise",
+            "rope-jump",
+            "--set",
+            "1",
+            "--contacts",
+            "20",
+            "--rpe",
+            "5",
+            "--pain",
+            "0",
+        ],
+        ["--exercise: unknown exercise 'rope-jump'", "calfcoach exercises"],
+    ),  # fmt: skip
+    (
+        [*SET, "--contacts", "20", "--rpe", "5", "--pain", "0", "--athlete", "Ghost"],
+        ["--athlete: no athlete named 'Ghost'", "'Alex Demo'"],
+    ),
+    ([*SET, "--contacts", "20", "--rpe", "5"], ["--pain: missing"]),
+    ([*SET, "--contacts", "20", "--reps", "3", "--rpe", "5", "--pain", "1"], ["give only one"]),
+    (
+        [*SET, "--contacts", "many", "--rpe", "5", "--pain", "1"],
+        ["--contacts: 'many' is not a whole number; allowed: 0-2000"],
+    ),
+    ([*SET, "--contacts", "20", "--rpe", "5", "--pain", "1", "--side", "up"], ["--side: 'up'"]),
+    (["log", "--date", "2026-02-30"], ["--date: '2026-02-30' is not a valid date"]),
+    (["log", "--date", FUTURE], [f"--date: {FUTURE} is in the future"]),
+]
+
+
+@pytest.mark.parametrize(("args", "expect"), BAD_LOGS, ids=[words[0] for _, words in BAD_LOGS])
+def test_a_bad_log_exits_2_naming_field_value_and_allowed_and_writes_nothing(
+    demo: Cli, args: list[str], expect: list[str]
+) -> None:
+    refused(demo, *args, expect=expect)
+
+
+# ---------------------------------------------------------------- skip, move
+
+
+def test_skip_and_move_follow_the_scheduling_rules(demo: Cli) -> None:
+    assert demo("skip", "--date", WED).code == 0
+    refused(demo, "skip", "--date", WED, expect=["already skipped"])
+    refused(
+        demo, "move", "--from", FRI, "--to", "2026-03-07", "--date", START,
+        expect=["--to: 2026-03-07 is refused by R-SCHED-4", "the day before a long run"],
+    )  # fmt: skip
+    moved = demo("move", "--from", FRI, "--to", "2026-03-09", "--date", START)
+    assert moved.code == 0, moved.err
+    assert json.loads(demo("today", "--date", "2026-03-09", "-f", "json").out) is not None
+    assert json.loads(demo("today", "--date", FRI, "-f", "json").out) is None
+
+
+# ---------------------------------------------------------------- checkin, test
+
+
+def test_checkin_is_stored_and_bad_values_are_refused(demo: Cli) -> None:
+    result = demo("checkin", "--date", THU, "--pain", "2", "--stiffness", "3")
+    assert result.code == 0, result.err
+    assert demo.snapshot()["athletes"][0]["checkins"] == [{"date": THU, "pain": 2, "stiffness": 3}]
+    refused(demo, "checkin", "--date", FRI, "--pain", "11", "--stiffness", "0",
+            expect=["--pain: 11 is out of range; allowed: 0-10"])  # fmt: skip
+    refused(demo, "checkin", "--date", FRI, "--pain", "1", "--stiffness", "-2",
+            expect=["--stiffness: -2 is out of range; allowed: 0-10"])  # fmt: skip
+    refused(demo, "checkin", "--date", FUTURE, "--pain", "1", "--stiffness", "1",
+            expect=[f"--date: {FUTURE} is in the future"])  # fmt: skip
+    refused(demo, "checkin", "--date", THU, "--pain", "1", "--stiffness", "1",
+            expect=["already a check-in on 2026-03-05", "--replace"])  # fmt: skip
+    replaced = demo("checkin", "--date", THU, "--pain", "1", "--stiffness", "1", "--replace")
+    assert replaced.code == 0
+
+
+def test_heel_raise_test_is_stored_and_judged(demo: Cli) -> None:
+    result = demo("test", "heel-raise", "--date", THU, "--left", "22", "--right", "27")
+    assert result.code == 0, result.err
+    assert "left 22, right 27" in result.out
+    assert demo.snapshot()["athletes"][0]["tests"] == [
+        {"date": THU, "kind": "heel-raise", "knee": "straight", "left": 22, "right": 27}
+    ]
+    as_json = demo("test", "heel-raise", "--date", FRI, "--left", "25", "--right", "27",
+                   "--knee", "straight", "--format", "json")  # fmt: skip
+    assert as_json.code == 0 and json.loads(as_json.out)["test"]["left"] == 25
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (["--left", "-1", "--right", "20"], ["--left: -1 is out of range; allowed: 0-500"]),
+        (["--left", "10", "--right", "501"], ["--right: 501 is out of range"]),
+        (["--left", "10", "--right", "10", "--knee", "wobbly"], ["--knee: 'wobbly'"]),
+        (["--left", "10"], ["--right: missing"]),
+        ([], ["live metronome mode"]),  # no terminal in tests
+    ],
+)
+def test_a_bad_heel_raise_test_is_refused(demo: Cli, args: list[str], expect: list[str]) -> None:
+    refused(demo, "test", "heel-raise", "--date", THU, *args, expect=expect)
+
+
+# ---------------------------------------------------------------- progress
+
+
+def test_progress_shows_adherence_volume_pain_and_tests(demo: Cli) -> None:
+    demo("log", "--date", WED, "--as-prescribed", "--rpe", "6", "--pain", "2")
+    demo("checkin", "--date", THU, "--pain", "1", "--stiffness", "2")
+    demo("test", "heel-raise", "--date", THU, "--left", "22", "--right", "27")
+    demo("log", "--date", FRI, "--as-prescribed", "--rpe", "8", "--pain", "1")
+
+    table = demo("progress", "--date", "2026-03-12")
+    assert table.code == 0, table.err
+    assert "Adherence: 2 of 3 planned sessions done" in table.out
+    assert "plyometric" in table.out and "Load trend" in table.out
+    assert "Capacity tests" in table.out
+
+    report = json.loads(demo("progress", "--date", "2026-03-12", "--format", "json").out)
+    assert report["adherence"]["done"] == 2 and report["adherence"]["missed"] == 1
+    assert report["load_trends"][0]["exercise"] == "bent-knee-heel-raise"
+    assert report["tests"][0]["test"]["right"] == 27
+
+
+def test_progress_with_a_bad_format_is_refused(demo: Cli) -> None:
+    refused(demo, "progress", "--format", "xml", expect=["--format: 'xml' is not allowed"])
