@@ -908,6 +908,13 @@ def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.dateti
     if head == SQLITE_HEADER:
         count = _check_sqlite_backup(path)
         if database.backend == "sqlite":
+            try:
+                keep_folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot create {str(keep_folder)!r} to keep the database before restoring "
+                    f"({exc.strerror})"
+                ) from None
             kept = keep_folder / f"calfcoach-before-restore-{now:%Y%m%dT%H%M%S}.sqlite3"
             backup(database, kept)
             _copy_sqlite_into(path, database)

@@ -1,0 +1,287 @@
+"""Export, import, backup and restore: round trips lose nothing, refusals write nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.integration.test_services import PROFILE, START
+from typer.testing import CliRunner
+
+from calfcoach.cli import app
+from calfcoach.core.models import CapacityTest
+from calfcoach.errors import InputError
+from calfcoach.services import athletes, training, transfer
+from calfcoach.services.training import SetInput
+from calfcoach.settings import sqlite_url
+from calfcoach.storage import migrate
+from calfcoach.storage.db import Database
+
+TODAY = dt.date(2026, 4, 30)
+DAYS = [START + dt.timedelta(days=n) for n in range(0, 28)]
+
+
+def fill(database: Database, name: str = "ana") -> None:
+    """An athlete with a bit of everything: sets, a whole session, a skip, a move, a
+    check-in, tests, a note and a second (re-)plan."""
+    athletes.add_athlete(database, PROFILE, start=START, weeks=6, name=name)
+    current = training.current_plan(database, name, START)
+    sessions = [s for s in current.plan.sessions if s.date < START + dt.timedelta(days=28)]
+    training.log_session_as_prescribed(database, name, sessions[0].date, today=TODAY, rpe=6, pain=1)
+    training.skip_session(database, name, sessions[1].date)
+    training.move_session(
+        database, name, sessions[3].date, sessions[3].date + dt.timedelta(days=3), today=START
+    )
+    day = sessions[2].date
+    training.log_set(
+        database, name, day,
+        SetInput(exercise="toe-taps", set_number=1, seconds=55, side="left", rpe=3, pain=0),
+        today=TODAY,
+    )  # fmt: skip
+    training.log_set(
+        database, name, day,
+        SetInput(exercise="bent-knee-heel-raise", set_number=1, reps=8, load_kg=12.5, rpe=8,
+                 pain=2),
+        today=TODAY,
+    )  # fmt: skip
+    training.record_checkin(database, name, day + dt.timedelta(days=1), pain=2, stiffness=1,
+                            today=TODAY)  # fmt: skip
+    training.record_test(database, name, CapacityTest(date=day, left=21, right=24), today=TODAY)
+    training.record_test(
+        database, name, CapacityTest(date=day, left=30, right=28, knee="bent"), today=TODAY
+    )
+    with database.unit_of_work() as uow:
+        athlete = uow.athletes.by_name(name)
+        uow.logs.add_note(athlete.id, day, 'felt "bouncy", left calf tight,\nnew line')
+        uow.commit()
+    # A re-plan: the first plan stays in the history, inactive.
+    with database.unit_of_work() as uow:
+        athlete = uow.athletes.by_name(name)
+        stored = uow.plans.active(athlete.id)
+        assert stored is not None
+        uow.plans.add(athlete.id, stored.plan, athlete.profile, catalog_version="test")
+        uow.commit()
+
+
+@pytest.fixture
+def other_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Database]:
+    """A second, empty database at the head revision, on the same backend."""
+    if backend == "sqlite":
+        url = sqlite_url(tmp_path / "other.sqlite3")
+        migrate.upgrade(url)
+        with Database(url) as database:
+            yield database
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.create()
+    try:
+        url = server.url(name)
+        migrate.upgrade(url)
+        with Database(url) as database:
+            yield database
+    finally:
+        server.drop(name)
+
+
+def test_export_import_export_gives_the_same_json(
+    database: Database, other_database: Database
+) -> None:
+    fill(database)
+    first = transfer.export_document(database, "ana")
+
+    transfer.import_document(other_database, json.loads(transfer.document_to_json(first)))
+    second = transfer.export_document(other_database, "ana")
+
+    assert second == first
+    athlete = first["athletes"][0]
+    assert len(athlete["plans"]) == 2 and [p["active"] for p in athlete["plans"]] == [False, True]
+    assert {s["status"] for s in athlete["sessions"]} == {"done", "skipped", "moved"}
+    assert athlete["notes"][0]["text"].endswith("new line")
+
+
+def test_export_import_export_gives_the_same_csv(
+    database: Database, other_database: Database
+) -> None:
+    fill(database)
+    text = transfer.document_to_csv(transfer.export_document(database, "ana"))
+
+    transfer.import_document(other_database, transfer.parse_export(text.encode(), source="x.csv"))
+
+    assert transfer.document_to_csv(transfer.export_document(other_database, "ana")) == text
+    assert transfer.export_document(other_database, "ana") == transfer.export_document(
+        database, "ana"
+    )
+
+
+def test_importing_an_athlete_that_exists_is_refused_and_writes_nothing(
+    database: Database,
+) -> None:
+    fill(database)
+    document = transfer.export_document(database, "ana")
+    before = transfer.export_document(database, None, everyone=True)
+
+    with pytest.raises(InputError, match="athletes\\[0\\].name: an athlete named 'ana'"):
+        transfer.import_document(database, document)
+
+    assert transfer.export_document(database, None, everyone=True) == before
+
+
+def _corrupt(document: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
+    copy = json.loads(json.dumps(document))
+    target = copy
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return copy
+
+
+CORRUPTIONS = [
+    (["athletes", 0, "sessions", 0, "sets", 0, "rpe"], 11, "sets[0].rpe: 11 is not allowed"),
+    (["athletes", 0, "sessions", 0, "sets", 0, "reps"], -1, "sets[0].reps: -1 is not allowed"),
+    (["athletes", 0, "sessions", 0, "sets", 0, "load_kg"], 900, "load_kg: 900"),
+    (["athletes", 0, "sessions", 0, "date"], "yesterday", 'sessions[0].date: "yesterday"'),
+    (["athletes", 0, "checkins", 0, "pain"], 12, "checkins[0].pain: 12 is not allowed"),
+    (["athletes", 0, "tests", 0, "left"], -2, "tests[0].left: -2 is not allowed"),
+    (["athletes", 0, "profile", "level"], "elite", "athletes[1].profile.level: 'elite'"),
+    (["athletes", 0, "plans", 0, "plan", "schema_version"], 7, "schema_version is 7"),
+    (["format_version"], 2, "format_version: 2 is not allowed; allowed: 1"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), CORRUPTIONS, ids=[c[2] for c in CORRUPTIONS])
+def test_a_corrupt_import_is_refused_naming_the_field_and_writes_nothing(
+    database: Database, other_database: Database, path: list[Any], value: Any, message: str
+) -> None:
+    fill(database)
+    document = transfer.export_document(database, "ana")
+    # A good athlete first and the corrupt one second, so "nothing" really means nothing.
+    good = json.loads(json.dumps(document["athletes"][0]))
+    good["name"] = "first"
+    document = _corrupt(document, path, value)
+    document["athletes"].insert(0, good)
+
+    with pytest.raises(InputError) as caught:
+        transfer.import_document(
+            other_database, transfer.parse_export(json.dumps(document).encode(), source="f")
+        )
+
+    assert message in str(caught.value)
+    assert transfer.export_document(other_database, None, everyone=True)["athletes"] == []
+
+
+# ---------------------------------------------------------------- the commands
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {"CALFCOACH_HOME": str(tmp_path / "home"), "CALFCOACH_DATABASE_URL": database_url}
+
+
+def invoke(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_export_and_import_commands_round_trip(
+    database: Database, other_database: Database, env: dict[str, str], tmp_path: Path, fmt: str
+) -> None:
+    fill(database)
+    out = tmp_path / f"ana.{fmt}"
+    code, _, err = invoke(env, "export", "--format", fmt, "--output", str(out))
+    assert code == 0, err
+
+    other_env = {**env, "CALFCOACH_DATABASE_URL": other_database.url}
+    code, stdout, err = invoke(other_env, "import", str(out))
+    assert code == 0, err
+    assert "Imported 'ana'" in stdout
+    code, again, _ = invoke(other_env, "export", "--format", fmt)
+    assert again == out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe\x00garbage", "not UTF-8 text"),
+        (b'{"format": "calfcoach-export", ', "not valid JSON"),
+        (b"hello,world\n1,2\n", "not a calfcoach export"),
+        (b'{"format": "something-else"}', "format: not 'calfcoach-export'"),
+        (b"record,athlete\nathlete,x\n", "line 1: the columns are not those"),
+    ],
+)
+def test_the_import_command_refuses_a_corrupt_file_with_status_2_and_writes_nothing(
+    database: Database, env: dict[str, str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    fill(database)
+    before = transfer.export_document(database, None, everyone=True)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+
+    code, _, err = invoke(env, "import", str(bad))
+
+    assert code == 2 and message in err and "Traceback" not in err
+    assert transfer.export_document(database, None, everyone=True) == before
+
+
+def test_the_export_command_refuses_a_bad_format(database: Database, env: dict[str, str]) -> None:
+    fill(database)
+    code, _, err = invoke(env, "export", "--format", "xml")
+    assert code == 2 and "--format: 'xml' is not allowed; allowed: json, csv" in err
+
+
+def test_backup_then_restore_brings_back_the_data_as_it_was(
+    database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    fill(database)
+    before = transfer.export_document(database, None, everyone=True)
+    backup_file = tmp_path / "backup.db"
+    code, out, err = invoke(env, "backup", str(backup_file))
+    assert code == 0, err
+
+    # Later changes are undone by the restore (SQLite) ...
+    training.record_checkin(database, "ana", TODAY, pain=0, stiffness=0, today=TODAY)
+    if database.backend == "sqlite":
+        code, out, err = invoke(env, "restore", str(backup_file))
+        assert code == 0, err
+        assert "kept in" in out
+        assert transfer.export_document(database, None, everyone=True) == before
+    else:
+        # ... while on PostgreSQL the JSON backup goes into a database without athletes.
+        code, _, err = invoke(env, "restore", str(backup_file))
+        assert code == 2 and "already holds 1 athlete(s)" in err
+
+
+def test_restore_of_a_json_backup_fills_an_empty_database(
+    database: Database, other_database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    fill(database)
+    backup_file = tmp_path / "backup.json"
+    backup_file.write_text(
+        transfer.document_to_json(transfer.export_document(database, None, everyone=True))
+    )
+    other_env = {**env, "CALFCOACH_DATABASE_URL": other_database.url}
+    code, _, err = invoke(other_env, "restore", str(backup_file))
+    assert code == 0, err
+    assert transfer.export_document(other_database, None, everyone=True) == (
+        transfer.export_document(database, None, everyone=True)
+    )
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(
+    database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    fill(database)
+    before = transfer.export_document(database, None, everyone=True)
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    code, _, err = invoke(env, "restore", str(bad))
+    assert code == 2 and "not a calfcoach backup" in err
+    assert transfer.export_document(database, None, everyone=True) == before
