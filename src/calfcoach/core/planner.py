@@ -25,6 +25,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from calfcoach.core import rules
@@ -163,6 +164,23 @@ def build_plan(profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -
     return _Planner(profile, catalog, start, weeks).run()
 
 
+_Index = tuple[list[Exercise], list[Exercise], list[Exercise], dict[str, tuple[str, str]]]
+
+
+@lru_cache(maxsize=512)
+def _equipment_index(catalog: Catalog, equipment: frozenset[Equipment]) -> _Index:
+    """What an athlete with `equipment` can do: usable exercises by preference, foot/ankle
+    drills, the soleus ladder steps (R-PROG-3); and region/knee by id. Pure, so cached."""
+    usable = sorted(
+        (e for e in catalog if equipment.issuperset(e.equipment)),
+        key=lambda e: (e.priority, e.id),
+    )
+    foot = [e for e in usable if e.region in ("foot", "ankle") and e.protocol is None]
+    ladder = [e for e in catalog.ladder("soleus") if equipment.issuperset(e.equipment)]
+    meta = {e.id: (e.region, e.knee) for e in catalog}
+    return usable, foot, ladder, meta
+
+
 class _Planner:
     def __init__(self, profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -> None:
         self.p = profile
@@ -179,9 +197,8 @@ class _Planner:
         self.warn: list[tuple[str, int, str]] = []
         self.state = _State(soleus_step=SOLEUS_START_STEP[profile.level])
         self._pending_plyo: tuple[int, int, int] | None = None
-        usable = [e for e in catalog if set(e.equipment) <= self.equipment]
-        self.usable = sorted(usable, key=lambda e: (e.priority, e.id))
-        self.foot = [e for e in self.usable if e.region in ("foot", "ankle") and e.protocol is None]
+        index = _equipment_index(catalog, profile.equipment)
+        self.usable, self.foot, self.soleus_ladder, self.meta = index
         self.plyo_ex = next(
             (e for e in self.usable if e.contraction == "plyometric" and e.tier == 1), None
         )
@@ -191,13 +208,10 @@ class _Planner:
             for back in range(1, rules.RACE_TAPER_DAYS + 1):
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
-        self.meta = {e.id: (e.region, e.knee) for e in catalog}
-        self.soleus_ladder = [
-            e for e in catalog.ladder("soleus") if set(e.equipment) <= self.equipment
-        ]
         self._rehab_cache: dict[tuple[str, int], _Block | None] = {}
         self._iso_cache: dict[int, _Block] = {}
         self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription]] = {}
+        self.calf_strain = "calf_strain" in profile.complaints
         self._protocols = [
             proto
             for proto in (
@@ -374,23 +388,24 @@ class _Planner:
     def _coverage_extras(
         self, by_week: list[list[tuple[dt.date, Kind | None]]]
     ) -> dict[dt.date, tuple[Kind, ...]]:
-        extras: dict[dt.date, list[Kind]] = defaultdict(list)
+        extras: dict[dt.date, list[Kind]] = {}
         for c in range(0, len(by_week) - 1, rules.CYCLE_WEEKS):
-            cycle = by_week[c] + by_week[c + 1]
-            weeks = (c + 1, c + 2)
-            kinds = [k for _, k in cycle if k is not None]
-            for need, options in self._missing(kinds):
-                placed = False
+            kinds = [k for _, k in by_week[c] if k is not None]
+            kinds += [k for _, k in by_week[c + 1] if k is not None]
+            missing = self._missing(kinds)
+            if not missing:
+                continue
+            slots = [(d, k, c + 1) for d, k in by_week[c]]
+            slots += [(d, k, c + 2) for d, k in by_week[c + 1]]
+            for need, options in missing:
                 if need == "heavy" and not self.load_eq:
-                    options = ()  # R-SCH-2a: nothing can make a block heavy
+                    continue  # R-SCH-2a: nothing can make a block heavy
+                placed = False
                 for kind in options:
-                    for date, _ in sorted(cycle, key=lambda dk: len(extras[dk[0]])):
-                        week = weeks[0] if date in {d for d, _ in by_week[c]} else weeks[1]
-                        if len(extras[date]) >= 1 or not self._allowed(kind, date, week):
+                    for date, main, week in slots:  # at most one extra per session
+                        if date in extras or kind == main or not self._allowed(kind, date, week):
                             continue
-                        if kind in {k for d, k in cycle if d == date}:
-                            continue
-                        extras[date].append(kind)
+                        extras[date] = [kind]
                         kinds.append(kind)
                         placed = True
                         break
@@ -498,26 +513,38 @@ class _Planner:
         self, week: int, date: dt.date, kind: Kind | None, deload: bool, extras: tuple[Kind, ...]
     ) -> Session:
         blocks: list[_Block] = []
-        if "calf_strain" in self.complaints:
+        if self.calf_strain:
             blocks.append(self._iso_first(week))
-        blocks.extend(self._rehab_blocks(week))
-        for k in ((kind,) if kind else ()) + extras:
-            block = self._calf_block(k, date, week, deload, main=(k == kind))
+        if self._protocols:
+            blocks += self._rehab_blocks(week)
+        if kind is not None:
+            block = self._calf_block(kind, date, week, deload, main=True)
             if block is not None:
                 blocks.append(block)
-        blocks.extend(self._foot_blocks(week, deload))
+        for k in extras:
+            block = self._calf_block(k, date, week, deload, main=False)
+            if block is not None:
+                blocks.append(block)
+        blocks += self._foot_blocks(week, deload)
         blocks, minutes = self._fit_time(blocks, week)
         if self._pending_plyo is not None:
-            done = sum((b.rx.contacts or 0) * b.rx.sets for b in blocks if b.scheme == "plyometric")
+            done = 0
+            for b in blocks:
+                if b.scheme == "plyometric":
+                    done += (b.rx.contacts or 0) * b.rx.sets
             if done:
                 st = self.state
                 st.plyo_weeks, st.plyo_last_week, _ = self._pending_plyo
                 st.plyo_last_contacts = done
             self._pending_plyo = None
         blocks.sort(key=_block_order)
-        main = next((b.ex for b in blocks if b.role == "main"), None)
+        main = None
+        for b in blocks:
+            if b.role == "main":
+                main = b.ex
+                break
         title = self._title(kind, main, deload, date)
-        return Session(date, week, deload, title, tuple(b.rx for b in blocks), round(minutes))
+        return Session(date, week, deload, title, tuple([b.rx for b in blocks]), round(minutes))
 
     def _title(self, kind: Kind | None, main: Exercise | None, deload: bool, date: dt.date) -> str:
         title = KIND_TITLE[kind] if kind else "Foot and ankle work"
@@ -824,7 +851,7 @@ class _Planner:
                 self._rehab_cache[key] = self._rehab_block(complaint, step, tempo, rule)
             cached = self._rehab_cache[key]
             if cached is not None:
-                blocks.append(_Block(None, cached.ex, "rehab", cached.rx, "rehab", cached.minutes))
+                blocks.append(cached)  # shared: _fit_time never mutates a block in place
         return blocks
 
     def _rehab_block(
@@ -853,14 +880,14 @@ class _Planner:
             why=why,
             rule=rule,
         )
-        return _Block(None, ex, "rehab", rx, "rehab")
+        return _Block(None, ex, "rehab", rx, "rehab", self._rx_minutes(rx, ex))
 
     def _iso_first(self, week: int) -> _Block:
         """R-PAIN-4 calf strain: isometric holds first."""
         seconds = HOLD_LADDER[min(week - 1, len(HOLD_LADDER) - 1)]
         cached = self._iso_cache.get(seconds)
         if cached is not None:
-            return _Block(None, cached.ex, "isometric", cached.rx, "iso_first", cached.minutes)
+            return cached
         iso = [
             e
             for e in self.usable
@@ -878,28 +905,31 @@ class _Planner:
             f"than {rules.PAIN_STRICT_MAX}/10 (R-PAIN-2a). {ex.why}",
             rule="R-PAIN-4",
         )
-        self._iso_cache[seconds] = _Block(None, ex, "isometric", rx, "iso_first")
-        return _Block(None, ex, "isometric", rx, "iso_first")
+        block = _Block(None, ex, "isometric", rx, "iso_first", self._rx_minutes(rx, ex))
+        self._iso_cache[seconds] = block
+        return block
 
     def _foot_blocks(self, week: int, deload: bool) -> list[_Block]:
-        """R-SCHED-6 foot work every session (so every week); R-PAIN-4 shin: dorsiflexors."""
-        chosen: list[Exercise] = []
-        if self.dorsi:
-            chosen.append(self.dorsi[week % len(self.dorsi)])
+        """R-SCHED-6 foot work every session (so every week); R-PAIN-4 shin: dorsiflexors.
+
+        Two drills a session, rotating through the athlete's pool."""
         pool = self.foot_pool
-        for _ in range(2):
-            if not pool:
-                break
-            ex = pool[self.state.foot_index % len(pool)]
-            self.state.foot_index += 1
-            if all(ex.id != c.id for c in chosen):
-                chosen.append(ex)
-        return [self._foot_block(ex, deload) for ex in chosen]
+        out: list[_Block] = []
+        if self.dorsi:
+            out.append(self._foot_block(self.dorsi[week % len(self.dorsi)], deload))
+        n = len(pool)
+        if n:
+            i = self.state.foot_index
+            self.state.foot_index = i + 2
+            out.append(self._foot_block(pool[i % n], deload))
+            if n > 1:
+                out.append(self._foot_block(pool[(i + 1) % n], deload))
+        return out
 
     def _foot_block(self, ex: Exercise, deload: bool) -> _Block:
         cached = self._foot_cache.get((ex.id, deload))
         if cached is not None:
-            return _Block(None, ex, cached.scheme, cached.rx, "foot", cached.minutes)
+            return cached  # shared: _fit_time never mutates a block in place
         d = ex.default_dose
         scheme: Scheme = "skill" if "skill" in ex.schemes else ex.schemes[0]
         sets = max(1, round(d.sets * rules.DELOAD_VOLUME_FACTOR)) if deload else d.sets
@@ -926,7 +956,7 @@ class _Planner:
         )
         block = _Block(None, ex, scheme, rx, "foot", self._rx_minutes(rx, ex))
         self._foot_cache[(ex.id, deload)] = block
-        return _Block(None, ex, scheme, rx, "foot", block.minutes)
+        return block
 
     # ------------------------------------------------------------------ time budget
 
@@ -963,20 +993,21 @@ class _Planner:
         total = self._minutes(blocks)
         if total <= budget:
             return blocks, total
-        for b in blocks:  # shorter rests first (still 90 s); main/extra rx are fresh objects
+        # Blocks may be shared between sessions (foot, rehab): replace, never mutate them.
+        for i, b in enumerate(blocks):  # shorter rests first (still 90 s)
             if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
-                b.rx.rest_seconds = 90
-                b.minutes = -1.0
+                b.rx.rest_seconds = 90  # main/extra prescriptions are fresh objects
+                blocks[i] = _Block(b.kind, b.ex, b.scheme, b.rx, b.role)
         total = self._minutes(blocks)
         for role in ("foot", "extra", "main"):
-            for b in blocks:
+            for i, b in enumerate(blocks):
                 if total <= budget:
                     break
                 if b.role == role:
                     low = 1 if b.scheme == "skill" else self._min_sets(b.scheme)
                     if b.rx.sets > low:
-                        b.rx = self._trimmed(b.rx, low)
-                        b.minutes = -1.0
+                        rx = self._trimmed(b.rx, low)
+                        blocks[i] = _Block(b.kind, b.ex, b.scheme, rx, b.role)
                         total = self._minutes(blocks)
         while total > budget:
             foot = [b for b in blocks if b.role == "foot"]

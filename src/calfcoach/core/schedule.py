@@ -20,6 +20,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from typing import NamedTuple
 
 from calfcoach.core import rules
 from calfcoach.core.models import DAYS, Profile
@@ -28,14 +29,12 @@ _ONE_DAY = dt.timedelta(days=1)
 _RUN_RANK = {"easy": 1, "hard": 2, "long": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class WeekSchedule:
+class WeekSchedule(NamedTuple):
     week: int  # 1-based
     dates: tuple[dt.date, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduleIssue:
+class ScheduleIssue(NamedTuple):
     """A rule that gave way in one week; grouped over weeks into a PlanWarning later."""
 
     rule: str
@@ -86,10 +85,11 @@ def build_schedule(
     start_ordinal = start.toordinal()
     wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
     clean = _week_masks(base, wd0, start_ordinal, frozenset())
+    race_weeks = {(d - start_ordinal) // 7 for d in race_days}
     for w in range(weeks):
         week_start = start + dt.timedelta(days=7 * w)
         first = start_ordinal + 7 * w
-        if race_days and any(first + i in race_days for i in range(7)):
+        if w in race_weeks:
             masks = _week_masks(base, wd0, first, race_days)
         else:
             masks = clean
@@ -98,11 +98,11 @@ def build_schedule(
         if last is not None:
             earliest = max(0, (last - week_start).days + rules.MIN_DAYS_BETWEEN)
         offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
-        dates = tuple(week_start + dt.timedelta(days=i) for i in offsets)
+        dates = tuple([dt.date.fromordinal(first + i) for i in offsets])
         if dates:
             last = dates[-1]
         out.append(WeekSchedule(w + 1, dates))
-        if len(offsets) < wanted or not gap_ok or before_hard:
+        if len(offsets) < wanted or not gap_ok or any(before_hard >> i & 1 for i in offsets):
             issues.extend(
                 _week_issues(w + 1, week_start, offsets, gap_ok, wanted, before_hard, blocked_by)
             )
