@@ -177,7 +177,7 @@ def _equipment_index(catalog: Catalog, equipment: frozenset[Equipment]) -> _Inde
     )
     foot = [e for e in usable if e.region in ("foot", "ankle") and e.protocol is None]
     ladder = [e for e in catalog.ladder("soleus") if equipment.issuperset(e.equipment)]
-    meta = {e.id: (e.region, e.knee) for e in catalog}
+    meta: dict[str, tuple[str, str]] = {e.id: (e.region, e.knee) for e in catalog}
     return usable, foot, ladder, meta
 
 
