@@ -411,3 +411,28 @@ def test_the_progress_report_counts_adherence_volume_and_pain(database: Database
     assert report.pain_trend[0].set_pain_max == 2
     assert report.usual_pain == 1.0
     assert progress.report_to_dict(report)["adherence"]["rate"] == round(1 / 3, 3)
+
+
+def test_the_database_sums_the_sets_exactly_as_the_core_defines_day_totals(
+    database: Database,
+) -> None:
+    from calfcoach.core.load import day_totals
+    from calfcoach.services.progress import _read_log
+
+    make_athlete(database)
+    training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=6, pain=2)
+    training.log_session_as_prescribed(database, None, FRI, today=TODAY, rpe=8)
+    for number, (reps, seconds) in enumerate([(10, 2), (None, 40), (12, None), (0, 0)], 1):
+        entry = SetInput(
+            exercise="banded-foot-pull", set_number=number, reps=reps, seconds=seconds,
+            load_kg=2.5 * number, rpe=5, pain=number % 3,
+        )  # fmt: skip
+        training.log_set(database, None, dt.date(2026, 3, 9), entry, today=TODAY)
+
+    with database.unit_of_work(read_only=True) as uow:
+        athlete = uow.athletes.by_name("ana")
+        in_sql = list(_read_log(uow, athlete.id, TODAY).days)
+        in_python = day_totals(uow.logs.load_training_log(athlete.id).sets)
+
+    assert in_sql == in_python
+    assert any(d.time_under_load_s == 10 * 2 + 40 + 12 * 2 for d in in_sql)

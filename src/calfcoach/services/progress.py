@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from calfcoach.core.load import (
+    REP_SECONDS,
+    SLOW_REP_SECONDS,
     Adherence,
+    DayTotals,
     LoadTrend,
     PainWeek,
     WeekVolume,
     adherence,
-    load_trends,
-    pain_trend,
+    day_totals,
+    summarize,
     usual_pain,
-    weekly_volume,
 )
-from calfcoach.core.models import CapacityTest
+from calfcoach.core.models import CapacityTest, CheckIn
 from calfcoach.services.athletes import resolve_in
 from calfcoach.services.training import effective_plan, session_moves
 from calfcoach.storage.db import Database
+from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = ["ProgressReport", "TestLine", "progress_report", "report_to_dict", "to_plain"]
 
@@ -59,28 +63,123 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
     with database.unit_of_work(read_only=True) as uow:
         athlete = resolve_in(uow, name)
         stored = uow.plans.active(athlete.id)
-        session_logs = uow.logs.session_logs(athlete.id)
-        log = uow.logs.load_training_log(athlete.id)
-    sets = [s for s in log.sets if s.date <= as_of]
-    checkins = [c for c in log.checkins if c.date <= as_of]
+        logged = _read_log(uow, athlete.id, as_of)
     planned: list[dt.date] = []
     if stored is not None:
-        plan, _ = effective_plan(stored.plan, session_moves(session_logs))
+        plan, _ = effective_plan(stored.plan, logged.moves)
         planned = [s.date for s in plan.sessions]
     region_of = {ex.id: ex.region for ex in load_catalog()}
+    days = logged.days
+    summary = summarize(days, logged.checkins, region_of)
     return ProgressReport(
         athlete=athlete.name,
         as_of=as_of,
-        adherence=adherence(
-            planned, {s.date for s in sets}, [d for d in log.skipped if d <= as_of], as_of
-        ),
-        weekly_volume=weekly_volume(sets, region_of),
-        load_trends=load_trends(sets),
-        pain_trend=pain_trend(sets, checkins),
-        usual_pain=usual_pain(checkins),
-        tests=_test_lines(athlete.profile, [t for t in log.tests if t.date <= as_of]),
-        total_sets=len(sets),
+        adherence=adherence(planned, {d.date for d in days}, logged.skipped, as_of),
+        weekly_volume=summary.weekly_volume,
+        load_trends=summary.load_trends,
+        pain_trend=summary.pain_trend,
+        usual_pain=usual_pain(logged.checkins),
+        tests=_test_lines(athlete.profile, logged.tests),
+        total_sets=sum(d.sets for d in days),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Logged:
+    days: Sequence[DayTotals]
+    checkins: list[CheckIn]
+    tests: list[CapacityTest]
+    skipped: list[dt.date]
+    moves: dict[dt.date, dt.date]
+
+
+def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logged:
+    """The log up to ``as_of``, with the sets summed per day, exercise and scheme in SQL.
+
+    Ten years of history is about 30,000 sets: building a ``LoggedSet`` (and an ORM object)
+    per set takes most of a second, the database's GROUP BY a few tens of milliseconds. The
+    sums follow ``core.load.day_totals`` (a test compares them). The unit of work's ORM
+    session is meant for queries no repository has; a fake unit of work (unit tests) goes
+    through the repositories instead.
+    """
+    orm_session = getattr(uow, "session", None)
+    if orm_session is None:
+        log = uow.logs.load_training_log(athlete_id)
+        return _Logged(
+            days=day_totals(s for s in log.sets if s.date <= as_of),
+            checkins=[c for c in log.checkins if c.date <= as_of],
+            tests=[t for t in log.tests if t.date <= as_of],
+            skipped=[d for d in log.skipped if d <= as_of],
+            moves=session_moves(uow.logs.session_logs(athlete_id)),
+        )
+    from sqlalchemy import case, func, select
+
+    from calfcoach.storage.orm import CapacityTestRow, CheckInRow, LoggedSetRow, SessionLogRow
+
+    # Core, not ORM, execution: plain rows, no per-row ORM bookkeeping.
+    connection = orm_session.connection()
+    s, log = LoggedSetRow, SessionLogRow
+    per_rep = case((s.scheme.in_(("heavy", "rehab")), SLOW_REP_SECONDS), else_=REP_SECONDS)
+    time_under_load = case(
+        (s.seconds > 0, case((s.reps > 0, s.reps * s.seconds), else_=s.seconds)),
+        (s.reps > 0, s.reps * per_rep),
+        else_=0,
+    )
+    rows = connection.execute(
+        select(
+            log.date,
+            s.exercise,
+            s.scheme,
+            func.count(),
+            func.sum(s.reps),
+            func.sum(time_under_load),
+            func.sum(s.contacts),
+            func.max(s.load_kg),
+            func.sum(s.pain),
+            func.count(s.pain),
+            func.max(s.pain),
+        )
+        .join(log, s.session_log_id == log.id)
+        .where(log.athlete_id == athlete_id, log.date <= as_of)
+        .group_by(log.date, s.exercise, s.scheme)
+    )
+    # Sorted here, not by the database: without ORDER BY, PostgreSQL can hash the groups
+    # instead of sorting 30,000 rows by collated text (three times faster).
+    days = sorted(map(DayTotals._make, rows), key=lambda d: (d.date, d.exercise, d.scheme or ""))
+    skipped: set[dt.date] = set()
+    moves: dict[dt.date, dt.date] = {}
+    for date, status, moved_to in connection.execute(
+        select(log.date, log.status, log.moved_to)
+        .where(log.athlete_id == athlete_id, log.status != "done")
+        .order_by(log.id)
+    ):
+        if status == "skipped" and date <= as_of:
+            skipped.add(date)
+        elif status == "moved" and moved_to is not None:
+            moves[date] = moved_to
+    checkins = [
+        CheckIn(date, pain, stiffness)
+        for date, pain, stiffness in connection.execute(
+            select(CheckInRow.date, CheckInRow.pain, CheckInRow.stiffness)
+            .where(CheckInRow.athlete_id == athlete_id, CheckInRow.date <= as_of)
+            .order_by(CheckInRow.date)
+        )
+    ]
+    tests = [
+        CapacityTest(date=d, left=left, right=right, knee=knee, kind=kind)
+        for d, left, right, knee, kind in connection.execute(
+            select(
+                CapacityTestRow.date,
+                CapacityTestRow.left,
+                CapacityTestRow.right,
+                CapacityTestRow.knee,
+                CapacityTestRow.kind,
+            )
+            .where(CapacityTestRow.athlete_id == athlete_id, CapacityTestRow.date <= as_of)
+            .order_by(CapacityTestRow.date, CapacityTestRow.id)
+        )
+    ]
+    return _Logged(days, checkins, tests, sorted(skipped), moves)
 
 
 def _test_lines(profile: Any, tests: list[CapacityTest]) -> tuple[TestLine, ...]:
