@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -185,6 +185,8 @@ def _ask_int(question: str, default: int | float | None) -> str:
 
 
 def _interactive_log(database: Database, athlete: str | None, day: dt.date, today: dt.date) -> None:
+    from dataclasses import replace
+
     from calfcoach.errors import CalfcoachError
     from calfcoach.services import training
 
@@ -225,14 +227,17 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                         )
                         rpe = int(_ask_int("  RPE 1-10", rpe_default))
                         pain = int(_ask_int("  pain 0-10", 0))
-                        entry = training.SetInput(
-                            exercise=p.exercise,
-                            set_number=number,
-                            side=side,
-                            load_kg=float(load_text) if load_text else None,
-                            rpe=rpe,
-                            pain=pain,
-                            **{field: value},
+                        dose: dict[str, Any] = {field: value}
+                        entry = replace(
+                            training.SetInput(
+                                exercise=p.exercise,
+                                set_number=number,
+                                side=side,
+                                load_kg=float(load_text) if load_text else None,
+                                rpe=rpe,
+                                pain=pain,
+                            ),
+                            **dose,
                         )
                         training.log_set(
                             database,

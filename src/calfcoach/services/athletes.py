@@ -135,9 +135,9 @@ def resolve_in(uow: AbstractUnitOfWork, name: str | None) -> Athlete:
     if not athletes:
         raise no_athlete_error()
     if len(athletes) > 1:
-        names = ", ".join(repr(a.name) for a in athletes)
+        choices = ", ".join(repr(a.name) for a in athletes)
         raise InputError(
-            f"--athlete: missing; {len(athletes)} athletes are stored, allowed: one of {names}"
+            f"--athlete: missing; {len(athletes)} athletes are stored, allowed: one of {choices}"
         )
     return athletes[0]
 

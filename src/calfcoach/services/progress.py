@@ -118,7 +118,7 @@ def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logg
 
     # Core, not ORM, execution: plain rows, no per-row ORM bookkeeping.
     connection = orm_session.connection()
-    s, log = LoggedSetRow, SessionLogRow
+    s, day = LoggedSetRow, SessionLogRow
     per_rep = case((s.scheme.in_(("heavy", "rehab")), SLOW_REP_SECONDS), else_=REP_SECONDS)
     time_under_load = case(
         (s.seconds > 0, case((s.reps > 0, s.reps * s.seconds), else_=s.seconds)),
@@ -127,7 +127,7 @@ def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logg
     )
     rows = connection.execute(
         select(
-            log.date,
+            day.date,
             s.exercise,
             s.scheme,
             func.count(),
@@ -139,9 +139,9 @@ def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logg
             func.count(s.pain),
             func.max(s.pain),
         )
-        .join(log, s.session_log_id == log.id)
-        .where(log.athlete_id == athlete_id, log.date <= as_of)
-        .group_by(log.date, s.exercise, s.scheme)
+        .join(day, s.session_log_id == day.id)
+        .where(day.athlete_id == athlete_id, day.date <= as_of)
+        .group_by(day.date, s.exercise, s.scheme)
     )
     # Sorted here, not by the database: without ORDER BY, PostgreSQL can hash the groups
     # instead of sorting 30,000 rows by collated text (three times faster).
@@ -149,9 +149,9 @@ def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logg
     skipped: set[dt.date] = set()
     moves: dict[dt.date, dt.date] = {}
     for date, status, moved_to in connection.execute(
-        select(log.date, log.status, log.moved_to)
-        .where(log.athlete_id == athlete_id, log.status != "done")
-        .order_by(log.id)
+        select(day.date, day.status, day.moved_to)
+        .where(day.athlete_id == athlete_id, day.status != "done")
+        .order_by(day.id)
     ):
         if status == "skipped" and date <= as_of:
             skipped.add(date)

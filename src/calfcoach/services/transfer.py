@@ -339,11 +339,12 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
                 athletes.append(athlete)
                 by_name[str(row["athlete"])] = athlete
                 continue
-            athlete = by_name.get(str(row["athlete"]))
-            if athlete is None:
+            found = by_name.get(str(row["athlete"]))
+            if found is None:
                 raise InputError(
                     f"{where}.athlete: {row['athlete']!r} has no athlete row before it"
                 )
+            athlete = found
             if record == "plan":
                 data = _json_cell(row["data"], where)
                 if not isinstance(data, dict):
