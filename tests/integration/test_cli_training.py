@@ -380,3 +380,46 @@ def test_progress_shows_adherence_volume_pain_and_tests(demo: Cli) -> None:
 
 def test_progress_with_a_bad_format_is_refused(demo: Cli) -> None:
     refused(demo, "progress", "--format", "xml", expect=["--format: 'xml' is not allowed"])
+
+
+def test_the_live_heel_raise_test_counts_key_presses_per_side_in_a_terminal(
+    demo: Cli, tmp_path: Path
+) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calfcoach", "test", "heel-raise", "--date", THU],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **demo.env},
+    )
+    os.close(slave)
+    try:
+        # Each side: Enter to start, then one key per rep, then Enter to stop.
+        for reps in (23, 19):
+            time.sleep(1.5)
+            os.write(master, b"\n")
+            time.sleep(1.5)  # a tick or so of the metronome
+            os.write(master, b"x" * reps)
+            time.sleep(0.3)
+            os.write(master, b"\n")
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+
+    assert process.returncode == 0, err.decode()
+    text = out.decode()
+    assert "tick" in text and "\a" in text
+    assert "left: 23 reps" in text and "right: 19 reps" in text
+    assert (
+        demo.snapshot()["athletes"][0]["tests"][0] | {"left": 23, "right": 19}
+        == (demo.snapshot()["athletes"][0]["tests"][0])
+    )

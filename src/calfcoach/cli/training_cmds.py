@@ -401,14 +401,14 @@ def _print_evaluation(evaluation: object, comparison: object | None) -> None:
             typer.echo(f"  {item}")
 
 
-def live_test(
-    beats: float = 60.0,
-    read_key: object = None,
-) -> tuple[int, int]:
+def live_test() -> tuple[int, int]:
     """Count reps per side to a metronome (R-TEST-1: 60 bpm, up on one beat, down on the next).
 
-    Needs a terminal: each key press is a rep, Enter ends the side.
+    Needs a terminal: a visible tick and the terminal bell on every beat; each key press is
+    a rep, Enter (or q) ends the side.
     """
+    from calfcoach.core.rules import METRONOME_BPM
+
     if not sys.stdin.isatty():
         raise input_error(
             "--left/--right: missing; allowed: both counts, or run in a terminal for the live "
@@ -418,15 +418,17 @@ def live_test(
     for side in ("left", "right"):
         typer.echo(
             f"{side.upper()} leg: knee straight, fingertips on a wall. Up on one beat, down on "
-            "the next. Press any key at each rep; Enter when you stop."
+            "the next. Press any key at each rep; Enter when you stop (R-TEST-1)."
         )
         typer.prompt("Ready? Press Enter to start", default="", show_default=False)
-        counts.append(_metronome_count(60.0 / beats))
+        counts.append(_metronome_count(60.0 / METRONOME_BPM))
         typer.echo(f"  {side}: {counts[-1]} reps")
     return counts[0], counts[1]
 
 
 def _metronome_count(interval: float) -> int:
+    """Tick every ``interval`` seconds until Enter; return the key presses counted."""
+    import os
     import select
     import termios
     import tty
@@ -447,14 +449,24 @@ def _metronome_count(interval: float) -> int:
                 sys.stdout.flush()
                 next_tick += interval
                 continue
-            ready, _, _ = select.select([sys.stdin], [], [], next_tick - now)
-            if ready:
-                key = sys.stdin.read(1)
+            ready, _, _ = select.select([fd], [], [], next_tick - now)
+            if not ready:
+                continue
+            # os.read, not sys.stdin: a buffered reader could hold key presses select()
+            # no longer sees.
+            keys = os.read(fd, 64).decode("utf-8", "replace")
+            if not keys:
+                break
+            ended = False
+            for key in keys:
                 if key in ("\n", "\r", "q"):
+                    ended = True
                     break
                 reps += 1
-                sys.stdout.write(f"\r  tick {beat:3d}        reps: {reps:3d} ")
-                sys.stdout.flush()
+            sys.stdout.write(f"\r  tick {beat:3d}        reps: {reps:3d} ")
+            sys.stdout.flush()
+            if ended:
+                break
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         sys.stdout.write("\n")
