@@ -988,7 +988,11 @@ class _Engine:
             machines = [e for e in ex.equipment if e in rules.LOAD_INCREMENT_KG]
             if machines:
                 return rules.LOAD_INCREMENT_KG[machines[0]]
-            usable = [rules.LOAD_INCREMENT_KG[e] for e in ex.load_with if e in have]
+            usable = [
+                rules.LOAD_INCREMENT_KG[e]
+                for e in ex.load_with
+                if e in have and e in rules.LOAD_INCREMENT_KG
+            ]
             return min(usable) if usable else None
         usable = [rules.LOAD_INCREMENT_KG[e] for e in have if e in rules.LOAD_INCREMENT_KG]
         return max(usable) if usable else None

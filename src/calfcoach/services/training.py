@@ -46,6 +46,7 @@ __all__ = [
     "SetInput",
     "TestResult",
     "current_plan",
+    "day_plan",
     "effective_plan",
     "log_session_as_prescribed",
     "log_set",
@@ -234,7 +235,12 @@ def _active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
     return stored
 
 
-def _current_in(uow: AbstractUnitOfWork, name: str | None, date: dt.date) -> CurrentPlan:
+def _current_in(
+    uow: AbstractUnitOfWork, name: str | None, date: dt.date, *, day: bool = False
+) -> CurrentPlan:
+    """The plan as of ``date`` (see ``current_plan``); ``day``: as of the start of ``date``."""
+    from calfcoach.catalog import load_catalog
+    from calfcoach.catalog import load_catalog
     from calfcoach.core.progression import adapt_plan
 
     athlete = resolve_in(uow, name)
@@ -242,7 +248,11 @@ def _current_in(uow: AbstractUnitOfWork, name: str | None, date: dt.date) -> Cur
     logs = uow.logs.session_logs(athlete.id)
     plan, originals = effective_plan(stored.plan, session_moves(logs))
     log = _log_up_to(uow.logs.load_training_log(athlete.id), date)
-    adapted = adapt_plan(plan, log, athlete.profile, date)
+    # The engine keeps sessions on or before its "today" as they are and derives a session
+    # dated D from the sets logged before D (and check-ins up to D): for the session of a
+    # day itself, its "today" is the day before.
+    fixed_until = date - dt.timedelta(days=1) if day else date
+    adapted = adapt_plan(plan, log, athlete.profile, fixed_until, catalog=load_catalog())
     return CurrentPlan(
         athlete=athlete,
         stored=stored,
@@ -255,14 +265,23 @@ def _current_in(uow: AbstractUnitOfWork, name: str | None, date: dt.date) -> Cur
 
 def current_plan(database: Database, name: str | None, date: dt.date) -> CurrentPlan:
     """The stored plan with moves applied, adapted by the progression engine to the log
-    up to ``date``. Sessions on or before ``date`` are as they were done or planned."""
+    up to ``date``: sessions after ``date`` reflect the log, sessions up to ``date`` are
+    exactly as planned (``calfcoach plan --athlete NAME --date DATE``)."""
     with database.unit_of_work(read_only=True) as uow:
         return _current_in(uow, name, date)
 
 
+def day_plan(database: Database, name: str | None, date: dt.date) -> CurrentPlan:
+    """The plan as of the start of ``date``: the session of ``date`` itself is adapted to
+    everything logged before it (and that morning's check-in). What ``today`` shows and
+    what a set logged on ``date`` is compared with."""
+    with database.unit_of_work(read_only=True) as uow:
+        return _current_in(uow, name, date, day=True)
+
+
 def today_session(database: Database, name: str | None, date: dt.date) -> Session | None:
-    """The adapted plan's session on ``date``, or None on a rest day."""
-    return current_plan(database, name, date).session_on(date)
+    """The session of ``date`` as adapted to the log before it, or None on a rest day."""
+    return day_plan(database, name, date).session_on(date)
 
 
 # --------------------------------------------------------------------------- logging
@@ -347,7 +366,7 @@ def log_set(
     validate_set(entry, date, today)
     if not use_session:
         with database.unit_of_work(read_only=True) as uow:
-            current = _current_in(uow, name, date)
+            current = _current_in(uow, name, date, day=True)
         session = current.session_on(date)
         already = [
             s
@@ -440,7 +459,7 @@ def log_session_as_prescribed(
     _check_range("--rpe", rpe, *RPE_RANGE, "")
     _check_range("--pain", pain, *PAIN_RANGE, "")
     with database.unit_of_work(read_only=True) as uow:
-        current = _current_in(uow, name, date)
+        current = _current_in(uow, name, date, day=True)
     session = current.session_on(date)
     if session is None:
         raise InputError(
