@@ -422,3 +422,19 @@ def test_the_live_heel_raise_test_counts_key_presses_per_side_in_a_terminal(
     assert demo.snapshot()["athletes"][0]["tests"] == [
         {"date": THU, "kind": "heel-raise", "knee": "straight", "left": 23, "right": 19}
     ]
+
+
+def test_today_is_adapted_to_what_was_logged_before_it(demo: Cli) -> None:
+    planned = json.loads(demo("today", "--date", "2026-03-18", "-f", "json").out)
+    assert demo("log", "--date", WED, "--as-prescribed", "--rpe", "6", "--pain", "7").code == 0
+
+    adapted = json.loads(demo("today", "--date", "2026-03-18", "-f", "json").out)
+    rope = [e for e in adapted["exercises"] if e["exercise"] == "jump-rope"][0]
+    before = [e for e in planned["exercises"] if e["exercise"] == "jump-rope"][0]
+    assert rope["contacts"] < before["contacts"]
+    assert "R-P" in rope["why"]
+    # `today` is the plan as of the evening before: the same session there.
+    evening = json.loads(
+        demo("plan", "--athlete", "Alex Demo", "--date", "2026-03-17", "-f", "json").out
+    )
+    assert [s for s in evening["sessions"] if s["date"] == "2026-03-18"][0] == adapted

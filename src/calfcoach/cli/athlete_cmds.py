@@ -175,15 +175,20 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     out.print(Text(title + minutes + deload, style="bold"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("Exercise", "Dose", "Rest", "Tempo"):
-        table.add_column(column, no_wrap=column != "Tempo")
-    table.add_column("Why", ratio=1)
+        table.add_column(column)
+    names = []
     for p in session.exercises:
         exercise = catalog.get(p.exercise) if p.exercise in catalog else None
         name = exercise.name if exercise else p.exercise
+        names.append(name)
         cpm = exercise.contacts_per_minute if exercise else None
         dose = describe_dose(p, profile.units, contacts_per_minute=cpm)
-        table.add_row(name, dose, describe_rest(p.rest_seconds), p.tempo or "", p.why)
+        table.add_row(name, dose, describe_rest(p.rest_seconds), p.tempo or "")
     out.print(table)
+    # The reasons go below the table: a narrow terminal would squeeze a column out of sight.
+    for name, p in zip(names, session.exercises, strict=True):
+        if p.why:
+            out.print(Text(f"  why ({name}): {p.why}", style="dim"))
 
 
 # ------------------------------------------------------------------------- athlete add / list
@@ -296,7 +301,7 @@ def demo_command(
 ) -> None:
     """Add the demo athlete (if no athlete is stored yet) and show today and the next 2 weeks."""
     from calfcoach.services.athletes import add_athlete, list_athletes
-    from calfcoach.services.training import current_plan
+    from calfcoach.services.training import day_plan
 
     today = parse_date("--date", date, real_today())
     with open_db() as database:
@@ -311,7 +316,7 @@ def demo_command(
         else:
             name = stored[0].name
             typer.echo(f"Showing {name!r} (already stored; see calfcoach athlete list).")
-        current = current_plan(database, name, today)
+        current = day_plan(database, name, today)
     out = console()
     profile = current.athlete.profile
     session = current.session_on(today)

@@ -55,12 +55,12 @@ def today_command(
     ] = "table",
 ) -> None:
     """Today's session, adapted to what was logged (JSON: the session, or null on a rest day)."""
-    from calfcoach.services.training import current_plan
+    from calfcoach.services.training import day_plan
 
     parse_choice("--format", output_format, ("table", "json"))
     day = parse_date("--date", date, real_today())
     with open_db() as database:
-        current = current_plan(database, athlete, day)
+        current = day_plan(database, athlete, day)
     session = current.session_on(day)
     if output_format == "json":
         from calfcoach.formats.plan_json import session_to_dict
@@ -74,9 +74,13 @@ def today_command(
         out.print(f"{day:%a %Y-%m-%d}: rest day{following}.")
         return
     render_session(session, current.athlete.profile, out)
-    mine = [d for d in current.decisions if getattr(d, "date", None) == day]
+    # Decisions already explained in a prescription's "why" are not repeated.
+    whys = " ".join(p.why for p in session.exercises)
+    mine = [d for d in current.decisions if d.date == day and d.message not in whys]
     for decision in mine:
-        out.print(f"  {decision.rule}: {decision.message}")
+        out.print(
+            f"  {decision.exercise}: {decision.action} ({decision.rule}) - {decision.message}"
+        )
 
 
 # ------------------------------------------------------------------------- log
@@ -190,7 +194,7 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
     from calfcoach.errors import CalfcoachError
     from calfcoach.services import training
 
-    current = training.current_plan(database, athlete, day)
+    current = training.day_plan(database, athlete, day)
     session = current.session_on(day)
     out = console()
     if session is None:
