@@ -240,7 +240,6 @@ def _current_in(
 ) -> CurrentPlan:
     """The plan as of ``date`` (see ``current_plan``); ``day``: as of the start of ``date``."""
     from calfcoach.catalog import load_catalog
-    from calfcoach.catalog import load_catalog
     from calfcoach.core.progression import adapt_plan
 
     athlete = resolve_in(uow, name)
