@@ -97,14 +97,24 @@ def log_command(
     set_number: Annotated[
         str | None, typer.Option("--set", metavar="N", help="Set number.")
     ] = None,
-    reps: Annotated[str | None, typer.Option("--reps", metavar="R")] = None,
-    seconds: Annotated[str | None, typer.Option("--seconds", metavar="S")] = None,
-    distance_m: Annotated[str | None, typer.Option("--distance-m", metavar="M")] = None,
-    contacts: Annotated[str | None, typer.Option("--contacts", metavar="C")] = None,
-    load_kg: Annotated[
-        str | None, typer.Option("--load-kg", metavar="KG", help="Added load.")
+    reps: Annotated[
+        str | None, typer.Option("--reps", metavar="R", help="Reps done, 0-500.")
     ] = None,
-    side: Annotated[str, typer.Option("--side", metavar="left|right|both")] = "both",
+    seconds: Annotated[
+        str | None, typer.Option("--seconds", metavar="S", help="Seconds held, 0-3600.")
+    ] = None,
+    distance_m: Annotated[
+        str | None, typer.Option("--distance-m", metavar="M", help="Metres walked, 0-1000.")
+    ] = None,
+    contacts: Annotated[
+        str | None, typer.Option("--contacts", metavar="C", help="Foot contacts, 0-2000.")
+    ] = None,
+    load_kg: Annotated[
+        str | None, typer.Option("--load-kg", metavar="KG", help="Added load, 0-500 kg.")
+    ] = None,
+    side: Annotated[
+        str, typer.Option("--side", metavar="left|right|both", help="Side of the set.")
+    ] = "both",
     rpe: Annotated[str | None, typer.Option("--rpe", metavar="X", help="Effort 1-10.")] = None,
     pain: Annotated[str | None, typer.Option("--pain", metavar="P", help="Pain 0-10.")] = None,
     as_prescribed: Annotated[
