@@ -387,6 +387,7 @@ def test_the_live_heel_raise_test_counts_key_presses_per_side_in_a_terminal(
 ) -> None:
     import os
     import pty
+    import select
     import subprocess
     import sys
     import time
@@ -400,16 +401,37 @@ def test_the_live_heel_raise_test_counts_key_presses_per_side_in_a_terminal(
         env={**os.environ, **demo.env},
     )
     os.close(slave)
+    assert process.stdout is not None
+    seen = b""  # output not yet matched
+    everything = b""
+
+    def wait_for(text: bytes, timeout: float = 60) -> None:
+        """Read the output until ``text``; what was matched is not seen again."""
+        nonlocal seen, everything
+        deadline = time.monotonic() + timeout
+        while text not in seen:
+            assert time.monotonic() < deadline, everything.decode(errors="replace")
+            ready, _, _ = select.select([process.stdout], [], [], 0.5)
+            if ready:
+                chunk = os.read(process.stdout.fileno(), 4096)
+                assert chunk, everything.decode(errors="replace")
+                seen += chunk
+                everything += chunk
+        seen = seen[seen.index(text) + len(text) :]
+
     try:
-        # Each side: Enter to start, then one key per rep, then Enter to stop.
-        for reps in (23, 19):
-            time.sleep(1.5)
+        # Each side: Enter to start, then (once the metronome ticks) one key per rep, then
+        # Enter to stop.
+        for side, reps in (("left", 23), ("right", 19)):
+            wait_for(b"Press Enter to start")
             os.write(master, b"\n")
-            time.sleep(1.5)  # a tick or so of the metronome
+            wait_for(b"tick   1")
             os.write(master, b"x" * reps)
-            time.sleep(0.3)
+            time.sleep(0.2)
             os.write(master, b"\n")
-        out, err = process.communicate(timeout=60)
+            wait_for(f"{side}: ".encode())
+        rest, err = process.communicate(timeout=60)
+        out = everything + rest
     finally:
         os.close(master)
         if process.poll() is None:
