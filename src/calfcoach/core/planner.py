@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
@@ -137,6 +138,8 @@ class _Block:
     rx: Prescription
     role: Literal["main", "extra", "rehab", "foot", "iso_first"]
     minutes: float = -1.0  # estimated duration, -1 until computed
+    on_keep: tuple[Callable[[], None], ...] = ()
+    """Progression state updates, run only if the block survives the time budget."""
 
 
 @dataclass(slots=True)
@@ -197,6 +200,7 @@ class _Planner:
         self.warn: list[tuple[str, int, str]] = []
         self.state = _State(soleus_step=SOLEUS_START_STEP[profile.level])
         self._pending_plyo: tuple[int, int, int] | None = None
+        self._commits: list[Callable[[], None]] = []
         index = _equipment_index(catalog, profile.equipment)
         self.usable, self.foot, self.soleus_ladder, self.meta = index
         self.plyo_ex = next(
@@ -527,6 +531,9 @@ class _Planner:
                 blocks.append(block)
         blocks += self._foot_blocks(week, deload)
         blocks, minutes = self._fit_time(blocks, week)
+        for b in blocks:
+            for keep in b.on_keep:
+                keep()
         if self._pending_plyo is not None:
             done = 0
             for b in blocks:
@@ -563,6 +570,7 @@ class _Planner:
         if ex is None:
             return None
         role: Literal["main", "extra"] = "main" if main else "extra"
+        self._commits = []
         if kind == "plyo":
             rx = self._plyo_rx(ex, week, deload)
         elif kind == "soleus":
@@ -587,17 +595,23 @@ class _Planner:
         if not main:  # rx is a fresh object: adjust in place
             rx.sets = self._min_sets(rx.scheme)
             rx.why += " Extra block so the 2-week cycle covers every kind of work (R-SCHED-5)."
-
-        return _Block(kind, ex, rx.scheme, rx, role)
+        return _Block(kind, ex, rx.scheme, rx, role, on_keep=tuple(self._commits))
 
     # ------------------------------------------------------------------ doses
 
     def _exposure(self, ex: Exercise, scheme: str, deload: bool) -> int:
+        """How many times the dose has progressed; counted when the block is kept."""
         key = (ex.id, scheme)
-        n = self.state.exposures[key]
-        if not deload:
-            self.state.exposures[key] = n + 1
-        return max(0, n - 1) if deload else n
+        exposures = self.state.exposures
+        n = exposures[key]
+        if deload:
+            return max(0, n - 1)
+
+        def count() -> None:
+            exposures[key] += 1
+
+        self._commits.append(count)
+        return n
 
     def _heavy_rx(self, ex: Exercise, kind: Kind, deload: bool) -> Prescription:
         n = self._exposure(ex, "heavy", deload)
@@ -761,14 +775,17 @@ class _Planner:
             rx.why = f"R-PROG-3: {step_name}. " + rx.why
             rx.rule = "R-PROG-3"
         if not deload:
-            state.soleus_exposures += 1
-            if top_done:
-                nxt = [
-                    e for e in self.soleus_ladder if (e.ladder_step or 0) > (ex.ladder_step or 0)
-                ]
-                if nxt:
-                    state.soleus_step = nxt[0].ladder_step or state.soleus_step
-                    state.soleus_exposures = 0
+            step = ex.ladder_step or 0
+
+            def climb() -> None:
+                state.soleus_exposures += 1
+                if top_done:
+                    nxt = [e for e in self.soleus_ladder if (e.ladder_step or 0) > step]
+                    if nxt:
+                        state.soleus_step = nxt[0].ladder_step or state.soleus_step
+                        state.soleus_exposures = 0
+
+            self._commits.append(climb)
         return rx
 
     def _plyo_rx(self, ex: Exercise, week: int, deload: bool) -> Prescription:
@@ -997,7 +1014,7 @@ class _Planner:
         for i, b in enumerate(blocks):  # shorter rests first (still 90 s)
             if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
                 b.rx.rest_seconds = 90  # main/extra prescriptions are fresh objects
-                blocks[i] = _Block(b.kind, b.ex, b.scheme, b.rx, b.role)
+                blocks[i] = _Block(b.kind, b.ex, b.scheme, b.rx, b.role, on_keep=b.on_keep)
         total = self._minutes(blocks)
         for role in ("foot", "extra", "main"):
             for i, b in enumerate(blocks):
@@ -1007,7 +1024,7 @@ class _Planner:
                     low = 1 if b.scheme == "skill" else self._min_sets(b.scheme)
                     if b.rx.sets > low:
                         rx = self._trimmed(b.rx, low)
-                        blocks[i] = _Block(b.kind, b.ex, b.scheme, rx, b.role)
+                        blocks[i] = _Block(b.kind, b.ex, b.scheme, rx, b.role, on_keep=b.on_keep)
                         total = self._minutes(blocks)
         while total > budget:
             foot = [b for b in blocks if b.role == "foot"]
