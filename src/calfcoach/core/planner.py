@@ -50,6 +50,7 @@ Kind = Literal[
 ]
 
 MAX_WEEKS = 52
+_TAPER_KINDS: frozenset[Kind] = frozenset(("plyo", "heavy_bent", "heavy_straight"))
 DEFAULT_BODY_MASS_KG = 70.0
 WARM_UP_MINUTES = 2.0
 
@@ -212,6 +213,13 @@ class _Planner:
             for back in range(1, rules.RACE_TAPER_DAYS + 1):
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
+        self._kind_ok: dict[Kind, bool] = {}
+        # First week with heavy work (R-PROG-4a novices, R-PAIN-4 calf strain).
+        self._heavy_from_week = (
+            rules.NOVICE_LIGHT_ONLY_WEEKS + 1
+            if profile.level == "novice" or "calf_strain" in profile.complaints
+            else 1
+        )
         self._rehab_cache: dict[tuple[str, int], _Block | None] = {}
         self._iso_cache: dict[int, _Block] = {}
         self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription]] = {}
@@ -225,6 +233,8 @@ class _Planner:
             if proto[0] in profile.complaints
         ]
         self._foot_cache: dict[tuple[str, bool], _Block] = {}
+        self._foot_sets: dict[tuple[int, int, bool], tuple[_Block, ...]] = {}
+        self._titles: dict[tuple[Kind | None, str | None, bool, bool], str] = {}
         dorsi = [e for e in self.foot if "tibialis anterior" in e.muscles]
         self.dorsi = dorsi if "shin" in profile.complaints else []
         pool = [e for e in self.foot if e not in self.dorsi]
@@ -309,11 +319,25 @@ class _Planner:
         return None
 
     def _allowed(self, kind: Kind, date: dt.date, week: int) -> bool:
-        if kind == "plyo":
-            return self._plyo_blocked(date) is None
-        if kind.startswith("heavy"):
-            return self._heavy_blocked(date, week) is None
-        return self._exercise_for(kind) is not None
+        """`_plyo_blocked`/`_heavy_blocked` is None, or an exercise exists for the kind; the
+        date-independent part is worked out once per plan (this is called a lot)."""
+        ok = self._kind_ok.get(kind)
+        if ok is None:
+            if kind == "plyo":
+                ok = not (self.complaints & rules.NO_PLYO_COMPLAINTS) and self.plyo_ex is not None
+            elif kind.startswith("heavy"):
+                ok = True
+            else:
+                # Only which soleus step is chosen changes over the plan, never whether one is.
+                ok = self._exercise_for(kind) is not None
+            self._kind_ok[kind] = ok
+        if not ok:
+            return False
+        if kind in _TAPER_KINDS:
+            if week < self._heavy_from_week and kind != "plyo":
+                return False
+            return date not in self.taper
+        return True
 
     def _next_kind(
         self,
@@ -554,13 +578,20 @@ class _Planner:
         return Session(date, week, deload, title, tuple([b.rx for b in blocks]), round(minutes))
 
     def _title(self, kind: Kind | None, main: Exercise | None, deload: bool, date: dt.date) -> str:
+        named = main.name if main is not None and kind in ("soleus", "plyo") else None
+        after_hard = date.weekday() in self.hard_days
+        key = (kind, named, deload, after_hard)
+        title = self._titles.get(key)  # a plan has only a handful of distinct titles
+        if title is not None:
+            return title
         title = KIND_TITLE[kind] if kind else "Foot and ankle work"
-        if main is not None and kind in ("soleus", "plyo"):
-            title = f"{KIND_TITLE[kind]}: {main.name.lower()}"
-        if date.weekday() in self.hard_days:
+        if named is not None and kind is not None:
+            title = f"{KIND_TITLE[kind]}: {named.lower()}"
+        if after_hard:
             title += " (after your hard run)"
         if deload:
             title = "Lighter week - " + title
+        self._titles[key] = title
         return title
 
     def _calf_block(
@@ -926,22 +957,30 @@ class _Planner:
         self._iso_cache[seconds] = block
         return block
 
-    def _foot_blocks(self, week: int, deload: bool) -> list[_Block]:
+    def _foot_blocks(self, week: int, deload: bool) -> tuple[_Block, ...]:
         """R-SCHED-6 foot work every session (so every week); R-PAIN-4 shin: dorsiflexors.
 
-        Two drills a session, rotating through the athlete's pool."""
+        Two drills a session, rotating through the athlete's pool. The few combinations
+        repeat all plan long, so each is put together once."""
         pool = self.foot_pool
-        out: list[_Block] = []
-        if self.dorsi:
-            out.append(self._foot_block(self.dorsi[week % len(self.dorsi)], deload))
         n = len(pool)
+        i = self.state.foot_index
         if n:
-            i = self.state.foot_index
             self.state.foot_index = i + 2
+        dorsi = self.dorsi
+        key = (week % len(dorsi) if dorsi else -1, i % n if n else -1, deload)
+        cached = self._foot_sets.get(key)
+        if cached is not None:
+            return cached
+        out: list[_Block] = []
+        if dorsi:
+            out.append(self._foot_block(dorsi[week % len(dorsi)], deload))
+        if n:
             out.append(self._foot_block(pool[i % n], deload))
             if n > 1:
                 out.append(self._foot_block(pool[(i + 1) % n], deload))
-        return out
+        self._foot_sets[key] = blocks = tuple(out)
+        return blocks
 
     def _foot_block(self, ex: Exercise, deload: bool) -> _Block:
         cached = self._foot_cache.get((ex.id, deload))
