@@ -105,6 +105,10 @@ def test_adherence_counts_done_skipped_missed_and_extra_days_up_to_the_date() ->
     planned = [MON, WED, NEXT_MON]
     result = adherence(planned, done=[MON, dt.date(2026, 3, 5)], skipped=[WED], up_to=WED)
     assert result == Adherence(planned=2, done=1, skipped=1, missed=0, extra=0)
-    later = adherence(planned, done=[MON, dt.date(2026, 3, 5)], skipped=[WED], up_to=NEXT_MON)
+    done = [MON, dt.date(2026, 3, 5)]
+    on_the_day = adherence(planned, done=done, skipped=[WED], up_to=NEXT_MON)
+    assert (on_the_day.planned, on_the_day.missed) == (2, 0)  # today's session is still to come
+    day_after = NEXT_MON + dt.timedelta(days=1)
+    later = adherence(planned, done=done, skipped=[WED], up_to=day_after)
     assert (later.planned, later.missed, later.extra, later.rate) == (3, 1, 1, 0.333)
     assert adherence([], [], [], WED).rate is None

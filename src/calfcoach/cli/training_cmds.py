@@ -22,6 +22,7 @@ from calfcoach.cli.athlete_cmds import (
     handled,
     input_error,
     open_db,
+    open_read_db,
     parse_choice,
     parse_date,
     parse_float,
@@ -59,7 +60,7 @@ def today_command(
 
     parse_choice("--format", output_format, ("table", "json"))
     day = parse_date("--date", date, real_today())
-    with open_db() as database:
+    with open_read_db() as database:
         current = day_plan(database, athlete, day)
     session = current.session_on(day)
     if output_format == "json":
@@ -530,26 +531,27 @@ def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:
         f"{a.missed} missed, {a.extra} extra days; {report.total_sets} sets logged in all."
     )
     recent_weeks = sorted({v.week for v in report.weekly_volume})[-weeks:]
-    table = Table(title="Weekly volume", box=box.SIMPLE_HEAD, title_justify="left")
-    for column in ("Week", "Region", "Scheme", "Sets", "Reps", "Time under load", "Contacts"):
-        table.add_column(
-            column,
-            justify="right"
-            if column[0] in "SRTC" and column != "Scheme" and column != "Region"
-            else "left",
-        )
-    for v in report.weekly_volume:
-        if v.week in recent_weeks:
-            table.add_row(
-                v.week.isoformat(),
-                v.region,
-                v.scheme,
-                str(v.sets),
-                str(v.reps),
-                f"{v.time_under_load_s} s",
-                str(v.contacts),
+    if report.weekly_volume:
+        table = Table(title="Weekly volume", box=box.SIMPLE_HEAD, title_justify="left")
+        for column in ("Week", "Region", "Scheme", "Sets", "Reps", "Time under load", "Contacts"):
+            table.add_column(
+                column,
+                justify="right"
+                if column[0] in "SRTC" and column != "Scheme" and column != "Region"
+                else "left",
             )
-    out.print(table)
+        for v in report.weekly_volume:
+            if v.week in recent_weeks:
+                table.add_row(
+                    v.week.isoformat(),
+                    v.region,
+                    v.scheme,
+                    str(v.sets),
+                    str(v.reps),
+                    f"{v.time_under_load_s} s",
+                    str(v.contacts),
+                )
+        out.print(table)
     if report.load_trends:
         out.print("Load trend of the main lifts (heaviest added load per week):", style="bold")
         for trend in report.load_trends:
@@ -585,3 +587,8 @@ def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:
             _print_evaluation(line.evaluation, line.comparison)
     elif not report.weekly_volume:
         out.print("Nothing logged yet: `calfcoach log` after a session.")
+    if report.retests:
+        out.print(
+            f"Next capacity retest: {report.retests[0]:%a %Y-%m-%d}, in a lighter week "
+            "(R-PROG-5, R-TEST-4): `calfcoach test heel-raise`."
+        )

@@ -334,10 +334,15 @@ def adherence(
     skipped: Iterable[dt.date],
     up_to: dt.date,
 ) -> Adherence:
-    """Count planned session days up to ``up_to`` that were done, skipped or missed."""
-    planned_days = {d for d in planned if d <= up_to}
+    """Count planned session days up to ``up_to`` that were done, skipped or missed.
+
+    A session on ``up_to`` itself that is neither done nor skipped yet is still to come,
+    not missed: the day is not over."""
     done_days = {d for d in done if d <= up_to}
     skipped_days = {d for d in skipped if d <= up_to} - done_days
+    planned_days = {
+        d for d in planned if d < up_to or (d == up_to and (d in done_days or d in skipped_days))
+    }
     done_planned = planned_days & done_days
     skipped_planned = planned_days & skipped_days
     return Adherence(

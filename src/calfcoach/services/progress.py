@@ -54,6 +54,9 @@ class ProgressReport:
     usual_pain: float | None
     tests: tuple[TestLine, ...]
     total_sets: int
+    retests: tuple[dt.date, ...] = ()
+    """Capacity retest days of the plan still to come: in the lighter weeks (R-PROG-5,
+    R-TEST-4)."""
 
 
 def progress_report(database: Database, name: str | None, as_of: dt.date) -> ProgressReport:
@@ -64,10 +67,14 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
         athlete = resolve_in(uow, name)
         stored = uow.plans.active(athlete.id)
         logged = _read_log(uow, athlete.id, as_of)
+    from calfcoach.core.capacity import retest_dates
+
     planned: list[dt.date] = []
+    retests: tuple[dt.date, ...] = ()
     if stored is not None:
         plan, _ = effective_plan(stored.plan, logged.moves)
         planned = [s.date for s in plan.sessions]
+        retests = tuple(d for d in retest_dates(plan) if d >= as_of)
     region_of = {ex.id: ex.region for ex in load_catalog()}
     days = logged.days
     summary = summarize(days, logged.checkins, region_of)
@@ -81,6 +88,7 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
         usual_pain=usual_pain(logged.checkins),
         tests=_test_lines(athlete.profile, logged.tests),
         total_sets=sum(d.sets for d in days),
+        retests=retests,
     )
 
 
