@@ -50,7 +50,8 @@ Kind = Literal[
 ]
 
 MAX_WEEKS = 52
-_TAPER_KINDS: frozenset[Kind] = frozenset(("plyo", "heavy_bent", "heavy_straight"))
+_HEAVY_KINDS: frozenset[Kind] = frozenset(("heavy_bent", "heavy_straight"))
+_TAPER_KINDS: frozenset[Kind] = _HEAVY_KINDS | {"plyo"}
 DEFAULT_BODY_MASS_KG = 70.0
 WARM_UP_MINUTES = 2.0
 
@@ -119,6 +120,13 @@ LIGHT_SETS = {"novice": 2, "intermediate": 3, "advanced": 3}
 HOLD_LADDER = (30, 45, 60)  # R-PROG-2 holds 30 s -> 60 s, R-SCH-4
 MINI_SQUAT_LADDER = (30, 45, 60)  # R-SCH-1: up to one minute of light work
 SOLEUS_START_STEP = {"novice": 1, "intermediate": 2, "advanced": 3}  # R-PROG-3
+
+# The fewest sets a scheme may be trimmed to (R-SCH-*); any other scheme: 2.
+_MIN_SETS: dict[Scheme, int] = {
+    "light": rules.LIGHT_SETS.low,
+    "heavy": rules.HEAVY_SETS.low,
+    "isometric": rules.ISO_SETS,
+}
 
 # Session order (R-PROG-4a): plyometrics first, heavy before light, foot work last.
 ORDER: dict[Scheme, int] = {
@@ -214,6 +222,10 @@ class _Planner:
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
         self._kind_ok: dict[Kind, bool] = {}
+        self._load_cache: dict[str, Equipment | None] = {}
+        # (exercise id, scheme or kind) -> the loads of successive R-PROG-2 steps, increment.
+        self._load_ladders: dict[tuple[str, str], tuple[list[float], float]] = {}
+        self._whys: dict[tuple[str | bool, ...], str] = {}  # reasons that repeat, see _heavy_why
         # First week with heavy work (R-PROG-4a novices, R-PAIN-4 calf strain).
         self._heavy_from_week = (
             rules.NOVICE_LIGHT_ONLY_WEEKS + 1
@@ -237,7 +249,9 @@ class _Planner:
         self._titles: dict[tuple[Kind | None, str | None, bool, bool], str] = {}
         dorsi = [e for e in self.foot if "tibialis anterior" in e.muscles]
         self.dorsi = dorsi if "shin" in profile.complaints else []
-        pool = [e for e in self.foot if e not in self.dorsi]
+        # Catalog ids are unique, so an id test is the same as equality (and much cheaper).
+        self._dorsi_ids = frozenset(e.id for e in self.dorsi)
+        pool = [e for e in self.foot if e.id not in self._dorsi_ids]
         if "plantar_heel" in profile.complaints:
             pool = [e for e in pool if e.region == "foot"] or pool
         self.foot_pool = pool
@@ -325,7 +339,7 @@ class _Planner:
         if ok is None:
             if kind == "plyo":
                 ok = not (self.complaints & rules.NO_PLYO_COMPLAINTS) and self.plyo_ex is not None
-            elif kind.startswith("heavy"):
+            elif kind in _HEAVY_KINDS:
                 ok = True
             else:
                 # Only which soleus step is chosen changes over the plan, never whether one is.
@@ -403,6 +417,14 @@ class _Planner:
 
     def _load_for(self, e: Exercise) -> Equipment | None:
         """The athlete's equipment that loads `e`: the machine it needs, or one of load_with."""
+        try:
+            return self._load_cache[e.id]
+        except KeyError:
+            found = self._find_load(e)
+            self._load_cache[e.id] = found
+            return found
+
+    def _find_load(self, e: Exercise) -> Equipment | None:
         for machine in ("leg_press", "seated_calf_machine"):
             if machine in e.equipment:
                 return machine
@@ -606,9 +628,9 @@ class _Planner:
             rx = self._plyo_rx(ex, week, deload)
         elif kind == "soleus":
             rx = self._soleus_rx(ex, deload)
-        elif kind.startswith("heavy") and "heavy" in ex.schemes and self._load_for(ex):
+        elif kind in _HEAVY_KINDS and "heavy" in ex.schemes and self._load_for(ex):
             rx = self._heavy_rx(ex, kind, deload)
-        elif kind.startswith("heavy"):
+        elif kind in _HEAVY_KINDS:
             rx = self._light_rx(ex, deload, slow=True)
             self.warn.append(
                 (
@@ -624,7 +646,7 @@ class _Planner:
         else:
             rx = self._light_rx(ex, deload, slow=False)
         if not main:  # rx is a fresh object: adjust in place
-            rx.sets = self._min_sets(rx.scheme)
+            rx.sets = _MIN_SETS.get(rx.scheme, 2)
             rx.why += " Extra block so the 2-week cycle covers every kind of work (R-SCHED-5)."
         return _Block(kind, ex, rx.scheme, rx, role, on_keep=tuple(self._commits))
 
@@ -648,37 +670,13 @@ class _Planner:
         n = self._exposure(ex, "heavy", deload)
         sets = HEAVY_SETS[self.level]
         reps = HEAVY_REP_CYCLE[n % len(HEAVY_REP_CYCLE)]
-        equipment = self._load_for(ex)
-        assert equipment is not None
-        inc = rules.LOAD_INCREMENT_KG[equipment]
-        fraction = HEAVY_START_FRACTION[self.level]
-        if kind == "heavy_bent":
-            fraction *= BENT_KNEE_FACTOR
-        fraction *= MACHINE_FACTOR.get(equipment, 1.0)
-        if not ex.unilateral:
-            fraction *= 2
-        load = rules.round_to_increment(
-            max(self.body_mass * fraction, inc / rules.LOAD_STEP_MAX), inc
-        )
-        for _ in range(n // len(HEAVY_REP_CYCLE)):
-            load = rules.next_load(load, inc)
-        why = (
-            f"R-SCH-2: heavy, {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the "
-            f"last reps hard (1-3 in reserve), slow tempo (R-SCH-6). {ex.why}"
-        )
-        if n and n % len(HEAVY_REP_CYCLE) == 0:
-            why = (
-                f"R-PROG-2: reps reached the top of the range, so the load goes up "
-                f"{rules.LOAD_STEP_DEFAULT:.0%} and reps return to {reps}. " + why
-            )
-        if self.p.body_mass_kg is None:
-            why += (
-                f" Start load assumes {DEFAULT_BODY_MASS_KG:.0f} kg body mass: adjust it "
-                "so the last rep is hard."
-            )
+        load = self._stepped_load(ex, kind, n // len(HEAVY_REP_CYCLE))
+        stepped = bool(n) and n % len(HEAVY_REP_CYCLE) == 0
+        why = self._whys.get((ex.id, "heavy", stepped, deload))
+        if why is None:
+            why = self._heavy_why(ex, reps, stepped, deload)
         if deload:
-            sets, reps = self._deload_pair(sets, reps, rules.HEAVY_SETS, rules.HEAVY_REPS)
-            why = "R-PROG-5: lighter week, volume about halved, load kept. " + why
+            sets, reps = _deload_pair(sets, reps, rules.HEAVY_SETS, rules.HEAVY_REPS)
         return Prescription(
             ex.id,
             "heavy",
@@ -692,6 +690,54 @@ class _Planner:
             rule="R-SCH-2",
         )
 
+    def _heavy_why(self, ex: Exercise, reps: int, stepped: bool, deload: bool) -> str:
+        """The reason of a heavy block; it repeats all plan long, so it is cached per plan.
+        `reps` only shows when `stepped`, and is then always the bottom of the cycle."""
+        why = (
+            f"R-SCH-2: heavy, {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the "
+            f"last reps hard (1-3 in reserve), slow tempo (R-SCH-6). {ex.why}"
+        )
+        if stepped:
+            why = (
+                f"R-PROG-2: reps reached the top of the range, so the load goes up "
+                f"{rules.LOAD_STEP_DEFAULT:.0%} and reps return to {reps}. " + why
+            )
+        if self.p.body_mass_kg is None:
+            why += (
+                f" Start load assumes {DEFAULT_BODY_MASS_KG:.0f} kg body mass: adjust it "
+                "so the last rep is hard."
+            )
+        if deload:
+            why = "R-PROG-5: lighter week, volume about halved, load kept. " + why
+        self._whys[(ex.id, "heavy", stepped, deload)] = why
+        return why
+
+    def _stepped_load(self, ex: Exercise, kind: str, steps: int) -> float:
+        """The start load of `ex` for `kind` ("light" or a heavy kind) after `steps` R-PROG-2
+        load steps. Each step builds on the one before, so the ladder is kept per plan."""
+        ladder = self._load_ladders.get((ex.id, kind))
+        if ladder is None:
+            equipment = self._load_for(ex)
+            assert equipment is not None
+            inc = rules.LOAD_INCREMENT_KG[equipment]
+            if kind == "light":
+                start = rules.round_to_increment(max(self.body_mass * 0.05, inc * 10), inc)
+            else:
+                fraction = HEAVY_START_FRACTION[self.level]
+                if kind == "heavy_bent":
+                    fraction *= BENT_KNEE_FACTOR
+                fraction *= MACHINE_FACTOR.get(equipment, 1.0)
+                if not ex.unilateral:
+                    fraction *= 2
+                start = rules.round_to_increment(
+                    max(self.body_mass * fraction, inc / rules.LOAD_STEP_MAX), inc
+                )
+            ladder = self._load_ladders[(ex.id, kind)] = ([start], inc)
+        loads, inc = ladder
+        while len(loads) <= steps:
+            loads.append(rules.next_load(loads[-1], inc))
+        return loads[steps]
+
     def _light_rx(self, ex: Exercise, deload: bool, slow: bool) -> Prescription:
         n = self._exposure(ex, "light", deload)
         step = LIGHT_START[self.level] + n
@@ -703,30 +749,16 @@ class _Planner:
         else:
             reps = LIGHT_REP_LADDER[top]
             sets = rules.LIGHT_SETS.high
-            equipment = self._load_for(ex)
-            if equipment is not None and not slow:
+            if not slow and self._load_for(ex) is not None:
                 # R-PROG-1/2: top of the range reached -> add load, back to the bottom.
-                inc = rules.LOAD_INCREMENT_KG[equipment]
-                load = rules.round_to_increment(max(self.body_mass * 0.05, inc * 10), inc)
-                for _ in range((step - top - 1) // 3):
-                    load = rules.next_load(load, inc)
+                load = self._stepped_load(ex, "light", (step - top - 1) // 3)
                 reps = LIGHT_REP_LADDER[1 + (step - top - 1) % 3]
-        why = (
-            f"R-SCH-1: light, {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps: blood flow, "
-            f"muscle mass and durability. {ex.why}"
-        )
-        if load is not None:
-            why = "R-PROG-1: top of the rep range reached, so resistance is added. " + why
-        tempo = None
-        if slow:
-            tempo = rules.SLOW_LIGHT_TEMPO
-            why = (
-                "R-SCH-2a: no equipment to load heavy work, so slow light heel raises stand "
-                "in. " + why
-            )
+        loaded = load is not None
+        why = self._whys.get((ex.id, "light", loaded, slow, deload))
+        if why is None:
+            why = self._light_why(ex, loaded, slow, deload)
         if deload:
-            sets, reps = self._deload_pair(sets, reps, rules.LIGHT_SETS, rules.LIGHT_REPS)
-            why = "R-PROG-5: lighter week, volume about halved. " + why
+            sets, reps = _deload_pair(sets, reps, rules.LIGHT_SETS, rules.LIGHT_REPS)
         return Prescription(
             ex.id,
             "light",
@@ -735,10 +767,28 @@ class _Planner:
             per_side=ex.unilateral,
             added_load_kg=load,
             rest_seconds=rules.REST_SECONDS["light"],
-            tempo=tempo,
+            tempo=rules.SLOW_LIGHT_TEMPO if slow else None,
             why=why,
             rule="R-SCH-1",
         )
+
+    def _light_why(self, ex: Exercise, loaded: bool, slow: bool, deload: bool) -> str:
+        """The reason of a light block; it repeats all plan long, so it is cached per plan."""
+        why = (
+            f"R-SCH-1: light, {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps: blood flow, "
+            f"muscle mass and durability. {ex.why}"
+        )
+        if loaded:
+            why = "R-PROG-1: top of the rep range reached, so resistance is added. " + why
+        if slow:
+            why = (
+                "R-SCH-2a: no equipment to load heavy work, so slow light heel raises stand "
+                "in. " + why
+            )
+        if deload:
+            why = "R-PROG-5: lighter week, volume about halved. " + why
+        self._whys[(ex.id, "light", loaded, slow, deload)] = why
+        return why
 
     def _seconds_rx(self, ex: Exercise, deload: bool) -> Prescription:
         n = self._exposure(ex, "light", deload)
@@ -868,25 +918,6 @@ class _Planner:
             rule="R-SCH-3",
         )
 
-    def _deload_pair(
-        self, sets: int, reps: int, set_band: rules.Band, rep_band: rules.Band
-    ) -> tuple[int, int]:
-        """Sets and reps inside the bands whose volume is closest to 55 % (R-PROG-5)."""
-        target = sets * reps * rules.DELOAD_VOLUME_FACTOR
-        best = (set_band.low, rep_band.low)
-        for s in range(set_band.low, sets + 1):
-            for r in range(rep_band.low, reps + 1):
-                if abs(s * r - target) < abs(best[0] * best[1] - target):
-                    best = (s, r)
-        return best
-
-    def _min_sets(self, scheme: Scheme) -> int:
-        return {
-            "light": rules.LIGHT_SETS.low,
-            "heavy": rules.HEAVY_SETS.low,
-            "isometric": rules.ISO_SETS,
-        }.get(scheme, 2)
-
     # ------------------------------------------------------------------ complaints
 
     def _rehab_blocks(self, week: int) -> list[_Block]:
@@ -995,7 +1026,7 @@ class _Planner:
             "R-SCHED-6: foot work every week - runners who strengthened their feet had "
             "fewer injuries (Taddei 2020). " + ex.why
         )
-        if ex in self.dorsi:
+        if ex.id in self._dorsi_ids:
             why = "R-PAIN-4: shin complaint - dorsiflexor work. " + why
         rx = Prescription(
             ex.id,
@@ -1060,7 +1091,7 @@ class _Planner:
                 if total <= budget:
                     break
                 if b.role == role:
-                    low = 1 if b.scheme == "skill" else self._min_sets(b.scheme)
+                    low = 1 if b.scheme == "skill" else _MIN_SETS.get(b.scheme, 2)
                     if b.rx.sets > low:
                         rx = self._trimmed(b.rx, low)
                         blocks[i] = _Block(b.kind, b.ex, b.scheme, rx, b.role, on_keep=b.on_keep)
@@ -1167,6 +1198,22 @@ class _Planner:
         for (rule, message), weeks in grouped.items():
             out.append(PlanWarning(rule, f"{_weeks_label(weeks)}: {message}"))
         return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _deload_pair(
+    sets: int, reps: int, set_band: rules.Band, rep_band: rules.Band
+) -> tuple[int, int]:
+    """Sets and reps inside the bands whose volume is closest to 55 % (R-PROG-5).
+
+    Pure arithmetic on a handful of small numbers, so cached across plans."""
+    target = sets * reps * rules.DELOAD_VOLUME_FACTOR
+    best = (set_band.low, rep_band.low)
+    for s in range(set_band.low, sets + 1):
+        for r in range(rep_band.low, reps + 1):
+            if abs(s * r - target) < abs(best[0] * best[1] - target):
+                best = (s, r)
+    return best
 
 
 def _block_order(b: _Block) -> int:
