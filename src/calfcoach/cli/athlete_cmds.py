@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from calfcoach.core.models import Profile, Session
     from calfcoach.storage.db import Database
+    from calfcoach.storage.sqlite_reader import SqliteReader
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -147,6 +148,23 @@ def open_db() -> Database:
     from calfcoach.storage.db import open_database
 
     return open_database(Settings.from_env())
+
+
+def open_read_db() -> Database | SqliteReader:
+    """The database for a command that only reads the current plan (`today`, `plan
+    --athlete`): a SQLite file at the head revision is read with the standard library's
+    sqlite3 (no SQLAlchemy to import: a cold start is about 0.4 s faster); anything else
+    (PostgreSQL, a missing or older file) is opened by ``open_database`` as usual."""
+    from calfcoach.settings import Settings
+    from calfcoach.storage.sqlite_reader import open_reader
+
+    settings = Settings.from_env()
+    reader = open_reader(settings.database_url)
+    if reader is not None:
+        return reader
+    from calfcoach.storage.db import open_database
+
+    return open_database(settings)
 
 
 def print_json(value: Any) -> None:

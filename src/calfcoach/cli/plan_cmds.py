@@ -162,13 +162,13 @@ def _stored_plan(
     athlete_name: str | None, date: str | None, output_format: str, output: Path | None
 ) -> None:
     """`plan --athlete NAME [--date DATE]`: the stored plan adapted to the log up to DATE."""
-    from calfcoach.cli.athlete_cmds import open_db, parse_date, real_today
+    from calfcoach.cli.athlete_cmds import open_read_db, parse_date, real_today
     from calfcoach.errors import CalfcoachError
     from calfcoach.services.training import current_plan
 
     try:
         day = parse_date("--date", date, real_today())
-        with open_db() as database:
+        with open_read_db() as database:
             current = current_plan(database, athlete_name, day)
     except CalfcoachError as error:
         raise _fail_with(error) from None

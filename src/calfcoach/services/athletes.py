@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from calfcoach.core.models import Plan, Profile
 from calfcoach.errors import InputError, NotFoundError
-from calfcoach.storage.db import Database
-from calfcoach.storage.repositories import Athlete, StoredPlan
-from calfcoach.storage.uow import AbstractUnitOfWork
+
+if TYPE_CHECKING:
+    # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
+    from calfcoach.storage.db import Database
+    from calfcoach.storage.repositories import Athlete, StoredPlan
+    from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
     "AddedAthlete",

@@ -32,12 +32,14 @@ from calfcoach.core.models import (
 )
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.services.athletes import resolve_in
-from calfcoach.storage.db import Database
-from calfcoach.storage.repositories import Athlete, SessionLog, StoredPlan
-from calfcoach.storage.uow import AbstractUnitOfWork
 
 if TYPE_CHECKING:
+    # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
     from calfcoach.core.progression import Decision
+    from calfcoach.storage.db import Database
+    from calfcoach.storage.repositories import Athlete, SessionLog, StoredPlan
+    from calfcoach.storage.sqlite_reader import SqliteReader
+    from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
     "CurrentPlan",
@@ -262,7 +264,7 @@ def _current_in(
     )
 
 
-def current_plan(database: Database, name: str | None, date: dt.date) -> CurrentPlan:
+def current_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
     """The stored plan with moves applied, adapted by the progression engine to the log
     up to ``date``: sessions after ``date`` reflect the log, sessions up to ``date`` are
     exactly as planned (``calfcoach plan --athlete NAME --date DATE``)."""
@@ -270,7 +272,7 @@ def current_plan(database: Database, name: str | None, date: dt.date) -> Current
         return _current_in(uow, name, date)
 
 
-def day_plan(database: Database, name: str | None, date: dt.date) -> CurrentPlan:
+def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
     """The plan as of the start of ``date``: the session of ``date`` itself is adapted to
     everything logged before it (and that morning's check-in). What ``today`` shows and
     what a set logged on ``date`` is compared with."""

@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calfcoach.errors import StorageError
+from calfcoach.storage.sqlite_reader import BUSY_TIMEOUT_MS, apply_sqlite_pragmas
 
 if TYPE_CHECKING:
     from calfcoach.settings import Settings
@@ -40,7 +41,6 @@ __all__ = [
     "open_error",
 ]
 
-BUSY_TIMEOUT_MS = 10_000
 SQLITE_BEGIN_OPTION = "calfcoach_sqlite_begin"
 """Execution option naming the SQLite BEGIN mode: "IMMEDIATE" (default) or "DEFERRED"."""
 _BEGIN_MODES = frozenset({"IMMEDIATE", "DEFERRED", "EXCLUSIVE"})
@@ -120,15 +120,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: object) -> None:
     # Take BEGIN away from the sqlite3 module (it would defer it and skip it before DDL and
     # SAVEPOINT); _sqlite_on_begin emits it instead.
     dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        # busy_timeout first: switching to WAL needs a lock another process may hold.
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-    finally:
-        cursor.close()
+    apply_sqlite_pragmas(dbapi_connection)
 
 
 def _sqlite_on_begin(connection: Connection) -> None:

@@ -3,7 +3,8 @@
 ``ensure_at_head`` is what ``open_database`` calls on every start. It reads the
 ``alembic_version`` table and compares it with ``HEAD_REVISION``; only when they differ is
 Alembic imported (it costs tens of milliseconds of start-up) and the upgrade run.
-``HEAD_REVISION`` must name the newest file in ``migrations/versions``; a test checks it.
+``HEAD_REVISION`` (defined in ``storage/revision.py``) must name the newest file in
+``migrations/versions``; a test checks it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from calfcoach.errors import StorageError
 from calfcoach.storage.db import SQLITE_BEGIN_OPTION, make_engine, mask_url, open_error
+from calfcoach.storage.revision import HEAD_REVISION, VERSION_TABLE
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -33,11 +35,7 @@ __all__ = [
     "upgrade",
 ]
 
-HEAD_REVISION = "0001"
-"""The newest revision in ``migrations/versions`` (checked against Alembic by a test)."""
-
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
-VERSION_TABLE = "alembic_version"
 
 
 @contextmanager

@@ -15,13 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal, cast
+from typing import Any, cast
 
-from pydantic import ValidationError
 from sqlalchemy import UniqueConstraint, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -35,7 +33,6 @@ from calfcoach.core.models import (
     Plan,
     Profile,
     Scheme,
-    Session,
     Side,
     TestKind,
     TrainingLog,
@@ -58,6 +55,18 @@ from calfcoach.storage.plan_doc import (
     session_from_dict,
     session_to_doc,
 )
+from calfcoach.storage.records import (
+    Athlete,
+    Clock,
+    Note,
+    PlannedSession,
+    SessionLog,
+    SessionStatus,
+    StoredPlan,
+    profile_from_doc,
+    profile_to_doc,
+    utc_now,
+)
 
 __all__ = [
     "AbstractAthleteRepository",
@@ -79,87 +88,6 @@ __all__ = [
     "utc_now",
 ]
 
-Clock = Callable[[], dt.datetime]
-SessionStatus = Literal["done", "skipped", "moved"]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True, slots=True)
-class Athlete:
-    id: int
-    name: str
-    profile: Profile
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoredPlan:
-    """A plan as generated, with the inputs it was generated from."""
-
-    id: int
-    athlete_id: int
-    created_at: dt.datetime
-    active: bool
-    inputs: Mapping[str, Any]
-    """``{"profile", "start", "weeks", "catalog_version"}`` as JSON values."""
-    plan: Plan
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedSession:
-    id: int
-    plan_id: int
-    session: Session
-
-
-@dataclass(frozen=True, slots=True)
-class SessionLog:
-    id: int
-    athlete_id: int
-    date: dt.date
-    status: SessionStatus
-    plan_session_id: int | None
-    moved_to: dt.date | None
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    id: int
-    athlete_id: int
-    date: dt.date
-    text: str
-    created_at: dt.datetime
-
-
-# --------------------------------------------------------------------------- conversions
-
-
-def profile_to_doc(profile: Profile) -> dict[str, Any]:
-    """The profile as JSON values; set-valued fields sorted so the stored text is stable."""
-    doc = profile.model_dump(mode="json")
-    for key, value in doc.items():
-        if isinstance(value, list) and key in {"equipment", "free_days", "complaints"}:
-            doc[key] = sorted(value)
-    return doc
-
-
-def _profile_from_doc(doc: Mapping[str, Any], *, athlete: str) -> Profile:
-    try:
-        return Profile.model_validate(doc)
-    except ValidationError as exc:
-        raise StorageError(
-            f"the stored profile of athlete {athlete!r} no longer validates: "
-            f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}",
-            "save the athlete's profile again (calfcoach profile ...)",
-        ) from None
-
 
 def plan_inputs(plan: Plan, profile: Profile, catalog_version: str | None = None) -> dict[str, Any]:
     """What a plan was generated from, as stored beside it."""
@@ -175,7 +103,7 @@ def _athlete(row: AthleteRow) -> Athlete:
     return Athlete(
         id=row.id,
         name=row.name,
-        profile=_profile_from_doc(row.profile, athlete=row.name),
+        profile=profile_from_doc(row.profile, athlete=row.name),
         created_at=row.created_at,
     )
 
