@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Literal
 
 from calfcoach.core import rules
@@ -100,6 +101,10 @@ KIND_KNEE: dict[Kind, str] = {
     "soleus": "bent",
     "mini_squat": "bent",
 }
+# What counts towards R-SCHED-5's coverage (see _missing); mini-squats are not bent-knee work.
+_STRAIGHT_KINDS = frozenset(k for k, knee in KIND_KNEE.items() if knee == "straight")
+_BENT_KINDS = frozenset(k for k, knee in KIND_KNEE.items() if knee == "bent") - {"mini_squat"}
+_LIGHT_KINDS: frozenset[Kind] = frozenset(("light_straight", "light_bent", "mini_squat"))
 # Heavy start loads as a fraction of body mass per leg, by level (conservative: the athlete
 # adjusts to 1-3 reps in reserve, R-SCH-2). Bent-knee: the soleus is usually stronger (seed 001).
 HEAVY_START_FRACTION = {"novice": 0.10, "intermediate": 0.20, "advanced": 0.30}
@@ -146,6 +151,7 @@ class _Block:
     scheme: Scheme
     rx: Prescription
     role: Literal["main", "extra", "rehab", "foot", "iso_first"]
+    order: int  # place in the session (R-PROG-4a), see _block_order
     minutes: float = -1.0  # estimated duration, -1 until computed
     on_keep: tuple[Callable[[], None], ...] = ()
     """Progression state updates, run only if the block survives the time budget."""
@@ -222,6 +228,7 @@ class _Planner:
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
         self._kind_ok: dict[Kind, bool] = {}
+        self._soleus_cache: dict[int, Exercise | None] = {}  # soleus step -> exercise
         self._load_cache: dict[str, Equipment | None] = {}
         # (exercise id, scheme or kind) -> the loads of successive R-PROG-2 steps, increment.
         self._load_ladders: dict[tuple[str, str], tuple[list[float], float]] = {}
@@ -304,6 +311,8 @@ class _Planner:
     def _plyo_friendly_order(self, dates: tuple[dt.date, ...]) -> list[dt.date]:
         """Dates in the order they take rotation slots: a hard-run day last, so the plyometric
         slot (first in the rotation) lands on a day without a hard run (R-PROG-4a)."""
+        if not self.hard_days:
+            return list(dates)  # the schedule gives the dates in order already
         return sorted(dates, key=lambda d: (d.weekday() in self.hard_days, d))
 
     def _is_deload(self, week: int) -> bool:
@@ -387,6 +396,14 @@ class _Planner:
         return self._kind_cache[kind]
 
     def _soleus_exercise(self) -> Exercise | None:
+        step = self.state.soleus_step
+        try:
+            return self._soleus_cache[step]
+        except KeyError:
+            ex = self._soleus_cache[step] = self._soleus_for_step()
+            return ex
+
+    def _soleus_for_step(self) -> Exercise | None:
         ladder = self.soleus_ladder
         if not ladder:
             return None
@@ -465,20 +482,20 @@ class _Planner:
 
     def _missing(self, kinds: list[Kind]) -> list[tuple[str, tuple[Kind, ...]]]:
         heavy_ok = bool(self.load_eq)
-        have_heavy = heavy_ok and any(k.startswith("heavy") for k in kinds)
-        have_light = any(k in ("light_straight", "light_bent", "mini_squat") for k in kinds) or (
-            not heavy_ok and any(k.startswith("heavy") for k in kinds)
-        )
+        have = set(kinds)
+        any_heavy = not have.isdisjoint(_HEAVY_KINDS)
+        have_heavy = heavy_ok and any_heavy
+        have_light = not have.isdisjoint(_LIGHT_KINDS) or (not heavy_ok and any_heavy)
         missing: list[tuple[str, tuple[Kind, ...]]] = []
-        if not any(KIND_KNEE[k] == "straight" for k in kinds):
+        if have.isdisjoint(_STRAIGHT_KINDS):
             missing.append(("straight", ("heavy_straight", "light_straight")))
-        if not any(KIND_KNEE[k] == "bent" and k != "mini_squat" for k in kinds):
+        if have.isdisjoint(_BENT_KINDS):
             missing.append(("bent", ("soleus", "heavy_bent", "light_bent")))
         if not have_heavy:
             missing.append(("heavy", ("heavy_straight", "heavy_bent")))
         if not have_light:
             missing.append(("light", ("light_straight", "light_bent", "mini_squat")))
-        if "plyo" not in kinds:
+        if "plyo" not in have:
             missing.append(("plyo", ("plyo",)))
         return missing
 
@@ -590,7 +607,7 @@ class _Planner:
                 st.plyo_weeks, st.plyo_last_week, _ = self._pending_plyo
                 st.plyo_last_contacts = done
             self._pending_plyo = None
-        blocks.sort(key=_block_order)
+        blocks.sort(key=_BY_ORDER)
         main = None
         for b in blocks:
             if b.role == "main":
@@ -648,7 +665,8 @@ class _Planner:
         if not main:  # rx is a fresh object: adjust in place
             rx.sets = _MIN_SETS.get(rx.scheme, 2)
             rx.why += " Extra block so the 2-week cycle covers every kind of work (R-SCHED-5)."
-        return _Block(kind, ex, rx.scheme, rx, role, on_keep=tuple(self._commits))
+        order = _block_order(rx.scheme, role)
+        return _Block(kind, ex, rx.scheme, rx, role, order, on_keep=tuple(self._commits))
 
     # ------------------------------------------------------------------ doses
 
@@ -959,7 +977,8 @@ class _Planner:
             why=why,
             rule=rule,
         )
-        return _Block(None, ex, "rehab", rx, "rehab", self._rx_minutes(rx, ex))
+        order = _block_order("rehab", "rehab")
+        return _Block(None, ex, "rehab", rx, "rehab", order, self._rx_minutes(rx, ex))
 
     def _iso_first(self, week: int) -> _Block:
         """R-PAIN-4 calf strain: isometric holds first."""
@@ -984,7 +1003,8 @@ class _Planner:
             f"than {rules.PAIN_STRICT_MAX}/10 (R-PAIN-2a). {ex.why}",
             rule="R-PAIN-4",
         )
-        block = _Block(None, ex, "isometric", rx, "iso_first", self._rx_minutes(rx, ex))
+        order = _block_order("isometric", "iso_first")
+        block = _Block(None, ex, "isometric", rx, "iso_first", order, self._rx_minutes(rx, ex))
         self._iso_cache[seconds] = block
         return block
 
@@ -1041,7 +1061,8 @@ class _Planner:
             why=why,
             rule="R-SCHED-6",
         )
-        block = _Block(None, ex, scheme, rx, "foot", self._rx_minutes(rx, ex))
+        order = _block_order(scheme, "foot")
+        block = _Block(None, ex, scheme, rx, "foot", order, self._rx_minutes(rx, ex))
         self._foot_cache[(ex.id, deload)] = block
         return block
 
@@ -1084,7 +1105,7 @@ class _Planner:
         for i, b in enumerate(blocks):  # shorter rests first (still 90 s)
             if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
                 b.rx.rest_seconds = 90  # main/extra prescriptions are fresh objects
-                blocks[i] = _Block(b.kind, b.ex, b.scheme, b.rx, b.role, on_keep=b.on_keep)
+                blocks[i] = _Block(b.kind, b.ex, b.scheme, b.rx, b.role, b.order, on_keep=b.on_keep)
         total = self._minutes(blocks)
         for role in ("foot", "extra", "main"):
             for i, b in enumerate(blocks):
@@ -1094,7 +1115,9 @@ class _Planner:
                     low = 1 if b.scheme == "skill" else _MIN_SETS.get(b.scheme, 2)
                     if b.rx.sets > low:
                         rx = self._trimmed(b.rx, low)
-                        blocks[i] = _Block(b.kind, b.ex, b.scheme, rx, b.role, on_keep=b.on_keep)
+                        blocks[i] = _Block(
+                            b.kind, b.ex, b.scheme, rx, b.role, b.order, on_keep=b.on_keep
+                        )
                         total = self._minutes(blocks)
         while total > budget:
             foot = [b for b in blocks if b.role == "foot"]
@@ -1216,8 +1239,11 @@ def _deload_pair(
     return best
 
 
-def _block_order(b: _Block) -> int:
-    return ORDER[b.scheme] + (0 if b.role == "iso_first" else 10)
+def _block_order(scheme: Scheme, role: str) -> int:
+    return ORDER[scheme] + (0 if role == "iso_first" else 10)
+
+
+_BY_ORDER = attrgetter("order")  # a C-level sort key: sessions are sorted by it
 
 
 def _signature(s: Session) -> frozenset[tuple[str, str]]:

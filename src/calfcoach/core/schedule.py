@@ -67,7 +67,7 @@ def build_schedule(
     wanted = profile.sessions_per_week
     out: list[WeekSchedule] = []
     issues: list[ScheduleIssue] = []
-    last: dt.date | None = None
+    last: int | None = None  # ordinal of the last session so far
     # The usual week, by weekday: what each free day allows when no race is near.
     base: list[tuple[bool, bool, bool, bool]] = []  # (free, blocked by long run, before hard, good)
     for wd in range(7):
@@ -86,26 +86,30 @@ def build_schedule(
     wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
     clean = _week_masks(base, wd0, start_ordinal, frozenset())
     race_weeks = {(d - start_ordinal) // 7 for d in race_days}
+    # Weeks without a race repeat one of a few cases (the day the week may start on); their
+    # rule problems are worked out once: earliest offset -> (rule, message) pairs.
+    clean_issues: dict[int, list[tuple[str, str]]] = {}
     for w in range(weeks):
-        week_start = start + dt.timedelta(days=7 * w)
         first = start_ordinal + 7 * w
-        if w in race_weeks:
-            masks = _week_masks(base, wd0, first, race_days)
-        else:
-            masks = clean
-        candidate, before_hard, good_day, blocked_by = masks
         earliest = 0
         if last is not None:
-            earliest = max(0, (last - week_start).days + rules.MIN_DAYS_BETWEEN)
+            earliest = max(0, last - first + rules.MIN_DAYS_BETWEEN)
+        race_week = w in race_weeks
+        masks = _week_masks(base, wd0, first, race_days) if race_week else clean
+        candidate, before_hard, good_day, blocked_by = masks
         offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
         dates = tuple([dt.date.fromordinal(first + i) for i in offsets])
-        if dates:
-            last = dates[-1]
+        if offsets:
+            last = first + offsets[-1]
         out.append(WeekSchedule(w + 1, dates))
-        if len(offsets) < wanted or not gap_ok or any(before_hard >> i & 1 for i in offsets):
-            issues.extend(
-                _week_issues(w + 1, week_start, offsets, gap_ok, wanted, before_hard, blocked_by)
-            )
+        found = None if race_week else clean_issues.get(earliest)
+        if found is None:
+            found = []
+            if len(offsets) < wanted or not gap_ok or any(before_hard >> i & 1 for i in offsets):
+                found = _week_issues(wd0, offsets, gap_ok, wanted, before_hard, blocked_by)
+            if not race_week:
+                clean_issues[earliest] = found
+        issues.extend([ScheduleIssue(rule, w + 1, message) for rule, message in found])
     return tuple(out), tuple(issues)
 
 
@@ -135,15 +139,15 @@ def _week_masks(
 
 
 def _week_issues(
-    week: int,
-    week_start: dt.date,
+    wd0: int,
     offsets: tuple[int, ...],
     gap_ok: bool,
     wanted: int,
     before_hard: int,
     blocked_by: dict[str, int],
-) -> list[ScheduleIssue]:
-    issues: list[ScheduleIssue] = []
+) -> list[tuple[str, str]]:
+    """The rules one week breaks, as (rule, message); `wd0` is the weekday the week starts on."""
+    issues: list[tuple[str, str]] = []
     if len(offsets) < wanted:
         why = []
         if blocked_by.get("long run"):
@@ -152,28 +156,25 @@ def _week_issues(
             why.append("no session on or the day before a race")
         why.append("sessions at least 2 days apart")
         issues.append(
-            ScheduleIssue(
+            (
                 "R-SCHED-1",
-                week,
                 f"{len(offsets)} of {wanted} sessions fit: the free days allow no more "
                 f"({'; '.join(why)}; R-SCHED-0)",
             )
         )
     if len(offsets) >= 2 and not gap_ok:
         issues.append(
-            ScheduleIssue(
+            (
                 "R-SCHED-2",
-                week,
                 "no two sessions 2-3 days (48-72 h) apart: the free days only allow wider gaps",
             )
         )
     for i in offsets:
         if before_hard >> i & 1:
-            day = DAYS[(week_start.weekday() + i) % 7].capitalize()
+            day = DAYS[(wd0 + i) % 7].capitalize()
             issues.append(
-                ScheduleIssue(
+                (
                     "R-SCHED-4",
-                    week,
                     f"a session falls the day before a hard run ({day}): the free days left "
                     "no better day; keep it light and short",
                 )
