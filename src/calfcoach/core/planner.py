@@ -152,7 +152,7 @@ class _Block:
     rx: Prescription
     role: Literal["main", "extra", "rehab", "foot", "iso_first"]
     order: int  # place in the session (R-PROG-4a), see _block_order
-    minutes: float = -1.0  # estimated duration, -1 until computed
+    minutes: float  # estimated duration (_rx_minutes)
     on_keep: tuple[Callable[[], None], ...] = ()
     """Progression state updates, run only if the block survives the time budget."""
 
@@ -241,7 +241,7 @@ class _Planner:
         )
         self._rehab_cache: dict[tuple[str, int], _Block | None] = {}
         self._iso_cache: dict[int, _Block] = {}
-        self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription]] = {}
+        self._trim_cache: dict[tuple[int, int], tuple[Prescription, Prescription, float]] = {}
         self.calf_strain = "calf_strain" in profile.complaints
         self._protocols = [
             proto
@@ -584,10 +584,12 @@ class _Planner:
             blocks.append(self._iso_first(week))
         if self._protocols:
             blocks += self._rehab_blocks(week)
+        main = None  # the main block's exercise (_fit_time never drops the main block)
         if kind is not None:
             block = self._calf_block(kind, date, week, deload, main=True)
             if block is not None:
                 blocks.append(block)
+                main = block.ex
         for k in extras:
             block = self._calf_block(k, date, week, deload, main=False)
             if block is not None:
@@ -608,11 +610,6 @@ class _Planner:
                 st.plyo_last_contacts = done
             self._pending_plyo = None
         blocks.sort(key=_BY_ORDER)
-        main = None
-        for b in blocks:
-            if b.role == "main":
-                main = b.ex
-                break
         title = self._title(kind, main, deload, date)
         return Session(date, week, deload, title, tuple([b.rx for b in blocks]), round(minutes))
 
@@ -666,7 +663,8 @@ class _Planner:
             rx.sets = _MIN_SETS.get(rx.scheme, 2)
             rx.why += " Extra block so the 2-week cycle covers every kind of work (R-SCHED-5)."
         order = _block_order(rx.scheme, role)
-        return _Block(kind, ex, rx.scheme, rx, role, order, on_keep=tuple(self._commits))
+        minutes = self._rx_minutes(rx, ex)
+        return _Block(kind, ex, rx.scheme, rx, role, order, minutes, tuple(self._commits))
 
     # ------------------------------------------------------------------ doses
 
@@ -1088,8 +1086,6 @@ class _Planner:
     def _minutes(self, blocks: list[_Block]) -> float:
         total = WARM_UP_MINUTES
         for b in blocks:
-            if b.minutes < 0:
-                b.minutes = self._rx_minutes(b.rx, b.ex)
             total += b.minutes
         return total
 
@@ -1105,7 +1101,10 @@ class _Planner:
         for i, b in enumerate(blocks):  # shorter rests first (still 90 s)
             if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
                 b.rx.rest_seconds = 90  # main/extra prescriptions are fresh objects
-                blocks[i] = _Block(b.kind, b.ex, b.scheme, b.rx, b.role, b.order, on_keep=b.on_keep)
+                minutes = self._rx_minutes(b.rx, b.ex)
+                blocks[i] = _Block(
+                    b.kind, b.ex, b.scheme, b.rx, b.role, b.order, minutes, b.on_keep
+                )
         total = self._minutes(blocks)
         for role in ("foot", "extra", "main"):
             for i, b in enumerate(blocks):
@@ -1114,9 +1113,9 @@ class _Planner:
                 if b.role == role:
                     low = 1 if b.scheme == "skill" else _MIN_SETS.get(b.scheme, 2)
                     if b.rx.sets > low:
-                        rx = self._trimmed(b.rx, low)
+                        rx, minutes = self._trimmed(b, low)
                         blocks[i] = _Block(
-                            b.kind, b.ex, b.scheme, rx, b.role, b.order, on_keep=b.on_keep
+                            b.kind, b.ex, b.scheme, rx, b.role, b.order, minutes, b.on_keep
                         )
                         total = self._minutes(blocks)
         while total > budget:
@@ -1141,14 +1140,17 @@ class _Planner:
             )
         return blocks, total
 
-    def _trimmed(self, rx: Prescription, sets: int) -> Prescription:
-        """`rx` with fewer sets; shared (cached) prescriptions are copied once and reused."""
+    def _trimmed(self, b: _Block, sets: int) -> tuple[Prescription, float]:
+        """`b`'s prescription with fewer sets, and its minutes; shared (cached) prescriptions
+        are copied once and reused."""
+        rx = b.rx
         key = (id(rx), sets)
         out = self._trim_cache.get(key)
         if out is None or out[0] is not rx:
-            out = (rx, replace(rx, sets=sets))
+            trimmed = replace(rx, sets=sets)
+            out = (rx, trimmed, self._rx_minutes(trimmed, b.ex))
             self._trim_cache[key] = out
-        return out[1]
+        return out[1], out[2]
 
     # ------------------------------------------------------------------ R-SCHED-3
 
