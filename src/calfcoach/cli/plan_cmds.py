@@ -239,10 +239,11 @@ def render_plan_table(
     rather than with ``rich.table.Table``: a 16-week plan is 30+ tables, and Rich measures and
     wraps every cell, which took about 260 ms against about 40 ms for this (the cold-start
     budget of `calfcoach plan` is 400 ms). Rich still does the colour and the warning panel.
+    When the console shows no styles at all (output to a pipe or a file), the weeks are
+    written as they are: even one plain ``Text`` of a 16-week plan takes Rich ~15 ms.
     """
     import textwrap
 
-    from rich.panel import Panel
     from rich.text import Text
 
     from calfcoach.formats.text import describe_dose, describe_rest
@@ -256,6 +257,8 @@ def render_plan_table(
         highlight=False,
     )
     if plan.warnings:
+        from rich.panel import Panel
+
         lines = Text()
         for index, warning in enumerate(plan.warnings):
             if index:
@@ -284,7 +287,7 @@ def render_plan_table(
         padded = [cell.ljust(w) for cell, w in zip(cells, widths, strict=False)]
         return "  " + "  ".join(padded + list(cells[len(widths) :])).rstrip()
 
-    out = Text()
+    out: list[tuple[str, str | None]] = []  # (text, style)
     by_week: dict[int, list[int]] = {}
     for index, session in enumerate(plan.sessions):
         by_week.setdefault(session.week, []).append(index)
@@ -295,25 +298,35 @@ def render_plan_table(
         header = f"Week {week}: {first:%a %d %b} - {last:%a %d %b %Y}"
         if any(s.deload for s in sessions):
             header += " - lighter week (R-PROG-5)"
-        out.append("\n" + header + "\n", style="bold cyan")
-        out.append("─" * min(width, 100) + "\n", style="cyan")
+        out.append(("\n" + header + "\n", "bold cyan"))
+        out.append(("─" * min(width, 100) + "\n", "cyan"))
         if not sessions:
-            out.append("  no sessions this week\n", style="dim")
+            out.append(("  no sessions this week\n", "dim"))
         for number, session in enumerate(sessions):
             if number:
-                out.append("\n")
-            out.append(f"{session.date:%a %Y-%m-%d}  {session.title}", style="bold")
+                out.append(("\n", None))
+            out.append((f"{session.date:%a %Y-%m-%d}  {session.title}", "bold"))
             if session.minutes:
-                out.append(f"  (about {session.minutes} min)")
-            out.append("\n" + columns(headers) + "\n", style="underline")
+                out.append((f"  (about {session.minutes} min)", None))
+            out.append(("\n" + columns(headers) + "\n", "underline"))
             for p in session.exercises:
-                out.append(columns(rows[id(p)]) + "\n")
+                out.append((columns(rows[id(p)]) + "\n", None))
                 if p.why:
                     why = textwrap.fill(
                         p.why, width - 1, initial_indent="      why: ", subsequent_indent="      "
                     )
-                    out.append(why + "\n", style="dim")
-    console.print(out, end="", highlight=False, soft_wrap=True)
+                    out.append((why + "\n", "dim"))
+    text = "".join(piece for piece, _ in out)
+    if console.color_system is None and not (console.record or console.quiet) and "\t" not in text:
+        from rich.control import strip_control_codes
+
+        console.file.write(strip_control_codes(text))
+        console.file.flush()
+        return
+    styled = Text()
+    for piece, style in out:
+        styled.append(piece, style=style)
+    console.print(styled, end="", highlight=False, soft_wrap=True)
 
 
 @schema_app.command("plan")
