@@ -199,6 +199,13 @@ def _equipment_index(catalog: Catalog, equipment: frozenset[Equipment]) -> _Inde
     return usable, foot, ladder, meta
 
 
+@lru_cache(maxsize=8)
+def _calf_knees(catalog: Catalog) -> dict[str, str]:
+    """Knee angle of each calf exercise by id (R-SCHED-5 coverage). Pure, so cached per
+    catalog; read only."""
+    return {e.id: e.knee for e in catalog if e.region == "calf"}
+
+
 class _Planner:
     def __init__(self, profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -> None:
         self.p = profile
@@ -218,6 +225,7 @@ class _Planner:
         self._commits: list[Callable[[], None]] = []
         index = _equipment_index(catalog, profile.equipment)
         self.usable, self.foot, self.soleus_ladder, self.meta = index
+        self._calf_knee = _calf_knees(catalog)
         self.plyo_ex = next(
             (e for e in self.usable if e.contraction == "plyometric" and e.tier == 1), None
         )
@@ -282,7 +290,8 @@ class _Planner:
                 if kind is not None:
                     used.add(kind)
                 chosen.append((date, kind))
-            chosen.sort()
+            if self.hard_days:  # else the dates were taken in date order already
+                chosen.sort()
             by_week.append(chosen)
             prev_kinds = used
             if not ws.dates:
@@ -504,12 +513,12 @@ class _Planner:
     ) -> None:
         """R-SCHED-5 on the finished sessions: name every gap of every complete cycle."""
         found: dict[int, set[str]] = defaultdict(set)  # cycle index -> kinds of work seen
-        meta = self.meta
+        calf_knee = self._calf_knee
         for s in sessions:
             seen = found[(s.week - 1) // rules.CYCLE_WEEKS]
             for rx in s.exercises:
-                region, knee = meta[rx.exercise]
-                if region != "calf":
+                knee = calf_knee.get(rx.exercise)
+                if knee is None:  # not calf work
                     continue
                 if rx.scheme == "plyometric":
                     seen.add("plyo")

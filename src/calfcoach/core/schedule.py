@@ -109,7 +109,8 @@ def build_schedule(
                 found = _week_issues(wd0, offsets, gap_ok, wanted, before_hard, blocked_by)
             if not race_week:
                 clean_issues[earliest] = found
-        issues.extend([ScheduleIssue(rule, w + 1, message) for rule, message in found])
+        if found:
+            issues.extend([ScheduleIssue(rule, w + 1, message) for rule, message in found])
     return tuple(out), tuple(issues)
 
 
