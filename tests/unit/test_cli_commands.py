@@ -30,3 +30,22 @@ def test_a_command_module_alone_registers_its_commands_as_a_group() -> None:
             [sys.executable, "-c", code, mine[0]], capture_output=True, text=True, check=True
         )
         assert set(mine) <= set(done.stdout.split()), module
+
+
+def test_pydantic_runs_without_its_plugin_loader_and_still_validates() -> None:
+    code = (
+        "import sys\n"
+        "import calfcoach.cli\n"
+        "from calfcoach.core.models import Run\n"
+        "try:\n"
+        "    Run(day='xyz', kind='easy')\n"
+        "except ValueError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise SystemExit('not validated')\n"
+        "assert 'importlib.metadata' not in sys.modules\n"
+        "from pydantic.plugin import _loader\n"
+        "assert _loader.get_plugins() == ()\n"
+        "assert _loader.PYDANTIC_ENTRY_POINT_GROUP == 'pydantic'  # the real module on demand\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
