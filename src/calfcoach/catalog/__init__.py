@@ -7,7 +7,7 @@ The data lives in ``exercises.yaml`` beside this file; validation and look-ups a
 from __future__ import annotations
 
 import functools
-from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -31,7 +31,13 @@ def load_catalog() -> Catalog:
 
     A broken catalog file raises ``InputError`` with one line per problem.
     """
-    text = resources.files(__name__).joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+    path = Path(__file__).with_name(CATALOG_FILE)
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+    else:  # pragma: no cover - a zipped install: no file beside this module
+        from importlib import resources
+
+        text = resources.files(__name__).joinpath(CATALOG_FILE).read_text(encoding="utf-8")
     return parse_catalog(text, source=CATALOG_FILE)
 
 
