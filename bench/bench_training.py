@@ -10,7 +10,7 @@ Measures
    per set, as `calfcoach log --exercise ...` does; and with the day's session computed once,
    as the interactive `calfcoach log` does), and sets per second of whole sessions logged as
    prescribed (one transaction per session), on SQLite and PostgreSQL;
-2. the wall time of a cold `calfcoach today` process next to `python -c pass`;
+2. the wall time of a cold `calfcoach today` process (JSON and table) next to `python -c pass`;
 3. `progress` over ten years of generated history (about 30,000 logged sets): the service
    call (database read + report) and the pure report alone.
 """
@@ -126,7 +126,7 @@ def cold_ms(command: list[str], env: dict[str, str], repeat: int = 15) -> float:
     return statistics.median(times) * 1000
 
 
-def cold_today() -> tuple[float, float]:
+def cold_today() -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "CALFCOACH_HOME": home}
         env.pop("CALFCOACH_DATABASE_URL", None)
@@ -136,8 +136,9 @@ def cold_today() -> tuple[float, float]:
             env=env, capture_output=True, check=True,
         )  # fmt: skip
         today = cold_ms([calfcoach, "today", "--date", "2026-01-07", "--format", "json"], env)
+        table = cold_ms([calfcoach, "today", "--date", "2026-01-07"], env)
         python = cold_ms([sys.executable, "-c", "pass"], env)
-    return today, python
+    return today, table, python
 
 
 # ---------------------------------------------------------------- 3. progress over ten years
@@ -230,8 +231,9 @@ def main() -> None:
               f"{rates['interactive']:.0f} |")  # fmt: skip
         print(f"| sets/s, whole sessions as prescribed (1 transaction per session) | {label} | "
               f"{rates['whole']:.0f} |")  # fmt: skip
-    today, python = cold_today()
+    today, table, python = cold_today()
     print(f"| cold `calfcoach today --format json` (median of 15) | SQLite | {today:.0f} ms |")
+    print(f"| cold `calfcoach today` (table; median of 15) | SQLite | {table:.0f} ms |")
     print(f"| cold `python -c pass` (median of 15) | - | {python:.0f} ms |")
     for label, opener in backends.items():
         with opener() as database:
