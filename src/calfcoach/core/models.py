@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -41,24 +41,11 @@ Contraction = Literal["isotonic", "isometric", "plyometric", "mobility", "balanc
 Unit = Literal["reps", "seconds", "distance", "contacts"]
 Scheme = Literal["light", "heavy", "plyometric", "isometric", "skill", "rehab"]
 
-DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-EQUIPMENT: tuple[Equipment, ...] = (
-    "band",
-    "towel",
-    "chair",
-    "wall",
-    "step",
-    "dumbbell",
-    "kettlebell",
-    "barbell",
-    "weight_vest",
-    "backpack",
-    "leg_press",
-    "seated_calf_machine",
-    "jump_rope",
-)
-COMPLAINTS: tuple[Complaint, ...] = ("achilles", "plantar_heel", "calf_strain", "shin")
-LEVELS: tuple[Level, ...] = ("novice", "intermediate", "advanced")
+# The vocabularies in order, derived from the Literal types (one source of truth).
+DAYS: tuple[Day, ...] = get_args(Day)
+EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
+COMPLAINTS: tuple[Complaint, ...] = get_args(Complaint)
+LEVELS: tuple[Level, ...] = get_args(Level)
 
 ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 
