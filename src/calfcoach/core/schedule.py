@@ -16,14 +16,14 @@ even spread over the week, and the earliest days.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
 from calfcoach.core import rules
-from calfcoach.core.models import DAYS, Profile
+from calfcoach.core.models import DAYS, Profile, Session
 
 _ONE_DAY = dt.timedelta(days=1)
 _RUN_RANK = {"easy": 1, "hard": 2, "long": 3}
@@ -206,3 +206,58 @@ def _best_week(
         if best is not None:
             return best[0], best[1][0] == 0
     return (), True
+
+
+def _weekday(date: dt.date) -> str:
+    return DAYS[date.weekday()]
+
+
+def move_problems(
+    profile: Profile,
+    session: Session,
+    to: dt.date,
+    other_dates: Iterable[dt.date],
+) -> list[tuple[str, str]]:
+    """Why ``session`` may not be on ``to``, as ``(rule, message)`` pairs (empty: allowed).
+
+    The hard rules of R-SCHED-0 hold for a moved session as for a planned one: at least
+    2 days from every other session (R-SCHED-2), not on or the day before a long run or a
+    race (R-SCHED-4), and no heavy or plyometric work in the 7 days before a race.
+    """
+    problems: list[tuple[str, str]] = []
+    for other in sorted(set(other_dates)):
+        gap = abs((to - other).days)
+        if gap < rules.MIN_DAYS_BETWEEN:
+            problems.append(
+                (
+                    "R-SCHED-2",
+                    f"it is {gap} day(s) from the session on {other.isoformat()}; sessions are "
+                    f"at least {rules.MIN_DAYS_BETWEEN} days apart",
+                )
+            )
+    long_days = {run.day for run in profile.runs if run.kind == "long"}
+    next_day = to + dt.timedelta(days=1)
+    if _weekday(to) in long_days:
+        problems.append(("R-SCHED-4", f"{to.isoformat()} ({_weekday(to)}) is a long-run day"))
+    if _weekday(next_day) in long_days:
+        problems.append(
+            ("R-SCHED-4", f"{to.isoformat()} is the day before a long run ({_weekday(next_day)})")
+        )
+    races = set(profile.races)
+    if to in races:
+        problems.append(("R-SCHED-4", f"{to.isoformat()} is a race day"))
+    if next_day in races:
+        problems.append(("R-SCHED-4", f"{to.isoformat()} is the day before a race"))
+    hard = [p.exercise for p in session.exercises if p.scheme in ("heavy", "plyometric")]
+    if hard:
+        for race in sorted(races):
+            if 0 < (race - to).days <= rules.RACE_TAPER_DAYS and race != next_day:
+                problems.append(
+                    (
+                        "R-SCHED-4",
+                        f"the session has heavy or plyometric work ({', '.join(hard)}) and "
+                        f"{to.isoformat()} is within {rules.RACE_TAPER_DAYS} days before the "
+                        f"race on {race.isoformat()}",
+                    )
+                )
+    return problems
