@@ -24,6 +24,7 @@ from calfcoach.core.models import (
     EQUIPMENT,
     LEVELS,
     Profile,
+    Race,
     Run,
     RunKind,
     Sex,
@@ -358,10 +359,27 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
             {"day": run.day, "kind": run.kind}
             for run in sorted(profile.runs, key=lambda run: DAYS.index(run.day))
         ],
-        "races": [race.isoformat() for race in sorted(profile.races)],
+        "races": [_race_to_data(race) for race in profile.races],
         "complaints": _in_order(profile.complaints, COMPLAINTS),
+        "usual_pain": profile.usual_pain,
+        "bone_stress_history": profile.bone_stress_history,
+        "missed_periods": profile.missed_periods,
         "units": profile.units,
     }
+
+
+def _race_to_data(race: Race) -> str | dict[str, Any]:
+    """A race as the profile file has it: a plain date when that is all there is."""
+    if race.distance_km is None and race.name is None and not race.tune_up:
+        return race.date.isoformat()
+    data: dict[str, Any] = {"date": race.date.isoformat()}
+    if race.distance_km is not None:
+        data["distance_km"] = race.distance_km
+    if race.name is not None:
+        data["name"] = race.name
+    if race.tune_up:
+        data["tune_up"] = True
+    return data
 
 
 def dump_profile(profile: Profile, path: Path) -> None:

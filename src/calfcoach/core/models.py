@@ -19,7 +19,19 @@ Sex = Literal["female", "male"]
 Units = Literal["metric", "imperial"]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 RunKind = Literal["easy", "hard", "long"]
-Complaint = Literal["achilles", "plantar_heel", "calf_strain", "shin"]
+Complaint = Literal["achilles", "achilles_insertional", "plantar_heel", "calf_strain", "shin"]
+RedFlag = Literal[
+    "pop",
+    "swelling",
+    "warmth",
+    "redness",
+    "cant_rise",
+    "night_pain",
+    "rest_pain",
+    "bone_spot",
+    "worse_during_run",
+    "numbness",
+]
 Equipment = Literal[
     "band",
     "towel",
@@ -46,6 +58,10 @@ DAYS: tuple[Day, ...] = get_args(Day)
 EQUIPMENT: tuple[Equipment, ...] = get_args(Equipment)
 COMPLAINTS: tuple[Complaint, ...] = get_args(Complaint)
 LEVELS: tuple[Level, ...] = get_args(Level)
+RED_FLAGS: tuple[RedFlag, ...] = get_args(RedFlag)
+# R-PAIN-2a: these send the athlete to a clinician "today"; the others, soon.
+URGENT_RED_FLAGS: frozenset[RedFlag] = frozenset({"pop", "swelling", "warmth", "redness", "cant_rise"})
+ACHILLES_COMPLAINTS: frozenset[Complaint] = frozenset({"achilles", "achilles_insertional"})
 
 ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 
@@ -129,6 +145,44 @@ class Run(BaseModel):
     kind: RunKind
 
 
+class Race(BaseModel):
+    """A race (R-SCHED-4a): its date, and optionally its distance, name and tune-up flag.
+
+    In a profile file a race is an ISO date string or ``{"date", "distance_km", "name",
+    "tune_up"}``. Without a distance a half marathon is assumed (``effective_km``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: dt.date
+    distance_km: float | None = Field(default=None, gt=0, le=400)
+    name: str | None = Field(default=None, max_length=100)
+    tune_up: bool = False
+    """A race of 10 km or less run as training: it counts as a hard run (R-SCHED-4a)."""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _strict_iso_date(cls, value: object) -> object:
+        # Accept only YYYY-MM-DD strings (or dates): pydantic alone would accept timestamps.
+        if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
+        if not isinstance(value, str | dt.date):
+            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
+        return value
+
+    @property
+    def effective_km(self) -> float:
+        """The distance, or a half marathon when none was given (R-SCHED-4a)."""
+        return self.distance_km if self.distance_km is not None else HALF_MARATHON_KM
+
+    @property
+    def label(self) -> str:
+        """How reasons name the race: its name, else "the race of YYYY-MM-DD"."""
+        return self.name or f"the race of {self.date.isoformat()}"
+
+
+HALF_MARATHON_KM = 21.0975
+
+
 class Profile(BaseModel):
     """The athlete profile file, exactly the keys of the public contract."""
 
@@ -141,24 +195,45 @@ class Profile(BaseModel):
     level: Level
     equipment: frozenset[Equipment] = frozenset()
     free_days: frozenset[Day] = Field(default_factory=frozenset)
-    sessions_per_week: int = Field(default=2, ge=1, le=3)
+    sessions_per_week: int | None = Field(default=None, ge=1, le=3)
+    """None: the default (2; 3 with a plantar heel or Achilles complaint where the free days
+    allow, R-PAIN-4). Read it through ``rules.sessions_wanted``."""
     session_minutes: int = Field(default=25, ge=10, le=90)
     runs: tuple[Run, ...] = ()
-    races: tuple[dt.date, ...] = ()
+    races: tuple[Race, ...] = ()
     complaints: frozenset[Complaint] = frozenset()
+    usual_pain: int | None = Field(default=None, ge=0, le=10)
+    """The intake answer: the complaint's usual morning pain 0-10 (R-PAIN-2; 2 when not given)."""
+    bone_stress_history: bool = False
+    """A previous bone stress injury (R-PAIN-2a: with `shin`, refer before any plan)."""
+    missed_periods: bool = False
+    """Missed or irregular periods (R-PAIN-2a: with `shin`, refer before any plan)."""
     units: Units = "metric"
 
     @field_validator("races", mode="before")
     @classmethod
-    def _strict_iso_dates(cls, value: object) -> object:
-        # Accept only YYYY-MM-DD strings (or dates): pydantic alone would accept timestamps.
+    def _races_as_objects(cls, value: object) -> object:
+        # A race is an ISO date string (the v1 form) or an object; both become Race.
         if isinstance(value, list | tuple):
+            out: list[object] = []
             for item in value:
                 if isinstance(item, str) and not _ISO_DATE.fullmatch(item):
                     raise ValueError(f"{item!r} is not an ISO date (YYYY-MM-DD)")
-                if not isinstance(item, str | dt.date):
-                    raise ValueError(f"{item!r} is not an ISO date (YYYY-MM-DD)")
+                if isinstance(item, str | dt.date):
+                    out.append({"date": item})
+                elif isinstance(item, dict | Race):
+                    out.append(item)
+                else:
+                    raise ValueError(f"{item!r} is not an ISO date (YYYY-MM-DD) nor a race object")
+            return sorted(
+                out,
+                key=lambda r: str(r.date if isinstance(r, Race) else r.get("date", "")),  # type: ignore[union-attr]
+            )
         return value
+
+    @property
+    def race_dates(self) -> tuple[dt.date, ...]:
+        return tuple(r.date for r in self.races)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -200,6 +275,9 @@ class Prescription:
     """The main rule id behind the choice (also named at the start of ``why``)."""
 
 
+SessionStatus = Literal["planned", "stopped"]
+
+
 @dataclass(slots=True, unsafe_hash=True)
 class Session:
     """One planned session. Treat as immutable (see Prescription)."""
@@ -211,6 +289,10 @@ class Session:
     exercises: tuple[Prescription, ...]
     minutes: int = 0
     """Estimated duration, warm-up included (R-SCHED-7)."""
+    status: SessionStatus = "planned"
+    """"stopped": withdrawn by a stop (R-PAIN-2a/2b): no exercises, ``advice`` says why."""
+    advice: str | None = None
+    """Advice to the athlete (whom to see, easing the running); None when there is none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +301,7 @@ class Plan:
     weeks: int
     warnings: tuple[PlanWarning, ...]
     sessions: tuple[Session, ...]
-    schema_version: int = 1
+    schema_version: int = 2
     notes: tuple[str, ...] = field(default=())
 
 
@@ -227,6 +309,7 @@ class Plan:
 
 Side = Literal["left", "right", "both"]
 TestKind = Literal["heel-raise"]
+HopSide = Literal["left", "right", "both"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +344,8 @@ class CheckIn:
     date: dt.date
     pain: int
     stiffness: int
+    red_flags: frozenset[RedFlag] = frozenset()
+    """R-PAIN-2a: the signs answered yes; any one stops the plan."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +360,24 @@ class CapacityTest:
 
 
 @dataclass(frozen=True, slots=True)
+class HopTest:
+    """The hop test (R-TEST-5): 10, then 30 single-leg hops per leg; pain 0-10 during it."""
+
+    date: dt.date
+    hops: int
+    pain: int
+    side: HopSide = "both"
+
+
+@dataclass(frozen=True, slots=True)
+class Clearance:
+    """A clinician's clearance recorded by the athlete (R-PAIN-2a): lifts a red-flag stop."""
+
+    date: dt.date
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TrainingLog:
     """Everything logged for one athlete, in date order; the progression engine's input."""
 
@@ -283,3 +386,5 @@ class TrainingLog:
     tests: tuple[CapacityTest, ...] = ()
     skipped: tuple[dt.date, ...] = ()
     """Planned session dates the athlete skipped on purpose."""
+    hop_tests: tuple[HopTest, ...] = ()
+    clearances: tuple[Clearance, ...] = ()

@@ -218,7 +218,7 @@ class _Planner:
         self.level = profile.level
         self.complaints = profile.complaints
         self.pain_limit = rules.pain_limit(profile.complaints)
-        self.races = sorted(profile.races)
+        self.races = sorted(profile.race_dates)
         self.warn: list[tuple[str, int, str]] = []
         self.state = _State(soleus_step=SOLEUS_START_STEP[profile.level])
         self._pending_plyo: tuple[int, int, int] | None = None
@@ -231,7 +231,7 @@ class _Planner:
         )
         self.hard_days = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
         self.taper: dict[dt.date, dt.date] = {}  # date -> the race it precedes (R-SCHED-4)
-        for race in sorted(profile.races, reverse=True):
+        for race in sorted(profile.race_dates, reverse=True):
             for back in range(1, rules.RACE_TAPER_DAYS + 1):
                 self.taper[race - dt.timedelta(days=back)] = race
         self._kind_cache: dict[Kind, Exercise | None] = {}
@@ -280,7 +280,7 @@ class _Planner:
         sessions: list[Session] = []
         prev_kinds: set[Kind] = set()
         pointer = 0
-        rotation = ROTATION_3 if self.p.sessions_per_week >= 3 else ROTATION
+        rotation = ROTATION_3 if rules.sessions_wanted(self.p) >= 3 else ROTATION
         by_week: list[list[tuple[dt.date, Kind | None]]] = []
         for ws in weeks:
             chosen: list[tuple[dt.date, Kind | None]] = []

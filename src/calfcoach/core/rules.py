@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from calfcoach.core.models import Complaint, Equipment, Level, Scheme
+from calfcoach.core.models import Complaint, Equipment, Level, Profile, Scheme
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,21 @@ MIN_DAYS_BETWEEN: Final = 2  # R-SCHED-0/2: 48 h = at least 2 calendar days apar
 PREFERRED_MAX_DAYS_BETWEEN: Final = 3  # R-SCHED-2: 72 h
 RACE_TAPER_DAYS: Final = 7  # R-SCHED-4: no heavy or plyometric work in the 7 days before
 DEFAULT_SESSIONS_PER_WEEK: Final = 2  # R-SCHED-1
+# R-PAIN-4: plantar heel pain or an Achilles complaint default to 3 sessions a week.
+THREE_SESSION_COMPLAINTS: Final[frozenset[Complaint]] = frozenset(
+    {"plantar_heel", "achilles", "achilles_insertional"}
+)
+
+
+def sessions_wanted(profile: Profile) -> int:
+    """Sessions a week (R-SCHED-1): the profile's own number, else 2, or 3 with a plantar
+    heel or Achilles complaint (R-PAIN-4; the schedule warns where the free days allow fewer)."""
+    if profile.sessions_per_week is not None:
+        return profile.sessions_per_week
+    if profile.complaints & THREE_SESSION_COMPLAINTS:
+        return 3
+    return DEFAULT_SESSIONS_PER_WEEK
+
 CYCLE_WEEKS: Final = 2  # R-SCHED-3 / R-SCHED-5
 
 # ------------------------------------------------------------------ R-PROG: progression
@@ -118,7 +133,9 @@ PAIN_STRICT_MAX: Final = 2  # R-PAIN-2a: calf strain and shin
 PAIN_MORNING_RISE: Final = 2  # R-PAIN-2: next morning >= usual + 2 -> reduce
 USUAL_PAIN_WINDOW: Final = 7  # R-PAIN-2: median of the last 7 check-ins
 STRICT_PAIN_COMPLAINTS: Final[frozenset[Complaint]] = frozenset({"calf_strain", "shin"})
-NO_PLYO_COMPLAINTS: Final[frozenset[Complaint]] = frozenset({"achilles", "calf_strain", "shin"})
+NO_PLYO_COMPLAINTS: Final[frozenset[Complaint]] = frozenset(
+    {"achilles", "achilles_insertional", "calf_strain", "shin"}
+)
 PLYO_CLEARANCE_REPS: Final = 15  # R-PAIN-3/4: 3x15 single-leg heel raises before plyometrics
 PLYO_CLEARANCE_SETS: Final = 3
 

@@ -63,8 +63,8 @@ def build_schedule(
     profile: Profile, start: dt.date, weeks: int
 ) -> tuple[tuple[WeekSchedule, ...], tuple[ScheduleIssue, ...]]:
     info = day_info(profile)
-    races = frozenset(profile.races)
-    wanted = profile.sessions_per_week
+    races = frozenset(profile.race_dates)
+    wanted = rules.sessions_wanted(profile)
     out: list[WeekSchedule] = []
     issues: list[ScheduleIssue] = []
     last: int | None = None  # ordinal of the last session so far
@@ -243,7 +243,7 @@ def move_problems(
         problems.append(
             ("R-SCHED-4", f"{to.isoformat()} is the day before a long run ({_weekday(next_day)})")
         )
-    races = set(profile.races)
+    races = set(profile.race_dates)
     if to in races:
         problems.append(("R-SCHED-4", f"{to.isoformat()} is a race day"))
     if next_day in races:
