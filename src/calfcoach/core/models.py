@@ -243,6 +243,18 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """Why the engine did something: a rule id and one sentence (R-WHY), structured from the
+    moment it is made and never edited afterwards."""
+
+    rule: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
 class PlanWarning:
     """A rule that gave way, and why (R-SCHED-0)."""
 
