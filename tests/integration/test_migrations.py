@@ -24,6 +24,10 @@ TABLES = {
     "checkins",
     "capacity_tests",
     "notes",
+    "hop_tests",
+    "clearances",
+    "fixed_sessions",
+    "engine_snapshots",
 }
 
 

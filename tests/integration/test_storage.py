@@ -267,9 +267,41 @@ def test_plan_documents_read_the_public_plan_json_too() -> None:
     assert public.notes == () and public.sessions[0].minutes == 0
     assert plan_from_dict(plan_to_doc(plan)) == plan
     with pytest.raises(InputError, match="schema_version"):
-        plan_from_dict({**plan_to_dict(plan), "schema_version": 2})
+        plan_from_dict({**plan_to_dict(plan), "schema_version": 3})
     with pytest.raises(InputError, match="missing key 'weeks'"):
         plan_from_dict({k: v for k, v in plan_to_dict(plan).items() if k != "weeks"})
+
+
+def test_plan_documents_of_schema_1_still_load_as_planned_sessions() -> None:
+    """A plan stored before engine v2 (schema_version 1, no status or advice) loads as it
+    was: every session planned, without advice."""
+    doc = plan_to_doc(make_plan())
+    doc["schema_version"] = 1
+    for session in doc["sessions"]:
+        del session["status"], session["advice"]
+    assert plan_from_dict(doc) == make_plan()
+
+
+def test_a_stopped_session_and_its_advice_round_trip(database: Database) -> None:
+    """R-PAIN-2a/2b: a stopped session has no exercises and advice; storage keeps both."""
+    athlete_id = add_athlete(database)
+    plan = make_plan()
+    stopped = dataclasses.replace(
+        plan.sessions[1],
+        exercises=(),
+        status="stopped",
+        advice="See a clinician today: a pop was reported.",
+    )
+    plan = dataclasses.replace(plan, sessions=(plan.sessions[0], stopped, *plan.sessions[2:]))
+    with database.unit_of_work() as uow:
+        stored = uow.plans.add(athlete_id, plan, make_profile())
+        uow.commit()
+    with database.unit_of_work(read_only=True) as uow:
+        again = uow.plans.get(stored.id)
+        sessions = [s.session for s in uow.plans.sessions(stored.id)]
+    assert again.plan == plan
+    assert sessions == list(plan.sessions)
+    assert sessions[1].status == "stopped" and sessions[1].advice is not None
 
 
 # --------------------------------------------------------------------------- training log

@@ -196,6 +196,14 @@ TEST_NOISE_REPS: Final = 6  # R-TEST-2: a change under 6 reps is noise
 SYMMETRY_FLAG_BELOW: Final = 90.0  # R-TEST-3
 METRONOME_BPM: Final = 60  # R-TEST-1
 
+# ------------------------------------------------------------------ R-TEST-5: hop test (CLI input)
+
+HOP_TEST_HOPS: Final = 40  # R-TEST-5: 10, then (after 60 s) 30 single-leg hops per leg
+HOP_TEST_MAX_HOPS: Final = 100  # input bound per leg: catches typing slips (an extra zero)
+HOP_TEST_PASS_PAIN: Final = 3  # R-TEST-5: other complaints pass at <= 3/10
+HOP_TEST_STRICT_PASS_PAIN: Final[dict[Complaint, int]] = {"shin": 0, "calf_strain": 2}
+HOP_TEST_RETEST_DAYS: Final = 7  # R-TEST-5: retest no sooner than 7 days
+
 
 # ------------------------------------------------------------------ load arithmetic
 

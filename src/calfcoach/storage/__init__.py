@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from calfcoach.storage.db import Database, make_engine, mask_url, open_database
     from calfcoach.storage.repositories import (
         Athlete,
+        FixedSession,
         Note,
         PlannedSession,
         SessionLog,
+        Snapshot,
         StoredPlan,
     )
     from calfcoach.storage.uow import AbstractUnitOfWork, SqlAlchemyUnitOfWork
@@ -35,9 +37,11 @@ _HOMES = {
     "mask_url": "db",
     "open_database": "db",
     "Athlete": "repositories",
+    "FixedSession": "repositories",
     "Note": "repositories",
     "PlannedSession": "repositories",
     "SessionLog": "repositories",
+    "Snapshot": "repositories",
     "StoredPlan": "repositories",
     "AbstractUnitOfWork": "uow",
     "SqlAlchemyUnitOfWork": "uow",
@@ -47,9 +51,11 @@ __all__ = [
     "AbstractUnitOfWork",
     "Athlete",
     "Database",
+    "FixedSession",
     "Note",
     "PlannedSession",
     "SessionLog",
+    "Snapshot",
     "SqlAlchemyUnitOfWork",
     "StoredPlan",
     "make_engine",

@@ -9,7 +9,8 @@ write-ahead logging so readers never block the writer, a 10 s busy timeout so a 
 instead of failing, and ``BEGIN IMMEDIATE`` so a transaction takes the write lock when it
 starts. A deferred transaction that reads first and writes later can otherwise fail with
 "database is locked" at once (SQLite cannot upgrade its read lock while another writer
-waits), which the busy timeout does not cover.
+waits), which the busy timeout does not cover. ``synchronous=FULL`` makes every commit
+wait for the WAL's fsync: a commit that returned is on disk (issue 6, item 6).
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     """An engine for ``url``; nothing connects yet.
 
     SQLite: the file's folder is created, and every connection gets WAL, the busy timeout,
-    foreign keys and ``synchronous=NORMAL``; ``Connection.begin()`` emits ``BEGIN
+    foreign keys and ``synchronous=FULL`` (durability: a commit is fsynced, so it survives
+    a power loss; see README "Durability"); ``Connection.begin()`` emits ``BEGIN
     IMMEDIATE``. PostgreSQL: ``postgresql://`` is taken to mean psycopg 3, connections are
     pinged before use.
     """

@@ -1,7 +1,8 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migration ``versions/0001_initial.py`` spells out the same schema by hand; a test
-compares the two (``tests/integration/test_migrations.py``), so change both together.
+The migrations ``versions/0001_initial.py`` and ``versions/0002_engine_v2.py`` spell out the
+same schema by hand; a test compares the two (``tests/integration/test_migrations.py``), so
+change both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
 The CHECK constraints are a backstop for the ranges the adapters validate first; their
@@ -28,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -39,11 +41,15 @@ __all__ = [
     "Base",
     "CapacityTestRow",
     "CheckInRow",
+    "ClearanceRow",
+    "FixedSessionRow",
+    "HopTestRow",
     "LoggedSetRow",
     "NoteRow",
     "PlanRow",
     "PlannedSessionRow",
     "SessionLogRow",
+    "SnapshotRow",
     "json_type",
 ]
 
@@ -161,10 +167,16 @@ class PlannedSessionRow(Base):
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     exercises: Mapped[list[dict[str, Any]]] = mapped_column(json_type(), nullable=False)
+    # Added by 0002 (engine v2): a stopped session (R-PAIN-2a/2b) and its advice.
+    status: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="planned", server_default="planned"
+    )
+    advice: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     __table_args__ = (
         Index("ix_planned_sessions_plan_id_date", "plan_id", "date"),
         CheckConstraint(_range("week", 1), name="week_range"),
+        CheckConstraint("status IN ('planned', 'stopped')", name="status_values"),
     )
 
 
@@ -257,6 +269,10 @@ class CheckInRow(Base):
     pain: Mapped[int] = mapped_column(Integer, nullable=False)
     stiffness: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[dt.datetime] = _created_at()
+    # Added by 0002 (R-PAIN-2a): the red flags answered yes, a sorted JSON list of names.
+    red_flags: Mapped[list[str]] = mapped_column(
+        json_type(), nullable=False, default=list, server_default=text("'[]'")
+    )
 
     __table_args__ = (
         UniqueConstraint("athlete_id", "date"),
@@ -292,3 +308,88 @@ class NoteRow(Base):
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[dt.datetime] = _created_at()
+
+
+# --------------------------------------------------------------------------- 0002: engine v2
+
+
+class HopTestRow(Base):
+    """The hop test (R-TEST-5): hops done per leg and the pain during it."""
+
+    __tablename__ = "hop_tests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    hops: Mapped[int] = mapped_column(Integer, nullable=False)
+    pain: Mapped[int] = mapped_column(Integer, nullable=False)
+    side: Mapped[str] = mapped_column(String(5), nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        CheckConstraint(_range("hops", 0, 500), name="hops_range"),
+        CheckConstraint(_range("pain", 0, 10), name="pain_range"),
+        CheckConstraint("side IN ('left', 'right', 'both')", name="side_values"),
+    )
+
+
+class ClearanceRow(Base):
+    """A clinician's clearance recorded by the athlete (R-PAIN-2a): lifts a red-flag stop."""
+
+    __tablename__ = "clearances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (CheckConstraint("note IS NULL OR length(note) <= 2000", name="note_length"),)
+
+
+class FixedSessionRow(Base):
+    """R-HIST: a session as it was given, one row per version (1, 2, ...) of a plan's day.
+
+    Rows are only ever added: a later version (a stop, a race entered for that day) never
+    replaces an earlier one. ``session`` is the stored session document (``plan_doc``).
+    """
+
+    __tablename__ = "fixed_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    plan_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
+    )
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    fixed_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    session: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "date", "version"),
+        CheckConstraint(_range("version", 1), name="version_range"),
+        CheckConstraint("length(reason) > 0", name="reason_not_empty"),
+    )
+
+
+class SnapshotRow(Base):
+    """The engine's state per athlete and plan after the day ``as_of`` (one row, replaced).
+
+    Any write of log data dated d drops the athlete's snapshots with ``as_of >= d``
+    (``repositories``), so a snapshot never stands for a log it has not seen.
+    """
+
+    __tablename__ = "engine_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    plan_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
+    )
+    as_of: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    state: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (UniqueConstraint("athlete_id", "plan_id"),)

@@ -10,23 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import ValidationError
 
-from calfcoach.core.models import Plan, Profile, Session
-from calfcoach.errors import StorageError
+from calfcoach.core.models import RED_FLAGS, Plan, Profile, RedFlag, Session
+from calfcoach.errors import InputError, StorageError
 
 __all__ = [
+    "SNAPSHOT_CHECKIN_LOOKBACK_DAYS",
     "Athlete",
     "Clock",
+    "FixedSession",
     "Note",
     "PlannedSession",
     "SessionLog",
     "SessionStatus",
+    "Snapshot",
     "StoredPlan",
+    "checkins_since",
     "profile_from_doc",
     "profile_to_doc",
+    "red_flags_from_doc",
+    "red_flags_to_doc",
     "utc_now",
 ]
 
@@ -81,6 +87,28 @@ class SessionLog:
 
 
 @dataclass(frozen=True, slots=True)
+class FixedSession:
+    """R-HIST: one version of a session as it was given (``today`` showed it), kept forever.
+
+    ``version`` counts from 1 per plan and day; ``fixed_at`` is aware UTC; ``reason`` says
+    why this version was fixed (first logged set, end of its day, a stop, a race...)."""
+
+    date: dt.date
+    version: int
+    fixed_at: dt.datetime
+    reason: str
+    session: Session
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The engine's state after the day ``as_of``; ``state`` is JSON data the engine gave."""
+
+    as_of: dt.date
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     id: int
     athlete_id: int
@@ -110,3 +138,36 @@ def profile_from_doc(doc: Mapping[str, Any], *, athlete: str) -> Profile:
             f"{exc.error_count()} problem(s), first: {exc.errors()[0]['msg']}",
             "save the athlete's profile again (calfcoach profile ...)",
         ) from None
+
+
+# The usual-pain baseline (R-PAIN-2) looks back 28 days before the check-in it judges, so a
+# read of the log ``since`` a day brings the check-ins of the 28 days before it too.
+SNAPSHOT_CHECKIN_LOOKBACK_DAYS = 28
+
+
+def checkins_since(since: dt.date) -> dt.date:
+    """The first check-in date ``load_training_log(since=...)`` returns (R-PAIN-2 window)."""
+    return since - dt.timedelta(days=SNAPSHOT_CHECKIN_LOOKBACK_DAYS)
+
+
+def red_flags_to_doc(flags: frozenset[RedFlag] | set[RedFlag]) -> list[str]:
+    """A check-in's red flags as stored: a JSON list of names in ``RED_FLAGS`` order."""
+    unknown = set(flags) - set(RED_FLAGS)
+    if unknown:
+        raise InputError(f"unknown red flag(s): {', '.join(sorted(unknown))}")
+    return [flag for flag in RED_FLAGS if flag in flags]
+
+
+def red_flags_from_doc(value: Any) -> frozenset[RedFlag]:
+    """The stored red flags back as a frozenset; a name this calfcoach does not know is a
+    ``StorageError`` (R-PAIN-2a: a flag must never be dropped silently)."""
+    names = value if isinstance(value, list) else []
+    flags = frozenset(str(name) for name in names)
+    unknown = flags - set(RED_FLAGS)
+    if unknown:
+        raise StorageError(
+            f"a stored check-in has red flag(s) this calfcoach does not know: "
+            f"{', '.join(sorted(unknown))}",
+            "upgrade calfcoach",
+        )
+    return cast(frozenset[RedFlag], flags)

@@ -8,11 +8,19 @@ Ranges (RPE 1-10, pain 0-10, ...) are validated by the adapters; here the databa
 and UNIQUE constraints are the backstop. A violation raises ``InputError`` with a sentence
 naming the rule, and only the failed write is undone (each write runs in a savepoint), so
 the unit of work stays usable and the database unchanged.
+
+Engine snapshots (``SnapshotRepository``) stand for the log up to their ``as_of`` day. Every
+write of log data dated d here (sets, session logs incl. skipped and moved days, check-ins,
+capacity and hop tests, clearances; imports go through the same methods) drops the
+athlete's snapshots with ``as_of >= d`` in the same savepoint, so no caller can forget it;
+a profile update or a new plan drops all the athlete's snapshots. Notes are not engine
+input and leave them alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -20,7 +28,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import UniqueConstraint, select, update
+from sqlalchemy import UniqueConstraint, and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
@@ -28,11 +36,15 @@ from sqlalchemy.orm import Session as OrmSession
 from calfcoach.core.models import (
     CapacityTest,
     CheckIn,
+    Clearance,
+    HopSide,
+    HopTest,
     Knee,
     LoggedSet,
     Plan,
     Profile,
     Scheme,
+    Session,
     Side,
     TestKind,
     TrainingLog,
@@ -43,11 +55,15 @@ from calfcoach.storage.orm import (
     Base,
     CapacityTestRow,
     CheckInRow,
+    ClearanceRow,
+    FixedSessionRow,
+    HopTestRow,
     LoggedSetRow,
     NoteRow,
     PlannedSessionRow,
     PlanRow,
     SessionLogRow,
+    SnapshotRow,
 )
 from calfcoach.storage.plan_doc import (
     plan_from_dict,
@@ -58,29 +74,40 @@ from calfcoach.storage.plan_doc import (
 from calfcoach.storage.records import (
     Athlete,
     Clock,
+    FixedSession,
     Note,
     PlannedSession,
     SessionLog,
     SessionStatus,
+    Snapshot,
     StoredPlan,
+    checkins_since,
     profile_from_doc,
     profile_to_doc,
+    red_flags_from_doc,
+    red_flags_to_doc,
     utc_now,
 )
 
 __all__ = [
     "AbstractAthleteRepository",
+    "AbstractHistoryRepository",
     "AbstractLogRepository",
     "AbstractPlanRepository",
+    "AbstractSnapshotRepository",
     "Athlete",
     "AthleteRepository",
     "Clock",
+    "FixedSession",
+    "HistoryRepository",
     "LogRepository",
     "Note",
     "PlanRepository",
     "PlannedSession",
     "SessionLog",
     "SessionStatus",
+    "Snapshot",
+    "SnapshotRepository",
     "StoredPlan",
     "database_error",
     "plan_inputs",
@@ -203,6 +230,16 @@ _MESSAGES: dict[str, str] = {
     "ck_capacity_tests_knee_values": "knee is straight, bent or none",
     "ck_capacity_tests_left_range": "test reps per side are 0 to 500",
     "ck_capacity_tests_right_range": "test reps per side are 0 to 500",
+    "ck_planned_sessions_status_values": "a planned session's status is planned or stopped",
+    "ck_hop_tests_hops_range": "a hop test has 0 to 500 hops",
+    "ck_hop_tests_pain_range": "pain is 0 to 10",
+    "ck_hop_tests_side_values": "side is left, right or both",
+    "ck_clearances_note_length": "a clearance note has at most 2000 characters",
+    "uq_fixed_sessions_plan_id_date_version": (
+        "this version of the session was fixed at the same moment by another process; try again"
+    ),
+    "ck_fixed_sessions_version_range": "session versions are counted from 1",
+    "ck_fixed_sessions_reason_not_empty": "a fixed session needs a reason",
 }
 for _prefix in ("", "planned_"):
     for _column, _what in (
@@ -282,6 +319,15 @@ class _SqlRepository:
             raise NotFoundError(f"no athlete with id {athlete_id}")
         return row
 
+    def _invalidate(self, athlete_id: int, from_date: dt.date | None) -> None:
+        """Drop the athlete's engine snapshots with ``as_of >= from_date`` (all when None).
+
+        Called inside every write of log data, in its savepoint (see the module)."""
+        statement = delete(SnapshotRow).where(SnapshotRow.athlete_id == athlete_id)
+        if from_date is not None:
+            statement = statement.where(SnapshotRow.as_of >= from_date)
+        self._session.execute(statement.execution_options(synchronize_session=False))
+
 
 # --------------------------------------------------------------------------- athletes
 
@@ -337,6 +383,7 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
         row = self._require_athlete(athlete_id)
         with self._write("update the profile"):
             row.profile = profile_to_doc(profile)
+            self._invalidate(athlete_id, None)  # the engine's input changed from day one
         return _athlete(row)
 
 
@@ -402,6 +449,7 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             active=True,
         )
         with self._write("save the plan"):
+            self._invalidate(athlete_id, None)
             self._session.execute(
                 update(PlanRow)
                 .where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
@@ -419,6 +467,8 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
                     title=session.title,
                     minutes=session.minutes,
                     exercises=session_to_doc(session)["exercises"],
+                    status=session.status,
+                    advice=session.advice,
                 )
                 for session in plan.sessions
             )
@@ -468,6 +518,8 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
                         "title": row.title,
                         "minutes": row.minutes,
                         "exercises": row.exercises,
+                        "status": row.status,
+                        "advice": row.advice,
                     }
                 ),
             )
@@ -502,11 +554,20 @@ class AbstractLogRepository(ABC):
 
     @abstractmethod
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
-        """Record a next-morning check-in; one per day (``replace`` overwrites it)."""
+        """Record a next-morning check-in with its red flags; one per day (``replace``
+        overwrites it, red flags included)."""
 
     @abstractmethod
     def add_test(self, athlete_id: int, test: CapacityTest) -> int:
         """Record a capacity test; returns its id."""
+
+    def add_hop_test(self, athlete_id: int, test: HopTest) -> int:
+        """Record a hop test (R-TEST-5); returns its id."""
+        raise NotImplementedError(f"{type(self).__name__} does not record hop tests")
+
+    def add_clearance(self, athlete_id: int, clearance: Clearance) -> int:
+        """Record a clinician's clearance (R-PAIN-2a); returns its id."""
+        raise NotImplementedError(f"{type(self).__name__} does not record clearances")
 
     @abstractmethod
     def add_note(self, athlete_id: int, date: dt.date, text: str) -> Note:
@@ -517,8 +578,11 @@ class AbstractLogRepository(ABC):
         """The athlete's notes by date."""
 
     @abstractmethod
-    def load_training_log(self, athlete_id: int) -> TrainingLog:
-        """Everything logged for the athlete, in date order (the progression's input)."""
+    def load_training_log(self, athlete_id: int, since: dt.date | None = None) -> TrainingLog:
+        """Everything logged for the athlete, in date order (the engine's input).
+
+        With ``since``: only what is dated on or after it, except check-ins, which start
+        28 days earlier (the R-PAIN-2 usual-pain window; ``records.checkins_since``)."""
 
 
 def _check_dates(sets: Sequence[LoggedSet], date: dt.date) -> None:
@@ -553,6 +617,7 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             created_at=now,
         )
         with self._write(f"log the session of {date}"):
+            self._invalidate(athlete_id, date if moved_to is None else min(date, moved_to))
             self._session.add(row)
             self._session.flush()
             self._session.add_all(_set_row(s, row.id, now) for s in sets)
@@ -566,6 +631,7 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         _check_dates(sets, log.date)
         now = self._clock()
         with self._write(f"log sets of the session of {log.date}"):
+            self._invalidate(log.athlete_id, log.date)
             self._session.add_all(_set_row(s, session_log_id, now) for s in sets)
 
     def session_logs(self, athlete_id: int) -> list[SessionLog]:
@@ -583,9 +649,11 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             "date": checkin.date,
             "pain": checkin.pain,
             "stiffness": checkin.stiffness,
+            "red_flags": red_flags_to_doc(checkin.red_flags),
             "created_at": self._clock(),
         }
         with self._write(f"record the check-in of {checkin.date}"):
+            self._invalidate(athlete_id, checkin.date)
             if not replace:
                 self._session.add(CheckInRow(**values))
                 return
@@ -602,6 +670,7 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                     set_={
                         "pain": statement.excluded.pain,
                         "stiffness": statement.excluded.stiffness,
+                        "red_flags": statement.excluded.red_flags,
                         "created_at": statement.excluded.created_at,
                     },
                 )
@@ -619,6 +688,35 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             created_at=self._clock(),
         )
         with self._write(f"record the capacity test of {test.date}"):
+            self._invalidate(athlete_id, test.date)
+            self._session.add(row)
+        return row.id
+
+    def add_hop_test(self, athlete_id: int, test: HopTest) -> int:
+        self._require_athlete(athlete_id)
+        row = HopTestRow(
+            athlete_id=athlete_id,
+            date=test.date,
+            hops=test.hops,
+            pain=test.pain,
+            side=test.side,
+            created_at=self._clock(),
+        )
+        with self._write(f"record the hop test of {test.date}"):
+            self._invalidate(athlete_id, test.date)
+            self._session.add(row)
+        return row.id
+
+    def add_clearance(self, athlete_id: int, clearance: Clearance) -> int:
+        self._require_athlete(athlete_id)
+        row = ClearanceRow(
+            athlete_id=athlete_id,
+            date=clearance.date,
+            note=clearance.note,
+            created_at=self._clock(),
+        )
+        with self._write(f"record the clearance of {clearance.date}"):
+            self._invalidate(athlete_id, clearance.date)
             self._session.add(row)
         return row.id
 
@@ -637,31 +735,52 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         )
         return [Note(r.id, r.athlete_id, r.date, r.text, r.created_at) for r in rows]
 
-    def load_training_log(self, athlete_id: int) -> TrainingLog:
+    def load_training_log(self, athlete_id: int, since: dt.date | None = None) -> TrainingLog:
         self._require_athlete(athlete_id)
+        first = dt.date.min if since is None else since
+        first_checkin = dt.date.min if since is None else checkins_since(since)
         set_rows = self._session.execute(
             select(LoggedSetRow, SessionLogRow.date)
             .join(SessionLogRow, LoggedSetRow.session_log_id == SessionLogRow.id)
-            .where(SessionLogRow.athlete_id == athlete_id)
+            .where(SessionLogRow.athlete_id == athlete_id, SessionLogRow.date >= first)
             .order_by(SessionLogRow.date, SessionLogRow.id, LoggedSetRow.id)
         ).all()
         checkins = self._session.scalars(
-            select(CheckInRow).where(CheckInRow.athlete_id == athlete_id).order_by(CheckInRow.date)
+            select(CheckInRow)
+            .where(CheckInRow.athlete_id == athlete_id, CheckInRow.date >= first_checkin)
+            .order_by(CheckInRow.date)
         )
         tests = self._session.scalars(
             select(CapacityTestRow)
-            .where(CapacityTestRow.athlete_id == athlete_id)
+            .where(CapacityTestRow.athlete_id == athlete_id, CapacityTestRow.date >= first)
             .order_by(CapacityTestRow.date, CapacityTestRow.id)
+        )
+        hop_tests = self._session.scalars(
+            select(HopTestRow)
+            .where(HopTestRow.athlete_id == athlete_id, HopTestRow.date >= first)
+            .order_by(HopTestRow.date, HopTestRow.id)
+        )
+        clearances = self._session.scalars(
+            select(ClearanceRow)
+            .where(ClearanceRow.athlete_id == athlete_id, ClearanceRow.date >= first)
+            .order_by(ClearanceRow.date, ClearanceRow.id)
         )
         skipped = self._session.scalars(
             select(SessionLogRow.date)
-            .where(SessionLogRow.athlete_id == athlete_id, SessionLogRow.status == "skipped")
+            .where(
+                SessionLogRow.athlete_id == athlete_id,
+                SessionLogRow.status == "skipped",
+                SessionLogRow.date >= first,
+            )
             .distinct()
             .order_by(SessionLogRow.date)
         )
         return TrainingLog(
             sets=tuple(_logged_set(row, date) for row, date in set_rows),
-            checkins=tuple(CheckIn(c.date, c.pain, c.stiffness) for c in checkins),
+            checkins=tuple(
+                CheckIn(c.date, c.pain, c.stiffness, red_flags_from_doc(c.red_flags))
+                for c in checkins
+            ),
             tests=tuple(
                 CapacityTest(
                     date=t.date,
@@ -673,4 +792,193 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                 for t in tests
             ),
             skipped=tuple(skipped),
+            hop_tests=tuple(
+                HopTest(date=h.date, hops=h.hops, pain=h.pain, side=cast(HopSide, h.side))
+                for h in hop_tests
+            ),
+            clearances=tuple(Clearance(date=c.date, note=c.note) for c in clearances),
         )
+
+
+# --------------------------------------------------------------------------- history (R-HIST)
+
+
+class AbstractHistoryRepository(ABC):
+    """R-HIST, "history is what was given": the sessions as they were fixed, every version."""
+
+    @abstractmethod
+    def fixed(
+        self, athlete_id: int, plan_id: int, *, up_to: dt.date | None = None
+    ) -> dict[dt.date, FixedSession]:
+        """The latest version of every fixed session of the plan (dated ``up_to`` or
+        earlier when given), by date."""
+
+    @abstractmethod
+    def versions(self, athlete_id: int, plan_id: int, date: dt.date) -> list[FixedSession]:
+        """Every version of the plan's session on ``date``, oldest first."""
+
+    @abstractmethod
+    def fix(self, athlete_id: int, plan_id: int, session: Session, reason: str) -> FixedSession:
+        """Fix ``session`` (on ``session.date``) as version n+1 (1 when none), at the clock's
+        time, with ``reason``. When it equals the latest version (the same document) nothing
+        is written and the latest version is returned. ``NotFoundError`` when the plan is
+        not the athlete's."""
+
+
+def _fixed_session(row: FixedSessionRow) -> FixedSession:
+    return FixedSession(
+        date=row.date,
+        version=row.version,
+        fixed_at=row.fixed_at,
+        reason=row.reason,
+        session=session_from_dict(row.session),
+    )
+
+
+def same_session_doc(stored: dict[str, Any], session: Session) -> bool:
+    """Whether a stored session document is ``session`` (compared in today's document form,
+    so a document written by an older calfcoach compares by what it says)."""
+    return session_to_doc(session_from_dict(stored)) == session_to_doc(session)
+
+
+class HistoryRepository(_SqlRepository, AbstractHistoryRepository):
+    def fixed(
+        self, athlete_id: int, plan_id: int, *, up_to: dt.date | None = None
+    ) -> dict[dt.date, FixedSession]:
+        f = FixedSessionRow
+        latest = select(f.date, func.max(f.version).label("version")).where(
+            f.athlete_id == athlete_id, f.plan_id == plan_id
+        )
+        if up_to is not None:
+            latest = latest.where(f.date <= up_to)
+        newest = latest.group_by(f.date).subquery()
+        rows = self._session.scalars(
+            select(f)
+            .join(newest, and_(f.date == newest.c.date, f.version == newest.c.version))
+            .where(f.athlete_id == athlete_id, f.plan_id == plan_id)
+            .order_by(f.date)
+        )
+        return {row.date: _fixed_session(row) for row in rows}
+
+    def _versions(self, athlete_id: int, plan_id: int, date: dt.date) -> list[FixedSessionRow]:
+        f = FixedSessionRow
+        return list(
+            self._session.scalars(
+                select(f)
+                .where(f.athlete_id == athlete_id, f.plan_id == plan_id, f.date == date)
+                .order_by(f.version)
+            )
+        )
+
+    def versions(self, athlete_id: int, plan_id: int, date: dt.date) -> list[FixedSession]:
+        return [_fixed_session(row) for row in self._versions(athlete_id, plan_id, date)]
+
+    def fix(self, athlete_id: int, plan_id: int, session: Session, reason: str) -> FixedSession:
+        # Lock the plan row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+        # writers) so two processes fixing the same day number their versions in turn.
+        plan = self._session.scalars(
+            select(PlanRow).where(PlanRow.id == plan_id).with_for_update()
+        ).first()
+        if plan is None or plan.athlete_id != athlete_id:
+            raise NotFoundError(f"no plan with id {plan_id} for athlete {athlete_id}")
+        if not reason.strip():
+            raise InputError("cannot fix the session: a fixed session needs a reason")
+        existing = self._versions(athlete_id, plan_id, session.date)
+        if existing and same_session_doc(existing[-1].session, session):
+            return _fixed_session(existing[-1])
+        now = self._clock()
+        row = FixedSessionRow(
+            athlete_id=athlete_id,
+            plan_id=plan_id,
+            date=session.date,
+            version=existing[-1].version + 1 if existing else 1,
+            fixed_at=now,
+            reason=reason,
+            session=session_to_doc(session),
+        )
+        with self._write(f"fix the session of {session.date}"):
+            self._session.add(row)
+        return FixedSession(
+            date=row.date,
+            version=row.version,
+            fixed_at=now.astimezone(dt.UTC),
+            reason=reason,
+            session=session_from_dict(row.session),
+        )
+
+
+# --------------------------------------------------------------------------- engine snapshots
+
+
+class AbstractSnapshotRepository(ABC):
+    """The engine's state per athlete and plan, so a walk starts from it, not from day one."""
+
+    @abstractmethod
+    def get(self, athlete_id: int, plan_id: int) -> Snapshot | None:
+        """The snapshot of the athlete's plan, or None (never taken, or invalidated)."""
+
+    @abstractmethod
+    def put(self, athlete_id: int, plan_id: int, as_of: dt.date, state: dict[str, Any]) -> None:
+        """Store the state after the day ``as_of``, replacing the plan's snapshot.
+
+        ``state`` must be JSON data (``InputError`` otherwise); ``get`` returns it as JSON
+        parses it (tuples come back as lists). Take it in the unit of work that read the
+        log it stands for."""
+
+    @abstractmethod
+    def invalidate(self, athlete_id: int, from_date: dt.date) -> None:
+        """Drop the athlete's snapshots with ``as_of >= from_date`` (every plan)."""
+
+
+def json_state(state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` as it will come back from the database; ``InputError`` when it is not JSON."""
+    try:
+        doc = json.loads(json.dumps(state, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"cannot store the engine snapshot: it is not JSON data ({exc})") from None
+    if not isinstance(doc, dict):
+        raise InputError("cannot store the engine snapshot: its state must be a JSON object")
+    return doc
+
+
+class SnapshotRepository(_SqlRepository, AbstractSnapshotRepository):
+    def get(self, athlete_id: int, plan_id: int) -> Snapshot | None:
+        row = self._session.execute(
+            select(SnapshotRow.as_of, SnapshotRow.state).where(
+                SnapshotRow.athlete_id == athlete_id, SnapshotRow.plan_id == plan_id
+            )
+        ).first()
+        return None if row is None else Snapshot(as_of=row[0], state=row[1])
+
+    def put(self, athlete_id: int, plan_id: int, as_of: dt.date, state: dict[str, Any]) -> None:
+        plan = self._session.get(PlanRow, plan_id)
+        if plan is None or plan.athlete_id != athlete_id:
+            raise NotFoundError(f"no plan with id {plan_id} for athlete {athlete_id}")
+        values = {
+            "athlete_id": athlete_id,
+            "plan_id": plan_id,
+            "as_of": as_of,
+            "state": json_state(state),
+            "created_at": self._clock(),
+        }
+        insert = (
+            postgresql.insert
+            if self._session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert
+        )
+        statement = insert(SnapshotRow).values(**values)
+        with self._write(f"store the engine snapshot of {as_of}"):
+            self._session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["athlete_id", "plan_id"],
+                    set_={
+                        "as_of": statement.excluded.as_of,
+                        "state": statement.excluded.state,
+                        "created_at": statement.excluded.created_at,
+                    },
+                )
+            )
+
+    def invalidate(self, athlete_id: int, from_date: dt.date) -> None:
+        with self._write(f"drop the engine snapshots from {from_date}"):
+            self._invalidate(athlete_id, from_date)

@@ -7,10 +7,11 @@ None: the caller then opens the database the usual way (``db.open_database``), w
 creates, migrates or reports what is wrong with it.
 
 A reader's unit of work offers the reads the current plan needs (``training.current_plan``
-and ``training.day_plan``): ``athletes.find/get/all``, ``plans.active`` and
-``logs.session_logs/load_training_log``. They return the same records as the SQLAlchemy
-repositories (a test compares the two) and read in one deferred transaction (no write lock).
-It has no writes: a command that writes opens the database with ``db.open_database``.
+and ``training.day_plan``): ``athletes.find/get/all``, ``plans.active``,
+``logs.session_logs/load_training_log`` (with ``since``), ``history.fixed/versions`` and
+``snapshots.get``. They return the same records as the SQLAlchemy repositories (a test
+compares the two) and read in one deferred transaction (no write lock). It has no writes:
+a command that writes opens the database with ``db.open_database``.
 
 The column conversions are SQLAlchemy's on SQLite: dates are ``YYYY-MM-DD`` text, times UTC
 text without an offset (``AwareDateTime`` marks them UTC on the way out), JSON is text and
@@ -29,6 +30,9 @@ from typing import Any, Self, cast
 from calfcoach.core.models import (
     CapacityTest,
     CheckIn,
+    Clearance,
+    HopSide,
+    HopTest,
     Knee,
     LoggedSet,
     Scheme,
@@ -39,17 +43,33 @@ from calfcoach.core.models import (
 from calfcoach.errors import NotFoundError, StorageError
 from calfcoach.storage.records import (
     Athlete,
+    FixedSession,
     SessionLog,
     SessionStatus,
+    Snapshot,
     StoredPlan,
+    checkins_since,
     profile_from_doc,
+    red_flags_from_doc,
 )
 from calfcoach.storage.revision import HEAD_REVISION, VERSION_TABLE
 
-__all__ = ["BUSY_TIMEOUT_MS", "SqliteReader", "apply_sqlite_pragmas", "open_reader"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SYNCHRONOUS",
+    "SqliteReader",
+    "apply_sqlite_pragmas",
+    "open_reader",
+]
 
 BUSY_TIMEOUT_MS = 10_000
 _PREFIX = "sqlite:///"
+
+
+SYNCHRONOUS = "FULL"
+"""Issue 6, item 6 (durability): in WAL mode, ``synchronous=FULL`` fsyncs the WAL at every
+commit, so a committed transaction survives a power loss; ``NORMAL`` only survives a
+process crash (the last commits may roll back after a power cut)."""
 
 
 def apply_sqlite_pragmas(connection: Any) -> None:
@@ -59,7 +79,7 @@ def apply_sqlite_pragmas(connection: Any) -> None:
         # busy_timeout first: switching to WAL needs a lock another process may hold.
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
@@ -158,6 +178,8 @@ class SqliteReadUnitOfWork:
         self.athletes = _Athletes(reader)
         self.plans = _Plans(reader)
         self.logs = _Logs(reader)
+        self.history = _History(reader)
+        self.snapshots = _Snapshots(reader)
 
     def __enter__(self) -> Self:
         self._reader.query("BEGIN DEFERRED")
@@ -278,30 +300,50 @@ class _Logs:
             for log_id, owner, date, status, plan_session_id, moved_to, created_at in rows
         ]
 
-    def load_training_log(self, athlete_id: int) -> TrainingLog:
+    def load_training_log(self, athlete_id: int, since: dt.date | None = None) -> TrainingLog:
         query = self._reader.query
         if not query("SELECT 1 FROM athletes WHERE id = ?", athlete_id):
             raise NotFoundError(f"no athlete with id {athlete_id}")
+        # Dates are ISO text: text order is date order. "" is before every date.
+        first = "" if since is None else since.isoformat()
+        first_checkin = "" if since is None else checkins_since(since).isoformat()
         columns = ", ".join(f"s.{c.strip()}" for c in _SET_COLUMNS.split(","))
         set_rows = query(
             f"SELECT l.date, {columns} FROM logged_sets AS s "
             "JOIN session_logs AS l ON s.session_log_id = l.id "
-            "WHERE l.athlete_id = ? ORDER BY l.date, l.id, s.id",
+            "WHERE l.athlete_id = ? AND l.date >= ? ORDER BY l.date, l.id, s.id",
             athlete_id,
+            first,
         )
         checkins = query(
-            "SELECT date, pain, stiffness FROM checkins WHERE athlete_id = ? ORDER BY date",
+            "SELECT date, pain, stiffness, red_flags FROM checkins "
+            "WHERE athlete_id = ? AND date >= ? ORDER BY date",
             athlete_id,
+            first_checkin,
         )
         tests = query(
             'SELECT date, "left", "right", knee, kind FROM capacity_tests '
-            "WHERE athlete_id = ? ORDER BY date, id",
+            "WHERE athlete_id = ? AND date >= ? ORDER BY date, id",
             athlete_id,
+            first,
+        )
+        hop_tests = query(
+            "SELECT date, hops, pain, side FROM hop_tests "
+            "WHERE athlete_id = ? AND date >= ? ORDER BY date, id",
+            athlete_id,
+            first,
+        )
+        clearances = query(
+            "SELECT date, note FROM clearances "
+            "WHERE athlete_id = ? AND date >= ? ORDER BY date, id",
+            athlete_id,
+            first,
         )
         skipped = query(
             "SELECT DISTINCT date FROM session_logs "
-            "WHERE athlete_id = ? AND status = 'skipped' ORDER BY date",
+            "WHERE athlete_id = ? AND status = 'skipped' AND date >= ? ORDER BY date",
             athlete_id,
+            first,
         )
         return TrainingLog(
             sets=tuple(
@@ -326,7 +368,10 @@ class _Logs:
                 )
                 for row in set_rows
             ),
-            checkins=tuple(CheckIn(_date(d), pain, stiffness) for d, pain, stiffness in checkins),
+            checkins=tuple(
+                CheckIn(_date(d), pain, stiffness, red_flags_from_doc(json.loads(flags)))
+                for d, pain, stiffness, flags in checkins
+            ),
             tests=tuple(
                 CapacityTest(
                     date=_date(d),
@@ -338,4 +383,76 @@ class _Logs:
                 for d, left, right, knee, kind in tests
             ),
             skipped=tuple(_date(d) for (d,) in skipped),
+            hop_tests=tuple(
+                HopTest(date=_date(d), hops=hops, pain=pain, side=cast(HopSide, side))
+                for d, hops, pain, side in hop_tests
+            ),
+            clearances=tuple(Clearance(date=_date(d), note=note) for d, note in clearances),
         )
+
+
+class _History:
+    """``repositories.HistoryRepository``'s reads (R-HIST)."""
+
+    def __init__(self, reader: SqliteReader) -> None:
+        self._reader = reader
+
+    @staticmethod
+    def _fixed(row: tuple[Any, ...]) -> FixedSession:
+        from calfcoach.storage.plan_doc import session_from_dict
+
+        date, version, fixed_at, reason, session = row
+        return FixedSession(
+            date=_date(date),
+            version=version,
+            fixed_at=_time(fixed_at),
+            reason=reason,
+            session=session_from_dict(json.loads(session)),
+        )
+
+    def fixed(
+        self, athlete_id: int, plan_id: int, *, up_to: dt.date | None = None
+    ) -> dict[dt.date, FixedSession]:
+        last = "9999-12-31" if up_to is None else up_to.isoformat()
+        rows = self._reader.query(
+            "SELECT f.date, f.version, f.fixed_at, f.reason, f.session FROM fixed_sessions AS f "
+            "JOIN (SELECT date, max(version) AS version FROM fixed_sessions "
+            "      WHERE athlete_id = ? AND plan_id = ? AND date <= ? GROUP BY date) AS n "
+            "ON f.date = n.date AND f.version = n.version "
+            "WHERE f.athlete_id = ? AND f.plan_id = ? ORDER BY f.date",
+            athlete_id,
+            plan_id,
+            last,
+            athlete_id,
+            plan_id,
+        )
+        fixed = (self._fixed(row) for row in rows)
+        return {f.date: f for f in fixed}
+
+    def versions(self, athlete_id: int, plan_id: int, date: dt.date) -> list[FixedSession]:
+        rows = self._reader.query(
+            "SELECT date, version, fixed_at, reason, session FROM fixed_sessions "
+            "WHERE athlete_id = ? AND plan_id = ? AND date = ? ORDER BY version",
+            athlete_id,
+            plan_id,
+            date.isoformat(),
+        )
+        return [self._fixed(row) for row in rows]
+
+
+class _Snapshots:
+    """``repositories.SnapshotRepository``'s read."""
+
+    def __init__(self, reader: SqliteReader) -> None:
+        self._reader = reader
+
+    def get(self, athlete_id: int, plan_id: int) -> Snapshot | None:
+        rows = self._reader.query(
+            "SELECT as_of, state FROM engine_snapshots WHERE athlete_id = ? AND plan_id = ?",
+            athlete_id,
+            plan_id,
+        )
+        if not rows:
+            return None
+        as_of, state = rows[0]
+        return Snapshot(as_of=_date(as_of), state=json.loads(state))

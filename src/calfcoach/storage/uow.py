@@ -22,12 +22,16 @@ from sqlalchemy.exc import DBAPIError
 from calfcoach.errors import StorageError
 from calfcoach.storage.repositories import (
     AbstractAthleteRepository,
+    AbstractHistoryRepository,
     AbstractLogRepository,
     AbstractPlanRepository,
+    AbstractSnapshotRepository,
     AthleteRepository,
     Clock,
+    HistoryRepository,
     LogRepository,
     PlanRepository,
+    SnapshotRepository,
     database_error,
     utc_now,
 )
@@ -44,6 +48,10 @@ class AbstractUnitOfWork(ABC):
     athletes: AbstractAthleteRepository
     plans: AbstractPlanRepository
     logs: AbstractLogRepository
+    history: AbstractHistoryRepository
+    """R-HIST: the sessions as they were given, every version."""
+    snapshots: AbstractSnapshotRepository
+    """The engine's state per athlete and plan (dropped by every log write it predates)."""
 
     def __enter__(self) -> Self:
         return self
@@ -94,6 +102,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.athletes = AthleteRepository(self._session, self._clock)
         self.plans = PlanRepository(self._session, self._clock)
         self.logs = LogRepository(self._session, self._clock)
+        self.history = HistoryRepository(self._session, self._clock)
+        self.snapshots = SnapshotRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(
