@@ -40,12 +40,18 @@ __all__ = [
     "parse_profile_text",
     "profile_from_data",
     "profile_to_dict",
+    "race_problems",
     "validation_problems",
 ]
 
 PROFILE_KEYS: tuple[str, ...] = tuple(Profile.model_fields)
 """The profile keys in contract order (the order files are written in)."""
 RUN_KEYS: tuple[str, ...] = tuple(Run.model_fields)
+RACE_KEYS: tuple[str, ...] = tuple(Race.model_fields)
+_RACE_TEXT = (
+    'a date YYYY-MM-DD or {"date": YYYY-MM-DD, "distance_km": 0-400, "name": text, '
+    '"tune_up": true/false}'
+)
 
 # The vocabulary of every closed field, keyed by the field's own name (also inside runs[i]).
 _VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -64,6 +70,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _RANGE_ERRORS = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
 _INT_ERRORS = {"int_parsing", "int_type", "int_from_float"}
 _FLOAT_ERRORS = {"float_parsing", "float_type", "finite_number"}
+_BOOL_ERRORS = {"bool_parsing", "bool_type"}
 _MAX_VALUE_CHARS = 60
 
 
@@ -158,7 +165,7 @@ def profile_from_data(data: Mapping[str, Any]) -> Profile:
     try:
         return Profile.model_validate(dict(data))
     except ValidationError as exc:
-        raise ProfileError(*validation_problems(exc.errors())) from None
+        raise ProfileError(*validation_problems(exc.errors(), data=data)) from None
 
 
 def field_problems(key: str, value: object) -> list[str]:
@@ -168,21 +175,91 @@ def field_problems(key: str, value: object) -> list[str]:
         Profile.model_validate(data)
     except ValidationError as exc:
         mine = [e for e in exc.errors() if e["loc"] and e["loc"][0] == key]
-        return validation_problems(mine)
+        return validation_problems(mine, data=data)
     return []
 
 
 # ------------------------------------------------------------------------- explaining
 
 
-def validation_problems(errors: Iterable[ErrorDetails]) -> list[str]:
-    """One line per problem, in the order pydantic found them (duplicates removed)."""
+def validation_problems(
+    errors: Iterable[ErrorDetails], *, data: Mapping[str, Any] | None = None
+) -> list[str]:
+    """One line per problem, in the order pydantic found them (duplicates removed).
+
+    With ``data`` (the profile as given), problems of ``races`` are explained item by item
+    from the file's own list: the model sorts races by date before it checks them, so its
+    positions are not the file's.
+    """
     lines: list[str] = []
+    races_done = False
     for error in errors:
-        for line in _explain(error):
+        loc = tuple(error["loc"])
+        if data is not None and loc and loc[0] == "races" and "races" in data:
+            if races_done:
+                continue
+            races_done = True
+            explained = race_problems(data["races"])
+        else:
+            explained = _explain(error)
+        for line in explained:
             if line not in lines:
                 lines.append(line)
     return lines or ["the profile does not validate"]
+
+
+def race_problems(races: object) -> list[str]:
+    """One line per bad race, named by its position in the file (``races[1].distance_km``).
+
+    A race is an ISO date string or an object ``{"date", "distance_km", "name", "tune_up"}``
+    (R-SCHED-4a)."""
+    if not isinstance(races, list | tuple):
+        return [f"races: {_show(races)} is not a list; allowed: a list of races, each {_RACE_TEXT}"]
+    lines: list[str] = []
+    for index, item in enumerate(races):
+        where = f"races[{index}]"
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            continue
+        if isinstance(item, str):
+            if not (_ISO_DATE.fullmatch(item) and _is_date(item)):
+                lines.append(f"{where}: {_show(item)} is not a valid date (YYYY-MM-DD)")
+            continue
+        if not isinstance(item, dict):
+            lines.append(f"{where}: {_show(item)} is not a race; allowed: {_RACE_TEXT}")
+            continue
+        try:
+            Race.model_validate(item)
+        except ValidationError as exc:
+            for error in exc.errors():
+                lines.extend(_race_item_problem(where, error))
+    return lines
+
+
+def _race_item_problem(where: str, error: ErrorDetails) -> list[str]:
+    loc = tuple(error["loc"])
+    key = str(loc[0]) if loc else ""
+    path = f"{where}.{key}" if key else where
+    value = error.get("input")
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        hint = _did_you_mean(key, RACE_KEYS)
+        return [f"{path}: unknown key{hint}; allowed keys: {', '.join(RACE_KEYS)}"]
+    if key == "date":
+        if kind == "missing":
+            return [f"{path}: missing; allowed: a date YYYY-MM-DD"]
+        return [f"{path}: {_show(value)} is not a valid date (YYYY-MM-DD)"]
+    if key == "distance_km":
+        allowed = "a distance in km, more than 0 and at most 400 (or leave it out: a half marathon)"
+        if kind in _RANGE_ERRORS:
+            return [f"{path}: {_show(value)} is out of range; allowed: {allowed}"]
+        return [f"{path}: {_show(value)} is not a number; allowed: {allowed}"]
+    if key == "tune_up":
+        return [f"{path}: {_show(value)} is not true or false; allowed: true, false"]
+    if key == "name":
+        if kind == "string_too_long":
+            return [f"{path}: too long; allowed: text of at most 100 characters"]
+        return [f"{path}: {_show(value)} is not text; allowed: text"]
+    return [f"{path}: {_show(value)}: {error['msg']}"]
 
 
 def _explain(error: ErrorDetails) -> list[str]:
@@ -198,11 +275,15 @@ def _explain(error: ErrorDetails) -> list[str]:
     vocabulary = _VOCABULARY.get(field)
 
     if kind == "extra_forbidden":
-        keys = RUN_KEYS if len(loc) > 1 else PROFILE_KEYS
+        keys = PROFILE_KEYS
+        if len(loc) > 1:
+            keys = RACE_KEYS if loc[0] == "races" else RUN_KEYS
         hint = _did_you_mean(str(loc[-1]), keys)
         return [f"{where}: unknown key{hint}; allowed keys: {', '.join(keys)}"]
     if loc and loc[0] == "races" and kind not in {"tuple_type", "list_type"}:
         return _race_problems(loc, value)
+    if kind in _BOOL_ERRORS:
+        return [f"{where}: {_show(value)} is not true or false; allowed: true, false"]
     if kind == "missing":
         allowed = _allowed_text(field, vocabulary)
         return [f"{where}: missing" + (f"; allowed: {allowed}" if allowed else "")]
@@ -332,7 +413,7 @@ def _list_text(field: str) -> str:
     if field == "runs":
         return 'a list of {"day": ..., "kind": ...} objects'
     if field == "races":
-        return "a list of dates (YYYY-MM-DD)"
+        return f"a list of races, each {_RACE_TEXT}"
     return "a list"
 
 

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import icalendar
 import jsonschema
 import pytest
 
-from calfcoach.core.models import Dose, Exercise, Plan, PlanWarning, Prescription, Session
+from calfcoach.core.models import (
+    Dose,
+    Exercise,
+    Plan,
+    PlanWarning,
+    Prescription,
+    Reason,
+    Session,
+)
 from calfcoach.formats.ics import PRODID, plan_to_ics
 from calfcoach.formats.plan_json import (
+    STOPPED_ADVICE,
     plan_json_schema,
     plan_to_dict,
     plan_to_json,
     session_to_dict,
+    upgrade_plan_dict,
 )
 from calfcoach.formats.text import describe_dose, describe_line, describe_rest
 
@@ -105,7 +116,9 @@ def test_plan_to_dict_gives_exactly_the_contract_keys_in_order() -> None:
     assert document["start"] == "2027-01-04"
     assert document["warnings"] == [{"rule": "R-SCHED-4", "message": "No free day."}]
     session = document["sessions"][0]
-    assert list(session) == ["date", "week", "deload", "title", "exercises"]
+    assert list(session) == ["date", "week", "deload", "title", "status", "advice", "exercises"]
+    assert document["schema_version"] == 2
+    assert (session["status"], session["advice"]) == ("planned", None)
     assert list(session["exercises"][1]) == [
         "exercise",
         "scheme",
@@ -119,6 +132,7 @@ def test_plan_to_dict_gives_exactly_the_contract_keys_in_order() -> None:
         "rest_seconds",
         "tempo",
         "why",
+        "reasons",
     ]
     assert session["exercises"][1]["tempo"] == "3 s up, 3 s down"
     assert session["exercises"][0]["contacts"] == 24
@@ -144,7 +158,9 @@ def test_an_empty_plan_matches_the_json_schema() -> None:
         (("sessions", 0, "date"), "2027-13-01"),
         (("sessions", 0, "exercises", 0, "sets"), 0),
         (("warnings",), [{"rule": "R-SCHED-4"}]),
-        (("schema_version",), 2),
+        (("schema_version",), 1),
+        (("sessions", 0, "status"), "paused"),
+        (("sessions", 0, "exercises", 0, "reasons"), [{"rule": "R-WHY"}]),
     ],
 )
 def test_the_schema_rejects_documents_outside_the_contract(
@@ -278,3 +294,116 @@ def test_describe_rest_and_line() -> None:
     assert describe_rest(120) == "2 min"
     assert describe_rest(0) == "none"
     assert describe_line(WALK, "metric") == "tip-toe-walking: 3 x 3 m, rest 30 s"
+
+
+# ------------------------------------------------------------------------- schema 2 (issue 6)
+
+ADVICE = "Red flag (a pop): see a clinician today. The plan is stopped until `calfcoach clear`."
+
+
+def stopped_plan(advice: str | None = ADVICE) -> Plan:
+    # The engine may leave the exercises in place; a stopped session never shows them.
+    stopped = Session(
+        START + dt.timedelta(days=2),
+        1,
+        False,
+        "Stopped: see a clinician",
+        (ROPE, HEAVY),
+        0,
+        status="stopped",
+        advice=advice,
+    )
+    return Plan(start=START, weeks=1, warnings=(), sessions=(stopped,))
+
+
+@dataclass(slots=True, unsafe_hash=True)
+class ReasonedPrescription(Prescription):
+    """A Prescription with structured reasons, as the lead's engine gives them (R-WHY)."""
+
+    reasons: tuple[Reason, ...] = ()
+
+
+def test_a_stopped_session_has_status_stopped_advice_and_no_exercises_R_PAIN_2a() -> None:
+    document = plan_to_dict(stopped_plan())
+    (session,) = document["sessions"]
+    assert session["status"] == "stopped"
+    assert session["advice"] == ADVICE
+    assert session["exercises"] == []
+    assert list(validator().iter_errors(document)) == []
+
+
+def test_a_stopped_session_without_advice_still_says_whom_to_see() -> None:
+    (session,) = plan_to_dict(stopped_plan(advice=None))["sessions"]
+    assert session["advice"] == STOPPED_ADVICE
+    assert "clinician" in session["advice"]
+
+
+def test_each_exercise_carries_its_structured_reasons_when_the_engine_gives_them() -> None:
+    rx = ReasonedPrescription(
+        "bent-knee-heel-raise",
+        "rehab",
+        3,
+        reps=15,
+        per_side=True,
+        why="R-PAIN-3: heavy slow resistance.",
+        reasons=(Reason("R-PAIN-3", "Achilles: heavy slow resistance (Beyer 2015)."),),
+    )
+    plan = Plan(START, 1, (), (Session(START, 1, False, "Rehab", (rx,), 20),))
+    document = plan_to_dict(plan)
+    (exercise,) = document["sessions"][0]["exercises"]
+    assert exercise["reasons"] == [
+        {"rule": "R-PAIN-3", "text": "Achilles: heavy slow resistance (Beyer 2015)."}
+    ]
+    assert exercise["why"] == "R-PAIN-3: heavy slow resistance."
+    assert list(validator().iter_errors(document)) == []
+
+
+def test_a_prescription_without_reasons_gives_an_empty_list() -> None:
+    assert plan_to_dict(make_plan())["sessions"][0]["exercises"][0]["reasons"] == []
+
+
+def test_a_schema_1_plan_document_reads_as_schema_2() -> None:
+    old = plan_to_dict(make_plan())
+    old["schema_version"] = 1
+    for session in old["sessions"]:
+        del session["status"], session["advice"]
+        for exercise in session["exercises"]:
+            del exercise["reasons"]
+    upgraded = upgrade_plan_dict(old)
+    assert upgraded == plan_to_dict(make_plan())
+    assert list(validator().iter_errors(upgraded)) == []
+
+
+@pytest.mark.parametrize("version", [0, 3, None, "2", True])
+def test_an_unknown_plan_schema_version_is_refused_naming_the_allowed_ones(
+    version: object,
+) -> None:
+    document = plan_to_dict(make_plan())
+    document["schema_version"] = version
+    with pytest.raises(ValueError, match="schema_version: .* allowed: 1, 2"):
+        upgrade_plan_dict(document)
+
+
+def test_ics_shows_a_stopped_sessions_advice_instead_of_its_exercises() -> None:
+    (event,) = events_of(plan_to_ics(stopped_plan(), "Sam", catalog=CATALOG))
+    description = str(event["description"])
+    assert "see a clinician today" in description
+    assert "Jump rope" not in description and "heel raise" not in description
+    assert str(event["summary"]).startswith("Stopped")
+
+
+def test_the_plan_table_shows_a_stopped_sessions_advice_instead_of_its_exercises() -> None:
+    import io
+
+    from rich.console import Console
+
+    from calfcoach.cli.plan_cmds import render_plan_table
+    from calfcoach.core.models import Profile
+
+    buffer = io.StringIO()
+    render_plan_table(
+        stopped_plan(), Profile(level="novice"), CATALOG, Console(file=buffer, width=100)
+    )
+    text = buffer.getvalue()
+    assert "STOPPED" in text and "see a clinician today" in text
+    assert "Jump rope" not in text and "Exercise" not in text

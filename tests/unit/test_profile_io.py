@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from calfcoach.core.models import Profile, Run
+from calfcoach.core import rules
+from calfcoach.core.models import Profile, Race, Run
 from calfcoach.errors import ProfileError
 from calfcoach.profile_io import dump_profile, field_problems, load_profile, profile_to_dict
 
@@ -74,7 +75,8 @@ def test_a_good_json_profile_loads(tmp_path: Path) -> None:
     assert profile.level == "intermediate"
     assert profile.equipment == frozenset({"dumbbell", "band", "jump_rope"})
     assert profile.runs == (Run(day="sun", kind="long"), Run(day="tue", kind="hard"))
-    assert profile.races == (dt.date(2027, 3, 14),)
+    assert profile.race_dates == (dt.date(2027, 3, 14),)
+    assert profile.races == (Race(date=dt.date(2027, 3, 14)),)
 
 
 def test_good_json_and_toml_load_to_equal_profiles(tmp_path: Path) -> None:
@@ -100,7 +102,7 @@ def test_duplicates_in_set_fields_are_accepted(tmp_path: Path) -> None:
 def test_an_unknown_key_names_the_key_and_the_allowed_keys(tmp_path: Path) -> None:
     (line,) = problems_with(tmp_path, foo=1)
     assert line.startswith("foo: unknown key; allowed keys: name, sex, birth_year, ")
-    assert line.endswith("complaints, units")
+    assert line.endswith("complaints, usual_pain, bone_stress_history, missed_periods, units")
 
 
 def test_a_misspelt_key_suggests_the_right_one(tmp_path: Path) -> None:
@@ -234,7 +236,7 @@ def test_dump_writes_contract_key_order_and_vocabulary_order(tmp_path: Path) -> 
         equipment=frozenset({"jump_rope", "band", "dumbbell"}),
         free_days=frozenset({"sat", "mon", "wed"}),
         runs=(Run(day="sun", kind="long"), Run(day="tue", kind="hard")),
-        races=(dt.date(2027, 5, 1), dt.date(2027, 2, 1)),
+        races=(Race(date=dt.date(2027, 5, 1)), Race(date=dt.date(2027, 2, 1))),
     )
     path = tmp_path / "p.json"
     dump_profile(profile, path)
@@ -257,4 +259,152 @@ def test_field_problems_checks_one_field_on_its_own() -> None:
     assert field_problems("units", "metric") == []
     assert field_problems("units", "furlongs") == [
         "units: 'furlongs' is not allowed; allowed: metric, imperial"
+    ]
+
+
+# ------------------------------------------------------------------------- v2 keys (issue 6)
+
+RACE_OBJECT = {"date": "2027-04-12", "distance_km": 42.2, "name": "City marathon"}
+
+
+def test_races_may_mix_plain_dates_and_race_objects_R_SCHED_4a(tmp_path: Path) -> None:
+    tune_up = {"date": "2027-03-01", "distance_km": 5, "tune_up": True}
+    profile = load_profile(
+        write_json(tmp_path, {**GOOD, "races": ["2027-03-14", RACE_OBJECT, tune_up]})
+    )
+    assert profile.races == (
+        Race(date=dt.date(2027, 3, 1), distance_km=5, tune_up=True),
+        Race(date=dt.date(2027, 3, 14)),
+        Race(date=dt.date(2027, 4, 12), distance_km=42.2, name="City marathon"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("races", "line"),
+    [
+        (
+            ["2027-03-14", {"date": "2027-04-12", "distance_km": -5}],
+            "races[1].distance_km: -5 is out of range; allowed: a distance in km, more than 0 "
+            "and at most 400 (or leave it out: a half marathon)",
+        ),
+        (
+            ["2027-03-14", {"date": "2027-04-12", "distance_km": "far"}],
+            "races[1].distance_km: 'far' is not a number; allowed: a distance in km, more than "
+            "0 and at most 400 (or leave it out: a half marathon)",
+        ),
+        (
+            [{"date": "2027-02-30"}],
+            "races[0].date: '2027-02-30' is not a valid date (YYYY-MM-DD)",
+        ),
+        ([{"distance_km": 10}], "races[0].date: missing; allowed: a date YYYY-MM-DD"),
+        (
+            [{"date": "2027-04-12", "tune_up": "maybe"}],
+            "races[0].tune_up: 'maybe' is not true or false; allowed: true, false",
+        ),
+        (
+            [{"date": "2027-04-12", "km": 10}],
+            "races[0].km: unknown key; allowed keys: date, distance_km, name, tune_up",
+        ),
+        (
+            [{"date": "2027-04-12", "distanse_km": 10}],
+            "races[0].distanse_km: unknown key (did you mean distance_km?); allowed keys: "
+            "date, distance_km, name, tune_up",
+        ),
+    ],
+)
+def test_a_bad_race_object_names_the_field_path_the_value_and_what_is_allowed(
+    tmp_path: Path, races: list[Any], line: str
+) -> None:
+    assert problems_with(tmp_path, races=races) == (line,)
+
+
+def test_a_race_that_is_neither_a_date_nor_an_object_says_both_forms(tmp_path: Path) -> None:
+    (line,) = problems_with(tmp_path, races=["2027-03-14", 42])
+    assert line.startswith("races[1]: 42 is not a race; allowed: a date YYYY-MM-DD or {")
+
+
+def test_race_problems_are_named_by_their_place_in_the_file_not_by_date(tmp_path: Path) -> None:
+    # The model sorts races by date; the message must still point at the file's own line.
+    races = ["2027-09-01", {"date": "2027-01-01", "distance_km": 0}]
+    (line,) = problems_with(tmp_path, races=races)
+    assert line.startswith("races[1].distance_km: 0 is out of range")
+
+
+def test_achilles_insertional_is_a_complaint(tmp_path: Path) -> None:
+    profile = load_profile(write_json(tmp_path, {**GOOD, "complaints": ["achilles_insertional"]}))
+    assert profile.complaints == frozenset({"achilles_insertional"})
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line"),
+    [
+        ("usual_pain", 11, "usual_pain: 11 is out of range; allowed: 0-10"),
+        ("usual_pain", -1, "usual_pain: -1 is out of range; allowed: 0-10"),
+        ("usual_pain", "low", "usual_pain: 'low' is not a whole number; allowed: 0-10"),
+        (
+            "bone_stress_history",
+            "perhaps",
+            "bone_stress_history: 'perhaps' is not true or false; allowed: true, false",
+        ),
+        ("missed_periods", 3, "missed_periods: 3 is not true or false; allowed: true, false"),
+    ],
+)
+def test_the_new_intake_keys_are_checked_with_one_line_each(
+    tmp_path: Path, key: str, value: object, line: str
+) -> None:
+    assert problems_with(tmp_path, **{key: value}) == (line,)
+
+
+def test_the_new_intake_keys_load_and_round_trip_in_json_and_toml(tmp_path: Path) -> None:
+    data = {
+        **GOOD,
+        "sex": "female",
+        "complaints": ["shin"],
+        "usual_pain": 3,
+        "bone_stress_history": True,
+        "missed_periods": True,
+        "races": ["2027-03-14", RACE_OBJECT, {"date": "2027-05-01", "tune_up": True}],
+    }
+    profile = load_profile(write_json(tmp_path, data))
+    assert (profile.usual_pain, profile.bone_stress_history, profile.missed_periods) == (
+        3,
+        True,
+        True,
+    )
+    for name in ("out.json", "out.toml"):
+        dump_profile(profile, tmp_path / name)
+        # Equal up to the order of runs (written in day order).
+        assert profile_to_dict(load_profile(tmp_path / name)) == profile_to_dict(profile)
+    written = profile_to_dict(profile)
+    assert written["races"] == [
+        "2027-03-14",
+        RACE_OBJECT,
+        {"date": "2027-05-01", "tune_up": True},
+    ]
+
+
+def test_an_old_profile_file_without_the_new_keys_still_loads(tmp_path: Path) -> None:
+    old = {k: v for k, v in GOOD.items() if k != "sessions_per_week"}
+    profile = load_profile(write_json(tmp_path, old))
+    assert profile.sessions_per_week is None
+    assert profile.usual_pain is None
+    assert not profile.bone_stress_history and not profile.missed_periods
+    # R-PAIN-4: with an Achilles complaint and no sessions_per_week, 3 a week.
+    assert rules.sessions_wanted(profile) == 3
+
+
+def test_a_profile_without_sessions_per_week_is_written_back_without_it_in_toml(
+    tmp_path: Path,
+) -> None:
+    profile = Profile(level="novice", complaints=frozenset({"plantar_heel"}))
+    dump_profile(profile, tmp_path / "p.toml")
+    text = (tmp_path / "p.toml").read_text(encoding="utf-8")
+    assert "sessions_per_week" not in text
+    assert load_profile(tmp_path / "p.toml") == profile
+
+
+def test_field_problems_explains_a_race_object_by_its_path() -> None:
+    assert field_problems("races", [{"date": "2027-04-12", "distance_km": 500}]) == [
+        "races[0].distance_km: 500 is out of range; allowed: a distance in km, more than 0 "
+        "and at most 400 (or leave it out: a half marathon)"
     ]

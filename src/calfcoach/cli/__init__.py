@@ -88,6 +88,7 @@ COMMAND_HOMES = {
     "skip": "training_cmds",
     "move": "training_cmds",
     "checkin": "training_cmds",
+    "clear": "training_cmds",
     "test": "training_cmds",
     "progress": "training_cmds",
     "export": "transfer_cmds",

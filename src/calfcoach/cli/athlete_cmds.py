@@ -184,13 +184,21 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     from rich.text import Text
 
     from calfcoach.catalog import load_catalog
-    from calfcoach.formats.text import describe_dose, describe_rest
+    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
 
     catalog = load_catalog()
     minutes = f", about {session.minutes} min" if session.minutes else ""
     deload = " (lighter week, R-PROG-5)" if session.deload else ""
     title = f"{heading}{session.date:%a %Y-%m-%d}  week {session.week}: {session.title}"
+    advice = session_advice(session)
+    if session.status == "stopped":
+        # R-PAIN-2a/2b: a stopped day shows the advice, never exercises.
+        out.print(Text(title + " - STOPPED", style="bold red"))
+        out.print(Text(f"  {advice}", style="red"))
+        return
     out.print(Text(title + minutes + deload, style="bold"))
+    if advice:
+        out.print(Text(f"  advice: {advice}", style="yellow"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column in ("Exercise", "Dose", "Rest", "Tempo"):
         table.add_column(column)

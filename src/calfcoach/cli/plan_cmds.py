@@ -246,7 +246,7 @@ def render_plan_table(
 
     from rich.text import Text
 
-    from calfcoach.formats.text import describe_dose, describe_rest
+    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
 
     width = max(60, console.width)
     title = f"Plan for {athlete.name}" if athlete.name else "Plan"
@@ -278,6 +278,7 @@ def render_plan_table(
             p.tempo or "",
         )
         for session in plan.sessions
+        if session.status != "stopped"
         for p in session.exercises
     }
     headers = ("Exercise", "Dose", "Rest", "Tempo")
@@ -306,8 +307,22 @@ def render_plan_table(
             if number:
                 out.append(("\n", None))
             out.append((f"{session.date:%a %Y-%m-%d}  {session.title}", "bold"))
+            advice = session_advice(session)
+            if session.status == "stopped":
+                # R-PAIN-2a/2b: a stopped day shows the advice instead of exercises.
+                out.append(("  STOPPED\n", "bold red"))
+                stop = textwrap.fill(
+                    advice or "", width - 1, initial_indent="  ", subsequent_indent="  "
+                )
+                out.append((stop + "\n", "red"))
+                continue
             if session.minutes:
                 out.append((f"  (about {session.minutes} min)", None))
+            if advice:
+                note = textwrap.fill(
+                    advice, width - 1, initial_indent="  advice: ", subsequent_indent="    "
+                )
+                out.append(("\n" + note, "yellow"))
             out.append(("\n" + columns(headers) + "\n", "underline"))
             for p in session.exercises:
                 out.append((columns(rows[id(p)]) + "\n", None))
@@ -375,6 +390,45 @@ def _runs(text: str) -> list[dict[str, str]]:
     return runs
 
 
+def _races(text: str) -> list[str | dict[str, Any]]:
+    """Race answers: YYYY-MM-DD, or YYYY-MM-DD:KM with the distance (R-SCHED-4a)."""
+    races: list[str | dict[str, Any]] = []
+    for item in _split(text):
+        date, sep, km = item.partition(":")
+        if not sep:
+            races.append(date)
+            continue
+        distance = _optional_number(km)
+        if not isinstance(distance, int | float):
+            raise _BadAnswer(
+                f"races: {item!r} has no distance after ':'; allowed: YYYY-MM-DD or "
+                "YYYY-MM-DD:KM, e.g. 2027-04-12:42.2"
+            )
+        races.append({"date": date, "distance_km": distance})
+    return races
+
+
+def _yes_no(text: str) -> bool | str:
+    answer = text.strip().lower()
+    if answer in ("y", "yes", "true"):
+        return True
+    if answer in ("n", "no", "false", ""):
+        return False
+    return text.strip()
+
+
+def _asked(key: str, data: dict[str, Any]) -> bool:
+    """The intake questions that only some athletes get, so ``init`` stays short."""
+    complaints = set(data.get("complaints") or ())
+    if key == "usual_pain":
+        return bool(complaints)
+    if key == "bone_stress_history":
+        return "shin" in complaints
+    if key == "missed_periods":
+        return "shin" in complaints and data.get("sex") != "male"
+    return True
+
+
 def _questions() -> list[tuple[str, str, str, Callable[[str], Any]]]:
     from calfcoach.core.models import COMPLAINTS, DAYS, EQUIPMENT, LEVELS
 
@@ -391,7 +445,12 @@ def _questions() -> list[tuple[str, str, str, Callable[[str], Any]]]:
             _split,
         ),
         ("free_days", f"Free days for strength work ({', '.join(DAYS)})", "mon,wed,fri", _split),
-        ("sessions_per_week", "Sessions per week (1-3)", "2", _optional_number),
+        (
+            "sessions_per_week",
+            "Sessions per week, 1-3 (Enter: 2, or 3 with heel or Achilles pain)",
+            "",
+            _optional_number,
+        ),
         ("session_minutes", "Minutes per session (10-90)", "25", _optional_number),
         (
             "runs",
@@ -400,8 +459,32 @@ def _questions() -> list[tuple[str, str, str, Callable[[str], Any]]]:
             "none",
             _runs,
         ),
-        ("races", "Race dates, comma-separated YYYY-MM-DD (or none)", "none", _split),
+        (
+            "races",
+            "Races, comma-separated YYYY-MM-DD or YYYY-MM-DD:KM with the distance "
+            "(e.g. 2027-04-12:42.2; or none)",
+            "none",
+            _races,
+        ),
         ("complaints", f"Complaints ({', '.join(COMPLAINTS)}; or none)", "none", _split),
+        (
+            "usual_pain",
+            "Your usual morning pain from it, 0-10 (Enter: 2)",
+            "",
+            _optional_number,
+        ),
+        (
+            "bone_stress_history",
+            "Have you had a bone stress injury (stress fracture) before? (y/n)",
+            "n",
+            _yes_no,
+        ),
+        (
+            "missed_periods",
+            "Are your periods missed or irregular? (y/n; Enter: no)",
+            "n",
+            _yes_no,
+        ),
         ("units", "Units (metric or imperial)", "metric", str.strip),
     ]
 
@@ -423,6 +506,8 @@ def init_command(
 
     data: dict[str, Any] = {}
     for key, question, default, parse in _questions():
+        if not _asked(key, data):
+            continue
         while True:
             answer = typer.prompt(question, default=default, show_default=bool(default))
             try:

@@ -326,21 +326,45 @@ def checkin_command(
     stiffness: Annotated[
         str | None, typer.Option("--stiffness", metavar="S", help="Stiffness 0-10.")
     ] = None,
+    red_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--red-flag",
+            metavar="NAME",
+            help="A warning sign you have (R-PAIN-2a), repeat for several: pop, swelling, "
+            "warmth, redness, cant_rise, night_pain, rest_pain, bone_spot, worse_during_run, "
+            "numbness. Any one stops the plan until `calfcoach clear`.",
+        ),
+    ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite the day's check-in.")
     ] = False,
+    ask: Annotated[
+        bool,
+        typer.Option(
+            "--ask", help="Ask the questions one by one (also without --pain in a terminal)."
+        ),
+    ] = False,
 ) -> None:
-    """Record the next-morning check-in: pain and stiffness 0-10 (R-PAIN-2)."""
-    from calfcoach.services.training import record_checkin
+    """Record the next-morning check-in: pain and stiffness 0-10 (R-PAIN-2) and any red
+    flags (R-PAIN-2a)."""
+    from calfcoach.services.training import parse_red_flags, record_checkin, red_flag_advice
 
     day = parse_date("--date", date, real_today())
+    flags = parse_red_flags(red_flag or ())
+    if pain is None and stiffness is None and (ask or sys.stdin.isatty()):
+        pain, stiffness, asked = _ask_checkin()
+        flags = flags | asked
     missing = [o for o, v in (("--pain", pain), ("--stiffness", stiffness)) if v is None]
     if missing:
         raise input_error(*(f"{o}: missing; allowed: 0-10" for o in missing))
     pain_value = parse_int("--pain", pain, "0-10") or 0
     stiffness_value = parse_int("--stiffness", stiffness, "0-10") or 0
+    if flags:
+        # R-PAIN-2a: the advice comes at once, before anything else (even a refused write).
+        typer.secho(red_flag_advice(flags), fg="red", bold=True)
     with open_db() as database:
-        record_checkin(
+        saved = record_checkin(
             database,
             athlete,
             day,
@@ -348,10 +372,59 @@ def checkin_command(
             stiffness=stiffness_value,
             today=real_today(),
             replace_existing=replace,
+            red_flags=flags,
         )
+    line = (
+        f"Check-in of {day.isoformat()} saved: pain {pain_value}/10, stiffness {stiffness_value}/10"
+    )
+    if saved.red_flags:
+        from calfcoach.core.models import RED_FLAGS
+
+        line += ", red flags: " + ", ".join(f for f in RED_FLAGS if f in saved.red_flags)
+    typer.echo(line + ".")
+    if saved.red_flags - flags:
+        typer.echo("  The red flags recorded earlier that day stay until a clearance (R-PAIN-2a).")
+
+
+def _ask_checkin() -> tuple[str, str, frozenset[Any]]:
+    """The interactive check-in: pain, stiffness, then each red flag as a yes/no question in
+    plain words (R-PAIN-2a)."""
+    from calfcoach.services.training import RED_FLAG_QUESTIONS, parse_red_flags
+
+    pain = str(typer.prompt("Morning pain, 0 (none) to 10 (worst)"))
+    stiffness = str(typer.prompt("Morning stiffness, 0 (none) to 10 (worst)"))
+    typer.echo("A few yes/no questions about warning signs (R-PAIN-2a):")
+    yes = [
+        flag
+        for flag, question in RED_FLAG_QUESTIONS.items()
+        if typer.confirm(f"  {question}", default=False)
+    ]
+    return pain, stiffness, parse_red_flags(yes)
+
+
+# ------------------------------------------------------------------------- clear
+
+
+@app.command("clear")
+@handled
+def clear_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="What the clinician said (optional)."),
+    ] = None,
+) -> None:
+    """Record a clinician's clearance after a red flag (R-PAIN-2a): the plan restarts."""
+    from calfcoach.services.training import record_clearance
+
+    day = parse_date("--date", date, real_today())
+    with open_db() as database:
+        result = record_clearance(database, athlete, day, today=real_today(), note=note)
+    dates = ", ".join(sorted({c.date.isoformat() for c in result.cleared}))
     typer.echo(
-        f"Check-in of {day.isoformat()} saved: pain {pain_value}/10, "
-        f"stiffness {stiffness_value}/10."
+        f"Clearance of {day.isoformat()} saved: it lifts the red flags of {dates}. The plan "
+        "restarts at the bottom of your complaint's ladder (R-PAIN-2a): `calfcoach today`."
     )
 
 
@@ -399,6 +472,67 @@ def heel_raise_command(
         f"right {right_reps}"
     )
     _print_evaluation(result.evaluation, result.comparison)
+
+
+@test_app.command("hop")
+@handled
+def hop_command(
+    athlete: AthleteOption = None,
+    date: DateOption = None,
+    hops: Annotated[
+        str | None,
+        typer.Option("--hops", metavar="N", help="Hops done per leg (the test is 10 + 30)."),
+    ] = None,
+    pain: Annotated[
+        str | None, typer.Option("--pain", metavar="P", help="Pain 0-10 during the test.")
+    ] = None,
+    side: Annotated[
+        str, typer.Option("--side", metavar="left|right|both", help="Leg(s) tested.")
+    ] = "both",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
+    ] = "table",
+) -> None:
+    """Single-leg hop test (R-TEST-5): 10, then after 60 s another 30 hops per leg at about
+    2 a second; the result says whether it passed for your complaint."""
+    from calfcoach.core.models import HopTest
+    from calfcoach.services.training import SIDES, record_hop_test
+
+    day = parse_date("--date", date, real_today())
+    parse_choice("--format", output_format, ("table", "json"))
+    parse_choice("--side", side, SIDES)
+    missing = [o for o, v in (("--hops", hops), ("--pain", pain)) if v is None]
+    if missing:
+        allowed = {"--hops": "0-100 hops per leg", "--pain": "0-10"}
+        raise input_error(*(f"{o}: missing; allowed: {allowed[o]}" for o in missing))
+    test = HopTest(
+        date=day,
+        hops=parse_int("--hops", hops, "0-100 hops per leg") or 0,
+        pain=parse_int("--pain", pain, "0-10") or 0,
+        side=side,  # type: ignore[arg-type]  # checked by parse_choice
+    )
+    with open_db() as database:
+        result = record_hop_test(database, athlete, test, today=real_today())
+    if output_format == "json":
+        print_json(
+            {
+                "date": day.isoformat(),
+                "hops": test.hops,
+                "pain": test.pain,
+                "side": test.side,
+                "passed": result.passed,
+                "pain_limit": result.pain_limit,
+                "messages": list(result.messages),
+            }
+        )
+        return
+    legs = "both legs" if test.side == "both" else f"{test.side} leg"
+    typer.echo(
+        f"Hop test {day.isoformat()} ({legs}): {test.hops} hops, pain {test.pain}/10 - "
+        + ("passed" if result.passed else "not passed")
+    )
+    for line in result.messages:
+        typer.echo(f"  {line}")
 
 
 def _print_evaluation(evaluation: object, comparison: object | None) -> None:

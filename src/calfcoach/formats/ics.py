@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
 
-from calfcoach.formats.text import ExerciseLookup, describe_line
+from calfcoach.formats.text import ExerciseLookup, describe_line, is_stopped, session_advice
 
 if TYPE_CHECKING:
     from calfcoach.core.models import Plan, Session, Units
@@ -38,6 +38,12 @@ def session_description(session: Session, units: Units, catalog: ExerciseLookup)
     if session.minutes:
         head += f", about {session.minutes} min"
     lines = [head, ""]
+    advice = session_advice(session)
+    if is_stopped(session):
+        # R-PAIN-2a/2b: a stopped day shows the advice, never the exercises.
+        return "\n".join([head, "", f"STOPPED: {advice}"])
+    if advice:
+        lines.extend([advice, ""])
     for prescription in session.exercises:
         line = describe_line(prescription, units, catalog.get(prescription.exercise))
         if prescription.why:
@@ -72,7 +78,8 @@ def plan_to_ics(
         event.add("dtstamp", stamp)
         event.add("dtstart", session.date)
         event.add("dtend", session.date + dt.timedelta(days=1))
-        event.add("summary", session.title)
+        summary = f"Stopped: {session.title}" if is_stopped(session) else session.title
+        event.add("summary", summary)
         event.add("description", session_description(session, units, catalog))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from calfcoach.core.models import Exercise, Prescription, Units
+    from calfcoach.core.models import Exercise, Prescription, Session, Units
 
 LB_PER_KG = 2.20462
 FT_PER_M = 1 / 0.3048
@@ -101,3 +101,18 @@ def describe_line(
     if prescription.tempo:
         line += f", tempo {prescription.tempo}"
     return line
+
+
+def session_advice(session: Session) -> str | None:
+    """What a session says instead of (or beside) its exercises: the advice of a stopped
+    session (R-PAIN-2a/2b; a stopped session always has some), else its advice or None."""
+    if session.status == "stopped":
+        from calfcoach.formats.plan_json import STOPPED_ADVICE
+
+        return session.advice or STOPPED_ADVICE
+    return session.advice
+
+
+def is_stopped(session: Session) -> bool:
+    """A stopped session shows its advice and no exercises, whatever it holds."""
+    return session.status == "stopped"

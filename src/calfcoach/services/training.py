@@ -18,12 +18,18 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from calfcoach.core import rules
 from calfcoach.core.models import (
+    ACHILLES_COMPLAINTS,
+    RED_FLAGS,
+    URGENT_RED_FLAGS,
     CapacityTest,
     CheckIn,
+    Clearance,
+    HopTest,
     Knee,
     LoggedSet,
     Plan,
     Prescription,
+    RedFlag,
     Session,
     Side,
     TrainingLog,
@@ -53,8 +59,16 @@ __all__ = [
     "log_set",
     "move_problems",
     "move_session",
+    "ClearanceResult",
+    "HopTestResult",
+    "evaluate_hop_test",
+    "open_red_flag_checkins",
+    "parse_red_flags",
     "record_checkin",
+    "record_clearance",
+    "record_hop_test",
     "record_test",
+    "red_flag_advice",
     "skip_session",
     "today_session",
     "validate_set",
@@ -598,21 +612,28 @@ def record_checkin(
     stiffness: int,
     today: dt.date,
     replace_existing: bool = False,
+    red_flags: Iterable[str] = (),
 ) -> CheckIn:
-    """The next-morning check-in (R-PAIN-1/2): pain and stiffness 0-10, one per day."""
+    """The next-morning check-in (R-PAIN-1/2): pain and stiffness 0-10, one per day, and the
+    red flags answered yes (R-PAIN-2a; any one stops the plan until a clinician's clearance
+    is recorded with ``record_clearance``)."""
     check_log_date(date, today)
     _check_range("--pain", pain, *PAIN_RANGE, "")
     _check_range("--stiffness", stiffness, *PAIN_RANGE, "")
-    checkin = CheckIn(date=date, pain=pain, stiffness=stiffness)
+    flags = parse_red_flags(red_flags)
+    checkin = CheckIn(date=date, pain=pain, stiffness=stiffness, red_flags=flags)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
-        if not replace_existing and any(
-            c.date == date for c in uow.logs.load_training_log(athlete.id).checkins
-        ):
+        same_day = [c for c in uow.logs.load_training_log(athlete.id).checkins if c.date == date]
+        if same_day and not replace_existing:
             raise InputError(
                 f"--date: there is already a check-in on {date.isoformat()}; "
                 "allowed: another day, or --replace to overwrite it"
             )
+        if same_day and same_day[0].red_flags:
+            # D-19: a replaced check-in keeps its red flags; only a clearance lifts a stop
+            # (R-PAIN-2a).
+            checkin = replace(checkin, red_flags=checkin.red_flags | same_day[0].red_flags)
         uow.logs.add_checkin(athlete.id, checkin, replace=replace_existing)
         uow.commit()
     return checkin
@@ -653,3 +674,235 @@ def parse_knee(value: str) -> Knee:
     if value not in KNEES:
         raise InputError(f"--knee: {value!r} is not allowed; allowed: {', '.join(KNEES)}")
     return value  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- red flags, hop test
+
+
+def parse_red_flags(names: Iterable[str]) -> frozenset[RedFlag]:
+    """The red-flag names of a check-in (R-PAIN-2a); an unknown name is refused, naming
+    the allowed ones."""
+    flags: set[RedFlag] = set()
+    for raw in names:
+        name = raw.strip().lower().replace("-", "_")
+        if name not in RED_FLAGS:
+            raise InputError(f"--red-flag: {raw!r} is not allowed; allowed: {', '.join(RED_FLAGS)}")
+        flags.add(name)  # checked against RED_FLAGS (narrowed by "in")
+    return frozenset(flags)
+
+
+def open_red_flag_checkins(log: TrainingLog, date: dt.date) -> tuple[CheckIn, ...]:
+    """The check-ins with red flags up to ``date`` that no clearance has lifted yet
+    (R-PAIN-2a: a clearance lifts the red flags recorded on or before its day)."""
+    clearances = [c.date for c in getattr(log, "clearances", ()) if c.date <= date]
+    last = max(clearances, default=None)
+    return tuple(
+        c
+        for c in sorted(log.checkins, key=lambda c: c.date)
+        if c.red_flags and c.date <= date and (last is None or c.date > last)
+    )
+
+
+def red_flag_advice(flags: Iterable[str]) -> str:
+    """What the athlete is told at once when a check-in has a red flag (R-PAIN-2a)."""
+    given = sorted(set(flags), key=lambda f: RED_FLAGS.index(f) if f in RED_FLAGS else 99)
+    urgent = [f for f in given if f in URGENT_RED_FLAGS]
+    words = ", ".join(RED_FLAG_WORDS.get(f, f) for f in given)
+    when = "today" if urgent else "within the next few days"
+    return (
+        f"RED FLAG ({words}): see a clinician (a doctor or physiotherapist) {when}. "
+        "Your plan is stopped: no strength sessions until you record the clinician's "
+        "clearance with `calfcoach clear --date YYYY-MM-DD` (R-PAIN-2a)."
+    )
+
+
+RED_FLAG_WORDS: dict[str, str] = {
+    "pop": "a pop or sudden pain in the calf, Achilles or heel",
+    "swelling": "calf swelling",
+    "warmth": "a warm calf",
+    "redness": "a red calf",
+    "cant_rise": "cannot walk normally or rise on the toes",
+    "night_pain": "pain at night",
+    "rest_pain": "pain at rest",
+    "bone_spot": "pain on one spot of a bone",
+    "worse_during_run": "pain that grows through a run",
+    "numbness": "numbness, tingling or weakness in the foot",
+}
+"""Each red flag in plain words (R-PAIN-2a), for the check-in's questions and its advice."""
+
+RED_FLAG_QUESTIONS: dict[str, str] = {
+    "pop": "Did you feel a pop or a sudden pain in the calf, Achilles or heel?",
+    "swelling": "Is your calf swollen?",
+    "warmth": "Is your calf warm to the touch?",
+    "redness": "Is your calf red?",
+    "cant_rise": "Is it hard to walk normally or to rise on your toes?",
+    "night_pain": "Did pain wake you or keep you up at night?",
+    "rest_pain": "Does it hurt at rest, sitting or lying still?",
+    "bone_spot": (
+        "Is there pain on one spot of a bone (the shin, the top of the midfoot, the heel "
+        "when squeezed)?"
+    ),
+    "worse_during_run": "Does the pain grow as a run goes on?",
+    "numbness": "Any numbness, tingling or weakness in the foot?",
+}
+"""The yes/no questions of the interactive check-in, one per red flag (R-PAIN-2a)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClearanceResult:
+    clearance: Clearance
+    cleared: tuple[CheckIn, ...]
+    """The red-flag check-ins this clearance lifts."""
+
+
+def record_clearance(
+    database: Database,
+    name: str | None,
+    date: dt.date,
+    *,
+    today: dt.date,
+    note: str | None = None,
+) -> ClearanceResult:
+    """Record a clinician's clearance (R-PAIN-2a): it lifts the red-flag stop of the
+    check-ins on or before ``date``. Refused when there is no red-flag check-in to clear."""
+    check_log_date(date, today)
+    text = note.strip() if note is not None else None
+    if text is not None and len(text) > CLEARANCE_NOTE_MAX:
+        raise InputError(
+            f"--note: {len(text)} characters is too long; allowed: at most "
+            f"{CLEARANCE_NOTE_MAX} characters"
+        )
+    clearance = Clearance(date=date, note=text or None)
+    with database.unit_of_work() as uow:
+        athlete = resolve_in(uow, name)
+        _lock_athlete(uow, athlete.id)
+        log = uow.logs.load_training_log(athlete.id)
+        open_flags = open_red_flag_checkins(log, date)
+        if not open_flags:
+            later = [c.date for c in open_red_flag_checkins(log, dt.date.max) if c.date > date]
+            hint = (
+                f"; the red flag of {later[0].isoformat()} needs a clearance on or after it"
+                if later
+                else ""
+            )
+            raise InputError(
+                f"--date: there is no red-flag check-in to clear on or before "
+                f"{date.isoformat()}{hint}; allowed: a clearance after a check-in with "
+                "--red-flag"
+            )
+        uow.logs.add_clearance(athlete.id, clearance)
+        uow.commit()
+    return ClearanceResult(clearance=clearance, cleared=open_flags)
+
+
+CLEARANCE_NOTE_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class HopTestResult:
+    test: HopTest
+    passed: bool
+    """Complete (every hop done) with pain within the limit of the athlete's complaints."""
+    pain_limit: int
+    messages: tuple[str, ...]
+    """The result in words, one sentence each (R-TEST-5)."""
+
+
+def hop_pass_pain(complaints: Iterable[str]) -> int:
+    """The highest pain (0-10) with which the hop test passes (R-TEST-5): shin 0, calf
+    strain 2, otherwise 3; with several complaints the strictest."""
+    limit = rules.HOP_TEST_PASS_PAIN
+    strict: dict[str, int] = {str(k): v for k, v in rules.HOP_TEST_STRICT_PASS_PAIN.items()}
+    for complaint in complaints:
+        limit = min(limit, strict.get(complaint, limit))
+    return limit
+
+
+def evaluate_hop_test(
+    test: HopTest, complaints: Iterable[str], previous: Sequence[HopTest] = ()
+) -> HopTestResult:
+    """The hop test in words (R-TEST-5): complete, pain within the complaint's limit."""
+    complaints = frozenset(complaints)
+    limit = hop_pass_pain(complaints)
+    legs = "each leg" if test.side == "both" else f"the {test.side} leg"
+    messages: list[str] = []
+    complete = test.hops >= rules.HOP_TEST_HOPS
+    painless = test.pain <= limit
+    who = (
+        "with shin pain"
+        if "shin" in complaints
+        else "with a calf strain"
+        if "calf_strain" in complaints
+        else "with your complaint"
+        if complaints
+        else ""
+    )
+    if complete and painless:
+        messages.append(
+            f"Passed: {test.hops} hops on {legs} with pain {test.pain}/10, within the "
+            f"{limit}/10 limit{' ' + who if who else ''} (R-TEST-5)."
+        )
+    else:
+        if not complete:
+            messages.append(
+                f"Not passed: {test.hops} hops on {legs}; the test is {rules.HOP_TEST_HOPS} "
+                "(10, then after 60 s another 30) (R-TEST-5)."
+            )
+        if not painless:
+            messages.append(
+                f"Not passed: pain {test.pain}/10 is above the {limit}/10 limit"
+                f"{' ' + who if who else ''} (R-TEST-5). Stop hopping for now."
+            )
+    if "shin" in complaints and complete and painless:
+        messages.append(
+            "Shin: it counts only if the bone is also pain-free tomorrow morning; pain on one "
+            "spot of a bone is a red flag (check in with --red-flag bone_spot)."
+        )
+    if complete and painless and complaints & {"shin", "calf_strain"}:
+        messages.append("This clears light plyometrics (R-PAIN-4).")
+    elif complete and painless and complaints & ACHILLES_COMPLAINTS:
+        messages.append("This clears single-leg hops (R-PAIN-3).")
+    recent = [
+        t
+        for t in previous
+        if t.date < test.date and (test.date - t.date).days < rules.HOP_TEST_RETEST_DAYS
+    ]
+    if recent:
+        messages.append(
+            f"Note: the previous hop test was on {recent[-1].date.isoformat()}; retest no "
+            f"sooner than {rules.HOP_TEST_RETEST_DAYS} days (R-TEST-5)."
+        )
+    return HopTestResult(
+        test=test, passed=complete and painless, pain_limit=limit, messages=tuple(messages)
+    )
+
+
+def validate_hop_test(test: HopTest, today: dt.date) -> None:
+    check_log_date(test.date, today)
+    _check_range("--hops", test.hops, 0, rules.HOP_TEST_MAX_HOPS, "hops per leg")
+    _check_range("--pain", test.pain, *PAIN_RANGE, "")
+    if test.side not in SIDES:
+        raise InputError(f"--side: {test.side!r} is not allowed; allowed: {', '.join(SIDES)}")
+
+
+def record_hop_test(
+    database: Database, name: str | None, test: HopTest, *, today: dt.date
+) -> HopTestResult:
+    """Store a hop test (R-TEST-5) and say in words whether it passed.
+
+    Refused while a red-flag stop is on (R-TEST-5: no test with a red flag)."""
+    validate_hop_test(test, today)
+    with database.unit_of_work() as uow:
+        athlete = resolve_in(uow, name)
+        log = uow.logs.load_training_log(athlete.id)
+        flagged = open_red_flag_checkins(log, test.date)
+        if flagged:
+            raise InputError(
+                f"--date: the plan is stopped by the red flag of "
+                f"{flagged[-1].date.isoformat()} (R-PAIN-2a); allowed: a hop test after a "
+                "clinician's clearance (`calfcoach clear`)"
+            )
+        previous = sorted(getattr(log, "hop_tests", ()), key=lambda t: t.date)
+        uow.logs.add_hop_test(athlete.id, test)
+        uow.commit()
+    return evaluate_hop_test(test, athlete.profile.complaints, previous)
