@@ -92,6 +92,30 @@ def sessions_wanted(profile: Profile) -> int:
 
 CYCLE_WEEKS: Final = 2  # R-SCHED-3 / R-SCHED-5
 
+# ------------------------------------------------------------------ R-SCHED-4a: races
+
+# No session on race day or the next N days: N by distance (km). A marathon is 42.195 km; the
+# sheet's "42.2" is that distance rounded, so 42.195 counts as a marathon (D-16).
+RACE_SHORT_MAX_KM: Final = 10.0  # up to 10 km: 2 days
+MARATHON_KM: Final = 42.195  # below: 4 days; a marathon up to 60 km: 7 days
+RACE_ULTRA_ABOVE_KM: Final = 60.0  # beyond 60 km: 10 days
+RACE_RECOVERY_DAYS_SHORT: Final = 2
+RACE_RECOVERY_DAYS_MID: Final = 4
+RACE_RECOVERY_DAYS_MARATHON: Final = 7
+RACE_RECOVERY_DAYS_ULTRA: Final = 10
+# A tune-up race (10 km or less, run as training) counts as a hard run instead.
+TUNE_UP_MAX_KM: Final = 10.0
+# After a marathon or longer: the 7 days after the window hold light, foot and rehab work only.
+POST_MARATHON_LIGHT_DAYS: Final = 7
+# The first plyometric block after any race is 50 contacts.
+POST_RACE_PLYO_CONTACTS: Final = 50
+# In the 7 days before a race (RACE_TAPER_DAYS) rehab keeps its load with one set fewer, and
+# its last session is at least 3 days before the race.
+RACE_REHAB_SET_CUT: Final = 1
+RACE_REHAB_LAST_DAYS_OUT: Final = 3
+# Every session in the 14 days after a marathon or longer names the race in its reasons.
+RACE_NAMED_DAYS_AFTER_MARATHON: Final = 14
+
 # ------------------------------------------------------------------ R-PROG: progression
 
 LOAD_STEP_MIN: Final = 0.02  # R-PROG-2: add 2-10 % load

@@ -1,22 +1,26 @@
-"""Which days carry a strength session (R-SCHED-0..4).
+"""Which days carry a strength session (R-SCHED-0..4, 4a, 4b).
 
 Pure: profile + plan start + number of weeks -> session dates per week and the warnings of
 every scheduling rule that had to give way. The collision order of R-SCHED-0 is the order of
 the score tuple in `_best_week`:
 
 1. hard: only free days, at least 2 days apart (also across weeks), never on or the day
-   before a long run or a race (R-SCHED-0, R-SCHED-2, R-SCHED-4);
+   before a long run or a race, never inside a race's recovery window (R-SCHED-0, R-SCHED-2,
+   R-SCHED-4, R-SCHED-4a; the race days come from `races.RaceCalendar`);
 2. sessions per week (R-SCHED-1);
 3. a pair 2-3 days apart where the free days allow it (R-SCHED-2, "72 h preference");
-4. avoid the day before a hard run (R-SCHED-4);
+4. avoid the day before a hard run, a tune-up race included (R-SCHED-4, R-SCHED-4a);
 then, as tie-breaks: prefer hard-run days (after the run) or easy-run days (R-SCHED-4), an
 even spread over the week, and the earliest days.
+
+`place_week` puts each week's blocks on its dates so placement matches its own reasons
+(R-SCHED-4b); `move_problems` checks a session moved by the athlete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -24,6 +28,7 @@ from typing import NamedTuple
 
 from calfcoach.core import rules
 from calfcoach.core.models import DAYS, Profile, Session
+from calfcoach.core.races import RaceCalendar, describe, is_tune_up, race_calendar, recovery_days
 
 _ONE_DAY = dt.timedelta(days=1)
 _RUN_RANK = {"easy": 1, "hard": 2, "long": 3}
@@ -63,7 +68,7 @@ def build_schedule(
     profile: Profile, start: dt.date, weeks: int
 ) -> tuple[tuple[WeekSchedule, ...], tuple[ScheduleIssue, ...]]:
     info = day_info(profile)
-    races = frozenset(profile.race_dates)
+    calendar = race_calendar(profile)
     wanted = rules.sessions_wanted(profile)
     out: list[WeekSchedule] = []
     issues: list[ScheduleIssue] = []
@@ -81,11 +86,18 @@ def build_schedule(
                 run_today in ("hard", "easy"),
             )
         )
-    race_days = {r.toordinal() for r in races} | {r.toordinal() - 1 for r in races}
+    # R-SCHED-4a: race day, the day before a race and the recovery window hold no session; a
+    # tune-up race is a hard run, so its eve is "the day before a hard run" (R-SCHED-4).
+    blocked = frozenset(d.toordinal() for d in calendar.blocked_dates())
+    tune_eves = frozenset(d.toordinal() - 1 for d in calendar.hard_run_dates())
     start_ordinal = start.toordinal()
     wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
-    clean = _week_masks(base, wd0, start_ordinal, frozenset())
-    race_weeks = {(d - start_ordinal) // 7 for d in race_days}
+    clean = _week_masks(base, wd0, start_ordinal, frozenset(), frozenset())
+    race_weeks = {(d - start_ordinal) // 7 for d in blocked | tune_eves}
+    for date, rule, message in calendar.notes():
+        w = (date.toordinal() - start_ordinal) // 7
+        if 0 <= w < weeks:
+            issues.append(ScheduleIssue(rule, w + 1, message))
     # Weeks without a race repeat one of a few cases (the day the week may start on); their
     # rule problems are worked out once: earliest offset -> (rule, message) pairs.
     clean_issues: dict[int, list[tuple[str, str]]] = {}
@@ -95,8 +107,8 @@ def build_schedule(
         if last is not None:
             earliest = max(0, last - first + rules.MIN_DAYS_BETWEEN)
         race_week = w in race_weeks
-        masks = _week_masks(base, wd0, first, race_days) if race_week else clean
-        candidate, before_hard, good_day, blocked_by = masks
+        masks = _week_masks(base, wd0, first, blocked, tune_eves) if race_week else clean
+        candidate, before_hard, good_day, blocked_by, tune_eve = masks
         offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
         dates = tuple([dt.date.fromordinal(first + i) for i in offsets])
         if offsets:
@@ -106,7 +118,13 @@ def build_schedule(
         if found is None:
             found = []
             if len(offsets) < wanted or not gap_ok or any(before_hard >> i & 1 for i in offsets):
-                found = _week_issues(wd0, offsets, gap_ok, wanted, before_hard, blocked_by)
+                found = _week_issues(
+                    wd0, first, offsets, gap_ok, wanted, before_hard, tune_eve, blocked_by
+                )
+            if race_week and len(offsets) < wanted and blocked_by.get("race"):
+                lost = _race_loss(calendar, clean, base, wd0, first, offsets, wanted, earliest)
+                if lost is not None:
+                    found.append(lost)
             if not race_week:
                 clean_issues[earliest] = found
         if found:
@@ -114,12 +132,47 @@ def build_schedule(
     return tuple(out), tuple(issues)
 
 
+def _race_loss(
+    calendar: RaceCalendar,
+    clean: tuple[int, int, int, dict[str, int], int],
+    base: list[tuple[bool, bool, bool, bool]],
+    wd0: int,
+    first: int,
+    offsets: tuple[int, ...],
+    wanted: int,
+    earliest: int,
+) -> tuple[str, str] | None:
+    """The R-SCHED-4a warning of a week that lost sessions to a race window, or None when
+    the week would have had no more sessions without its races."""
+    without, _ = _best_week(clean[0], clean[1], clean[2], wanted, earliest)
+    if len(without) <= len(offsets):
+        return None
+    races: list[str] = []
+    for i in range(7):
+        if not base[(wd0 + i) % 7][0]:
+            continue
+        race = calendar.day(dt.date.fromordinal(first + i)).blocked
+        if race is not None and describe(race) not in races:
+            races.append(describe(race))
+    return (
+        "R-SCHED-4a",
+        f"{len(offsets)} of {wanted} sessions fit: the free days fall on race day, the day "
+        f"before it or in the recovery window of {' and '.join(races)} (no session on race "
+        "day or in the days after it, by distance)",
+    )
+
+
 def _week_masks(
-    base: list[tuple[bool, bool, bool, bool]], wd0: int, first: int, race_days: Set[int]
-) -> tuple[int, int, int, dict[str, int]]:
-    """Bit masks over one 7-day block: candidate days, days before a hard run, hard/easy-run
-    days; and how many free days the long runs and races took away."""
-    candidate = before_hard = good_day = 0
+    base: list[tuple[bool, bool, bool, bool]],
+    wd0: int,
+    first: int,
+    race_days: Set[int],
+    tune_eves: Set[int],
+) -> tuple[int, int, int, dict[str, int], int]:
+    """Bit masks over one 7-day block: candidate days, days before a hard run (tune-up races
+    included), hard/easy-run days; how many free days the long runs and races took away; and
+    the days before a tune-up race."""
+    candidate = before_hard = good_day = tune_eve = 0
     blocked_by: dict[str, int] = {}
     for i in range(7):
         free, long_blocked, pre_hard, good = base[(wd0 + i) % 7]
@@ -132,29 +185,35 @@ def _week_masks(
             blocked_by["race"] = blocked_by.get("race", 0) + 1
             continue
         candidate |= 1 << i
+        if first + i in tune_eves:
+            tune_eve |= 1 << i
+            before_hard |= 1 << i
         if pre_hard:
             before_hard |= 1 << i
         if good:
             good_day |= 1 << i
-    return candidate, before_hard, good_day, blocked_by
+    return candidate, before_hard, good_day, blocked_by, tune_eve
 
 
 def _week_issues(
     wd0: int,
+    first: int,
     offsets: tuple[int, ...],
     gap_ok: bool,
     wanted: int,
     before_hard: int,
+    tune_eve: int,
     blocked_by: dict[str, int],
 ) -> list[tuple[str, str]]:
-    """The rules one week breaks, as (rule, message); `wd0` is the weekday the week starts on."""
+    """The rules one week breaks, as (rule, message); `wd0` is the weekday the week starts on
+    and `first` the ordinal of its first day."""
     issues: list[tuple[str, str]] = []
     if len(offsets) < wanted:
         why = []
         if blocked_by.get("long run"):
             why.append("no session on or the day before a long run")
         if blocked_by.get("race"):
-            why.append("no session on or the day before a race")
+            why.append("no session on race day, the day before it or in its recovery window")
         why.append("sessions at least 2 days apart")
         issues.append(
             (
@@ -171,7 +230,17 @@ def _week_issues(
             )
         )
     for i in offsets:
-        if before_hard >> i & 1:
+        if tune_eve >> i & 1:
+            race_day = dt.date.fromordinal(first + i + 1)
+            issues.append(
+                (
+                    "R-SCHED-4",
+                    f"a session falls the day before the tune-up race on {race_day.isoformat()}, "
+                    "which counts as a hard run (R-SCHED-4a): the free days left no better day; "
+                    "keep it light and short",
+                )
+            )
+        elif before_hard >> i & 1:
             day = DAYS[(wd0 + i) % 7].capitalize()
             issues.append(
                 (
@@ -222,7 +291,9 @@ def move_problems(
 
     The hard rules of R-SCHED-0 hold for a moved session as for a planned one: at least
     2 days from every other session (R-SCHED-2), not on or the day before a long run or a
-    race (R-SCHED-4), and no heavy or plyometric work in the 7 days before a race.
+    race (R-SCHED-4), not inside a race's recovery window (R-SCHED-4a), and no heavy or
+    plyometric work in the 7 days before a race nor in the light week after a marathon, no
+    rehab block fewer than 3 days before a race (R-SCHED-4a).
     """
     problems: list[tuple[str, str]] = []
     for other in sorted(set(other_dates)):
@@ -236,28 +307,160 @@ def move_problems(
                 )
             )
     long_days = {run.day for run in profile.runs if run.kind == "long"}
-    next_day = to + dt.timedelta(days=1)
+    next_day = to + _ONE_DAY
     if _weekday(to) in long_days:
         problems.append(("R-SCHED-4", f"{to.isoformat()} ({_weekday(to)}) is a long-run day"))
     if _weekday(next_day) in long_days:
         problems.append(
             ("R-SCHED-4", f"{to.isoformat()} is the day before a long run ({_weekday(next_day)})")
         )
-    races = set(profile.race_dates)
-    if to in races:
-        problems.append(("R-SCHED-4", f"{to.isoformat()} is a race day"))
-    if next_day in races:
+    calendar = race_calendar(profile)
+    day = calendar.day(to)
+    full_races = [r for r in calendar.races if not is_tune_up(r)]
+    for race in calendar.races:
+        if race.date == to:
+            rule = "R-SCHED-4a" if is_tune_up(race) else "R-SCHED-4"
+            problems.append((rule, f"{to.isoformat()} is a race day ({describe(race)})"))
+    if any(r.date == next_day for r in full_races):
         problems.append(("R-SCHED-4", f"{to.isoformat()} is the day before a race"))
+    for race in full_races:
+        n = recovery_days(race)
+        if 0 < (to - race.date).days <= n:
+            end = race.date + n * _ONE_DAY
+            problems.append(
+                (
+                    "R-SCHED-4a",
+                    f"{to.isoformat()} is inside the recovery window of {describe(race)}: no "
+                    f"session on race day or the next {n} days (until {end.isoformat()})",
+                )
+            )
     hard = [p.exercise for p in session.exercises if p.scheme in ("heavy", "plyometric")]
     if hard:
-        for race in sorted(races):
-            if 0 < (race - to).days <= rules.RACE_TAPER_DAYS and race != next_day:
+        for race in full_races:
+            if 0 < (race.date - to).days <= rules.RACE_TAPER_DAYS and race.date != next_day:
                 problems.append(
                     (
                         "R-SCHED-4",
                         f"the session has heavy or plyometric work ({', '.join(hard)}) and "
                         f"{to.isoformat()} is within {rules.RACE_TAPER_DAYS} days before the "
-                        f"race on {race.isoformat()}",
+                        f"race on {race.date.isoformat()}",
                     )
                 )
+        if day.light_only is not None and day.blocked is None:
+            problems.append(
+                (
+                    "R-SCHED-4a",
+                    f"the session has heavy or plyometric work ({', '.join(hard)}) and "
+                    f"{to.isoformat()} is in the week after the recovery window of "
+                    f"{describe(day.light_only)}: light, foot and rehab work only",
+                )
+            )
+    rehab = [p.exercise for p in session.exercises if p.scheme == "rehab"]
+    if rehab and day.no_rehab is not None and day.blocked is None:
+        problems.append(
+            (
+                "R-SCHED-4a",
+                f"the session has a rehab block ({', '.join(rehab)}) and {to.isoformat()} is "
+                f"fewer than {rules.RACE_REHAB_LAST_DAYS_OUT} days before "
+                f"{describe(day.no_rehab)}: the last rehab session is at least "
+                f"{rules.RACE_REHAB_LAST_DAYS_OUT} days out",
+            )
+        )
     return problems
+
+
+# ------------------------------------------------------------------ R-SCHED-4b placement
+
+LIGHT = "light"
+"""The kind `place_week` returns for a block it had to cut: the caller makes it light and
+foot work (R-SCHED-4b)."""
+
+
+def hard_run_checks(
+    profile: Profile, calendar: RaceCalendar | None = None
+) -> tuple[Callable[[dt.date], bool], Callable[[dt.date], bool]]:
+    """``(before_hard, after_hard)`` for `place_week`: is a date the day before (after) a hard
+    run? Hard runs are the profile's weekly "hard" runs and the tune-up races (R-SCHED-4a,
+    R-SCHED-4b: intervals, tempo, hills, a tune-up race)."""
+    cal = calendar if calendar is not None else race_calendar(profile)
+    hard_wd = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
+    tune = cal.hard_run_dates()
+    eves = frozenset(d - _ONE_DAY for d in tune)
+    mornings_after = frozenset(d + _ONE_DAY for d in tune)
+    before_wd = frozenset((wd - 1) % 7 for wd in hard_wd)
+    after_wd = frozenset((wd + 1) % 7 for wd in hard_wd)
+
+    def before_hard(date: dt.date) -> bool:
+        return date.weekday() in before_wd or date in eves
+
+    def after_hard(date: dt.date) -> bool:
+        return date.weekday() in after_wd or date in mornings_after
+
+    return before_hard, after_hard
+
+
+def place_week(
+    slots: Sequence[tuple[dt.date, str]],
+    *,
+    intense: Callable[[str], bool],
+    plyo: Callable[[str], bool],
+    before_hard: Callable[[dt.date], bool],
+    after_hard: Callable[[dt.date], bool],
+    allowed: Callable[[dt.date, str], bool],
+) -> tuple[list[tuple[dt.date, str]], list[tuple[str, str]]]:
+    """Put one week's blocks on its dates so placement matches its reasons (R-SCHED-4b).
+
+    ``slots``: (date, kind) in date order. A heavy or plyometric kind (``intense``) on the day
+    before a hard run, or a plyometric kind (``plyo``) on the day after one, is swapped with
+    another session of the week whose day is clear of both (neither before nor after a hard
+    run), when ``allowed`` takes both kinds on their new days and the kind coming back is not
+    misplaced itself. Otherwise the kind is replaced by the string ``"light"`` (`LIGHT`): the
+    caller makes that session light and foot work. Returns the (date, kind) list (same dates,
+    same order) and the warnings ``("R-SCHED-4b", message)`` naming each block moved or cut.
+    """
+    out = list(slots)
+    warnings: list[tuple[str, str]] = []
+
+    def misplaced(date: dt.date, kind: str) -> str | None:
+        if intense(kind) and before_hard(date):
+            return "the day before a hard run"
+        if plyo(kind) and after_hard(date):
+            return "the day after a hard run"
+        return None
+
+    for i in range(len(out)):
+        date, kind = out[i]
+        why = misplaced(date, kind)
+        if why is None:
+            continue
+        for j in range(len(out)):
+            other_date, other_kind = out[j]
+            if j == i or before_hard(other_date) or after_hard(other_date):
+                continue
+            if not allowed(other_date, kind) or not allowed(date, other_kind):
+                continue
+            if misplaced(date, other_kind) is not None:
+                continue
+            out[i], out[j] = (date, other_kind), (other_date, kind)
+            warnings.append(
+                (
+                    "R-SCHED-4b",
+                    f"the {kind} block moved from {_day_label(date)} ({why}) to "
+                    f"{_day_label(other_date)}, swapped with the {other_kind} block",
+                )
+            )
+            break
+        else:
+            out[i] = (date, LIGHT)
+            warnings.append(
+                (
+                    "R-SCHED-4b",
+                    f"the {kind} block on {_day_label(date)} was cut to light and foot work: "
+                    f"it fell on {why} and no other session of the week was clear of hard runs",
+                )
+            )
+    return out, warnings
+
+
+def _day_label(date: dt.date) -> str:
+    return f"{DAYS[date.weekday()].capitalize()} {date.isoformat()}"
