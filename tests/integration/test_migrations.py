@@ -14,6 +14,7 @@ from calfcoach.settings import Settings, normalise_database_url
 from calfcoach.storage import migrate
 from calfcoach.storage.db import Database, make_engine, open_database
 from calfcoach.storage.orm import Base
+from calfcoach.storage.plan_doc import plan_to_doc
 
 TABLES = {
     "athletes",
@@ -233,3 +234,215 @@ def test_db_upgrade_reports_an_unreachable_database_in_one_line() -> None:
     assert result.exit_code == 2
     assert "s3cret" not in result.output
     assert "error: cannot open the database" in result.output
+
+
+# --------------------------------------------------------------------------- 0001 -> 0002
+
+
+def _fill_at_0001(url: str) -> dict[str, int]:
+    """Rows as a v1 calfcoach wrote them (written through the 0001 tables, reflected)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from tests.integration.test_storage import make_plan
+
+    plan = make_plan()
+    doc = plan_to_doc(plan)
+    doc["schema_version"] = 1
+    for session in doc["sessions"]:
+        del session["status"], session["advice"]
+    engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    now = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    created = now.replace(tzinfo=None) if sqlite else now
+    day = plan.sessions[0].date
+    try:
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            t = tables.tables
+
+            def insert(table: str, /, **values: object) -> int:
+                row = connection.execute(
+                    t[table].insert().values(**values).returning(t[table].c.id)
+                ).scalar_one()
+                return int(row)
+
+            athlete = insert("athletes", name="ana", profile=V1_PROFILE, created_at=created)
+            plan_id = insert(
+                "plans",
+                athlete_id=athlete,
+                created_at=created,
+                start=plan.start,
+                weeks=plan.weeks,
+                inputs={"profile": V1_PROFILE, "start": plan.start.isoformat(), "weeks": 2},
+                plan=doc,
+                active=True,
+            )
+            planned = [
+                insert(
+                    "planned_sessions",
+                    plan_id=plan_id,
+                    date=dt.date.fromisoformat(s["date"]),
+                    week=s["week"],
+                    deload=s["deload"],
+                    title=s["title"],
+                    minutes=s["minutes"],
+                    exercises=s["exercises"],
+                )
+                for s in doc["sessions"]
+            ]
+            log = insert(
+                "session_logs",
+                athlete_id=athlete,
+                date=day,
+                plan_session_id=planned[0],
+                status="done",
+                moved_to=None,
+                created_at=created,
+            )
+            for number in (1, 2):
+                insert(
+                    "logged_sets",
+                    session_log_id=log,
+                    exercise="seated-calf-raise",
+                    set_number=number,
+                    side="left",
+                    reps=8,
+                    load_kg=20.0,
+                    rpe=7,
+                    pain=2,
+                    planned_reps=8,
+                    scheme="heavy",
+                    created_at=created,
+                )
+            insert(
+                "checkins",
+                athlete_id=athlete,
+                date=day + dt.timedelta(days=1),
+                pain=3,
+                stiffness=2,
+                created_at=created,
+            )
+            insert(
+                "capacity_tests",
+                athlete_id=athlete,
+                date=day,
+                kind="heel-raise",
+                knee="straight",
+                left=20,
+                right=22,
+                created_at=created,
+            )
+            insert("notes", athlete_id=athlete, date=day, text="v1 note", created_at=created)
+            return {
+                name: int(
+                    connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                )
+                for name, table in t.items()
+                if name != "alembic_version"
+            }
+    finally:
+        engine.dispose()
+
+
+V1_PROFILE = {
+    "name": "Ana",
+    "sex": "female",
+    "birth_year": 1990,
+    "body_mass_kg": 61.5,
+    "level": "intermediate",
+    "equipment": ["band", "dumbbell", "step"],
+    "free_days": ["fri", "tue"],
+    "sessions_per_week": 2,
+    "session_minutes": 25,
+    "runs": [{"day": "sat", "kind": "long"}],
+    "races": ["2026-06-01"],
+    "complaints": ["achilles"],
+    "units": "metric",
+}
+
+
+def test_0002_upgrades_a_v1_database_in_place_keeping_every_row(
+    empty_database_url: str,
+) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from tests.integration.test_storage import make_plan
+
+    from calfcoach.core.models import CapacityTest, CheckIn, Clearance, HopTest
+
+    migrate.upgrade(empty_database_url, "0001")
+    counts = _fill_at_0001(empty_database_url)
+    assert all(counts.values()), counts
+
+    with open_database(empty_database_url) as database:  # migrates on first use
+        assert database.revision() == migrate.HEAD_REVISION == "0002"
+        with database.engine.connect() as connection:
+            after = {
+                name: int(
+                    connection.execute(
+                        sa.select(sa.func.count()).select_from(sa.table(name))
+                    ).scalar_one()
+                )
+                for name in counts
+            }
+        with database.unit_of_work() as uow:
+            athlete = uow.athletes.by_name("ana")
+            active = uow.plans.active(athlete.id)
+            sessions = uow.plans.sessions(active.id) if active else []
+            logs = uow.logs.session_logs(athlete.id)
+            log = uow.logs.load_training_log(athlete.id)
+            notes = uow.logs.notes(athlete.id)
+            # the new tables and columns work on the upgraded database
+            day = dt.date(2026, 3, 10)
+            uow.logs.add_checkin(athlete.id, CheckIn(day, 2, 2, frozenset({"pop"})))
+            uow.logs.add_hop_test(athlete.id, HopTest(day, 30, 0))
+            uow.logs.add_clearance(athlete.id, Clearance(day, "cleared"))
+            assert active is not None
+            uow.history.fix(athlete.id, active.id, sessions[0].session, "end of its day")
+            uow.snapshots.put(athlete.id, active.id, day, {"ok": True})
+            uow.commit()
+        with database.unit_of_work(read_only=True) as uow:
+            new_log = uow.logs.load_training_log(athlete.id)
+            assert uow.history.fixed(athlete.id, active.id)[sessions[0].session.date].version == 1
+
+    assert after == counts
+    # the stored v1 profile (races as strings, sessions_per_week 2) loads as before
+    assert athlete.profile == Profile.model_validate(V1_PROFILE)
+    assert athlete.profile.sessions_per_week == 2
+    assert athlete.profile.race_dates == (dt.date(2026, 6, 1),)
+    # the v1 plan document and its sessions load as planned sessions, unchanged
+    assert active.plan == make_plan()
+    assert [s.session for s in sessions] == list(make_plan().sessions)
+    assert all(s.session.status == "planned" and s.session.advice is None for s in sessions)
+    # logs keep their link to the planned session (no table was rebuilt)
+    assert [(entry.status, entry.plan_session_id) for entry in logs] == [("done", sessions[0].id)]
+    assert [(s.set_number, s.reps, s.load_kg) for s in log.sets] == [(1, 8, 20.0), (2, 8, 20.0)]
+    assert log.checkins == (CheckIn(dt.date(2026, 3, 4), 3, 2),)
+    assert log.checkins[0].red_flags == frozenset()
+    assert log.tests == (CapacityTest(dt.date(2026, 3, 3), 20, 22),)
+    assert [n.text for n in notes] == ["v1 note"]
+    assert new_log.checkins[-1].red_flags == frozenset({"pop"})
+    assert new_log.hop_tests == (HopTest(dt.date(2026, 3, 10), 30, 0),)
+
+
+def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
+    migrate.upgrade(empty_database_url, "0001")
+    counts = _fill_at_0001(empty_database_url)
+    migrate.upgrade(empty_database_url)
+    migrate.downgrade(empty_database_url, "0001")
+    assert migrate.current_revision(empty_database_url) == "0001"
+    assert table_names(empty_database_url) == TABLES - {
+        "hop_tests",
+        "clearances",
+        "fixed_sessions",
+        "engine_snapshots",
+    }
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    with open_database(empty_database_url) as database, database.unit_of_work() as uow:
+        athlete = uow.athletes.by_name("ana")
+        assert len(uow.logs.load_training_log(athlete.id).sets) == 2
+    assert counts["logged_sets"] == 2
