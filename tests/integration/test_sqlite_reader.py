@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.integration.test_storage import DAY, add_athlete, make_plan, make_profile, make_set
 
-from calfcoach.core.models import CapacityTest, CheckIn
+from calfcoach.core.models import CapacityTest, CheckIn, Clearance, HopTest
 from calfcoach.settings import sqlite_url
 from calfcoach.storage.db import Database
 from calfcoach.storage.sqlite_reader import open_reader
@@ -37,7 +38,19 @@ def _fill(database: Database) -> None:
             ana, DAY + dt.timedelta(days=4), status="moved", moved_to=DAY + dt.timedelta(days=5)
         )
         uow.logs.add_checkin(ana, CheckIn(DAY + dt.timedelta(days=1), 3, 4))
+        uow.logs.add_checkin(ana, CheckIn(DAY + dt.timedelta(days=3), 5, 4, frozenset({"pop"})))
         uow.logs.add_test(ana, CapacityTest(DAY, 20, 22, knee="bent"))
+        uow.logs.add_hop_test(ana, HopTest(DAY + dt.timedelta(days=2), 30, 1, "left"))
+        uow.logs.add_clearance(ana, Clearance(DAY + dt.timedelta(days=6), "cleared"))
+        uow.logs.add_clearance(ana, Clearance(DAY + dt.timedelta(days=7)))
+        new = uow.plans.active(ana)
+        assert new is not None
+        first, second = new.plan.sessions[:2]
+        uow.history.fix(ana, new.id, first, "end of its day")
+        uow.history.fix(ana, new.id, second, "first logged set")
+        stopped = dataclasses.replace(second, exercises=(), status="stopped", advice="See one.")
+        uow.history.fix(ana, new.id, stopped, "R-PAIN-2a stop")
+        uow.snapshots.put(ana, new.id, DAY + dt.timedelta(days=1), {"usual": 2, "flare": None})
         uow.commit()
 
 
@@ -54,7 +67,32 @@ def _reads(uow: object) -> tuple[object, ...]:
         [plans.active(a.id) for a in everyone],
         [logs.session_logs(a.id) for a in everyone],
         [logs.load_training_log(a.id) for a in everyone],
+        [
+            logs.load_training_log(a.id, since=DAY + dt.timedelta(days=days))
+            for a in everyone
+            for days in (0, 2, 3, 30)
+        ],
+        _history_and_snapshots(uow, everyone),
     )
+
+
+def _history_and_snapshots(uow: object, everyone: list[object]) -> list[object]:
+    history = uow.history  # type: ignore[attr-defined]
+    snapshots = uow.snapshots  # type: ignore[attr-defined]
+    reads: list[object] = []
+    for athlete in everyone:
+        plan = uow.plans.active(athlete.id)  # type: ignore[attr-defined]
+        if plan is None:
+            continue
+        days = [s.date for s in plan.plan.sessions[:3]]
+        reads += [
+            history.fixed(athlete.id, plan.id),
+            [history.fixed(athlete.id, plan.id, up_to=day) for day in days],
+            [history.versions(athlete.id, plan.id, day) for day in days],
+            snapshots.get(athlete.id, plan.id),
+            snapshots.get(athlete.id, plan.id + 1000),
+        ]
+    return reads
 
 
 def test_the_reader_returns_the_records_the_repositories_do(sqlite_database: Database) -> None:
@@ -67,6 +105,9 @@ def test_the_reader_returns_the_records_the_repositories_do(sqlite_database: Dat
     with reader, reader.unit_of_work(read_only=True) as uow:
         assert _reads(uow) == expected
     assert expected[4][0] is not None and expected[4][0].plan.sessions[0].title == "New w1"
+    history = expected[8]
+    assert isinstance(history, list) and len(history[0]) == 2  # what is compared is not empty
+    assert [v.version for v in history[2][1]] == [1, 2] and history[3] is not None
 
 
 def test_the_reader_is_only_for_a_sqlite_file_at_the_head_revision(
