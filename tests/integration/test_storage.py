@@ -282,6 +282,38 @@ def test_plan_documents_of_schema_1_still_load_as_planned_sessions() -> None:
     assert plan_from_dict(doc) == make_plan()
 
 
+def test_structured_reasons_round_trip_and_documents_without_them_still_load() -> None:
+    """R-WHY: a prescription's reasons ({rule, text}) are kept once the core has them; a
+    stored document written before (no "reasons") loads with none."""
+    import calfcoach.storage.plan_doc as plan_doc
+    from calfcoach.core.models import Reason
+
+    doc = plan_to_doc(make_plan())
+    for session in doc["sessions"]:
+        for exercise in session["exercises"]:
+            exercise.pop("reasons", None)
+    assert plan_from_dict(doc) == make_plan()
+    if not plan_doc._HAS_REASONS:
+        assert "reasons" not in plan_to_doc(make_plan())["sessions"][0]["exercises"][0]
+        return
+    plan = make_plan()
+    given = (Reason("R-PAIN-3", "Heavy slow resistance."), Reason("R-SCH-2", "Slow tempo."))
+    first = dataclasses.replace(
+        plan.sessions[0],
+        exercises=tuple(
+            dataclasses.replace(p, reasons=given)  # type: ignore[call-arg]
+            for p in plan.sessions[0].exercises
+        ),
+    )
+    plan = dataclasses.replace(plan, sessions=(first, *plan.sessions[1:]))
+    stored = plan_to_doc(plan)
+    assert stored["sessions"][0]["exercises"][0]["reasons"] == [
+        {"rule": "R-PAIN-3", "text": "Heavy slow resistance."},
+        {"rule": "R-SCH-2", "text": "Slow tempo."},
+    ]
+    assert plan_from_dict(stored) == plan
+
+
 def test_a_stopped_session_and_its_advice_round_trip(database: Database) -> None:
     """R-PAIN-2a/2b: a stopped session has no exercises and advice; storage keeps both."""
     athlete_id = add_athlete(database)
