@@ -228,6 +228,35 @@ HOP_TEST_PASS_PAIN: Final = 3  # R-TEST-5: other complaints pass at <= 3/10
 HOP_TEST_STRICT_PASS_PAIN: Final[dict[Complaint, int]] = {"shin": 0, "calf_strain": 2}
 HOP_TEST_RETEST_DAYS: Final = 7  # R-TEST-5: retest no sooner than 7 days
 
+# ------------------------------------------------------------------ safety layer (core/safety.py)
+
+USUAL_PAIN_DEFAULT: Final = 2  # R-PAIN-2: the intake answer when the profile gives none
+USUAL_MIN_CHECKINS: Final = 3  # R-PAIN-2: intake until 3 check-ins outside a flare
+USUAL_WINDOW_DAYS: Final = 28  # R-PAIN-2: ... of the last 7 such check-ins within 28 days
+MORNING_HOLD_RISE: Final = 1  # R-PAIN-2: usual + 1 -> hold every dose
+FLARE_ONCE_RISE: Final = 3  # R-PAIN-2: a flare starts at usual + 3 once (usual + 2 twice)
+FLARE_MORNING_PAIN: Final = 5  # R-PAIN-2: ... or at >= 5/10 once; it ends below 5
+FLARE_MORNING_PAIN_STRICT: Final = 3  # R-PAIN-2a: calf strain and shin: a flare at >= 3/10
+PAIN_STOP_MORNING: Final = 7  # R-PAIN-2b: morning pain >= 7/10 stops the plan
+FLARE_REFERRAL_DAYS: Final = 14  # R-PAIN-2b: a flare still on after 14 days ...
+FLARE_REFERRAL_CHECKINS: Final = 2  # ... with at least 2 flare check-ins ...
+FLARE_REFERRAL_WINDOW_DAYS: Final = 7  # ... in the last 7 days stops the plan
+CHECKIN_MISSING_DAYS: Final = 7  # R-PAIN-2: a complaint and no check-in for 7 days
+PLYO_CLEARANCE_PAIN_MAX: Final = 3  # R-PAIN-3: 3x15 single-leg heel raises at pain <= 3/10
+PLANTAR_IMPACT_CHECKINS: Final = 5  # R-PAIN-4: at least 5 check-ins in the last 7 days ...
+PLANTAR_IMPACT_WINDOW_DAYS: Final = 7
+PLANTAR_IMPACT_PAIN_MAX: Final = 2  # ... all showing first-step pain <= 2/10
+CALF_STRAIN_PLYO_STEP: Final = 3  # R-PAIN-4: plyometrics after calf-strain ladder step 3
+HOP_TEST_CHECKIN_DAYS: Final = 7  # R-TEST-5: allowed after 7 days with check-ins ...
+HOP_TEST_DAILY_PAIN_MAX: Final = 2  # ... no red flag and pain <= 2/10 in daily life
+CAPACITY_TEST_RACE_BEFORE_DAYS: Final = 7  # R-TEST-5: no capacity test 7 days before a race
+CAPACITY_TEST_RACE_AFTER_DAYS: Final = 7  # ... nor 7 days after one
+CAPACITY_TEST_RACE_AFTER_LONG_DAYS: Final = 14  # ... 14 after a marathon or longer
+CLOSE_PAIN_MAX: Final = 1  # R-PAIN-4: a complaint closes after 4 weeks at <= 1/10 ...
+CLOSE_DAYS: Final = 28
+CLOSE_TEST_MAX_AGE_DAYS: Final = 42  # ... with an LSI >= 90 from a test at most 6 weeks old (D-18)
+CLOSED_PROTOCOL_WEEKS: Final = 8  # R-PAIN-4: the protocol then runs once a week for 8 weeks
+
 
 # ------------------------------------------------------------------ load arithmetic
 
