@@ -13,7 +13,7 @@ from tests.integration.test_services import PROFILE, START
 from typer.testing import CliRunner
 
 from calfcoach.cli import app
-from calfcoach.core.models import CapacityTest
+from calfcoach.core.models import CapacityTest, HopTest, Race
 from calfcoach.errors import InputError
 from calfcoach.services import athletes, training, transfer
 from calfcoach.services.training import SetInput
@@ -150,7 +150,7 @@ CORRUPTIONS = [
     (["athletes", 0, "tests", 0, "left"], -2, "tests[0].left: -2 is not allowed"),
     (["athletes", 0, "profile", "level"], "elite", "athletes[1].profile.level: 'elite'"),
     (["athletes", 0, "plans", 0, "plan", "schema_version"], 7, "schema_version is 7"),
-    (["format_version"], 2, "format_version: 2 is not allowed; allowed: 1"),
+    (["format_version"], 3, "format_version: 3 is not allowed; allowed: 1, 2"),
 ]
 
 
@@ -285,3 +285,152 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
     code, _, err = invoke(env, "restore", str(bad))
     assert code == 2 and "not a calfcoach backup" in err
     assert transfer.export_document(database, None, everyone=True) == before
+
+
+# ---------------------------------------------------------------- v2 data (issue 6)
+
+V2_PROFILE = PROFILE.model_copy(
+    update={
+        "races": (
+            Race(date=START + dt.timedelta(days=40), distance_km=42.195, name="City marathon"),
+            Race(date=START + dt.timedelta(days=20), distance_km=5, tune_up=True),
+        ),
+        "complaints": frozenset({"achilles_insertional", "shin"}),
+        "usual_pain": 3,
+        "bone_stress_history": True,
+        "missed_periods": True,
+        "sessions_per_week": None,
+    }
+)
+
+
+def fill_v2(database: Database, name: str = "bo") -> None:
+    """An athlete with the v2 records: a red-flag check-in and its clearance (R-PAIN-2a),
+    hop tests (R-TEST-5), race objects and the new intake keys."""
+    athletes.add_athlete(database, V2_PROFILE, start=START, weeks=6, name=name)
+    training.record_checkin(
+        database, name, START + dt.timedelta(days=1), pain=4, stiffness=2, today=TODAY,
+        red_flags=("bone_spot", "pop"),
+    )  # fmt: skip
+    training.record_checkin(database, name, START + dt.timedelta(days=2), pain=1, stiffness=1,
+                            today=TODAY)  # fmt: skip
+    training.record_clearance(
+        database, name, START + dt.timedelta(days=5), today=TODAY, note='Dr "K": fine, go on'
+    )
+    training.record_hop_test(
+        database, name, HopTest(date=START + dt.timedelta(days=9), hops=40, pain=0), today=TODAY
+    )
+    training.record_hop_test(
+        database, name,
+        HopTest(date=START + dt.timedelta(days=17), hops=12, pain=3, side="left"), today=TODAY,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_red_flags_hop_tests_clearances_and_race_objects_round_trip(
+    database: Database, other_database: Database, fmt: str
+) -> None:
+    fill(database)
+    fill_v2(database)
+    first = transfer.export_document(database, None, everyone=True)
+    text = transfer.document_to_json(first) if fmt == "json" else transfer.document_to_csv(first)
+
+    transfer.import_document(other_database, transfer.parse_export(text.encode(), source="f"))
+    second = transfer.export_document(other_database, None, everyone=True)
+
+    assert second == first
+    assert first["format_version"] == 2
+    bo = next(a for a in first["athletes"] if a["name"] == "bo")
+    assert bo["checkins"][0]["red_flags"] == ["pop", "bone_spot"]
+    assert bo["checkins"][1]["red_flags"] == []
+    assert bo["clearances"] == [
+        {"date": (START + dt.timedelta(days=5)).isoformat(), "note": 'Dr "K": fine, go on'}
+    ]
+    assert [(h["hops"], h["pain"], h["side"]) for h in bo["hop_tests"]] == [
+        (40, 0, "both"),
+        (12, 3, "left"),
+    ]
+    with other_database.unit_of_work(read_only=True) as uow:
+        profile = uow.athletes.by_name("bo").profile
+        log = uow.logs.load_training_log(uow.athletes.by_name("bo").id)
+    assert profile == V2_PROFILE
+    assert log.checkins[0].red_flags == frozenset({"pop", "bone_spot"})
+    assert len(log.hop_tests) == 2 and len(log.clearances) == 1
+
+
+def _as_version_1(document: dict[str, Any]) -> dict[str, Any]:
+    """An export as calfcoach wrote it before issue 6: no red flags, hop tests, clearances."""
+    old = json.loads(json.dumps(document))
+    old["format_version"] = 1
+    for athlete in old["athletes"]:
+        del athlete["hop_tests"], athlete["clearances"]
+        for checkin in athlete["checkins"]:
+            del checkin["red_flags"]
+    return old
+
+
+def test_an_old_json_export_without_the_v2_records_still_imports(
+    database: Database, other_database: Database
+) -> None:
+    fill(database)
+    old = _as_version_1(transfer.export_document(database, "ana"))
+
+    transfer.import_document(
+        other_database, transfer.parse_export(json.dumps(old).encode(), source="old.json")
+    )
+
+    assert transfer.export_document(other_database, "ana") == transfer.export_document(
+        database, "ana"
+    )
+
+
+def test_an_old_csv_export_with_the_version_1_columns_still_imports(
+    database: Database, other_database: Database
+) -> None:
+    import csv
+    import io
+
+    fill(database)
+    text = transfer.document_to_csv(transfer.export_document(database, "ana"))
+    rows = list(csv.reader(io.StringIO(text)))
+    width = len(transfer.CSV_COLUMNS_V1)
+    old = io.StringIO()
+    writer = csv.writer(old, lineterminator="\n")
+    for row in rows:
+        if row[0] == "format":
+            row[2] = "1"
+        writer.writerow(row[:width])
+
+    transfer.import_document(
+        other_database, transfer.parse_export(old.getvalue().encode(), source="old.csv")
+    )
+
+    assert transfer.export_document(other_database, "ana") == transfer.export_document(
+        database, "ana"
+    )
+
+
+V2_CORRUPTIONS = [
+    (["athletes", 0, "checkins", 0, "red_flags"], ["pop", "itch"], "checkins[0].red_flags"),
+    (["athletes", 0, "hop_tests", 0, "hops"], -1, "hop_tests[0].hops: -1 is not allowed"),
+    (["athletes", 0, "hop_tests", 0, "side"], "up", 'hop_tests[0].side: "up"'),
+    (["athletes", 0, "clearances", 0, "date"], "soon", 'clearances[0].date: "soon"'),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"), V2_CORRUPTIONS, ids=[c[2] for c in V2_CORRUPTIONS]
+)
+def test_a_corrupt_v2_record_is_refused_naming_the_field_and_writes_nothing(
+    database: Database, other_database: Database, path: list[Any], value: Any, message: str
+) -> None:
+    fill_v2(database)
+    document = _corrupt(transfer.export_document(database, "bo"), path, value)
+
+    with pytest.raises(InputError) as caught:
+        transfer.import_document(
+            other_database, transfer.parse_export(json.dumps(document).encode(), source="f")
+        )
+
+    assert message in str(caught.value)
+    assert transfer.export_document(other_database, None, everyone=True)["athletes"] == []

@@ -8,10 +8,18 @@ session log, note) and restored on import, so export -> import into an empty dat
 export gives the same document. Per-set, check-in and test creation times are not exported
 (storage does not return them).
 
-JSON: ``{"format": "calfcoach-export", "format_version": 1, "athletes": [...]}``.
+JSON: ``{"format": "calfcoach-export", "format_version": 2, "athletes": [...]}``.
 CSV: the same document flattened, one row per record; the ``record`` column says which
-(athlete, plan, session, set, checkin, test, note); profile and plan documents sit in the
-``data`` column as JSON text. Both read back through the same validation.
+(athlete, plan, session, set, checkin, test, hop_test, clearance, note); profile and plan
+documents sit in the ``data`` column as JSON text. Both read back through the same
+validation.
+
+Format version 2 (issue 6) adds a check-in's ``red_flags`` (R-PAIN-2a), the ``hop_tests``
+(R-TEST-5) and the clinician ``clearances`` of an athlete; in CSV the columns ``red_flags``
+(names joined by ``;``) and ``hops``, and the records ``hop_test`` (date, hops, pain, side)
+and ``clearance`` (date, note in ``text``). Version 1 files (without them) still import.
+Version 2 is a new number, not an addition to 1, so that an older calfcoach refuses a file
+whose red flags it would silently drop.
 
 Backup: on SQLite a copy of the database file made with SQLite's online backup API (a
 consistent snapshot even while other processes write); on PostgreSQL the JSON export of
@@ -36,7 +44,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calfcoach.core.models import CapacityTest, CheckIn, LoggedSet, Profile
+from calfcoach.core.models import (
+    RED_FLAGS,
+    CapacityTest,
+    CheckIn,
+    Clearance,
+    HopTest,
+    LoggedSet,
+    Profile,
+    RedFlag,
+)
 from calfcoach.errors import InputError, ProfileError, StorageError
 from calfcoach.services.athletes import resolve_in
 from calfcoach.storage.db import Database
@@ -60,7 +77,11 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "calfcoach-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+READABLE_EXPORT_VERSIONS = (1, 2)
+# Storage bounds of the v2 records (what any adapter may have stored).
+HOP_TEST_HOPS_MAX = 500
+CLEARANCE_NOTE_MAX = 2000
 SQLITE_HEADER = b"SQLite format 3\x00"
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -145,7 +166,13 @@ def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any
         "plans": plan_docs,
         "sessions": sessions,
         "checkins": [
-            {"date": _iso(c.date), "pain": c.pain, "stiffness": c.stiffness} for c in log.checkins
+            {
+                "date": _iso(c.date),
+                "pain": c.pain,
+                "stiffness": c.stiffness,
+                "red_flags": _flag_list(c.red_flags),
+            }
+            for c in log.checkins
         ],
         "tests": [
             {
@@ -157,11 +184,23 @@ def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any
             }
             for t in log.tests
         ],
+        "hop_tests": [
+            {"date": _iso(h.date), "hops": h.hops, "pain": h.pain, "side": h.side}
+            for h in getattr(log, "hop_tests", ())
+        ],
+        "clearances": [
+            {"date": _iso(c.date), "note": c.note} for c in getattr(log, "clearances", ())
+        ],
         "notes": [
             {"date": _iso(n.date), "text": n.text, "created_at": _iso(n.created_at)}
             for n in uow.logs.notes(athlete.id)
         ],
     }
+
+
+def _flag_list(flags: frozenset[RedFlag] | set[str]) -> list[str]:
+    """Red flags in the vocabulary's order (a stable export)."""
+    return [flag for flag in RED_FLAGS if flag in flags]
 
 
 def export_document(
@@ -203,6 +242,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "text",
     "data",
 )
+CSV_COLUMNS_V1 = CSV_COLUMNS
+CSV_COLUMNS = (*CSV_COLUMNS_V1, "red_flags", "hops")
 _CSV_HEADER_MARK = "format=" + EXPORT_FORMAT
 
 
@@ -265,9 +306,21 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
             for logged in session["sets"]:
                 rows.append({"record": "set", "athlete": name, "parent": index, **logged})
         for checkin in athlete["checkins"]:
-            rows.append({"record": "checkin", "athlete": name, **checkin})
+            flags = ";".join(checkin.get("red_flags") or ())
+            rows.append({"record": "checkin", "athlete": name, **checkin, "red_flags": flags})
         for test in athlete["tests"]:
             rows.append({"record": "test", "athlete": name, **test})
+        for hop in athlete.get("hop_tests", ()):
+            rows.append({"record": "hop_test", "athlete": name, **hop})
+        for clearance in athlete.get("clearances", ()):
+            rows.append(
+                {
+                    "record": "clearance",
+                    "athlete": name,
+                    "date": clearance["date"],
+                    "text": clearance["note"],
+                }
+            )
         for note in athlete["notes"]:
             rows.append({"record": "note", "athlete": name, **note})
     for row in rows:
@@ -278,7 +331,16 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
 def _csv_value(column: str, text: str, where: str) -> Any:
     if text == "":
         return None
-    if column in ("index", "parent", "left", "right", "stiffness", *_SET_INT, *_PLANNED_INT):
+    if column in (
+        "index",
+        "parent",
+        "left",
+        "right",
+        "stiffness",
+        "hops",
+        *_SET_INT,
+        *_PLANNED_INT,
+    ):
         try:
             return int(text)
         except ValueError:
@@ -302,7 +364,8 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
         header = next(reader)
     except (StopIteration, csv.Error):
         raise InputError(f"{source}: empty; allowed: a calfcoach export") from None
-    if tuple(header) != CSV_COLUMNS:
+    columns = tuple(header)
+    if columns not in (CSV_COLUMNS, CSV_COLUMNS_V1):
         raise InputError(
             f"{source}: line 1: the columns are not those of a calfcoach CSV export; "
             f"allowed: {','.join(CSV_COLUMNS)}"
@@ -313,12 +376,10 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
     try:
         for number, cells in enumerate(reader, start=2):
             where = f"{source}: line {number}"
-            if len(cells) != len(CSV_COLUMNS):
-                raise InputError(
-                    f"{where}: {len(cells)} columns; allowed: {len(CSV_COLUMNS)} columns"
-                )
-            raw = dict(zip(CSV_COLUMNS, cells, strict=True))
-            row = {c: _csv_value(c, v, where) for c, v in raw.items()}
+            if len(cells) != len(columns):
+                raise InputError(f"{where}: {len(cells)} columns; allowed: {len(columns)} columns")
+            raw = dict(zip(columns, cells, strict=True))
+            row = {c: _csv_value(c, raw.get(c, ""), where) for c in CSV_COLUMNS}
             record = row["record"]
             if record == "format":
                 if row["text"] != _CSV_HEADER_MARK:
@@ -334,6 +395,8 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
                     "sessions": [],
                     "checkins": [],
                     "tests": [],
+                    "hop_tests": [],
+                    "clearances": [],
                     "notes": [],
                 }
                 athletes.append(athlete)
@@ -376,7 +439,17 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
                     raise InputError(f"{where}.parent: {parent!r} is not a session row above")
                 sessions[parent]["sets"].append({key: row[key] for key in SET_KEYS})
             elif record == "checkin":
-                athlete["checkins"].append({k: row[k] for k in ("date", "pain", "stiffness")})
+                flags = row["red_flags"]
+                athlete["checkins"].append(
+                    {
+                        **{k: row[k] for k in ("date", "pain", "stiffness")},
+                        "red_flags": [f for f in str(flags).split(";") if f] if flags else [],
+                    }
+                )
+            elif record == "hop_test":
+                athlete["hop_tests"].append({k: row[k] for k in ("date", "hops", "pain", "side")})
+            elif record == "clearance":
+                athlete["clearances"].append({"date": row["date"], "note": row["text"]})
             elif record == "test":
                 athlete["tests"].append(
                     {k: row[k] for k in ("date", "kind", "knee", "left", "right")}
@@ -392,7 +465,7 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
             else:
                 raise InputError(
                     f"{where}.record: {record!r} is not allowed; allowed: athlete, plan, "
-                    "session, set, checkin, test, note"
+                    "session, set, checkin, test, hop_test, clearance, note"
                 )
     except csv.Error as exc:
         raise InputError(f"{source}: not valid CSV: {exc}") from None
@@ -447,10 +520,11 @@ def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
         raise InputError(
             f"{source}: format: not {EXPORT_FORMAT!r}; allowed: the output of `calfcoach export`"
         )
-    if document.get("format_version") != EXPORT_VERSION:
+    version = document.get("format_version")
+    if isinstance(version, bool) or version not in READABLE_EXPORT_VERSIONS:
         raise InputError(
-            f"{source}: format_version: {document.get('format_version')!r} is not allowed; "
-            f"allowed: {EXPORT_VERSION}"
+            f"{source}: format_version: {version!r} is not allowed; "
+            f"allowed: {', '.join(map(str, READABLE_EXPORT_VERSIONS))}"
         )
     return document
 
@@ -534,6 +608,12 @@ class _Reader:
             raise self._fail(key, value, ", ".join(allowed))
         return str(value)
 
+    def optional_items(self, key: str) -> list[Any]:
+        """A list that older documents do not have (format version 1): absent is empty."""
+        if key not in self.data or self.data[key] is None:
+            return []
+        return self.items(key)
+
     def items(self, key: str) -> list[Any]:
         value = self.raw(key)
         if not isinstance(value, list):
@@ -576,6 +656,8 @@ class _Athlete:
     checkins: list[CheckIn]
     tests: list[CapacityTest]
     notes: list[tuple[dt.date, str, dt.datetime]]
+    hop_tests: list[HopTest]
+    clearances: list[Clearance]
 
 
 def _profile(data: Any, where: str) -> Profile:
@@ -587,6 +669,16 @@ def _profile(data: Any, where: str) -> Profile:
         return profile_from_data(data)
     except ProfileError as error:
         raise InputError(*(f"{where}.{line}" for line in error.problems)) from None
+
+
+def _red_flags(c: _Reader) -> frozenset[RedFlag]:
+    """A check-in's red flags (R-PAIN-2a); absent in format version 1 (none)."""
+    if "red_flags" not in c.data or c.data["red_flags"] is None:
+        return frozenset()
+    value = c.data["red_flags"]
+    if not isinstance(value, list) or not all(flag in RED_FLAGS for flag in value):
+        raise c._fail("red_flags", value, "a list of " + ", ".join(RED_FLAGS))
+    return frozenset(value)
 
 
 def _logged_set(data: Any, where: str, date: dt.date) -> LoggedSet:
@@ -690,7 +782,12 @@ def _athlete(data: Any, where: str) -> _Athlete:
             raise c._fail("date", day.isoformat(), "one check-in per day")
         seen_days.add(day)
         checkins.append(
-            CheckIn(day, c.integer("pain", 0, 10) or 0, c.integer("stiffness", 0, 10) or 0)
+            CheckIn(
+                day,
+                c.integer("pain", 0, 10) or 0,
+                c.integer("stiffness", 0, 10) or 0,
+                red_flags=_red_flags(c),
+            )
         )
     tests = []
     for index, item in enumerate(r.items("tests")):
@@ -706,6 +803,28 @@ def _athlete(data: Any, where: str) -> _Athlete:
                 knee=t.choice("knee", ("straight", "bent", "none")),  # type: ignore[arg-type]
             )
         )
+    hop_tests = []
+    for index, item in enumerate(r.optional_items("hop_tests")):
+        h = _Reader(item, f"{where}.hop_tests[{index}]")
+        day = h.date("date")
+        assert day is not None
+        hop_tests.append(
+            HopTest(
+                date=day,
+                hops=h.integer("hops", 0, HOP_TEST_HOPS_MAX) or 0,
+                pain=h.integer("pain", 0, 10) or 0,
+                side=h.choice("side", ("left", "right", "both")),  # type: ignore[arg-type]
+            )
+        )
+    clearances = []
+    for index, item in enumerate(r.optional_items("clearances")):
+        k = _Reader(item, f"{where}.clearances[{index}]")
+        day = k.date("date")
+        assert day is not None
+        note = k.text("note", optional=True) if "note" in k.data else None
+        if note is not None and len(note) > CLEARANCE_NOTE_MAX:
+            raise k._fail("note", note, f"text of at most {CLEARANCE_NOTE_MAX} characters")
+        clearances.append(Clearance(date=day, note=note))
     notes = []
     for index, item in enumerate(r.items("notes")):
         n = _Reader(item, f"{where}.notes[{index}]")
@@ -721,6 +840,8 @@ def _athlete(data: Any, where: str) -> _Athlete:
         checkins=checkins,
         tests=tests,
         notes=notes,
+        hop_tests=hop_tests,
+        clearances=clearances,
     )
 
 
@@ -797,6 +918,10 @@ def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) ->
         uow.logs.add_checkin(stored.id, checkin)
     for test in athlete.tests:
         uow.logs.add_test(stored.id, test)
+    for hop in athlete.hop_tests:
+        uow.logs.add_hop_test(stored.id, hop)
+    for clearance in athlete.clearances:
+        uow.logs.add_clearance(stored.id, clearance)
     for date, text, created_at in athlete.notes:
         clock.now = created_at
         uow.logs.add_note(stored.id, date, text)
