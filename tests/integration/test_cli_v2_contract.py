@@ -128,6 +128,17 @@ def test_a_clearance_dated_before_the_red_flag_is_refused(demo: Cli) -> None:
     refused(demo, "clear", "--date", WED, expect=[f"the red flag of {FRI} needs a clearance"])
 
 
+def test_a_clearance_on_the_red_flags_own_day_is_refused_D_18(demo: Cli) -> None:
+    # Only a clearance dated strictly after the latest red flag lifts the stop (D-18).
+    demo("checkin", "--date", WED, "--pain", "3", "--stiffness", "2", "--red-flag", "pop")
+    demo("checkin", "--date", FRI, "--pain", "3", "--stiffness", "2", "--red-flag", "warmth")
+    refused(
+        demo,
+        "clear", "--date", FRI,
+        expect=[f"the red flag of {FRI} needs a clearance dated after it"],
+    )  # fmt: skip
+
+
 def test_a_clearance_in_the_future_is_refused(demo: Cli) -> None:
     demo("checkin", "--date", WED, "--pain", "3", "--stiffness", "2", "--red-flag", "pop")
     refused(demo, "clear", "--date", "2099-01-01", expect=["--date: 2099-01-01 is in the future"])
