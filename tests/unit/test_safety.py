@@ -370,3 +370,12 @@ def test_the_incremental_state_gives_the_same_answer_as_a_fresh_call():
     for n in range(0, 14):
         inc, state = assess(p, log, day(n), clearance_exercises=CLEAR, state=state)
         assert inc == at(p, log, n)
+
+
+def test_calm_checkins_ageing_out_during_a_flare_do_not_lift_the_usual_R_PAIN_2():
+    # Found by the property test: [0, 0, 1] then 25 days at 2 (usual + 2, a flare): the window
+    # would hold [0, 1] -> 1; the usual stays at its value when the flare started (D-18).
+    p = athlete("achilles", usual_pain=0)
+    log = daily([0, 0, 1] + [2] * 25)
+    assert usual_pain(p, log, day(3)) == 0
+    assert at(p, TrainingLog(checkins=log), 27).usual == 0

@@ -149,6 +149,8 @@ class SafetyState:
     # Check-ins of the last 28 days: date, pain, any red flag, in the current flare.
     recent: tuple[tuple[dt.date, int, bool, bool], ...] = ()
     pending_high: _D = None  # a check-in at usual + 2 waiting for the next one
+    pending_usual: int = 0  # the usual that judged it
+    flare_usual: int = 0  # the usual when the current flare started: usual never rises above it
     pending_low: bool = False  # in a flare: the previous check-in was settled
     last_checkin: _D = None
     last_rise: int = 0  # the latest check-in's pain minus the usual that judged it
@@ -225,7 +227,8 @@ _DECODERS.update(
     {
         name: _same
         for name in (
-            "last_usual baseline_count pending_low last_rise last_pain pain_stop_severe "
+            "last_usual pending_usual flare_usual baseline_count pending_low last_rise last_pain "
+            "pain_stop_severe "
             "red_urgent lsi"
         ).split()
     }
@@ -306,6 +309,8 @@ class _Fold:
     baseline: tuple[tuple[dt.date, int], ...]
     recent: tuple[tuple[dt.date, int, bool, bool], ...]
     pending_high: _D
+    pending_usual: int
+    flare_usual: int
     pending_low: bool
     last_checkin: _D
     last_rise: int
@@ -339,6 +344,14 @@ class _Fold:
         """The usual that judges a check-in dated ``day`` (R-PAIN-2): the intake answer until 3
         check-ins outside a flare, then the median (rounded up) of the last 7 of them within the
         28 days before; with none there the last usual stands."""
+        usual = self._usual_for(day)
+        if self.flare_start is not None:
+            # While a flare is on, the usual never rises above its value at the flare's start:
+            # calm check-ins ageing out of the window must not lift it either (D-18).
+            return min(usual, self.flare_usual)
+        return usual
+
+    def _usual_for(self, day: dt.date) -> int:
         if self.baseline_count < rules.USUAL_MIN_CHECKINS:
             return self.ctx.intake
         low = day - dt.timedelta(days=rules.USUAL_WINDOW_DAYS)
@@ -390,8 +403,10 @@ class _Fold:
             started: dt.date | None = None
             if rise >= rules.FLARE_ONCE_RISE or c.pain >= ctx.flare_pain:
                 started = t
+                self.flare_usual = usual
             elif high and self.pending_high is not None:
                 started = self.pending_high  # two consecutive at usual + 2: from the first (D-18)
+                self.flare_usual = min(usual, self.pending_usual)
             if started is not None:
                 self.flare_start = started
                 self.last_flare_start = started
@@ -400,6 +415,7 @@ class _Fold:
                 self._reset_evidence()
             else:
                 self.pending_high = t if high else None
+                self.pending_usual = usual
                 if not high:
                     # Only a check-in at <= usual + 1 outside a flare enters the baseline (D-18).
                     self.baseline = (self.baseline + ((t, c.pain),))[-rules.USUAL_PAIN_WINDOW :]
