@@ -29,7 +29,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 def load_catalog() -> Catalog:
     """The packaged catalog, read and validated on first use and cached afterwards.
 
-    A broken catalog file raises ``InputError`` with one line per problem.
+    A broken catalog file raises ``InputError`` with one line per problem. The packaged
+    catalog must be complete: every role the engine needs is filled (``Catalog.from_data``).
     """
     path = Path(__file__).with_name(CATALOG_FILE)
     if path.is_file():
@@ -38,11 +39,13 @@ def load_catalog() -> Catalog:
         from importlib import resources
 
         text = resources.files(__name__).joinpath(CATALOG_FILE).read_text(encoding="utf-8")
-    return parse_catalog(text, source=CATALOG_FILE)
+    return parse_catalog(text, source=CATALOG_FILE, complete=True)
 
 
-def parse_catalog(text: str, source: str = "catalog") -> Catalog:
-    """Build a ``Catalog`` from YAML text; every problem line starts with ``source``."""
+def parse_catalog(text: str, source: str = "catalog", *, complete: bool = False) -> Catalog:
+    """Build a ``Catalog`` from YAML text; every problem line starts with ``source``.
+
+    ``complete``: also require every role the engine needs (see ``Catalog.from_data``)."""
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
@@ -51,6 +54,6 @@ def parse_catalog(text: str, source: str = "catalog") -> Catalog:
         problem = getattr(error, "problem", None) or str(error)
         raise InputError(f"{source}: not valid YAML{where}: {problem}") from None
     try:
-        return Catalog.from_data(data)
+        return Catalog.from_data(data, complete=complete)
     except InputError as error:
         raise InputError(*(f"{source}: {line}" for line in error.problems)) from None

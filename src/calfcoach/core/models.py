@@ -10,9 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Level = Literal["novice", "intermediate", "advanced"]
 Sex = Literal["female", "male"]
@@ -124,6 +131,75 @@ class Exercise(BaseModel):
     """Set when the exercise is the loading protocol of a complaint (R-PAIN-3, R-PAIN-4)."""
     priority: int = Field(default=50, ge=0, le=100)
     """Lower is preferred when several exercises fill the same role."""
+    # ---- v2 roles: catalog data, never ids in code (issue 6). Checked in core/catalog.py.
+    protocols: tuple[Complaint, ...] = ()
+    """The complaint protocols (R-PAIN-3/4/5) this exercise serves in a protocol block; its
+    ``knee`` says which of the block's two slots it fills (straight or bent). ``protocol``
+    (v1) is folded in."""
+    steps: dict[str, int] = Field(default_factory=dict)
+    """Ladder name -> step, for every ladder the exercise is on ("soleus" R-PROG-3,
+    "calf_strain" R-PAIN-4). ``ladder``/``ladder_step`` (v1) are folded in."""
+    clearance: bool = False
+    """Counts for the 3x15 single-leg heel-raise clearance of R-PAIN-3 (and R-PAIN-4)."""
+    flare_hold: bool = False
+    """A mid-range two-leg heel-raise hold for a flare (R-PAIN-2b), at the exercise's knee."""
+    heel_drop: bool = False
+    """The heel goes below the level of its support (step edge, platform): avoided with
+    ``achilles_insertional`` (R-PAIN-5), or replaced by ``flat_form``."""
+    flat_form: ExerciseId | None = None
+    """For a ``heel_drop`` exercise: the catalog exercise that is its flat-ground form."""
+    dorsiflexor: bool = False
+    """Shin dorsiflexor strengthening (toe taps, banded foot pull; not mobility), R-PAIN-4."""
+    machines: tuple[ExerciseId, ...] = ()
+    """The machine forms of this exercise (same knee angle and movement), which carry its
+    work when the athlete has the machine (R-PROG-7); see ``Catalog.machine_variants``."""
+
+    MACHINE_EQUIPMENT: ClassVar[frozenset[Equipment]] = frozenset(
+        {"leg_press", "seated_calf_machine"}
+    )
+
+    @property
+    def machine(self) -> bool:
+        """Done on a machine (derived from ``equipment``): R-PROG-1a starts machine loads at
+        25 % of body mass, standing raises at body weight."""
+        return not self.MACHINE_EQUIPMENT.isdisjoint(self.equipment)
+
+    def __hash__(self) -> int:
+        # ``steps`` is a dict; ids are unique within a catalog, so the id is a good hash.
+        return hash(self.id)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_v1_roles(cls, data: Any) -> Any:
+        """v1 ``protocol`` joins ``protocols``; v1 ``ladder``/``ladder_step`` join ``steps``."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        protocol = data.get("protocol")
+        protocols = data.get("protocols")
+        if isinstance(protocol, str) and isinstance(protocols, list | tuple | type(None)):
+            listed = tuple(protocols or ())
+            if protocol not in listed:
+                data["protocols"] = (protocol, *listed)
+        ladder, step = data.get("ladder"), data.get("ladder_step")
+        steps = data.get("steps")
+        if isinstance(ladder, str) and isinstance(step, int) and isinstance(steps, dict | None):
+            merged = dict(steps or {})
+            if merged.get(ladder, step) != step:
+                raise ValueError(
+                    f"steps: {ladder!r} is step {merged[ladder]} but ladder_step is {step}"
+                )
+            merged[ladder] = step
+            data["steps"] = merged
+        return data
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, step in value.items():
+            if not (name and 1 <= step <= 10):
+                raise ValueError(f"ladder {name!r}: step {step} is out of range 1-10")
+        return value
 
     @field_validator("instructions", "cues", "muscles")
     @classmethod

@@ -23,7 +23,7 @@ sets it. The calendar is built once per set of races; ``RaceCalendar.day`` is a 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,156 +96,152 @@ class RaceDay:
         return not self.reasons
 
 
-class _Acc:
-    """The fields of one day while the calendar is built (strictest race wins per field)."""
-
-    __slots__ = ("blocked", "block_rank", "light", "taper", "no_rehab", "named", "reasons")
-
-    def __init__(self) -> None:
-        self.blocked: Race | None = None
-        self.block_rank = -1
-        self.light: Race | None = None
-        self.taper: Race | None = None
-        self.no_rehab: Race | None = None
-        self.named: Race | None = None
-        self.reasons: list[tuple[str, str]] = []
+# How far a race reaches: its taper before it; its window, light week and naming after it.
+_REACH_BEFORE = rules.RACE_TAPER_DAYS
+_REACH_AFTER = max(
+    rules.RACE_RECOVERY_DAYS_ULTRA + rules.POST_MARATHON_LIGHT_DAYS,
+    rules.RACE_NAMED_DAYS_AFTER_MARATHON,
+)
 
 
 class RaceCalendar:
-    """The days around a set of races (R-SCHED-4a)."""
+    """The days around a set of races (R-SCHED-4a).
 
-    __slots__ = ("races", "_dates", "_special", "_cache", "_hard", "_blocked", "_notes")
+    Built in O(races); the blocked days are known at once (the scheduler needs only those),
+    and each day's full `RaceDay` (with its reasons) is worked out on first use from the
+    races within reach of it (bisect) and memoised."""
+
+    __slots__ = ("races", "_ords", "_cache", "_hard", "_blocked", "_blocked_ords", "_notes")
 
     def __init__(self, races: Sequence[Race]) -> None:
         # A bare date (a profile copied without validation, the v1 form) is a race with no
         # distance: a half marathon is assumed.
         given = [Race(date=r) if isinstance(r, dt.date) else r for r in races]
         self.races: tuple[Race, ...] = tuple(sorted(given, key=lambda r: r.date))
-        self._dates = [r.date for r in self.races]
+        self._ords = [r.date.toordinal() for r in self.races]
         self._hard = frozenset(r.date for r in self.races if is_tune_up(r))
         self._cache: dict[dt.date, RaceDay] = {}
+        blocked: set[int] = set()
         notes: list[tuple[dt.date, str, str]] = []
-        acc: dict[dt.date, _Acc] = {}
-
-        def at(day: dt.date) -> _Acc:
-            found = acc.get(day)
-            if found is None:
-                found = acc[day] = _Acc()
-            return found
-
-        def block(day: dt.date, race: Race, rank: int, reason: tuple[str, str]) -> None:
-            # rank: 2 race day, 1 the day before a race, 0 recovery window. Among equal
-            # ranks the race whose window ends later is kept (it is the one that binds).
-            a = at(day)
-            if rank > a.block_rank or (rank == a.block_rank and rank == 0):
-                a.blocked, a.block_rank = race, rank
-            a.reasons.append(reason)
-
-        for race in self.races:
-            d = race.date
-            what = describe(race)
-            if race.tune_up and not is_tune_up(race):
+        for race, o in zip(self.races, self._ords, strict=True):
+            if is_tune_up(race):
+                blocked.add(o)  # race day only (D-16)
+                continue
+            # the day before, race day and the recovery window (R-SCHED-0, R-SCHED-4a)
+            blocked.update(range(o - 1, o + recovery_days(race) + 1))
+            if race.tune_up:
                 notes.append(
                     (
-                        d,
+                        race.date,
                         R4A,
-                        f"{what} is marked as a tune-up, but a tune-up is a race of "
+                        f"{describe(race)} is marked as a tune-up, but a tune-up is a race of "
                         f"{rules.TUNE_UP_MAX_KM:g} km or less: it is planned as a race, with "
                         "its taper and recovery window",
                     )
                 )
-            block(d, race, 2, (R4A, f"{what} is today: no session on race day"))
-            if is_tune_up(race):
-                at(d - _DAY).reasons.append(
-                    (
-                        "R-SCHED-4b",
-                        f"the day before {what}: no heavy or plyometric block where it can "
-                        "be moved (R-SCHED-4)",
-                    )
-                )
-                at(d + _DAY).reasons.append(
-                    (
-                        "R-SCHED-4b",
-                        f"the day after {what}: no plyometric block where it can be moved",
-                    )
-                )
+        self._blocked_ords = frozenset(blocked)
+        self._blocked = frozenset(dt.date.fromordinal(o) for o in blocked)
+        self._notes = tuple(notes)
+
+    def day(self, date: dt.date) -> RaceDay:
+        """What the races allow on ``date`` (memoised)."""
+        found = self._cache.get(date)
+        if found is None:
+            found = self._cache[date] = self._work_out(date)
+        return found
+
+    def _work_out(self, date: dt.date) -> RaceDay:
+        o = date.toordinal()
+        ords = self._ords
+        k = bisect_left(ords, o)
+        after = self.races[k - 1] if k else None
+        lo = bisect_left(ords, o - _REACH_AFTER)
+        hi = bisect_right(ords, o + _REACH_BEFORE)
+        if lo >= hi:
+            return RaceDay(date, None, None, None, None, after, None, ())
+        blocked: Race | None = None
+        rank = -1
+        light = taper = no_rehab = named = None
+        reasons: list[tuple[str, str]] = []
+        # Races in date order: among races ahead, the first is the nearest (it binds the taper);
+        # among races behind, a later one's window overrides an earlier one's.
+        for race, r_ord in zip(self.races[lo:hi], ords[lo:hi], strict=True):
+            delta = o - r_ord  # > 0: days after the race; < 0: days before it
+            what = describe(race)
+            if delta == 0:
+                blocked, rank = race, 2
+                reasons.append((R4A, f"{what} is today: no session on race day"))
                 continue
-            n = recovery_days(race)
-            end = d + n * _DAY
-            block(d - _DAY, race, 1, ("R-SCHED-4", f"the day before {what}: no session"))
-            for i in range(1, n + 1):
-                block(
-                    d + i * _DAY,
-                    race,
-                    0,
-                    (
-                        R4A,
-                        f"recovery from {what}: no session on race day or the next {n} days "
-                        f"(until {end.isoformat()})",
-                    ),
-                )
-            for back in range(1, rules.RACE_TAPER_DAYS + 1):
-                day = d - back * _DAY
-                a = at(day)
-                if a.taper is None or a.taper.date > d:
-                    a.taper = race  # the nearest race binds
-                a.reasons.append(
-                    (
-                        R4A,
-                        f"{back} day(s) before {what}: no heavy or plyometric work; rehab "
-                        f"keeps its load with {rules.RACE_REHAB_SET_CUT} set fewer",
+            if is_tune_up(race):
+                if delta == -1:
+                    reasons.append(
+                        (
+                            "R-SCHED-4b",
+                            f"the day before {what}: no heavy or plyometric block where it "
+                            "can be moved (R-SCHED-4)",
+                        )
                     )
-                )
+                elif delta == 1:
+                    reasons.append(
+                        (
+                            "R-SCHED-4b",
+                            f"the day after {what}: no plyometric block where it can be moved",
+                        )
+                    )
+                continue
+            if delta < 0:
+                back = -delta
+                if back == 1 and rank < 1:
+                    blocked, rank = race, 1
+                if back == 1:
+                    reasons.append(("R-SCHED-4", f"the day before {what}: no session"))
+                if back <= rules.RACE_TAPER_DAYS:
+                    taper = taper or race
+                    reasons.append(
+                        (
+                            R4A,
+                            f"{back} day(s) before {what}: no heavy or plyometric work; rehab "
+                            f"keeps its load with {rules.RACE_REHAB_SET_CUT} set fewer",
+                        )
+                    )
                 if back < rules.RACE_REHAB_LAST_DAYS_OUT:
-                    if a.no_rehab is None or a.no_rehab.date > d:
-                        a.no_rehab = race
-                    a.reasons.append(
+                    no_rehab = no_rehab or race
+                    reasons.append(
                         (
                             R4A,
                             f"{back} day(s) before {what}: no rehab block (its last session is "
                             f"at least {rules.RACE_REHAB_LAST_DAYS_OUT} days before the race)",
                         )
                     )
+                continue
+            n = recovery_days(race)
+            end = race.date + n * _DAY
+            if delta <= n:
+                if rank <= 0:
+                    blocked, rank = race, 0
+                reasons.append(
+                    (
+                        R4A,
+                        f"recovery from {what}: no session on race day or the next {n} days "
+                        f"(until {end.isoformat()})",
+                    )
+                )
             if is_marathon_or_longer(race):
-                light_end = end + rules.POST_MARATHON_LIGHT_DAYS * _DAY
-                for i in range(1, rules.POST_MARATHON_LIGHT_DAYS + 1):
-                    a = at(end + i * _DAY)
-                    a.light = race  # later races come later in the loop: the later end binds
-                    a.reasons.append(
+                light_days = rules.POST_MARATHON_LIGHT_DAYS
+                if n < delta <= n + light_days:
+                    light = race
+                    reasons.append(
                         (
                             R4A,
                             f"the week after the recovery window of {what}, a marathon or "
                             f"longer: light, foot and rehab work only (until "
-                            f"{light_end.isoformat()})",
+                            f"{(end + light_days * _DAY).isoformat()})",
                         )
                     )
                 # 14 days, and at least to the end of the light week (D-16).
-                last = max(rules.RACE_NAMED_DAYS_AFTER_MARATHON, n + rules.POST_MARATHON_LIGHT_DAYS)
-                for i in range(1, last + 1):
-                    a = at(d + i * _DAY)
-                    a.named = race
-        self._notes = tuple(notes)
-        self._blocked = frozenset(day for day, a in acc.items() if a.blocked is not None)
-        self._special = {
-            day: (a.blocked, a.light, a.taper, a.no_rehab, a.named, tuple(a.reasons))
-            for day, a in acc.items()
-        }
-
-    def day(self, date: dt.date) -> RaceDay:
-        """What the races allow on ``date`` (memoised; a dict lookup once seen)."""
-        found = self._cache.get(date)
-        if found is not None:
-            return found
-        i = bisect_left(self._dates, date)
-        after = self.races[i - 1] if i else None
-        special = self._special.get(date)
-        if special is None:
-            found = RaceDay(date, None, None, None, None, after, None, ())
-        else:
-            blocked, light, taper, no_rehab, named, reasons = special
-            found = RaceDay(date, blocked, light, taper, no_rehab, after, named, reasons)
-        self._cache[date] = found
-        return found
+                if delta <= max(rules.RACE_NAMED_DAYS_AFTER_MARATHON, n + light_days):
+                    named = race
+        return RaceDay(date, blocked, light, taper, no_rehab, after, named, tuple(reasons))
 
     def hard_run_dates(self) -> frozenset[dt.date]:
         """The tune-up races: each counts as a hard run (R-SCHED-4a, R-SCHED-4b)."""
@@ -254,6 +250,10 @@ class RaceCalendar:
     def blocked_dates(self) -> frozenset[dt.date]:
         """Every day without a session: race days, the day before a race, recovery windows."""
         return self._blocked
+
+    def blocked_ordinals(self) -> frozenset[int]:
+        """`blocked_dates` as ``date.toordinal()`` values (for the scheduler's bit masks)."""
+        return self._blocked_ords
 
     def notes(self) -> tuple[tuple[dt.date, str, str], ...]:
         """(race date, rule, message) about the races themselves (a "tune-up" too long to be

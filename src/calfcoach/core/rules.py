@@ -204,6 +204,33 @@ def protocol_step(table: tuple[ProtocolStep, ...], week: int) -> ProtocolStep:
     return current
 
 
+# ------------------------------------------------------------------ R-PAIN-4 calf-strain ladder
+
+
+@dataclass(frozen=True, slots=True)
+class LadderTop:
+    """The top dose of a criteria-ladder step: ``sets`` x ``reps`` (a range) or ``seconds``.
+
+    The step is passed when every set reaches it with pain within the limit (R-PAIN-4)."""
+
+    sets: int
+    reps: Band | None = None
+    seconds: int | None = None
+
+
+# R-PAIN-4 (v2): calf strain progresses by criteria, not by calendar. The ladder's exercises
+# are catalog data (``Exercise.steps["calf_strain"]``); its top doses are these constants.
+CALF_STRAIN_LADDER: Final = "calf_strain"
+CALF_STRAIN_TOPS: Final[dict[int, LadderTop]] = {
+    1: LadderTop(5, seconds=45),  # straight- and bent-knee isometric holds, 5 x 45 s
+    2: LadderTop(3, reps=Band(20, 20)),  # two-leg heel raises, 3 x 20
+    3: LadderTop(3, reps=Band(15, 15)),  # single-leg heel raises at both knee angles, 3 x 15
+    4: LadderTop(4, reps=Band(6, 8)),  # heavy slow raises, 4 x 6-8
+}
+CALF_STRAIN_STEP_PAIN_MAX: Final = 2  # R-PAIN-4: each step passed with pain <= 2/10
+SOLEUS_LADDER: Final = "soleus"  # R-PROG-3: wall sit -> tip-toe walk -> bent-knee -> leg press
+
+
 # ------------------------------------------------------------------ R-TEST: capacity tests
 
 HEEL_RAISE_MEDIAN: Final = {"male": 24, "female": 21}  # R-TEST-1 (Hebert-Losier 2017)

@@ -88,12 +88,17 @@ def build_schedule(
         )
     # R-SCHED-4a: race day, the day before a race and the recovery window hold no session; a
     # tune-up race is a hard run, so its eve is "the day before a hard run" (R-SCHED-4).
-    blocked = frozenset(d.toordinal() for d in calendar.blocked_dates())
-    tune_eves = frozenset(d.toordinal() - 1 for d in calendar.hard_run_dates())
     start_ordinal = start.toordinal()
     wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
     clean = _week_masks(base, wd0, start_ordinal, frozenset(), frozenset())
-    race_weeks = {(d - start_ordinal) // 7 for d in blocked | tune_eves}
+    # week index -> bits of its blocked days, and of its tune-up eves
+    race_bits: dict[int, list[int]] = {}
+    for o in calendar.blocked_ordinals():
+        w, i = divmod(o - start_ordinal, 7)
+        race_bits.setdefault(w, [0, 0])[0] |= 1 << i
+    for d in calendar.hard_run_dates():
+        w, i = divmod(d.toordinal() - 1 - start_ordinal, 7)
+        race_bits.setdefault(w, [0, 0])[1] |= 1 << i
     for date, rule, message in calendar.notes():
         w = (date.toordinal() - start_ordinal) // 7
         if 0 <= w < weeks:
@@ -106,8 +111,9 @@ def build_schedule(
         earliest = 0
         if last is not None:
             earliest = max(0, last - first + rules.MIN_DAYS_BETWEEN)
-        race_week = w in race_weeks
-        masks = _week_masks(base, wd0, first, blocked, tune_eves) if race_week else clean
+        bits = race_bits.get(w)
+        race_week = bits is not None
+        masks = clean if bits is None else _race_masks(clean, bits[0], bits[1])
         candidate, before_hard, good_day, blocked_by, tune_eve = masks
         offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
         dates = tuple([dt.date.fromordinal(first + i) for i in offsets])
@@ -147,12 +153,13 @@ def _race_loss(
     without, _ = _best_week(clean[0], clean[1], clean[2], wanted, earliest)
     if len(without) <= len(offsets):
         return None
+    free = [first + i for i in range(7) if base[(wd0 + i) % 7][0]]
     races: list[str] = []
-    for i in range(7):
-        if not base[(wd0 + i) % 7][0]:
-            continue
-        race = calendar.day(dt.date.fromordinal(first + i)).blocked
-        if race is not None and describe(race) not in races:
+    for race in calendar.races:
+        o = race.date.toordinal()
+        low = o if is_tune_up(race) else o - 1
+        high = o + recovery_days(race)
+        if any(low <= d <= high for d in free):
             races.append(describe(race))
     return (
         "R-SCHED-4a",
@@ -160,6 +167,20 @@ def _race_loss(
         f"before it or in the recovery window of {' and '.join(races)} (no session on race "
         "day or in the days after it, by distance)",
     )
+
+
+def _race_masks(
+    clean: tuple[int, int, int, dict[str, int], int], blocked: int, eves: int
+) -> tuple[int, int, int, dict[str, int], int]:
+    """A race week's masks from the usual week's: ``blocked`` days (race day, its eve, the
+    recovery window) are taken away, tune-up ``eves`` count as days before a hard run."""
+    candidate = clean[0] & ~blocked
+    blocked_by = dict(clean[3])
+    lost = (clean[0] & blocked).bit_count()
+    if lost:
+        blocked_by["race"] = lost
+    tune_eve = eves & candidate
+    return candidate, (clean[1] | eves) & candidate, clean[2] & candidate, blocked_by, tune_eve
 
 
 def _week_masks(
