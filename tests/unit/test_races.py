@@ -318,3 +318,17 @@ def test_a_week_with_nothing_misplaced_is_returned_unchanged_and_unwarned():
         after_hard=after,
         allowed=everywhere,
     ) == (slots, [])
+
+
+def test_the_plan_warns_when_a_tune_up_flag_is_ignored_on_a_long_race():
+    # D-16: a "tune-up" longer than 10 km is planned as a race, and the plan says so.
+    p = profile(races=[{"date": "2026-01-10", "distance_km": 21.1, "tune_up": True}])
+    _, issues = build_schedule(p, MONDAY, 2)
+    notes = [i for i in issues if i.rule == "R-SCHED-4a" and "tune-up" in i.message]
+    assert [i.week for i in notes] == [1]
+
+
+def test_the_schedule_is_the_same_for_a_bare_date_and_a_race_without_distance():
+    bare = profile().model_copy(update={"races": (SAT,)})
+    full = profile(races=[{"date": SAT.isoformat()}])
+    assert build_schedule(bare, MONDAY, 4) == build_schedule(full, MONDAY, 4)
