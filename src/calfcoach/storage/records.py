@@ -121,11 +121,15 @@ class Note:
 
 
 def profile_to_doc(profile: Profile) -> dict[str, Any]:
-    """The profile as JSON values; set-valued fields sorted so the stored text is stable."""
+    """The profile as JSON values; set-valued fields sorted so the stored text is stable, and
+    races by date (as ``Profile`` orders them when it validates; a profile built with
+    ``model_copy(update=...)`` skipped that)."""
     doc = profile.model_dump(mode="json")
     for key, value in doc.items():
         if isinstance(value, list) and key in {"equipment", "free_days", "complaints"}:
             doc[key] = sorted(value)
+    if isinstance(doc.get("races"), list):
+        doc["races"] = sorted(doc["races"], key=lambda race: str(race.get("date", "")))
     return doc
 
 
