@@ -291,9 +291,10 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
 
 V2_PROFILE = PROFILE.model_copy(
     update={
+        # In date order, as a validated profile has them (model_copy does not validate).
         "races": (
-            Race(date=START + dt.timedelta(days=40), distance_km=42.195, name="City marathon"),
             Race(date=START + dt.timedelta(days=20), distance_km=5, tune_up=True),
+            Race(date=START + dt.timedelta(days=40), distance_km=42.195, name="City marathon"),
         ),
         "complaints": frozenset({"achilles_insertional", "shin"}),
         "usual_pain": 3,
