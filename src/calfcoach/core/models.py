@@ -67,7 +67,9 @@ COMPLAINTS: tuple[Complaint, ...] = get_args(Complaint)
 LEVELS: tuple[Level, ...] = get_args(Level)
 RED_FLAGS: tuple[RedFlag, ...] = get_args(RedFlag)
 # R-PAIN-2a: these send the athlete to a clinician "today"; the others, soon.
-URGENT_RED_FLAGS: frozenset[RedFlag] = frozenset({"pop", "swelling", "warmth", "redness", "cant_rise"})
+URGENT_RED_FLAGS: frozenset[RedFlag] = frozenset(
+    {"pop", "swelling", "warmth", "redness", "cant_rise"}
+)
 ACHILLES_COMPLAINTS: frozenset[Complaint] = frozenset({"achilles", "achilles_insertional"})
 
 ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
@@ -259,6 +261,14 @@ class Race(BaseModel):
 HALF_MARATHON_KM = 21.0975
 
 
+def _race_sort_key(item: object) -> str:
+    if isinstance(item, Race):
+        return item.date.isoformat()
+    if isinstance(item, dict):
+        return str(item.get("date", ""))
+    return ""
+
+
 class Profile(BaseModel):
     """The athlete profile file, exactly the keys of the public contract."""
 
@@ -303,7 +313,7 @@ class Profile(BaseModel):
                     raise ValueError(f"{item!r} is not an ISO date (YYYY-MM-DD) nor a race object")
             return sorted(
                 out,
-                key=lambda r: str(r.date if isinstance(r, Race) else r.get("date", "")),  # type: ignore[union-attr]
+                key=_race_sort_key,
             )
         return value
 
@@ -361,6 +371,8 @@ class Prescription:
     why: str = ""
     rule: str = ""
     """The main rule id behind the choice (also named at the start of ``why``)."""
+    reasons: tuple[Reason, ...] = ()
+    """Every reason, structured (R-WHY); ``why`` is their text joined, ``rule`` the first id."""
 
 
 SessionStatus = Literal["planned", "stopped"]

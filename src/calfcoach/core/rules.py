@@ -90,6 +90,7 @@ def sessions_wanted(profile: Profile) -> int:
         return 3
     return DEFAULT_SESSIONS_PER_WEEK
 
+
 CYCLE_WEEKS: Final = 2  # R-SCHED-3 / R-SCHED-5
 
 # ------------------------------------------------------------------ R-SCHED-4a: races
@@ -202,6 +203,33 @@ def protocol_step(table: tuple[ProtocolStep, ...], week: int) -> ProtocolStep:
         if week >= step.first_week:
             current = step
     return current
+
+
+# ------------------------------------------------------------------ v2 dosing (core/dosing.py)
+
+ASSUMED_BODY_MASS_KG: Final = 70.0  # only to size ramp steps when no body mass is given
+RAMP_MACHINE_START_FRACTION: Final = 0.25  # R-PROG-1a: machines start at 25 % of body mass
+RAMP_STEP_FRACTION: Final = 0.075  # R-PROG-1a: add 5-10 % of body mass a ramp set
+RAMP_MAX_SETS: Final = 4  # R-PROG-1a: at most 4 ramp sets per side
+RAMP_RPE: Final = Band(8, 9)  # R-PROG-1a: stop at RPE 8-9 at the target reps
+RM_TOP_EXTRA_REPS: Final = 2  # R-PROG-2/6: fixed or RM prescription: target + 2
+RM_TOP_EXTRA_REPS_COARSE: Final = 4  # R-PROG-7: increment > 10 % of the load: target + 4
+MIN_CUT_SETS: Final = 2  # R-PAIN-5: set cuts never go below 2 sets
+DEFAULT_CONTACTS_PER_MINUTE: Final = 200
+PLYO_LIGHT_BOUT_S: Final = 10  # R-SCH-3a: light two-foot bouts of 8-10 s
+PLYO_BOUT_MIN_S: Final = 8  # R-SCHED-8: a plyometric bout lasts 8-30 s
+PLYO_BOUT_MAX_S: Final = 15  # (above the light band; the rule allows up to 30 s)
+PLYO_RESTART_CONTACTS: Final = 50  # R-SCHED-4a, R-PROG-6, R-PAIN-3: restarts at 50 contacts
+FLARE_HOLD_SETS: Final = 5  # R-PAIN-2b: 5 x 30 s mid-range holds, 2 min rest
+FLARE_HOLD_SECONDS: Final = 30
+FLARE_HOLD_REST_SECONDS: Final = 120
+MAIN_BLOCK_MIN_SETS: Final = 3  # R-SCHED-8: a main block is at least 3 working sets
+MAIN_BLOCK_MIN_SECONDS: Final = 60  # ... and 60 s under load per side
+MAIN_BLOCK_MIN_CONTACTS: Final = 50  # ... or at least 50 contacts
+GAP_STEP_DOWN_DAYS: Final = 8  # R-PROG-6: 8-13 days since the last logged session
+GAP_HOLD_DAYS: Final = 14  # 14-27: also hold until one full session at the lowered dose
+GAP_REFIND_DAYS: Final = 28  # 28+: find loads again, plyometrics restart at 50 contacts
+MAX_WEEKS: Final = 52  # a plan is 1-52 weeks
 
 
 # ------------------------------------------------------------------ R-PAIN-4 calf-strain ladder

@@ -40,7 +40,7 @@ from calfcoach.services.athletes import resolve_in
 
 if TYPE_CHECKING:
     # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
-    from calfcoach.core.progression import Decision
+    from calfcoach.core.engine import Decision, WalkResult
     from calfcoach.storage.db import Database
     from calfcoach.storage.repositories import Athlete, SessionLog, StoredPlan
     from calfcoach.storage.sqlite_reader import SqliteReader
@@ -229,14 +229,13 @@ def effective_plan(
 
 def _log_up_to(log: TrainingLog, date: dt.date) -> TrainingLog:
     """The log as it stood at the end of ``date`` (a replay ignores what came later)."""
-    if all(s.date <= date for s in log.sets) and all(c.date <= date for c in log.checkins):
-        if all(t.date <= date for t in log.tests) and all(d <= date for d in log.skipped):
-            return log
     return TrainingLog(
         sets=tuple(s for s in log.sets if s.date <= date),
         checkins=tuple(c for c in log.checkins if c.date <= date),
         tests=tuple(t for t in log.tests if t.date <= date),
         skipped=tuple(d for d in log.skipped if d <= date),
+        hop_tests=tuple(h for h in log.hop_tests if h.date <= date),
+        clearances=tuple(c for c in log.clearances if c.date <= date),
     )
 
 
@@ -250,43 +249,97 @@ def _active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
     return stored
 
 
+def _walk(
+    uow: AbstractUnitOfWork, athlete: Athlete, stored: StoredPlan, date: dt.date
+) -> tuple[WalkResult, dict[dt.date, dt.date], TrainingLog, dict[dt.date, Session]]:
+    """The forward walk (core.engine) as of ``date``: sessions before it as they were given
+    (R-HIST: the fixed versions), the session of ``date`` from everything before it, later ones
+    projected. Starts from the stored snapshot when one is older than ``date``."""
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core.engine import State, walk
+
+    moves = session_moves(uow.logs.session_logs(athlete.id))
+    fixed = {d: f.session for d, f in uow.history.fixed(athlete.id, stored.id).items()}
+    snapshot = uow.snapshots.get(athlete.id, stored.id)
+    state = None
+    if snapshot is not None and snapshot.as_of < date:
+        state = State.from_dict(snapshot.state)
+    since = state.day + dt.timedelta(days=1) if state is not None and state.day else None
+    if state is not None and since is None:
+        state = None
+    log = _log_up_to(uow.logs.load_training_log(athlete.id, since=since), date)
+    result = walk(
+        athlete.profile,
+        load_catalog(),
+        stored.plan.start,
+        stored.plan.weeks,
+        log=log,
+        today=date,
+        moves=moves,
+        fixed=fixed,
+        state=state,
+    )
+    return result, moves, log, fixed
+
+
 def _current_in(
     uow: AbstractUnitOfWork, name: str | None, date: dt.date, *, day: bool = False
 ) -> CurrentPlan:
-    """The plan as of ``date`` (see ``current_plan``); ``day``: as of the start of ``date``."""
-    from calfcoach.catalog import load_catalog
-    from calfcoach.core.progression import adapt_plan
-
+    """The plan as of ``date`` (see ``current_plan``). The session of a day is always made from
+    what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan."""
     athlete = resolve_in(uow, name)
     stored = _active_plan(uow, athlete)
-    logs = uow.logs.session_logs(athlete.id)
-    plan, originals = effective_plan(stored.plan, session_moves(logs))
-    log = _log_up_to(uow.logs.load_training_log(athlete.id), date)
-    # The engine keeps sessions on or before its "today" as they are and derives a session
-    # dated D from the sets logged before D (and check-ins up to D): for the session of a
-    # day itself, its "today" is the day before.
-    fixed_until = date - dt.timedelta(days=1) if day else date
-    adapted = adapt_plan(plan, log, athlete.profile, fixed_until, catalog=load_catalog())
+    result, moves, log, _fixed = _walk(uow, athlete, stored, date)
+    originals = {new: old for old, new in moves.items()}
+    for session in result.plan.sessions:
+        originals.setdefault(session.date, session.date)
     return CurrentPlan(
         athlete=athlete,
         stored=stored,
-        plan=adapted.plan,
-        decisions=tuple(adapted.decisions),
+        plan=result.plan,
+        decisions=result.decisions,
         original_dates=originals,
         log=log,
     )
 
 
+def settle(uow: AbstractUnitOfWork, athlete: Athlete, today: dt.date) -> None:
+    """R-HIST: fix every session dated before ``today`` that is not fixed yet (a session is
+    fixed at the end of its day), then keep the walk's state after ``today - 1`` as the
+    athlete's snapshot. Every write calls it first, inside its own transaction, so nothing
+    logged later (a set dated in the past, an import) can change what was given."""
+    stored = uow.plans.active(athlete.id)
+    if stored is None:
+        return
+    result, _moves, _log, fixed = _walk(uow, athlete, stored, today)
+    for session in result.plan.sessions:
+        if session.date >= today:
+            break
+        if session.date not in fixed:
+            uow.history.fix(athlete.id, stored.id, session, "end of its day")
+    if result.snapshot is not None:
+        as_of, state = result.snapshot
+        if as_of >= stored.plan.start:
+            uow.snapshots.put(athlete.id, stored.id, as_of, dict(state))
+
+
+def fix_day(uow: AbstractUnitOfWork, athlete: Athlete, session: Session, reason: str) -> None:
+    """R-HIST: fix the session of a day as it was given (its first logged set)."""
+    stored = uow.plans.active(athlete.id)
+    if stored is not None:
+        uow.history.fix(athlete.id, stored.id, session, reason)
+
+
 def current_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
-    """The stored plan with moves applied, adapted by the progression engine to the log
-    up to ``date``: sessions after ``date`` reflect the log, sessions up to ``date`` are
-    exactly as planned (``calfcoach plan --athlete NAME --date DATE``)."""
+    """The stored plan with moves applied, walked forward over the log up to ``date``:
+    sessions before ``date`` exactly as they were given (R-HIST), later ones reflecting the
+    log (``calfcoach plan --athlete NAME --date DATE``)."""
     with database.unit_of_work(read_only=True) as uow:
         return _current_in(uow, name, date)
 
 
 def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
-    """The plan as of the start of ``date``: the session of ``date`` itself is adapted to
+    """The plan as of the start of ``date``: the session of ``date`` itself is made from
     everything logged before it (and that morning's check-in). What ``today`` shows and
     what a set logged on ``date`` is compared with."""
     with database.unit_of_work(read_only=True) as uow:
@@ -397,7 +450,10 @@ def log_set(
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
         _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
         target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
+        if session is not None and session.date == date:
+            fix_day(uow, athlete, session, "first logged set")  # R-HIST (no-op when fixed)
         if target is None:
             plan_session_id = _plan_session_id(uow, athlete, date, None)
             uow.logs.log_session(athlete.id, date, [logged], plan_session_id=plan_session_id)
@@ -483,6 +539,8 @@ def log_session_as_prescribed(
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
         _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
+        fix_day(uow, athlete, session, "first logged set")  # R-HIST
         day_logs = _day_logs(uow, athlete.id, date)
         target = _refuse_unloggable_day(day_logs, date)
         if target is not None:
@@ -518,12 +576,15 @@ def _status_on(uow: AbstractUnitOfWork, athlete_id: int, date: dt.date) -> str |
     return None
 
 
-def skip_session(database: Database, name: str | None, date: dt.date) -> None:
+def skip_session(
+    database: Database, name: str | None, date: dt.date, *, today: dt.date | None = None
+) -> None:
     """Mark the planned session on ``date`` as skipped (the progression engine sees it)."""
     with database.unit_of_work() as uow:
         current = _current_in(uow, name, date)
         athlete = current.athlete
         _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today or date)
         if current.session_on(date) is None:
             raise InputError(
                 f"--date: no session is planned on {date.isoformat()}; {_next(current, date)}"
@@ -567,6 +628,7 @@ def move_session(
         current = _current_in(uow, name, today)
         athlete = current.athlete
         _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
         session = current.session_on(from_date)
         if session is None:
             raise InputError(
@@ -624,6 +686,8 @@ def record_checkin(
     checkin = CheckIn(date=date, pain=pain, stiffness=stiffness, red_flags=flags)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
+        _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
         same_day = [c for c in uow.logs.load_training_log(athlete.id).checkins if c.date == date]
         if same_day and not replace_existing:
             raise InputError(
@@ -656,6 +720,8 @@ def record_test(
     validate_test(test, today)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
+        _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
         previous = [
             t
             for t in uow.logs.load_training_log(athlete.id).tests
@@ -779,6 +845,7 @@ def record_clearance(
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
         _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
         log = uow.logs.load_training_log(athlete.id)
         open_flags = open_red_flag_checkins(log, dt.date.max)
         lifted = tuple(c for c in open_flags if c.date < date)
@@ -904,6 +971,8 @@ def record_hop_test(
     validate_hop_test(test, today)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
+        _lock_athlete(uow, athlete.id)
+        settle(uow, athlete, today)
         log = uow.logs.load_training_log(athlete.id)
         flagged = open_red_flag_checkins(log, test.date)
         if flagged:

@@ -1,0 +1,459 @@
+"""The one dosing model (issue 6, item 1).
+
+Every dose the engine prescribes comes from here: scheme bands and their rungs, load steps and
+increments, first loads and the load-finding ramp (R-PROG-1a), contacts and bouts (R-SCH-3a),
+lighter-week and race-week set cuts (R-PROG-5, R-SCHED-4a, R-PAIN-5), and the steps up and down
+(R-PROG-2, R-PROG-6, R-PROG-7). The plan built from a profile alone (a projection) and the plan
+adapted to the log walk through the same functions; only the evidence differs. The numbers come
+from ``rules`` (the rule sheet in one place); this module holds the arithmetic.
+
+Everything is pure and small: a ``Dose`` in, a ``Dose`` (and a ``Reason``) out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Final, Literal
+
+from calfcoach.core import rules
+from calfcoach.core.models import Equipment, Exercise, Level, Profile, Reason, Scheme
+
+Amount = Literal["reps", "seconds", "distance_m", "contacts"]
+
+UNIT_FIELD: Final[dict[str, Amount]] = {
+    "reps": "reps",
+    "seconds": "seconds",
+    "distance": "distance_m",
+    "contacts": "contacts",
+}
+
+# ------------------------------------------------------------------ rungs (R-PROG-2)
+
+# Double progression climbs these rungs, then adds load and returns to the first rung.
+LIGHT_REP_RUNGS: Final = (10, 12, 15, 20)  # inside R-SCH-1's 8-20 reps
+HEAVY_REP_RUNGS: Final = (4, 5, 6)  # inside R-SCH-2's 3-6 reps
+HOLD_RUNGS: Final = (30, 45, 60)  # R-PROG-2 holds 30 s -> 60 s (R-SCH-4)
+LIGHT_SECOND_RUNGS: Final = (30, 45, 60)  # R-SCH-1: up to one minute of light work
+DISTANCE_RUNGS: Final = rules.DISTANCE_M  # R-PROG-2: 10 ft -> 15 ft
+LIGHT_START_RUNG: Final[dict[Level, int]] = {"novice": 0, "intermediate": 1, "advanced": 2}
+LIGHT_SETS: Final[dict[Level, int]] = {"novice": 2, "intermediate": 3, "advanced": 3}
+HEAVY_SETS: Final[dict[Level, int]] = {"novice": 3, "intermediate": 4, "advanced": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One prescription's numbers: sets, the dose per set in ``unit``, and added load (kg).
+
+    ``load`` None means body weight. ``fixed`` marks a protocol (RM) dose whose sets and
+    reps come from the protocol, not from a band (R-PAIN-5): only its load moves."""
+
+    sets: int
+    amount: float
+    unit: Amount
+    load: float | None = None
+    fixed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """The rungs of a scheme for a unit and its set range; empty rungs: no band applies."""
+
+    rungs: tuple[float, ...]
+    sets: tuple[int, int]
+
+    @property
+    def low(self) -> float:
+        return self.rungs[0]
+
+    @property
+    def top(self) -> float:
+        return self.rungs[-1]
+
+
+_NO_BAND = Band((), (1, 10))
+
+
+@lru_cache(maxsize=64)
+def band(scheme: Scheme, unit: Amount) -> Band:
+    """The R-SCH band of a scheme for a unit (R-SCH-1, -2, -4); rehab and plyometrics: none."""
+    light_sets = (rules.LIGHT_SETS.low, rules.LIGHT_SETS.high)
+    heavy_sets = (rules.HEAVY_SETS.low, rules.HEAVY_SETS.high)
+    iso_sets = (rules.ISO_SETS, rules.ISO_SETS)
+    if unit == "reps" and scheme == "light":
+        return Band(tuple(float(r) for r in LIGHT_REP_RUNGS), light_sets)
+    if unit == "reps" and scheme == "heavy":
+        return Band(tuple(float(r) for r in HEAVY_REP_RUNGS), heavy_sets)
+    if unit == "seconds" and scheme == "isometric":
+        return Band(tuple(float(s) for s in HOLD_RUNGS), iso_sets)
+    if unit == "seconds" and scheme in ("light", "skill"):
+        return Band(tuple(float(s) for s in LIGHT_SECOND_RUNGS), light_sets)
+    if unit == "distance_m" and scheme in ("isometric", "light"):
+        return Band(DISTANCE_RUNGS, iso_sets if scheme == "isometric" else light_sets)
+    return _NO_BAND
+
+
+def unit_of(ex: Exercise) -> Amount:
+    return UNIT_FIELD[ex.unit]
+
+
+def _rung_above(rungs: tuple[float, ...], amount: float) -> float | None:
+    for rung in rungs:
+        if rung > amount + 1e-9:
+            return rung
+    return None
+
+
+def _rung_below(rungs: tuple[float, ...], amount: float) -> float | None:
+    for rung in reversed(rungs):
+        if rung < amount - 1e-9:
+            return rung
+    return None
+
+
+def _snap(rungs: tuple[float, ...], amount: float) -> float:
+    """The highest rung at or below ``amount`` (the lowest rung if none)."""
+    best = rungs[0]
+    for rung in rungs:
+        if rung <= amount + 1e-9:
+            best = rung
+    return best
+
+
+# ------------------------------------------------------------------ load (R-PROG-1, -2, -7)
+
+LOAD_PREFERENCE: Final[tuple[Equipment, ...]] = (
+    "dumbbell",
+    "kettlebell",
+    "weight_vest",
+    "backpack",
+    "barbell",
+)
+MACHINES: Final[tuple[Equipment, ...]] = ("leg_press", "seated_calf_machine")
+
+
+def load_equipment(ex: Exercise, equipment: frozenset[Equipment]) -> Equipment | None:
+    """The athlete's equipment that loads ``ex``: the machine it needs, else one of load_with."""
+    for machine in MACHINES:
+        if machine in ex.equipment:
+            return machine
+    for eq in LOAD_PREFERENCE:
+        if eq in equipment and eq in ex.load_with:
+            return eq
+    return None
+
+
+def increment(ex: Exercise, equipment: frozenset[Equipment]) -> float | None:
+    """The smallest load step the athlete can make on ``ex`` (R-PROG-7: actual increments)."""
+    for machine in MACHINES:
+        if machine in ex.equipment:
+            return rules.LOAD_INCREMENT_KG[machine]
+    steps = [rules.LOAD_INCREMENT_KG[e] for e in ex.load_with if e in equipment]
+    return min(steps) if steps else None
+
+
+def is_machine(ex: Exercise) -> bool:
+    return any(m in ex.equipment for m in MACHINES)
+
+
+def ramp_start(ex: Exercise, profile: Profile) -> float:
+    """R-PROG-1a: where the load-finding ramp starts: body weight (0 kg added) for standing
+    raises, 25 % of body mass on machines."""
+    if not is_machine(ex):
+        return 0.0
+    mass = profile.body_mass_kg or rules.ASSUMED_BODY_MASS_KG
+    inc = increment(ex, profile.equipment) or 5.0
+    return rules.round_to_increment(mass * rules.RAMP_MACHINE_START_FRACTION, inc)
+
+
+def ramp_step(ex: Exercise, profile: Profile) -> float:
+    """R-PROG-1a: the load added per ramp set, 5-10 % of body mass, rounded to the increment."""
+    mass = profile.body_mass_kg or rules.ASSUMED_BODY_MASS_KG
+    inc = increment(ex, profile.equipment) or 1.0
+    return rules.round_to_increment(mass * rules.RAMP_STEP_FRACTION, inc)
+
+
+def load_step(load: float, inc: float) -> float | None:
+    """The next load (R-PROG-2: +2-10 %, rounded to the increment); None when the smallest
+    increment is more than 10 % of the load (R-PROG-7: reps climb further first)."""
+    if load <= 0:
+        return inc
+    new = rules.next_load(load, inc)
+    return new if new > load else None
+
+
+def load_down(load: float, inc: float | None) -> float | None:
+    """One load step lower (about 5 %, at least one increment); None: the load comes off."""
+    step = inc if inc is not None else 1.0
+    lighter = math.floor(load * (1 - rules.LOAD_STEP_DEFAULT) / step + 1e-9) * step
+    if lighter >= load:
+        lighter = load - step
+    lighter = round(lighter, 2)
+    return lighter if lighter > 0 else None
+
+
+# ------------------------------------------------------------------ first doses
+
+
+def first_dose(ex: Exercise, scheme: Scheme, level: Level) -> Dose:
+    """The dose of an exercise's first exposure in a scheme (R-SCH-*, R-PROG-3/4)."""
+    unit = unit_of(ex)
+    b = band(scheme, unit)
+    if scheme == "heavy":
+        return Dose(HEAVY_SETS[level], float(HEAVY_REP_RUNGS[0]), unit, 0.0)
+    if scheme == "light" and unit == "reps":
+        rung = LIGHT_REP_RUNGS[LIGHT_START_RUNG[level]]
+        return Dose(LIGHT_SETS[level], float(rung), unit)
+    if b.rungs:
+        return Dose(max(b.sets[0], min(b.sets[1], ex.default_dose.sets)), b.low, unit)
+    d = ex.default_dose
+    amount = getattr(d, unit)
+    return Dose(d.sets, float(amount if amount is not None else 1), unit)
+
+
+# ------------------------------------------------------------------ steps
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    dose: Dose
+    text: str
+    moved: bool
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+_WORD: Final[dict[Amount, str]] = {
+    "reps": "reps",
+    "seconds": "s",
+    "distance_m": "m",
+    "contacts": "contacts",
+}
+
+
+def amount_text(amount: float, unit: Amount) -> str:
+    word = _WORD[unit]
+    return f"{_num(amount)} s" if word == "s" else f"{_num(amount)} {word}"
+
+
+def top_of(dose: Dose, scheme: Scheme, inc: float | None) -> float:
+    """What every logged set must reach for a load step (R-PROG-2, R-PROG-6, R-PROG-7): the
+    band's top; for a fixed (RM) prescription target + 2, or target + 4 where the smallest
+    load step is more than 10 % of the working load."""
+    b = band(scheme, dose.unit)
+    if b.rungs and not dose.fixed:
+        return b.top
+    extra = rules.RM_TOP_EXTRA_REPS
+    if dose.load and inc is not None and inc > dose.load * rules.LOAD_STEP_MAX:
+        extra = rules.RM_TOP_EXTRA_REPS_COARSE
+    return dose.amount + extra
+
+
+def step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None = None) -> Step:
+    """R-PROG-2 double progression, driven by the logged amount when there is one (R-PROG-6):
+    the next rung above what was done; at the top, load goes up and the dose returns to the
+    band's first rung; with no load to add, one set more; at the end of everything, hold."""
+    done = max(dose.amount, logged) if logged is not None else dose.amount
+    b = band(scheme, dose.unit)
+    if b.rungs and not dose.fixed:
+        if done < b.top - 1e-9:
+            new = _rung_above(b.rungs, done) or b.top
+            if logged is not None and logged > dose.amount:
+                text = (
+                    f"you did {amount_text(logged, dose.unit)} where "
+                    f"{amount_text(dose.amount, dose.unit)} were set, so the dose goes to "
+                    f"{amount_text(new, dose.unit)}"
+                )
+            else:
+                text = (
+                    f"every set was done, so the dose goes up from "
+                    f"{amount_text(dose.amount, dose.unit)} to {amount_text(new, dose.unit)}"
+                )
+            return Step(replace(dose, amount=new), text, True)
+        loaded = _load_up(dose, inc)
+        if loaded is not None:
+            back = f"; the dose returns to {amount_text(b.low, dose.unit)}"
+            return Step(replace(loaded.dose, amount=b.low), loaded.text + back, True)
+        if dose.sets < b.sets[1]:
+            why = (
+                "there is no equipment to add load (R-PROG-1)"
+                if inc is None
+                else "no load step of 10 % or less is possible"
+            )
+            return Step(
+                replace(dose, sets=dose.sets + 1),
+                f"top of the range; {why}, so a set is added",
+                True,
+            )
+        return Step(dose, "the dose is at the top of its band and holds", False)
+    # A fixed (protocol, RM) dose or a dose without band: only the load moves (R-PAIN-5).
+    loaded = _load_up(dose, inc)
+    if loaded is not None:
+        return loaded
+    return Step(dose, "no load can be added, so the dose holds", False)
+
+
+def _load_up(dose: Dose, inc: float | None) -> Step | None:
+    if inc is None:
+        return None
+    new = load_step(dose.load or 0.0, inc)
+    if new is None:
+        return None
+    if not dose.load:
+        return Step(replace(dose, load=new), f"{_num(new)} kg of load is added", True)
+    pct = round((new - dose.load) / dose.load * 100)
+    return Step(replace(dose, load=new), f"the load goes up {pct} % to {_num(new)} kg", True)
+
+
+def step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
+    """One step lower (R-PROG-6, R-PAIN-2): less load if loaded, else the rung below, else one
+    set fewer; never below the band's floor nor below 2 sets."""
+    if dose.load:
+        lighter = load_down(dose.load, inc)
+        text = f"the load comes down to {_num(lighter)} kg" if lighter else "the load comes off"
+        return Step(replace(dose, load=lighter), text, True)
+    b = band(scheme, dose.unit)
+    if dose.unit == "contacts":
+        total = max(rules.PLYO_RESTART_CONTACTS, total_contacts(dose) - rules.PLYO_WEEKLY_STEP)
+        if total < total_contacts(dose):
+            return Step(replace(dose, amount=float(total)), f"contacts come down to {total}", True)
+        return Step(dose, "contacts are already at the restart volume", False)
+    if b.rungs and not dose.fixed:
+        lower = _rung_below(b.rungs, dose.amount)
+        if lower is not None:
+            text = f"the dose comes down to {amount_text(lower, dose.unit)}"
+            return Step(replace(dose, amount=lower), text, True)
+    floor = b.sets[0] if b.rungs else rules.MIN_CUT_SETS
+    if dose.sets > floor:
+        return Step(replace(dose, sets=dose.sets - 1), "one set fewer", True)
+    return Step(dose, "the dose is already the lowest of its band", False)
+
+
+def deload(dose: Dose, scheme: Scheme) -> Dose:
+    """R-PROG-5: about 55 % of the volume inside the band (where the floor stops it, the floor
+    wins), load kept; fixed protocol doses lose one set instead (R-PAIN-5, never below 2)."""
+    if dose.fixed:
+        return cut_sets(dose, 1)
+    if dose.unit == "contacts":
+        total = max(
+            rules.PLYO_LIGHT_MIN // 2, round(total_contacts(dose) * rules.DELOAD_VOLUME_FACTOR)
+        )
+        return replace(dose, amount=float(total))
+    b = band(scheme, dose.unit)
+    if not b.rungs:
+        return replace(dose, sets=max(1, round(dose.sets * rules.DELOAD_VOLUME_FACTOR)))
+    target = dose.sets * dose.amount * rules.DELOAD_VOLUME_FACTOR
+    best = (b.sets[0], b.low)
+    for sets in range(b.sets[0], max(b.sets[0], dose.sets) + 1):
+        for amount in b.rungs:
+            if amount > dose.amount + 1e-9:
+                continue
+            if abs(sets * amount - target) < abs(best[0] * best[1] - target):
+                best = (sets, amount)
+    return replace(dose, sets=best[0], amount=best[1])
+
+
+def cut_sets(dose: Dose, n: int) -> Dose:
+    """``n`` sets fewer, never below 2 (R-PAIN-5: set cuts never stack below 2)."""
+    return replace(dose, sets=max(min(dose.sets, rules.MIN_CUT_SETS), dose.sets - n))
+
+
+# ------------------------------------------------------------------ plyometrics (R-SCH-3/3a)
+
+
+def total_contacts(dose: Dose) -> int:
+    """Plyometric doses carry the session total in ``amount`` (split into bouts by
+    ``bouts``)."""
+    return int(round(dose.amount))
+
+
+def plyo_band(total: int) -> str:
+    if total <= rules.PLYO_LIGHT_MAX:
+        return "light"
+    return "moderate" if total in rules.PLYO_MODERATE else "heavy"
+
+
+@dataclass(frozen=True, slots=True)
+class Bouts:
+    sets: int
+    contacts: int
+    seconds: int
+
+
+def bouts(total: int, ex: Exercise) -> Bouts:
+    """A session's contacts as bouts a person can do (R-SCH-3a, R-SCHED-8): bouts of 8-10 s in
+    the light band (up to 15 s above it), at the exercise's cadence; pairs for two-foot work."""
+    cpm = ex.contacts_per_minute or rules.DEFAULT_CONTACTS_PER_MINUTE
+    longest = rules.PLYO_LIGHT_BOUT_S if total <= rules.PLYO_LIGHT_MAX else rules.PLYO_BOUT_MAX_S
+    cap = max(2, cpm * longest // 60)
+    sets = max(1, math.ceil(total / cap))
+    while sets > 1 and (total / sets) * 60 / cpm < rules.PLYO_BOUT_MIN_S:
+        sets -= 1
+    per_set = max(2, round(total / sets))
+    if ex.tier == 1 and per_set % 2:
+        per_set += 1  # two-foot landings come in pairs
+    seconds = max(rules.PLYO_BOUT_MIN_S, round(per_set * 60 / cpm))
+    return Bouts(sets, per_set, seconds)
+
+
+def plyo_start(level: Level) -> int:
+    return rules.PLYO_START[level]
+
+
+def plyo_next(last_total: int, level: Level, cap: int | None) -> int:
+    """R-PROG-4: +20 contacts a session per week at most, up to the level's ceiling and ``cap``."""
+    ceiling = rules.PLYO_CEILING[level]
+    if cap is not None:
+        ceiling = min(ceiling, cap)
+    return max(min(ceiling, last_total + rules.PLYO_WEEKLY_STEP), min(last_total, ceiling))
+
+
+# ------------------------------------------------------------------ flare holds (R-PAIN-2b)
+
+
+def flare_hold() -> Dose:
+    """R-PAIN-2b: 5 x 30 s two-leg mid-range heel-raise holds, 2 min rest."""
+    return Dose(rules.FLARE_HOLD_SETS, float(rules.FLARE_HOLD_SECONDS), "seconds", None, True)
+
+
+def reason(rule: str, text: str) -> Reason:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    if not text.endswith("."):
+        text += "."
+    return Reason(rule, text)
+
+
+__all__ = [
+    "Amount",
+    "Band",
+    "Bouts",
+    "Dose",
+    "Step",
+    "amount_text",
+    "band",
+    "bouts",
+    "cut_sets",
+    "deload",
+    "first_dose",
+    "flare_hold",
+    "increment",
+    "is_machine",
+    "load_down",
+    "load_equipment",
+    "load_step",
+    "plyo_band",
+    "plyo_next",
+    "plyo_start",
+    "ramp_start",
+    "ramp_step",
+    "reason",
+    "step_down",
+    "step_up",
+    "top_of",
+    "total_contacts",
+    "unit_of",
+]

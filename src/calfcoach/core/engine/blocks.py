@@ -1,0 +1,224 @@
+"""Which exercise fills which role for one athlete: main kinds, the soleus and calf-strain
+ladders (R-PROG-3, R-PAIN-4), the complaint protocol block (R-PAIN-5), flare holds (R-PAIN-2b),
+plyometric tiers (R-SCH-3a), foot and dorsiflexor accessories (R-SCHED-6, R-PAIN-4) and the
+athlete's machines (R-PROG-7).
+
+Roles are catalog data (``Exercise.protocols``, ``steps``, ``clearance``, ``flare_hold``,
+``heel_drop``, ``dorsiflexor``, ``tier``, ``ladder``): no exercise id is named here. Worked out
+once per (catalog, equipment, complaints) and cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from calfcoach.core import dosing, rules
+from calfcoach.core.catalog import Catalog
+from calfcoach.core.models import ACHILLES_COMPLAINTS, Complaint, Equipment, Exercise
+
+SOLEUS = "soleus"
+CALF_STRAIN = "calf_strain"
+STRAIN_STEPS = 4
+
+
+def _role(ex: Exercise, name: str, default: Any) -> Any:
+    return getattr(ex, name, default)
+
+
+def protocols_of(ex: Exercise) -> tuple[str, ...]:
+    found = _role(ex, "protocols", None)
+    if found:
+        return tuple(found)
+    return (ex.protocol,) if ex.protocol else ()
+
+
+def steps_of(ex: Exercise) -> dict[str, int]:
+    steps = dict(_role(ex, "steps", None) or {})
+    if ex.ladder is not None and ex.ladder_step is not None:
+        steps.setdefault(ex.ladder, ex.ladder_step)
+    return steps
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """An athlete's exercises by role (see the module doc)."""
+
+    usable: tuple[Exercise, ...]
+    equipment: frozenset[Equipment]
+    complaints: frozenset[Complaint]
+    plyo: Exercise | None
+    hops: Exercise | None
+    foot: tuple[Exercise, ...]
+    dorsi: tuple[Exercise, ...]
+    soleus_ladder: tuple[Exercise, ...]
+    protocol_straight: Exercise | None
+    protocol_bent: Exercise | None
+    strain_ladder: tuple[tuple[Exercise, ...], ...]
+    """Step n (1-4) -> its exercises (R-PAIN-4 calf-strain criteria ladder)."""
+    holds: dict[str, Exercise]
+    """Knee angle -> the flare hold (R-PAIN-2b)."""
+    clearance_ids: frozenset[str]
+    can_load: bool
+    by_kind: dict[str, Exercise | None]
+
+    @property
+    def has_protocol(self) -> bool:
+        """A complaint protocol block runs every session (R-PAIN-5)."""
+        return bool(self.complaints & (ACHILLES_COMPLAINTS | {"plantar_heel", "calf_strain"}))
+
+    def kind_possible(self, kind: str) -> bool:
+        if kind == "plyo":
+            return self.plyo is not None
+        if kind == "soleus":
+            return bool(self.soleus_ladder)
+        return self.by_kind.get(kind) is not None
+
+    def soleus_step(self, step: int) -> Exercise | None:
+        fitting = [e for e in self.soleus_ladder if steps_of(e)[SOLEUS] <= step]
+        return fitting[-1] if fitting else (self.soleus_ladder[0] if self.soleus_ladder else None)
+
+    def soleus_next(self, ex: Exercise) -> Exercise | None:
+        step = steps_of(ex).get(SOLEUS, 0)
+        for e in self.soleus_ladder:
+            if steps_of(e)[SOLEUS] > step:
+                return e
+        return None
+
+
+def _flat_ok(ex: Exercise, complaints: frozenset[Complaint]) -> bool:
+    """R-PAIN-5 ``achilles_insertional``: no exercise that takes the heel below floor level."""
+    return not ("achilles_insertional" in complaints and _role(ex, "heel_drop", False))
+
+
+@lru_cache(maxsize=512)
+def choices_for(
+    catalog: Catalog, equipment: frozenset[Equipment], complaints: frozenset[Complaint]
+) -> Choices:
+    usable = tuple(
+        sorted(
+            (e for e in catalog if equipment.issuperset(e.equipment) and _flat_ok(e, complaints)),
+            key=lambda e: (e.priority, e.id),
+        )
+    )
+    plyos = [e for e in usable if e.contraction == "plyometric"]
+    plyo = next((e for e in plyos if e.tier == 1), None)
+    hops = next((e for e in plyos if e.tier >= 2), None)
+    protocol_ex = [e for e in usable if protocols_of(e)]
+    foot = tuple(
+        e
+        for e in usable
+        if e.region in ("foot", "ankle") and not protocols_of(e) and e.contraction != "plyometric"
+    )
+    dorsi = tuple(
+        e
+        for e in foot
+        if _role(e, "dorsiflexor", False)
+        or ("tibialis anterior" in e.muscles and e.contraction != "mobility")
+    )
+    pool = tuple(e for e in foot if e not in dorsi)
+    soleus = tuple(
+        sorted(
+            (e for e in usable if SOLEUS in steps_of(e)),
+            key=lambda e: steps_of(e)[SOLEUS],
+        )
+    )
+    plantar = "plantar_heel" in complaints
+
+    def protocol_pick(knee: str) -> Exercise | None:
+        wanted = [e for e in protocol_ex if e.knee == knee]
+        if knee == "straight" and plantar:
+            towel = [e for e in wanted if "plantar_heel" in protocols_of(e)]
+            if towel:
+                return towel[0]
+        achilles = [e for e in wanted if set(protocols_of(e)) & ACHILLES_COMPLAINTS]
+        if knee == "bent":
+            # R-PROG-7: the athlete's seated calf machine carries bent-knee heavy work.
+            machine = [e for e in achilles if dosing.is_machine(e)]
+            if machine:
+                return machine[0]
+        found = achilles or wanted
+        return found[0] if found else None
+
+    strain: list[tuple[Exercise, ...]] = []
+    for step in range(1, STRAIN_STEPS + 1):
+        members = [e for e in usable if steps_of(e).get(CALF_STRAIN) == step]
+        by_knee: dict[str, Exercise] = {}
+        for e in members:
+            by_knee.setdefault(e.knee, e)
+        strain.append(tuple(by_knee[k] for k in ("straight", "bent") if k in by_knee))
+    holds: dict[str, Exercise] = {}
+    for e in usable:
+        if _role(e, "flare_hold", False):
+            holds.setdefault(e.knee, e)
+    if not holds:  # a catalog without flare holds: any calf isometric hold
+        for e in usable:
+            if e.region == "calf" and e.contraction == "isometric" and e.unit == "seconds":
+                holds.setdefault(e.knee, e)
+    clearance = frozenset(
+        e.id
+        for e in catalog
+        if _role(e, "clearance", False)
+        or (e.region == "calf" and e.unilateral and e.unit == "reps" and e.knee == "straight")
+    )
+    can_load = bool(equipment & rules.LOAD_EQUIPMENT)
+    by_kind: dict[str, Exercise | None] = {}
+    for kind in ("heavy_bent", "heavy_straight", "light_straight", "light_bent", "mini_squat"):
+        by_kind[kind] = _find(kind, usable, equipment)
+    return Choices(
+        usable,
+        equipment,
+        complaints,
+        plyo,
+        hops,
+        pool,
+        dorsi,
+        soleus,
+        protocol_pick("straight") if protocol_ex else None,
+        protocol_pick("bent") if protocol_ex else None,
+        tuple(strain),
+        holds,
+        clearance,
+        can_load,
+        by_kind,
+    )
+
+
+def _find(
+    kind: str, usable: tuple[Exercise, ...], equipment: frozenset[Equipment]
+) -> Exercise | None:
+    knee = "bent" if kind in ("heavy_bent", "light_bent", "mini_squat") else "straight"
+    candidates = [
+        e
+        for e in usable
+        if e.region == "calf"
+        and e.knee == knee
+        and not protocols_of(e)
+        and e.contraction != "plyometric"
+        and not _role(e, "flare_hold", False)
+    ]
+    if kind.startswith("heavy"):
+        loaded = [
+            e
+            for e in candidates
+            if "heavy" in e.schemes and dosing.load_equipment(e, equipment) is not None
+        ]
+        # R-PROG-7: equipment the athlete owns is used - a machine first for heavy work.
+        machines = [e for e in loaded if dosing.is_machine(e)]
+        if machines:
+            return machines[0]
+        return loaded[0] if loaded else None
+    if kind == "mini_squat":
+        return next((e for e in candidates if "light" in e.schemes and e.unit == "seconds"), None)
+    return next(
+        (
+            e
+            for e in candidates
+            if "light" in e.schemes and e.unit == "reps" and not dosing.is_machine(e)
+        ),
+        None,
+    )
+
+
+__all__ = ["Choices", "choices_for", "protocols_of", "steps_of"]

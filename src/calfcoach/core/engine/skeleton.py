@@ -1,0 +1,314 @@
+"""The plan's skeleton: which days carry a session and what kind of main block each one
+rotates to (R-SCHED-0..5, R-PROG-5). It depends on the profile and the calendar only, never on
+the log; the walk (``walk.py``) turns each slot into a session from the evidence before it.
+
+* the days come from ``schedule.build_schedule`` (R-SCHED-0..4, R-SCHED-4a windows);
+* one main kind per session, rotating so that two consecutive weeks never repeat a session
+  (R-SCHED-3), following the seed's rotation, extended to six weeks;
+* R-SCHED-4b: no heavy or plyometric kind the day before a hard run, no plyometric kind the day
+  after one: swapped inside the week where the other day is clear, else cut to light work;
+* over each 2-week cycle straight- and bent-knee, heavy and light and plyometric work, with
+  short extra blocks where a cycle has too few sessions (R-SCHED-5);
+* a lighter week every 4th week (R-PROG-5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from calfcoach.core import rules
+from calfcoach.core.catalog import Catalog
+from calfcoach.core.engine.blocks import Choices
+from calfcoach.core.models import DAYS, Profile
+from calfcoach.core.races import RaceCalendar
+from calfcoach.core.schedule import ScheduleIssue, build_schedule
+
+Kind = Literal[
+    "plyo", "heavy_bent", "heavy_straight", "light_straight", "light_bent", "soleus", "mini_squat"
+]
+
+HEAVY_KINDS: Final[frozenset[str]] = frozenset(("heavy_bent", "heavy_straight"))
+LIGHT_KINDS: Final[frozenset[str]] = frozenset(("light_straight", "light_bent", "mini_squat"))
+KIND_KNEE: Final[dict[str, str]] = {
+    "plyo": "none",
+    "heavy_bent": "bent",
+    "heavy_straight": "straight",
+    "light_straight": "straight",
+    "light_bent": "bent",
+    "soleus": "bent",
+    "mini_squat": "bent",
+}
+STRAIGHT_KINDS: Final = frozenset(k for k, knee in KIND_KNEE.items() if knee == "straight")
+BENT_KINDS: Final = frozenset(k for k, knee in KIND_KNEE.items() if knee == "bent") - {"mini_squat"}
+# The light kind of the same knee angle: what a heavy or plyometric kind becomes where it may
+# not be done (novice weeks, race weeks, R-SCHED-4b, a complaint protocol, a closed gate).
+LIGHTER: Final[dict[str, str]] = {
+    "heavy_bent": "light_bent",
+    "heavy_straight": "light_straight",
+    "plyo": "light_straight",
+}
+
+# The seed's 2-week example rotation (R-SCHED-3, seed 001), extended to six weeks so the heavy
+# knee angle and the light blocks alternate too; six is not a multiple of the 4-week deload
+# period, so lighter weeks do not always fall on the same sessions.
+ROTATION: Final[tuple[Kind, ...]] = (
+    "plyo",
+    "heavy_bent",
+    "mini_squat",
+    "light_straight",
+    "plyo",
+    "heavy_straight",
+    "soleus",
+    "light_bent",
+    "plyo",
+    "heavy_bent",
+    "soleus",
+    "light_straight",
+)
+# For three sessions a week: six kinds, so two consecutive weeks share none.
+ROTATION_3: Final[tuple[Kind, ...]] = (
+    "plyo",
+    "heavy_bent",
+    "mini_squat",
+    "light_straight",
+    "heavy_straight",
+    "soleus",
+)
+
+
+_Allowed = Callable[[str, dt.date, int], bool]
+_DayTest = Callable[[dt.date], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One session day of the skeleton."""
+
+    date: dt.date
+    week: int
+    deload: bool
+    kind: str | None
+    extras: tuple[str, ...]
+    after_hard: bool
+    before_hard: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    start: dt.date
+    weeks: int
+    slots: tuple[Slot, ...]
+    issues: tuple[ScheduleIssue, ...]
+
+
+def is_deload(week: int, weeks: int) -> bool:
+    """R-PROG-5 (D-4): every 4th week of a plan of 4 weeks or more."""
+    return weeks >= rules.DELOAD_EVERY_WEEKS and week % rules.DELOAD_EVERY_WEEKS == 0
+
+
+def build_skeleton(
+    profile: Profile,
+    catalog: Catalog,
+    start: dt.date,
+    weeks: int,
+    choices: Choices,
+    calendar: RaceCalendar,
+) -> Skeleton:
+    schedule, found = build_schedule(profile, start, weeks)
+    issues = list(found)
+    hard = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
+    hard_dates = calendar.hard_run_dates()
+
+    def after_hard(d: dt.date) -> bool:
+        return d.weekday() in hard or d in hard_dates
+
+    def before_hard(d: dt.date) -> bool:
+        nxt = d + dt.timedelta(days=1)
+        return nxt.weekday() in hard or nxt in hard_dates
+
+    rotation = ROTATION_3 if rules.sessions_wanted(profile) >= 3 else ROTATION
+    heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1
+    protocol = choices.has_protocol
+
+    def allowed(kind: str, date: dt.date, week: int) -> bool:
+        if not choices.kind_possible(kind):
+            return False
+        day = calendar.day(date)
+        if kind == "plyo":
+            return day.taper is None and day.light_only is None and not before_hard(date)
+        if kind in HEAVY_KINDS:
+            if protocol or week < heavy_from:
+                return False  # R-SCHED-8: heavy block or protocol block; R-PROG-4a
+            return day.taper is None and day.light_only is None and not before_hard(date)
+        return True
+
+    by_week: list[list[tuple[dt.date, str | None]]] = []
+    prev: set[str] = set()
+    pointer = 0
+    for ws in schedule:
+        # A hard-run day takes its rotation slot last, so the plyometric slot (first in the
+        # rotation) lands on a day without a hard run (R-PROG-4a).
+        order = sorted(ws.dates, key=lambda d: (after_hard(d), d))
+        chosen: list[tuple[dt.date, str | None]] = []
+        used: set[str] = set()
+        for date in order:
+            kind, pointer = _next_kind(rotation, pointer, date, ws.week, prev, used, allowed)
+            if kind is not None:
+                used.add(kind)
+            chosen.append((date, kind))
+        chosen.sort()
+        chosen, moved = _place(chosen, ws.week, allowed, before_hard, after_hard)
+        issues.extend(ScheduleIssue("R-SCHED-4b", ws.week, m) for m in moved)
+        by_week.append(chosen)
+        prev = {k for _, k in chosen if k is not None}
+        if not ws.dates:
+            issues.append(
+                ScheduleIssue(
+                    "R-SCHED-6",
+                    ws.week,
+                    "no session fits this week, so no foot work either; do the foot drills on "
+                    "any free day",
+                )
+            )
+    extras = _coverage_extras(by_week, allowed, choices)
+    slots: list[Slot] = []
+    for ws, chosen in zip(schedule, by_week, strict=True):
+        deload = is_deload(ws.week, weeks)
+        for date, kind in chosen:
+            slots.append(
+                Slot(
+                    date,
+                    ws.week,
+                    deload,
+                    kind,
+                    extras.get(date, ()),
+                    after_hard(date),
+                    before_hard(date),
+                )
+            )
+    return Skeleton(start, weeks, tuple(slots), tuple(issues))
+
+
+def _next_kind(
+    rotation: tuple[Kind, ...],
+    pointer: int,
+    date: dt.date,
+    week: int,
+    prev: set[str],
+    used: set[str],
+    allowed: _Allowed,
+) -> tuple[str | None, int]:
+    """Next kind in the rotation allowed on ``date`` and not in the previous week (R-SCHED-3)
+    nor earlier this week; falls back to any allowed kind."""
+    n = len(rotation)
+    for strict in (True, False):
+        for step in range(n):
+            kind = rotation[(pointer + step) % n]
+            if kind in used or (strict and kind in prev):
+                continue
+            if allowed(kind, date, week):
+                return kind, (pointer + step + 1) % n
+    for kind in ("light_straight", "light_bent", "soleus", "mini_squat"):
+        if kind not in used and allowed(kind, date, week):
+            return kind, pointer
+    return None, pointer
+
+
+def _place(
+    chosen: list[tuple[dt.date, str | None]],
+    week: int,
+    allowed: _Allowed,
+    before_hard: _DayTest,
+    after_hard: _DayTest,
+) -> tuple[list[tuple[dt.date, str | None]], list[str]]:
+    """R-SCHED-4b: an intense kind never the day before a hard run, plyometrics never the day
+    after one: swap with the week's other session when that day is clear, else go light."""
+    out = list(chosen)
+    notes: list[str] = []
+
+    def bad(kind: str | None, d: dt.date) -> bool:
+        if kind is None:
+            return False
+        if (kind in HEAVY_KINDS or kind == "plyo") and before_hard(d):
+            return True
+        return kind == "plyo" and after_hard(d)
+
+    for i, (date, kind) in enumerate(out):
+        if kind is None or not bad(kind, date):
+            continue
+        for j, (other, other_kind) in enumerate(out):
+            if j == i or bad(kind, other) or bad(other_kind, date):
+                continue
+            if not allowed(kind, other, week):
+                continue
+            out[i], out[j] = (date, other_kind), (other, kind)
+            notes.append(
+                f"the {_label(kind)} block moved off {date.isoformat()} (around a hard run) "
+                f"to {other.isoformat()}"
+            )
+            break
+        else:
+            if kind is None:
+                continue
+            out[i] = (date, LIGHTER.get(kind, kind))
+            notes.append(
+                f"the {_label(kind)} block of {date.isoformat()} became light work: the day is "
+                "next to a hard run and no other day of the week is clear"
+            )
+    return out, notes
+
+
+def _label(kind: str) -> str:
+    return {
+        "plyo": "plyometric",
+        "heavy_bent": "heavy bent-knee",
+        "heavy_straight": "heavy straight-knee",
+    }.get(kind, kind.replace("_", " "))
+
+
+def _coverage_extras(
+    by_week: list[list[tuple[dt.date, str | None]]], allowed: _Allowed, choices: Choices
+) -> dict[dt.date, tuple[str, ...]]:
+    """R-SCHED-5 (D-10): where a 2-week cycle lacks a kind of work, one short extra block on a
+    session of the cycle that may hold it."""
+    extras: dict[dt.date, list[str]] = {}
+    for c in range(0, len(by_week) - 1, rules.CYCLE_WEEKS):
+        kinds = [k for _, k in by_week[c] + by_week[c + 1] if k is not None]
+        slots = [(d, k, c + 1) for d, k in by_week[c]] + [(d, k, c + 2) for d, k in by_week[c + 1]]
+        for need, options in missing_kinds(kinds, choices):
+            if need == "heavy" and (not choices.can_load or choices.has_protocol):
+                continue  # R-SCH-2a nothing makes it heavy; a protocol is the heavy work
+            placed = False
+            for kind in options:
+                for date, main, week in slots:
+                    if date in extras or kind == main or not allowed(kind, date, week):
+                        continue
+                    extras[date] = [kind]
+                    kinds.append(kind)
+                    placed = True
+                    break
+                if placed:
+                    break
+    return {d: tuple(k) for d, k in extras.items()}
+
+
+def missing_kinds(kinds: list[str], choices: Choices) -> list[tuple[str, tuple[str, ...]]]:
+    have = set(kinds)
+    missing: list[tuple[str, tuple[str, ...]]] = []
+    if have.isdisjoint(STRAIGHT_KINDS):
+        missing.append(("straight", ("heavy_straight", "light_straight")))
+    if have.isdisjoint(BENT_KINDS):
+        missing.append(("bent", ("soleus", "heavy_bent", "light_bent")))
+    if not choices.has_protocol and (not choices.can_load or have.isdisjoint(HEAVY_KINDS)):
+        missing.append(("heavy", ("heavy_straight", "heavy_bent")))
+    if have.isdisjoint(LIGHT_KINDS) and (choices.can_load or have.isdisjoint(HEAVY_KINDS)):
+        missing.append(("light", ("light_straight", "light_bent", "mini_squat")))
+    if "plyo" not in have:
+        missing.append(("plyo", ("plyo",)))
+    return missing
+
+
+__all__ = ["Kind", "Skeleton", "Slot", "build_skeleton", "is_deload"]

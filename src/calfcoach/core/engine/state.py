@@ -1,0 +1,203 @@
+"""The forward walk's state: everything the next session depends on, and nothing else.
+
+It is a plain value (dicts, numbers, dates) that turns into JSON-safe data and back
+(``to_dict``/``from_dict``), so a service can keep a snapshot per athlete and the cost of a
+``today`` or a logged set does not grow with the years of history (issue 6, item 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from calfcoach.core.dosing import Amount, Dose
+
+STATE_VERSION = 1
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How one logged exposure of a track went, against what was prescribed that day."""
+
+    date: dt.date
+    planned: Dose
+    sets: int
+    least: float | None
+    """The smallest amount logged in a set (reps, seconds, metres; contacts: the total)."""
+    max_rpe: int | None
+    max_pain: int | None
+    missing: bool
+    """RPE or pain missing on some set: the dose holds (R-PROG-6)."""
+    found_load: float | None
+    """Load-finding session (R-PROG-1a): the heaviest set within both limits, if any."""
+    projected: bool = False
+    """Not logged: the walk assumed the session done as prescribed (a projection)."""
+
+
+@dataclass(slots=True)
+class Track:
+    """One exercise in one scheme: its current dose and the last evidence not yet judged."""
+
+    dose: Dose
+    found: bool
+    """The working load is known (found in a ramp, R-PROG-1a), or none is needed."""
+    pending: Outcome | None = None
+    hard_streak: int = 0
+    hold_until_full: bool = False
+    """After a gap of 14+ days or a stop: hold until one full session is logged."""
+    last_date: dt.date | None = None
+    last_week: int = 0
+
+
+@dataclass(slots=True)
+class State:
+    day: dt.date | None = None
+    """Evidence is applied up to and including this day."""
+    tracks: dict[str, Track] = field(default_factory=dict)
+    soleus_step: int = 1
+    strain_step: int = 1
+    protocol_weeks: int = 0
+    """Plan weeks with at least 2 logged protocol sessions, outside a flare (R-PAIN-5)."""
+    protocol_week: int = 0
+    protocol_week_sessions: int = 0
+    protocol_week_flare: bool = False
+    last_logged: dt.date | None = None
+    gap_seen: dt.date | None = None
+    lift_seen: dt.date | None = None
+    clear_seen: dt.date | None = None
+    race_named: dt.date | None = None
+    plyo_date: dt.date | None = None
+    plyo_gate_week: int | None = None
+    """R-PAIN-3: the plan week from which plyometrics return after the gate opened."""
+    foot_index: int = 0
+    prev_sigs: list[list[str]] = field(default_factory=list)
+    this_sigs: list[list[str]] = field(default_factory=list)
+    sig_week: int = 0
+    safety: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------------ snapshots
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": STATE_VERSION,
+            "day": _d(self.day),
+            "tracks": {k: _track_out(t) for k, t in self.tracks.items()},
+            "soleus_step": self.soleus_step,
+            "strain_step": self.strain_step,
+            "protocol_weeks": self.protocol_weeks,
+            "protocol_week": self.protocol_week,
+            "protocol_week_sessions": self.protocol_week_sessions,
+            "protocol_week_flare": self.protocol_week_flare,
+            "last_logged": _d(self.last_logged),
+            "gap_seen": _d(self.gap_seen),
+            "lift_seen": _d(self.lift_seen),
+            "clear_seen": _d(self.clear_seen),
+            "race_named": _d(self.race_named),
+            "plyo_date": _d(self.plyo_date),
+            "plyo_gate_week": self.plyo_gate_week,
+            "foot_index": self.foot_index,
+            "prev_sigs": [list(s) for s in self.prev_sigs],
+            "this_sigs": [list(s) for s in self.this_sigs],
+            "sig_week": self.sig_week,
+            "safety": self.safety,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> State | None:
+        """The state of a snapshot; None for a snapshot of another version (rebuild)."""
+        if data.get("version") != STATE_VERSION:
+            return None
+        return cls(
+            day=_p(data["day"]),
+            tracks={k: _track_in(v) for k, v in data["tracks"].items()},
+            soleus_step=int(data["soleus_step"]),
+            strain_step=int(data["strain_step"]),
+            protocol_weeks=int(data["protocol_weeks"]),
+            protocol_week=int(data["protocol_week"]),
+            protocol_week_sessions=int(data["protocol_week_sessions"]),
+            protocol_week_flare=bool(data["protocol_week_flare"]),
+            last_logged=_p(data["last_logged"]),
+            gap_seen=_p(data["gap_seen"]),
+            lift_seen=_p(data["lift_seen"]),
+            clear_seen=_p(data["clear_seen"]),
+            race_named=_p(data["race_named"]),
+            plyo_date=_p(data["plyo_date"]),
+            plyo_gate_week=data["plyo_gate_week"],
+            foot_index=int(data["foot_index"]),
+            prev_sigs=[list(s) for s in data["prev_sigs"]],
+            this_sigs=[list(s) for s in data["this_sigs"]],
+            sig_week=int(data["sig_week"]),
+            safety=data["safety"],
+        )
+
+
+def _d(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _p(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(cast(str, value)) if value else None
+
+
+def _dose_out(d: Dose) -> list[Any]:
+    return [d.sets, d.amount, d.unit, d.load, d.fixed]
+
+
+def _dose_in(v: list[Any]) -> Dose:
+    return Dose(int(v[0]), float(v[1]), cast(Amount, v[2]), v[3], bool(v[4]))
+
+
+def _track_out(t: Track) -> dict[str, Any]:
+    pending = None
+    if t.pending is not None:
+        o = t.pending
+        pending = [
+            o.date.isoformat(),
+            _dose_out(o.planned),
+            o.sets,
+            o.least,
+            o.max_rpe,
+            o.max_pain,
+            o.missing,
+            o.found_load,
+            o.projected,
+        ]
+    return {
+        "dose": _dose_out(t.dose),
+        "found": t.found,
+        "pending": pending,
+        "hard_streak": t.hard_streak,
+        "hold_until_full": t.hold_until_full,
+        "last_date": _d(t.last_date),
+        "last_week": t.last_week,
+    }
+
+
+def _track_in(v: dict[str, Any]) -> Track:
+    pending = None
+    if v["pending"] is not None:
+        p = v["pending"]
+        pending = Outcome(
+            dt.date.fromisoformat(p[0]),
+            _dose_in(p[1]),
+            int(p[2]),
+            p[3],
+            p[4],
+            p[5],
+            bool(p[6]),
+            p[7],
+            bool(p[8]),
+        )
+    return Track(
+        _dose_in(v["dose"]),
+        bool(v["found"]),
+        pending,
+        int(v["hard_streak"]),
+        bool(v["hold_until_full"]),
+        _p(v["last_date"]),
+        int(v["last_week"]),
+    )
+
+
+__all__ = ["Outcome", "STATE_VERSION", "State", "Track"]

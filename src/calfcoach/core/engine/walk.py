@@ -1,0 +1,187 @@
+"""The forward walk: one engine for the plan and its adaptation (issue 6, item 2).
+
+The plan is computed by walking forward through the days. Each session is prescribed from the
+state left by everything before its day (R-HIST): the plan built from a profile alone is the
+same walk with no log, every session assumed done as prescribed (a projection). With a log,
+days up to ``today`` use what was logged (a day with a planned session and nothing logged is a
+missed session), days after it are projected. A session already given (``fixed``) is taken as
+it was given and never recomputed; only a stop (R-PAIN-2a/2b) or a race entered for its day
+withdraws it. The state after the day before ``today`` is returned as a snapshot, so the next
+walk starts there (``State.to_dict``/``from_dict``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from calfcoach.core import rules
+from calfcoach.core.catalog import Catalog
+from calfcoach.core.engine.blocks import choices_for
+from calfcoach.core.engine.evidence import outcome_of, projected
+from calfcoach.core.engine.session import Decision, SessionMaker
+from calfcoach.core.engine.skeleton import Skeleton, Slot, build_skeleton
+from calfcoach.core.engine.state import State
+from calfcoach.core.models import (
+    LoggedSet,
+    Plan,
+    PlanWarning,
+    Profile,
+    Session,
+    TrainingLog,
+)
+from calfcoach.core.races import race_calendar
+from calfcoach.errors import PlanningError
+
+MAX_WEEKS = rules.MAX_WEEKS
+
+
+@dataclass(frozen=True, slots=True)
+class WalkResult:
+    plan: Plan
+    decisions: tuple[Decision, ...]
+    snapshot: tuple[dt.date, dict[str, object]] | None
+    """(as_of, state): the state after every day before ``today``; None without a today."""
+
+
+def check_inputs(profile: Profile, weeks: int) -> None:
+    if not profile.free_days:
+        raise PlanningError(
+            "free_days: no free day given; allowed: one or more of mon, tue, wed, thu, fri, "
+            "sat, sun (the days strength work is possible)"
+        )
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise PlanningError(f"weeks: {weeks} is out of range; allowed: 1-{MAX_WEEKS}")
+
+
+def build_plan(profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -> Plan:
+    """A ``weeks``-week plan from ``start`` for a profile alone: every session projected."""
+    check_inputs(profile, weeks)
+    return walk(profile, catalog, start, weeks).plan
+
+
+def walk(
+    profile: Profile,
+    catalog: Catalog,
+    start: dt.date,
+    weeks: int,
+    *,
+    log: TrainingLog | None = None,
+    today: dt.date | None = None,
+    moves: Mapping[dt.date, dt.date] | None = None,
+    fixed: Mapping[dt.date, Session] | None = None,
+    state: State | None = None,
+) -> WalkResult:
+    """The plan as of ``today`` (see the module doc). ``log`` may hold only what is dated after
+    ``state.day`` when a snapshot ``state`` is given (check-ins from 28 days before it)."""
+    check_inputs(profile, weeks)
+    log = log or TrainingLog()
+    fixed = fixed or {}
+    choices = choices_for(catalog, profile.equipment, profile.complaints)
+    calendar = race_calendar(profile)
+    skeleton = _skeleton(profile, catalog, start, weeks, choices, calendar)
+    slots = list(skeleton.slots)
+    if moves:
+        slots = sorted(
+            (replace(s, date=moves.get(s.date, s.date)) for s in slots), key=lambda s: s.date
+        )
+    st = state or State()
+    maker = SessionMaker(profile, catalog, choices, calendar, start, weeks, log, today, st)
+    sets_by_day: dict[dt.date, list[LoggedSet]] = defaultdict(list)
+    for s in log.sets:
+        sets_by_day[s.date].append(s)
+    skipped = frozenset(log.skipped)
+    slot_days = {s.date: s for s in slots}
+    events = sorted(set(slot_days) | set(sets_by_day))
+    sessions: list[Session] = []
+    snapshot: tuple[dt.date, dict[str, object]] | None = None
+    for date in events:
+        if st.day is not None and date <= st.day:
+            if date in slot_days and date in fixed:
+                sessions.append(fixed[date])
+            continue
+        if today is not None and snapshot is None and date >= today:
+            snapshot = (today - dt.timedelta(days=1), st.to_dict())
+        slot = slot_days.get(date)
+        session: Session | None = None
+        if slot is not None:
+            given = fixed.get(date)
+            session = maker.session(slot, given)
+            if session is not None:
+                sessions.append(session)
+        logged = sets_by_day.get(date)
+        if logged:
+            maker.apply_log(date, logged, session)
+        elif session is not None and session.status == "planned":
+            if today is None or date >= today:
+                maker.apply_projection(date, session)
+            elif date in skipped:
+                pass  # a skipped session is a missed one: nothing progresses
+        st.day = date
+    if today is not None and snapshot is None:
+        as_of = today - dt.timedelta(days=1)
+        if st.day is None or st.day <= as_of:
+            snapshot = (as_of, st.to_dict())
+    warnings = _grouped(list(skeleton.issues) + maker.issues)
+    plan = Plan(start=start, weeks=weeks, warnings=warnings, sessions=tuple(sessions))
+    return WalkResult(plan, tuple(maker.decisions), snapshot)
+
+
+_SKELETONS: dict[tuple[object, ...], Skeleton] = {}
+
+
+def _skeleton(
+    profile: Profile,
+    catalog: Catalog,
+    start: dt.date,
+    weeks: int,
+    choices: object,
+    calendar: object,
+) -> Skeleton:
+    key = (profile, id(catalog), start, weeks)
+    found = _SKELETONS.get(key)
+    if found is None:
+        found = build_skeleton(profile, catalog, start, weeks, choices, calendar)  # type: ignore[arg-type]
+        if len(_SKELETONS) > 256:
+            _SKELETONS.clear()
+        _SKELETONS[key] = found
+    return found
+
+
+def _grouped(issues: list[tuple[str, int, str]]) -> tuple[PlanWarning, ...]:
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for rule, week, message in issues:
+        weeks = grouped.setdefault((rule, message), [])
+        if week not in weeks:
+            weeks.append(week)
+    return tuple(
+        PlanWarning(rule, f"{_weeks_label(weeks)}: {message}")
+        for (rule, message), weeks in grouped.items()
+    )
+
+
+def _weeks_label(weeks: list[int]) -> str:
+    weeks = sorted(weeks)
+    parts: list[str] = []
+    run_start = prev = weeks[0]
+    for w in weeks[1:] + [0]:
+        if w == prev + 1:
+            prev = w
+            continue
+        parts.append(str(run_start) if run_start == prev else f"{run_start}-{prev}")
+        run_start = prev = w
+    return ("Week " if len(weeks) == 1 else "Weeks ") + ", ".join(parts)
+
+
+def slot_of(skeleton: Skeleton, date: dt.date) -> Slot | None:
+    for s in skeleton.slots:
+        if s.date == date:
+            return s
+    return None
+
+
+__all__ = ["MAX_WEEKS", "WalkResult", "build_plan", "check_inputs", "walk"]
+
+_ = (outcome_of, projected)  # re-exported for the engine's tests
