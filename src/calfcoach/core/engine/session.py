@@ -134,6 +134,13 @@ class SessionMaker:
         self.checkins: list[CheckIn] = sorted(log.checkins, key=lambda c: c.date)
         self.strict = bool(profile.complaints & rules.STRICT_PAIN_COMPLAINTS)
         self.safe_pain = rules.PAIN_STRICT_MAX if self.strict else rules.PAIN_SAFE_MAX
+        self._empty = (
+            not (log.sets or log.checkins or log.tests or log.hop_tests or log.clearances)
+            and state.safety is None
+        )
+        self._constant: DaySafety | None = None
+        self._foot_cache: dict[tuple[str, int], budget.Block] = {}
+        self._reason_cache: dict[tuple[str, str], tuple[Reason, ...]] = {}
         if state.soleus_step == 0 or state.soleus_step < 1:
             state.soleus_step = SOLEUS_START[profile.level]
 
@@ -219,15 +226,7 @@ class SessionMaker:
         day = self.calendar.day(slot.date)
         if day.blocked is not None:
             return None  # a race entered for the day withdraws it (R-SCHED-4a, R-HIST)
-        safety, self.safety = assess(
-            self.p,
-            self.log,
-            slot.date,
-            clearance_exercises=self.c.clearance_ids,
-            state=self.safety,
-            strain_step=self.st.strain_step,
-        )
-        self.sync()
+        safety = self._assess(slot.date)
         if safety.stop is not None:
             return Session(
                 slot.date,
@@ -245,6 +244,24 @@ class SessionMaker:
             self.st.protocol_week_flare = True
         self._restarts(slot, safety)
         return self._compose(slot, safety, day)
+
+    def _assess(self, day: dt.date) -> DaySafety:
+        """The safety layer's verdict for ``day``. With nothing logged at all (a plan from a
+        profile alone) nothing it reads can change from day to day, so the first verdict
+        serves every session (only its day differs)."""
+        if self._empty and self._constant is not None:
+            return self._constant  # its ``day`` is the first session's; nothing reads it
+        safety, self.safety = assess(
+            self.p,
+            self.log,
+            day,
+            clearance_exercises=self.c.clearance_ids,
+            state=self.safety,
+            strain_step=self.st.strain_step,
+        )
+        if self._empty:
+            self._constant = safety
+        return safety
 
     def _restarts(self, slot: Slot, safety: DaySafety) -> None:
         """R-PAIN-2b / R-PAIN-2a lifts and R-PROG-6 gaps: one step lower, hold until a full
@@ -403,7 +420,7 @@ class SessionMaker:
     def _plyo_open(self, slot: Slot, safety: DaySafety, day: RaceDay) -> bool:
         if self.c.plyo is None or day.taper or day.light_only or safety.flare is not None:
             return False
-        if slot.before_hard or slot.after_hard:
+        if slot.before_hard or slot.day_after_hard:
             return False  # R-SCHED-4b
         gate = safety.plyo
         if not gate.open:
@@ -536,10 +553,15 @@ class SessionMaker:
             reasons.insert(0, _ramp_reason(ex, self.p, shown))
             rx = replace(rx, sets=rules.RAMP_MAX_SETS, tempo=tempo or rules.HEAVY_TEMPO)
         all_reasons: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
-        all_reasons += (_scheme_reason(scheme, ex, shown),) + _catalog_reasons(
-            self.catalog, ex, scheme
-        )
+        all_reasons += (_scheme_reason(scheme, ex, shown),) + self._why(ex, scheme)
         return budget.Block(ex, _with_reasons(rx, all_reasons), role, ex.knee)
+
+    def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
+        key = (ex.id, scheme)
+        found = self._reason_cache.get(key)
+        if found is None:
+            found = self._reason_cache[key] = _catalog_reasons(self.catalog, ex, scheme)
+        return found
 
     def _kind_block(
         self, kind: str, slot: Slot, safety: DaySafety, day: RaceDay, role: str
@@ -870,6 +892,14 @@ class SessionMaker:
         return out
 
     def _foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:
+        key = (ex.id, int(slot.deload))
+        cached = self._foot_cache.get(key)
+        if cached is None:
+            cached = self._foot_cache[key] = self._make_foot_block(ex, slot)
+        # A block's prescription may be trimmed by the budget: hand out a fresh block.
+        return budget.Block(cached.ex, cached.rx, cached.role, cached.knee)
+
+    def _make_foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:
         d = ex.default_dose
         scheme: Scheme = "skill" if "skill" in ex.schemes else ex.schemes[0]
         sets = max(1, round(d.sets * rules.DELOAD_VOLUME_FACTOR)) if slot.deload else d.sets
@@ -884,9 +914,7 @@ class SessionMaker:
             per_side=d.per_side,
             rest_seconds=rules.REST_SECONDS[scheme],
         )
-        reasons = (_scheme_reason("skill", ex, Dose(1, 1, "reps")),) + _catalog_reasons(
-            self.catalog, ex, scheme
-        )
+        reasons = (_scheme_reason("skill", ex, Dose(1, 1, "reps")),) + self._why(ex, scheme)
         return budget.Block(ex, _with_reasons(rx, reasons), "foot", ex.knee)
 
     def _flare(
@@ -1052,24 +1080,38 @@ def _prescription(ex: Exercise, scheme: Scheme, dose: Dose, *, tempo: str | None
     amount: int | float = (
         round(dose.amount, 2) if dose.unit == "distance_m" else int(round(dose.amount))
     )
-    rx = Prescription(
+    unit = dose.unit
+    return Prescription(
         ex.id,
         scheme,
         dose.sets,
+        reps=amount if unit == "reps" else None,  # type: ignore[arg-type]
+        seconds=amount if unit == "seconds" else None,  # type: ignore[arg-type]
+        distance_m=amount if unit == "distance_m" else None,
+        contacts=amount if unit == "contacts" else None,  # type: ignore[arg-type]
         per_side=ex.unilateral,
         added_load_kg=dose.load if dose.load else (0.0 if scheme == "heavy" else None),
         rest_seconds=rules.REST_SECONDS[scheme],
         tempo=tempo,
     )
-    return replace(rx, **{dose.unit: amount})  # type: ignore[arg-type]
 
 
 def _with_reasons(rx: Prescription, reasons: tuple[Reason, ...]) -> Prescription:
-    return replace(
-        rx,
-        reasons=reasons,
-        why=" ".join(str(r) for r in reasons),
-        rule=reasons[0].rule if reasons else "",
+    return Prescription(
+        rx.exercise,
+        rx.scheme,
+        rx.sets,
+        rx.reps,
+        rx.seconds,
+        rx.distance_m,
+        rx.contacts,
+        rx.per_side,
+        rx.added_load_kg,
+        rx.rest_seconds,
+        rx.tempo,
+        " ".join([f"{r.rule}: {r.text}" for r in reasons]),
+        reasons[0].rule if reasons else "",
+        reasons,
     )
 
 

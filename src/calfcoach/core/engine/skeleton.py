@@ -24,7 +24,13 @@ from calfcoach.core.catalog import Catalog
 from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.models import DAYS, Profile
 from calfcoach.core.races import RaceCalendar
-from calfcoach.core.schedule import ScheduleIssue, build_schedule
+from calfcoach.core.schedule import (
+    LIGHT,
+    ScheduleIssue,
+    build_schedule,
+    hard_run_checks,
+    place_week,
+)
 
 Kind = Literal[
     "plyo", "heavy_bent", "heavy_straight", "light_straight", "light_bent", "soleus", "mini_squat"
@@ -93,7 +99,11 @@ class Slot:
     kind: str | None
     extras: tuple[str, ...]
     after_hard: bool
+    """On a hard-run day (the session comes after the run)."""
     before_hard: bool
+    """The day before a hard run or a tune-up race (R-SCHED-4b)."""
+    day_after_hard: bool = False
+    """The day after a hard run or a tune-up race (R-SCHED-4b: no plyometrics)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +135,7 @@ def build_skeleton(
     def after_hard(d: dt.date) -> bool:
         return d.weekday() in hard or d in hard_dates
 
-    def before_hard(d: dt.date) -> bool:
-        nxt = d + dt.timedelta(days=1)
-        return nxt.weekday() in hard or nxt in hard_dates
+    before_hard, day_after_hard = hard_run_checks(profile, calendar)
 
     rotation = ROTATION_3 if rules.sessions_wanted(profile) >= 3 else ROTATION
     heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1
@@ -138,7 +146,12 @@ def build_skeleton(
             return False
         day = calendar.day(date)
         if kind == "plyo":
-            return day.taper is None and day.light_only is None and not before_hard(date)
+            return (
+                day.taper is None
+                and day.light_only is None
+                and not before_hard(date)
+                and not day_after_hard(date)
+            )
         if kind in HEAVY_KINDS:
             if protocol or week < heavy_from:
                 return False  # R-SCHED-8: heavy block or protocol block; R-PROG-4a
@@ -160,8 +173,8 @@ def build_skeleton(
                 used.add(kind)
             chosen.append((date, kind))
         chosen.sort()
-        chosen, moved = _place(chosen, ws.week, allowed, before_hard, after_hard)
-        issues.extend(ScheduleIssue("R-SCHED-4b", ws.week, m) for m in moved)
+        chosen, moved = _place(chosen, ws.week, allowed, before_hard, day_after_hard)
+        issues.extend(ScheduleIssue(rule, ws.week, m) for rule, m in moved)
         by_week.append(chosen)
         prev = {k for _, k in chosen if k is not None}
         if not ws.dates:
@@ -187,6 +200,7 @@ def build_skeleton(
                     extras.get(date, ()),
                     after_hard(date),
                     before_hard(date),
+                    day_after_hard(date),
                 )
             )
     return Skeleton(start, weeks, tuple(slots), tuple(issues))
@@ -222,43 +236,28 @@ def _place(
     week: int,
     allowed: _Allowed,
     before_hard: _DayTest,
-    after_hard: _DayTest,
-) -> tuple[list[tuple[dt.date, str | None]], list[str]]:
-    """R-SCHED-4b: an intense kind never the day before a hard run, plyometrics never the day
-    after one: swap with the week's other session when that day is clear, else go light."""
-    out = list(chosen)
-    notes: list[str] = []
-
-    def bad(kind: str | None, d: dt.date) -> bool:
-        if kind is None:
-            return False
-        if (kind in HEAVY_KINDS or kind == "plyo") and before_hard(d):
-            return True
-        return kind == "plyo" and after_hard(d)
-
-    for i, (date, kind) in enumerate(out):
-        if kind is None or not bad(kind, date):
-            continue
-        for j, (other, other_kind) in enumerate(out):
-            if j == i or bad(kind, other) or bad(other_kind, date):
-                continue
-            if not allowed(kind, other, week):
-                continue
-            out[i], out[j] = (date, other_kind), (other, kind)
-            notes.append(
-                f"the {_label(kind)} block moved off {date.isoformat()} (around a hard run) "
-                f"to {other.isoformat()}"
-            )
-            break
-        else:
-            if kind is None:
-                continue
-            out[i] = (date, LIGHTER.get(kind, kind))
-            notes.append(
-                f"the {_label(kind)} block of {date.isoformat()} became light work: the day is "
-                "next to a hard run and no other day of the week is clear"
-            )
-    return out, notes
+    day_after_hard: _DayTest,
+) -> tuple[list[tuple[dt.date, str | None]], list[tuple[str, str]]]:
+    """R-SCHED-4b through ``schedule.place_week`` (the rule lives there): an intense kind never
+    the day before a hard run, plyometrics never the day after one; a kind that cannot be
+    swapped becomes the light kind of its knee angle."""
+    slots = [(d, k if k is not None else "") for d, k in chosen]
+    placed, warnings = place_week(
+        slots,
+        intense=lambda k: k in HEAVY_KINDS or k == "plyo",
+        plyo=lambda k: k == "plyo",
+        before_hard=before_hard,
+        after_hard=day_after_hard,
+        allowed=lambda d, k: k in ("", LIGHT) or allowed(k, d, week),
+    )
+    by_date = dict(chosen)
+    out: list[tuple[dt.date, str | None]] = []
+    for date, kind in placed:
+        if kind == LIGHT:
+            original = by_date[date]
+            kind = LIGHTER.get(original or "", original or "")
+        out.append((date, kind or None))
+    return out, warnings
 
 
 def _label(kind: str) -> str:

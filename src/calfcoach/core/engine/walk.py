@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.engine.blocks import choices_for
+from calfcoach.core.engine.coverage import coverage_issues
 from calfcoach.core.engine.evidence import outcome_of, projected
 from calfcoach.core.engine.session import Decision, SessionMaker
 from calfcoach.core.engine.skeleton import Skeleton, Slot, build_skeleton
@@ -103,6 +104,7 @@ def walk(
                 sessions.append(fixed[date])
             continue
         if today is not None and snapshot is None and date >= today:
+            maker.sync()
             snapshot = (today - dt.timedelta(days=1), st.to_dict())
         slot = slot_days.get(date)
         session: Session | None = None
@@ -123,8 +125,21 @@ def walk(
     if today is not None and snapshot is None:
         as_of = today - dt.timedelta(days=1)
         if st.day is None or st.day <= as_of:
+            maker.sync()
             snapshot = (as_of, st.to_dict())
-    warnings = _grouped(list(skeleton.issues) + maker.issues)
+    issues = list(skeleton.issues) + maker.issues
+    if not choices.can_load and not choices.has_protocol:
+        issues.append(
+            (
+                "R-SCH-2",
+                1,
+                "heavy work needs external load (dumbbell, kettlebell, barbell, weight vest, "
+                "backpack or a machine); slow light heel raises stand in (R-SCH-2a)",
+            )
+        )
+    if state is None:  # coverage is judged on a whole plan, not on a walk from a snapshot
+        issues += coverage_issues(tuple(sessions), weeks, choices, profile)
+    warnings = _grouped(issues)
     plan = Plan(start=start, weeks=weeks, warnings=warnings, sessions=tuple(sessions))
     return WalkResult(plan, tuple(maker.decisions), snapshot)
 

@@ -1,0 +1,81 @@
+"""R-SCHED-5 on the finished sessions: every complete, aligned 2-week cycle (weeks 1-2, 3-4,
+...) holds straight- and bent-knee plantarflexion work, a heavy and a light block, and a
+plyometric block where the athlete may jump; every gap is a warning that says why (D-10).
+
+A complaint protocol block (scheme ``rehab``: heavy slow resistance, the high-load heel raise,
+step 4 of the calf-strain ladder) is the cycle's heavy work: R-SCHED-8 allows a heavy calf block
+or a protocol block in a session, never both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from calfcoach.core import rules
+from calfcoach.core.engine.blocks import Choices
+from calfcoach.core.models import Profile, Session
+
+_LABEL = {
+    "straight": "straight-knee",
+    "bent": "bent-knee",
+    "heavy": "heavy",
+    "light": "light",
+    "plyo": "plyometric",
+}
+
+
+def coverage_issues(
+    sessions: tuple[Session, ...], weeks: int, choices: Choices, profile: Profile
+) -> list[tuple[str, int, str]]:
+    knees = {e.id: e.knee for e in choices.usable if e.region == "calf"}
+    found: dict[int, set[str]] = defaultdict(set)
+    for s in sessions:
+        seen = found[(s.week - 1) // rules.CYCLE_WEEKS]
+        for rx in s.exercises:
+            knee = knees.get(rx.exercise)
+            if knee is None:
+                continue
+            if rx.scheme == "plyometric":
+                seen.add("plyo")
+                continue
+            if knee in ("straight", "bent"):
+                seen.add(knee)
+            if rx.scheme in ("heavy", "rehab"):
+                seen.add("heavy")
+            elif rx.scheme == "light":
+                seen.add("light")
+    issues: list[tuple[str, int, str]] = []
+    for c in range(0, weeks - 1, rules.CYCLE_WEEKS):
+        seen = found.get(c // rules.CYCLE_WEEKS, set())
+        cycle = [s for s in sessions if c < s.week <= c + rules.CYCLE_WEEKS]
+        if not cycle or all(s.status == "stopped" for s in cycle):
+            continue  # a stopped plan is a referral, not a coverage gap
+        for need in ("straight", "bent", "heavy", "light", "plyo"):
+            if need in seen:
+                continue
+            reason = _why(need, choices, profile)
+            for week in (c + 1, c + 2):
+                issues.append(
+                    ("R-SCHED-5", week, f"no {_LABEL[need]} block in the 2-week cycle: {reason}")
+                )
+    return issues
+
+
+def _why(need: str, choices: Choices, profile: Profile) -> str:
+    if need == "heavy" and not choices.can_load:
+        return (
+            "there is no equipment to load it (dumbbell, kettlebell, barbell, weight vest, "
+            "backpack or machine; R-SCH-2a): slow light heel raises stand in"
+        )
+    if need == "heavy" and profile.level == "novice":
+        return "novices do light and isometric work first (R-PROG-4a), and races may stop it"
+    if need == "plyo":
+        if choices.plyo is None:
+            return "no plyometric exercise fits the equipment"
+        if profile.complaints & rules.NO_PLYO_COMPLAINTS or "plantar_heel" in profile.complaints:
+            return "plyometrics wait for the complaint's clearance (R-PAIN-3, R-PAIN-4, R-TEST-5)"
+        return "races, lighter work or hard-run days left no day for it (R-SCHED-4, R-SCHED-4b)"
+    return "the sessions and minutes of these two weeks do not hold it"
+
+
+__all__ = ["coverage_issues"]
