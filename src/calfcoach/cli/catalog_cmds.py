@@ -237,8 +237,19 @@ def render_exercise(exercise: Exercise, catalog: Catalog) -> str:
             "Plyometric tier",
             f"{ex.tier} (R-SCH-3a); about {ex.contacts_per_minute} foot contacts a minute",
         )
-    if ex.protocol:
-        para("Protocol", f"the loading protocol for {ex.protocol.replace('_', ' ')} (R-PAIN-5)")
+    if ex.protocols:
+        para(
+            "Protocol",
+            f"the {ex.knee}-knee raise of the protocol block for {_words(ex.protocols)} (R-PAIN-5)",
+        )
+    if ex.heel_drop:
+        flat = f"; use {ex.flat_form} instead" if ex.flat_form else ""
+        para(
+            "Heel drop",
+            f"the heel goes below its support: not with insertional Achilles pain{flat}",
+        )
+    if ex.machines:
+        para("Machine forms", _names(ex.machines, catalog) + " (R-PROG-7)")
     para("Why", ex.why)
     if ex.seed:
         label = "Seed article" + ("s" if len(ex.seed) > 1 else "")
@@ -247,6 +258,9 @@ def render_exercise(exercise: Exercise, catalog: Catalog) -> str:
         para("Why it was added", ex.extra_reason or "")
     if ex.ladder:
         para("Ladder", _ladder_position(ex, catalog))
+    for name, rung in ex.steps.items():
+        if name != ex.ladder:
+            para(f"{name.replace('_', '-').capitalize()} ladder", f"step {rung} (R-PAIN-4)")
     para("Progressions", _names(ex.progressions, catalog))
     para("Regressions", _names(ex.regressions, catalog))
     return "\n".join(lines)

@@ -42,7 +42,7 @@ class Fits(BaseModel):
     muscle with ``muscles`` and whose scheme and contraction are listed; with ``complaints``,
     only when the athlete has one of them; with ``knees``, only at those knee angles (a
     reason about bent-knee work does not fit a straight-knee raise that also works the soleus,
-    D-22)."""
+    D-20)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
