@@ -258,7 +258,7 @@ def _week_issues(
                     "R-SCHED-4",
                     f"a session falls the day before the tune-up race on {race_day.isoformat()}, "
                     "which counts as a hard run (R-SCHED-4a): the free days left no better day; "
-                    "keep it light and short",
+                    "it holds no heavy or plyometric block (R-SCHED-4b)",
                 )
             )
         elif before_hard >> i & 1:
@@ -267,7 +267,7 @@ def _week_issues(
                 (
                     "R-SCHED-4",
                     f"a session falls the day before a hard run ({day}): the free days left "
-                    "no better day; keep it light and short",
+                    "no better day; it holds no heavy or plyometric block (R-SCHED-4b)",
                 )
             )
     return issues

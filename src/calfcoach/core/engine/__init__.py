@@ -6,7 +6,7 @@ the days: each session is made from the state before its day (``session.py``), d
 ``core.safety`` and the races from ``core.races``. ``build_plan`` is the walk with no log.
 """
 
-from calfcoach.core.engine.session import Decision
+from calfcoach.core.engine.base import Decision
 from calfcoach.core.engine.state import State
 from calfcoach.core.engine.walk import MAX_WEEKS, WalkResult, build_plan, walk
 

@@ -3,7 +3,8 @@
 Minutes are estimated (2 min warm-up; reps at 3 s, slow tempo 6 s, a top hold 8 s; holds as
 given; rests between sets; 30 s set-up per exercise). Over budget: long rests shorten to 90 s,
 sets are trimmed to the scheme's minimum (foot drills first; a main block keeps the 3 working
-sets of R-SCHED-8), then a second foot drill and extra blocks are dropped.
+sets of R-SCHED-8), then a second foot drill and extra blocks are dropped, and with a complaint
+protocol (the session's main work, R-PAIN-5) the rotation's block goes too.
 """
 
 from __future__ import annotations
@@ -68,13 +69,18 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
             if b.rx.sets > low:
                 b.rx = replace(b.rx, sets=low)
                 total = minutes(blocks)
+    protocol = any(b.role == "protocol" for b in blocks)
     while total > budget:
         foot = [b for b in blocks if b.role == "foot"]
         extra = [b for b in blocks if b.role == "extra"]
+        main = [b for b in blocks if b.role == "main"]
         if len(foot) > 1:
             blocks.remove(foot[-1])
         elif extra:
             blocks.remove(extra[-1])
+        elif main and protocol:
+            # R-SCHED-7 with R-PAIN-5: the complaint protocol is the session's main work.
+            blocks.remove(main[-1])
         else:
             break
         total = minutes(blocks)

@@ -67,6 +67,8 @@ def _why(need: str, choices: Choices, profile: Profile) -> str:
             "there is no equipment to load it (dumbbell, kettlebell, barbell, weight vest, "
             "backpack or machine; R-SCH-2a): slow light heel raises stand in"
         )
+    if need == "heavy" and "calf_strain" in profile.complaints:
+        return "with a calf strain heavy work waits for step 4 of the criteria ladder (R-PAIN-4)"
     if need == "heavy" and profile.level == "novice":
         return "novices do light and isometric work first (R-PROG-4a), and races may stop it"
     if need == "plyo":

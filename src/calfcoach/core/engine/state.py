@@ -48,6 +48,8 @@ class Track:
     """After a gap of 14+ days or a stop: hold until one full session is logged."""
     last_date: dt.date | None = None
     last_week: int = 0
+    estimated: bool = False
+    """The load is a projection's stand-in (no ramp logged yet): it is the ramp's start."""
 
 
 @dataclass(slots=True)
@@ -171,6 +173,7 @@ def _track_out(t: Track) -> dict[str, Any]:
         "hold_until_full": t.hold_until_full,
         "last_date": _d(t.last_date),
         "last_week": t.last_week,
+        "estimated": t.estimated,
     }
 
 
@@ -197,6 +200,7 @@ def _track_in(v: dict[str, Any]) -> Track:
         bool(v["hold_until_full"]),
         _p(v["last_date"]),
         int(v["last_week"]),
+        bool(v.get("estimated", False)),
     )
 
 

@@ -1,0 +1,76 @@
+"""The walk's evidence: a logged day (or a projected one) becomes the pending outcome of
+each track it touched (R-PROG-6: the logged amounts drive the next dose).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from calfcoach.core import rules
+from calfcoach.core.engine.complaints import ComplaintMaker
+from calfcoach.core.engine.doses import (
+    _dose_of,
+    _is_hold,
+)
+from calfcoach.core.engine.evidence import outcome_of, projected
+from calfcoach.core.engine.state import Track
+from calfcoach.core.models import (
+    LoggedSet,
+    Session,
+)
+
+
+class EvidenceMaker(ComplaintMaker):
+    def apply_log(self, date: dt.date, sets: Sequence[LoggedSet], session: Session | None) -> None:
+        by_ex: dict[str, list[LoggedSet]] = defaultdict(list)
+        for s in sets:
+            by_ex[s.exercise].append(s)
+        planned = {rx.exercise: rx for rx in session.exercises} if session is not None else {}
+        deload = session.deload if session is not None else False
+        week = self._week(date)
+        for exercise, group in by_ex.items():
+            rx = planned.get(exercise)
+            scheme = rx.scheme if rx is not None else group[0].scheme
+            if scheme is None or scheme == "skill" or deload or _is_hold(rx):
+                continue
+            key = f"{exercise}|{scheme}"
+            track = self.st.tracks.get(key)
+            dose = _dose_of(rx) if rx is not None else (track.dose if track is not None else None)
+            if dose is None:
+                continue
+            if track is None:
+                track = self.st.tracks[key] = Track(dose, True)
+            limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
+            track.pending = outcome_of(group, dose, date, ramp=not track.found, pain_limit=limit)
+            track.last_date, track.last_week = date, week
+            if scheme == "plyometric":
+                self.st.plyo_date = date
+            if scheme == "rehab":
+                self._count_protocol(week)
+        self.st.last_logged = date
+
+    def apply_projection(self, date: dt.date, session: Session) -> None:
+        week = self._week(date)
+        if session.deload:
+            self.st.last_logged = date
+            return
+        counted = False
+        for rx in session.exercises:
+            if rx.scheme == "skill" or _is_hold(rx):
+                continue
+            track = self.st.tracks.get(f"{rx.exercise}|{rx.scheme}")
+            if track is None:
+                continue
+            dose = _dose_of(rx)
+            if dose is None:
+                continue
+            track.pending = projected(dose, date, ramp=not track.found)
+            track.last_date, track.last_week = date, week
+            if rx.scheme == "plyometric":
+                self.st.plyo_date = date
+            if rx.scheme == "rehab" and not counted:
+                self._count_protocol(week)
+                counted = True
+        self.st.last_logged = date

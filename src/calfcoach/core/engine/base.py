@@ -1,0 +1,125 @@
+"""The walk's session maker, its shared state and constants (see ``session.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from calfcoach.core import rules
+from calfcoach.core.catalog import Catalog
+from calfcoach.core.engine import budget
+from calfcoach.core.engine.blocks import Choices
+from calfcoach.core.engine.state import State
+from calfcoach.core.models import (
+    CheckIn,
+    Profile,
+    Reason,
+    TrainingLog,
+)
+from calfcoach.core.races import RaceCalendar
+from calfcoach.core.safety import DaySafety, SafetyState, assess
+
+Action = Literal["progress", "hold", "regress", "stop", "reduce", "found"]
+SOLEUS_START = {"novice": 1, "intermediate": 2, "advanced": 3}  # R-PROG-3
+
+
+def _top(top: rules.LadderTop) -> tuple[int, float]:
+    if top.seconds is not None:
+        return top.sets, float(top.seconds)
+    return top.sets, float(top.reps.high if top.reps is not None else 15)
+
+
+# R-PAIN-4 calf-strain criteria ladder: each step's top (sets, amount), from rules.
+STRAIN_TOP: dict[int, tuple[int, float]] = {
+    step: _top(top) for step, top in rules.CALF_STRAIN_TOPS.items()
+}
+ORDER = {"plyometric": 0, "rehab": 1, "heavy": 2, "isometric": 3, "light": 4, "skill": 6}
+KIND_TITLE = {
+    "plyo": "Plyometrics",
+    "heavy_bent": "Heavy bent-knee heel raises",
+    "heavy_straight": "Heavy straight-knee heel raises",
+    "light_straight": "Light straight-knee heel raises",
+    "light_bent": "Light bent-knee heel raises",
+    "soleus": "Soleus strength",
+    "mini_squat": "One-leg mini-squats",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One change the log made to a session, and why (rule id + sentence)."""
+
+    exercise: str
+    date: dt.date
+    action: Action
+    rule: str
+    message: str
+
+
+class MakerBase:
+    """What every part of the session maker shares: the inputs and the walk state."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        catalog: Catalog,
+        choices: Choices,
+        calendar: RaceCalendar,
+        start: dt.date,
+        weeks: int,
+        log: TrainingLog,
+        today: dt.date | None,
+        state: State,
+    ) -> None:
+        self.p = profile
+        self.catalog = catalog
+        self.c = choices
+        self.calendar = calendar
+        self.start = start
+        self.weeks = weeks
+        self.log = log
+        self.today = today
+        self.st = state
+        self.safety: SafetyState | None = (
+            SafetyState.from_dict(state.safety) if state.safety else None
+        )
+        self.issues: list[tuple[str, int, str]] = []
+        self.decisions: list[Decision] = []
+        self.checkins: list[CheckIn] = sorted(log.checkins, key=lambda c: c.date)
+        self.strict = bool(profile.complaints & rules.STRICT_PAIN_COMPLAINTS)
+        self.safe_pain = rules.PAIN_STRICT_MAX if self.strict else rules.PAIN_SAFE_MAX
+        self._empty = (
+            not (log.sets or log.checkins or log.tests or log.hop_tests or log.clearances)
+            and state.safety is None
+        )
+        self._constant: DaySafety | None = None
+        self._foot_cache: dict[tuple[str, int], budget.Block] = {}
+        self._reason_cache: dict[tuple[str, str], tuple[Reason, ...]] = {}
+        if state.soleus_step == 0 or state.soleus_step < 1:
+            state.soleus_step = SOLEUS_START[profile.level]
+
+    def sync(self) -> None:
+        """Write the safety state into the walk state (before a snapshot)."""
+        self.st.safety = self.safety.to_dict() if self.safety is not None else None
+
+    def _week(self, date: dt.date) -> int:
+        return (date - self.start).days // 7 + 1
+
+    def _assess(self, day: dt.date) -> DaySafety:
+        """The safety layer's verdict for ``day``. With nothing logged at all (a plan from a
+        profile alone) nothing it reads can change from day to day, so the first verdict
+        serves every session (only its day differs)."""
+        if self._empty and self._constant is not None:
+            return self._constant  # its ``day`` is the first session's; nothing reads it
+        safety, self.safety = assess(
+            self.p,
+            self.log,
+            day,
+            clearance_exercises=self.c.clearance_ids,
+            state=self.safety,
+            strain_step=self.st.strain_step,
+        )
+        if self._empty:
+            self._constant = safety
+        return safety

@@ -1,0 +1,307 @@
+"""The calf, plyometric and foot blocks of a session: rotation kinds, the soleus ladder
+(R-PROG-3), plyometric contacts and bouts (R-SCH-3/3a, R-PROG-4, R-SCHED-4a), foot work (R-SCHED-6)
+and flare holds (R-PAIN-2b).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from calfcoach.core import dosing, rules
+from calfcoach.core.dosing import Dose
+from calfcoach.core.engine import budget
+from calfcoach.core.engine.blocks import steps_of
+from calfcoach.core.engine.doses import (
+    DoseMaker,
+    _catalog_reasons,
+    _scheme_reason,
+    _with_reasons,
+)
+from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
+from calfcoach.core.engine.state import Track
+from calfcoach.core.models import (
+    ACHILLES_COMPLAINTS,
+    Exercise,
+    Prescription,
+    Reason,
+    Scheme,
+)
+from calfcoach.core.races import RaceDay, describe
+from calfcoach.core.safety import DaySafety
+
+
+class CalfMaker(DoseMaker):
+    def _kind_block(
+        self, kind: str, slot: Slot, safety: DaySafety, day: RaceDay, role: str
+    ) -> budget.Block | None:
+        if kind == "plyo":
+            return self._plyo_block(slot, safety, day, role)
+        if kind == "soleus":
+            ex = self.c.soleus_step(self.st.soleus_step)
+            return self._ladder_block(ex, slot, safety, role) if ex is not None else None
+        ex = self.c.by_kind.get(kind)
+        if ex is None:
+            return None
+        if kind in HEAVY_KINDS:
+            base = dosing.first_dose(ex, "heavy", self.p.level)
+            dose, reasons, ramp = self._dose(ex, "heavy", slot, safety, base=base, needs_load=True)
+            return self._finish(
+                ex,
+                "heavy",
+                dose,
+                reasons,
+                slot,
+                safety,
+                role=role,
+                ramp=ramp,
+                tempo=rules.HEAVY_TEMPO,
+            )
+        scheme: Scheme = "light"
+        base = dosing.first_dose(ex, scheme, self.p.level)
+        if role == "main":
+            base = replace(base, sets=max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
+        dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
+        return self._finish(ex, scheme, dose, reasons, slot, safety, role=role, ramp=False)
+
+    def _ladder_block(self, ex: Exercise, slot: Slot, safety: DaySafety, role: str) -> budget.Block:
+        """R-PROG-3 soleus ladder: a step whose top dose was done at pain <= 3 moves on."""
+        scheme = _ladder_scheme(ex)
+        key = f"{ex.id}|{scheme}"
+        track = self.st.tracks.get(key)
+        lead = None
+        if role == "main" and track is not None and track.pending is not None:
+            o = track.pending
+            b = dosing.band(scheme, track.dose.unit)
+            top = b.rungs and track.dose.amount >= b.top and (o.least or 0) >= b.top
+            pain_ok = o.max_pain is not None and o.max_pain <= self.safe_pain
+            nxt = self.c.soleus_next(ex)
+            if top and pain_ok and not o.missing and nxt is not None and safety.flare is None:
+                self.st.soleus_step = steps_of(nxt)["soleus"]
+                lead = dosing.reason(
+                    "R-PROG-3",
+                    f"the top dose of {ex.name.lower()} was done at pain <= {self.safe_pain}/10, "
+                    f"so the soleus ladder moves on to {nxt.name.lower()}",
+                )
+                ex, scheme = nxt, _ladder_scheme(nxt)
+        base = dosing.first_dose(ex, scheme, self.p.level)
+        if role == "main":
+            base = replace(base, sets=max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
+        dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
+        reasons.insert(
+            0, Reason("R-PROG-3", f"Step {steps_of(ex).get('soleus', 1)} of the soleus ladder.")
+        )
+        return self._finish(
+            ex, scheme, dose, reasons, slot, safety, role=role, ramp=False, lead=lead
+        )
+
+    def _plyo_open(self, slot: Slot, safety: DaySafety, day: RaceDay) -> bool:
+        if self.c.plyo is None or day.taper or day.light_only or safety.flare is not None:
+            return False
+        if slot.before_hard or slot.day_after_hard:
+            return False  # R-SCHED-4b
+        gate = safety.plyo
+        if not gate.open:
+            return False
+        if gate.since is not None and self.p.complaints & ACHILLES_COMPLAINTS:
+            # R-PAIN-3: back in the first allowed session of the NEXT plan week.
+            if self._week(gate.since) >= slot.week:
+                return False
+        return True
+
+    def _plyo_block(
+        self, slot: Slot, safety: DaySafety, day: RaceDay, role: str
+    ) -> budget.Block | None:
+        ex = self.c.plyo
+        if ex is None:
+            return None
+        level = self.p.level
+        key = f"{ex.id}|plyometric"
+        track = self.st.tracks.get(key)
+        reasons: list[Reason] = []
+        cap = safety.plyo.cap
+        if level == "novice" and slot.week <= rules.NOVICE_LIGHT_ONLY_WEEKS:
+            cap = min(cap or rules.PLYO_LIGHT_MAX, rules.PLYO_LIGHT_MAX)  # R-PROG-4a
+        restart = False
+        if track is None:
+            total = dosing.plyo_start(level)
+            if safety.plyo.since is not None:
+                total = rules.PLYO_RESTART_CONTACTS
+                reasons.append(safety.plyo.reason)
+            track = self.st.tracks[key] = Track(Dose(1, float(total), "contacts"), True)
+        elif day.after is not None and (
+            self.st.plyo_date is None or self.st.plyo_date < day.after.date
+        ):
+            restart = True
+            reasons.append(
+                Reason(
+                    "R-SCHED-4a",
+                    f"First plyometric block after {describe(day.after)}: 50 contacts.",
+                )
+            )
+        total = dosing.total_contacts(track.dose)
+        o = track.pending
+        if restart:
+            total = rules.PLYO_RESTART_CONTACTS
+        elif o is not None and track.last_week < slot.week and safety.flare is None:
+            done = int(o.least or 0)
+            if o.max_pain is not None and o.max_pain > safety.limit:
+                total = max(rules.PLYO_RESTART_CONTACTS, done - rules.PLYO_WEEKLY_STEP)
+                reasons.append(
+                    dosing.reason("R-PAIN-1", f"pain above {safety.limit}/10: fewer contacts")
+                )
+            elif o.missing or (o.max_rpe or 0) > rules.RPE_PROGRESS_MAX or done < total:
+                total = min(total, max(done, rules.PLYO_RESTART_CONTACTS))
+            else:
+                new = dosing.plyo_next(done, level, cap)
+                if new > total and not o.projected:
+                    reasons.append(dosing.reason("R-PROG-4", f"contacts go up to {new} a session"))
+                total = new
+        if cap is not None:
+            total = min(total, cap)
+        total = max(total, min(rules.MAIN_BLOCK_MIN_CONTACTS, cap or rules.MAIN_BLOCK_MIN_CONTACTS))
+        track.dose = Dose(1, float(total), "contacts")
+        track.pending = None
+        shown_total = total
+        if slot.deload:
+            shown_total = max(
+                rules.MAIN_BLOCK_MIN_CONTACTS, round(total * rules.DELOAD_VOLUME_FACTOR)
+            )
+            reasons.append(Reason("R-PROG-5", "Lighter week: contacts cut."))
+        b = dosing.bouts(shown_total, ex)
+        rx = Prescription(
+            ex.id,
+            "plyometric",
+            b.sets,
+            seconds=b.seconds,
+            contacts=b.contacts,
+            per_side=False,
+            rest_seconds=rules.REST_SECONDS["plyometric"],
+        )
+        shown = Dose(1, float(b.sets * b.contacts), "contacts")
+        all_reasons = (
+            tuple(reasons)
+            + (_scheme_reason("plyometric", ex, shown),)
+            + _catalog_reasons(self.catalog, ex, "plyometric")
+        )
+        return budget.Block(ex, _with_reasons(rx, all_reasons), role, "none")
+
+    def _foot_blocks(self, slot: Slot) -> list[budget.Block]:
+        """R-SCHED-6 foot work every session; R-PAIN-4 shin: a dorsiflexor accessory."""
+        out: list[budget.Block] = []
+        pool = list(self.c.foot)
+        if "plantar_heel" in self.p.complaints:
+            pool = [e for e in pool if e.region == "foot"] or pool
+        if "shin" in self.p.complaints and self.c.dorsi:
+            ex = self.c.dorsi[slot.week % len(self.c.dorsi)]
+            block = self._foot_block(ex, slot)
+            block.rx = _with_reasons(
+                block.rx,
+                (
+                    Reason(
+                        "R-PAIN-4",
+                        "Shin complaint: dorsiflexor strengthening; the evidence for it is low (L) "
+                        "and running load is the main lever.",
+                    ),
+                )
+                + block.rx.reasons,
+            )
+            out.append(block)
+        if pool:
+            i = self.st.foot_index
+            self.st.foot_index = i + 2
+            out.append(self._foot_block(pool[i % len(pool)], slot))
+            if len(pool) > 1:
+                out.append(self._foot_block(pool[(i + 1) % len(pool)], slot))
+        return out
+
+    def _foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:
+        key = (ex.id, int(slot.deload))
+        cached = self._foot_cache.get(key)
+        if cached is None:
+            cached = self._foot_cache[key] = self._make_foot_block(ex, slot)
+        # A block's prescription may be trimmed by the budget: hand out a fresh block.
+        return budget.Block(cached.ex, cached.rx, cached.role, cached.knee)
+
+    def _make_foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:
+        d = ex.default_dose
+        scheme: Scheme = "skill" if "skill" in ex.schemes else ex.schemes[0]
+        sets = max(1, round(d.sets * rules.DELOAD_VOLUME_FACTOR)) if slot.deload else d.sets
+        rx = Prescription(
+            ex.id,
+            scheme,
+            sets,
+            reps=d.reps,
+            seconds=d.seconds,
+            distance_m=d.distance_m,
+            contacts=d.contacts,
+            per_side=d.per_side,
+            rest_seconds=rules.REST_SECONDS[scheme],
+        )
+        reasons = (_scheme_reason("skill", ex, Dose(1, 1, "reps")),) + self._why(ex, scheme)
+        return budget.Block(ex, _with_reasons(rx, reasons), "foot", ex.knee)
+
+    def _flare(
+        self, blocks: list[budget.Block], safety: DaySafety
+    ) -> tuple[list[budget.Block], str]:
+        """R-PAIN-2b: every heavy, rehab and light calf block becomes 5 x 30 s two-leg
+        mid-range holds at its knee angle; plyometrics stop; ease the running."""
+        assert safety.flare is not None
+        start = safety.flare.start.isoformat()
+        out: list[budget.Block] = []
+        knees: set[str] = set()
+        for b in blocks:
+            if b.role == "foot":
+                out.append(b)
+                continue
+            if b.rx.scheme == "plyometric" or b.ex.region != "calf":
+                continue
+            knee = b.ex.knee if b.ex.knee in self.c.holds else next(iter(self.c.holds), "")
+            if not knee or knee in knees:
+                continue
+            knees.add(knee)
+            hold = self.c.holds[knee]
+            d = dosing.flare_hold()
+            rx = Prescription(
+                hold.id,
+                "isometric",
+                d.sets,
+                seconds=int(d.amount),
+                per_side=False,
+                rest_seconds=rules.FLARE_HOLD_REST_SECONDS,
+            )
+            reason = Reason(
+                "R-PAIN-2b",
+                f"A flare since {start}: 5 x 30 s two-leg holds at mid-range keep the tissue "
+                f"loaded at pain <= {self.safe_pain}/10 (whether holds relieve pain is unclear).",
+            )
+            out.append(
+                budget.Block(
+                    hold,
+                    _with_reasons(rx, (reason, Reason("R-WHY", hold.why.strip()))),
+                    "hold",
+                    knee,
+                )
+            )
+        advice = (
+            f"A pain flare since {start} (R-PAIN-2b): ease the running (shorter, flatter, slower) "
+            "until the morning pain settles; see a clinician if it is not better within 2 weeks."
+        )
+        return out, advice
+
+
+def _ladder_scheme(ex: Exercise) -> Scheme:
+    if ex.unit in ("seconds", "distance"):
+        return "isometric" if "isometric" in ex.schemes else ex.schemes[0]
+    return "light" if "light" in ex.schemes else ex.schemes[0]
+
+
+def _block_title(b: budget.Block) -> str:
+    scheme = b.rx.scheme
+    knee = {"straight": "straight-knee", "bent": "bent-knee"}.get(b.ex.knee, "")
+    if scheme == "plyometric":
+        return f"Plyometrics: {b.ex.name.lower()}"
+    if scheme == "heavy":
+        return f"Heavy {knee} work: {b.ex.name.lower()}"
+    if steps_of(b.ex).get("soleus") is not None:
+        return f"Soleus strength: {b.ex.name.lower()}"
+    return f"Light {knee} work: {b.ex.name.lower()}".replace("  ", " ")

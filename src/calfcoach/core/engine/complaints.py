@@ -1,0 +1,218 @@
+"""Complaint protocols (R-PAIN-3/4/5): the merged heavy slow resistance / towel heel-raise block
+with its week ladder (counted only in weeks with 2 logged sessions outside a flare), and the
+calf-strain criteria ladder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from calfcoach.core import dosing, rules
+from calfcoach.core.dosing import Dose
+from calfcoach.core.engine import budget
+from calfcoach.core.engine.base import (
+    STRAIN_TOP,
+)
+from calfcoach.core.engine.calf import CalfMaker, _ladder_scheme
+from calfcoach.core.engine.skeleton import Slot
+from calfcoach.core.models import (
+    ACHILLES_COMPLAINTS,
+    Exercise,
+    Profile,
+    Reason,
+    Scheme,
+)
+from calfcoach.core.races import RaceDay, describe
+from calfcoach.core.safety import DaySafety
+
+
+class ComplaintMaker(CalfMaker):
+    def _count_protocol(self, week: int) -> None:
+        st = self.st
+        if st.protocol_week != week:
+            self._close_protocol_week(week)
+        st.protocol_week_sessions += 1
+
+    def _close_protocol_week(self, week: int) -> None:
+        """R-PAIN-5: a protocol week counts only with >= 2 logged sessions, not in a flare."""
+        st = self.st
+        if st.protocol_week and st.protocol_week_sessions >= 2 and not st.protocol_week_flare:
+            st.protocol_weeks += 1
+        st.protocol_week = week
+        st.protocol_week_sessions = 0
+        st.protocol_week_flare = False
+
+    def _protocol_blocks(self, slot: Slot, safety: DaySafety, day: RaceDay) -> list[budget.Block]:
+        """R-PAIN-3/4/5: the complaint protocol block, every session while the complaint lasts."""
+        complaints = self.p.complaints - safety.closed_complaints
+        closed = self.p.complaints & safety.closed_complaints
+        st = self.st
+        if st.protocol_week != slot.week and st.protocol_week:
+            self._close_protocol_week(slot.week)
+        if not complaints and closed:
+            # R-PAIN-4: a closed complaint's protocol runs once a week for 8 more weeks.
+            if st.protocol_week_sessions >= 1:
+                return []
+            complaints = closed
+        if day.no_rehab is not None:
+            return []
+        if "calf_strain" in complaints:
+            return self._strain_blocks(slot, safety, day)
+        if not complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}):
+            return []
+        achilles = bool(complaints & ACHILLES_COMPLAINTS)
+        table = rules.ACHILLES_HSR if achilles else rules.PLANTAR_HEEL_RAISE
+        step = rules.protocol_step(table, st.protocol_weeks + 1)
+        exercises = [self.c.protocol_straight]
+        if achilles:
+            exercises.append(self.c.protocol_bent)
+        blocks = []
+        for ex in exercises:
+            if ex is None:
+                continue
+            # R-PAIN-5: with plantar heel pain the straight-knee raise takes the towel and
+            # the 2 s top hold; the bent-knee one keeps heavy slow resistance's tempo.
+            plantar = ex.knee == "straight" and "plantar_heel" in complaints
+            tempo = rules.PLANTAR_HEEL_TEMPO if plantar else rules.ACHILLES_HSR_TEMPO
+            base = Dose(step.sets, float(step.reps), "reps", None, True)
+            needs_load = dosing.increment(ex, self.p.equipment) is not None
+            dose, reasons, ramp = self._dose(
+                ex, "rehab", slot, safety, base=base, needs_load=needs_load
+            )
+            if day.taper is not None:
+                dose = dosing.cut_sets(dose, 1)
+                reasons.append(
+                    Reason(
+                        "R-SCHED-4a",
+                        f"Race week ({describe(day.taper)}): one set fewer, load kept.",
+                    )
+                )
+            names = sorted(complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}))
+            lead = Reason(
+                "R-PAIN-5",
+                f"{', '.join(n.replace('_', ' ') for n in names).capitalize()} protocol, "
+                f"{step.label} ({tempo}); pain up to {safety.limit}/10 is acceptable and must "
+                "settle by the next "
+                "morning (R-PAIN-1).",
+            )
+            if "achilles_insertional" in complaints:
+                reasons.append(
+                    Reason(
+                        "R-PAIN-5",
+                        "Insertional Achilles pain: on flat ground, never below floor level.",
+                    )
+                )
+            if not needs_load:
+                reasons.append(
+                    Reason(
+                        "R-PROG-1a",
+                        "Body weight is enough only while it leaves 2 or fewer reps in reserve; "
+                        "slow the tempo further or add a loaded backpack when it does not.",
+                    )
+                )
+            blocks.append(
+                self._finish(
+                    ex,
+                    "rehab",
+                    dose,
+                    reasons,
+                    slot,
+                    safety,
+                    role="protocol",
+                    ramp=ramp,
+                    tempo=tempo,
+                    lead=lead,
+                )
+            )
+        return blocks
+
+    def _strain_blocks(self, slot: Slot, safety: DaySafety, day: RaceDay) -> list[budget.Block]:
+        """R-PAIN-4 calf strain: the criteria ladder, passed at its top dose with pain <= 2 and
+        the next check-in at most usual + 1; pain above 2 drops one step."""
+        st = self.st
+        step = max(1, min(len(self.c.strain_ladder), st.strain_step))
+        members = self.c.strain_ladder[step - 1] if self.c.strain_ladder else ()
+        lead: Reason | None = None
+        top_sets, top_amount = STRAIN_TOP.get(step, (3, 15.0))
+        for ex in members:
+            track = st.tracks.get(f"{ex.id}|{_strain_scheme(ex, step)}")
+            if track is None or track.pending is None or track.pending.projected:
+                continue
+            o = track.pending
+            if o.max_pain is not None and o.max_pain > rules.PAIN_STRICT_MAX and step > 1:
+                st.strain_step = step - 1
+                lead = Reason(
+                    "R-PAIN-4", f"Pain above 2/10 on {o.date.isoformat()}: back to step {step - 1}."
+                )
+                break
+            at_top = (o.least or 0) >= top_amount and o.sets >= top_sets
+            if (
+                at_top
+                and o.max_pain is not None
+                and o.max_pain <= rules.PAIN_STRICT_MAX
+                and (self._checkin_ok(track, safety))
+                and step < len(self.c.strain_ladder)
+                and safety.flare is None
+            ):
+                st.strain_step = step + 1
+                lead = Reason(
+                    "R-PAIN-4",
+                    f"Step {step} of the calf-strain ladder was done at its top dose with pain "
+                    "<= 2/10: "
+                    f"step {step + 1} begins.",
+                )
+                break
+        step = max(1, min(len(self.c.strain_ladder), st.strain_step))
+        members = self.c.strain_ladder[step - 1] if self.c.strain_ladder else ()
+        top_sets, top_amount = STRAIN_TOP.get(step, (3, 15.0))
+        blocks = []
+        for ex in members:
+            scheme = _strain_scheme(ex, step)
+            first = dosing.first_dose(ex, scheme, self.p.level)
+            base = replace(first, sets=min(max(first.sets, 3), top_sets))
+            needs_load = step == 4 and dosing.increment(ex, self.p.equipment) is not None
+            if step == 4:
+                base = Dose(top_sets, top_amount, "reps", None, True)
+            dose, reasons, ramp = self._dose(
+                ex, scheme, slot, safety, base=base, needs_load=needs_load
+            )
+            if not base.fixed and dose.amount > top_amount:
+                dose = replace(dose, amount=top_amount, sets=min(top_sets, dose.sets + 1))
+            if day.taper is not None:
+                dose = dosing.cut_sets(dose, 1)
+            step_lead = Reason(
+                "R-PAIN-4",
+                f"Calf strain, step {step} of 4 of the criteria ladder (top {top_sets} x "
+                f"{dosing.amount_text(top_amount, dose.unit)}); stop an exercise above 2/10 and "
+                "watch for a pop, swelling or pain at rest (R-PAIN-2a).",
+            )
+            blocks.append(
+                self._finish(
+                    ex,
+                    scheme,
+                    dose,
+                    ([lead] if lead else []) + reasons,
+                    slot,
+                    safety,
+                    role="protocol",
+                    ramp=ramp,
+                    tempo=rules.ACHILLES_HSR_TEMPO if step == 4 else None,
+                    lead=step_lead,
+                )
+            )
+            lead = None
+        return blocks
+
+
+def _strain_scheme(ex: Exercise, step: int) -> Scheme:
+    if step == 4:
+        return "rehab"
+    return _ladder_scheme(ex)
+
+
+def _protocol_title(p: Profile) -> str:
+    if "calf_strain" in p.complaints:
+        return "Calf-strain ladder"
+    if p.complaints & ACHILLES_COMPLAINTS:
+        return "Achilles protocol"
+    return "Plantar heel protocol"

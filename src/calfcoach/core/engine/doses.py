@@ -1,0 +1,293 @@
+"""Doses and reasons of one block: the tracks of the walk state through ``core.dosing``
+and ``evidence.judge`` (R-PROG-1a/2/6/7, R-PAIN-1/2, R-PROG-5 lighter weeks, R-WHY reasons).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from calfcoach.core import dosing, rules
+from calfcoach.core.catalog import Catalog
+from calfcoach.core.dosing import Amount, Dose
+from calfcoach.core.engine import budget
+from calfcoach.core.engine.base import (
+    Decision,
+    MakerBase,
+)
+from calfcoach.core.engine.evidence import judge
+from calfcoach.core.engine.skeleton import Slot
+from calfcoach.core.engine.state import Track
+from calfcoach.core.models import (
+    Exercise,
+    Prescription,
+    Profile,
+    Reason,
+    Scheme,
+)
+from calfcoach.core.safety import DaySafety
+
+
+class DoseMaker(MakerBase):
+    def _track(self, ex: Exercise, scheme: Scheme, base: Dose, needs_load: bool) -> Track:
+        key = f"{ex.id}|{scheme}"
+        track = self.st.tracks.get(key)
+        if track is None:
+            track = self.st.tracks[key] = Track(base, not needs_load)
+        return track
+
+    def _dose(
+        self,
+        ex: Exercise,
+        scheme: Scheme,
+        slot: Slot,
+        safety: DaySafety,
+        *,
+        base: Dose,
+        needs_load: bool,
+        hold: Reason | None = None,
+    ) -> tuple[Dose, list[Reason], bool]:
+        """The dose of ``ex`` in ``scheme`` on the slot's day; reasons; whether it is a ramp."""
+        track = self._track(ex, scheme, base, needs_load)
+        inc = dosing.increment(ex, self.p.equipment)
+        reasons: list[Reason] = []
+        projected_day = self.today is None or slot.date > self.today
+        if not track.found:
+            o = track.pending
+            if o is not None and o.found_load is not None:
+                track.found = True
+                track.dose = replace(track.dose, load=o.found_load)
+                track.pending = None
+                track.estimated = o.projected
+                if not o.projected:
+                    reasons.append(
+                        dosing.reason(
+                            "R-PROG-1a",
+                            f"the load found on {o.date.isoformat()} is the base: "
+                            f"{o.found_load:g} kg",
+                        )
+                    )
+                    self._decide(ex, slot, "found", reasons[-1])
+            else:
+                track.pending = None
+                return track.dose, reasons, True
+        if track.estimated and projected_day:
+            reasons.append(
+                Reason(
+                    "R-PROG-1a",
+                    "The load is the one your load-finding session finds; the plan shows its "
+                    "starting point until that session is logged.",
+                )
+            )
+        elif track.estimated:
+            track.estimated = False
+        if base.fixed:
+            # A protocol's week ladder sets sets and reps; the found load stays (R-PAIN-5).
+            track.dose = replace(base, load=track.dose.load)
+        hold_all = hold or self._hold_reason(safety, projected_day)
+        verdict = judge(
+            track,
+            scheme,
+            inc,
+            safe_pain=self.safe_pain,
+            stop_pain=safety.limit,
+            hold_all=hold_all,
+            checkin_ok=projected_day or self._checkin_ok(track, safety),
+        )
+        track.dose = verdict.dose
+        track.pending = None
+        if verdict.reason is not None and (not projected_day or verdict.action != "hold"):
+            reasons.append(verdict.reason)
+            if not projected_day:
+                self._decide(ex, slot, verdict.action, verdict.reason)
+        return track.dose, reasons, False
+
+    def _hold_reason(self, safety: DaySafety, projected_day: bool) -> Reason | None:
+        if safety.flare is not None:
+            return dosing.reason(
+                "R-PAIN-2b",
+                f"a flare since {safety.flare.start.isoformat()}: no dose progresses",
+            )
+        if projected_day:
+            return None
+        if safety.morning == "hold":
+            return dosing.reason(
+                "R-PAIN-2", f"morning pain 1 above your usual ({safety.usual}/10): doses hold"
+            )
+        if safety.ask_checkin:
+            return dosing.reason(
+                "R-PAIN-2", "no check-in for 7 days: doses hold until you record one"
+            )
+        return None
+
+    def _checkin_ok(self, track: Track, safety: DaySafety) -> bool:
+        """R-PROG-6: with a complaint, the check-in after the exposure is at most usual + 1."""
+        if not self.p.complaints or track.pending is None or track.pending.projected:
+            return True
+        after = [c for c in self.checkins if c.date > track.pending.date]
+        return bool(after) and after[0].pain <= safety.usual + 1
+
+    def _decide(self, ex: Exercise, slot: Slot, action: str, reason: Reason) -> None:
+        self.decisions.append(Decision(ex.id, slot.date, action, reason.rule, reason.text))  # type: ignore[arg-type]
+
+    def _finish(
+        self,
+        ex: Exercise,
+        scheme: Scheme,
+        dose: Dose,
+        reasons: list[Reason],
+        slot: Slot,
+        safety: DaySafety,
+        *,
+        role: str,
+        ramp: bool,
+        tempo: str | None = None,
+        lead: Reason | None = None,
+    ) -> budget.Block:
+        shown = dose
+        if slot.deload and role != "foot":
+            shown = dosing.deload(dose, scheme)
+            if role == "main" and scheme != "plyometric":
+                shown = replace(shown, sets=max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
+            reasons.append(Reason("R-PROG-5", "Lighter week: volume about halved, load kept."))
+        elif safety.morning == "one_set_fewer" and role != "foot" and not _projected(self, slot):
+            shown = dosing.cut_sets(dose, 1)
+            reasons.append(
+                Reason("R-PAIN-2", "Morning pain was 2 above your usual: one set fewer.")
+            )
+        if ramp:
+            # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
+            shown = replace(
+                shown, sets=rules.RAMP_MAX_SETS, load=dosing.ramp_start(ex, self.p) or None
+            )
+        rx = _prescription(ex, scheme, shown, tempo=tempo or (rules.HEAVY_TEMPO if ramp else None))
+        if ramp:
+            reasons.insert(0, _ramp_reason(ex, self.p, shown))
+            if rx.added_load_kg is None:
+                rx = replace(rx, added_load_kg=0.0)
+        all_reasons: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
+        all_reasons += (_scheme_reason(scheme, ex, shown),) + self._why(ex, scheme)
+        return budget.Block(ex, _with_reasons(rx, all_reasons), role, ex.knee)
+
+    def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
+        key = (ex.id, scheme)
+        found = self._reason_cache.get(key)
+        if found is None:
+            found = self._reason_cache[key] = _catalog_reasons(self.catalog, ex, scheme)
+        return found
+
+
+def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
+    if scheme == "heavy":
+        return Reason(
+            "R-SCH-2",
+            f"Heavy: {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the last reps hard "
+            "(1-3 in reserve), slow tempo (R-SCH-6).",
+        )
+    if scheme == "light":
+        return Reason(
+            "R-SCH-1",
+            f"Light: {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps or up to a minute of "
+            "work, for blood flow, muscle mass and durability.",
+        )
+    if scheme == "isometric":
+        return Reason("R-SCH-4", "Isometric holds of 30-60 s; depth and added load set the load.")
+    if scheme == "plyometric":
+        total = dosing.total_contacts(dose)
+        return Reason(
+            "R-SCH-3",
+            f"{total} foot contacts ({dosing.plyo_band(total)} band), counted over both feet, "
+            "in short bouts (R-SCH-3a).",
+        )
+    if scheme == "rehab":
+        return Reason(
+            "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
+        )
+    return Reason(
+        "R-SCHED-6",
+        "Foot work every week: runners who strengthened their feet had "
+        "fewer injuries (Taddei 2020).",
+    )
+
+
+def _catalog_reasons(catalog: Catalog, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
+    finder = getattr(catalog, "reasons_for", None)
+    found: tuple[Reason, ...] = tuple(finder(ex, scheme)) if finder is not None else ()
+    return (Reason("R-WHY", ex.why.strip()),) + found
+
+
+def _safe_pain(p: Profile) -> int:
+    strict = p.complaints & rules.STRICT_PAIN_COMPLAINTS
+    return rules.PAIN_STRICT_MAX if strict else rules.PAIN_SAFE_MAX
+
+
+def _ramp_reason(ex: Exercise, p: Profile, dose: Dose) -> Reason:
+    start = dosing.ramp_start(ex, p)
+    step = dosing.ramp_step(ex, p)
+    where = "body weight" if start == 0 else f"{start:g} kg"
+    return Reason(
+        "R-PROG-1a",
+        f"Load-finding session: up to {rules.RAMP_MAX_SETS} ramp sets of "
+        f"{dosing.amount_text(dose.amount, dose.unit)}, from {where} adding about {step:g} kg a "
+        f"set; stop at RPE 8-9 or pain above {_safe_pain(p)}/10. "
+        f"The shown load is the starting point; the last set within both limits is your base.",
+    )
+
+
+def _prescription(ex: Exercise, scheme: Scheme, dose: Dose, *, tempo: str | None) -> Prescription:
+    amount: int | float = (
+        round(dose.amount, 2) if dose.unit == "distance_m" else int(round(dose.amount))
+    )
+    unit = dose.unit
+    return Prescription(
+        ex.id,
+        scheme,
+        dose.sets,
+        reps=amount if unit == "reps" else None,  # type: ignore[arg-type]
+        seconds=amount if unit == "seconds" else None,  # type: ignore[arg-type]
+        distance_m=amount if unit == "distance_m" else None,
+        contacts=amount if unit == "contacts" else None,  # type: ignore[arg-type]
+        per_side=ex.unilateral,
+        added_load_kg=dose.load if dose.load else (0.0 if scheme == "heavy" else None),
+        rest_seconds=rules.REST_SECONDS[scheme],
+        tempo=tempo,
+    )
+
+
+def _with_reasons(rx: Prescription, reasons: tuple[Reason, ...]) -> Prescription:
+    return Prescription(
+        rx.exercise,
+        rx.scheme,
+        rx.sets,
+        rx.reps,
+        rx.seconds,
+        rx.distance_m,
+        rx.contacts,
+        rx.per_side,
+        rx.added_load_kg,
+        rx.rest_seconds,
+        rx.tempo,
+        " ".join([f"{r.rule}: {r.text}" for r in reasons]),
+        reasons[0].rule if reasons else "",
+        reasons,
+    )
+
+
+def _dose_of(rx: Prescription | None) -> Dose | None:
+    if rx is None:
+        return None
+    if rx.contacts is not None:
+        return Dose(1, float(rx.contacts * rx.sets), "contacts")
+    units: tuple[Amount, ...] = ("reps", "seconds", "distance_m")
+    for unit in units:
+        value = getattr(rx, unit)
+        if value is not None:
+            return Dose(rx.sets, float(value), unit, rx.added_load_kg or None, rx.scheme == "rehab")
+    return None
+
+
+def _is_hold(rx: Prescription | None) -> bool:
+    return rx is not None and rx.rule == "R-PAIN-2b"
+
+
+def _projected(maker: MakerBase, slot: Slot) -> bool:
+    return maker.today is None or slot.date > maker.today
