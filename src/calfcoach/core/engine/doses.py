@@ -84,6 +84,7 @@ class DoseMaker(MakerBase):
             # A protocol's week ladder sets sets and reps; the found load stays (R-PAIN-5).
             track.dose = replace(base, load=track.dose.load)
         hold_all = hold or self._hold_reason(safety, projected_day)
+        real = track.pending is not None and not track.pending.projected
         verdict = judge(
             track,
             scheme,
@@ -91,13 +92,15 @@ class DoseMaker(MakerBase):
             safe_pain=self.safe_pain,
             stop_pain=safety.limit,
             hold_all=hold_all,
-            checkin_ok=projected_day or self._checkin_ok(track, safety),
+            # R-PROG-6: with a complaint the check-in after the exposure decides; a session
+            # further ahead assumes it will be fine (it is recomputed once it is recorded).
+            checkin_ok=not real or self._checkin_ok(track, safety, assume=projected_day),
         )
         track.dose = verdict.dose
         track.pending = None
-        if verdict.reason is not None and (not projected_day or verdict.action != "hold"):
+        if verdict.reason is not None and (real or not projected_day or verdict.action != "hold"):
             reasons.append(verdict.reason)
-            if not projected_day:
+            if real or not projected_day:
                 self._decide(ex, slot, verdict.action, verdict.reason)
         return track.dose, reasons, False
 
@@ -119,12 +122,15 @@ class DoseMaker(MakerBase):
             )
         return None
 
-    def _checkin_ok(self, track: Track, safety: DaySafety) -> bool:
-        """R-PROG-6: with a complaint, the check-in after the exposure is at most usual + 1."""
+    def _checkin_ok(self, track: Track, safety: DaySafety, *, assume: bool = False) -> bool:
+        """R-PROG-6: with a complaint, the check-in after the exposure is at most usual + 1;
+        none yet holds the dose, unless ``assume`` (a session further ahead)."""
         if not self.p.complaints or track.pending is None or track.pending.projected:
             return True
         after = [c for c in self.checkins if c.date > track.pending.date]
-        return bool(after) and after[0].pain <= safety.usual + 1
+        if not after:
+            return assume
+        return after[0].pain <= safety.usual + 1
 
     def _decide(self, ex: Exercise, slot: Slot, action: str, reason: Reason) -> None:
         self.decisions.append(Decision(ex.id, slot.date, action, reason.rule, reason.text))  # type: ignore[arg-type]
