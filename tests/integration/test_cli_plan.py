@@ -165,15 +165,11 @@ def test_json_output_validates_against_the_schema_command() -> None:
     assert document["sessions"]
 
 
-ICS_NEWLINE_BUG = (
-    "formats/ics.py bug: two or more plan warnings are joined with a raw newline into "
-    "X-WR-CALDESC and icalendar refuses it, so `plan --format ics` crashes with a traceback"
-)
 
 
 @pytest.mark.parametrize(
     "fmt",
-    ["json", pytest.param("ics", marks=pytest.mark.xfail(strict=True, reason=ICS_NEWLINE_BUG))],
+    ["json", "ics"],
 )
 def test_the_same_input_gives_byte_identical_json_and_ics(tmp_path: Path, fmt: str) -> None:
     first = invoke(*plan_args("--format", fmt)).stdout_bytes
@@ -184,7 +180,6 @@ def test_the_same_input_gives_byte_identical_json_and_ics(tmp_path: Path, fmt: s
     assert out.read_bytes() == first
 
 
-@pytest.mark.xfail(strict=True, reason=ICS_NEWLINE_BUG)
 def test_ics_output_has_one_event_per_planned_session() -> None:
     document = json.loads(invoke(*plan_args("--format", "json")).stdout)
     data = invoke(*plan_args("--format", "ics")).stdout_bytes

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from calfcoach.formats.text import ExerciseLookup, describe_line, is_stopped, session_advice
 
@@ -70,7 +70,9 @@ def plan_to_ics(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"calfcoach: {profile_name}" if profile_name else "calfcoach plan")
     if plan.warnings:
-        calendar.add("x-wr-caldesc", "\n".join(f"{w.rule}: {w.message}" for w in plan.warnings))
+        # vText escapes the newlines (a raw newline is not allowed in a content line).
+        text = "\n".join(f"{w.rule}: {w.message}" for w in plan.warnings)
+        calendar.add("x-wr-caldesc", vText(text))
     stamp = dt.datetime.combine(plan.start, dt.time(0, 0), tzinfo=dt.UTC)
     for session in plan.sessions:
         event = Event()
