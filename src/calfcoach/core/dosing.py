@@ -154,7 +154,7 @@ def increment(ex: Exercise, equipment: frozenset[Equipment]) -> float | None:
 
 
 def is_machine(ex: Exercise) -> bool:
-    return any(m in ex.equipment for m in MACHINES)
+    return ex.machine
 
 
 def ramp_start(ex: Exercise, profile: Profile) -> float:

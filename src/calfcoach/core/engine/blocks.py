@@ -133,13 +133,20 @@ def choices_for(
             if towel:
                 return towel[0]
         achilles = [e for e in wanted if set(protocols_of(e)) & ACHILLES_COMPLAINTS]
-        if knee == "bent":
-            # R-PROG-7: the athlete's seated calf machine carries bent-knee heavy work.
-            machine = [e for e in achilles if dosing.is_machine(e)]
-            if machine:
-                return machine[0]
         found = achilles or wanted
-        return found[0] if found else None
+        if not found:
+            return None
+        if knee == "bent":
+            # R-PROG-7: the athlete's seated calf machine carries bent-knee heavy work, also
+            # in the protocol (not with insertional pain: a machine lets the heel drop).
+            machines = [
+                m
+                for m in catalog.machine_variants(found[0].id, equipment)
+                if "rehab" in m.schemes and _flat_ok(m, complaints)
+            ]
+            if machines:
+                return machines[0]
+        return found[0]
 
     strain: list[tuple[Exercise, ...]] = []
     for step in range(1, STRAIN_STEPS + 1):
