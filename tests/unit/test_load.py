@@ -12,7 +12,6 @@ from calfcoach.core.load import (
     pain_trend,
     summarize,
     time_under_load,
-    usual_pain,
     week_of,
     weekly_volume,
 )
@@ -92,13 +91,6 @@ def test_summarize_gives_the_same_as_the_three_functions() -> None:
     assert summary.weekly_volume == weekly_volume(days, REGIONS)
     assert summary.load_trends == load_trends(days)
     assert summary.pain_trend == pain_trend(days, [])
-
-
-def test_usual_pain_is_the_median_of_the_last_seven_checkins() -> None:
-    checkins = [CheckIn(MON + dt.timedelta(days=n), pain, 0) for n, pain in
-                enumerate([9, 9, 1, 2, 2, 3, 4, 5, 0])]  # fmt: skip
-    assert usual_pain(checkins) == 2.0
-    assert usual_pain([]) is None
 
 
 def test_adherence_counts_done_skipped_missed_and_extra_days_up_to_the_date() -> None:

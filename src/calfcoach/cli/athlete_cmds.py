@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from calfcoach.cli.app import app
+from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -224,9 +225,11 @@ def _parse_weeks(text: str) -> int:
     try:
         weeks = int(text)
     except ValueError:
-        raise input_error(f"--weeks: {text!r} is not a whole number; allowed: 1-52") from None
-    if not 1 <= weeks <= 52:
-        raise input_error(f"--weeks: {weeks} is out of range; allowed: 1-52")
+        raise input_error(
+            f"--weeks: {text!r} is not a whole number; allowed: {MIN_WEEKS}-{MAX_WEEKS}"
+        ) from None
+    if not MIN_WEEKS <= weeks <= MAX_WEEKS:
+        raise input_error(f"--weeks: {weeks} is out of range; allowed: {MIN_WEEKS}-{MAX_WEEKS}")
     return weeks
 
 
@@ -242,7 +245,10 @@ def add_command(
         typer.Option("--start", metavar="YYYY-MM-DD", help="First day of week 1 (default: today)."),
     ] = None,
     weeks: Annotated[
-        str, typer.Option("--weeks", metavar="N", help="Number of weeks, 1-52 (default: 8).")
+        str,
+        typer.Option(
+            "--weeks", metavar="N", help=f"Number of weeks, {MIN_WEEKS}-{MAX_WEEKS} (default: 8)."
+        ),
     ] = "8",
     name: Annotated[
         str | None,

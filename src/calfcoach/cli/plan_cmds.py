@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from calfcoach.cli.app import app
+from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from calfcoach.formats.text import ExerciseLookup
 
 FORMATS = ("table", "json", "ics")
-MIN_WEEKS, MAX_WEEKS, DEFAULT_WEEKS = 1, 52, 8
+DEFAULT_WEEKS = 8
 
 schema_app = typer.Typer(
     help="Print the JSON Schema of a public JSON format.", no_args_is_help=True
@@ -82,7 +83,9 @@ def plan_command(
     ] = None,
     weeks: Annotated[
         str,
-        typer.Option("--weeks", metavar="N", help="Number of weeks, 1-52 (default: 8)."),
+        typer.Option(
+            "--weeks", metavar="N", help=f"Number of weeks, {MIN_WEEKS}-{MAX_WEEKS} (default: 8)."
+        ),
     ] = str(DEFAULT_WEEKS),
     output_format: Annotated[
         str,

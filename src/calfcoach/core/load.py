@@ -13,8 +13,7 @@ plan's start day, but a history spans many plans, and calendar weeks line up acr
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -36,7 +35,6 @@ __all__ = [
     "pain_trend",
     "summarize",
     "time_under_load",
-    "usual_pain",
     "week_of",
     "weekly_volume",
 ]
@@ -303,12 +301,6 @@ def summarize(
     """``weekly_volume``, ``load_trends`` and ``pain_trend`` from one pass over the days."""
     totals = _aggregate(days)
     return Summary(_volume(totals, region_of), _trends(totals), _pain(totals, checkins))
-
-
-def usual_pain(checkins: Sequence[CheckIn], window: int = 7) -> float | None:
-    """R-PAIN-2: "usual" pain is the median of the last ``window`` check-ins."""
-    recent = sorted(checkins, key=lambda c: c.date)[-window:]
-    return float(statistics.median(c.pain for c in recent)) if recent else None
 
 
 @dataclass(frozen=True, slots=True)

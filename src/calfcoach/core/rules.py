@@ -229,7 +229,6 @@ MAIN_BLOCK_MIN_CONTACTS: Final = 50  # ... or at least 50 contacts
 GAP_STEP_DOWN_DAYS: Final = 8  # R-PROG-6: 8-13 days since the last logged session
 GAP_HOLD_DAYS: Final = 14  # 14-27: also hold until one full session at the lowered dose
 GAP_REFIND_DAYS: Final = 28  # 28+: find loads again, plyometrics restart at 50 contacts
-MAX_WEEKS: Final = 52  # a plan is 1-52 weeks
 
 
 # ------------------------------------------------------------------ R-PAIN-4 calf-strain ladder

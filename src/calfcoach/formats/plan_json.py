@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
+
 if TYPE_CHECKING:
     from calfcoach.core.models import Plan, PlanWarning, Prescription, Session
 
@@ -235,7 +237,9 @@ def _schema_model() -> Any:
         model_config = ConfigDict(title="calfcoach plan", extra="forbid")
         schema_version: Literal[2] = Field(description="Version of this contract; always 2.")
         start: dt.date = Field(description="First day of week 1 (YYYY-MM-DD).")
-        weeks: int = Field(ge=1, le=52, description="Number of plan weeks (7-day blocks).")
+        weeks: int = Field(
+            ge=MIN_WEEKS, le=MAX_WEEKS, description="Number of plan weeks (7-day blocks)."
+        )
         warnings: list[PlanWarning] = Field(
             description="Rules that gave way for this athlete, one per entry (R-SCHED-0)."
         )

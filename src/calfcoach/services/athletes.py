@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 from calfcoach.core.models import Plan, Profile
 from calfcoach.errors import InputError, NotFoundError
 
@@ -27,7 +28,6 @@ __all__ = [
 ]
 
 MAX_NAME_LENGTH = 100
-MIN_WEEKS, MAX_WEEKS = 1, 52
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,15 +23,17 @@ from calfcoach.core.load import (
     adherence,
     day_totals,
     summarize,
-    usual_pain,
 )
 from calfcoach.core.models import CapacityTest, CheckIn
+from calfcoach.core.safety import usual_pain
 from calfcoach.services.athletes import resolve_in
 from calfcoach.services.training import effective_plan, session_moves
 from calfcoach.storage.db import Database
 from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = ["ProgressReport", "TestLine", "progress_report", "report_to_dict", "to_plain"]
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,8 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
         weekly_volume=summary.weekly_volume,
         load_trends=summary.load_trends,
         pain_trend=summary.pain_trend,
-        usual_pain=usual_pain(logged.checkins),
+        # R-PAIN-2: the same baseline the engine judges the next check-in against.
+        usual_pain=float(usual_pain(athlete.profile, logged.checkins, as_of + _ONE_DAY)),
         tests=_test_lines(athlete.profile, logged.tests),
         total_sets=sum(d.sets for d in days),
         retests=retests,

@@ -53,8 +53,10 @@ def check_inputs(profile: Profile, weeks: int) -> None:
             "free_days: no free day given; allowed: one or more of mon, tue, wed, thu, fri, "
             "sat, sun (the days strength work is possible)"
         )
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise PlanningError(f"weeks: {weeks} is out of range; allowed: 1-{MAX_WEEKS}")
+    if not rules.MIN_WEEKS <= weeks <= MAX_WEEKS:
+        raise PlanningError(
+            f"weeks: {weeks} is out of range; allowed: {rules.MIN_WEEKS}-{MAX_WEEKS}"
+        )
 
 
 def build_plan(profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -> Plan:
