@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
+from calfcoach.core.limits import MAX_WEEKS as MAX_WEEKS
+from calfcoach.core.limits import MIN_WEEKS as MIN_WEEKS
 from calfcoach.core.models import Complaint, Equipment, Level, Profile, Scheme
 
 
