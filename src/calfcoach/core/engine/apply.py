@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from calfcoach.core import rules
+from calfcoach.core import dosing, rules
 from calfcoach.core.engine.complaints import ComplaintMaker
 from calfcoach.core.engine.doses import (
     _dose_of,
@@ -41,7 +41,9 @@ class EvidenceMaker(ComplaintMaker):
             if dose is None:
                 continue
             if track is None:
-                track = self.st.tracks[key] = Track(dose, True)
+                # The first exposure of loaded work is a load-finding session (R-PROG-1a),
+                # also when the session was given earlier (R-HIST) and is not remade now.
+                track = self.st.tracks[key] = Track(dose, not self._needs_load(exercise, scheme))
             limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
             track.pending = outcome_of(group, dose, date, ramp=not track.found, pain_limit=limit)
             track.last_date, track.last_week = date, week
@@ -74,3 +76,11 @@ class EvidenceMaker(ComplaintMaker):
                 self._count_protocol(week)
                 counted = True
         self.st.last_logged = date
+
+    def _needs_load(self, exercise: str, scheme: str) -> bool:
+        if exercise not in self.catalog:
+            return False
+        ex = self.catalog.get(exercise)
+        if scheme == "heavy":
+            return True
+        return scheme == "rehab" and dosing.increment(ex, self.p.equipment) is not None

@@ -51,11 +51,14 @@ class SessionMaker(EvidenceMaker):
                 status="stopped",
                 advice=safety.stop.advice,
             )
-        if given is not None:
-            return given
         if safety.flare is not None:
             self.st.protocol_week_flare = True
+        # The state moves on the same way whether the session is made now or was given
+        # before (R-HIST): restarts after a gap, a flare or a clearance happen here.
         self._restarts(slot, safety)
+        if given is not None:
+            self._notes.clear()
+            return given
         return self._compose(slot, safety, day)
 
     def _restarts(self, slot: Slot, safety: DaySafety) -> None:
@@ -66,38 +69,51 @@ class SessionMaker(EvidenceMaker):
             st.clear_seen = safety.cleared_on
             st.strain_step = 1
             st.protocol_weeks = 0
-            for track in st.tracks.values():
-                track.found = not (track.dose.load is not None or track.dose.fixed) or track.found
-                track.hold_until_full = True
-                track.pending = None
+            self._step_all_down(hold=True)
+            self._notes.append(
+                Reason(
+                    "R-PAIN-2a",
+                    f"Cleared by a clinician on {safety.cleared_on.isoformat()}: the plan restarts "
+                    "at the bottom of the complaint's ladder, one step lower, and holds until one "
+                    "full session is logged.",
+                )
+            )
         if safety.lifted_on is not None and st.lift_seen != safety.lifted_on:
             st.lift_seen = safety.lifted_on
             self._step_all_down(hold=True)
-        if st.last_logged is None or self.today is None or slot.date > self.today:
+            self._notes.append(
+                Reason(
+                    "R-PAIN-2b",
+                    f"The flare ended on {safety.lifted_on.isoformat()}: doses restart one step "
+                    "lower and hold until one full session is logged.",
+                )
+            )
+        if st.last_logged is None or self.today is None:
             return
         gap = (slot.date - st.last_logged).days - self._race_days(st.last_logged, slot.date)
-        if gap < rules.GAP_STEP_DOWN_DAYS or st.gap_seen == st.last_logged:
+        level = _gap_level(gap)
+        seen = st.gap_level if st.gap_seen == st.last_logged else 0
+        if level <= seen:
             return
-        st.gap_seen = st.last_logged
-        self._step_all_down(hold=gap >= rules.GAP_HOLD_DAYS)
-        if gap >= rules.GAP_REFIND_DAYS:
+        st.gap_seen, st.gap_level = st.last_logged, level
+        if seen == 0:
+            self._step_all_down(hold=level >= 2)
+        elif level >= 2:
+            for track in st.tracks.values():
+                track.hold_until_full = True
+        if level == 3:
             for key, track in st.tracks.items():
                 if track.dose.unit == "contacts":
                     track.dose = replace(track.dose, amount=float(rules.PLYO_RESTART_CONTACTS))
                 elif track.dose.load is not None and not key.endswith("|light"):
-                    track.found = False
-        self.issues.append(
-            (
-                "R-PROG-6",
-                slot.week,
-                f"{gap} days without training: doses restart one step lower"
-                + (
-                    ", and hold until one full session is logged"
-                    if gap >= rules.GAP_HOLD_DAYS
-                    else ""
-                ),
-            )
-        )
+                    track.found = False  # R-PROG-1a: find loads again
+        text = {
+            1: "doses restart one step lower",
+            2: "doses restart one step lower and hold until one full session is logged",
+            3: "loads are found again and plyometrics restart at 50 contacts",
+        }[level]
+        self._notes.append(Reason("R-PROG-6", f"{gap} days since the last logged session: {text}."))
+        self.issues.append(("R-PROG-6", slot.week, f"{gap} days without training: {text}"))
 
     def _race_days(self, a: dt.date, b: dt.date) -> int:
         n = 0
@@ -111,13 +127,19 @@ class SessionMaker(EvidenceMaker):
     def _step_all_down(self, *, hold: bool) -> None:
         for key, track in self.st.tracks.items():
             scheme = key.rsplit("|", 1)[1]
+            o = track.pending
+            if not track.found and o is not None and o.found_load is not None:
+                # A logged load-finding session still gives its base (R-PROG-1a).
+                track.found = True
+                track.dose = replace(track.dose, load=o.found_load)
             track.dose = dosing.step_down(track.dose, scheme, None).dose  # type: ignore[arg-type]
             track.pending = None
             track.hold_until_full = track.hold_until_full or hold
 
     def _compose(self, slot: Slot, safety: DaySafety, day: RaceDay) -> Session:
         blocks: list[budget.Block] = []
-        head: list[Reason] = []
+        head: list[Reason] = list(self._notes)
+        self._notes.clear()
         race = self._race_to_name(slot, day)
         if race is not None:
             head.append(race)
@@ -267,6 +289,15 @@ class SessionMaker(EvidenceMaker):
         if slot.deload:
             title = "Lighter week - " + title
         return title
+
+
+def _gap_level(gap: int) -> int:
+    """R-PROG-6: 8-13 days -> 1, 14-27 -> 2, 28 or more -> 3, else 0."""
+    if gap >= rules.GAP_REFIND_DAYS:
+        return 3
+    if gap >= rules.GAP_HOLD_DAYS:
+        return 2
+    return 1 if gap >= rules.GAP_STEP_DOWN_DAYS else 0
 
 
 def _unique(blocks: list[budget.Block]) -> list[budget.Block]:

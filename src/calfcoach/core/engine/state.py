@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -66,6 +66,9 @@ class State:
     protocol_week_flare: bool = False
     last_logged: dt.date | None = None
     gap_seen: dt.date | None = None
+    gap_level: int = 0
+    """R-PROG-6: the gap level already applied since ``gap_seen`` (1: 8-13 days, 2: 14-27,
+    3: 28+)."""
     lift_seen: dt.date | None = None
     clear_seen: dt.date | None = None
     race_named: dt.date | None = None
@@ -93,6 +96,7 @@ class State:
             "protocol_week_flare": self.protocol_week_flare,
             "last_logged": _d(self.last_logged),
             "gap_seen": _d(self.gap_seen),
+            "gap_level": self.gap_level,
             "lift_seen": _d(self.lift_seen),
             "clear_seen": _d(self.clear_seen),
             "race_named": _d(self.race_named),
@@ -121,6 +125,7 @@ class State:
             protocol_week_flare=bool(data["protocol_week_flare"]),
             last_logged=_p(data["last_logged"]),
             gap_seen=_p(data["gap_seen"]),
+            gap_level=int(data.get("gap_level", 0)),
             lift_seen=_p(data["lift_seen"]),
             clear_seen=_p(data["clear_seen"]),
             race_named=_p(data["race_named"]),
