@@ -15,8 +15,9 @@ from calfcoach.services.training import SetInput
 from calfcoach.storage.db import Database
 
 START = dt.date(2026, 3, 2)  # a Monday
-# The demo profile's plan from START: Wed 03-04 jump rope, Fri 03-06 heavy bent-knee,
-# Wed 03-11, Fri 03-13, ... (free days mon/wed/fri/sat; hard run tue, long run sun).
+# The demo profile's plan from START (v2): Wed 03-04 heavy bent-knee heel raises (a
+# load-finding ramp, R-PROG-1a), Fri 03-06 one-leg mini-squats (light), Wed 03-11, Fri 03-13
+# jump rope, ... (free days mon/wed/fri/sat; hard run tue, long run sun).
 WED = dt.date(2026, 3, 4)
 FRI = dt.date(2026, 3, 6)
 TODAY = dt.date(2026, 3, 20)
@@ -117,20 +118,27 @@ def test_today_is_the_planned_session_on_a_session_day_and_none_on_a_rest_day(
     assert training.today_session(database, None, WED + dt.timedelta(days=1)) is None
 
 
-def test_sessions_up_to_the_date_are_the_stored_ones_whatever_was_logged(
+def test_every_past_session_is_shown_exactly_as_it_was_given_whatever_was_logged_later_R_HIST(
     database: Database,
 ) -> None:
     make_athlete(database)
     stored = training.current_plan(database, None, START).stored.plan
-    training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=9, pain=4)
+    # Each day's session as `today` gave it on its day, the athlete logging as they go.
+    given = {WED: training.today_session(database, None, WED)}
+    training.log_session_as_prescribed(database, None, WED, today=WED, rpe=9, pain=4)
+    given[FRI] = training.today_session(database, None, FRI)
+    training.log_session_as_prescribed(database, None, FRI, today=FRI, rpe=8, pain=2)
+    # Logged later, dated earlier: a bad morning between them, and a heel-raise test.
     training.record_checkin(
         database, None, WED + dt.timedelta(days=1), pain=6, stiffness=5, today=TODAY
     )
+    training.record_test(database, None, CapacityTest(date=FRI, left=20, right=24), today=TODAY)
 
-    current = training.current_plan(database, None, FRI)
-    assert [s for s in current.plan.sessions if s.date <= FRI] == [
-        s for s in stored.sessions if s.date <= FRI
-    ]
+    for date in (FRI, FRI + dt.timedelta(days=1), TODAY):
+        current = training.current_plan(database, None, date)
+        assert {s.date: s for s in current.plan.sessions if s.date <= FRI} == given
+    # Nothing was logged before WED: it was given as the plan was stored.
+    assert given[WED] == next(s for s in stored.sessions if s.date == WED)
 
 
 # ---------------------------------------------------------------- logging
@@ -140,14 +148,17 @@ def test_a_logged_set_keeps_the_planned_dose_beside_the_actual_one(database: Dat
     make_athlete(database)
     planned = training.today_session(database, None, WED)
     assert planned is not None
-    rope = next(p for p in planned.exercises if p.exercise == "jump-rope")
+    lift = planned.exercises[0]
+    assert (lift.exercise, lift.scheme, lift.reps) == ("bent-knee-heel-raise", "heavy", 4)
+    entry = a_set(exercise=lift.exercise, contacts=None, reps=5, load_kg=7.5, side="left")
 
-    logged = training.log_set(database, None, WED, a_set(contacts=20), today=TODAY)
+    logged = training.log_set(database, None, WED, entry, today=TODAY)
 
-    assert logged.planned_contacts == rope.contacts and logged.scheme == "plyometric"
+    assert (logged.planned_reps, logged.planned_load_kg) == (lift.reps, lift.added_load_kg)
+    assert logged.scheme == "heavy"
     log = training.current_plan(database, None, TODAY).log
-    assert [(s.exercise, s.contacts, s.planned_contacts) for s in log.sets] == [
-        ("jump-rope", 20, rope.contacts)
+    assert [(s.exercise, s.reps, s.load_kg, s.planned_reps) for s in log.sets] == [
+        (lift.exercise, 5, 7.5, lift.reps)
     ]
 
 
@@ -224,11 +235,11 @@ def test_an_unknown_athlete_is_refused(database: Database) -> None:
 
 def test_a_whole_session_as_prescribed_is_every_set_of_every_exercise(database: Database) -> None:
     make_athlete(database)
-    session = training.today_session(database, None, FRI)
+    session = training.today_session(database, None, WED)  # the heavy session
     assert session is not None
     expected = sum(p.sets * (2 if p.per_side else 1) for p in session.exercises)
 
-    logged = training.log_session_as_prescribed(database, None, FRI, today=TODAY, rpe=7, pain=1)
+    logged = training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=7, pain=1)
 
     assert len(logged.sets) == expected
     sessions = snapshot(database)["athletes"][0]["sessions"]
@@ -270,22 +281,53 @@ def test_a_skipped_session_is_in_the_log_and_takes_no_sets(database: Database) -
 
 def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Database) -> None:
     make_athlete(database)
-    monday = dt.date(2026, 3, 2)
+    # FRI holds light mini-squats and foot work: nothing that the eve of Tuesday's hard run
+    # would cut (R-SCHED-4b), so it moves as it is.
+    monday = dt.date(2026, 3, 9)
+    planned = training.today_session(database, None, FRI)
+    assert planned is not None
+    assert {p.scheme for p in planned.exercises}.isdisjoint({"heavy", "plyometric"})
 
-    moved = training.move_session(database, None, WED, monday, today=START)
+    moved = training.move_session(database, None, FRI, monday, today=START)
 
     assert moved.date == monday
-    assert training.today_session(database, None, WED) is None
+    assert training.today_session(database, None, FRI) is None
     session = training.today_session(database, None, monday)
-    assert session is not None and session.title.startswith("Plyometrics")
+    assert session is not None and session.title == planned.title
+    assert session.exercises == planned.exercises
     logged = training.log_session_as_prescribed(database, None, monday, today=monday)
     assert logged.sets
     sessions = snapshot(database)["athletes"][0]["sessions"]
-    assert [(s["status"], s["date"], s["moved_to"]) for s in sessions] == [
-        ("done", "2026-03-02", None),
-        ("moved", "2026-03-04", "2026-03-02"),
+    assert sorted((s["status"], s["date"], s["moved_to"]) for s in sessions) == [
+        ("done", "2026-03-09", None),
+        ("moved", "2026-03-06", "2026-03-09"),
     ]
     assert sessions[0]["plan_session"] == sessions[1]["plan_session"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a heavy session moved onto the day before a hard run stays heavy, "
+    "with no warning and no cut to light and foot work (R-SCHED-4b)",
+)
+def test_heavy_work_moved_to_the_day_before_a_hard_run_is_cut_or_refused_R_SCHED_4b(
+    database: Database,
+) -> None:
+    make_athlete(database)
+    monday = START  # the day before Tuesday's hard run
+    planned = training.today_session(database, None, WED)
+    assert planned is not None and any(p.scheme == "heavy" for p in planned.exercises)
+
+    try:
+        training.move_session(database, None, WED, monday, today=START)
+    except InputError as refused:  # refusing the move is one way to keep the rule
+        assert "R-SCHED-4" in str(refused)
+        return
+    session = training.today_session(database, None, monday)
+    assert session is not None
+    assert {p.scheme for p in session.exercises}.isdisjoint({"heavy", "plyometric"})
+    warnings = training.current_plan(database, None, monday).plan.warnings
+    assert any(w.rule == "R-SCHED-4b" for w in warnings)
 
 
 @pytest.mark.parametrize(
@@ -376,7 +418,10 @@ def test_a_heel_raise_test_is_stored_and_judged(database: Database) -> None:
 
     assert first.evaluation is not None and first.comparison is None
     assert second.comparison is not None
-    tests = training.current_plan(database, None, TODAY).log.tests
+    # What is stored (CurrentPlan.log starts at the engine snapshot, so it is not the place
+    # to read the whole history from).
+    with database.unit_of_work(read_only=True) as uow:
+        tests = uow.logs.load_training_log(uow.athletes.by_name("ana").id).tests
     assert [(t.left, t.right) for t in tests] == [(20, 25), (27, 26)]
 
 
@@ -403,13 +448,15 @@ def test_the_progress_report_counts_adherence_volume_and_pain(database: Database
     assert (report.adherence.skipped, report.adherence.missed) == (1, 1)
     session = training.today_session(database, None, WED)
     assert session is not None
-    rope = next(p for p in session.exercises if p.exercise == "jump-rope")
-    plyo = [v for v in report.weekly_volume if v.scheme == "plyometric"]
-    assert [(v.region, v.sets, v.contacts) for v in plyo] == [
-        ("calf", rope.sets, rope.sets * (rope.contacts or 0))
-    ] or [v.contacts for v in plyo] == [rope.sets * (rope.contacts or 0)]
+    lift = next(p for p in session.exercises if p.scheme == "heavy")
+    assert lift.per_side and lift.reps is not None
+    heavy = [v for v in report.weekly_volume if v.scheme == "heavy"]
+    assert [(v.region, v.sets, v.reps) for v in heavy] == [
+        ("calf", 2 * lift.sets, 2 * lift.sets * lift.reps)
+    ]
     assert report.pain_trend[0].set_pain_max == 2
-    assert report.usual_pain == 1.0
+    # R-PAIN-2 (v2): usual is the intake answer (2 when not given) until 3 check-ins.
+    assert report.usual_pain == 2.0
     assert progress.report_to_dict(report)["adherence"]["rate"] == round(1 / 3, 3)
 
 
