@@ -1,45 +1,447 @@
-"""Benchmark of the training log (issue: storage, services, CLI).
+"""Benchmark of `today` and of logging a set against histories of 10 days, 1 year, 10 years.
 
-Run: .venv/bin/python bench/bench_training.py [--no-postgres]
-(uses throw-away databases: a temporary SQLite file, and a temporary PostgreSQL database on
-CALFCOACH_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres; prints a
-Markdown table)
+Run: .venv/bin/python bench/bench_training.py [--runs N] [--profile] [--throughput [--no-postgres]]
+(throw-away SQLite files in a temporary folder; prints Markdown tables; 3-4 minutes by
+default on the development machine)
 
-Measures
-1. logged sets per second through the service layer (`training.log_set`, one transaction
-   per set, as `calfcoach log --exercise ...` does; and with the day's session computed once,
-   as the interactive `calfcoach log` does), and sets per second of whole sessions logged as
-   prescribed (one transaction per session), on SQLite and PostgreSQL;
-2. the wall time of a cold `calfcoach today` process (JSON and table) next to `python -c pass`;
-3. `progress` over ten years of generated history (about 30,000 logged sets): the service
-   call (database read + report) and the pure report alone.
+The history (issue 6, "Figures"): one athlete, the demo profile with its days turned so that
+the real today is a session day (the CLI refuses logs dated after the real today, and a
+`calfcoach log` settles the history up to it) and its race 61 days ahead. The ACTIVE plan is
+16 weeks from 10 days ago, the same for every history, so the three differ only by what came
+before it:
+
+- 10 days: the sessions of the active plan before today, logged;
+- 1 year / 10 years: before it, 1 / 10 chained 52-week plans (a plan is at most 52 weeks;
+  each was the active one in its year, as `uow.plans.add` makes the newest plan active),
+  every session of each logged.
+
+Every session is logged with its prescribed sets plus as many again and one more per
+exercise (about 3,000 sets a year at 2 sessions a week; real loggers do more or fewer), RPE 5-8,
+pain 0-2, and a check-in the morning after. The rows go in through the repositories in one
+transaction (no CLI), then `training.settle` runs once as of today, as the first write of the
+day would: every past session of the active plan is fixed (R-HIST) and the engine snapshot
+is stored as of yesterday. That file is kept as the pristine copy; every measurement starts
+from a copy of it.
+
+Measures, for each history, with the snapshot and without it (the snapshot row deleted):
+1. warm `today`: ``training.day_plan`` in a process that has everything imported and the
+   database open, through SQLAlchemy (``Database``) and through the standard library's reader
+   (``SqliteReader``, what the CLI's `today` uses on a SQLite file); median of N;
+2. warm log of one set: ``training.log_set`` for a set of today's session (one committed
+   transaction). With the snapshot: consecutive sets 1..N of one exercise (``settle`` stores
+   the snapshot again at each); without: the snapshot deleted before each call; median;
+3. cold `calfcoach today --date TODAY [--format json]` and cold `calfcoach log --date TODAY
+   --exercise ... --set 1 ...` (the file restored before each run, not timed) as new
+   processes with CALFCOACH_HOME set, against `python -c pass`: hyperfine if installed
+   (``-N``, medians), else a loop of subprocess runs.
+
+``--profile``: cProfile of a warm `today` and a warm `log_set` on the 10-year history, with
+and without the snapshot: the top functions by cumulative time.
+``--throughput``: the storage benchmark of issue 3 (sets per second through the service,
+`progress` over ten years), on SQLite and on PostgreSQL at CALFCOACH_TEST_POSTGRES_URL
+(default postgresql://postgres@127.0.0.1:5432/postgres; ``--no-postgres`` to skip it).
 """
 
 from __future__ import annotations
 
+import cProfile
 import datetime as dt
+import json
 import os
 import secrets
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from calfcoach.core.models import LoggedSet
+from calfcoach.catalog import load_catalog
+from calfcoach.core.models import DAYS, CheckIn, LoggedSet, Profile, Race, Session
+from calfcoach.core.planner import build_plan
 from calfcoach.profile_io import load_profile
 from calfcoach.services import athletes, progress, training
-from calfcoach.settings import sqlite_url
+from calfcoach.settings import DATABASE_FILE, sqlite_url
 from calfcoach.storage import migrate
 from calfcoach.storage.db import Database
+from calfcoach.storage.sqlite_reader import open_reader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_plan import top_functions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-profile.json"
-START = dt.date(2016, 1, 4)  # a Monday, ten years before TODAY
-TODAY = dt.date(2025, 12, 28)
+NAME = "bench"
+TODAY = dt.date.today()
+ACTIVE_DAYS_AGO = 10
+ACTIVE_WEEKS = 16
+PRIOR_WEEKS = 52
+HISTORIES = (("10 days", 0), ("1 year", 1), ("10 years", 10))
+
+
+# ---------------------------------------------------------------- the history
+
+
+def bench_profile(today: dt.date) -> Profile:
+    """The demo profile with its week turned so that ``today`` is a session day (the demo
+    trains on its first session weekday; every day moves by the same shift) and its race 61
+    days ahead, so the figures do not depend on the date the bench runs."""
+    demo = load_profile(DEMO)
+    first = build_plan(demo, load_catalog(), dt.date(2026, 1, 5), 1).sessions[0].date
+    shift = today.weekday() - first.weekday()
+
+    def turned(day: str) -> str:
+        return DAYS[(DAYS.index(day) + shift) % 7]
+
+    return demo.model_copy(
+        update={
+            "free_days": frozenset(turned(d) for d in demo.free_days),
+            "runs": tuple(r.model_copy(update={"day": turned(r.day)}) for r in demo.runs),
+            "races": (Race(date=today + dt.timedelta(days=61), distance_km=21.1),),
+        }
+    )
+
+
+def logged_sets(session: Session, index: int) -> list[LoggedSet]:
+    """The session's prescribed sets and as many again plus one, per exercise and side."""
+    out = []
+    for p in session.exercises:
+        sides = ("left", "right") if p.per_side else ("both",)
+        for number in range(1, 2 * p.sets + 2):
+            for side in sides:
+                out.append(
+                    LoggedSet(
+                        date=session.date,
+                        exercise=p.exercise,
+                        set_number=number,
+                        reps=p.reps,
+                        seconds=p.seconds,
+                        distance_m=p.distance_m,
+                        contacts=p.contacts,
+                        load_kg=p.added_load_kg,
+                        side=side,  # type: ignore[arg-type]
+                        rpe=5 + index % 4,
+                        pain=index % 3,
+                        planned_reps=p.reps,
+                        planned_seconds=p.seconds,
+                        planned_distance_m=p.distance_m,
+                        planned_contacts=p.contacts,
+                        planned_load_kg=p.added_load_kg,
+                        scheme=p.scheme,
+                    )
+                )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    label: str
+    path: Path
+    """The pristine database file (settled, snapshot as of yesterday)."""
+    no_snapshot: Path
+    """The same without the snapshot row."""
+    first_day: dt.date
+    sets: int
+    sessions: int
+    build_seconds: float
+    settle_seconds: float
+
+
+def build_history(folder: Path, label: str, prior: int, today: dt.date = TODAY) -> History:
+    t0 = time.perf_counter()
+    path = folder / f"pristine-{prior}.sqlite3"
+    url = sqlite_url(path)
+    migrate.upgrade(url)
+    profile = bench_profile(today)
+    catalog = load_catalog()
+    active = today - dt.timedelta(days=ACTIVE_DAYS_AGO)
+    starts = [active - dt.timedelta(weeks=PRIOR_WEEKS * j) for j in range(prior, 0, -1)]
+    starts.append(active)
+    sets = sessions = 0
+    with Database(url) as database:
+        with database.unit_of_work() as uow:
+            athlete = uow.athletes.add(NAME, profile)
+            for k, start in enumerate(starts):
+                weeks = ACTIVE_WEEKS if start == active else PRIOR_WEEKS
+                plan = build_plan(profile, catalog, start, weeks)
+                uow.plans.add(athlete.id, plan, profile)
+                end = starts[k + 1] if k + 1 < len(starts) else today
+                for session in plan.sessions:
+                    if session.date >= end or not session.exercises:
+                        continue
+                    rows = logged_sets(session, sessions)
+                    uow.logs.log_session(athlete.id, session.date, rows)
+                    morning = session.date + dt.timedelta(days=1)
+                    if morning < today:
+                        uow.logs.add_checkin(
+                            athlete.id, CheckIn(morning, sessions % 3, (sessions + 1) % 3)
+                        )
+                    sets += len(rows)
+                    sessions += 1
+            uow.commit()
+        built = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        with database.unit_of_work() as uow:
+            athlete = uow.athletes.by_name(NAME)
+            training.settle(uow, athlete, today)
+            uow.commit()
+        settled = time.perf_counter() - t0
+    checkpoint(path)
+    bare = folder / f"pristine-{prior}-no-snapshot.sqlite3"
+    shutil.copyfile(path, bare)
+    with sqlite3.connect(bare) as connection:
+        connection.execute("DELETE FROM engine_snapshots")
+    checkpoint(bare)
+    return History(label, path, bare, starts[0], sets, sessions, built, settled)
+
+
+def checkpoint(path: Path) -> None:
+    """Fold the WAL into the file, so a plain copy of the file is the whole database."""
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
+def restore(source: Path, target: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+
+
+# ---------------------------------------------------------------- warm
+
+
+def median_ms(call: Callable[[], object], repeat: int, before: Callable[[], object] = None):
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        t = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
+
+
+def todays_set(database: Database, today: dt.date) -> tuple[str, str, int | None, int | None]:
+    """(exercise, side, reps, seconds) of the first exercise of today's session."""
+    session = training.day_plan(database, NAME, today).session_on(today)
+    if session is None or not session.exercises:
+        raise SystemExit(f"no session on {today}: the bench profile should train today")
+    p = session.exercises[0]
+    seconds = p.seconds if p.reps is None else None
+    reps = p.reps if p.reps is not None or seconds is not None else 10
+    return p.exercise, "left" if p.per_side else "both", reps, seconds
+
+
+def warm(history: History, folder: Path, snapshot: bool, runs: int) -> dict[str, float]:
+    work = folder / f"warm-{history.label.replace(' ', '-')}-{snapshot}.sqlite3"
+    restore(history.path if snapshot else history.no_snapshot, work)
+    url = sqlite_url(work)
+    out: dict[str, float] = {}
+    reader = open_reader(url)
+    assert reader is not None
+    with Database(url) as database, reader:
+        day = lambda db: training.day_plan(db, NAME, TODAY)  # noqa: E731
+        day(database), day(reader)  # warm-up: imports, catalog, skeleton cache
+        out["today_db"] = median_ms(lambda: day(database), runs)
+        out["today_reader"] = median_ms(lambda: day(reader), runs)
+        exercise, side, reps, seconds = todays_set(database, TODAY)
+        numbers = iter(range(1, 51))
+
+        def log() -> None:
+            entry = training.SetInput(
+                exercise=exercise, set_number=next(numbers), reps=reps, seconds=seconds,
+                side=side, rpe=6, pain=0,
+            )  # fmt: skip
+            training.log_set(database, NAME, TODAY, entry, today=TODAY)
+
+        def drop_snapshot() -> None:
+            with database.unit_of_work() as uow:
+                uow.snapshots.invalidate(uow.athletes.by_name(NAME).id, dt.date.min)
+                uow.commit()
+
+        out["log"] = median_ms(log, min(runs, 49), None if snapshot else drop_snapshot)
+    return out
+
+
+# ---------------------------------------------------------------- cold
+
+
+def cold(history: History, folder: Path, snapshot: bool, runs: int) -> dict[str, float]:
+    """Median seconds of cold processes: python -c pass, today (json, table), log one set."""
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    database = home / DATABASE_FILE
+    source = history.path if snapshot else history.no_snapshot
+    restore(source, database)
+    env = {**os.environ, "CALFCOACH_HOME": str(home)}
+    env.pop("CALFCOACH_DATABASE_URL", None)
+    with Database(sqlite_url(database)) as db:
+        exercise, side, reps, seconds = todays_set(db, TODAY)
+    restore(source, database)
+    exe = str(Path(sys.executable).with_name("calfcoach"))
+    day = TODAY.isoformat()
+    dose = ["--reps", str(reps)] if seconds is None else ["--seconds", str(seconds)]
+    commands = {
+        "pass": [sys.executable, "-c", "pass"],
+        "today_json": [exe, "today", "--date", day, "--format", "json"],
+        "today_table": [exe, "today", "--date", day],
+        "log": [exe, "log", "--date", day, "--exercise", exercise, "--set", "1", *dose,
+                "--side", side, "--rpe", "6", "--pain", "0"],
+    }  # fmt: skip
+    script = folder / "restore.sh"
+    script.write_text(f'rm -f "{database}-wal" "{database}-shm"\ncp "{source}" "{database}"\n')
+    prepares = {"log": ["sh", str(script)]}
+    hyperfine = shutil.which("hyperfine")
+    if hyperfine:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "hyperfine.json"
+            argv = [hyperfine, "-N", "--warmup", "2", "--runs", str(runs)]
+            argv += ["--export-json", str(out)]
+            for label in commands:
+                argv += ["--prepare", " ".join(prepares.get(label, ["true"]))]
+            argv += [" ".join(command) for command in commands.values()]
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+            if done.returncode:
+                raise SystemExit(f"hyperfine failed:\n{done.stdout}\n{done.stderr}")
+            results = json.loads(out.read_text())["results"]
+        return {label: r["median"] for label, r in zip(commands, results, strict=True)}
+    medians = {}
+    for label, command in commands.items():
+        times = []
+        for _ in range(runs + 1):
+            if label in prepares:
+                subprocess.run(prepares[label], check=True)
+            t = time.perf_counter()
+            subprocess.run(command, env=env, capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+        medians[label] = statistics.median(times[1:])
+    return medians
+
+
+# ---------------------------------------------------------------- profile
+
+
+def profile_ten_years(folder: Path) -> None:
+    history = build_history(folder, "10 years", 10)
+    for snapshot in (True, False):
+        work = folder / f"profile-{snapshot}.sqlite3"
+        restore(history.path if snapshot else history.no_snapshot, work)
+        url = sqlite_url(work)
+        reader = open_reader(url)
+        assert reader is not None
+        with Database(url) as database, reader:
+            training.day_plan(reader, NAME, TODAY)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(10):
+                training.day_plan(reader, NAME, TODAY)
+            profiler.disable()
+            state = "with" if snapshot else "without"
+            print(f"\n### warm `today` (SqliteReader), 10 years, {state} the snapshot, 10 calls\n")
+            print(top_functions(profiler, 25))
+            exercise, side, reps, seconds = todays_set(database, TODAY)
+            profiler = cProfile.Profile()
+            for number in range(1, 11):
+                if not snapshot:
+                    with database.unit_of_work() as uow:
+                        uow.snapshots.invalidate(uow.athletes.by_name(NAME).id, dt.date.min)
+                        uow.commit()
+                entry = training.SetInput(
+                    exercise=exercise, set_number=number, reps=reps, seconds=seconds,
+                    side=side, rpe=6, pain=0,
+                )  # fmt: skip
+                profiler.enable()
+                training.log_set(database, NAME, TODAY, entry, today=TODAY)
+                profiler.disable()
+            print(f"\n### warm `log_set`, 10 years, {state} the snapshot, 10 calls\n")
+            print(top_functions(profiler, 25))
+
+
+# ---------------------------------------------------------------- main
+
+
+def history_figures(runs: int) -> None:
+    load_before = os.getloadavg()
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print("| history | first day | sessions | sets | build (s) | first settle (s) |")
+        print("|---|---|---|---|---|---|")
+        histories = []
+        for label, prior in HISTORIES:
+            history = build_history(folder, label, prior)
+            histories.append(history)
+            print(
+                f"| {label} | {history.first_day} | {history.sessions:,} | {history.sets:,} "
+                f"| {history.build_seconds:.1f} | {history.settle_seconds:.2f} |"
+            )
+        base: dict[tuple[bool, str], float] = {}
+        for history in histories:
+            for snapshot in (True, False):
+                w = warm(history, folder, snapshot, runs)
+                c = cold(history, folder, snapshot, runs)
+                key = "yes" if snapshot else "no"
+                for name, value in (
+                    ("today_db", w["today_db"]),
+                    ("today_reader", w["today_reader"]),
+                    ("log", w["log"]),
+                ):
+                    base.setdefault((snapshot, name), value)
+
+                def ratio(name: str, value: float, snapshot: bool = snapshot) -> float:
+                    return value / base[(snapshot, name)]
+
+                rows.append(
+                    f"| {history.label} | {key} "
+                    f"| {w['today_db']:.1f} ({ratio('today_db', w['today_db']):.1f}x) "
+                    f"| {w['today_reader']:.1f} ({ratio('today_reader', w['today_reader']):.1f}x) "
+                    f"| {w['log']:.1f} ({ratio('log', w['log']):.1f}x) "
+                    f"| {c['today_json'] * 1000:.0f} ({c['today_json'] / c['pass']:.0f}x) "
+                    f"| {c['today_table'] * 1000:.0f} ({c['today_table'] / c['pass']:.0f}x) "
+                    f"| {c['log'] * 1000:.0f} ({c['log'] / c['pass']:.0f}x) "
+                    f"| {c['pass'] * 1000:.1f} |"
+                )
+    tool = "hyperfine -N" if shutil.which("hyperfine") else "subprocess loop"
+    print(
+        f"\nWarm: ms, median of {runs} (x: against the 10-day history, same snapshot setting). "
+        f"Cold: ms, {tool}, median of {runs} (x: against `python -c pass`).\n"
+    )
+    print(
+        "| history | snapshot | warm `today` (SQLAlchemy) | warm `today` (sqlite3 reader) "
+        "| warm log one set | cold `today --format json` | cold `today` (table) "
+        "| cold `log` one set | cold `python -c pass` |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    after = os.getloadavg()
+    print(
+        f"\ntoday {TODAY} ({TODAY:%a}); load average (1/5 min) before: {load_before[0]:.1f}/"
+        f"{load_before[1]:.1f}, after: {after[0]:.1f}/{after[1]:.1f} on {os.cpu_count()} CPUs"
+    )
+
+
+def main() -> None:
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 11
+    if "--profile" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            profile_ten_years(Path(tmp))
+        return
+    if "--throughput" in sys.argv:
+        throughput()
+        return
+    history_figures(runs)
+
+
+# ---------------------------------------------------------------- --throughput (issue 3)
+
+START = dt.date(2016, 1, 4)  # a Monday, ten years before THEN
+THEN = dt.date(2025, 12, 28)
 LOG_DAY = dt.date(2016, 1, 6)  # a session day of the demo plan from START
 EXTRA_SETS = (1, 2)  # extra sets per exercise, alternate weeks: ~31,000 sets in all
 ADMIN_URL = os.environ.get(
@@ -76,11 +478,8 @@ def postgres_database() -> Iterator[Database]:
 
 
 def add_demo(database: Database, weeks: int = 8) -> str:
-    athletes.add_athlete(database, load_profile(DEMO), start=START, weeks=weeks, name="bench")
-    return "bench"
-
-
-# ---------------------------------------------------------------- 1. sets per second
+    athletes.add_athlete(database, load_profile(DEMO), start=START, weeks=weeks, name=NAME)
+    return NAME
 
 
 def sets_per_second(database: Database, n: int = 50) -> dict[str, float]:
@@ -92,14 +491,14 @@ def sets_per_second(database: Database, n: int = 50) -> dict[str, float]:
 
     t = time.perf_counter()
     for number in range(1, n + 1):
-        training.log_set(database, name, LOG_DAY, entry(exercises[0], number), today=TODAY)
+        training.log_set(database, name, LOG_DAY, entry(exercises[0], number), today=THEN)
     per_set = n / (time.perf_counter() - t)
 
     session = training.today_session(database, name, LOG_DAY)
     t = time.perf_counter()
     for number in range(1, n + 1):
         training.log_set(
-            database, name, LOG_DAY, entry(exercises[1], number), today=TODAY,
+            database, name, LOG_DAY, entry(exercises[1], number), today=THEN,
             session=session, use_session=True,
         )  # fmt: skip
     interactive = n / (time.perf_counter() - t)
@@ -108,40 +507,9 @@ def sets_per_second(database: Database, n: int = 50) -> dict[str, float]:
     t = time.perf_counter()
     count = 0
     for day in days:
-        count += len(training.log_session_as_prescribed(database, name, day, today=TODAY).sets)
+        count += len(training.log_session_as_prescribed(database, name, day, today=THEN).sets)
     whole = count / (time.perf_counter() - t)
     return {"log_set": per_set, "interactive": interactive, "whole": whole}
-
-
-# ---------------------------------------------------------------- 2. cold `calfcoach today`
-
-
-def cold_ms(command: list[str], env: dict[str, str], repeat: int = 15) -> float:
-    subprocess.run(command, env=env, capture_output=True, check=True)  # warm the disk cache
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(command, env=env, capture_output=True, check=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
-
-
-def cold_today() -> tuple[float, float, float]:
-    with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "CALFCOACH_HOME": home}
-        env.pop("CALFCOACH_DATABASE_URL", None)
-        calfcoach = str(Path(sys.executable).with_name("calfcoach"))
-        subprocess.run(
-            [calfcoach, "athlete", "add", "--profile", str(DEMO), "--start", "2026-01-05"],
-            env=env, capture_output=True, check=True,
-        )  # fmt: skip
-        today = cold_ms([calfcoach, "today", "--date", "2026-01-07", "--format", "json"], env)
-        table = cold_ms([calfcoach, "today", "--date", "2026-01-07"], env)
-        python = cold_ms([sys.executable, "-c", "pass"], env)
-    return today, table, python
-
-
-# ---------------------------------------------------------------- 3. progress over ten years
 
 
 def ten_years(database: Database) -> int:
@@ -178,8 +546,6 @@ def ten_years(database: Database) -> int:
                 ]
                 uow.logs.log_session(athlete.id, day, sets)
                 total += len(sets)
-            from calfcoach.core.models import CheckIn
-
             uow.logs.add_checkin(athlete.id, CheckIn(START + dt.timedelta(days=7 * week + 3),
                                                      week % 4, week % 3))  # fmt: skip
         uow.commit()
@@ -188,17 +554,16 @@ def ten_years(database: Database) -> int:
 
 def progress_ms(database: Database, repeat: int = 15) -> tuple[int, float, float, float, float]:
     """Sets generated; service call median and best; report computation median and best (ms)."""
-    from calfcoach.catalog import load_catalog
     from calfcoach.core import load
 
     total = ten_years(database)
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        progress.progress_report(database, "bench", TODAY)
+        progress.progress_report(database, NAME, THEN)
         times.append(time.perf_counter() - t)
     with database.unit_of_work(read_only=True) as uow:
-        log = uow.logs.load_training_log(uow.athletes.by_name("bench").id)
+        log = uow.logs.load_training_log(uow.athletes.by_name(NAME).id)
     regions = {ex.id: ex.region for ex in load_catalog()}
     days = load.day_totals(log.sets)
     pure = []
@@ -216,7 +581,7 @@ def progress_ms(database: Database, repeat: int = 15) -> tuple[int, float, float
     )
 
 
-def main() -> None:
+def throughput() -> None:
     backends = {"SQLite": sqlite_database}
     if "--no-postgres" not in sys.argv:
         backends["PostgreSQL"] = postgres_database
@@ -225,16 +590,12 @@ def main() -> None:
     for label, opener in backends.items():
         with opener() as database:
             rates = sets_per_second(database)
-        print(f"| sets/s, `log_set` (plan adapted per call, 1 transaction per set) | {label} | "
+        print(f"| sets/s, `log_set` (plan walked per call, 1 transaction per set) | {label} | "
               f"{rates['log_set']:.0f} |")  # fmt: skip
         print(f"| sets/s, `log_set` with the day's session known (interactive log) | {label} | "
               f"{rates['interactive']:.0f} |")  # fmt: skip
         print(f"| sets/s, whole sessions as prescribed (1 transaction per session) | {label} | "
               f"{rates['whole']:.0f} |")  # fmt: skip
-    today, table, python = cold_today()
-    print(f"| cold `calfcoach today --format json` (median of 15) | SQLite | {today:.0f} ms |")
-    print(f"| cold `calfcoach today` (table; median of 15) | SQLite | {table:.0f} ms |")
-    print(f"| cold `python -c pass` (median of 15) | - | {python:.0f} ms |")
     for label, opener in backends.items():
         with opener() as database:
             total, service, service_best, pure, pure_best = progress_ms(database)
