@@ -138,7 +138,7 @@ def test_plyometrics_are_counted_in_contacts_with_a_cadence_and_a_tier(catalog: 
     plyos = {ex.id: ex for ex in catalog if ex.contraction == "plyometric"}
     assert set(plyos) == {"jump-rope", "pogo-hops", "single-leg-hops"}
     assert all(ex.unit == "contacts" and not ex.default_dose.per_side for ex in plyos.values())
-    assert plyos["jump-rope"].contacts_per_minute == 200
+    assert plyos["jump-rope"].contacts_per_minute == 220  # R-SCH-3a default cadence
     assert plyos["pogo-hops"].contacts_per_minute == 240
     assert plyos["single-leg-hops"].tier == 2 > plyos["jump-rope"].tier
 
@@ -207,7 +207,7 @@ def test_the_default_dose_reads_as_words_with_sets_side_and_rest(catalog: Catalo
     )
     assert describe_dose(catalog.get("tip-toe-walking")).startswith("3 sets x 3 m (about 10 ft)")
     # R-SCH-3a: plyometric doses show the time next to the contacts (bouts of 8-10 s).
-    assert "about 9 s at 200 contacts/min" in describe_dose(catalog.get("jump-rope"))
+    assert "about 8 s at 220 contacts/min" in describe_dose(catalog.get("jump-rope"))
 
 
 # ---------------------------------------------------------------- validation of broken data
