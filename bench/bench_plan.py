@@ -161,15 +161,21 @@ def profile_build_plan(catalog, n: int = 300, top: int = 25) -> str:
     for p in profiles:
         build_plan(p, catalog, START, WEEKS)
     profiler.disable()
-    return top_functions(profiler, top)
+    return (
+        f"### build_plan, {n} random profiles, by cumulative time\n\n"
+        f"{top_functions(profiler, top)}\n\n### by own time\n\n"
+        f"{top_functions(profiler, 15, own=True)}"
+    )
 
 
-def top_functions(profiler: cProfile.Profile, top: int) -> str:
-    """The ``top`` functions by cumulative time, as a Markdown table with percents."""
+def top_functions(profiler: cProfile.Profile, top: int, *, own: bool = False) -> str:
+    """The ``top`` functions by cumulative time (by own time with ``own``), as a Markdown
+    table with percents of the whole profiled run."""
     stats = pstats.Stats(profiler, stream=io.StringIO())
     entries = stats.stats  # type: ignore[attr-defined]
     total = max(ct for (_cc, _nc, _tt, ct, _callers) in entries.values())
-    rows = sorted(entries.items(), key=lambda item: item[1][3], reverse=True)
+    column = 2 if own else 3
+    rows = sorted(entries.items(), key=lambda item: item[1][column], reverse=True)
     lines = ["| function | calls | cumulative | own |", "|---|---|---|---|"]
     for (file, line, name), (_cc, calls, own, cumulative, _callers) in rows[:top]:
         where = file.split("/src/")[-1] if "/src/" in file else Path(file).name

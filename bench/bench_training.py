@@ -345,6 +345,8 @@ def profile_ten_years(folder: Path) -> None:
             state = "with" if snapshot else "without"
             print(f"\n### warm `today` (SqliteReader), 10 years, {state} the snapshot, 10 calls\n")
             print(top_functions(profiler, 25))
+            print("\nby own time:\n")
+            print(top_functions(profiler, 12, own=True))
             exercise, side, reps, seconds = todays_set(database, TODAY)
             profiler = cProfile.Profile()
             for number in range(1, 11):
@@ -361,6 +363,8 @@ def profile_ten_years(folder: Path) -> None:
                 profiler.disable()
             print(f"\n### warm `log_set`, 10 years, {state} the snapshot, 10 calls\n")
             print(top_functions(profiler, 25))
+            print("\nby own time:\n")
+            print(top_functions(profiler, 12, own=True))
 
 
 # ---------------------------------------------------------------- main
