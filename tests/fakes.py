@@ -4,7 +4,11 @@ They implement the same abstract classes as the SQLAlchemy ones and keep their p
 that services may rely on: nothing is kept without ``commit()``, a re-plan deactivates and
 keeps the old plan, one check-in per day, a set cannot be logged twice, the ranges the
 database checks (RPE 1-10, pain 0-10, ...) raise ``InputError``, unknown ids raise
-``NotFoundError``.
+``NotFoundError``. Storage v2 too: red flags (an unknown one is refused), hop tests and
+clearances, ``load_training_log(since=...)`` (check-ins from 28 days earlier), R-HIST fixed
+sessions (versions only ever added, an equal one is a no-op) and engine snapshots, dropped
+by every log write dated on or before their ``as_of`` (all of them by a profile update or
+a new plan), as ``storage/repositories.py`` does.
 
     uow = FakeUnitOfWork()
     some_service(uow, ...)
@@ -19,19 +23,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from calfcoach.core.models import CapacityTest, CheckIn, LoggedSet, Plan, Profile, TrainingLog
+from calfcoach.core.models import (
+    CapacityTest,
+    CheckIn,
+    Clearance,
+    HopTest,
+    LoggedSet,
+    Plan,
+    Profile,
+    Session,
+    TrainingLog,
+)
 from calfcoach.errors import InputError, NotFoundError
+from calfcoach.storage.plan_doc import session_to_doc
+from calfcoach.storage.records import checkins_since, red_flags_to_doc
 from calfcoach.storage.repositories import (
     AbstractAthleteRepository,
+    AbstractHistoryRepository,
     AbstractLogRepository,
     AbstractPlanRepository,
+    AbstractSnapshotRepository,
     Athlete,
     Clock,
+    FixedSession,
     Note,
     PlannedSession,
     SessionLog,
     SessionStatus,
+    Snapshot,
     StoredPlan,
+    json_state,
     plan_inputs,
 )
 from calfcoach.storage.uow import AbstractUnitOfWork
@@ -52,7 +73,15 @@ class FakeStore:
     checkins: dict[tuple[int, dt.date], CheckIn] = field(default_factory=dict)
     tests: list[tuple[int, int, CapacityTest]] = field(default_factory=list)
     """(test id, athlete id, test)"""
+    hop_tests: list[tuple[int, int, HopTest]] = field(default_factory=list)
+    """(hop test id, athlete id, test)"""
+    clearances: list[tuple[int, int, Clearance]] = field(default_factory=list)
+    """(clearance id, athlete id, clearance)"""
     notes: dict[int, Note] = field(default_factory=dict)
+    fixed_sessions: dict[tuple[int, int, dt.date], list[FixedSession]] = field(default_factory=dict)
+    """(athlete id, plan id, date) -> every version, oldest first (R-HIST)"""
+    snapshots: dict[tuple[int, int], Snapshot] = field(default_factory=dict)
+    """(athlete id, plan id) -> the engine's state"""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -95,6 +124,12 @@ class _FakeRepository:
     def _now(self) -> dt.datetime:
         return self._uow.clock()
 
+    def _invalidate(self, athlete_id: int, from_date: dt.date | None) -> None:
+        """Drop the athlete's snapshots with ``as_of >= from_date`` (all when None)."""
+        for key, snapshot in list(self._store.snapshots.items()):
+            if key[0] == athlete_id and (from_date is None or snapshot.as_of >= from_date):
+                del self._store.snapshots[key]
+
 
 class FakeAthleteRepository(_FakeRepository, AbstractAthleteRepository):
     def add(self, name: str, profile: Profile) -> Athlete:
@@ -121,6 +156,7 @@ class FakeAthleteRepository(_FakeRepository, AbstractAthleteRepository):
         old = _require_athlete(self._store, athlete_id)
         athlete = Athlete(old.id, old.name, profile, old.created_at)
         self._store.athletes[athlete_id] = athlete
+        self._invalidate(athlete_id, None)  # the engine's input changed from day one
         return athlete
 
 
@@ -136,6 +172,7 @@ class FakePlanRepository(_FakeRepository, AbstractPlanRepository):
         _require_athlete(self._store, athlete_id)
         if not 1 <= plan.weeks <= 52:
             raise InputError("cannot save the plan: a plan has 1 to 52 weeks")
+        self._invalidate(athlete_id, None)
         for plan_id, stored in list(self._store.plans.items()):
             if stored.athlete_id == athlete_id and stored.active:
                 self._store.plans[plan_id] = _replace(stored, active=False)
@@ -196,6 +233,7 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
                 "cannot write: a moved session needs the day it moved to, "
                 "and only a moved session has one"
             )
+        snapshots = dict(self._store.snapshots)
         log = SessionLog(
             self._store.next_id(), athlete_id, date, status, plan_session_id, moved_to, self._now()
         )
@@ -204,7 +242,9 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
             self.add_sets(log.id, sets)
         except Exception:
             del self._store.session_logs[log.id]
+            self._store.snapshots = snapshots  # a failed write changes nothing
             raise
+        self._invalidate(athlete_id, date if moved_to is None else min(date, moved_to))
         return log
 
     def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
@@ -231,6 +271,7 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
                     "(same session, exercise, set number and side)"
                 )
             seen.add(key)
+        self._invalidate(log.athlete_id, log.date)
         self._store.sets.extend((self._store.next_id(), session_log_id, s) for s in new)
 
     def session_logs(self, athlete_id: int) -> list[SessionLog]:
@@ -241,9 +282,11 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         _require_athlete(self._store, athlete_id)
         _check_range("pain", checkin.pain, 0, 10)
         _check_range("stiffness", checkin.stiffness, 0, 10)
+        red_flags_to_doc(checkin.red_flags)  # an unknown red flag is refused, never dropped
         key = (athlete_id, checkin.date)
         if key in self._store.checkins and not replace:
             raise InputError("cannot write: there is already a check-in for this day")
+        self._invalidate(athlete_id, checkin.date)
         self._store.checkins[key] = checkin
 
     def add_test(self, athlete_id: int, test: CapacityTest) -> int:
@@ -252,9 +295,30 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
             raise InputError("cannot write: knee is straight, bent or none")
         _check_range("left", test.left, 0, 500)
         _check_range("right", test.right, 0, 500)
+        self._invalidate(athlete_id, test.date)
         test_id = self._store.next_id()
         self._store.tests.append((test_id, athlete_id, test))
         return test_id
+
+    def add_hop_test(self, athlete_id: int, test: HopTest) -> int:
+        _require_athlete(self._store, athlete_id)
+        _check_range("hops", test.hops, 0, 500)
+        _check_range("pain", test.pain, 0, 10)
+        if test.side not in ("left", "right", "both"):
+            raise InputError("cannot write: side is left, right or both")
+        self._invalidate(athlete_id, test.date)
+        test_id = self._store.next_id()
+        self._store.hop_tests.append((test_id, athlete_id, test))
+        return test_id
+
+    def add_clearance(self, athlete_id: int, clearance: Clearance) -> int:
+        _require_athlete(self._store, athlete_id)
+        if clearance.note is not None and len(clearance.note) > 2000:
+            raise InputError("cannot write: a clearance note has at most 2000 characters")
+        self._invalidate(athlete_id, clearance.date)
+        clearance_id = self._store.next_id()
+        self._store.clearances.append((clearance_id, athlete_id, clearance))
+        return clearance_id
 
     def add_note(self, athlete_id: int, date: dt.date, text: str) -> Note:
         _require_athlete(self._store, athlete_id)
@@ -266,9 +330,11 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         notes = [n for n in self._store.notes.values() if n.athlete_id == athlete_id]
         return sorted(notes, key=lambda n: (n.date, n.id))
 
-    def load_training_log(self, athlete_id: int) -> TrainingLog:
+    def load_training_log(self, athlete_id: int, since: dt.date | None = None) -> TrainingLog:
         _require_athlete(self._store, athlete_id)
-        logs = {log.id: log for log in self.session_logs(athlete_id)}
+        first = dt.date.min if since is None else since
+        first_checkin = dt.date.min if since is None else checkins_since(since)
+        logs = {log.id: log for log in self.session_logs(athlete_id) if log.date >= first}
         sets = sorted(
             (
                 (logs[log_id].date, log_id, set_id, s)
@@ -278,20 +344,82 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
             key=lambda item: item[:3],
         )
         checkins = sorted(
-            (c for (a, _), c in self._store.checkins.items() if a == athlete_id),
+            (
+                c
+                for (a, _), c in self._store.checkins.items()
+                if a == athlete_id and c.date >= first_checkin
+            ),
             key=lambda c: c.date,
         )
-        tests = sorted(
-            ((t.date, test_id, t) for test_id, a, t in self._store.tests if a == athlete_id),
-            key=lambda item: item[:2],
-        )
+
+        def mine(rows: list[tuple[int, int, Any]]) -> tuple[Any, ...]:
+            found = sorted(
+                (row.date, row_id, row)
+                for row_id, a, row in rows
+                if a == athlete_id and row.date >= first
+            )
+            return tuple(item[2] for item in found)
+
         skipped = sorted({log.date for log in logs.values() if log.status == "skipped"})
         return TrainingLog(
             sets=tuple(item[3] for item in sets),
             checkins=tuple(checkins),
-            tests=tuple(item[2] for item in tests),
+            tests=mine(self._store.tests),
             skipped=tuple(skipped),
+            hop_tests=mine(self._store.hop_tests),
+            clearances=mine(self._store.clearances),
         )
+
+
+def _require_plan_of(store: FakeStore, athlete_id: int, plan_id: int) -> None:
+    plan = store.plans.get(plan_id)
+    if plan is None or plan.athlete_id != athlete_id:
+        raise NotFoundError(f"no plan with id {plan_id} for athlete {athlete_id}")
+
+
+class FakeHistoryRepository(_FakeRepository, AbstractHistoryRepository):
+    def fixed(
+        self, athlete_id: int, plan_id: int, *, up_to: dt.date | None = None
+    ) -> dict[dt.date, FixedSession]:
+        latest = {
+            date: versions[-1]
+            for (a, p, date), versions in self._store.fixed_sessions.items()
+            if (a, p) == (athlete_id, plan_id) and (up_to is None or date <= up_to)
+        }
+        return dict(sorted(latest.items()))
+
+    def versions(self, athlete_id: int, plan_id: int, date: dt.date) -> list[FixedSession]:
+        return list(self._store.fixed_sessions.get((athlete_id, plan_id, date), []))
+
+    def fix(self, athlete_id: int, plan_id: int, session: Session, reason: str) -> FixedSession:
+        _require_plan_of(self._store, athlete_id, plan_id)
+        if not reason.strip():
+            raise InputError("cannot fix the session: a fixed session needs a reason")
+        versions = self._store.fixed_sessions.setdefault((athlete_id, plan_id, session.date), [])
+        if versions and session_to_doc(versions[-1].session) == session_to_doc(session):
+            return versions[-1]
+        fixed = FixedSession(
+            date=session.date,
+            version=len(versions) + 1,
+            fixed_at=self._now().astimezone(dt.UTC),
+            reason=reason,
+            session=session,
+        )
+        versions.append(fixed)
+        return fixed
+
+
+class FakeSnapshotRepository(_FakeRepository, AbstractSnapshotRepository):
+    def get(self, athlete_id: int, plan_id: int) -> Snapshot | None:
+        snapshot = self._store.snapshots.get((athlete_id, plan_id))
+        return None if snapshot is None else copy.deepcopy(snapshot)
+
+    def put(self, athlete_id: int, plan_id: int, as_of: dt.date, state: dict[str, Any]) -> None:
+        _require_plan_of(self._store, athlete_id, plan_id)
+        self._store.snapshots[(athlete_id, plan_id)] = Snapshot(as_of, json_state(state))
+
+    def invalidate(self, athlete_id: int, from_date: dt.date) -> None:
+        self._invalidate(athlete_id, from_date)
 
 
 def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:
@@ -311,6 +439,8 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.athletes = FakeAthleteRepository(self)
         self.plans = FakePlanRepository(self)
         self.logs = FakeLogRepository(self)
+        self.history = FakeHistoryRepository(self)
+        self.snapshots = FakeSnapshotRepository(self)
 
     def __enter__(self) -> Self:
         self.store = copy.deepcopy(self.committed_store)

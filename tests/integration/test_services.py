@@ -483,3 +483,105 @@ def test_the_database_sums_the_sets_exactly_as_the_core_defines_day_totals(
 
     assert in_sql == in_python
     assert any(d.time_under_load_s == 10 * 2 + 40 + 12 * 2 for d in in_sql)
+
+
+# ---------------------------------------------------------------- the fake unit of work (v2)
+
+
+def _v2_storage_scenario(unit_of_work: Any) -> tuple[object, ...]:
+    """Storage v2 through the repositories and the engine's service path (``settle``,
+    ``_current_in``); what it observes, without ids."""
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core.engine import build_plan
+    from calfcoach.core.models import CheckIn, Clearance, HopTest, LoggedSet
+
+    plan = build_plan(PROFILE, load_catalog(), START, 4)
+    observed: list[object] = []
+    with unit_of_work() as uow:
+        athlete = uow.athletes.add("ana", PROFILE)
+        plan_id = uow.plans.add(athlete.id, plan, PROFILE).id
+        uow.commit()
+    with unit_of_work() as uow:
+        uow.logs.log_session(
+            athlete.id, WED, [LoggedSet(date=WED, exercise="bent-knee-heel-raise", set_number=1)]
+        )
+        uow.logs.add_checkin(athlete.id, CheckIn(WED + dt.timedelta(days=1), 1, 1, frozenset()))
+        uow.logs.add_checkin(athlete.id, CheckIn(FRI, 2, 1, frozenset({"pop"})))
+        uow.logs.add_clearance(athlete.id, Clearance(FRI + dt.timedelta(days=2), "GP: fine"))
+        uow.logs.add_hop_test(athlete.id, HopTest(FRI + dt.timedelta(days=3), 40, 0, "both"))
+        uow.logs.add_test(athlete.id, CapacityTest(FRI + dt.timedelta(days=3), 25, 26))
+        for bad in (
+            lambda: uow.logs.add_checkin(athlete.id, CheckIn(TODAY, 1, 1, frozenset({"itch"}))),  # type: ignore[arg-type]
+            lambda: uow.logs.add_hop_test(athlete.id, HopTest(TODAY, 40, 11)),
+            lambda: uow.logs.add_clearance(athlete.id, Clearance(TODAY, "x" * 2001)),
+            lambda: uow.history.fix(athlete.id, plan_id, plan.sessions[0], " "),
+            lambda: uow.snapshots.put(athlete.id, plan_id, WED, {"day": {1, 2}}),
+        ):
+            with pytest.raises(InputError):
+                bad()
+        with pytest.raises(NotFoundError):
+            uow.history.fix(athlete.id + 99, plan_id, plan.sessions[0], "first logged set")
+        uow.commit()
+    with unit_of_work() as uow:
+        first, second = plan.sessions[0], plan.sessions[1]
+        v1 = uow.history.fix(athlete.id, plan_id, first, "first logged set")
+        again = uow.history.fix(athlete.id, plan_id, first, "end of its day")  # equal: no-op
+        stopped = dataclasses.replace(first, exercises=(), status="stopped", advice="see a GP")
+        v2 = uow.history.fix(athlete.id, plan_id, stopped, "a red flag")
+        uow.history.fix(athlete.id, plan_id, second, "end of its day")
+        observed += [
+            (v1.version, again.version, v2.version, v2.reason, v2.session == stopped),
+            {d: f.version for d, f in uow.history.fixed(athlete.id, plan_id).items()},
+            list(uow.history.fixed(athlete.id, plan_id, up_to=first.date)),
+            [f.reason for f in uow.history.versions(athlete.id, plan_id, first.date)],
+        ]
+        snapshots = []
+        uow.snapshots.put(athlete.id, plan_id, FRI + dt.timedelta(days=5), {"day": "x", "n": (1,)})
+        snapshots.append(uow.snapshots.get(athlete.id, plan_id))
+        uow.logs.add_note(athlete.id, WED, "notes are not engine input")
+        uow.logs.add_checkin(athlete.id, CheckIn(TODAY, 0, 0))  # after as_of: kept
+        snapshots.append(uow.snapshots.get(athlete.id, plan_id))
+        uow.logs.add_checkin(athlete.id, CheckIn(FRI + dt.timedelta(days=5), 0, 0))  # dropped
+        snapshots.append(uow.snapshots.get(athlete.id, plan_id))
+        uow.snapshots.put(athlete.id, plan_id, FRI, {"day": "y"})
+        uow.athletes.update_profile(athlete.id, PROFILE)  # drops every snapshot
+        snapshots.append(uow.snapshots.get(athlete.id, plan_id))
+        observed.append(snapshots)
+        uow.commit()
+    with unit_of_work() as uow:
+        observed += [
+            uow.logs.load_training_log(athlete.id),
+            uow.logs.load_training_log(athlete.id, since=FRI + dt.timedelta(days=2)),
+            uow.logs.load_training_log(athlete.id, since=TODAY + dt.timedelta(days=40)),
+        ]
+    # The engine's service path over this unit of work: settle fixes and snapshots, and the
+    # plan then shows the fixed sessions.
+    with unit_of_work() as uow:
+        ana = uow.athletes.by_name("ana")
+        training.settle(uow, ana, TODAY)
+        uow.commit()
+    with unit_of_work() as uow:
+        snapshot = uow.snapshots.get(athlete.id, plan_id)
+        current = training._current_in(uow, "ana", TODAY)
+        fixed = uow.history.fixed(athlete.id, plan_id)
+        observed += [
+            None if snapshot is None else snapshot.as_of,
+            sorted(fixed),
+            [s for s in current.plan.sessions if s.date < TODAY]
+            == [fixed[s.date].session for s in current.plan.sessions if s.date < TODAY],
+            current.plan.sessions,
+        ]
+    return tuple(observed)
+
+
+def test_the_fake_unit_of_work_keeps_the_storage_v2_promises_of_the_database(
+    database: Database,
+) -> None:
+    from tests.fakes import FakeStore, FakeUnitOfWork
+
+    noon = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)
+    store = FakeStore()
+    fake = _v2_storage_scenario(lambda: FakeUnitOfWork(store, clock=lambda: noon))
+    real = _v2_storage_scenario(lambda: database.unit_of_work(clock=lambda: noon))
+    assert fake == real
+    assert fake[-2] is True  # past sessions are the fixed ones
