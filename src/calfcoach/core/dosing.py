@@ -149,7 +149,11 @@ def increment(ex: Exercise, equipment: frozenset[Equipment]) -> float | None:
     for machine in MACHINES:
         if machine in ex.equipment:
             return rules.LOAD_INCREMENT_KG[machine]
-    steps = [rules.LOAD_INCREMENT_KG[e] for e in ex.load_with if e in equipment]
+    steps = [
+        rules.LOAD_INCREMENT_KG[e]
+        for e in ex.load_with
+        if e in equipment and e in rules.LOAD_INCREMENT_KG  # a band adds no kg
+    ]
     return min(steps) if steps else None
 
 
@@ -174,13 +178,16 @@ def ramp_step(ex: Exercise, profile: Profile) -> float:
     return rules.round_to_increment(mass * rules.RAMP_STEP_FRACTION, inc)
 
 
-def load_step(load: float, inc: float) -> float | None:
-    """The next load (R-PROG-2: +2-10 %, rounded to the increment); None when the smallest
-    increment is more than 10 % of the load (R-PROG-7: reps climb further first)."""
+def load_step(load: float, inc: float, *, coarse: bool = False) -> float | None:
+    """The next load (R-PROG-2: +2-10 %, rounded to the increment). When the smallest
+    increment is more than 10 % of the load: None, unless ``coarse`` (R-PROG-7: the reps have
+    climbed further first, now the smallest increment is the step)."""
     if load <= 0:
         return inc
     new = rules.next_load(load, inc)
-    return new if new > load else None
+    if new > load:
+        return new
+    return round(load + inc, 2) if coarse else None
 
 
 def load_down(load: float, inc: float | None) -> float | None:
@@ -288,18 +295,25 @@ def step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None 
                 f"top of the range; {why}, so a set is added",
                 True,
             )
+        # R-PROG-7: the smallest increment is over 10 % of the load and the sets are at the
+        # band's top: that increment is the step, and the reps return to the first rung.
+        coarse = _load_up(dose, inc, coarse=True)
+        if coarse is not None:
+            back = f"; the dose returns to {amount_text(b.low, dose.unit)}"
+            return Step(replace(coarse.dose, amount=b.low), coarse.text + back, True)
         return Step(dose, "the dose is at the top of its band and holds", False)
-    # A fixed (protocol, RM) dose or a dose without band: only the load moves (R-PAIN-5).
-    loaded = _load_up(dose, inc)
+    # A fixed (protocol, RM) dose or a dose without band: only the load moves (R-PAIN-5);
+    # ``top_of`` already asked for target + 4 where the increment is coarse (R-PROG-7).
+    loaded = _load_up(dose, inc, coarse=True)
     if loaded is not None:
         return loaded
     return Step(dose, "no load can be added, so the dose holds", False)
 
 
-def _load_up(dose: Dose, inc: float | None) -> Step | None:
+def _load_up(dose: Dose, inc: float | None, *, coarse: bool = False) -> Step | None:
     if inc is None:
         return None
-    new = load_step(dose.load or 0.0, inc)
+    new = load_step(dose.load or 0.0, inc, coarse=coarse)
     if new is None:
         return None
     if not dose.load:
@@ -385,16 +399,32 @@ class Bouts:
 
 def bouts(total: int, ex: Exercise) -> Bouts:
     """A session's contacts as bouts a person can do (R-SCH-3a, R-SCHED-8): bouts of 8-10 s in
-    the light band (up to 15 s above it), at the exercise's cadence; pairs for two-foot work."""
+    the light band (up to 15 s above it; single-leg hops 10 s per leg at most), at the
+    exercise's cadence; pairs for two-foot work, never leaving the band of ``total``."""
     cpm = ex.contacts_per_minute or rules.DEFAULT_CONTACTS_PER_MINUTE
-    longest = rules.PLYO_LIGHT_BOUT_S if total <= rules.PLYO_LIGHT_MAX else rules.PLYO_BOUT_MAX_S
+    light = total <= rules.PLYO_LIGHT_MAX or ex.tier >= 2
+    longest = rules.PLYO_LIGHT_BOUT_S if light else rules.PLYO_BOUT_MAX_S
     cap = max(2, cpm * longest // 60)
     sets = max(1, math.ceil(total / cap))
-    while sets > 1 and (total / sets) * 60 / cpm < rules.PLYO_BOUT_MIN_S:
+    # R-SCHED-8 (8-30 s) before the light band's 8-10 s: a bout too short to count gets
+    # longer, up to 15 s (single-leg hops stay at 10 s per leg, R-SCH-3a).
+    longest_allowed = rules.PLYO_LIGHT_BOUT_S if ex.tier >= 2 else rules.PLYO_BOUT_MAX_S
+    hard_cap = max(cap, cpm * longest_allowed // 60)
+    while (
+        sets > 1
+        and (total / sets) * 60 / cpm < rules.PLYO_BOUT_MIN_S
+        and math.ceil(total / (sets - 1)) <= hard_cap
+    ):
         sets -= 1
-    per_set = max(2, round(total / sets))
-    if ex.tier == 1 and per_set % 2:
-        per_set += 1  # two-foot landings come in pairs
+    cap = max(cap, math.ceil(total / sets)) if sets == 1 else cap
+    # The count per bout nearest the total that stays in the total's band and within the
+    # bout's length; two-foot landings come in pairs.
+    unit = 2 if ex.tier == 1 else 1
+    low = unit * math.floor(total / sets / unit)
+    options = [p for p in (low, low + unit) if p >= unit]
+    band = plyo_band(total)
+    inside = [p for p in options if plyo_band(p * sets) == band and p <= cap] or options
+    per_set = min(inside, key=lambda p: (abs(p * sets - total), p))
     seconds = max(rules.PLYO_BOUT_MIN_S, round(per_set * 60 / cpm))
     return Bouts(sets, per_set, seconds)
 

@@ -33,8 +33,11 @@ class EvidenceMaker(ComplaintMaker):
         for exercise, group in by_ex.items():
             rx = planned.get(exercise)
             scheme = rx.scheme if rx is not None else group[0].scheme
-            if scheme is None or scheme == "skill" or deload or _is_hold(rx):
+            if scheme is None or scheme == "skill" or _is_hold(rx):
                 continue
+            if deload and scheme != "plyometric":
+                continue  # a lighter week is no base for the next dose (R-PROG-5); contacts
+                # are: the +20 a session rule holds between any two plyometric sessions (D-3)
             key = f"{exercise}|{scheme}"
             track = self.st.tracks.get(key)
             dose = _dose_of(rx) if rx is not None else (track.dose if track is not None else None)
@@ -55,12 +58,11 @@ class EvidenceMaker(ComplaintMaker):
 
     def apply_projection(self, date: dt.date, session: Session) -> None:
         week = self._week(date)
-        if session.deload:
-            self.st.last_logged = date
-            return
         counted = False
         for rx in session.exercises:
             if rx.scheme == "skill" or _is_hold(rx):
+                continue
+            if session.deload and rx.scheme != "plyometric":
                 continue
             track = self.st.tracks.get(f"{rx.exercise}|{rx.scheme}")
             if track is None:

@@ -128,7 +128,7 @@ class CalfMaker(DoseMaker):
                 total = rules.PLYO_RESTART_CONTACTS
                 reasons.append(safety.plyo.reason)
             track = self.st.tracks[key] = Track(Dose(1, float(total), "contacts"), True)
-        elif day.after is not None and (
+        if day.after is not None and (
             self.st.plyo_date is None or self.st.plyo_date < day.after.date
         ):
             restart = True
@@ -149,7 +149,7 @@ class CalfMaker(DoseMaker):
                 reasons.append(
                     dosing.reason("R-PAIN-1", f"pain above {safety.limit}/10: fewer contacts")
                 )
-            elif o.missing or (o.max_rpe or 0) > rules.RPE_PROGRESS_MAX or done < total:
+            elif o.missing or (o.max_rpe or 0) > rules.RPE_PROGRESS_MAX or done < o.planned.amount:
                 total = min(total, max(done, rules.PLYO_RESTART_CONTACTS))
             else:
                 new = dosing.plyo_next(done, level, cap)

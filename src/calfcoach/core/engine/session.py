@@ -143,6 +143,18 @@ class SessionMaker(EvidenceMaker):
         race = self._race_to_name(slot, day)
         if race is not None:
             head.append(race)
+        strict = sorted(self.p.complaints & rules.STRICT_PAIN_COMPLAINTS)
+        if strict:
+            names = " and ".join(c.replace("_", " ") for c in strict)
+            head.append(
+                Reason(
+                    "R-PAIN-2a",
+                    f"With {names}: stop an exercise above 2/10 pain (not 5/10). Stop the plan "
+                    "and see a clinician for a pop, calf swelling, warmth or redness, not being "
+                    "able to rise on the toes, pain at night or at rest, pain on one spot of a "
+                    "bone, pain that grows through a run, or numbness.",
+                )
+            )
         protocol = self._protocol_blocks(slot, safety, day)
         blocks += protocol
         kind = self._main_kind(slot, safety, day, bool(protocol))
@@ -214,17 +226,31 @@ class SessionMaker(EvidenceMaker):
         kind = slot.kind
         if kind is None:
             return None
-        if "shin" in self.p.complaints and kind != "plyo" and self.c.soleus_ladder:
-            kind = "soleus"  # R-PAIN-4: the soleus ladder is the main block with shin pain
-        return self._allowed_kind(kind, slot, safety, day, protocol)
+        allowed = self._allowed_kind(kind, slot, safety, day, protocol)
+        if "shin" in self.p.complaints and allowed != "plyo" and self.c.soleus_ladder:
+            return "soleus"  # R-PAIN-4: the soleus ladder is the main block with shin pain
+        return allowed
 
     def _allowed_kind(
         self, kind: str, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool
     ) -> str | None:
+        placed = slot.before_hard or (kind == "plyo" and slot.day_after_hard)
+        if placed and kind in HEAVY_KINDS | {"plyo"} and self.c.kind_possible(kind):
+            # R-SCHED-4b: the skeleton keeps these off such days; a moved session lands here.
+            side = "before" if slot.before_hard else "after"
+            self.issues.append(
+                (
+                    "R-SCHED-4b",
+                    slot.week,
+                    f"the {kind.replace('_', ' ')} block of {slot.date.isoformat()} became light "
+                    f"work: it is the day {side} a hard run",
+                )
+            )
         if kind == "plyo" and not self._plyo_open(slot, safety, day):
             kind = LIGHTER["plyo"]
         if kind in HEAVY_KINDS and (
-            protocol
+            slot.before_hard  # R-SCHED-4b (also for a moved session)
+            or protocol
             or day.taper
             or day.light_only
             or (self.p.level == "novice" and slot.week <= rules.NOVICE_LIGHT_ONLY_WEEKS)

@@ -26,6 +26,7 @@ from calfcoach.core.engine.session import Decision, SessionMaker
 from calfcoach.core.engine.skeleton import Skeleton, Slot, build_skeleton
 from calfcoach.core.engine.state import State
 from calfcoach.core.models import (
+    DAYS,
     LoggedSet,
     Plan,
     PlanWarning,
@@ -34,6 +35,7 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.races import race_calendar
+from calfcoach.core.schedule import hard_run_checks
 from calfcoach.errors import PlanningError
 
 MAX_WEEKS = rules.MAX_WEEKS
@@ -87,9 +89,23 @@ def walk(
     skeleton = _skeleton(profile, catalog, start, weeks, choices, calendar)
     slots = list(skeleton.slots)
     if moves:
-        slots = sorted(
-            (replace(s, date=moves.get(s.date, s.date)) for s in slots), key=lambda s: s.date
-        )
+        # A moved session takes its new day's neighbours (R-SCHED-4b looks at the hard runs).
+        before_hard, day_after_hard = hard_run_checks(profile, calendar)
+        hard_days = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
+        tune_ups = calendar.hard_run_dates()
+        moved: list[Slot] = []
+        for one in slots:
+            new = moves.get(one.date, one.date)
+            if new != one.date:
+                one = replace(
+                    one,
+                    date=new,
+                    after_hard=new.weekday() in hard_days or new in tune_ups,
+                    before_hard=before_hard(new),
+                    day_after_hard=day_after_hard(new),
+                )
+            moved.append(one)
+        slots = sorted(moved, key=lambda s: s.date)
     st = state or State()
     maker = SessionMaker(profile, catalog, choices, calendar, start, weeks, log, today, st)
     sets_by_day: dict[dt.date, list[LoggedSet]] = defaultdict(list)
