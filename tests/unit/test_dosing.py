@@ -271,11 +271,6 @@ def test_a_banded_dose_tops_out_at_the_top_of_its_range_R_PROG_2() -> None:
     assert dosing.top_of(Dose(3, 12.0, "reps", 10.0), "light", 1.0) == 20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: after reps climb to target + 4 (R-PROG-7) the load never steps up; "
-    "load_step returns None whenever one increment is over 10 % of the load",
-)
 @pytest.mark.parametrize(("load", "inc"), [(20.0, 5.0), (5.0, 1.0), (15.0, 2.5)])
 def test_reaching_target_plus_4_on_a_coarse_increment_gives_the_load_step_R_PROG_7(
     load: float, inc: float
@@ -287,11 +282,6 @@ def test_reaching_target_plus_4_on_a_coarse_increment_gives_the_load_step_R_PROG
     assert step.dose.load == load + inc
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a heavy dose on a machine whose 5 kg step is over 10 % of the load "
-    "adds sets up to 6 and then holds for ever; its load never rises (R-PROG-1, R-PROG-7)",
-)
 def test_heavy_work_on_a_machine_with_a_coarse_increment_still_gets_its_load_step_R_PROG_7() -> (
     None
 ):
@@ -463,11 +453,6 @@ def test_bouts_add_up_to_about_the_prescribed_contacts_R_SCH_3a(ex, total: int) 
     assert abs(b.sets * b.contacts - total) <= 2 * b.sets
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: bouts() rounds bouts to pairs, so the advanced ceiling of 140 (moderate) "
-    "becomes 3 x 48 = 144 contacts, the heavy band (R-SCH-3a); 81 becomes 2 x 40 = 80",
-)
 @examples(300, 80)
 @given(st.sampled_from(PLYOS), st.integers(rules.PLYO_LIGHT_MIN, 200))
 def test_bouts_keep_the_prescribed_contacts_in_their_band_R_SCH_3a(ex, total: int) -> None:
@@ -475,10 +460,6 @@ def test_bouts_keep_the_prescribed_contacts_in_their_band_R_SCH_3a(ex, total: in
     assert dosing.plyo_band(b.sets * b.contacts) == dosing.plyo_band(total)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rule/code mismatch: DEFAULT_CONTACTS_PER_MINUTE is 200, R-SCH-3a says 220",
-)
 def test_the_default_two_foot_cadence_is_220_contacts_a_minute_R_SCH_3a() -> None:
     assert rules.DEFAULT_CONTACTS_PER_MINUTE == 220
 
@@ -495,11 +476,6 @@ def test_a_light_two_foot_rope_dose_of_about_60_to_75_contacts_is_2_bouts_of_8_t
     assert 8 - 0.5 <= b.contacts * 60 / (rope.contacts_per_minute or 0) <= 10 + 0.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: single-leg hop bouts last up to 15 s (PLYO_BOUT_MAX_S above the light "
-    "band); R-SCH-3a says at most 10 s per leg",
-)
 @examples(200, 40)
 @given(st.integers(rules.PLYO_LIGHT_MIN, 200))
 def test_single_leg_hop_bouts_last_at_most_10_s_per_leg_R_SCH_3a(total: int) -> None:
@@ -613,11 +589,6 @@ def test_machines_are_the_leg_press_and_the_seated_calf_machine_R_PROG_7() -> No
             assert inc == rules.LOAD_INCREMENT_KG[dosing.load_equipment(ex, frozenset())]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: dosing.increment raises KeyError for an exercise loaded with a band "
-    "(single-leg-balance-rotation: load_with [band]); a band has no kg increment",
-)
 def test_an_exercise_loaded_only_by_a_band_has_no_kg_increment_R_PROG_7() -> None:
     for ex in EXERCISES:
         if "band" in ex.load_with:

@@ -383,11 +383,6 @@ def test_a_protocol_dose_on_a_coarse_increment_needs_target_plus_4_R_PROG_7() ->
     assert (v.action, v.dose) == ("hold", HSR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: at target + 4 on a coarse increment the load step never comes "
-    "(dosing.load_step returns None when one increment is over 10 % of the load)",
-)
 def test_a_protocol_dose_on_a_coarse_increment_steps_load_at_target_plus_4_R_PROG_7() -> None:
     v = verdict(HSR, logged(3, 16, rpe=7, load=20.0), scheme="rehab", inc=5.0)
     assert v.action == "progress" and v.dose.load == 25.0
