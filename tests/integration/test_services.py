@@ -305,11 +305,6 @@ def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Dat
     assert sessions[0]["plan_session"] == sessions[1]["plan_session"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a heavy session moved onto the day before a hard run stays heavy, "
-    "with no warning and no cut to light and foot work (R-SCHED-4b)",
-)
 def test_heavy_work_moved_to_the_day_before_a_hard_run_is_cut_or_refused_R_SCHED_4b(
     database: Database,
 ) -> None:
