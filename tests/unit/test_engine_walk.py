@@ -612,6 +612,33 @@ def test_a_logged_ramp_sets_the_next_heavy_load_R_PROG_1a() -> None:
     assert any(d.action == "found" for d in result.decisions if d.date > day)
 
 
+@pytest.mark.parametrize(("morning", "reps"), [(3, 15), (4, 12)])
+def test_with_a_complaint_the_morning_after_above_usual_plus_1_holds_the_next_dose_R_PROG_6(
+    morning: int, reps: int
+) -> None:
+    # Usual pain 2: a morning of 3 (usual + 1) lets the logged 14 reps drive the step to 15;
+    # a morning of 4 (usual + 2) holds the dose at 12.
+    p = profile(
+        equipment=["band", "towel"],
+        runs=[{"day": "tue", "kind": "hard"}, {"day": "sun", "kind": "long"}],
+        complaints=["plantar_heel"],
+        usual_pain=2,
+        session_minutes=60,
+        sessions_per_week=2,
+    )
+    plan = build_plan(p, CATALOG, MONDAY, 8)
+    day = _first(plan.sessions, "straight-knee-heel-raise", "light").date
+    log = TrainingLog(
+        sets=_done("straight-knee-heel-raise", day, 3, reps=14, rpe=7, pain=1),
+        checkins=(CheckIn(day - 2 * DAY, 2, 1), CheckIn(day + DAY, morning, 1)),
+    )
+    result = walk(p, CATALOG, MONDAY, 8, log=log, today=day + DAY)
+    nxt = _first(result.plan.sessions, "straight-knee-heel-raise", "light", after=day)
+    assert (nxt.sets, nxt.reps) == (3, reps)
+    decided = [d for d in result.decisions if d.exercise == "straight-knee-heel-raise"]
+    assert decided and decided[0].action == ("progress" if morning == 3 else "hold")
+
+
 # ------------------------------------------------------------------ determinism
 
 
