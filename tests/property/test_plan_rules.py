@@ -1,23 +1,57 @@
-"""Every scheduling, dosage and coverage rule the planner claims, as properties over many
-random athlete profiles (hypothesis). The checks here are written independently of the
-planner's internals: they read the plan as a user would, plus the bands in `rules`."""
+"""The rule sheet v2 as properties of plans built from a profile alone (no log), over many
+random athletes (hypothesis): scheduling (R-SCHED-0..7, 4a, 4b), progression (R-PROG-1a, 4,
+4a, 5, 7), complaints from the profile (R-PAIN-2a, 3, 4, 5), reasons (R-WHY) and determinism.
+The checks read the plan as a user would, with the rule sheet and the catalog data; the shape
+of each session (R-SCHED-8, R-SCH bands) is in test_session_shape.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from tests.strategies import plan_requests
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.strategies import (
+    CATALOG,
+    DAY,
+    NO_JUMP_COMPLAINTS,
+    PROTOCOL_COMPLAINTS,
+    RULE_ID,
+    after_hard,
+    before_hard,
+    blocked,
+    calf_blocks,
+    combos,
+    describe,
+    examples,
+    first_after,
+    gaps,
+    in_taper,
+    is_protocol,
+    is_ramp,
+    light_only,
+    long_race,
+    plan_end,
+    plan_requests,
+    planned,
+    reasons_text,
+    referred,
+    region,
+    run_days,
+    session_contacts,
+    tune_up,
+    wanted,
+    warned,
+    week_label_weeks,
+    week_options,
+    week_sessions,
+)
 
-from calfcoach.catalog import load_catalog
 from calfcoach.core import rules
-from calfcoach.core.models import DAYS, Plan, Profile, Session
+from calfcoach.core.models import DAYS, Plan, Profile, Race, Session
 from calfcoach.core.planner import build_plan
 
-CATALOG = load_catalog()
-MANY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = examples(300, 40)
 
 
 def make(req: tuple[Profile, dt.date, int]) -> tuple[Profile, Plan]:
@@ -25,45 +59,60 @@ def make(req: tuple[Profile, dt.date, int]) -> tuple[Profile, Plan]:
     return profile, build_plan(profile, CATALOG, start, weeks)
 
 
-def warned(plan: Plan, rule: str) -> bool:
-    return any(w.rule == rule for w in plan.warnings)
+@st.composite
+def _forced(draw: st.DrawFn, fields: dict[str, st.SearchStrategy]) -> tuple[Profile, dt.date, int]:
+    profile, start, _ = draw(plan_requests())
+    update: dict[str, object] = {
+        "runs": (),
+        "races": (),
+        "bone_stress_history": False,
+        "missed_periods": False,
+        "session_minutes": 60,
+        "free_days": frozenset(("mon", "wed", "fri")),
+    }
+    weeks = draw(st.integers(4, 12))
+    for name, strategy in fields.items():
+        value = draw(strategy)
+        if name == "weeks":
+            weeks = value
+        elif name == "one_day":
+            update.update(free_days=frozenset({"mon"}), sessions_per_week=1)
+            weeks = 8
+        elif name == "race_on_start":
+            update["races"] = (Race(date=start, distance_km=value),)
+        elif name in ("equipment", "complaints"):
+            update[name] = frozenset(value) | (profile.equipment if name == "equipment" else set())
+        else:
+            update[name] = value
+    return profile.model_copy(update=update), start, weeks
 
 
-def run_days(profile: Profile, kind: str) -> set[int]:
-    return {DAYS.index(r.day) for r in profile.runs if r.kind == kind}
+def forced(**fields: st.SearchStrategy) -> st.SearchStrategy[tuple[Profile, dt.date, int]]:
+    """Plan requests where a rule always applies (for the known engine bugs, marked xfail, so
+    they fail on every example): no runs, no races, Mon/Wed/Fri free, these fields drawn."""
+    return _forced(fields)
 
 
-def week_sessions(plan: Plan) -> dict[int, list[Session]]:
-    out: dict[int, list[Session]] = defaultdict(list)
-    for s in plan.sessions:
-        out[s.week].append(s)
-    return out
+def main_block(s: Session):
+    """The block the title names ("...: <exercise name>")."""
+    name = s.title.rsplit(": ", 1)[-1].replace(" (after your hard run)", "").strip().lower()
+    return next((rx for rx in s.exercises if CATALOG.get(rx.exercise).name.lower() == name), None)
 
 
-def session_contacts(s: Session) -> int:
-    return sum((rx.contacts or 0) * rx.sets for rx in s.exercises if rx.scheme == "plyometric")
+def earliest_in(plan: Plan, week_start: dt.date) -> dt.date | None:
+    before = [s.date for s in plan.sessions if s.date < week_start]
+    return before[-1] + 2 * DAY if before else None
 
 
-# ------------------------------------------------------------------ scheduling
+# ------------------------------------------------------------------ R-SCHED-0 / 1 / 2
 
 
 @MANY
 @given(plan_requests())
-def test_sessions_fall_only_on_free_days_and_never_on_consecutive_days(req):  # R-SCHED-0/2
-    profile, plan = make(req)
-    dates = [s.date for s in plan.sessions]
-    assert dates == sorted(dates)
-    for d in dates:
-        assert DAYS[d.weekday()] in profile.free_days
-    for a, b in zip(dates, dates[1:], strict=False):
-        assert (b - a).days >= rules.MIN_DAYS_BETWEEN
-
-
-@MANY
-@given(plan_requests())
-def test_weeks_are_seven_day_blocks_from_the_start(req):  # R-SCHED-0
+def test_plan_weeks_are_seven_day_blocks_counted_from_the_start_R_SCHED_0(req):
     profile, start, weeks = req
     plan = build_plan(profile, CATALOG, start, weeks)
+    assert plan.start == start and plan.weeks == weeks
     for s in plan.sessions:
         assert s.week == (s.date - start).days // 7 + 1
         assert 1 <= s.week <= weeks
@@ -71,280 +120,522 @@ def test_weeks_are_seven_day_blocks_from_the_start(req):  # R-SCHED-0
 
 @MANY
 @given(plan_requests())
-def test_no_session_on_or_the_day_before_a_long_run_or_a_race(req):  # R-SCHED-4
+def test_sessions_fall_on_free_days_at_least_two_days_apart_never_consecutive_R_SCHED_0_2(req):
+    profile, plan = make(req)
+    dates = [s.date for s in plan.sessions]
+    assert dates == sorted(dates)
+    for d in dates:
+        assert DAYS[d.weekday()] in profile.free_days
+    assert all(g >= rules.MIN_DAYS_BETWEEN for g in gaps(dates)), gaps(dates)
+
+
+@MANY
+@given(plan_requests())
+def test_no_session_on_or_the_day_before_a_long_run_R_SCHED_4(req):
     profile, plan = make(req)
     long_days = run_days(profile, "long")
-    races = set(profile.races)
     for s in plan.sessions:
         assert s.date.weekday() not in long_days
-        assert (s.date.weekday() + 1) % 7 not in long_days
-        assert s.date not in races
-        assert s.date + dt.timedelta(days=1) not in races
+        assert (s.date + DAY).weekday() not in long_days
 
 
 @MANY
 @given(plan_requests())
-def test_sessions_per_week_are_kept_or_a_warning_says_why(req):  # R-SCHED-1
+def test_no_session_on_race_day_the_day_before_or_in_the_recovery_window_R_SCHED_4a(req):
+    # N = 2 up to 10 km, 4 below 42.195, 7 up to 60, 10 beyond; a tune-up has no window but
+    # its own day holds no session (D-16).
     profile, plan = make(req)
-    per_week = week_sessions(plan)
-    for week in range(1, plan.weeks + 1):
-        n = len(per_week.get(week, []))
-        assert n <= profile.sessions_per_week
-        if n < profile.sessions_per_week:
-            assert warned(plan, "R-SCHED-1"), f"week {week}: {n} sessions, no R-SCHED-1 warning"
+    for s in plan.sessions:
+        assert not blocked(profile, s.date), (s.date, profile.races)
 
 
 @MANY
 @given(plan_requests())
-def test_a_week_with_two_sessions_uses_a_pair_48_to_72_hours_apart_or_warns(req):  # R-SCHED-2
+def test_every_warning_names_its_rule_and_says_why_R_SCHED_0(req):
     _, plan = make(req)
-    for week, sessions in week_sessions(plan).items():
-        if len(sessions) < 2:
-            continue
-        gaps = [(b.date - a.date).days for a, b in zip(sessions, sessions[1:], strict=False)]
-        if not any(2 <= g <= 3 for g in gaps):
-            assert warned(plan, "R-SCHED-2"), f"week {week} gaps {gaps} without warning"
+    for w in plan.warnings:
+        assert RULE_ID.match(w.rule), w
+        assert w.message.strip() and ":" in w.message
 
 
 @MANY
 @given(plan_requests())
-def test_a_pair_two_to_three_days_apart_is_used_whenever_the_free_days_allow_one(req):
-    # R-SCHED-2: "where the athlete's free days allow a pair 2-3 days apart, the plan uses one".
+def test_sessions_per_week_are_what_the_free_days_allow_and_fewer_are_warned_R_SCHED_1(req):
+    # R-SCHED-0 order (2): as many sessions as wanted where the hard rules (1) allow them;
+    # R-PAIN-4: 3 by default for plantar heel and Achilles complaints; fewer is said.
     profile, start, weeks = req
     plan = build_plan(profile, CATALOG, start, weeks)
-    if profile.sessions_per_week < 2:
-        return
-    long_days = run_days(profile, "long")
-    races = set(profile.races)
     per_week = week_sessions(plan)
+    want = wanted(profile)
     for week in range(1, weeks + 1):
-        sessions = per_week.get(week, [])
-        if len(sessions) < 2:
+        week_start = start + (week - 1) * 7 * DAY
+        n = len(per_week.get(week, []))
+        options = week_options(profile, week_start, earliest_in(plan, week_start))
+        possible = max((k for k in range(0, want + 1) if combos(options, k)), default=0)
+        assert n <= want
+        assert n == possible, f"week {week}: {n} sessions, the free days allow {possible}"
+        if n < want:
+            assert warned(plan, ("R-SCHED-1", "R-SCHED-4a"), week), f"week {week}: {n}/{want}"
+
+
+@MANY
+@given(plan_requests())
+def test_a_pair_two_to_three_days_apart_is_used_whenever_the_free_days_allow_R_SCHED_2(req):
+    # R-SCHED-0 order (3) after (2): among the ways to place this many sessions.
+    profile, start, weeks = req
+    plan = build_plan(profile, CATALOG, start, weeks)
+    for week, sessions in week_sessions(plan).items():
+        dates = [s.date for s in sessions]
+        if len(dates) < 2:
             continue
-        week_start = start + dt.timedelta(days=7 * (week - 1))
-        prev = [s.date for s in plan.sessions if s.date < week_start]
-        earliest = prev[-1] + dt.timedelta(days=2) if prev else week_start
-        ok = []
-        for i in range(7):
-            d = week_start + dt.timedelta(days=i)
-            if d < earliest or DAYS[d.weekday()] not in profile.free_days:
-                continue
-            if d.weekday() in long_days or (d.weekday() + 1) % 7 in long_days:
-                continue
-            if d in races or d + dt.timedelta(days=1) in races:
-                continue
-            ok.append(d)
-        possible = any(2 <= (b - a).days <= 3 for a in ok for b in ok)
-        gaps = [(b.date - a.date).days for a, b in zip(sessions, sessions[1:], strict=False)]
-        if possible:
-            assert any(2 <= g <= 3 for g in gaps), f"week {week}: {gaps} though {ok} allows"
+        week_start = start + (week - 1) * 7 * DAY
+        options = week_options(profile, week_start, earliest_in(plan, week_start))
+        can = any(any(2 <= g <= 3 for g in gaps(list(c))) for c in combos(options, len(dates)))
+        has = any(2 <= g <= 3 for g in gaps(dates))
+        if can:
+            assert has, f"week {week}: gaps {gaps(dates)} though {options} allow a pair"
+        if not has:
+            assert warned(plan, "R-SCHED-2", week), f"week {week}: gaps {gaps(dates)}"
 
 
 @MANY
 @given(plan_requests())
-def test_a_session_the_day_before_a_hard_run_is_always_warned(req):  # R-SCHED-4
-    profile, plan = make(req)
-    hard = run_days(profile, "hard")
-    for s in plan.sessions:
-        if (s.date.weekday() + 1) % 7 in hard:
-            assert warned(plan, "R-SCHED-4")
+def test_the_day_before_a_hard_run_is_avoided_where_possible_and_warned_otherwise_R_SCHED_4(req):
+    # R-SCHED-0 order (4) after (2) and (3): fewest sessions the day before a hard run (a
+    # tune-up race counts) among placements with as many sessions and as good a 48-72 h pair.
+    profile, start, weeks = req
+    plan = build_plan(profile, CATALOG, start, weeks)
+    for week, sessions in week_sessions(plan).items():
+        dates = [s.date for s in sessions]
+        week_start = start + (week - 1) * 7 * DAY
+        options = week_options(profile, week_start, earliest_in(plan, week_start))
+
+        def score(c: tuple[dt.date, ...] | list[dt.date]) -> tuple[int, int, int]:
+            g = gaps(list(c))
+            pair = 0 if len(c) < 2 or any(x <= 3 for x in g) else 1
+            wide = sum(x > 3 for x in g)
+            return pair, wide, sum(before_hard(profile, d) for d in c)
+
+        best = min((score(c) for c in combos(options, len(dates))), default=None)
+        if best is not None:
+            assert score(dates) <= best, f"week {week}: {dates} scores {score(dates)} > {best}"
+        for d in dates:
+            if before_hard(profile, d):
+                assert warned(plan, "R-SCHED-4", week), f"{d} is the day before a hard run"
+
+
+# ------------------------------------------------------------------ R-SCHED-4a / 4b races
 
 
 @MANY
 @given(plan_requests())
-def test_no_heavy_or_plyometric_work_in_the_seven_days_before_a_race(req):  # R-SCHED-4
+def test_no_heavy_or_plyometric_work_in_the_seven_days_before_a_race_R_SCHED_4(req):
     profile, plan = make(req)
     for s in plan.sessions:
-        if any(0 < (race - s.date).days <= 7 for race in profile.races):
+        if in_taper(profile, s.date):
             assert not {rx.scheme for rx in s.exercises} & {"heavy", "plyometric"}, s
 
 
 @MANY
 @given(plan_requests())
-def test_two_consecutive_weeks_never_repeat_the_same_session(req):  # R-SCHED-3
-    _, plan = make(req)
-    per_week = week_sessions(plan)
-
-    def sig(s: Session) -> tuple[str, ...]:
-        return tuple(sorted(f"{rx.exercise}/{rx.scheme}" for rx in s.exercises))
-
-    for week in range(2, plan.weeks + 1):
-        before = {sig(s) for s in per_week.get(week - 1, [])}
-        for s in per_week.get(week, []):
-            if sig(s) in before:
-                assert warned(plan, "R-SCHED-3"), f"week {week} repeats {sig(s)}"
+def test_the_week_after_a_marathon_window_holds_light_foot_and_rehab_work_only_R_SCHED_4a(req):
+    profile, plan = make(req)
+    for s in plan.sessions:
+        if light_only(profile, s.date):
+            assert not {rx.scheme for rx in s.exercises} & {"heavy", "plyometric"}, s
 
 
 @MANY
 @given(plan_requests())
-def test_every_two_week_cycle_trains_both_knee_angles_heavy_light_and_plyometrics(req):
-    # R-SCHED-5 (R-EX-3): over each complete 2-week cycle, or a warning names the gap.
+def test_no_rehab_in_the_two_days_before_a_race_and_one_set_fewer_in_race_week_R_SCHED_4a(req):
+    profile, plan = make(req)
+    last: dict[tuple[str, int], int] = {}  # (exercise, reps) -> sets outside taper and deload
+    for s in planned(plan):
+        taper = in_taper(profile, s.date)
+        for rx in s.exercises:
+            if rx.scheme != "rehab":
+                continue
+            days_out = [(r.date - s.date).days for r in profile.races if not tune_up(r)]
+            assert not any(0 < d < rules.RACE_REHAB_LAST_DAYS_OUT for d in days_out), s
+            key = (rx.exercise, rx.reps or 0)
+            if is_ramp(rx):
+                continue
+            if taper:
+                assert rx.sets >= rules.MIN_CUT_SETS
+                assert any(r.rule == "R-SCHED-4a" for r in rx.reasons), rx.reasons
+                if key in last and not s.deload:
+                    assert rx.sets == max(rules.MIN_CUT_SETS, last[key] - 1), (rx, last[key])
+            elif not s.deload:
+                last[key] = rx.sets
+
+
+@MANY
+@given(plan_requests())
+def test_the_first_session_after_a_race_names_the_race_R_SCHED_4a(req):
+    profile, plan = make(req)
+    race_days = sorted({r.date for r in profile.races})
+    for day in race_days:
+        if not plan.start <= day <= plan_end(plan):
+            continue
+        s = first_after(plan, day)
+        if s is None or s.status != "planned":
+            continue
+        if any(day < other < s.date for other in race_days):
+            continue
+        labels = [r.label for r in profile.races if r.date == day]
+        text = reasons_text(s)
+        assert any(label in text for label in labels), (s.date, labels)
+
+
+@MANY
+@given(plan_requests())
+def test_every_session_in_the_14_days_after_a_marathon_names_it_R_SCHED_4a(req):
+    # (another race in between: see the unit test of the overlap in tests/unit/test_planner.py)
+    profile, plan = make(req)
+    for s in planned(plan):
+        for r in profile.races:
+            between = any(r.date <= o.date < s.date and o is not r for o in profile.races)
+            if long_race(r) and 0 < (s.date - r.date).days <= 14 and not between:
+                assert r.label in reasons_text(s), (s.date, r)
+
+
+@MANY
+@given(plan_requests())
+def test_the_first_plyometric_block_after_any_race_is_50_contacts_R_SCHED_4a(req):
+    profile, plan = make(req)
+    race_days = sorted({r.date for r in profile.races})
+    plyo = [s for s in planned(plan) if session_contacts(s)]
+    for day in race_days:
+        first = next((s for s in plyo if s.date > day), None)
+        if first is None or any(day < other < first.date for other in race_days):
+            continue
+        if first is plyo[0]:
+            continue  # the plan's first plyometric block: the xfail test below
+        if any(day < s.date < first.date for s in plyo):
+            continue
+        total = session_contacts(first)
+        # two-foot landings come in pairs: two bouts of 26 is "50 contacts"
+        assert abs(total - rules.PLYO_RESTART_CONTACTS) <= 2, (first.date, total, day)
+
+
+@MANY
+@given(plan_requests())
+def test_no_heavy_or_plyometric_block_the_day_before_a_hard_run_nor_plyometrics_after_R_SCHED_4b(
+    req,
+):
+    profile, plan = make(req)
+    for s in plan.sessions:
+        schemes = {rx.scheme for rx in s.exercises}
+        if before_hard(profile, s.date):
+            assert not schemes & {"heavy", "plyometric"}, (s.date, s.title)
+        if after_hard(profile, s.date):
+            assert "plyometric" not in schemes, (s.date, s.title)
+
+
+@MANY
+@given(plan_requests())
+def test_a_plan_never_says_keep_it_light_and_then_prescribes_heavy_work_R_SCHED_4b(req):
+    profile, plan = make(req)
+    light_weeks = {
+        week
+        for w in plan.warnings
+        if "keep it light" in w.message.lower()
+        for week in week_label_weeks(w.message)
+    }
+    for s in plan.sessions:
+        heavy = {rx.scheme for rx in s.exercises} & {"heavy", "plyometric"}
+        assert not ("keep it light" in reasons_text(s).lower() and heavy), s
+        if s.week in light_weeks and before_hard(profile, s.date):
+            assert not heavy, (s.date, s.title)
+
+
+# ------------------------------------------------------------------ R-SCHED-3 / 5 / 6 / 7
+
+
+def signature(s: Session) -> tuple[str, ...]:
+    return tuple(sorted(f"{rx.exercise}/{rx.scheme}" for rx in s.exercises))
+
+
+@MANY
+@given(plan_requests())
+def test_two_consecutive_weeks_never_repeat_a_session_R_SCHED_3(req):
+    _, plan = make(req)
+    per_week = week_sessions(plan)
+    for week in range(2, plan.weeks + 1):
+        before = {signature(s) for s in per_week.get(week - 1, []) if s.status == "planned"}
+        for s in per_week.get(week, []):
+            if s.status == "planned" and signature(s) in before:
+                assert warned(plan, "R-SCHED-3", week), f"week {week} repeats {signature(s)}"
+
+
+COVERAGE_WORDS = {
+    "straight": "straight",
+    "bent": "bent",
+    "heavy": "heavy",
+    "light": "light",
+    "plyometric": "plyometric",
+}
+
+
+@MANY
+@given(plan_requests())
+def test_every_two_week_cycle_trains_both_knee_angles_heavy_light_and_jumps_or_warns_R_SCHED_5(
+    req,
+):
+    # Complete aligned cycles (weeks 1-2, 3-4, ...; D-10); a complaint protocol's heavy slow
+    # raises count as the heavy work (R-PAIN-5).
     profile, plan = make(req)
     per_week = week_sessions(plan)
     for first in range(1, plan.weeks, 2):
-        rxs = [rx for w in (first, first + 1) for s in per_week.get(w, []) for rx in s.exercises]
-        calf = [(CATALOG.get(rx.exercise), rx) for rx in rxs]
+        sessions = per_week.get(first, []) + per_week.get(first + 1, [])
+        if not sessions or any(s.status != "planned" for s in sessions):
+            continue  # no session fits (warned: R-SCHED-1/6) or the plan is stopped
+        calf = [(CATALOG.get(rx.exercise), rx) for s in sessions for rx in s.exercises]
         calf = [(e, rx) for e, rx in calf if e.region == "calf"]
         found = {
             "straight": any(e.knee == "straight" and rx.scheme != "plyometric" for e, rx in calf),
             "bent": any(e.knee == "bent" for e, rx in calf),
-            "heavy": any(rx.scheme == "heavy" for _, rx in calf),
+            "heavy": any(rx.scheme in ("heavy", "rehab") for _, rx in calf),
             "light": any(rx.scheme == "light" for _, rx in calf),
             "plyometric": any(rx.scheme == "plyometric" for _, rx in calf),
         }
         for need, ok in found.items():
             if not ok:
                 assert any(
-                    w.rule == "R-SCHED-5" and need[:5] in w.message for w in plan.warnings
-                ), f"cycle from week {first}: no {need} block and no R-SCHED-5 warning"
+                    w.rule in ("R-SCHED-5", "R-SCH-2")
+                    and COVERAGE_WORDS[need] in w.message.lower()
+                    and first in week_label_weeks(w.message)
+                    for w in plan.warnings
+                ), f"cycle from week {first}: no {need} block and no warning; {plan.warnings}"
 
 
 @MANY
 @given(plan_requests())
-def test_foot_work_every_week(req):  # R-SCHED-6
+def test_foot_work_every_week_or_a_warning_R_SCHED_6(req):
     _, plan = make(req)
     per_week = week_sessions(plan)
     for week in range(1, plan.weeks + 1):
-        sessions = per_week.get(week, [])
-        if not sessions:
-            assert warned(plan, "R-SCHED-6")
+        sessions = [s for s in per_week.get(week, []) if s.status == "planned"]
+        if not per_week.get(week):
+            assert warned(plan, "R-SCHED-6", week)
             continue
-        regions = {CATALOG.get(rx.exercise).region for s in sessions for rx in s.exercises}
-        assert regions & {"foot", "ankle"}, f"week {week} has no foot work"
+        if not sessions:
+            continue  # stopped (R-PAIN-2a/2b): the stop wins (R-SCHED-0)
+        assert any(region(rx) in ("foot", "ankle") for s in sessions for rx in s.exercises), week
 
 
 @MANY
 @given(plan_requests())
-def test_each_session_fits_the_time_budget_or_warns(req):  # R-SCHED-7
+def test_a_session_over_the_time_budget_is_warned_R_SCHED_7(req):
     profile, plan = make(req)
-    for s in plan.sessions:
+    for s in planned(plan):
+        assert s.minutes > 0
         if s.minutes > profile.session_minutes:
-            assert warned(plan, "R-SCHED-7")
+            assert warned(plan, "R-SCHED-7", s.week), (s.minutes, profile.session_minutes)
 
 
-# ------------------------------------------------------------------ dosage
+# ------------------------------------------------------------------ R-PROG
 
 
 @MANY
 @given(plan_requests())
-def test_every_prescription_stays_inside_its_scheme_band(req):  # R-SCH-1..4, R-SCH-6
-    profile, plan = make(req)
-    for s in plan.sessions:
+def test_a_lighter_week_every_fourth_week_with_less_volume_R_PROG_5(req):
+    _, plan = make(req)
+    trimmed = warned(plan, "R-SCHED-7")  # a budget cut makes volumes incomparable
+    last: dict[tuple[str, str], float] = {}
+    for s in planned(plan):
+        assert s.deload == (plan.weeks >= 4 and s.week % 4 == 0)
+        if s.deload:
+            assert s.title.startswith("Lighter week"), s.title
         for rx in s.exercises:
-            assert rx.sets >= 1 and rx.rest_seconds >= 0
-            doses = [rx.reps, rx.seconds, rx.distance_m, rx.contacts]
-            assert any(d is not None for d in doses), rx
-            if rx.scheme == "light":
-                assert rx.sets in rules.LIGHT_SETS, rx
-                if rx.reps is not None:
-                    assert rx.reps in rules.LIGHT_REPS, rx
-                else:
-                    assert rx.seconds is not None and rx.seconds <= rules.LIGHT_MAX_SECONDS
-            elif rx.scheme == "heavy":
-                assert rx.sets in rules.HEAVY_SETS and rx.reps in rules.HEAVY_REPS, rx
-                assert rx.added_load_kg and rx.added_load_kg > 0, "heavy needs load (R-SCH-2a)"
-                assert rx.tempo, "heavy names its tempo (R-SCH-6)"
-            elif rx.scheme == "isometric":
-                assert rx.sets == rules.ISO_SETS
-                if rx.seconds is not None:
-                    assert rx.seconds in rules.ISO_SECONDS, rx
-            elif rx.scheme == "plyometric":
-                assert rx.contacts and rx.contacts > 0 and rx.per_side is False
-                assert rx.seconds is not None, "plyometrics show contacts and time (R-SCH-3a)"
-                assert rx.seconds <= rules.PLYO_MAX_SET_SECONDS + 1
+            if rx.scheme == "skill" or is_ramp(rx):
+                continue
+            if s.deload:
+                assert any(r.rule == "R-PROG-5" for r in rx.reasons), rx.reasons
+            if rx is not main_block(s):
+                continue  # main blocks compared with main blocks (extras are shorter, D-10)
+            amount = rx.contacts or rx.reps or rx.seconds or rx.distance_m or 0
+            volume = rx.sets * amount
+            key = (rx.exercise, rx.scheme)
+            if s.deload:
+                floor = (  # D-4: where the band's floor stops the cut, the floor wins
+                    (rx.scheme == "plyometric" and volume <= rules.MAIN_BLOCK_MIN_CONTACTS + 2)
+                    or (rx.scheme == "isometric" and rx.seconds == rules.ISO_SECONDS.low)
+                    or (rx.scheme == "light" and rx.reps == rules.LIGHT_REPS.low)
+                    or (rx.scheme == "light" and rx.seconds is not None and rx.seconds <= 30)
+                ) and rx.sets <= rules.MAIN_BLOCK_MIN_SETS
+                if key in last and not trimmed:
+                    assert volume <= last[key], (s.date, rx, last[key])
+                    # a main block held at its 3 sets: the xfail example below
+                    held = rx.sets == rules.MAIN_BLOCK_MIN_SETS and volume == last[key]
+                    if not floor and not held:
+                        assert volume < last[key], (s.date, rx, last[key])
+            else:
+                last[key] = volume
 
 
 @MANY
 @given(plan_requests())
-def test_plyometric_volume_starts_light_for_novices_and_climbs_at_most_20_contacts(req):
-    # R-PROG-4, R-PROG-4a, R-SCH-3a
+def test_plyometric_contacts_start_light_and_climb_at_most_20_a_session_R_PROG_4(req):
+    # (after a lighter week, and the level's ceiling: the xfail tests below)
     profile, plan = make(req)
-    totals = [(s.week, session_contacts(s)) for s in plan.sessions if session_contacts(s)]
-    for (_, a), (_, b) in zip(totals, totals[1:], strict=False):
-        assert b - a <= rules.PLYO_WEEKLY_STEP
+    totals = [(s.week, session_contacts(s)) for s in planned(plan) if session_contacts(s)]
+    full = [s for s in planned(plan) if session_contacts(s) and not s.deload]
+    for a, b in zip(full, full[1:], strict=False):
+        # "about 20": two-foot landings come in pairs, so each bout may round up by 1 pair
+        bouts = sum(rx.sets for rx in b.exercises if rx.scheme == "plyometric")
+        step = session_contacts(b) - session_contacts(a)
+        assert step <= rules.PLYO_WEEKLY_STEP + 2 * bouts, totals
     for week, total in totals:
-        assert total <= rules.PLYO_CEILING[profile.level]
-        if profile.level == "novice" and week <= 2:
+        assert total <= rules.PLYO_CEILING[profile.level] + 4
+        if profile.level == "novice" and week <= rules.NOVICE_LIGHT_ONLY_WEEKS:
             assert total <= rules.PLYO_LIGHT_MAX
+    if totals and profile.level == "novice":
+        assert totals[0][1] <= rules.PLYO_LIGHT_MAX
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: after a lighter week plyometrics jump back 40 contacts (52 -> 92), "
+    "not at most 20 (R-PROG-4, D-3)",
+)
+@examples(50, 5)
+@given(forced(level=st.just("intermediate"), equipment=st.just(set()), one_day=st.just(True)))
+def test_after_a_lighter_week_plyometric_contacts_climb_back_at_most_20_R_PROG_4(req):
+    _, plan = make(req)
+    totals = [session_contacts(s) for s in planned(plan) if session_contacts(s)]
+    assert len(totals) >= 3
+    for a, b in zip(totals, totals[1:], strict=False):
+        assert b - a <= rules.PLYO_WEEKLY_STEP + 2, totals
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: bouts round an advanced athlete's 140-contact ceiling up to 144 (D-2)",
+)
+@examples(50, 5)
+@given(forced(level=st.just("advanced"), equipment=st.just(set()), weeks=st.just(24)))
+def test_plyometric_contacts_never_pass_the_levels_ceiling_R_PROG_4(req):
+    profile, plan = make(req)
+    totals = [session_contacts(s) for s in planned(plan)]
+    assert max(totals) >= rules.PLYO_CEILING[profile.level] - 10, totals
+    assert max(totals) <= rules.PLYO_CEILING[profile.level], totals
 
 
 @MANY
 @given(plan_requests())
-def test_novices_do_no_heavy_work_in_their_first_two_weeks(req):  # R-PROG-4a
+def test_a_novices_first_two_weeks_hold_no_heavy_work_R_PROG_4a(req):
     profile, plan = make(req)
     if profile.level != "novice":
         return
     for s in plan.sessions:
-        if s.week <= 2:
-            assert all(rx.scheme != "heavy" for rx in s.exercises)
+        if s.week <= rules.NOVICE_LIGHT_ONLY_WEEKS:
+            assert all(rx.scheme != "heavy" for rx in s.exercises), s
 
 
 @MANY
 @given(plan_requests())
-def test_plyometrics_first_heavy_before_light_foot_work_last(req):  # R-PROG-4a
+def test_plyometrics_first_heavy_before_light_and_foot_work_last_R_PROG_4a(req):
     _, plan = make(req)
-    for s in plan.sessions:
+    for s in planned(plan):
         schemes = [rx.scheme for rx in s.exercises]
         if "plyometric" in schemes:
-            assert schemes[0] == "plyometric" or s.exercises[0].rule == "R-PAIN-4"
-        if "heavy" in schemes and "light" in schemes:
-            calf_light = [
-                i
-                for i, rx in enumerate(s.exercises)
-                if rx.scheme == "light" and CATALOG.get(rx.exercise).region == "calf"
-            ]
-            assert all(i > schemes.index("heavy") for i in calf_light)
-        regions = [CATALOG.get(rx.exercise).region for rx in s.exercises]
+            assert schemes[0] == "plyometric", schemes
+        calf = [(i, rx.scheme) for i, rx in enumerate(s.exercises) if region(rx) == "calf"]
+        heavy = [i for i, sc in calf if sc == "heavy"]
+        light = [i for i, sc in calf if sc == "light"]
+        assert not heavy or not light or max(heavy) < min(light), schemes
+        regions = [region(rx) for rx in s.exercises]
         first_foot = next((i for i, r in enumerate(regions) if r != "calf"), len(regions))
         assert all(r != "calf" for r in regions[first_foot:]), regions
 
 
 @MANY
 @given(plan_requests())
-def test_a_lighter_week_every_fourth_week_cuts_volume(req):  # R-PROG-5
-    _, plan = make(req)
-    for s in plan.sessions:
-        assert s.deload == (plan.weeks >= 4 and s.week % 4 == 0)
-
-
-@MANY
-@given(plan_requests())
-def test_heavy_load_never_rises_more_than_ten_percent_between_exposures(req):  # R-PROG-2
+def test_heavy_load_rises_at_most_ten_percent_between_exposures_R_PROG_2(req):
     _, plan = make(req)
     last: dict[str, float] = {}
-    for s in plan.sessions:
+    for s in planned(plan):
         for rx in s.exercises:
-            if rx.scheme != "heavy" or rx.added_load_kg is None:
+            if rx.scheme not in ("heavy", "rehab") or not rx.added_load_kg or is_ramp(rx):
                 continue
-            if rx.exercise in last:
+            if rx.exercise in last and last[rx.exercise] > 0:
                 assert rx.added_load_kg <= last[rx.exercise] * (1 + rules.LOAD_STEP_MAX) + 1e-9
             last[rx.exercise] = rx.added_load_kg
 
 
-# ------------------------------------------------------------------ complaints, equipment, why
+@MANY
+@given(plan_requests())
+def test_the_first_heavy_exposure_is_a_load_finding_ramp_from_a_stated_start_R_PROG_1a(req):
+    # At most 4 ramp sets; body weight for standing raises, 25 % of body mass on machines;
+    # the plan says the shown load is a starting point.
+    profile, plan = make(req)
+    seen: set[str] = set()
+    for s in planned(plan):
+        for rx in s.exercises:
+            if rx.scheme != "heavy" or rx.exercise in seen:
+                continue
+            seen.add(rx.exercise)
+            assert is_ramp(rx), (s.date, rx.exercise, [r.rule for r in rx.reasons])
+            assert rx.sets <= rules.RAMP_MAX_SETS
+            ex = CATALOG.get(rx.exercise)
+            if ex.machine:
+                mass = profile.body_mass_kg or rules.ASSUMED_BODY_MASS_KG
+                assert rx.added_load_kg is not None
+                assert abs(rx.added_load_kg - 0.25 * mass) <= 5.0, (rx.added_load_kg, mass)
+            else:
+                assert rx.added_load_kg in (0, 0.0), rx.added_load_kg
 
 
 @MANY
 @given(plan_requests())
-def test_complaints_that_forbid_jumping_get_no_plyometrics(req):  # R-PAIN-3, R-PAIN-4
+def test_without_load_equipment_there_is_no_heavy_block_and_a_warning_says_so_R_SCH_2a(req):
     profile, plan = make(req)
-    if profile.complaints & {"achilles", "calf_strain", "shin"}:
-        assert all(rx.scheme != "plyometric" for s in plan.sessions for rx in s.exercises)
+    if profile.equipment & rules.LOAD_EQUIPMENT:
+        return
+    sessions = planned(plan)
+    assert all(rx.scheme != "heavy" for s in sessions for rx in s.exercises)
+    cycles = plan.weeks >= 2 and not profile.complaints & PROTOCOL_COMPLAINTS
+    if cycles and len(sessions) >= 2 and not referred(profile):
+        assert warned(plan, ("R-SCH-2", "R-SCH-2a")), plan.warnings
 
 
 @MANY
 @given(plan_requests())
-def test_a_complaint_protocol_repeats_in_every_session(req):  # R-PAIN-5
+def test_a_machine_the_athlete_owns_carries_the_heavy_work_R_PROG_7(req):
+    # A leg press carries heavy work at both knee angles, a seated calf machine the bent-knee
+    # heavy work (machines take the heel below the platform: not with insertional pain).
     profile, plan = make(req)
-    for complaint in profile.complaints & {"achilles", "plantar_heel"}:
-        for s in plan.sessions:
-            rehab = [
-                rx
-                for rx in s.exercises
-                if rx.scheme == "rehab" and CATALOG.get(rx.exercise).protocol == complaint
-            ]
-            assert len(rehab) == 1, (complaint, s)
-            assert rehab[0].tempo
+    if "achilles_insertional" in profile.complaints:
+        return
+    for s in planned(plan):
+        for rx in s.exercises:
+            if rx.scheme != "heavy":
+                continue
+            ex = CATALOG.get(rx.exercise)
+            if "leg_press" in profile.equipment:
+                assert ex.machine, rx.exercise
+            if "seated_calf_machine" in profile.equipment and ex.knee == "bent":
+                assert ex.machine, rx.exercise
+
+
+@examples(100, 10)
+@given(
+    forced(
+        equipment=st.sampled_from(({"seated_calf_machine"}, {"leg_press"})),
+        complaints=st.sampled_from(({"achilles"}, {"achilles", "plantar_heel"})),
+    )
+)
+def test_a_machine_the_athlete_owns_carries_the_bent_knee_protocol_raise_R_PROG_7(req):
+    profile, plan = make(req)
+    machines = profile.equipment & {"leg_press", "seated_calf_machine"}
+    assert machines and planned(plan)
+    assert any(rx.scheme == "rehab" for s in planned(plan) for rx in s.exercises)
+    for s in planned(plan):
+        for rx in s.exercises:
+            ex = CATALOG.get(rx.exercise)
+            if rx.scheme == "rehab" and ex.knee == "bent":
+                assert ex.machine, (machines, rx.exercise)
 
 
 @MANY
@@ -359,22 +650,350 @@ def test_every_exercise_needs_only_equipment_the_athlete_has(req):
                 assert (set(ex.load_with) | set(ex.equipment)) & profile.equipment
 
 
+# ------------------------------------------------------------------ complaints (R-PAIN)
+
+
 @MANY
 @given(plan_requests())
-def test_every_prescription_says_why_with_a_rule_id(req):  # R-WHY
+def test_shin_with_bone_stress_history_or_missed_periods_stops_every_session_R_PAIN_2a(req):
+    profile, plan = make(req)
+    if not referred(profile):
+        assert all(s.status == "planned" for s in plan.sessions)
+        return
+    for s in plan.sessions:
+        assert s.status == "stopped" and s.exercises == ()
+        advice = (s.advice or "").lower()
+        assert any(who in advice for who in ("clinician", "doctor", "physio")), s.advice
+
+
+@MANY
+@given(plan_requests())
+def test_a_complaint_protocol_block_runs_every_session_R_PAIN_5(req):
+    # ... except in the 2 days before a race (its last session >= 3 days out, R-SCHED-4a).
+    profile, plan = make(req)
+    if not profile.complaints & PROTOCOL_COMPLAINTS or referred(profile):
+        return
+    for s in planned(plan):
+        protocol = [rx for rx in s.exercises if is_protocol(rx)]
+        near_race = any(
+            0 < (r.date - s.date).days < rules.RACE_REHAB_LAST_DAYS_OUT
+            for r in profile.races
+            if not tune_up(r)
+        )
+        if near_race:
+            assert not any(rx.scheme == "rehab" for rx in s.exercises)
+            continue
+        assert protocol, (s.date, s.title)
+        assert len(protocol) <= 2, [rx.exercise for rx in protocol]
+        knees = [CATALOG.get(rx.exercise).knee for rx in protocol]
+        assert len(set(knees)) == len(knees), knees
+        complaints = " ".join(r.text.lower() for rx in protocol for r in rx.reasons)
+        assert any(c.replace("_", " ").split()[0] in complaints for c in profile.complaints)
+
+
+@MANY
+@given(plan_requests())
+def test_protocol_raises_follow_the_protocol_tables_and_tempo_R_PAIN_3_4(req):
+    profile, plan = make(req)
+    achilles = profile.complaints & {"achilles", "achilles_insertional"}
+    plantar = "plantar_heel" in profile.complaints
+    if "calf_strain" in profile.complaints or not (achilles or plantar) or referred(profile):
+        return
+    allowed = set()
+    if achilles:
+        allowed |= {step.reps for step in rules.ACHILLES_HSR}
+    if plantar:
+        allowed |= {step.reps for step in rules.PLANTAR_HEEL_RAISE}
+    reps_seen: list[int] = []
+    for s in planned(plan):
+        rehab = [rx for rx in s.exercises if rx.scheme == "rehab"]
+        for rx in rehab:
+            assert rx.reps in allowed, rx
+            assert rx.tempo in (rules.ACHILLES_HSR_TEMPO, rules.PLANTAR_HEEL_TEMPO), rx.tempo
+            assert rules.MIN_CUT_SETS <= rx.sets <= 5
+            ex = CATALOG.get(rx.exercise)
+            if plantar and ex.knee == "straight":
+                assert "plantar_heel" in ex.protocols, rx.exercise  # the towel raise
+                assert rx.tempo == rules.PLANTAR_HEEL_TEMPO
+        if rehab:
+            reps_seen.append(max(rx.reps or 0 for rx in rehab))
+    assert reps_seen == sorted(reps_seen, reverse=True), reps_seen
+
+
+@MANY
+@given(plan_requests())
+def test_insertional_achilles_pain_never_gets_a_heel_drop_exercise_R_PAIN_5(req):
+    profile, plan = make(req)
+    if "achilles_insertional" not in profile.complaints:
+        return
+    for s in plan.sessions:
+        for rx in s.exercises:
+            assert not CATALOG.get(rx.exercise).heel_drop, rx.exercise
+
+
+@MANY
+@given(plan_requests())
+def test_a_calf_strain_starts_at_step_1_of_its_ladder_at_both_knee_angles_R_PAIN_4(req):
+    profile, plan = make(req)
+    if "calf_strain" not in profile.complaints or referred(profile):
+        return
+    sessions = [s for s in planned(plan) if any(is_protocol(rx) for rx in s.exercises)]
+    if not sessions:
+        return
+    first = [rx for rx in sessions[0].exercises if is_protocol(rx)]
+    steps = {CATALOG.get(rx.exercise).steps.get("calf_strain") for rx in first}
+    assert steps == {1}, [rx.exercise for rx in first]
+    assert {CATALOG.get(rx.exercise).knee for rx in first} == {"straight", "bent"}
+
+
+@MANY
+@given(plan_requests())
+def test_no_plyometrics_while_a_complaint_gate_is_closed_nor_single_leg_hops_R_PAIN_3_4(req):
+    # A plan from a profile alone has no log to open a gate (D-7), and single-leg hops come
+    # only after rope skipping is easy (R-SCH-3a, D-8).
+    profile, plan = make(req)
+    for s in plan.sessions:
+        for rx in s.exercises:
+            if rx.scheme == "plyometric":
+                assert not profile.complaints & NO_JUMP_COMPLAINTS, (profile.complaints, rx)
+                assert CATALOG.get(rx.exercise).tier == 1, rx.exercise
+
+
+@MANY
+@given(plan_requests())
+def test_a_gated_complaint_names_its_gate_where_the_plan_has_no_plyometrics_R_SCHED_5(req):
+    profile, plan = make(req)
+    if not profile.complaints & NO_JUMP_COMPLAINTS or referred(profile) or plan.weeks < 2:
+        return
+    if len(planned(plan)) < 1:
+        return
+    assert any(
+        w.rule == "R-SCHED-5" and "plyometric" in w.message.lower() for w in plan.warnings
+    ), plan.warnings
+
+
+@MANY
+@given(plan_requests())
+def test_shin_pain_gets_a_dorsiflexor_accessory_with_its_low_evidence_reason_R_PAIN_4(req):
+    # every week (every session: the xfail examples below)
+    profile, plan = make(req)
+    if "shin" not in profile.complaints or referred(profile):
+        return
+    for week, sessions in week_sessions(plan).items():
+        dorsi = [
+            rx
+            for s in sessions
+            if s.status == "planned"
+            for rx in s.exercises
+            if CATALOG.get(rx.exercise).dorsiflexor
+            and CATALOG.get(rx.exercise).contraction != "mobility"
+        ]
+        if not any(s.status == "planned" for s in sessions):
+            continue
+        if not dorsi and all(s.minutes >= profile.session_minutes - 5 for s in sessions):
+            continue  # a full time budget: the xfail example below (it is dropped silently)
+        assert dorsi, (week, [[rx.exercise for rx in s.exercises] for s in sessions])
+        for rx in dorsi:
+            text = " ".join(r.text.lower() for r in rx.reasons if r.rule == "R-PAIN-4")
+            assert "low" in text and "running load" in text, text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: the R-SCHED-3 no-repeat swap replaces the shin's dorsiflexor "
+    "accessory (toe taps) with another foot drill (R-PAIN-4)",
+)
+def test_the_no_repeat_swap_never_removes_the_shin_accessory_R_PAIN_4():
+    profile = Profile.model_validate(
+        {
+            "level": "novice",
+            "free_days": ["mon", "tue", "wed", "fri"],
+            "session_minutes": 60,
+            "complaints": ["shin", "achilles"],
+        }
+    )
+    plan = build_plan(profile, CATALOG, dt.date(2025, 1, 6), 4)
+    for s in planned(plan):
+        assert any(CATALOG.get(rx.exercise).dorsiflexor for rx in s.exercises), s.exercises
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a lighter week's main block keeps the volume of the week before "
+    "(3 x 10 both; the 3-set floor undoes the cut) (R-PROG-5)",
+)
+def test_a_lighter_weeks_main_block_has_less_volume_than_before_R_PROG_5():
+    profile = Profile.model_validate({"level": "novice", "free_days": ["mon", "tue", "wed"]})
+    plan = build_plan(profile, CATALOG, dt.date(2025, 1, 1), 4)
+    doses = [
+        (s.deload, rx.sets * (rx.reps or 0))
+        for s in plan.sessions
+        for rx in s.exercises
+        if rx.exercise == "straight-knee-heel-raise"
+    ]
+    assert doses[0][0] is False and doses[-1][0] is True, doses
+    assert doses[-1][1] < doses[0][1], doses
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: the time budget drops the shin's dorsiflexor accessory silently "
+    "(R-PAIN-4 'never silently'), keeping a general foot drill instead",
+)
+def test_a_tight_budget_never_drops_the_shin_accessory_silently_R_PAIN_4():
+    profile = Profile.model_validate(
+        {
+            "level": "novice",
+            "free_days": ["mon"],
+            "session_minutes": 32,
+            "complaints": ["achilles", "achilles_insertional", "shin"],
+        }
+    )
+    plan = build_plan(profile, CATALOG, dt.date(2025, 1, 1), 2)
+    for s in planned(plan):
+        dorsi = [rx for rx in s.exercises if CATALOG.get(rx.exercise).dorsiflexor]
+        assert dorsi or warned(plan, ("R-SCHED-7", "R-PAIN-4"), s.week), s.exercises
+
+
+@examples(100, 10)
+@given(forced(complaints=st.just({"shin"})))
+def test_shin_pain_puts_the_soleus_ladder_in_every_session_R_PAIN_4(req):
+    profile, plan = make(req)
+    assert planned(plan)
+    for s in planned(plan):
+        assert any("soleus" in CATALOG.get(rx.exercise).steps for rx in calf_blocks(s)), (
+            s.date,
+            s.title,
+        )
+
+
+@MANY
+@given(plan_requests())
+def test_calf_strain_plans_state_the_two_out_of_ten_limit_and_the_signs_R_PAIN_2a(req):
+    profile, plan = make(req)
+    if "calf_strain" not in profile.complaints or referred(profile):
+        return
+    for s in planned(plan):
+        if any(is_protocol(rx) for rx in s.exercises):
+            text = reasons_text(s)
+            assert "2/10" in text and "pop" in text, (s.date, s.title)
+
+
+@examples(100, 10)
+@given(forced(complaints=st.just({"shin"})))
+def test_shin_plans_state_the_two_out_of_ten_limit_R_PAIN_2a(req):
+    profile, plan = make(req)
+    assert planned(plan)
+    for s in planned(plan):
+        text = reasons_text(s)
+        assert "2/10" in text and "pop" in text, (s.date, s.title)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: when a race comes before the plan's first plyometric block, that block "
+    "starts at the level's 70/90 contacts, not 50 (R-SCHED-4a)",
+)
+@examples(100, 10)
+@given(
+    forced(
+        level=st.sampled_from(("intermediate", "advanced")),
+        equipment=st.just({"jump_rope"}),
+        race_on_start=st.sampled_from((5.0, 10.0, 21.0975)),
+    )
+)
+def test_the_first_plyometric_block_after_a_race_is_50_even_as_the_plans_first_R_SCHED_4a(req):
+    _, plan = make(req)
+    plyo = [s for s in planned(plan) if session_contacts(s)]
+    assert plyo
+    assert abs(session_contacts(plyo[0]) - rules.PLYO_RESTART_CONTACTS) <= 2
+
+
+@MANY
+@given(plan_requests())
+def test_plantar_heel_and_achilles_plans_ask_for_three_sessions_by_default_R_PAIN_4(req):
+    profile, start, weeks = req
+    if profile.sessions_per_week is not None or referred(profile):
+        return
+    if not profile.complaints & {"plantar_heel", "achilles", "achilles_insertional"}:
+        return
+    plan = build_plan(profile, CATALOG, start, weeks)
+    for week in range(1, weeks + 1):
+        n = len(week_sessions(plan).get(week, []))
+        if n < 3:
+            assert warned(plan, ("R-SCHED-1", "R-SCHED-4a"), week), (week, n, describe(*req))
+
+
+# ------------------------------------------------------------------ R-WHY and determinism
+
+
+@MANY
+@given(plan_requests())
+def test_every_prescription_gives_reasons_that_start_with_a_rule_id_R_WHY(req):
     _, plan = make(req)
     for s in plan.sessions:
         for rx in s.exercises:
-            assert rx.why.startswith("R-"), rx.why
-    for w in plan.warnings:
-        assert w.rule.startswith("R-") and w.message
+            assert rx.reasons, rx
+            for r in rx.reasons:
+                assert RULE_ID.match(r.rule), r
+                assert r.text.strip()
+            assert rx.rule == rx.reasons[0].rule
+            assert rx.why.startswith(rx.rule)
 
 
-@settings(max_examples=100, deadline=None)
+@MANY
+@given(plan_requests())
+def test_a_light_block_never_claims_what_only_heavy_loads_do_R_WHY(req):
+    _, plan = make(req)
+    for s in plan.sessions:
+        for rx in s.exercises:
+            if rx.scheme in ("light", "skill", "isometric"):
+                for r in rx.reasons:
+                    assert "heavy load" not in r.text.lower(), (rx.exercise, rx.scheme, r)
+
+
+@MANY
+@given(plan_requests())
+def test_shin_and_foot_exercises_are_never_explained_as_plantar_flexor_work_R_WHY(req):
+    _, plan = make(req)
+    claims = ("plantar flexor", "plantarflexion", "willer", "6.5-8x", "calves")
+    for s in plan.sessions:
+        for rx in s.exercises:
+            ex = CATALOG.get(rx.exercise)
+            if {"gastrocnemius", "soleus"} & set(ex.muscles):
+                continue
+            for r in rx.reasons:
+                assert not any(c in r.text.lower() for c in claims), (rx.exercise, r)
+
+
+@MANY
+@given(plan_requests())
+def test_catalog_reasons_are_attached_only_to_blocks_they_fit_R_WHY(req):
+    profile, plan = make(req)
+    by_text = {c.text: c for c in CATALOG.reasons}
+    for s in plan.sessions:
+        for rx in s.exercises:
+            ex = CATALOG.get(rx.exercise)
+            for r in rx.reasons:
+                c = by_text.get(r.text)
+                if c is None or r.rule == "R-WHY":
+                    continue
+                fits = c.fits
+                assert rx.scheme in fits.schemes, (rx.exercise, rx.scheme, c.id)
+                assert ex.contraction in fits.contractions, (rx.exercise, c.id)
+                assert set(fits.muscles) & set(ex.muscles), (rx.exercise, c.id)
+                assert not fits.knees or ex.knee in fits.knees, (rx.exercise, c.id)
+                complaints = getattr(fits, "complaints", ())
+                assert not complaints or set(complaints) & profile.complaints, (c.id,)
+
+
+@examples(100, 20)
 @given(plan_requests())
 def test_the_same_input_gives_the_same_plan(req):
     profile, start, weeks = req
     assert build_plan(profile, CATALOG, start, weeks) == build_plan(profile, CATALOG, start, weeks)
+    copy = Profile.model_validate_json(profile.model_dump_json())
+    assert build_plan(copy, CATALOG, start, weeks) == build_plan(profile, CATALOG, start, weeks)
 
 
 def test_a_profile_with_no_free_day_is_an_error():
