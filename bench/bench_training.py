@@ -1,6 +1,7 @@
 """Benchmark of `today` and of logging a set against histories of 10 days, 1 year, 10 years.
 
-Run: .venv/bin/python bench/bench_training.py [--runs N] [--profile] [--throughput [--no-postgres]]
+Run: .venv/bin/python bench/bench_training.py [--runs N] [--cold-runs N]
+     .venv/bin/python bench/bench_training.py --profile | --throughput [--no-postgres]
 (throw-away SQLite files in a temporary folder; prints Markdown tables; 3-4 minutes by
 default on the development machine)
 
@@ -33,7 +34,8 @@ Measures, for each history, with the snapshot and without it (the snapshot row d
 3. cold `calfcoach today --date TODAY [--format json]` and cold `calfcoach log --date TODAY
    --exercise ... --set 1 ...` (the file restored before each run, not timed) as new
    processes with CALFCOACH_HOME set, against `python -c pass`: hyperfine if installed
-   (``-N``, medians), else a loop of subprocess runs.
+   (``-N``, one warm-up, medians), else a loop of subprocess runs. Defaults: 11 warm runs,
+   7 cold runs.
 
 ``--profile``: cProfile of a warm `today` and a warm `log_set` on the 10-year history, with
 and without the snapshot: the top functions by cumulative time.
@@ -216,7 +218,10 @@ def restore(source: Path, target: Path) -> None:
 # ---------------------------------------------------------------- warm
 
 
-def median_ms(call: Callable[[], object], repeat: int, before: Callable[[], object] = None):
+def median_ms(
+    call: Callable[[], object], repeat: int, before: Callable[[], object] | None = None
+) -> tuple[float, float]:
+    """Median and best wall time of ``repeat`` calls, in ms (``before`` runs untimed)."""
     times = []
     for _ in range(repeat):
         if before is not None:
@@ -224,7 +229,7 @@ def median_ms(call: Callable[[], object], repeat: int, before: Callable[[], obje
         t = time.perf_counter()
         call()
         times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    return statistics.median(times) * 1000, min(times) * 1000
 
 
 def todays_set(database: Database, today: dt.date) -> tuple[str, str, int | None, int | None]:
@@ -238,11 +243,13 @@ def todays_set(database: Database, today: dt.date) -> tuple[str, str, int | None
     return p.exercise, "left" if p.per_side else "both", reps, seconds
 
 
-def warm(history: History, folder: Path, snapshot: bool, runs: int) -> dict[str, float]:
+def warm(
+    history: History, folder: Path, snapshot: bool, runs: int
+) -> dict[str, tuple[float, float]]:
     work = folder / f"warm-{history.label.replace(' ', '-')}-{snapshot}.sqlite3"
     restore(history.path if snapshot else history.no_snapshot, work)
     url = sqlite_url(work)
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, float]] = {}
     reader = open_reader(url)
     assert reader is not None
     with Database(url) as database, reader:
@@ -301,7 +308,7 @@ def cold(history: History, folder: Path, snapshot: bool, runs: int) -> dict[str,
     if hyperfine:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "hyperfine.json"
-            argv = [hyperfine, "-N", "--warmup", "2", "--runs", str(runs)]
+            argv = [hyperfine, "-N", "--warmup", "1", "--runs", str(runs)]
             argv += ["--export-json", str(out)]
             for label in commands:
                 argv += ["--prepare", " ".join(prepares.get(label, ["true"]))]
@@ -370,7 +377,7 @@ def profile_ten_years(folder: Path) -> None:
 # ---------------------------------------------------------------- main
 
 
-def history_figures(runs: int) -> None:
+def history_figures(runs: int, cold_runs: int) -> None:
     load_before = os.getloadavg()
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -389,32 +396,21 @@ def history_figures(runs: int) -> None:
         for history in histories:
             for snapshot in (True, False):
                 w = warm(history, folder, snapshot, runs)
-                c = cold(history, folder, snapshot, runs)
-                key = "yes" if snapshot else "no"
-                for name, value in (
-                    ("today_db", w["today_db"]),
-                    ("today_reader", w["today_reader"]),
-                    ("log", w["log"]),
-                ):
-                    base.setdefault((snapshot, name), value)
-
-                def ratio(name: str, value: float, snapshot: bool = snapshot) -> float:
-                    return value / base[(snapshot, name)]
-
-                rows.append(
-                    f"| {history.label} | {key} "
-                    f"| {w['today_db']:.1f} ({ratio('today_db', w['today_db']):.1f}x) "
-                    f"| {w['today_reader']:.1f} ({ratio('today_reader', w['today_reader']):.1f}x) "
-                    f"| {w['log']:.1f} ({ratio('log', w['log']):.1f}x) "
-                    f"| {c['today_json'] * 1000:.0f} ({c['today_json'] / c['pass']:.0f}x) "
-                    f"| {c['today_table'] * 1000:.0f} ({c['today_table'] / c['pass']:.0f}x) "
-                    f"| {c['log'] * 1000:.0f} ({c['log'] / c['pass']:.0f}x) "
-                    f"| {c['pass'] * 1000:.1f} |"
-                )
+                c = cold(history, folder, snapshot, cold_runs)
+                cells = [history.label, "yes" if snapshot else "no"]
+                for name in ("today_db", "today_reader", "log"):
+                    median, best = w[name]
+                    first = base.setdefault((snapshot, name), median)
+                    cells.append(f"{median:.1f} / {best:.1f} ({median / first:.1f}x)")
+                for name in ("today_json", "today_table", "log"):
+                    cells.append(f"{c[name] * 1000:.0f} ({c[name] / c['pass']:.0f}x)")
+                cells.append(f"{c['pass'] * 1000:.1f}")
+                rows.append("| " + " | ".join(cells) + " |")
     tool = "hyperfine -N" if shutil.which("hyperfine") else "subprocess loop"
     print(
-        f"\nWarm: ms, median of {runs} (x: against the 10-day history, same snapshot setting). "
-        f"Cold: ms, {tool}, median of {runs} (x: against `python -c pass`).\n"
+        f"\nWarm: ms, median / best of {runs} (x: median against the 10-day history, same "
+        f"snapshot setting). Cold: ms, {tool}, median of {cold_runs} (x: against "
+        "`python -c pass`).\n"
     )
     print(
         "| history | snapshot | warm `today` (SQLAlchemy) | warm `today` (sqlite3 reader) "
@@ -430,8 +426,11 @@ def history_figures(runs: int) -> None:
     )
 
 
+def option(name: str, default: int) -> int:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
 def main() -> None:
-    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 11
     if "--profile" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             profile_ten_years(Path(tmp))
@@ -439,7 +438,7 @@ def main() -> None:
     if "--throughput" in sys.argv:
         throughput()
         return
-    history_figures(runs)
+    history_figures(option("--runs", 11), option("--cold-runs", 7))
 
 
 # ---------------------------------------------------------------- --throughput (issue 3)
