@@ -496,12 +496,6 @@ def test_the_live_heel_raise_test_counts_key_presses_per_side_in_a_terminal(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: pain 7/10 logged on every set of the first heavy bent-knee session "
-    "leaves the next one (04-01) the same 4x4 ramp from body weight, with no decision and no "
-    "reason naming the pain (R-PAIN-2: pain above 5 regresses that exercise; R-PROG-6)",
-)
 def test_today_is_adapted_to_what_was_logged_before_it_R_PAIN_2(demo: Cli) -> None:
     # The athlete logs WED on WED (the real today): later sessions are not given yet.
     demo.on(WED)

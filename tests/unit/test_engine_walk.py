@@ -285,9 +285,10 @@ def resumed_and_scratch(h: History, t1: dt.date, t2: dt.date, *, full_log: bool)
     state = State.from_dict(through_json(dict(data)))
     assert state is not None
     snapshot_day = state.day  # the walk below moves the state on
+    first_needed = state.evidence_since()  # what the service loads from (the contract)
     log = up_to(h.log, t2)
-    if snapshot_day is not None and not full_log:
-        log = since(log, snapshot_day + DAY)
+    if first_needed is not None and not full_log:
+        log = since(log, first_needed)
     resumed = walk(h.profile, CATALOG, h.start, h.weeks, log=log, today=t2, state=state)
     return scratch, resumed, snapshot_day
 
@@ -309,12 +310,6 @@ def test_a_walk_from_a_snapshot_gives_the_same_sessions_as_a_walk_from_scratch(
     assert [d for d in resumed.decisions if day is None or d.date > day] == later
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the snapshot's safety state stops at the morning of its day, but the "
-    "walk state's day includes that day's sets; a walk resumed with the log after the day "
-    "never folds them into the safety layer (e.g. first_seen, the R-PAIN-3 3x15 clearance)",
-)
 @NO_SHRINK
 @given(histories(), st.integers(0, 80), st.integers(1, 40))
 def test_a_walk_from_a_snapshot_leaves_the_same_snapshot_as_a_walk_from_scratch(
@@ -327,12 +322,6 @@ def test_a_walk_from_a_snapshot_leaves_the_same_snapshot_as_a_walk_from_scratch(
     assert through_json(dict(resumed.snapshot[1])) == through_json(dict(scratch.snapshot[1]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: sets logged on the snapshot's own day never reach the safety layer "
-    "of a resumed walk, so the R-PAIN-3 3x15 clearance logged that day never opens the "
-    "plyometric gate (the walk from scratch brings rope skipping back in week 2)",
-)
 def test_a_clearance_logged_on_the_snapshot_day_opens_plyometrics_after_a_resume_R_PAIN_3() -> None:
     p = profile(
         equipment=["jump_rope", "band", "towel"],

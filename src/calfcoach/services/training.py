@@ -264,7 +264,7 @@ def _walk(
     state = None
     if snapshot is not None and snapshot.as_of < date:
         state = State.from_dict(snapshot.state)
-    since = state.day + dt.timedelta(days=1) if state is not None and state.day else None
+    since = state.evidence_since() if state is not None else None
     if state is not None and since is None:
         state = None
     log = _log_up_to(uow.logs.load_training_log(athlete.id, since=since), date)

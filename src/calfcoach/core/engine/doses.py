@@ -68,6 +68,25 @@ class DoseMaker(MakerBase):
                     )
                     self._decide(ex, slot, "found", reasons[-1])
             else:
+                if o is not None and not o.projected:
+                    # R-PROG-1a / R-PAIN-1: no ramp set stayed within both limits.
+                    worst = o.max_pain if o.max_pain is not None else 0
+                    why = (
+                        f"pain reached {worst}/10 on {o.date.isoformat()}"
+                        if worst > rules.PAIN_SAFE_MAX
+                        else f"no set on {o.date.isoformat()} reached the target within RPE 9"
+                    )
+                    reasons.append(
+                        dosing.reason(
+                            "R-PAIN-1" if worst > rules.PAIN_SAFE_MAX else "R-PROG-1a",
+                            f"{why}, so no load was found: the load-finding session repeats "
+                            "from its starting point",
+                        )
+                    )
+                    if worst > rules.PAIN_ACCEPTABLE_MAX:
+                        # R-PAIN-2: above 5/10 the exercise regresses: one ramp set fewer.
+                        track.dose = dosing.cut_sets(track.dose, 1)
+                    self._decide(ex, slot, "regress" if worst > 5 else "hold", reasons[-1])
                 track.pending = None
                 return track.dose, reasons, True
         if track.estimated and projected_day:
@@ -163,7 +182,9 @@ class DoseMaker(MakerBase):
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
             shown = replace(
-                shown, sets=rules.RAMP_MAX_SETS, load=dosing.ramp_start(ex, self.p) or None
+                shown,
+                sets=min(rules.RAMP_MAX_SETS, shown.sets),
+                load=dosing.ramp_start(ex, self.p) or None,
             )
         rx = _prescription(ex, scheme, shown, tempo=tempo or (rules.HEAVY_TEMPO if ramp else None))
         if ramp:
@@ -232,7 +253,7 @@ def _ramp_reason(ex: Exercise, p: Profile, dose: Dose) -> Reason:
     where = "body weight" if start == 0 else f"{start:g} kg"
     return Reason(
         "R-PROG-1a",
-        f"Load-finding session: up to {rules.RAMP_MAX_SETS} ramp sets of "
+        f"Load-finding session: up to {dose.sets} ramp sets of "
         f"{dosing.amount_text(dose.amount, dose.unit)}, from {where} adding about {step:g} kg a "
         f"set; stop at RPE 8-9 or pain above {_safe_pain(p)}/10. "
         f"The shown load is the starting point; the last set within both limits is your base.",

@@ -83,6 +83,17 @@ class State:
 
     # ------------------------------------------------------------------ snapshots
 
+    def evidence_since(self) -> dt.date | None:
+        """The first day of the log a walk from this state must be given (check-ins from 28
+        days before it): the day after ``day`` for the tracks, or the safety layer's own day
+        when it is earlier (it reads that day's sets in the afternoon, R-PAIN-2/3)."""
+        through = self.safety.get("through") if self.safety else None
+        if self.day is None or not isinstance(through, str):
+            # The safety layer has read nothing yet: evidence before ``day`` may still be
+            # unread by it, so the walk must start from scratch (None).
+            return None
+        return min(self.day + dt.timedelta(days=1), dt.date.fromisoformat(through))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": STATE_VERSION,
