@@ -247,8 +247,8 @@ def test_log_as_prescribed_stores_the_whole_session_in_one_go(demo: Cli) -> None
 def test_interactive_log_walks_through_the_session_with_planned_defaults(demo: Cli) -> None:
     # Heavy bent-knee raises, 4 sets a side: accept the first (left), change the second
     # (right), then skip the rest of it; then quit at the first foot exercise. Each set asks
-    # the dose, then RPE and pain (no load question: the ramp starts at body weight).
-    answers = ["", "", "", "3", "8", "2", "skip", "q"]
+    # the dose, the added load (the ramp starts at body weight, 0 kg, R-PROG-1a), RPE and pain.
+    answers = ["", "", "", "", "3", "5", "8", "2", "skip", "q"]
     result = demo("log", "--date", WED, input="\n".join(answers) + "\n")
     assert result.code == 0, result.err
     assert "Stopped; every set entered so far is saved." in result.out
@@ -256,11 +256,12 @@ def test_interactive_log_walks_through_the_session_with_planned_defaults(demo: C
     planned = sets[0]["planned_reps"]
     assert planned is not None
     rows = [
-        (s["exercise"], s["set_number"], s["side"], s["reps"], s["rpe"], s["pain"]) for s in sets
+        (s["exercise"], s["set_number"], s["side"], s["reps"], s["load_kg"], s["rpe"], s["pain"])
+        for s in sets
     ]
     assert rows == [
-        ("bent-knee-heel-raise", 1, "left", planned, 7, 0),
-        ("bent-knee-heel-raise", 1, "right", 3, 8, 2),
+        ("bent-knee-heel-raise", 1, "left", planned, 0.0, 7, 0),
+        ("bent-knee-heel-raise", 1, "right", 3, 5.0, 8, 2),
     ]
 
 

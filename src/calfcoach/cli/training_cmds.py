@@ -237,8 +237,12 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                         break
                     try:
                         value = float(answer) if field == "distance_m" else int(answer)
+                        # Heavy and loaded rehab work carries a load in kg, 0 for body weight
+                        # (a load-finding ramp starts there, R-PROG-1a): ask for it.
                         load_text = (
-                            _ask_int("  added load kg", p.added_load_kg) if p.added_load_kg else ""
+                            _ask_int("  added load kg", p.added_load_kg)
+                            if p.added_load_kg is not None
+                            else ""
                         )
                         rpe = int(_ask_int("  RPE 1-10", rpe_default))
                         pain = int(_ask_int("  pain 0-10", 0))

@@ -120,6 +120,8 @@ class CurrentPlan:
     original_dates: dict[dt.date, dt.date]
     """Effective session date -> the date the stored plan had it on (moved sessions)."""
     log: TrainingLog
+    """What the walk read: the log from the engine snapshot's evidence day on (all of it when
+    there was no snapshot), up to the plan's date. Not the whole history."""
 
     def session_on(self, date: dt.date) -> Session | None:
         for session in self.plan.sessions:
