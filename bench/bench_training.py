@@ -573,7 +573,6 @@ def progress_ms(database: Database, repeat: int = 15) -> tuple[int, float, float
     for _ in range(repeat):
         t = time.perf_counter()
         load.summarize(days, log.checkins, regions)
-        load.usual_pain(log.checkins)
         pure.append(time.perf_counter() - t)
     return (
         total,
