@@ -26,7 +26,7 @@ def imports(path: Path) -> list[str]:
 
 def test_the_core_imports_only_the_standard_library_pydantic_and_itself():
     offenders = []
-    for path in sorted(CORE.glob("*.py")):
+    for path in sorted(CORE.rglob("*.py")):
         for name in imports(path):
             top = name.split(".")[0]
             if top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY:
@@ -41,7 +41,7 @@ def test_the_core_does_no_io_and_reads_no_clock():
     forbidden = ("open(", "date.today(", "datetime.now(", ".now(", "random.", "os.environ")
     offenders = [
         f"{path.name}: {needle}"
-        for path in sorted(CORE.glob("*.py"))
+        for path in sorted(CORE.rglob("*.py"))
         for needle in forbidden
         if needle in path.read_text(encoding="utf-8")
     ]

@@ -284,7 +284,7 @@ HOP_TEST_PASS_PAIN: Final = 3  # R-TEST-5: other complaints pass at <= 3/10
 HOP_TEST_STRICT_PASS_PAIN: Final[dict[Complaint, int]] = {"shin": 0, "calf_strain": 2}
 HOP_TEST_RETEST_DAYS: Final = 7  # R-TEST-5: retest no sooner than 7 days
 
-# ------------------------------------------------------------------ safety layer (core/safety.py)
+# ------------------------------------------------------------------ safety layer (core/safety/)
 
 USUAL_PAIN_DEFAULT: Final = 2  # R-PAIN-2: the intake answer when the profile gives none
 USUAL_MIN_CHECKINS: Final = 3  # R-PAIN-2: intake until 3 check-ins outside a flare
