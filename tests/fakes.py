@@ -274,8 +274,16 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         self._invalidate(log.athlete_id, log.date)
         self._store.sets.extend((self._store.next_id(), session_log_id, s) for s in new)
 
-    def session_logs(self, athlete_id: int) -> list[SessionLog]:
-        logs = [s for s in self._store.session_logs.values() if s.athlete_id == athlete_id]
+    def session_logs(
+        self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
+    ) -> list[SessionLog]:
+        logs = [
+            s
+            for s in self._store.session_logs.values()
+            if s.athlete_id == athlete_id
+            and (on is None or s.date == on)
+            and (not moved or s.status == "moved")
+        ]
         return sorted(logs, key=lambda s: (s.date, s.id))
 
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:

@@ -121,7 +121,7 @@ def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logg
             checkins=[c for c in log.checkins if c.date <= as_of],
             tests=[t for t in log.tests if t.date <= as_of],
             skipped=[d for d in log.skipped if d <= as_of],
-            moves=session_moves(uow.logs.session_logs(athlete_id)),
+            moves=session_moves(uow.logs.session_logs(athlete_id, moved=True)),
         )
     from sqlalchemy import case, func, select
 

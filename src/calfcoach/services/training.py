@@ -260,7 +260,7 @@ def _walk(
     from calfcoach.catalog import load_catalog
     from calfcoach.core.engine import State, walk
 
-    moves = session_moves(uow.logs.session_logs(athlete.id))
+    moves = session_moves(uow.logs.session_logs(athlete.id, moved=True))
     fixed = {d: f.session for d, f in uow.history.fixed(athlete.id, stored.id).items()}
     snapshot = uow.snapshots.get(athlete.id, stored.id)
     state = None
@@ -313,6 +313,9 @@ def settle(uow: AbstractUnitOfWork, athlete: Athlete, today: dt.date) -> None:
     stored = uow.plans.active(athlete.id)
     if stored is None:
         return
+    snapshot = uow.snapshots.get(athlete.id, stored.id)
+    if snapshot is not None and snapshot.as_of >= today - dt.timedelta(days=1):
+        return  # settled already today, and nothing dated before today was logged since
     result, _moves, _log, fixed = _walk(uow, athlete, stored, today)
     for session in result.plan.sessions:
         if session.date >= today:
@@ -370,7 +373,7 @@ def _lock_athlete(uow: AbstractUnitOfWork, athlete_id: int) -> None:
 
 
 def _day_logs(uow: AbstractUnitOfWork, athlete_id: int, date: dt.date) -> list[SessionLog]:
-    return [log for log in uow.logs.session_logs(athlete_id) if log.date == date]
+    return uow.logs.session_logs(athlete_id, on=date)
 
 
 def _planned(session: Session | None, exercise: str) -> Prescription | None:
@@ -475,7 +478,7 @@ def _plan_session_id(
     if current is not None:
         original = current.original_dates.get(date, date)
     else:
-        moves = session_moves(uow.logs.session_logs(athlete.id))
+        moves = session_moves(uow.logs.session_logs(athlete.id, moved=True))
         for old, new in moves.items():
             if new == date:
                 original = old

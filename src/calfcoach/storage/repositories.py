@@ -199,7 +199,7 @@ def _logged_set(row: LoggedSetRow, date: dt.date) -> LoggedSet:
         planned_distance_m=row.planned_distance_m,
         planned_contacts=row.planned_contacts,
         planned_load_kg=row.planned_load_kg,
-        scheme=cast(Scheme | None, row.scheme),
+        scheme=cast("Scheme | None", row.scheme),
     )
 
 
@@ -549,8 +549,11 @@ class AbstractLogRepository(ABC):
         """Add sets to a logged session. A set logged twice raises ``InputError``."""
 
     @abstractmethod
-    def session_logs(self, athlete_id: int) -> list[SessionLog]:
-        """The athlete's logged sessions by date."""
+    def session_logs(
+        self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
+    ) -> list[SessionLog]:
+        """The athlete's logged sessions by date; ``on``: of that day only; ``moved``: only
+        the moves (what the plan needs on every read, without the whole history)."""
 
     @abstractmethod
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
@@ -634,12 +637,15 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             self._invalidate(log.athlete_id, log.date)
             self._session.add_all(_set_row(s, session_log_id, now) for s in sets)
 
-    def session_logs(self, athlete_id: int) -> list[SessionLog]:
-        rows = self._session.scalars(
-            select(SessionLogRow)
-            .where(SessionLogRow.athlete_id == athlete_id)
-            .order_by(SessionLogRow.date, SessionLogRow.id)
-        )
+    def session_logs(
+        self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
+    ) -> list[SessionLog]:
+        query = select(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)
+        if on is not None:
+            query = query.where(SessionLogRow.date == on)
+        if moved:
+            query = query.where(SessionLogRow.status == "moved")
+        rows = self._session.scalars(query.order_by(SessionLogRow.date, SessionLogRow.id))
         return [_session_log(row) for row in rows]
 
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:

@@ -281,11 +281,20 @@ class _Logs:
     def __init__(self, reader: SqliteReader) -> None:
         self._reader = reader
 
-    def session_logs(self, athlete_id: int) -> list[SessionLog]:
+    def session_logs(
+        self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
+    ) -> list[SessionLog]:
+        where = "athlete_id = ?"
+        params: list[object] = [athlete_id]
+        if on is not None:
+            where += " AND date = ?"
+            params.append(on.isoformat())
+        if moved:
+            where += " AND status = 'moved'"
         rows = self._reader.query(
             "SELECT id, athlete_id, date, status, plan_session_id, moved_to, created_at "
-            "FROM session_logs WHERE athlete_id = ? ORDER BY date, id",
-            athlete_id,
+            f"FROM session_logs WHERE {where} ORDER BY date, id",
+            *params,
         )
         return [
             SessionLog(
@@ -364,7 +373,7 @@ class _Logs:
                     planned_distance_m=row[13],
                     planned_contacts=row[14],
                     planned_load_kg=row[15],
-                    scheme=cast(Scheme | None, row[16]),
+                    scheme=cast("Scheme | None", row[16]),
                 )
                 for row in set_rows
             ),

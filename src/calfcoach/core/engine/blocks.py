@@ -117,7 +117,8 @@ def choices_for(
         if _role(e, "dorsiflexor", False)
         or ("tibialis anterior" in e.muscles and e.contraction != "mobility")
     )
-    pool = tuple(e for e in foot if e not in dorsi)
+    dorsi_ids = {e.id for e in dorsi}
+    pool = tuple(e for e in foot if e.id not in dorsi_ids)
     soleus = tuple(
         sorted(
             (e for e in usable if SOLEUS in steps_of(e)),

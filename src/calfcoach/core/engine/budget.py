@@ -18,7 +18,7 @@ WARM_UP_MINUTES = 2.0
 _MIN_SETS = {"light": rules.LIGHT_SETS.low, "heavy": rules.HEAVY_SETS.low, "isometric": 2}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Block:
     ex: Exercise
     rx: Prescription

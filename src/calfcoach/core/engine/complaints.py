@@ -44,6 +44,8 @@ class ComplaintMaker(CalfMaker):
 
     def _protocol_blocks(self, slot: Slot, safety: DaySafety, day: RaceDay) -> list[budget.Block]:
         """R-PAIN-3/4/5: the complaint protocol block, every session while the complaint lasts."""
+        if not self.c.has_protocol:
+            return []
         complaints = self.p.complaints - safety.closed_complaints
         closed = self.p.complaints & safety.closed_complaints
         st = self.st
