@@ -308,7 +308,10 @@ def is_protocol(rx: Prescription) -> bool:
 
 
 def is_ramp(rx: Prescription) -> bool:
-    return any(r.rule == "R-PROG-1a" and "starting point" in r.text for r in rx.reasons)
+    return any(
+        r.rule == "R-PROG-1a" and "starting point" in r.text and "oad-finding session:" in r.text
+        for r in rx.reasons
+    )
 
 
 def contacts(rx: Prescription) -> int:
