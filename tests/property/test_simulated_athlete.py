@@ -45,6 +45,7 @@ from tests.sim import (
 
 from calfcoach.core import rules
 from calfcoach.core.engine import walk
+from calfcoach.core.load import time_under_load
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
     DAYS,
@@ -254,11 +255,6 @@ def readings(sim: Simulation) -> dict[dt.date, PainReading]:
 # ------------------------------------------------------------------ R-HIST
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a fixed session skips the walk-state updates that composing it made "
-    "(foot-drill rotation), so settle fixes an unlogged day unlike what today showed",
-)
 @SIM
 @given(simulated())
 @example(FOUND_SKIPPING)
@@ -270,11 +266,6 @@ def test_a_plan_walked_later_shows_every_past_session_exactly_as_today_showed_it
         assert final[day] == shown, f"{day}: the plan now shows another session than was given"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a fixed session skips the walk-state updates that composing it made "
-    "(foot-drill rotation), so what today shows depends on which days are fixed",
-)
 @SIM
 @given(simulated())
 @example(FOUND_NOVICE)
@@ -374,10 +365,6 @@ def test_no_heavy_or_plyometrics_before_a_hard_run_nor_plyometrics_after_one_R_S
 # ------------------------------------------------------------------ doses and shape
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an extra heavy block is cut to 2 sets (R-SCH-2: 3-6 sets)",
-)
 @SIM
 @given(simulated())
 @example(FOUND_LEG_PRESS)
@@ -406,11 +393,6 @@ def test_adapted_doses_stay_in_their_bands_and_set_cuts_never_go_below_two_R_SCH
                 assert rx.per_side is False and rx.contacts and rx.contacts > 0, where
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a main light block keeps the 2 sets of the track an extra block began "
-    "(R-SCHED-8: a main block is at least 3 working sets)",
-)
 @SIM
 @given(simulated())
 @example(FOUND_NOVICE)
@@ -446,9 +428,12 @@ def _real_work(rx: Prescription) -> bool:
     """R-SCHED-8: at least 3 working sets and 60 s under load per side, or 50 contacts."""
     if rx.scheme == "plyometric":
         return (rx.contacts or 0) * rx.sets >= rules.MAIN_BLOCK_MIN_CONTACTS
-    if rx.sets < rules.MAIN_BLOCK_MIN_SETS:
+    # R-PAIN-5 (D-22): a protocol block's set cuts (lighter week, race week) stop at 2 sets.
+    least = rules.MIN_CUT_SETS if rx.scheme == "rehab" else rules.MAIN_BLOCK_MIN_SETS
+    if rx.sets < least:
         return False
-    per_set = rx.seconds if rx.seconds is not None else (rx.reps or 0) * 3
+    # Time under load as the progress report counts it (slow heavy and rehab reps 6 s).
+    per_set = time_under_load(rx.reps, rx.seconds, rx.scheme)
     return rx.sets * per_set >= rules.MAIN_BLOCK_MIN_SECONDS
 
 
@@ -700,11 +685,6 @@ def _morning_hold(sim: Simulation, day: dt.date) -> str | None:
     return None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: after a regression the next 'hold' returns the dose from before it "
-    "(10 -> 12 reps after pain 4/10, no check-in for weeks with plantar heel pain)",
-)
 @SIM
 @given(simulated(complaints=with_complaint))
 @example(FOUND_PAIN_4)
@@ -739,11 +719,6 @@ def test_no_dose_steps_up_unless_the_logged_sets_earned_it_R_PROG_2_6_R_PAIN_2(a
             assert problem is None, f"{what}: {problem} on {evidence[-1].date} (R-PROG-6)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a gap of 8+ days (race window excluded) does not restart one step "
-    "lower, and the second session back after 14+ days progresses",
-)
 @SIM
 @given(athletes(complaints=with_complaint).filter(lambda a: bool(a[3].away)))
 @example(FOUND_GAP)

@@ -340,6 +340,11 @@ def step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
         if lower is not None:
             text = f"the dose comes down to {amount_text(lower, dose.unit)}"
             return Step(replace(dose, amount=lower), text, True)
+    if dose.fixed and dose.unit == "reps" and dose.amount > rules.HEAVY_REPS.low:
+        # A protocol at body weight: fewer reps (about 20 %), its sets kept (R-SCHED-8).
+        fewer = max(float(rules.HEAVY_REPS.low), float(round(dose.amount * 0.8)))
+        text = f"the dose comes down to {amount_text(fewer, dose.unit)}"
+        return Step(replace(dose, amount=fewer), text, True)
     floor = b.sets[0] if b.rungs else rules.MIN_CUT_SETS
     if dose.sets > floor:
         return Step(replace(dose, sets=dose.sets - 1), "one set fewer", True)

@@ -152,7 +152,9 @@ class CalfMaker(DoseMaker):
             elif o.missing or (o.max_rpe or 0) > rules.RPE_PROGRESS_MAX or done < o.planned.amount:
                 total = min(total, max(done, rules.PLYO_RESTART_CONTACTS))
             else:
-                new = dosing.plyo_next(done, level, cap)
+                # R-PROG-4 (D-3): at most 20 more than the last session prescribed, however
+                # many contacts were done.
+                new = dosing.plyo_next(min(done, int(o.planned.amount)), level, cap)
                 if new > total and not o.projected:
                     reasons.append(dosing.reason("R-PROG-4", f"contacts go up to {new} a session"))
                 total = new

@@ -152,7 +152,7 @@ class ComplaintMaker(CalfMaker):
                 at_top
                 and o.max_pain is not None
                 and o.max_pain <= rules.PAIN_STRICT_MAX
-                and (self._checkin_ok(track, safety))
+                and (self._checkin_ok(track, safety, slot.date))
                 and step < len(self.c.strain_ladder)
                 and safety.flare is None
             ):

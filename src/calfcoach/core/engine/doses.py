@@ -4,6 +4,7 @@ and ``evidence.judge`` (R-PROG-1a/2/6/7, R-PAIN-1/2, R-PROG-5 lighter weeks, R-W
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from calfcoach.core import dosing, rules
@@ -101,7 +102,16 @@ class DoseMaker(MakerBase):
             track.estimated = False
         if base.fixed:
             # A protocol's week ladder sets sets and reps; the found load stays (R-PAIN-5).
-            track.dose = replace(base, load=track.dose.load)
+            # Within one step of the ladder a set taken off by a regression stays off.
+            if track.dose.fixed and track.step_amount == base.amount:
+                track.dose = replace(
+                    track.dose,
+                    sets=min(base.sets, track.dose.sets),
+                    amount=min(base.amount, track.dose.amount),
+                )
+            else:
+                track.dose = replace(base, load=track.dose.load)
+                track.step_amount = base.amount
         hold_all = hold or self._hold_reason(safety, projected_day)
         real = track.pending is not None and not track.pending.projected
         verdict = judge(
@@ -113,7 +123,7 @@ class DoseMaker(MakerBase):
             hold_all=hold_all,
             # R-PROG-6: with a complaint the check-in after the exposure decides; a session
             # further ahead assumes it will be fine (it is recomputed once it is recorded).
-            checkin_ok=not real or self._checkin_ok(track, safety, assume=projected_day),
+            checkin_ok=not real or self._checkin_ok(track, safety, slot.date, assume=projected_day),
         )
         track.dose = verdict.dose
         track.pending = None
@@ -141,12 +151,15 @@ class DoseMaker(MakerBase):
             )
         return None
 
-    def _checkin_ok(self, track: Track, safety: DaySafety, *, assume: bool = False) -> bool:
+    def _checkin_ok(
+        self, track: Track, safety: DaySafety, day: dt.date, *, assume: bool = False
+    ) -> bool:
         """R-PROG-6: with a complaint, the check-in after the exposure is at most usual + 1;
-        none yet holds the dose, unless ``assume`` (a session further ahead)."""
+        none yet (by the morning of ``day``: nothing later may change the past, R-HIST) holds
+        the dose, unless ``assume`` (a session further ahead)."""
         if not self.p.complaints or track.pending is None or track.pending.projected:
             return True
-        after = [c for c in self.checkins if c.date > track.pending.date]
+        after = [c for c in self.checkins if track.pending.date < c.date <= day]
         if not after:
             return assume
         return after[0].pain <= safety.usual + 1
@@ -169,6 +182,9 @@ class DoseMaker(MakerBase):
         lead: Reason | None = None,
     ) -> budget.Block:
         shown = dose
+        if role == "main" and scheme not in ("plyometric", "rehab"):
+            # R-SCHED-8: a main block is real work, at least 3 working sets.
+            shown = replace(shown, sets=max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
         if slot.deload and role != "foot":
             shown = dosing.deload(dose, scheme)
             if role == "main" and scheme != "plyometric":

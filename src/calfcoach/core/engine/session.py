@@ -56,10 +56,12 @@ class SessionMaker(EvidenceMaker):
         # The state moves on the same way whether the session is made now or was given
         # before (R-HIST): restarts after a gap, a flare or a clearance happen here.
         self._restarts(slot, safety)
+        made = self._compose(slot, safety, day)
         if given is not None:
-            self._notes.clear()
+            # R-HIST: the session as given; composing it anyway moves the walk's state on
+            # exactly as on its day (foot-drill rotation, ladders, counters).
             return given
-        return self._compose(slot, safety, day)
+        return made
 
     def _restarts(self, slot: Slot, safety: DaySafety) -> None:
         """R-PAIN-2b / R-PAIN-2a lifts and R-PROG-6 gaps: one step lower, hold until a full
@@ -116,10 +118,14 @@ class SessionMaker(EvidenceMaker):
         self.issues.append(("R-PROG-6", slot.week, f"{gap} days without training: {text}"))
 
     def _race_days(self, a: dt.date, b: dt.date) -> int:
+        """Days strictly between ``a`` and ``b`` inside a race window (race day and its
+        recovery days, R-SCHED-4a; the day before a race is not part of it): R-PROG-6 leaves
+        them out of a gap."""
         n = 0
         d = a + dt.timedelta(days=1)
         while d < b and n < 60:
-            if self.calendar.day(d).blocked is not None:
+            race = self.calendar.day(d).blocked
+            if race is not None and d >= race.date:
                 n += 1
             d += dt.timedelta(days=1)
         return n
@@ -174,7 +180,8 @@ class SessionMaker(EvidenceMaker):
             if k is not None and k not in (kind,):
                 b = self._kind_block(k, slot, safety, day, "extra")
                 if b is not None:
-                    b.rx = replace(b.rx, sets=min(b.rx.sets, 2))
+                    # A short extra block: the fewest sets its scheme allows (R-SCHED-5, D-10).
+                    b.rx = replace(b.rx, sets=min(b.rx.sets, _min_sets(b.rx.scheme)))
                     blocks.append(b)
         blocks += self._foot_blocks(slot)
         advice = None
@@ -315,6 +322,14 @@ class SessionMaker(EvidenceMaker):
         if slot.deload:
             title = "Lighter week - " + title
         return title
+
+
+def _min_sets(scheme: str) -> int:
+    if scheme == "heavy":
+        return rules.HEAVY_SETS.low
+    if scheme == "isometric":
+        return rules.ISO_SETS
+    return rules.LIGHT_SETS.low
 
 
 def _gap_level(gap: int) -> int:

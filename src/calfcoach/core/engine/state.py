@@ -50,6 +50,9 @@ class Track:
     last_week: int = 0
     estimated: bool = False
     """The load is a projection's stand-in (no ramp logged yet): it is the ramp's start."""
+    step_amount: float | None = None
+    """A protocol dose: the reps of the ladder step it came from (a regression inside the
+    step stays until the ladder moves on, R-PAIN-5)."""
 
 
 @dataclass(slots=True)
@@ -190,6 +193,7 @@ def _track_out(t: Track) -> dict[str, Any]:
         "last_date": _d(t.last_date),
         "last_week": t.last_week,
         "estimated": t.estimated,
+        "step_amount": t.step_amount,
     }
 
 
@@ -217,6 +221,7 @@ def _track_in(v: dict[str, Any]) -> Track:
         _p(v["last_date"]),
         int(v["last_week"]),
         bool(v.get("estimated", False)),
+        v.get("step_amount"),
     )
 
 
