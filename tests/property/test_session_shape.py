@@ -25,7 +25,7 @@ from calfcoach.core import rules
 from calfcoach.core.models import Plan, Prescription, Profile
 from calfcoach.core.planner import build_plan
 
-MANY = examples(300, 40)
+MANY = examples(200, 40)
 UNIT_FIELD = {
     "reps": "reps",
     "seconds": "seconds",
