@@ -388,7 +388,10 @@ def test_adapted_doses_stay_in_their_bands_and_set_cuts_never_go_below_two_R_SCH
                 assert rx.tempo, where
             elif rx.scheme == "isometric":
                 assert rx.sets >= rules.MIN_CUT_SETS, where
-                assert rx.seconds is not None and 20 <= rx.seconds <= 60, where
+                if rx.distance_m is not None:  # tip-toe walking (R-PROG-2: 10 ft -> 15 ft)
+                    assert rx.distance_m <= rules.DISTANCE_M[-1] + 1e-9, where
+                else:
+                    assert rx.seconds is not None and 20 <= rx.seconds <= 60, where
             elif rx.scheme == "plyometric":
                 assert rx.per_side is False and rx.contacts and rx.contacts > 0, where
 
@@ -633,7 +636,9 @@ def _top(rx: Prescription) -> float:
     if unit == "reps":
         return float(rules.HEAVY_REPS.high if rx.scheme == "heavy" else rules.LIGHT_REPS.high)
     if unit == "seconds":
-        return float(rules.ISO_SECONDS.high)
+        step = CATALOG.get(rx.exercise).steps.get(rules.CALF_STRAIN_LADDER)
+        top = rules.CALF_STRAIN_TOPS[step].seconds if step in rules.CALF_STRAIN_TOPS else None
+        return float(top or rules.ISO_SECONDS.high)  # R-PAIN-4 step 1: 5 x 45 s
     if unit == "distance_m":
         return rules.DISTANCE_M[-1]
     return amount
