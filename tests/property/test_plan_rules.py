@@ -824,11 +824,6 @@ def test_shin_pain_gets_a_dorsiflexor_accessory_with_its_low_evidence_reason_R_P
         assert dorsi, (s.date, [rx.exercise for rx in s.exercises])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the R-SCHED-3 no-repeat swap replaces the shin's dorsiflexor "
-    "accessory (toe taps) with another foot drill (R-PAIN-4)",
-)
 def test_the_no_repeat_swap_never_removes_the_shin_accessory_R_PAIN_4():
     profile = Profile.model_validate(
         {
@@ -843,11 +838,6 @@ def test_the_no_repeat_swap_never_removes_the_shin_accessory_R_PAIN_4():
         assert any(CATALOG.get(rx.exercise).dorsiflexor for rx in s.exercises), s.exercises
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: the time budget drops the shin's dorsiflexor accessory silently "
-    "(R-PAIN-4 'never silently'), keeping a general foot drill instead",
-)
 def test_a_tight_budget_never_drops_the_shin_accessory_silently_R_PAIN_4():
     profile = Profile.model_validate(
         {

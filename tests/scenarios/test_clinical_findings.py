@@ -184,11 +184,6 @@ def test_one_calf_block_of_near_maximal_work_a_session_R_PAIN_5_R_SCHED_8(compla
 # ------------------------------------------------------------------ calf strain by the calendar
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: day 1 of a calf strain still holds single-leg straight-knee raises 3x12 "
-    "(a light rotation block beside ladder step 1)",
-)
 def test_a_calf_strain_starts_with_isometric_holds_and_climbs_only_by_criteria_R_PAIN_4():
     p = profile(complaints=["calf_strain"], usual_pain=1)
     # Every set at pain 3 (above the 2/10 limit): the ladder must never climb.
@@ -266,10 +261,6 @@ def _heavy_history(reps: int, rpe: int) -> tuple[Profile, TrainingLog, Prescript
     pytest.fail("no second heavy exposure in 8 weeks")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: every set at 6 reps (the heavy top) at RPE 6 keeps the same load",
-)
 def test_six_reps_logged_at_rpe_6_where_4_were_planned_steps_the_load_R_PROG_6():
     p, log, rx, s = _heavy_history(6, 6)
     sets = tuple(
@@ -302,10 +293,6 @@ def test_six_reps_logged_at_rpe_6_where_4_were_planned_steps_the_load_R_PROG_6()
     assert (nxt.added_load_kg or 0) > (rx.added_load_kg or 0), (rx, nxt)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: 3 x 20 logged on a light 3 x 12 gives 3 x 12 again",
-)
 def test_twenty_reps_logged_on_a_light_3x12_do_not_give_3x14_R_PROG_6():
     p = profile(free_days=["mon", "thu"], equipment=[], level="advanced")
     plan = build_plan(p, CATALOG, MON, 6)
@@ -325,7 +312,7 @@ def test_twenty_reps_logged_on_a_light_3x12_do_not_give_3x14_R_PROG_6():
     nxt = next(
         r
         for x in later
-        if x.date > s.date
+        if x.date > s.date and not x.deload  # a lighter week cuts any dose (R-PROG-5)
         for r in x.exercises
         if (r.exercise, r.scheme) == (rx.exercise, "light")
     )

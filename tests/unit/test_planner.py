@@ -200,11 +200,6 @@ def test_every_fourth_week_is_lighter_and_has_less_volume_R_PROG_5():
     assert volume(4) < volume(3) or volume(4) < volume(2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: without load equipment the warning says slow light heel raises stand "
-    "in, but no light block has the slow tempo (R-SCH-2a)",
-)
 def test_heavy_work_without_load_becomes_slow_light_work_with_a_warning_R_SCH_2a():
     plan = plan_for(profile(equipment=["jump_rope"]), weeks=4)
     assert not any(rx.scheme == "heavy" for s in plan.sessions for rx in s.exercises)
@@ -275,12 +270,6 @@ def test_achilles_gets_one_protocol_block_of_straight_and_bent_slow_raises_every
     assert any(w.rule == "R-SCHED-5" and "R-PAIN-3" in w.message for w in plan.warnings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a lighter week's protocol sessions do not count as a protocol week, "
-    "so Beyer's ladder runs a week late after each one (4x10 in week 6, 4x8 in week 9) "
-    "(R-PAIN-5: only a flare pauses the count)",
-)
 def test_beyers_week_ladder_keeps_its_weeks_through_a_lighter_week_R_PAIN_3_R_PAIN_5():
     plan = plan_for(profile(complaints=["achilles"]), weeks=10)
     by_week = {
@@ -359,11 +348,6 @@ def test_the_first_session_after_a_race_names_it_R_SCHED_4a():
     assert "Spring half" in " ".join(r.text for rx in after[0].exercises for r in rx.reasons)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: when another race follows a marathon, sessions in the marathon's 14 "
-    "days name only the later race (R-SCHED-4a)",
-)
 def test_every_session_in_the_14_days_after_a_marathon_names_it_even_after_another_race():
     races = [
         {"date": "2026-01-05", "distance_km": 42.195, "name": "Berlin"},

@@ -281,6 +281,13 @@ def step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None 
                 )
             return Step(replace(dose, amount=new), text, True)
         loaded = _load_up(dose, inc)
+        if loaded is None and dose.amount < b.top - 1e-9:
+            # The top was done but no load can be added: the top is the dose now.
+            text = (
+                f"you did {amount_text(done, dose.unit)}, the top of the range, so the dose "
+                f"goes to {amount_text(b.top, dose.unit)}"
+            )
+            return Step(replace(dose, amount=b.top), text, True)
         if loaded is not None:
             back = f"; the dose returns to {amount_text(b.low, dose.unit)}"
             return Step(replace(loaded.dose, amount=b.low), loaded.text + back, True)
@@ -340,20 +347,16 @@ def step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
         if lower is not None:
             text = f"the dose comes down to {amount_text(lower, dose.unit)}"
             return Step(replace(dose, amount=lower), text, True)
-    if dose.fixed and dose.unit == "reps" and dose.amount > rules.HEAVY_REPS.low:
-        # A protocol at body weight: fewer reps (about 20 %), its sets kept (R-SCHED-8).
-        fewer = max(float(rules.HEAVY_REPS.low), float(round(dose.amount * 0.8)))
-        text = f"the dose comes down to {amount_text(fewer, dose.unit)}"
-        return Step(replace(dose, amount=fewer), text, True)
     floor = b.sets[0] if b.rungs else rules.MIN_CUT_SETS
     if dose.sets > floor:
         return Step(replace(dose, sets=dose.sets - 1), "one set fewer", True)
     return Step(dose, "the dose is already the lowest of its band", False)
 
 
-def deload(dose: Dose, scheme: Scheme) -> Dose:
+def deload(dose: Dose, scheme: Scheme, min_sets: int = 1) -> Dose:
     """R-PROG-5: about 55 % of the volume inside the band (where the floor stops it, the floor
-    wins), load kept; fixed protocol doses lose one set instead (R-PAIN-5, never below 2)."""
+    wins), load kept, at least ``min_sets`` sets (a main block keeps 3, R-SCHED-8); fixed
+    protocol doses lose one set instead (R-PAIN-5, never below 2)."""
     if dose.fixed:
         return cut_sets(dose, 1)
     if dose.unit == "contacts":
@@ -365,14 +368,25 @@ def deload(dose: Dose, scheme: Scheme) -> Dose:
     if not b.rungs:
         return replace(dose, sets=max(1, round(dose.sets * rules.DELOAD_VOLUME_FACTOR)))
     target = dose.sets * dose.amount * rules.DELOAD_VOLUME_FACTOR
-    best = (b.sets[0], b.low)
-    for sets in range(b.sets[0], max(b.sets[0], dose.sets) + 1):
-        for amount in b.rungs:
+    least_sets = max(b.sets[0], min(min_sets, dose.sets))
+    floor = _BAND_FLOOR.get((scheme, dose.unit), b.low)
+    # The band's own floor (8 reps light, 3 heavy) below the first rung, then the rungs.
+    amounts = sorted({floor, *b.rungs})
+    best = (least_sets, floor)
+    for sets in range(least_sets, max(least_sets, dose.sets) + 1):
+        for amount in amounts:
             if amount > dose.amount + 1e-9:
                 continue
             if abs(sets * amount - target) < abs(best[0] * best[1] - target):
                 best = (sets, amount)
     return replace(dose, sets=best[0], amount=best[1])
+
+
+# Below the first rung a lighter week may go to the band's floor where a main block still
+# holds 60 s under load per side at 3 sets (R-SCHED-8): 8 light reps, not 3 heavy ones.
+_BAND_FLOOR: Final[dict[tuple[str, str], float]] = {
+    ("light", "reps"): float(rules.LIGHT_REPS.low),
+}
 
 
 def cut_sets(dose: Dose, n: int) -> Dose:
@@ -403,33 +417,44 @@ class Bouts:
 
 
 def bouts(total: int, ex: Exercise) -> Bouts:
-    """A session's contacts as bouts a person can do (R-SCH-3a, R-SCHED-8): bouts of 8-10 s in
-    the light band (up to 15 s above it; single-leg hops 10 s per leg at most), at the
-    exercise's cadence; pairs for two-foot work, never leaving the band of ``total``."""
-    cpm = ex.contacts_per_minute or rules.DEFAULT_CONTACTS_PER_MINUTE
-    light = total <= rules.PLYO_LIGHT_MAX or ex.tier >= 2
-    longest = rules.PLYO_LIGHT_BOUT_S if light else rules.PLYO_BOUT_MAX_S
-    cap = max(2, cpm * longest // 60)
-    sets = max(1, math.ceil(total / cap))
-    # R-SCHED-8 (8-30 s) before the light band's 8-10 s: a bout too short to count gets
-    # longer, up to 15 s (single-leg hops stay at 10 s per leg, R-SCH-3a).
-    longest_allowed = rules.PLYO_LIGHT_BOUT_S if ex.tier >= 2 else rules.PLYO_BOUT_MAX_S
-    hard_cap = max(cap, cpm * longest_allowed // 60)
-    while (
-        sets > 1
-        and (total / sets) * 60 / cpm < rules.PLYO_BOUT_MIN_S
-        and math.ceil(total / (sets - 1)) <= hard_cap
-    ):
-        sets -= 1
-    cap = max(cap, math.ceil(total / sets)) if sets == 1 else cap
-    # The count per bout nearest the total that stays in the total's band and within the
-    # bout's length; two-foot landings come in pairs.
-    unit = 2 if ex.tier == 1 else 1
-    low = unit * math.floor(total / sets / unit)
-    options = [p for p in (low, low + unit) if p >= unit]
+    """A session's contacts as bouts a person can do (R-SCH-3a, R-SCHED-8), at the exercise's
+    cadence, two-foot landings in pairs, never leaving the band of ``total``:
+
+    1. bouts of 8-10 s in the light band (single-leg hops: always at most 10 s per leg), or
+       8-15 s above it, holding ``total`` or down to 10 % less;
+    2. where no such split exists (50 rope contacts at 220 a minute are one bout of 14 s or
+       two of 7 s), bouts of 8-15 s holding ``total`` (R-SCHED-8's 8-30 s wins over 8-10 s).
+    """
+    return _bouts(total, ex.contacts_per_minute or rules.DEFAULT_CONTACTS_PER_MINUTE, ex.tier)
+
+
+@lru_cache(maxsize=1024)
+def _bouts(total: int, cpm: int, tier: int) -> Bouts:
+    unit = 2 if tier == 1 else 1
     band = plyo_band(total)
-    inside = [p for p in options if plyo_band(p * sets) == band and p <= cap] or options
-    per_set = min(inside, key=lambda p: (abs(p * sets - total), p))
+    light = total <= rules.PLYO_LIGHT_MAX or tier >= 2
+    short = rules.PLYO_LIGHT_BOUT_S if light else rules.PLYO_BOUT_MAX_S
+    relaxed = rules.PLYO_LIGHT_BOUT_S if tier >= 2 else rules.PLYO_BOUT_MAX_S
+
+    def search(longest: int, least: float) -> tuple[int, int] | None:
+        low_per = math.ceil(rules.PLYO_BOUT_MIN_S * cpm / 60 / unit) * unit
+        high_per = (longest * cpm // 60) // unit * unit
+        best: tuple[float, int, int] | None = None
+        for sets in range(1, 13):
+            for per in range(max(unit, low_per), high_per + 1, unit):
+                done = sets * per
+                if done > total + 4 or done < least or plyo_band(done) != band:
+                    continue
+                key = (abs(done - total) + (0.5 if done > total else 0), sets, per)
+                if best is None or key < best:
+                    best = key
+        return None if best is None else (best[1], best[2])
+
+    found = search(short, total * 0.9) or search(relaxed, 0)
+    if found is None:  # a total too small for one 8 s bout: one bout of it
+        per = max(unit, total // unit * unit)
+        found = (1, per)
+    sets, per_set = found
     seconds = max(rules.PLYO_BOUT_MIN_S, round(per_set * 60 / cpm))
     return Bouts(sets, per_set, seconds)
 

@@ -30,11 +30,13 @@ class EvidenceMaker(ComplaintMaker):
         planned = {rx.exercise: rx for rx in session.exercises} if session is not None else {}
         deload = session.deload if session is not None else False
         week = self._week(date)
+        protocol = False
         for exercise, group in by_ex.items():
             rx = planned.get(exercise)
             scheme = rx.scheme if rx is not None else group[0].scheme
             if scheme is None or scheme == "skill" or _is_hold(rx):
                 continue
+            protocol = protocol or scheme == "rehab"
             if deload and scheme != "plyometric":
                 continue  # a lighter week is no base for the next dose (R-PROG-5); contacts
                 # are: the +20 a session rule holds between any two plyometric sessions (D-3)
@@ -52,8 +54,9 @@ class EvidenceMaker(ComplaintMaker):
             track.last_date, track.last_week = date, week
             if scheme == "plyometric":
                 self.st.plyo_date = date
-            if scheme == "rehab":
-                self._count_protocol(week)
+        if protocol:
+            # R-PAIN-5: a logged protocol session counts for its week (lighter weeks too).
+            self._count_protocol(week)
         self.st.last_logged = date
 
     def apply_projection(self, date: dt.date, session: Session) -> None:
@@ -62,6 +65,9 @@ class EvidenceMaker(ComplaintMaker):
         for rx in session.exercises:
             if rx.scheme == "skill" or _is_hold(rx):
                 continue
+            if rx.scheme == "rehab" and not counted:
+                self._count_protocol(week)  # R-PAIN-5: lighter weeks count too
+                counted = True
             if session.deload and rx.scheme != "plyometric":
                 continue
             track = self.st.tracks.get(f"{rx.exercise}|{rx.scheme}")
@@ -74,9 +80,6 @@ class EvidenceMaker(ComplaintMaker):
             track.last_date, track.last_week = date, week
             if rx.scheme == "plyometric":
                 self.st.plyo_date = date
-            if rx.scheme == "rehab" and not counted:
-                self._count_protocol(week)
-                counted = True
         self.st.last_logged = date
 
     def _needs_load(self, exercise: str, scheme: str) -> bool:

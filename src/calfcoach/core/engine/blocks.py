@@ -19,6 +19,7 @@ from calfcoach.core.catalog import Catalog
 from calfcoach.core.models import ACHILLES_COMPLAINTS, Complaint, Equipment, Exercise
 
 SOLEUS = "soleus"
+STAND_IN = {"heavy_bent": "light_bent", "heavy_straight": "light_straight"}
 CALF_STRAIN = "calf_strain"
 STRAIN_STEPS = 4
 
@@ -73,7 +74,18 @@ class Choices:
             return self.plyo is not None
         if kind == "soleus":
             return bool(self.soleus_ladder)
-        return self.by_kind.get(kind) is not None
+        return self.exercise_for(kind) is not None
+
+    def exercise_for(self, kind: str) -> Exercise | None:
+        """The exercise of a main kind; a heavy kind without load equipment is its slow light
+        stand-in of the same knee angle (R-SCH-2a)."""
+        found = self.by_kind.get(kind)
+        if found is None and kind in STAND_IN and not self.can_load:
+            return self.by_kind.get(STAND_IN[kind])
+        return found
+
+    def slow_stand_in(self, kind: str) -> bool:
+        return kind in STAND_IN and self.by_kind.get(kind) is None and not self.can_load
 
     def soleus_step(self, step: int) -> Exercise | None:
         fitting = [e for e in self.soleus_ladder if steps_of(e)[SOLEUS] <= step]

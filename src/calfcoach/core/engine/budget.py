@@ -22,7 +22,7 @@ _MIN_SETS = {"light": rules.LIGHT_SETS.low, "heavy": rules.HEAVY_SETS.low, "isom
 class Block:
     ex: Exercise
     rx: Prescription
-    role: str  # "main", "extra", "protocol", "foot", "hold"
+    role: str  # "main", "extra", "protocol", "foot", "dorsi" (shin accessory), "hold"
     knee: str
 
 
@@ -57,7 +57,7 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
         if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
             b.rx = replace(b.rx, rest_seconds=90)
     total = minutes(blocks)
-    for role in ("foot", "extra", "main"):
+    for role in ("foot", "dorsi", "extra", "main"):
         for b in blocks:
             if total <= budget:
                 break

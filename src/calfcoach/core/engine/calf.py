@@ -39,9 +39,32 @@ class CalfMaker(DoseMaker):
         if kind == "soleus":
             ex = self.c.soleus_step(self.st.soleus_step)
             return self._ladder_block(ex, slot, safety, role) if ex is not None else None
-        ex = self.c.by_kind.get(kind)
+        ex = self.c.exercise_for(kind)
         if ex is None:
             return None
+        if self.c.slow_stand_in(kind):
+            # R-SCH-2a: no load to make it heavy: slow light heel raises stand in (warned).
+            base = dosing.first_dose(ex, "light", self.p.level)
+            dose, reasons, _ = self._dose(ex, "light", slot, safety, base=base, needs_load=False)
+            reasons.insert(
+                0,
+                Reason(
+                    "R-SCH-2a",
+                    "No equipment to load heavy work, so slow light heel raises stand in "
+                    "(3 s up, 3 s down).",
+                ),
+            )
+            return self._finish(
+                ex,
+                "light",
+                dose,
+                reasons,
+                slot,
+                safety,
+                role=role,
+                ramp=False,
+                tempo=rules.SLOW_LIGHT_TEMPO,
+            )
         if kind in HEAVY_KINDS:
             base = dosing.first_dose(ex, "heavy", self.p.level)
             dose, reasons, ramp = self._dose(ex, "heavy", slot, safety, base=base, needs_load=True)
@@ -207,6 +230,7 @@ class CalfMaker(DoseMaker):
                 )
                 + block.rx.reasons,
             )
+            block.role = "dorsi"  # kept by the budget and by R-SCHED-3's foot-drill swap
             out.append(block)
         if pool:
             i = self.st.foot_index
@@ -252,7 +276,7 @@ class CalfMaker(DoseMaker):
         out: list[budget.Block] = []
         knees: set[str] = set()
         for b in blocks:
-            if b.role == "foot":
+            if b.role in ("foot", "dorsi"):
                 out.append(b)
                 continue
             if b.rx.scheme == "plyometric" or b.ex.region != "calf":

@@ -67,8 +67,11 @@ def _why(need: str, choices: Choices, profile: Profile) -> str:
             "there is no equipment to load it (dumbbell, kettlebell, barbell, weight vest, "
             "backpack or machine; R-SCH-2a): slow light heel raises stand in"
         )
-    if need == "heavy" and "calf_strain" in profile.complaints:
-        return "with a calf strain heavy work waits for step 4 of the criteria ladder (R-PAIN-4)"
+    if "calf_strain" in profile.complaints and need != "plyo":
+        return (
+            "with a calf strain the criteria ladder is all the calf work, heavy work waits for "
+            "its step 4 (R-PAIN-4, D-23)"
+        )
     if need == "heavy" and profile.level == "novice":
         return "novices do light and isometric work first (R-PROG-4a), and races may stop it"
     if need == "plyo":

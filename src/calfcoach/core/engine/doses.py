@@ -185,12 +185,15 @@ class DoseMaker(MakerBase):
         if role == "main" and scheme not in ("plyometric", "rehab"):
             # R-SCHED-8: a main block is real work, at least 3 working sets.
             shown = replace(shown, sets=max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
-        if slot.deload and role != "foot":
-            shown = dosing.deload(dose, scheme)
-            if role == "main" and scheme != "plyometric":
-                shown = replace(shown, sets=max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
+        if slot.deload and role not in ("foot", "dorsi"):
+            least = rules.MAIN_BLOCK_MIN_SETS if role == "main" else 1
+            shown = dosing.deload(dose, scheme, least)
             reasons.append(Reason("R-PROG-5", "Lighter week: volume about halved, load kept."))
-        elif safety.morning == "one_set_fewer" and role != "foot" and not _projected(self, slot):
+        elif (
+            safety.morning == "one_set_fewer"
+            and role not in ("foot", "dorsi")
+            and not _projected(self, slot)
+        ):
             shown = dosing.cut_sets(dose, 1)
             reasons.append(
                 Reason("R-PAIN-2", "Morning pain was 2 above your usual: one set fewer.")

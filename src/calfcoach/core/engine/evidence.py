@@ -164,15 +164,17 @@ def _progress(
     if hold_all is not None:
         return Verdict(track.dose, "hold", hold_all)
     if track.hold_until_full:
-        if o.sets >= o.planned.sets and (o.least or 0) >= o.planned.amount - 1e-9:
-            track.hold_until_full = False
-        return Verdict(
-            track.dose,
-            "hold",
-            dosing.reason(
-                "R-PROG-6", "the dose holds until one full session at the lowered dose is logged"
-            ),
-        )
+        full = o.sets >= o.planned.sets and (o.least or 0) >= o.planned.amount - 1e-9
+        if not full:
+            return Verdict(
+                track.dose,
+                "hold",
+                dosing.reason(
+                    "R-PROG-6",
+                    "the dose holds until one full session at the lowered dose is logged",
+                ),
+            )
+        track.hold_until_full = False  # that session is in: it is judged like any other
     dose = track.dose
     if dose.unit == "contacts":
         return Verdict(dose, "hold", None)  # plyometrics step by plan week (plyometrics.py)

@@ -146,9 +146,7 @@ class SessionMaker(EvidenceMaker):
         blocks: list[budget.Block] = []
         head: list[Reason] = list(self._notes)
         self._notes.clear()
-        race = self._race_to_name(slot, day)
-        if race is not None:
-            head.append(race)
+        head += self._race_to_name(slot, day)
         strict = sorted(self.p.complaints & rules.STRICT_PAIN_COMPLAINTS)
         if strict:
             names = " and ".join(c.replace("_", " ") for c in strict)
@@ -173,10 +171,14 @@ class SessionMaker(EvidenceMaker):
                         main.ex
                     )  # R-SCHED-8: a finisher pairs with the next step
                     if nxt is not None:
-                        extra = self._ladder_block(nxt, slot, safety, "extra")
-                        blocks.append(extra)
+                        # The next step is the session's real work (a main block, 3 sets).
+                        blocks.append(self._ladder_block(nxt, slot, safety, "main"))
         for extra_kind in slot.extras:
             k = self._allowed_kind(extra_kind, slot, safety, day, bool(protocol))
+            if k != "plyo" and self._strain_active(safety):
+                continue  # D-23
+            if k in HEAVY_KINDS and any(b.rx.scheme == "heavy" for b in blocks):
+                continue  # R-SCHED-8: one heavy calf block a session
             if k is not None and k not in (kind,):
                 b = self._kind_block(k, slot, safety, day, "extra")
                 if b is not None:
@@ -198,7 +200,9 @@ class SessionMaker(EvidenceMaker):
                     f"{self.p.session_minutes} min budget, even at the minimum dose",
                 )
             )
-        blocks.sort(key=lambda b: ORDER.get(b.rx.scheme, 5) + (10 if b.role == "foot" else 0))
+        blocks.sort(
+            key=lambda b: ORDER.get(b.rx.scheme, 5) + (10 if b.role in ("foot", "dorsi") else 0)
+        )
         exercises = []
         for i, b in enumerate(blocks):
             rx = b.rx
@@ -211,29 +215,38 @@ class SessionMaker(EvidenceMaker):
             slot.date, slot.week, slot.deload, title, exercises_t, round(minutes), advice=advice
         )
 
-    def _race_to_name(self, slot: Slot, day: RaceDay) -> Reason | None:
+    def _race_to_name(self, slot: Slot, day: RaceDay) -> list[Reason]:
+        """R-SCHED-4a: the first session after any race names it, and every session within
+        14 days of a marathon or longer names that one (both when both hold)."""
+        out: list[Reason] = []
         race = day.after
-        if race is None:
-            return None
-        if self.st.race_named is None or self.st.race_named < race.date:
+        if race is not None and (self.st.race_named is None or self.st.race_named < race.date):
             self.st.race_named = race.date
-            return Reason(
-                "R-SCHED-4a",
-                f"First session after {describe(race)}: the recovery window is over; "
-                "plyometrics restart at 50 contacts.",
+            out.append(
+                Reason(
+                    "R-SCHED-4a",
+                    f"First session after {describe(race)}: the recovery window is over; "
+                    "plyometrics restart at 50 contacts.",
+                )
             )
-        if day.name_in_reasons is not None:
-            return Reason(
-                "R-SCHED-4a",
-                f"Within 14 days of {describe(day.name_in_reasons)}: recovery comes first.",
+        long = day.name_in_reasons
+        if long is not None and (race is None or long.date != race.date or not out):
+            out.append(
+                Reason("R-SCHED-4a", f"Within 14 days of {describe(long)}: recovery comes first.")
             )
-        return None
+        return out
+
+    def _strain_active(self, safety: DaySafety) -> bool:
+        """A calf strain still open: its criteria ladder (R-PAIN-4) sets every calf dose."""
+        return "calf_strain" in self.p.complaints - safety.closed_complaints
 
     def _main_kind(self, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool) -> str | None:
         kind = slot.kind
         if kind is None:
             return None
         allowed = self._allowed_kind(kind, slot, safety, day, protocol)
+        if allowed != "plyo" and self._strain_active(safety):
+            return None  # D-23: with a calf strain the criteria ladder is all the calf work
         if "shin" in self.p.complaints and allowed != "plyo" and self.c.soleus_ladder:
             return "soleus"  # R-PAIN-4: the soleus ladder is the main block with shin pain
         return allowed
@@ -277,9 +290,10 @@ class SessionMaker(EvidenceMaker):
         sig = sorted(f"{rx.exercise}|{rx.scheme}" for rx in exercises)
         if sig in st.prev_sigs:
             used = {rx.exercise for rx in exercises}
+            kept = {e.id for e in self.c.dorsi} if "shin" in self.p.complaints else set()
             for pos, rx in enumerate(exercises):
-                if rx.scheme != "skill":
-                    continue
+                if rx.scheme != "skill" or rx.exercise in kept:
+                    continue  # the shin's dorsiflexor accessory stays (R-PAIN-4)
                 for ex in self.c.foot:
                     if ex.id in used:
                         continue
