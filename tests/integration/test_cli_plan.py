@@ -165,8 +165,6 @@ def test_json_output_validates_against_the_schema_command() -> None:
     assert document["sessions"]
 
 
-
-
 @pytest.mark.parametrize(
     "fmt",
     ["json", "ics"],

@@ -18,13 +18,13 @@ from calfcoach.core.models import RED_FLAGS, URGENT_RED_FLAGS
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path) -> Cli:
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
     env = {
         "CALFCOACH_HOME": str(tmp_path / "home"),
         "CALFCOACH_DATABASE_URL": database_url,
         "COLUMNS": "200",
     }
-    return Cli(CliRunner(), env, database_url)
+    return Cli(CliRunner(), env, database_url, monkeypatch)
 
 
 @pytest.fixture
