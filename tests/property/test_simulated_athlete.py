@@ -104,6 +104,22 @@ FOUND_GAP = (
     9,
     replace(AS_PRESCRIBED, away=((47, 9),)),
 )
+FOUND_RACE_BEFORE_START = (
+    Profile(
+        level="novice",
+        free_days=["mon", "tue"],
+        races=["2025-12-31", {"date": "2026-01-01", "distance_km": 5.0, "tune_up": True}],
+    ),
+    dt.date(2026, 1, 1),
+    3,
+    AS_PRESCRIBED,
+)
+FOUND_LIGHTER_WEEK = (
+    Profile(level="novice", free_days=["mon", "tue", "wed"]),
+    dt.date(2026, 1, 1),
+    4,
+    AS_PRESCRIBED,
+)
 FOUND_LEG_PRESS = (
     Profile(level="intermediate", equipment=frozenset({"leg_press"}), free_days=["mon", "tue"]),
     dt.date(2026, 1, 1),
@@ -323,8 +339,14 @@ def test_no_heavy_or_plyometrics_before_a_race_nor_in_the_week_after_a_marathon_
                     assert not schemes & {"heavy", "plyometric"}, (s.date, race)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a race the day before the plan starts (its window reaching into the "
+    "plan) is not named by the first session after it (R-SCHED-4a)",
+)
 @SIM
 @given(simulated())
+@example(FOUND_RACE_BEFORE_START)
 def test_the_first_session_after_a_race_names_it_and_plyometrics_restart_at_50_R_SCHED_4a(
     a,
 ):
@@ -396,9 +418,14 @@ def test_adapted_doses_stay_in_their_bands_and_set_cuts_never_go_below_two_R_SCH
                 assert rx.per_side is False and rx.contacts and rx.contacts > 0, where
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug: a lighter-week main block of 3 x 8 light reps is under 60 s under load "
+    "(R-SCHED-8), by the core's own time_under_load",
+)
 @SIM
 @given(simulated())
-@example(FOUND_NOVICE)
+@example(FOUND_LIGHTER_WEEK)
 def test_adapted_sessions_keep_their_shape_R_SCHED_8(a):
     sim = simulate(*a)
     for s in planned(sim):
