@@ -257,6 +257,26 @@ def _heavy_history(reps: int, rpe: int) -> tuple[Profile, TrainingLog, Prescript
                     )
                 )
             found[rx.exercise] = load
+        # The rest of the session as prescribed: no gap in the log (R-PROG-6 would hold).
+        for rx in s.exercises:
+            if rx.scheme == "heavy":
+                continue
+            for n in range(1, rx.sets + 1):
+                sets.append(
+                    LoggedSet(
+                        day,
+                        rx.exercise,
+                        n,
+                        reps=rx.reps,
+                        seconds=rx.seconds,
+                        distance_m=rx.distance_m,
+                        contacts=rx.contacts,
+                        load_kg=rx.added_load_kg,
+                        rpe=6,
+                        pain=0,
+                        scheme=rx.scheme,
+                    )
+                )
         log = TrainingLog(sets=log.sets + tuple(sets))
     pytest.fail("no second heavy exposure in 8 weeks")
 

@@ -437,8 +437,10 @@ def _bouts(total: int, cpm: int, tier: int) -> Bouts:
     relaxed = rules.PLYO_LIGHT_BOUT_S if tier >= 2 else rules.PLYO_BOUT_MAX_S
 
     def search(longest: int, least: float) -> tuple[int, int] | None:
-        low_per = math.ceil(rules.PLYO_BOUT_MIN_S * cpm / 60 / unit) * unit
-        high_per = (longest * cpm // 60) // unit * unit
+        # A bout's length is shown in whole seconds: it counts as 8 s from 7.5 s on, and as
+        # ``longest`` s up to half a second over.
+        low_per = math.ceil((rules.PLYO_BOUT_MIN_S - 0.5) * cpm / 60 / unit) * unit
+        high_per = math.floor((longest + 0.49) * cpm / 60 / unit) * unit
         best: tuple[float, int, int] | None = None
         for sets in range(1, 13):
             for per in range(max(unit, low_per), high_per + 1, unit):

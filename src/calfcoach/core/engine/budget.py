@@ -15,7 +15,12 @@ from calfcoach.core import rules
 from calfcoach.core.models import Exercise, Prescription
 
 WARM_UP_MINUTES = 2.0
-_MIN_SETS = {"light": rules.LIGHT_SETS.low, "heavy": rules.HEAVY_SETS.low, "isometric": 2}
+_MIN_SETS = {
+    "light": rules.LIGHT_SETS.low,
+    "heavy": rules.HEAVY_SETS.low,
+    "isometric": rules.ISO_SETS,  # R-SCH-4: 3 sets
+    "rehab": rules.MIN_CUT_SETS,
+}
 
 
 @dataclass(slots=True, eq=False)

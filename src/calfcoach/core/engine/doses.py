@@ -186,8 +186,8 @@ class DoseMaker(MakerBase):
             # R-SCHED-8: a main block is real work, at least 3 working sets.
             shown = replace(shown, sets=max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
         if slot.deload and role not in ("foot", "dorsi"):
-            least = rules.MAIN_BLOCK_MIN_SETS if role == "main" else 1
-            shown = dosing.deload(dose, scheme, least)
+            # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
+            shown = dosing.deload(dose, scheme)
             reasons.append(Reason("R-PROG-5", "Lighter week: volume about halved, load kept."))
         elif (
             safety.morning == "one_set_fewer"

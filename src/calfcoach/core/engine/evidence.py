@@ -174,7 +174,18 @@ def _progress(
                     "the dose holds until one full session at the lowered dose is logged",
                 ),
             )
-        track.hold_until_full = False  # that session is in: it is judged like any other
+        # That session is in: the hold ends with it, and the session after it may progress
+        # (so the second session back after a gap never does, R-PROG-6).
+        track.hold_until_full = False
+        return Verdict(
+            track.dose,
+            "hold",
+            dosing.reason(
+                "R-PROG-6",
+                "a full session at the lowered dose is logged: the dose holds once more, then "
+                "climbs again",
+            ),
+        )
     dose = track.dose
     if dose.unit == "contacts":
         return Verdict(dose, "hold", None)  # plyometrics step by plan week (plyometrics.py)

@@ -219,18 +219,20 @@ class SessionMaker(EvidenceMaker):
         """R-SCHED-4a: the first session after any race names it, and every session within
         14 days of a marathon or longer names that one (both when both hold)."""
         out: list[Reason] = []
-        race = day.after
-        if race is not None and (self.st.race_named is None or self.st.race_named < race.date):
-            self.st.race_named = race.date
-            out.append(
-                Reason(
-                    "R-SCHED-4a",
-                    f"First session after {describe(race)}: the recovery window is over; "
-                    "plyometrics restart at 50 contacts.",
+        named = self.st.race_named
+        for past in self.p.races:  # every race since the last session, in date order
+            if past.date < slot.date and (named is None or past.date > named):
+                self.st.race_named = past.date
+                out.append(
+                    Reason(
+                        "R-SCHED-4a",
+                        f"First session after {describe(past)}: the recovery window is over; "
+                        "plyometrics restart at 50 contacts.",
+                    )
                 )
-            )
         long = day.name_in_reasons
-        if long is not None and (race is None or long.date != race.date or not out):
+        named_now = {r.text for r in out}
+        if long is not None and not any(describe(long) in t for t in named_now):
             out.append(
                 Reason("R-SCHED-4a", f"Within 14 days of {describe(long)}: recovery comes first.")
             )
