@@ -16,14 +16,13 @@ started a flare, and it has surely not ended while no two check-ins in a row are
 ``U + 1`` and under the flare threshold.
 
 Example counts: a "dev" profile (few examples, the default on a workstation) and a "ci"
-profile (hundreds), chosen with ``HYPOTHESIS_PROFILE=dev|ci``; without it, ``ci`` when ``CI`` or
-``CALFCOACH_REQUIRE_POSTGRES`` is set (as in ``.ci/run``).
+profile (hundreds), chosen with ``HYPOTHESIS_PROFILE=dev|ci`` (tests/strategies.py; ``.ci/run``
+sets ``ci``; without it, ``ci`` when ``CI`` is set).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -42,6 +41,7 @@ from tests.sim import (
     is_ramp,
     simulate,
 )
+from tests.strategies import HYPOTHESIS_PROFILE
 
 from calfcoach.core import rules
 from calfcoach.core.engine import walk
@@ -58,10 +58,7 @@ from calfcoach.core.models import (
 
 # ------------------------------------------------------------------ example counts
 
-_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
-    "ci" if os.environ.get("CI") or os.environ.get("CALFCOACH_REQUIRE_POSTGRES") else "dev"
-)
-_EXAMPLES = {"dev": 15, "ci": 250}.get(_PROFILE, 15)
+_EXAMPLES = {"dev": 15, "ci": 250}.get(HYPOTHESIS_PROFILE, 15)  # tests/strategies.py
 SIM = settings(
     max_examples=_EXAMPLES,
     deadline=None,

@@ -10,27 +10,21 @@ Hypothesis: ``HYPOTHESIS_PROFILE=ci`` runs the full example counts, anything els
 from __future__ import annotations
 
 import math
-import os
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from tests.strategies import examples as shared_examples
 
 from calfcoach.catalog import load_catalog
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Dose
 from calfcoach.core.models import EQUIPMENT, LEVELS, Profile
 
-_CI = os.environ.get("HYPOTHESIS_PROFILE", "dev") == "ci"
-
 
 def examples(ci: int, dev: int = 25) -> settings:
-    """The example count of a property: full on CI, a few in dev (see the module doc)."""
-    return settings(
-        max_examples=ci if _CI else dev,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    """This file's default dev count on the shared profile switch (tests/strategies.py)."""
+    return shared_examples(ci, dev)
 
 
 CATALOG = load_catalog()

@@ -8,11 +8,11 @@ Hypothesis: ``HYPOTHESIS_PROFILE=ci`` runs the full example counts, anything els
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import examples as shared_examples
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Dose
@@ -20,16 +20,10 @@ from calfcoach.core.engine.evidence import judge, outcome_of, projected
 from calfcoach.core.engine.state import Track
 from calfcoach.core.models import LoggedSet, Reason
 
-_CI = os.environ.get("HYPOTHESIS_PROFILE", "dev") == "ci"
-
 
 def examples(ci: int, dev: int = 30) -> settings:
-    """The example count of a property: full on CI, a few in dev (see the module doc)."""
-    return settings(
-        max_examples=ci if _CI else dev,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    """This file's default dev count on the shared profile switch (tests/strategies.py)."""
+    return shared_examples(ci, dev)
 
 
 DAY = dt.date(2026, 3, 2)

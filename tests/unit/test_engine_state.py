@@ -15,12 +15,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import examples as shared_examples
 
 from calfcoach.catalog import load_catalog
 from calfcoach.core.dosing import Dose
@@ -28,16 +28,10 @@ from calfcoach.core.engine import walk
 from calfcoach.core.engine.state import STATE_VERSION, Outcome, State, Track
 from calfcoach.core.models import CheckIn, LoggedSet, Profile, TrainingLog
 
-_CI = os.environ.get("HYPOTHESIS_PROFILE", "dev") == "ci"
-
 
 def examples(ci: int, dev: int = 40) -> settings:
-    """The example count of a property: full on CI, a few in dev (see the module doc)."""
-    return settings(
-        max_examples=ci if _CI else dev,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
+    """This file's default dev count on the shared profile switch (tests/strategies.py)."""
+    return shared_examples(ci, dev)
 
 
 dates = st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))

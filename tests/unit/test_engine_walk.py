@@ -17,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from tests.strategies import examples as shared_examples
 
 from calfcoach.catalog import load_catalog
 from calfcoach.core.engine import State, build_plan, walk
@@ -45,16 +45,10 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 
-_CI = os.environ.get("HYPOTHESIS_PROFILE", "dev") == "ci"
-
 
 def examples(ci: int, dev: int = 15) -> settings:
-    """The example count of a property: full on CI, a few in dev (see the module doc)."""
-    return settings(
-        max_examples=ci if _CI else dev,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    """This file's default dev count on the shared profile switch (tests/strategies.py)."""
+    return shared_examples(ci, dev)
 
 
 # A strict xfail property fails on every run: no shrinking (minutes of walks), the report
