@@ -40,6 +40,7 @@ def examples(ci: int, dev: int = 25) -> settings:
     """Settings with ``ci`` examples in the "ci" profile and ``min(dev, ci)`` in "dev"."""
     return settings(
         max_examples=ci if HYPOTHESIS_PROFILE == "ci" else min(dev, ci),
+        derandomize=HYPOTHESIS_PROFILE == "ci",  # CI: the same examples on every run
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

@@ -61,6 +61,7 @@ from calfcoach.core.models import (
 _EXAMPLES = {"dev": 15, "ci": 250}.get(HYPOTHESIS_PROFILE, 15)  # tests/strategies.py
 SIM = settings(
     max_examples=_EXAMPLES,
+    derandomize=HYPOTHESIS_PROFILE == "ci",  # CI: the same examples on every run
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -54,9 +54,31 @@ class DoseMaker(MakerBase):
         projected_day = self.today is None or slot.date > self.today
         if not track.found:
             o = track.pending
+            bare = (
+                o is not None
+                and not o.projected
+                and scheme == "heavy"
+                and not (o.found_load or 0) > 0
+                and o.found_load is not None
+            )
+            if bare and o is not None:
+                # R-PROG-1a / R-SCH-2a: heavy work carries a load; only body weight stayed
+                # within the limits, so the load-finding session repeats.
+                reasons.append(
+                    dosing.reason(
+                        "R-PROG-1a",
+                        f"on {o.date.isoformat()} no set with added load stayed within RPE 9 and "
+                        "the pain limit, so the load-finding session repeats",
+                    )
+                )
+                track.pending = None
+                return track.dose, reasons, True
             if o is not None and o.found_load is not None:
                 track.found = True
-                track.dose = replace(track.dose, load=o.found_load)
+                # The base load, with the scheme's own sets back (a ramp may have lost one).
+                least = dosing.band(scheme, track.dose.unit).sets[0]
+                sets = max(track.dose.sets, least) if not track.dose.fixed else track.dose.sets
+                track.dose = replace(track.dose, load=o.found_load, sets=sets)
                 track.pending = None
                 track.estimated = o.projected
                 if not o.projected:
@@ -127,6 +149,14 @@ class DoseMaker(MakerBase):
         )
         track.dose = verdict.dose
         track.pending = None
+        if scheme == "heavy" and not (track.dose.load or 0) > 0:
+            # R-SCH-2a: a step down took the last of the load off; heavy work needs a load,
+            # so the load-finding session repeats (R-PROG-1a).
+            track.found = False
+            track.dose = replace(track.dose, load=None)
+            if verdict.reason is not None:
+                reasons.append(verdict.reason)
+            return track.dose, reasons, True
         if verdict.reason is not None and (real or not projected_day or verdict.action != "hold"):
             reasons.append(verdict.reason)
             if real or not projected_day:
@@ -141,9 +171,10 @@ class DoseMaker(MakerBase):
             )
         if projected_day:
             return None
-        if safety.morning == "hold":
+        if safety.morning in ("hold", "one_set_fewer"):
             return dosing.reason(
-                "R-PAIN-2", f"morning pain 1 above your usual ({safety.usual}/10): doses hold"
+                "R-PAIN-2",
+                f"morning pain above your usual ({safety.usual}/10): no dose goes up",
             )
         if safety.ask_checkin:
             return dosing.reason(

@@ -134,11 +134,15 @@ class SessionMaker(EvidenceMaker):
         for key, track in self.st.tracks.items():
             scheme = key.rsplit("|", 1)[1]
             o = track.pending
-            if not track.found and o is not None and o.found_load is not None:
+            heavy_bare = scheme == "heavy" and not (o is not None and (o.found_load or 0) > 0)
+            if not track.found and o is not None and o.found_load is not None and not heavy_bare:
                 # A logged load-finding session still gives its base (R-PROG-1a).
                 track.found = True
                 track.dose = replace(track.dose, load=o.found_load)
-            track.dose = dosing.step_down(track.dose, scheme, None).dose  # type: ignore[arg-type]
+            if track.found:  # a load-finding session still to come has nothing to lower
+                track.dose = dosing.step_down(track.dose, scheme, None).dose  # type: ignore[arg-type]
+            if scheme == "heavy" and not (track.dose.load or 0) > 0:
+                track.found = False  # heavy work needs a load: find it again (R-PROG-1a)
             track.pending = None
             track.hold_until_full = track.hold_until_full or hold
 
