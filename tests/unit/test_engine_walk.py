@@ -234,15 +234,7 @@ def histories(draw: st.DrawFn) -> History:
 
 
 def up_to(log: TrainingLog, date: dt.date) -> TrainingLog:
-    """The log as it stood at the end of ``date``."""
-    return TrainingLog(
-        sets=tuple(s for s in log.sets if s.date <= date),
-        checkins=tuple(c for c in log.checkins if c.date <= date),
-        tests=tuple(t for t in log.tests if t.date <= date),
-        skipped=tuple(d for d in log.skipped if d <= date),
-        hop_tests=tuple(h for h in log.hop_tests if h.date <= date),
-        clearances=tuple(c for c in log.clearances if c.date <= date),
-    )
+    return log.up_to(date)
 
 
 def since(log: TrainingLog, first: dt.date) -> TrainingLog:

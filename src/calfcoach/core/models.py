@@ -488,3 +488,14 @@ class TrainingLog:
     """Planned session dates the athlete skipped on purpose."""
     hop_tests: tuple[HopTest, ...] = ()
     clearances: tuple[Clearance, ...] = ()
+
+    def up_to(self, date: dt.date) -> TrainingLog:
+        """The log as it stood at the end of ``date`` (a replay ignores what came later)."""
+        return TrainingLog(
+            sets=tuple(s for s in self.sets if s.date <= date),
+            checkins=tuple(c for c in self.checkins if c.date <= date),
+            tests=tuple(t for t in self.tests if t.date <= date),
+            skipped=tuple(d for d in self.skipped if d <= date),
+            hop_tests=tuple(h for h in self.hop_tests if h.date <= date),
+            clearances=tuple(c for c in self.clearances if c.date <= date),
+        )

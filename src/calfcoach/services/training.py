@@ -229,18 +229,6 @@ def effective_plan(
     return replace(plan, sessions=tuple(sessions)), originals
 
 
-def _log_up_to(log: TrainingLog, date: dt.date) -> TrainingLog:
-    """The log as it stood at the end of ``date`` (a replay ignores what came later)."""
-    return TrainingLog(
-        sets=tuple(s for s in log.sets if s.date <= date),
-        checkins=tuple(c for c in log.checkins if c.date <= date),
-        tests=tuple(t for t in log.tests if t.date <= date),
-        skipped=tuple(d for d in log.skipped if d <= date),
-        hop_tests=tuple(h for h in log.hop_tests if h.date <= date),
-        clearances=tuple(c for c in log.clearances if c.date <= date),
-    )
-
-
 def _active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
     stored = uow.plans.active(athlete.id)
     if stored is None:
@@ -269,7 +257,7 @@ def _walk(
     since = state.evidence_since() if state is not None else None
     if state is not None and since is None:
         state = None
-    log = _log_up_to(uow.logs.load_training_log(athlete.id, since=since), date)
+    log = uow.logs.load_training_log(athlete.id, since=since).up_to(date)
     result = walk(
         athlete.profile,
         load_catalog(),
