@@ -72,6 +72,7 @@ _TYPES: dict[str, st.SearchStrategy[Any]] = {
     "dict[str, Any] | None": st.none() | st.dictionaries(keys, json_values, max_size=6),
 }
 _TYPES["Dose"] = _of(Dose)
+_TYPES["Dose | None"] = st.none() | _TYPES["Dose"]
 _TYPES["Outcome | None"] = st.none() | _of(Outcome)
 _TYPES["dict[str, Track]"] = st.dictionaries(keys, _of(Track), max_size=6)
 states = _of(State)

@@ -51,6 +51,7 @@ class EvidenceMaker(ComplaintMaker):
                 track = self.st.tracks[key] = Track(dose, not self._needs_load(exercise, scheme))
             limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
             track.pending = outcome_of(group, dose, date, ramp=not track.found, pain_limit=limit)
+            track.done = dose
             track.last_date, track.last_week = date, week
             if scheme == "plyometric":
                 self.st.plyo_date = date

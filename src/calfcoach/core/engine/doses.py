@@ -149,7 +149,7 @@ class DoseMaker(MakerBase):
         )
         track.dose = verdict.dose
         track.pending = None
-        if scheme == "heavy" and not (track.dose.load or 0) > 0:
+        if scheme == "heavy" and not track.estimated and not (track.dose.load or 0) > 0:
             # R-SCH-2a: a step down took the last of the load off; heavy work needs a load,
             # so the load-finding session repeats (R-PROG-1a).
             track.found = False

@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -50,6 +50,8 @@ class Track:
     last_week: int = 0
     estimated: bool = False
     """The load is a projection's stand-in (no ramp logged yet): it is the ramp's start."""
+    done: Dose | None = None
+    """The dose of the last logged exposure (a restart after a gap starts below it)."""
     step_amount: float | None = None
     """A protocol dose: the reps of the ladder step it came from (a regression inside the
     step stays until the ladder moves on, R-PAIN-5)."""
@@ -194,6 +196,7 @@ def _track_out(t: Track) -> dict[str, Any]:
         "last_week": t.last_week,
         "estimated": t.estimated,
         "step_amount": t.step_amount,
+        "done": _dose_out(t.done) if t.done is not None else None,
     }
 
 
@@ -220,8 +223,9 @@ def _track_in(v: dict[str, Any]) -> Track:
         bool(v["hold_until_full"]),
         _p(v["last_date"]),
         int(v["last_week"]),
-        bool(v.get("estimated", False)),
-        v.get("step_amount"),
+        estimated=bool(v.get("estimated", False)),
+        done=_dose_in(v["done"]) if v.get("done") is not None else None,
+        step_amount=v.get("step_amount"),
     )
 
 
