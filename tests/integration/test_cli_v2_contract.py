@@ -318,3 +318,23 @@ def test_init_without_a_complaint_skips_the_complaint_questions(cli: Cli, tmp_pa
     assert "usual morning pain" not in result.out
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["usual_pain"] is None and data["bone_stress_history"] is False
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("checkin", "--date", "0001-01-02", "--pain", "1", "--stiffness", "1"),
+        ("test", "hop", "--date", "0001-01-02", "--hops", "10", "--pain", "0"),
+        ("test", "heel-raise", "--date", "1899-12-31", "--left", "20", "--right", "20"),
+    ],
+)
+def test_a_log_dated_before_1900_is_refused_and_nothing_is_written(
+    demo: Cli, args: tuple[str, ...]
+) -> None:
+    before = demo.snapshot()
+    result = demo(*args)
+    assert result.code == 2
+    assert "is too early; allowed: 1900-01-01 to today" in result.err
+    assert demo.snapshot() == before
+    # and the plan still reads (the engine never met a date it cannot subtract from)
+    assert demo("today", "--date", WED).code == 0

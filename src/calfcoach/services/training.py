@@ -163,8 +163,17 @@ def _check_range(field: str, value: float | None, low: float, high: float, what:
         )
 
 
+EARLIEST_LOG_DATE = dt.date(1900, 1, 1)
+
+
 def check_log_date(date: dt.date, today: dt.date, field: str = "--date") -> None:
-    """A log dated after the real today is refused."""
+    """A log dated after the real today, or before 1900, is refused (nothing so old can be
+    a training log, and the engine's date arithmetic must stay in range)."""
+    if date < EARLIEST_LOG_DATE:
+        raise InputError(
+            f"{field}: {date.isoformat()} is too early; allowed: "
+            f"{EARLIEST_LOG_DATE.isoformat()} to today ({today.isoformat()})"
+        )
     if date > today:
         raise InputError(
             f"{field}: {date.isoformat()} is in the future; allowed: today "

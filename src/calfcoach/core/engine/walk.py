@@ -121,7 +121,7 @@ def walk(
             if date in slot_days and date in fixed:
                 sessions.append(fixed[date])
             continue
-        if today is not None and snapshot is None and date >= today:
+        if today is not None and snapshot is None and date >= today and today > dt.date.min:
             maker.sync()
             snapshot = (today - dt.timedelta(days=1), st.to_dict())
         slot = slot_days.get(date)
@@ -140,7 +140,7 @@ def walk(
             elif date in skipped:
                 pass  # a skipped session is a missed one: nothing progresses
         st.day = date
-    if today is not None and snapshot is None:
+    if today is not None and snapshot is None and today > dt.date.min:
         as_of = today - dt.timedelta(days=1)
         if st.day is None or st.day <= as_of:
             maker.sync()
