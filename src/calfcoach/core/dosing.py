@@ -389,6 +389,16 @@ _BAND_FLOOR: Final[dict[tuple[str, str], float]] = {
 }
 
 
+def lighter_of(dose: Dose, done: Dose | None) -> Dose:
+    """The lighter of a dose and the one last logged (by load, then amount, then sets): what a
+    hold or a restart keeps when the dose moved on without being done (R-PAIN-2, R-PROG-6)."""
+    if done is None or done.unit != dose.unit or done.fixed != dose.fixed:
+        return dose
+    if ((done.load or 0.0), done.amount, done.sets) < ((dose.load or 0.0), dose.amount, dose.sets):
+        return replace(dose, sets=done.sets, amount=done.amount, load=done.load)
+    return dose
+
+
 def cut_sets(dose: Dose, n: int) -> Dose:
     """``n`` sets fewer, never below 2 (R-PAIN-5: set cuts never stack below 2)."""
     return replace(dose, sets=max(min(dose.sets, rules.MIN_CUT_SETS), dose.sets - n))

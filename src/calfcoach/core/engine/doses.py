@@ -149,6 +149,10 @@ class DoseMaker(MakerBase):
         )
         track.dose = verdict.dose
         track.pending = None
+        if hold_all is not None and not projected_day and not base.fixed:
+            # "Hold" keeps the dose last done: a step made for a session that was missed is
+            # not taken on a morning that holds (R-PAIN-2, R-PAIN-2b).
+            track.dose = dosing.lighter_of(track.dose, track.done)
         if scheme == "heavy" and not track.estimated and not (track.dose.load or 0) > 0:
             # R-SCH-2a: a step down took the last of the load off; heavy work needs a load,
             # so the load-finding session repeats (R-PROG-1a).

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import replace
 
 from calfcoach.core import dosing, rules
-from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.apply import EvidenceMaker
 from calfcoach.core.engine.base import (
@@ -142,7 +141,7 @@ class SessionMaker(EvidenceMaker):
                 track.dose = replace(track.dose, load=o.found_load)
             if track.found:  # a load-finding session still to come has nothing to lower
                 # One step below what was last done, not below a dose prescribed but missed.
-                base = _lesser(track.dose, track.done)
+                base = dosing.lighter_of(track.dose, track.done)
                 track.dose = dosing.step_down(base, scheme, None).dose  # type: ignore[arg-type]
             if scheme == "heavy" and not (track.dose.load or 0) > 0:
                 track.found = False  # heavy work needs a load: find it again (R-PROG-1a)
@@ -353,19 +352,6 @@ def _min_sets(scheme: str) -> int:
     if scheme == "isometric":
         return rules.ISO_SETS
     return rules.LIGHT_SETS.low
-
-
-def _lesser(dose: Dose, done: Dose | None) -> Dose:
-    """The lighter of the current dose and the last one logged (by load, amount, sets)."""
-    if done is None or done.unit != dose.unit or done.fixed != dose.fixed:
-        return dose
-    key_now = ((dose.load or 0.0), dose.amount, dose.sets)
-    key_done = ((done.load or 0.0), done.amount, done.sets)
-    return (
-        replace(dose, sets=done.sets, amount=done.amount, load=done.load)
-        if key_done < key_now
-        else dose
-    )
 
 
 def _gap_level(gap: int) -> int:
