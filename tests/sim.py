@@ -463,3 +463,20 @@ __all__ = [
     "session_days",
     "simulate",
 ]
+
+
+def behaviour(**kw: object) -> Behaviour:
+    """An athlete who does everything as prescribed, with ``kw`` changed."""
+    base: dict[str, object] = {
+        "seed": 0,
+        "checkin_rate": 0.0,
+        "calm": 0,
+        "skip_rate": 0.0,
+        "more_rate": 0.0,
+        "fewer_rate": 0.0,
+        "high_rpe_rate": 0.0,
+        "pain_rate": 0.0,
+        "missing_rate": 0.0,
+    }
+    base.update(kw)
+    return Behaviour(**base)  # type: ignore[arg-type]

@@ -342,3 +342,19 @@ def referred(profile: Profile) -> bool:
 
 def describe(profile: Profile, start: dt.date, weeks: int) -> str:
     return f"{profile.model_dump_json()} start={start} weeks={weeks}"
+
+
+def demo_like_profile(**kw: object) -> Profile:
+    """The demo athlete's week (hard Tue, easy Thu, long Sun), with ``kw`` changed."""
+    base: dict[str, object] = {
+        "level": "intermediate",
+        "equipment": ["dumbbell", "jump_rope", "band", "towel"],
+        "free_days": ["mon", "wed", "fri", "sat"],
+        "runs": [
+            {"day": "tue", "kind": "hard"},
+            {"day": "thu", "kind": "easy"},
+            {"day": "sun", "kind": "long"},
+        ],
+    }
+    base.update(kw)
+    return Profile.model_validate(base)

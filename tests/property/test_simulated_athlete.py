@@ -37,6 +37,7 @@ from tests.sim import (
     Simulation,
     amount_field,
     athletes,
+    behaviour,
     intake,
     is_ramp,
     simulate,
@@ -67,17 +68,7 @@ SIM = settings(
 )
 
 # Inputs hypothesis found (kept as explicit examples so a known engine bug fails every run).
-AS_PRESCRIBED = Behaviour(
-    seed=0,
-    checkin_rate=0.0,
-    calm=0,
-    skip_rate=0.0,
-    more_rate=0.0,
-    fewer_rate=0.0,
-    high_rpe_rate=0.0,
-    pain_rate=0.0,
-    missing_rate=0.0,
-)
+AS_PRESCRIBED = behaviour()
 NOVICE_MON_TUE = Profile(level="novice", free_days=frozenset({"mon", "tue"}))
 FOUND_SKIPPING = (
     Profile(level="novice", free_days=frozenset({"mon", "tue", "wed", "thu"})),
@@ -791,7 +782,7 @@ def test_after_a_gap_doses_restart_lower_and_the_second_session_back_does_not_pr
 
 @pytest.mark.parametrize("complaint", ["achilles", "calf_strain", "plantar_heel"])
 def test_the_simulator_logs_sets_check_ins_and_fixes_what_it_was_shown(complaint):
-    from tests.sim import Behaviour, Flare
+    from tests.sim import Flare
 
     profile = Profile.model_validate(
         {

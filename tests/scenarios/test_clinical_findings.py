@@ -25,22 +25,12 @@ from calfcoach.core.models import (
     Session,
     TrainingLog,
 )
-from tests.sim import CATALOG, Behaviour, Flare, simulate
+from tests.sim import CATALOG, Flare, behaviour, simulate
 
 MON = dt.date(2026, 1, 5)  # a Monday
 DAY = dt.timedelta(days=1)
 
-AS_PRESCRIBED = Behaviour(
-    seed=7,
-    checkin_rate=1.0,
-    calm=1,
-    skip_rate=0.0,
-    more_rate=0.0,
-    fewer_rate=0.0,
-    high_rpe_rate=0.0,
-    pain_rate=0.0,
-    missing_rate=0.0,
-)
+AS_PRESCRIBED = behaviour(seed=7, checkin_rate=1.0, calm=1)
 
 
 def profile(**data: object) -> Profile:

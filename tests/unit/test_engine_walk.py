@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from tests.strategies import demo_like_profile as profile
 from tests.strategies import examples as shared_examples
 
 from calfcoach.catalog import load_catalog
@@ -59,21 +60,6 @@ CATALOG = load_catalog()
 MONDAY = dt.date(2026, 1, 5)
 CHECKIN_LOOKBACK = dt.timedelta(days=28)  # the R-PAIN-2 window the service loads (D-17)
 DAY = dt.timedelta(days=1)
-
-
-def profile(**kw: object) -> Profile:
-    base: dict[str, object] = {
-        "level": "intermediate",
-        "equipment": ["dumbbell", "jump_rope", "band", "towel"],
-        "free_days": ["mon", "wed", "fri", "sat"],
-        "runs": [
-            {"day": "tue", "kind": "hard"},
-            {"day": "thu", "kind": "easy"},
-            {"day": "sun", "kind": "long"},
-        ],
-    }
-    base.update(kw)
-    return Profile.model_validate(base)
 
 
 # ------------------------------------------------------------------ random histories

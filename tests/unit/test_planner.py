@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.strategies import demo_like_profile as profile
 
 from calfcoach.catalog import load_catalog
 from calfcoach.core import rules
@@ -16,21 +17,6 @@ from calfcoach.errors import PlanningError
 
 CATALOG = load_catalog()
 MONDAY = dt.date(2026, 1, 5)
-
-
-def profile(**kw: object) -> Profile:
-    base: dict[str, object] = {
-        "level": "intermediate",
-        "equipment": ["dumbbell", "jump_rope", "band", "towel"],
-        "free_days": ["mon", "wed", "fri", "sat"],
-        "runs": [
-            {"day": "tue", "kind": "hard"},
-            {"day": "thu", "kind": "easy"},
-            {"day": "sun", "kind": "long"},
-        ],
-    }
-    base.update(kw)
-    return Profile.model_validate(base)
 
 
 def plan_for(p: Profile, weeks: int = 8, start: dt.date = MONDAY) -> Plan:

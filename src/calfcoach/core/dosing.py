@@ -399,6 +399,19 @@ def lighter_of(dose: Dose, done: Dose | None) -> Dose:
     return dose
 
 
+def min_sets(scheme: str) -> int:
+    """The fewest sets a scheme may be trimmed to (R-SCH-1/2/4, R-PAIN-5); foot skill work 1."""
+    if scheme == "skill":
+        return 1
+    if scheme == "heavy":
+        return rules.HEAVY_SETS.low
+    if scheme == "isometric":
+        return rules.ISO_SETS
+    if scheme == "rehab":
+        return rules.MIN_CUT_SETS
+    return rules.LIGHT_SETS.low
+
+
 def cut_sets(dose: Dose, n: int) -> Dose:
     """``n`` sets fewer, never below 2 (R-PAIN-5: set cuts never stack below 2)."""
     return replace(dose, sets=max(min(dose.sets, rules.MIN_CUT_SETS), dose.sets - n))

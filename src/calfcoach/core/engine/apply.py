@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from calfcoach.core import dosing, rules
+from calfcoach.core import rules
 from calfcoach.core.engine.complaints import ComplaintMaker
 from calfcoach.core.engine.doses import (
     _dose_of,
@@ -48,7 +48,7 @@ class EvidenceMaker(ComplaintMaker):
             if track is None:
                 # The first exposure of loaded work is a load-finding session (R-PROG-1a),
                 # also when the session was given earlier (R-HIST) and is not remade now.
-                track = self.st.tracks[key] = Track(dose, not self._needs_load(exercise, scheme))
+                track = self.st.tracks[key] = Track(dose, not self._needs_load_id(exercise, scheme))
             limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
             track.pending = outcome_of(group, dose, date, ramp=not track.found, pain_limit=limit)
             track.done = dose
@@ -82,11 +82,3 @@ class EvidenceMaker(ComplaintMaker):
             if rx.scheme == "plyometric":
                 self.st.plyo_date = date
         self.st.last_logged = date
-
-    def _needs_load(self, exercise: str, scheme: str) -> bool:
-        if exercise not in self.catalog:
-            return False
-        ex = self.catalog.get(exercise)
-        if scheme == "heavy":
-            return True
-        return scheme == "rehab" and dosing.increment(ex, self.p.equipment) is not None

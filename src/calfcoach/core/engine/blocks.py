@@ -18,9 +18,17 @@ from calfcoach.core import dosing, rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.models import ACHILLES_COMPLAINTS, Complaint, Equipment, Exercise
 
-SOLEUS = "soleus"
-STAND_IN = {"heavy_bent": "light_bent", "heavy_straight": "light_straight"}
-CALF_STRAIN = "calf_strain"
+SOLEUS = rules.SOLEUS_LADDER
+CALF_STRAIN = rules.CALF_STRAIN_LADDER
+# The light kind of the same knee angle: what a heavy or plyometric kind becomes where it may
+# not be done (novice weeks, race weeks, R-SCHED-4b, a complaint protocol, a closed gate, no
+# load: R-SCH-2a's slow stand-in).
+LIGHTER: dict[str, str] = {
+    "heavy_bent": "light_bent",
+    "heavy_straight": "light_straight",
+    "plyo": "light_straight",
+}
+STAND_IN = {k: v for k, v in LIGHTER.items() if k.startswith("heavy")}
 STRAIN_STEPS = 4
 
 

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from calfcoach.core import rules
+from calfcoach.core import dosing, rules
 from calfcoach.core.models import Exercise, Prescription
 
 WARM_UP_MINUTES = 2.0
-_MIN_SETS = {
-    "light": rules.LIGHT_SETS.low,
-    "heavy": rules.HEAVY_SETS.low,
-    "isometric": rules.ISO_SETS,  # R-SCH-4: 3 sets
-    "rehab": rules.MIN_CUT_SETS,
-}
 
 
 @dataclass(slots=True, eq=False)
@@ -68,7 +62,7 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
                 break
             if b.role != role:
                 continue
-            low = 1 if b.rx.scheme == "skill" else _MIN_SETS.get(b.rx.scheme, 2)
+            low = dosing.min_sets(b.rx.scheme)
             if role == "main" and b.rx.scheme != "plyometric":
                 low = max(low, rules.MAIN_BLOCK_MIN_SETS)  # R-SCHED-8
             if b.rx.sets > low:

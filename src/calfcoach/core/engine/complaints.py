@@ -77,7 +77,7 @@ class ComplaintMaker(CalfMaker):
             plantar = ex.knee == "straight" and "plantar_heel" in complaints
             tempo = rules.PLANTAR_HEEL_TEMPO if plantar else rules.ACHILLES_HSR_TEMPO
             base = Dose(step.sets, float(step.reps), "reps", None, True)
-            needs_load = dosing.increment(ex, self.p.equipment) is not None
+            needs_load = self._needs_load(ex, "rehab")
             dose, reasons, ramp = self._dose(
                 ex, "rehab", slot, safety, base=base, needs_load=needs_load
             )
@@ -172,7 +172,7 @@ class ComplaintMaker(CalfMaker):
             scheme = _strain_scheme(ex, step)
             first = dosing.first_dose(ex, scheme, self.p.level)
             base = replace(first, sets=min(max(first.sets, 3), top_sets))
-            needs_load = step == 4 and dosing.increment(ex, self.p.equipment) is not None
+            needs_load = self._needs_load(ex, scheme)  # step 4 only: rehab
             if step == 4:
                 base = Dose(top_sets, top_amount, "reps", None, True)
             dose, reasons, ramp = self._dose(

@@ -167,6 +167,15 @@ class DoseMaker(MakerBase):
                 self._decide(ex, slot, verdict.action, verdict.reason)
         return track.dose, reasons, False
 
+    def _needs_load(self, ex: Exercise, scheme: str) -> bool:
+        """R-PROG-1a: heavy work, and rehab the athlete can load, start with a ramp."""
+        if scheme == "heavy":
+            return True
+        return scheme == "rehab" and dosing.increment(ex, self.p.equipment) is not None
+
+    def _needs_load_id(self, exercise: str, scheme: str) -> bool:
+        return exercise in self.catalog and self._needs_load(self.catalog.get(exercise), scheme)
+
     def _hold_reason(self, safety: DaySafety, projected_day: bool) -> Reason | None:
         if safety.flare is not None:
             return dosing.reason(

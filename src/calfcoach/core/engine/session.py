@@ -19,10 +19,11 @@ from calfcoach.core.engine.base import (
     ORDER,
     Decision,
 )
+from calfcoach.core.engine.blocks import LIGHTER
 from calfcoach.core.engine.calf import _block_title
 from calfcoach.core.engine.complaints import _protocol_title
 from calfcoach.core.engine.doses import _with_reasons
-from calfcoach.core.engine.skeleton import HEAVY_KINDS, LIGHTER, Slot
+from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
     Prescription,
     Reason,
@@ -189,7 +190,7 @@ class SessionMaker(EvidenceMaker):
                 b = self._kind_block(k, slot, safety, day, "extra")
                 if b is not None:
                     # A short extra block: the fewest sets its scheme allows (R-SCHED-5, D-10).
-                    b.rx = replace(b.rx, sets=min(b.rx.sets, _min_sets(b.rx.scheme)))
+                    b.rx = replace(b.rx, sets=min(b.rx.sets, dosing.min_sets(b.rx.scheme)))
                     blocks.append(b)
         blocks += self._foot_blocks(slot)
         advice = None
@@ -344,14 +345,6 @@ class SessionMaker(EvidenceMaker):
         if slot.deload:
             title = "Lighter week - " + title
         return title
-
-
-def _min_sets(scheme: str) -> int:
-    if scheme == "heavy":
-        return rules.HEAVY_SETS.low
-    if scheme == "isometric":
-        return rules.ISO_SETS
-    return rules.LIGHT_SETS.low
 
 
 def _gap_level(gap: int) -> int:

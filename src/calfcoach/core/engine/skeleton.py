@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
-from calfcoach.core.engine.blocks import Choices
+from calfcoach.core.engine.blocks import LIGHTER, Choices
 from calfcoach.core.models import DAYS, Profile
 from calfcoach.core.races import RaceCalendar
 from calfcoach.core.schedule import (
@@ -49,13 +49,6 @@ KIND_KNEE: Final[dict[str, str]] = {
 }
 STRAIGHT_KINDS: Final = frozenset(k for k, knee in KIND_KNEE.items() if knee == "straight")
 BENT_KINDS: Final = frozenset(k for k, knee in KIND_KNEE.items() if knee == "bent") - {"mini_squat"}
-# The light kind of the same knee angle: what a heavy or plyometric kind becomes where it may
-# not be done (novice weeks, race weeks, R-SCHED-4b, a complaint protocol, a closed gate).
-LIGHTER: Final[dict[str, str]] = {
-    "heavy_bent": "light_bent",
-    "heavy_straight": "light_straight",
-    "plyo": "light_straight",
-}
 
 # The seed's 2-week example rotation (R-SCHED-3, seed 001), extended to six weeks so the heavy
 # knee angle and the light blocks alternate too; six is not a multiple of the 4-week deload
