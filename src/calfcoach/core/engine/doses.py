@@ -5,6 +5,7 @@ and ``evidence.judge`` (R-PROG-1a/2/6/7, R-PAIN-1/2, R-PROG-5 lighter weeks, R-W
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from calfcoach.core import dosing, rules
@@ -262,7 +263,8 @@ class DoseMaker(MakerBase):
         key = (ex.id, scheme)
         found = self._reason_cache.get(key)
         if found is None:
-            found = self._reason_cache[key] = _catalog_reasons(self.catalog, ex, scheme)
+            cited = _scheme_reason(scheme, ex, _ONE).text if scheme == "skill" else ""
+            found = self._reason_cache[key] = _catalog_reasons(self.catalog, ex, scheme, cited)
         return found
 
 
@@ -299,10 +301,27 @@ def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
     )
 
 
-def _catalog_reasons(catalog: Catalog, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
+_ONE = Dose(1, 1.0, "reps")
+_CITATION = re.compile(r"[A-Z][A-Za-z-]+(?: et al\.)? \d{4}")
+
+
+def _catalog_reasons(
+    catalog: Catalog, ex: Exercise, scheme: Scheme, cited: str = ""
+) -> tuple[Reason, ...]:
+    """The exercise's own reason, then the catalog's reasons that fit it (R-WHY), less those
+    whose every source (author and year) is already cited by the ones before: a coach reads
+    each study once."""
     finder = getattr(catalog, "reasons_for", None)
     found: tuple[Reason, ...] = tuple(finder(ex, scheme)) if finder is not None else ()
-    return (Reason("R-WHY", ex.why.strip()),) + found
+    seen = set(_CITATION.findall(ex.why + " " + cited))
+    kept = []
+    for r in found:
+        sources = set(_CITATION.findall(r.text))
+        if sources and sources <= seen:
+            continue
+        seen |= sources
+        kept.append(r)
+    return (Reason("R-WHY", ex.why.strip()),) + tuple(kept)
 
 
 def _safe_pain(p: Profile) -> int:
