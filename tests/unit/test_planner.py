@@ -344,3 +344,12 @@ def test_every_session_in_the_14_days_after_a_marathon_names_it_even_after_anoth
     assert named
     for s in named:
         assert "Berlin" in " ".join(r.text for rx in s.exercises for r in rx.reasons), s.date
+
+
+@pytest.mark.parametrize("start", [dt.date(1, 1, 1), dt.date(1899, 12, 31), dt.date(9999, 12, 1)])
+def test_a_start_date_out_of_range_is_refused_naming_the_field_and_the_range(start) -> None:
+    with pytest.raises(PlanningError) as caught:
+        build_plan(profile(), CATALOG, start, 8)
+    message = str(caught.value)
+    assert message.startswith(f"start: {start.isoformat()} is out of range; allowed: 1900-01-01")
+    assert "for a plan of 8 weeks" in message

@@ -39,6 +39,7 @@ from calfcoach.core.schedule import hard_run_checks
 from calfcoach.errors import PlanningError
 
 MAX_WEEKS = rules.MAX_WEEKS
+EARLIEST_START = dt.date(1900, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +50,17 @@ class WalkResult:
     """(as_of, state): the state after every day before ``today``; None without a today."""
 
 
-def check_inputs(profile: Profile, weeks: int) -> None:
+def check_inputs(profile: Profile, start: dt.date, weeks: int) -> None:
     if not profile.free_days:
         raise PlanningError(
             "free_days: no free day given; allowed: one or more of mon, tue, wed, thu, fri, "
             "sat, sun (the days strength work is possible)"
+        )
+    latest = dt.date.max - dt.timedelta(days=7 * max(weeks, 0) + 60)
+    if not EARLIEST_START <= start <= latest:
+        raise PlanningError(
+            f"start: {start.isoformat()} is out of range; allowed: "
+            f"{EARLIEST_START.isoformat()} to {latest.isoformat()} for a plan of {weeks} weeks"
         )
     if not rules.MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise PlanningError(
@@ -63,7 +70,7 @@ def check_inputs(profile: Profile, weeks: int) -> None:
 
 def build_plan(profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -> Plan:
     """A ``weeks``-week plan from ``start`` for a profile alone: every session projected."""
-    check_inputs(profile, weeks)
+    check_inputs(profile, start, weeks)
     return walk(profile, catalog, start, weeks).plan
 
 
@@ -81,7 +88,7 @@ def walk(
 ) -> WalkResult:
     """The plan as of ``today`` (see the module doc). ``log`` may hold only what is dated after
     ``state.day`` when a snapshot ``state`` is given (check-ins from 28 days before it)."""
-    check_inputs(profile, weeks)
+    check_inputs(profile, start, weeks)
     log = log or TrainingLog()
     fixed = fixed or {}
     choices = choices_for(catalog, profile.equipment, profile.complaints)
