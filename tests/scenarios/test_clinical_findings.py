@@ -490,3 +490,27 @@ def test_plan_later_shows_every_session_exactly_as_today_showed_it_on_sqlite_R_H
     assert len(shown) >= 8
     changed = [d for d, s in shown.items() if by_day.get(d) != s]
     assert not changed, f"{len(changed)} of {len(shown)} past sessions changed: {changed}"
+
+
+def test_a_rehab_ramp_done_at_body_weight_with_reps_in_reserve_finds_its_load_again_R_PROG_1a():
+    # "4 x 6 reps each side at body weight is not a 6-rep max": body weight is a rehab base
+    # only while it leaves 2 or fewer reps in reserve (RPE 8+).
+    p = profile(complaints=["achilles"], equipment=["dumbbell"], free_days=["mon", "wed", "fri"])
+    first = walk(p, CATALOG, MON, 4, today=MON).plan.sessions[0]
+    assert first.date == MON
+    ramp = [rx for rx in first.exercises if rx.scheme == "rehab"]
+    assert ramp and all(rx.added_load_kg == 0.0 for rx in ramp)
+    sets = tuple(
+        LoggedSet(
+            MON, rx.exercise, n, reps=rx.reps, load_kg=0.0, side=side, rpe=7, pain=0, scheme="rehab"
+        )
+        for rx in ramp
+        for n in range(1, rx.sets + 1)
+        for side in ("left", "right")
+    )
+    log = TrainingLog(sets=sets, checkins=(CheckIn(MON + DAY, 1, 1),))
+    nxt = walk(p, CATALOG, MON, 4, log=log, today=MON + 2 * DAY).plan.sessions[1]
+    for rx in (r for r in nxt.exercises if r.scheme == "rehab"):
+        texts = " ".join(r.text for r in rx.reasons)
+        assert "Load-finding session" in texts, texts
+        assert "more than 2 reps in reserve" in texts, texts

@@ -55,12 +55,17 @@ class DoseMaker(MakerBase):
         projected_day = self.today is None or slot.date > self.today
         if not track.found:
             o = track.pending
+            # R-PROG-1a: body weight alone is a base only for rehab, and only while it leaves
+            # 2 or fewer reps in reserve (RPE 8+); heavy work always carries a load.
             bare = (
                 o is not None
                 and not o.projected
-                and scheme == "heavy"
-                and not (o.found_load or 0) > 0
                 and o.found_load is not None
+                and not o.found_load > 0
+                and (
+                    scheme == "heavy"
+                    or (scheme == "rehab" and (o.max_rpe or 0) < rules.RAMP_RPE.low)
+                )
             )
             if bare and o is not None:
                 # R-PROG-1a / R-SCH-2a: heavy work carries a load; only body weight stayed
@@ -69,7 +74,8 @@ class DoseMaker(MakerBase):
                     dosing.reason(
                         "R-PROG-1a",
                         f"on {o.date.isoformat()} no set with added load stayed within RPE 9 and "
-                        "the pain limit, so the load-finding session repeats",
+                        "the pain limit, and body weight left more than 2 reps in reserve, so "
+                        "the load-finding session repeats",
                     )
                 )
                 track.pending = None
