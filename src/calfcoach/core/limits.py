@@ -1,8 +1,36 @@
 """Plain limits of the rule sheet that the adapters check before anything heavy is imported
 (a cold `calfcoach today` must not import pydantic just to know them). ``rules`` re-exports
-them: they are rule constants, kept here only so the CLI can read them for free."""
+them: they are rule constants, kept here only so the CLI can read them for free.
 
+The one date rule (D-25): every date calfcoach accepts, from any way in (a CLI option, a
+profile or import field, later the API), lies between ``EARLIEST_DATE`` and ``LATEST_DATE``,
+and a plan must end by ``LATEST_DATE``. Nothing outside can be a runner's training, and the
+engine's date arithmetic (a plan's weeks, race windows) stays far from ``date.max``.
+"""
+
+import datetime as dt
 from typing import Final
 
 MIN_WEEKS: Final = 1  # a plan is 1-52 weeks (7-day blocks, R-SCHED-0)
 MAX_WEEKS: Final = 52
+
+EARLIEST_DATE: Final = dt.date(1900, 1, 1)
+LATEST_DATE: Final = dt.date(2199, 12, 31)
+
+
+def date_range_text(latest: dt.date = LATEST_DATE) -> str:
+    """What is allowed, as the messages say it: ``1900-01-01 to 2199-12-31``."""
+    return f"{EARLIEST_DATE.isoformat()} to {latest.isoformat()}"
+
+
+def date_problem(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> str | None:
+    """The message for a date outside the one date rule (``field: value ...; allowed: ...``),
+    or None when it is inside. ``latest`` narrows the end (a plan start, today for a log)."""
+    if EARLIEST_DATE <= value <= latest:
+        return None
+    return f"{field}: {value.isoformat()} is out of range; allowed: {date_range_text(latest)}"
+
+
+def latest_plan_start(weeks: int) -> dt.date:
+    """The last start date of a plan of ``weeks`` weeks that still ends by LATEST_DATE."""
+    return LATEST_DATE - dt.timedelta(days=7 * max(weeks, 0) - 1)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, get_args
 
-from calfcoach.core import rules
+from calfcoach.core import limits, rules
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
     RED_FLAGS,
@@ -163,12 +163,11 @@ def _check_range(field: str, value: float | None, low: float, high: float, what:
         )
 
 
-EARLIEST_LOG_DATE = dt.date(1900, 1, 1)
+EARLIEST_LOG_DATE = limits.EARLIEST_DATE
 
 
 def check_log_date(date: dt.date, today: dt.date, field: str = "--date") -> None:
-    """A log dated after the real today, or before 1900, is refused (nothing so old can be
-    a training log, and the engine's date arithmetic must stay in range)."""
+    """A log dated after the real today, or outside the one date rule (D-25), is refused."""
     if date < EARLIEST_LOG_DATE:
         raise InputError(
             f"{field}: {date.isoformat()} is too early; allowed: "

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from calfcoach.core import rules
+from calfcoach.core import limits, rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.engine.blocks import choices_for
 from calfcoach.core.engine.coverage import coverage_issues
@@ -39,7 +39,7 @@ from calfcoach.core.schedule import hard_run_checks
 from calfcoach.errors import PlanningError
 
 MAX_WEEKS = rules.MAX_WEEKS
-EARLIEST_START = dt.date(1900, 1, 1)
+EARLIEST_START = limits.EARLIEST_DATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +56,9 @@ def check_inputs(profile: Profile, start: dt.date, weeks: int) -> None:
             "free_days: no free day given; allowed: one or more of mon, tue, wed, thu, fri, "
             "sat, sun (the days strength work is possible)"
         )
-    latest = dt.date.max - dt.timedelta(days=7 * max(weeks, 0) + 60)
-    if not EARLIEST_START <= start <= latest:
-        raise PlanningError(
-            f"start: {start.isoformat()} is out of range; allowed: "
-            f"{EARLIEST_START.isoformat()} to {latest.isoformat()} for a plan of {weeks} weeks"
-        )
+    problem = limits.date_problem("start", start, limits.latest_plan_start(weeks))
+    if problem is not None:  # the one date rule (D-25): the plan must end by LATEST_DATE
+        raise PlanningError(f"{problem} for a plan of {weeks} weeks")
     if not rules.MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise PlanningError(
             f"weeks: {weeks} is out of range; allowed: {rules.MIN_WEEKS}-{MAX_WEEKS}"
