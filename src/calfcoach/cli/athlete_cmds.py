@@ -104,16 +104,9 @@ def real_today() -> dt.date:
 
 
 def parse_date(option: str, text: str | None, default: dt.date | None = None) -> dt.date:
-    if text is None:
-        if default is None:
-            raise input_error(f"{option}: missing; allowed: a date YYYY-MM-DD")
-        return default
-    try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise input_error(f"{option}: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
+    from calfcoach.cli.options import parse_date as parse_date_option
+
+    return parse_date_option(option, text, default)  # the one date rule (D-25)
 
 
 def parse_int(option: str, text: str | None, allowed: str) -> int | None:

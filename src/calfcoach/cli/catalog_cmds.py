@@ -41,15 +41,17 @@ def _allowed_equipment() -> tuple[str, ...]:
     return EQUIPMENT
 
 
-def _check(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        choices = ", ".join(repr(choice) for choice in allowed)
-        raise typer.BadParameter(f"{value!r} is not one of {choices}")
-    return value
+def _check(value: str, allowed: tuple[str, ...], hidden: tuple[str, ...] = ()) -> str:
+    """The choice ``value`` names (case-insensitive), or a usage error in the project's form
+    (``cli/errors.py`` adds the option: ``error: --region: 'leg' is not allowed; ...``)."""
+    choice = value.strip().lower()
+    if choice not in allowed + hidden:
+        raise typer.BadParameter(f"{value!r} is not allowed; allowed: {', '.join(allowed)}")
+    return choice
 
 
-def _choice(*allowed: str) -> Callable[[str], str]:
-    return lambda value: _check(value, allowed)
+def _choice(*allowed: str, hidden: tuple[str, ...] = ()) -> Callable[[str], str]:
+    return lambda value: _check(value, allowed, hidden)
 
 
 def _check_region(value: str | None) -> str | None:
@@ -59,8 +61,7 @@ def _check_region(value: str | None) -> str | None:
 def _check_equipment(values: list[str] | None) -> list[str] | None:
     if values:
         allowed = _allowed_equipment()
-        for value in values:
-            _check(value, allowed)
+        return [_check(value, allowed) for value in values]
     return values
 
 
@@ -88,7 +89,8 @@ def list_exercises(
         str,
         typer.Option(
             "--format",
-            metavar="[table|json]",
+            "-f",
+            metavar="table|json",
             callback=_choice("table", "json"),
             help="Output format: table or json.",
         ),
@@ -137,11 +139,14 @@ def _print_table(exercises: tuple[Exercise, ...]) -> None:
     from rich.table import Table
 
     from calfcoach.core.catalog import short_dose
+    from calfcoach.formats.text import printable
 
     # Piped output is not wrapped to 80 columns (grep-friendly) unless COLUMNS says so.
     piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
     console = Console(highlight=False, width=160 if piped else None)
-    with_name = console.width >= 120  # the name is on `calfcoach exercise ID` anyway
+    # Narrow terminals (80 columns) keep the id and the name and drop the columns the
+    # exercise's page shows anyway (knee, contraction, equipment).
+    wide = console.width >= 120
     table = Table(
         title=f"{len(exercises)} exercises",
         title_justify="left",
@@ -150,16 +155,18 @@ def _print_table(exercises: tuple[Exercise, ...]) -> None:
         collapse_padding=True,
     )
     table.add_column("id", no_wrap=True, style="bold")
-    if with_name:
-        table.add_column("name")
-    for header in ("region", "knee", "contraction"):
-        table.add_column(header, no_wrap=True)
-    table.add_column("equipment")
-    table.add_column("dose")
+    table.add_column("name", ratio=1)
+    table.add_column("region", no_wrap=True)
+    if wide:
+        table.add_column("knee", no_wrap=True)
+        table.add_column("contraction", no_wrap=True)
+        table.add_column("equipment")
+    table.add_column("dose", no_wrap=True)
     for ex in exercises:
-        cells: list[str] = [ex.region, ex.knee, ex.contraction]
-        cells += [_words(ex.equipment) if ex.equipment else "-", short_dose(ex)]
-        table.add_row(ex.id, *([ex.name] if with_name else []), *cells)
+        cells: list[str] = [ex.id, printable(ex.name), ex.region]
+        if wide:
+            cells += [ex.knee, ex.contraction, _words(ex.equipment) if ex.equipment else "-"]
+        table.add_row(*cells, short_dose(ex))
     console.print(table)
     typer.echo("Details: calfcoach exercise ID")
 
@@ -174,11 +181,13 @@ def show_exercise(
         str,
         typer.Option(
             "--format",
-            metavar="[text|json]",
-            callback=_choice("text", "json"),
-            help="Output format: text or json.",
+            "-f",
+            metavar="table|json",
+            # "text" was this command's name for "table" before the commands spoke one way.
+            callback=_choice("table", "json", hidden=("text",)),
+            help="Output format: table (the readable page) or json.",
         ),
-    ] = "text",
+    ] = "table",
 ) -> None:
     """Show one exercise: steps, cues, default dose, why, and its place in a progression."""
     from calfcoach.cli.errors import fail

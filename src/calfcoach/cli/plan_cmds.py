@@ -50,14 +50,13 @@ def _fail_with(error: CalfcoachError) -> typer.Exit:
 
 
 def _parse_start(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
+    from calfcoach.cli.options import parse_date
+    from calfcoach.errors import InputError
+
     try:
-        if len(text) != 10:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f"--start: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
+        return parse_date("--start", text, dt.date.today())  # the one date rule (D-25)
+    except InputError as error:
+        raise _fail_with(error) from None
 
 
 def _parse_weeks(text: str) -> int:

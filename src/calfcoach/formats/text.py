@@ -116,3 +116,69 @@ def session_advice(session: Session) -> str | None:
 def is_stopped(session: Session) -> bool:
     """A stopped session shows its advice and no exercises, whatever it holds."""
     return session.status == "stopped"
+
+
+# ---------------------------------------------------------------------- words and safe text
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 week``, ``2 weeks``, ``0 sessions``; ``many`` for an irregular plural."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def article(phrase: str) -> str:
+    """The phrase with "a" or "an" as it is spoken: ``an 8-week plan``, ``a 12-week plan``,
+    ``an 11-week plan``, ``an easy run``."""
+    digits = ""
+    for char in phrase:
+        if not char.isdigit():
+            break
+        digits += char
+    if digits:
+        spoken_an = digits[0] == "8" or (
+            digits[:2] in ("11", "18") and len(digits) % 3 == 2  # eleven, eighteen (thousand)
+        )
+    else:
+        spoken_an = phrase[:1].lower() in ("a", "e", "i", "o")
+    return f"{'an' if spoken_an else 'a'} {phrase}"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Bidirectional overrides and isolates reorder what follows them on a terminal.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte (surrogate escape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Stored text (a name, a note) as it may be printed in a table or a line: newline, tab,
+    ANSI escapes and every other control character are shown escaped (``\\n``, ``\\t``,
+    ``\\x1b``), never sent raw to the terminal. Ordinary text comes back unchanged."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI:
+            out.append(_escape(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def number_text(value: float) -> str:
+    """A number for a message: ``12``, ``4.5``, ``1e+308`` (never 309 digits), ``nan``."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"

@@ -37,6 +37,7 @@ from calfcoach.core.models import (
 from calfcoach.core.schedule import move_problems
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.services.athletes import resolve_in
+from calfcoach.services.inputs import check_date, check_text
 
 if TYPE_CHECKING:
     # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
@@ -335,6 +336,7 @@ def current_plan(database: Database | SqliteReader, name: str | None, date: dt.d
     """The stored plan with moves applied, walked forward over the log up to ``date``:
     sessions before ``date`` exactly as they were given (R-HIST), later ones reflecting the
     log (``calfcoach plan --athlete NAME --date DATE``)."""
+    check_date("--date", date)
     with database.unit_of_work(read_only=True) as uow:
         return _current_in(uow, name, date)
 
@@ -343,6 +345,7 @@ def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date)
     """The plan as of the start of ``date``: the session of ``date`` itself is made from
     everything logged before it (and that morning's check-in). What ``today`` shows and
     what a set logged on ``date`` is compared with."""
+    check_date("--date", date)
     with database.unit_of_work(read_only=True) as uow:
         return _current_in(uow, name, date, day=True)
 
@@ -615,6 +618,8 @@ def move_session(
 ) -> Session:
     """Move the session of ``from_date`` to ``to_date`` if the scheduling rules still hold;
     otherwise refuse with the rule that forbids it. Returns the session on its new day."""
+    for field, value in (("--date", today), ("--from", from_date), ("--to", to_date)):
+        check_date(field, value)
     for field, value in (("--from", from_date), ("--to", to_date)):
         if value < today:
             raise InputError(
@@ -837,11 +842,8 @@ def record_clearance(
     one is dated on or after ``date`` (the clearance would not lift it, D-18/D-19)."""
     check_log_date(date, today)
     text = note.strip() if note is not None else None
-    if text is not None and len(text) > CLEARANCE_NOTE_MAX:
-        raise InputError(
-            f"--note: {len(text)} characters is too long; allowed: at most "
-            f"{CLEARANCE_NOTE_MAX} characters"
-        )
+    if text is not None:
+        check_text("--note", text, max_chars=CLEARANCE_NOTE_MAX, multiline=True)
     clearance = Clearance(date=date, note=text or None)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)

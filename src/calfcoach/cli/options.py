@@ -1,0 +1,32 @@
+"""Option parsing shared by every command module: one date rule for every date option.
+
+Module level: the standard library and ``core.limits`` only (no pydantic, no typer): every
+command's cold start may pass here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from calfcoach.core.limits import date_problem
+from calfcoach.errors import InputError
+
+
+def parse_date(option: str, text: str | None, default: dt.date | None = None) -> dt.date:
+    """A ``YYYY-MM-DD`` option inside the one date rule (D-25): ``--date 0001-01-01`` is
+    refused with ``--date: 0001-01-01 is out of range; allowed: 1900-01-01 to 2199-12-31``.
+    ``None`` is ``default`` (today, usually), or a "missing" problem without one."""
+    if text is None:
+        if default is None:
+            raise InputError(f"{option}: missing; allowed: a date YYYY-MM-DD")
+        return default
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
+    problem = date_problem(option, value)
+    if problem is not None:
+        raise InputError(problem)
+    return value

@@ -1,0 +1,56 @@
+"""Checks every service applies to its own input, whoever calls it (the CLI, an import, later
+the web app): the one date rule (D-25) and text that can be stored and printed.
+
+Each raises ``InputError`` with the project's message, ``field: value ...; allowed: ...``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from calfcoach.core.limits import LATEST_DATE, date_problem
+from calfcoach.errors import InputError
+
+
+def check_date(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> dt.date:
+    """``value`` if it lies inside the one date rule (D-25), else an ``InputError``."""
+    problem = date_problem(field, value, latest)
+    if problem is not None:
+        raise InputError(problem)
+    return value
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    short = text if len(text) <= limit else text[:limit] + "..."
+    return repr(short.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"))
+
+
+def text_problem(field: str, value: str, *, max_chars: int, multiline: bool = False) -> str | None:
+    """The problem of a free text (a note): too long, a NUL or another control character
+    (newlines and tabs only where ``multiline``), or not valid Unicode (a lone surrogate),
+    none of which PostgreSQL stores or a terminal prints safely. None when it is fine."""
+    if len(value) > max_chars:
+        return (
+            f"{field}: {len(value)} characters is too long; allowed: at most {max_chars} characters"
+        )
+    allowed_controls = "\n\t" if multiline else ""
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return f"{field}: {_shown(value)} is not valid UTF-8 text; allowed: text in UTF-8"
+        if category == "Cc" and char not in allowed_controls:
+            kind = "a NUL character" if char == "\0" else f"the control character {char!r}"
+            allowed = "text without control characters" + (
+                " (newlines and tabs are fine)" if multiline else ""
+            )
+            return f"{field}: {_shown(value)} holds {kind}; allowed: {allowed}"
+    return None
+
+
+def check_text(field: str, value: str, *, max_chars: int, multiline: bool = False) -> str:
+    """``value`` if ``text_problem`` finds nothing, else an ``InputError``."""
+    problem = text_problem(field, value, max_chars=max_chars, multiline=multiline)
+    if problem is not None:
+        raise InputError(problem)
+    return value
