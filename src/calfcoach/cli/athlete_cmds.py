@@ -178,12 +178,13 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     from rich.text import Text
 
     from calfcoach.catalog import load_catalog
-    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
+    from calfcoach.formats.text import describe_dose, describe_rest, printable, session_advice
 
     catalog = load_catalog()
     minutes = f", about {session.minutes} min" if session.minutes else ""
     deload = " (lighter week, R-PROG-5)" if session.deload else ""
     title = f"{heading}{session.date:%a %Y-%m-%d}  week {session.week}: {session.title}"
+    title = printable(title)  # a race's name from the profile: never raw control codes
     advice = session_advice(session)
     if session.status == "stopped":
         # R-PAIN-2a/2b: a stopped day shows the advice, never exercises.
@@ -249,6 +250,7 @@ def add_command(
     ] = None,
 ) -> None:
     """Store an athlete from a profile file and the plan built for them."""
+    from calfcoach.formats.text import article, plural
     from calfcoach.profile_io import load_profile
     from calfcoach.services.athletes import add_athlete
 
@@ -259,8 +261,8 @@ def add_command(
         added = add_athlete(database, athlete, start=start_date, weeks=n_weeks, name=name)
     plan = added.plan.plan
     typer.echo(
-        f"Added {added.athlete.name!r}: a {plan.weeks}-week plan from {plan.start.isoformat()} "
-        f"with {len(plan.sessions)} sessions."
+        f"Added {added.athlete.name!r}: {article(f'{plan.weeks}-week plan')} from "
+        f"{plan.start.isoformat()} with {plural(len(plan.sessions), 'session')}."
     )
     for warning in plan.warnings:
         typer.echo(f"  {warning.rule}: {warning.message}")
@@ -275,6 +277,7 @@ def list_command(
     ] = "table",
 ) -> None:
     """List the stored athletes and their plans."""
+    from calfcoach.formats.text import plural, printable
     from calfcoach.services.athletes import list_athletes
 
     parse_choice("--format", output_format, ("table", "json"))
@@ -301,11 +304,12 @@ def list_command(
         return
     for a in athletes:
         plan = (
-            f"plan from {a.plan_start.isoformat()}, {a.plan_weeks} weeks, {a.sessions} sessions"
+            f"plan from {a.plan_start.isoformat()}, {plural(a.plan_weeks or 0, 'week')}, "
+            f"{plural(a.sessions, 'session')}"
             if a.plan_start
             else "no plan"
         )
-        typer.echo(f"{a.name}  ({a.level}; {plan})")
+        typer.echo(f"{printable(a.name)}  ({a.level}; {plan})")
 
 
 # ------------------------------------------------------------------------- demo
@@ -325,6 +329,7 @@ def demo_command(
     date: DateOption = None,
 ) -> None:
     """Add the demo athlete (if no athlete is stored yet) and show today and the next 2 weeks."""
+    from calfcoach.formats.text import plural
     from calfcoach.services.athletes import add_athlete, list_athletes
     from calfcoach.services.training import day_plan
 
@@ -353,7 +358,7 @@ def demo_command(
     horizon = today + dt.timedelta(days=14)
     upcoming = [s for s in current.plan.sessions if today < s.date <= horizon]
     out.print()
-    out.print(f"Next 2 weeks ({len(upcoming)} sessions):", style="bold cyan")
+    out.print(f"Next 2 weeks ({plural(len(upcoming), 'session')}):", style="bold cyan")
     for item in upcoming:
         out.print()
         render_session(item, profile, out)

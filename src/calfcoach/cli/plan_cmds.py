@@ -248,13 +248,24 @@ def render_plan_table(
 
     from rich.text import Text
 
-    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
+    from calfcoach.formats.text import (
+        column_lines,
+        describe_dose,
+        describe_rest,
+        fit_widths,
+        plural,
+        printable,
+        session_advice,
+    )
 
     width = max(60, console.width)
-    title = f"Plan for {athlete.name}" if athlete.name else "Plan"
+    title = f"Plan for {printable(athlete.name)}" if athlete.name else "Plan"
     end = plan.start + dt.timedelta(days=7 * plan.weeks - 1)
     console.print(
-        Text(f"{title}: {plan.weeks} weeks, {plan.start:%a %Y-%m-%d} to {end:%a %Y-%m-%d}"),
+        Text(
+            f"{title}: {plural(plan.weeks, 'week')}, {plan.start:%a %Y-%m-%d} to "
+            f"{end:%a %Y-%m-%d}"
+        ),
         style="bold",
         highlight=False,
     )
@@ -266,7 +277,7 @@ def render_plan_table(
             if index:
                 lines.append("\n")
             lines.append(f"{warning.rule}  ", style="bold")
-            lines.append(warning.message)
+            lines.append(printable(warning.message))
         console.print(Panel(lines, title="Warnings", border_style="yellow", style="yellow"))
 
     # One row per prescription: name, dose, rest, tempo; columns aligned over the whole plan.
@@ -284,11 +295,12 @@ def render_plan_table(
         for p in session.exercises
     }
     headers = ("Exercise", "Dose", "Rest", "Tempo")
-    widths = [max([len(headers[i])] + [len(row[i]) for row in rows.values()]) for i in range(3)]
+    natural = [max([len(headers[i])] + [len(row[i]) for row in rows.values()]) for i in range(4)]
+    # The columns fit the terminal (80 columns too): the widest gives way and wraps.
+    widths = fit_widths(natural, width - 1 - 2 - 2 * 3, [12, 12, 6, 8])
 
     def columns(cells: tuple[str, ...]) -> str:
-        padded = [cell.ljust(w) for cell, w in zip(cells, widths, strict=False)]
-        return "  " + "  ".join(padded + list(cells[len(widths) :])).rstrip()
+        return "\n".join(column_lines(cells, widths))
 
     out: list[tuple[str, str | None]] = []  # (text, style)
     by_week: dict[int, list[int]] = {}
@@ -308,7 +320,12 @@ def render_plan_table(
         for number, session in enumerate(sessions):
             if number:
                 out.append(("\n", None))
-            out.append((f"{session.date:%a %Y-%m-%d}  {session.title}", "bold"))
+            heading = f"{session.date:%a %Y-%m-%d}  {printable(session.title)}"
+            minutes = f"  (about {session.minutes} min)" if session.minutes else ""
+            if len(heading + minutes) >= width and session.status != "stopped":
+                heading = textwrap.fill(heading + minutes, width - 1, subsequent_indent="  ")
+                minutes = ""
+            out.append((heading, "bold"))
             advice = session_advice(session)
             if session.status == "stopped":
                 # R-PAIN-2a/2b: a stopped day shows the advice instead of exercises.
@@ -318,8 +335,8 @@ def render_plan_table(
                 )
                 out.append((stop + "\n", "red"))
                 continue
-            if session.minutes:
-                out.append((f"  (about {session.minutes} min)", None))
+            if minutes:
+                out.append((minutes, None))
             if advice:
                 note = textwrap.fill(
                     advice, width - 1, initial_indent="  advice: ", subsequent_indent="    "
@@ -369,6 +386,15 @@ def _split(text: str) -> list[str]:
 
 def _optional_text(text: str) -> str | None:
     return text.strip() or None
+
+
+def _word(text: str) -> str:
+    """A choice answer (level, units): case does not matter ("Intermediate")."""
+    return text.strip().lower()
+
+
+def _optional_word(text: str) -> str | None:
+    return _word(text) or None
 
 
 def _optional_number(text: str) -> int | float | str | None:
@@ -436,10 +462,10 @@ def _questions() -> list[tuple[str, str, str, Callable[[str], Any]]]:
 
     return [
         ("name", "Name (optional)", "", _optional_text),
-        ("sex", "Sex: female or male (optional, for test norms)", "", _optional_text),
+        ("sex", "Sex: female or male (optional, for test norms)", "", _optional_word),
         ("birth_year", "Birth year (optional)", "", _optional_number),
         ("body_mass_kg", "Body mass in kg (optional)", "", _optional_number),
-        ("level", f"Level ({', '.join(LEVELS)})", "novice", str.strip),
+        ("level", f"Level ({', '.join(LEVELS)})", "novice", _word),
         (
             "equipment",
             f"Equipment, comma-separated ({', '.join(EQUIPMENT)}; or none)",
@@ -487,8 +513,25 @@ def _questions() -> list[tuple[str, str, str, Callable[[str], Any]]]:
             "n",
             _yes_no,
         ),
-        ("units", "Units (metric or imperial)", "metric", str.strip),
+        ("units", "Units (metric or imperial)", "metric", _word),
     ]
+
+
+def _output_problem(output: Path, force: bool) -> str | None:
+    """Why ``init`` could not write ``output`` (checked before the first question), or None."""
+    import os
+
+    shown = repr(str(output))
+    folder = output.parent
+    if output.is_dir():
+        return f"--output: {shown} is a folder; allowed: a file name ending in .json or .toml"
+    if not folder.is_dir():
+        return f"--output: the folder {str(folder)!r} does not exist; allowed: an existing folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"--output: the folder {str(folder)!r} is not writable; allowed: a writable folder"
+    if output.exists() and not force:
+        return f"--output: {shown} already exists; allowed: another name, or --force to overwrite it"
+    return None
 
 
 @app.command("init")
@@ -500,8 +543,9 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Ask the profile questions one by one and write a profile file."""
-    if output.exists() and not force:
-        raise _fail(f"--output: {str(output)!r} already exists; use --force to overwrite it")
+    problem = _output_problem(output, force)
+    if problem is not None:  # before the questions, not after them
+        raise _fail(problem)
 
     from calfcoach.errors import CalfcoachError
     from calfcoach.profile_io import dump_profile, field_problems, profile_from_data
@@ -535,5 +579,7 @@ def init_command(
     import shlex
 
     typer.echo(f"Wrote {output}")
-    typer.echo("Next, make your plan:")
+    typer.echo("Next, store yourself with your plan, to log sessions and be coached from them:")
+    typer.echo(f"  calfcoach athlete add --profile {shlex.quote(str(output))}")
+    typer.echo("or only look at a plan:")
     typer.echo(f"  calfcoach plan --profile {shlex.quote(str(output))}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -163,7 +164,13 @@ def log_command(
     if not doses:
         missing.append("one of --reps, --seconds, --distance-m, --contacts")
     if missing:
-        raise input_error(*(f"{option}: missing" for option in missing))
+        ranges = {"--set": "1-50", "--rpe": "1-10", "--pain": "0-10"}
+        raise input_error(
+            *(
+                f"{option}: missing" + (f"; allowed: {ranges[option]}" if option in ranges else "")
+                for option in missing
+            )
+        )
     if len(doses) > 1:
         raise input_error(
             f"{' and '.join(doses)}: give only one; allowed: one of --reps, --seconds, "
@@ -199,6 +206,40 @@ def _ask_int(question: str, default: int | float | None) -> str:
     return str(typer.prompt(question, default=shown, show_default=default is not None))
 
 
+def _number(text: str, field: str) -> int | float:
+    return float(text) if field in ("distance_m", "load") else int(text)
+
+
+def _unreadable(answers: dict[str, str], dose_field: str) -> list[str]:
+    """The interactive log's answers that are not numbers (an empty load is body weight)."""
+    wrong = []
+    for key, text in answers.items():
+        if key == "load" and not text.strip():
+            continue
+        try:
+            _number(text.strip(), key if key != dose_field else dose_field)
+        except ValueError:
+            wrong.append(key)
+    return wrong
+
+
+def _named_fields(problems: Sequence[str], answers: dict[str, str], dose_field: str) -> list[str]:
+    """The answers a refusal names (``--rpe: 11 is out of range``), to ask again; every
+    answer when it names none of them."""
+    options = {
+        dose_field: "--" + dose_field.replace("_", "-"),
+        "load": "--load",
+        "rpe": "--rpe",
+        "pain": "--pain",
+    }
+    named = [
+        key
+        for key, option in options.items()
+        if key in answers and any(problem.startswith(option) for problem in problems)
+    ]
+    return named or list(answers)
+
+
 def _interactive_log(database: Database, athlete: str | None, day: dt.date, today: dt.date) -> None:
     from dataclasses import replace
 
@@ -227,37 +268,51 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                 label = f"{p.exercise} set {number}/{p.sets}" + (
                     "" if side == "both" else f" {side}"
                 )
+                # Answers are kept between tries: a wrong value re-asks only its own field.
+                answers: dict[str, str] = {}
                 while True:
-                    answer = _ask_int(f"{label}: {field.replace('_', ' ')}", planned)
-                    if answer.strip().lower() == "q":
-                        typer.echo("Stopped; every set entered so far is saved.")
-                        return
-                    if answer.strip().lower() == "skip":
-                        skip = True
-                        break
-                    try:
-                        value = float(answer) if field == "distance_m" else int(answer)
-                        # Heavy and loaded rehab work carries a load in kg, 0 for body weight
-                        # (a load-finding ramp starts there, R-PROG-1a): ask for it.
-                        load_text = (
+                    if field not in answers:
+                        answer = _ask_int(f"{label}: {field.replace('_', ' ')}", planned)
+                        if answer.strip().lower() == "q":
+                            typer.echo("Stopped; every set entered so far is saved.")
+                            return
+                        if answer.strip().lower() == "skip":
+                            skip = True
+                            break
+                        answers[field] = answer
+                    # Heavy and loaded rehab work carries a load in kg, 0 for body weight
+                    # (a load-finding ramp starts there, R-PROG-1a): ask for it.
+                    if "load" not in answers:
+                        answers["load"] = (
                             _ask_int("  added load kg", p.added_load_kg)
                             if p.added_load_kg is not None
                             else ""
                         )
-                        rpe = int(_ask_int("  RPE 1-10", rpe_default))
-                        pain = int(_ask_int("  pain 0-10", 0))
-                        dose: dict[str, Any] = {field: value}
-                        entry = replace(
-                            training.SetInput(
-                                exercise=p.exercise,
-                                set_number=number,
-                                side=side,
-                                load_kg=float(load_text) if load_text else None,
-                                rpe=rpe,
-                                pain=pain,
-                            ),
-                            **dose,
-                        )
+                    if "rpe" not in answers:
+                        answers["rpe"] = _ask_int("  RPE 1-10", rpe_default)
+                    if "pain" not in answers:
+                        answers["pain"] = _ask_int("  pain 0-10", 0)
+                    wrong = _unreadable(answers, field)
+                    if wrong:
+                        typer.echo(f"  {', '.join(wrong)}: not a number; try again", err=True)
+                        for key in wrong:
+                            del answers[key]
+                        continue
+                    load_text = answers["load"].strip()
+                    rpe, pain = int(answers["rpe"]), int(answers["pain"])
+                    dose: dict[str, Any] = {field: _number(answers[field], field)}
+                    entry = replace(
+                        training.SetInput(
+                            exercise=p.exercise,
+                            set_number=number,
+                            side=side,
+                            load_kg=float(load_text) if load_text else None,
+                            rpe=rpe,
+                            pain=pain,
+                        ),
+                        **dose,
+                    )
+                    try:
                         training.log_set(
                             database,
                             athlete,
@@ -267,12 +322,11 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                             session=session,
                             use_session=True,
                         )
-                    except ValueError:
-                        typer.echo("  not a number; try again", err=True)
-                        continue
                     except CalfcoachError as error:
                         for line in error.problems:
                             typer.echo(f"  {line}", err=True)
+                        for key in _named_fields(error.problems, answers, field):
+                            del answers[key]
                         continue
                     rpe_default = rpe
                     typer.echo("  saved")
@@ -662,11 +716,16 @@ def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:
     from rich.table import Table
 
     a = report.adherence
-    out.print(f"Progress of {report.athlete} up to {report.as_of:%a %Y-%m-%d}", style="bold")
+    from calfcoach.formats.text import plural, printable
+
+    out.print(
+        f"Progress of {printable(report.athlete)} up to {report.as_of:%a %Y-%m-%d}", style="bold"
+    )
     rate = f"{a.rate:.0%}" if a.rate is not None else "n/a"
     out.print(
         f"Adherence: {a.done} of {a.planned} planned sessions done ({rate}), {a.skipped} skipped, "
-        f"{a.missed} missed, {a.extra} extra days; {report.total_sets} sets logged in all."
+        f"{a.missed} missed, {plural(a.extra, 'extra day')}; "
+        f"{plural(report.total_sets, 'set')} logged in all."
     )
     recent_weeks = sorted({v.week for v in report.weekly_volume})[-weeks:]
     if report.weekly_volume:

@@ -175,10 +175,31 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
-def number_text(value: float) -> str:
-    """A number for a message: ``12``, ``4.5``, ``1e+308`` (never 309 digits), ``nan``."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.6g}"
+def fit_widths(natural: list[int], available: int, minimum: list[int]) -> list[int]:
+    """Column widths that fit ``available`` characters: the widest column gives way first,
+    never below its ``minimum`` (then the row is as narrow as it can be)."""
+    widths = list(natural)
+    while sum(widths) > available:
+        shrinkable = [i for i, w in enumerate(widths) if w > minimum[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def column_lines(cells: tuple[str, ...], widths: list[int], indent: str = "  ") -> list[str]:
+    """One table row as lines: each cell wrapped inside its column (words kept whole where
+    they fit, never broken at a hyphen), columns two spaces apart."""
+    import textwrap
+    from itertools import zip_longest
+
+    wrapped = [
+        textwrap.wrap(cell, width, break_on_hyphens=False) or [""]
+        for cell, width in zip(cells, widths, strict=True)
+    ]
+    lines = []
+    for parts in zip_longest(*wrapped, fillvalue=""):
+        padded = [part.ljust(width) for part, width in zip(parts, widths, strict=True)]
+        lines.append((indent + "  ".join(padded)).rstrip())
+    return lines

@@ -21,6 +21,15 @@ def check_date(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> dt.
     return value
 
 
+def number_text(value: float) -> str:
+    """A number for a message: ``12``, ``4.5``, ``1e+308`` (never 309 digits), ``nan``."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"
+
+
 def _shown(text: str, limit: int = 40) -> str:
     short = text if len(text) <= limit else text[:limit] + "..."
     return repr(short.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"))

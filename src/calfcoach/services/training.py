@@ -37,7 +37,7 @@ from calfcoach.core.models import (
 from calfcoach.core.schedule import move_problems
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.services.athletes import resolve_in
-from calfcoach.services.inputs import check_date, check_text
+from calfcoach.services.inputs import check_date, check_text, number_text
 
 if TYPE_CHECKING:
     # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
@@ -151,7 +151,7 @@ class TestResult:
 
 
 def _number_text(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return number_text(value)  # 1e+308, never 309 digits
 
 
 def _check_range(field: str, value: float | None, low: float, high: float, what: str) -> None:
