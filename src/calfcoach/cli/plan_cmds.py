@@ -263,8 +263,7 @@ def render_plan_table(
     end = plan.start + dt.timedelta(days=7 * plan.weeks - 1)
     console.print(
         Text(
-            f"{title}: {plural(plan.weeks, 'week')}, {plan.start:%a %Y-%m-%d} to "
-            f"{end:%a %Y-%m-%d}"
+            f"{title}: {plural(plan.weeks, 'week')}, {plan.start:%a %Y-%m-%d} to {end:%a %Y-%m-%d}"
         ),
         style="bold",
         highlight=False,
@@ -530,7 +529,9 @@ def _output_problem(output: Path, force: bool) -> str | None:
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"--output: the folder {str(folder)!r} is not writable; allowed: a writable folder"
     if output.exists() and not force:
-        return f"--output: {shown} already exists; allowed: another name, or --force to overwrite it"
+        return (
+            f"--output: {shown} already exists; allowed: another name, or --force to overwrite it"
+        )
     return None
 
 
