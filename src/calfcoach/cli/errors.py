@@ -400,6 +400,27 @@ def _plain(error: UnicodeError) -> tuple[str, int]:
     return "".join(out), error.end
 
 
+PLAIN_ASCII = "calfcoach_ascii"
+"""ASCII under another name: click takes a stream whose encoding is "ascii" for a
+misconfigured one and writes UTF-8 to it anyway; under this name it writes what the user
+asked for, as Rich and ``print`` do."""
+
+
+def _find_codec(name: str) -> codecs.CodecInfo | None:
+    if name != PLAIN_ASCII:
+        return None
+    ascii_codec = codecs.lookup("ascii")
+    return codecs.CodecInfo(
+        ascii_codec.encode,
+        ascii_codec.decode,
+        name=PLAIN_ASCII,
+        incrementalencoder=ascii_codec.incrementalencoder,
+        incrementaldecoder=ascii_codec.incrementaldecoder,
+        streamwriter=ascii_codec.streamwriter,
+        streamreader=ascii_codec.streamreader,
+    )
+
+
 def protect_streams() -> None:
     """Make standard output and error write what their encoding lacks in a plain form
     instead of raising ``UnicodeEncodeError`` (``PYTHONIOENCODING=ascii``, a C locale)."""
@@ -407,11 +428,23 @@ def protect_streams() -> None:
         codecs.lookup_error(ERRORS)
     except LookupError:
         codecs.register_error(ERRORS, _plain)
+        codecs.register(_find_codec)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is None or getattr(stream, "errors", None) not in ("strict", None):
+        if reconfigure is None:
+            continue
+        encoding = str(getattr(stream, "encoding", None) or "")
+        changes: dict[str, str] = {}
+        try:
+            if codecs.lookup(encoding).name == "ascii":
+                changes["encoding"] = PLAIN_ASCII
+        except LookupError:
+            pass
+        if getattr(stream, "errors", None) in ("strict", None) or changes:
+            changes["errors"] = ERRORS
+        if not changes:
             continue
         try:
-            reconfigure(errors=ERRORS)
+            reconfigure(**changes)
         except (OSError, ValueError):
             pass
