@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from tests.integration.cli_harness import DEMO, START, WED, Cli, make_cli
 
 from calfcoach import __version__
 from calfcoach.services import progress, training
 from calfcoach.storage.db import Database
-from tests.integration.cli_harness import DEMO, START, WED, Cli, make_cli
 
 RANGE = "is out of range; allowed: 1900-01-01 to 2199-12-31"
 
