@@ -181,8 +181,8 @@ def usage_problem(exc: Exception, command: Command | None = None) -> str:
         allowed = ", ".join(_visible_options(ctx)) or "none"
         return f"{exc.option_name}: no such option{suggestion}; allowed: {allowed}"
     if isinstance(exc, click_errors.BadOptionUsage):
-        param = _find_param(ctx, exc.option_name)
-        allowed = _expects(param) if param is not None else "see --help"
+        found = _find_param(ctx, exc.option_name)
+        allowed = _expects(found) if found is not None else "see --help"
         if "requires an argument" in message:
             return f"{exc.option_name}: missing its value; allowed: {allowed}"
         return f"{exc.option_name}: {message}; allowed: {allowed}"

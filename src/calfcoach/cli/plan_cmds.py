@@ -322,7 +322,9 @@ def render_plan_table(
             heading = f"{session.date:%a %Y-%m-%d}  {printable(session.title)}"
             minutes = f"  (about {session.minutes} min)" if session.minutes else ""
             if len(heading + minutes) >= width and session.status != "stopped":
-                heading = textwrap.fill(heading + minutes, width - 1, subsequent_indent="  ")
+                heading = textwrap.fill(
+                    heading + minutes, width - 1, subsequent_indent="  ", break_on_hyphens=False
+                )
                 minutes = ""
             out.append((heading, "bold"))
             advice = session_advice(session)
