@@ -210,14 +210,14 @@ def _number(text: str, field: str) -> int | float:
     return float(text) if field in ("distance_m", "load") else int(text)
 
 
-def _unreadable(answers: dict[str, str], dose_field: str) -> list[str]:
+def _unreadable(answers: dict[str, str]) -> list[str]:
     """The interactive log's answers that are not numbers (an empty load is body weight)."""
     wrong = []
     for key, text in answers.items():
         if key == "load" and not text.strip():
             continue
         try:
-            _number(text.strip(), key if key != dose_field else dose_field)
+            _number(text.strip(), key)
         except ValueError:
             wrong.append(key)
     return wrong
@@ -292,7 +292,7 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                         answers["rpe"] = _ask_int("  RPE 1-10", rpe_default)
                     if "pain" not in answers:
                         answers["pain"] = _ask_int("  pain 0-10", 0)
-                    wrong = _unreadable(answers, field)
+                    wrong = _unreadable(answers)
                     if wrong:
                         typer.echo(f"  {', '.join(wrong)}: not a number; try again", err=True)
                         for key in wrong:

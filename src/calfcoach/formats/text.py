@@ -191,6 +191,9 @@ def fit_widths(natural: list[int], available: int, minimum: list[int]) -> list[i
 def column_lines(cells: tuple[str, ...], widths: list[int], indent: str = "  ") -> list[str]:
     """One table row as lines: each cell wrapped inside its column (words kept whole where
     they fit, never broken at a hyphen), columns two spaces apart."""
+    if all(len(cell) <= width for cell, width in zip(cells, widths, strict=True)):
+        padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=True)]
+        return [(indent + "  ".join(padded)).rstrip()]  # the usual case, without textwrap
     import textwrap
     from itertools import zip_longest
 
