@@ -211,6 +211,18 @@ def test_an_ascii_terminal_gets_plain_letters_instead_of_a_traceback(tmp_path: P
     assert added.returncode == 0, added.stderr.decode()
     listed = _run("athlete", "list", env=env)
     assert listed.stdout.decode("ascii").startswith("Zoe x Orsted  (intermediate;")
+    # A typed answer the ASCII terminal cannot decode is asked again, not a traceback.
+    answers = "Zo\u00eb\nSam\n" + "\n" * 12
+    asked = subprocess.run(
+        [sys.executable, "-m", "calfcoach", "init", "--output", str(tmp_path / "me.json")],
+        input=answers.encode("utf-8"),
+        capture_output=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert asked.returncode == 0, asked.stderr.decode()
+    assert b"Traceback" not in asked.stderr
+    assert json.loads((tmp_path / "me.json").read_text())["name"] == "Sam"
 
 
 # ------------------------------------------------------------------ item 20: printing

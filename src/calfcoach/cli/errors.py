@@ -423,12 +423,21 @@ def _find_codec(name: str) -> codecs.CodecInfo | None:
 
 def protect_streams() -> None:
     """Make standard output and error write what their encoding lacks in a plain form
-    instead of raising ``UnicodeEncodeError`` (``PYTHONIOENCODING=ascii``, a C locale)."""
+    instead of raising ``UnicodeEncodeError`` (``PYTHONIOENCODING=ascii``, a C locale), and
+    standard input read what it cannot decode as surrogate escapes."""
     try:
         codecs.lookup_error(ERRORS)
     except LookupError:
         codecs.register_error(ERRORS, _plain)
         codecs.register(_find_codec)
+    # Typed answers that do not decode (non-ASCII keys on an ASCII terminal) arrive as
+    # surrogate escapes, which the answer's check refuses, instead of UnicodeDecodeError.
+    stdin_reconfigure = getattr(sys.stdin, "reconfigure", None)
+    if stdin_reconfigure is not None and getattr(sys.stdin, "errors", None) == "strict":
+        try:
+            stdin_reconfigure(errors="surrogateescape")
+        except (OSError, ValueError):
+            pass
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
