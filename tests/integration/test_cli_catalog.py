@@ -153,8 +153,8 @@ def test_an_unknown_id_exits_2_with_suggestions_and_a_hint(runner: CliRunner) ->
     code, out, err = run(runner, "exercise", "toe-tap")
     assert code == 2
     assert err.strip() == (
-        "error: unknown exercise 'toe-tap'; did you mean 'toe-taps'? "
-        "(run `calfcoach exercises` to list them)"
+        "error: ID: unknown exercise 'toe-tap'; did you mean 'toe-taps'?; "
+        "allowed: an id of `calfcoach exercises` (it lists them)"
     )
     assert out == ""
 

@@ -198,7 +198,9 @@ def show_exercise(
         exercise = catalog.get(exercise_id)
     except NotFoundError as error:
         raise fail(
-            NotFoundError(f"{error.problems[0]} (run `calfcoach exercises` to list them)")
+            NotFoundError(
+                f"ID: {error.problems[0]}; allowed: an id of `calfcoach exercises` (it lists them)"
+            )
         ) from None
     if output_format == "json":
         _as_json({"exercise": exercise.model_dump(mode="json")})
