@@ -132,7 +132,8 @@ def invocations(draw: st.DrawFn, profile_files: tuple[str, ...]) -> list[str]:
         if getattr(param, "is_flag", False):
             continue
         if param.name == "profile":
-            args.append(draw(st.sampled_from(profile_files) | values))
+            files = st.sampled_from(profile_files)
+            args.append(draw(st.one_of(files, files, files, values)))
         else:
             args.append(draw(_values_for(param.name)))
     if any(p.param_type_name == "argument" for p in command.params) and draw(st.booleans()):

@@ -396,3 +396,35 @@ def test_a_huge_load_is_refused_by_its_range_without_a_309_digit_number(demo: Cl
         "--load-kg: 1e+308 is out of range; allowed: 0-500 kg",
     )
     assert not re.search(r"\d{20}", err)
+
+
+# ------------------------------------------------------------------ last resorts
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000),
+        ("deep.toml", "a = " + "[" * 100_000 + "]" * 100_000),
+    ],
+)
+def test_a_file_nested_too_deeply_for_its_parser_is_refused_without_a_traceback(
+    cli: Cli, tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = cli.run("plan", "--profile", str(path))
+    assert result.exception is None
+    assert result.code == 2
+    assert result.err.startswith("error: ") and "nested too deeply" in result.err
+
+
+def test_a_recursion_error_of_calfcoach_itself_is_not_taken_for_bad_input() -> None:
+    from calfcoach.cli.errors import _from_a_parser
+
+    def forever(n: int) -> int:
+        return forever(n + 1)
+
+    with pytest.raises(RecursionError) as caught:
+        forever(0)
+    assert not _from_a_parser(caught.value)

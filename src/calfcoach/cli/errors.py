@@ -12,6 +12,8 @@ problem on stderr, in the form ``error: <field>: <value> ...; allowed: ...``.
   and folder names are left alone (a Linux file name may be any bytes);
 - a value the database refuses (a driver's ``DataError``, text that is not valid Unicode) to a
   message, status 2: the transaction was rolled back, nothing was written;
+- a file nested too deeply for its parser (a hostile profile) to a message, status 2 (a
+  ``RecursionError`` anywhere else is a bug and keeps its traceback);
 - standard output that cannot be written (``> /dev/full``, a closed pipe) to a message on
   stderr, status 1 (D-cli-1): the command did its work, only its output was lost.
 
@@ -102,6 +104,15 @@ def _run(group: Command, call: Callable[[list[str]], Any], argv: list[str]) -> i
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
+    except RecursionError as exc:
+        if not _from_a_parser(exc):
+            raise
+        return _problems(
+            (
+                "file: nested too deeply to be read; allowed: a profile or an export as "
+                "calfcoach writes them (a few levels deep)",
+            )
+        )
     except OSError as exc:
         if _stdout_broken(exc):
             return _output_failed(exc)
@@ -114,6 +125,18 @@ def _run(group: Command, call: Callable[[list[str]], Any], argv: list[str]) -> i
             raise
         return _problems((problem,))
     return result if isinstance(result, int) else 0
+
+
+def _from_a_parser(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a JSON, TOML or YAML document was being read (a
+    deeply nested file), not by calfcoach's own code (a bug, which keeps its traceback)."""
+    traceback = exc.__traceback__
+    innermost = ""
+    while traceback is not None:
+        innermost = traceback.tb_frame.f_code.co_filename
+        traceback = traceback.tb_next
+    parsers = (f"{os.sep}json{os.sep}", "tomllib", f"{os.sep}yaml{os.sep}")
+    return "while decoding a JSON" in str(exc) or any(p in innermost for p in parsers)
 
 
 def _problems(problems: Sequence[str], code: int = 2) -> int:
