@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from calfcoach.core.units import LB_PER_KG  # the one conversion, in and out
+
 if TYPE_CHECKING:
     from calfcoach.core.models import Exercise, Prescription, Session, Units
 
-LB_PER_KG = 2.20462
 FT_PER_M = 1 / 0.3048
 
 
