@@ -310,6 +310,19 @@ def test_a_second_heel_raise_test_on_a_day_is_refused_unless_replace(demo: Cli) 
     assert sorted((t["knee"], t["left"]) for t in tests) == [("bent", 30), ("straight", 25)]
 
 
+def test_the_live_heel_raise_test_is_refused_before_counting_when_the_day_has_one(
+    demo: Cli,
+) -> None:
+    assert demo("test", "heel-raise", "--date", THU, "--left", "22", "--right", "27").code == 0
+    # Without the early check the live mode would only say it needs a terminal (no tty here);
+    # in a terminal, the refusal would come after a minute of counting.
+    result = refused(
+        demo, "test", "heel-raise", "--date", THU,
+        expect=["already a heel-raise test (straight knee) on 2026-03-05"],
+    )  # fmt: skip
+    assert "metronome" not in result.err
+
+
 def test_a_retest_on_a_later_day_is_still_compared_with_the_one_before(demo: Cli) -> None:
     assert demo("test", "heel-raise", "--date", THU, "--left", "20", "--right", "20").code == 0
     later = demo("test", "heel-raise", "--date", FRI, "--left", "26", "--right", "27", "-f", "json")

@@ -524,7 +524,12 @@ def heel_raise_command(
     """Single-leg heel-raise test to fatigue (R-TEST-1). Without --left/--right: a live
     60 bpm metronome in the terminal, one key press per rep, per side."""
     from calfcoach.core.models import CapacityTest
-    from calfcoach.services.training import parse_knee, record_test, validate_test
+    from calfcoach.services.training import (
+        check_test_day,
+        parse_knee,
+        record_test,
+        validate_test,
+    )
 
     day = parse_date("--date", date, real_today())
     today = real_today()
@@ -535,7 +540,11 @@ def heel_raise_command(
     if (left_reps is None) != (right_reps is None):
         raise input_error(f"--{'right' if right is None else 'left'}: missing; give both sides")
     if left_reps is None or right_reps is None:
-        validate_test(CapacityTest(date=day, left=0, right=0, knee=knee_value), today)
+        planned = CapacityTest(date=day, left=0, right=0, knee=knee_value)
+        validate_test(planned, today)
+        if not replace:
+            with open_db() as database:
+                check_test_day(database, athlete, planned)
         left_reps, right_reps = live_test()
     test = CapacityTest(date=day, left=left_reps, right=right_reps, knee=knee_value)
     with open_db() as database:

@@ -928,11 +928,7 @@ def record_test(
             if t.knee == test.knee and t.kind == test.kind
         ]
         if any(t.date == test.date for t in same_kind) and not replace_existing:
-            raise InputError(
-                f"--date: there is already a {test.kind} test ({test.knee} knee) on "
-                f"{test.date.isoformat()}; allowed: another day, another --knee, or --replace "
-                "to overwrite it"
-            )
+            raise _test_taken(test)
         previous = [t for t in same_kind if t.date < test.date]
         uow.logs.add_test(athlete.id, test, replace=replace_existing)
         uow.commit()
@@ -941,6 +937,25 @@ def record_test(
     evaluation = evaluate_heel_raise(test, sex=profile.sex, age=age)
     comparison = compare_tests(previous[-1], test) if previous else None
     return TestResult(test=test, evaluation=evaluation, comparison=comparison)
+
+
+def _test_taken(test: CapacityTest) -> InputError:
+    return InputError(
+        f"--date: there is already a {test.kind} test ({test.knee} knee) on "
+        f"{test.date.isoformat()}; allowed: another day, another --knee, or --replace to "
+        "overwrite it"
+    )
+
+
+def check_test_day(database: Database, name: str | None, test: CapacityTest) -> None:
+    """Refuse at once a test whose day already has one of the same knee position (D-logging-3):
+    the live test asks before its minutes of counting, not after. ``record_test`` checks it
+    again in its transaction."""
+    with database.unit_of_work(read_only=True) as uow:
+        athlete = resolve_in(uow, name)
+        tests = uow.logs.load_training_log(athlete.id, since=test.date).tests
+    if any((t.date, t.knee, t.kind) == (test.date, test.knee, test.kind) for t in tests):
+        raise _test_taken(test)
 
 
 def parse_knee(value: str) -> Knee:
