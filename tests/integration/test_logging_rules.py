@@ -442,3 +442,24 @@ def test_plan_weeks_beyond_the_plans_end_are_cut_and_a_start_after_it_is_refused
     refused(demo, *args, "--weeks", "2", "--start", "2026-05-01",
             expect=["--start: 2026-05-01 is after the plan's end", "2026-04-26"])  # fmt: skip
     refused(demo, *args, "--weeks", "0", expect=["--weeks: 0 is out of range"])
+
+
+def test_an_imperial_athletes_today_and_plan_show_no_kilograms(imperial: Cli) -> None:
+    # WED's heavy block is a load-finding ramp whose reason says how much to add a set
+    # (R-PROG-1a): the engine writes it in kg, the athlete reads pounds.
+    today = imperial("today", "--date", WED)
+    assert today.code == 0, today.err
+    assert "Load-finding session" in today.out and " lb " in today.out
+    assert " kg" not in today.out
+    table = imperial("plan", "--athlete", "Alex Demo", "--date", START, "--weeks", "2").out
+    assert " lb" in table and " kg" not in table
+
+
+def test_loads_in_units_rewrites_every_load_of_an_engine_text_for_imperial_only() -> None:
+    from calfcoach.formats.text import loads_in_units
+
+    text = "from body weight adding about 2.5 kg a set; the load goes up 10 % to 22.5 kg"
+    assert loads_in_units(text, "imperial") == (
+        "from body weight adding about 5.5 lb a set; the load goes up 10 % to 49.5 lb"
+    )
+    assert loads_in_units(text, "metric") == text

@@ -269,7 +269,7 @@ def render_plan_table(
 
     from rich.text import Text
 
-    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
+    from calfcoach.formats.text import describe_dose, describe_rest, loads_in_units, session_advice
 
     width = max(60, console.width)
     title = f"Plan for {athlete.name}" if athlete.name else "Plan"
@@ -351,7 +351,10 @@ def render_plan_table(
                 out.append((columns(rows[id(p)]) + "\n", None))
                 if p.why:
                     why = textwrap.fill(
-                        p.why, width - 1, initial_indent="      why: ", subsequent_indent="      "
+                        loads_in_units(p.why, athlete.units),
+                        width - 1,
+                        initial_indent="      why: ",
+                        subsequent_indent="      ",
                     )
                     out.append((why + "\n", "dim"))
     text = "".join(piece for piece, _ in out)

@@ -78,9 +78,13 @@ def today_command(
     # Decisions already explained in a prescription's "why" are not repeated.
     whys = " ".join(p.why for p in session.exercises)
     mine = [d for d in current.decisions if d.date == day and d.message not in whys]
+    from calfcoach.formats.text import loads_in_units
+
+    units = current.athlete.profile.units
     for decision in mine:
         out.print(
-            f"  {decision.exercise}: {decision.action} ({decision.rule}) - {decision.message}"
+            f"  {decision.exercise}: {decision.action} ({decision.rule}) - "
+            + loads_in_units(decision.message, units)
         )
 
 
