@@ -176,10 +176,16 @@ def test_every_prescribed_set_is_in_its_exercises_own_measure(demo: Cli) -> None
 
 def test_a_set_without_the_exercises_own_measure_is_refused_for_an_import_path() -> None:
     rope = load_catalog().get("jump-rope")
-    problem = training.set_measure_problem(rope, {"seconds": 9}, prefix="sessions[2].sets[0]")
+    problem = training.set_measure_problem(rope, {}, prefix="sessions[2].sets[0]")
     assert problem == (
         "sessions[2].sets[0].contacts: missing; jump-rope is logged in contacts; allowed: "
         "sessions[2].sets[0].contacts"
+    )
+    # Seconds stand only beside the own measure (a bout's time), never instead of it.
+    problem = training.set_measure_problem(rope, {"seconds": 9}, prefix="sessions[2].sets[0]")
+    assert problem == (
+        "sessions[2].sets[0].seconds: 9 is not how jump-rope is measured (it is logged in "
+        "contacts); allowed: contacts"
     )
     assert training.set_measure_problem(rope, {"contacts": 30, "seconds": 9}) is None
     problem = training.set_measure_problem(rope, {"reps": 22}, prefix="sessions[2].sets[0]")
