@@ -178,7 +178,13 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     from rich.text import Text
 
     from calfcoach.catalog import load_catalog
-    from calfcoach.formats.text import describe_dose, describe_rest, printable, session_advice
+    from calfcoach.formats.text import (
+        describe_dose,
+        describe_rest,
+        loads_in_units,
+        printable,
+        session_advice,
+    )
 
     catalog = load_catalog()
     minutes = f", about {session.minutes} min" if session.minutes else ""
@@ -209,7 +215,8 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     # The reasons go below the table: a narrow terminal would squeeze a column out of sight.
     for name, p in zip(names, session.exercises, strict=True):
         if p.why:
-            out.print(Text(f"  why ({name}): {p.why}", style="dim"))
+            why = loads_in_units(p.why, profile.units)
+            out.print(Text(f"  why ({name}): {why}", style="dim"))
 
 
 # ------------------------------------------------------------------------- athlete add / list

@@ -81,11 +81,14 @@ def plan_command(
         typer.Option("--start", metavar="YYYY-MM-DD", help="First day of week 1 (default: today)."),
     ] = None,
     weeks: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--weeks", metavar="N", help=f"Number of weeks, {MIN_WEEKS}-{MAX_WEEKS} (default: 8)."
+            "--weeks",
+            metavar="N",
+            help=f"Number of weeks, {MIN_WEEKS}-{MAX_WEEKS} (default: 8; with --athlete: the "
+            "weeks to show from --start, default the whole plan).",
         ),
-    ] = str(DEFAULT_WEEKS),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option("--format", "-f", metavar="table|json|ics", help="Output format."),
@@ -119,15 +122,17 @@ def plan_command(
     if output_format not in FORMATS:
         raise _fail(f"--format: {output_format!r} is not allowed; allowed: {', '.join(FORMATS)}")
     start_date = _parse_start(start)
-    n_weeks = _parse_weeks(weeks)
+    n_weeks = _parse_weeks(weeks if weeks is not None else str(DEFAULT_WEEKS))
     if profile is not None and athlete_name is not None:
         raise _fail("--profile and --athlete: give one, not both")
     if profile is not None and date is not None:
         raise _fail("--date: only with --athlete (a profile's plan starts at --start)")
     if athlete_name is not None or date is not None:
-        if start is not None:
-            raise _fail("--start: not allowed with --athlete (the stored plan has its start)")
-        _stored_plan(athlete_name, date, output_format, output)
+        window = None
+        if weeks is not None or start is not None:
+            # A stored plan keeps its own start: --start and --weeks choose the weeks shown.
+            window = (start_date if start is not None else None, n_weeks if weeks else None)
+        _stored_plan(athlete_name, date, output_format, output, window)
         return
     if profile is None:
         raise _fail(
@@ -161,20 +166,35 @@ def plan_command(
 
 
 def _stored_plan(
-    athlete_name: str | None, date: str | None, output_format: str, output: Path | None
+    athlete_name: str | None,
+    date: str | None,
+    output_format: str,
+    output: Path | None,
+    window: tuple[dt.date | None, int | None] | None = None,
 ) -> None:
-    """`plan --athlete NAME [--date DATE]`: the stored plan adapted to the log up to DATE."""
+    """`plan --athlete NAME [--date DATE] [--start DAY] [--weeks N]`: the stored plan adapted
+    to the log up to DATE; with --start/--weeks only N of its weeks from the plan week of DAY
+    (default: the week of DATE, or today)."""
     from calfcoach.cli.athlete_cmds import open_read_db, parse_date, real_today
     from calfcoach.errors import CalfcoachError
-    from calfcoach.services.training import current_plan
+    from calfcoach.services.training import current_plan, plan_window
 
     try:
         day = parse_date("--date", date, real_today())
         with open_read_db() as database:
             current = current_plan(database, athlete_name, day)
+        plan = current.plan
+        if window is not None:
+            first, n_weeks = window
+            plan = plan_window(
+                plan,
+                first if first is not None else day,
+                n_weeks if n_weeks is not None else plan.weeks,
+                "--start" if first is not None else "--date",
+            )
     except CalfcoachError as error:
         raise _fail_with(error) from None
-    plan, athlete = current.plan, current.athlete.profile
+    athlete = current.athlete.profile
     if output_format == "json":
         from calfcoach.formats.plan_json import plan_to_json
 
@@ -253,6 +273,7 @@ def render_plan_table(
         describe_dose,
         describe_rest,
         fit_widths,
+        loads_in_units,
         plural,
         printable,
         session_advice,
@@ -348,7 +369,10 @@ def render_plan_table(
                 out.append((columns(rows[id(p)]) + "\n", None))
                 if p.why:
                     why = textwrap.fill(
-                        p.why, width - 1, initial_indent="      why: ", subsequent_indent="      "
+                        loads_in_units(p.why, athlete.units),
+                        width - 1,
+                        initial_indent="      why: ",
+                        subsequent_indent="      ",
                     )
                     out.append((why + "\n", "dim"))
     text = "".join(piece for piece, _ in out)
