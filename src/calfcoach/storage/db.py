@@ -176,6 +176,11 @@ def open_error(url: str | URL, exc: BaseException, *, doing: str = "open") -> St
             "check that the PostgreSQL server is running and reachable, that the database "
             "exists and that the user may connect; the URL comes from CALFCOACH_DATABASE_URL"
         )
+    elif "readonly" in reason.lower() or "read-only" in reason.lower():
+        hint = (
+            "the database or its folder is read-only: commands that only read work, those "
+            "that store need write access to the file and its folder"
+        )
     else:
         hint = (
             "check that the file's folder exists and is writable and that the file is a "
