@@ -69,6 +69,20 @@ def make_backup(env: dict[str, str], path: Path) -> None:
     assert code == 0, err
 
 
+def sqlite_backup(database: Database, env: dict[str, str], path: Path) -> None:
+    """A SQLite backup file at ``path``: `calfcoach backup` of a SQLite database; for
+    PostgreSQL (whose backups are JSON) a SQLite database filled the same way."""
+    if database.backend == "sqlite":
+        make_backup(env, path)
+        return
+    from calfcoach.settings import sqlite_url
+    from calfcoach.storage import migrate
+
+    migrate.upgrade(sqlite_url(path))
+    with Database(sqlite_url(path)) as source:
+        fill_database(source, "bo")
+
+
 def no_leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.startswith(".")]
 
@@ -91,9 +105,7 @@ def test_restore_of_an_unknown_revision_leaves_the_live_database_usable(
     fill(database)
     before = export_all(env)
     file = tmp_path / "newer.sqlite3"
-    make_backup(env, file)
-    if database.backend == "postgresql":  # a SQLite backup restored into PostgreSQL
-        shutil.copyfile(file, tmp_path / "keep.sqlite3")
+    sqlite_backup(database, env, file)
     _set_revision(file, "9999")
 
     code, _, err = invoke(env, "restore", str(file))
@@ -128,7 +140,7 @@ def test_restore_of_a_damaged_file_is_refused_and_leaves_the_live_database_usabl
     fill(database)
     before = export_all(env)
     file = tmp_path / "damaged.sqlite3"
-    make_backup(env, file)
+    sqlite_backup(database, env, file)
     if damage == "corrupt":
         _corrupt(file)
     elif damage == "truncated":
