@@ -254,8 +254,8 @@ def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.dateti
                     document = staged.document
             return BackupResult(path, "sqlite", _import_into_empty(database, document))
         with _staged(path, live.parent) as staged:
-            kept = _keep(database, keep_folder, now)
-            _swap_in(database, staged.path, live)
+            kept = _kept_path(keep_folder, now)
+            _swap_in(database, staged.path, live, kept)
             try:
                 _check_live(database, staged.athletes)
             except BaseException as exc:
@@ -277,7 +277,8 @@ def _import_into_empty(database: Database, document: Mapping[str, Any]) -> int:
     return len(import_document(database, document).athletes)
 
 
-def _keep(database: Database, keep_folder: Path, now: dt.datetime) -> Path:
+def _kept_path(keep_folder: Path, now: dt.datetime) -> Path:
+    """Where the database as it was is kept (the folder is created)."""
     try:
         keep_folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -288,7 +289,6 @@ def _keep(database: Database, keep_folder: Path, now: dt.datetime) -> Path:
     kept = keep_folder / f"calfcoach-before-restore-{now:%Y%m%dT%H%M%S}.sqlite3"
     if kept.exists():
         kept = keep_folder / f"calfcoach-before-restore-{now:%Y%m%dT%H%M%S%f}.sqlite3"
-    backup(database, kept)  # a new file: allowed even when the database holds no athlete
     return kept
 
 
@@ -308,9 +308,10 @@ def _replace(source: Path, target: Path) -> None:
         os.close(handle)
 
 
-def _swap_in(database: Database, staged: Path, live: Path) -> None:
+def _swap_in(database: Database, staged: Path, live: Path, kept: Path) -> None:
     """Put ``staged`` in the place of ``live`` in one step, keeping ``live`` as the undo
-    file. Refused (nothing changed) when another connection has the database open."""
+    file and a copy of it in ``kept``. Refused (nothing changed) when another connection
+    has the database open."""
     from calfcoach.storage.sqlite_reader import BUSY_TIMEOUT_MS
 
     database.dispose()
@@ -330,6 +331,15 @@ def _swap_in(database: Database, staged: Path, live: Path) -> None:
                 f"cannot restore: the database {str(live)!r} is in use by another process "
                 f"({exc}); nothing was changed",
                 "close the other calfcoach processes (e.g. the web app) and run restore again",
+            ) from None
+        # The database as it was, for the user (the file alone is the whole database now).
+        try:
+            with atomic_target(kept, force=False, field="restore", private=True) as temporary:
+                shutil.copyfile(live, temporary)
+        except OSError as exc:
+            raise StorageError(
+                f"cannot restore: cannot keep a copy of the database in {str(kept)!r} "
+                f"({exc.strerror or exc}); nothing was changed"
             ) from None
         try:
             shutil.copymode(live, staged)  # the restored file keeps the database's mode
