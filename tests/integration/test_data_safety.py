@@ -570,3 +570,53 @@ def test_the_reader_and_the_read_only_database_open_a_file_without_writing_it(
                 uow.logs.add_note(1, dt.date(2026, 3, 3), "x")
                 uow.commit()
     assert path.read_bytes() == data
+
+
+def _copy_with_open_log(source: Path, folder: Path, *, shm: bool) -> None:
+    """``folder``/calfcoach.sqlite3 with a ``-wal`` holding a committed change that is not in
+    the file yet (as after a crash), with or without its ``-shm``."""
+    connection = sqlite3.connect(source)
+    try:
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+        connection.execute(
+            "INSERT INTO notes (athlete_id, date, text, created_at) "
+            "SELECT id, '2026-03-03', 'only in the log', created_at FROM athletes"
+        )
+        connection.commit()
+        for suffix in ("", "-wal", *(("-shm",) if shm else ())):
+            shutil.copyfile(f"{source}{suffix}", folder / f"calfcoach.sqlite3{suffix}")
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to an unprivileged user needs root")
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
+@SQLITE_ONLY
+@pytest.mark.parametrize("shm", [True, False], ids=["with-shm", "without-shm"])
+def test_a_read_only_folder_with_a_write_ahead_log_is_read_whole_or_refused(
+    read_only_home: Path, tmp_path: Path, backend: str, shm: bool
+) -> None:
+    """With its -shm, a log's changes are read; without it they cannot be, and the read is
+    refused with the reason rather than showing the data without them (D-restore-3)."""
+    source_env = {"CALFCOACH_HOME": str(tmp_path / "source"), "CALFCOACH_DATABASE_URL": ""}
+    code, _, err = invoke(source_env, "demo", "--date", "2026-03-02")
+    assert code == 0, err
+    home = read_only_home / "home"
+    home.mkdir()
+    _copy_with_open_log(tmp_path / "source" / "calfcoach.sqlite3", home, shm=shm)
+    for path in home.iterdir():
+        path.chmod(0o444)
+    home.chmod(0o555)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(read_only_home), "CALFCOACH_HOME": str(home)}
+    probe = run_as_nobody(["db", "current"], env)
+    if "calfcoach" not in probe.stderr + probe.stdout:
+        pytest.skip(f"the unprivileged user cannot run this checkout: {probe.stderr[-300:]}")
+
+    result = run_as_nobody(["export", "--all"], env)
+
+    if shm:
+        assert result.returncode == 0, result.stderr
+        assert "only in the log" in result.stdout
+    else:
+        assert result.returncode == 2 and "write-ahead log" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
