@@ -213,8 +213,9 @@ def test_restore_that_fails_after_the_swap_puts_the_live_database_back(
 
 @SQLITE_ONLY
 def test_restore_while_another_process_has_the_database_open_is_refused(
-    database: Database, env: dict[str, str], tmp_path: Path
+    database: Database, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(backup_module, "LOCK_TIMEOUT_S", 0.2)
     fill(database)
     file = tmp_path / "good.sqlite3"
     make_backup(env, file)
@@ -224,7 +225,7 @@ def test_restore_while_another_process_has_the_database_open_is_refused(
     try:
         other.execute("PRAGMA busy_timeout = 100")
         other.execute("SELECT count(*) FROM athletes").fetchone()
-        code, _, err = invoke(env, "restore", str(file))  # waits out the lock timeout
+        code, _, err = invoke(env, "restore", str(file))
     finally:
         other.close()
     assert code == 2 and "in use by another process" in err and "nothing was changed" in err

@@ -61,6 +61,8 @@ def _raw_sqlite(database: Database) -> Any:
     return database.engine.raw_connection()
 
 
+LOCK_TIMEOUT_S = 10.0
+"""How long a SQLite restore waits for other connections to the database to go away."""
 ALLOWED_BACKUP = "a file written by `calfcoach backup` (or `calfcoach export`)"
 
 
@@ -312,12 +314,10 @@ def _swap_in(database: Database, staged: Path, live: Path, kept: Path) -> None:
     """Put ``staged`` in the place of ``live`` in one step, keeping ``live`` as the undo
     file and a copy of it in ``kept``. Refused (nothing changed) when another connection
     has the database open."""
-    from calfcoach.storage.sqlite_reader import BUSY_TIMEOUT_MS
-
     database.dispose()
     undo = _undo_path(live)
     undo.unlink(missing_ok=True)
-    guard = sqlite3.connect(live, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    guard = sqlite3.connect(live, isolation_level=None, timeout=LOCK_TIMEOUT_S)
     try:
         try:
             # Leaving WAL mode needs the only connection: it checkpoints the log into the
