@@ -621,3 +621,55 @@ def test_a_read_only_folder_with_a_write_ahead_log_is_read_whole_or_refused(
     else:
         assert result.returncode == 2 and "write-ahead log" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+@SQLITE_ONLY
+def test_db_current_does_not_advise_an_upgrade_for_an_unknown_revision(
+    database: Database, env: dict[str, str]
+) -> None:
+    database.dispose()
+    _set_revision(Path(database.url.removeprefix("sqlite:///")), "9999")
+    code, out, err = invoke(env, "db", "current")
+    assert code == 0, err
+    assert "revision: 9999 (unknown to this calfcoach" in out and "db upgrade" not in out
+
+
+def test_restore_of_a_json_backup_with_a_bad_record_writes_nothing(
+    database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Into a database without athletes (either backend): validated whole, then one
+    transaction; a bad record anywhere leaves the database empty and usable."""
+    import json
+
+    source = tmp_path / "source.sqlite3"
+    sqlite_backup_from_fill(source)
+    document = json.loads(export_of(source))
+    logged = [s for s in document["athletes"][0]["sessions"] if s["sets"]]
+    logged[-1]["sets"][0]["rpe"] = 99  # the last set logged
+    file = tmp_path / "backup.json"
+    file.write_text(json.dumps(document))
+    before = export_all(env)
+
+    code, _, err = invoke(env, "restore", str(file))
+
+    assert code == 2 and "rpe" in err and "Traceback" not in err, err
+    assert export_all(env) == before
+    code, _, err = invoke(env, "athlete", "list")
+    assert code == 0, err
+
+
+def sqlite_backup_from_fill(path: Path) -> None:
+    from calfcoach.settings import sqlite_url
+    from calfcoach.storage import migrate
+
+    migrate.upgrade(sqlite_url(path))
+    with Database(sqlite_url(path)) as source:
+        fill_database(source, "bo")
+
+
+def export_of(path: Path) -> str:
+    from calfcoach.settings import sqlite_url
+
+    return export_all(
+        {"CALFCOACH_HOME": str(path.parent), "CALFCOACH_DATABASE_URL": sqlite_url(path)}
+    )

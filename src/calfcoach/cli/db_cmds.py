@@ -74,6 +74,12 @@ def current_command() -> None:
         typer.echo(f"revision: {revision} (newest)")
     elif revision is None:
         typer.echo("revision: none (empty; created on first use or by `calfcoach db upgrade`)")
+    elif revision not in migrate.known_revisions():
+        typer.echo(
+            f"revision: {revision} (unknown to this calfcoach, which knows up to "
+            f"{migrate.HEAD_REVISION}: a newer calfcoach wrote it; use that version, or "
+            "restore a backup with `calfcoach restore FILE`)"
+        )
     else:
         typer.echo(
             f"revision: {revision} (newest is {migrate.HEAD_REVISION}; run `calfcoach db upgrade`)"
