@@ -741,7 +741,7 @@ def progress_command(
     n_weeks = parse_int("--weeks", weeks, "1-520") or 0
     if not 1 <= n_weeks <= 520:
         raise input_error(f"--weeks: {n_weeks} is out of range; allowed: 1-520")
-    with open_db() as database:
+    with open_db(read_only=True) as database:
         report = progress_report(database, athlete, day)
         units = _units_of(database, athlete)
     if output_format == "json":
