@@ -238,7 +238,9 @@ class _Athletes:
         return _athlete(rows[0])
 
     def find(self, name: str) -> Athlete | None:
-        rows = self._reader.query(f"{_ATHLETE} WHERE name = ?", name)
+        from calfcoach.core.names import name_key
+
+        rows = self._reader.query(f"{_ATHLETE} WHERE name_key = ?", name_key(name))
         return _athlete(rows[0]) if rows else None
 
     def all(self) -> list[Athlete]:
