@@ -419,6 +419,10 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
         with self._write(f"rename the athlete to {name!r}"):
             row.name = name
             row.name_key = name_key(name)
+            if isinstance(row.profile, dict):
+                # The profile's own name follows (the engine does not read it: no snapshot
+                # is dropped).
+                row.profile = {**row.profile, "name": name}
             self._session.flush()
         return _athlete(row)
 
@@ -474,10 +478,13 @@ class AbstractPlanRepository(ABC):
         profile: Profile,
         *,
         catalog_version: str | None = None,
+        continues: int | None = None,
     ) -> StoredPlan:
         """Store a new plan and its sessions as the athlete's active plan.
 
         The previous active plan is deactivated, never deleted: history survives a re-plan.
+        ``continues``: the id of the plan this one is the next block of (kept in its inputs;
+        its walk starts from that plan's, ``services.corrections.carried_state``).
         """
 
     @abstractmethod
@@ -511,6 +518,7 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
         profile: Profile,
         *,
         catalog_version: str | None = None,
+        continues: int | None = None,
     ) -> StoredPlan:
         # Lock the athlete row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
         # writers) so two re-plans at once queue instead of both trying to be active.
@@ -529,6 +537,8 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             plan=plan_to_doc(plan),
             active=True,
         )
+        if continues is not None:
+            row.inputs = {**row.inputs, "continues": continues}
         with self._write("save the plan"):
             self._invalidate(athlete_id, None)
             self._session.execute(
