@@ -589,3 +589,25 @@ def test_today_after_the_plan_prints_that_it_ended_and_the_next_command(
     text = " ".join(result.stdout.split())
     assert "The plan ended on Sun 2026-04-26" in text and "calfcoach next-plan" in text
     assert "rest day" not in text
+
+
+def test_today_of_the_next_block_is_the_same_on_the_sqlite_fast_read_path(
+    database: Database, database_url: str, tmp_path: Path
+) -> None:
+    import json
+
+    from calfcoach.formats.plan_json import session_to_dict
+
+    athletes.add_athlete(database, PROFILE, start=START, weeks=2, name="ana")
+    for session in training.current_plan(database, None, START).plan.sessions:
+        training.log_session_as_prescribed(
+            database, None, session.date, today=session.date, rpe=6, pain=0
+        )
+    end = START + dt.timedelta(weeks=2)
+    corrections.next_plan(database, None, today=end)
+    first = training.current_plan(database, None, end).plan.sessions[0]
+
+    result = run(database_url, tmp_path, "today", "--date", first.date.isoformat(), "-f", "json")
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == session_to_dict(first)
