@@ -175,7 +175,11 @@ def test_a_correction_of_a_past_day_never_changes_the_sessions_given_before_it_R
     for stored in corrected:
         if correction == "edit":
             corrections.edit_set(
-                database, None, SetRef(id=stored.id), SetChanges(rpe=10, pain=9), today=today
+                database,
+                None,
+                SetRef(id=stored.id),
+                SetChanges(reps=1 if stored.set.reps else None, rpe=10, pain=9),
+                today=today,
             )
         else:
             corrections.delete_set(database, None, SetRef(id=stored.id), today=today)
@@ -611,3 +615,21 @@ def test_today_of_the_next_block_is_the_same_on_the_sqlite_fast_read_path(
 
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == session_to_dict(first)
+
+
+def test_an_import_of_two_athletes_whose_names_differ_only_by_case_writes_nothing(
+    database: Database,
+) -> None:
+    import copy
+
+    make_athlete(database, "ana")
+    document = transfer.export_document(database, "ana")
+    corrections.remove_athlete(database, "ana")
+    twin = copy.deepcopy(document["athletes"][0])
+    twin["name"] = "ANA"
+    document["athletes"].append(twin)
+
+    with pytest.raises(InputError, match="already exists"):
+        transfer.import_document(database, document)
+
+    assert athletes.list_athletes(database) == []

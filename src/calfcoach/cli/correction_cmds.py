@@ -151,7 +151,8 @@ def sets_command(
         )
         return
     if not listing.sets:
-        typer.echo(f"No sets logged for {listing.athlete!r} in that range.")
+        where = " in that range" if low is not None or high is not None else " yet"
+        typer.echo(f"No sets logged for {listing.athlete!r}{where}.")
         return
     for stored in listing.sets:
         typer.echo(_line(stored))

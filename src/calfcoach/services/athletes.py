@@ -80,10 +80,11 @@ def add_athlete(
     # and the write lock is held only for the inserts.
     plan: Plan = build_plan(profile, load_catalog(), start, weeks)
     with database.unit_of_work() as uow:
-        if uow.athletes.find(athlete_name) is not None:
+        existing = uow.athletes.find(athlete_name)  # ignoring case (D-corrections-2)
+        if existing is not None:
             raise InputError(
-                f"name: an athlete named {athlete_name!r} already exists; "
-                "allowed: a name not yet used (see calfcoach athlete list)"
+                f"name: an athlete named {existing.name!r} already exists; "
+                "allowed: a name not yet used, ignoring case (see calfcoach athlete list)"
             )
         athlete = uow.athletes.add(athlete_name, profile)
         stored = uow.plans.add(athlete.id, plan, profile)
