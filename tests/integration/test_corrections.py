@@ -81,6 +81,7 @@ def test_editing_a_set_replaces_only_the_given_values(database: Database) -> Non
         (SetChanges(contacts=5000), "--contacts: 5000 is out of range; allowed: 0-2000"),
         (SetChanges(load_kg=900.0), "--load-kg: 900 is out of range"),
         (SetChanges(), "change: missing"),
+        (SetChanges(reps=10), "--reps: this set is logged in contacts; allowed: --contacts"),
     ],
 )
 def test_an_edit_is_checked_by_the_rules_of_logging_and_a_refused_one_writes_nothing(

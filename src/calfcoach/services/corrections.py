@@ -51,6 +51,13 @@ __all__ = [
     "undo_skip",
 ]
 
+DOSE_FIELDS = ("reps", "seconds", "distance_m", "contacts")
+DOSE_OPTIONS = {
+    "reps": "--reps",
+    "seconds": "--seconds",
+    "distance_m": "--distance-m",
+    "contacts": "--contacts",
+}
 EXTEND_COMMAND = "calfcoach extend-plan --weeks N"
 NEXT_COMMAND = "calfcoach next-plan"
 
@@ -229,6 +236,14 @@ def edit_set(
         before = _find_set(uow, athlete, ref)
         old = before.set
         updates = {k: v for k in SetChanges.__slots__ if (v := getattr(changes, k)) is not None}
+        measured = [k for k in DOSE_FIELDS if getattr(old, k) is not None]
+        for field in DOSE_FIELDS:
+            if field in updates and measured and field not in measured:
+                raise InputError(
+                    f"{DOSE_OPTIONS[field]}: this set is logged in "
+                    f"{DOSE_OPTIONS[measured[0]][2:]}; allowed: "
+                    f"{', '.join(DOSE_OPTIONS[k] for k in measured)} (the set's own measure)"
+                )
         new = replace(old, **updates)
         validate_set(
             SetInput(
