@@ -481,7 +481,8 @@ def test_0003_keys_old_names_and_tells_case_duplicates_apart_without_failing(
 
     migrate.upgrade(empty_database_url, "0002")
     nfd = unicodedata.normalize("NFD", "José")
-    _athletes_at_0002(empty_database_url, ["Ana", "ana", "ANA", nfd, "josé", "Bo"])
+    names = ["Ana", "ana", "ANA", nfd, "josé", "Bo", "Cy\nDee ", "\x1b[31mEd", "\t"]
+    _athletes_at_0002(empty_database_url, names)
 
     with open_database(empty_database_url) as database:  # migrates on first use
         assert database.revision() == "0003"
@@ -493,8 +494,12 @@ def test_0003_keys_old_names_and_tells_case_duplicates_apart_without_failing(
             found = {name: uow.athletes.by_name(name).id for name in ("ANA", "ana (2)", "JOSÉ")}
 
     # the oldest keeps its name; later ones that differ only by case or form are told apart
-    assert [r[0] for r in rows] == ["Ana", "ana (2)", "ANA (3)", nfd, "josé (2)", "Bo"]
-    assert [r[1] for r in rows] == ["ana", "ana (2)", "ana (3)", "josé", "josé (2)", "bo"]
+    assert [r[0] for r in rows] == [
+        "Ana", "ana (2)", "ANA (3)", "José", "josé (2)", "Bo", "Cy Dee", "[31mEd", "athlete 9"
+    ]  # fmt: skip
+    assert [r[1] for r in rows] == [
+        "ana", "ana (2)", "ana (3)", "josé", "josé (2)", "bo", "cy dee", "[31med", "athlete 9"
+    ]  # fmt: skip
     assert len(set(found.values())) == 3
     assert migrate.current_revision(empty_database_url) == "0003"
     migrate.downgrade(empty_database_url, "0002")

@@ -11,7 +11,9 @@ the cascades of every table that refers to it) and filled from the stored names.
 An older database may hold athletes whose names differ only by case or Unicode form ("Ana"
 and "ana"). The migration never fails on them and never merges them (D-corrections-2): the
 oldest keeps its name, each later one gets " (2)", " (3)", ... appended to its name, so the
-list shows them apart and ``--athlete`` can name each. Nothing else of theirs changes.
+list shows them apart and ``--athlete`` can name each. A stored name is also put in today's
+form: NFC, stripped, each control character (a newline, a tab, the ESC of an ANSI sequence)
+replaced by a space, so no stored name prints raw. Nothing else of theirs changes.
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ NAME_LENGTH = 100
 def _key(name: str) -> str:
     """``calfcoach.core.names.name_key`` as of this revision (frozen here on purpose)."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name.strip()).casefold())
+
+
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def _clean(name: str, athlete_id: int) -> str:
+    """The stored name in today's form (``core.names.clean_name``, frozen here): NFC, each
+    control or format character replaced by a space, stripped; "athlete N" if nothing is
+    left."""
+    text = "".join(
+        " " if unicodedata.category(char) in REFUSED_CATEGORIES else char
+        for char in unicodedata.normalize("NFC", name)
+    )
+    return text.strip()[:NAME_LENGTH] or f"athlete {athlete_id}"
 
 
 def _distinct_name(name: str, taken: set[str]) -> str:
@@ -57,6 +73,7 @@ def upgrade() -> None:
     rows = bind.execute(sa.select(athletes.c.id, athletes.c.name).order_by(athletes.c.id)).all()
     taken: set[str] = set()
     for athlete_id, name in rows:
+        name = _clean(name, athlete_id)
         key = _key(name)
         if key in taken:
             name = _distinct_name(name, taken)
