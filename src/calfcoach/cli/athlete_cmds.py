@@ -31,7 +31,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 athlete_app = typer.Typer(
-    help="Stored athletes: add one (with a plan), list them.", no_args_is_help=True
+    help="Stored athletes: add one (with a plan), list, rename or remove them.",
+    no_args_is_help=True,
 )
 app.add_typer(athlete_app, name="athlete")
 
@@ -317,6 +318,42 @@ def list_command(
             else "no plan"
         )
         typer.echo(f"{a.name}  ({a.level}; {plan})")
+
+
+@athlete_app.command("rename")
+@handled
+def rename_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The athlete's name now.")],
+    new_name: Annotated[str, typer.Argument(metavar="NEW_NAME", help="The new name.")],
+) -> None:
+    """Rename an athlete (names are compared ignoring case)."""
+    from calfcoach.services.corrections import rename_athlete
+
+    with open_db() as database:
+        renamed = rename_athlete(database, name, new_name)
+    typer.echo(f"Renamed {name!r} to {renamed.name!r}.")
+
+
+@athlete_app.command("remove")
+@handled
+def remove_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The athlete to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an athlete and everything of theirs: plans, logs, check-ins, tests, notes."""
+    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.corrections import remove_athlete
+
+    with open_db() as database:
+        if not yes:
+            found = resolve_athlete(database, name)
+            typer.confirm(
+                f"Remove {found.name!r} and everything logged for them? This cannot be undone",
+                abort=True,
+            )
+        removed = remove_athlete(database, name)
+    rows = sum(count for table, count in removed.rows.items() if table != "athletes")
+    typer.echo(f"Removed {removed.name!r} and {rows} rows of theirs.")
 
 
 # ------------------------------------------------------------------------- demo

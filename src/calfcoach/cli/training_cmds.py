@@ -70,6 +70,11 @@ def today_command(
         return
     out = console()
     if session is None:
+        from calfcoach.services.corrections import plan_ended
+
+        if (ended := plan_ended(current, day, athlete=athlete)) is not None:
+            out.print(f"{day:%a %Y-%m-%d}: {ended.message}")  # issue 7, item 16
+            return
         later = [s.date for s in current.plan.sessions if s.date > day]
         following = f"; next session {later[0]:%a %Y-%m-%d}" if later else ""
         out.print(f"{day:%a %Y-%m-%d}: rest day{following}.")

@@ -305,7 +305,9 @@ class _Athletes:
         return _athlete(rows[0])
 
     def find(self, name: str) -> Athlete | None:
-        rows = self._reader.query(f"{_ATHLETE} WHERE name = ?", name)
+        from calfcoach.core.names import name_key
+
+        rows = self._reader.query(f"{_ATHLETE} WHERE name_key = ?", name_key(name))
         return _athlete(rows[0]) if rows else None
 
     def all(self) -> list[Athlete]:
@@ -317,16 +319,27 @@ class _Plans:
         self._reader = reader
 
     def active(self, athlete_id: int) -> StoredPlan | None:
-        from calfcoach.storage.plan_doc import plan_from_dict
-
         rows = self._reader.query(
             "SELECT id, athlete_id, created_at, active, inputs, plan FROM plans "
             "WHERE athlete_id = ? AND active IS 1",
             athlete_id,
         )
+        return self._stored(rows[0]) if rows else None
+
+    def get(self, plan_id: int) -> StoredPlan:
+        rows = self._reader.query(
+            "SELECT id, athlete_id, created_at, active, inputs, plan FROM plans WHERE id = ?",
+            plan_id,
+        )
         if not rows:
-            return None
-        plan_id, owner, created_at, active, inputs, plan = rows[0]
+            raise NotFoundError(f"no plan with id {plan_id}")
+        return self._stored(rows[0])
+
+    @staticmethod
+    def _stored(row: tuple[Any, ...]) -> StoredPlan:
+        from calfcoach.storage.plan_doc import plan_from_dict
+
+        plan_id, owner, created_at, active, inputs, plan = row
         return StoredPlan(
             id=plan_id,
             athlete_id=owner,
