@@ -11,7 +11,9 @@ Measures
    so no pass is helped by the engine's per-profile skeleton cache;
 3. cold `calfcoach plan --profile examples/demo-profile.json` (JSON and table) against
    `python -c pass`, as a ratio (target <= 10x), with hyperfine when it is installed, else
-   a loop of subprocess runs (median of 15).
+   a loop of subprocess runs (median of 15). The cold runs have bytecode, as a real install
+   does: ``PYTHONDONTWRITEBYTECODE`` is removed from their environment and every command runs
+   once, untimed, before (``coldstart.py``).
 With ``--profile``: cProfile of ``build_plan`` over 300 random profiles, the top functions by
 cumulative time (percent of the total).
 """
@@ -32,6 +34,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from coldstart import cold_env, compile_bytecode
 
 from calfcoach.catalog import load_catalog
 from calfcoach.core.models import COMPLAINTS, DAYS, EQUIPMENT, LEVELS, Profile, Race, Run
@@ -146,7 +150,8 @@ def cold_plan() -> dict[str, float]:
         "calfcoach plan --format json": [*plan, "--format", "json"],
         "calfcoach plan (table)": plan,
     }
-    env = dict(os.environ)
+    env = cold_env()
+    compile_bytecode(commands.values(), env)
     return cold_wall(commands, env)
 
 
