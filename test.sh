@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs calfcoach with its development dependencies into .venv and runs the whole test
-# suite: lint (ruff), format check, type check (mypy --strict on the core) and pytest.
+# suite: lint (ruff), format check, type check (mypy --strict on the core), the compiled build
+# of the core (mypyc, checked against the pure-Python one by a test) and pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -14,5 +15,8 @@ echo "== ruff"
 .venv/bin/ruff format --check src tests bench
 echo "== mypy --strict (core)"
 .venv/bin/mypy
+echo "== compiled core (mypyc, D-speed-1): built into build/compiled for tests/unit/test_compiled_core.py"
+.venv/bin/python bench/build_compiled.py build/compiled
+export CALFCOACH_COMPILED_CORE="$PWD/build/compiled"
 echo "== pytest"
 .venv/bin/python -m pytest -n 2 -q "$@"

@@ -35,7 +35,8 @@ Measures, for each history, with the snapshot and without it (the snapshot row d
    --exercise ... --set 1 ...` (the file restored before each run, not timed) as new
    processes with CALFCOACH_HOME set, against `python -c pass`: hyperfine if installed
    (``-N``, one warm-up, medians), else a loop of subprocess runs. Defaults: 11 warm runs,
-   7 cold runs.
+   7 cold runs. The cold runs have bytecode, as a real install does (``coldstart.py``:
+   ``PYTHONDONTWRITEBYTECODE`` removed, every command run once untimed before).
 
 ``--profile``: cProfile of a warm `today` and a warm `log_set` on the 10-year history, with
 and without the snapshot: the top functions by cumulative time.
@@ -75,6 +76,7 @@ from calfcoach.storage.sqlite_reader import open_reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_plan import top_functions  # noqa: E402
+from coldstart import cold_env, compile_bytecode  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-profile.json"
@@ -286,7 +288,7 @@ def cold(history: History, folder: Path, snapshot: bool, runs: int) -> dict[str,
     database = home / DATABASE_FILE
     source = history.path if snapshot else history.no_snapshot
     restore(source, database)
-    env = {**os.environ, "CALFCOACH_HOME": str(home)}
+    env = {**cold_env(), "CALFCOACH_HOME": str(home)}
     env.pop("CALFCOACH_DATABASE_URL", None)
     with Database(sqlite_url(database)) as db:
         exercise, side, reps, seconds = todays_set(db, TODAY)
@@ -304,6 +306,7 @@ def cold(history: History, folder: Path, snapshot: bool, runs: int) -> dict[str,
     script = folder / "restore.sh"
     script.write_text(f'rm -f "{database}-wal" "{database}-shm"\ncp "{source}" "{database}"\n')
     prepares = {"log": ["sh", str(script)]}
+    compile_bytecode(commands.values(), env)  # a real install has bytecode (coldstart.py)
     hyperfine = shutil.which("hyperfine")
     if hyperfine:
         with tempfile.TemporaryDirectory() as tmp:

@@ -34,6 +34,7 @@ from calfcoach.core.models import (
     Session,
     TrainingLog,
 )
+from calfcoach.core.names import name_key
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.storage.plan_doc import session_to_doc
 from calfcoach.storage.records import checkins_since, red_flags_to_doc
@@ -147,7 +148,8 @@ class FakeAthleteRepository(_FakeRepository, AbstractAthleteRepository):
         return _require_athlete(self._store, athlete_id)
 
     def find(self, name: str) -> Athlete | None:
-        return next((a for a in self._store.athletes.values() if a.name == name), None)
+        key = name_key(name)  # names compare ignoring case, as the database's name_key does
+        return next((a for a in self._store.athletes.values() if name_key(a.name) == key), None)
 
     def all(self) -> list[Athlete]:
         return sorted(self._store.athletes.values(), key=lambda a: a.name)

@@ -378,7 +378,7 @@ def test_0002_upgrades_a_v1_database_in_place_keeping_every_row(
     assert all(counts.values()), counts
 
     with open_database(empty_database_url) as database:  # migrates on first use
-        assert database.revision() == migrate.HEAD_REVISION == "0002"
+        assert database.revision() == migrate.HEAD_REVISION
         with database.engine.connect() as connection:
             after = {
                 name: int(
@@ -446,3 +446,63 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         athlete = uow.athletes.by_name("ana")
         assert len(uow.logs.load_training_log(athlete.id).sets) == 2
     assert counts["logged_sets"] == 2
+
+
+# --------------------------------------------------------------------------- 0002 -> 0003
+
+
+def _athletes_at_0002(url: str, names: list[str]) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    engine = make_engine(url)
+    now = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    created = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
+    try:
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            athletes = tables.tables["athletes"]
+            for name in names:
+                connection.execute(
+                    athletes.insert().values(name=name, profile=V1_PROFILE, created_at=created)
+                )
+    finally:
+        engine.dispose()
+
+
+def test_0003_keys_old_names_and_tells_case_duplicates_apart_without_failing(
+    empty_database_url: str,
+) -> None:
+    import unicodedata
+
+    import sqlalchemy as sa
+
+    migrate.upgrade(empty_database_url, "0002")
+    nfd = unicodedata.normalize("NFD", "José")
+    names = ["Ana", "ana", "ANA", nfd, "josé", "Bo", "Cy\nDee ", "\x1b[31mEd", "\t"]
+    _athletes_at_0002(empty_database_url, names)
+
+    with open_database(empty_database_url) as database:  # migrates on first use
+        assert database.revision() == "0003"
+        with database.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT name, name_key FROM athletes ORDER BY id")
+            ).all()
+        with database.unit_of_work(read_only=True) as uow:
+            found = {name: uow.athletes.by_name(name).id for name in ("ANA", "ana (2)", "JOSÉ")}
+
+    # the oldest keeps its name; later ones that differ only by case or form are told apart
+    assert [r[0] for r in rows] == [
+        "Ana", "ana (2)", "ANA (3)", "José", "josé (2)", "Bo", "Cy Dee", "[31mEd", "athlete 9"
+    ]  # fmt: skip
+    assert [r[1] for r in rows] == [
+        "ana", "ana (2)", "ana (3)", "josé", "josé (2)", "bo", "cy dee", "[31med", "athlete 9"
+    ]  # fmt: skip
+    assert len(set(found.values())) == 3
+    assert migrate.current_revision(empty_database_url) == "0003"
+    migrate.downgrade(empty_database_url, "0002")
+    migrate.upgrade(empty_database_url)
+    assert migrate.current_revision(empty_database_url) == "0003"
+    assert schema_differences(empty_database_url) == []

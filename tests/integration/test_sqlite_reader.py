@@ -62,9 +62,12 @@ def _reads(uow: object) -> tuple[object, ...]:
     return (
         everyone,
         athletes.find("ana"),
+        athletes.find("ANA"),  # names match ignoring case (issue 7, item 20)
+        athletes.find(" Ana "),
         athletes.find("nobody"),
         athletes.get(everyone[0].id),
         [plans.active(a.id) for a in everyone],
+        [plans.get(p.id) for a in everyone if (p := plans.active(a.id)) is not None],
         [logs.session_logs(a.id) for a in everyone],
         [logs.load_training_log(a.id) for a in everyone],
         [
@@ -104,8 +107,10 @@ def test_the_reader_returns_the_records_the_repositories_do(sqlite_database: Dat
     assert reader is not None
     with reader, reader.unit_of_work(read_only=True) as uow:
         assert _reads(uow) == expected
-    assert expected[4][0] is not None and expected[4][0].plan.sessions[0].title == "New w1"
-    history = expected[8]
+    assert expected[1] == expected[2] == expected[3] is not None
+    assert expected[6][0] is not None and expected[6][0].plan.sessions[0].title == "New w1"
+    assert expected[7] == [p for p in expected[6] if p is not None]
+    history = expected[11]
     assert isinstance(history, list) and len(history[0]) == 2  # what is compared is not empty
     assert [v.version for v in history[2][1]] == [1, 2] and history[3] is not None
 

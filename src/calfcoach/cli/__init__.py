@@ -67,6 +67,7 @@ __all__ = ["app", "main"]
 COMMAND_MODULES = (
     "athlete_cmds",
     "catalog_cmds",
+    "correction_cmds",
     "db_cmds",
     "plan_cmds",
     "training_cmds",
@@ -95,6 +96,12 @@ COMMAND_HOMES = {
     "import": "transfer_cmds",
     "backup": "transfer_cmds",
     "restore": "transfer_cmds",
+    "sets": "correction_cmds",
+    "edit-set": "correction_cmds",
+    "delete-set": "correction_cmds",
+    "unskip": "correction_cmds",
+    "extend-plan": "correction_cmds",
+    "next-plan": "correction_cmds",
 }
 
 

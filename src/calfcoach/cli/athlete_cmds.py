@@ -31,7 +31,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 athlete_app = typer.Typer(
-    help="Stored athletes: add one (with a plan), list them.", no_args_is_help=True
+    help="Stored athletes: add one (with a plan), list, rename or remove them.",
+    no_args_is_help=True,
 )
 app.add_typer(athlete_app, name="athlete")
 
@@ -137,18 +138,21 @@ def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:
     return value
 
 
-def open_db() -> Database:
+def open_db(*, read_only: bool = False) -> Database:
+    """The database; ``read_only`` for a command that only reads: a SQLite file is then
+    neither created nor written (see ``storage.db.open_database``)."""
     from calfcoach.settings import Settings
     from calfcoach.storage.db import open_database
 
-    return open_database(Settings.from_env())
+    return open_database(Settings.from_env(), read_only=read_only)
 
 
 def open_read_db() -> Database | SqliteReader:
     """The database for a command that only reads the current plan (`today`, `plan
     --athlete`): a SQLite file at the head revision is read with the standard library's
     sqlite3 (no SQLAlchemy to import: a cold start is about 0.4 s faster); anything else
-    (PostgreSQL, a missing or older file) is opened by ``open_database`` as usual."""
+    (PostgreSQL, an older file) is opened by ``open_database`` for reading (a missing file
+    is not created: there is no database there)."""
     from calfcoach.settings import Settings
     from calfcoach.storage.sqlite_reader import open_reader
 
@@ -158,7 +162,7 @@ def open_read_db() -> Database | SqliteReader:
         return reader
     from calfcoach.storage.db import open_database
 
-    return open_database(settings)
+    return open_database(settings, read_only=True)
 
 
 def print_json(value: Any) -> None:
@@ -288,7 +292,7 @@ def list_command(
     from calfcoach.services.athletes import list_athletes
 
     parse_choice("--format", output_format, ("table", "json"))
-    with open_db() as database:
+    with open_db(read_only=True) as database:
         athletes = list_athletes(database)
     if output_format == "json":
         print_json(
@@ -317,6 +321,42 @@ def list_command(
             else "no plan"
         )
         typer.echo(f"{printable(a.name)}  ({a.level}; {plan})")
+
+
+@athlete_app.command("rename")
+@handled
+def rename_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The athlete's name now.")],
+    new_name: Annotated[str, typer.Argument(metavar="NEW_NAME", help="The new name.")],
+) -> None:
+    """Rename an athlete (names are compared ignoring case)."""
+    from calfcoach.services.corrections import rename_athlete
+
+    with open_db() as database:
+        renamed = rename_athlete(database, name, new_name)
+    typer.echo(f"Renamed {name!r} to {renamed.name!r}.")
+
+
+@athlete_app.command("remove")
+@handled
+def remove_command(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The athlete to remove.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete an athlete and everything of theirs: plans, logs, check-ins, tests, notes."""
+    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.corrections import remove_athlete
+
+    with open_db() as database:
+        if not yes:
+            found = resolve_athlete(database, name)
+            typer.confirm(
+                f"Remove {found.name!r} and everything logged for them? This cannot be undone",
+                abort=True,
+            )
+        removed = remove_athlete(database, name)
+    rows = sum(count for table, count in removed.rows.items() if table != "athletes")
+    typer.echo(f"Removed {removed.name!r} and {rows} rows of theirs.")
 
 
 # ------------------------------------------------------------------------- demo

@@ -114,6 +114,9 @@ def plan_command(
             help="With --athlete: the day the plan reflects the log up to (default: today).",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --output: overwrite FILE if it exists.")
+    ] = False,
 ) -> None:
     """Build a training plan for the athlete in a profile file (or show a stored athlete's
     plan, adapted to their log) and print it."""
@@ -121,6 +124,8 @@ def plan_command(
     # one-line "option: value; allowed: ..." message and exit status 2.
     if output_format not in FORMATS:
         raise _fail(f"--format: {output_format!r} is not allowed; allowed: {', '.join(FORMATS)}")
+    if output is not None:
+        _check_output(output, force)
     start_date = _parse_start(start)
     n_weeks = _parse_weeks(weeks if weeks is not None else str(DEFAULT_WEEKS))
     if profile is not None and athlete_name is not None:
@@ -232,11 +237,27 @@ def _emit_bytes(data: bytes, output: Path | None) -> None:
     _write(output, data)
 
 
-def _write(output: Path, data: bytes) -> None:
+def _check_output(output: Path, force: bool) -> None:
+    """Before any work: refuse a folder, or an existing file without --force (issue 7, item 4)."""
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.files import check_target
+
     try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise _fail(f"--output: cannot write {str(output)!r} ({exc.strerror})") from None
+        check_target(output, force=force, field="--output")
+    except CalfcoachError as error:
+        raise _fail_with(error) from None
+
+
+def _write(output: Path, data: bytes) -> None:
+    """Write the whole file, or nothing (a temporary file moved into place). Whether it may
+    overwrite was checked by ``_check_output`` before the plan was made."""
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.files import write_file
+
+    try:
+        write_file(output, data, force=True, field="--output")
+    except CalfcoachError as error:
+        raise _fail_with(error) from None
 
 
 def _emit_table(plan: Plan, athlete: Profile, catalog: ExerciseLookup, output: Path | None) -> None:

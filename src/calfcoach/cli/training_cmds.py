@@ -71,6 +71,11 @@ def today_command(
         return
     out = console()
     if session is None:
+        from calfcoach.services.corrections import plan_ended
+
+        if (ended := plan_ended(current, day, athlete=athlete)) is not None:
+            out.print(f"{day:%a %Y-%m-%d}: {ended.message}")  # issue 7, item 16
+            return
         later = [s.date for s in current.plan.sessions if s.date > day]
         following = f"; next session {later[0]:%a %Y-%m-%d}" if later else ""
         out.print(f"{day:%a %Y-%m-%d}: rest day{following}.")
@@ -795,7 +800,7 @@ def progress_command(
     n_weeks = parse_int("--weeks", weeks, "1-520") or 0
     if not 1 <= n_weeks <= 520:
         raise input_error(f"--weeks: {n_weeks} is out of range; allowed: 1-520")
-    with open_db() as database:
+    with open_db(read_only=True) as database:
         report = progress_report(database, athlete, day)
         units = _units_of(database, athlete)
     if output_format == "json":

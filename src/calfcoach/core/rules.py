@@ -32,7 +32,7 @@ class Band:
 # ------------------------------------------------------------------ R-SCH: loading schemes
 
 # R-SCH-1 light: 8-20 reps x 2-3 sets, or up to one minute of work.
-LIGHT_REPS: Final = Band(8, 20)
+LIGHT_REPS: Final[Band] = Band(8, 20)  # typed: the compiled build (mypyc) needs it
 LIGHT_SETS: Final = Band(2, 3)
 LIGHT_MAX_SECONDS: Final = 60
 # R-SCH-2 heavy: 3-6 reps x 3-6 sets, last reps hard (1-3 reps in reserve).
@@ -44,7 +44,9 @@ SLOW_LIGHT_TEMPO: Final = "3 s up, 3 s down"  # R-SCH-2a: the stand-in for heavy
 ISO_SECONDS: Final = Band(30, 60)
 ISO_SETS: Final = 3
 # R-PROG-2 distances: 10 ft -> 15 ft (3.0 m -> 4.5 m), then load.
-DISTANCE_M: Final = (3.0, 4.5)
+# Typed as a variable-length tuple: mypyc (the compiled build) mis-reads a Final tuple of
+# floats from another module (D-speed-1).
+DISTANCE_M: Final[tuple[float, ...]] = (3.0, 4.5)
 # R-SCH-3 / R-SCH-3a plyometric contact bands, per session, counted over both feet.
 PLYO_LIGHT_MAX: Final = 80
 PLYO_LIGHT_MIN: Final = 50

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 from calfcoach.core.models import Plan, Profile
+from calfcoach.core.names import MAX_NAME_LENGTH, clean_name
 from calfcoach.errors import InputError, NotFoundError
 
 if TYPE_CHECKING:
@@ -21,13 +22,12 @@ __all__ = [
     "AthleteSummary",
     "MAX_NAME_LENGTH",
     "add_athlete",
+    "check_name",
     "list_athletes",
     "no_athlete_error",
     "resolve_athlete",
     "resolve_in",
 ]
-
-MAX_NAME_LENGTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +46,15 @@ class AthleteSummary:
     created_at: dt.datetime
 
 
-def _check_name(name: str | None) -> str:
+def check_name(name: str | None, field: str = "name") -> str:
+    """The name as stored: NFC, stripped, no control characters, at most
+    ``MAX_NAME_LENGTH`` (``core.names.clean_name``); the same rule for adding, importing and
+    renaming. Uniqueness ignores case (``core.names.name_key``, checked by the database)."""
     if name is None or not name.strip():
         raise InputError(
-            'name: missing; allowed: a name in the profile\'s "name" key or given with --name'
+            f'{field}: missing; allowed: a name in the profile\'s "name" key or given with --name'
         )
-    name = name.strip()
-    if len(name) > MAX_NAME_LENGTH:
-        raise InputError(
-            f"name: {len(name)} characters is too long; allowed: at most {MAX_NAME_LENGTH}"
-        )
-    return name
+    return clean_name(name, field)
 
 
 def add_athlete(
@@ -75,17 +73,18 @@ def add_athlete(
     from calfcoach.catalog import load_catalog
     from calfcoach.core.planner import build_plan
 
-    athlete_name = _check_name(name if name is not None else profile.name)
+    athlete_name = check_name(name if name is not None else profile.name)
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise InputError(f"weeks: {weeks} is out of range; allowed: {MIN_WEEKS}-{MAX_WEEKS}")
     # Plan before opening the transaction: a profile that cannot be planned writes nothing,
     # and the write lock is held only for the inserts.
     plan: Plan = build_plan(profile, load_catalog(), start, weeks)
     with database.unit_of_work() as uow:
-        if uow.athletes.find(athlete_name) is not None:
+        existing = uow.athletes.find(athlete_name)  # ignoring case (D-corrections-2)
+        if existing is not None:
             raise InputError(
-                f"name: an athlete named {athlete_name!r} already exists; "
-                "allowed: a name not yet used (see calfcoach athlete list)"
+                f"name: an athlete named {existing.name!r} already exists; "
+                "allowed: a name not yet used, ignoring case (see calfcoach athlete list)"
             )
         athlete = uow.athletes.add(athlete_name, profile)
         stored = uow.plans.add(athlete.id, plan, profile)

@@ -366,6 +366,10 @@ def _walk(
     state = None
     if snapshot is not None and snapshot.as_of < date:
         state = State.from_dict(snapshot.state)
+    if state is None:  # a next block (issue 7, item 16) starts where the plan before it ended
+        from calfcoach.services.corrections import carried_state
+
+        state = carried_state(uow, athlete, stored, date)
     since = state.evidence_since() if state is not None else None
     if state is not None and since is None:
         state = None

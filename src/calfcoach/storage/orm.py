@@ -1,8 +1,8 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migrations ``versions/0001_initial.py`` and ``versions/0002_engine_v2.py`` spell out the
-same schema by hand; a test compares the two (``tests/integration/test_migrations.py``), so
-change both together.
+The migrations ``versions/0001_initial.py``, ``versions/0002_engine_v2.py`` and
+``versions/0003_name_key.py`` spell out the same schema by hand; a test compares the two
+(``tests/integration/test_migrations.py``), so change both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
 The CHECK constraints are a backstop for the ranges the adapters validate first; their
@@ -123,8 +123,14 @@ class AthleteRow(Base):
     name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     profile: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
     created_at: Mapped[dt.datetime] = _created_at()
+    # Added by 0003 (issue 7, item 20): ``core.names.name_key(name)``, the caseless form two
+    # names are compared in; unique, so "Ana" and "ANA" cannot be two athletes.
+    name_key: Mapped[str] = mapped_column(String(400), nullable=False)
 
-    __table_args__ = (CheckConstraint("length(name) > 0", name="name_not_empty"),)
+    __table_args__ = (
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        Index("uq_athletes_name_key", "name_key", unique=True),
+    )
 
 
 class PlanRow(Base):

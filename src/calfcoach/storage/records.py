@@ -14,7 +14,7 @@ from typing import Any, Literal, cast
 
 from pydantic import ValidationError
 
-from calfcoach.core.models import RED_FLAGS, Plan, Profile, RedFlag, Session
+from calfcoach.core.models import RED_FLAGS, LoggedSet, Plan, Profile, RedFlag, Session
 from calfcoach.errors import InputError, StorageError
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "SessionStatus",
     "Snapshot",
     "StoredPlan",
+    "StoredSet",
     "checkins_since",
     "profile_from_doc",
     "profile_to_doc",
@@ -106,6 +107,15 @@ class Snapshot:
 
     as_of: dt.date
     state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSet:
+    """A logged set with its id (what a correction names) and its session log's id."""
+
+    id: int
+    session_log_id: int
+    set: LoggedSet
 
 
 @dataclass(frozen=True, slots=True)

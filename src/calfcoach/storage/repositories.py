@@ -49,6 +49,7 @@ from calfcoach.core.models import (
     TestKind,
     TrainingLog,
 )
+from calfcoach.core.names import clean_name, name_key
 from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageError
 from calfcoach.storage.orm import (
     AthleteRow,
@@ -81,6 +82,7 @@ from calfcoach.storage.records import (
     SessionStatus,
     Snapshot,
     StoredPlan,
+    StoredSet,
     checkins_since,
     profile_from_doc,
     profile_to_doc,
@@ -109,6 +111,7 @@ __all__ = [
     "Snapshot",
     "SnapshotRepository",
     "StoredPlan",
+    "StoredSet",
     "database_error",
     "plan_inputs",
     "profile_to_doc",
@@ -207,6 +210,9 @@ def _logged_set(row: LoggedSetRow, date: dt.date) -> LoggedSet:
 
 _MESSAGES: dict[str, str] = {
     "uq_athletes_name": "an athlete with this name already exists",
+    "uq_athletes_name_key": (
+        "an athlete with this name already exists (names are compared ignoring case)"
+    ),
     "ck_athletes_name_not_empty": "the athlete's name must not be empty",
     "ck_plans_weeks_range": "a plan has 1 to 52 weeks",
     "uq_plans_one_active_per_athlete": (
@@ -265,6 +271,10 @@ def _unique_names_by_columns() -> dict[str, str]:
             if isinstance(constraint, UniqueConstraint) and constraint.name:
                 key = ", ".join(f"{table.name}.{c.name}" for c in constraint.columns)
                 names[key] = str(constraint.name)
+        for index in table.indexes:
+            if index.unique and index.name and index.dialect_options["sqlite"]["where"] is None:
+                key = ", ".join(f"{table.name}.{c.name}" for c in index.columns)
+                names.setdefault(key, str(index.name))
     return names
 
 
@@ -360,10 +370,26 @@ class AbstractAthleteRepository(ABC):
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         """Replace the athlete's profile (plans keep the profile they were made from)."""
 
+    def rename(self, athlete_id: int, name: str) -> Athlete:
+        """Give the athlete a new (validated) name; ``InputError`` when another athlete has
+        it (compared by ``core.names.name_key``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not rename athletes")
+
+    def remove(self, athlete_id: int) -> dict[str, int]:
+        """Delete the athlete and every row of theirs in every table; the rows deleted per
+        table. ``NotFoundError`` when there is no such athlete."""
+        raise NotImplementedError(f"{type(self).__name__} does not remove athletes")
+
 
 class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
     def add(self, name: str, profile: Profile) -> Athlete:
-        row = AthleteRow(name=name, profile=profile_to_doc(profile), created_at=self._clock())
+        clean_name(name)  # the backstop of every way in (add, import): no control characters
+        row = AthleteRow(
+            name=name,
+            name_key=name_key(name),
+            profile=profile_to_doc(profile),
+            created_at=self._clock(),
+        )
         with self._write(f"add athlete {name!r}"):
             self._session.add(row)
         return _athlete(row)
@@ -372,7 +398,8 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
         return _athlete(self._require_athlete(athlete_id))
 
     def find(self, name: str) -> Athlete | None:
-        row = self._session.scalars(select(AthleteRow).where(AthleteRow.name == name)).first()
+        key = name_key(name)
+        row = self._session.scalars(select(AthleteRow).where(AthleteRow.name_key == key)).first()
         return None if row is None else _athlete(row)
 
     def all(self) -> list[Athlete]:
@@ -385,6 +412,58 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
             row.profile = profile_to_doc(profile)
             self._invalidate(athlete_id, None)  # the engine's input changed from day one
         return _athlete(row)
+
+    def rename(self, athlete_id: int, name: str) -> Athlete:
+        clean_name(name)
+        row = self._require_athlete(athlete_id)
+        with self._write(f"rename the athlete to {name!r}"):
+            row.name = name
+            row.name_key = name_key(name)
+            if isinstance(row.profile, dict):
+                # The profile's own name follows (the engine does not read it: no snapshot
+                # is dropped).
+                row.profile = {**row.profile, "name": name}
+            self._session.flush()
+        return _athlete(row)
+
+    def remove(self, athlete_id: int) -> dict[str, int]:
+        self._require_athlete(athlete_id)
+        # Children first and explicitly, not by the foreign keys' cascades: SQLite applies
+        # them only with PRAGMA foreign_keys, and a removal must not depend on it.
+        plans = select(PlanRow.id).where(PlanRow.athlete_id == athlete_id)
+        logs = select(SessionLogRow.id).where(SessionLogRow.athlete_id == athlete_id)
+        steps: list[tuple[str, Any]] = [
+            ("logged_sets", delete(LoggedSetRow).where(LoggedSetRow.session_log_id.in_(logs))),
+            ("session_logs", delete(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)),
+            ("engine_snapshots", delete(SnapshotRow).where(SnapshotRow.athlete_id == athlete_id)),
+            (
+                "fixed_sessions",
+                delete(FixedSessionRow).where(FixedSessionRow.athlete_id == athlete_id),
+            ),
+            (
+                "planned_sessions",
+                delete(PlannedSessionRow).where(PlannedSessionRow.plan_id.in_(plans)),
+            ),
+            ("plans", delete(PlanRow).where(PlanRow.athlete_id == athlete_id)),
+            ("checkins", delete(CheckInRow).where(CheckInRow.athlete_id == athlete_id)),
+            (
+                "capacity_tests",
+                delete(CapacityTestRow).where(CapacityTestRow.athlete_id == athlete_id),
+            ),
+            ("hop_tests", delete(HopTestRow).where(HopTestRow.athlete_id == athlete_id)),
+            ("clearances", delete(ClearanceRow).where(ClearanceRow.athlete_id == athlete_id)),
+            ("notes", delete(NoteRow).where(NoteRow.athlete_id == athlete_id)),
+            ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
+        ]
+        counts: dict[str, int] = {}
+        with self._write("remove the athlete"):
+            for table, statement in steps:
+                result = self._session.execute(
+                    statement.execution_options(synchronize_session=False)
+                )
+                counts[table] = int(getattr(result, "rowcount", 0) or 0)
+        self._session.expire_all()
+        return counts
 
 
 # --------------------------------------------------------------------------- plans
@@ -399,10 +478,13 @@ class AbstractPlanRepository(ABC):
         profile: Profile,
         *,
         catalog_version: str | None = None,
+        continues: int | None = None,
     ) -> StoredPlan:
         """Store a new plan and its sessions as the athlete's active plan.
 
         The previous active plan is deactivated, never deleted: history survives a re-plan.
+        ``continues``: the id of the plan this one is the next block of (kept in its inputs;
+        its walk starts from that plan's, ``services.corrections.carried_state``).
         """
 
     @abstractmethod
@@ -421,6 +503,12 @@ class AbstractPlanRepository(ABC):
     def sessions(self, plan_id: int, *, on: dt.date | None = None) -> list[PlannedSession]:
         """The plan's sessions by date (only those ``on`` a day when given)."""
 
+    def extend(self, plan_id: int, plan: Plan) -> StoredPlan:
+        """Make the stored plan ``plan`` (the same start, more weeks): its document and length
+        are replaced, the planned sessions after the old end are added (the earlier ones and
+        the logs that refer to them stay), and the athlete's engine snapshots are dropped."""
+        raise NotImplementedError(f"{type(self).__name__} does not extend plans")
+
 
 class PlanRepository(_SqlRepository, AbstractPlanRepository):
     def add(
@@ -430,6 +518,7 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
         profile: Profile,
         *,
         catalog_version: str | None = None,
+        continues: int | None = None,
     ) -> StoredPlan:
         # Lock the athlete row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
         # writers) so two re-plans at once queue instead of both trying to be active.
@@ -448,6 +537,8 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             plan=plan_to_doc(plan),
             active=True,
         )
+        if continues is not None:
+            row.inputs = {**row.inputs, "continues": continues}
         with self._write("save the plan"):
             self._invalidate(athlete_id, None)
             self._session.execute(
@@ -485,6 +576,41 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
         row = self._session.get(PlanRow, plan_id)
         if row is None:
             raise NotFoundError(f"no plan with id {plan_id}")
+        return _stored_plan(row)
+
+    def extend(self, plan_id: int, plan: Plan) -> StoredPlan:
+        row = self._session.scalars(
+            select(PlanRow).where(PlanRow.id == plan_id).with_for_update()
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no plan with id {plan_id}")
+        if plan.start != row.start or plan.weeks < row.weeks:
+            raise InputError(
+                f"cannot extend the plan: it starts on {row.start} with {row.weeks} weeks; "
+                "allowed: the same start and at least as many weeks"
+            )
+        old_end = row.start + dt.timedelta(weeks=row.weeks)
+        with self._write("extend the plan"):
+            self._invalidate(row.athlete_id, None)
+            row.weeks = plan.weeks
+            row.plan = plan_to_doc(plan)
+            row.inputs = {**row.inputs, "weeks": plan.weeks}
+            self._session.add_all(
+                PlannedSessionRow(
+                    plan_id=row.id,
+                    date=session.date,
+                    week=session.week,
+                    deload=session.deload,
+                    title=session.title,
+                    minutes=session.minutes,
+                    exercises=session_to_doc(session)["exercises"],
+                    status=session.status,
+                    advice=session.advice,
+                )
+                for session in plan.sessions
+                if session.date >= old_end
+            )
+            self._session.flush()
         return _stored_plan(row)
 
     def active(self, athlete_id: int) -> StoredPlan | None:
@@ -559,6 +685,28 @@ class AbstractLogRepository(ABC):
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
         """Record a next-morning check-in with its red flags; one per day (``replace``
         overwrites it, red flags included)."""
+
+    def stored_sets(
+        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+    ) -> list[StoredSet]:
+        """The athlete's logged sets with their ids, by date, exercise, set number and side
+        (dated ``first`` to ``last`` when given)."""
+        raise NotImplementedError(f"{type(self).__name__} does not list sets with ids")
+
+    def update_set(self, set_id: int, logged: LoggedSet) -> None:
+        """Replace what was done in the set ``set_id`` (its date, exercise, number, side and
+        planned values stay); drops the snapshots from its day on."""
+        raise NotImplementedError(f"{type(self).__name__} does not edit sets")
+
+    def delete_set(self, set_id: int) -> None:
+        """Delete the set ``set_id``, and its day's session log when no set is left in it;
+        drops the snapshots from its day on."""
+        raise NotImplementedError(f"{type(self).__name__} does not delete sets")
+
+    def delete_session_logs(self, athlete_id: int, date: dt.date, status: SessionStatus) -> int:
+        """Delete the athlete's session logs of ``date`` with ``status`` (an undone skip);
+        drops the snapshots from that day on. Returns how many there were."""
+        raise NotImplementedError(f"{type(self).__name__} does not delete session logs")
 
     @abstractmethod
     def add_test(self, athlete_id: int, test: CapacityTest, *, replace: bool = False) -> int:
@@ -683,6 +831,74 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                     },
                 )
             )
+
+    def stored_sets(
+        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+    ) -> list[StoredSet]:
+        query = (
+            select(LoggedSetRow, SessionLogRow.date)
+            .join(SessionLogRow, LoggedSetRow.session_log_id == SessionLogRow.id)
+            .where(SessionLogRow.athlete_id == athlete_id)
+        )
+        if first is not None:
+            query = query.where(SessionLogRow.date >= first)
+        if last is not None:
+            query = query.where(SessionLogRow.date <= last)
+        rows = self._session.execute(
+            query.order_by(
+                SessionLogRow.date,
+                LoggedSetRow.exercise,
+                LoggedSetRow.set_number,
+                LoggedSetRow.side,
+                LoggedSetRow.id,
+            )
+        ).all()
+        return [StoredSet(row.id, row.session_log_id, _logged_set(row, date)) for row, date in rows]
+
+    def _set_and_log(self, set_id: int) -> tuple[LoggedSetRow, SessionLogRow]:
+        row = self._session.get(LoggedSetRow, set_id)
+        log = None if row is None else self._session.get(SessionLogRow, row.session_log_id)
+        if row is None or log is None:
+            raise NotFoundError(f"no logged set with id {set_id}")
+        return row, log
+
+    def update_set(self, set_id: int, logged: LoggedSet) -> None:
+        row, log = self._set_and_log(set_id)
+        with self._write(f"edit set {row.set_number} of {row.exercise} on {log.date}"):
+            self._invalidate(log.athlete_id, log.date)
+            for column in ("reps", "seconds", "distance_m", "contacts", "load_kg", "rpe", "pain"):
+                setattr(row, column, getattr(logged, column))
+            self._session.flush()
+
+    def delete_set(self, set_id: int) -> None:
+        row, log = self._set_and_log(set_id)
+        with self._write(f"delete set {row.set_number} of {row.exercise} on {log.date}"):
+            self._invalidate(log.athlete_id, log.date)
+            self._session.delete(row)
+            self._session.flush()
+            left = self._session.scalar(
+                select(func.count())
+                .select_from(LoggedSetRow)
+                .where(LoggedSetRow.session_log_id == log.id)
+            )
+            if not left and log.status == "done":
+                self._session.delete(log)
+                self._session.flush()
+
+    def delete_session_logs(self, athlete_id: int, date: dt.date, status: SessionStatus) -> int:
+        self._require_athlete(athlete_id)
+        with self._write(f"undo the {status} session of {date}"):
+            self._invalidate(athlete_id, date)
+            result = self._session.execute(
+                delete(SessionLogRow)
+                .where(
+                    SessionLogRow.athlete_id == athlete_id,
+                    SessionLogRow.date == date,
+                    SessionLogRow.status == status,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def add_test(self, athlete_id: int, test: CapacityTest, *, replace: bool = False) -> int:
         self._require_athlete(athlete_id)

@@ -5,8 +5,6 @@ and flare holds (R-PAIN-2b).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
@@ -82,7 +80,7 @@ class CalfMaker(DoseMaker):
         scheme: Scheme = "light"
         base = dosing.first_dose(ex, scheme, self.p.level)
         if role == "main":
-            base = replace(base, sets=max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
+            base = base.with_sets(max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
         dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
         return self._finish(ex, scheme, dose, reasons, slot, safety, role=role, ramp=False)
 
@@ -108,7 +106,7 @@ class CalfMaker(DoseMaker):
                 ex, scheme = nxt, _ladder_scheme(nxt)
         base = dosing.first_dose(ex, scheme, self.p.level)
         if role == "main":
-            base = replace(base, sets=max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
+            base = base.with_sets(max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
         dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
         reasons.insert(
             0, Reason("R-PROG-3", f"Step {steps_of(ex).get('soleus', 1)} of the soleus ladder.")

@@ -5,8 +5,6 @@ calf-strain criteria ladder.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
@@ -171,7 +169,7 @@ class ComplaintMaker(CalfMaker):
         for ex in members:
             scheme = _strain_scheme(ex, step)
             first = dosing.first_dose(ex, scheme, self.p.level)
-            base = replace(first, sets=min(max(first.sets, 3), top_sets))
+            base = first.with_sets(min(max(first.sets, 3), top_sets))
             needs_load = self._needs_load(ex, scheme)  # step 4 only: rehab
             if step == 4:
                 base = Dose(top_sets, top_amount, "reps", None, True)
@@ -179,7 +177,7 @@ class ComplaintMaker(CalfMaker):
                 ex, scheme, slot, safety, base=base, needs_load=needs_load
             )
             if not base.fixed and dose.amount > top_amount:
-                dose = replace(dose, amount=top_amount, sets=min(top_sets, dose.sets + 1))
+                dose = dose.with_amount(top_amount, sets=min(top_sets, dose.sets + 1))
             if day.taper is not None:
                 dose = dosing.cut_sets(dose, 1)
             step_lead = Reason(

@@ -85,7 +85,7 @@ class DoseMaker(MakerBase):
                 # The base load, with the scheme's own sets back (a ramp may have lost one).
                 least = dosing.band(scheme, track.dose.unit).sets[0]
                 sets = max(track.dose.sets, least) if not track.dose.fixed else track.dose.sets
-                track.dose = replace(track.dose, load=o.found_load, sets=sets)
+                track.dose = track.dose.with_load(o.found_load, sets=sets)
                 track.pending = None
                 track.estimated = o.projected
                 if not o.projected:
@@ -133,13 +133,11 @@ class DoseMaker(MakerBase):
             # A protocol's week ladder sets sets and reps; the found load stays (R-PAIN-5).
             # Within one step of the ladder a set taken off by a regression stays off.
             if track.dose.fixed and track.step_amount == base.amount:
-                track.dose = replace(
-                    track.dose,
-                    sets=min(base.sets, track.dose.sets),
-                    amount=min(base.amount, track.dose.amount),
+                track.dose = track.dose.with_amount(
+                    min(base.amount, track.dose.amount), sets=min(base.sets, track.dose.sets)
                 )
             else:
-                track.dose = replace(base, load=track.dose.load)
+                track.dose = base.with_load(track.dose.load)
                 track.step_amount = base.amount
         hold_all = hold or self._hold_reason(safety, projected_day)
         real = track.pending is not None and not track.pending.projected
@@ -164,7 +162,7 @@ class DoseMaker(MakerBase):
             # R-SCH-2a: a step down took the last of the load off; heavy work needs a load,
             # so the load-finding session repeats (R-PROG-1a).
             track.found = False
-            track.dose = replace(track.dose, load=None)
+            track.dose = track.dose.with_load(None)
             if verdict.reason is not None:
                 reasons.append(verdict.reason)
             return track.dose, reasons, True
@@ -235,7 +233,7 @@ class DoseMaker(MakerBase):
         shown = dose
         if role == "main" and scheme not in ("plyometric", "rehab"):
             # R-SCHED-8: a main block is real work, at least 3 working sets.
-            shown = replace(shown, sets=max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
+            shown = shown.with_sets(max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
         if slot.deload and role not in ("foot", "dorsi"):
             # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
             shown = dosing.deload(dose, scheme)
@@ -251,10 +249,8 @@ class DoseMaker(MakerBase):
             )
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
-            shown = replace(
-                shown,
-                sets=min(rules.RAMP_MAX_SETS, shown.sets),
-                load=dosing.ramp_start(ex, self.p) or None,
+            shown = shown.with_load(
+                dosing.ramp_start(ex, self.p) or None, sets=min(rules.RAMP_MAX_SETS, shown.sets)
             )
         rx = _prescription(ex, scheme, shown, tempo=tempo or (rules.HEAVY_TEMPO if ramp else None))
         if ramp:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from calfcoach.core import dosing, rules
@@ -215,7 +215,7 @@ def _progress(
 
 
 def with_sets(dose: Dose, sets: int) -> Dose:
-    return replace(dose, sets=sets)
+    return dose.with_sets(sets)
 
 
 __all__ = ["Action", "Verdict", "judge", "outcome_of", "projected"]

@@ -107,7 +107,7 @@ class SessionMaker(EvidenceMaker):
         if level == 3:
             for key, track in st.tracks.items():
                 if track.dose.unit == "contacts":
-                    track.dose = replace(track.dose, amount=float(rules.PLYO_RESTART_CONTACTS))
+                    track.dose = track.dose.with_amount(float(rules.PLYO_RESTART_CONTACTS))
                 elif track.dose.load is not None and not key.endswith("|light"):
                     track.found = False  # R-PROG-1a: find loads again
         text = {
@@ -139,7 +139,7 @@ class SessionMaker(EvidenceMaker):
             if not track.found and o is not None and o.found_load is not None and not heavy_bare:
                 # A logged load-finding session still gives its base (R-PROG-1a).
                 track.found = True
-                track.dose = replace(track.dose, load=o.found_load)
+                track.dose = track.dose.with_load(o.found_load)
             if track.found:  # a load-finding session still to come has nothing to lower
                 # One step below what was last done, not below a dose prescribed but missed.
                 base = dosing.lighter_of(track.dose, track.done)

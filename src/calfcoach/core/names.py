@@ -1,0 +1,52 @@
+"""Athlete names (issue 7, item 20): one clean form to store, one key to compare.
+
+A name is stored NFC-normalised and stripped; control and format characters (newline, tab,
+ESC of an ANSI sequence, NUL, zero-width and direction marks: Unicode categories Cc and Cf,
+and the line and paragraph separators Zl/Zp) are refused, so a name prints as what it is.
+Two names are the same athlete when their ``name_key`` is equal: the caseless match of
+Unicode (NFD, casefold, then NFC), so "Ana", "ANA" and "Ana" typed with a combining accent
+are one name. Standard library only: the read path of a cold `calfcoach today` uses it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from calfcoach.errors import InputError
+
+__all__ = ["MAX_NAME_LENGTH", "REFUSED_CATEGORIES", "clean_name", "name_key"]
+
+MAX_NAME_LENGTH = 100
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+"""Control, format, separator, surrogate, private-use and unassigned characters."""
+
+
+def name_key(name: str) -> str:
+    """The form two names are compared in (stored beside the name, unique per database)."""
+    folded = unicodedata.normalize("NFD", name.strip()).casefold()
+    return unicodedata.normalize("NFC", folded)
+
+
+def clean_name(value: str | None, field: str = "name") -> str:
+    """``value`` NFC-normalised and stripped; ``InputError`` naming ``field`` when it is
+    missing, too long or holds a character that does not print as itself."""
+    if value is None or not value.strip():
+        raise InputError(f"{field}: missing; allowed: a name of 1-{MAX_NAME_LENGTH} characters")
+    name = unicodedata.normalize("NFC", value).strip()
+    for char in name:
+        category = unicodedata.category(char)
+        if category in REFUSED_CATEGORIES:
+            raise InputError(
+                f"{field}: {name!r} holds the control character U+{ord(char):04X} "
+                f"({_char_name(char)}); allowed: letters, digits, spaces and punctuation"
+            )
+    if len(name) > MAX_NAME_LENGTH:
+        raise InputError(
+            f"{field}: {len(name)} characters is too long; allowed: at most {MAX_NAME_LENGTH}"
+        )
+    return name
+
+
+def _char_name(char: str) -> str:
+    names = {"\n": "newline", "\t": "tab", "\r": "carriage return", "\x1b": "escape", "\0": "NUL"}
+    return names.get(char) or unicodedata.name(char, "unnamed").lower()
