@@ -428,3 +428,17 @@ def test_a_recursion_error_of_calfcoach_itself_is_not_taken_for_bad_input() -> N
     with pytest.raises(RecursionError) as caught:
         forever(0)
     assert not _from_a_parser(caught.value)
+
+
+def test_extending_a_plan_by_a_million_weeks_is_refused_by_range_not_an_overflow(
+    cli: Cli,
+) -> None:
+    # Found by the CLI fuzz: the date rule's latest plan start overflowed before the weeks
+    # were checked (a plan that has not ended yet can be extended).
+    import datetime as dt
+
+    cli.monkeypatch.setattr("calfcoach.cli.correction_cmds.real_today", lambda: dt.date(2026, 6, 1))
+    added = cli("athlete", "add", "--profile", str(DEMO), "--start", "2026-06-01")
+    assert added.code == 0, added.err
+    err = assert_refused(cli, ("extend-plan", "--weeks", "1000000"), "--weeks: 1000000")
+    assert "is out of range; allowed: 1-44" in err

@@ -32,5 +32,10 @@ def date_problem(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> s
 
 
 def latest_plan_start(weeks: int) -> dt.date:
-    """The last start date of a plan of ``weeks`` weeks that still ends by LATEST_DATE."""
-    return LATEST_DATE - dt.timedelta(days=7 * max(weeks, 0) - 1)
+    """The last start date of a plan of ``weeks`` weeks that still ends by LATEST_DATE
+    (``date.min`` when no start can: a count of weeks far beyond any plan's, which a caller
+    may check after this, must not overflow the date arithmetic)."""
+    days = 7 * max(weeks, 0) - 1
+    if days > (LATEST_DATE - dt.date.min).days:
+        return dt.date.min
+    return LATEST_DATE - dt.timedelta(days=days)
