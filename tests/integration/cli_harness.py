@@ -40,7 +40,11 @@ class Cli:
     def on(self, day: str) -> None:
         """Set the real today the commands read."""
         today = dt.date.fromisoformat(day)
-        for module in ("calfcoach.cli.athlete_cmds", "calfcoach.cli.training_cmds"):
+        for module in (
+            "calfcoach.cli.athlete_cmds",
+            "calfcoach.cli.training_cmds",
+            "calfcoach.cli.correction_cmds",
+        ):
             self.monkeypatch.setattr(f"{module}.real_today", lambda: today)
 
     def run(self, *args: str, input: str | None = None) -> Result:
