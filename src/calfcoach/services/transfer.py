@@ -21,6 +21,11 @@ and ``clearance`` (date, note in ``text``). Version 1 files (without them) still
 Version 2 is a new number, not an addition to 1, so that an older calfcoach refuses a file
 whose red flags it would silently drop.
 
+Format version 3 (issue 7, D-import-1) makes a file check itself: JSON ends with ``"sha256"``,
+CSV with an ``end`` row (record count and SHA-256 of the bytes above it); CSV cells that a
+spreadsheet would run as a formula begin with ``'`` (``formats.export_file``). A cut or edited
+version-3 file is refused; versions 1 and 2 still import, with a warning.
+
 Backup: on SQLite a copy of the database file made with SQLite's online backup API (a
 consistent snapshot even while other processes write); on PostgreSQL the JSON export of
 every athlete (use ``pg_dump`` for server-level backups). Restore reads either kind: a SQLite
@@ -40,7 +45,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +60,17 @@ from calfcoach.core.models import (
     RedFlag,
 )
 from calfcoach.errors import InputError, ProfileError, StorageError
+from calfcoach.formats.export_file import (
+    CHECKSUM_KEY,
+    MAX_IMPORT_BYTES,
+    check_size,
+    escape_cell,
+    json_checksum,
+    load_json,
+    looks_cut,
+    sha256_text,
+    unescape_cell,
+)
 from calfcoach.services.athletes import resolve_in
 from calfcoach.storage.db import Database
 from calfcoach.storage.plan_doc import plan_from_dict, plan_to_doc
@@ -73,12 +89,15 @@ __all__ = [
     "export_document",
     "import_document",
     "parse_export",
+    "read_export",
     "restore",
 ]
 
 EXPORT_FORMAT = "calfcoach-export"
-EXPORT_VERSION = 2
-READABLE_EXPORT_VERSIONS = (1, 2)
+EXPORT_VERSION = 3
+READABLE_EXPORT_VERSIONS = (1, 2, 3)
+CHECKED_EXPORT_VERSION = 3
+"""From this format version on a file carries its checksum (and CSV cells are formula-safe)."""
 # Storage bounds of the v2 records (what any adapter may have stored).
 HOP_TEST_HOPS_MAX = 500
 CLEARANCE_NOTE_MAX = 2000
@@ -217,7 +236,10 @@ def export_document(
 
 
 def document_to_json(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The export file: the document and, last, its checksum (``export_file``)."""
+    body = {key: value for key, value in document.items() if key != CHECKSUM_KEY}
+    signed = {**body, CHECKSUM_KEY: json_checksum(body)}
+    return json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
 
 
 # --------------------------------------------------------------------------- CSV
@@ -254,7 +276,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return escape_cell(str(value))
 
 
 def document_to_csv(document: Mapping[str, Any]) -> str:
@@ -325,6 +347,9 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
             rows.append({"record": "note", "athlete": name, **note})
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+    body = buffer.getvalue()
+    end = {"record": "end", "index": len(rows), "text": f"{CHECKSUM_KEY}={sha256_text(body)}"}
+    writer.writerow([_cell(end.get(column)) for column in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -357,9 +382,55 @@ def _csv_value(column: str, text: str, where: str) -> Any:
     return text
 
 
+def _not_as_written(source: str, what: str) -> InputError:
+    return InputError(
+        f"{source}: {what}: the file looks truncated or edited; allowed: an export file "
+        "exactly as `calfcoach export` wrote it"
+    )
+
+
+def _split_csv_end(text: str) -> tuple[str, list[str] | None]:
+    """The text above the ``end`` row, and the end row's cells (None: the file has none)."""
+    trimmed = text[:-1] if text.endswith("\n") else text
+    start = trimmed.rfind("\n") + 1
+    last = trimmed[start:]
+    if not last.startswith("end,"):
+        return text, None
+    try:
+        cells = next(csv.reader([last]), [])
+    except csv.Error:
+        return text, None
+    return text[:start], cells
+
+
+def _check_csv_end(body: str, end: list[str], source: str) -> int:
+    """Verify the end row against the text above it; returns the record count it gives."""
+    fields = dict(zip(CSV_COLUMNS, end, strict=False))
+    count, mark = fields.get("index", ""), fields.get("text", "")
+    prefix = f"{CHECKSUM_KEY}="
+    if not count.isdigit() or not mark.startswith(prefix):
+        raise _not_as_written(source, "the end row is not one calfcoach writes")
+    if sha256_text(body) != mark[len(prefix) :]:
+        raise _not_as_written(source, "the checksum in the end row does not match the content")
+    return int(count)
+
+
 def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
     """Rebuild the export document from CSV (the reverse of ``document_to_csv``)."""
-    reader = csv.reader(io.StringIO(text))
+    return read_csv_export(text, source=source)[0]
+
+
+def read_csv_export(text: str, *, source: str = "CSV") -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The document of a CSV export and its warnings (an old file without a checksum).
+
+    A file of format version 3 or later must end with its ``end`` row (count and checksum);
+    its cells are formula-safe (``export_file.escape_cell``) and are read back exactly."""
+    body, end = _split_csv_end(text)
+    expected = None if end is None else _check_csv_end(body, end, source)
+    warnings: tuple[str, ...] = ()
+    records = 0
+    escaped = False
+    reader = csv.reader(io.StringIO(body))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -376,15 +447,29 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
     try:
         for number, cells in enumerate(reader, start=2):
             where = f"{source}: line {number}"
+            records += 1
             if len(cells) != len(columns):
                 raise InputError(f"{where}: {len(cells)} columns; allowed: {len(columns)} columns")
+            if escaped:
+                cells = [unescape_cell(cell) for cell in cells]
             raw = dict(zip(columns, cells, strict=True))
             row = {c: _csv_value(c, raw.get(c, ""), where) for c in CSV_COLUMNS}
             record = row["record"]
+            if (record == "format") != (number == 2):
+                raise InputError(
+                    f"{where}.record: {record!r} is not allowed; allowed: the format row "
+                    "first, and only there"
+                )
             if record == "format":
                 if row["text"] != _CSV_HEADER_MARK:
                     raise InputError(f"{where}: not a calfcoach export")
                 version = row["index"]
+                checked = isinstance(version, int) and version >= CHECKED_EXPORT_VERSION
+                if end is None and checked:
+                    raise _not_as_written(source, "no end row with the record count and checksum")
+                if end is None:
+                    warnings = (_unchecked_warning(source, version),)
+                escaped = checked
                 continue
             if record == "athlete":
                 athlete = {
@@ -469,7 +554,17 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
                 )
     except csv.Error as exc:
         raise InputError(f"{source}: not valid CSV: {exc}") from None
-    return {"format": EXPORT_FORMAT, "format_version": version, "athletes": athletes}
+    if expected is not None and expected != records:
+        raise _not_as_written(source, f"{records} records, the end row says {expected}")
+    return {"format": EXPORT_FORMAT, "format_version": version, "athletes": athletes}, warnings
+
+
+def _unchecked_warning(source: str, version: object) -> str:
+    return (
+        f"{source}: format version {version} has no checksum, so a cut or edited file cannot "
+        "be told from a whole one: check the imported data (exports of this calfcoach carry "
+        "one)"
+    )
 
 
 def _json_cell(text: Any, where: str) -> Any:
@@ -495,6 +590,18 @@ def _ref_cell(text: Any, where: str) -> list[int] | None:
 
 def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
     """JSON or CSV export bytes -> the document (not yet validated in depth)."""
+    return read_export(data, source=source)[0]
+
+
+def read_export(data: bytes, *, source: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """JSON or CSV export bytes -> the document (not yet validated in depth) and warnings.
+
+    Refused before anything else: a file above ``MAX_IMPORT_BYTES``, nesting deeper than
+    ``MAX_NESTING``, and a file of format version 3 or later whose checksum is missing or does
+    not match (it looks truncated or edited). Versions 1 and 2 have no checksum: they are read,
+    with a warning (D-import-1)."""
+    check_size(len(data), source)
+    warnings: tuple[str, ...] = ()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -505,13 +612,18 @@ def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
-            document = json.loads(text)
+            document = load_json(text, source=source, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
+            cut = " (the file looks truncated)" if looks_cut(text, exc) else ""
             raise InputError(
-                f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+                f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{cut}"
             ) from None
+        except ValueError as exc:
+            raise InputError(f"{source}: not valid JSON: {exc}") from None
+        if isinstance(document, dict):
+            warnings = _check_json(document, source)
     elif stripped.startswith("record,"):
-        document = document_from_csv(text, source=source)
+        document, warnings = read_csv_export(text, source=source)
     else:
         raise InputError(
             f"{source}: not a calfcoach export; allowed: the JSON or CSV of `calfcoach export`"
@@ -526,7 +638,31 @@ def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
             f"{source}: format_version: {version!r} is not allowed; "
             f"allowed: {', '.join(map(str, READABLE_EXPORT_VERSIONS))}"
         )
-    return document
+    return document, warnings
+
+
+def _no_constant(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number JSON allows")
+
+
+def _check_json(document: dict[str, Any], source: str) -> tuple[str, ...]:
+    """Verify a JSON export's checksum (format version 3 on); warnings for older files."""
+    version = document.get("format_version")
+    checked = (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and version >= CHECKED_EXPORT_VERSION
+    )
+    if CHECKSUM_KEY not in document:
+        if checked:
+            raise _not_as_written(source, f"no {CHECKSUM_KEY} checksum")
+        if version in READABLE_EXPORT_VERSIONS:
+            return (_unchecked_warning(source, version),)
+        return ()
+    if document[CHECKSUM_KEY] != json_checksum(document):
+        raise _not_as_written(source, f"the {CHECKSUM_KEY} checksum does not match the content")
+    del document[CHECKSUM_KEY]
+    return ()
 
 
 # --------------------------------------------------------------------------- validation
@@ -852,6 +988,8 @@ def _athlete(data: Any, where: str) -> _Athlete:
 class ImportResult:
     athletes: tuple[str, ...]
     sets: int
+    warnings: tuple[str, ...] = ()
+    """Lines to show the person (an old file without a checksum)."""
 
 
 class _Clock:
@@ -929,11 +1067,16 @@ def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) ->
 
 
 def import_file(database: Database, path: Path) -> ImportResult:
+    """Import an export file; its size is checked before it is read (``MAX_IMPORT_BYTES``)."""
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            check_size(os.fstat(handle.fileno()).st_size, f"FILE: {Path(path).name}")
+            data = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
-    return import_document(database, parse_export(data, source=Path(path).name))
+    document, warnings = read_export(data, source=Path(path).name)
+    result = import_document(database, document)
+    return replace(result, warnings=warnings)
 
 
 # --------------------------------------------------------------------------- backup / restore
