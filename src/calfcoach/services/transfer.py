@@ -569,8 +569,10 @@ def _unchecked_warning(source: str, version: object) -> str:
 
 def _json_cell(text: Any, where: str) -> Any:
     try:
-        return json.loads(text or "")
-    except json.JSONDecodeError as exc:
+        return load_json(text or "", source=f"{where}.data", parse_constant=_no_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise InputError(f"{where}.data: not valid JSON ({exc})") from None
         raise InputError(f"{where}.data: not valid JSON ({exc.msg})") from None
 
 
