@@ -193,3 +193,167 @@ def test_cells_beginning_with_a_formula_character_are_neutralised_and_round_trip
     assert export_text(other_database, "csv") == text
     notes = [n["text"] for n in everything(other_database)["athletes"][0]["notes"]]
     assert [note for note in notes if note in FORMULAS] == FORMULAS
+
+
+# ---------------------------------------------------------------- 5: the CLI's rules, one model
+
+
+def _set(path: list[Any], value: Any) -> Any:
+    def change(document: dict[str, Any]) -> None:
+        target: Any = document
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def _twice(document: dict[str, Any]) -> None:
+    sessions = document["athletes"][0]["sessions"]
+    done = next(s for s in sessions if s["status"] == "done")
+    sessions.append({**done, "sets": []})
+
+
+def _plan_of_a_billion_sets(document: dict[str, Any]) -> None:
+    plan = document["athletes"][0]["plans"][0]["plan"]
+    plan["sessions"][0]["exercises"][0]["sets"] = 1_000_000_000
+
+
+A = ["athletes", 0]
+S = [*A, "sessions", 0, "sets", 0]
+BAD_DOCUMENTS = [
+    (
+        "unknown exercise",
+        _set([*S, "exercise"], "moon-walk"),
+        'athletes[0].sessions[0].sets[0].exercise: "moon-walk" is not an exercise of the '
+        "catalog; allowed: an id from `calfcoach exercises`",
+    ),
+    (
+        "session in 2099",
+        _set([*A, "sessions", 0, "date"], "2099-06-01"),
+        'athletes[0].sessions[0].date: "2099-06-01" is in the future; allowed: today (',
+    ),
+    (
+        "check-in before 1900",
+        _set([*A, "checkins", 0, "date"], "1899-12-31"),
+        'athletes[0].checkins[0].date: "1899-12-31" is out of range; allowed: 1900-01-01 to ',
+    ),
+    (
+        "two sessions on one date",
+        _twice,
+        "has a second done session; allowed: one session log of each kind per day",
+    ),
+    (
+        "a plan of a billion sets",
+        _plan_of_a_billion_sets,
+        "athletes[0].plans[0].plan.sessions[0].exercises[0].sets: 1000000000 is out of range; "
+        "allowed: 0-50",
+    ),
+    (
+        "unknown field",
+        _set([*S, "mood"], "happy"),
+        "athletes[0].sessions[0].sets[0].mood: unknown field; allowed: exercise, set_number",
+    ),
+    (
+        "unknown top-level field",
+        _set(["comment"], "hi"),
+        "comment: unknown field; allowed: format, format_version, athletes, sha256",
+    ),
+    (
+        "huge note",
+        _set([*A, "notes", 0, "text"], "x" * 300_000),
+        'athletes[0].notes[0].text: "' + "x" * 56 + "... is too long (300000 characters); "
+        "allowed: text of at most 10000 characters",
+    ),
+    (
+        "a number as text",
+        _set([*S, "rpe"], "8"),
+        'athletes[0].sessions[0].sets[0].rpe: "8" is not a whole number; allowed: 1-10',
+    ),
+    (
+        "true as a number",
+        _set([*S, "reps"], True),
+        "athletes[0].sessions[0].sets[0].reps: true is not a whole number; allowed: 0-500 reps",
+    ),
+    (
+        "a load out of range",
+        _set([*S, "load_kg"], 1e308),
+        "athletes[0].sessions[0].sets[0].load_kg: 1e+308 is out of range; allowed: 0-500 kg",
+    ),
+    (
+        "a missing field",
+        lambda d: d["athletes"][0]["checkins"][0].pop("pain"),
+        "athletes[0].checkins[0].pain: missing; allowed: 0-10",
+    ),
+    (
+        "a profile value coerced",
+        _set([*A, "profile", "sessions_per_week"], "2"),
+        "athletes[0].profile.sessions_per_week: '2' is not a whole number; allowed: 1-3",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"), [b[1:] for b in BAD_DOCUMENTS], ids=[b[0] for b in BAD_DOCUMENTS]
+)
+def test_an_import_that_breaks_a_rule_of_the_cli_is_refused_naming_path_value_and_allowed(
+    database: Database, env: dict[str, str], tmp_path: Path, change: Any, message: str
+) -> None:
+    fill(database)
+    document = transfer.export_document(database, "ana")
+    document["athletes"][0]["name"] = "zed"  # not a name clash: the content is refused
+    change(document)
+    path = tmp_path / "bad.json"
+    path.write_text(transfer.document_to_json(document))  # signed: only the content is wrong
+
+    err = import_refused(env, database, path)
+
+    assert message in err, err
+
+
+def test_an_import_with_many_problems_names_the_first_ten_and_counts_the_rest(
+    database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    fill(database)
+    document = transfer.export_document(database, "ana")
+    document["athletes"][0]["name"] = "zed"
+    for checkin in document["athletes"][0]["checkins"]:
+        checkin["pain"] = 99
+    for _ in range(14):
+        document["athletes"][0]["tests"].append({**document["athletes"][0]["tests"][0], "left": -1})
+    path = tmp_path / "bad.json"
+    path.write_text(transfer.document_to_json(document))
+
+    err = import_refused(env, database, path)
+
+    assert err.count("\nerror: ") + 1 == 11
+    assert "error: ... and " in err and "more problems (nothing was imported)" in err
+
+
+def test_an_import_file_above_50_mb_is_refused_before_it_is_read(
+    database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    fill(database)
+    path = tmp_path / "huge.json"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024 + 1)
+
+    err = import_refused(env, database, path)
+
+    assert "huge.json: 52428801 bytes is too large; allowed: at most 52428800 bytes" in err
+
+
+# ---------------------------------------------------------------- 14: deep nesting
+
+
+def test_a_deeply_nested_import_file_is_refused_with_a_message_not_a_recursion_error(
+    database: Database, env: dict[str, str], tmp_path: Path
+) -> None:
+    fill(database)
+    path = tmp_path / "deep.json"
+    depth = 200_000
+    path.write_text('{"format": "calfcoach-export", "athletes": ' + "[" * depth + "]" * depth + "}")
+
+    err = import_refused(env, database, path)
+
+    assert "deep.json: nested too deeply; allowed: at most 64 levels" in err

@@ -142,12 +142,28 @@ def _corrupt(document: dict[str, Any], path: list[Any], value: Any) -> dict[str,
 
 
 CORRUPTIONS = [
-    (["athletes", 0, "sessions", 0, "sets", 0, "rpe"], 11, "sets[0].rpe: 11 is not allowed"),
-    (["athletes", 0, "sessions", 0, "sets", 0, "reps"], -1, "sets[0].reps: -1 is not allowed"),
+    (
+        ["athletes", 0, "sessions", 0, "sets", 0, "rpe"],
+        11,
+        "sets[0].rpe: 11 is out of range; allowed: 1-10",
+    ),
+    (
+        ["athletes", 0, "sessions", 0, "sets", 0, "reps"],
+        -1,
+        "sets[0].reps: -1 is out of range; allowed: 0-500 reps",
+    ),
     (["athletes", 0, "sessions", 0, "sets", 0, "load_kg"], 900, "load_kg: 900"),
     (["athletes", 0, "sessions", 0, "date"], "yesterday", 'sessions[0].date: "yesterday"'),
-    (["athletes", 0, "checkins", 0, "pain"], 12, "checkins[0].pain: 12 is not allowed"),
-    (["athletes", 0, "tests", 0, "left"], -2, "tests[0].left: -2 is not allowed"),
+    (
+        ["athletes", 0, "checkins", 0, "pain"],
+        12,
+        "checkins[0].pain: 12 is out of range; allowed: 0-10",
+    ),
+    (
+        ["athletes", 0, "tests", 0, "left"],
+        -2,
+        "tests[0].left: -2 is out of range; allowed: 0-500 reps",
+    ),
     (["athletes", 0, "profile", "level"], "elite", "athletes[1].profile.level: 'elite'"),
     (["athletes", 0, "plans", 0, "plan", "schema_version"], 7, "schema_version is 7"),
     (["format_version"], 9, "format_version: 9 is not allowed; allowed: 1, 2, 3"),
@@ -416,7 +432,7 @@ def test_an_old_csv_export_with_the_version_1_columns_still_imports(
 
 V2_CORRUPTIONS = [
     (["athletes", 0, "checkins", 0, "red_flags"], ["pop", "itch"], "checkins[0].red_flags"),
-    (["athletes", 0, "hop_tests", 0, "hops"], -1, "hop_tests[0].hops: -1 is not allowed"),
+    (["athletes", 0, "hop_tests", 0, "hops"], -1, "hop_tests[0].hops: -1 is out of range"),
     (["athletes", 0, "hop_tests", 0, "side"], "up", 'hop_tests[0].side: "up"'),
     (["athletes", 0, "clearances", 0, "date"], "soon", 'clearances[0].date: "soon"'),
 ]
