@@ -250,6 +250,11 @@ BAD_DOCUMENTS = [
         "allowed: 0-50",
     ),
     (
+        "a plan document that does not read",
+        _set([*A, "plans", 0, "plan", "schema_version"], []),
+        "athletes[0].plans[0].plan: does not read as a plan; allowed: a plan as `calfcoach",
+    ),
+    (
         "unknown field",
         _set([*S, "mood"], "happy"),
         "athletes[0].sessions[0].sets[0].mood: unknown field; allowed: exercise, set_number",

@@ -569,8 +569,9 @@ def plan_problems(data: dict[str, Any], where: str) -> list[str]:
         plan = plan_from_dict(data)
     except InputError as error:
         return [f"{where}: {line}" for line in error.problems]
-    except (RecursionError, OverflowError, AttributeError) as exc:
-        return [f"{where}: does not read as a plan ({type(exc).__name__})"]
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError):
+        # plan_doc reads trusted storage; a file can hold anything (a list as a version).
+        return [f"{where}: does not read as a plan; allowed: a plan as `calfcoach export` wrote it"]
     return list(_plan_limits(plan, where))
 
 
