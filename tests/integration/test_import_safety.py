@@ -164,7 +164,7 @@ def test_an_old_version_2_export_without_a_checksum_still_imports_with_a_warning
 
 # ---------------------------------------------------------------- 20: no formula reaches a CSV
 
-FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "'quoted"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tTAB", "\rCR", "'quoted"]
 
 
 def test_cells_beginning_with_a_formula_character_are_neutralised_and_round_trip_exactly(
@@ -181,7 +181,7 @@ def test_cells_beginning_with_a_formula_character_are_neutralised_and_round_trip
         uow.commit()
     text = export_text(database, "csv")
 
-    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert "'=cmd|' /C calc'!A0" in cells and "''quoted" in cells and "'-2" in cells
 

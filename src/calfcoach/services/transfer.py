@@ -341,8 +341,12 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
             )
         for note in athlete["notes"]:
             rows.append({"record": "note", "athlete": name, **note})
+    # The writer quotes a cell with "\n" but not one with a lone "\r", which no reader can
+    # read back: a row with one has every cell quoted.
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+        cells = [_cell(row.get(column)) for column in CSV_COLUMNS]
+        (quoting_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
     body = buffer.getvalue()
     end = {"record": "end", "index": len(rows), "text": f"{CHECKSUM_KEY}={sha256_text(body)}"}
     writer.writerow([_cell(end.get(column)) for column in CSV_COLUMNS])
