@@ -163,6 +163,44 @@ def test_a_signed_export_with_a_changed_value_is_refused_or_harmless_and_changes
     filled.import_is_refused_or_harmless(env, file)
 
 
+def resign_csv(body: str) -> str:
+    """A CSV body with a fresh end row (count and checksum), as if calfcoach had written it."""
+    import csv
+    import io
+
+    from calfcoach.formats.export_file import sha256_text
+
+    try:
+        count = sum(1 for _ in csv.reader(io.StringIO(body))) - 1
+    except csv.Error:
+        count = 0
+    end = {"record": "end", "index": str(count), "text": f"sha256={sha256_text(body)}"}
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(
+        [end.get(column, "") for column in transfer.CSV_COLUMNS]
+    )
+    return body + out.getvalue()
+
+
+@fuzz(ci=300, dev=25)
+@given(mutation=mutations.filter(lambda m: m[0] != "oversize"))
+def test_a_signed_csv_with_changed_bytes_is_refused_or_harmless_and_changes_nothing(
+    database: Database, env: dict[str, str], tmp_path: Path, mutation: Any
+) -> None:
+    """The end row is made afresh, so the CSV reader itself meets the damage."""
+    filled = _filled(database)
+    text = filled.files["csv"].decode()
+    body = text[: text.rstrip("\n").rfind("\n") + 1]
+    try:
+        mutated = mutate(body.encode(), *mutation).decode()
+    except UnicodeDecodeError:
+        mutated = body[: len(body) // 2]
+    file = tmp_path / "fuzz.csv"
+    file.write_text(resign_csv(mutated), newline="")
+
+    filled.import_is_refused_or_harmless(env, file)
+
+
 _FILLED: dict[int, Filled] = {}
 
 

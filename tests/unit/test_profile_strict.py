@@ -83,3 +83,26 @@ def test_a_deeply_nested_profile_is_refused_with_a_message_not_a_recursion_error
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     assert caught.value.problems[0].startswith(f"deep{suffix}: nested too deeply; allowed: at most")
+
+
+def test_the_cli_refuses_a_coerced_or_deeply_nested_profile_with_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from calfcoach.cli import app
+
+    monkeypatch.setenv("CALFCOACH_HOME", str(tmp_path / "home"))
+    coerced = tmp_path / "coerced.json"
+    coerced.write_text('{"level": "novice", "sessions_per_week": true}')
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"level": "novice", "runs": ' + "[" * 50_000 + "]" * 50_000 + "}")
+
+    for path, message in [
+        (coerced, "error: sessions_per_week: true is not a whole number; allowed: 1-3"),
+        (deep, "error: deep.json: nested too deeply; allowed: at most 64 levels"),
+    ]:
+        result = CliRunner().invoke(app, ["plan", "--profile", str(path)])
+        assert result.exit_code == 2, result.output
+        assert message in result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit)
