@@ -45,12 +45,16 @@ from calfcoach.services.training import (
 
 __all__ = [
     "ATHLETE_NAME_MAX",
+    "EXPORT_FORMAT",
+    "READABLE_EXPORT_VERSIONS",
     "MAX_PROBLEMS",
     "NOTE_MAX",
     "ExportDoc",
     "validate_document",
 ]
 
+EXPORT_FORMAT = "calfcoach-export"
+READABLE_EXPORT_VERSIONS = (1, 2, 3)
 MAX_PROBLEMS = 10
 """How many problems a refused file names (the first ones)."""
 ATHLETE_NAME_MAX = 100
@@ -394,8 +398,8 @@ class AthleteDoc(_Doc):
 class ExportDoc(_Doc):
     """A whole export document (format versions 1-3)."""
 
-    format: _choice(("calfcoach-export",))
-    format_version: _choice((1, 2, 3))
+    format: _choice((EXPORT_FORMAT,))
+    format_version: _choice(READABLE_EXPORT_VERSIONS)
     athletes: _list(AthleteDoc, MAX_ATHLETES)
     sha256: _text(64, optional=True) = None
 

@@ -71,7 +71,12 @@ from calfcoach.formats.export_file import (
     unescape_cell,
 )
 from calfcoach.services.athletes import resolve_in
-from calfcoach.services.import_model import AthleteDoc, validate_document
+from calfcoach.services.import_model import (
+    EXPORT_FORMAT,
+    READABLE_EXPORT_VERSIONS,
+    AthleteDoc,
+    validate_document,
+)
 from calfcoach.storage.db import Database
 from calfcoach.storage.plan_doc import plan_from_dict, plan_to_doc
 from calfcoach.storage.repositories import profile_to_doc
@@ -93,9 +98,7 @@ __all__ = [
     "restore",
 ]
 
-EXPORT_FORMAT = "calfcoach-export"
 EXPORT_VERSION = 3
-READABLE_EXPORT_VERSIONS = (1, 2, 3)
 CHECKED_EXPORT_VERSION = 3
 """From this format version on a file carries its checksum (and CSV cells are formula-safe)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
