@@ -211,7 +211,7 @@ def _set(path: list[Any], value: Any) -> Any:
 def _twice(document: dict[str, Any]) -> None:
     sessions = document["athletes"][0]["sessions"]
     done = next(s for s in sessions if s["status"] == "done")
-    sessions.append({**done, "sets": []})
+    sessions.append({**done, "status": "skipped", "sets": []})
 
 
 def _plan_of_a_billion_sets(document: dict[str, Any]) -> None:
@@ -241,7 +241,7 @@ BAD_DOCUMENTS = [
     (
         "two sessions on one date",
         _twice,
-        "has a second done session; allowed: one session log of each kind per day",
+        "has a second done or skipped session; allowed: one done or skipped session per day",
     ),
     (
         "a plan of a billion sets",

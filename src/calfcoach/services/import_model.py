@@ -506,7 +506,7 @@ def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
     active = sum(plan.active for plan in athlete.plans)
     if athlete.plans and active != 1:
         yield f"{where}.plans: {active} plans are active; allowed: exactly one"
-    done_days: set[tuple[dt.date, str]] = set()
+    done_days: set[dt.date] = set()
     for index, session in enumerate(athlete.sessions):
         at = f"{where}.sessions[{index}]"
         if (session.status == "moved") != (session.moved_to is not None):
@@ -514,14 +514,13 @@ def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
                 f"{at}.moved_to: {show(_iso(session.moved_to))} is not allowed; allowed: a "
                 "date exactly when status is moved"
             )
-        if session.status in ("done", "skipped"):
-            key = (session.date, session.status)
-            if key in done_days:
+        if session.status in ("done", "skipped"):  # as `log` and `skip` allow
+            if session.date in done_days:
                 yield (
-                    f"{at}.date: {show(session.date.isoformat())} has a second {session.status} "
-                    "session; allowed: one session log of each kind per day"
+                    f"{at}.date: {show(session.date.isoformat())} has a second done or skipped "
+                    "session; allowed: one done or skipped session per day"
                 )
-            done_days.add(key)
+            done_days.add(session.date)
         ref = session.plan_session
         if ref is not None and not (
             ref[0] < len(athlete.plans) and ref[1] < _session_count(athlete.plans[ref[0]].plan)
