@@ -238,9 +238,9 @@ def todays_set(database: Database, today: dt.date) -> tuple[str, str, int | None
     if session is None or not session.exercises:
         raise SystemExit(f"no session on {today}: the bench profile should train today")
     p = session.exercises[0]
-    seconds = p.seconds if p.reps is None else None
-    reps = p.reps if p.reps is not None or seconds is not None else 10
-    return p.exercise, "left" if p.per_side else "both", reps, seconds
+    if p.reps is None and p.seconds is None:
+        raise SystemExit(f"{p.exercise} on {today} is not dosed in reps or seconds")
+    return p.exercise, "left" if p.per_side else "both", p.reps, p.seconds
 
 
 def warm(
@@ -490,7 +490,11 @@ def sets_per_second(database: Database, n: int = 50) -> dict[str, float]:
     exercises = ["toe-taps", "ankle-rotations", "short-foot", "banded-foot-pull"]
 
     def entry(exercise: str, number: int) -> training.SetInput:
-        return training.SetInput(exercise=exercise, set_number=number, reps=10, rpe=5, pain=0)
+        # Each in the exercise's own measure (a set in another one is refused).
+        measure = "seconds" if exercise in ("toe-taps", "ankle-rotations") else "reps"
+        return training.SetInput(
+            exercise=exercise, set_number=number, rpe=5, pain=0, **{measure: 10}
+        )
 
     t = time.perf_counter()
     for number in range(1, n + 1):

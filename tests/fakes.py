@@ -297,24 +297,40 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         self._invalidate(athlete_id, checkin.date)
         self._store.checkins[key] = checkin
 
-    def add_test(self, athlete_id: int, test: CapacityTest) -> int:
+    def add_test(self, athlete_id: int, test: CapacityTest, *, replace: bool = False) -> int:
         _require_athlete(self._store, athlete_id)
         if test.knee not in ("straight", "bent", "none"):
             raise InputError("cannot write: knee is straight, bent or none")
         _check_range("left", test.left, 0, 500)
         _check_range("right", test.right, 0, 500)
         self._invalidate(athlete_id, test.date)
+        if replace:
+            self._store.tests[:] = [
+                item
+                for item in self._store.tests
+                if (item[1], item[2].date, item[2].kind, item[2].knee)
+                != (athlete_id, test.date, test.kind, test.knee)
+            ]
         test_id = self._store.next_id()
         self._store.tests.append((test_id, athlete_id, test))
         return test_id
 
-    def add_hop_test(self, athlete_id: int, test: HopTest) -> int:
+    def add_hop_test(self, athlete_id: int, test: HopTest, *, replace: bool = False) -> int:
         _require_athlete(self._store, athlete_id)
         _check_range("hops", test.hops, 0, 500)
         _check_range("pain", test.pain, 0, 10)
         if test.side not in ("left", "right", "both"):
             raise InputError("cannot write: side is left, right or both")
         self._invalidate(athlete_id, test.date)
+        if replace:
+            self._store.hop_tests[:] = [
+                item
+                for item in self._store.hop_tests
+                if item[1] != athlete_id
+                or item[2].date != test.date
+                or "both" not in (item[2].side, test.side)
+                and item[2].side != test.side
+            ]
         test_id = self._store.next_id()
         self._store.hop_tests.append((test_id, athlete_id, test))
         return test_id

@@ -343,11 +343,12 @@ def test_a_bad_log_exits_2_naming_field_value_and_allowed_and_writes_nothing(
 def test_skip_and_move_follow_the_scheduling_rules(demo: Cli) -> None:
     assert demo("skip", "--date", WED).code == 0
     refused(demo, "skip", "--date", WED, expect=["already skipped"])
+    demo.on(START)  # `move --date` is now an old name of --from, not "today"
     refused(
-        demo, "move", "--from", FRI, "--to", "2026-03-07", "--date", START,
+        demo, "move", "--from", FRI, "--to", "2026-03-07",
         expect=["--to: 2026-03-07 is refused by R-SCHED-4", "the day before a long run"],
     )  # fmt: skip
-    moved = demo("move", "--from", FRI, "--to", "2026-03-09", "--date", START)
+    moved = demo("move", "--from", FRI, "--to", "2026-03-09")
     assert moved.code == 0, moved.err
     assert json.loads(demo("today", "--date", "2026-03-09", "-f", "json").out) is not None
     assert json.loads(demo("today", "--date", FRI, "-f", "json").out) is None

@@ -464,7 +464,8 @@ def test_the_database_sums_the_sets_exactly_as_the_core_defines_day_totals(
     make_athlete(database)
     training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=6, pain=2)
     training.log_session_as_prescribed(database, None, FRI, today=TODAY, rpe=8)
-    for number, (reps, seconds) in enumerate([(10, 2), (None, 40), (12, None), (0, 0)], 1):
+    # Reps with the seconds of each rep (time under load); banded-foot-pull is in reps.
+    for number, (reps, seconds) in enumerate([(10, 2), (8, 5), (12, None), (0, 0)], 1):
         entry = SetInput(
             exercise="banded-foot-pull", set_number=number, reps=reps, seconds=seconds,
             load_kg=2.5 * number, rpe=5, pain=number % 3,

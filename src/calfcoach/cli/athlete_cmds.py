@@ -144,18 +144,21 @@ def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:
     return value
 
 
-def open_db() -> Database:
+def open_db(*, read_only: bool = False) -> Database:
+    """The database; ``read_only`` for a command that only reads: a SQLite file is then
+    neither created nor written (see ``storage.db.open_database``)."""
     from calfcoach.settings import Settings
     from calfcoach.storage.db import open_database
 
-    return open_database(Settings.from_env())
+    return open_database(Settings.from_env(), read_only=read_only)
 
 
 def open_read_db() -> Database | SqliteReader:
     """The database for a command that only reads the current plan (`today`, `plan
     --athlete`): a SQLite file at the head revision is read with the standard library's
     sqlite3 (no SQLAlchemy to import: a cold start is about 0.4 s faster); anything else
-    (PostgreSQL, a missing or older file) is opened by ``open_database`` as usual."""
+    (PostgreSQL, an older file) is opened by ``open_database`` for reading (a missing file
+    is not created: there is no database there)."""
     from calfcoach.settings import Settings
     from calfcoach.storage.sqlite_reader import open_reader
 
@@ -165,7 +168,7 @@ def open_read_db() -> Database | SqliteReader:
         return reader
     from calfcoach.storage.db import open_database
 
-    return open_database(settings)
+    return open_database(settings, read_only=True)
 
 
 def print_json(value: Any) -> None:
@@ -185,7 +188,7 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     from rich.text import Text
 
     from calfcoach.catalog import load_catalog
-    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
+    from calfcoach.formats.text import describe_dose, describe_rest, loads_in_units, session_advice
 
     catalog = load_catalog()
     minutes = f", about {session.minutes} min" if session.minutes else ""
@@ -215,7 +218,8 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     # The reasons go below the table: a narrow terminal would squeeze a column out of sight.
     for name, p in zip(names, session.exercises, strict=True):
         if p.why:
-            out.print(Text(f"  why ({name}): {p.why}", style="dim"))
+            why = loads_in_units(p.why, profile.units)
+            out.print(Text(f"  why ({name}): {why}", style="dim"))
 
 
 # ------------------------------------------------------------------------- athlete add / list
@@ -285,7 +289,7 @@ def list_command(
     from calfcoach.services.athletes import list_athletes
 
     parse_choice("--format", output_format, ("table", "json"))
-    with open_db() as database:
+    with open_db(read_only=True) as database:
         athletes = list_athletes(database)
     if output_format == "json":
         print_json(

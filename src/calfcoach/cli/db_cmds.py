@@ -44,40 +44,46 @@ def upgrade_command() -> None:
 @db_app.command("current")
 def current_command() -> None:
     """Show which database calfcoach uses and its schema revision; changes nothing."""
-    from pathlib import Path
-
     from calfcoach.settings import Settings
     from calfcoach.storage import migrate
-    from calfcoach.storage.db import mask_url
+    from calfcoach.storage.db import mask_url, read_only_engine, sqlite_file
 
     try:
         settings = Settings.from_env()
         url = settings.database_url
-        sqlite_file = _sqlite_file(url)
-        if sqlite_file is not None and not Path(sqlite_file).exists():
-            revision = None  # do not create the file just to look at it
+        path = sqlite_file(url)
+        if path is not None and not path.exists():
+            revision = None  # do not create the file (nor its folder) just to look at it
+        elif path is not None:
+            engine = read_only_engine(url, path)  # works in a read-only folder too
+            try:
+                revision = migrate.current_revision(engine)
+            finally:
+                engine.dispose()
         else:
             revision = migrate.current_revision(url)
     except CalfcoachError as error:
         raise fail(error) from None
     typer.echo(f"database: {mask_url(url)}")
-    if revision == migrate.HEAD_REVISION:
+    if path is not None and not path.exists():
+        typer.echo(
+            "revision: none (no database file yet; a command that stores something creates "
+            "it, e.g. `calfcoach athlete add --profile FILE`, or `calfcoach db upgrade`)"
+        )
+    elif revision == migrate.HEAD_REVISION:
         typer.echo(f"revision: {revision} (newest)")
     elif revision is None:
         typer.echo("revision: none (empty; created on first use or by `calfcoach db upgrade`)")
+    elif revision not in migrate.known_revisions():
+        typer.echo(
+            f"revision: {revision} (unknown to this calfcoach, which knows up to "
+            f"{migrate.HEAD_REVISION}: a newer calfcoach wrote it; use that version, or "
+            "restore a backup with `calfcoach restore FILE`)"
+        )
     else:
         typer.echo(
             f"revision: {revision} (newest is {migrate.HEAD_REVISION}; run `calfcoach db upgrade`)"
         )
-
-
-def _sqlite_file(url: str) -> str | None:
-    """The file of a ``sqlite:///`` URL, or None for anything else (or an in-memory DB)."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        return None
-    path = url[len(prefix) :].split("?", 1)[0]
-    return path if path and path != ":memory:" else None
 
 
 app.add_typer(db_app, name="db")

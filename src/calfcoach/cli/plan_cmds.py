@@ -82,11 +82,14 @@ def plan_command(
         typer.Option("--start", metavar="YYYY-MM-DD", help="First day of week 1 (default: today)."),
     ] = None,
     weeks: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--weeks", metavar="N", help=f"Number of weeks, {MIN_WEEKS}-{MAX_WEEKS} (default: 8)."
+            "--weeks",
+            metavar="N",
+            help=f"Number of weeks, {MIN_WEEKS}-{MAX_WEEKS} (default: 8; with --athlete: the "
+            "weeks to show from --start, default the whole plan).",
         ),
-    ] = str(DEFAULT_WEEKS),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option("--format", "-f", metavar="table|json|ics", help="Output format."),
@@ -112,6 +115,9 @@ def plan_command(
             help="With --athlete: the day the plan reflects the log up to (default: today).",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --output: overwrite FILE if it exists.")
+    ] = False,
 ) -> None:
     """Build a training plan for the athlete in a profile file (or show a stored athlete's
     plan, adapted to their log) and print it."""
@@ -119,16 +125,20 @@ def plan_command(
     # one-line "option: value; allowed: ..." message and exit status 2.
     if output_format not in FORMATS:
         raise _fail(f"--format: {output_format!r} is not allowed; allowed: {', '.join(FORMATS)}")
+    if output is not None:
+        _check_output(output, force)
     start_date = _parse_start(start)
-    n_weeks = _parse_weeks(weeks)
+    n_weeks = _parse_weeks(weeks if weeks is not None else str(DEFAULT_WEEKS))
     if profile is not None and athlete_name is not None:
         raise _fail("--profile and --athlete: give one, not both")
     if profile is not None and date is not None:
         raise _fail("--date: only with --athlete (a profile's plan starts at --start)")
     if athlete_name is not None or date is not None:
-        if start is not None:
-            raise _fail("--start: not allowed with --athlete (the stored plan has its start)")
-        _stored_plan(athlete_name, date, output_format, output)
+        window = None
+        if weeks is not None or start is not None:
+            # A stored plan keeps its own start: --start and --weeks choose the weeks shown.
+            window = (start_date if start is not None else None, n_weeks if weeks else None)
+        _stored_plan(athlete_name, date, output_format, output, window)
         return
     if profile is None:
         raise _fail(
@@ -162,20 +172,35 @@ def plan_command(
 
 
 def _stored_plan(
-    athlete_name: str | None, date: str | None, output_format: str, output: Path | None
+    athlete_name: str | None,
+    date: str | None,
+    output_format: str,
+    output: Path | None,
+    window: tuple[dt.date | None, int | None] | None = None,
 ) -> None:
-    """`plan --athlete NAME [--date DATE]`: the stored plan adapted to the log up to DATE."""
+    """`plan --athlete NAME [--date DATE] [--start DAY] [--weeks N]`: the stored plan adapted
+    to the log up to DATE; with --start/--weeks only N of its weeks from the plan week of DAY
+    (default: the week of DATE, or today)."""
     from calfcoach.cli.athlete_cmds import open_read_db, parse_date, real_today
     from calfcoach.errors import CalfcoachError
-    from calfcoach.services.training import current_plan
+    from calfcoach.services.training import current_plan, plan_window
 
     try:
         day = parse_date("--date", date, real_today())
         with open_read_db() as database:
             current = current_plan(database, athlete_name, day)
+        plan = current.plan
+        if window is not None:
+            first, n_weeks = window
+            plan = plan_window(
+                plan,
+                first if first is not None else day,
+                n_weeks if n_weeks is not None else plan.weeks,
+                "--start" if first is not None else "--date",
+            )
     except CalfcoachError as error:
         raise _fail_with(error) from None
-    plan, athlete = current.plan, current.athlete.profile
+    athlete = current.athlete.profile
     if output_format == "json":
         from calfcoach.formats.plan_json import plan_to_json
 
@@ -213,11 +238,27 @@ def _emit_bytes(data: bytes, output: Path | None) -> None:
     _write(output, data)
 
 
-def _write(output: Path, data: bytes) -> None:
+def _check_output(output: Path, force: bool) -> None:
+    """Before any work: refuse a folder, or an existing file without --force (issue 7, item 4)."""
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.files import check_target
+
     try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise _fail(f"--output: cannot write {str(output)!r} ({exc.strerror})") from None
+        check_target(output, force=force, field="--output")
+    except CalfcoachError as error:
+        raise _fail_with(error) from None
+
+
+def _write(output: Path, data: bytes) -> None:
+    """Write the whole file, or nothing (a temporary file moved into place). Whether it may
+    overwrite was checked by ``_check_output`` before the plan was made."""
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.files import write_file
+
+    try:
+        write_file(output, data, force=True, field="--output")
+    except CalfcoachError as error:
+        raise _fail_with(error) from None
 
 
 def _emit_table(plan: Plan, athlete: Profile, catalog: ExerciseLookup, output: Path | None) -> None:
@@ -249,7 +290,7 @@ def render_plan_table(
 
     from rich.text import Text
 
-    from calfcoach.formats.text import describe_dose, describe_rest, session_advice
+    from calfcoach.formats.text import describe_dose, describe_rest, loads_in_units, session_advice
 
     width = max(60, console.width)
     title = f"Plan for {athlete.name}" if athlete.name else "Plan"
@@ -331,7 +372,10 @@ def render_plan_table(
                 out.append((columns(rows[id(p)]) + "\n", None))
                 if p.why:
                     why = textwrap.fill(
-                        p.why, width - 1, initial_indent="      why: ", subsequent_indent="      "
+                        loads_in_units(p.why, athlete.units),
+                        width - 1,
+                        initial_indent="      why: ",
+                        subsequent_indent="      ",
                     )
                     out.append((why + "\n", "dim"))
     text = "".join(piece for piece, _ in out)

@@ -35,7 +35,7 @@ from calfcoach.cli.athlete_cmds import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from calfcoach.core.models import Prescription
+    from calfcoach.core.models import LoggedSet, Prescription, Units
     from calfcoach.services.progress import ProgressReport
     from calfcoach.storage.db import Database
 
@@ -78,9 +78,13 @@ def today_command(
     # Decisions already explained in a prescription's "why" are not repeated.
     whys = " ".join(p.why for p in session.exercises)
     mine = [d for d in current.decisions if d.date == day and d.message not in whys]
+    from calfcoach.formats.text import loads_in_units
+
+    units = current.athlete.profile.units
     for decision in mine:
         out.print(
-            f"  {decision.exercise}: {decision.action} ({decision.rule}) - {decision.message}"
+            f"  {decision.exercise}: {decision.action} ({decision.rule}) - "
+            + loads_in_units(decision.message, units)
         )
 
 
@@ -112,6 +116,12 @@ def log_command(
     ] = None,
     load_kg: Annotated[
         str | None, typer.Option("--load-kg", metavar="KG", help="Added load, 0-500 kg.")
+    ] = None,
+    load_lb: Annotated[
+        str | None,
+        typer.Option(
+            "--load-lb", metavar="LB", help="Added load in pounds, 0-1102 lb (stored in kg)."
+        ),
     ] = None,
     side: Annotated[
         str, typer.Option("--side", metavar="left|right|both", help="Side of the set.")
@@ -177,13 +187,43 @@ def log_command(
         distance_m=parse_float("--distance-m", distance_m, "0-1000 metres"),
         contacts=parse_int("--contacts", contacts, "0-2000"),
         load_kg=parse_float("--load-kg", load_kg, "0-500 kg"),
+        load_lb=parse_float("--load-lb", load_lb, f"0-{training.MAX_LOAD_LB} lb"),
         side=side,
         rpe=rpe_value,
         pain=pain_value,
     )
     with open_db() as database:
-        training.log_set(database, athlete, day, entry, today=today)
-    typer.echo(f"Logged set {entry.set_number} of {exercise} on {day.isoformat()}.")
+        saved = training.log_set(database, athlete, day, entry, today=today)
+        units = _units_of(database, athlete)
+    typer.echo(f"Logged {_set_words(saved, units)} on {day.isoformat()}.")
+
+
+def _units_of(database: Database, athlete: str | None) -> Units:
+    """The athlete's units (the profile's ``units``): how loads are shown and asked."""
+    from calfcoach.services.athletes import resolve_athlete
+
+    return resolve_athlete(database, athlete).profile.units
+
+
+def _set_words(logged: LoggedSet, units: Units) -> str:
+    """The set in words, in the athlete's units: ``set 1 of x (left): 5 reps, +35.5 lb``."""
+    from calfcoach.formats.text import describe_distance, describe_load
+
+    side = "" if logged.side == "both" else f" ({logged.side})"
+    if logged.distance_m is not None:
+        dose = describe_distance(logged.distance_m, units)
+    else:
+        dose = next(
+            f"{value} {name}"
+            for name, value in (
+                ("reps", logged.reps),
+                ("s", logged.seconds),
+                ("contacts", logged.contacts),
+            )
+            if value is not None
+        )
+    load = f", +{describe_load(logged.load_kg, units)}" if logged.load_kg else ""
+    return f"set {logged.set_number} of {logged.exercise}{side}: {dose}{load}"
 
 
 def _dose_field(p: Prescription) -> tuple[str, int | float | None]:
@@ -197,6 +237,26 @@ def _dose_field(p: Prescription) -> tuple[str, int | float | None]:
 def _ask_int(question: str, default: int | float | None) -> str:
     shown = "" if default is None else str(default)
     return str(typer.prompt(question, default=shown, show_default=default is not None))
+
+
+_LOAD_UNIT: dict[str, str] = {"metric": "kg", "imperial": "lb"}
+
+
+def _shown_load(p: Prescription, units: Units) -> float | None:
+    """The planned load as the athlete is asked it: kg, or lb to the half pound."""
+    if p.added_load_kg is None or units == "metric":
+        return p.added_load_kg
+    from calfcoach.core.units import lb_from_kg
+
+    pounds = round(lb_from_kg(p.added_load_kg) * 2) / 2
+    return int(pounds) if pounds.is_integer() else pounds
+
+
+def _typed_load(text: str, units: Units, field_units: Units) -> float | None:
+    """The typed load for the ``SetInput`` field of ``field_units`` (``load_kg`` or
+    ``load_lb``): the athlete types in their own units; the service converts to kg and
+    checks the range."""
+    return float(text) if text and units == field_units else None
 
 
 def _interactive_log(database: Database, athlete: str | None, day: dt.date, today: dt.date) -> None:
@@ -213,7 +273,8 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
             f"--date: no session is planned on {day.isoformat()}; allowed: a session day"
         )
     render_session(session, current.athlete.profile, out)
-    done = {(s.exercise, s.set_number, s.side) for s in current.log.sets if s.date == day}
+    units = current.athlete.profile.units
+    day_sets = [s for s in current.log.sets if s.date == day]
     typer.echo("Enter accepts the planned value; 'skip' skips the rest of an exercise, 'q' quits.")
     rpe_default: int = 7
     for p in session.exercises:
@@ -222,8 +283,8 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
         skip = False
         for number in range(1, p.sets + 1):
             for side in sides:
-                if skip or (p.exercise, number, side) in done:
-                    continue
+                if skip or training.side_conflict(day_sets, day, p.exercise, number, side):
+                    continue  # logged already (D-logging-1: a side, or both sides at once)
                 label = f"{p.exercise} set {number}/{p.sets}" + (
                     "" if side == "both" else f" {side}"
                 )
@@ -240,7 +301,7 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                         # Heavy and loaded rehab work carries a load in kg, 0 for body weight
                         # (a load-finding ramp starts there, R-PROG-1a): ask for it.
                         load_text = (
-                            _ask_int("  added load kg", p.added_load_kg)
+                            _ask_int(f"  added load {_LOAD_UNIT[units]}", _shown_load(p, units))
                             if p.added_load_kg is not None
                             else ""
                         )
@@ -252,7 +313,8 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                                 exercise=p.exercise,
                                 set_number=number,
                                 side=side,
-                                load_kg=float(load_text) if load_text else None,
+                                load_kg=_typed_load(load_text, units, "metric"),
+                                load_lb=_typed_load(load_text, units, "imperial"),
                                 rpe=rpe,
                                 pain=pain,
                             ),
@@ -305,12 +367,25 @@ def move_command(
     to_date: Annotated[
         str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="The new day.")
     ] = None,
-    date: DateOption = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", "-d", metavar="YYYY-MM-DD", hidden=True, help="Deprecated: use --from."
+        ),
+    ] = None,
 ) -> None:
-    """Move a session to another day, if the scheduling rules (R-SCHED) still hold."""
+    """Move the session of --from to --to, if the scheduling rules (R-SCHED) still hold: within
+    6 days of its planned day, inside the plan, from today on."""
     from calfcoach.services.training import move_session
 
-    today = parse_date("--date", date, real_today())
+    if date is not None:
+        # `move --date` once meant "today" (replaying a history); a day in `move` is the
+        # session's day, so it is now an old name of --from.
+        if from_date is not None:
+            raise input_error("--date: an old name of --from; allowed: --from DATE alone")
+        typer.echo("note: `move --date` is deprecated; use --from", err=True)
+        from_date = date
+    today = real_today()
     source = parse_date("--from", from_date)
     target = parse_date("--to", to_date)
     with open_db() as database:
@@ -446,11 +521,19 @@ def heel_raise_command(
     output_format: Annotated[
         str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
     ] = "table",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite the day's test of this knee position.")
+    ] = False,
 ) -> None:
     """Single-leg heel-raise test to fatigue (R-TEST-1). Without --left/--right: a live
     60 bpm metronome in the terminal, one key press per rep, per side."""
     from calfcoach.core.models import CapacityTest
-    from calfcoach.services.training import parse_knee, record_test, validate_test
+    from calfcoach.services.training import (
+        check_test_day,
+        parse_knee,
+        record_test,
+        validate_test,
+    )
 
     day = parse_date("--date", date, real_today())
     today = real_today()
@@ -461,11 +544,15 @@ def heel_raise_command(
     if (left_reps is None) != (right_reps is None):
         raise input_error(f"--{'right' if right is None else 'left'}: missing; give both sides")
     if left_reps is None or right_reps is None:
-        validate_test(CapacityTest(date=day, left=0, right=0, knee=knee_value), today)
+        planned = CapacityTest(date=day, left=0, right=0, knee=knee_value)
+        validate_test(planned, today)
+        if not replace:
+            with open_db() as database:
+                check_test_day(database, athlete, planned)
         left_reps, right_reps = live_test()
     test = CapacityTest(date=day, left=left_reps, right=right_reps, knee=knee_value)
     with open_db() as database:
-        result = record_test(database, athlete, test, today=today)
+        result = record_test(database, athlete, test, today=today, replace_existing=replace)
     if output_format == "json":
         from calfcoach.services.progress import to_plain
 
@@ -496,6 +583,9 @@ def hop_command(
     output_format: Annotated[
         str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
     ] = "table",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite the day's hop test of these legs.")
+    ] = False,
 ) -> None:
     """Single-leg hop test (R-TEST-5): 10, then after 60 s another 30 hops per leg at about
     2 a second; the result says whether it passed for your complaint."""
@@ -516,7 +606,9 @@ def hop_command(
         side=side,  # type: ignore[arg-type]  # checked by parse_choice
     )
     with open_db() as database:
-        result = record_hop_test(database, athlete, test, today=real_today())
+        result = record_hop_test(
+            database, athlete, test, today=real_today(), replace_existing=replace
+        )
     if output_format == "json":
         print_json(
             {
@@ -649,17 +741,22 @@ def progress_command(
     n_weeks = parse_int("--weeks", weeks, "1-520") or 0
     if not 1 <= n_weeks <= 520:
         raise input_error(f"--weeks: {n_weeks} is out of range; allowed: 1-520")
-    with open_db() as database:
+    with open_db(read_only=True) as database:
         report = progress_report(database, athlete, day)
+        units = _units_of(database, athlete)
     if output_format == "json":
         print_json(report_to_dict(report))
         return
-    _render_progress(report, console(), n_weeks)
+    _render_progress(report, console(), n_weeks, units)
 
 
-def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:
+def _render_progress(
+    report: ProgressReport, out: Console, weeks: int, units: Units = "metric"
+) -> None:
     from rich import box
     from rich.table import Table
+
+    from calfcoach.formats.text import describe_load
 
     a = report.adherence
     out.print(f"Progress of {report.athlete} up to {report.as_of:%a %Y-%m-%d}", style="bold")
@@ -693,10 +790,13 @@ def _render_progress(report: ProgressReport, out: Console, weeks: int) -> None:
     if report.load_trends:
         out.print("Load trend of the main lifts (heaviest added load per week):", style="bold")
         for trend in report.load_trends:
-            recent = ", ".join(f"{p.max_load_kg:g}" for p in trend.points[-6:])
+            recent = ", ".join(describe_load(p.max_load_kg, units) for p in trend.points[-6:])
+            change = trend.change_kg
+            sign = "-" if change < 0 else "+"
             out.print(
-                f"  {trend.exercise}: {trend.first_kg:g} kg -> {trend.last_kg:g} kg "
-                f"({trend.change_kg:+g} kg); last weeks: {recent}"
+                f"  {trend.exercise}: {describe_load(trend.first_kg, units)} -> "
+                f"{describe_load(trend.last_kg, units)} ({sign}{describe_load(abs(change), units)}"
+                f"); last weeks: {recent}"
             )
     if report.pain_trend:
         out.print("Pain trend (during sets / next morning):", style="bold")

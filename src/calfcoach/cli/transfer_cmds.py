@@ -22,16 +22,20 @@ from calfcoach.cli.athlete_cmds import (
     parse_choice,
 )
 
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite FILE if it exists (see `backup --help`).")
+]
 
-def _write_output(text: str, output: Path | None) -> None:
+
+def _write_output(text: str, output: Path | None, *, force: bool) -> None:
+    """To stdout, or to FILE in one piece (never over an existing file without --force)."""
+    from calfcoach.files import write_file
+
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise input_error(f"--output: cannot write {str(output)!r} ({exc.strerror})") from None
+    write_file(output, text.encode("utf-8"), force=force, field="--output")
 
 
 @app.command("export")
@@ -46,17 +50,21 @@ def export_command(
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE, not stdout."),
     ] = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every athlete, not one.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Export everything of an athlete (profile, plans, log, check-ins, tests, notes)."""
+    from calfcoach.files import check_target
     from calfcoach.services.transfer import document_to_csv, document_to_json, export_document
 
     parse_choice("--format", output_format, ("json", "csv"))
     if everyone and athlete is not None:
         raise input_error("--all: cannot be used with --athlete")
-    with open_db() as database:
+    if output is not None:
+        check_target(output, force=force, field="--output")
+    with open_db(read_only=True) as database:
         document = export_document(database, athlete, everyone=everyone)
     text = document_to_csv(document) if output_format == "csv" else document_to_json(document)
-    _write_output(text, output)
+    _write_output(text, output, force=force)
 
 
 @app.command("import")
@@ -79,12 +87,22 @@ def import_command(
 @handled
 def backup_command(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="The backup file to write.")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite FILE if it exists (never with a backup of a database that holds "
+            "no athlete).",
+        ),
+    ] = False,
 ) -> None:
     """Back up the whole database (SQLite: a database file; PostgreSQL: a JSON export)."""
+    from calfcoach.files import check_target
     from calfcoach.services.transfer import backup
 
-    with open_db() as database:
-        result = backup(database, file)
+    check_target(file, force=force, field="FILE")
+    with open_db(read_only=True) as database:
+        result = backup(database, file, force=force)
     typer.echo(f"Backed up {result.athletes} athlete(s) to {file} ({result.kind}).")
 
 

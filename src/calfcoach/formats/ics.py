@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event, vText
 
-from calfcoach.formats.text import ExerciseLookup, describe_line, is_stopped, session_advice
+from calfcoach.formats.text import (
+    ExerciseLookup,
+    describe_line,
+    is_stopped,
+    loads_in_units,
+    session_advice,
+)
 
 if TYPE_CHECKING:
     from calfcoach.core.models import Plan, Session, Units
@@ -47,7 +53,7 @@ def session_description(session: Session, units: Units, catalog: ExerciseLookup)
     for prescription in session.exercises:
         line = describe_line(prescription, units, catalog.get(prescription.exercise))
         if prescription.why:
-            line += f". Why: {prescription.why}"
+            line += f". Why: {loads_in_units(prescription.why, units)}"
         lines.append(line)
     return "\n".join(lines)
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from calfcoach.core.units import LB_PER_KG  # the one conversion, in and out
+
 if TYPE_CHECKING:
     from calfcoach.core.models import Exercise, Prescription, Session, Units
 
-LB_PER_KG = 2.20462
 FT_PER_M = 1 / 0.3048
 
 
@@ -116,3 +117,18 @@ def session_advice(session: Session) -> str | None:
 def is_stopped(session: Session) -> bool:
     """A stopped session shows its advice and no exercises, whatever it holds."""
     return session.status == "stopped"
+
+
+def loads_in_units(text: str, units: Units) -> str:
+    """A reason or decision of the engine (written in kg, the stored unit) with every load
+    ("22.5 kg") in the athlete's units, so an imperial athlete reads pounds everywhere
+    (D-logging-2). Metric text is returned as it is."""
+    if units != "imperial" or " kg" not in text:
+        return text
+    import re
+
+    return re.sub(
+        r"(?<![\w.])(\d+(?:\.\d+)?) kg\b",
+        lambda m: describe_load(float(m.group(1)), units),
+        text,
+    )

@@ -12,7 +12,7 @@ days; ``current_plan`` runs the progression engine over it and the log up to a d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -24,6 +24,7 @@ from calfcoach.core.models import (
     CapacityTest,
     CheckIn,
     Clearance,
+    Exercise,
     HopTest,
     Knee,
     LoggedSet,
@@ -35,6 +36,7 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.schedule import move_problems
+from calfcoach.core.units import LB_PER_KG, kg_from_lb
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.services.athletes import resolve_in
 
@@ -57,8 +59,13 @@ __all__ = [
     "effective_plan",
     "log_session_as_prescribed",
     "log_set",
+    "measure_problem",
+    "move_limit_problem",
     "move_problems",
+    "set_measure_problem",
+    "side_conflict",
     "move_session",
+    "plan_window",
     "ClearanceResult",
     "HopTestResult",
     "evaluate_hop_test",
@@ -107,6 +114,14 @@ class SetInput:
     side: str = "both"
     rpe: int | None = None
     pain: int | None = None
+    load_lb: float | None = None
+    """The added load typed in pounds (an imperial athlete); stored in kg (``load``)."""
+
+    def load(self) -> float | None:
+        """The added load as it is stored: kilograms (pounds converted, D-logging-2)."""
+        if self.load_lb is not None:
+            return kg_from_lb(self.load_lb)
+        return self.load_kg
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +217,99 @@ def validate_set(entry: SetInput, date: dt.date, today: dt.date) -> None:
     for name in doses:
         option, low, high, unit = DOSE_LIMITS[name]
         _check_range(option, getattr(entry, name), low, high, unit)
+    if entry.load_kg is not None and entry.load_lb is not None:
+        raise InputError("--load-kg and --load-lb: give only one; allowed: the load in kg or in lb")
     _check_range("--load-kg", entry.load_kg, 0, rules.MAX_LOAD_KG, "kg")
+    _check_range("--load-lb", entry.load_lb, 0, MAX_LOAD_LB, "lb")
     if entry.side not in SIDES:
         raise InputError(f"--side: {entry.side!r} is not allowed; allowed: {', '.join(SIDES)}")
     _check_range("--rpe", entry.rpe, *RPE_RANGE, "")
     _check_range("--pain", entry.pain, *PAIN_RANGE, "")
+    problem = set_measure_problem(
+        catalog.get(entry.exercise), {name: getattr(entry, name) for name in doses}
+    )
+    if problem is not None:
+        raise InputError(problem)
+
+
+MAX_LOAD_LB = int(rules.MAX_LOAD_KG * LB_PER_KG)
+"""The load limit typed in pounds: 500 kg is 1102.3 lb, so 0-1102 lb."""
+
+MEASURE_OPTIONS: dict[str, str] = {name: limit[0] for name, limit in DOSE_LIMITS.items()}
+"""A logged measure (a ``LoggedSet`` field) -> its CLI option."""
+
+
+def measure_problem(
+    exercise: Exercise, measure: str, value: float | None = None, *, field: str | None = None
+) -> str | None:
+    """Why ``measure`` (``reps``, ``seconds``, ``distance_m`` or ``contacts``) cannot be logged
+    for ``exercise``, or None when it is the exercise's own unit (the catalog's ``unit``).
+
+    The engine reads a logged set in the exercise's unit (22 reps of the rope would be read
+    as 22 contacts and change the coaching), so any other measure is refused. ``field`` is
+    how the caller names the value and its allowed counterpart: the CLI option by default
+    (``--reps``; allowed ``--contacts``), a path in an import file (``...sets[3].reps``; the
+    allowed field is named beside it)."""
+    from calfcoach.core.dosing import unit_of
+
+    expected = unit_of(exercise)
+    if measure == expected:
+        return None
+    if field is None:
+        name, allowed = MEASURE_OPTIONS.get(measure, measure), MEASURE_OPTIONS[expected]
+    else:
+        name, allowed = field, expected
+    shown = "" if value is None else f"{_number_text(value)} "
+    unit = exercise.unit if exercise.unit != "distance" else "distance (metres)"
+    return (
+        f"{name}: {shown}is not how {exercise.id} is measured (it is logged in {unit}); "
+        f"allowed: {allowed}"
+    )
+
+
+def set_measure_problem(
+    exercise: Exercise, values: Mapping[str, float | None], *, prefix: str | None = None
+) -> str | None:
+    """Why a logged set with these measures (``{"reps": 22, ...}``; None means absent) does
+    not fit ``exercise``, or None. It must carry the exercise's own measure and no other,
+    except ``seconds`` beside it: the time of each rep (time under load, ``core.load``) or of
+    a plyometric bout (as its prescription has it, R-SCH-3a). ``prefix``: the set's path in
+    an import file (the fields are then named ``prefix.reps`` and the allowed one by its
+    field name); without it the CLI options are named."""
+    from calfcoach.core.dosing import unit_of
+
+    own = unit_of(exercise)
+    given = {name: value for name, value in values.items() if value is not None}
+    for name, value in given.items():
+        if name == own or (name == "seconds" and own in given):
+            continue
+        field = None if prefix is None else f"{prefix}.{name}"
+        return measure_problem(exercise, name, value, field=field)
+    if own in given:
+        return None
+    field = MEASURE_OPTIONS[own] if prefix is None else f"{prefix}.{own}"
+    return f"{field}: missing; {exercise.id} is logged in {exercise.unit}; allowed: {field}"
+
+
+SIDE_RULE = (
+    "a set is logged either once as both sides or once per side (left, right), never both ways"
+)
+
+
+def side_conflict(
+    logged: Iterable[LoggedSet], date: dt.date, exercise: str, set_number: int, side: str
+) -> LoggedSet | None:
+    """The set already logged that a new set ``(exercise, set_number, side)`` on ``date``
+    would count twice, or None. The rule (D-logging-1): set N of an exercise on a day is
+    logged either as ``both`` or per side (``left``/``right``), never both ways, and each
+    side once; so ``left`` then ``both`` is the same set twice, ``left`` then ``right`` is
+    not."""
+    for s in logged:
+        if (s.date, s.exercise, s.set_number) != (date, exercise, set_number):
+            continue
+        if s.side == side or "both" in (s.side, side):
+            return s
+    return None
 
 
 # --------------------------------------------------------------------------- the plan
@@ -339,6 +442,34 @@ def current_plan(database: Database | SqliteReader, name: str | None, date: dt.d
         return _current_in(uow, name, date)
 
 
+def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "--start") -> Plan:
+    """``weeks`` plan weeks of ``plan`` from the plan week that holds ``first_day`` (week 1
+    when it is before the plan starts), as a plan of its own: it starts on that week's first
+    day and its weeks are counted from there (R-SCHED-0), so the JSON contract holds. A day
+    after the plan's end is refused (``field`` names it); fewer weeks are shown when the plan
+    ends sooner."""
+    if not limits.MIN_WEEKS <= weeks <= limits.MAX_WEEKS:
+        raise InputError(
+            f"--weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{limits.MAX_WEEKS}"
+        )
+    problem = limits.date_problem(field, first_day)
+    if problem is not None:
+        raise InputError(problem)
+    end = plan.start + dt.timedelta(days=7 * plan.weeks - 1)
+    if first_day > end:
+        raise InputError(
+            f"{field}: {first_day.isoformat()} is after the plan's end; allowed: "
+            f"{plan.start.isoformat()} to {end.isoformat()}"
+        )
+    offset = max(0, (first_day - plan.start).days // 7)
+    shown = min(weeks, plan.weeks - offset)
+    start = plan.start + dt.timedelta(days=7 * offset)
+    sessions = tuple(
+        replace(s, week=s.week - offset) for s in plan.sessions if offset < s.week <= offset + shown
+    )
+    return replace(plan, start=start, weeks=shown, sessions=sessions)
+
+
 def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
     """The plan as of the start of ``date``: the session of ``date`` itself is made from
     everything logged before it (and that morning's check-in). What ``today`` shows and
@@ -390,7 +521,7 @@ def _logged(entry: SetInput, date: dt.date, planned: Prescription | None) -> Log
         seconds=entry.seconds,
         distance_m=entry.distance_m,
         contacts=entry.contacts,
-        load_kg=entry.load_kg,
+        load_kg=entry.load(),
         side=entry.side,  # type: ignore[arg-type]  # validated against SIDES
         rpe=entry.rpe,
         pain=entry.pain,
@@ -436,22 +567,14 @@ def log_set(
         with database.unit_of_work(read_only=True) as uow:
             current = _current_in(uow, name, date, day=True)
         session = current.session_on(date)
-        already = [
-            s
-            for s in current.log.sets
-            if (s.date, s.exercise, s.set_number, s.side)
-            == (date, entry.exercise, entry.set_number, entry.side)
-        ]
-        if already:
-            raise InputError(
-                f"--set: set {entry.set_number} of {entry.exercise} ({entry.side}) on "
-                f"{date.isoformat()} is already logged; allowed: a set number not yet logged"
-            )
     logged = _logged(entry, date, _planned(session, entry.exercise))
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
         _lock_athlete(uow, athlete.id)
         settle(uow, athlete, today)
+        # D-logging-1, checked under the athlete's write lock: two processes cannot both
+        # pass it.
+        _refuse_set_logged_twice(uow, athlete, date, entry)
         target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
         if session is not None and session.date == date:
             fix_day(uow, athlete, session, "first logged set")  # R-HIST (no-op when fixed)
@@ -462,6 +585,26 @@ def log_set(
             uow.logs.add_sets(target.id, [logged])
         uow.commit()
     return logged
+
+
+def _refuse_set_logged_twice(
+    uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, entry: SetInput
+) -> None:
+    day_sets = [
+        s for s in uow.logs.load_training_log(athlete.id, since=date).sets if s.date == date
+    ]
+    clash = side_conflict(day_sets, date, entry.exercise, entry.set_number, entry.side)
+    if clash is None:
+        return
+    what = f"set {entry.set_number} of {entry.exercise} on {date.isoformat()}"
+    if clash.side == entry.side:
+        raise InputError(
+            f"--set: {what} ({entry.side}) is already logged; allowed: a set number not yet logged"
+        )
+    raise InputError(
+        f"--side: {entry.side} for {what}, which is already logged as {clash.side}; allowed: "
+        f"{SIDE_RULE}"
+    )
 
 
 def _plan_session_id(
@@ -614,17 +757,21 @@ def move_session(
     today: dt.date,
 ) -> Session:
     """Move the session of ``from_date`` to ``to_date`` if the scheduling rules still hold;
-    otherwise refuse with the rule that forbids it. Returns the session on its new day."""
+    otherwise refuse with the rule that forbids it. Returns the session on its new day.
+
+    The limits of a move (D-logging-4): both days inside the one date rule (D-25), neither
+    in the past, the new day inside the plan (its start to its end) and at most
+    ``MAX_MOVE_DAYS`` from the day the plan had the session on."""
+    for field, value in (("--from", from_date), ("--to", to_date)):
+        problem = limits.date_problem(field, value)
+        if problem is not None:
+            raise InputError(problem)
     for field, value in (("--from", from_date), ("--to", to_date)):
         if value < today:
             raise InputError(
                 f"{field}: {value.isoformat()} is in the past; allowed: today "
                 f"({today.isoformat()}) or later"
             )
-    if to_date == from_date:
-        raise InputError(
-            f"--to: {to_date.isoformat()} is the session's own day; allowed: another day"
-        )
     with database.unit_of_work() as uow:
         current = _current_in(uow, name, today)
         athlete = current.athlete
@@ -633,8 +780,12 @@ def move_session(
         session = current.session_on(from_date)
         if session is None:
             raise InputError(
-                f"--from: no session is planned on {from_date.isoformat()}; "
+                f"--from: no session on {from_date.isoformat()} to move; "
                 f"{_next(current, from_date)}"
+            )
+        if to_date == from_date:
+            raise InputError(
+                f"--to: {to_date.isoformat()} is the session's own day; allowed: another day"
             )
         status = _status_on(uow, athlete.id, from_date)
         if status is not None:
@@ -642,6 +793,10 @@ def move_session(
                 f"--from: the session of {from_date.isoformat()} is already {status}; "
                 "allowed: a planned session not yet done or skipped"
             )
+        planned_on = current.original_dates.get(from_date, from_date)
+        problem = move_limit_problem(current.stored.plan, planned_on, to_date, today)
+        if problem is not None:
+            raise InputError(problem)
         others = [s.date for s in current.plan.sessions if s.date != from_date]
         problems = move_problems(athlete.profile, session, to_date, others)
         if problems:
@@ -661,6 +816,41 @@ def move_session(
         )
         uow.commit()
     return replace(session, date=to_date)
+
+
+MAX_MOVE_DAYS = 6
+"""How far a session may move from the day the plan had it on (D-logging-4): less than a
+plan week (R-SCHED-0), so a week's sessions stay near their week and the rotation's order
+(R-SCHED-3) and the weekly count (R-SCHED-1) hold; a session cannot be pushed on and on."""
+
+
+def move_limit_problem(
+    plan: Plan, planned_on: dt.date, to: dt.date, today: dt.date | None = None
+) -> str | None:
+    """Why a session the plan had on ``planned_on`` may not move to ``to``, leaving the
+    scheduling rules aside (``move_problems``): outside the plan, or more than
+    ``MAX_MOVE_DAYS`` from its planned day. None: within the limits."""
+    first = plan.start
+    last = plan.start + dt.timedelta(days=7 * plan.weeks - 1)
+    earliest = max(first, planned_on - dt.timedelta(days=MAX_MOVE_DAYS), today or first)
+    latest = min(last, planned_on + dt.timedelta(days=MAX_MOVE_DAYS))
+    if earliest <= to <= latest:
+        return None
+    if not first <= to <= last:
+        where = "before the plan starts" if to < first else "after the plan ends"
+        why = f"{where} ({first.isoformat()} to {last.isoformat()})"
+    else:
+        days = abs((to - planned_on).days)
+        why = (
+            f"{days} days from the session's planned day ({planned_on.isoformat()}); a session "
+            f"moves at most {MAX_MOVE_DAYS} days, inside the plan"
+        )
+    allowed = (
+        f"{earliest.isoformat()} to {latest.isoformat()}"
+        if earliest <= latest
+        else "no other day (the session has moved as far as it may)"
+    )
+    return f"--to: {to.isoformat()} is {why}; allowed: {allowed}"
 
 
 # --------------------------------------------------------------------------- check-ins, tests
@@ -713,9 +903,18 @@ def validate_test(test: CapacityTest, today: dt.date) -> None:
 
 
 def record_test(
-    database: Database, name: str | None, test: CapacityTest, *, today: dt.date
+    database: Database,
+    name: str | None,
+    test: CapacityTest,
+    *,
+    today: dt.date,
+    replace_existing: bool = False,
 ) -> TestResult:
-    """Store a heel-raise test and evaluate it against the norms and the previous test."""
+    """Store a heel-raise test and evaluate it against the norms and the previous test.
+
+    One test a day per knee position, like the check-in: a second one that day is refused
+    unless ``replace_existing`` (it then replaces the first); it is never stored twice nor
+    compared with itself (D-logging-3)."""
     from calfcoach.core.capacity import age_on, compare_tests, evaluate_heel_raise
 
     validate_test(test, today)
@@ -723,18 +922,40 @@ def record_test(
         athlete = resolve_in(uow, name)
         _lock_athlete(uow, athlete.id)
         settle(uow, athlete, today)
-        previous = [
+        same_kind = [
             t
             for t in uow.logs.load_training_log(athlete.id).tests
-            if t.knee == test.knee and t.kind == test.kind and t.date <= test.date
+            if t.knee == test.knee and t.kind == test.kind
         ]
-        uow.logs.add_test(athlete.id, test)
+        if any(t.date == test.date for t in same_kind) and not replace_existing:
+            raise _test_taken(test)
+        previous = [t for t in same_kind if t.date < test.date]
+        uow.logs.add_test(athlete.id, test, replace=replace_existing)
         uow.commit()
     profile = athlete.profile
     age = age_on(profile.birth_year, test.date) if profile.birth_year is not None else None
     evaluation = evaluate_heel_raise(test, sex=profile.sex, age=age)
     comparison = compare_tests(previous[-1], test) if previous else None
     return TestResult(test=test, evaluation=evaluation, comparison=comparison)
+
+
+def _test_taken(test: CapacityTest) -> InputError:
+    return InputError(
+        f"--date: there is already a {test.kind} test ({test.knee} knee) on "
+        f"{test.date.isoformat()}; allowed: another day, another --knee, or --replace to "
+        "overwrite it"
+    )
+
+
+def check_test_day(database: Database, name: str | None, test: CapacityTest) -> None:
+    """Refuse at once a test whose day already has one of the same knee position (D-logging-3):
+    the live test asks before its minutes of counting, not after. ``record_test`` checks it
+    again in its transaction."""
+    with database.unit_of_work(read_only=True) as uow:
+        athlete = resolve_in(uow, name)
+        tests = uow.logs.load_training_log(athlete.id, since=test.date).tests
+    if any((t.date, t.knee, t.kind) == (test.date, test.knee, test.kind) for t in tests):
+        raise _test_taken(test)
 
 
 def parse_knee(value: str) -> Knee:
@@ -964,11 +1185,18 @@ def validate_hop_test(test: HopTest, today: dt.date) -> None:
 
 
 def record_hop_test(
-    database: Database, name: str | None, test: HopTest, *, today: dt.date
+    database: Database,
+    name: str | None,
+    test: HopTest,
+    *,
+    today: dt.date,
+    replace_existing: bool = False,
 ) -> HopTestResult:
     """Store a hop test (R-TEST-5) and say in words whether it passed.
 
-    Refused while a red-flag stop is on (R-TEST-5: no test with a red flag)."""
+    Refused while a red-flag stop is on (R-TEST-5: no test with a red flag). One test a day
+    per leg (``both`` is each leg): a second one is refused unless ``replace_existing``
+    (D-logging-3)."""
     validate_hop_test(test, today)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
@@ -982,7 +1210,19 @@ def record_hop_test(
                 f"{flagged[-1].date.isoformat()} (R-PAIN-2a); allowed: a hop test after a "
                 "clinician's clearance (`calfcoach clear`)"
             )
-        previous = sorted(getattr(log, "hop_tests", ()), key=lambda t: t.date)
-        uow.logs.add_hop_test(athlete.id, test)
+        earlier = sorted(getattr(log, "hop_tests", ()), key=lambda t: t.date)
+        same_day = [
+            t
+            for t in earlier
+            if t.date == test.date and (t.side == test.side or "both" in (t.side, test.side))
+        ]
+        if same_day and not replace_existing:
+            legs = "both legs" if same_day[0].side == "both" else f"the {same_day[0].side} leg"
+            raise InputError(
+                f"--date: there is already a hop test of {legs} on {test.date.isoformat()}; "
+                "allowed: another day, the other leg, or --replace to overwrite it"
+            )
+        previous = [t for t in earlier if t not in same_day]
+        uow.logs.add_hop_test(athlete.id, test, replace=replace_existing)
         uow.commit()
     return evaluate_hop_test(test, athlete.profile.complaints, previous)

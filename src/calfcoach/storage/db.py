@@ -11,11 +11,20 @@ starts. A deferred transaction that reads first and writes later can otherwise f
 "database is locked" at once (SQLite cannot upgrade its read lock while another writer
 waits), which the busy timeout does not cover. ``synchronous=FULL`` makes every commit
 wait for the WAL's fsync: a commit that returned is on disk (issue 6, item 6).
+
+Reading only (issue 7, items 2 and 21): ``open_database(settings, read_only=True)`` never
+creates a SQLite file or its folder (a typo in ``CALFCOACH_HOME`` must not look like lost
+data: it says there is no database there), opens the file with SQLite's ``mode=ro`` (no
+journal-mode switch, no migration when it is at the head revision) and so works in a
+read-only data folder. A WAL database in a read-only folder without its ``-shm`` file cannot
+be opened ``mode=ro``; it is then opened ``immutable=1`` when no write-ahead log holds
+changes (see ``connect_read_only``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +36,12 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calfcoach.errors import StorageError
-from calfcoach.storage.sqlite_reader import BUSY_TIMEOUT_MS, apply_sqlite_pragmas
+from calfcoach.storage.sqlite_reader import (
+    BUSY_TIMEOUT_MS,
+    apply_sqlite_pragmas,
+    connect_read_only,
+    no_database_error,
+)
 
 if TYPE_CHECKING:
     from calfcoach.settings import Settings
@@ -39,7 +53,9 @@ __all__ = [
     "make_engine",
     "mask_url",
     "open_database",
+    "no_database_error",
     "open_error",
+    "sqlite_file",
 ]
 
 SQLITE_BEGIN_OPTION = "calfcoach_sqlite_begin"
@@ -49,25 +65,39 @@ _BEGIN_MODES = frozenset({"IMMEDIATE", "DEFERRED", "EXCLUSIVE"})
 
 def mask_url(url: str | URL) -> str:
     """The URL with its password replaced by ``***``, for messages and logs."""
+    from calfcoach.settings import hide_password
+
     try:
         parsed = url if isinstance(url, URL) else make_url(url)
-    except ArgumentError:
-        return "<not a database URL>"
+    except (ArgumentError, ValueError):
+        return hide_password(str(url))
     return parsed.render_as_string(hide_password=True)
 
 
 def _parse(url: str | URL) -> URL:
+    from calfcoach.settings import URL_ALLOWED, URL_VARIABLE
+
     if isinstance(url, URL):
         return url
     try:
         return make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError) as exc:  # ValueError: a bad port or IPv6 host
+        reason = f" ({exc})" if isinstance(exc, ValueError) else ""
         raise StorageError(
-            f"{mask_url(url)} is not a database URL",
-            "set CALFCOACH_DATABASE_URL to sqlite:///path/to/file.sqlite3 or "
-            "postgresql://user:password@host:5432/dbname, or unset it to use the default "
-            "SQLite file",
+            f"{URL_VARIABLE}: {mask_url(url)!r} is not a valid database URL{reason}; "
+            f"allowed: {URL_ALLOWED}"
         ) from None
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL; None for another backend, memory or a ``file:`` URI."""
+    parsed = _parse(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().absolute()
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
@@ -146,6 +176,11 @@ def open_error(url: str | URL, exc: BaseException, *, doing: str = "open") -> St
             "check that the PostgreSQL server is running and reachable, that the database "
             "exists and that the user may connect; the URL comes from CALFCOACH_DATABASE_URL"
         )
+    elif "readonly" in reason.lower() or "read-only" in reason.lower():
+        hint = (
+            "the database or its folder is read-only: commands that only read work, those "
+            "that store need write access to the file and its folder"
+        )
     else:
         hint = (
             "check that the file's folder exists and is writable and that the file is a "
@@ -216,14 +251,21 @@ class Database:
         return f"Database({self.display_url!r})"
 
 
-def open_database(settings: Settings | str) -> Database:
+def open_database(settings: Settings | str, *, read_only: bool = False) -> Database:
     """Open the database of ``settings`` (or a URL), migrating it to the head revision first.
 
-    Raises ``StorageError`` when it cannot be opened or migrated.
+    ``read_only``: for a command that only reads. A SQLite file that does not exist is not
+    created (``StorageError``: there is no database there); one that exists is opened
+    read-only, and migrated only when it is behind and may be written. PostgreSQL opens
+    as usual. Raises ``StorageError`` when it cannot be opened or migrated.
     """
     from calfcoach.storage.migrate import ensure_at_head
 
     url = settings if isinstance(settings, str) else settings.database_url
+    if read_only:
+        path = sqlite_file(url)
+        if path is not None:
+            return _open_sqlite_read_only(url, path)
     database = Database(url)
     try:
         ensure_at_head(database.engine)
@@ -231,3 +273,46 @@ def open_database(settings: Settings | str) -> Database:
         database.dispose()
         raise
     return database
+
+
+# ------------------------------------------------------------------ read-only SQLite
+
+
+def _sqlite_read_only_on_connect(dbapi_connection: Any, _record: object) -> None:
+    dbapi_connection.isolation_level = None  # BEGIN is emitted by _sqlite_on_begin
+
+
+def read_only_engine(url: str | URL, path: Path) -> Engine:
+    """An engine on the SQLite file ``path`` whose connections are read-only (see
+    ``connect_read_only``); its transactions begin DEFERRED (no write lock)."""
+    connect = connect_read_only(path)
+    engine = create_engine(_parse(url), creator=connect)
+    event.listen(engine, "connect", _sqlite_read_only_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_sqlite_read_only(url: str | URL, path: Path) -> Database:
+    from calfcoach.storage.migrate import HEAD_REVISION, current_revision, ensure_at_head
+
+    engine = read_only_engine(url, path)
+    try:
+        revision = current_revision(engine)
+        if revision != HEAD_REVISION:
+            # Behind (or empty): the schema must be upgraded before anything can be read.
+            if not _writable(path):
+                raise StorageError(
+                    f"the database {str(path)!r} is at schema revision {revision or 'none'} "
+                    f"and this calfcoach reads {HEAD_REVISION}; upgrading it needs write "
+                    "access",
+                    f"run `calfcoach db upgrade` as a user who may write to {path.parent}",
+                )
+            ensure_at_head(str(url) if isinstance(url, str) else url.render_as_string(False))
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(url, engine=engine)

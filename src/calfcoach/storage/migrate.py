@@ -32,6 +32,7 @@ __all__ = [
     "downgrade",
     "ensure_at_head",
     "head_revision",
+    "known_revisions",
     "upgrade",
 ]
 
@@ -82,6 +83,14 @@ def head_revision() -> str:
     if head is None:  # pragma: no cover - the package always ships a migration
         raise StorageError("no migrations found in " + str(MIGRATIONS_DIR))
     return head
+
+
+def known_revisions() -> tuple[str, ...]:
+    """Every revision this calfcoach can upgrade from, oldest first (imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(_config())
+    return tuple(reversed([s.revision for s in scripts.walk_revisions()]))
 
 
 def ensure_at_head(engine_or_url: Engine | str) -> bool:

@@ -561,11 +561,13 @@ class AbstractLogRepository(ABC):
         overwrites it, red flags included)."""
 
     @abstractmethod
-    def add_test(self, athlete_id: int, test: CapacityTest) -> int:
-        """Record a capacity test; returns its id."""
+    def add_test(self, athlete_id: int, test: CapacityTest, *, replace: bool = False) -> int:
+        """Record a capacity test; returns its id. ``replace``: first remove the tests of the
+        same day, kind and knee position (a test redone that day)."""
 
-    def add_hop_test(self, athlete_id: int, test: HopTest) -> int:
-        """Record a hop test (R-TEST-5); returns its id."""
+    def add_hop_test(self, athlete_id: int, test: HopTest, *, replace: bool = False) -> int:
+        """Record a hop test (R-TEST-5); returns its id. ``replace``: first remove the hop
+        tests of that day whose legs overlap (``both`` overlaps ``left`` and ``right``)."""
         raise NotImplementedError(f"{type(self).__name__} does not record hop tests")
 
     def add_clearance(self, athlete_id: int, clearance: Clearance) -> int:
@@ -682,7 +684,7 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                 )
             )
 
-    def add_test(self, athlete_id: int, test: CapacityTest) -> int:
+    def add_test(self, athlete_id: int, test: CapacityTest, *, replace: bool = False) -> int:
         self._require_athlete(athlete_id)
         row = CapacityTestRow(
             athlete_id=athlete_id,
@@ -695,10 +697,19 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         )
         with self._write(f"record the capacity test of {test.date}"):
             self._invalidate(athlete_id, test.date)
+            if replace:
+                self._session.execute(
+                    delete(CapacityTestRow).where(
+                        CapacityTestRow.athlete_id == athlete_id,
+                        CapacityTestRow.date == test.date,
+                        CapacityTestRow.kind == test.kind,
+                        CapacityTestRow.knee == test.knee,
+                    )
+                )
             self._session.add(row)
         return row.id
 
-    def add_hop_test(self, athlete_id: int, test: HopTest) -> int:
+    def add_hop_test(self, athlete_id: int, test: HopTest, *, replace: bool = False) -> int:
         self._require_athlete(athlete_id)
         row = HopTestRow(
             athlete_id=athlete_id,
@@ -710,6 +721,17 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         )
         with self._write(f"record the hop test of {test.date}"):
             self._invalidate(athlete_id, test.date)
+            if replace:
+                overlapping = (
+                    ("left", "right", "both") if test.side == "both" else (test.side, "both")
+                )
+                self._session.execute(
+                    delete(HopTestRow).where(
+                        HopTestRow.athlete_id == athlete_id,
+                        HopTestRow.date == test.date,
+                        HopTestRow.side.in_(overlapping),
+                    )
+                )
             self._session.add(row)
         return row.id
 
