@@ -30,7 +30,8 @@ from calfcoach.core.models import (
     Sex,
     Units,
 )
-from calfcoach.errors import ProfileError
+from calfcoach.errors import InputError, ProfileError
+from calfcoach.formats.export_file import MAX_NESTING, load_json, nesting_depth
 
 __all__ = [
     "PROFILE_KEYS",
@@ -114,11 +115,14 @@ def parse_profile_text(text: str, *, name: str, suffix: str = "") -> dict[str, A
     if fmt == "json":
         duplicates: list[str] = []
         try:
-            data = json.loads(
+            data = load_json(
                 text,
+                source=name,
                 object_pairs_hook=lambda pairs: _object_without_duplicates(pairs, duplicates),
                 parse_constant=_reject_constant,
             )
+        except InputError as error:
+            raise ProfileError(*error.problems) from None
         except json.JSONDecodeError as exc:
             raise ProfileError(
                 f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
@@ -132,6 +136,13 @@ def parse_profile_text(text: str, *, name: str, suffix: str = "") -> dict[str, A
     else:
         try:
             data = tomllib.loads(text)
+            if nesting_depth(data) > MAX_NESTING:
+                raise RecursionError
+        except RecursionError:
+            raise ProfileError(
+                f"{name}: nested too deeply; allowed: at most {MAX_NESTING} levels of lists "
+                "and tables"
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             where = _TOML_POSITION.search(message)

@@ -142,15 +142,31 @@ def _corrupt(document: dict[str, Any], path: list[Any], value: Any) -> dict[str,
 
 
 CORRUPTIONS = [
-    (["athletes", 0, "sessions", 0, "sets", 0, "rpe"], 11, "sets[0].rpe: 11 is not allowed"),
-    (["athletes", 0, "sessions", 0, "sets", 0, "reps"], -1, "sets[0].reps: -1 is not allowed"),
+    (
+        ["athletes", 0, "sessions", 0, "sets", 0, "rpe"],
+        11,
+        "sets[0].rpe: 11 is out of range; allowed: 1-10",
+    ),
+    (
+        ["athletes", 0, "sessions", 0, "sets", 0, "reps"],
+        -1,
+        "sets[0].reps: -1 is out of range; allowed: 0-500 reps",
+    ),
     (["athletes", 0, "sessions", 0, "sets", 0, "load_kg"], 900, "load_kg: 900"),
     (["athletes", 0, "sessions", 0, "date"], "yesterday", 'sessions[0].date: "yesterday"'),
-    (["athletes", 0, "checkins", 0, "pain"], 12, "checkins[0].pain: 12 is not allowed"),
-    (["athletes", 0, "tests", 0, "left"], -2, "tests[0].left: -2 is not allowed"),
+    (
+        ["athletes", 0, "checkins", 0, "pain"],
+        12,
+        "checkins[0].pain: 12 is out of range; allowed: 0-10",
+    ),
+    (
+        ["athletes", 0, "tests", 0, "left"],
+        -2,
+        "tests[0].left: -2 is out of range; allowed: 0-500 reps",
+    ),
     (["athletes", 0, "profile", "level"], "elite", "athletes[1].profile.level: 'elite'"),
     (["athletes", 0, "plans", 0, "plan", "schema_version"], 7, "schema_version is 7"),
-    (["format_version"], 3, "format_version: 3 is not allowed; allowed: 1, 2"),
+    (["format_version"], 9, "format_version: 9 is not allowed; allowed: 1, 2, 3"),
 ]
 
 
@@ -168,7 +184,9 @@ def test_a_corrupt_import_is_refused_naming_the_field_and_writes_nothing(
 
     with pytest.raises(InputError) as caught:
         transfer.import_document(
-            other_database, transfer.parse_export(json.dumps(document).encode(), source="f")
+            other_database,
+            # Signed again: the content itself is refused, not only its checksum.
+            transfer.parse_export(transfer.document_to_json(document).encode(), source="f"),
         )
 
     assert message in str(caught.value)
@@ -341,7 +359,7 @@ def test_red_flags_hop_tests_clearances_and_race_objects_round_trip(
     second = transfer.export_document(other_database, None, everyone=True)
 
     assert second == first
-    assert first["format_version"] == 2
+    assert first["format_version"] == 3
     bo = next(a for a in first["athletes"] if a["name"] == "bo")
     assert bo["checkins"][0]["red_flags"] == ["pop", "bone_spot"]
     assert bo["checkins"][1]["red_flags"] == []
@@ -401,7 +419,8 @@ def test_an_old_csv_export_with_the_version_1_columns_still_imports(
     for row in rows:
         if row[0] == "format":
             row[2] = "1"
-        writer.writerow(row[:width])
+        if row[0] != "end":  # version 1 had no end row (no checksum)
+            writer.writerow(row[:width])
 
     transfer.import_document(
         other_database, transfer.parse_export(old.getvalue().encode(), source="old.csv")
@@ -414,7 +433,7 @@ def test_an_old_csv_export_with_the_version_1_columns_still_imports(
 
 V2_CORRUPTIONS = [
     (["athletes", 0, "checkins", 0, "red_flags"], ["pop", "itch"], "checkins[0].red_flags"),
-    (["athletes", 0, "hop_tests", 0, "hops"], -1, "hop_tests[0].hops: -1 is not allowed"),
+    (["athletes", 0, "hop_tests", 0, "hops"], -1, "hop_tests[0].hops: -1 is out of range"),
     (["athletes", 0, "hop_tests", 0, "side"], "up", 'hop_tests[0].side: "up"'),
     (["athletes", 0, "clearances", 0, "date"], "soon", 'clearances[0].date: "soon"'),
 ]
@@ -431,7 +450,9 @@ def test_a_corrupt_v2_record_is_refused_naming_the_field_and_writes_nothing(
 
     with pytest.raises(InputError) as caught:
         transfer.import_document(
-            other_database, transfer.parse_export(json.dumps(document).encode(), source="f")
+            other_database,
+            # Signed again: the content itself is refused, not only its checksum.
+            transfer.parse_export(transfer.document_to_json(document).encode(), source="f"),
         )
 
     assert message in str(caught.value)

@@ -77,6 +77,8 @@ def import_command(
 
     with open_db() as database:
         result = import_file(database, file)
+    for line in result.warnings:
+        typer.echo(f"warning: {line}", err=True)
     names = ", ".join(repr(n) for n in result.athletes) or "no athlete"
     typer.echo(f"Imported {names}: {result.sets} logged sets.")
 

@@ -16,6 +16,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
     StringConstraints,
     field_validator,
     model_validator,
@@ -232,9 +236,9 @@ class Race(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     date: dt.date
-    distance_km: float | None = Field(default=None, gt=0, le=400)
-    name: str | None = Field(default=None, max_length=100)
-    tune_up: bool = False
+    distance_km: StrictFloat | None = Field(default=None, gt=0, le=400)
+    name: StrictStr | None = Field(default=None, max_length=100)
+    tune_up: StrictBool = False
     """A race of 10 km or less run as training: it counts as a hard run (R-SCHED-4a)."""
 
     @field_validator("date", mode="before")
@@ -274,25 +278,26 @@ class Profile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str | None = Field(default=None, max_length=100)
+    # Strict scalars (issue 7, item 18): `true` or "2" is not a number, 1 is not `true`.
+    name: StrictStr | None = Field(default=None, max_length=100)
     sex: Sex | None = None
-    birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    body_mass_kg: float | None = Field(default=None, ge=25, le=250)
+    birth_year: StrictInt | None = Field(default=None, ge=1900, le=2100)
+    body_mass_kg: StrictFloat | None = Field(default=None, ge=25, le=250)
     level: Level
     equipment: frozenset[Equipment] = frozenset()
     free_days: frozenset[Day] = Field(default_factory=frozenset)
-    sessions_per_week: int | None = Field(default=None, ge=1, le=3)
+    sessions_per_week: StrictInt | None = Field(default=None, ge=1, le=3)
     """None: the default (2; 3 with a plantar heel or Achilles complaint where the free days
     allow, R-PAIN-4). Read it through ``rules.sessions_wanted``."""
-    session_minutes: int = Field(default=25, ge=10, le=90)
+    session_minutes: StrictInt = Field(default=25, ge=10, le=90)
     runs: tuple[Run, ...] = ()
     races: tuple[Race, ...] = ()
     complaints: frozenset[Complaint] = frozenset()
-    usual_pain: int | None = Field(default=None, ge=0, le=10)
+    usual_pain: StrictInt | None = Field(default=None, ge=0, le=10)
     """The intake answer: the complaint's usual morning pain 0-10 (R-PAIN-2; 2 when not given)."""
-    bone_stress_history: bool = False
+    bone_stress_history: StrictBool = False
     """A previous bone stress injury (R-PAIN-2a: with `shin`, refer before any plan)."""
-    missed_periods: bool = False
+    missed_periods: StrictBool = False
     """Missed or irregular periods (R-PAIN-2a: with `shin`, refer before any plan)."""
     units: Units = "metric"
 

@@ -21,6 +21,11 @@ and ``clearance`` (date, note in ``text``). Version 1 files (without them) still
 Version 2 is a new number, not an addition to 1, so that an older calfcoach refuses a file
 whose red flags it would silently drop.
 
+Format version 3 (issue 7, D-import-1) makes a file check itself: JSON ends with ``"sha256"``,
+CSV with an ``end`` row (record count and SHA-256 of the bytes above it); CSV cells that a
+spreadsheet would run as a formula begin with ``'`` (``formats.export_file``). A cut or edited
+version-3 file is refused; versions 1 and 2 still import, with a warning.
+
 Backup: on SQLite a copy of the database file made with SQLite's online backup API (a
 consistent snapshot even while other processes write); on PostgreSQL the JSON export of
 every athlete (use ``pg_dump`` for server-level backups). Restore reads either kind: a SQLite
@@ -34,9 +39,9 @@ import csv
 import datetime as dt
 import io
 import json
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +55,25 @@ from calfcoach.core.models import (
     Profile,
     RedFlag,
 )
-from calfcoach.errors import InputError, ProfileError
+from calfcoach.errors import InputError
+from calfcoach.formats.export_file import (
+    CHECKSUM_KEY,
+    MAX_IMPORT_BYTES,
+    check_size,
+    escape_cell,
+    json_checksum,
+    load_json,
+    looks_cut,
+    sha256_text,
+    unescape_cell,
+)
 from calfcoach.services.athletes import resolve_in
+from calfcoach.services.import_model import (
+    EXPORT_FORMAT,
+    READABLE_EXPORT_VERSIONS,
+    AthleteDoc,
+    validate_document,
+)
 from calfcoach.storage.db import Database
 from calfcoach.storage.plan_doc import plan_from_dict, plan_to_doc
 from calfcoach.storage.repositories import profile_to_doc
@@ -69,17 +91,14 @@ __all__ = [
     "export_document",
     "import_document",
     "parse_export",
+    "read_export",
     "restore",
 ]
 
-EXPORT_FORMAT = "calfcoach-export"
-EXPORT_VERSION = 2
-READABLE_EXPORT_VERSIONS = (1, 2)
-# Storage bounds of the v2 records (what any adapter may have stored).
-HOP_TEST_HOPS_MAX = 500
-CLEARANCE_NOTE_MAX = 2000
+EXPORT_VERSION = 3
+CHECKED_EXPORT_VERSION = 3
+"""From this format version on a file carries its checksum (and CSV cells are formula-safe)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 _SET_INT = ("set_number", "reps", "seconds", "contacts", "rpe", "pain")
 _SET_FLOAT = ("distance_m", "load_kg")
@@ -213,7 +232,10 @@ def export_document(
 
 
 def document_to_json(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """The export file: the document and, last, its checksum (``export_file``)."""
+    body = {key: value for key, value in document.items() if key != CHECKSUM_KEY}
+    signed = {**body, CHECKSUM_KEY: json_checksum(body)}
+    return json.dumps(signed, indent=2, ensure_ascii=False) + "\n"
 
 
 # --------------------------------------------------------------------------- CSV
@@ -250,7 +272,7 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return escape_cell(str(value))
 
 
 def document_to_csv(document: Mapping[str, Any]) -> str:
@@ -319,8 +341,15 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
             )
         for note in athlete["notes"]:
             rows.append({"record": "note", "athlete": name, **note})
+    # The writer quotes a cell with "\n" but not one with a lone "\r", which no reader can
+    # read back: a row with one has every cell quoted.
+    quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+        cells = [_cell(row.get(column)) for column in CSV_COLUMNS]
+        (quoting_all if any("\r" in cell for cell in cells) else writer).writerow(cells)
+    body = buffer.getvalue()
+    end = {"record": "end", "index": len(rows), "text": f"{CHECKSUM_KEY}={sha256_text(body)}"}
+    writer.writerow([_cell(end.get(column)) for column in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -353,9 +382,55 @@ def _csv_value(column: str, text: str, where: str) -> Any:
     return text
 
 
+def _not_as_written(source: str, what: str) -> InputError:
+    return InputError(
+        f"{source}: {what}: the file looks truncated or edited; allowed: an export file "
+        "exactly as `calfcoach export` wrote it"
+    )
+
+
+def _split_csv_end(text: str) -> tuple[str, list[str] | None]:
+    """The text above the ``end`` row, and the end row's cells (None: the file has none)."""
+    trimmed = text[:-1] if text.endswith("\n") else text
+    start = trimmed.rfind("\n") + 1
+    last = trimmed[start:]
+    if not last.startswith("end,"):
+        return text, None
+    try:
+        cells = next(csv.reader([last]), [])
+    except csv.Error:
+        return text, None
+    return text[:start], cells
+
+
+def _check_csv_end(body: str, end: list[str], source: str) -> int:
+    """Verify the end row against the text above it; returns the record count it gives."""
+    fields = dict(zip(CSV_COLUMNS, end, strict=False))
+    count, mark = fields.get("index", ""), fields.get("text", "")
+    prefix = f"{CHECKSUM_KEY}="
+    if not count.isdigit() or not mark.startswith(prefix):
+        raise _not_as_written(source, "the end row is not one calfcoach writes")
+    if sha256_text(body) != mark[len(prefix) :]:
+        raise _not_as_written(source, "the checksum in the end row does not match the content")
+    return int(count)
+
+
 def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
     """Rebuild the export document from CSV (the reverse of ``document_to_csv``)."""
-    reader = csv.reader(io.StringIO(text))
+    return read_csv_export(text, source=source)[0]
+
+
+def read_csv_export(text: str, *, source: str = "CSV") -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The document of a CSV export and its warnings (an old file without a checksum).
+
+    A file of format version 3 or later must end with its ``end`` row (count and checksum);
+    its cells are formula-safe (``export_file.escape_cell``) and are read back exactly."""
+    body, end = _split_csv_end(text)
+    expected = None if end is None else _check_csv_end(body, end, source)
+    warnings: tuple[str, ...] = ()
+    records = 0
+    escaped = False
+    reader = csv.reader(io.StringIO(body))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -372,15 +447,29 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
     try:
         for number, cells in enumerate(reader, start=2):
             where = f"{source}: line {number}"
+            records += 1
             if len(cells) != len(columns):
                 raise InputError(f"{where}: {len(cells)} columns; allowed: {len(columns)} columns")
+            if escaped:
+                cells = [unescape_cell(cell) for cell in cells]
             raw = dict(zip(columns, cells, strict=True))
             row = {c: _csv_value(c, raw.get(c, ""), where) for c in CSV_COLUMNS}
             record = row["record"]
+            if (record == "format") != (number == 2):
+                raise InputError(
+                    f"{where}.record: {record!r} is not allowed; allowed: the format row "
+                    "first, and only there"
+                )
             if record == "format":
                 if row["text"] != _CSV_HEADER_MARK:
                     raise InputError(f"{where}: not a calfcoach export")
                 version = row["index"]
+                checked = isinstance(version, int) and version >= CHECKED_EXPORT_VERSION
+                if end is None and checked:
+                    raise _not_as_written(source, "no end row with the record count and checksum")
+                if end is None:
+                    warnings = (_unchecked_warning(source, version),)
+                escaped = checked
                 continue
             if record == "athlete":
                 athlete = {
@@ -465,13 +554,25 @@ def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
                 )
     except csv.Error as exc:
         raise InputError(f"{source}: not valid CSV: {exc}") from None
-    return {"format": EXPORT_FORMAT, "format_version": version, "athletes": athletes}
+    if expected is not None and expected != records:
+        raise _not_as_written(source, f"{records} records, the end row says {expected}")
+    return {"format": EXPORT_FORMAT, "format_version": version, "athletes": athletes}, warnings
+
+
+def _unchecked_warning(source: str, version: object) -> str:
+    return (
+        f"{source}: format version {version} has no checksum, so a cut or edited file cannot "
+        "be told from a whole one: check the imported data (exports of this calfcoach carry "
+        "one)"
+    )
 
 
 def _json_cell(text: Any, where: str) -> Any:
     try:
-        return json.loads(text or "")
-    except json.JSONDecodeError as exc:
+        return load_json(text or "", source=f"{where}.data", parse_constant=_no_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise InputError(f"{where}.data: not valid JSON ({exc})") from None
         raise InputError(f"{where}.data: not valid JSON ({exc.msg})") from None
 
 
@@ -491,6 +592,18 @@ def _ref_cell(text: Any, where: str) -> list[int] | None:
 
 def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
     """JSON or CSV export bytes -> the document (not yet validated in depth)."""
+    return read_export(data, source=source)[0]
+
+
+def read_export(data: bytes, *, source: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """JSON or CSV export bytes -> the document (not yet validated in depth) and warnings.
+
+    Refused before anything else: a file above ``MAX_IMPORT_BYTES``, nesting deeper than
+    ``MAX_NESTING``, and a file of format version 3 or later whose checksum is missing or does
+    not match (it looks truncated or edited). Versions 1 and 2 have no checksum: they are read,
+    with a warning (D-import-1)."""
+    check_size(len(data), source)
+    warnings: tuple[str, ...] = ()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -501,13 +614,18 @@ def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
-            document = json.loads(text)
+            document = load_json(text, source=source, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
+            cut = " (the file looks truncated)" if looks_cut(text, exc) else ""
             raise InputError(
-                f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+                f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{cut}"
             ) from None
+        except ValueError as exc:
+            raise InputError(f"{source}: not valid JSON: {exc}") from None
+        if isinstance(document, dict):
+            warnings = _check_json(document, source)
     elif stripped.startswith("record,"):
-        document = document_from_csv(text, source=source)
+        document, warnings = read_csv_export(text, source=source)
     else:
         raise InputError(
             f"{source}: not a calfcoach export; allowed: the JSON or CSV of `calfcoach export`"
@@ -522,104 +640,35 @@ def parse_export(data: bytes, *, source: str) -> dict[str, Any]:
             f"{source}: format_version: {version!r} is not allowed; "
             f"allowed: {', '.join(map(str, READABLE_EXPORT_VERSIONS))}"
         )
-    return document
+    return document, warnings
+
+
+def _no_constant(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a number JSON allows")
+
+
+def _check_json(document: dict[str, Any], source: str) -> tuple[str, ...]:
+    """Verify a JSON export's checksum (format version 3 on); warnings for older files."""
+    version = document.get("format_version")
+    checked = (
+        isinstance(version, int)
+        and not isinstance(version, bool)
+        and version >= CHECKED_EXPORT_VERSION
+    )
+    if CHECKSUM_KEY not in document:
+        if checked:
+            raise _not_as_written(source, f"no {CHECKSUM_KEY} checksum")
+        if version in READABLE_EXPORT_VERSIONS:
+            return (_unchecked_warning(source, version),)
+        return ()
+    if document[CHECKSUM_KEY] != json_checksum(document):
+        raise _not_as_written(source, f"the {CHECKSUM_KEY} checksum does not match the content")
+    del document[CHECKSUM_KEY]
+    return ()
 
 
 # --------------------------------------------------------------------------- validation
-
-
-class _Reader:
-    """Typed access to one object of the document, with errors naming the path."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, dict):
-            raise InputError(f"{where}: {_show(data)} is not an object")
-        self.data = data
-        self.where = where
-
-    def _fail(self, key: str, value: Any, allowed: str) -> InputError:
-        return InputError(f"{self.where}.{key}: {_show(value)} is not allowed; allowed: {allowed}")
-
-    def raw(self, key: str) -> Any:
-        if key not in self.data:
-            raise InputError(f"{self.where}.{key}: missing")
-        return self.data[key]
-
-    def text(self, key: str, *, optional: bool = False) -> str | None:
-        value = self.raw(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str):
-            raise self._fail(key, value, "text")
-        return value
-
-    def date(self, key: str, *, optional: bool = False) -> dt.date | None:
-        value = self.raw(key)
-        if value is None and optional:
-            return None
-        try:
-            if not isinstance(value, str) or len(value) != 10:
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise self._fail(key, value, "a date YYYY-MM-DD") from None
-
-    def datetime(self, key: str) -> dt.datetime:
-        value = self.raw(key)
-        try:
-            if not isinstance(value, str):
-                raise ValueError
-            parsed = dt.datetime.fromisoformat(value)
-            if parsed.tzinfo is None:
-                raise ValueError
-            return parsed
-        except ValueError:
-            raise self._fail(key, value, "a date and time with its UTC offset") from None
-
-    def integer(self, key: str, low: float, high: float, *, optional: bool = False) -> int | None:
-        value = self.raw(key)
-        if value is None and optional:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self._fail(key, value, f"a whole number {low:g}-{high:g}")
-        return value
-
-    def number(self, key: str, low: float, high: float, *, optional: bool = False) -> float | None:
-        value = self.raw(key)
-        if value is None and optional:
-            return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-        ):
-            raise self._fail(key, value, f"a number {low:g}-{high:g}")
-        return float(value)
-
-    def choice(self, key: str, allowed: Sequence[str], *, optional: bool = False) -> str | None:
-        value = self.raw(key)
-        if value is None and optional:
-            return None
-        if value not in allowed:
-            raise self._fail(key, value, ", ".join(allowed))
-        return str(value)
-
-    def optional_items(self, key: str) -> list[Any]:
-        """A list that older documents do not have (format version 1): absent is empty."""
-        if key not in self.data or self.data[key] is None:
-            return []
-        return self.items(key)
-
-    def items(self, key: str) -> list[Any]:
-        value = self.raw(key)
-        if not isinstance(value, list):
-            raise InputError(f"{self.where}.{key}: {_show(value)} is not a list")
-        return value
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+# The document is validated by ONE model, shared with the CLI's limits: import_model.
 
 
 @dataclass(slots=True)
@@ -656,188 +705,54 @@ class _Athlete:
     clearances: list[Clearance]
 
 
-def _profile(data: Any, where: str) -> Profile:
+def _athlete(doc: AthleteDoc) -> _Athlete:
+    """A validated athlete document as the records the repositories write."""
     from calfcoach.profile_io import profile_from_data
 
-    if not isinstance(data, dict):
-        raise InputError(f"{where}: {_show(data)} is not an object")
-    try:
-        return profile_from_data(data)
-    except ProfileError as error:
-        raise InputError(*(f"{where}.{line}" for line in error.problems)) from None
-
-
-def _red_flags(c: _Reader) -> frozenset[RedFlag]:
-    """A check-in's red flags (R-PAIN-2a); absent in format version 1 (none)."""
-    if "red_flags" not in c.data or c.data["red_flags"] is None:
-        return frozenset()
-    value = c.data["red_flags"]
-    if not isinstance(value, list) or not all(flag in RED_FLAGS for flag in value):
-        raise c._fail("red_flags", value, "a list of " + ", ".join(RED_FLAGS))
-    return frozenset(value)
-
-
-def _logged_set(data: Any, where: str, date: dt.date) -> LoggedSet:
-    from calfcoach.core import rules
-
-    r = _Reader(data, where)
-    exercise = r.text("exercise")
-    if exercise is None or not _SLUG.fullmatch(exercise):
-        raise r._fail("exercise", exercise, "an exercise id (kebab-case)")
-    limits = {"reps": 500, "seconds": 3600, "contacts": 2000}
-    return LoggedSet(
-        date=date,
-        exercise=exercise,
-        set_number=r.integer("set_number", 1, 50) or 1,
-        side=r.choice("side", ("left", "right", "both")),  # type: ignore[arg-type]
-        reps=r.integer("reps", 0, limits["reps"], optional=True),
-        seconds=r.integer("seconds", 0, limits["seconds"], optional=True),
-        distance_m=r.number("distance_m", 0, 1000, optional=True),
-        contacts=r.integer("contacts", 0, limits["contacts"], optional=True),
-        load_kg=r.number("load_kg", 0, rules.MAX_LOAD_KG, optional=True),
-        rpe=r.integer("rpe", 1, 10, optional=True),
-        pain=r.integer("pain", 0, 10, optional=True),
-        planned_reps=r.integer("planned_reps", 0, limits["reps"], optional=True),
-        planned_seconds=r.integer("planned_seconds", 0, limits["seconds"], optional=True),
-        planned_distance_m=r.number("planned_distance_m", 0, 1000, optional=True),
-        planned_contacts=r.integer("planned_contacts", 0, limits["contacts"], optional=True),
-        planned_load_kg=r.number("planned_load_kg", 0, rules.MAX_LOAD_KG, optional=True),
-        scheme=r.choice(  # type: ignore[arg-type]
-            "scheme",
-            ("light", "heavy", "plyometric", "isometric", "skill", "rehab"),
-            optional=True,
-        ),
-    )
-
-
-def _athlete(data: Any, where: str) -> _Athlete:
-    r = _Reader(data, where)
-    name = r.text("name")
-    if not name or not name.strip() or len(name) > 100:
-        raise r._fail("name", name, "a name of 1-100 characters")
-    plans: list[_Plan] = []
-    for index, item in enumerate(r.items("plans")):
-        p = _Reader(item, f"{where}.plans[{index}]")
-        inputs = _Reader(p.raw("inputs"), f"{p.where}.inputs")
-        try:
-            plan = plan_from_dict(p.raw("plan"))
-        except InputError as error:
-            raise InputError(*(f"{p.where}.plan: {line}" for line in error.problems)) from None
-        active = p.raw("active")
-        if not isinstance(active, bool):
-            raise p._fail("active", active, "true, false")
+    plans = []
+    for item in doc.plans:
+        plan = plan_from_dict(item.plan)
         plans.append(
             _Plan(
-                created_at=p.datetime("created_at"),
-                active=active,
+                created_at=item.created_at,
+                active=item.active,
                 plan=plan,
-                profile=_profile(inputs.raw("profile"), f"{inputs.where}.profile"),
-                catalog_version=inputs.text("catalog_version", optional=True),
+                profile=profile_from_data(item.inputs.profile),
+                catalog_version=item.inputs.catalog_version,
                 sessions=len(plan.sessions),
             )
         )
-    if plans and sum(p.active for p in plans) != 1:
-        raise InputError(
-            f"{where}.plans: {sum(p.active for p in plans)} plans are active; allowed: exactly one"
+    sessions = [
+        _SessionLog(
+            date=s.date,
+            status=s.status,
+            moved_to=s.moved_to,
+            plan_session=s.plan_session,
+            created_at=s.created_at,
+            sets=[
+                LoggedSet(date=s.date, **{key: getattr(x, key) for key in SET_KEYS}) for x in s.sets
+            ],
         )
-    sessions: list[_SessionLog] = []
-    for index, item in enumerate(r.items("sessions")):
-        s = _Reader(item, f"{where}.sessions[{index}]")
-        date = s.date("date")
-        assert date is not None
-        status = s.choice("status", ("done", "skipped", "moved"))
-        moved_to = s.date("moved_to", optional=True)
-        if (status == "moved") != (moved_to is not None):
-            raise s._fail("moved_to", s.raw("moved_to"), "a date exactly when status is moved")
-        ref_value = s.raw("plan_session")
-        ref: tuple[int, int] | None = None
-        if ref_value is not None:
-            if (
-                not isinstance(ref_value, list)
-                or len(ref_value) != 2
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in ref_value)
-                or not 0 <= ref_value[0] < len(plans)
-                or not 0 <= ref_value[1] < plans[ref_value[0]].sessions
-            ):
-                raise s._fail("plan_session", ref_value, "[plan index, session index] or null")
-            ref = (ref_value[0], ref_value[1])
-        sets = [_logged_set(x, f"{s.where}.sets[{i}]", date) for i, x in enumerate(s.items("sets"))]
-        keys = [(x.exercise, x.set_number, x.side) for x in sets]
-        if len(set(keys)) != len(keys):
-            raise InputError(f"{s.where}.sets: a set is listed twice (exercise, set, side)")
-        sessions.append(
-            _SessionLog(date, status or "done", moved_to, ref, s.datetime("created_at"), sets)
-        )
-    checkins = []
-    seen_days: set[dt.date] = set()
-    for index, item in enumerate(r.items("checkins")):
-        c = _Reader(item, f"{where}.checkins[{index}]")
-        day = c.date("date")
-        assert day is not None
-        if day in seen_days:
-            raise c._fail("date", day.isoformat(), "one check-in per day")
-        seen_days.add(day)
-        checkins.append(
-            CheckIn(
-                day,
-                c.integer("pain", 0, 10) or 0,
-                c.integer("stiffness", 0, 10) or 0,
-                red_flags=_red_flags(c),
-            )
-        )
-    tests = []
-    for index, item in enumerate(r.items("tests")):
-        t = _Reader(item, f"{where}.tests[{index}]")
-        day = t.date("date")
-        assert day is not None
-        t.choice("kind", ("heel-raise",))
-        tests.append(
-            CapacityTest(
-                date=day,
-                left=t.integer("left", 0, 500) or 0,
-                right=t.integer("right", 0, 500) or 0,
-                knee=t.choice("knee", ("straight", "bent", "none")),  # type: ignore[arg-type]
-            )
-        )
-    hop_tests = []
-    for index, item in enumerate(r.optional_items("hop_tests")):
-        h = _Reader(item, f"{where}.hop_tests[{index}]")
-        day = h.date("date")
-        assert day is not None
-        hop_tests.append(
-            HopTest(
-                date=day,
-                hops=h.integer("hops", 0, HOP_TEST_HOPS_MAX) or 0,
-                pain=h.integer("pain", 0, 10) or 0,
-                side=h.choice("side", ("left", "right", "both")),  # type: ignore[arg-type]
-            )
-        )
-    clearances = []
-    for index, item in enumerate(r.optional_items("clearances")):
-        k = _Reader(item, f"{where}.clearances[{index}]")
-        day = k.date("date")
-        assert day is not None
-        note = k.text("note", optional=True) if "note" in k.data else None
-        if note is not None and len(note) > CLEARANCE_NOTE_MAX:
-            raise k._fail("note", note, f"text of at most {CLEARANCE_NOTE_MAX} characters")
-        clearances.append(Clearance(date=day, note=note))
-    notes = []
-    for index, item in enumerate(r.items("notes")):
-        n = _Reader(item, f"{where}.notes[{index}]")
-        day = n.date("date")
-        assert day is not None
-        notes.append((day, n.text("text") or "", n.datetime("created_at")))
+        for s in doc.sessions
+    ]
     return _Athlete(
-        name=name,
-        created_at=r.datetime("created_at"),
-        profile=_profile(r.raw("profile"), f"{where}.profile"),
+        name=doc.name,
+        created_at=doc.created_at,
+        profile=profile_from_data(doc.profile),
         plans=plans,
         sessions=sessions,
-        checkins=checkins,
-        tests=tests,
-        notes=notes,
-        hop_tests=hop_tests,
-        clearances=clearances,
+        checkins=[
+            CheckIn(c.date, c.pain, c.stiffness, red_flags=frozenset(c.red_flags))
+            for c in doc.checkins
+        ],
+        tests=[
+            CapacityTest(date=t.date, left=t.left, right=t.right, knee=t.knee) for t in doc.tests
+        ],
+        notes=[(n.date, n.text, n.created_at) for n in doc.notes],
+        hop_tests=[
+            HopTest(date=h.date, hops=h.hops, pain=h.pain, side=h.side) for h in doc.hop_tests
+        ],
+        clearances=[Clearance(date=c.date, note=c.note) for c in doc.clearances],
     )
 
 
@@ -848,6 +763,8 @@ def _athlete(data: Any, where: str) -> _Athlete:
 class ImportResult:
     athletes: tuple[str, ...]
     sets: int
+    warnings: tuple[str, ...] = ()
+    """Lines to show the person (an old file without a checksum)."""
 
 
 class _Clock:
@@ -860,16 +777,16 @@ class _Clock:
         return self.now
 
 
-def import_document(database: Database, document: Mapping[str, Any]) -> ImportResult:
-    """Validate the whole document, then write it in ONE transaction (all or nothing).
+def import_document(
+    database: Database, document: Mapping[str, Any], *, today: dt.date | None = None
+) -> ImportResult:
+    """Validate the whole document (``import_model``: the CLI's limits; a log dated after
+    ``today``, the real today, is refused), then write it in ONE transaction (all or nothing).
 
     An athlete whose name is already taken is refused (nothing is written).
     """
-    r = _Reader(document, "import")
-    athletes = [_athlete(item, f"athletes[{i}]") for i, item in enumerate(r.items("athletes"))]
+    athletes = [_athlete(item) for item in validate_document(document, today=today).athletes]
     names = [a.name for a in athletes]
-    if len(set(names)) != len(names):
-        raise InputError("athletes: an athlete name appears twice; allowed: each name once")
     clock = _Clock()
     total = 0
     with database.unit_of_work(clock=clock) as uow:
@@ -925,11 +842,16 @@ def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) ->
 
 
 def import_file(database: Database, path: Path) -> ImportResult:
+    """Import an export file; its size is checked before it is read (``MAX_IMPORT_BYTES``)."""
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            check_size(os.fstat(handle.fileno()).st_size, f"FILE: {Path(path).name}")
+            data = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
-    return import_document(database, parse_export(data, source=Path(path).name))
+    document, warnings = read_export(data, source=Path(path).name)
+    result = import_document(database, document)
+    return replace(result, warnings=warnings)
 
 
 # --------------------------------------------------------------------------- backup / restore
