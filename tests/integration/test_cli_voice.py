@@ -151,11 +151,9 @@ def test_a_value_the_database_refuses_becomes_a_message_not_a_traceback() -> Non
     assert stored_value_problem(ValueError("a bug")) is None
 
 
-def test_a_nul_in_a_name_never_reaches_postgresql_as_a_traceback(
-    cli: Cli, tmp_path: Path, backend: str
+def test_a_nul_in_a_name_is_refused_on_every_backend_never_a_traceback(
+    cli: Cli, tmp_path: Path
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("SQLite stores a NUL; names are checked by services/athletes.py")
     profile = json.loads(DEMO.read_text())
     profile["name"] = "Nul\x00Runner"
     path = tmp_path / "nul.json"
