@@ -52,9 +52,9 @@ def examples(ci: int, dev: int = 15) -> settings:
     return shared_examples(ci, dev)
 
 
-# A strict xfail property fails on every run: no shrinking (minutes of walks), the report
-# lists the minimal case by hand.
-NO_SHRINK = settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
+# The full counts on CI, derandomized, no deadline (a loaded machine made it flaky); no
+# shrinking: a failing history is printed as found.
+NO_SHRINK = settings(examples(100), phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 CATALOG = load_catalog()
 MONDAY = dt.date(2026, 1, 5)
