@@ -221,6 +221,8 @@ def _plan_of_a_billion_sets(document: dict[str, Any]) -> None:
 
 A = ["athletes", 0]
 S = [*A, "sessions", 0, "sets", 0]
+DOSES = ("reps", "seconds", "distance_m", "contacts")
+
 BAD_DOCUMENTS = [
     (
         "unknown exercise",
@@ -289,6 +291,12 @@ BAD_DOCUMENTS = [
         "a missing field",
         lambda d: d["athletes"][0]["checkins"][0].pop("pain"),
         "athletes[0].checkins[0].pain: missing; allowed: 0-10",
+    ),
+    (
+        "a set without a dose",
+        lambda d: [d["athletes"][0]["sessions"][0]["sets"][0].pop(k, None) for k in DOSES],
+        "athletes[0].sessions[0].sets[0]: no dose; allowed: one of reps, seconds, distance_m, "
+        "contacts",
     ),
     (
         "a profile value coerced",

@@ -529,6 +529,10 @@ def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
                 f"{at}.plan_session: {show(list(ref))} is not a session of a plan in the file; "
                 "allowed: [plan index, session index] or null"
             )
+        for number, logged in enumerate(session.sets):
+            if all(getattr(logged, name) is None for name in DOSE_LIMITS):
+                # as `calfcoach log` refuses a set without a dose (training.validate_set)
+                yield (f"{at}.sets[{number}]: no dose; allowed: one of {', '.join(DOSE_LIMITS)}")
         keys = [(s.exercise, s.set_number, s.side) for s in session.sets]
         if len(set(keys)) != len(keys):
             yield f"{at}.sets: a set is listed twice; allowed: each (exercise, set, side) once"
