@@ -1,5 +1,5 @@
 """Build hook. The package is declared in pyproject.toml; this file only adds the optional
-compiled build of the coaching core (D-speed-1 in docs/decisions.md).
+compiled build of the coaching core (D-36 in docs/decisions.md).
 
 Default (``pip install .``, ``pip install -e .``, ./run.sh, ./test.sh): pure Python, nothing
 compiled. With ``CALFCOACH_MYPYC=1`` the modules listed under ``[tool.calfcoach.mypyc]`` in

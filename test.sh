@@ -15,7 +15,7 @@ echo "== ruff"
 .venv/bin/ruff format --check src tests bench
 echo "== mypy --strict (core)"
 .venv/bin/mypy
-echo "== compiled core (mypyc, D-speed-1): built into build/compiled for tests/unit/test_compiled_core.py"
+echo "== compiled core (mypyc, D-36): built into build/compiled for tests/unit/test_compiled_core.py"
 .venv/bin/python bench/build_compiled.py build/compiled
 export CALFCOACH_COMPILED_CORE="$PWD/build/compiled"
 echo "== pytest"

@@ -30,7 +30,7 @@ SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
 
 def fill(database: Database) -> None:
     """An athlete with a bit of everything; then the test's own connections are closed, as
-    a restore into SQLite needs every other connection closed (D-restore-1)."""
+    a restore into SQLite needs every other connection closed (D-31)."""
     fill_database(database)
     database.dispose()
 
@@ -598,7 +598,7 @@ def test_a_read_only_folder_with_a_write_ahead_log_is_read_whole_or_refused(
     read_only_home: Path, tmp_path: Path, backend: str, shm: bool
 ) -> None:
     """With its -shm, a log's changes are read; without it they cannot be, and the read is
-    refused with the reason rather than showing the data without them (D-restore-3)."""
+    refused with the reason rather than showing the data without them (D-33)."""
     source_env = {"CALFCOACH_HOME": str(tmp_path / "source"), "CALFCOACH_DATABASE_URL": ""}
     code, _, err = invoke(source_env, "demo", "--date", "2026-03-02")
     assert code == 0, err
@@ -647,7 +647,7 @@ def test_restore_of_a_json_backup_with_a_bad_record_writes_nothing(
     logged = [s for s in document["athletes"][0]["sessions"] if s["sets"]]
     logged[-1]["sets"][0]["rpe"] = 99  # the last set logged
     file = tmp_path / "backup.json"
-    # Signed again (D-import-1): the record itself is refused, not only the checksum.
+    # Signed again (D-37): the record itself is refused, not only the checksum.
     from calfcoach.services.transfer import document_to_json
 
     file.write_text(document_to_json(document))

@@ -267,7 +267,7 @@ def test_backup_then_restore_brings_back_the_data_as_it_was(
     # Later changes are undone by the restore (SQLite) ...
     training.record_checkin(database, "ana", TODAY, pain=0, stiffness=0, today=TODAY)
     if database.backend == "sqlite":
-        database.dispose()  # a SQLite restore needs every other connection closed (D-restore-1)
+        database.dispose()  # a SQLite restore needs every other connection closed (D-31)
         code, out, err = invoke(env, "restore", str(backup_file))
         assert code == 0, err
         assert "kept in" in out

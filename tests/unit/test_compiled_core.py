@@ -1,4 +1,4 @@
-"""The compiled build of the core (mypyc, D-speed-1) coaches exactly like the pure-Python one.
+"""The compiled build of the core (mypyc, D-36) coaches exactly like the pure-Python one.
 
 ./test.sh builds it (``bench/build_compiled.py build/compiled``) and sets
 ``CALFCOACH_COMPILED_CORE`` to that folder; without the variable these tests are skipped with

@@ -1,4 +1,4 @@
-"""``Dose.with_sets/with_amount/with_load`` (the engine's fast copies, D-speed-1) give exactly
+"""``Dose.with_sets/with_amount/with_load`` (the engine's fast copies, D-36) give exactly
 what ``dataclasses.replace`` gives."""
 
 from __future__ import annotations

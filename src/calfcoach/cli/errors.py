@@ -15,7 +15,7 @@ problem on stderr, in the form ``error: <field>: <value> ...; allowed: ...``.
 - a file nested too deeply for its parser (a hostile profile) to a message, status 2 (a
   ``RecursionError`` anywhere else is a bug and keeps its traceback);
 - standard output that cannot be written (``> /dev/full``, a closed pipe) to a message on
-  stderr, status 1 (D-cli-1): the command did its work, only its output was lost.
+  stderr, status 1 (D-39): the command did its work, only its output was lost.
 
 Standard output and error never fail on a character their encoding lacks
 (``PYTHONIOENCODING=ascii``): "×" prints as "x", "é" as "e", other characters as "?".
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from typer._click.core import Command, Context, Parameter
 
 OUTPUT_FAILED = 1
-"""Exit status when standard output cannot be written (D-cli-1)."""
+"""Exit status when standard output cannot be written (D-39)."""
 
 
 def fail(error: CalfcoachError) -> typer.Exit:

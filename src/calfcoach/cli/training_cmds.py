@@ -330,7 +330,7 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
         for number in range(1, p.sets + 1):
             for side in sides:
                 if skip or training.side_conflict(day_sets, day, p.exercise, number, side):
-                    continue  # logged already (D-logging-1: a side, or both sides at once)
+                    continue  # logged already (D-26: a side, or both sides at once)
                 label = f"{p.exercise} set {number}/{p.sets}" + (
                     "" if side == "both" else f" {side}"
                 )

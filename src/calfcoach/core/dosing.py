@@ -57,7 +57,7 @@ class Dose:
 
     # Changed copies. Equal to ``dataclasses.replace(dose, ...)``, which walks the fields on
     # every call: a 16-week plan derives about 90 doses, and ``replace`` was 7 % of a plan (a
-    # quarter of it in the compiled build, where the rest got faster; D-speed-1).
+    # quarter of it in the compiled build, where the rest got faster; D-36).
 
     def with_sets(self, sets: int) -> Dose:
         return Dose(sets, self.amount, self.unit, self.load, self.fixed)

@@ -45,7 +45,7 @@ ISO_SECONDS: Final = Band(30, 60)
 ISO_SETS: Final = 3
 # R-PROG-2 distances: 10 ft -> 15 ft (3.0 m -> 4.5 m), then load.
 # Typed as a variable-length tuple: mypyc (the compiled build) mis-reads a Final tuple of
-# floats from another module (D-speed-1).
+# floats from another module (D-36).
 DISTANCE_M: Final[tuple[float, ...]] = (3.0, 4.5)
 # R-SCH-3 / R-SCH-3a plyometric contact bands, per session, counted over both feet.
 PLYO_LIGHT_MAX: Final = 80

@@ -1,7 +1,7 @@
 """Units of load: calfcoach stores kilograms; an imperial athlete types and reads pounds.
 
 One place for the conversion (the CLI, the import and later the API use it), and for how a
-load typed in pounds is stored (D-logging-2): converted to kilograms and rounded to 0.01 kg,
+load typed in pounds is stored (D-27): converted to kilograms and rounded to 0.01 kg,
 so a load typed in pounds reads back as the same pounds (to the half pound the tables show)
 and never drifts through a round trip.
 """

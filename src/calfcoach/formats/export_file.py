@@ -3,7 +3,7 @@
 - Size: a file above ``MAX_IMPORT_BYTES`` is refused before it is read or parsed.
 - Nesting: JSON nested deeper than ``MAX_NESTING`` (a profile or an export) is refused with a
   message, never a ``RecursionError`` (``load_json``).
-- Checksum (format version 3, D-import-1): a JSON export ends with ``"sha256"``, the SHA-256 of
+- Checksum (format version 3, D-37): a JSON export ends with ``"sha256"``, the SHA-256 of
   the document without it in a canonical form (``json_checksum``); a CSV export ends with an
   ``end`` row that gives the number of records before it and the SHA-256 of every byte above
   it. A file without it, or with a mismatch, looks truncated or edited and is refused; files of

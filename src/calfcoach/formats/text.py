@@ -212,7 +212,7 @@ def column_lines(cells: tuple[str, ...], widths: list[int], indent: str = "  ") 
 def loads_in_units(text: str, units: Units) -> str:
     """A reason or decision of the engine (written in kg, the stored unit) with every load
     ("22.5 kg") in the athlete's units, so an imperial athlete reads pounds everywhere
-    (D-logging-2). Metric text is returned as it is."""
+    (D-27). Metric text is returned as it is."""
     if units != "imperial" or " kg" not in text:
         return text
     import re

@@ -80,7 +80,7 @@ def add_athlete(
     # and the write lock is held only for the inserts.
     plan: Plan = build_plan(profile, load_catalog(), start, weeks)
     with database.unit_of_work() as uow:
-        existing = uow.athletes.find(athlete_name)  # ignoring case (D-corrections-2)
+        existing = uow.athletes.find(athlete_name)  # ignoring case (D-35)
         if existing is not None:
             raise InputError(
                 f"name: an athlete named {existing.name!r} already exists; "

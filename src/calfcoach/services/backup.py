@@ -3,7 +3,7 @@ two kinds of backup file); ``transfer`` re-exports the names.
 
 Backup (issue 7, items 4 and 13): the file is written whole or not at all (a temporary file
 in the same folder, moved into place), an existing file is replaced only with ``force``,
-and never by a backup of a database that holds no athlete (D-restore-2).
+and never by a backup of a database that holds no athlete (D-32).
 
 Restore (issue 7, item 1) checks the backup completely before it touches the live database:
 - a SQLite backup is read read-only, must pass ``PRAGMA integrity_check``, have one schema
@@ -71,7 +71,7 @@ def backup(database: Database, path: Path, *, force: bool = False) -> BackupResu
 
     ``InputError`` when ``path`` is a folder, exists and ``force`` is not given, or exists
     and the database holds no athlete (even with ``force``: an empty backup never replaces
-    a file, D-restore-2).
+    a file, D-32).
     """
     path = Path(path)
     check_target(path, force=force, field="FILE")

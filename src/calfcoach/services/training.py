@@ -119,7 +119,7 @@ class SetInput:
     """The added load typed in pounds (an imperial athlete); stored in kg (``load``)."""
 
     def load(self) -> float | None:
-        """The added load as it is stored: kilograms (pounds converted, D-logging-2)."""
+        """The added load as it is stored: kilograms (pounds converted, D-27)."""
         if self.load_lb is not None:
             return kg_from_lb(self.load_lb)
         return self.load_kg
@@ -301,7 +301,7 @@ def side_conflict(
     logged: Iterable[LoggedSet], date: dt.date, exercise: str, set_number: int, side: str
 ) -> LoggedSet | None:
     """The set already logged that a new set ``(exercise, set_number, side)`` on ``date``
-    would count twice, or None. The rule (D-logging-1): set N of an exercise on a day is
+    would count twice, or None. The rule (D-26): set N of an exercise on a day is
     logged either as ``both`` or per side (``left``/``right``), never both ways, and each
     side once; so ``left`` then ``both`` is the same set twice, ``left`` then ``right`` is
     not."""
@@ -579,7 +579,7 @@ def log_set(
         athlete = resolve_in(uow, name)
         _lock_athlete(uow, athlete.id)
         settle(uow, athlete, today)
-        # D-logging-1, checked under the athlete's write lock: two processes cannot both
+        # D-26, checked under the athlete's write lock: two processes cannot both
         # pass it.
         _refuse_set_logged_twice(uow, athlete, date, entry)
         target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
@@ -766,7 +766,7 @@ def move_session(
     """Move the session of ``from_date`` to ``to_date`` if the scheduling rules still hold;
     otherwise refuse with the rule that forbids it. Returns the session on its new day.
 
-    The limits of a move (D-logging-4): both days inside the one date rule (D-25), neither
+    The limits of a move (D-29): both days inside the one date rule (D-25), neither
     in the past, the new day inside the plan (its start to its end) and at most
     ``MAX_MOVE_DAYS`` from the day the plan had the session on."""
     for field, value in (("--from", from_date), ("--to", to_date)):
@@ -826,7 +826,7 @@ def move_session(
 
 
 MAX_MOVE_DAYS = 6
-"""How far a session may move from the day the plan had it on (D-logging-4): less than a
+"""How far a session may move from the day the plan had it on (D-29): less than a
 plan week (R-SCHED-0), so a week's sessions stay near their week and the rotation's order
 (R-SCHED-3) and the weekly count (R-SCHED-1) hold; a session cannot be pushed on and on."""
 
@@ -921,7 +921,7 @@ def record_test(
 
     One test a day per knee position, like the check-in: a second one that day is refused
     unless ``replace_existing`` (it then replaces the first); it is never stored twice nor
-    compared with itself (D-logging-3)."""
+    compared with itself (D-28)."""
     from calfcoach.core.capacity import age_on, compare_tests, evaluate_heel_raise
 
     validate_test(test, today)
@@ -955,7 +955,7 @@ def _test_taken(test: CapacityTest) -> InputError:
 
 
 def check_test_day(database: Database, name: str | None, test: CapacityTest) -> None:
-    """Refuse at once a test whose day already has one of the same knee position (D-logging-3):
+    """Refuse at once a test whose day already has one of the same knee position (D-28):
     the live test asks before its minutes of counting, not after. ``record_test`` checks it
     again in its transaction."""
     with database.unit_of_work(read_only=True) as uow:
@@ -1200,7 +1200,7 @@ def record_hop_test(
 
     Refused while a red-flag stop is on (R-TEST-5: no test with a red flag). One test a day
     per leg (``both`` is each leg): a second one is refused unless ``replace_existing``
-    (D-logging-3)."""
+    (D-28)."""
     validate_hop_test(test, today)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)

@@ -21,7 +21,7 @@ and ``clearance`` (date, note in ``text``). Version 1 files (without them) still
 Version 2 is a new number, not an addition to 1, so that an older calfcoach refuses a file
 whose red flags it would silently drop.
 
-Format version 3 (issue 7, D-import-1) makes a file check itself: JSON ends with ``"sha256"``,
+Format version 3 (issue 7, D-37) makes a file check itself: JSON ends with ``"sha256"``,
 CSV with an ``end`` row (record count and SHA-256 of the bytes above it); CSV cells that a
 spreadsheet would run as a formula begin with ``'`` (``formats.export_file``). A cut or edited
 version-3 file is refused; versions 1 and 2 still import, with a warning.
@@ -601,7 +601,7 @@ def read_export(data: bytes, *, source: str) -> tuple[dict[str, Any], tuple[str,
     Refused before anything else: a file above ``MAX_IMPORT_BYTES``, nesting deeper than
     ``MAX_NESTING``, and a file of format version 3 or later whose checksum is missing or does
     not match (it looks truncated or edited). Versions 1 and 2 have no checksum: they are read,
-    with a warning (D-import-1)."""
+    with a warning (D-37)."""
     check_size(len(data), source)
     warnings: tuple[str, ...] = ()
     try:

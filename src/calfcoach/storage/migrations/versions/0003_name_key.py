@@ -9,7 +9,7 @@ The column is added in place (no table rebuild: a SQLite rebuild of ``athletes``
 the cascades of every table that refers to it) and filled from the stored names.
 
 An older database may hold athletes whose names differ only by case or Unicode form ("Ana"
-and "ana"). The migration never fails on them and never merges them (D-corrections-2): the
+and "ana"). The migration never fails on them and never merges them (D-35): the
 oldest keeps its name, each later one gets " (2)", " (3)", ... appended to its name, so the
 list shows them apart and ``--athlete`` can name each. A stored name is also put in today's
 form: NFC, stripped, each control character (a newline, a tab, the ESC of an ANSI sequence)
