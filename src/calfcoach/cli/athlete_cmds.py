@@ -2,7 +2,8 @@
 command shares (opening the database, `--athlete`, `--date`, error handling).
 
 Module level: typer and the standard library only (a cold `calfcoach today` must be fast);
-storage, services and rich are imported inside the commands.
+services, ``calfcoach.bootstrap`` (which builds the database) and rich are imported inside
+the commands. The CLI never imports storage itself (tests/unit/test_architecture.py).
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from calfcoach.bootstrap import Database, PlanReader
     from calfcoach.core.models import Profile, Session
-    from calfcoach.storage.db import Database
-    from calfcoach.storage.sqlite_reader import SqliteReader
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -139,30 +139,20 @@ def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:
 
 
 def open_db(*, read_only: bool = False) -> Database:
-    """The database; ``read_only`` for a command that only reads: a SQLite file is then
-    neither created nor written (see ``storage.db.open_database``)."""
-    from calfcoach.settings import Settings
-    from calfcoach.storage.db import open_database
+    """The database of the environment's settings; ``read_only`` for a command that only
+    reads: a SQLite file is then neither created nor written (``bootstrap.open_database``)."""
+    from calfcoach.bootstrap import open_database
 
-    return open_database(Settings.from_env(), read_only=read_only)
+    return open_database(read_only=read_only)
 
 
-def open_read_db() -> Database | SqliteReader:
+def open_read_db() -> PlanReader:
     """The database for a command that only reads the current plan (`today`, `plan
-    --athlete`): a SQLite file at the head revision is read with the standard library's
-    sqlite3 (no SQLAlchemy to import: a cold start is about 0.4 s faster); anything else
-    (PostgreSQL, an older file) is opened by ``open_database`` for reading (a missing file
-    is not created: there is no database there)."""
-    from calfcoach.settings import Settings
-    from calfcoach.storage.sqlite_reader import open_reader
+    --athlete`): a SQLite file at the head revision without SQLAlchemy, anything else
+    opened for reading (``bootstrap.open_plan_reader``)."""
+    from calfcoach.bootstrap import open_plan_reader
 
-    settings = Settings.from_env()
-    reader = open_reader(settings.database_url)
-    if reader is not None:
-        return reader
-    from calfcoach.storage.db import open_database
-
-    return open_database(settings, read_only=True)
+    return open_plan_reader()
 
 
 def print_json(value: Any) -> None:

@@ -28,8 +28,8 @@ from calfcoach.cli.athlete_cmds import (
 from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 
 if TYPE_CHECKING:
+    from calfcoach.bootstrap import StoredSet
     from calfcoach.services.corrections import SetRef
-    from calfcoach.storage.repositories import StoredSet
 
 SetIdArgument = Annotated[
     str | None,

@@ -36,9 +36,9 @@ from calfcoach.cli.athlete_cmds import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from calfcoach.bootstrap import Database
     from calfcoach.core.models import LoggedSet, Prescription, Units
     from calfcoach.services.progress import ProgressReport
-    from calfcoach.storage.db import Database
 
 test_app = typer.Typer(help="Capacity tests (R-TEST).", no_args_is_help=True)
 app.add_typer(test_app, name="test")

@@ -1,0 +1,128 @@
+"""The composition root: builds, from ``Settings``, what the services work on (issue 8, part 1).
+
+Entry points (the CLI today, the web app later) ask this module for a database, never
+``calfcoach.storage`` itself (tests/unit/test_architecture.py checks it for the CLI):
+
+- ``open_database``: the database with its units of work, migrated to the head revision;
+- ``open_plan_reader``: for a command that only reads the current plan (a cold
+  ``calfcoach today``): a SQLite file at the head revision is read with the standard
+  library's sqlite3 (``storage.sqlite_reader``, no SQLAlchemy to import); anything else is
+  ``open_database(read_only=True)``;
+- ``schema_status`` and ``upgrade_schema``: the schema revision, for ``calfcoach db``.
+
+Module level: the standard library and ``calfcoach.settings`` only. Storage (SQLAlchemy,
+Alembic) is imported inside the functions, so importing this module costs a cold start
+nothing. The names given under ``TYPE_CHECKING`` (``Database``, ``PlanReader``,
+``StoredSet``) are for the entry points' annotations only; they are the storage classes
+until the services depend on an abstract unit of work (a later step of issue 8, part 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+from calfcoach.settings import Settings
+
+if TYPE_CHECKING:
+    # Re-exported for annotations (the ``as`` form marks it for ruff and mypy).
+    from calfcoach.storage.db import Database as Database
+    from calfcoach.storage.repositories import StoredSet as StoredSet
+    from calfcoach.storage.sqlite_reader import SqliteReader
+
+    PlanReader: TypeAlias = Database | SqliteReader
+
+__all__ = [
+    "SchemaStatus",
+    "open_database",
+    "open_plan_reader",
+    "schema_status",
+    "upgrade_schema",
+]
+
+
+def _settings(settings: Settings | None) -> Settings:
+    return Settings.from_env() if settings is None else settings
+
+
+def open_database(settings: Settings | None = None, *, read_only: bool = False) -> Database:
+    """The database of ``settings`` (default: from the environment); ``read_only`` for a
+    command that only reads: a SQLite file is then neither created nor written (see
+    ``storage.db.open_database``). Raises ``StorageError`` when it cannot be opened."""
+    from calfcoach.storage.db import open_database as open_storage
+
+    return open_storage(_settings(settings), read_only=read_only)
+
+
+def open_plan_reader(settings: Settings | None = None) -> PlanReader:
+    """The database for a command that only reads the current plan (``today``, ``plan
+    --athlete``): a SQLite file at the head revision is read with the standard library's
+    sqlite3 (no SQLAlchemy to import: a cold start is about 0.4 s faster); anything else
+    (PostgreSQL, an older file) is ``open_database(read_only=True)`` (a missing file is not
+    created: there is no database there)."""
+    from calfcoach.storage.sqlite_reader import open_reader
+
+    settings = _settings(settings)
+    reader = open_reader(settings.database_url)
+    if reader is not None:
+        return reader
+    return open_database(settings, read_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    """Where the database is and its schema revision (``calfcoach db current``)."""
+
+    url: str
+    """The database URL with its password hidden."""
+    file_missing: bool
+    """A SQLite file that does not exist yet (nothing was created to look at it)."""
+    revision: str | None
+    """The revision the database is at; None for an empty (or missing) database."""
+    head: str
+    """The newest revision this calfcoach knows."""
+    known: tuple[str, ...]
+    """Every revision this calfcoach can upgrade from, oldest first."""
+
+
+def schema_status(settings: Settings | None = None) -> SchemaStatus:
+    """The schema revision of the database of ``settings``; changes nothing (a missing
+    SQLite file and its folder are not created; a read-only folder works)."""
+    from calfcoach.storage import migrate
+    from calfcoach.storage.db import mask_url, read_only_engine, sqlite_file
+
+    url = _settings(settings).database_url
+    path = sqlite_file(url)
+    file_missing = path is not None and not path.exists()
+    if file_missing:
+        revision = None
+    elif path is not None:
+        engine = read_only_engine(url, path)  # works in a read-only folder too
+        try:
+            revision = migrate.current_revision(engine)
+        finally:
+            engine.dispose()
+    else:
+        revision = migrate.current_revision(url)
+    known = migrate.known_revisions() if revision not in (None, migrate.HEAD_REVISION) else ()
+    return SchemaStatus(
+        url=mask_url(url),
+        file_missing=file_missing,
+        revision=revision,
+        head=migrate.HEAD_REVISION,
+        known=known,
+    )
+
+
+def upgrade_schema(settings: Settings | None = None) -> tuple[str, str | None, str | None]:
+    """Bring the database of ``settings`` to the newest revision: (the URL with its password
+    hidden, the revision before, the revision after); before == after when it was newest."""
+    from calfcoach.storage import migrate
+    from calfcoach.storage.db import mask_url
+
+    url = _settings(settings).database_url
+    before = migrate.current_revision(url)
+    if before == migrate.HEAD_REVISION:
+        return mask_url(url), before, before
+    migrate.upgrade(url)
+    return mask_url(url), before, migrate.current_revision(url)
