@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypedDict, TypeVar
 
 import typer
 
@@ -130,6 +130,33 @@ def parse_float(option: str, text: str | None, allowed: str) -> float | None:
     if value != value or value in (float("inf"), float("-inf")):
         raise input_error(f"{option}: {text!r} is not a number; allowed: {allowed}")
     return value
+
+
+class SetDoses(TypedDict):
+    reps: int | None
+    seconds: int | None
+    distance_m: float | None
+    contacts: int | None
+    load_kg: float | None
+
+
+def parse_set_doses(
+    *,
+    reps: str | None,
+    seconds: str | None,
+    distance_m: str | None,
+    contacts: str | None,
+    load_kg: str | None,
+) -> SetDoses:
+    """A set's typed dose and load (``log`` and ``edit-set``), as numbers; the ranges are
+    checked by the service (``training.validate_set``)."""
+    return SetDoses(
+        reps=parse_int("--reps", reps, "0-500"),
+        seconds=parse_int("--seconds", seconds, "0-3600"),
+        distance_m=parse_float("--distance-m", distance_m, "0-1000 metres"),
+        contacts=parse_int("--contacts", contacts, "0-2000"),
+        load_kg=parse_float("--load-kg", load_kg, "0-500 kg"),
+    )
 
 
 def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:

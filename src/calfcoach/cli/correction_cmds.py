@@ -20,8 +20,8 @@ from calfcoach.cli.athlete_cmds import (
     open_db,
     parse_choice,
     parse_date,
-    parse_float,
     parse_int,
+    parse_set_doses,
     print_json,
     real_today,
 )
@@ -191,11 +191,13 @@ def edit_set_command(
 
     ref = _set_ref(set_id, date, exercise, set_number, side)
     changes = SetChanges(
-        reps=parse_int("--reps", reps, "0-500"),
-        seconds=parse_int("--seconds", seconds, "0-3600"),
-        distance_m=parse_float("--distance-m", distance_m, "0-1000 metres"),
-        contacts=parse_int("--contacts", contacts, "0-2000"),
-        load_kg=parse_float("--load-kg", load_kg, "0-500 kg"),
+        **parse_set_doses(
+            reps=reps,
+            seconds=seconds,
+            distance_m=distance_m,
+            contacts=contacts,
+            load_kg=load_kg,
+        ),
         rpe=parse_int("--rpe", rpe, "1-10"),
         pain=parse_int("--pain", pain, "0-10"),
     )

@@ -138,6 +138,21 @@ def _athlete(row: AthleteRow) -> Athlete:
     )
 
 
+def _planned_row(plan_id: int, session: Session) -> PlannedSessionRow:
+    """The stored row of a planned session (a new plan, or the weeks an extension adds)."""
+    return PlannedSessionRow(
+        plan_id=plan_id,
+        date=session.date,
+        week=session.week,
+        deload=session.deload,
+        title=session.title,
+        minutes=session.minutes,
+        exercises=session_to_doc(session)["exercises"],
+        status=session.status,
+        advice=session.advice,
+    )
+
+
 def _stored_plan(row: PlanRow) -> StoredPlan:
     return StoredPlan(
         id=row.id,
@@ -549,20 +564,7 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             )
             self._session.add(row)
             self._session.flush()
-            self._session.add_all(
-                PlannedSessionRow(
-                    plan_id=row.id,
-                    date=session.date,
-                    week=session.week,
-                    deload=session.deload,
-                    title=session.title,
-                    minutes=session.minutes,
-                    exercises=session_to_doc(session)["exercises"],
-                    status=session.status,
-                    advice=session.advice,
-                )
-                for session in plan.sessions
-            )
+            self._session.add_all(_planned_row(row.id, session) for session in plan.sessions)
         return StoredPlan(
             id=row.id,
             athlete_id=athlete_id,
@@ -596,17 +598,7 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             row.plan = plan_to_doc(plan)
             row.inputs = {**row.inputs, "weeks": plan.weeks}
             self._session.add_all(
-                PlannedSessionRow(
-                    plan_id=row.id,
-                    date=session.date,
-                    week=session.week,
-                    deload=session.deload,
-                    title=session.title,
-                    minutes=session.minutes,
-                    exercises=session_to_doc(session)["exercises"],
-                    status=session.status,
-                    advice=session.advice,
-                )
+                _planned_row(row.id, session)
                 for session in plan.sessions
                 if session.date >= old_end
             )
