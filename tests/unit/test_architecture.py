@@ -113,6 +113,17 @@ def test_the_cli_never_imports_storage_sqlalchemy_or_alembic():
     assert offenders == [], "the CLI reaches into storage:\n" + "\n".join(offenders)
 
 
+def test_the_web_app_never_imports_storage_sqlalchemy_or_alembic():
+    offenders = cli_offenders(imports_under(PACKAGE / "web"))
+    assert offenders == [], "the web app reaches into storage:\n" + "\n".join(offenders)
+
+
+def test_the_web_app_never_imports_the_clis_cold_start_shortcuts():
+    found = imports_under(PACKAGE / "web")
+    offenders = [str(item) for item in found if within(item.name, "calfcoach.cli")]
+    assert offenders == [], "the web app imports the CLI:\n" + "\n".join(offenders)
+
+
 def test_the_rules_catch_every_kind_of_import(tmp_path):
     # A fake package shaped like src/calfcoach, so that a rule cannot pass by seeing nothing.
     cli = tmp_path / "calfcoach" / "cli"

@@ -78,6 +78,7 @@ COMMAND_MODULES = (
 COMMAND_HOMES = {
     "athlete": "athlete_cmds",
     "demo": "athlete_cmds",
+    "serve": "athlete_cmds",
     "exercises": "catalog_cmds",
     "exercise": "catalog_cmds",
     "db": "db_cmds",

@@ -387,6 +387,22 @@ def _demo_profile() -> Profile:
     return profile_from_data(_DEMO_FALLBACK)
 
 
+def ensure_demo_athlete(database: Database, today: dt.date) -> str:
+    """Add the demo athlete with an 8-week plan from ``today`` when no athlete is stored
+    yet (``calfcoach demo`` and the first ``calfcoach serve``); the name of the athlete to
+    show either way (the first stored one)."""
+    from calfcoach.services.athletes import add_athlete, list_athletes
+
+    stored = list_athletes(database)
+    if stored:
+        typer.echo(f"Showing {stored[0].name!r} (already stored; see calfcoach athlete list).")
+        return stored[0].name
+    profile = _demo_profile()
+    added = add_athlete(database, profile, start=today, weeks=8, name=profile.name or "demo")
+    typer.echo(f"Added the demo athlete {added.athlete.name!r} with an 8-week plan.")
+    return added.athlete.name
+
+
 @app.command("demo")
 @handled
 def demo_command(
@@ -394,22 +410,11 @@ def demo_command(
 ) -> None:
     """Add the demo athlete (if no athlete is stored yet) and show today and the next 2 weeks."""
     from calfcoach.formats.text import plural
-    from calfcoach.services.athletes import add_athlete, list_athletes
     from calfcoach.services.training import day_plan
 
     today = parse_date("--date", date, real_today())
     with open_db() as database:
-        stored = list_athletes(database)
-        if not stored:
-            profile = _demo_profile()
-            added = add_athlete(
-                database, profile, start=today, weeks=8, name=profile.name or "demo"
-            )
-            typer.echo(f"Added the demo athlete {added.athlete.name!r} with an 8-week plan.")
-            name = added.athlete.name
-        else:
-            name = stored[0].name
-            typer.echo(f"Showing {name!r} (already stored; see calfcoach athlete list).")
+        name = ensure_demo_athlete(database, today)
         current = day_plan(database, name, today)
     out = console()
     profile = current.athlete.profile
@@ -431,3 +436,79 @@ def demo_command(
         "Log a session with `calfcoach log`, see it all with `calfcoach plan --athlete "
         f"{json.dumps(name)} --format json`, check progress with `calfcoach progress`."
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse, before anything starts, an address that cannot be listened on (a port in
+    use, a host that is not this machine's) with the reason, exit 2."""
+    import socket
+
+    from calfcoach.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise InputError(f"--host {host!r} is not an address of this machine ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise InputError(
+                f"cannot listen on {host}:{port}: {reason}; choose another --port or --host"
+            ) from None
+
+
+@app.command("serve")
+@handled
+def serve_command(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (1-65535).")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="App processes (1-64). They keep no state of their own: with PostgreSQL, "
+            "N processes or N machines serve one database.",
+        ),
+    ] = 1,
+) -> None:
+    """Run the web app (local single-user mode) at http://HOST:PORT; adds the demo athlete
+    on first start when no athlete is stored yet."""
+    from calfcoach.errors import InputError
+
+    if not 1 <= port <= 65535:
+        raise InputError(f"--port {port} is not a port; allowed: 1-65535")
+    if not 1 <= workers <= 64:
+        raise InputError(f"--workers {workers} is out of range; allowed: 1-64")
+    _check_address(host, port)
+    with open_db() as database:
+        ensure_demo_athlete(database, real_today())
+    typer.echo(f"calfcoach is at http://{host}:{port}/ (Ctrl+C stops it)")
+    # A fresh interpreter for the web process: nothing of the CLI's cold-start shortcuts
+    # (cli/__init__.py's pydantic plugin-loader stand-in) may leak into it (issue 8, part 1).
+    import os
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "calfcoach.web.app:create_app_from_env",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-server-header",
+    ]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)

@@ -1,0 +1,139 @@
+"""The app factory: ``create_app(settings)`` builds the FastAPI application.
+
+Nothing is built at import time (style notes, 6): the settings, the database and the
+templates are made here and kept on ``app.state``; routes reach them through ``web.deps``.
+``uvicorn`` starts it with ``factory=True`` (``calfcoach serve``), so each worker process
+builds its own app and keeps no state of its own beyond its connection pool: N workers, or
+N machines, serve one database (issue 8, part 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from calfcoach import __version__, bootstrap
+from calfcoach.settings import Settings
+from calfcoach.web.limits import BodySizeLimit
+
+__all__ = ["MAX_BODY_BYTES", "STATIC_DIR", "TEMPLATE_DIR", "create_app", "create_app_from_env"]
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+TEMPLATE_DIR = HERE / "templates"
+MAX_BODY_BYTES = 1_000_000
+"""Bodies over this are refused with 413 (issue 8, "Bad input"): an export file of a few
+years of training is well under it; uploads that need more get their own limit."""
+
+logger = logging.getLogger("calfcoach.web")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for ``settings`` (default: from the environment). Opens (and
+    migrates) the database once; a database that cannot be opened fails here, at start-up,
+    with the ``StorageError`` message, not on the first request."""
+    settings = Settings.from_env() if settings is None else settings
+    database = bootstrap.open_database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            database.dispose()  # the pool's connections, at shutdown
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="calfcoach",
+        version=__version__,
+        summary="Calf, Achilles, ankle and foot strength coaching for runners.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.state.templates = _templates()
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_error_pages(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness: answers without touching the database (the load benchmark's ceiling)."""
+        return {"status": "ok"}
+
+    from calfcoach.web.routes import pages
+
+    app.include_router(pages.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The uvicorn factory of ``calfcoach serve`` (each worker builds its own app)."""
+    return create_app()
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=TEMPLATE_DIR)
+    templates.env.globals["version"] = __version__
+    return templates
+
+
+def _wants_html(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("accept", "text/html")
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    """Errors as pages (or JSON under /api/), never a stack trace (issue 8, "Bad input")."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        title = _TITLES.get(exc.status_code, "Something went wrong")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if _wants_html(request):
+            return _error_page(request, exc.status_code, title, detail)
+        return JSONResponse(
+            {"title": title, "status": exc.status_code, "detail": detail},
+            status_code=exc.status_code,
+            media_type="application/problem+json",
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        title = "Something went wrong on our side"
+        detail = "The error was logged. Nothing you sent was half-stored; please try again."
+        if _wants_html(request):
+            return _error_page(request, 500, title, detail)
+        return JSONResponse(
+            {"title": title, "status": 500, "detail": detail},
+            status_code=500,
+            media_type="application/problem+json",
+        )
+
+
+_TITLES = {
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Too large",
+    422: "Invalid input",
+}
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    context: dict[str, Any] = {"title": title, "detail": detail, "status": status}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)

@@ -1,0 +1,82 @@
+"""Request body size limit (issue 8, "Oversized bodies are refused"), as pure ASGI middleware.
+
+A declared ``Content-Length`` over the limit is refused before any byte is read; a chunked
+body is counted as it streams and refused as soon as it passes the limit. Either way the
+answer is 413 and the route never runs, so nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["BodySizeLimit"]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await self._refuse(send, "Content-Length is not a number.", status=400)
+                    return
+                if declared > self.max_bytes:
+                    await self._refuse(send, self._too_large())
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send, self._too_large())
+
+    def _too_large(self) -> str:
+        return f"The request body is larger than {self.max_bytes:,} bytes, the most allowed."
+
+    @staticmethod
+    async def _refuse(send: Send, detail: str, status: int = 413) -> None:
+        title = "Too large" if status == 413 else "Bad request"
+        body = json.dumps({"title": title, "status": status, "detail": detail}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

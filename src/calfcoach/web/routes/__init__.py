@@ -1,0 +1,1 @@
+"""Routers: ``pages`` (HTML) and, later, ``api_v1`` (JSON under /api/v1)."""

@@ -1,0 +1,144 @@
+"""The web app's frame (issue 8, part 2): factory, health, static assets, error pages, body
+limit. Run on SQLite and PostgreSQL (the ``database_url`` fixture)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.testclient import TestClient
+
+from calfcoach.settings import Settings
+from calfcoach.web.app import MAX_BODY_BYTES, create_app
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> FastAPI:
+    return create_app(Settings(home=tmp_path, database_url=database_url))
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_health_answers_ok_without_a_page(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_start_page_is_html_with_a_viewport_for_phones(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'name="viewport"' in response.text
+    assert 'href="#main"' in response.text  # skip link for keyboard users
+
+
+def test_vendored_htmx_is_served_from_the_app_itself(client: TestClient) -> None:
+    response = client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert response.status_code == 200
+    assert "htmx" in response.text[:2000]
+
+
+def test_unknown_page_is_a_friendly_404_page(client: TestClient) -> None:
+    response = client.get("/no-such-page", headers={"accept": "text/html"})
+    assert response.status_code == 404
+    assert "Not found" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unknown_api_path_is_problem_json(client: TestClient) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+def test_a_declared_oversized_body_is_refused_before_the_route_runs(client: TestClient) -> None:
+    response = client.post("/", content=b"x" * (MAX_BODY_BYTES + 1))
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+
+
+def test_a_streamed_oversized_body_is_refused(app: FastAPI) -> None:
+    seen: list[int] = []
+    router = APIRouter()
+
+    @router.post("/echo-size")
+    async def echo_size(request: Request) -> dict[str, int]:
+        body = await request.body()
+        seen.append(len(body))
+        return {"size": len(body)}
+
+    app.include_router(router)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b"x" * 65536
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.post("/echo-size", content=chunks())
+    assert response.status_code == 413
+    assert seen == []
+
+
+def test_an_unexpected_error_shows_no_stack_trace(app: FastAPI) -> None:
+    router = APIRouter()
+
+    @router.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        page = client.get("/boom", headers={"accept": "text/html"})
+    assert page.status_code == 500
+    assert "secret internals" not in page.text
+    assert "Traceback" not in page.text
+    assert "Something went wrong" in page.text
+
+
+def _serve(tmp_path: Path, *args: str) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    from calfcoach.cli import app as cli_app
+
+    result = CliRunner().invoke(
+        cli_app, ["serve", *args], env={"CALFCOACH_HOME": str(tmp_path)}, catch_exceptions=False
+    )
+    return result.exit_code, result.output + (result.stderr or "")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "0"], "--port 0 is not a port; allowed: 1-65535"),
+        (["--port", "70000"], "--port 70000 is not a port"),
+        (["--workers", "0"], "--workers 0 is out of range; allowed: 1-64"),
+        (["--host", "no-such-host.invalid"], "is not an address of this machine"),
+    ],
+)
+def test_serve_refuses_an_impossible_address_with_exit_2(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    code, output = _serve(tmp_path, *args)
+    assert code == 2
+    assert message in output
+    assert not (tmp_path / "calfcoach.sqlite3").exists()  # refused before anything is made
+
+
+def test_serve_refuses_a_port_in_use_with_exit_2(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, output = _serve(tmp_path, "--port", str(port))
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in output
