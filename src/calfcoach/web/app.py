@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calfcoach import __version__, bootstrap
 from calfcoach.settings import Settings
+from calfcoach.web.deps import NoAthleteYet
 from calfcoach.web.limits import BodySizeLimit
 
 __all__ = ["MAX_BODY_BYTES", "STATIC_DIR", "TEMPLATE_DIR", "create_app", "create_app_from_env"]
@@ -97,6 +98,16 @@ def _wants_html(request: Request) -> bool:
 
 def _install_error_pages(app: FastAPI) -> None:
     """Errors as pages (or JSON under /api/), never a stack trace (issue 8, "Bad input")."""
+
+    @app.exception_handler(NoAthleteYet)
+    async def no_athlete(request: Request, exc: NoAthleteYet) -> Response:
+        if _wants_html(request):
+            return RedirectResponse("/welcome", status_code=303)
+        return JSONResponse(
+            {"title": "No athlete yet", "status": 404, "detail": "No athlete is stored yet."},
+            status_code=404,
+            media_type="application/problem+json",
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
