@@ -156,52 +156,60 @@ class History:
     settle_seconds: float
 
 
-def build_history(folder: Path, label: str, prior: int, today: dt.date = TODAY) -> History:
-    t0 = time.perf_counter()
-    path = folder / f"pristine-{prior}.sqlite3"
-    url = sqlite_url(path)
-    migrate.upgrade(url)
+def fill_history(
+    database: Database, prior: int, today: dt.date = TODAY
+) -> tuple[int, int, dt.date, float]:
+    """Store the bench athlete's history (module docstring) in ``database`` (any backend) and
+    settle it as of ``today``: (sets, sessions, first day, seconds the settling took)."""
     profile = bench_profile(today)
     catalog = load_catalog()
     active = today - dt.timedelta(days=ACTIVE_DAYS_AGO)
     starts = [active - dt.timedelta(weeks=PRIOR_WEEKS * j) for j in range(prior, 0, -1)]
     starts.append(active)
     sets = sessions = 0
+    with database.unit_of_work() as uow:
+        athlete = uow.athletes.add(NAME, profile)
+        for k, start in enumerate(starts):
+            weeks = ACTIVE_WEEKS if start == active else PRIOR_WEEKS
+            plan = build_plan(profile, catalog, start, weeks)
+            uow.plans.add(athlete.id, plan, profile)
+            end = starts[k + 1] if k + 1 < len(starts) else today
+            for session in plan.sessions:
+                if session.date >= end or not session.exercises:
+                    continue
+                rows = logged_sets(session, sessions)
+                uow.logs.log_session(athlete.id, session.date, rows)
+                morning = session.date + dt.timedelta(days=1)
+                if morning < today:
+                    uow.logs.add_checkin(
+                        athlete.id, CheckIn(morning, sessions % 3, (sessions + 1) % 3)
+                    )
+                sets += len(rows)
+                sessions += 1
+        uow.commit()
+    t0 = time.perf_counter()
+    with database.unit_of_work() as uow:
+        athlete = uow.athletes.by_name(NAME)
+        training.settle(uow, athlete, today)
+        uow.commit()
+    return sets, sessions, starts[0], time.perf_counter() - t0
+
+
+def build_history(folder: Path, label: str, prior: int, today: dt.date = TODAY) -> History:
+    t0 = time.perf_counter()
+    path = folder / f"pristine-{prior}.sqlite3"
+    url = sqlite_url(path)
+    migrate.upgrade(url)
     with Database(url) as database:
-        with database.unit_of_work() as uow:
-            athlete = uow.athletes.add(NAME, profile)
-            for k, start in enumerate(starts):
-                weeks = ACTIVE_WEEKS if start == active else PRIOR_WEEKS
-                plan = build_plan(profile, catalog, start, weeks)
-                uow.plans.add(athlete.id, plan, profile)
-                end = starts[k + 1] if k + 1 < len(starts) else today
-                for session in plan.sessions:
-                    if session.date >= end or not session.exercises:
-                        continue
-                    rows = logged_sets(session, sessions)
-                    uow.logs.log_session(athlete.id, session.date, rows)
-                    morning = session.date + dt.timedelta(days=1)
-                    if morning < today:
-                        uow.logs.add_checkin(
-                            athlete.id, CheckIn(morning, sessions % 3, (sessions + 1) % 3)
-                        )
-                    sets += len(rows)
-                    sessions += 1
-            uow.commit()
-        built = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        with database.unit_of_work() as uow:
-            athlete = uow.athletes.by_name(NAME)
-            training.settle(uow, athlete, today)
-            uow.commit()
-        settled = time.perf_counter() - t0
+        sets, sessions, first_day, settled = fill_history(database, prior, today)
+    built = time.perf_counter() - t0 - settled
     checkpoint(path)
     bare = folder / f"pristine-{prior}-no-snapshot.sqlite3"
     shutil.copyfile(path, bare)
     with sqlite3.connect(bare) as connection:
         connection.execute("DELETE FROM engine_snapshots")
     checkpoint(bare)
-    return History(label, path, bare, starts[0], sets, sessions, built, settled)
+    return History(label, path, bare, first_day, sets, sessions, built, settled)
 
 
 def checkpoint(path: Path) -> None:

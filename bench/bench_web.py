@@ -1,0 +1,252 @@
+"""Load benchmark of the web app (issue 8, "Figures").
+
+Run: .venv/bin/python bench/bench_web.py [--seconds 20] [--connections 50] [--no-postgres]
+
+For each backend (a SQLite file in a temporary folder; a throw-away PostgreSQL database at
+CALFCOACH_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres): the bench
+athlete with a year of history (bench_training.fill_history: a 52-week plan and the active
+16-week plan, every session logged, ~3,000 sets), then `uvicorn --factory
+calfcoach.web.app:create_app_from_env --workers 2` on a free loopback port, then wrk
+(Debian's package; `apt-get install wrk`) with 50 connections for 20 s per target:
+
+- ``/healthz``: the same server's ceiling (no database, no template);
+- the Today page ``/today`` and ``GET /api/v1/today`` (when the server has that route);
+- the set-logging POST (when the server has it): each request a new set with its own client id.
+
+Prints a Markdown table: requests/s, p50 and p99 latency, errors and non-2xx answers, and the
+ratio to the ceiling; then the Today page's bytes (HTML as sent, and gzip-compressed, with
+the assets cached by the browser they are not sent again). Client, server and database
+share the machine's cores: the figures are for this machine, loopback only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_training import ADMIN_URL, TODAY, fill_history  # noqa: E402
+
+from calfcoach.settings import sqlite_url  # noqa: E402
+from calfcoach.storage import migrate  # noqa: E402
+from calfcoach.storage.db import Database  # noqa: E402
+
+WORKERS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Load:
+    target: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    non_2xx: int
+    requests: int
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def sqlite_history(folder: Path) -> Iterator[str]:
+    url = sqlite_url(folder / "web-bench.sqlite3")
+    migrate.upgrade(url)
+    with Database(url) as database:
+        fill_history(database, prior=1, today=TODAY)
+    yield url
+
+
+@contextmanager
+def postgres_history() -> Iterator[str]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"calfcoach_webbench_{secrets.token_hex(4)}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    url = make_url(ADMIN_URL).set(drivername="postgresql+psycopg", database=name)
+    text = url.render_as_string(hide_password=False)
+    try:
+        migrate.upgrade(text)
+        with Database(text) as database:
+            fill_history(database, prior=1, today=TODAY)
+        yield text
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+@contextmanager
+def server(database_url: str, home: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "CALFCOACH_HOME": str(home), "CALFCOACH_DATABASE_URL": database_url}
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "calfcoach.web.app:create_app_from_env",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(WORKERS),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    process = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("the server did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def exists(base: str, path: str, method: str = "GET") -> bool:
+    request = urllib.request.Request(base + path, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10):
+            return True
+    except urllib.error.HTTPError as error:
+        return error.code not in (404, 405)
+
+
+_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(base: str, path: str, *, seconds: int, connections: int, script: str | None) -> Load:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    with tempfile.TemporaryDirectory() as folder:
+        if script is not None:
+            lua = Path(folder) / "request.lua"
+            lua.write_text(script)
+            command += ["-s", str(lua)]
+        output = subprocess.run(
+            [*command, base + path], capture_output=True, text=True, check=True
+        ).stdout
+    latency = {m[1]: float(m[2]) * _UNITS[m[3]] for m in _LATENCY.finditer(output)}
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    total = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
+    errors_match = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = sum(int(g) for g in errors_match.groups()) if errors_match else 0
+    non_match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return Load(
+        path,
+        rps,
+        latency["50"],
+        latency["99"],
+        errors,
+        int(non_match[1]) if non_match else 0,
+        total,
+    )
+
+
+def page_bytes(base: str, path: str) -> tuple[int, int]:
+    with urllib.request.urlopen(base + path, timeout=10) as response:
+        body = response.read()
+    return len(body), len(gzip.compress(body, 6))
+
+
+def post_script(path: str, body_template: str) -> str:
+    """A wrk script: each request a new set, with its own client id (thread, counter)."""
+    return f"""
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+local counter = 0
+function request()
+  counter = counter + 1
+  local body = string.format([[{body_template}]], tid, counter)
+  return wrk.format("POST", "{path}", {{["Content-Type"] = "application/json"}}, body)
+end
+"""
+
+
+def run_backend(label: str, url: str, home: Path, seconds: int, connections: int) -> list[str]:
+    rows = []
+    with server(url, home) as base:
+        targets: list[tuple[str, str | None]] = [("/healthz", None)]
+        for path in ("/api/v1/today", "/today"):
+            if exists(base, path):
+                targets.append((path, None))
+        ceiling = None
+        for path, script in targets:
+            load = wrk(base, path, seconds=seconds, connections=connections, script=script)
+            ceiling = ceiling or load.requests_per_s
+            rows.append(
+                f"| {label} | `{path}` | {load.requests_per_s:,.0f} | "
+                f"{load.requests_per_s / ceiling:.0%} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
+                f"{load.errors} | {load.non_2xx} |"
+            )
+            print(rows[-1], flush=True)
+        if exists(base, "/today"):
+            raw, packed = page_bytes(base, "/today")
+            rows.append(
+                f"| {label} | Today page bytes | {raw:,} B as sent, {packed:,} B gzip | | | | | |"
+            )
+            print(rows[-1], flush=True)
+    return rows
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    seconds = int(_option("--seconds", "20"))
+    connections = int(_option("--connections", "50"))
+    print(f"{WORKERS} workers, wrk -t2 -c{connections} -d{seconds}s, {dt.date.today()}\n")
+    print("| backend | target | req/s | of ceiling | p50 ms | p99 ms | socket errors | non-2xx |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        with sqlite_history(home) as url:
+            run_backend("SQLite", url, home, seconds, connections)
+        if "--no-postgres" not in sys.argv:
+            with postgres_history() as url:
+                run_backend("PostgreSQL", url, home, seconds, connections)
+
+
+def _option(name: str, default: str) -> str:
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
+
+
+if __name__ == "__main__":
+    main()
