@@ -128,8 +128,10 @@ def _activity(source: str, data: bytes, element: Element, digest: str | None) ->
     samples.sort(key=lambda s: s.t)
     if samples and samples[0].t < -60:
         raise ActivityFileError(source, "TCX trackpoints start before the activity")
+    # TCX knows only Running, Biking and Other: "Other" (Suunto, Wahoo for anything else)
+    # names no sport, so it is guessed from the speed like a missing one (RUN-SUM-3).
     kind = (element.get("Sport") or "").strip().lower()
-    sport = SPORTS.get(kind, "other") if kind else None
+    sport = SPORTS.get(kind)
     elapsed = max(samples[-1].t, timer) if samples else (timer if have_timer else 0.0)
     avg_hr = hr_sum / timer if hr_sum and timer else None
     return build_activity(
