@@ -594,8 +594,8 @@ def spike_check(
 ) -> SpikeCheck:
     """RUN-SPIKE-1: hold strength progression when the last 7 days (today and the 6 before)
     carry more than 1.5x the average 7 days of the 28 before. ``history_start``: the first
-    day the athlete's runs are known from (default: the first run's day); with less than
-    35 days of history there is no verdict, and nothing is held."""
+    day the athlete's runs are known from (default: the first run's day); when it is later
+    than the oldest of the 4 weeks before, there is no verdict, and nothing is held."""
     phys = physiology or Physiology()
     first = today - dt.timedelta(days=7 * (SPIKE_WEEKS + 1) - 1)
     runs = [a for a in activities if is_run(a) and first <= a.local_date <= today]
@@ -611,7 +611,8 @@ def spike_check(
     acute, before = blocks[-1], tuple(blocks[:-1])
     average = round(sum(before) / SPIKE_WEEKS, 1)
     known_from = history_start or min((a.local_date for a in all_runs), default=None)
-    enough = known_from is not None and known_from <= first
+    # Enough history: the runs are known from some day of the oldest of the 4 weeks on.
+    enough = known_from is not None and known_from <= first + dt.timedelta(days=6)
     ratio = round(acute / average, 2) if average > 0 else None
     figures = (
         f"last 7 days {acute:g}, average week of the 4 before {average:g} "
@@ -621,7 +622,8 @@ def spike_check(
         return SpikeCheck(
             False,
             "RUN-SPIKE-1",
-            f"not enough running history for the spike rule (35 days needed): {figures}",
+            f"not enough running history for the spike rule (runs known from the oldest of "
+            f"the 4 weeks before, {first} to {first + dt.timedelta(days=6)}): {figures}",
             basis,
             acute,
             before,
