@@ -285,3 +285,34 @@ def test_a_file_that_is_not_a_zip_is_one_error(tmp_path: Path) -> None:
     path.write_bytes(b"not a zip")
     (result,) = read_paths([path])
     assert result.error is not None and "not a readable zip archive" in str(result.error)
+
+
+def test_a_fit_summary_without_records_gives_the_session_totals_and_no_pace_variation() -> None:
+    from garmin_fit_sdk import Encoder, Profile
+
+    mesg = Profile["mesg_num"]
+    encoder = Encoder()
+    encoder.write_mesg(
+        {
+            "mesg_num": mesg["FILE_ID"],
+            "type": "activity",
+            "manufacturer": "polar_electro",
+            "time_created": START,
+        }
+    )
+    encoder.write_mesg(
+        {
+            "mesg_num": mesg["SESSION"],
+            "timestamp": START + dt.timedelta(minutes=50),
+            "start_time": START,
+            "sport": "running",
+            "total_elapsed_time": 3000.0,
+            "total_timer_time": 2900.0,
+            "total_distance": 9000.0,
+            "avg_heart_rate": 150,
+        }
+    )
+    (run,) = read_fit("summary.fit", encoder.close())
+    assert (run.elapsed_s, run.moving_s, run.distance_m) == (3000, 2900, 9000)
+    assert run.pace is not None and run.pace.cv is None and not run.indoor
+    assert run.heart_rate is not None and run.heart_rate.avg_bpm == 150

@@ -35,6 +35,7 @@ __all__ = [
     "SpikeCheck",
     "Summary",
     "WeekTotals",
+    "available_bases",
     "classify",
     "classify_all",
     "common_basis",
@@ -44,6 +45,7 @@ __all__ = [
     "same_activity",
     "spike_check",
     "summarize",
+    "trimp",
     "weekly_totals",
 ]
 

@@ -172,7 +172,8 @@ def _activity(
         sport = SPORTS.get(sport_name, "other")
     else:
         sport = None
-    indoor = sub_sport in INDOOR_SUB_SPORTS or not has_position
+    # No position in any record: indoor. A summary without records says nothing either way.
+    indoor = sub_sport in INDOOR_SUB_SPORTS or (bool(records) and not has_position)
     avg_hr = _number(session.get("avg_heart_rate"))
     max_hr = _number(session.get("max_heart_rate"))
     return build_activity(
