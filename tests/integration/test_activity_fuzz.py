@@ -146,6 +146,31 @@ def test_a_zip_export_with_a_damaged_member_still_yields_every_other_member(
     assert all(r.ok for i, r in enumerate(results) if i != at)
 
 
+@settings(examples(ci=300, dev=30), suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(mutations, min_size=1, max_size=4), nested=st.booleans())
+def test_a_damaged_zip_archive_gives_results_and_never_raises(
+    tmp_path: Path, changes: list[tuple[str, float, bytes]], nested: bool
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(SEEDS):
+            z.writestr(f"activities/{name}", SEEDS[name])
+    archive = buffer.getvalue()
+    if nested:  # Garmin's layout: the damaged zip inside a good one
+        outer = io.BytesIO()
+        with zipfile.ZipFile(outer, "w") as z:
+            z.writestr("DI_CONNECT/UploadedFiles_0-_Part1.zip", _mutated(archive, changes))
+        data = outer.getvalue()
+    else:
+        data = _mutated(archive, changes)
+    path = tmp_path / "export.zip"
+    path.write_bytes(data)
+    seen: list[int] = []
+    results = list(read_paths([path], lambda done, total, name: seen.append(done)))
+    assert all(r.ok or isinstance(r.error, ActivityFileError) for r in results)
+    assert seen == list(range(1, len(seen) + 1))
+
+
 def test_every_seed_of_the_fuzz_is_itself_valid() -> None:
     # The seeds above must be readable, or the fuzz would test only refusals.
     for name, data in SEEDS.items():

@@ -180,7 +180,7 @@ def read_paths(paths: list[Path], progress: Progress | None = None) -> Iterator[
             try:
                 with zipfile.ZipFile(entry) as archive:
                     yield from _archive(source, archive, counter, depth=0)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
+            except Exception as error:  # zipfile raises many types on a damaged archive (D-NEW)
                 yield FileResult(source, error=ActivityFileError(source, _zip_problem(error)))
                 counter.tick(source)
             continue
@@ -264,8 +264,8 @@ def _archive(
             yield FileResult(name, error=error)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as error:
             yield FileResult(name, error=ActivityFileError(name, _zip_problem(error)))
-        except (OSError, EOFError, zlib.error, RuntimeError) as error:
-            # RuntimeError: an encrypted member; zlib/EOF: a damaged one
+        except Exception as error:
+            # RuntimeError: an encrypted member; zlib, EOF, struct, ValueError: a damaged one
             problem = f"member cannot be read ({type(error).__name__}: {str(error)[:160]})"
             yield FileResult(name, error=ActivityFileError(name, problem))
         else:
