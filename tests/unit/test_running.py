@@ -19,6 +19,7 @@ from calfcoach.core.running import (
     Physiology,
     Sample,
     classify,
+    classify_all,
     common_basis,
     duplicates,
     run_load,
@@ -332,3 +333,59 @@ def test_the_same_run_from_two_sources_is_a_duplicate_and_another_run_is_not() -
     assert same_activity(fit, gpx) and not same_activity(fit, later)
     assert duplicates([gpx, later], [fit]) == [(0, fit)]
     assert duplicates([fit, fit]) == [(1, fit)]
+
+
+history_runs = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=60),  # days before TODAY
+        st.integers(min_value=10, max_value=150),  # minutes
+        st.floats(min_value=2.0, max_value=5.0),  # m/s
+        st.none() | st.floats(min_value=0, max_value=0.3),  # pace variation
+    ),
+    max_size=40,
+)
+
+
+def runs_from(drawn: list[tuple[int, int, float, float | None]]) -> list[Activity]:
+    return [
+        run(TODAY - dt.timedelta(days=d), m, m * 60 * speed / 1000, cv=cv, seed=str(i))
+        for i, (d, m, speed, cv) in enumerate(drawn)
+    ]
+
+
+@examples(ci=200, dev=30)
+@given(drawn=history_runs)
+def test_classifying_all_runs_at_once_agrees_with_classifying_each(
+    drawn: list[tuple[int, int, float, float | None]],
+) -> None:
+    acts = runs_from(drawn)
+    assert classify_all(acts) == [classify(a, acts) for a in acts]
+
+
+@examples(ci=200, dev=30)
+@given(drawn=history_runs, minutes=st.integers(30, 200), more=st.integers(1, 60))
+def test_a_long_run_made_longer_stays_long(
+    drawn: list[tuple[int, int, float, float | None]], minutes: int, more: int
+) -> None:
+    acts = runs_from(drawn)
+    shorter = run(TODAY, minutes, minutes * 0.18, seed="s")
+    longer = run(TODAY, minutes + more, (minutes + more) * 0.18, seed="l")
+    if classify(shorter, acts).kind == "long":
+        assert classify(longer, acts).kind == "long"
+
+
+@examples(ci=200, dev=30)
+@given(drawn=history_runs, day=st.integers(0, 6), minutes=st.integers(10, 120))
+def test_another_run_in_the_last_seven_days_never_lifts_a_hold(
+    drawn: list[tuple[int, int, float, float | None]], day: int, minutes: int
+) -> None:
+    acts = runs_from(drawn)
+    extra = run(TODAY - dt.timedelta(days=day), minutes, None, seed="extra")
+    kinds = {a.fingerprint: "easy" for a in [*acts, extra]}  # kinds fixed: loads only grow
+    start = TODAY - dt.timedelta(days=70)
+    before = spike_check(acts, TODAY, history_start=start, kinds=kinds)  # type: ignore[arg-type]
+    after = spike_check([*acts, extra], TODAY, history_start=start, kinds=kinds)  # type: ignore[arg-type]
+    assert after.last_7_days > before.last_7_days
+    assert after.weeks_before == before.weeks_before
+    if before.hold:
+        assert after.hold

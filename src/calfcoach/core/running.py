@@ -326,11 +326,21 @@ class Classification:
     """"tempo" or "intervals" when a hard run was recognised by its pace."""
 
 
-def _before(activity: Activity, history: Iterable[Activity]) -> list[Activity]:
-    start = activity.start - dt.timedelta(days=HISTORY_DAYS)
-    return [
-        h for h in history if is_run(h) and start <= h.start < activity.start and h.moving_s > 0
-    ]
+class _History:
+    """The athlete's runs sorted by start, to find the 28 days before any run quickly."""
+
+    def __init__(self, activities: Iterable[Activity]) -> None:
+        self.runs = sorted((a for a in activities if is_run(a) and a.moving_s > 0), key=_start)
+        self.starts = [a.start for a in self.runs]
+
+    def before(self, activity: Activity) -> list[Activity]:
+        lo = bisect.bisect_left(self.starts, activity.start - dt.timedelta(days=HISTORY_DAYS))
+        hi = bisect.bisect_left(self.starts, activity.start)
+        return self.runs[lo:hi]
+
+
+def _start(activity: Activity) -> dt.datetime:
+    return activity.start
 
 
 def _median(values: Sequence[float]) -> float:
@@ -344,8 +354,10 @@ def classify(
 ) -> Classification:
     """Easy, hard or long (RUN-CLASS-1..4). ``history``: the athlete's other activities (the
     28 days before this one set what is long and what is fast for this athlete)."""
-    phys = physiology or Physiology()
-    before = _before(activity, history)
+    return _classify(activity, _History(history).before(activity), physiology or Physiology())
+
+
+def _classify(activity: Activity, before: list[Activity], phys: Physiology) -> Classification:
     minutes = activity.moving_s / 60
     # RUN-CLASS-1: long by duration, absolute or relative to the athlete's usual run.
     if activity.moving_s >= LONG_RUN_S:
@@ -410,7 +422,9 @@ def classify_all(
     activities: Sequence[Activity], physiology: Physiology | None = None
 ) -> list[Classification]:
     """Each activity classified against the others (its history is the runs before it)."""
-    return [classify(a, activities, physiology) for a in activities]
+    history = _History(activities)
+    phys = physiology or Physiology()
+    return [_classify(a, history.before(a), phys) for a in activities]
 
 
 def _pace_text(speed_mps: float) -> str:
@@ -526,12 +540,18 @@ class WeekTotals:
 
 
 def _kinds(
-    runs: Sequence[Activity], kinds: dict[str, RunKind] | None, physiology: Physiology
+    runs: Sequence[Activity],
+    kinds: dict[str, RunKind] | None,
+    physiology: Physiology,
+    history: Sequence[Activity] | None = None,
 ) -> dict[str, RunKind]:
+    """The kind of each of ``runs`` by fingerprint: as given in ``kinds``, else classified
+    against ``history`` (default: the runs themselves)."""
     known = dict(kinds or {})
+    index = _History(history if history is not None else runs)
     for a in runs:
         if a.fingerprint not in known:
-            known[a.fingerprint] = classify(a, runs, physiology).kind
+            known[a.fingerprint] = _classify(a, index.before(a), physiology).kind
     return known
 
 
@@ -602,7 +622,7 @@ def spike_check(
     first = today - dt.timedelta(days=7 * (SPIKE_WEEKS + 1) - 1)
     runs = [a for a in activities if is_run(a) and first <= a.local_date <= today]
     all_runs = [a for a in activities if is_run(a)]
-    known = _kinds(all_runs, kinds, phys)
+    known = _kinds(runs, kinds, phys, history=all_runs)
     basis = common_basis(runs, phys)
     blocks = [0.0] * (SPIKE_WEEKS + 1)  # oldest first; the last is the last 7 days
     for a in runs:
