@@ -1,0 +1,361 @@
+"""A planned training calendar (an ICS file the runner exports from a plan) read into planned
+runs and races (issue 10, item 2).
+
+Events are expanded within a window (recurring ones with ``recurring-ical-events``, which
+also repairs Google's ``X-WR-TIMEZONE`` calendars); all-day events give a date, timed ones a
+start time and the date in the event's own time zone (UTC times in ``tz``, default UTC). The
+kind comes from the title (CAL-KIND-1 in docs/running-load.md): race, long, hard (tempo,
+intervals, hills...) or easy; events that are not runs (rest, strength, cross-training) and
+titles naming no run are skipped, each with its reason, so the runner can see and edit them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import recurring_ical_events  # type: ignore[import-untyped]
+from icalendar import Calendar
+from pydantic import ValidationError
+
+from calfcoach.core.models import Race, RunKind
+from calfcoach.core.running import PlannedRun
+from calfcoach.errors import InputError
+
+__all__ = [
+    "MAX_CALENDAR_BYTES",
+    "MAX_OCCURRENCES",
+    "CalendarFileError",
+    "CalendarImport",
+    "Guess",
+    "Skipped",
+    "guess_kind",
+    "parse_distance_km",
+    "read_calendar",
+]
+
+MAX_CALENDAR_BYTES = 5 * 1024 * 1024  # a year of daily events with long notes is ~1 MB
+MAX_OCCURRENCES = 5_000  # events in the window, after expansion
+MAX_WINDOW_DAYS = 3 * 366
+HALF_MARATHON_KM = 21.0975
+MARATHON_KM = 42.195
+MILE_KM = 1.609344
+
+
+class CalendarFileError(InputError):
+    """The calendar file cannot be read; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    date: dt.date
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarImport:
+    runs: tuple[PlannedRun, ...]
+    races: tuple[Race, ...]
+    skipped: tuple[Skipped, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """What a title says: a race, a run of a kind (with a detail), or no run (and why)."""
+
+    what: str  # "race", "run" or "skip"
+    kind: RunKind | None = None
+    detail: str | None = None
+    distance_km: float | None = None
+    tune_up: bool = False
+    reason: str = ""
+
+
+# --------------------------------------------------------------------------- titles
+
+_WORD = r"(?<![a-z0-9]){}(?![a-z0-9])"
+
+
+def _has(text: str, *patterns: str) -> str | None:
+    for pattern in patterns:
+        match = re.search(_WORD.format(pattern), text)
+        if match:
+            return match.group(0)
+    return None
+
+
+_RACE = (r"race", r"racing", r"parkrun", r"competition", r"time trial", r"tt")
+_RACE_DISTANCE = (
+    r"ultra",
+    r"half[- ]?marathon",
+    r"marathon",
+    r"hm",
+    r"\d+(?:[.,]\d+)?\s*(?:k|km)",
+)
+_RUN_WORD = (
+    r"run",
+    r"running",
+    r"jog",
+    r"tempo",
+    r"intervals?",
+    r"fartlek",
+    r"parkrun",
+    r"strides",
+    r"lsr",
+    r"race",
+    r"marathon",
+)
+_TRAINING = (
+    r"pace",
+    r"mp",
+    r"tempo",
+    r"long",
+    r"easy",
+    r"training",
+    r"workout",
+    r"recovery",
+    r"intervals?",
+    r"repeats?",
+    r"run",
+)
+_LONG = (r"long run", r"long", r"lsr", r"lr")
+_REPEATS = r"\d+\s*x\s*\d+(?:[.,]\d+)?\s*(?:m|k|km|mi|miles?|s|sec|min|minutes?)?"
+_HARD: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("hills", (r"hill repeats", r"hills?")),
+    (
+        "intervals",
+        (
+            r"intervals?",
+            r"repeats?",
+            r"reps",
+            _REPEATS,
+            r"vo2\s*max",
+            r"vo2",
+            r"speed( work)?",
+            r"track",
+        ),
+    ),
+    (
+        "tempo",
+        (
+            r"tempo",
+            r"threshold",
+            r"lt",
+            r"cruise",
+            r"marathon pace",
+            r"mp",
+            r"race pace",
+            r"progression",
+            r"steady state",
+        ),
+    ),
+    ("fartlek", (r"fartlek",)),
+)
+_EASY = (
+    r"easy",
+    r"recovery",
+    r"base",
+    r"aerobic",
+    r"jog",
+    r"shake ?out",
+    r"general aerobic",
+    r"run",
+    r"running",
+    r"strides",
+)
+_NOT_RUN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("a rest day", (r"rest", r"off", r"day off", r"rest day")),
+    (
+        "strength or mobility work",
+        (
+            r"strength",
+            r"gym",
+            r"weights",
+            r"yoga",
+            r"pilates",
+            r"mobility",
+            r"stretch(ing)?",
+            r"core",
+        ),
+    ),
+    (
+        "cross-training",
+        (
+            r"cross[- ]?training",
+            r"xt",
+            r"bike",
+            r"cycling",
+            r"ride",
+            r"swim",
+            r"swimming",
+            r"elliptical",
+            r"row(ing)?",
+        ),
+    ),
+)
+_TUNE_UP = (r"tune[- ]?up", r"b race", r"c race", r"parkrun")
+
+
+def parse_distance_km(text: str) -> float | None:
+    """A distance written in a title: "10K", "5 km", "13.1 mi", "half marathon", "marathon"."""
+    lower = text.lower()
+    if _has(lower, r"half[- ]?marathon", r"hm", r"half"):
+        return HALF_MARATHON_KM
+    match = re.search(
+        r"(\d+(?:[.,]\d+)?)\s*(km|k|kilometers?|kilometres?|mi|miles?)(?![a-z])", lower
+    )
+    if match:
+        number = float(match.group(1).replace(",", "."))
+        km = number * MILE_KM if match.group(2).startswith("mi") else number
+        return round(km, 3) if 0 < km <= 400 else None
+    if _has(lower, r"marathon") and not _has(lower, r"marathon pace"):
+        return MARATHON_KM
+    return None
+
+
+def guess_kind(title: str, description: str = "") -> Guess:
+    """CAL-KIND-1: a title's run kind. Precedence: race > long > hard > easy; a title with
+    no run word but a rest, strength or cross-training word is skipped with that reason."""
+    text = f"{title} {description}".lower().strip()
+    head = title.lower()
+    # "6 x 800 m" names a repeat's distance, not the run's.
+    distance = None if _has(head, _REPEATS) else parse_distance_km(title)
+    if _has(head, r"parkrun"):
+        distance = 5.0
+    if not _has(head, *_RUN_WORD):
+        for reason, patterns in _NOT_RUN:
+            if _has(head, *patterns):
+                return Guess("skip", reason=f"not a run: {reason}")
+    race_word = _has(head.replace("race pace", "pace"), *_RACE)
+    race_distance = _has(head, *_RACE_DISTANCE)
+    training = _has(head, *_TRAINING)
+    if race_word or (race_distance and not training):
+        tune_up = bool(_has(text, *_TUNE_UP)) and (distance or HALF_MARATHON_KM) <= 10
+        return Guess("race", distance_km=distance, tune_up=tune_up, reason="a race in the title")
+    long_word = _has(head, *_LONG)
+    if long_word:
+        return Guess("run", "long", None, distance, reason=f"title says {long_word!r}")
+    for detail, patterns in _HARD:
+        word = _has(head, *patterns)
+        if word:
+            return Guess("run", "hard", detail, distance, reason=f"title says {word!r}")
+    easy_word = _has(head, *_EASY)
+    if easy_word:
+        return Guess("run", "easy", None, distance, reason=f"title says {easy_word!r}")
+    if distance is not None:
+        return Guess("run", "easy", None, distance, reason="a distance and no other word")
+    return Guess("skip", reason="the title names no run (easy, long, tempo, intervals, race...)")
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def _text(component: Any, name: str) -> str:
+    value = component.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def _when(component: Any, tz: dt.tzinfo) -> tuple[dt.date, dt.datetime | None]:
+    value = component.get("DTSTART")
+    if value is None:
+        raise CalendarFileError("calendar: an event has no DTSTART")
+    start = value.dt
+    if isinstance(start, dt.datetime):
+        if start.tzinfo is None:  # floating time: the runner's own clock
+            start = start.replace(tzinfo=tz)
+        elif start.utcoffset() == dt.timedelta(0):
+            start = start.astimezone(tz)
+        return start.date(), start
+    if isinstance(start, dt.date):
+        return start, None
+    raise CalendarFileError(f"calendar: DTSTART {start!r} is not a date or a time")
+
+
+def _events(calendar: Calendar, first: dt.date, last: dt.date) -> Iterator[Any]:
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    count = 0
+    for event in query.between(first, last + dt.timedelta(days=1)):
+        count += 1
+        if count > MAX_OCCURRENCES:
+            raise CalendarFileError(
+                f"calendar: more than {MAX_OCCURRENCES:,} events between {first} and {last}; "
+                "allowed: at most that many (choose a shorter window)"
+            )
+        yield event
+
+
+def read_calendar(
+    data: bytes, first: dt.date, last: dt.date, tz: dt.tzinfo = dt.UTC
+) -> CalendarImport:
+    """Planned runs and races between ``first`` and ``last`` (inclusive), in date order."""
+    if len(data) > MAX_CALENDAR_BYTES:
+        raise CalendarFileError(
+            f"calendar: file is too large ({len(data):,} bytes); allowed: at most "
+            f"{MAX_CALENDAR_BYTES:,} bytes"
+        )
+    if last < first or (last - first).days > MAX_WINDOW_DAYS:
+        raise CalendarFileError(
+            f"calendar: window {first} to {last}; allowed: up to {MAX_WINDOW_DAYS} days, "
+            "first day not after the last"
+        )
+    try:
+        calendar = Calendar.from_ical(data)
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as error:
+        raise CalendarFileError(f"calendar: not a valid iCalendar file ({error})") from None
+    if not isinstance(calendar, Calendar):
+        raise CalendarFileError("calendar: not a VCALENDAR")
+    runs: list[PlannedRun] = []
+    races: list[Race] = []
+    skipped: list[Skipped] = []
+    try:
+        events = list(_events(calendar, first, last))
+    except CalendarFileError:
+        raise
+    except Exception as error:  # the expander's own failure on a damaged rule (D-NEW-runs-3)
+        raise CalendarFileError(
+            f"calendar: events cannot be expanded ({type(error).__name__}: {str(error)[:160]})"
+        ) from None
+    for event in events:
+        if event.name != "VEVENT" or _text(event, "STATUS").upper() == "CANCELLED":
+            continue
+        title = _text(event, "SUMMARY")[:200]
+        day, start = _when(event, tz)
+        if not first <= day <= last:
+            continue
+        guess = guess_kind(title, _text(event, "DESCRIPTION"))
+        if guess.what == "skip":
+            skipped.append(Skipped(day, title, guess.reason))
+            continue
+        try:
+            if guess.what == "race":
+                races.append(
+                    Race(
+                        date=day,
+                        distance_km=guess.distance_km,
+                        name=title[:100] or None,
+                        tune_up=guess.tune_up,
+                    )
+                )
+            else:
+                assert guess.kind is not None
+                runs.append(
+                    PlannedRun(
+                        date=day,
+                        kind=guess.kind,
+                        detail=guess.detail,
+                        title=title,
+                        start=start,
+                        distance_km=guess.distance_km,
+                        uid=_text(event, "UID")[:300] or None,
+                    )
+                )
+        except ValidationError as error:
+            skipped.append(Skipped(day, title, f"not valid: {error.errors()[0]['msg']}"))
+    runs.sort(key=lambda r: (r.date, r.start or dt.datetime.min.replace(tzinfo=dt.UTC)))
+    races.sort(key=lambda r: r.date)
+    skipped.sort(key=lambda s: s.date)
+    return CalendarImport(tuple(runs), tuple(races), tuple(skipped))
