@@ -79,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import training
 
     app.include_router(training.router)
+    from calfcoach.web.routes import plan
+
+    app.include_router(plan.router)
     return app
 
 
