@@ -82,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import plan
 
     app.include_router(plan.router)
+    from calfcoach.web.routes import checkin
+
+    app.include_router(checkin.router)
     return app
 
 
