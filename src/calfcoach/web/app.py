@@ -85,6 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import checkin
 
     app.include_router(checkin.router)
+    from calfcoach.web.routes import offline
+
+    app.include_router(offline.router)
     return app
 
 
