@@ -88,6 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import offline
 
     app.include_router(offline.router)
+    from calfcoach.web.routes import profile
+
+    app.include_router(profile.router)
     return app
 
 

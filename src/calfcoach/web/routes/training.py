@@ -18,6 +18,7 @@ from calfcoach.errors import CalfcoachError
 
 if TYPE_CHECKING:
     from calfcoach.bootstrap import Database
+    from calfcoach.core.models import Plan
 from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
 from calfcoach.web.forms import FormProblem, optional_float, optional_int, parse_client_id
 from calfcoach.web.forms import parse_date as parse_form_date
@@ -57,6 +58,8 @@ def _day_context(database: Database, name: str, day: dt.date) -> dict[str, Any]:
     whys = " ".join(p.why for p in session.exercises) if session is not None else ""
     decisions = [d for d in current.decisions if d.date == day and d.message not in whys and view]
     return {
+        "plan": current.plan,
+        "plan_why": _plan_why(current.plan),
         "day": day,
         "today": real_today(),
         "athlete": current.athlete.name,
@@ -70,6 +73,18 @@ def _day_context(database: Database, name: str, day: dt.date) -> dict[str, Any]:
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
+
+
+def _plan_why(plan: Plan) -> list[tuple[str, str]]:
+    """Why the plan is as it is: each rule behind its first week's sessions once (R-WHY), in
+    the order met, then the plan's warnings (a rule that gave way, R-SCHED-0)."""
+    seen: dict[str, str] = {}
+    first_week = [s for s in plan.sessions if s.week == 1]
+    for session in first_week:
+        for p in session.exercises:
+            for reason in p.reasons:
+                seen.setdefault(reason.rule, reason.text)
+    return list(seen.items()) + [(w.rule, w.message) for w in plan.warnings]
 
 
 def _page_day(request: Request, text: str | None) -> tuple[dt.date, str | None]:
@@ -91,6 +106,7 @@ def _render_day(
     status_code: int = 200,
     values: dict[str, str] | None = None,
     notice: str | None = None,
+    welcome: bool = False,
 ) -> HTMLResponse:
     try:
         context = _day_context(database, name, day)
@@ -106,6 +122,7 @@ def _render_day(
         errors=errors or {},
         values=values or {},
         notice=notice,
+        welcome=welcome,
     )
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -118,6 +135,7 @@ def today_page(
     athlete: AthleteNameDep,
     date: str | None = None,
     done: str | None = None,
+    welcome: str | None = None,
 ) -> HTMLResponse:
     """The session of the day, each exercise with dose, cues and why; a rest day names the
     next session; a stopped day (R-PAIN-2a/2b) shows only its advice."""
@@ -129,8 +147,9 @@ def today_page(
         )  # fmt: skip
     notice = {"skipped": "Session skipped.", "moved": "Session moved to this day."}.get(done or "")
     return _render_day(
-        request, templates, database, athlete, day, "today/today.html", notice=notice
-    )
+        request, templates, database, athlete, day, "today/today.html", notice=notice,
+        welcome=welcome == "1",
+    )  # fmt: skip
 
 
 @router.get("/today/guided", response_class=HTMLResponse)
