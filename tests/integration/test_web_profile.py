@@ -149,3 +149,23 @@ def test_a_refused_profile_change_stores_nothing(app: FastAPI, client: TestClien
     assert response.status_code == 422
     assert "session_minutes: 200 is out of range" in response.text
     assert stored(app) == before
+
+
+def test_after_a_change_of_the_session_days_the_plan_still_shows_the_sessions_given(
+    app: FastAPI, client: TestClient
+) -> None:
+    sessions = add_runner(app, free_days=frozenset({"mon", "wed", "fri"}), days_ago=10)
+    today = dt.date.today()
+    given = [s for s in sessions if s.date < today]
+    assert given
+    form = answers(name="Ana Runner", complaints=[], usual_pain="", free_days=["tue", "sat"],
+                   run_tue="none", run_sun="none")  # fmt: skip
+    response = client.post("/profile", data=form)
+    assert response.status_code == 200, text_of(response.text)
+    assert "new" in text_of(response.text) and "block" in text_of(response.text)
+    plan = client.get("/plan")
+    assert "Earlier blocks" in plan.text
+    for session in given:
+        item = plan.text.split(f'id="day-{session.date.isoformat()}"', 1)[1].split("</li>", 1)[0]
+        assert session.title in item
+        assert 'class="badge missed"' in item

@@ -49,6 +49,9 @@ class PlanCalendar:
     start: dt.date
     weeks: tuple[CalendarWeek, ...]
     warnings: tuple[tuple[str, str], ...]
+    earlier: tuple[CalendarDay, ...] = ()
+    """Sessions of earlier blocks before this plan's start (a next block, or a re-plan after a
+    profile change): as they were given (R-HIST), newest block first for a day."""
 
 
 def day_status(session: Session, logged: set[str], today: dt.date) -> DayStatus:
@@ -69,9 +72,16 @@ def plan_calendar(database: Database, name: str | None, today: dt.date) -> PlanC
     from calfcoach.services.training import current_plan
 
     current = current_plan(database, name, today)
+    earlier: dict[dt.date, Session] = {}
     with database.unit_of_work(read_only=True) as uow:
         athlete = resolve_in(uow, name)
         logs = uow.logs.session_logs(athlete.id)
+        for stored in uow.plans.history(athlete.id):  # newest first
+            if stored.active:
+                continue
+            for day, fixed in uow.history.fixed(athlete.id, stored.id).items():
+                if day < current.plan.start:
+                    earlier.setdefault(day, fixed.session)
     statuses: dict[dt.date, set[str]] = {}
     for log in logs:
         statuses.setdefault(log.date, set()).add(log.status)
@@ -100,4 +110,8 @@ def plan_calendar(database: Database, name: str | None, today: dt.date) -> PlanC
         start=plan.start,
         weeks=tuple(weeks),
         warnings=tuple((w.rule, w.message) for w in plan.warnings),
+        earlier=tuple(
+            CalendarDay(session, day_status(session, statuses.get(day, set()), today))
+            for day, session in sorted(earlier.items())
+        ),
     )
