@@ -113,3 +113,18 @@ def test_a_second_check_in_the_same_day_needs_replace(app: FastAPI, client: Test
     )
     assert replaced.status_code == 200
     assert [c["pain"] for c in checkins(app)] == [3]
+
+
+def test_a_flare_check_in_shows_the_eased_session_and_its_advice(
+    app: FastAPI, client: TestClient
+) -> None:
+    today = dt.date.today()
+    response = client.post(
+        "/checkin", data={"date": today.isoformat(), "pain": "6", "stiffness": "5"}
+    )
+    assert response.status_code == 200
+    changes = text_of(response.text.split('id="changes-heading"', 1)[1])
+    assert "Flare" in changes  # R-PAIN-2b: 6/10 against a usual 2/10
+    link = response.text.split('id="changes-heading"', 1)[1].split('href="/today?date=', 1)[1][:10]
+    page = client.get(f"/today?date={link}")
+    assert "R-PAIN-2b" in page.text and "ease the running" in page.text

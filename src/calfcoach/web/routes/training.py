@@ -55,8 +55,17 @@ def _day_context(database: Database, name: str, day: dt.date) -> dict[str, Any]:
     view = session_view(session, units, current.log.sets) if session is not None else None
     if view is not None and status is None and view.sets_done:
         status = "done" if view.sets_done >= view.sets_total else "started"
-    whys = " ".join(p.why for p in session.exercises) if session is not None else ""
-    decisions = [d for d in current.decisions if d.date == day and d.message not in whys and view]
+    decisions = []
+    if view is not None and not view.stopped:
+        from calfcoach.formats.text import loads_in_units
+
+        # As the CLI's `today`: decisions already explained in a "why" are not repeated.
+        whys = " ".join(p.why for p in view.session.exercises)
+        decisions = [
+            (d.exercise, d.action, d.rule, loads_in_units(d.message, units))
+            for d in current.decisions
+            if d.date == day and d.message not in whys
+        ]
     return {
         "plan": current.plan,
         "plan_why": _plan_why(current.plan),
