@@ -111,7 +111,19 @@
     }
   });
   window.addEventListener("online", flush);
-  document.addEventListener("htmx:afterSettle", function () { fillClientIds(document); });
+  document.addEventListener("htmx:afterSettle", function () {
+    fillClientIds(document);
+    // Keyboard and screen-reader users keep their place: a refused set puts the focus on
+    // the field to correct; a logged one on the next set (guided mode moves it itself).
+    if (document.querySelector("[data-guided]")) return;
+    var invalid = document.querySelector('[data-set-form] [aria-invalid="true"]');
+    if (invalid) { invalid.focus(); return; }
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      var next = document.querySelector("[data-set-form] [data-measure]");
+      if (next) next.focus();
+    }
+  });
   /* htmx could not reach the server: queue the set instead of losing it. */
   document.addEventListener("htmx:sendError", function (ev) {
     var form = ev.detail && ev.detail.elt && ev.detail.elt.closest && ev.detail.elt.closest("[data-set-form]");
