@@ -76,6 +76,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import pages
 
     app.include_router(pages.router)
+    from calfcoach.web.routes import training
+
+    app.include_router(training.router)
+    from calfcoach.web.routes import plan
+
+    app.include_router(plan.router)
+    from calfcoach.web.routes import checkin
+
+    app.include_router(checkin.router)
+    from calfcoach.web.routes import offline
+
+    app.include_router(offline.router)
+    from calfcoach.web.routes import profile
+
+    app.include_router(profile.router)
     return app
 
 

@@ -1,0 +1,114 @@
+"""A profile change re-plans the future only (issue 8, part 2; R-HIST).
+
+``update_profile`` stores the new profile and re-plans from today on, in one transaction:
+
+1. Every session before today is fixed first, exactly as it was given (``settle``; a session
+   of today with a logged set is fixed already), so no later walk can change it.
+2. If the new profile keeps the plan's session days up to today (the same skeleton in the
+   past: a new body mass, level, equipment, pain answer, units...), the profile is replaced
+   in place: the plan's walk reads it from today on, and the fixed past stands.
+3. If it moves the session days (free days, sessions per week, runs, races, complaints),
+   the same walk would put sessions on past days that never had one and drop past ones.
+   Then the rest of the plan becomes a new block from today (tomorrow when today's session
+   has anything logged), as long as the plan had left, continuing from the state the old
+   block's walk reached (the mechanism of ``corrections.next_plan``). The old block and
+   everything given in it stay stored as they were.
+4. A plan that has ended keeps its history; the new profile is used by the next block.
+
+Decision D-NEW-weba-3 in docs/decisions.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from calfcoach.core import limits
+from calfcoach.core.models import Profile
+
+if TYPE_CHECKING:
+    from calfcoach.storage.db import Database
+
+__all__ = ["Replan", "ReplanKind", "update_profile"]
+
+ReplanKind = Literal["unchanged", "in_place", "new_block", "profile_only"]
+
+
+@dataclass(frozen=True, slots=True)
+class Replan:
+    athlete: str
+    kind: ReplanKind
+    first_day: dt.date | None
+    """The first day the new profile plans (None: nothing was re-planned)."""
+    weeks: int | None
+    """The new block's length (``new_block`` only)."""
+
+    @property
+    def message(self) -> str:
+        if self.kind == "unchanged":
+            return "Nothing changed."
+        if self.kind == "profile_only":
+            return "The profile is saved; the plan has ended, so the next block will use it."
+        assert self.first_day is not None
+        when = f"{self.first_day:%a %d %b %Y}"
+        if self.kind == "in_place":
+            return (
+                f"The plan is re-planned from {when} on; the sessions before it stay as "
+                "they were given (R-HIST)."
+            )
+        return (
+            f"The session days changed, so the rest of the plan is a new {self.weeks}-week "
+            f"block from {when}, continuing from what you did; the sessions before it stay "
+            "as they were given (R-HIST)."
+        )
+
+
+def _session_days(profile: Profile, start: dt.date, weeks: int, before: dt.date) -> list[dt.date]:
+    """The days the plan's skeleton has sessions on before ``before`` (the log does not move
+    them; moves apply alike to both profiles)."""
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core.planner import build_plan
+
+    plan = build_plan(profile, load_catalog(), start, weeks)
+    return [s.date for s in plan.sessions if s.date < before]
+
+
+def update_profile(
+    database: Database, name: str | None, profile: Profile, *, today: dt.date
+) -> Replan:
+    """Store ``profile`` as the athlete's and re-plan the future only (module doc)."""
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core.planner import build_plan
+    from calfcoach.services.athletes import check_name
+    from calfcoach.services.corrections import _begin_write
+    from calfcoach.services.training import _active_plan
+
+    new_name = check_name(profile.name) if profile.name is not None else None
+    with database.unit_of_work() as uow:
+        athlete = _begin_write(uow, name, today)  # locked, and the past fixed (R-HIST)
+        if new_name is not None and new_name != athlete.name:
+            athlete = uow.athletes.rename(athlete.id, new_name)
+        old = athlete.profile
+        if profile == old.model_copy(update={"name": profile.name}) and profile.name == old.name:
+            return Replan(athlete.name, "unchanged", None, None)
+        stored = _active_plan(uow, athlete)
+        start, weeks = stored.plan.start, stored.plan.weeks
+        end = start + dt.timedelta(weeks=weeks)  # the first day after the plan
+        uow.athletes.update_profile(athlete.id, profile)
+        if end <= today:
+            uow.commit()
+            return Replan(athlete.name, "profile_only", None, None)
+        if _session_days(old, start, weeks, today) == _session_days(profile, start, weeks, today):
+            uow.commit()
+            return Replan(athlete.name, "in_place", max(today, start), None)
+        logged_today = bool(uow.logs.session_logs(athlete.id, on=today))
+        first = max(start, today + dt.timedelta(days=1 if logged_today else 0))
+        if first >= end:
+            uow.commit()
+            return Replan(athlete.name, "profile_only", None, None)
+        left = max(limits.MIN_WEEKS, -(-(end - first).days // 7))
+        plan = build_plan(profile, load_catalog(), first, left)
+        uow.plans.add(athlete.id, plan, profile, continues=stored.id)
+        uow.commit()
+    return Replan(athlete.name, "new_block", first, left)

@@ -1,0 +1,150 @@
+"""Onboarding (``/welcome``: the profile questions -> the athlete and the first plan -> Today,
+with the plan's why) and the Profile page (a change re-plans the future only, R-HIST)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from calfcoach.errors import CalfcoachError
+from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
+from calfcoach.web.forms import FormProblem, optional_int, parse_date
+from calfcoach.web.profile_form import (
+    choices,
+    profile_field_errors,
+    profile_values,
+    read_profile_form,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+LISTS = ("equipment", "free_days", "complaints")
+
+
+def _render(
+    request: Request,
+    templates: Jinja2Templates,
+    template: str,
+    context: dict[str, Any],
+    status_code: int = 200,
+) -> HTMLResponse:
+    from calfcoach.web.routes.training import real_today
+
+    base: dict[str, Any] = {
+        "choices": choices(),
+        "today": real_today(),
+        "errors": {},
+        "values": {},
+        "lists": {},
+        "result": None,
+    }
+    base.update(context)
+    return templates.TemplateResponse(request, template, base, status_code=status_code)
+
+
+async def _answers(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+    form = await request.form()
+    values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    lists = {key: [str(v) for v in form.getlist(key)] for key in LISTS}
+    return values, lists
+
+
+def _has_athlete(database: Any) -> bool:
+    from calfcoach.services.athletes import list_athletes
+
+    return bool(list_athletes(database))
+
+
+@router.get("/welcome", response_class=HTMLResponse)
+def welcome_page(request: Request, templates: TemplatesDep, database: DatabaseDep) -> Response:
+    """The profile questions of ``calfcoach init`` (local mode: only while nobody is stored)."""
+    if _has_athlete(database):
+        return RedirectResponse("/today", status_code=303)
+    values = {"level": "novice", "session_minutes": "25", "units": "metric"}
+    values |= {"bone_stress_history": "no", "missed_periods": "no", "sex": ""}
+    lists = {"free_days": ["mon", "wed", "fri"]}
+    return _render(request, templates, "profile/welcome.html", {"values": values, "lists": lists})
+
+
+@router.post("/welcome", response_class=HTMLResponse)
+async def welcome_post(
+    request: Request, templates: TemplatesDep, database: DatabaseDep
+) -> Response:
+    """Store the athlete and the first plan, then Today with the plan's why; a refused answer
+    is shown at its question (422) and nothing is stored."""
+    from calfcoach.profile_io import profile_from_data
+    from calfcoach.services.athletes import add_athlete
+    from calfcoach.web.routes.training import real_today
+
+    if _has_athlete(database):
+        return RedirectResponse("/today", status_code=303)
+    values, lists = await _answers(request)
+    read = read_profile_form(values, lists)
+    errors = dict(read.errors)
+    start = real_today()
+    weeks: int | None = 8
+    try:
+        start = parse_date("start", values.get("start"), real_today())
+    except FormProblem as problem:
+        errors["start"] = problem.message
+    try:
+        weeks = optional_int("weeks", values.get("weeks"), "1-52")
+    except FormProblem as problem:
+        errors["weeks"] = problem.message
+    if not errors:
+        try:
+            profile = profile_from_data(read.data)
+            add_athlete(database, profile, start=start, weeks=8 if weeks is None else weeks)
+        except CalfcoachError as error:
+            errors = profile_field_errors(error.problems)
+    if errors:
+        context = {"values": values, "lists": lists, "errors": errors}
+        return _render(request, templates, "profile/welcome.html", context, 422)
+    return RedirectResponse(f"/today?date={start.isoformat()}&welcome=1", status_code=303)
+
+
+@router.get("/profile", response_class=HTMLResponse)
+def profile_page(
+    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+) -> HTMLResponse:
+    from calfcoach.services.athletes import resolve_athlete
+
+    values, lists = profile_values(resolve_athlete(database, athlete).profile)
+    return _render(request, templates, "profile/profile.html", {"values": values, "lists": lists})
+
+
+@router.post("/profile", response_class=HTMLResponse)
+async def profile_post(
+    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+) -> HTMLResponse:
+    """Save the profile; the future is re-planned, the past stays as given (R-HIST)."""
+    from calfcoach.profile_io import profile_from_data, profile_to_dict
+    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.replan import update_profile
+    from calfcoach.web.routes.training import real_today
+
+    values, lists = await _answers(request)
+    read = read_profile_form(values, lists)
+    errors = dict(read.errors)
+    current = resolve_athlete(database, athlete).profile
+    if values.get("races", "") == profile_values(current)[0]["races"]:
+        # Unchanged in the form: keep the races as stored (their names and tune-up flags,
+        # which the one-line answer does not carry).
+        read.data["races"] = profile_to_dict(current)["races"]
+    result = None
+    if not errors:
+        try:
+            profile = profile_from_data(read.data)
+            result = update_profile(database, athlete, profile, today=real_today())
+        except CalfcoachError as error:
+            errors = profile_field_errors(error.problems)
+    if errors:
+        context = {"values": values, "lists": lists, "errors": errors}
+        return _render(request, templates, "profile/profile.html", context, 422)
+    context = {"values": values, "lists": lists, "result": result}
+    return _render(request, templates, "profile/profile.html", context)

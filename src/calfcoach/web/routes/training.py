@@ -1,0 +1,373 @@
+"""Today, guided mode, logging a set, skip and move, the morning check-in (issue 8, part 2).
+
+Each route reads its form, calls one service function and renders the result. A refused call
+(``CalfcoachError``) is shown at its field with status 422, and nothing is stored: the
+services validate before they write, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from calfcoach.errors import CalfcoachError
+
+if TYPE_CHECKING:
+    from calfcoach.bootstrap import Database
+    from calfcoach.core.models import Plan
+from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
+from calfcoach.web.forms import FormProblem, optional_float, optional_int, parse_client_id
+from calfcoach.web.forms import parse_date as parse_form_date
+from calfcoach.web.views import field_errors, session_view
+
+__all__ = ["router", "real_today"]
+
+router = APIRouter(include_in_schema=False)
+
+
+def real_today() -> dt.date:
+    """The real today (the server's local date): the only place these pages read the clock."""
+    return dt.date.today()
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _day_context(database: Database, name: str, day: dt.date) -> dict[str, Any]:
+    """What Today and guided mode show for ``day``: its session (adapted to the log before
+    it), or the rest day and the next session, or the plan's end."""
+    from calfcoach.services.corrections import plan_ended
+    from calfcoach.services.training import day_plan
+
+    current = day_plan(database, name, day)
+    units = current.athlete.profile.units
+    session = current.session_on(day)
+    later = [s for s in current.plan.sessions if s.date > day]
+    ended = plan_ended(current, day) if session is None else None
+    status = None
+    if day in current.log.skipped:
+        status = "skipped"
+    view = session_view(session, units, current.log.sets) if session is not None else None
+    if view is not None and status is None and view.sets_done:
+        status = "done" if view.sets_done >= view.sets_total else "started"
+    decisions = []
+    if view is not None and not view.stopped:
+        from calfcoach.formats.text import loads_in_units
+
+        # As the CLI's `today`: decisions already explained in a "why" are not repeated.
+        whys = " ".join(p.why for p in view.session.exercises)
+        decisions = [
+            (d.exercise, d.action, d.rule, loads_in_units(d.message, units))
+            for d in current.decisions
+            if d.date == day and d.message not in whys
+        ]
+    return {
+        "plan": current.plan,
+        "plan_why": _plan_why(current.plan),
+        "day": day,
+        "today": real_today(),
+        "athlete": current.athlete.name,
+        "units": units,
+        "load_unit": "lb" if units == "imperial" else "kg",
+        "view": view,
+        "status": status,
+        "next_session": later[0] if later else None,
+        "ended": ended.message if ended is not None else None,
+        "decisions": decisions,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+    }
+
+
+def _plan_why(plan: Plan) -> list[tuple[str, str]]:
+    """Why the plan is as it is: each rule behind its first week's sessions once (R-WHY), in
+    the order met, then the plan's warnings (a rule that gave way, R-SCHED-0)."""
+    seen: dict[str, str] = {}
+    first_week = [s for s in plan.sessions if s.week == 1]
+    for session in first_week:
+        for p in session.exercises:
+            for reason in p.reasons:
+                seen.setdefault(reason.rule, reason.text)
+    return list(seen.items()) + [(w.rule, w.message) for w in plan.warnings]
+
+
+def _page_day(request: Request, text: str | None) -> tuple[dt.date, str | None]:
+    try:
+        return parse_form_date("date", text, real_today()), None
+    except FormProblem as problem:
+        return real_today(), problem.message
+
+
+def _render_day(
+    request: Request,
+    templates: Jinja2Templates,
+    database: Database,
+    name: str,
+    day: dt.date,
+    template: str,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    values: dict[str, str] | None = None,
+    notice: str | None = None,
+    welcome: bool = False,
+) -> HTMLResponse:
+    try:
+        context = _day_context(database, name, day)
+    except CalfcoachError as error:
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"title": "Invalid input", "detail": " ".join(error.problems), "status": 422},
+            status_code=422,
+        )
+    context.update(
+        title=f"Today, {day:%a %d %b}" if template.endswith("today.html") else "Guided session",
+        errors=errors or {},
+        values=values or {},
+        notice=notice,
+        welcome=welcome,
+    )
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+@router.get("/today", response_class=HTMLResponse)
+def today_page(
+    request: Request,
+    templates: TemplatesDep,
+    database: DatabaseDep,
+    athlete: AthleteNameDep,
+    date: str | None = None,
+    done: str | None = None,
+    welcome: str | None = None,
+) -> HTMLResponse:
+    """The session of the day, each exercise with dose, cues and why; a rest day names the
+    next session; a stopped day (R-PAIN-2a/2b) shows only its advice."""
+    day, problem = _page_day(request, date)
+    if problem is not None:
+        return _render_day(
+            request, templates, database, athlete, day, "today/today.html",
+            errors={"date": problem}, status_code=422,
+        )  # fmt: skip
+    notice = {"skipped": "Session skipped.", "moved": "Session moved to this day."}.get(done or "")
+    return _render_day(
+        request, templates, database, athlete, day, "today/today.html", notice=notice,
+        welcome=welcome == "1",
+    )  # fmt: skip
+
+
+@router.get("/today/guided", response_class=HTMLResponse)
+def guided_page(
+    request: Request,
+    templates: TemplatesDep,
+    database: DatabaseDep,
+    athlete: AthleteNameDep,
+    date: str | None = None,
+) -> HTMLResponse:
+    """Guided mode: one exercise at a time with its timers (``static/js/guided.js``)."""
+    day, problem = _page_day(request, date)
+    if problem is not None:
+        return _render_day(
+            request, templates, database, athlete, day, "today/guided.html",
+            errors={"date": problem}, status_code=422,
+        )  # fmt: skip
+    return _render_day(request, templates, database, athlete, day, "today/guided.html")
+
+
+# ---------------------------------------------------------------------------- logging a set
+
+DOSE_FIELDS = ("reps", "seconds", "contacts", "distance_m")
+
+
+@router.post("/today/sets", response_class=HTMLResponse)
+async def log_set_post(
+    request: Request,
+    templates: TemplatesDep,
+    database: DatabaseDep,
+    athlete: AthleteNameDep,
+) -> Response:
+    """Log one set from its form. Valid: the set row shows it as logged (htmx) or Today again.
+    Invalid: the form again with the message at the field, status 422, nothing stored.
+
+    The form's ``client_id`` (a UUID made in the browser) names the set, so a retried or
+    queued post is stored once: the service takes it with the service refactor
+    (``log_set(..., client_id=...)``, issue 8 part 1); the integrator passes it on there."""
+    from calfcoach.services.training import SetInput, log_set
+
+    form = await request.form()
+    values = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    units = values.get("units") == "imperial"
+    errors: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    day = real_today()
+    try:
+        day = parse_form_date("date", values.get("date"), real_today())
+        parse_client_id(values.get("client_id"))
+        fields["set_number"] = optional_int("set_number", values.get("set_number"), "1-50")
+        fields["reps"] = optional_int("reps", values.get("reps"), "0-500 reps")
+        fields["seconds"] = optional_int("seconds", values.get("seconds"), "0-3600 seconds")
+        fields["contacts"] = optional_int("contacts", values.get("contacts"), "0-2000 contacts")
+        fields["distance_m"] = optional_float("distance_m", values.get("distance_m"), "0-1000 m")
+        load = optional_float("load", values.get("load"), "0-500 kg (0-1102 lb)")
+        fields["rpe"] = optional_int("rpe", values.get("rpe"), "1-10")
+        fields["pain"] = optional_int("pain", values.get("pain"), "0-10")
+    except FormProblem as problem:
+        errors[problem.field] = problem.message
+    exercise = values.get("exercise", "")
+    logged = None
+    if not errors:
+        if fields["set_number"] is None:
+            errors["set_number"] = "missing; allowed: 1-50"
+        else:
+            entry = SetInput(
+                exercise=exercise,
+                set_number=fields["set_number"],
+                reps=fields["reps"],
+                seconds=fields["seconds"],
+                contacts=fields["contacts"],
+                distance_m=fields["distance_m"],
+                load_kg=None if units else load,
+                load_lb=load if units else None,
+                side=values.get("side", "both"),
+                rpe=fields["rpe"],
+                pain=fields["pain"],
+            )
+            try:
+                logged = log_set(database, athlete, day, entry, today=real_today())
+            except CalfcoachError as error:
+                errors = _set_errors(error.problems, values.get("measure", ""))
+    if not _is_htmx(request):
+        if errors:
+            return _render_day(
+                request, templates, database, athlete, day, "today/today.html",
+                errors=errors, status_code=422, values=values,
+            )  # fmt: skip
+        return RedirectResponse(f"/today?date={day.isoformat()}", status_code=303)
+    context = {
+        "day": day,
+        "values": values,
+        "errors": errors,
+        "logged": logged,
+        "load_unit": "lb" if units else "kg",
+    }
+    return templates.TemplateResponse(
+        request, "today/_set_result.html", context, status_code=422 if errors else 200
+    )
+
+
+SHOWN_FIELDS = frozenset(
+    {"form", "load", "rpe", "pain", "set_number", "side", "exercise", "date", "client_id"}
+)
+
+
+def _set_errors(problems: tuple[str, ...], measure: str) -> dict[str, str]:
+    """The service's problems at the set form's fields; one it has no field for (another
+    measure than the form's, the dose) at the top of the form."""
+    errors: dict[str, str] = {}
+    for name, text in field_errors(problems).items():
+        if name in ("load_kg", "load_lb"):  # the form has one load field, in the athlete's units
+            name = "load"
+        if name not in SHOWN_FIELDS and name != measure:
+            name, text = "form", f"{name}: {text}"
+        errors[name] = f"{errors[name]} {text}" if name in errors else text
+    return errors
+
+
+# ---------------------------------------------------------------------------- skip and move
+
+
+def _back(values: dict[str, str]) -> str:
+    return "plan" if values.get("back") == "plan" else "today"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+def _refused(
+    request: Request,
+    templates: Jinja2Templates,
+    database: Database,
+    athlete: str,
+    values: dict[str, str],
+    day: dt.date,
+    errors: dict[str, str],
+) -> HTMLResponse:
+    if _back(values) == "plan":
+        from calfcoach.web.routes.plan import render_plan
+
+        return render_plan(
+            request, templates, database, athlete, errors=errors, values=values, status_code=422
+        )
+    return _render_day(
+        request, templates, database, athlete, day, "today/today.html",
+        errors=errors, status_code=422, values=values,
+    )  # fmt: skip
+
+
+def _done(values: dict[str, str], day: dt.date, what: str) -> RedirectResponse:
+    """Back to the page the form was on, saying what was done (``?done=skipped|moved``:
+    a word the page looks up, never text from the query shown as it is)."""
+    if _back(values) == "plan":
+        return RedirectResponse(f"/plan?done={what}&day={day.isoformat()}", status_code=303)
+    return RedirectResponse(f"/today?date={day.isoformat()}&done={what}", status_code=303)
+
+
+@router.post("/sessions/skip", response_class=HTMLResponse)
+async def skip_post(
+    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+) -> Response:
+    """Mark a planned session skipped (the progression engine reads it as missed)."""
+    from calfcoach.services.training import skip_session
+
+    values = await _form(request)
+    try:
+        day = parse_form_date("date", values.get("date"))
+    except FormProblem as problem:
+        return _refused(
+            request, templates, database, athlete, values, real_today(),
+            {"skip_date": problem.message},
+        )  # fmt: skip
+    try:
+        skip_session(database, athlete, day, today=real_today())
+    except CalfcoachError as error:
+        errors = field_errors(error.problems)
+        return _refused(
+            request, templates, database, athlete, values, day,
+            {"skip_date": " ".join(errors.values())},
+        )  # fmt: skip
+    return _done(values, day, "skipped")
+
+
+@router.post("/sessions/move", response_class=HTMLResponse)
+async def move_post(
+    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+) -> Response:
+    """Move a session to another day if the scheduling rules still hold; refused with the
+    rule's message otherwise (R-SCHED-*, D-29)."""
+    from calfcoach.services.training import move_session
+
+    values = await _form(request)
+    source = real_today()
+    try:
+        source = parse_form_date("from_date", values.get("from_date"))
+        target = parse_form_date("to_date", values.get("to_date"))
+    except FormProblem as problem:
+        return _refused(
+            request, templates, database, athlete, values, source,
+            {problem.field: problem.message},
+        )  # fmt: skip
+    try:
+        moved = move_session(database, athlete, source, target, today=real_today())
+    except CalfcoachError as error:
+        errors = field_errors(error.problems, default="to_date")
+        if "date" in errors:
+            errors["from_date"] = errors.pop("date")
+        return _refused(request, templates, database, athlete, values, source, errors)
+    return _done(values, moved.date, "moved")

@@ -1,0 +1,134 @@
+/* calfcoach set logging: a client id per set form, and the offline queue.
+
+   Every set form carries a client id, a UUID made here in the browser: the server stores a
+   set once per client id, so a retried or queued post is never counted twice. When a post
+   cannot reach the server (offline in the gym), the set is kept in localStorage with its
+   client id and sent when the network returns (the "online" event, and on every page load).
+   The service worker (/sw.js) is registered here; it keeps the pages and assets for offline
+   use. No inline scripts (the CSP of issue 9). */
+(function () {
+  "use strict";
+
+  var KEY = "calfcoach.queue.v1";
+  var ENDPOINT = "/today/sets";
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function fillClientIds(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("[data-client-id]"), function (input) {
+      if (!input.value) input.value = uuid();
+    });
+  }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function save(queue) { localStorage.setItem(KEY, JSON.stringify(queue)); }
+
+  function status(text) {
+    var el = document.querySelector("[data-offline-status]");
+    if (!el) return;
+    el.hidden = !text;
+    el.textContent = text || "";
+  }
+  function showCount() {
+    var n = load().length;
+    status(n ? n + (n === 1 ? " set is" : " sets are") + " saved on this phone and will be sent when the network returns." : "");
+  }
+
+  /* Keep a set whose post could not be sent; the form becomes a "queued" line. */
+  function enqueue(form) {
+    fillClientIds(form);
+    var body = new URLSearchParams(new FormData(form)).toString();
+    var id = form.querySelector("[data-client-id]").value;
+    var queue = load().filter(function (item) { return item.client_id !== id; });
+    queue.push({ client_id: id, body: body, at: new Date().toISOString() });
+    save(queue);
+    var line = document.createElement("p");
+    line.className = "set-logged queued";
+    line.setAttribute("data-set-logged", "");
+    line.setAttribute("data-queued", "");
+    line.setAttribute("role", "status");
+    var legend = form.querySelector("legend");
+    line.textContent = (legend ? legend.textContent : "Set") + ": saved on this phone, to be sent when online.";
+    form.replaceWith(line);
+    showCount();
+    document.dispatchEvent(new CustomEvent("calfcoach:set-queued", { detail: { client_id: id } }));
+  }
+
+  var flushing = false;
+  /* Send the queued sets in order; each one leaves the queue once the server answered it
+     (stored, or refused with its message); a network failure stops and keeps the rest. */
+  function flush() {
+    if (flushing || !navigator.onLine) return Promise.resolve();
+    var queue = load();
+    if (!queue.length) { showCount(); return Promise.resolve(); }
+    flushing = true;
+    var refused = [];
+    function next() {
+      var item = load()[0];
+      if (!item) return Promise.resolve();
+      return fetch(ENDPOINT, {
+        method: "POST",
+        body: item.body,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok && response.status !== 422) throw new Error("status " + response.status);
+        return response.text().then(function (html) {
+          if (response.status === 422) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            var msg = Array.prototype.map.call(doc.querySelectorAll(".field-error"), function (e) { return e.textContent; }).join(" ");
+            refused.push(msg || "refused");
+          }
+          save(load().filter(function (q) { return q.client_id !== item.client_id; }));
+          return next();
+        });
+      });
+    }
+    return next().catch(function () { /* still offline: keep the rest */ }).then(function () {
+      flushing = false;
+      showCount();
+      if (refused.length) status("A queued set was not stored: " + refused.join(" "));
+      document.dispatchEvent(new CustomEvent("calfcoach:queue-flushed", { detail: { refused: refused } }));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    fillClientIds(document);
+    showCount();
+    flush();
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    }
+  });
+  window.addEventListener("online", flush);
+  document.addEventListener("htmx:afterSettle", function () {
+    fillClientIds(document);
+    // Keyboard and screen-reader users keep their place: a refused set puts the focus on
+    // the field to correct; a logged one on the next set (guided mode moves it itself).
+    if (document.querySelector("[data-guided]")) return;
+    var invalid = document.querySelector('[data-set-form] [aria-invalid="true"]');
+    if (invalid) { invalid.focus(); return; }
+    var active = document.activeElement;
+    if (!active || active === document.body) {
+      var next = document.querySelector("[data-set-form] [data-measure]");
+      if (next) next.focus();
+    }
+  });
+  /* htmx could not reach the server: queue the set instead of losing it. */
+  document.addEventListener("htmx:sendError", function (ev) {
+    var form = ev.detail && ev.detail.elt && ev.detail.elt.closest && ev.detail.elt.closest("[data-set-form]");
+    if (form) enqueue(form);
+  });
+
+  window.calfcoachSets = { flush: flush, queue: load, uuid: uuid };
+})();

@@ -1,0 +1,322 @@
+"""Today, guided mode, logging a set, skip and move (issue 8, part 2), on SQLite and
+PostgreSQL. A refused form answers 422 with the message at its field and stores nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.integration.web_pages import add_runner, last_session_by_today, stored, text_of
+
+from calfcoach.core.models import Session
+from calfcoach.settings import Settings
+from calfcoach.web.app import create_app
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> FastAPI:
+    return create_app(Settings(home=tmp_path, database_url=database_url))
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def sessions(app: FastAPI) -> list[Session]:
+    return add_runner(app)
+
+
+def set_form(session: Session, **changes: str) -> dict[str, str]:
+    """The form of set 1 of the session's first exercise, as the page prefills it."""
+    p = session.exercises[0]
+    measure = "reps" if p.reps is not None else "seconds" if p.seconds else "contacts"
+    form = {
+        "date": session.date.isoformat(),
+        "exercise": p.exercise,
+        "exercise_name": p.exercise,
+        "set_number": "1",
+        "side": "left" if p.per_side else "both",
+        "measure": measure,
+        "units": "metric",
+        measure: str(getattr(p, measure) or 10),
+        "load": "",
+        "rpe": "6",
+        "pain": "1",
+        "client_id": str(uuid.uuid4()),
+    }
+    form.update(changes)
+    return form
+
+
+def logged_sets(app: FastAPI) -> list[dict[str, object]]:
+    document = stored(app)
+    return [
+        s
+        for athlete in document["athletes"]
+        for log in athlete.get("sessions", [])
+        for s in log.get("sets", [])
+    ]
+
+
+def test_no_athlete_yet_sends_today_to_onboarding(client: TestClient) -> None:
+    response = client.get("/today", headers={"accept": "text/html"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/welcome"
+
+
+def test_today_shows_each_exercise_with_dose_cues_and_why(
+    client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    page = client.get(f"/today?date={session.date.isoformat()}")
+    assert page.status_code == 200
+    words = text_of(page.text)
+    assert session.title in words
+    for p in session.exercises:
+        assert f'id="ex-{p.exercise}"' in page.text
+        for reason in p.reasons:
+            assert reason.rule in words
+    assert "Cues" in words and "Why" in words
+    assert f"{session.exercises[0].sets} x" in words  # the dose, as the CLI spells it
+    assert 'name="client_id"' in page.text and "data-client-id" in page.text
+    assert "Start guided mode" in words
+
+
+def test_a_rest_day_says_so_and_names_the_next_session(
+    client: TestClient, sessions: list[Session]
+) -> None:
+    days = {s.date for s in sessions}
+    rest = next(
+        sessions[0].date + dt.timedelta(days=n)
+        for n in range(1, 14)
+        if sessions[0].date + dt.timedelta(days=n) not in days
+    )
+    following = min(d for d in days if d > rest)
+    page = client.get(f"/today?date={rest.isoformat()}")
+    assert page.status_code == 200
+    words = text_of(page.text)
+    assert "Rest day" in words
+    assert f"Next session: {following:%a %d %b}" in words
+    assert "data-set-form" not in page.text
+
+
+def test_a_stopped_day_shows_its_advice_and_no_exercise(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    from calfcoach.services.training import record_checkin
+
+    today = dt.date.today()
+    record_checkin(
+        app.state.database, None, today, pain=3, stiffness=2, today=today, red_flags=["pop"]
+    )  # R-PAIN-2a: a pop stops the plan until a clearance
+    upcoming = next(s for s in sessions if s.date >= today)
+    for path in ("/today", "/today/guided"):
+        page = client.get(f"{path}?date={upcoming.date.isoformat()}")
+        assert page.status_code == 200
+        assert "data-stopped" in page.text
+        assert "clinician" in page.text
+        assert "data-set-form" not in page.text
+        assert "ex-" + upcoming.exercises[0].exercise not in page.text
+        assert "data-step" not in page.text
+
+
+def test_a_bad_date_in_the_address_is_a_422_page_naming_the_field(
+    client: TestClient, sessions: list[Session]
+) -> None:
+    page = client.get("/today?date=2026-13-40")
+    assert page.status_code == 422
+    assert "date: &#39;2026-13-40&#39; is not a date; allowed: YYYY-MM-DD" in page.text
+
+
+def test_a_set_logged_from_its_form_is_stored_with_its_planned_values(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    response = client.post("/today/sets", data=set_form(session), headers=HTMX)
+    assert response.status_code == 200, response.text
+    assert "data-set-logged" in response.text
+    assert "set 1" in response.text
+    sets = logged_sets(app)
+    assert len(sets) == 1
+    assert sets[0]["exercise"] == session.exercises[0].exercise
+    assert sets[0]["rpe"] == 6 and sets[0]["pain"] == 1
+    page = client.get(f"/today?date={session.date.isoformat()}")
+    assert "1 of" in text_of(page.text) and "data-set-logged" in page.text
+
+
+def test_a_set_form_without_htmx_goes_back_to_today(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    response = client.post("/today/sets", data=set_form(session), follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/today?date={session.date.isoformat()}"
+    assert len(logged_sets(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"rpe": "11"}, "rpe", "11 is out of range; allowed: 1-10"),
+        ({"pain": "-1"}, "pain", "-1 is out of range; allowed: 0-10"),
+        ({"pain": "lots"}, "pain", "&#39;lots&#39; is not a whole number; allowed: 0-10"),
+        ({"load": "900"}, "load", "900 is out of range; allowed: 0-500 kg"),
+        ({"load": "heavy"}, "load", "&#39;heavy&#39; is not a number"),
+        ({"set_number": "0"}, "set_number", "0 is out of range; allowed: 1-50"),
+        ({"side": "middle"}, "side", "&#39;middle&#39; is not allowed; allowed: left, right, both"),
+        ({"client_id": "not-a-uuid"}, "client_id", "is not a UUID"),
+    ],
+)
+def test_an_invalid_set_gets_its_message_at_the_field_and_nothing_is_stored(
+    app: FastAPI,
+    client: TestClient,
+    sessions: list[Session],
+    changes: dict[str, str],
+    field: str,
+    words: str,
+) -> None:
+    session = last_session_by_today(sessions)
+    before = stored(app)
+    response = client.post("/today/sets", data=set_form(session, **changes), headers=HTMX)
+    assert response.status_code == 422
+    assert words in response.text
+    assert f'-{field}-error"' in response.text
+    assert 'aria-invalid="true"' in response.text or field in ("set_number", "side", "client_id")
+    assert "data-set-form" in response.text  # the form again, with what was typed
+    assert stored(app) == before
+
+
+def test_an_invalid_set_without_htmx_shows_today_again_with_the_message(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    before = stored(app)
+    response = client.post("/today/sets", data=set_form(session, rpe="0"))
+    assert response.status_code == 422
+    assert "0 is out of range; allowed: 1-10" in response.text
+    assert session.title in response.text
+    assert stored(app) == before
+
+
+def test_a_set_dated_after_today_is_refused(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = next(s for s in sessions if s.date > dt.date.today())
+    before = stored(app)
+    response = client.post("/today/sets", data=set_form(session), headers=HTMX)
+    assert response.status_code == 422
+    assert "is in the future" in response.text
+    assert stored(app) == before
+
+
+@pytest.mark.xfail(strict=True, reason="idempotent log_set lands with the service refactor")
+def test_posting_the_same_client_id_twice_stores_one_set(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    form = set_form(session)
+    first = client.post("/today/sets", data=form, headers=HTMX)
+    again = client.post("/today/sets", data=form, headers=HTMX)  # a retried, queued post
+    assert first.status_code == 200
+    assert again.status_code == 200  # acknowledged again, not refused as a duplicate
+    assert len(logged_sets(app)) == 1
+
+
+def test_skip_marks_the_session_skipped_and_a_second_skip_is_refused(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    upcoming = next(s for s in sessions if s.date >= dt.date.today())
+    form = {"date": upcoming.date.isoformat(), "back": "today"}
+    response = client.post("/sessions/skip", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert "Session skipped." in page.text
+    before = stored(app)
+    again = client.post("/sessions/skip", data=form)
+    assert again.status_code == 422
+    assert "is already skipped" in again.text
+    assert stored(app) == before
+
+
+def test_a_move_the_rules_refuse_shows_the_rule_check_message(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    upcoming = [s for s in sessions if s.date >= dt.date.today()]
+    first, second = upcoming[0], upcoming[1]
+    before = stored(app)
+    response = client.post(
+        "/sessions/move",
+        data={"from_date": first.date.isoformat(), "to_date": second.date.isoformat()},
+    )
+    assert response.status_code == 422
+    assert f"{second.date.isoformat()} is refused by R-SCHED" in response.text
+    assert 'id="move-error"' in response.text
+    assert stored(app) == before
+
+
+def test_a_move_far_away_is_refused_with_the_days_allowed(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    upcoming = next(s for s in sessions if s.date >= dt.date.today())
+    far = upcoming.date + dt.timedelta(days=20)
+    before = stored(app)
+    response = client.post(
+        "/sessions/move", data={"from_date": upcoming.date.isoformat(), "to_date": far.isoformat()}
+    )
+    assert response.status_code == 422
+    assert "allowed:" in response.text and "a session moves at most 6 days" in response.text
+    assert stored(app) == before
+
+
+def test_a_move_the_rules_allow_puts_the_session_on_its_new_day(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    from calfcoach.services.training import move_problems  # noqa: F401  (the rule check)
+
+    today = dt.date.today()
+    days = {s.date for s in sessions}
+    upcoming = [s for s in sessions if s.date > today]
+    for session in upcoming:
+        for shift in (1, -1, 2, -2):
+            target = session.date + dt.timedelta(days=shift)
+            if target < today or target in days:
+                continue
+            response = client.post(
+                "/sessions/move",
+                data={"from_date": session.date.isoformat(), "to_date": target.isoformat()},
+                follow_redirects=False,
+            )
+            if response.status_code == 303:
+                page = client.get(response.headers["location"])
+                assert session.title in page.text
+                assert "Session moved to this day." in page.text
+                return
+    pytest.fail("no allowed move found in the plan")
+
+
+def test_guided_mode_lists_each_exercise_as_a_step_with_its_timer_data(
+    client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    page = client.get(f"/today/guided?date={session.date.isoformat()}")
+    assert page.status_code == 200
+    assert page.text.count("data-step ") == len(session.exercises)
+    first = session.exercises[0]
+    assert f'data-sets="{first.sets}"' in page.text
+    assert f'data-rest="{first.rest_seconds}"' in page.text
+    assert "js/guided.js" in page.text
+    assert 'aria-live="assertive"' in page.text
+    next_morning = session.date + dt.timedelta(days=1)
+    assert f'href="/checkin?date={next_morning.isoformat()}"' in page.text
+    assert "<script>" not in page.text  # no inline script (CSP, issue 9)
+    assert " onclick=" not in page.text

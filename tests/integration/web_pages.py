@@ -1,0 +1,54 @@
+"""Helpers for the coaching pages' tests (issue 8, part 2): an app on the test database, a
+runner stored with a plan around today, and a snapshot of everything stored (to show that a
+refused form stored nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from fastapi import FastAPI
+
+from calfcoach.core.models import Profile, Session
+
+EVERY_DAY = frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+
+
+def runner_profile(**changes: Any) -> Profile:
+    data: dict[str, Any] = {
+        "name": "Ana Runner",
+        "level": "intermediate",
+        "equipment": frozenset({"dumbbell", "step"}),
+        "free_days": EVERY_DAY,
+    }
+    data.update(changes)
+    return Profile(**data)
+
+
+def add_runner(app: FastAPI, *, days_ago: int = 6, weeks: int = 4, **changes: Any) -> list[Session]:
+    """Store the runner with a plan that started ``days_ago`` days before today; its
+    sessions."""
+    from calfcoach.services.athletes import add_athlete
+
+    start = dt.date.today() - dt.timedelta(days=days_ago)
+    added = add_athlete(app.state.database, runner_profile(**changes), start=start, weeks=weeks)
+    return list(added.plan.plan.sessions)
+
+
+def last_session_by_today(sessions: list[Session]) -> Session:
+    today = dt.date.today()
+    return [s for s in sessions if s.date <= today][-1]
+
+
+def stored(app: FastAPI) -> dict[str, Any]:
+    from calfcoach.services import transfer
+
+    document = transfer.export_document(app.state.database, None, everyone=True)
+    document.pop("exported_at", None)
+    return document
+
+
+def text_of(html: str) -> str:
+    """The page's visible words, tags removed and spaces collapsed (for plain assertions)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
