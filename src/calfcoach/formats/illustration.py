@@ -1,0 +1,691 @@
+"""An exercise's illustration as a standalone SVG (issue 8: "a clear drawn illustration, SVG,
+no stock video, for every exercise").
+
+``render_svg(exercise)`` draws the key poses of the exercise's ``illustration`` (catalog data,
+``calfcoach.core.illustration``) side by side with an arrow between them: a pictogram figure
+seen from its right side, facing right, the working leg solid and the other faded, with a
+proper foot (heel, ball, toes) on the floor or a step, and the props.
+
+The output is deterministic (same bytes for the same exercise), has no scripts and no
+external references, and is accessible (``role="img"``, ``<title>``, ``<desc>``). Every
+stroke and fill is ``currentColor``, so the figure takes the text colour of the page (light
+or dark theme); opened on its own it follows the browser's colour scheme.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from calfcoach.core.illustration import (
+    SEGMENTS,
+    STEP_HEIGHT,
+    Figure,
+    Illustration,
+    LegPoints,
+    Point,
+    Pose,
+    pose_figure,
+)
+from calfcoach.core.models import Exercise
+from calfcoach.errors import InputError
+
+__all__ = ["DEFAULT_WIDTH", "describe", "render_svg"]
+
+DEFAULT_WIDTH = 360
+"""Width in CSS pixels: a phone screen (the drawing scales to any width)."""
+
+_VIEW_W = 360.0  # the drawing's own units; ``width`` only scales it
+_MAX_AREA_H = 240.0  # the figures' height at most (a standing figure), in the same units
+_MIN_SCALE = 0.72  # px per cm: below this the figure goes without its close-up column
+_MARGIN = 6.0
+_LABEL_H = 40.0  # room for two lines of pose label under the figures
+_GAP = 30.0  # between two poses, for the arrow
+_MAX_SCALE = 1.9  # px per cm: small figures (sitting on the floor) are drawn larger
+
+_PROP_WORDS = {
+    "step": "a step",
+    "wall": "a wall",
+    "wall_back": "a wall behind the back",
+    "chair": "a chair",
+    "dumbbell": "a dumbbell",
+    "backpack": "a loaded backpack",
+    "barbell": "a barbell",
+    "seated_calf_machine": "a seated calf machine",
+    "leg_press": "a leg press",
+    "jump_rope": "a jump rope",
+    "towel": "a towel",
+    "towel_bunched": "a bunched towel",
+    "towel_roll": "a rolled towel",
+    "band_foot": "a resistance band",
+    "band_toe": "a resistance band",
+    "band_anchor": "a resistance band",
+    "ball": "a ball",
+}
+
+
+def describe(exercise: Exercise, illustration: Illustration) -> str:
+    """The text alternative: what the figure shows, pose by pose."""
+    poses = "; ".join(
+        f"{number}, {pose.label}" for number, pose in enumerate(illustration.poses, start=1)
+    )
+    props = sorted(
+        {_PROP_WORDS[p] for pose in illustration.poses for p in illustration.props_of(pose)}
+    )
+    text = (
+        f"{exercise.name}: a figure seen from the side, facing right, in "
+        f"{len(illustration.poses)} key poses: {poses}."
+    )
+    if props:
+        text += " With " + _join(props) + "."
+    text += " The working leg is drawn solid, the other leg faded."
+    return text
+
+
+def _join(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# ---------------------------------------------------------------------- drawing primitives
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """One element in world coordinates (cm, y up); ``size`` is in px."""
+
+    kind: str  # line, poly, circle, rect, curve
+    points: tuple[Point, ...]
+    size: float = 2.0  # stroke width, or a circle's radius in cm
+    fill: float = 0.0  # fill opacity (0: none)
+    opacity: float = 1.0
+    dash: bool = False
+
+
+def _line(*points: Point, width: float = 2.0, opacity: float = 1.0, dash: bool = False) -> _Shape:
+    return _Shape("line", points, width, 0.0, opacity, dash)
+
+
+def _poly(*points: Point, fill: float = 1.0, opacity: float = 1.0, width: float = 1.5) -> _Shape:
+    return _Shape("poly", points, width, fill, opacity)
+
+
+def _rect(a: Point, b: Point, fill: float = 0.15, opacity: float = 0.8) -> _Shape:
+    return _Shape("rect", (a, b), 2.0, fill, opacity)
+
+
+def _circle(centre: Point, radius: float, fill: float = 1.0, opacity: float = 1.0) -> _Shape:
+    return _Shape("circle", (centre,), radius, fill, opacity)
+
+
+def _curve(*points: Point, width: float = 2.0, opacity: float = 0.8) -> _Shape:
+    """A path through cubic Bezier segments: start, then (c1, c2, end) triples."""
+    return _Shape("curve", points, width, 0.0, opacity)
+
+
+_At = Callable[[Point], tuple[float, float]]
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return "0" if text in ("0.0", "-0.0") else text.removesuffix(".0")
+
+
+# ---------------------------------------------------------------------- the figure
+
+
+def _unit(vector: Point) -> Point:
+    length = vector.length() or 1.0
+    return vector.scaled(1.0 / length)
+
+
+def _normal(vector: Point) -> Point:
+    """``vector`` turned a quarter turn anticlockwise (left of it; up from a sole)."""
+    return Point(-vector.y, vector.x)
+
+
+def _foot(leg: LegPoints, opacity: float, arch_lift: float) -> _Shape:
+    """The foot as a filled outline: heel, sole, ball, toes, instep, ankle."""
+    sole = _unit(leg.ball - leg.heel)
+    up = _normal(sole)
+    toes = _unit(leg.toe - leg.ball)
+    toes_up = _normal(toes)
+    arch = leg.heel + sole.scaled(SEGMENTS["foot"] * 0.55) + up.scaled(arch_lift)
+    return _poly(
+        leg.heel + sole.scaled(1.5),
+        arch,
+        leg.ball,
+        leg.toe,
+        leg.toe + toes_up.scaled(2.6),
+        leg.ball + up.scaled(4.2) + sole.scaled(-0.5),
+        leg.ankle + sole.scaled(4.0) + up.scaled(1.0),
+        leg.ankle + sole.scaled(-3.0) + up.scaled(1.5),
+        leg.heel + sole.scaled(-1.2) + up.scaled(4.0),
+        leg.heel + sole.scaled(-0.6) + up.scaled(1.0),
+        opacity=opacity,
+    )
+
+
+def _leg_shapes(leg: LegPoints, opacity: float, arch_lift: float) -> list[_Shape]:
+    return [
+        _line(leg.hip, leg.knee, leg.ankle, width=7.0, opacity=opacity),
+        _foot(leg, opacity, arch_lift),
+    ]
+
+
+def _body(figure: Figure, pose: Pose) -> list[_Shape]:
+    shapes = _leg_shapes(figure.far, 0.4, pose.far_leg.arch)
+    shapes += [
+        _line(figure.hip, figure.shoulder, width=10.0),
+        _circle(figure.head, SEGMENTS["head"]),
+    ]
+    shapes += _leg_shapes(figure.near, 1.0, pose.near.arch)
+    shapes.append(_line(figure.shoulder, figure.elbow, figure.hand, width=5.5))
+    return shapes
+
+
+# ---------------------------------------------------------------------- props
+
+
+def _props(figure: Figure, pose: Pose, props: Iterable[str]) -> tuple[list[_Shape], list[_Shape]]:
+    """Shapes drawn behind the figure and in front of it."""
+    behind: list[_Shape] = []
+    front: list[_Shape] = []
+    near = figure.near
+    for prop in props:
+        if prop in ("step", "seated_calf_machine") and figure.step_edge is not None:
+            edge = figure.step_edge
+            behind.append(_rect(Point(edge, 0.0), Point(edge + 40.0, STEP_HEIGHT), fill=0.2))
+        wall_top = max(figure.shoulder.y, figure.hand.y) + 20.0
+        if prop == "wall":
+            x = figure.hand.x + 1.0
+            behind.append(_rect(Point(x, 0.0), Point(x + 5.0, wall_top), fill=0.25, opacity=0.6))
+        elif prop == "wall_back":
+            x = min(figure.hip.x, figure.shoulder.x, figure.head.x - SEGMENTS["head"]) - 2.0
+            behind.append(_rect(Point(x - 5.0, 0.0), Point(x, wall_top), fill=0.25, opacity=0.6))
+        elif prop == "chair":
+            behind += _chair(figure)
+        elif prop == "dumbbell":
+            hand = figure.hand
+            front.append(_line(hand + Point(0.0, 4.0), hand + Point(0.0, -4.0), width=3.0))
+            front.append(_circle(hand + Point(0.0, -1.0), 5.5, fill=0.55))
+        elif prop == "backpack":
+            behind.append(_backpack(figure))
+        elif prop == "barbell":
+            back = _normal(_unit(figure.shoulder - figure.hip))  # points backward
+            centre = figure.shoulder + back.scaled(6.0) + Point(0.0, -3.0)
+            front.append(_circle(centre, 12.0, fill=0.3, opacity=0.9))
+            front.append(_circle(centre, 2.0))
+        elif prop == "seated_calf_machine":
+            behind += _calf_machine(figure)
+        elif prop == "leg_press":
+            behind += _leg_press(figure)
+        elif prop == "jump_rope":
+            front.append(_rope(figure, pose))
+        elif prop == "towel":
+            x = near.toe.x + 1.0
+            behind.append(_rect(Point(x, 0.0), Point(x + 30.0, 1.8), fill=0.5))
+        elif prop == "towel_bunched":
+            x = near.ball.x - 2.0
+            behind.append(
+                _curve(
+                    Point(x, 0.0),
+                    *(Point(x + 2.0 + 4.0 * i, 6.0) for i in range(3)),
+                    Point(x + 14.0, 0.0),
+                    Point(x + 14.0, 0.0),
+                    width=2.5,
+                )
+            )
+        elif prop == "towel_roll":
+            base = figure.support if figure.step_edge is not None else 0.0
+            centre = Point(near.ball.x + 3.5, base + 3.5)
+            behind.append(_circle(centre, 3.5, fill=0.35, opacity=0.9))
+        elif prop == "band_foot":
+            instep = near.ball + (near.ankle - near.ball).scaled(0.45)
+            post = max(near.toe.x, instep.x) + 38.0
+            behind.append(_rect(Point(post, 0.0), Point(post + 4.0, 40.0), fill=0.3))
+            front.append(_line(instep, Point(post, instep.y + 1.0), width=2.5, opacity=0.9))
+        elif prop == "band_toe":
+            front.append(_line(near.toe, figure.hand, width=2.0, opacity=0.9))
+        elif prop == "band_anchor":
+            post = figure.hand.x + 40.0
+            behind.append(_rect(Point(post, 0.0), Point(post + 4.0, figure.hand.y + 15), 0.3))
+            front.append(_line(figure.hand, Point(post, figure.hand.y), width=2.5, opacity=0.9))
+        elif prop == "ball":
+            arch = near.heel + (near.ball - near.heel).scaled(0.5)
+            behind.append(_circle(Point(arch.x, arch.y - 5.0), 5.0, fill=0.3, opacity=0.9))
+    return behind, front
+
+
+def _chair(figure: Figure) -> list[_Shape]:
+    hip = figure.hip
+    seat = hip.y - 9.0
+    if seat < 8.0:  # sitting on the floor: no chair to draw
+        return []
+    back, front = hip.x - 22.0, hip.x + 12.0
+    return [
+        _rect(Point(back, seat - 3.0), Point(front, seat), fill=0.35),
+        _line(Point(back + 2, seat - 3), Point(back + 2, 0.0), width=2.5, opacity=0.7),
+        _line(Point(front - 2, seat - 3), Point(front - 2, 0.0), width=2.5, opacity=0.7),
+        _line(Point(back + 1, seat), Point(back - 2, seat + 42.0), width=3.0, opacity=0.7),
+    ]
+
+
+def _backpack(figure: Figure) -> _Shape:
+    trunk = _unit(figure.shoulder - figure.hip)
+    back = _normal(trunk)  # a quarter turn anticlockwise from up: backward
+    low = figure.hip + trunk.scaled(14.0) + back.scaled(5.0)
+    high = figure.hip + trunk.scaled(46.0) + back.scaled(5.0)
+    return _poly(
+        low,
+        high,
+        high + back.scaled(11.0),
+        low + back.scaled(13.0),
+        fill=0.35,
+        opacity=0.9,
+        width=2.0,
+    )
+
+
+def _calf_machine(figure: Figure) -> list[_Shape]:
+    knee = figure.near.knee
+    pad_low = knee + Point(-16.0, 5.0)
+    pad = _rect(pad_low, pad_low + Point(14.0, 7.0), fill=0.45, opacity=0.9)
+    column_x = knee.x + 22.0
+    arm = _line(
+        pad_low + Point(14.0, 4.0),
+        Point(column_x, pad_low.y + 4.0),
+        Point(column_x, 0.0),
+        width=3.0,
+        opacity=0.7,
+    )
+    return [pad, arm, *_chair(figure)]
+
+
+def _leg_press(figure: Figure) -> list[_Shape]:
+    near = figure.near
+    axis = _unit(near.ankle - near.hip)  # along the legs, toward the platform
+    across = _normal(axis)
+    if across.y < 0:
+        across = across.scaled(-1.0)  # up the platform
+    platform_low = near.ball + across.scaled(-2.0) + axis.scaled(1.5)
+    platform_high = near.ball + across.scaled(30.0) + axis.scaled(1.5)
+    thick = axis.scaled(5.0)
+    trunk = _unit(figure.shoulder - figure.hip)
+    back = _normal(trunk)
+    rest_low = figure.hip + back.scaled(7.0) + trunk.scaled(-6.0)
+    rest_high = figure.shoulder + back.scaled(7.0) + trunk.scaled(8.0)
+    seat_bottom = Point(figure.hip.x + 6.0, figure.hip.y - 9.0)
+    rail_start = platform_low + platform_high
+    rail_mid = rail_start.scaled(0.5) + thick
+    return [
+        _poly(
+            platform_low,
+            platform_high,
+            platform_high + thick,
+            platform_low + thick,
+            fill=0.45,
+            opacity=0.9,
+            width=2.0,
+        ),
+        _line(rest_low, rest_high, width=5.0, opacity=0.6),
+        _line(rest_low, seat_bottom, width=5.0, opacity=0.6),
+        _line(seat_bottom, Point(seat_bottom.x, 0.0), width=3.0, opacity=0.6),
+        _line(rail_mid, rail_mid + axis.scaled(14.0), width=3.0, opacity=0.6),
+        _line(Point(rest_low.x - 10.0, 0.0), Point(near.toe.x + 30.0, 0.0), width=3, opacity=0.6),
+    ]
+
+
+def _rope(figure: Figure, pose: Pose) -> _Shape:
+    hand = figure.hand
+    near = figure.near
+    if pose.air > 0:  # the rope passes under the feet
+        low = min(near.lowest(), figure.far.lowest()) - 3.0
+        return _curve(
+            hand,
+            hand + Point(26.0, -25.0),
+            Point(near.toe.x + 22.0, low),
+            Point(near.ball.x - 6.0, low),
+            Point(near.heel.x - 26.0, low),
+            Point(figure.hip.x - 34.0, hand.y - 24.0),
+            hand,
+        )
+    top = figure.head.y + SEGMENTS["head"] + 18.0
+    return _curve(
+        hand,
+        hand + Point(34.0, 30.0),
+        Point(figure.head.x + 34.0, top),
+        Point(figure.head.x, top),
+        Point(figure.head.x - 36.0, top),
+        Point(figure.hip.x - 36.0, hand.y + 34.0),
+        hand,
+    )
+
+
+def _motion(figure: Figure, spot: str, direction: str) -> list[_Shape]:
+    """A motion arrow beside ``spot``: 16 cm long, pointing ``direction``."""
+    near = figure.near
+    anchor = {
+        "heel": near.heel + Point(-9.0, 6.0),
+        "toes": near.toe + Point(6.0, 7.0),
+        "ball": near.ball + Point(4.0, -4.0),
+        "knee": near.knee + Point(9.0, 4.0),
+        "hip": figure.hip + Point(-14.0, 0.0),
+        "head": figure.head + Point(-20.0, 0.0),
+        "hands": figure.hand + Point(0.0, 9.0),
+        "foot": near.ankle + Point(6.0, 12.0),
+    }[spot]
+    if direction == "around":
+        r = 7.0
+        points = [
+            anchor + Point(r * math.cos(math.radians(a)), r * math.sin(math.radians(a)))
+            for a in range(-60, 250, 20)
+        ]
+        tip, before = points[-1], points[-2]
+        return [_line(*points, width=2.2, opacity=0.85), _arrowhead(before, tip)]
+    step = {"up": Point(0, 1), "down": Point(0, -1), "forward": Point(1, 0), "back": Point(-1, 0)}
+    vector = step[direction].scaled(16.0)
+    start = anchor - vector.scaled(0.5)
+    tip = anchor + vector.scaled(0.5)
+    return [_line(start, tip, width=2.2, opacity=0.85), _arrowhead(start, tip)]
+
+
+def _arrowhead(start: Point, tip: Point, size: float = 5.0) -> _Shape:
+    along = _unit(tip - start)
+    side = _normal(along)
+    base = tip - along.scaled(size)
+    return _poly(
+        tip + along.scaled(1.5),
+        base + side.scaled(size * 0.6),
+        base - side.scaled(size * 0.6),
+        opacity=0.85,
+        width=1.0,
+    )
+
+
+# ---------------------------------------------------------------------- layout
+
+
+def _bounds(shapes: Iterable[_Shape]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+    for shape in shapes:
+        pad = shape.size if shape.kind == "circle" else 0.0
+        for p in shape.points:
+            xs += [p.x - pad, p.x + pad]
+            ys += [p.y - pad, p.y + pad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _panel_shapes(illustration: Illustration, number: int, pose: Pose) -> list[_Shape]:
+    figure = pose_figure(pose)
+    behind, front = _props(figure, pose, illustration.props_of(pose))
+    shapes = behind + _body(figure, pose) + front
+    motion = illustration.motion
+    if motion is not None and motion.pose == number:
+        shapes += _motion(figure, motion.at, motion.direction)
+    return shapes
+
+
+def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
+    """The exercise's illustration as a standalone SVG document (see the module).
+
+    ``width`` is the drawing's width in CSS pixels (its height follows the aspect ratio);
+    ``InputError`` when the exercise has no illustration or the width is out of range."""
+    if exercise.illustration is None:
+        raise InputError(f"exercise {exercise.id!r}: no illustration in the catalog")
+    if isinstance(width, bool) or not isinstance(width, int) or not 120 <= width <= 4000:
+        raise InputError(f"width: {width!r} is out of range; allowed: 120 to 4000 pixels")
+    illustration = exercise.illustration
+    poses = illustration.poses
+    panels = [
+        _panel_shapes(illustration, number, pose) for number, pose in enumerate(poses, start=1)
+    ]
+    count = len(panels)
+    panel_w = (_VIEW_W - 2 * _MARGIN - _GAP * (count - 1)) / count
+    boxes = [_bounds(shapes) for shapes in panels]
+    top = max(max(box[3] for box in boxes), 1.0)
+    bottom = min(0.0, min(box[1] for box in boxes))
+    widest = max(box[2] - box[0] for box in boxes)
+    tallest = top - bottom
+    radius = _inset_radius(panel_w)
+    # Keep a column free for the foot's close-up unless that makes the figure too small;
+    # the drawing is only as tall as its figures need.
+    scale = min((panel_w - 2 * radius - 12.0) / widest, _MAX_AREA_H / tallest, _MAX_SCALE)
+    if scale < _MIN_SCALE:
+        scale = min(panel_w * 0.94 / widest, _MAX_AREA_H / tallest, _MAX_SCALE)
+    used_h = tallest * scale
+    area_h = max(used_h, 2 * radius + 8.0)
+    view_h = round(2 * _MARGIN + area_h + _LABEL_H)
+    floor_y = _MARGIN + area_h - (-bottom) * scale - (area_h - used_h) * 0.5
+
+    title_id = f"ill-{exercise.id}-title"
+    desc_id = f"ill-{exercise.id}-desc"
+    height = round(width * view_h / _VIEW_W)
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" role="img"'
+        f' width="{width}" height="{height}" viewBox="0 0 {_num(_VIEW_W)} {view_h}"'
+        f' aria-labelledby="{title_id} {desc_id}" class="exercise-illustration"'
+        ' fill="none" stroke="currentColor" stroke-linecap="round" stroke-linejoin="round">',
+        f'<title id="{title_id}">{escape(exercise.name)}</title>',
+        f'<desc id="{desc_id}">{escape(describe(exercise, illustration))}</desc>',
+        # Opened on its own (not inlined in a page), follow the browser's colour scheme.
+        "<style>@media (prefers-color-scheme: dark){:root:where(svg){color:#e6e6e6}}</style>",
+    ]
+    for index, (pose, shapes, box) in enumerate(zip(poses, panels, boxes, strict=True)):
+        left = _MARGIN + index * (panel_w + _GAP)
+        centre_x = left + panel_w / 2
+        area = (left, _MARGIN, left + panel_w, floor_y)
+        # The figure to the right of its panel, leaving room for the close-up of the foot;
+        # centred when that leaves no room either.
+        for offset_x in (
+            left + panel_w - 2.0 - box[2] * scale,
+            centre_x - (box[0] + box[2]) / 2 * scale,
+        ):
+
+            def at(p: Point, ox: float = offset_x) -> tuple[float, float]:
+                return ox + p.x * scale, floor_y - p.y * scale
+
+            inset = _inset(pose, illustration.props_of(pose), shapes, at, scale, area)
+            if inset:
+                break
+        out.append(f'<g aria-hidden="true" data-pose="{index + 1}">')
+        out.append(
+            f'<line x1="{_num(left)}" y1="{_num(floor_y)}" x2="{_num(left + panel_w)}"'
+            f' y2="{_num(floor_y)}" stroke-width="2" opacity="0.6"/>'
+        )
+        out.extend(_svg(shape, at, scale) for shape in shapes)
+        out.extend(inset)
+        out.extend(_label(index + 1, pose.label, centre_x, floor_y + 17.0, panel_w))
+        out.append("</g>")
+        if index < count - 1:
+            out.append(_between(left + panel_w, floor_y - used_h * 0.5))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------- the foot, magnified
+
+
+def _inset(
+    pose: Pose,
+    props: Sequence[str],
+    shapes: Sequence[_Shape],
+    at: _At,
+    scale: float,
+    area: tuple[float, float, float, float],
+) -> list[str]:
+    """A round close-up of the near foot (about 2.5 times the figure's scale) in a free
+    corner of the panel, so the heel's height reads on a phone; nothing when no corner is
+    free."""
+    left, top, right, bottom = area
+    radius = _inset_radius(right - left)
+    if radius < 20.0 or bottom - top < 2 * radius + 4:
+        return []
+    figure = pose_figure(pose)
+    taken = [p for shape in shapes for p in _outline(shape, at, scale)]
+    centre = None
+    for cx, cy in (
+        (left + radius + 1, top + radius + 1),
+        (right - radius - 1, top + radius + 1),
+        (left + radius + 1, (top + bottom) / 2),
+        (right - radius - 1, (top + bottom) / 2),
+        (left + radius + 1, bottom - radius - 4),
+        (right - radius - 1, bottom - radius - 4),
+    ):
+        if all(math.hypot(x - cx, y - cy) > radius + 4.0 for x, y in taken):
+            centre = Point(cx, cy)
+            break
+    if centre is None:
+        return []
+    near = figure.near
+    foot = (near.heel, near.ball, near.toe, near.ankle)
+    low_x, high_x = min(p.x for p in foot), max(p.x for p in foot)
+    low_y, high_y = min(p.y for p in foot), max(p.y for p in foot)
+    zoom = (2 * radius - 16.0) / max(high_x - low_x, high_y - low_y + 6.0, 22.0)
+    middle = Point((low_x + high_x) / 2, (low_y + high_y) / 2 + 3.0)
+
+    def close(p: Point) -> tuple[float, float]:
+        return centre.x + (p.x - middle.x) * zoom, centre.y - (p.y - middle.y) * zoom
+
+    out = [
+        f'<circle cx="{_num(centre.x)}" cy="{_num(centre.y)}" r="{_num(radius)}"'
+        ' stroke-width="1.5" opacity="0.7"/>'
+    ]
+    # The shin, from the ankle up to the rim.
+    ankle = Point(*close(near.ankle))
+    shin = _unit(Point(*close(near.knee)) - ankle)
+    out.append(_segment(ankle, _to_rim(ankle, shin, centre, radius - 3.0), 6.0))
+    # What the foot stands on: the floor, or a step's top and edge.
+    floor_y = close(Point(0.0, 0.0))[1]
+    edge = figure.step_edge
+    if edge is not None:
+        step_top = close(Point(edge, figure.support))
+        top_end = _to_rim(Point(*step_top), Point(1.0, 0.0), centre, radius)
+        side_end = _to_rim(Point(*step_top), Point(0.0, 1.0), centre, radius)
+        out.append(_segment(side_end, Point(*step_top), 2.0))
+        out.append(_segment(Point(*step_top), top_end, 2.0))
+        if abs(floor_y - centre.y) < radius:
+            floor_start = _to_rim(Point(step_top[0], floor_y), Point(-1.0, 0.0), centre, radius)
+            out.append(_segment(floor_start, Point(step_top[0], floor_y), 2.0))
+    elif abs(floor_y - centre.y) < radius:
+        half = math.sqrt(radius**2 - (floor_y - centre.y) ** 2)
+        out.append(_segment(Point(centre.x - half, floor_y), Point(centre.x + half, floor_y), 2.0))
+    if "towel_roll" in props:
+        base = figure.support if edge is not None else 0.0
+        roll = Point(near.ball.x + 3.5, base + 3.5)
+        x, y = close(roll)
+        out.append(
+            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(3.5 * zoom)}" stroke-width="1.5"'
+            ' fill="currentColor" fill-opacity="0.35"/>'
+        )
+    out.append(_svg(_foot(near, 1.0, pose.near.arch), close, 1.0))
+    # A faint leader from the close-up to the foot it shows.
+    target = Point(*at(near.heel + (near.ball - near.heel).scaled(0.5)))
+    toward = _unit(target - centre)
+    start = centre + toward.scaled(radius + 2.0)
+    end = target - toward.scaled(8.0)
+    if (end - centre).length() > radius + 6.0:
+        out.append(
+            f'<line x1="{_num(start.x)}" y1="{_num(start.y)}" x2="{_num(end.x)}"'
+            f' y2="{_num(end.y)}" stroke-width="1" stroke-dasharray="3 3" opacity="0.5"/>'
+        )
+    return out
+
+
+def _inset_radius(panel_w: float) -> float:
+    return min(36.0, panel_w * 0.3)
+
+
+def _to_rim(start: Point, direction: Point, centre: Point, radius: float) -> Point:
+    """Where the ray from ``start`` (inside the circle) along ``direction`` leaves it."""
+    offset = start - centre
+    b = offset.x * direction.x + offset.y * direction.y
+    c = offset.x**2 + offset.y**2 - radius**2
+    t = -b + math.sqrt(max(b * b - c, 0.0))
+    return start + direction.scaled(max(t, 0.0))
+
+
+def _segment(a: Point, b: Point, width: float) -> str:
+    return (
+        f'<line x1="{_num(a.x)}" y1="{_num(a.y)}" x2="{_num(b.x)}" y2="{_num(b.y)}"'
+        f' stroke-width="{_num(width)}"/>'
+    )
+
+
+def _outline(shape: _Shape, at: _At, scale: float) -> list[tuple[float, float]]:
+    """Points along a shape on the screen, close enough together to find free room."""
+    if shape.kind == "circle":
+        x, y = at(shape.points[0])
+        r = shape.size * scale
+        return [(x + r * math.cos(a / 4), y + r * math.sin(a / 4)) for a in range(26)]
+    corners = [at(p) for p in shape.points]
+    if shape.kind == "rect":
+        (x1, y1), (x2, y2) = corners
+        corners = [(x1, y1), (x2, y1), (x2, y2), (x1, y2), (x1, y1)]
+    points: list[tuple[float, float]] = []
+    for (x1, y1), (x2, y2) in zip(corners, corners[1:], strict=False):
+        steps = max(1, int(math.hypot(x2 - x1, y2 - y1) / 3.0))
+        points += [(x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps) for i in range(steps)]
+    return points + corners[-1:]
+
+
+def _svg(shape: _Shape, at: _At, scale: float) -> str:
+    style = []
+    if shape.opacity < 1:
+        style.append(f' opacity="{_num(shape.opacity)}"')
+    if shape.fill:
+        style.append(f' fill="currentColor" fill-opacity="{shape.fill:g}"')
+    if shape.dash:
+        style.append(' stroke-dasharray="4 4"')
+    extra = "".join(style)
+    if shape.kind == "circle":
+        x, y = at(shape.points[0])
+        return (
+            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(shape.size * scale)}"'
+            f' stroke-width="1.5"{extra}/>'
+        )
+    if shape.kind == "rect":
+        (x1, y1), (x2, y2) = at(shape.points[0]), at(shape.points[1])
+        return (
+            f'<rect x="{_num(min(x1, x2))}" y="{_num(min(y1, y2))}" width="{_num(abs(x2 - x1))}"'
+            f' height="{_num(abs(y2 - y1))}" rx="1.5" stroke-width="{_num(shape.size)}"{extra}/>'
+        )
+    coords = [at(p) for p in shape.points]
+    if shape.kind == "curve":
+        head = f"M{_num(coords[0][0])} {_num(coords[0][1])}"
+        rest = " ".join(f"{_num(x)} {_num(y)}" for x, y in coords[1:])
+        return f'<path d="{head} C{rest}" stroke-width="{_num(shape.size)}"{extra}/>'
+    points = " ".join(f"{_num(x)},{_num(y)}" for x, y in coords)
+    tag = "polygon" if shape.kind == "poly" else "polyline"
+    return f'<{tag} points="{points}" stroke-width="{_num(shape.size)}"{extra}/>'
+
+
+def _label(number: int, text: str, centre_x: float, y: float, panel_w: float) -> list[str]:
+    """The pose's number and label under it, wrapped to the panel's width."""
+    limit = max(10, int(panel_w / 6.6))
+    words = f"{number}. {text}".split()
+    lines = [" ".join(words)]
+    if len(lines[0]) > limit:  # two lines of about the same length
+        cut = min(
+            range(1, len(words)),
+            key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))),
+        )
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+    return [
+        f'<text x="{_num(centre_x)}" y="{_num(y + 15.0 * i)}" text-anchor="middle"'
+        f' font-family="system-ui, sans-serif" font-size="13" fill="currentColor"'
+        f' stroke="none">{escape(line)}</text>'
+        for i, line in enumerate(lines[:2])
+    ]
+
+
+def _between(x: float, y: float) -> str:
+    """The arrow from one pose to the next."""
+    start, end = x + 5.0, x + _GAP - 5.0
+    return (
+        f'<path aria-hidden="true" d="M{_num(start)} {_num(y)} H{_num(end - 2)}'
+        f' M{_num(end - 8)} {_num(y - 6)} L{_num(end)} {_num(y)} L{_num(end - 8)} {_num(y + 6)}"'
+        ' stroke-width="3"/>'
+    )
