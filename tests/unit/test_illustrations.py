@@ -228,11 +228,16 @@ def test_every_exercise_renders_a_standalone_accessible_svg(ex: Exercise) -> Non
         assert pose.label in (desc.text or "")
     tags = {element.tag.removeprefix(SVG) for element in root.iter()}
     assert not tags & {"script", "foreignObject", "image", "use", "a", "iframe"}, tags
+    ids = {element.get("id") for element in root.iter()} - {None}
+    assert len(ids) == sum(1 for element in root.iter() if element.get("id")), "ids repeat"
+    assert all(i.startswith(f"ill-{ex.id}-") for i in ids), ids  # unique on a page of many
     for element in root.iter():
         for name, value in element.attrib.items():
             assert "href" not in name, (name, value)
             assert not name.startswith("on"), name
-            assert "url(" not in value and "javascript:" not in value, value
+            assert "javascript:" not in value, value
+            for ref in re.findall(r"url\(([^)]*)\)", value):  # only the drawing's own clips
+                assert ref.startswith("#") and ref[1:] in ids, value
             if name in ("stroke", "fill"):
                 assert value in ("currentColor", "none"), (element.tag, name, value)
     assert "http" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
@@ -257,8 +262,11 @@ def test_the_standing_heel_raises_get_a_close_up_of_the_foot() -> None:
     for ex_id in ("straight-knee-heel-raise", "bent-knee-heel-raise", "two-leg-heel-raise"):
         root = ET.fromstring(render_svg(CATALOG.get(ex_id)))
         for group in root.iter(f"{SVG}g"):
-            circles = [c for c in group.iter(f"{SVG}circle") if float(c.get("r", 0)) >= 25]
-            assert len(circles) == 1, ex_id  # the round close-up, 50 px or more across
+            if group.get("data-pose"):
+                clips = list(group.iter(f"{SVG}clipPath"))
+                assert len(clips) == 1, ex_id  # the round close-up, 50 px or more across
+                circle = clips[0].find(f"{SVG}circle")
+                assert circle is not None and float(circle.get("r", "0")) >= 25
 
 
 def test_the_same_exercise_renders_the_same_bytes_twice() -> None:

@@ -487,7 +487,8 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
             def at(p: Point, ox: float = offset_x) -> tuple[float, float]:
                 return ox + p.x * scale, floor_y - p.y * scale
 
-            inset = _inset(pose, illustration.props_of(pose), shapes, at, scale, area)
+            clip_id = f"ill-{exercise.id}-foot-{index + 1}"
+            inset = _inset(pose, shapes, at, scale, area, clip_id)
             if inset:
                 break
         out.append(f'<g aria-hidden="true" data-pose="{index + 1}">')
@@ -510,20 +511,20 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
 
 def _inset(
     pose: Pose,
-    props: Sequence[str],
     shapes: Sequence[_Shape],
     at: _At,
     scale: float,
     area: tuple[float, float, float, float],
+    clip_id: str,
 ) -> list[str]:
     """A round close-up of the near foot (about 2.5 times the figure's scale) in a free
     corner of the panel, so the heel's height reads on a phone; nothing when no corner is
-    free."""
+    free. It draws the panel's own shapes (foot, floor or step, towel...) clipped to the
+    circle."""
     left, top, right, bottom = area
     radius = _inset_radius(right - left)
     if radius < 20.0 or bottom - top < 2 * radius + 4:
         return []
-    figure = pose_figure(pose)
     taken = [p for shape in shapes for p in _outline(shape, at, scale)]
     centre = None
     for cx, cy in (
@@ -539,7 +540,7 @@ def _inset(
             break
     if centre is None:
         return []
-    near = figure.near
+    near = pose_figure(pose).near
     foot = (near.heel, near.ball, near.toe, near.ankle)
     low_x, high_x = min(p.x for p in foot), max(p.x for p in foot)
     low_y, high_y = min(p.y for p in foot), max(p.y for p in foot)
@@ -549,38 +550,16 @@ def _inset(
     def close(p: Point) -> tuple[float, float]:
         return centre.x + (p.x - middle.x) * zoom, centre.y - (p.y - middle.y) * zoom
 
+    floor = _line(Point(middle.x - 200.0, 0.0), Point(middle.x + 200.0, 0.0), width=2.0)
+    c = f'cx="{_num(centre.x)}" cy="{_num(centre.y)}" r="{_num(radius)}"'
     out = [
-        f'<circle cx="{_num(centre.x)}" cy="{_num(centre.y)}" r="{_num(radius)}"'
-        ' stroke-width="1.5" opacity="0.7"/>'
+        f'<clipPath id="{clip_id}"><circle {c}/></clipPath>',
+        f'<g clip-path="url(#{clip_id})">',
+        _svg(floor, close, zoom),
+        *(_svg(shape, close, zoom) for shape in shapes),
+        "</g>",
+        f'<circle {c} stroke-width="1.5" opacity="0.7"/>',
     ]
-    # The shin, from the ankle up to the rim.
-    ankle = Point(*close(near.ankle))
-    shin = _unit(Point(*close(near.knee)) - ankle)
-    out.append(_segment(ankle, _to_rim(ankle, shin, centre, radius - 3.0), 6.0))
-    # What the foot stands on: the floor, or a step's top and edge.
-    floor_y = close(Point(0.0, 0.0))[1]
-    edge = figure.step_edge
-    if edge is not None:
-        step_top = close(Point(edge, figure.support))
-        top_end = _to_rim(Point(*step_top), Point(1.0, 0.0), centre, radius)
-        side_end = _to_rim(Point(*step_top), Point(0.0, 1.0), centre, radius)
-        out.append(_segment(side_end, Point(*step_top), 2.0))
-        out.append(_segment(Point(*step_top), top_end, 2.0))
-        if abs(floor_y - centre.y) < radius:
-            floor_start = _to_rim(Point(step_top[0], floor_y), Point(-1.0, 0.0), centre, radius)
-            out.append(_segment(floor_start, Point(step_top[0], floor_y), 2.0))
-    elif abs(floor_y - centre.y) < radius:
-        half = math.sqrt(radius**2 - (floor_y - centre.y) ** 2)
-        out.append(_segment(Point(centre.x - half, floor_y), Point(centre.x + half, floor_y), 2.0))
-    if "towel_roll" in props:
-        base = figure.support if edge is not None else 0.0
-        roll = Point(near.ball.x + 3.5, base + 3.5)
-        x, y = close(roll)
-        out.append(
-            f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{_num(3.5 * zoom)}" stroke-width="1.5"'
-            ' fill="currentColor" fill-opacity="0.35"/>'
-        )
-    out.append(_svg(_foot(near, 1.0, pose.near.arch), close, 1.0))
     # A faint leader from the close-up to the foot it shows.
     target = Point(*at(near.heel + (near.ball - near.heel).scaled(0.5)))
     toward = _unit(target - centre)
@@ -596,22 +575,6 @@ def _inset(
 
 def _inset_radius(panel_w: float) -> float:
     return min(36.0, panel_w * 0.3)
-
-
-def _to_rim(start: Point, direction: Point, centre: Point, radius: float) -> Point:
-    """Where the ray from ``start`` (inside the circle) along ``direction`` leaves it."""
-    offset = start - centre
-    b = offset.x * direction.x + offset.y * direction.y
-    c = offset.x**2 + offset.y**2 - radius**2
-    t = -b + math.sqrt(max(b * b - c, 0.0))
-    return start + direction.scaled(max(t, 0.0))
-
-
-def _segment(a: Point, b: Point, width: float) -> str:
-    return (
-        f'<line x1="{_num(a.x)}" y1="{_num(a.y)}" x2="{_num(b.x)}" y2="{_num(b.y)}"'
-        f' stroke-width="{_num(width)}"/>'
-    )
 
 
 def _outline(shape: _Shape, at: _At, scale: float) -> list[tuple[float, float]]:
