@@ -38,8 +38,7 @@ DEFAULT_WIDTH = 360
 """Width in CSS pixels: a phone screen (the drawing scales to any width)."""
 
 _VIEW_W = 360.0  # the drawing's own units; ``width`` only scales it
-_MAX_AREA_H = 240.0  # the figures' height at most (a standing figure), in the same units
-_MIN_SCALE = 0.72  # px per cm: below this the figure goes without its close-up column
+_MAX_FIGURE_H = 200.0  # the figures' height at most (a standing figure), in the same units
 _MARGIN = 6.0
 _LABEL_H = 40.0  # room for two lines of pose label under the figures
 _GAP = 30.0  # between two poses, for the arrow
@@ -369,7 +368,7 @@ def _motion(figure: Figure, spot: str, direction: str) -> list[_Shape]:
     anchor = {
         "heel": near.heel + Point(-9.0, 6.0),
         "toes": near.toe + Point(6.0, 7.0),
-        "ball": near.ball + Point(4.0, -4.0),
+        "ball": near.ball + Point(1.0, 14.0),
         "knee": near.knee + Point(9.0, 4.0),
         "hip": figure.hip + Point(-14.0, 0.0),
         "head": figure.head + Point(-20.0, 0.0),
@@ -450,15 +449,12 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
     widest = max(box[2] - box[0] for box in boxes)
     tallest = top - bottom
     radius = _inset_radius(panel_w)
-    # Keep a column free for the foot's close-up unless that makes the figure too small;
-    # the drawing is only as tall as its figures need.
-    scale = min((panel_w - 2 * radius - 12.0) / widest, _MAX_AREA_H / tallest, _MAX_SCALE)
-    if scale < _MIN_SCALE:
-        scale = min(panel_w * 0.94 / widest, _MAX_AREA_H / tallest, _MAX_SCALE)
+    scale = min(panel_w * 0.94 / widest, _MAX_FIGURE_H / tallest, _MAX_SCALE)
     used_h = tallest * scale
-    area_h = max(used_h, 2 * radius + 8.0)
-    view_h = round(2 * _MARGIN + area_h + _LABEL_H)
-    floor_y = _MARGIN + area_h - (-bottom) * scale - (area_h - used_h) * 0.5
+    floor_y = _MARGIN + top * scale
+    row_top = floor_y + 6.0  # the close-ups of the feet, in a row under the figures
+    label_y = row_top + 2 * radius + 17.0
+    view_h = round(label_y + _LABEL_H - 12.0)
 
     title_id = f"ill-{exercise.id}-title"
     desc_id = f"ill-{exercise.id}-desc"
@@ -476,21 +472,13 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
     for index, (pose, shapes, box) in enumerate(zip(poses, panels, boxes, strict=True)):
         left = _MARGIN + index * (panel_w + _GAP)
         centre_x = left + panel_w / 2
-        area = (left, _MARGIN, left + panel_w, floor_y)
-        # The figure to the right of its panel, leaving room for the close-up of the foot;
-        # centred when that leaves no room either.
-        for offset_x in (
-            left + panel_w - 2.0 - box[2] * scale,
-            centre_x - (box[0] + box[2]) / 2 * scale,
-        ):
+        offset_x = centre_x - (box[0] + box[2]) / 2 * scale
 
-            def at(p: Point, ox: float = offset_x) -> tuple[float, float]:
-                return ox + p.x * scale, floor_y - p.y * scale
+        def at(p: Point, ox: float = offset_x) -> tuple[float, float]:
+            return ox + p.x * scale, floor_y - p.y * scale
 
-            clip_id = f"ill-{exercise.id}-foot-{index + 1}"
-            inset = _inset(pose, shapes, at, scale, area, clip_id)
-            if inset:
-                break
+        clip_id = f"ill-{exercise.id}-foot-{index + 1}"
+        inset = _inset(pose, shapes, at, (left, row_top, left + panel_w), radius, clip_id)
         out.append(f'<g aria-hidden="true" data-pose="{index + 1}">')
         out.append(
             f'<line x1="{_num(left)}" y1="{_num(floor_y)}" x2="{_num(left + panel_w)}"'
@@ -498,7 +486,7 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
         )
         out.extend(_svg(shape, at, scale) for shape in shapes)
         out.extend(inset)
-        out.extend(_label(index + 1, pose.label, centre_x, floor_y + 17.0, panel_w))
+        out.extend(_label(index + 1, pose.label, centre_x, label_y, panel_w))
         out.append("</g>")
         if index < count - 1:
             out.append(_between(left + panel_w, floor_y - used_h * 0.5))
@@ -513,33 +501,14 @@ def _inset(
     pose: Pose,
     shapes: Sequence[_Shape],
     at: _At,
-    scale: float,
-    area: tuple[float, float, float, float],
+    row: tuple[float, float, float],
+    radius: float,
     clip_id: str,
 ) -> list[str]:
-    """A round close-up of the near foot (about 2.5 times the figure's scale) in a free
-    corner of the panel, so the heel's height reads on a phone; nothing when no corner is
-    free. It draws the panel's own shapes (foot, floor or step, towel...) clipped to the
-    circle."""
-    left, top, right, bottom = area
-    radius = _inset_radius(right - left)
-    if radius < 20.0 or bottom - top < 2 * radius + 4:
-        return []
-    taken = [p for shape in shapes for p in _outline(shape, at, scale)]
-    centre = None
-    for cx, cy in (
-        (left + radius + 1, top + radius + 1),
-        (right - radius - 1, top + radius + 1),
-        (left + radius + 1, (top + bottom) / 2),
-        (right - radius - 1, (top + bottom) / 2),
-        (left + radius + 1, bottom - radius - 4),
-        (right - radius - 1, bottom - radius - 4),
-    ):
-        if all(math.hypot(x - cx, y - cy) > radius + 4.0 for x, y in taken):
-            centre = Point(cx, cy)
-            break
-    if centre is None:
-        return []
+    """A round close-up of the near foot (two to three times the figure's scale) under it,
+    so the heel's height reads on a phone. It draws the panel's own shapes (foot, floor or
+    step, towel...) clipped to the circle."""
+    left, top, right = row
     near = pose_figure(pose).near
     foot = (near.heel, near.ball, near.toe, near.ankle)
     low_x, high_x = min(p.x for p in foot), max(p.x for p in foot)
@@ -547,12 +516,15 @@ def _inset(
     zoom = (2 * radius - 16.0) / max(high_x - low_x, high_y - low_y + 6.0, 22.0)
     middle = Point((low_x + high_x) / 2, (low_y + high_y) / 2 + 3.0)
 
+    under = at(middle)[0]
+    centre = Point(min(max(under, left + radius + 1.0), right - radius - 1.0), top + radius)
+
     def close(p: Point) -> tuple[float, float]:
         return centre.x + (p.x - middle.x) * zoom, centre.y - (p.y - middle.y) * zoom
 
     floor = _line(Point(middle.x - 200.0, 0.0), Point(middle.x + 200.0, 0.0), width=2.0)
     c = f'cx="{_num(centre.x)}" cy="{_num(centre.y)}" r="{_num(radius)}"'
-    out = [
+    return [
         f'<clipPath id="{clip_id}"><circle {c}/></clipPath>',
         f'<g clip-path="url(#{clip_id})">',
         _svg(floor, close, zoom),
@@ -560,38 +532,10 @@ def _inset(
         "</g>",
         f'<circle {c} stroke-width="1.5" opacity="0.7"/>',
     ]
-    # A faint leader from the close-up to the foot it shows.
-    target = Point(*at(near.heel + (near.ball - near.heel).scaled(0.5)))
-    toward = _unit(target - centre)
-    start = centre + toward.scaled(radius + 2.0)
-    end = target - toward.scaled(8.0)
-    if (end - centre).length() > radius + 6.0:
-        out.append(
-            f'<line x1="{_num(start.x)}" y1="{_num(start.y)}" x2="{_num(end.x)}"'
-            f' y2="{_num(end.y)}" stroke-width="1" stroke-dasharray="3 3" opacity="0.5"/>'
-        )
-    return out
 
 
 def _inset_radius(panel_w: float) -> float:
-    return min(36.0, panel_w * 0.3)
-
-
-def _outline(shape: _Shape, at: _At, scale: float) -> list[tuple[float, float]]:
-    """Points along a shape on the screen, close enough together to find free room."""
-    if shape.kind == "circle":
-        x, y = at(shape.points[0])
-        r = shape.size * scale
-        return [(x + r * math.cos(a / 4), y + r * math.sin(a / 4)) for a in range(26)]
-    corners = [at(p) for p in shape.points]
-    if shape.kind == "rect":
-        (x1, y1), (x2, y2) = corners
-        corners = [(x1, y1), (x2, y1), (x2, y2), (x1, y2), (x1, y1)]
-    points: list[tuple[float, float]] = []
-    for (x1, y1), (x2, y2) in zip(corners, corners[1:], strict=False):
-        steps = max(1, int(math.hypot(x2 - x1, y2 - y1) / 3.0))
-        points += [(x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps) for i in range(steps)]
-    return points + corners[-1:]
+    return min(34.0, panel_w * 0.32)
 
 
 def _svg(shape: _Shape, at: _At, scale: float) -> str:
