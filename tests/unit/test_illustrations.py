@@ -258,15 +258,31 @@ def test_the_drawing_shows_each_key_pose_with_an_arrow_between_them(ex: Exercise
         assert f"{number}. " in label and pose.label.split()[-1] in label
 
 
-def test_the_standing_heel_raises_get_a_close_up_of_the_foot() -> None:
-    for ex_id in ("straight-knee-heel-raise", "bent-knee-heel-raise", "two-leg-heel-raise"):
-        root = ET.fromstring(render_svg(CATALOG.get(ex_id)))
-        for group in root.iter(f"{SVG}g"):
-            if group.get("data-pose"):
-                clips = list(group.iter(f"{SVG}clipPath"))
-                assert len(clips) == 1, ex_id  # the round close-up, 50 px or more across
-                circle = clips[0].find(f"{SVG}circle")
-                assert circle is not None and float(circle.get("r", "0")) >= 25
+@pytest.mark.parametrize("ex", EXERCISES, ids=by_id)
+def test_every_pose_gets_a_close_up_of_the_foot_at_one_zoom_for_the_exercise(
+    ex: Exercise,
+) -> None:
+    root = ET.fromstring(render_svg(ex))
+    radii = []
+    for group in root.iter(f"{SVG}g"):
+        if group.get("data-pose"):
+            clips = list(group.iter(f"{SVG}clipPath"))
+            assert len(clips) == 1, ex.id  # the round close-up
+            circle = clips[0].find(f"{SVG}circle")
+            assert circle is not None
+            radii.append(float(circle.get("r", "0")))
+    assert min(radii) >= 25, ex.id  # 50 px or more across at 360 px
+    # The foot outline is drawn twice per pose (figure, close-up); the close-up's is larger.
+    for group in (g for g in root.iter(f"{SVG}g") if g.get("data-pose")):
+        feet = [p for p in group.iter(f"{SVG}polygon") if len(p.get("points", "").split()) == 10]
+        spans = [_span(p.get("points", "")) for p in feet]
+        assert max(spans) >= 1.6 * min(spans), ex.id
+
+
+def _span(points: str) -> float:
+    xs = [float(pair.split(",")[0]) for pair in points.split()]
+    ys = [float(pair.split(",")[1]) for pair in points.split()]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
 
 
 def test_the_same_exercise_renders_the_same_bytes_twice() -> None:

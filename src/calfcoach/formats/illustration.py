@@ -79,7 +79,10 @@ def describe(exercise: Exercise, illustration: Illustration) -> str:
     )
     if props:
         text += " With " + _join(props) + "."
-    text += " The working leg is drawn solid, the other leg faded."
+    text += (
+        " The working leg is drawn solid, the other leg faded; under each pose, a close-up"
+        " of the working foot."
+    )
     return text
 
 
@@ -222,18 +225,21 @@ def _props(figure: Figure, pose: Pose, props: Iterable[str]) -> tuple[list[_Shap
             behind += _leg_press(figure)
         elif prop == "jump_rope":
             front.append(_rope(figure, pose))
-        elif prop == "towel":
-            x = near.toe.x + 1.0
-            behind.append(_rect(Point(x, 0.0), Point(x + 30.0, 1.8), fill=0.5))
-        elif prop == "towel_bunched":
-            x = near.ball.x - 2.0
+        elif prop == "towel":  # flat on the floor, from under the toes forward
+            x = near.ball.x + 2.0
+            behind.append(_rect(Point(x, 0.0), Point(x + 38.0, 2.0), fill=0.5))
+        elif prop == "towel_bunched":  # gathered up under the toes
+            x = near.ball.x - 1.0
             behind.append(
-                _curve(
+                _poly(
                     Point(x, 0.0),
-                    *(Point(x + 2.0 + 4.0 * i, 6.0) for i in range(3)),
-                    Point(x + 14.0, 0.0),
-                    Point(x + 14.0, 0.0),
-                    width=2.5,
+                    Point(x + 3.0, 3.5),
+                    Point(x + 8.0, 5.5),
+                    Point(x + 13.0, 4.5),
+                    Point(x + 16.0, 6.0),
+                    Point(x + 20.0, 0.0),
+                    fill=0.5,
+                    opacity=0.9,
                 )
             )
         elif prop == "towel_roll":
@@ -453,6 +459,7 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
     used_h = tallest * scale
     floor_y = _MARGIN + top * scale
     row_top = floor_y + 6.0  # the close-ups of the feet, in a row under the figures
+    zoom = min(_close_up_zoom(pose, radius) for pose in poses)  # one scale: comparable
     label_y = row_top + 2 * radius + 17.0
     view_h = round(label_y + _LABEL_H - 12.0)
 
@@ -478,7 +485,8 @@ def render_svg(exercise: Exercise, *, width: int = DEFAULT_WIDTH) -> str:
             return ox + p.x * scale, floor_y - p.y * scale
 
         clip_id = f"ill-{exercise.id}-foot-{index + 1}"
-        inset = _inset(pose, shapes, at, (left, row_top, left + panel_w), radius, clip_id)
+        row = (left, row_top, left + panel_w)
+        inset = _inset(pose, shapes, at, row, radius, zoom, clip_id)
         out.append(f'<g aria-hidden="true" data-pose="{index + 1}">')
         out.append(
             f'<line x1="{_num(left)}" y1="{_num(floor_y)}" x2="{_num(left + panel_w)}"'
@@ -503,6 +511,7 @@ def _inset(
     at: _At,
     row: tuple[float, float, float],
     radius: float,
+    zoom: float,
     clip_id: str,
 ) -> list[str]:
     """A round close-up of the near foot (two to three times the figure's scale) under it,
@@ -513,7 +522,6 @@ def _inset(
     foot = (near.heel, near.ball, near.toe, near.ankle)
     low_x, high_x = min(p.x for p in foot), max(p.x for p in foot)
     low_y, high_y = min(p.y for p in foot), max(p.y for p in foot)
-    zoom = (2 * radius - 16.0) / max(high_x - low_x, high_y - low_y + 6.0, 22.0)
     middle = Point((low_x + high_x) / 2, (low_y + high_y) / 2 + 3.0)
 
     under = at(middle)[0]
@@ -535,7 +543,16 @@ def _inset(
 
 
 def _inset_radius(panel_w: float) -> float:
-    return min(34.0, panel_w * 0.32)
+    return min(42.0, panel_w * 0.32)
+
+
+def _close_up_zoom(pose: Pose, radius: float) -> float:
+    """px per cm that fits the near foot (heel, ball, toes, ankle) in a close-up."""
+    near = pose_figure(pose).near
+    foot = (near.heel, near.ball, near.toe, near.ankle)
+    wide = max(p.x for p in foot) - min(p.x for p in foot)
+    high = max(p.y for p in foot) - min(p.y for p in foot)
+    return (2 * radius - 16.0) / max(wide, high + 6.0, 22.0)
 
 
 def _svg(shape: _Shape, at: _At, scale: float) -> str:
