@@ -369,7 +369,7 @@ def _hand_target(arms: str, hip: Point, shoulder: Point, knee: Point) -> tuple[P
         return shoulder + Point(3.0, 6.0), True
     if arms == "handles":
         return hip + Point(10.0, -2.0), True
-    return shoulder + Point(5.0, -0.95 * reach), True  # sides
+    return shoulder + Point(10.0, -0.93 * reach), True  # sides, a little forward
 
 
 def pose_figure(pose: Pose) -> Figure:

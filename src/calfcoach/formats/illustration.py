@@ -204,7 +204,7 @@ def _props(figure: Figure, pose: Pose, props: Iterable[str]) -> tuple[list[_Shap
             x = figure.hand.x + 1.0
             behind.append(_rect(Point(x, 0.0), Point(x + 5.0, wall_top), fill=0.25, opacity=0.6))
         elif prop == "wall_back":
-            x = min(figure.hip.x, figure.shoulder.x, figure.head.x - SEGMENTS["head"]) - 2.0
+            x = min(figure.hip.x, figure.shoulder.x, figure.head.x - SEGMENTS["head"])
             behind.append(_rect(Point(x - 5.0, 0.0), Point(x, wall_top), fill=0.25, opacity=0.6))
         elif prop == "chair":
             behind += _chair(figure)
@@ -518,8 +518,7 @@ def _inset(
     so the heel's height reads on a phone. It draws the panel's own shapes (foot, floor or
     step, towel...) clipped to the circle."""
     left, top, right = row
-    near = pose_figure(pose).near
-    foot = (near.heel, near.ball, near.toe, near.ankle)
+    foot = _close_up_points(pose)
     low_x, high_x = min(p.x for p in foot), max(p.x for p in foot)
     low_y, high_y = min(p.y for p in foot), max(p.y for p in foot)
     middle = Point((low_x + high_x) / 2, (low_y + high_y) / 2 + 3.0)
@@ -546,10 +545,16 @@ def _inset_radius(panel_w: float) -> float:
     return min(42.0, panel_w * 0.32)
 
 
-def _close_up_zoom(pose: Pose, radius: float) -> float:
-    """px per cm that fits the near foot (heel, ball, toes, ankle) in a close-up."""
+def _close_up_points(pose: Pose) -> tuple[Point, ...]:
+    """What a close-up must show: the near foot and ankle; in a hop's flight, the floor too."""
     near = pose_figure(pose).near
     foot = (near.heel, near.ball, near.toe, near.ankle)
+    return (*foot, Point(near.ball.x, 0.0)) if pose.air else foot
+
+
+def _close_up_zoom(pose: Pose, radius: float) -> float:
+    """px per cm that fits the near foot (heel, ball, toes, ankle) in a close-up."""
+    foot = _close_up_points(pose)
     wide = max(p.x for p in foot) - min(p.x for p in foot)
     high = max(p.y for p in foot) - min(p.y for p in foot)
     return (2 * radius - 16.0) / max(wide, high + 6.0, 22.0)
