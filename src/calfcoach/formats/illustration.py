@@ -148,23 +148,28 @@ def _normal(vector: Point) -> Point:
 
 
 def _foot(leg: LegPoints, opacity: float, arch_lift: float) -> _Shape:
-    """The foot as a filled outline: heel, sole, ball, toes, instep, ankle."""
+    """The foot as a filled outline: a rounded heel, the sole (its arch lifted by
+    ``arch_lift`` cm), the ball, the toes, the instep and the ankle."""
     sole = _unit(leg.ball - leg.heel)
     up = _normal(sole)
-    toes = _unit(leg.toe - leg.ball)
-    toes_up = _normal(toes)
-    arch = leg.heel + sole.scaled(SEGMENTS["foot"] * 0.55) + up.scaled(arch_lift)
+    toes_up = _normal(_unit(leg.toe - leg.ball))
+
+    def at(along: float, above: float) -> Point:  # cm along the sole from the heel, and up
+        return leg.heel + sole.scaled(along) + up.scaled(above)
+
     return _poly(
-        leg.heel + sole.scaled(1.5),
-        arch,
+        at(0.6, 0.0),
+        at(SEGMENTS["foot"] * 0.55, arch_lift),
         leg.ball,
         leg.toe,
-        leg.toe + toes_up.scaled(2.6),
-        leg.ball + up.scaled(4.2) + sole.scaled(-0.5),
-        leg.ankle + sole.scaled(4.0) + up.scaled(1.0),
-        leg.ankle + sole.scaled(-3.0) + up.scaled(1.5),
-        leg.heel + sole.scaled(-1.2) + up.scaled(4.0),
-        leg.heel + sole.scaled(-0.6) + up.scaled(1.0),
+        leg.toe + toes_up.scaled(2.4),
+        leg.ball + up.scaled(3.8) + sole.scaled(-0.8),
+        at(14.0, 6.0),
+        at(8.8, 9.5),
+        at(1.4, 10.0),
+        at(-1.0, 6.0),
+        at(-1.7, 3.0),
+        at(-1.1, 0.9),
         opacity=opacity,
     )
 
