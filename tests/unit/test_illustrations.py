@@ -17,6 +17,8 @@ from pydantic import ValidationError
 import calfcoach.catalog
 from calfcoach.catalog import CATALOG_FILE, load_catalog, parse_catalog
 from calfcoach.core.illustration import (
+    ARMS,
+    PROPS,
     Figure,
     Illustration,
     LegPoints,
@@ -318,3 +320,27 @@ def test_text_in_a_name_is_escaped_in_the_svg() -> None:
     root = ET.fromstring(render_svg(odd))
     title = root.find(f"{SVG}title")
     assert title is not None and title.text == "Toe taps <b> & co"
+
+
+def test_every_prop_and_arm_position_of_the_vocabulary_draws_and_parses() -> None:
+    """The catalog uses only some of them; a new exercise may use any without code change."""
+    base = CATALOG.get("two-leg-heel-raise")
+    poses = [
+        {"label": f"arms {arms}", "near": {"hip": 0}, "arms": arms, "props": list(PROPS)}
+        for arms in ARMS
+    ]
+    for first, second in zip(poses, poses[1:], strict=False):
+        drawing = {"poses": [first, {**second, "surface": "step", "air": 5}]}
+        ex = base.model_copy(update={"illustration": Illustration.model_validate(drawing)})
+        root = ET.fromstring(render_svg(ex))
+        assert root.tag == f"{SVG}svg"
+        assert len(list(root.iter(f"{SVG}clipPath"))) == 2
+
+
+def test_a_seated_pose_puts_the_chair_under_the_hip_and_the_feet_on_the_floor() -> None:
+    for ex_id in ("towel-crunches", "big-toe-press", "short-foot", "ankle-rotations"):
+        for pose, figure in figures(CATALOG.get(ex_id)):
+            assert 35 <= figure.hip.y <= 60, (ex_id, pose.label)  # chair height
+            assert "chair" in illustration(CATALOG.get(ex_id)).props_of(pose)
+            planted = [leg for leg in (figure.near, figure.far) if leg.planted]
+            assert planted and all(abs(figure.clearance(leg)) < 0.5 for leg in planted)

@@ -365,8 +365,8 @@ def _hand_target(arms: str, hip: Point, shoulder: Point, knee: Point) -> tuple[P
         return shoulder + Point(24.0, -16.0), False
     if arms == "floor_back":
         return Point(hip.x - 22.0, 2.0), True
-    if arms == "barbell":
-        return shoulder + Point(3.0, 6.0), True
+    if arms == "barbell":  # hands on the bar behind the neck, elbows down
+        return shoulder + Point(-7.0, 3.0), False
     if arms == "handles":
         return hip + Point(10.0, -2.0), True
     return shoulder + Point(10.0, -0.93 * reach), True  # sides, a little forward

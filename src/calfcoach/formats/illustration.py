@@ -262,9 +262,9 @@ def _props(figure: Figure, pose: Pose, props: Iterable[str]) -> tuple[list[_Shap
             post = figure.hand.x + 40.0
             behind.append(_rect(Point(post, 0.0), Point(post + 4.0, figure.hand.y + 15), 0.3))
             front.append(_line(figure.hand, Point(post, figure.hand.y), width=2.5, opacity=0.9))
-        elif prop == "ball":
+        elif prop == "ball":  # on the floor under the arch (a foot lifted onto it rolls it)
             arch = near.heel + (near.ball - near.heel).scaled(0.5)
-            behind.append(_circle(Point(arch.x, arch.y - 5.0), 5.0, fill=0.3, opacity=0.9))
+            behind.append(_circle(Point(arch.x, 4.0), 4.0, fill=0.3, opacity=0.9))
     return behind, front
 
 
