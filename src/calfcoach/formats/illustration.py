@@ -102,11 +102,10 @@ class _Shape:
     size: float = 2.0  # stroke width, or a circle's radius in cm
     fill: float = 0.0  # fill opacity (0: none)
     opacity: float = 1.0
-    dash: bool = False
 
 
-def _line(*points: Point, width: float = 2.0, opacity: float = 1.0, dash: bool = False) -> _Shape:
-    return _Shape("line", points, width, 0.0, opacity, dash)
+def _line(*points: Point, width: float = 2.0, opacity: float = 1.0) -> _Shape:
+    return _Shape("line", points, width, 0.0, opacity)
 
 
 def _poly(*points: Point, fill: float = 1.0, opacity: float = 1.0, width: float = 1.5) -> _Shape:
@@ -571,8 +570,6 @@ def _svg(shape: _Shape, at: _At, scale: float) -> str:
         style.append(f' opacity="{_num(shape.opacity)}"')
     if shape.fill:
         style.append(f' fill="currentColor" fill-opacity="{shape.fill:g}"')
-    if shape.dash:
-        style.append(' stroke-dasharray="4 4"')
     extra = "".join(style)
     if shape.kind == "circle":
         x, y = at(shape.points[0])
