@@ -11,8 +11,8 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 echo "== ruff"
-.venv/bin/ruff check src tests bench
-.venv/bin/ruff format --check src tests bench
+.venv/bin/ruff check src tests bench tools
+.venv/bin/ruff format --check src tests bench tools
 echo "== mypy --strict (core)"
 .venv/bin/mypy
 echo "== compiled core (mypyc, D-36): built into build/compiled for tests/unit/test_compiled_core.py"

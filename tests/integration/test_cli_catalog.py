@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,6 +14,7 @@ from calfcoach.catalog import load_catalog
 from calfcoach.cli import app
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.models import Exercise
+from calfcoach.formats.illustration import render_svg
 
 CATALOG = load_catalog()
 
@@ -169,3 +171,35 @@ def test_the_installed_command_reports_a_bad_option_without_a_traceback() -> Non
     assert result.returncode == 2
     assert "error: --region: 'leg' is not allowed; allowed: calf, foot, ankle" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- calfcoach exercise ID --svg
+
+
+def test_svg_writes_the_exercise_drawing_to_the_file(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "pogo.svg"
+    code, out, _ = run(runner, "exercise", "pogo-hops", "--svg", str(target))
+    assert code == 0
+    assert "Pogo hops" in out  # the page is still shown
+    assert target.read_text(encoding="utf-8") == render_svg(CATALOG.get("pogo-hops"))
+
+
+def test_svg_refuses_to_overwrite_a_file_without_force(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "taken.svg"
+    target.write_text("mine", encoding="utf-8")
+    code, _, err = run(runner, "exercise", "toe-taps", "--svg", str(target))
+    assert code == 2
+    assert "--svg" in err and "already exists" in err and "--force" in err
+    assert target.read_text(encoding="utf-8") == "mine"
+    code, _, _ = run(runner, "exercise", "toe-taps", "--svg", str(target), "--force")
+    assert code == 0
+    assert target.read_text(encoding="utf-8").startswith("<svg ")
+
+
+def test_svg_into_a_missing_folder_is_refused_naming_the_folder(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    code, _, err = run(runner, "exercise", "toe-taps", "--svg", str(tmp_path / "no" / "t.svg"))
+    assert code == 2
+    assert "--svg" in err and "does not exist" in err
+    assert "Traceback" not in err

@@ -13,6 +13,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
@@ -188,10 +189,22 @@ def show_exercise(
             help="Output format: table (the readable page) or json.",
         ),
     ] = "table",
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg",
+            metavar="FILE",
+            dir_okay=False,
+            help="Also write the exercise's drawing (key poses, side view) as an SVG file.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the --svg FILE if it exists.")
+    ] = False,
 ) -> None:
     """Show one exercise: steps, cues, default dose, why, and its place in a progression."""
     from calfcoach.cli.errors import fail
-    from calfcoach.errors import NotFoundError
+    from calfcoach.errors import InputError, NotFoundError
 
     catalog = _catalog()
     try:
@@ -202,6 +215,14 @@ def show_exercise(
                 f"ID: {error.problems[0]}; allowed: an id of `calfcoach exercises` (it lists them)"
             )
         ) from None
+    if svg is not None:
+        from calfcoach.files import write_file
+        from calfcoach.formats.illustration import render_svg
+
+        try:
+            write_file(svg, render_svg(exercise).encode("utf-8"), force=force, field="--svg")
+        except InputError as error:
+            raise fail(error) from None
     if output_format == "json":
         _as_json({"exercise": exercise.model_dump(mode="json")})
         return

@@ -323,6 +323,11 @@ def check_complete(exercises: Sequence[Exercise], reasons: Sequence[CatalogReaso
         problems.append("catalog: no clearance exercise (R-PAIN-3) that needs no equipment")
     if not any(ex.dorsiflexor for ex in exercises):
         problems.append("catalog: no dorsiflexor exercise (R-PAIN-4)")
+    problems.extend(
+        f"exercise {ex.id!r}: no illustration (issue 8: every exercise has a drawing)"
+        for ex in exercises
+        if ex.illustration is None
+    )
     general = [r for r in reasons if not r.fits.complaints]
     for ex in exercises:
         for scheme in ex.schemes:

@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from calfcoach.core.illustration import Illustration
+
 Level = Literal["novice", "intermediate", "advanced"]
 Sex = Literal["female", "male"]
 Units = Literal["metric", "imperial"]
@@ -159,6 +161,10 @@ class Exercise(BaseModel):
     machines: tuple[ExerciseId, ...] = ()
     """The machine forms of this exercise (same knee angle and movement), which carry its
     work when the athlete has the machine (R-PROG-7); see ``Catalog.machine_variants``."""
+    illustration: Illustration | None = None
+    """The drawing: key poses of a side-view figure and its props (issue 8). The packaged
+    catalog gives one for every exercise (``check_complete``); the SVG is drawn from it by
+    ``calfcoach.formats.illustration``."""
 
     MACHINE_EQUIPMENT: ClassVar[frozenset[Equipment]] = frozenset(
         {"leg_press", "seated_calf_machine"}
