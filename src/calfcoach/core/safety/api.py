@@ -10,7 +10,9 @@ R-PAIN-2b pain stops), the flare and the morning response (R-PAIN-2, R-PAIN-2b),
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import replace
 
 from calfcoach.core import rules
 from calfcoach.core.models import CheckIn, Profile, Race, Reason, TrainingLog
@@ -54,7 +56,24 @@ def assess(
         raise ValueError(f"assess: {day} is before the state's day {state.through}")
     fold = Fold(state or SafetyState(), ctx)
     advance(fold, log, day)
-    return _day_safety(fold, profile, day, strain_step), fold.freeze()
+    safety = _day_safety(fold, profile, day, strain_step)
+    if safety.hop_test[0] and _hop_test_on(log, day):
+        # The fold stops at the morning of ``day``; a hop test already logged that day is
+        # after it. Offering another the same day would break the 7-day retest (R-TEST-5).
+        safety = replace(
+            safety,
+            hop_test=(
+                False,
+                f"A hop test was logged today ({day}): retest no sooner than "
+                f"{rules.HOP_TEST_RETEST_DAYS} days.",
+            ),
+        )
+    return safety, fold.freeze()
+
+
+def _hop_test_on(log: TrainingLog, day: dt.date) -> bool:
+    at = bisect_left(log.hop_tests, day, key=lambda h: h.date)
+    return at < len(log.hop_tests) and log.hop_tests[at].date == day
 
 
 def usual_pain(profile: Profile, checkins: Sequence[CheckIn], before: dt.date) -> int:
