@@ -142,3 +142,9 @@ def test_serve_refuses_a_port_in_use_with_exit_2(tmp_path: Path) -> None:
         code, output = _serve(tmp_path, "--port", str(port))
     assert code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in output
+
+
+def test_large_answers_are_gzip_compressed_for_clients_that_ask(client: TestClient) -> None:
+    response = client.get("/static/vendor/htmx-2.0.11.min.js", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers.get("content-encoding") == "gzip"
