@@ -76,6 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import pages
 
     app.include_router(pages.router)
+    from calfcoach.web.routes import exercises
+
+    app.include_router(exercises.router)
     return app
 
 
