@@ -79,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import exercises
 
     app.include_router(exercises.router)
+    from calfcoach.web.routes import progress
+
+    app.include_router(progress.router)
     return app
 
 
