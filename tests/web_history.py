@@ -69,7 +69,7 @@ def add_history(database: Database, today: dt.date, weeks: int = 4) -> str:
     plan = current_plan(database, name, today).plan
     past = [s.date for s in plan.sessions if s.date < today]
     second_week = past[0] + dt.timedelta(weeks=1)
-    skipped = next(d for d in past if d >= second_week)
+    skipped = next((d for d in past if d >= second_week), None)
     for number, day in enumerate(past):
         if day == skipped:
             skip_session(database, name, day, today=today)

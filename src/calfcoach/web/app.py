@@ -82,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.routes import progress
 
     app.include_router(progress.router)
+    from calfcoach.web.routes import export
+
+    app.include_router(export.router)
     return app
 
 
