@@ -36,6 +36,8 @@ def test_choosing_a_region_updates_the_list_in_place_and_the_address(
     page.locator(f".exercise-item >> nth={len(foot) - 1}").wait_for()
     assert page.locator(".exercise-item").count() == len(foot)
     assert page.evaluate("window.notReloaded") is True  # htmx swapped the list only
+    status = page.get_by_role("status")
+    assert status.inner_text() == f"{len(foot)} exercises shown"  # said by screen readers
     page.get_by_label("Knee").select_option("none")
     page.get_by_label("Nothing (bodyweight only)").check()
     page.wait_for_url("**equipment=none*")

@@ -75,8 +75,14 @@ def test_the_no_equipment_filter_keeps_only_exercises_that_need_nothing(
 def test_an_htmx_request_gets_only_the_results_list(client: TestClient) -> None:
     response = client.get("/exercises?region=foot", headers={**HTML, "HX-Request": "true"})
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<section id="exercise-results"')
+    assert '<section id="exercise-results"' in response.text
     assert "<html" not in response.text
+    foot = [ex for ex in load_catalog() if ex.region == "foot"]
+    # The count also goes out of band to the page's live status line.
+    assert (
+        f'<span id="filter-status" hx-swap-oob="innerHTML">{len(foot)} exercises shown</span>'
+        in response.text
+    )
     assert response.headers["vary"] == "HX-Request"
     assert all(load_catalog().get(i).region == "foot" for i in listed(response.text))
 

@@ -120,6 +120,9 @@ def exercise_library(
     partial = request.headers.get("hx-request") == "true" and not request.headers.get(
         "hx-history-restore-request"
     )
+    # The list is swapped in place; the count also goes to the page's status line (an
+    # out-of-band swap into a live region that stays), so screen readers hear it.
+    context["partial"] = partial
     name = "exercises/_results.html" if partial else "exercises/library.html"
     status = 422 if filters.errors else 200
     response = templates.TemplateResponse(request, name, context, status_code=status)
