@@ -155,7 +155,7 @@ def page_for(browser: Browser) -> Iterator[Callable[[str], Page]]:
         )
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)  # generous: CI machines are shared
         page.calfcoach_scheme = scheme  # type: ignore[attr-defined]
         return page
 
@@ -182,7 +182,10 @@ def page(page_for: Callable[[str], Page], scheme: str) -> Page:
 def controlled_clock(page: Page, when: dt.datetime) -> None:
     """Fix the page's clock at ``when`` (call before ``goto``): ``Date.now()`` answers
     ``when`` and timers fire only through ``page.clock.run_for``/``fast_forward``."""
-    page.clock.install(time=when)
+    # Installed an hour early, then paused at ``when``: the installed clock runs in real time
+    # until paused, and pausing in its past fails (a loaded machine takes a while between
+    # the two calls). Nothing is scheduled yet, so the fast-forward fires nothing.
+    page.clock.install(time=when - dt.timedelta(hours=1))
     page.clock.pause_at(when)
 
 
