@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from calfcoach.core.models import CapacityTest, HopTest, Session
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.services import athletes, corrections, training, transfer
+from calfcoach.services.calendar_feed import new_calendar_token
 from calfcoach.services.corrections import SetChanges, SetRef
 from calfcoach.storage.db import Database
 from calfcoach.storage.orm import Base
@@ -296,6 +297,7 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
         database, "ana", thu, pain=3, stiffness=2, today=TODAY, red_flags=["swelling"]
     )
     training.record_clearance(database, "ana", FRI, today=TODAY)
+    new_calendar_token(database, "ana")  # issue 8: the calendar subscription address
     training.log_set(database, "ana", TODAY, a_set(), today=TODAY)  # keeps a snapshot
     full = row_counts(database)
     assert [t for t in full if full[t] <= others[t]] == []

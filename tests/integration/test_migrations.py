@@ -29,6 +29,7 @@ TABLES = {
     "clearances",
     "fixed_sessions",
     "engine_snapshots",
+    "calendar_tokens",  # 0005
 }
 
 
@@ -439,6 +440,7 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "clearances",
         "fixed_sessions",
         "engine_snapshots",
+        "calendar_tokens",
     }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
@@ -485,7 +487,7 @@ def test_0003_keys_old_names_and_tells_case_duplicates_apart_without_failing(
     _athletes_at_0002(empty_database_url, names)
 
     with open_database(empty_database_url) as database:  # migrates on first use
-        assert database.revision() == "0003"
+        assert database.revision() == migrate.HEAD_REVISION
         with database.engine.connect() as connection:
             rows = connection.execute(
                 sa.text("SELECT name, name_key FROM athletes ORDER BY id")
@@ -501,8 +503,24 @@ def test_0003_keys_old_names_and_tells_case_duplicates_apart_without_failing(
         "ana", "ana (2)", "ana (3)", "josé", "josé (2)", "bo", "cy dee", "[31med", "athlete 9"
     ]  # fmt: skip
     assert len(set(found.values())) == 3
-    assert migrate.current_revision(empty_database_url) == "0003"
+    assert migrate.current_revision(empty_database_url) == migrate.HEAD_REVISION
     migrate.downgrade(empty_database_url, "0002")
     migrate.upgrade(empty_database_url)
-    assert migrate.current_revision(empty_database_url) == "0003"
+    assert migrate.current_revision(empty_database_url) == migrate.HEAD_REVISION
     assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0003 -> 0005
+
+
+def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0003")
+    assert "calendar_tokens" not in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url, "0005")
+    assert "calendar_tokens" in table_names(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0003")
+    assert "calendar_tokens" not in table_names(empty_database_url)
+    assert table_names(empty_database_url) == TABLES - {"calendar_tokens"}

@@ -1,8 +1,9 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migrations ``versions/0001_initial.py``, ``versions/0002_engine_v2.py`` and
-``versions/0003_name_key.py`` spell out the same schema by hand; a test compares the two
-(``tests/integration/test_migrations.py``), so change both together.
+The migrations ``versions/0001_initial.py``, ``versions/0002_engine_v2.py``,
+``versions/0003_name_key.py`` and ``versions/0005_calendar_tokens.py`` spell out the same
+schema by hand; a test compares the two (``tests/integration/test_migrations.py``), so change
+both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
 The CHECK constraints are a backstop for the ranges the adapters validate first; their
@@ -38,6 +39,7 @@ from sqlalchemy.types import TypeDecorator
 __all__ = [
     "AthleteRow",
     "AwareDateTime",
+    "CalendarTokenRow",
     "Base",
     "CapacityTestRow",
     "CheckInRow",
@@ -399,3 +401,25 @@ class SnapshotRow(Base):
     created_at: Mapped[dt.datetime] = _created_at()
 
     __table_args__ = (UniqueConstraint("athlete_id", "plan_id"),)
+
+
+class CalendarTokenRow(Base):
+    """An athlete's calendar subscription address (``/calendar/{token}.ics``, issue 8 part 2).
+
+    Only the SHA-256 of the random token is kept (like a password: a copy of the database
+    does not give the addresses away); one per athlete, replaced when it is rotated. Added
+    by 0005."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("athletes.id", ondelete="CASCADE"), nullable=False
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        UniqueConstraint("athlete_id"),
+        UniqueConstraint("token_hash"),
+    )

@@ -54,6 +54,7 @@ from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageE
 from calfcoach.storage.orm import (
     AthleteRow,
     Base,
+    CalendarTokenRow,
     CapacityTestRow,
     CheckInRow,
     ClearanceRow,
@@ -468,6 +469,10 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
             ("hop_tests", delete(HopTestRow).where(HopTestRow.athlete_id == athlete_id)),
             ("clearances", delete(ClearanceRow).where(ClearanceRow.athlete_id == athlete_id)),
             ("notes", delete(NoteRow).where(NoteRow.athlete_id == athlete_id)),
+            (
+                "calendar_tokens",
+                delete(CalendarTokenRow).where(CalendarTokenRow.athlete_id == athlete_id),
+            ),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
         counts: dict[str, int] = {}

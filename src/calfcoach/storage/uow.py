@@ -20,6 +20,10 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy.exc import DBAPIError
 
 from calfcoach.errors import StorageError
+from calfcoach.storage.calendar_tokens import (
+    AbstractCalendarTokenRepository,
+    CalendarTokenRepository,
+)
 from calfcoach.storage.repositories import (
     AbstractAthleteRepository,
     AbstractHistoryRepository,
@@ -52,6 +56,8 @@ class AbstractUnitOfWork(ABC):
     """R-HIST: the sessions as they were given, every version."""
     snapshots: AbstractSnapshotRepository
     """The engine's state per athlete and plan (dropped by every log write it predates)."""
+    calendar_tokens: AbstractCalendarTokenRepository
+    """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
 
     def __enter__(self) -> Self:
         return self
@@ -104,6 +110,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.logs = LogRepository(self._session, self._clock)
         self.history = HistoryRepository(self._session, self._clock)
         self.snapshots = SnapshotRepository(self._session, self._clock)
+        self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -76,24 +76,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Liveness: answers without touching the database (the load benchmark's ceiling)."""
         return {"status": "ok"}
 
-    from calfcoach.web.routes import pages
+    from calfcoach.web.routes import (
+        checkin,
+        exercises,
+        export,
+        offline,
+        pages,
+        plan,
+        profile,
+        progress,
+        training,
+    )
 
-    app.include_router(pages.router)
-    from calfcoach.web.routes import training
-
-    app.include_router(training.router)
-    from calfcoach.web.routes import plan
-
-    app.include_router(plan.router)
-    from calfcoach.web.routes import checkin
-
-    app.include_router(checkin.router)
-    from calfcoach.web.routes import offline
-
-    app.include_router(offline.router)
-    from calfcoach.web.routes import profile
-
-    app.include_router(profile.router)
+    for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
+        app.include_router(module.router)
     return app
 
 
