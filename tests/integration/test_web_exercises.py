@@ -83,7 +83,7 @@ def test_an_htmx_request_gets_only_the_results_list(client: TestClient) -> None:
         f'<span id="filter-status" hx-swap-oob="innerHTML">{len(foot)} exercises shown</span>'
         in response.text
     )
-    assert response.headers["vary"] == "HX-Request"
+    assert "HX-Request" in [v.strip() for v in response.headers["vary"].split(",")]
     assert all(load_catalog().get(i).region == "foot" for i in listed(response.text))
 
 
@@ -138,3 +138,21 @@ def test_an_unknown_exercise_is_a_404_naming_the_closest_ids(client: TestClient)
     assert response.status_code == 404
     assert "did you mean" in response.text
     assert "single-leg-calf-raise" in response.text
+
+
+def test_every_exercise_page_shows_its_drawing_inline(client) -> None:
+    from calfcoach.catalog import load_catalog
+
+    for exercise in load_catalog():
+        page = client.get(f"/exercises/{exercise.id}")
+        assert page.status_code == 200
+        assert '<figure class="exercise-illustration">' in page.text
+        assert 'role="img"' in page.text
+
+
+def test_an_exercise_drawing_is_served_as_an_svg_image(client) -> None:
+    response = client.get("/exercises/seated-soleus-raise.svg")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert response.text.lstrip().startswith("<svg")
+    assert client.get("/exercises/no-such-exercise.svg").status_code == 404

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from calfcoach.web.deps import TemplatesDep
 
@@ -130,12 +130,32 @@ def exercise_library(
     return response
 
 
+@router.get("/exercises/{exercise_id}.svg")
+def exercise_drawing(exercise_id: str) -> Response:
+    """The exercise's drawn illustration as an SVG image (cached a day: the catalog is part of
+    the installed version)."""
+    from calfcoach.catalog import load_catalog
+    from calfcoach.errors import NotFoundError
+    from calfcoach.formats.illustration import render_svg
+
+    try:
+        exercise = load_catalog().get(exercise_id)
+    except NotFoundError as error:
+        raise HTTPException(status_code=404, detail=str(error).capitalize()) from None
+    return Response(
+        render_svg(exercise),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
 def exercise_page(request: Request, templates: TemplatesDep, exercise_id: str) -> HTMLResponse:
     """One exercise: steps, cues, why, ladder positions, default dose."""
     from calfcoach.catalog import load_catalog
     from calfcoach.core.catalog import describe_dose
     from calfcoach.errors import NotFoundError
+    from calfcoach.formats.illustration import render_svg
 
     catalog = load_catalog()
     try:
@@ -161,8 +181,7 @@ def exercise_page(request: Request, templates: TemplatesDep, exercise_id: str) -
         "ladders": ladders,
         "progressions": [catalog.get(i) for i in exercise.progressions],
         "regressions": [catalog.get(i) for i in exercise.regressions],
-        # The drawn illustration (an SVG string) goes here once the illustration module is
-        # merged: calfcoach.formats.illustration.render_svg(exercise). None: no <figure>.
-        "illustration": None,
+        # Inline, so the drawing takes the page's text colour (currentColor) in light and dark.
+        "illustration": render_svg(exercise) if exercise.illustration is not None else None,
     }
     return templates.TemplateResponse(request, "exercises/exercise.html", context)
