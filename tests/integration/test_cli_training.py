@@ -312,7 +312,7 @@ BAD_LOGS = [
             "--pain",
             "0",
         ],
-        ["--exercise: unknown exercise 'rope-jump'", "calfcoach exercises"],
+        ["--exercise: unknown exercise 'rope-jump'", "allowed: an exercise id of the catalog"],
     ),  # fmt: skip
     (
         [*SET, "--contacts", "20", "--rpe", "5", "--pain", "0", "--athlete", "Ghost"],
@@ -370,7 +370,8 @@ def test_checkin_is_stored_and_bad_values_are_refused(demo: Cli) -> None:
     refused(demo, "checkin", "--date", FUTURE, "--pain", "1", "--stiffness", "1",
             expect=[f"--date: {FUTURE} is in the future"])  # fmt: skip
     refused(demo, "checkin", "--date", THU, "--pain", "1", "--stiffness", "1",
-            expect=["already a check-in on 2026-03-05", "--replace"])  # fmt: skip
+            expect=["already a check-in on 2026-03-05",
+                    "or replacing the stored check-in"])  # fmt: skip
     replaced = demo("checkin", "--date", THU, "--pain", "1", "--stiffness", "1", "--replace")
     assert replaced.code == 0
 

@@ -76,12 +76,12 @@ def test_editing_a_set_replaces_only_the_given_values(database: Database) -> Non
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        (SetChanges(rpe=11), "--rpe: 11 is out of range; allowed: 1-10"),
-        (SetChanges(pain=-1), "--pain: -1 is out of range; allowed: 0-10"),
-        (SetChanges(contacts=5000), "--contacts: 5000 is out of range; allowed: 0-2000"),
-        (SetChanges(load_kg=900.0), "--load-kg: 900 is out of range"),
+        (SetChanges(rpe=11), "rpe: 11 is out of range; allowed: 1-10"),
+        (SetChanges(pain=-1), "pain: -1 is out of range; allowed: 0-10"),
+        (SetChanges(contacts=5000), "contacts: 5000 is out of range; allowed: 0-2000"),
+        (SetChanges(load_kg=900.0), "load_kg: 900 is out of range"),
         (SetChanges(), "change: missing"),
-        (SetChanges(reps=10), "--reps: this set is logged in contacts; allowed: --contacts"),
+        (SetChanges(reps=10), "reps: this set is logged in contacts; allowed: contacts"),
     ],
 )
 def test_an_edit_is_checked_by_the_rules_of_logging_and_a_refused_one_writes_nothing(
@@ -111,9 +111,9 @@ def test_a_set_is_named_by_its_id_or_by_day_exercise_number_and_side_when_both_a
         training.log_set(database, None, WED, a_set(side=side), today=TODAY)
     ref = SetRef(date=WED, exercise="jump-rope", set_number=1)
 
-    with pytest.raises(InputError, match="--side: missing; .* logged for left, right"):
+    with pytest.raises(InputError, match="side: missing; .* logged for left, right"):
         corrections.delete_set(database, None, ref, today=TODAY)
-    with pytest.raises(NotFoundError, match="--set: no set 2 of jump-rope .*allowed: one of"):
+    with pytest.raises(NotFoundError, match="set_number: no set 2 of jump-rope .*allowed: one of"):
         corrections.delete_set(
             database, None, SetRef(date=WED, exercise="jump-rope", set_number=2), today=TODAY
         )
@@ -227,9 +227,9 @@ def test_undoing_a_skip_of_a_day_that_is_not_skipped_is_refused(database: Databa
     before = export(database)
 
     for day in (WED, FRI):
-        with pytest.raises(InputError, match=f"--date: the session of {day} is not skipped"):
+        with pytest.raises(InputError, match=f"date: the session of {day} is not skipped"):
             corrections.undo_skip(database, None, day, today=TODAY)
-    with pytest.raises(InputError, match="--date: 0001-01-01 is out of range"):
+    with pytest.raises(InputError, match="date: 0001-01-01 is out of range"):
         corrections.undo_skip(database, None, dt.date(1, 1, 1), today=TODAY)
 
     assert export(database) == before
@@ -256,10 +256,10 @@ def test_renaming_an_athlete_keeps_everything_of_theirs(database: Database) -> N
 @pytest.mark.parametrize(
     ("new", "message"),
     [
-        ("BEA", "--to: an athlete named 'bea' already exists"),
-        ("", "--to: missing"),
-        ("a\nb", "--to: 'a\\\\nb' holds the control character U\\+000A \\(newline\\)"),
-        ("x" * 101, "--to: 101 characters is too long; allowed: at most 100"),
+        ("BEA", "new_name: an athlete named 'bea' already exists"),
+        ("", "new_name: missing"),
+        ("a\nb", "new_name: 'a\\\\nb' holds the control character U\\+000A \\(newline\\)"),
+        ("x" * 101, "new_name: 101 characters is too long; allowed: at most 100"),
     ],
 )
 def test_a_rename_is_checked_like_a_new_name_and_a_refused_one_writes_nothing(
@@ -305,7 +305,7 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
     assert removed.name == "ana" and removed.rows["athletes"] == 1
     assert row_counts(database) == others
     assert export(database) == bea
-    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'ana'"):
+    with pytest.raises(NotFoundError, match="athlete: no athlete named 'ana'"):
         training.current_plan(database, "ana", TODAY)
 
 
@@ -320,7 +320,7 @@ def log_as_they_go_for(database: Database, name: str) -> None:
 
 def test_removing_an_athlete_needs_their_name(database: Database) -> None:
     make_athlete(database, "ana")
-    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'bob'"):
+    with pytest.raises(NotFoundError, match="athlete: no athlete named 'bob'"):
         corrections.remove_athlete(database, "bob")
     assert [a.name for a in athletes.list_athletes(database)] == ["ana"]
 
@@ -425,9 +425,9 @@ def test_a_plan_is_extended_to_at_most_52_weeks_and_not_after_it_has_ended(
 ) -> None:
     make_athlete(database)
     before = export(database)
-    with pytest.raises(InputError, match=r"--weeks: 45 is out of range; allowed: 1-44"):
+    with pytest.raises(InputError, match=r"weeks: 45 is out of range; allowed: 1-44"):
         corrections.extend_plan(database, None, 45, today=START)
-    with pytest.raises(InputError, match=r"--weeks: 0 is out of range; allowed: 1-44"):
+    with pytest.raises(InputError, match=r"weeks: 0 is out of range; allowed: 1-44"):
         corrections.extend_plan(database, None, 0, today=START)
     ended = START + dt.timedelta(weeks=8, days=1)
     with pytest.raises(InputError, match="the plan ended on 2026-04-26; allowed: start the next"):
@@ -472,9 +472,9 @@ def test_the_next_block_is_refused_while_the_plan_runs_or_before_it_could_start(
     with pytest.raises(InputError, match="plan: the plan of 'ana' runs until 2026-04-26"):
         corrections.next_plan(database, None, today=TODAY)
     end = START + dt.timedelta(weeks=8)
-    with pytest.raises(InputError, match="--start: 2026-04-26 is before the next block"):
+    with pytest.raises(InputError, match="start: 2026-04-26 is before the next block"):
         corrections.next_plan(database, None, today=end, start=end - dt.timedelta(days=1))
-    with pytest.raises(InputError, match="--weeks: 53 is out of range; allowed: 1-52"):
+    with pytest.raises(InputError, match="weeks: 53 is out of range; allowed: 1-52"):
         corrections.next_plan(database, None, today=end, weeks=53)
     assert export(database) == before
 
@@ -575,7 +575,7 @@ def test_the_correction_commands_as_a_user_runs_them(
     kept = run(database_url, tmp_path, "athlete", "remove", "ana", input="n\n")
     assert kept.exit_code == 1 and [a.name for a in athletes.list_athletes(database)] == ["ana"]
     bad = run(database_url, tmp_path, "athlete", "rename", "ana", "tab\there")
-    assert bad.exit_code == 2 and "error: --to: 'tab\\there' holds the control" in bad.stderr
+    assert bad.exit_code == 2 and "error: NEW_NAME: 'tab\\there' holds the control" in bad.stderr
     renamed = run(database_url, tmp_path, "athlete", "rename", "ANA", "Ana")
     assert renamed.exit_code == 0, renamed.stderr
     removed = run(database_url, tmp_path, "athlete", "remove", "ana", "--yes")

@@ -81,7 +81,7 @@ def test_a_name_already_taken_is_refused_and_nothing_is_written(database: Databa
 
 
 def test_an_athlete_without_a_name_is_refused_with_the_way_to_give_one(database: Database) -> None:
-    with pytest.raises(InputError, match="name: missing.*--name"):
+    with pytest.raises(InputError, match="name: missing; allowed: a name .the profile.s .name."):
         athletes.add_athlete(database, PROFILE.model_copy(update={"name": None}), start=START)
     assert athletes.list_athletes(database) == []
 
@@ -98,10 +98,10 @@ def test_the_athlete_name_is_needed_only_when_several_are_stored(database: Datab
     assert athletes.resolve_athlete(database, None).name == "ana"
 
     make_athlete(database, "ben")
-    with pytest.raises(InputError, match="--athlete: missing.*'ana', 'ben'"):
+    with pytest.raises(InputError, match="athlete: missing.*'ana', 'ben'"):
         athletes.resolve_athlete(database, None)
     assert athletes.resolve_athlete(database, "ben").name == "ben"
-    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'cy'.*'ana', 'ben'"):
+    with pytest.raises(NotFoundError, match="athlete: no athlete named 'cy'.*'ana', 'ben'"):
         athletes.resolve_athlete(database, "cy")
 
 
@@ -174,16 +174,16 @@ def test_sets_of_one_day_go_into_one_session_log(database: Database) -> None:
 
 
 BAD_SETS = [
-    ("--reps", a_set(contacts=None, reps=-1), "--reps: -1 is out of range; allowed: 0-500"),
-    ("--seconds", a_set(contacts=None, seconds=-5), "--seconds: -5 is out of range"),
-    ("--contacts", a_set(contacts=-2), "--contacts: -2 is out of range; allowed: 0-2000"),
-    ("--rpe", a_set(rpe=0), "--rpe: 0 is out of range; allowed: 1-10"),
-    ("--rpe", a_set(rpe=11), "--rpe: 11 is out of range; allowed: 1-10"),
-    ("--pain", a_set(pain=-1), "--pain: -1 is out of range; allowed: 0-10"),
-    ("--pain", a_set(pain=11), "--pain: 11 is out of range; allowed: 0-10"),
-    ("--load-kg", a_set(load_kg=500.5), "--load-kg: 500.5 is out of range; allowed: 0-500 kg"),
-    ("--side", a_set(side="middle"), "--side: 'middle' is not allowed; allowed: left, right"),
-    ("--set", a_set(set_number=0), "--set: 0 is out of range; allowed: 1-50"),
+    ("reps", a_set(contacts=None, reps=-1), "reps: -1 is out of range; allowed: 0-500"),
+    ("seconds", a_set(contacts=None, seconds=-5), "seconds: -5 is out of range"),
+    ("contacts", a_set(contacts=-2), "contacts: -2 is out of range; allowed: 0-2000"),
+    ("rpe", a_set(rpe=0), "rpe: 0 is out of range; allowed: 1-10"),
+    ("rpe", a_set(rpe=11), "rpe: 11 is out of range; allowed: 1-10"),
+    ("pain", a_set(pain=-1), "pain: -1 is out of range; allowed: 0-10"),
+    ("pain", a_set(pain=11), "pain: 11 is out of range; allowed: 0-10"),
+    ("load_kg", a_set(load_kg=500.5), "load_kg: 500.5 is out of range; allowed: 0-500 kg"),
+    ("side", a_set(side="middle"), "side: 'middle' is not allowed; allowed: left, right"),
+    ("set_number", a_set(set_number=0), "set_number: 0 is out of range; allowed: 1-50"),
     ("dose", a_set(contacts=None), "dose: missing"),
 ]
 
@@ -199,13 +199,14 @@ def test_a_set_out_of_range_is_refused_naming_field_value_and_range_and_nothing_
         training.log_set(database, None, WED, entry, today=TODAY)
 
     assert str(caught.value).startswith(field) and message in str(caught.value)
+    assert caught.value.details[0].field == field and caught.value.details[0].code == "invalid"
     assert snapshot(database) == before
 
 
 def test_an_unknown_exercise_is_refused_with_the_closest_ids(database: Database) -> None:
     make_athlete(database)
     before = snapshot(database)
-    with pytest.raises(NotFoundError, match="--exercise: unknown exercise 'jump-rop'.*jump-rope"):
+    with pytest.raises(NotFoundError, match="exercise: unknown exercise 'jump-rop'.*jump-rope"):
         training.log_set(database, None, WED, a_set(exercise="jump-rop"), today=TODAY)
     assert snapshot(database) == before
 
@@ -213,7 +214,7 @@ def test_an_unknown_exercise_is_refused_with_the_closest_ids(database: Database)
 def test_a_set_dated_after_today_is_refused(database: Database) -> None:
     make_athlete(database)
     before = snapshot(database)
-    with pytest.raises(InputError, match="--date: 2026-03-21 is in the future; allowed: today"):
+    with pytest.raises(InputError, match="date: 2026-03-21 is in the future; allowed: today"):
         training.log_set(database, None, TODAY + dt.timedelta(days=1), a_set(), today=TODAY)
     assert snapshot(database) == before
 
@@ -222,14 +223,14 @@ def test_the_same_set_logged_twice_is_refused(database: Database) -> None:
     make_athlete(database)
     training.log_set(database, None, WED, a_set(), today=TODAY)
     before = snapshot(database)
-    with pytest.raises(InputError, match="--set: set 1 of jump-rope .* is already logged"):
+    with pytest.raises(InputError, match="set_number: set 1 of jump-rope .* is already logged"):
         training.log_set(database, None, WED, a_set(), today=TODAY)
     assert snapshot(database) == before
 
 
 def test_an_unknown_athlete_is_refused(database: Database) -> None:
     make_athlete(database)
-    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'zed'"):
+    with pytest.raises(NotFoundError, match="athlete: no athlete named 'zed'"):
         training.log_set(database, "zed", WED, a_set(), today=TODAY)
 
 
@@ -342,7 +343,7 @@ def test_a_move_that_breaks_a_scheduling_rule_is_refused_naming_the_rule(
     with pytest.raises(InputError) as caught:
         training.move_session(database, None, FRI, to, today=START)
 
-    assert f"--to: {to.isoformat()} is refused by {rule}" in str(caught.value)
+    assert f"to_date: {to.isoformat()} is refused by {rule}" in str(caught.value)
     assert reason in str(caught.value)
     assert snapshot(database) == before
 
@@ -365,7 +366,7 @@ def test_moving_heavy_work_into_the_week_before_a_race_is_refused() -> None:
 
 def test_a_session_in_the_past_cannot_be_moved(database: Database) -> None:
     make_athlete(database)
-    with pytest.raises(InputError, match="--from: 2026-03-04 is in the past"):
+    with pytest.raises(InputError, match="from_date: 2026-03-04 is in the past"):
         training.move_session(database, None, WED, dt.date(2026, 3, 9), today=dt.date(2026, 3, 5))
 
 
@@ -387,9 +388,9 @@ def test_a_checkin_is_stored_once_per_day_unless_replaced(database: Database) ->
 @pytest.mark.parametrize(
     ("pain", "stiffness", "message"),
     [
-        (11, 0, "--pain: 11 is out of range; allowed: 0-10"),
-        (-1, 0, "--pain: -1 is out of range; allowed: 0-10"),
-        (0, 12, "--stiffness: 12 is out of range; allowed: 0-10"),
+        (11, 0, "pain: 11 is out of range; allowed: 0-10"),
+        (-1, 0, "pain: -1 is out of range; allowed: 0-10"),
+        (0, 12, "stiffness: 12 is out of range; allowed: 0-10"),
     ],
 )
 def test_a_checkin_out_of_range_is_refused(
@@ -423,7 +424,7 @@ def test_a_heel_raise_test_is_stored_and_judged(database: Database) -> None:
 def test_a_test_with_negative_reps_is_refused(database: Database) -> None:
     make_athlete(database)
     before = snapshot(database)
-    with pytest.raises(InputError, match="--left: -3 is out of range; allowed: 0-500 reps"):
+    with pytest.raises(InputError, match="left: -3 is out of range; allowed: 0-500 reps"):
         training.record_test(database, None, CapacityTest(date=WED, left=-3, right=5), today=TODAY)
     assert snapshot(database) == before
 

@@ -311,6 +311,7 @@ def _typed_load(text: str, units: Units, field_units: Units) -> float | None:
 def _interactive_log(database: Database, athlete: str | None, day: dt.date, today: dt.date) -> None:
     from dataclasses import replace
 
+    from calfcoach.cli.errors import problem_lines
     from calfcoach.errors import CalfcoachError
     from calfcoach.services import training
 
@@ -393,9 +394,10 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                             use_session=True,
                         )
                     except CalfcoachError as error:
-                        for line in error.problems:
+                        lines = problem_lines(error)
+                        for line in lines:
                             typer.echo(f"  {line}", err=True)
-                        for key in _named_fields(error.problems, answers, field):
+                        for key in _named_fields(lines, answers, field):
                             del answers[key]
                         continue
                     rpe_default = rpe

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 from calfcoach.core.models import Plan, Profile
 from calfcoach.core.names import MAX_NAME_LENGTH, clean_name
-from calfcoach.errors import InputError, NotFoundError
+from calfcoach.errors import ConflictError, InputError, NotFoundError
 
 if TYPE_CHECKING:
     # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
@@ -52,7 +52,8 @@ def check_name(name: str | None, field: str = "name") -> str:
     renaming. Uniqueness ignores case (``core.names.name_key``, checked by the database)."""
     if name is None or not name.strip():
         raise InputError(
-            f'{field}: missing; allowed: a name in the profile\'s "name" key or given with --name'
+            f'{field}: missing; allowed: a name (the profile\'s "name" key, or a name given '
+            "beside it)"
         )
     return clean_name(name, field)
 
@@ -82,7 +83,7 @@ def add_athlete(
     with database.unit_of_work() as uow:
         existing = uow.athletes.find(athlete_name)  # ignoring case (D-35)
         if existing is not None:
-            raise InputError(
+            raise ConflictError(
                 f"name: an athlete named {existing.name!r} already exists; "
                 "allowed: a name not yet used, ignoring case (see calfcoach athlete list)"
             )
@@ -132,7 +133,7 @@ def resolve_in(uow: AbstractUnitOfWork, name: str | None) -> Athlete:
         if not names:
             raise no_athlete_error()
         raise NotFoundError(
-            f"--athlete: no athlete named {name!r}; allowed: {', '.join(map(repr, names))}"
+            f"athlete: no athlete named {name!r}; allowed: {', '.join(map(repr, names))}"
         )
     athletes = uow.athletes.all()
     if not athletes:
@@ -140,7 +141,7 @@ def resolve_in(uow: AbstractUnitOfWork, name: str | None) -> Athlete:
     if len(athletes) > 1:
         choices = ", ".join(repr(a.name) for a in athletes)
         raise InputError(
-            f"--athlete: missing; {len(athletes)} athletes are stored, allowed: one of {choices}"
+            f"athlete: missing; {len(athletes)} athletes are stored, allowed: one of {choices}"
         )
     return athletes[0]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from calfcoach.core import limits
-from calfcoach.errors import InputError, NotFoundError
+from calfcoach.errors import ConflictError, InputError, NotFoundError
 from calfcoach.services.athletes import check_name, resolve_in
 
 if TYPE_CHECKING:
@@ -52,12 +52,6 @@ __all__ = [
 ]
 
 DOSE_FIELDS = ("reps", "seconds", "distance_m", "contacts")
-DOSE_OPTIONS = {
-    "reps": "--reps",
-    "seconds": "--seconds",
-    "distance_m": "--distance-m",
-    "contacts": "--contacts",
-}
 EXTEND_COMMAND = "calfcoach extend-plan --weeks N"
 NEXT_COMMAND = "calfcoach next-plan"
 
@@ -135,7 +129,7 @@ def list_sets(
     last: dt.date | None = None,
 ) -> SetListing:
     """The athlete's logged sets with their ids (dated ``first`` to ``last`` when given)."""
-    for field, value in (("--from", first), ("--to", last)):
+    for field, value in (("from_date", first), ("to_date", last)):
         if value is not None and (problem := limits.date_problem(field, value)):
             raise InputError(problem)
     with database.unit_of_work(read_only=True) as uow:
@@ -162,17 +156,17 @@ def _find_set(uow: AbstractUnitOfWork, athlete: Athlete, ref: SetRef) -> StoredS
         missing = [
             option
             for option, value in (
-                ("--date", ref.date),
-                ("--exercise", ref.exercise),
-                ("--set", ref.set_number),
+                ("date", ref.date),
+                ("exercise", ref.exercise),
+                ("set_number", ref.set_number),
             )
             if value is None
         ]
         raise InputError(
-            f"{missing[0]}: missing; allowed: a set's id, or --date, --exercise and --set "
-            "(and --side when both sides are logged)"
+            f"{missing[0]}: missing; allowed: a set's id, or date, exercise and set_number "
+            "(and side when both sides are logged)"
         )
-    if problem := limits.date_problem("--date", ref.date):
+    if problem := limits.date_problem("date", ref.date):
         raise InputError(problem)
     day = uow.logs.stored_sets(athlete.id, first=ref.date, last=ref.date)
     found = [
@@ -193,13 +187,13 @@ def _find_set(uow: AbstractUnitOfWork, athlete: Athlete, ref: SetRef) -> StoredS
             f"{exercise} set {', '.join(map(str, sets))}" for exercise, sets in numbers.items()
         )
         raise NotFoundError(
-            f"--set: no set {ref.set_number} of {ref.exercise}"
+            f"set_number: no set {ref.set_number} of {ref.exercise}"
             f"{' (' + ref.side + ')' if ref.side else ''} is logged on {ref.date.isoformat()}; "
             f"allowed: {'one of ' + logged if logged else 'a day with logged sets'}"
         )
     sides = ", ".join(s.set.side for s in found)
     raise InputError(
-        f"--side: missing; set {ref.set_number} of {ref.exercise} on {ref.date.isoformat()} is "
+        f"side: missing; set {ref.set_number} of {ref.exercise} on {ref.date.isoformat()} is "
         f"logged for {sides}; allowed: {sides}"
     )
 
@@ -228,8 +222,8 @@ def edit_set(
 
     if changes.empty():
         raise InputError(
-            "change: missing; allowed: one or more of --reps, --seconds, --distance-m, "
-            "--contacts, --load-kg, --rpe, --pain"
+            "change: missing; allowed: one or more of reps, seconds, distance_m, "
+            "contacts, load_kg, rpe, pain"
         )
     with database.unit_of_work() as uow:
         athlete = _begin_write(uow, name, today)
@@ -240,9 +234,8 @@ def edit_set(
         for field in DOSE_FIELDS:
             if field in updates and measured and field not in measured:
                 raise InputError(
-                    f"{DOSE_OPTIONS[field]}: this set is logged in "
-                    f"{DOSE_OPTIONS[measured[0]][2:]}; allowed: "
-                    f"{', '.join(DOSE_OPTIONS[k] for k in measured)} (the set's own measure)"
+                    f"{field}: this set is logged in {measured[0]}; allowed: "
+                    f"{', '.join(measured)} (the set's own measure)"
                 )
         new = replace(old, **updates)
         validate_set(
@@ -288,14 +281,14 @@ def find_set(database: Database, name: str | None, ref: SetRef) -> StoredSet:
 def undo_skip(database: Database, name: str | None, date: dt.date, *, today: dt.date) -> None:
     """Undo ``calfcoach skip`` of ``date``: the session is planned again (a past day's is then
     missed unless sets are logged for it)."""
-    if problem := limits.date_problem("--date", date):
+    if problem := limits.date_problem("date", date):
         raise InputError(problem)
     with database.unit_of_work() as uow:
         athlete = _begin_write(uow, name, today)
         statuses = {log.status for log in uow.logs.session_logs(athlete.id, on=date)}
         if "skipped" not in statuses:
             raise InputError(
-                f"--date: the session of {date.isoformat()} is not skipped; allowed: a day "
+                f"date: the session of {date.isoformat()} is not skipped; allowed: a day "
                 "marked with `calfcoach skip`"
             )
         uow.logs.delete_session_logs(athlete.id, date, "skipped")
@@ -308,13 +301,13 @@ def undo_skip(database: Database, name: str | None, date: dt.date, *, today: dt.
 def rename_athlete(database: Database, name: str | None, new_name: str) -> Athlete:
     """Give an athlete a new name: the rules of ``athlete add`` (``check_name``); a name that
     another athlete has, ignoring case, is refused."""
-    clean = check_name(new_name, "--to")
+    clean = check_name(new_name, "new_name")
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
         other = uow.athletes.find(clean)
         if other is not None and other.id != athlete.id:
-            raise InputError(
-                f"--to: an athlete named {other.name!r} already exists; allowed: a name not "
+            raise ConflictError(
+                f"new_name: an athlete named {other.name!r} already exists; allowed: a name not "
                 "yet used, ignoring case (see calfcoach athlete list)"
             )
         renamed = uow.athletes.rename(athlete.id, clean)
@@ -345,10 +338,10 @@ def _end(stored: StoredPlan) -> dt.date:
 
 def _check_weeks(weeks: int, high: int, hint: str) -> None:
     if high < limits.MIN_WEEKS:
-        raise InputError(f"--weeks: {weeks} is out of range; allowed: none ({hint})")
+        raise InputError(f"weeks: {weeks} is out of range; allowed: none ({hint})")
     if not limits.MIN_WEEKS <= weeks <= high:
         raise InputError(
-            f"--weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{high} ({hint})"
+            f"weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{high} ({hint})"
         )
 
 
@@ -373,7 +366,7 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
         end = _end(stored)
         if end < today:
             raise InputError(
-                f"--weeks: the plan ended on {(end - dt.timedelta(days=1)).isoformat()}; "
+                f"weeks: the plan ended on {(end - dt.timedelta(days=1)).isoformat()}; "
                 f"allowed: start the next block with `{NEXT_COMMAND}` (an extension would put "
                 "missed sessions into the past)"
             )
@@ -387,7 +380,7 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
         )
         if stored.plan.start > latest:
             raise InputError(
-                f"--weeks: {weeks} would end the plan after {limits.LATEST_DATE.isoformat()}; "
+                f"weeks: {weeks} would end the plan after {limits.LATEST_DATE.isoformat()}; "
                 f"allowed: a plan that ends by {limits.LATEST_DATE.isoformat()} (D-25)"
             )
         total = stored.plan.weeks + weeks
@@ -420,7 +413,7 @@ def next_plan(
     from calfcoach.catalog import load_catalog
     from calfcoach.core.planner import build_plan
 
-    if start is not None and (problem := limits.date_problem("--start", start)):
+    if start is not None and (problem := limits.date_problem("start", start)):
         raise InputError(problem)
     with database.unit_of_work() as uow:
         athlete = _begin_write(uow, name, today)
@@ -436,12 +429,12 @@ def next_plan(
         first = start if start is not None else earliest
         if first < earliest:
             raise InputError(
-                f"--start: {first.isoformat()} is before the next block can start; allowed: "
+                f"start: {first.isoformat()} is before the next block can start; allowed: "
                 f"{earliest.isoformat()} (the later of the day after the plan and today) or later"
             )
         length = weeks if weeks is not None else stored.plan.weeks
         _check_weeks(length, limits.MAX_WEEKS, "weeks of the next block")
-        if problem := limits.date_problem("--start", first, limits.latest_plan_start(length)):
+        if problem := limits.date_problem("start", first, limits.latest_plan_start(length)):
             raise InputError(f"{problem} for a plan of {length} weeks")
         plan = build_plan(athlete.profile, load_catalog(), first, length)
         uow.plans.add(athlete.id, plan, athlete.profile, continues=stored.id)

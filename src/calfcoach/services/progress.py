@@ -66,7 +66,7 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
     from calfcoach.catalog import load_catalog
     from calfcoach.services.inputs import check_date
 
-    check_date("--date", as_of)
+    check_date("date", as_of)
 
     with database.unit_of_work(read_only=True) as uow:
         athlete = resolve_in(uow, name)

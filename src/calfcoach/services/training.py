@@ -37,7 +37,7 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.schedule import move_problems
 from calfcoach.core.units import LB_PER_KG, kg_from_lb
-from calfcoach.errors import InputError, NotFoundError
+from calfcoach.errors import ConflictError, InputError, NotFoundError
 from calfcoach.services.athletes import resolve_in
 from calfcoach.services.inputs import check_date, check_text, number_text
 
@@ -87,10 +87,10 @@ KNEES: tuple[str, ...] = ("straight", "bent")
 # Field -> (option name, low, high, unit text). Reps, seconds, contacts and distance may not
 # be negative (the issue); the upper limits only catch typing slips (an extra zero).
 DOSE_LIMITS: dict[str, tuple[str, float, float, str]] = {
-    "reps": ("--reps", 0, 500, "reps"),
-    "seconds": ("--seconds", 0, 3600, "seconds"),
-    "distance_m": ("--distance-m", 0, 1000, "metres"),
-    "contacts": ("--contacts", 0, 2000, "contacts"),
+    "reps": ("reps", 0, 500, "reps"),
+    "seconds": ("seconds", 0, 3600, "seconds"),
+    "distance_m": ("distance_m", 0, 1000, "metres"),
+    "contacts": ("contacts", 0, 2000, "contacts"),
 }
 RPE_RANGE = (1, 10)
 PAIN_RANGE = (0, 10)
@@ -182,7 +182,7 @@ def _check_range(field: str, value: float | None, low: float, high: float, what:
 EARLIEST_LOG_DATE = limits.EARLIEST_DATE
 
 
-def check_log_date(date: dt.date, today: dt.date, field: str = "--date") -> None:
+def check_log_date(date: dt.date, today: dt.date, field: str = "date") -> None:
     """A log dated after the real today, or outside the one date rule (D-25), is refused."""
     if date < EARLIEST_LOG_DATE:
         raise InputError(
@@ -207,25 +207,28 @@ def validate_set(entry: SetInput, date: dt.date, today: dt.date) -> None:
             catalog.get(entry.exercise)
         except NotFoundError as error:
             raise NotFoundError(
-                f"--exercise: {error.problems[0]}; allowed: an id from `calfcoach exercises`"
+                f"exercise: {error.problems[0]}; allowed: an exercise id of the catalog"
             ) from None
-    _check_range("--set", entry.set_number, *SET_NUMBER_RANGE, "")
+    _check_range("set_number", entry.set_number, *SET_NUMBER_RANGE, "")
     doses = [name for name in DOSE_LIMITS if getattr(entry, name) is not None]
     if not doses:
-        raise InputError(
-            "dose: missing; allowed: one of --reps, --seconds, --distance-m or --contacts"
-        )
+        raise InputError("dose: missing; allowed: one of reps, seconds, distance_m or contacts")
     for name in doses:
         option, low, high, unit = DOSE_LIMITS[name]
         _check_range(option, getattr(entry, name), low, high, unit)
     if entry.load_kg is not None and entry.load_lb is not None:
-        raise InputError("--load-kg and --load-lb: give only one; allowed: the load in kg or in lb")
-    _check_range("--load-kg", entry.load_kg, 0, rules.MAX_LOAD_KG, "kg")
-    _check_range("--load-lb", entry.load_lb, 0, MAX_LOAD_LB, "lb")
+        raise InputError.about(
+            "load_lb",
+            f"{_number_text(entry.load_lb)} is given beside a load in kg",
+            value=entry.load_lb,
+            allowed="the load in kg or in lb, not both",
+        )
+    _check_range("load_kg", entry.load_kg, 0, rules.MAX_LOAD_KG, "kg")
+    _check_range("load_lb", entry.load_lb, 0, MAX_LOAD_LB, "lb")
     if entry.side not in SIDES:
-        raise InputError(f"--side: {entry.side!r} is not allowed; allowed: {', '.join(SIDES)}")
-    _check_range("--rpe", entry.rpe, *RPE_RANGE, "")
-    _check_range("--pain", entry.pain, *PAIN_RANGE, "")
+        raise InputError(f"side: {entry.side!r} is not allowed; allowed: {', '.join(SIDES)}")
+    _check_range("rpe", entry.rpe, *RPE_RANGE, "")
+    _check_range("pain", entry.pain, *PAIN_RANGE, "")
     problem = set_measure_problem(
         catalog.get(entry.exercise), {name: getattr(entry, name) for name in doses}
     )
@@ -443,12 +446,12 @@ def current_plan(database: Database | SqliteReader, name: str | None, date: dt.d
     """The stored plan with moves applied, walked forward over the log up to ``date``:
     sessions before ``date`` exactly as they were given (R-HIST), later ones reflecting the
     log (``calfcoach plan --athlete NAME --date DATE``)."""
-    check_date("--date", date)
+    check_date("date", date)
     with database.unit_of_work(read_only=True) as uow:
         return _current_in(uow, name, date)
 
 
-def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "--start") -> Plan:
+def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "start") -> Plan:
     """``weeks`` plan weeks of ``plan`` from the plan week that holds ``first_day`` (week 1
     when it is before the plan starts), as a plan of its own: it starts on that week's first
     day and its weeks are counted from there (R-SCHED-0), so the JSON contract holds. A day
@@ -456,7 +459,7 @@ def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "--star
     ends sooner."""
     if not limits.MIN_WEEKS <= weeks <= limits.MAX_WEEKS:
         raise InputError(
-            f"--weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{limits.MAX_WEEKS}"
+            f"weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{limits.MAX_WEEKS}"
         )
     problem = limits.date_problem(field, first_day)
     if problem is not None:
@@ -480,7 +483,7 @@ def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date)
     """The plan as of the start of ``date``: the session of ``date`` itself is made from
     everything logged before it (and that morning's check-in). What ``today`` shows and
     what a set logged on ``date`` is compared with."""
-    check_date("--date", date)
+    check_date("date", date)
     with database.unit_of_work(read_only=True) as uow:
         return _current_in(uow, name, date, day=True)
 
@@ -548,7 +551,7 @@ def _refuse_unloggable_day(day_logs: Sequence[SessionLog], date: dt.date) -> Ses
         return done[0]
     if any(log.status == "skipped" for log in day_logs):
         raise InputError(
-            f"--date: the session of {date.isoformat()} is marked skipped; "
+            f"date: the session of {date.isoformat()} is marked skipped; "
             "allowed: a day that is not skipped"
         )
     return None
@@ -605,11 +608,12 @@ def _refuse_set_logged_twice(
         return
     what = f"set {entry.set_number} of {entry.exercise} on {date.isoformat()}"
     if clash.side == entry.side:
-        raise InputError(
-            f"--set: {what} ({entry.side}) is already logged; allowed: a set number not yet logged"
+        raise ConflictError(
+            f"set_number: {what} ({entry.side}) is already logged; "
+            "allowed: a set number not yet logged"
         )
-    raise InputError(
-        f"--side: {entry.side} for {what}, which is already logged as {clash.side}; allowed: "
+    raise ConflictError(
+        f"side: {entry.side} for {what}, which is already logged as {clash.side}; allowed: "
         f"{SIDE_RULE}"
     )
 
@@ -677,14 +681,14 @@ def log_session_as_prescribed(
     """Log the whole session of ``date`` as prescribed, in ONE transaction: after a crash
     either every set of it is stored or none is."""
     check_log_date(date, today)
-    _check_range("--rpe", rpe, *RPE_RANGE, "")
-    _check_range("--pain", pain, *PAIN_RANGE, "")
+    _check_range("rpe", rpe, *RPE_RANGE, "")
+    _check_range("pain", pain, *PAIN_RANGE, "")
     with database.unit_of_work(read_only=True) as uow:
         current = _current_in(uow, name, date, day=True)
     session = current.session_on(date)
     if session is None:
         raise InputError(
-            f"--date: no session is planned on {date.isoformat()}; {_next(current, date)}"
+            f"date: no session is planned on {date.isoformat()}; {_next(current, date)}"
         )
     sets = prescribed_sets(session, rpe=rpe, pain=pain)
     with database.unit_of_work() as uow:
@@ -695,9 +699,9 @@ def log_session_as_prescribed(
         day_logs = _day_logs(uow, athlete.id, date)
         target = _refuse_unloggable_day(day_logs, date)
         if target is not None:
-            raise InputError(
-                f"--date: the session of {date.isoformat()} already has logged sets; "
-                "allowed: log the remaining sets one by one (calfcoach log --exercise ...)"
+            raise ConflictError(
+                f"date: the session of {date.isoformat()} already has logged sets; "
+                "allowed: log the remaining sets one by one"
             )
         log = uow.logs.log_session(
             athlete.id,
@@ -738,12 +742,12 @@ def skip_session(
         settle(uow, athlete, today or date)
         if current.session_on(date) is None:
             raise InputError(
-                f"--date: no session is planned on {date.isoformat()}; {_next(current, date)}"
+                f"date: no session is planned on {date.isoformat()}; {_next(current, date)}"
             )
         status = _status_on(uow, athlete.id, date)
         if status is not None:
-            raise InputError(
-                f"--date: the session of {date.isoformat()} is already {status}; "
+            raise ConflictError(
+                f"date: the session of {date.isoformat()} is already {status}; "
                 "allowed: a planned session not yet done or skipped"
             )
         uow.logs.log_session(
@@ -769,11 +773,11 @@ def move_session(
     The limits of a move (D-29): both days inside the one date rule (D-25), neither
     in the past, the new day inside the plan (its start to its end) and at most
     ``MAX_MOVE_DAYS`` from the day the plan had the session on."""
-    for field, value in (("--from", from_date), ("--to", to_date)):
+    for field, value in (("from_date", from_date), ("to_date", to_date)):
         problem = limits.date_problem(field, value)
         if problem is not None:
             raise InputError(problem)
-    for field, value in (("--from", from_date), ("--to", to_date)):
+    for field, value in (("from_date", from_date), ("to_date", to_date)):
         if value < today:
             raise InputError(
                 f"{field}: {value.isoformat()} is in the past; allowed: today "
@@ -787,17 +791,17 @@ def move_session(
         session = current.session_on(from_date)
         if session is None:
             raise InputError(
-                f"--from: no session on {from_date.isoformat()} to move; "
+                f"from_date: no session on {from_date.isoformat()} to move; "
                 f"{_next(current, from_date)}"
             )
         if to_date == from_date:
             raise InputError(
-                f"--to: {to_date.isoformat()} is the session's own day; allowed: another day"
+                f"to_date: {to_date.isoformat()} is the session's own day; allowed: another day"
             )
         status = _status_on(uow, athlete.id, from_date)
         if status is not None:
-            raise InputError(
-                f"--from: the session of {from_date.isoformat()} is already {status}; "
+            raise ConflictError(
+                f"from_date: the session of {from_date.isoformat()} is already {status}; "
                 "allowed: a planned session not yet done or skipped"
             )
         planned_on = current.original_dates.get(from_date, from_date)
@@ -809,7 +813,7 @@ def move_session(
         if problems:
             raise InputError(
                 *(
-                    f"--to: {to_date.isoformat()} is refused by {rule}: {message}"
+                    f"to_date: {to_date.isoformat()} is refused by {rule}: {message}"
                     for rule, message in problems
                 )
             )
@@ -857,7 +861,7 @@ def move_limit_problem(
         if earliest <= latest
         else "no other day (the session has moved as far as it may)"
     )
-    return f"--to: {to.isoformat()} is {why}; allowed: {allowed}"
+    return f"to_date: {to.isoformat()} is {why}; allowed: {allowed}"
 
 
 # --------------------------------------------------------------------------- check-ins, tests
@@ -878,8 +882,8 @@ def record_checkin(
     red flags answered yes (R-PAIN-2a; any one stops the plan until a clinician's clearance
     is recorded with ``record_clearance``)."""
     check_log_date(date, today)
-    _check_range("--pain", pain, *PAIN_RANGE, "")
-    _check_range("--stiffness", stiffness, *PAIN_RANGE, "")
+    _check_range("pain", pain, *PAIN_RANGE, "")
+    _check_range("stiffness", stiffness, *PAIN_RANGE, "")
     flags = parse_red_flags(red_flags)
     checkin = CheckIn(date=date, pain=pain, stiffness=stiffness, red_flags=flags)
     with database.unit_of_work() as uow:
@@ -888,9 +892,9 @@ def record_checkin(
         settle(uow, athlete, today)
         same_day = [c for c in uow.logs.load_training_log(athlete.id).checkins if c.date == date]
         if same_day and not replace_existing:
-            raise InputError(
-                f"--date: there is already a check-in on {date.isoformat()}; "
-                "allowed: another day, or --replace to overwrite it"
+            raise ConflictError(
+                f"date: there is already a check-in on {date.isoformat()}; "
+                "allowed: another day, or replacing the stored check-in"
             )
         if same_day and same_day[0].red_flags:
             # D-19: a replaced check-in keeps its red flags; only a clearance lifts a stop
@@ -903,10 +907,10 @@ def record_checkin(
 
 def validate_test(test: CapacityTest, today: dt.date) -> None:
     check_log_date(test.date, today)
-    _check_range("--left", test.left, *TEST_REPS_RANGE, "reps")
-    _check_range("--right", test.right, *TEST_REPS_RANGE, "reps")
+    _check_range("left", test.left, *TEST_REPS_RANGE, "reps")
+    _check_range("right", test.right, *TEST_REPS_RANGE, "reps")
     if test.knee not in KNEES:
-        raise InputError(f"--knee: {test.knee!r} is not allowed; allowed: {', '.join(KNEES)}")
+        raise InputError(f"knee: {test.knee!r} is not allowed; allowed: {', '.join(KNEES)}")
 
 
 def record_test(
@@ -946,11 +950,11 @@ def record_test(
     return TestResult(test=test, evaluation=evaluation, comparison=comparison)
 
 
-def _test_taken(test: CapacityTest) -> InputError:
-    return InputError(
-        f"--date: there is already a {test.kind} test ({test.knee} knee) on "
-        f"{test.date.isoformat()}; allowed: another day, another --knee, or --replace to "
-        "overwrite it"
+def _test_taken(test: CapacityTest) -> ConflictError:
+    return ConflictError(
+        f"date: there is already a {test.kind} test ({test.knee} knee) on "
+        f"{test.date.isoformat()}; allowed: another day, another knee, or replacing the "
+        "stored test"
     )
 
 
@@ -967,7 +971,7 @@ def check_test_day(database: Database, name: str | None, test: CapacityTest) -> 
 
 def parse_knee(value: str) -> Knee:
     if value not in KNEES:
-        raise InputError(f"--knee: {value!r} is not allowed; allowed: {', '.join(KNEES)}")
+        raise InputError(f"knee: {value!r} is not allowed; allowed: {', '.join(KNEES)}")
     return value  # type: ignore[return-value]
 
 
@@ -981,7 +985,7 @@ def parse_red_flags(names: Iterable[str]) -> frozenset[RedFlag]:
     for raw in names:
         name = raw.strip().lower().replace("-", "_")
         if name not in RED_FLAGS:
-            raise InputError(f"--red-flag: {raw!r} is not allowed; allowed: {', '.join(RED_FLAGS)}")
+            raise InputError(f"red_flags: {raw!r} is not allowed; allowed: {', '.join(RED_FLAGS)}")
         flags.add(name)  # checked against RED_FLAGS (narrowed by "in")
     return frozenset(flags)
 
@@ -1066,7 +1070,7 @@ def record_clearance(
     check_log_date(date, today)
     text = note.strip() if note is not None else None
     if text is not None:
-        check_text("--note", text, max_chars=CLEARANCE_NOTE_MAX, multiline=True)
+        check_text("note", text, max_chars=CLEARANCE_NOTE_MAX, multiline=True)
     clearance = Clearance(date=date, note=text or None)
     with database.unit_of_work() as uow:
         athlete = resolve_in(uow, name)
@@ -1083,9 +1087,9 @@ def record_clearance(
                 else ""
             )
             raise InputError(
-                f"--date: there is no red-flag check-in to clear on or before "
+                f"date: there is no red-flag check-in to clear on or before "
                 f"{date.isoformat()}{hint}; allowed: a clearance after a check-in with "
-                "--red-flag"
+                "red_flags"
             )
         uow.logs.add_clearance(athlete.id, clearance)
         uow.commit()
@@ -1182,10 +1186,10 @@ def evaluate_hop_test(
 
 def validate_hop_test(test: HopTest, today: dt.date) -> None:
     check_log_date(test.date, today)
-    _check_range("--hops", test.hops, 0, rules.HOP_TEST_MAX_HOPS, "hops per leg")
-    _check_range("--pain", test.pain, *PAIN_RANGE, "")
+    _check_range("hops", test.hops, 0, rules.HOP_TEST_MAX_HOPS, "hops per leg")
+    _check_range("pain", test.pain, *PAIN_RANGE, "")
     if test.side not in SIDES:
-        raise InputError(f"--side: {test.side!r} is not allowed; allowed: {', '.join(SIDES)}")
+        raise InputError(f"side: {test.side!r} is not allowed; allowed: {', '.join(SIDES)}")
 
 
 def record_hop_test(
@@ -1210,7 +1214,7 @@ def record_hop_test(
         flagged = open_red_flag_checkins(log, test.date)
         if flagged:
             raise InputError(
-                f"--date: the plan is stopped by the red flag of "
+                f"date: the plan is stopped by the red flag of "
                 f"{flagged[-1].date.isoformat()} (R-PAIN-2a); allowed: a hop test after a "
                 "clinician's clearance (`calfcoach clear`)"
             )
@@ -1222,9 +1226,9 @@ def record_hop_test(
         ]
         if same_day and not replace_existing:
             legs = "both legs" if same_day[0].side == "both" else f"the {same_day[0].side} leg"
-            raise InputError(
-                f"--date: there is already a hop test of {legs} on {test.date.isoformat()}; "
-                "allowed: another day, the other leg, or --replace to overwrite it"
+            raise ConflictError(
+                f"date: there is already a hop test of {legs} on {test.date.isoformat()}; "
+                "allowed: another day, the other leg, or replacing the stored test"
             )
         previous = [t for t in earlier if t not in same_day]
         uow.logs.add_hop_test(athlete.id, test, replace=replace_existing)
