@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.service_calls import local, on
 from typer.testing import CliRunner
 
 from calfcoach.catalog import load_catalog
@@ -59,7 +60,7 @@ class Cli:
 
     def snapshot(self) -> dict[str, Any]:
         with Database(self.url) as database:
-            return transfer.export_document(database, None, everyone=True)
+            return transfer.export_document(*local(database), None, everyone=True)
 
     def sets(self) -> list[dict[str, Any]]:
         sessions = self.snapshot()["athletes"][0]["sessions"]
@@ -228,16 +229,19 @@ def test_the_side_rule_holds_for_callers_that_bring_their_own_session(database: 
     from calfcoach.services import athletes
 
     profile = Profile.model_validate(json.loads(DEMO.read_text()))
-    athletes.add_athlete(database, profile, start=dt.date(2026, 3, 2), weeks=8, name="ana")
+    athletes.add_athlete(*local(database), profile, start=dt.date(2026, 3, 2), weeks=8, name="ana")
     day, today = dt.date(2026, 3, 13), dt.date(2026, 3, 20)
     both = SetInput("jump-rope", 1, contacts=30, side="both", rpe=7, pain=0)
-    training.log_set(database, "ana", day, both, today=today, use_session=True)
+    training.log_set(*on(database, "ana"), day, both, today=today, use_session=True)
     with pytest.raises(InputError, match="already logged as both"):
         training.log_set(
-            database, "ana", day, SetInput("jump-rope", 1, contacts=30, side="left"),
-            today=today, use_session=True,
-        )  # fmt: skip
-    log = training.current_plan(database, "ana", today).log
+            *on(database, "ana"),
+            day,
+            SetInput("jump-rope", 1, contacts=30, side="left"),
+            today=today,
+            use_session=True,
+        )
+    log = training.current_plan(*on(database, "ana"), today).log
     assert [(s.set_number, s.side) for s in log.sets] == [(1, "both")]
 
 
@@ -270,9 +274,7 @@ def test_load_kg_still_works_and_a_metric_confirmation_shows_kg(demo: Cli) -> No
         (["--load-lb", "ten"], ["--load-lb: 'ten' is not a number"]),
         (
             ["--load-lb", "10", "--load-kg", "5"],
-            [
-                "--load-lb: 10 is given beside a load in kg; allowed: the load in kg or in lb, not both"
-            ],
+            ["--load-lb: 10 is given beside a load in kg; allowed: the load in kg or in lb"],
         ),
     ],
 )
@@ -361,14 +363,14 @@ def test_record_test_refuses_a_same_day_test_for_every_caller(database: Database
     from calfcoach.services import athletes
 
     profile = Profile.model_validate(json.loads(DEMO.read_text()))
-    athletes.add_athlete(database, profile, start=dt.date(2026, 3, 2), weeks=8, name="ana")
+    athletes.add_athlete(*local(database), profile, start=dt.date(2026, 3, 2), weeks=8, name="ana")
     day = dt.date(2026, 3, 5)
-    training.record_test(database, "ana", CapacityTest(day, 20, 22), today=day)
+    training.record_test(*on(database, "ana"), CapacityTest(day, 20, 22), today=day)
     with pytest.raises(InputError, match="already a heel-raise test"):
-        training.record_test(database, "ana", CapacityTest(day, 21, 22), today=day)
-    training.record_hop_test(database, "ana", HopTest(day, 40, 0, "right"), today=day)
+        training.record_test(*on(database, "ana"), CapacityTest(day, 21, 22), today=day)
+    training.record_hop_test(*on(database, "ana"), HopTest(day, 40, 0, "right"), today=day)
     with pytest.raises(InputError, match="already a hop test of the right leg"):
-        training.record_hop_test(database, "ana", HopTest(day, 40, 0, "both"), today=day)
+        training.record_hop_test(*on(database, "ana"), HopTest(day, 40, 0, "both"), today=day)
 
 
 # ---------------------------------------------------------------- 17: move limits

@@ -1,9 +1,10 @@
 """Corrections (issue 7, item 16): edit or delete a logged set, undo a skip, rename or remove
 an athlete, extend a plan or start the next block when it ends.
 
-Use cases for the CLI and a web app alike: each takes the database, the athlete's name (None:
-the only athlete) and the real ``today``, validates first (``InputError`` naming the field,
-the value and what is allowed) and writes in one transaction.
+Use cases for the CLI and a web app alike: each takes the context, the actor, the athlete's
+id and the real ``today``, checks access (``access.ensure_can``), validates first
+(``InputError`` naming the field, the value and what is allowed) and writes in one
+transaction.
 
 R-HIST: every correction of the log first settles the athlete (``training.settle``: each
 session dated before today is fixed as it was given), then writes through the repositories,
@@ -20,14 +21,15 @@ from typing import TYPE_CHECKING
 
 from calfcoach.core import limits
 from calfcoach.errors import ConflictError, InputError, NotFoundError
-from calfcoach.services.athletes import check_name, resolve_in
+from calfcoach.services.access import Action, Actor
+from calfcoach.services.athletes import athlete_in, check_name
 
 if TYPE_CHECKING:
     from calfcoach.core.engine import State
     from calfcoach.core.models import Plan
+    from calfcoach.services.context import ServiceContext
     from calfcoach.services.training import CurrentPlan
-    from calfcoach.storage.db import Database
-    from calfcoach.storage.repositories import Athlete, StoredPlan, StoredSet
+    from calfcoach.storage.records import Athlete, StoredPlan, StoredSet
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
@@ -122,8 +124,9 @@ class PlanEnded:
 
 
 def list_sets(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     *,
     first: dt.date | None = None,
     last: dt.date | None = None,
@@ -132,8 +135,8 @@ def list_sets(
     for field, value in (("from_date", first), ("to_date", last)):
         if value is not None and (problem := limits.date_problem(field, value)):
             raise InputError(problem)
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id)
         sets = uow.logs.stored_sets(athlete.id, first=first, last=last)
     return SetListing(athlete.name, tuple(sets))
 
@@ -198,19 +201,27 @@ def _find_set(uow: AbstractUnitOfWork, athlete: Athlete, ref: SetRef) -> StoredS
     )
 
 
-def _begin_write(uow: AbstractUnitOfWork, name: str | None, today: dt.date) -> Athlete:
-    """The athlete, locked and settled (R-HIST) before anything of theirs is corrected."""
-    from calfcoach.services.training import _lock_athlete, settle
+def _begin_write(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    athlete_id: int,
+    today: dt.date,
+    action: Action = "log",
+) -> Athlete:
+    """The athlete, once ``actor`` may ``action`` them, locked and settled (R-HIST) before
+    anything of theirs is corrected."""
+    from calfcoach.services.training import settle
 
-    athlete = resolve_in(uow, name)
-    _lock_athlete(uow, athlete.id)
+    athlete = athlete_in(uow, actor, athlete_id, action)
+    uow.lock_athlete(athlete.id)
     settle(uow, athlete, today)
     return athlete
 
 
 def edit_set(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     ref: SetRef,
     changes: SetChanges,
     *,
@@ -225,8 +236,8 @@ def edit_set(
             "change: missing; allowed: one or more of reps, seconds, distance_m, "
             "contacts, load_kg, rpe, pain"
         )
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today)
         before = _find_set(uow, athlete, ref)
         old = before.set
         updates = {k: v for k in SetChanges.__slots__ if (v := getattr(changes, k)) is not None}
@@ -259,32 +270,36 @@ def edit_set(
     return before, replace(before, set=new)
 
 
-def delete_set(database: Database, name: str | None, ref: SetRef, *, today: dt.date) -> StoredSet:
+def delete_set(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, ref: SetRef, *, today: dt.date
+) -> StoredSet:
     """Delete a logged set (and its day's session log when it was the last set)."""
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today)
         found = _find_set(uow, athlete, ref)
         uow.logs.delete_set(found.id)
         uow.commit()
     return found
 
 
-def find_set(database: Database, name: str | None, ref: SetRef) -> StoredSet:
+def find_set(ctx: ServiceContext, actor: Actor, athlete_id: int, ref: SetRef) -> StoredSet:
     """The set ``ref`` names (to show it before a confirmation), read only."""
-    with database.unit_of_work(read_only=True) as uow:
-        return _find_set(uow, resolve_in(uow, name), ref)
+    with ctx.unit_of_work(read_only=True) as uow:
+        return _find_set(uow, athlete_in(uow, actor, athlete_id), ref)
 
 
 # --------------------------------------------------------------------------- skip
 
 
-def undo_skip(database: Database, name: str | None, date: dt.date, *, today: dt.date) -> None:
+def undo_skip(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date, *, today: dt.date
+) -> None:
     """Undo ``calfcoach skip`` of ``date``: the session is planned again (a past day's is then
     missed unless sets are logged for it)."""
     if problem := limits.date_problem("date", date):
         raise InputError(problem)
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today)
         statuses = {log.status for log in uow.logs.session_logs(athlete.id, on=date)}
         if "skipped" not in statuses:
             raise InputError(
@@ -298,12 +313,12 @@ def undo_skip(database: Database, name: str | None, date: dt.date, *, today: dt.
 # --------------------------------------------------------------------------- athletes
 
 
-def rename_athlete(database: Database, name: str | None, new_name: str) -> Athlete:
+def rename_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int, new_name: str) -> Athlete:
     """Give an athlete a new name: the rules of ``athlete add`` (``check_name``); a name that
     another athlete has, ignoring case, is refused."""
     clean = check_name(new_name, "new_name")
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "manage")
         other = uow.athletes.find(clean)
         if other is not None and other.id != athlete.id:
             raise ConflictError(
@@ -315,14 +330,12 @@ def rename_athlete(database: Database, name: str | None, new_name: str) -> Athle
     return renamed
 
 
-def remove_athlete(database: Database, name: str) -> RemovedAthlete:
+def remove_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> RemovedAthlete:
     """Delete an athlete and everything of theirs (every row in every table). The name is
-    required: removal never picks "the only athlete"."""
-    from calfcoach.services.training import _lock_athlete
-
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    required by the CLI: removal never picks "the only athlete"."""
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "manage")
+        uow.lock_athlete(athlete.id)
         rows = uow.athletes.remove(athlete.id)
         uow.commit()
     return RemovedAthlete(athlete.name, rows)
@@ -351,7 +364,9 @@ def _active(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
     return _active_plan(uow, athlete)
 
 
-def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.date) -> PlanChange:
+def extend_plan(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, weeks: int, *, today: dt.date
+) -> PlanChange:
     """Add ``weeks`` weeks to the end of the active plan (at most 52 weeks in all). The
     sessions already given stay as given (R-HIST); the added weeks are walked from the log
     like the rest of the plan. A plan that ended before today is continued by ``next_plan``
@@ -360,8 +375,8 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
     from calfcoach.core.models import Plan
     from calfcoach.core.planner import build_plan
 
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today, "manage")
         stored = _active(uow, athlete)
         end = _end(stored)
         if end < today:
@@ -398,8 +413,9 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
 
 
 def next_plan(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     *,
     today: dt.date,
     weeks: int | None = None,
@@ -415,8 +431,8 @@ def next_plan(
 
     if start is not None and (problem := limits.date_problem("start", start)):
         raise InputError(problem)
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today, "manage")
         stored = _active(uow, athlete)
         end = _end(stored)
         if end > today:

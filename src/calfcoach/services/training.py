@@ -38,15 +38,15 @@ from calfcoach.core.models import (
 from calfcoach.core.schedule import move_problems
 from calfcoach.core.units import LB_PER_KG, kg_from_lb
 from calfcoach.errors import ConflictError, InputError, NotFoundError
-from calfcoach.services.athletes import resolve_in
+from calfcoach.services.access import Action, Actor
+from calfcoach.services.athletes import athlete_in
 from calfcoach.services.inputs import check_date, check_text, number_text
 
 if TYPE_CHECKING:
-    # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
+    # Annotations only: services never import storage (nor SQLAlchemy) at run time.
     from calfcoach.core.engine import Decision, WalkResult
-    from calfcoach.storage.db import Database
-    from calfcoach.storage.repositories import Athlete, SessionLog, StoredPlan
-    from calfcoach.storage.sqlite_reader import SqliteReader
+    from calfcoach.services.context import ServiceContext
+    from calfcoach.storage.records import Athlete, SessionLog, StoredPlan
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
@@ -392,11 +392,17 @@ def _walk(
 
 
 def _current_in(
-    uow: AbstractUnitOfWork, name: str | None, date: dt.date, *, day: bool = False
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    *,
+    day: bool = False,
+    action: Action = "view",
 ) -> CurrentPlan:
     """The plan as of ``date`` (see ``current_plan``). The session of a day is always made from
     what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan."""
-    athlete = resolve_in(uow, name)
+    athlete = athlete_in(uow, actor, athlete_id, action)
     stored = _active_plan(uow, athlete)
     result, moves, log, _fixed = _walk(uow, athlete, stored, date)
     originals = {new: old for old, new in moves.items()}
@@ -442,13 +448,13 @@ def fix_day(uow: AbstractUnitOfWork, athlete: Athlete, session: Session, reason:
         uow.history.fix(athlete.id, stored.id, session, reason)
 
 
-def current_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
+def current_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> CurrentPlan:
     """The stored plan with moves applied, walked forward over the log up to ``date``:
     sessions before ``date`` exactly as they were given (R-HIST), later ones reflecting the
     log (``calfcoach plan --athlete NAME --date DATE``)."""
     check_date("date", date)
-    with database.unit_of_work(read_only=True) as uow:
-        return _current_in(uow, name, date)
+    with ctx.read_unit_of_work() as uow:
+        return _current_in(uow, actor, athlete_id, date)
 
 
 def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "start") -> Plan:
@@ -479,34 +485,23 @@ def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "start"
     return replace(plan, start=start, weeks=shown, sessions=sessions)
 
 
-def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
+def day_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> CurrentPlan:
     """The plan as of the start of ``date``: the session of ``date`` itself is made from
     everything logged before it (and that morning's check-in). What ``today`` shows and
     what a set logged on ``date`` is compared with."""
     check_date("date", date)
-    with database.unit_of_work(read_only=True) as uow:
-        return _current_in(uow, name, date, day=True)
+    with ctx.read_unit_of_work() as uow:
+        return _current_in(uow, actor, athlete_id, date, day=True)
 
 
-def today_session(database: Database, name: str | None, date: dt.date) -> Session | None:
+def today_session(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
+) -> Session | None:
     """The session of ``date`` as adapted to the log before it, or None on a rest day."""
-    return day_plan(database, name, date).session_on(date)
+    return day_plan(ctx, actor, athlete_id, date).session_on(date)
 
 
 # --------------------------------------------------------------------------- logging
-
-
-def _lock_athlete(uow: AbstractUnitOfWork, athlete_id: int) -> None:
-    """Serialise writers of one athlete (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
-    already does), so two processes logging the same day find or create one session log."""
-    session = getattr(uow, "session", None)
-    if session is None:  # a fake unit of work in unit tests
-        return
-    from sqlalchemy import select
-
-    from calfcoach.storage.orm import AthleteRow
-
-    session.execute(select(AthleteRow.id).where(AthleteRow.id == athlete_id).with_for_update())
 
 
 def _day_logs(uow: AbstractUnitOfWork, athlete_id: int, date: dt.date) -> list[SessionLog]:
@@ -558,8 +553,9 @@ def _refuse_unloggable_day(day_logs: Sequence[SessionLog], date: dt.date) -> Ses
 
 
 def log_set(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     entry: SetInput,
     *,
@@ -573,15 +569,13 @@ def log_set(
     already has it (the interactive log) passes it with ``use_session=True``.
     """
     validate_set(entry, date, today)
-    if not use_session:
-        with database.unit_of_work(read_only=True) as uow:
-            current = _current_in(uow, name, date, day=True)
-        session = current.session_on(date)
-    logged = _logged(entry, date, _planned(session, entry.exercise))
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
+        if not use_session:
+            session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+        logged = _logged(entry, date, _planned(session, entry.exercise))
         # D-26, checked under the athlete's write lock: two processes cannot both
         # pass it.
         _refuse_set_logged_twice(uow, athlete, date, entry)
@@ -670,8 +664,9 @@ def prescribed_sets(
 
 
 def log_session_as_prescribed(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     *,
     today: dt.date,
@@ -683,18 +678,17 @@ def log_session_as_prescribed(
     check_log_date(date, today)
     _check_range("rpe", rpe, *RPE_RANGE, "")
     _check_range("pain", pain, *PAIN_RANGE, "")
-    with database.unit_of_work(read_only=True) as uow:
-        current = _current_in(uow, name, date, day=True)
-    session = current.session_on(date)
-    if session is None:
-        raise InputError(
-            f"date: no session is planned on {date.isoformat()}; {_next(current, date)}"
-        )
-    sets = prescribed_sets(session, rpe=rpe, pain=pain)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
+        current = _current_in(uow, actor, athlete_id, date, day=True, action="log")
+        session = current.session_on(date)
+        if session is None:
+            raise InputError(
+                f"date: no session is planned on {date.isoformat()}; {_next(current, date)}"
+            )
+        sets = prescribed_sets(session, rpe=rpe, pain=pain)
         fix_day(uow, athlete, session, "first logged set")  # R-HIST
         day_logs = _day_logs(uow, athlete.id, date)
         target = _refuse_unloggable_day(day_logs, date)
@@ -732,13 +726,18 @@ def _status_on(uow: AbstractUnitOfWork, athlete_id: int, date: dt.date) -> str |
 
 
 def skip_session(
-    database: Database, name: str | None, date: dt.date, *, today: dt.date | None = None
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    *,
+    today: dt.date | None = None,
 ) -> None:
     """Mark the planned session on ``date`` as skipped (the progression engine sees it)."""
-    with database.unit_of_work() as uow:
-        current = _current_in(uow, name, date)
+    with ctx.unit_of_work() as uow:
+        current = _current_in(uow, actor, athlete_id, date, action="log")
         athlete = current.athlete
-        _lock_athlete(uow, athlete.id)
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today or date)
         if current.session_on(date) is None:
             raise InputError(
@@ -760,8 +759,9 @@ def skip_session(
 
 
 def move_session(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     from_date: dt.date,
     to_date: dt.date,
     *,
@@ -783,10 +783,10 @@ def move_session(
                 f"{field}: {value.isoformat()} is in the past; allowed: today "
                 f"({today.isoformat()}) or later"
             )
-    with database.unit_of_work() as uow:
-        current = _current_in(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        current = _current_in(uow, actor, athlete_id, today, action="log")
         athlete = current.athlete
-        _lock_athlete(uow, athlete.id)
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         session = current.session_on(from_date)
         if session is None:
@@ -868,8 +868,9 @@ def move_limit_problem(
 
 
 def record_checkin(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     *,
     pain: int,
@@ -886,9 +887,9 @@ def record_checkin(
     _check_range("stiffness", stiffness, *PAIN_RANGE, "")
     flags = parse_red_flags(red_flags)
     checkin = CheckIn(date=date, pain=pain, stiffness=stiffness, red_flags=flags)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         same_day = [c for c in uow.logs.load_training_log(athlete.id).checkins if c.date == date]
         if same_day and not replace_existing:
@@ -914,8 +915,9 @@ def validate_test(test: CapacityTest, today: dt.date) -> None:
 
 
 def record_test(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     test: CapacityTest,
     *,
     today: dt.date,
@@ -929,9 +931,9 @@ def record_test(
     from calfcoach.core.capacity import age_on, compare_tests, evaluate_heel_raise
 
     validate_test(test, today)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         same_kind = [
             t
@@ -958,12 +960,12 @@ def _test_taken(test: CapacityTest) -> ConflictError:
     )
 
 
-def check_test_day(database: Database, name: str | None, test: CapacityTest) -> None:
+def check_test_day(ctx: ServiceContext, actor: Actor, athlete_id: int, test: CapacityTest) -> None:
     """Refuse at once a test whose day already has one of the same knee position (D-28):
     the live test asks before its minutes of counting, not after. ``record_test`` checks it
     again in its transaction."""
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
         tests = uow.logs.load_training_log(athlete.id, since=test.date).tests
     if any((t.date, t.knee, t.kind) == (test.date, test.knee, test.kind) for t in tests):
         raise _test_taken(test)
@@ -1057,8 +1059,9 @@ class ClearanceResult:
 
 
 def record_clearance(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     *,
     today: dt.date,
@@ -1072,9 +1075,9 @@ def record_clearance(
     if text is not None:
         check_text("note", text, max_chars=CLEARANCE_NOTE_MAX, multiline=True)
     clearance = Clearance(date=date, note=text or None)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         log = uow.logs.load_training_log(athlete.id)
         open_flags = open_red_flag_checkins(log, dt.date.max)
@@ -1193,8 +1196,9 @@ def validate_hop_test(test: HopTest, today: dt.date) -> None:
 
 
 def record_hop_test(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     test: HopTest,
     *,
     today: dt.date,
@@ -1206,9 +1210,9 @@ def record_hop_test(
     per leg (``both`` is each leg): a second one is refused unless ``replace_existing``
     (D-28)."""
     validate_hop_test(test, today)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         log = uow.logs.load_training_log(athlete.id)
         flagged = open_red_flag_checkins(log, test.date)
