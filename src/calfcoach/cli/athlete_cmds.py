@@ -330,18 +330,9 @@ def list_command(
     with open_ctx(read_only=True) as ctx:
         athletes = list_athletes(ctx, local_actor())
     if output_format == "json":
-        print_json(
-            [
-                {
-                    "name": a.name,
-                    "level": a.level,
-                    "plan_start": a.plan_start.isoformat() if a.plan_start else None,
-                    "plan_weeks": a.plan_weeks,
-                    "sessions": a.sessions,
-                }
-                for a in athletes
-            ]
-        )
+        from calfcoach.services.schemas import AthleteOut, dump
+
+        print_json([dump(AthleteOut.from_summary(a)) for a in athletes])
         return
     if not athletes:
         typer.echo(

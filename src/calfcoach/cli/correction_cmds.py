@@ -131,25 +131,9 @@ def sets_command(
     with open_ctx() as ctx:
         listing = list_sets(*on_athlete(ctx, athlete), first=low, last=high)
     if output_format == "json":
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "date": s.set.date.isoformat(),
-                    "exercise": s.set.exercise,
-                    "set_number": s.set.set_number,
-                    "side": s.set.side,
-                    "reps": s.set.reps,
-                    "seconds": s.set.seconds,
-                    "distance_m": s.set.distance_m,
-                    "contacts": s.set.contacts,
-                    "load_kg": s.set.load_kg,
-                    "rpe": s.set.rpe,
-                    "pain": s.set.pain,
-                }
-                for s in listing.sets
-            ]
-        )
+        from calfcoach.services.schemas import SetOut, dump
+
+        print_json([dump(SetOut.from_stored(s)) for s in listing.sets])
         return
     if not listing.sets:
         where = " in that range" if low is not None or high is not None else " yet"

@@ -159,9 +159,10 @@ def plan_command(
         raise _fail_with(error) from None
 
     if output_format == "json":
-        from calfcoach.formats.plan_json import plan_to_json
+        from calfcoach.formats.plan_json import to_json_text
+        from calfcoach.services.schemas import dump, plan_document
 
-        _emit_text(plan_to_json(plan), output)
+        _emit_text(to_json_text(dump(plan_document(plan))), output)
     elif output_format == "ics":
         from calfcoach.formats.ics import plan_to_ics
 
@@ -201,9 +202,10 @@ def _stored_plan(
         raise _fail_with(error) from None
     athlete = current.athlete.profile
     if output_format == "json":
-        from calfcoach.formats.plan_json import plan_to_json
+        from calfcoach.formats.plan_json import to_json_text
+        from calfcoach.services.schemas import dump, plan_document
 
-        _emit_text(plan_to_json(plan), output)
+        _emit_text(to_json_text(dump(plan_document(plan))), output)
         return
     from calfcoach.catalog import load_catalog
 

@@ -68,9 +68,10 @@ def today_command(
         current = day_plan(*on_athlete(ctx, athlete), day)
     session = current.session_on(day)
     if output_format == "json":
-        from calfcoach.formats.plan_json import session_to_dict
+        from calfcoach.services.schemas import dump, session_document
 
-        print_json(None if session is None else session_to_dict(session))
+        document = session_document(session)
+        print_json(None if document is None else dump(document))
         return
     out = console()
     if session is None:
@@ -623,9 +624,9 @@ def heel_raise_command(
     with open_ctx() as ctx:
         result = record_test(*on_athlete(ctx, athlete), test, today=today, replace_existing=replace)
     if output_format == "json":
-        from calfcoach.services.progress import to_plain
+        from calfcoach.services.schemas import HeelRaiseTestOut, dump
 
-        print_json(to_plain(result))
+        print_json(dump(HeelRaiseTestOut.from_result(result)))
         return
     typer.echo(
         f"Heel-raise test {day.isoformat()} ({knee_value} knee): left {left_reps}, "
@@ -679,17 +680,9 @@ def hop_command(
             *on_athlete(ctx, athlete), test, today=real_today(), replace_existing=replace
         )
     if output_format == "json":
-        print_json(
-            {
-                "date": day.isoformat(),
-                "hops": test.hops,
-                "pain": test.pain,
-                "side": test.side,
-                "passed": result.passed,
-                "pain_limit": result.pain_limit,
-                "messages": list(result.messages),
-            }
-        )
+        from calfcoach.services.schemas import HopTestOut, dump
+
+        print_json(dump(HopTestOut.from_result(test, result)))
         return
     legs = "both legs" if test.side == "both" else f"{test.side} leg"
     typer.echo(
@@ -803,7 +796,8 @@ def progress_command(
     ] = "table",
 ) -> None:
     """Adherence, weekly volume per region and scheme, load and pain trends, tests vs norms."""
-    from calfcoach.services.progress import progress_report, report_to_dict
+    from calfcoach.services.progress import progress_report
+    from calfcoach.services.schemas import ProgressReportOut, dump
 
     parse_choice("--format", output_format, ("table", "json"))
     day = parse_date("--date", date, real_today())
@@ -814,7 +808,7 @@ def progress_command(
         report = progress_report(*on_athlete(ctx, athlete), day)
         units = _units_of(*on_athlete(ctx, athlete))
     if output_format == "json":
-        print_json(report_to_dict(report))
+        print_json(dump(ProgressReportOut.from_report(report)))
         return
     _render_progress(report, console(), n_weeks, units)
 
