@@ -105,13 +105,19 @@ def build_context(settings: Settings | None = None, *, read_only: bool = False) 
     return context_for(open_database(settings, read_only=read_only), owned=True)
 
 
-def build_plan_context(settings: Settings | None = None) -> ServiceContext:
+def build_plan_context(
+    settings: Settings | None = None, *, sqlite_reader: bool = False
+) -> ServiceContext:
     """The service context for a command that only reads an athlete's plan (``today``,
-    ``plan --athlete``): a SQLite file at the head revision is read without SQLAlchemy
-    (``open_plan_reader``; its units of work only read), anything else as ``build_context``
-    with ``read_only``."""
+    ``plan --athlete``). With ``sqlite_reader`` (the CLI's opt-in cold-start shortcut,
+    D-NEW-svc-4) a SQLite file at the head revision is read without SQLAlchemy
+    (``open_plan_reader``; its units of work only read); otherwise, and for anything else,
+    it is ``build_context(read_only=True)``. A long-running process (the web app) never
+    asks for the reader: it has SQLAlchemy loaded anyway."""
     from calfcoach.services.context import ServiceContext
 
+    if not sqlite_reader:
+        return build_context(settings, read_only=True)
     reader = open_plan_reader(settings)
     return ServiceContext(
         unit_of_work=reader.unit_of_work,  # type: ignore[arg-type]

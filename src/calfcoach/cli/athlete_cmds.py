@@ -181,7 +181,15 @@ def open_plan_ctx() -> ServiceContext:
     opened for reading (``bootstrap.build_plan_context``)."""
     from calfcoach.bootstrap import build_plan_context
 
-    return build_plan_context()
+    return build_plan_context(sqlite_reader=plan_reader_wanted())
+
+
+def plan_reader_wanted() -> bool:
+    """Whether `today` and `plan --athlete` read a SQLite file without SQLAlchemy (the
+    cold-start shortcut, D-NEW-svc-4); ``CALFCOACH_SQLITE_READER=0`` turns it off."""
+    import os
+
+    return os.environ.get("CALFCOACH_SQLITE_READER", "1") != "0"
 
 
 def local_actor() -> Actor:
