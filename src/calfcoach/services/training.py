@@ -562,16 +562,28 @@ def log_set(
     today: dt.date,
     session: Session | None = None,
     use_session: bool = False,
+    client_id: str | None = None,
 ) -> LoggedSet:
     """Log one set done on ``date``; it is acknowledged (committed) when this returns.
 
     The planned values come from the adapted plan's session on ``date``; a caller that
     already has it (the interactive log) passes it with ``use_session=True``.
+
+    ``client_id``: the id the client gave the set (a phone's queue of sets logged offline).
+    A set whose client id is already stored for the athlete is not stored again: the stored
+    one is returned (an idempotent retry), checked under the athlete's write lock so two
+    identical requests at once store one row; the same id for another set is a conflict.
     """
     validate_set(entry, date, today)
+    if client_id is not None:
+        check_client_id(client_id)
     with ctx.unit_of_work() as uow:
         athlete = athlete_in(uow, actor, athlete_id, "log")
         uow.lock_athlete(athlete.id)
+        if client_id is not None:
+            stored = uow.logs.set_by_client_id(athlete.id, client_id)
+            if stored is not None:
+                return _same_set_or_conflict(stored, date, entry, client_id)
         settle(uow, athlete, today)
         if not use_session:
             session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
@@ -584,11 +596,47 @@ def log_set(
             fix_day(uow, athlete, session, "first logged set")  # R-HIST (no-op when fixed)
         if target is None:
             plan_session_id = _plan_session_id(uow, athlete, date, None)
-            uow.logs.log_session(athlete.id, date, [logged], plan_session_id=plan_session_id)
+            uow.logs.log_session(
+                athlete.id, date, [logged], plan_session_id=plan_session_id, client_id=client_id
+            )
         else:
-            uow.logs.add_sets(target.id, [logged])
+            uow.logs.add_sets(target.id, [logged], client_id=client_id)
         uow.commit()
     return logged
+
+
+CLIENT_ID_MAX = 64
+"""The longest client id (``storage.records.CLIENT_ID_LENGTH``; a UUID has 36 characters)."""
+
+
+def check_client_id(client_id: str) -> str:
+    """A client id: 1 to ``CLIENT_ID_MAX`` characters of printable text."""
+    if not client_id.strip():
+        raise InputError.about(
+            "client_id", "is empty", value=client_id, allowed=f"1-{CLIENT_ID_MAX} characters"
+        )
+    return check_text("client_id", client_id, max_chars=CLIENT_ID_MAX)
+
+
+def _same_set_or_conflict(
+    stored: LoggedSet, date: dt.date, entry: SetInput, client_id: str
+) -> LoggedSet:
+    """The stored set of a retried request; a client id given before to another set is a
+    conflict (the client reused an id)."""
+    if (stored.date, stored.exercise, stored.set_number, stored.side) == (
+        date,
+        entry.exercise,
+        entry.set_number,
+        entry.side,
+    ):
+        return stored
+    raise ConflictError.about(
+        "client_id",
+        f"{client_id!r} was given to set {stored.set_number} of {stored.exercise} on "
+        f"{stored.date.isoformat()} ({stored.side})",
+        value=client_id,
+        allowed="a new client id for each set",
+    )
 
 
 def _refuse_set_logged_twice(

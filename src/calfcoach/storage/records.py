@@ -28,6 +28,7 @@ from calfcoach.core.models import (
 from calfcoach.errors import InputError, StorageError
 
 __all__ = [
+    "CLIENT_ID_LENGTH",
     "SNAPSHOT_CHECKIN_LOOKBACK_DAYS",
     "Athlete",
     "Clock",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 Clock = Callable[[], dt.datetime]
+CLIENT_ID_LENGTH = 64
+"""The longest client id of a logged set (a UUID is 36 characters)."""
 SessionStatus = Literal["done", "skipped", "moved"]
 
 

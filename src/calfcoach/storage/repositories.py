@@ -177,9 +177,17 @@ def _session_log(row: SessionLogRow) -> SessionLog:
     )
 
 
-def _set_row(logged: LoggedSet, session_log_id: int, now: dt.datetime) -> LoggedSetRow:
+def _set_row(
+    logged: LoggedSet,
+    session_log_id: int,
+    now: dt.datetime,
+    athlete_id: int,
+    client_id: str | None = None,
+) -> LoggedSetRow:
     return LoggedSetRow(
         session_log_id=session_log_id,
+        athlete_id=athlete_id,
+        client_id=client_id,
         exercise=logged.exercise,
         set_number=logged.set_number,
         side=logged.side,
@@ -198,6 +206,12 @@ def _set_row(logged: LoggedSet, session_log_id: int, now: dt.datetime) -> Logged
         scheme=logged.scheme,
         created_at=now,
     )
+
+
+def _one_set_for(client_id: str | None, sets: Sequence[LoggedSet]) -> None:
+    """A client id names one set: it is given only with exactly one."""
+    if client_id is not None and len(sets) != 1:
+        raise ValueError(f"a client id is given with one set, not {len(sets)}")
 
 
 def _logged_set(row: LoggedSetRow, date: dt.date) -> LoggedSet:
@@ -660,11 +674,15 @@ class AbstractLogRepository(ABC):
         status: SessionStatus = "done",
         plan_session_id: int | None = None,
         moved_to: dt.date | None = None,
+        client_id: str | None = None,
     ) -> SessionLog:
-        """Record a training day (done, skipped or moved) and the sets done in it."""
+        """Record a training day (done, skipped or moved) and the sets done in it;
+        ``client_id``: the client's id of its one set (``set_by_client_id``)."""
 
     @abstractmethod
-    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+    def add_sets(
+        self, session_log_id: int, sets: Iterable[LoggedSet], *, client_id: str | None = None
+    ) -> None:
         """Add sets to a logged session. A set logged twice raises ``InputError``."""
 
     @abstractmethod
@@ -697,6 +715,11 @@ class AbstractLogRepository(ABC):
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
         """Record a next-morning check-in with its red flags; one per day (``replace``
         overwrites it, red flags included)."""
+
+    def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
+        """The athlete's set stored with this client id, or None (idempotent logging: a
+        client id is unique per athlete, ``logged_sets.client_id``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep client ids")
 
     def stored_sets(
         self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
@@ -844,8 +867,10 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         status: SessionStatus = "done",
         plan_session_id: int | None = None,
         moved_to: dt.date | None = None,
+        client_id: str | None = None,
     ) -> SessionLog:
         self._require_athlete(athlete_id)
+        _one_set_for(client_id, sets)
         _check_dates(sets, date)
         now = self._clock()
         row = SessionLogRow(
@@ -860,19 +885,36 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             self._invalidate(athlete_id, date if moved_to is None else min(date, moved_to))
             self._session.add(row)
             self._session.flush()
-            self._session.add_all(_set_row(s, row.id, now) for s in sets)
+            self._session.add_all(
+                _set_row(s, row.id, now, athlete_id, client_id if i == 0 else None)
+                for i, s in enumerate(sets)
+            )
         return _session_log(row)
 
-    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+    def add_sets(
+        self, session_log_id: int, sets: Iterable[LoggedSet], *, client_id: str | None = None
+    ) -> None:
         log = self._session.get(SessionLogRow, session_log_id)
         if log is None:
             raise NotFoundError(f"no logged session with id {session_log_id}")
         sets = list(sets)
+        _one_set_for(client_id, sets)
         _check_dates(sets, log.date)
         now = self._clock()
         with self._write(f"log sets of the session of {log.date}"):
             self._invalidate(log.athlete_id, log.date)
-            self._session.add_all(_set_row(s, session_log_id, now) for s in sets)
+            self._session.add_all(
+                _set_row(s, session_log_id, now, log.athlete_id, client_id if i == 0 else None)
+                for i, s in enumerate(sets)
+            )
+
+    def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
+        row = self._session.execute(
+            select(LoggedSetRow, SessionLogRow.date)
+            .join(SessionLogRow, LoggedSetRow.session_log_id == SessionLogRow.id)
+            .where(LoggedSetRow.athlete_id == athlete_id, LoggedSetRow.client_id == client_id)
+        ).first()
+        return None if row is None else _logged_set(row[0], row[1])
 
     def session_logs(
         self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
