@@ -152,6 +152,11 @@ def test_the_cli_never_imports_storage_sqlalchemy_or_alembic():
     assert offenders == [], "the CLI reaches into storage:\n" + "\n".join(offenders)
 
 
+def test_the_web_never_imports_storage_sqlalchemy_or_alembic():
+    offenders = cli_offenders(imports_under(PACKAGE / "web"))
+    assert offenders == [], "the web reaches into storage:\n" + "\n".join(offenders)
+
+
 def test_the_services_never_import_sqlalchemy_nor_storage_at_run_time():
     offenders = services_offenders(imports_under(PACKAGE / "services"))
     assert offenders == [], "the services reach into storage:\n" + "\n".join(offenders)

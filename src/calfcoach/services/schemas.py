@@ -2,6 +2,8 @@
 prints and what the API returns (its OpenAPI schema), one model per document.
 
     AthleteOut          one athlete of a list (``athlete list``)
+    LoggedSetOut        a set as ``log_set`` stored it (the API's set-logging POST)
+    ExerciseOut         one exercise of the catalog
     PlanDocument        the plan JSON, schema_version 2 (``plan --format json``; the public
                         contract of ``formats.plan_json``, byte for byte)
     SessionDocument     one session of it (``today --format json``; null on a rest day)
@@ -29,7 +31,7 @@ from calfcoach.formats.plan_schema import Plan as PlanDocument
 from calfcoach.formats.plan_schema import Session as SessionDocument
 
 if TYPE_CHECKING:
-    from calfcoach.core.models import CheckIn, HopTest, Plan, Session
+    from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet, Plan, Session
     from calfcoach.services.athletes import AthleteSummary
     from calfcoach.services.progress import ProgressReport
     from calfcoach.services.training import HopTestResult, TestResult
@@ -39,8 +41,10 @@ __all__ = [
     "MAX_PAGE",
     "AthleteOut",
     "CheckInOut",
+    "ExerciseOut",
     "HeelRaiseTestOut",
     "HopTestOut",
+    "LoggedSetOut",
     "Page",
     "PlanDocument",
     "ProgressReportOut",
@@ -351,3 +355,70 @@ class ProgressReportOut(_Out):
         from calfcoach.services.progress import report_to_dict
 
         return cls.model_validate(report_to_dict(report))
+
+
+# --------------------------------------------------------------------------- the API's own
+
+
+class LoggedSetOut(_Out):
+    """A set as stored by ``log_set``, with the planned values beside it."""
+
+    date: dt.date
+    exercise: str
+    set_number: int
+    side: Literal["both", "left", "right"]
+    reps: int | None
+    seconds: int | None
+    distance_m: float | None
+    contacts: int | None
+    load_kg: float | None
+    rpe: int | None
+    pain: int | None
+    planned_reps: int | None
+    planned_seconds: int | None
+    planned_distance_m: float | None
+    planned_contacts: int | None
+    planned_load_kg: float | None
+    scheme: str | None
+
+    @classmethod
+    def from_logged(cls, logged: LoggedSet) -> LoggedSetOut:
+        from calfcoach.services.progress import to_plain
+
+        return cls.model_validate(to_plain(logged))
+
+
+class ExerciseOut(_Out):
+    """One exercise of the catalog: what it is, how to do it and why (R-WHY)."""
+
+    id: str
+    name: str
+    region: str
+    knee: str
+    contraction: str
+    equipment: list[str]
+    unit: str
+    unilateral: bool
+    instructions: list[str]
+    cues: list[str]
+    why: str
+    ladder: str | None
+    ladder_step: int | None
+
+    @classmethod
+    def from_exercise(cls, exercise: Exercise) -> ExerciseOut:
+        return cls(
+            id=exercise.id,
+            name=exercise.name,
+            region=exercise.region,
+            knee=exercise.knee,
+            contraction=exercise.contraction,
+            equipment=list(exercise.equipment),
+            unit=exercise.unit,
+            unilateral=exercise.unilateral,
+            instructions=list(exercise.instructions),
+            cues=list(exercise.cues),
+            why=exercise.why,
+            ladder=exercise.ladder,
+            ladder_step=exercise.ladder_step,
+        )

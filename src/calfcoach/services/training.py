@@ -173,9 +173,11 @@ def _check_range(field: str, value: float | None, low: float, high: float, what:
     if value is None:
         return
     if not low <= value <= high:
-        raise InputError(
-            f"{field}: {_number_text(value)} is out of range; allowed: "
-            f"{_number_text(low)}-{_number_text(high)} {what}".rstrip()
+        raise InputError.about(
+            field,
+            f"{_number_text(value)} is out of range",
+            value=value if value == value and abs(value) != float("inf") else str(value),
+            allowed=f"{_number_text(low)}-{_number_text(high)} {what}".rstrip(),
         )
 
 
@@ -185,14 +187,18 @@ EARLIEST_LOG_DATE = limits.EARLIEST_DATE
 def check_log_date(date: dt.date, today: dt.date, field: str = "date") -> None:
     """A log dated after the real today, or outside the one date rule (D-25), is refused."""
     if date < EARLIEST_LOG_DATE:
-        raise InputError(
-            f"{field}: {date.isoformat()} is too early; allowed: "
-            f"{EARLIEST_LOG_DATE.isoformat()} to today ({today.isoformat()})"
+        raise InputError.about(
+            field,
+            f"{date.isoformat()} is too early",
+            value=date.isoformat(),
+            allowed=f"{EARLIEST_LOG_DATE.isoformat()} to today ({today.isoformat()})",
         )
     if date > today:
-        raise InputError(
-            f"{field}: {date.isoformat()} is in the future; allowed: today "
-            f"({today.isoformat()}) or earlier"
+        raise InputError.about(
+            field,
+            f"{date.isoformat()} is in the future",
+            value=date.isoformat(),
+            allowed=f"today ({today.isoformat()}) or earlier",
         )
 
 
