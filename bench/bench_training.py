@@ -272,7 +272,10 @@ def warm(
     reader = open_reader(url)
     assert reader is not None
     with Database(url) as database, reader:
-        day = lambda db: training.day_plan(*on(db, NAME), TODAY)  # noqa: E731
+        # The athlete's id is found once, outside the timing (the CLI's name lookup is not
+        # part of the use case).
+        targets = {id(db): on(db, NAME) for db in (database, reader)}
+        day = lambda db: training.day_plan(*targets[id(db)], TODAY)  # noqa: E731
         day(database), day(reader)  # warm-up: imports, catalog, skeleton cache
         out["today_db"] = median_ms(lambda: day(database), runs)
         out["today_reader"] = median_ms(lambda: day(reader), runs)
@@ -284,7 +287,7 @@ def warm(
                 exercise=exercise, set_number=next(numbers), reps=reps, seconds=seconds,
                 side=side, rpe=6, pain=0,
             )  # fmt: skip
-            training.log_set(*on(database, NAME), TODAY, entry, today=TODAY)
+            training.log_set(*targets[id(database)], TODAY, entry, today=TODAY)
 
         def drop_snapshot() -> None:
             with database.unit_of_work() as uow:
@@ -363,11 +366,12 @@ def profile_ten_years(folder: Path) -> None:
         reader = open_reader(url)
         assert reader is not None
         with Database(url) as database, reader:
-            training.day_plan(*on(reader, NAME), TODAY)
+            read_target, write_target = on(reader, NAME), on(database, NAME)
+            training.day_plan(*read_target, TODAY)
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(10):
-                training.day_plan(*on(reader, NAME), TODAY)
+                training.day_plan(*read_target, TODAY)
             profiler.disable()
             state = "with" if snapshot else "without"
             print(f"\n### warm `today` (SqliteReader), 10 years, {state} the snapshot, 10 calls\n")
@@ -386,7 +390,7 @@ def profile_ten_years(folder: Path) -> None:
                     side=side, rpe=6, pain=0,
                 )  # fmt: skip
                 profiler.enable()
-                training.log_set(*on(database, NAME), TODAY, entry, today=TODAY)
+                training.log_set(*write_target, TODAY, entry, today=TODAY)
                 profiler.disable()
             print(f"\n### warm `log_set`, 10 years, {state} the snapshot, 10 calls\n")
             print(top_functions(profiler, 25))
