@@ -63,12 +63,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from calfcoach.bootstrap import context_for
 from calfcoach.catalog import load_catalog
 from calfcoach.core.models import DAYS, CheckIn, LoggedSet, Profile, Race, Session
 from calfcoach.core.planner import build_plan
 from calfcoach.profile_io import load_profile
 from calfcoach.services import athletes, progress, training
+from calfcoach.services.access import Actor
+from calfcoach.services.athletes import find_athlete_id
+from calfcoach.services.context import ServiceContext
 from calfcoach.settings import DATABASE_FILE, sqlite_url
 from calfcoach.storage import migrate
 from calfcoach.storage.db import Database
@@ -77,6 +82,18 @@ from calfcoach.storage.sqlite_reader import open_reader
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_plan import top_functions  # noqa: E402
 from coldstart import cold_env, compile_bytecode  # noqa: E402
+
+
+def local(database: Any) -> tuple[ServiceContext, Actor]:
+    """A service context on ``database`` and the local user (as the CLI calls the services)."""
+    return context_for(database), Actor.local()
+
+
+def on(database: Any, name: str | None = None) -> tuple[ServiceContext, Actor, int]:
+    """``local(database)`` and the id of the athlete named ``name`` (None: the only one)."""
+    ctx, actor = local(database)
+    return ctx, actor, find_athlete_id(ctx, actor, name)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo-profile.json"
@@ -244,7 +261,7 @@ def median_ms(
 
 def todays_set(database: Database, today: dt.date) -> tuple[str, str, int | None, int | None]:
     """(exercise, side, reps, seconds) of the first exercise of today's session."""
-    session = training.day_plan(database, NAME, today).session_on(today)
+    session = training.day_plan(*on(database, NAME), today).session_on(today)
     if session is None or not session.exercises:
         raise SystemExit(f"no session on {today}: the bench profile should train today")
     p = session.exercises[0]
@@ -263,7 +280,10 @@ def warm(
     reader = open_reader(url)
     assert reader is not None
     with Database(url) as database, reader:
-        day = lambda db: training.day_plan(db, NAME, TODAY)  # noqa: E731
+        # The athlete's id is found once, outside the timing (the CLI's name lookup is not
+        # part of the use case).
+        targets = {id(db): on(db, NAME) for db in (database, reader)}
+        day = lambda db: training.day_plan(*targets[id(db)], TODAY)  # noqa: E731
         day(database), day(reader)  # warm-up: imports, catalog, skeleton cache
         out["today_db"] = median_ms(lambda: day(database), runs)
         out["today_reader"] = median_ms(lambda: day(reader), runs)
@@ -275,7 +295,7 @@ def warm(
                 exercise=exercise, set_number=next(numbers), reps=reps, seconds=seconds,
                 side=side, rpe=6, pain=0,
             )  # fmt: skip
-            training.log_set(database, NAME, TODAY, entry, today=TODAY)
+            training.log_set(*targets[id(database)], TODAY, entry, today=TODAY)
 
         def drop_snapshot() -> None:
             with database.unit_of_work() as uow:
@@ -354,11 +374,12 @@ def profile_ten_years(folder: Path) -> None:
         reader = open_reader(url)
         assert reader is not None
         with Database(url) as database, reader:
-            training.day_plan(reader, NAME, TODAY)
+            read_target, write_target = on(reader, NAME), on(database, NAME)
+            training.day_plan(*read_target, TODAY)
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(10):
-                training.day_plan(reader, NAME, TODAY)
+                training.day_plan(*read_target, TODAY)
             profiler.disable()
             state = "with" if snapshot else "without"
             print(f"\n### warm `today` (SqliteReader), 10 years, {state} the snapshot, 10 calls\n")
@@ -377,7 +398,7 @@ def profile_ten_years(folder: Path) -> None:
                     side=side, rpe=6, pain=0,
                 )  # fmt: skip
                 profiler.enable()
-                training.log_set(database, NAME, TODAY, entry, today=TODAY)
+                training.log_set(*write_target, TODAY, entry, today=TODAY)
                 profiler.disable()
             print(f"\n### warm `log_set`, 10 years, {state} the snapshot, 10 calls\n")
             print(top_functions(profiler, 25))
@@ -492,7 +513,7 @@ def postgres_database() -> Iterator[Database]:
 
 
 def add_demo(database: Database, weeks: int = 8) -> str:
-    athletes.add_athlete(database, load_profile(DEMO), start=START, weeks=weeks, name=NAME)
+    athletes.add_athlete(*local(database), load_profile(DEMO), start=START, weeks=weeks, name=NAME)
     return NAME
 
 
@@ -509,23 +530,22 @@ def sets_per_second(database: Database, n: int = 50) -> dict[str, float]:
 
     t = time.perf_counter()
     for number in range(1, n + 1):
-        training.log_set(database, name, LOG_DAY, entry(exercises[0], number), today=THEN)
+        training.log_set(*on(database, name), LOG_DAY, entry(exercises[0], number), today=THEN)
     per_set = n / (time.perf_counter() - t)
 
-    session = training.today_session(database, name, LOG_DAY)
+    session = training.today_session(*on(database, name), LOG_DAY)
     t = time.perf_counter()
     for number in range(1, n + 1):
-        training.log_set(
-            database, name, LOG_DAY, entry(exercises[1], number), today=THEN,
+        training.log_set(*on(database, name), LOG_DAY, entry(exercises[1], number), today=THEN,
             session=session, use_session=True,
         )  # fmt: skip
     interactive = n / (time.perf_counter() - t)
 
-    days = [s.date for s in training.current_plan(database, name, START).plan.sessions][1:9]
+    days = [s.date for s in training.current_plan(*on(database, name), START).plan.sessions][1:9]
     t = time.perf_counter()
     count = 0
     for day in days:
-        count += len(training.log_session_as_prescribed(database, name, day, today=THEN).sets)
+        count += len(training.log_session_as_prescribed(*on(database, name), day, today=THEN).sets)
     whole = count / (time.perf_counter() - t)
     return {"log_set": per_set, "interactive": interactive, "whole": whole}
 
@@ -533,7 +553,7 @@ def sets_per_second(database: Database, n: int = 50) -> dict[str, float]:
 def ten_years(database: Database) -> int:
     """Ten years of a demo athlete's history: 3 sessions a week, about 30,000 sets."""
     name = add_demo(database, weeks=52)
-    plan = training.current_plan(database, name, START).stored.plan
+    plan = training.current_plan(*on(database, name), START).stored.plan
     template = [s for s in plan.sessions[:8]]
     total = 0
     with database.unit_of_work() as uow:
@@ -578,7 +598,7 @@ def progress_ms(database: Database, repeat: int = 15) -> tuple[int, float, float
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        progress.progress_report(database, NAME, THEN)
+        progress.progress_report(*on(database, NAME), THEN)
         times.append(time.perf_counter() - t)
     with database.unit_of_work(read_only=True) as uow:
         log = uow.logs.load_training_log(uow.athletes.by_name(NAME).id)

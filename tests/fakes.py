@@ -83,6 +83,8 @@ class FakeStore:
     """(athlete id, plan id, date) -> every version, oldest first (R-HIST)"""
     snapshots: dict[tuple[int, int], Snapshot] = field(default_factory=dict)
     """(athlete id, plan id) -> the engine's state"""
+    client_ids: dict[tuple[int, str], int] = field(default_factory=dict)
+    """(athlete id, client id) -> set id (idempotent logging; unique per athlete)"""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -226,6 +228,7 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         status: SessionStatus = "done",
         plan_session_id: int | None = None,
         moved_to: dt.date | None = None,
+        client_id: str | None = None,
     ) -> SessionLog:
         _require_athlete(self._store, athlete_id)
         if status not in ("done", "skipped", "moved"):
@@ -241,7 +244,7 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         )
         self._store.session_logs[log.id] = log
         try:
-            self.add_sets(log.id, sets)
+            self.add_sets(log.id, sets, client_id=client_id)
         except Exception:
             del self._store.session_logs[log.id]
             self._store.snapshots = snapshots  # a failed write changes nothing
@@ -249,11 +252,17 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         self._invalidate(athlete_id, date if moved_to is None else min(date, moved_to))
         return log
 
-    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+    def add_sets(
+        self, session_log_id: int, sets: Iterable[LoggedSet], *, client_id: str | None = None
+    ) -> None:
         if session_log_id not in self._store.session_logs:
             raise NotFoundError(f"no logged session with id {session_log_id}")
         log = self._store.session_logs[session_log_id]
         new = list(sets)
+        if client_id is not None and len(new) != 1:
+            raise ValueError(f"a client id is given with one set, not {len(new)}")
+        if client_id is not None and (log.athlete_id, client_id) in self._store.client_ids:
+            raise InputError("cannot write: this client id is already stored for the athlete")
         seen = {
             (s.exercise, s.set_number, s.side)
             for _, log_id, s in self._store.sets
@@ -274,7 +283,18 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
                 )
             seen.add(key)
         self._invalidate(log.athlete_id, log.date)
-        self._store.sets.extend((self._store.next_id(), session_log_id, s) for s in new)
+        for logged in new:
+            set_id = self._store.next_id()
+            self._store.sets.append((set_id, session_log_id, logged))
+            if client_id is not None:
+                self._store.client_ids[(log.athlete_id, client_id)] = set_id
+
+    def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
+        set_id = self._store.client_ids.get((athlete_id, client_id))
+        for stored_id, _log_id, logged in self._store.sets:
+            if stored_id == set_id:
+                return logged
+        return None
 
     def session_logs(
         self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False

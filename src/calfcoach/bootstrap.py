@@ -1,8 +1,14 @@
 """The composition root: builds, from ``Settings``, what the services work on (issue 8, part 1).
 
-Entry points (the CLI today, the web app later) ask this module for a database, never
-``calfcoach.storage`` itself (tests/unit/test_architecture.py checks it for the CLI):
+Entry points (the CLI today, the web app later) ask this module for what the services work
+on, never ``calfcoach.storage`` itself (tests/unit/test_architecture.py checks it for the CLI):
 
+- ``build_context``: a ``services.context.ServiceContext`` on the database of the settings
+  (its unit-of-work factory, the clock, the catalog); what every use case takes;
+- ``build_plan_context``: the same for a command that only reads the current plan (a cold
+  ``calfcoach today``), on the fast read path of ``open_plan_reader`` when there is one;
+- ``context_for``: a context on a database opened elsewhere (tests, backup); it does not
+  close it;
 - ``open_database``: the database with its units of work, migrated to the head revision;
 - ``open_plan_reader``: for a command that only reads the current plan (a cold
   ``calfcoach today``): a SQLite file at the head revision is read with the standard
@@ -19,12 +25,16 @@ until the services depend on an abstract unit of work (a later step of issue 8, 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 from calfcoach.settings import Settings
 
 if TYPE_CHECKING:
+    from calfcoach.services.context import ServiceContext
+
     # Re-exported for annotations (the ``as`` form marks it for ruff and mypy).
     from calfcoach.storage.db import Database as Database
     from calfcoach.storage.repositories import StoredSet as StoredSet
@@ -34,6 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SchemaStatus",
+    "build_context",
+    "build_plan_context",
+    "context_for",
     "open_database",
     "open_plan_reader",
     "schema_status",
@@ -67,6 +80,54 @@ def open_plan_reader(settings: Settings | None = None) -> PlanReader:
     if reader is not None:
         return reader
     return open_database(settings, read_only=True)
+
+
+def context_for(
+    database: Database | SqliteReader,
+    *,
+    today: Callable[[], dt.date] | None = None,
+    owned: bool = False,
+) -> ServiceContext:
+    """A service context on ``database`` (its units of work); ``today``: the clock (default:
+    the local date); ``owned``: closing the context disposes of the database."""
+    from calfcoach.services.context import ServiceContext
+
+    return ServiceContext(
+        unit_of_work=database.unit_of_work,  # type: ignore[arg-type]
+        today=today or dt.date.today,
+        close=database.dispose if owned else _nothing,
+    )
+
+
+def build_context(settings: Settings | None = None, *, read_only: bool = False) -> ServiceContext:
+    """The service context on the database of ``settings`` (``open_database``); close it
+    (or use it in a ``with`` block) to release the database."""
+    return context_for(open_database(settings, read_only=read_only), owned=True)
+
+
+def build_plan_context(
+    settings: Settings | None = None, *, sqlite_reader: bool = False
+) -> ServiceContext:
+    """The service context for a command that only reads an athlete's plan (``today``,
+    ``plan --athlete``). With ``sqlite_reader`` (the CLI's opt-in cold-start shortcut,
+    D-NEW-svc-4) a SQLite file at the head revision is read without SQLAlchemy
+    (``open_plan_reader``; its units of work only read); otherwise, and for anything else,
+    it is ``build_context(read_only=True)``. A long-running process (the web app) never
+    asks for the reader: it has SQLAlchemy loaded anyway."""
+    from calfcoach.services.context import ServiceContext
+
+    if not sqlite_reader:
+        return build_context(settings, read_only=True)
+    reader = open_plan_reader(settings)
+    return ServiceContext(
+        unit_of_work=reader.unit_of_work,  # type: ignore[arg-type]
+        read_path=lambda: reader.unit_of_work(read_only=True),  # type: ignore[arg-type,return-value]
+        close=reader.dispose,
+    )
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.service_calls import local
 from typer.testing import CliRunner
 
 from calfcoach.cli import app
@@ -63,7 +64,7 @@ class Cli:
 
     def snapshot(self) -> dict[str, Any]:
         with Database(self.url) as database:
-            return transfer.export_document(database, None, everyone=True)
+            return transfer.export_document(*local(database), None, everyone=True)
 
 
 def make_cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:

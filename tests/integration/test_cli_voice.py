@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from tests.integration.cli_harness import DEMO, START, WED, Cli, make_cli
+from tests.service_calls import on
 
 from calfcoach import __version__
 from calfcoach.services import progress, training
@@ -85,10 +86,12 @@ def test_the_services_refuse_a_date_outside_the_date_rule_for_any_caller(demo: C
     far, early, today = dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(2026, 3, 5)
     with Database(demo.url) as database:
         calls = [
-            lambda: training.day_plan(database, None, early),
-            lambda: training.current_plan(database, None, far),
-            lambda: progress.progress_report(database, None, far),
-            lambda: training.move_session(database, None, dt.date(2026, 3, 6), far, today=today),
+            lambda: training.day_plan(*on(database, None), early),
+            lambda: training.current_plan(*on(database, None), far),
+            lambda: progress.progress_report(*on(database, None), far),
+            lambda: training.move_session(
+                *on(database, None), dt.date(2026, 3, 6), far, today=today
+            ),
         ]
         for call in calls:
             with pytest.raises(InputError, match=re.escape(RANGE)):

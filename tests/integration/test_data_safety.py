@@ -20,9 +20,9 @@ import pytest
 from tests.integration.test_transfer import fill as fill_database
 from typer.testing import CliRunner
 
+from calfcoach import backup as backup_module
 from calfcoach.cli import app
 from calfcoach.errors import StorageError
-from calfcoach.services import backup as backup_module
 from calfcoach.storage.db import Database
 
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])

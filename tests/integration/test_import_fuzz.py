@@ -15,6 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.integration import test_transfer as base
+from tests.service_calls import local
 from tests.strategies import examples
 
 from calfcoach.formats.export_file import MAX_IMPORT_BYTES
@@ -40,7 +41,7 @@ class Filled:
     def __init__(self, database: Database) -> None:
         base.fill(database)
         self.database = database
-        self.before = transfer.export_document(database, None, everyone=True)
+        self.before = transfer.export_document(*local(database), None, everyone=True)
         self.files = {
             "json": transfer.document_to_json(self.before).encode(),
             "csv": transfer.document_to_csv(self.before).encode(),
@@ -51,7 +52,7 @@ class Filled:
         assert "Traceback" not in err
         if code != 0:
             assert code == 2 and err.startswith("error: ") and len(err) > len("error: \n"), err
-        assert transfer.export_document(self.database, None, everyone=True) == self.before
+        assert transfer.export_document(*local(self.database), None, everyone=True) == self.before
 
 
 # --------------------------------------------------------------------------- bytes

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from tests.integration import test_transfer as base
+from tests.service_calls import local, on
 
 from calfcoach.services import transfer
 from calfcoach.storage.db import Database
@@ -26,7 +27,7 @@ invoke = base.invoke
 
 
 def everything(database: Database) -> dict[str, Any]:
-    return transfer.export_document(database, None, everyone=True)
+    return transfer.export_document(*local(database), None, everyone=True)
 
 
 def export_text(database: Database, fmt: str) -> str:
@@ -313,7 +314,7 @@ def test_an_import_that_breaks_a_rule_of_the_cli_is_refused_naming_path_value_an
     database: Database, env: dict[str, str], tmp_path: Path, change: Any, message: str
 ) -> None:
     fill(database)
-    document = transfer.export_document(database, "ana")
+    document = transfer.export_document(*on(database, "ana"))
     document["athletes"][0]["name"] = "zed"  # not a name clash: the content is refused
     change(document)
     path = tmp_path / "bad.json"
@@ -328,7 +329,7 @@ def test_an_import_with_many_problems_names_the_first_ten_and_counts_the_rest(
     database: Database, env: dict[str, str], tmp_path: Path
 ) -> None:
     fill(database)
-    document = transfer.export_document(database, "ana")
+    document = transfer.export_document(*on(database, "ana"))
     document["athletes"][0]["name"] = "zed"
     for checkin in document["athletes"][0]["checkins"]:
         checkin["pain"] = 99

@@ -510,6 +510,78 @@ def test_0003_keys_old_names_and_tells_case_duplicates_apart_without_failing(
     assert schema_differences(empty_database_url) == []
 
 
+# --------------------------------------------------------------------------- 0003 -> 0004
+
+
+def test_0004_gives_every_stored_set_its_athlete_and_no_client_id(
+    empty_database_url: str,
+) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    migrate.upgrade(empty_database_url, "0003")
+    engine = make_engine(empty_database_url)
+    now = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    created = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
+    try:
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            athletes, logs = tables.tables["athletes"], tables.tables["session_logs"]
+            sets = tables.tables["logged_sets"]
+            ids = []
+            for name in ("ana", "bo"):
+                ids.append(
+                    connection.execute(
+                        athletes.insert().values(
+                            name=name, name_key=name, profile=V1_PROFILE, created_at=created
+                        )
+                    ).inserted_primary_key[0]
+                )
+            for athlete_id in ids:
+                log_id = connection.execute(
+                    logs.insert().values(
+                        athlete_id=athlete_id,
+                        date=dt.date(2026, 3, 2),
+                        status="done",
+                        created_at=created,
+                    )
+                ).inserted_primary_key[0]
+                connection.execute(
+                    sets.insert().values(
+                        session_log_id=log_id,
+                        exercise="jump-rope",
+                        set_number=1,
+                        side="both",
+                        contacts=100,
+                        created_at=created,
+                    )
+                )
+    finally:
+        engine.dispose()
+
+    migrate.upgrade(empty_database_url)
+
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT logged_sets.athlete_id, session_logs.athlete_id, client_id "
+                    "FROM logged_sets JOIN session_logs ON session_logs.id = session_log_id"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert sorted(rows) == [(i, i, None) for i in sorted(ids)]
+    assert migrate.current_revision(empty_database_url) == migrate.HEAD_REVISION
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0003")
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
 # --------------------------------------------------------------------------- 0003 -> 0005
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from tests.integration.test_services import PROFILE, START
+from tests.service_calls import local, on
 
 from calfcoach.services import athletes, training, transfer
 from calfcoach.storage.db import Database
@@ -30,8 +31,15 @@ SET_WRITER = textwrap.dedent(
     import datetime as dt
     import sys
 
+    from calfcoach.bootstrap import context_for
     from calfcoach.services import training
+    from calfcoach.services.access import Actor
+    from calfcoach.services.athletes import find_athlete_id
     from calfcoach.storage.db import Database
+
+    def on(database, name):
+        ctx = context_for(database)
+        return ctx, Actor.local(), find_athlete_id(ctx, Actor.local(), name)
 
     url, exercise, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     day, today = dt.date.fromisoformat(sys.argv[4]), dt.date.fromisoformat(sys.argv[5])
@@ -44,7 +52,7 @@ SET_WRITER = textwrap.dedent(
         entry = training.SetInput(
             exercise=exercise, set_number=number, seconds=30, rpe=3, pain=0
         )
-        training.log_set(database, None, day, entry, today=today)
+        training.log_set(*on(database, None), day, entry, today=today)
         print(f"ACK {number}", flush=True)
     print("done", flush=True)
     """
@@ -55,18 +63,25 @@ SESSION_WRITER = textwrap.dedent(
     import datetime as dt
     import sys
 
+    from calfcoach.bootstrap import context_for
     from calfcoach.services import training
+    from calfcoach.services.access import Actor
+    from calfcoach.services.athletes import find_athlete_id
     from calfcoach.storage.db import Database
+
+    def on(database, name):
+        ctx = context_for(database)
+        return ctx, Actor.local(), find_athlete_id(ctx, Actor.local(), name)
 
     url, today = sys.argv[1], dt.date.fromisoformat(sys.argv[2])
     database = Database(url)
-    plan = training.current_plan(database, None, today).plan
+    plan = training.current_plan(*on(database, None), today).plan
     print("ready", flush=True)
     sys.stdin.readline()
     for session in plan.sessions:
         if session.date > today:
             break
-        logged = training.log_session_as_prescribed(database, None, session.date, today=today)
+        logged = training.log_session_as_prescribed(*on(database, None), session.date, today=today)
         print(f"ACK {session.date.isoformat()} {len(logged.sets)}", flush=True)
     print("done", flush=True)
     """
@@ -115,7 +130,7 @@ def kill_after(process: subprocess.Popen[str], acks: int) -> list[str]:
 
 
 def sessions_of(database: Database) -> list[dict[str, Any]]:
-    sessions: list[dict[str, Any]] = transfer.export_document(database, None)["athletes"][0][
+    sessions: list[dict[str, Any]] = transfer.export_document(*on(database, None))["athletes"][0][
         "sessions"
     ]
     return sessions
@@ -123,7 +138,7 @@ def sessions_of(database: Database) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def athlete(database: Database) -> str:
-    athletes.add_athlete(database, PROFILE, start=START, weeks=8, name="ana")
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="ana")
     return "ana"
 
 
@@ -150,7 +165,7 @@ def test_a_killed_whole_session_write_leaves_no_half_written_session(
 ) -> None:
     expected = {
         s.date.isoformat(): sum(p.sets * (2 if p.per_side else 1) for p in s.exercises)
-        for s in training.current_plan(database, None, TODAY).plan.sessions
+        for s in training.current_plan(*on(database, None), TODAY).plan.sessions
     }
     writer = start(SESSION_WRITER, database.url, TODAY.isoformat())
     go(writer)

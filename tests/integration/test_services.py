@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from tests.service_calls import LOCAL, local, on
 
 from calfcoach.core.models import CapacityTest, Prescription, Profile, Session
 from calfcoach.errors import InputError, NotFoundError
@@ -42,13 +43,13 @@ PROFILE = Profile.model_validate(
 
 
 def make_athlete(database: Database, name: str = "ana", start: dt.date = START) -> str:
-    athletes.add_athlete(database, PROFILE, start=start, weeks=8, name=name)
+    athletes.add_athlete(*local(database), PROFILE, start=start, weeks=8, name=name)
     return name
 
 
 def snapshot(database: Database) -> dict[str, Any]:
     """Everything in the database, as the export sees it (to prove nothing was written)."""
-    return transfer.export_document(database, None, everyone=True)
+    return transfer.export_document(*local(database), None, everyone=True)
 
 
 def a_set(**changes: Any) -> SetInput:
@@ -60,11 +61,11 @@ def a_set(**changes: Any) -> SetInput:
 
 
 def test_adding_an_athlete_stores_the_profile_and_the_generated_plan(database: Database) -> None:
-    added = athletes.add_athlete(database, PROFILE, start=START, weeks=8)
+    added = athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8)
 
     assert added.athlete.name == "Alex Demo"
     assert added.plan.plan.start == START and added.plan.plan.weeks == 8
-    listed = athletes.list_athletes(database)
+    listed = athletes.list_athletes(*local(database))
     assert [(a.name, a.plan_start, a.sessions) for a in listed] == [
         ("Alex Demo", START, len(added.plan.plan.sessions))
     ]
@@ -75,34 +76,43 @@ def test_a_name_already_taken_is_refused_and_nothing_is_written(database: Databa
     before = snapshot(database)
 
     with pytest.raises(InputError, match="name: an athlete named 'ana' already exists"):
-        athletes.add_athlete(database, PROFILE, start=START, name="ana")
+        athletes.add_athlete(*local(database), PROFILE, start=START, name="ana")
 
     assert snapshot(database) == before
 
 
 def test_an_athlete_without_a_name_is_refused_with_the_way_to_give_one(database: Database) -> None:
-    with pytest.raises(InputError, match="name: missing.*--name"):
-        athletes.add_athlete(database, PROFILE.model_copy(update={"name": None}), start=START)
-    assert athletes.list_athletes(database) == []
+    with pytest.raises(InputError, match="name: missing; allowed: a name .the profile.s .name."):
+        athletes.add_athlete(
+            *local(database), PROFILE.model_copy(update={"name": None}), start=START
+        )
+    assert athletes.list_athletes(*local(database)) == []
 
 
 def test_an_empty_database_tells_how_to_add_an_athlete(database: Database) -> None:
     with pytest.raises(NotFoundError) as caught:
-        athletes.resolve_athlete(database, None)
+        athletes.find_athlete_id(*local(database), None)
     assert "calfcoach athlete add --profile FILE" in str(caught.value)
     assert "calfcoach demo" in str(caught.value)
 
 
 def test_the_athlete_name_is_needed_only_when_several_are_stored(database: Database) -> None:
+    ctx, actor = local(database)
     make_athlete(database, "ana")
-    assert athletes.resolve_athlete(database, None).name == "ana"
+    ana = athletes.find_athlete_id(ctx, actor, None)
+    assert athletes.get_athlete(ctx, actor, ana).name == "ana"
 
     make_athlete(database, "ben")
-    with pytest.raises(InputError, match="--athlete: missing.*'ana', 'ben'"):
-        athletes.resolve_athlete(database, None)
-    assert athletes.resolve_athlete(database, "ben").name == "ben"
-    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'cy'.*'ana', 'ben'"):
-        athletes.resolve_athlete(database, "cy")
+    with pytest.raises(InputError, match="athlete: missing; 2 athletes are stored") as caught:
+        athletes.find_athlete_id(ctx, actor, None)
+    ben = athletes.find_athlete_id(ctx, actor, "BEN")
+    assert athletes.get_athlete(ctx, actor, ben).name == "ben"
+    with pytest.raises(NotFoundError, match="athlete: no athlete named 'cy'") as unknown:
+        athletes.find_athlete_id(ctx, actor, "cy")
+    for error in (caught.value, unknown.value):
+        # The errors say how to list the names, and never name the other athletes.
+        assert "calfcoach athlete list" in str(error)
+        assert "'ana'" not in str(error) and "'ben'" not in str(error)
 
 
 # ---------------------------------------------------------------- today and the current plan
@@ -113,29 +123,31 @@ def test_today_is_the_planned_session_on_a_session_day_and_none_on_a_rest_day(
 ) -> None:
     make_athlete(database)
 
-    session = training.today_session(database, None, WED)
+    session = training.today_session(*on(database, None), WED)
     assert session is not None and session.date == WED
-    assert training.today_session(database, None, WED + dt.timedelta(days=1)) is None
+    assert training.today_session(*on(database, None), WED + dt.timedelta(days=1)) is None
 
 
 def test_every_past_session_is_shown_exactly_as_it_was_given_whatever_was_logged_later_R_HIST(
     database: Database,
 ) -> None:
     make_athlete(database)
-    stored = training.current_plan(database, None, START).stored.plan
+    stored = training.current_plan(*on(database, None), START).stored.plan
     # Each day's session as `today` gave it on its day, the athlete logging as they go.
-    given = {WED: training.today_session(database, None, WED)}
-    training.log_session_as_prescribed(database, None, WED, today=WED, rpe=9, pain=4)
-    given[FRI] = training.today_session(database, None, FRI)
-    training.log_session_as_prescribed(database, None, FRI, today=FRI, rpe=8, pain=2)
+    given = {WED: training.today_session(*on(database, None), WED)}
+    training.log_session_as_prescribed(*on(database, None), WED, today=WED, rpe=9, pain=4)
+    given[FRI] = training.today_session(*on(database, None), FRI)
+    training.log_session_as_prescribed(*on(database, None), FRI, today=FRI, rpe=8, pain=2)
     # Logged later, dated earlier: a bad morning between them, and a heel-raise test.
     training.record_checkin(
-        database, None, WED + dt.timedelta(days=1), pain=6, stiffness=5, today=TODAY
+        *on(database, None), WED + dt.timedelta(days=1), pain=6, stiffness=5, today=TODAY
     )
-    training.record_test(database, None, CapacityTest(date=FRI, left=20, right=24), today=TODAY)
+    training.record_test(
+        *on(database, None), CapacityTest(date=FRI, left=20, right=24), today=TODAY
+    )
 
     for date in (FRI, FRI + dt.timedelta(days=1), TODAY):
-        current = training.current_plan(database, None, date)
+        current = training.current_plan(*on(database, None), date)
         assert {s.date: s for s in current.plan.sessions if s.date <= FRI} == given
     # Nothing was logged before WED: it was given as the plan was stored.
     assert given[WED] == next(s for s in stored.sessions if s.date == WED)
@@ -146,17 +158,17 @@ def test_every_past_session_is_shown_exactly_as_it_was_given_whatever_was_logged
 
 def test_a_logged_set_keeps_the_planned_dose_beside_the_actual_one(database: Database) -> None:
     make_athlete(database)
-    planned = training.today_session(database, None, WED)
+    planned = training.today_session(*on(database, None), WED)
     assert planned is not None
     lift = planned.exercises[0]
     assert (lift.exercise, lift.scheme, lift.reps) == ("bent-knee-heel-raise", "heavy", 4)
     entry = a_set(exercise=lift.exercise, contacts=None, reps=5, load_kg=7.5, side="left")
 
-    logged = training.log_set(database, None, WED, entry, today=TODAY)
+    logged = training.log_set(*on(database, None), WED, entry, today=TODAY)
 
     assert (logged.planned_reps, logged.planned_load_kg) == (lift.reps, lift.added_load_kg)
     assert logged.scheme == "heavy"
-    log = training.current_plan(database, None, TODAY).log
+    log = training.current_plan(*on(database, None), TODAY).log
     assert [(s.exercise, s.reps, s.load_kg, s.planned_reps) for s in log.sets] == [
         (lift.exercise, 5, 7.5, lift.reps)
     ]
@@ -165,7 +177,7 @@ def test_a_logged_set_keeps_the_planned_dose_beside_the_actual_one(database: Dat
 def test_sets_of_one_day_go_into_one_session_log(database: Database) -> None:
     make_athlete(database)
     for number in (1, 2, 3):
-        training.log_set(database, None, WED, a_set(set_number=number), today=TODAY)
+        training.log_set(*on(database, None), WED, a_set(set_number=number), today=TODAY)
 
     document = snapshot(database)
     sessions = document["athletes"][0]["sessions"]
@@ -174,16 +186,16 @@ def test_sets_of_one_day_go_into_one_session_log(database: Database) -> None:
 
 
 BAD_SETS = [
-    ("--reps", a_set(contacts=None, reps=-1), "--reps: -1 is out of range; allowed: 0-500"),
-    ("--seconds", a_set(contacts=None, seconds=-5), "--seconds: -5 is out of range"),
-    ("--contacts", a_set(contacts=-2), "--contacts: -2 is out of range; allowed: 0-2000"),
-    ("--rpe", a_set(rpe=0), "--rpe: 0 is out of range; allowed: 1-10"),
-    ("--rpe", a_set(rpe=11), "--rpe: 11 is out of range; allowed: 1-10"),
-    ("--pain", a_set(pain=-1), "--pain: -1 is out of range; allowed: 0-10"),
-    ("--pain", a_set(pain=11), "--pain: 11 is out of range; allowed: 0-10"),
-    ("--load-kg", a_set(load_kg=500.5), "--load-kg: 500.5 is out of range; allowed: 0-500 kg"),
-    ("--side", a_set(side="middle"), "--side: 'middle' is not allowed; allowed: left, right"),
-    ("--set", a_set(set_number=0), "--set: 0 is out of range; allowed: 1-50"),
+    ("reps", a_set(contacts=None, reps=-1), "reps: -1 is out of range; allowed: 0-500"),
+    ("seconds", a_set(contacts=None, seconds=-5), "seconds: -5 is out of range"),
+    ("contacts", a_set(contacts=-2), "contacts: -2 is out of range; allowed: 0-2000"),
+    ("rpe", a_set(rpe=0), "rpe: 0 is out of range; allowed: 1-10"),
+    ("rpe", a_set(rpe=11), "rpe: 11 is out of range; allowed: 1-10"),
+    ("pain", a_set(pain=-1), "pain: -1 is out of range; allowed: 0-10"),
+    ("pain", a_set(pain=11), "pain: 11 is out of range; allowed: 0-10"),
+    ("load_kg", a_set(load_kg=500.5), "load_kg: 500.5 is out of range; allowed: 0-500 kg"),
+    ("side", a_set(side="middle"), "side: 'middle' is not allowed; allowed: left, right"),
+    ("set_number", a_set(set_number=0), "set_number: 0 is out of range; allowed: 1-50"),
     ("dose", a_set(contacts=None), "dose: missing"),
 ]
 
@@ -196,50 +208,53 @@ def test_a_set_out_of_range_is_refused_naming_field_value_and_range_and_nothing_
     before = snapshot(database)
 
     with pytest.raises(InputError) as caught:
-        training.log_set(database, None, WED, entry, today=TODAY)
+        training.log_set(*on(database, None), WED, entry, today=TODAY)
 
     assert str(caught.value).startswith(field) and message in str(caught.value)
+    assert caught.value.details[0].field == field and caught.value.details[0].code == "invalid"
     assert snapshot(database) == before
 
 
 def test_an_unknown_exercise_is_refused_with_the_closest_ids(database: Database) -> None:
     make_athlete(database)
     before = snapshot(database)
-    with pytest.raises(NotFoundError, match="--exercise: unknown exercise 'jump-rop'.*jump-rope"):
-        training.log_set(database, None, WED, a_set(exercise="jump-rop"), today=TODAY)
+    with pytest.raises(NotFoundError, match="exercise: unknown exercise 'jump-rop'.*jump-rope"):
+        training.log_set(*on(database, None), WED, a_set(exercise="jump-rop"), today=TODAY)
     assert snapshot(database) == before
 
 
 def test_a_set_dated_after_today_is_refused(database: Database) -> None:
     make_athlete(database)
     before = snapshot(database)
-    with pytest.raises(InputError, match="--date: 2026-03-21 is in the future; allowed: today"):
-        training.log_set(database, None, TODAY + dt.timedelta(days=1), a_set(), today=TODAY)
+    with pytest.raises(InputError, match="date: 2026-03-21 is in the future; allowed: today"):
+        training.log_set(*on(database, None), TODAY + dt.timedelta(days=1), a_set(), today=TODAY)
     assert snapshot(database) == before
 
 
 def test_the_same_set_logged_twice_is_refused(database: Database) -> None:
     make_athlete(database)
-    training.log_set(database, None, WED, a_set(), today=TODAY)
+    training.log_set(*on(database, None), WED, a_set(), today=TODAY)
     before = snapshot(database)
-    with pytest.raises(InputError, match="--set: set 1 of jump-rope .* is already logged"):
-        training.log_set(database, None, WED, a_set(), today=TODAY)
+    with pytest.raises(InputError, match="set_number: set 1 of jump-rope .* is already logged"):
+        training.log_set(*on(database, None), WED, a_set(), today=TODAY)
     assert snapshot(database) == before
 
 
 def test_an_unknown_athlete_is_refused(database: Database) -> None:
     make_athlete(database)
-    with pytest.raises(NotFoundError, match="--athlete: no athlete named 'zed'"):
-        training.log_set(database, "zed", WED, a_set(), today=TODAY)
+    with pytest.raises(NotFoundError, match="athlete: no athlete named 'zed'"):
+        training.log_set(*on(database, "zed"), WED, a_set(), today=TODAY)
 
 
 def test_a_whole_session_as_prescribed_is_every_set_of_every_exercise(database: Database) -> None:
     make_athlete(database)
-    session = training.today_session(database, None, WED)  # the heavy session
+    session = training.today_session(*on(database, None), WED)  # the heavy session
     assert session is not None
     expected = sum(p.sets * (2 if p.per_side else 1) for p in session.exercises)
 
-    logged = training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=7, pain=1)
+    logged = training.log_session_as_prescribed(
+        *on(database, None), WED, today=TODAY, rpe=7, pain=1
+    )
 
     assert len(logged.sets) == expected
     sessions = snapshot(database)["athletes"][0]["sessions"]
@@ -252,17 +267,17 @@ def test_a_session_already_logged_cannot_be_logged_again_as_prescribed(
     database: Database,
 ) -> None:
     make_athlete(database)
-    training.log_session_as_prescribed(database, None, FRI, today=TODAY)
+    training.log_session_as_prescribed(*on(database, None), FRI, today=TODAY)
     before = snapshot(database)
     with pytest.raises(InputError, match="already has logged sets"):
-        training.log_session_as_prescribed(database, None, FRI, today=TODAY)
+        training.log_session_as_prescribed(*on(database, None), FRI, today=TODAY)
     assert snapshot(database) == before
 
 
 def test_a_rest_day_cannot_be_logged_as_prescribed(database: Database) -> None:
     make_athlete(database)
     with pytest.raises(InputError, match="no session is planned on 2026-03-05.*2026-03-06"):
-        training.log_session_as_prescribed(database, None, dt.date(2026, 3, 5), today=TODAY)
+        training.log_session_as_prescribed(*on(database, None), dt.date(2026, 3, 5), today=TODAY)
 
 
 # ---------------------------------------------------------------- skip and move
@@ -270,13 +285,13 @@ def test_a_rest_day_cannot_be_logged_as_prescribed(database: Database) -> None:
 
 def test_a_skipped_session_is_in_the_log_and_takes_no_sets(database: Database) -> None:
     make_athlete(database)
-    training.skip_session(database, None, WED)
+    training.skip_session(*on(database, None), WED)
 
-    assert training.current_plan(database, None, TODAY).log.skipped == (WED,)
+    assert training.current_plan(*on(database, None), TODAY).log.skipped == (WED,)
     with pytest.raises(InputError, match="is marked skipped"):
-        training.log_set(database, None, WED, a_set(), today=TODAY)
+        training.log_set(*on(database, None), WED, a_set(), today=TODAY)
     with pytest.raises(InputError, match="already skipped"):
-        training.skip_session(database, None, WED)
+        training.skip_session(*on(database, None), WED)
 
 
 def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Database) -> None:
@@ -284,18 +299,18 @@ def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Dat
     # FRI holds light mini-squats and foot work: nothing that the eve of Tuesday's hard run
     # would cut (R-SCHED-4b), so it moves as it is.
     monday = dt.date(2026, 3, 9)
-    planned = training.today_session(database, None, FRI)
+    planned = training.today_session(*on(database, None), FRI)
     assert planned is not None
     assert {p.scheme for p in planned.exercises}.isdisjoint({"heavy", "plyometric"})
 
-    moved = training.move_session(database, None, FRI, monday, today=START)
+    moved = training.move_session(*on(database, None), FRI, monday, today=START)
 
     assert moved.date == monday
-    assert training.today_session(database, None, FRI) is None
-    session = training.today_session(database, None, monday)
+    assert training.today_session(*on(database, None), FRI) is None
+    session = training.today_session(*on(database, None), monday)
     assert session is not None and session.title == planned.title
     assert session.exercises == planned.exercises
-    logged = training.log_session_as_prescribed(database, None, monday, today=monday)
+    logged = training.log_session_as_prescribed(*on(database, None), monday, today=monday)
     assert logged.sets
     sessions = snapshot(database)["athletes"][0]["sessions"]
     assert sorted((s["status"], s["date"], s["moved_to"]) for s in sessions) == [
@@ -310,18 +325,18 @@ def test_heavy_work_moved_to_the_day_before_a_hard_run_is_cut_or_refused_R_SCHED
 ) -> None:
     make_athlete(database)
     monday = START  # the day before Tuesday's hard run
-    planned = training.today_session(database, None, WED)
+    planned = training.today_session(*on(database, None), WED)
     assert planned is not None and any(p.scheme == "heavy" for p in planned.exercises)
 
     try:
-        training.move_session(database, None, WED, monday, today=START)
+        training.move_session(*on(database, None), WED, monday, today=START)
     except InputError as refused:  # refusing the move is one way to keep the rule
         assert "R-SCHED-4" in str(refused)
         return
-    session = training.today_session(database, None, monday)
+    session = training.today_session(*on(database, None), monday)
     assert session is not None
     assert {p.scheme for p in session.exercises}.isdisjoint({"heavy", "plyometric"})
-    warnings = training.current_plan(database, None, monday).plan.warnings
+    warnings = training.current_plan(*on(database, None), monday).plan.warnings
     assert any(w.rule == "R-SCHED-4b" for w in warnings)
 
 
@@ -340,9 +355,9 @@ def test_a_move_that_breaks_a_scheduling_rule_is_refused_naming_the_rule(
     before = snapshot(database)
 
     with pytest.raises(InputError) as caught:
-        training.move_session(database, None, FRI, to, today=START)
+        training.move_session(*on(database, None), FRI, to, today=START)
 
-    assert f"--to: {to.isoformat()} is refused by {rule}" in str(caught.value)
+    assert f"to_date: {to.isoformat()} is refused by {rule}" in str(caught.value)
     assert reason in str(caught.value)
     assert snapshot(database) == before
 
@@ -365,8 +380,10 @@ def test_moving_heavy_work_into_the_week_before_a_race_is_refused() -> None:
 
 def test_a_session_in_the_past_cannot_be_moved(database: Database) -> None:
     make_athlete(database)
-    with pytest.raises(InputError, match="--from: 2026-03-04 is in the past"):
-        training.move_session(database, None, WED, dt.date(2026, 3, 9), today=dt.date(2026, 3, 5))
+    with pytest.raises(InputError, match="from_date: 2026-03-04 is in the past"):
+        training.move_session(
+            *on(database, None), WED, dt.date(2026, 3, 9), today=dt.date(2026, 3, 5)
+        )
 
 
 # ---------------------------------------------------------------- check-ins and tests
@@ -374,22 +391,22 @@ def test_a_session_in_the_past_cannot_be_moved(database: Database) -> None:
 
 def test_a_checkin_is_stored_once_per_day_unless_replaced(database: Database) -> None:
     make_athlete(database)
-    training.record_checkin(database, None, WED, pain=2, stiffness=3, today=TODAY)
+    training.record_checkin(*on(database, None), WED, pain=2, stiffness=3, today=TODAY)
     with pytest.raises(InputError, match="already a check-in on 2026-03-04"):
-        training.record_checkin(database, None, WED, pain=1, stiffness=1, today=TODAY)
+        training.record_checkin(*on(database, None), WED, pain=1, stiffness=1, today=TODAY)
     training.record_checkin(
-        database, None, WED, pain=1, stiffness=1, today=TODAY, replace_existing=True
+        *on(database, None), WED, pain=1, stiffness=1, today=TODAY, replace_existing=True
     )
-    checkins = training.current_plan(database, None, TODAY).log.checkins
+    checkins = training.current_plan(*on(database, None), TODAY).log.checkins
     assert [(c.pain, c.stiffness) for c in checkins] == [(1, 1)]
 
 
 @pytest.mark.parametrize(
     ("pain", "stiffness", "message"),
     [
-        (11, 0, "--pain: 11 is out of range; allowed: 0-10"),
-        (-1, 0, "--pain: -1 is out of range; allowed: 0-10"),
-        (0, 12, "--stiffness: 12 is out of range; allowed: 0-10"),
+        (11, 0, "pain: 11 is out of range; allowed: 0-10"),
+        (-1, 0, "pain: -1 is out of range; allowed: 0-10"),
+        (0, 12, "stiffness: 12 is out of range; allowed: 0-10"),
     ],
 )
 def test_a_checkin_out_of_range_is_refused(
@@ -398,17 +415,19 @@ def test_a_checkin_out_of_range_is_refused(
     make_athlete(database)
     before = snapshot(database)
     with pytest.raises(InputError, match=message):
-        training.record_checkin(database, None, WED, pain=pain, stiffness=stiffness, today=TODAY)
+        training.record_checkin(
+            *on(database, None), WED, pain=pain, stiffness=stiffness, today=TODAY
+        )
     assert snapshot(database) == before
 
 
 def test_a_heel_raise_test_is_stored_and_judged(database: Database) -> None:
     make_athlete(database)
     first = training.record_test(
-        database, None, CapacityTest(date=WED, left=20, right=25), today=TODAY
+        *on(database, None), CapacityTest(date=WED, left=20, right=25), today=TODAY
     )
     second = training.record_test(
-        database, None, CapacityTest(date=TODAY, left=27, right=26), today=TODAY
+        *on(database, None), CapacityTest(date=TODAY, left=27, right=26), today=TODAY
     )
 
     assert first.evaluation is not None and first.comparison is None
@@ -423,8 +442,10 @@ def test_a_heel_raise_test_is_stored_and_judged(database: Database) -> None:
 def test_a_test_with_negative_reps_is_refused(database: Database) -> None:
     make_athlete(database)
     before = snapshot(database)
-    with pytest.raises(InputError, match="--left: -3 is out of range; allowed: 0-500 reps"):
-        training.record_test(database, None, CapacityTest(date=WED, left=-3, right=5), today=TODAY)
+    with pytest.raises(InputError, match="left: -3 is out of range; allowed: 0-500 reps"):
+        training.record_test(
+            *on(database, None), CapacityTest(date=WED, left=-3, right=5), today=TODAY
+        )
     assert snapshot(database) == before
 
 
@@ -433,15 +454,17 @@ def test_a_test_with_negative_reps_is_refused(database: Database) -> None:
 
 def test_the_progress_report_counts_adherence_volume_and_pain(database: Database) -> None:
     make_athlete(database)
-    training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=6, pain=2)
-    training.skip_session(database, None, FRI)
-    training.record_checkin(database, None, dt.date(2026, 3, 5), pain=1, stiffness=2, today=TODAY)
+    training.log_session_as_prescribed(*on(database, None), WED, today=TODAY, rpe=6, pain=2)
+    training.skip_session(*on(database, None), FRI)
+    training.record_checkin(
+        *on(database, None), dt.date(2026, 3, 5), pain=1, stiffness=2, today=TODAY
+    )
 
-    report = progress.progress_report(database, None, dt.date(2026, 3, 12))
+    report = progress.progress_report(*on(database, None), dt.date(2026, 3, 12))
 
     assert (report.adherence.planned, report.adherence.done) == (3, 1)
     assert (report.adherence.skipped, report.adherence.missed) == (1, 1)
-    session = training.today_session(database, None, WED)
+    session = training.today_session(*on(database, None), WED)
     assert session is not None
     lift = next(p for p in session.exercises if p.scheme == "heavy")
     assert lift.per_side and lift.reps is not None
@@ -459,22 +482,21 @@ def test_the_database_sums_the_sets_exactly_as_the_core_defines_day_totals(
     database: Database,
 ) -> None:
     from calfcoach.core.load import day_totals
-    from calfcoach.services.progress import _read_log
 
     make_athlete(database)
-    training.log_session_as_prescribed(database, None, WED, today=TODAY, rpe=6, pain=2)
-    training.log_session_as_prescribed(database, None, FRI, today=TODAY, rpe=8)
+    training.log_session_as_prescribed(*on(database, None), WED, today=TODAY, rpe=6, pain=2)
+    training.log_session_as_prescribed(*on(database, None), FRI, today=TODAY, rpe=8)
     # Reps with the seconds of each rep (time under load); banded-foot-pull is in reps.
     for number, (reps, seconds) in enumerate([(10, 2), (8, 5), (12, None), (0, 0)], 1):
         entry = SetInput(
             exercise="banded-foot-pull", set_number=number, reps=reps, seconds=seconds,
             load_kg=2.5 * number, rpe=5, pain=number % 3,
         )  # fmt: skip
-        training.log_set(database, None, dt.date(2026, 3, 9), entry, today=TODAY)
+        training.log_set(*on(database, None), dt.date(2026, 3, 9), entry, today=TODAY)
 
     with database.unit_of_work(read_only=True) as uow:
         athlete = uow.athletes.by_name("ana")
-        in_sql = list(_read_log(uow, athlete.id, TODAY).days)
+        in_sql = list(uow.logs.progress_log(athlete.id, TODAY).days)
         in_python = day_totals(uow.logs.load_training_log(athlete.id).sets)
 
     assert in_sql == in_python
@@ -558,7 +580,7 @@ def _v2_storage_scenario(unit_of_work: Any) -> tuple[object, ...]:
         uow.commit()
     with unit_of_work() as uow:
         snapshot = uow.snapshots.get(athlete.id, plan_id)
-        current = training._current_in(uow, "ana", TODAY)
+        current = training._current_in(uow, LOCAL, ana.id, TODAY)
         fixed = uow.history.fixed(athlete.id, plan_id)
         observed += [
             None if snapshot is None else snapshot.as_of,
@@ -581,3 +603,64 @@ def test_the_fake_unit_of_work_keeps_the_storage_v2_promises_of_the_database(
     real = _v2_storage_scenario(lambda: database.unit_of_work(clock=lambda: noon))
     assert fake == real
     assert fake[-2] is True  # past sessions are the fixed ones
+
+
+# ---------------------------------------------------------------- identity and access (issue 8)
+
+
+def test_an_actor_limited_to_other_athletes_is_forbidden_and_nothing_is_written(
+    database: Database,
+) -> None:
+    from calfcoach.errors import ForbiddenError
+    from calfcoach.services.access import Actor
+
+    make_athlete(database, "ana")
+    make_athlete(database, "ben")
+    ctx, actor = local(database)
+    ana = athletes.find_athlete_id(ctx, actor, "ana")
+    ben = athletes.find_athlete_id(ctx, actor, "ben")
+    coach_of_ben = Actor.for_athletes("coach", 7, [ben])
+    before = snapshot(database)
+
+    with pytest.raises(ForbiddenError) as caught:
+        training.log_set(ctx, coach_of_ben, ana, WED, a_set(), today=TODAY)
+    (problem,) = caught.value.details
+    assert (problem.code, problem.field, problem.value) == ("forbidden", "athlete", ana)
+    with pytest.raises(ForbiddenError):
+        training.current_plan(ctx, coach_of_ben, ana, TODAY)
+    assert snapshot(database) == before
+    # What the coach may see: only ben, by list and by name; ana is as unknown as a stranger.
+    assert [a.name for a in athletes.list_athletes(ctx, coach_of_ben)] == ["ben"]
+    assert athletes.find_athlete_id(ctx, coach_of_ben, None) == ben
+    with pytest.raises(NotFoundError, match="no athlete named 'ana'"):
+        athletes.find_athlete_id(ctx, coach_of_ben, "ana")
+    assert training.current_plan(ctx, coach_of_ben, ben, TODAY).athlete.name == "ben"
+
+
+def test_a_view_only_actor_reads_the_plan_but_cannot_log_nor_add_athletes(
+    database: Database,
+) -> None:
+    from calfcoach.errors import ForbiddenError
+    from calfcoach.services.access import Actor
+
+    make_athlete(database, "ana")
+    ctx, actor = local(database)
+    ana = athletes.find_athlete_id(ctx, actor, "ana")
+    reader = Actor.for_athletes("token", 3, [ana], actions=["view"])
+    before = snapshot(database)
+
+    assert training.day_plan(ctx, reader, ana, WED).athlete.id == ana
+    with pytest.raises(ForbiddenError):
+        training.record_checkin(ctx, reader, ana, WED, pain=1, stiffness=1, today=TODAY)
+    with pytest.raises(ForbiddenError):
+        athletes.add_athlete(ctx, reader, PROFILE, start=START, name="cy")
+    assert snapshot(database) == before
+
+
+def test_an_unknown_athlete_id_is_not_found_naming_the_id(database: Database) -> None:
+    make_athlete(database, "ana")
+    with pytest.raises(NotFoundError) as caught:
+        training.log_set(*local(database), 999, WED, a_set(), today=TODAY)
+    assert caught.value.problems == (
+        "athlete: no athlete with id 999; allowed: the id of a stored athlete",
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from tests.integration.test_services import PROFILE, START
+from tests.service_calls import local, on
 from typer.testing import CliRunner
 
 from calfcoach.cli import app
@@ -28,31 +29,33 @@ DAYS = [START + dt.timedelta(days=n) for n in range(0, 28)]
 def fill(database: Database, name: str = "ana") -> None:
     """An athlete with a bit of everything: sets, a whole session, a skip, a move, a
     check-in, tests, a note and a second (re-)plan."""
-    athletes.add_athlete(database, PROFILE, start=START, weeks=6, name=name)
-    current = training.current_plan(database, name, START)
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=6, name=name)
+    current = training.current_plan(*on(database, name), START)
     sessions = [s for s in current.plan.sessions if s.date < START + dt.timedelta(days=28)]
-    training.log_session_as_prescribed(database, name, sessions[0].date, today=TODAY, rpe=6, pain=1)
-    training.skip_session(database, name, sessions[1].date)
+    training.log_session_as_prescribed(
+        *on(database, name), sessions[0].date, today=TODAY, rpe=6, pain=1
+    )
+    training.skip_session(*on(database, name), sessions[1].date)
     training.move_session(
-        database, name, sessions[3].date, sessions[3].date + dt.timedelta(days=3), today=START
+        *on(database, name), sessions[3].date, sessions[3].date + dt.timedelta(days=3), today=START
     )
     day = sessions[2].date
-    training.log_set(
-        database, name, day,
+    training.log_set(*on(database, name), day,
         SetInput(exercise="toe-taps", set_number=1, seconds=55, side="left", rpe=3, pain=0),
         today=TODAY,
     )  # fmt: skip
-    training.log_set(
-        database, name, day,
+    training.log_set(*on(database, name), day,
         SetInput(exercise="bent-knee-heel-raise", set_number=1, reps=8, load_kg=12.5, rpe=8,
                  pain=2),
         today=TODAY,
     )  # fmt: skip
-    training.record_checkin(database, name, day + dt.timedelta(days=1), pain=2, stiffness=1,
+    training.record_checkin(*on(database, name), day + dt.timedelta(days=1), pain=2, stiffness=1,
                             today=TODAY)  # fmt: skip
-    training.record_test(database, name, CapacityTest(date=day, left=21, right=24), today=TODAY)
     training.record_test(
-        database, name, CapacityTest(date=day, left=30, right=28, knee="bent"), today=TODAY
+        *on(database, name), CapacityTest(date=day, left=21, right=24), today=TODAY
+    )
+    training.record_test(
+        *on(database, name), CapacityTest(date=day, left=30, right=28, knee="bent"), today=TODAY
     )
     with database.unit_of_work() as uow:
         athlete = uow.athletes.by_name(name)
@@ -93,10 +96,10 @@ def test_export_import_export_gives_the_same_json(
     database: Database, other_database: Database
 ) -> None:
     fill(database)
-    first = transfer.export_document(database, "ana")
+    first = transfer.export_document(*on(database, "ana"))
 
-    transfer.import_document(other_database, json.loads(transfer.document_to_json(first)))
-    second = transfer.export_document(other_database, "ana")
+    transfer.import_document(*local(other_database), json.loads(transfer.document_to_json(first)))
+    second = transfer.export_document(*on(other_database, "ana"))
 
     assert second == first
     athlete = first["athletes"][0]
@@ -109,13 +112,15 @@ def test_export_import_export_gives_the_same_csv(
     database: Database, other_database: Database
 ) -> None:
     fill(database)
-    text = transfer.document_to_csv(transfer.export_document(database, "ana"))
+    text = transfer.document_to_csv(transfer.export_document(*on(database, "ana")))
 
-    transfer.import_document(other_database, transfer.parse_export(text.encode(), source="x.csv"))
+    transfer.import_document(
+        *local(other_database), transfer.parse_export(text.encode(), source="x.csv")
+    )
 
-    assert transfer.document_to_csv(transfer.export_document(other_database, "ana")) == text
-    assert transfer.export_document(other_database, "ana") == transfer.export_document(
-        database, "ana"
+    assert transfer.document_to_csv(transfer.export_document(*on(other_database, "ana"))) == text
+    assert transfer.export_document(*on(other_database, "ana")) == transfer.export_document(
+        *on(database, "ana")
     )
 
 
@@ -123,13 +128,13 @@ def test_importing_an_athlete_that_exists_is_refused_and_writes_nothing(
     database: Database,
 ) -> None:
     fill(database)
-    document = transfer.export_document(database, "ana")
-    before = transfer.export_document(database, None, everyone=True)
+    document = transfer.export_document(*on(database, "ana"))
+    before = transfer.export_document(*local(database), None, everyone=True)
 
     with pytest.raises(InputError, match="athletes\\[0\\].name: an athlete named 'ana'"):
-        transfer.import_document(database, document)
+        transfer.import_document(*local(database), document)
 
-    assert transfer.export_document(database, None, everyone=True) == before
+    assert transfer.export_document(*local(database), None, everyone=True) == before
 
 
 def _corrupt(document: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
@@ -175,7 +180,7 @@ def test_a_corrupt_import_is_refused_naming_the_field_and_writes_nothing(
     database: Database, other_database: Database, path: list[Any], value: Any, message: str
 ) -> None:
     fill(database)
-    document = transfer.export_document(database, "ana")
+    document = transfer.export_document(*on(database, "ana"))
     # A good athlete first and the corrupt one second, so "nothing" really means nothing.
     good = json.loads(json.dumps(document["athletes"][0]))
     good["name"] = "first"
@@ -184,13 +189,13 @@ def test_a_corrupt_import_is_refused_naming_the_field_and_writes_nothing(
 
     with pytest.raises(InputError) as caught:
         transfer.import_document(
-            other_database,
+            *local(other_database),
             # Signed again: the content itself is refused, not only its checksum.
             transfer.parse_export(transfer.document_to_json(document).encode(), source="f"),
         )
 
     assert message in str(caught.value)
-    assert transfer.export_document(other_database, None, everyone=True)["athletes"] == []
+    assert transfer.export_document(*local(other_database), None, everyone=True)["athletes"] == []
 
 
 # ---------------------------------------------------------------- the commands
@@ -239,14 +244,14 @@ def test_the_import_command_refuses_a_corrupt_file_with_status_2_and_writes_noth
     database: Database, env: dict[str, str], tmp_path: Path, content: bytes, message: str
 ) -> None:
     fill(database)
-    before = transfer.export_document(database, None, everyone=True)
+    before = transfer.export_document(*local(database), None, everyone=True)
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
 
     code, _, err = invoke(env, "import", str(bad))
 
     assert code == 2 and message in err and "Traceback" not in err
-    assert transfer.export_document(database, None, everyone=True) == before
+    assert transfer.export_document(*local(database), None, everyone=True) == before
 
 
 def test_the_export_command_refuses_a_bad_format(database: Database, env: dict[str, str]) -> None:
@@ -259,19 +264,19 @@ def test_backup_then_restore_brings_back_the_data_as_it_was(
     database: Database, env: dict[str, str], tmp_path: Path
 ) -> None:
     fill(database)
-    before = transfer.export_document(database, None, everyone=True)
+    before = transfer.export_document(*local(database), None, everyone=True)
     backup_file = tmp_path / "backup.db"
     code, out, err = invoke(env, "backup", str(backup_file))
     assert code == 0, err
 
     # Later changes are undone by the restore (SQLite) ...
-    training.record_checkin(database, "ana", TODAY, pain=0, stiffness=0, today=TODAY)
+    training.record_checkin(*on(database, "ana"), TODAY, pain=0, stiffness=0, today=TODAY)
     if database.backend == "sqlite":
         database.dispose()  # a SQLite restore needs every other connection closed (D-31)
         code, out, err = invoke(env, "restore", str(backup_file))
         assert code == 0, err
         assert "kept in" in out
-        assert transfer.export_document(database, None, everyone=True) == before
+        assert transfer.export_document(*local(database), None, everyone=True) == before
     else:
         # ... while on PostgreSQL the JSON backup goes into a database without athletes.
         code, _, err = invoke(env, "restore", str(backup_file))
@@ -284,13 +289,13 @@ def test_restore_of_a_json_backup_fills_an_empty_database(
     fill(database)
     backup_file = tmp_path / "backup.json"
     backup_file.write_text(
-        transfer.document_to_json(transfer.export_document(database, None, everyone=True))
+        transfer.document_to_json(transfer.export_document(*local(database), None, everyone=True))
     )
     other_env = {**env, "CALFCOACH_DATABASE_URL": other_database.url}
     code, _, err = invoke(other_env, "restore", str(backup_file))
     assert code == 0, err
-    assert transfer.export_document(other_database, None, everyone=True) == (
-        transfer.export_document(database, None, everyone=True)
+    assert transfer.export_document(*local(other_database), None, everyone=True) == (
+        transfer.export_document(*local(database), None, everyone=True)
     )
 
 
@@ -298,12 +303,12 @@ def test_restore_refuses_a_file_that_is_not_a_backup(
     database: Database, env: dict[str, str], tmp_path: Path
 ) -> None:
     fill(database)
-    before = transfer.export_document(database, None, everyone=True)
+    before = transfer.export_document(*local(database), None, everyone=True)
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     code, _, err = invoke(env, "restore", str(bad))
     assert code == 2 and "not a calfcoach backup" in err
-    assert transfer.export_document(database, None, everyone=True) == before
+    assert transfer.export_document(*local(database), None, everyone=True) == before
 
 
 # ---------------------------------------------------------------- v2 data (issue 6)
@@ -327,21 +332,27 @@ V2_PROFILE = PROFILE.model_copy(
 def fill_v2(database: Database, name: str = "bo") -> None:
     """An athlete with the v2 records: a red-flag check-in and its clearance (R-PAIN-2a),
     hop tests (R-TEST-5), race objects and the new intake keys."""
-    athletes.add_athlete(database, V2_PROFILE, start=START, weeks=6, name=name)
+    athletes.add_athlete(*local(database), V2_PROFILE, start=START, weeks=6, name=name)
     training.record_checkin(
-        database, name, START + dt.timedelta(days=1), pain=4, stiffness=2, today=TODAY,
+        *on(database, name),
+        START + dt.timedelta(days=1),
+        pain=4,
+        stiffness=2,
+        today=TODAY,
         red_flags=("bone_spot", "pop"),
-    )  # fmt: skip
-    training.record_checkin(database, name, START + dt.timedelta(days=2), pain=1, stiffness=1,
-                            today=TODAY)  # fmt: skip
+    )
+    training.record_checkin(
+        *on(database, name), START + dt.timedelta(days=2), pain=1, stiffness=1, today=TODAY
+    )
     training.record_clearance(
-        database, name, START + dt.timedelta(days=5), today=TODAY, note='Dr "K": fine, go on'
+        *on(database, name), START + dt.timedelta(days=5), today=TODAY, note='Dr "K": fine, go on'
     )
     training.record_hop_test(
-        database, name, HopTest(date=START + dt.timedelta(days=9), hops=40, pain=0), today=TODAY
+        *on(database, name),
+        HopTest(date=START + dt.timedelta(days=9), hops=40, pain=0),
+        today=TODAY,
     )
-    training.record_hop_test(
-        database, name,
+    training.record_hop_test(*on(database, name),
         HopTest(date=START + dt.timedelta(days=17), hops=12, pain=3, side="left"), today=TODAY,
     )  # fmt: skip
 
@@ -352,11 +363,13 @@ def test_red_flags_hop_tests_clearances_and_race_objects_round_trip(
 ) -> None:
     fill(database)
     fill_v2(database)
-    first = transfer.export_document(database, None, everyone=True)
+    first = transfer.export_document(*local(database), None, everyone=True)
     text = transfer.document_to_json(first) if fmt == "json" else transfer.document_to_csv(first)
 
-    transfer.import_document(other_database, transfer.parse_export(text.encode(), source="f"))
-    second = transfer.export_document(other_database, None, everyone=True)
+    transfer.import_document(
+        *local(other_database), transfer.parse_export(text.encode(), source="f")
+    )
+    second = transfer.export_document(*local(other_database), None, everyone=True)
 
     assert second == first
     assert first["format_version"] == 3
@@ -393,14 +406,14 @@ def test_an_old_json_export_without_the_v2_records_still_imports(
     database: Database, other_database: Database
 ) -> None:
     fill(database)
-    old = _as_version_1(transfer.export_document(database, "ana"))
+    old = _as_version_1(transfer.export_document(*on(database, "ana")))
 
     transfer.import_document(
-        other_database, transfer.parse_export(json.dumps(old).encode(), source="old.json")
+        *local(other_database), transfer.parse_export(json.dumps(old).encode(), source="old.json")
     )
 
-    assert transfer.export_document(other_database, "ana") == transfer.export_document(
-        database, "ana"
+    assert transfer.export_document(*on(other_database, "ana")) == transfer.export_document(
+        *on(database, "ana")
     )
 
 
@@ -411,7 +424,7 @@ def test_an_old_csv_export_with_the_version_1_columns_still_imports(
     import io
 
     fill(database)
-    text = transfer.document_to_csv(transfer.export_document(database, "ana"))
+    text = transfer.document_to_csv(transfer.export_document(*on(database, "ana")))
     rows = list(csv.reader(io.StringIO(text)))
     width = len(transfer.CSV_COLUMNS_V1)
     old = io.StringIO()
@@ -423,11 +436,11 @@ def test_an_old_csv_export_with_the_version_1_columns_still_imports(
             writer.writerow(row[:width])
 
     transfer.import_document(
-        other_database, transfer.parse_export(old.getvalue().encode(), source="old.csv")
+        *local(other_database), transfer.parse_export(old.getvalue().encode(), source="old.csv")
     )
 
-    assert transfer.export_document(other_database, "ana") == transfer.export_document(
-        database, "ana"
+    assert transfer.export_document(*on(other_database, "ana")) == transfer.export_document(
+        *on(database, "ana")
     )
 
 
@@ -446,14 +459,14 @@ def test_a_corrupt_v2_record_is_refused_naming_the_field_and_writes_nothing(
     database: Database, other_database: Database, path: list[Any], value: Any, message: str
 ) -> None:
     fill_v2(database)
-    document = _corrupt(transfer.export_document(database, "bo"), path, value)
+    document = _corrupt(transfer.export_document(*on(database, "bo")), path, value)
 
     with pytest.raises(InputError) as caught:
         transfer.import_document(
-            other_database,
+            *local(other_database),
             # Signed again: the content itself is refused, not only its checksum.
             transfer.parse_export(transfer.document_to_json(document).encode(), source="f"),
         )
 
     assert message in str(caught.value)
-    assert transfer.export_document(other_database, None, everyone=True)["athletes"] == []
+    assert transfer.export_document(*local(other_database), None, everyone=True)["athletes"] == []

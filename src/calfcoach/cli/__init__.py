@@ -13,41 +13,16 @@ import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# pydantic scans every installed package's entry points for plugins on first use (~25 ms of a
-# cold start); the CLI uses none.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+def cold_start_shortcuts() -> None:
+    """What only the console script does to start faster (``main``; D-NEW-svc-4): pydantic
+    scans every installed package's entry points for plugins on first use and the CLI uses
+    none, so plugins are turned off with pydantic's own setting. Never at import: a web
+    process (or a test) that imports ``calfcoach.cli`` keeps pydantic as it is. The other
+    shortcut, the SQLite read path of ``today``, is asked for by the commands
+    (``athlete_cmds.open_plan_ctx``)."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-def _skip_pydantic_plugin_loader() -> None:
-    """With plugins disabled, pydantic's plugin loader only returns no plugins, but importing
-    it imports ``importlib.metadata`` (~17 ms of a cold start). Stand in for it with a module
-    whose ``get_plugins()`` returns none; any other name loads the real module."""
-    name = "pydantic.plugin._loader"
-    if name in sys.modules or os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in (
-        "__all__",
-        "1",
-        "true",
-    ):
-        return
-    import types
-
-    stand_in = types.ModuleType(name)
-
-    def get_plugins() -> tuple[()]:
-        return ()
-
-    def real(attribute: str) -> Any:
-        if attribute.startswith("__"):  # the import system asks for __path__ and the like
-            raise AttributeError(attribute)
-        sys.modules.pop(name, None)
-        return getattr(import_module(name), attribute)
-
-    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
-    stand_in.__getattr__ = real  # type: ignore[method-assign]
-    sys.modules[name] = stand_in
-
-
-_skip_pydantic_plugin_loader()
 
 # typer only. Importing the submodule `calfcoach.cli.app` binds this package's attribute
 # `app` to the submodule; it is removed so that `__getattr__` gives the Typer application.
@@ -125,5 +100,6 @@ def main() -> None:
     """Entry point of the `calfcoach` console script."""
     from calfcoach.cli.errors import run_app
 
+    cold_start_shortcuts()
     register_commands(sys.argv[1] if len(sys.argv) > 1 else None)
     sys.exit(run_app(_app_module.app))

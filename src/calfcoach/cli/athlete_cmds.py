@@ -24,8 +24,9 @@ from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from calfcoach.bootstrap import Database, PlanReader
     from calfcoach.core.models import Profile, Session
+    from calfcoach.services.access import Actor
+    from calfcoach.services.context import ServiceContext
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -165,21 +166,46 @@ def parse_choice(option: str, value: str, allowed: Sequence[str]) -> str:
     return value
 
 
-def open_db(*, read_only: bool = False) -> Database:
-    """The database of the environment's settings; ``read_only`` for a command that only
-    reads: a SQLite file is then neither created nor written (``bootstrap.open_database``)."""
-    from calfcoach.bootstrap import open_database
+def open_ctx(*, read_only: bool = False) -> ServiceContext:
+    """The service context on the database of the environment's settings
+    (``bootstrap.build_context``); ``read_only`` for a command that only reads: a SQLite file
+    is then neither created nor written. Use it in a ``with`` block."""
+    from calfcoach.bootstrap import build_context
 
-    return open_database(read_only=read_only)
+    return build_context(read_only=read_only)
 
 
-def open_read_db() -> PlanReader:
-    """The database for a command that only reads the current plan (`today`, `plan
+def open_plan_ctx() -> ServiceContext:
+    """The service context for a command that only reads the current plan (`today`, `plan
     --athlete`): a SQLite file at the head revision without SQLAlchemy, anything else
-    opened for reading (``bootstrap.open_plan_reader``)."""
-    from calfcoach.bootstrap import open_plan_reader
+    opened for reading (``bootstrap.build_plan_context``)."""
+    from calfcoach.bootstrap import build_plan_context
 
-    return open_plan_reader()
+    return build_plan_context(sqlite_reader=plan_reader_wanted())
+
+
+def plan_reader_wanted() -> bool:
+    """Whether `today` and `plan --athlete` read a SQLite file without SQLAlchemy (the
+    cold-start shortcut, D-NEW-svc-4); ``CALFCOACH_SQLITE_READER=0`` turns it off."""
+    import os
+
+    return os.environ.get("CALFCOACH_SQLITE_READER", "1") != "0"
+
+
+def local_actor() -> Actor:
+    """Who the CLI is: the machine's one local user, who may see and change everything."""
+    from calfcoach.services.access import Actor
+
+    return Actor.local()
+
+
+def on_athlete(ctx: ServiceContext, name: str | None) -> tuple[ServiceContext, Actor, int]:
+    """``(ctx, actor, athlete_id)`` for a service call: the athlete ``--athlete NAME`` names
+    (None: the only athlete there is), found by ``athletes.find_athlete_id``."""
+    from calfcoach.services.athletes import find_athlete_id
+
+    actor = local_actor()
+    return ctx, actor, find_athlete_id(ctx, actor, name)
 
 
 def print_json(value: Any) -> None:
@@ -285,8 +311,8 @@ def add_command(
     start_date = parse_date("--start", start, real_today())
     n_weeks = _parse_weeks(weeks)
     athlete = load_profile(profile)
-    with open_db() as database:
-        added = add_athlete(database, athlete, start=start_date, weeks=n_weeks, name=name)
+    with open_ctx() as ctx:
+        added = add_athlete(ctx, local_actor(), athlete, start=start_date, weeks=n_weeks, name=name)
     plan = added.plan.plan
     typer.echo(
         f"Added {added.athlete.name!r}: {article(f'{plan.weeks}-week plan')} from "
@@ -309,21 +335,12 @@ def list_command(
     from calfcoach.services.athletes import list_athletes
 
     parse_choice("--format", output_format, ("table", "json"))
-    with open_db(read_only=True) as database:
-        athletes = list_athletes(database)
+    with open_ctx(read_only=True) as ctx:
+        athletes = list_athletes(ctx, local_actor())
     if output_format == "json":
-        print_json(
-            [
-                {
-                    "name": a.name,
-                    "level": a.level,
-                    "plan_start": a.plan_start.isoformat() if a.plan_start else None,
-                    "plan_weeks": a.plan_weeks,
-                    "sessions": a.sessions,
-                }
-                for a in athletes
-            ]
-        )
+        from calfcoach.services.schemas import AthleteOut, dump
+
+        print_json([dump(AthleteOut.from_summary(a)) for a in athletes])
         return
     if not athletes:
         typer.echo(
@@ -349,8 +366,8 @@ def rename_command(
     """Rename an athlete (names are compared ignoring case)."""
     from calfcoach.services.corrections import rename_athlete
 
-    with open_db() as database:
-        renamed = rename_athlete(database, name, new_name)
+    with open_ctx() as ctx:
+        renamed = rename_athlete(*on_athlete(ctx, name), new_name)
     typer.echo(f"Renamed {name!r} to {renamed.name!r}.")
 
 
@@ -361,17 +378,18 @@ def remove_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete an athlete and everything of theirs: plans, logs, check-ins, tests, notes."""
-    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.athletes import get_athlete
     from calfcoach.services.corrections import remove_athlete
 
-    with open_db() as database:
+    with open_ctx() as ctx:
+        target = on_athlete(ctx, name)  # a name is required: never "the only athlete"
         if not yes:
-            found = resolve_athlete(database, name)
+            found = get_athlete(*target)
             typer.confirm(
                 f"Remove {found.name!r} and everything logged for them? This cannot be undone",
                 abort=True,
             )
-        removed = remove_athlete(database, name)
+        removed = remove_athlete(*target)
     rows = sum(count for table, count in removed.rows.items() if table != "athletes")
     typer.echo(f"Removed {removed.name!r} and {rows} rows of theirs.")
 
@@ -387,20 +405,22 @@ def _demo_profile() -> Profile:
     return profile_from_data(_DEMO_FALLBACK)
 
 
-def ensure_demo_athlete(database: Database, today: dt.date) -> str:
+def ensure_demo_athlete(ctx: ServiceContext, today: dt.date) -> tuple[str, int]:
     """Add the demo athlete with an 8-week plan from ``today`` when no athlete is stored
-    yet (``calfcoach demo`` and the first ``calfcoach serve``); the name of the athlete to
-    show either way (the first stored one)."""
+    yet (``calfcoach demo`` and the first ``calfcoach serve``); the name and id of the
+    athlete to show either way (the first stored one)."""
     from calfcoach.services.athletes import add_athlete, list_athletes
 
-    stored = list_athletes(database)
+    stored = list_athletes(ctx, local_actor())
     if stored:
         typer.echo(f"Showing {stored[0].name!r} (already stored; see calfcoach athlete list).")
-        return stored[0].name
+        return stored[0].name, stored[0].id
     profile = _demo_profile()
-    added = add_athlete(database, profile, start=today, weeks=8, name=profile.name or "demo")
+    added = add_athlete(
+        ctx, local_actor(), profile, start=today, weeks=8, name=profile.name or "demo"
+    )
     typer.echo(f"Added the demo athlete {added.athlete.name!r} with an 8-week plan.")
-    return added.athlete.name
+    return added.athlete.name, added.athlete.id
 
 
 @app.command("demo")
@@ -413,9 +433,9 @@ def demo_command(
     from calfcoach.services.training import day_plan
 
     today = parse_date("--date", date, real_today())
-    with open_db() as database:
-        name = ensure_demo_athlete(database, today)
-        current = day_plan(database, name, today)
+    with open_ctx() as ctx:
+        name, athlete_id = ensure_demo_athlete(ctx, today)
+        current = day_plan(ctx, local_actor(), athlete_id, today)
     out = console()
     profile = current.athlete.profile
     session = current.session_on(today)
@@ -486,8 +506,8 @@ def serve_command(
     if not 1 <= workers <= 64:
         raise InputError(f"--workers {workers} is out of range; allowed: 1-64")
     _check_address(host, port)
-    with open_db() as database:
-        ensure_demo_athlete(database, real_today())
+    with open_ctx() as ctx:
+        ensure_demo_athlete(ctx, real_today())
     typer.echo(f"calfcoach is at http://{host}:{port}/ (Ctrl+C stops it)")
     # A fresh interpreter for the web process: nothing of the CLI's cold-start shortcuts
     # (cli/__init__.py's pydantic plugin-loader stand-in) may leak into it (issue 8, part 1).

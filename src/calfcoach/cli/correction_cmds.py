@@ -17,7 +17,8 @@ from calfcoach.cli.athlete_cmds import (
     DateOption,
     handled,
     input_error,
-    open_db,
+    on_athlete,
+    open_ctx,
     parse_choice,
     parse_date,
     parse_int,
@@ -127,28 +128,12 @@ def sets_command(
     high = parse_date("--to", last) if last is not None else None
     if date is not None:
         low = high = parse_date("--date", date)
-    with open_db() as database:
-        listing = list_sets(database, athlete, first=low, last=high)
+    with open_ctx() as ctx:
+        listing = list_sets(*on_athlete(ctx, athlete), first=low, last=high)
     if output_format == "json":
-        print_json(
-            [
-                {
-                    "id": s.id,
-                    "date": s.set.date.isoformat(),
-                    "exercise": s.set.exercise,
-                    "set_number": s.set.set_number,
-                    "side": s.set.side,
-                    "reps": s.set.reps,
-                    "seconds": s.set.seconds,
-                    "distance_m": s.set.distance_m,
-                    "contacts": s.set.contacts,
-                    "load_kg": s.set.load_kg,
-                    "rpe": s.set.rpe,
-                    "pain": s.set.pain,
-                }
-                for s in listing.sets
-            ]
-        )
+        from calfcoach.services.schemas import SetOut, dump
+
+        print_json([dump(SetOut.from_stored(s)) for s in listing.sets])
         return
     if not listing.sets:
         where = " in that range" if low is not None or high is not None else " yet"
@@ -201,8 +186,8 @@ def edit_set_command(
         rpe=parse_int("--rpe", rpe, "1-10"),
         pain=parse_int("--pain", pain, "0-10"),
     )
-    with open_db() as database:
-        before, after = edit_set(database, athlete, ref, changes, today=real_today())
+    with open_ctx() as ctx:
+        before, after = edit_set(*on_athlete(ctx, athlete), ref, changes, today=real_today())
     typer.echo(f"Was: {_line(before)}")
     typer.echo(f"Now: {_line(after)}")
 
@@ -224,11 +209,11 @@ def delete_set_command(
     from calfcoach.services.corrections import delete_set, find_set
 
     ref = _set_ref(set_id, date, exercise, set_number, side)
-    with open_db() as database:
+    with open_ctx() as ctx:
         if not yes:
-            found = find_set(database, athlete, ref)
+            found = find_set(*on_athlete(ctx, athlete), ref)
             typer.confirm(f"Delete {_line(found)}?", abort=True)
-        deleted = delete_set(database, athlete, ref, today=real_today())
+        deleted = delete_set(*on_athlete(ctx, athlete), ref, today=real_today())
     typer.echo(f"Deleted {_line(deleted)}")
 
 
@@ -243,8 +228,8 @@ def unskip_command(athlete: AthleteOption = None, date: DateOption = None) -> No
 
     today = real_today()
     day = parse_date("--date", date, today)
-    with open_db() as database:
-        undo_skip(database, athlete, day, today=today)
+    with open_ctx() as ctx:
+        undo_skip(*on_athlete(ctx, athlete), day, today=today)
     typer.echo(f"The session of {day.isoformat()} is no longer skipped.")
 
 
@@ -271,8 +256,8 @@ def extend_plan_command(
     from calfcoach.services.corrections import extend_plan
 
     n_weeks = _weeks(weeks, required=True) or 0
-    with open_db() as database:
-        change = extend_plan(database, athlete, n_weeks, today=real_today())
+    with open_ctx() as ctx:
+        change = extend_plan(*on_athlete(ctx, athlete), n_weeks, today=real_today())
     typer.echo(
         f"Extended the plan of {change.athlete!r} to {change.weeks} weeks from "
         f"{change.start.isoformat()}; the added weeks start on "
@@ -298,8 +283,10 @@ def next_plan_command(
 
     n_weeks = _weeks(weeks, required=False)
     first = parse_date("--start", start) if start is not None else None
-    with open_db() as database:
-        change = next_plan(database, athlete, today=real_today(), weeks=n_weeks, start=first)
+    with open_ctx() as ctx:
+        change = next_plan(
+            *on_athlete(ctx, athlete), today=real_today(), weeks=n_weeks, start=first
+        )
     typer.echo(
         f"Started the next block of {change.athlete!r}: {change.weeks} weeks from "
         f"{change.start.isoformat()}."

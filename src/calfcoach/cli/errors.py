@@ -31,6 +31,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -44,9 +45,53 @@ OUTPUT_FAILED = 1
 """Exit status when standard output cannot be written (D-39)."""
 
 
+OPTION_NAMES: dict[str, str] = {
+    "athlete": "--athlete",
+    "contacts": "--contacts",
+    "date": "--date",
+    "distance_m": "--distance-m",
+    "exercise": "--exercise",
+    "from_date": "--from",
+    "hops": "--hops",
+    "knee": "--knee",
+    "left": "--left",
+    "load_kg": "--load-kg",
+    "load_lb": "--load-lb",
+    "new_name": "NEW_NAME",
+    "note": "--note",
+    "pain": "--pain",
+    "red_flags": "--red-flag",
+    "reps": "--reps",
+    "right": "--right",
+    "rpe": "--rpe",
+    "seconds": "--seconds",
+    "set_number": "--set",
+    "side": "--side",
+    "start": "--start",
+    "stiffness": "--stiffness",
+    "to_date": "--to",
+    "weeks": "--weeks",
+}
+"""The one table from a problem's field (the domain's name, ``services`` speak of ``date``,
+``load_kg``) to the CLI option that sets it; a field not in it (a path in a file, ``dose``,
+``name``) is printed as it is."""
+
+
+def problem_lines(error: CalfcoachError) -> tuple[str, ...]:
+    """The problems of ``error`` as the CLI prints them: each field by its option name, and
+    an ``allowed`` that is itself a field (``reps: ... ; allowed: contacts``) by its option."""
+    lines = []
+    for problem in error.details:
+        allowed = problem.allowed
+        if allowed is not None and allowed in OPTION_NAMES:
+            problem = replace(problem, allowed=OPTION_NAMES[allowed])
+        lines.append(problem.text(OPTION_NAMES.get(problem.field) if problem.field else None))
+    return tuple(lines)
+
+
 def fail(error: CalfcoachError) -> typer.Exit:
     """Print each problem on its own stderr line and return the Exit to raise (status 2)."""
-    for line in error.problems:
+    for line in problem_lines(error):
         print(f"error: {line}", file=sys.stderr)
     return typer.Exit(code=2)
 
@@ -87,7 +132,7 @@ def _run(group: Command, call: Callable[[list[str]], Any], argv: list[str]) -> i
         result = call(argv)
         sys.stdout.flush()
     except CalfcoachError as error:
-        return _problems(error.problems)
+        return _problems(problem_lines(error))
     except click_errors.NoArgsIsHelpError as exc:
         # A bare `calfcoach` (or `calfcoach athlete`) asks what there is: the help, status 0.
         typer.echo(exc.ctx.get_help())

@@ -159,9 +159,10 @@ def plan_command(
         raise _fail_with(error) from None
 
     if output_format == "json":
-        from calfcoach.formats.plan_json import plan_to_json
+        from calfcoach.formats.plan_json import to_json_text
+        from calfcoach.services.schemas import dump, plan_document
 
-        _emit_text(plan_to_json(plan), output)
+        _emit_text(to_json_text(dump(plan_document(plan))), output)
     elif output_format == "ics":
         from calfcoach.formats.ics import plan_to_ics
 
@@ -180,14 +181,14 @@ def _stored_plan(
     """`plan --athlete NAME [--date DATE] [--start DAY] [--weeks N]`: the stored plan adapted
     to the log up to DATE; with --start/--weeks only N of its weeks from the plan week of DAY
     (default: the week of DATE, or today)."""
-    from calfcoach.cli.athlete_cmds import open_read_db, parse_date, real_today
+    from calfcoach.cli.athlete_cmds import on_athlete, open_plan_ctx, parse_date, real_today
     from calfcoach.errors import CalfcoachError
     from calfcoach.services.training import current_plan, plan_window
 
     try:
         day = parse_date("--date", date, real_today())
-        with open_read_db() as database:
-            current = current_plan(database, athlete_name, day)
+        with open_plan_ctx() as ctx:
+            current = current_plan(*on_athlete(ctx, athlete_name), day)
         plan = current.plan
         if window is not None:
             first, n_weeks = window
@@ -201,9 +202,10 @@ def _stored_plan(
         raise _fail_with(error) from None
     athlete = current.athlete.profile
     if output_format == "json":
-        from calfcoach.formats.plan_json import plan_to_json
+        from calfcoach.formats.plan_json import to_json_text
+        from calfcoach.services.schemas import dump, plan_document
 
-        _emit_text(plan_to_json(plan), output)
+        _emit_text(to_json_text(dump(plan_document(plan))), output)
         return
     from calfcoach.catalog import load_catalog
 

@@ -22,8 +22,9 @@ from calfcoach.cli.athlete_cmds import (
     console,
     handled,
     input_error,
-    open_db,
-    open_read_db,
+    on_athlete,
+    open_ctx,
+    open_plan_ctx,
     parse_choice,
     parse_date,
     parse_float,
@@ -37,8 +38,9 @@ from calfcoach.cli.athlete_cmds import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from calfcoach.bootstrap import Database
     from calfcoach.core.models import LoggedSet, Prescription, Units
+    from calfcoach.services.access import Actor
+    from calfcoach.services.context import ServiceContext
     from calfcoach.services.progress import ProgressReport
 
 test_app = typer.Typer(help="Capacity tests (R-TEST).", no_args_is_help=True)
@@ -62,13 +64,14 @@ def today_command(
 
     parse_choice("--format", output_format, ("table", "json"))
     day = parse_date("--date", date, real_today())
-    with open_read_db() as database:
-        current = day_plan(database, athlete, day)
+    with open_plan_ctx() as ctx:
+        current = day_plan(*on_athlete(ctx, athlete), day)
     session = current.session_on(day)
     if output_format == "json":
-        from calfcoach.formats.plan_json import session_to_dict
+        from calfcoach.services.schemas import dump, session_document
 
-        print_json(None if session is None else session_to_dict(session))
+        document = session_document(session)
+        print_json(None if document is None else dump(document))
         return
     out = console()
     if session is None:
@@ -151,16 +154,16 @@ def log_command(
     if as_prescribed:
         if exercise is not None:
             raise input_error("--as-prescribed: cannot be used with --exercise")
-        with open_db() as database:
+        with open_ctx() as ctx:
             logged = training.log_session_as_prescribed(
-                database, athlete, day, today=today, rpe=rpe_value, pain=pain_value
+                *on_athlete(ctx, athlete), day, today=today, rpe=rpe_value, pain=pain_value
             )
         typer.echo(f"Logged the session of {day.isoformat()}: {len(logged.sets)} sets.")
         return
     if exercise is None:
         training.check_log_date(day, today)
-        with open_db() as database:
-            _interactive_log(database, athlete, day, today)
+        with open_ctx() as ctx:
+            _interactive_log(*on_athlete(ctx, athlete), day, today)
         return
     missing = [
         option
@@ -207,17 +210,18 @@ def log_command(
         rpe=rpe_value,
         pain=pain_value,
     )
-    with open_db() as database:
-        saved = training.log_set(database, athlete, day, entry, today=today)
-        units = _units_of(database, athlete)
+    with open_ctx() as ctx:
+        target = on_athlete(ctx, athlete)
+        saved = training.log_set(*target, day, entry, today=today)
+        units = _units_of(*target)
     typer.echo(f"Logged {_set_words(saved, units)} on {day.isoformat()}.")
 
 
-def _units_of(database: Database, athlete: str | None) -> Units:
+def _units_of(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Units:
     """The athlete's units (the profile's ``units``): how loads are shown and asked."""
-    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.athletes import get_athlete
 
-    return resolve_athlete(database, athlete).profile.units
+    return get_athlete(ctx, actor, athlete_id).profile.units
 
 
 def _set_words(logged: LoggedSet, units: Units) -> str:
@@ -308,13 +312,16 @@ def _typed_load(text: str, units: Units, field_units: Units) -> float | None:
     return float(text) if text and units == field_units else None
 
 
-def _interactive_log(database: Database, athlete: str | None, day: dt.date, today: dt.date) -> None:
+def _interactive_log(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, day: dt.date, today: dt.date
+) -> None:
     from dataclasses import replace
 
+    from calfcoach.cli.errors import problem_lines
     from calfcoach.errors import CalfcoachError
     from calfcoach.services import training
 
-    current = training.day_plan(database, athlete, day)
+    current = training.day_plan(ctx, actor, athlete_id, day)
     session = current.session_on(day)
     out = console()
     if session is None:
@@ -384,8 +391,9 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                     )
                     try:
                         training.log_set(
-                            database,
-                            athlete,
+                            ctx,
+                            actor,
+                            athlete_id,
                             day,
                             entry,
                             today=today,
@@ -393,9 +401,10 @@ def _interactive_log(database: Database, athlete: str | None, day: dt.date, toda
                             use_session=True,
                         )
                     except CalfcoachError as error:
-                        for line in error.problems:
+                        lines = problem_lines(error)
+                        for line in lines:
                             typer.echo(f"  {line}", err=True)
-                        for key in _named_fields(error.problems, answers, field):
+                        for key in _named_fields(lines, answers, field):
                             del answers[key]
                         continue
                     rpe_default = rpe
@@ -414,8 +423,8 @@ def skip_command(athlete: AthleteOption = None, date: DateOption = None) -> None
     from calfcoach.services.training import skip_session
 
     day = parse_date("--date", date, real_today())
-    with open_db() as database:
-        skip_session(database, athlete, day)
+    with open_ctx() as ctx:
+        skip_session(*on_athlete(ctx, athlete), day)
     typer.echo(f"Skipped the session of {day.isoformat()}.")
 
 
@@ -450,8 +459,8 @@ def move_command(
     today = real_today()
     source = parse_date("--from", from_date)
     target = parse_date("--to", to_date)
-    with open_db() as database:
-        moved = move_session(database, athlete, source, target, today=today)
+    with open_ctx() as ctx:
+        moved = move_session(*on_athlete(ctx, athlete), source, target, today=today)
     typer.echo(f"Moved the session of {source.isoformat()} to {moved.date:%a %Y-%m-%d}.")
 
 
@@ -504,10 +513,9 @@ def checkin_command(
     if flags:
         # R-PAIN-2a: the advice comes at once, before anything else (even a refused write).
         typer.secho(red_flag_advice(flags), fg="red", bold=True)
-    with open_db() as database:
+    with open_ctx() as ctx:
         saved = record_checkin(
-            database,
-            athlete,
+            *on_athlete(ctx, athlete),
             day,
             pain=pain_value,
             stiffness=stiffness_value,
@@ -560,8 +568,8 @@ def clear_command(
     from calfcoach.services.training import record_clearance
 
     day = parse_date("--date", date, real_today())
-    with open_db() as database:
-        result = record_clearance(database, athlete, day, today=real_today(), note=note)
+    with open_ctx() as ctx:
+        result = record_clearance(*on_athlete(ctx, athlete), day, today=real_today(), note=note)
     dates = ", ".join(sorted({c.date.isoformat() for c in result.cleared}))
     typer.echo(
         f"Clearance of {day.isoformat()} saved: it lifts the red flags of {dates}. The plan "
@@ -609,16 +617,16 @@ def heel_raise_command(
         planned = CapacityTest(date=day, left=0, right=0, knee=knee_value)
         validate_test(planned, today)
         if not replace:
-            with open_db() as database:
-                check_test_day(database, athlete, planned)
+            with open_ctx() as ctx:
+                check_test_day(*on_athlete(ctx, athlete), planned)
         left_reps, right_reps = live_test()
     test = CapacityTest(date=day, left=left_reps, right=right_reps, knee=knee_value)
-    with open_db() as database:
-        result = record_test(database, athlete, test, today=today, replace_existing=replace)
+    with open_ctx() as ctx:
+        result = record_test(*on_athlete(ctx, athlete), test, today=today, replace_existing=replace)
     if output_format == "json":
-        from calfcoach.services.progress import to_plain
+        from calfcoach.services.schemas import HeelRaiseTestOut, dump
 
-        print_json(to_plain(result))
+        print_json(dump(HeelRaiseTestOut.from_result(result)))
         return
     typer.echo(
         f"Heel-raise test {day.isoformat()} ({knee_value} knee): left {left_reps}, "
@@ -667,22 +675,14 @@ def hop_command(
         pain=parse_int("--pain", pain, "0-10") or 0,
         side=side,  # type: ignore[arg-type]  # checked by parse_choice
     )
-    with open_db() as database:
+    with open_ctx() as ctx:
         result = record_hop_test(
-            database, athlete, test, today=real_today(), replace_existing=replace
+            *on_athlete(ctx, athlete), test, today=real_today(), replace_existing=replace
         )
     if output_format == "json":
-        print_json(
-            {
-                "date": day.isoformat(),
-                "hops": test.hops,
-                "pain": test.pain,
-                "side": test.side,
-                "passed": result.passed,
-                "pain_limit": result.pain_limit,
-                "messages": list(result.messages),
-            }
-        )
+        from calfcoach.services.schemas import HopTestOut, dump
+
+        print_json(dump(HopTestOut.from_result(test, result)))
         return
     legs = "both legs" if test.side == "both" else f"{test.side} leg"
     typer.echo(
@@ -796,18 +796,19 @@ def progress_command(
     ] = "table",
 ) -> None:
     """Adherence, weekly volume per region and scheme, load and pain trends, tests vs norms."""
-    from calfcoach.services.progress import progress_report, report_to_dict
+    from calfcoach.services.progress import progress_report
+    from calfcoach.services.schemas import ProgressReportOut, dump
 
     parse_choice("--format", output_format, ("table", "json"))
     day = parse_date("--date", date, real_today())
     n_weeks = parse_int("--weeks", weeks, "1-520") or 0
     if not 1 <= n_weeks <= 520:
         raise input_error(f"--weeks: {n_weeks} is out of range; allowed: 1-520")
-    with open_db(read_only=True) as database:
-        report = progress_report(database, athlete, day)
-        units = _units_of(database, athlete)
+    with open_ctx(read_only=True) as ctx:
+        report = progress_report(*on_athlete(ctx, athlete), day)
+        units = _units_of(*on_athlete(ctx, athlete))
     if output_format == "json":
-        print_json(report_to_dict(report))
+        print_json(dump(ProgressReportOut.from_report(report)))
         return
     _render_progress(report, console(), n_weeks, units)
 

@@ -18,7 +18,9 @@ from calfcoach.cli.athlete_cmds import (
     AthleteOption,
     handled,
     input_error,
-    open_db,
+    local_actor,
+    on_athlete,
+    open_ctx,
     parse_choice,
 )
 
@@ -61,8 +63,11 @@ def export_command(
         raise input_error("--all: cannot be used with --athlete")
     if output is not None:
         check_target(output, force=force, field="--output")
-    with open_db(read_only=True) as database:
-        document = export_document(database, athlete, everyone=everyone)
+    with open_ctx(read_only=True) as ctx:
+        if everyone:
+            document = export_document(ctx, local_actor(), None, everyone=True)
+        else:
+            document = export_document(*on_athlete(ctx, athlete))
     text = document_to_csv(document) if output_format == "csv" else document_to_json(document)
     _write_output(text, output, force=force)
 
@@ -75,8 +80,8 @@ def import_command(
     """Import athletes from an export (JSON or CSV); all or nothing."""
     from calfcoach.services.transfer import import_file
 
-    with open_db() as database:
-        result = import_file(database, file)
+    with open_ctx() as ctx:
+        result = import_file(ctx, local_actor(), file)
     for line in result.warnings:
         typer.echo(f"warning: {line}", err=True)
     names = ", ".join(repr(n) for n in result.athletes) or "no athlete"
@@ -97,11 +102,12 @@ def backup_command(
     ] = False,
 ) -> None:
     """Back up the whole database (SQLite: a database file; PostgreSQL: a JSON export)."""
+    from calfcoach.backup import backup
+    from calfcoach.bootstrap import open_database
     from calfcoach.files import check_target
-    from calfcoach.services.transfer import backup
 
     check_target(file, force=force, field="FILE")
-    with open_db(read_only=True) as database:
+    with open_database(read_only=True) as database:
         result = backup(database, file, force=force)
     typer.echo(f"Backed up {result.athletes} athlete(s) to {file} ({result.kind}).")
 
@@ -113,11 +119,12 @@ def restore_command(
 ) -> None:
     """Restore a backup. A SQLite backup replaces a SQLite database (the old one is kept
     beside it); otherwise the backup's athletes go into a database that has none."""
-    from calfcoach.services.transfer import restore
+    from calfcoach.backup import restore
+    from calfcoach.bootstrap import open_database
     from calfcoach.settings import Settings
 
     settings = Settings.from_env()
-    with open_db() as database:
+    with open_database(settings) as database:
         result = restore(database, file, keep_folder=settings.home, now=dt.datetime.now(dt.UTC))
     typer.echo(f"Restored {result.athletes} athlete(s) from {file}.")
     if result.kept is not None:

@@ -1,4 +1,16 @@
-"""Athletes: add one with a generated plan, list them, resolve ``--athlete NAME``."""
+"""Athletes: add one with a generated plan, list them, and find one's id by name.
+
+    add_athlete(ctx, actor, profile, start=..., weeks=..., name=...)  -> AddedAthlete
+    list_athletes(ctx, actor)                     -> the athletes the actor may see
+    get_athlete(ctx, actor, athlete_id)           -> the athlete (name, profile)
+    athlete_in(uow, actor, athlete_id, action)    -> the athlete, inside a use case's unit of
+                                                     work, after the access check
+    find_athlete_id(ctx, actor, name_or_none)     -> an id: the CLI's ``--athlete NAME``
+                                                     (None: the only athlete there is)
+
+Every other use case takes an athlete id; the name lookup is the CLI's convenience. Its
+errors never list other athletes' names (they say how to list them).
+"""
 
 from __future__ import annotations
 
@@ -9,25 +21,31 @@ from typing import TYPE_CHECKING
 from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 from calfcoach.core.models import Plan, Profile
 from calfcoach.core.names import MAX_NAME_LENGTH, clean_name
-from calfcoach.errors import InputError, NotFoundError
+from calfcoach.errors import ConflictError, InputError, NotFoundError, Problem
+from calfcoach.services.access import Action, Actor, can_see, ensure_can
 
 if TYPE_CHECKING:
-    # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
-    from calfcoach.storage.db import Database
-    from calfcoach.storage.repositories import Athlete, StoredPlan
+    # Annotations only: services never import storage at run time.
+    from calfcoach.services.context import ServiceContext
+    from calfcoach.storage.records import Athlete, StoredPlan
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
     "AddedAthlete",
     "AthleteSummary",
+    "LIST_HINT",
     "MAX_NAME_LENGTH",
     "add_athlete",
+    "athlete_in",
     "check_name",
+    "find_athlete_id",
+    "get_athlete",
     "list_athletes",
     "no_athlete_error",
-    "resolve_athlete",
-    "resolve_in",
 ]
+
+LIST_HINT = "a name that `calfcoach athlete list` shows"
+"""Where to find the names to choose from (errors never list other athletes' names)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +56,7 @@ class AddedAthlete:
 
 @dataclass(frozen=True, slots=True)
 class AthleteSummary:
+    id: int
     name: str
     level: str
     plan_start: dt.date | None
@@ -52,13 +71,15 @@ def check_name(name: str | None, field: str = "name") -> str:
     renaming. Uniqueness ignores case (``core.names.name_key``, checked by the database)."""
     if name is None or not name.strip():
         raise InputError(
-            f'{field}: missing; allowed: a name in the profile\'s "name" key or given with --name'
+            f'{field}: missing; allowed: a name (the profile\'s "name" key, or a name given '
+            "beside it)"
         )
     return clean_name(name, field)
 
 
 def add_athlete(
-    database: Database,
+    ctx: ServiceContext,
+    actor: Actor,
     profile: Profile,
     *,
     start: dt.date,
@@ -70,19 +91,19 @@ def add_athlete(
     The name is ``name`` or else the profile's name; a name already taken is refused with
     ``InputError`` and nothing is written.
     """
-    from calfcoach.catalog import load_catalog
     from calfcoach.core.planner import build_plan
 
+    ensure_can(actor, None, "manage")
     athlete_name = check_name(name if name is not None else profile.name)
     if not MIN_WEEKS <= weeks <= MAX_WEEKS:
         raise InputError(f"weeks: {weeks} is out of range; allowed: {MIN_WEEKS}-{MAX_WEEKS}")
     # Plan before opening the transaction: a profile that cannot be planned writes nothing,
     # and the write lock is held only for the inserts.
-    plan: Plan = build_plan(profile, load_catalog(), start, weeks)
-    with database.unit_of_work() as uow:
+    plan: Plan = build_plan(profile, ctx.catalog(), start, weeks)
+    with ctx.unit_of_work() as uow:
         existing = uow.athletes.find(athlete_name)  # ignoring case (D-35)
         if existing is not None:
-            raise InputError(
+            raise ConflictError(
                 f"name: an athlete named {existing.name!r} already exists; "
                 "allowed: a name not yet used, ignoring case (see calfcoach athlete list)"
             )
@@ -92,14 +113,17 @@ def add_athlete(
     return AddedAthlete(athlete, stored)
 
 
-def list_athletes(database: Database) -> list[AthleteSummary]:
-    """Every athlete by name, with their active plan's start and length."""
+def list_athletes(ctx: ServiceContext, actor: Actor) -> list[AthleteSummary]:
+    """The athletes ``actor`` may see, by name, with their active plan's start and length."""
     out: list[AthleteSummary] = []
-    with database.unit_of_work(read_only=True) as uow:
+    with ctx.unit_of_work(read_only=True) as uow:
         for athlete in uow.athletes.all():
+            if not can_see(actor, athlete.id):
+                continue
             stored = uow.plans.active(athlete.id)
             out.append(
                 AthleteSummary(
+                    id=athlete.id,
                     name=athlete.name,
                     level=athlete.profile.level,
                     plan_start=stored.plan.start if stored else None,
@@ -113,39 +137,75 @@ def list_athletes(database: Database) -> list[AthleteSummary]:
 
 def no_athlete_error() -> NotFoundError:
     return NotFoundError(
-        "no athlete stored yet; add one with `calfcoach athlete add --profile FILE` "
-        "or try the demo athlete with `calfcoach demo`"
+        Problem(
+            "not_found",
+            "no athlete stored yet",
+            field="athlete",
+            allowed="add one with `calfcoach athlete add --profile FILE` or try the demo "
+            "athlete with `calfcoach demo`",
+        )
     )
 
 
-def resolve_in(uow: AbstractUnitOfWork, name: str | None) -> Athlete:
-    """The athlete named ``name``; without a name, the only athlete there is.
-
-    ``--athlete`` is required only when more than one athlete exists; the errors list the
-    names to choose from.
-    """
-    if name is not None:
-        found = uow.athletes.find(name)
-        if found is not None:
-            return found
-        names = [a.name for a in uow.athletes.all()]
-        if not names:
-            raise no_athlete_error()
+def athlete_in(
+    uow: AbstractUnitOfWork, actor: Actor, athlete_id: int, action: Action = "view"
+) -> Athlete:
+    """The athlete ``athlete_id`` inside a use case's unit of work, once ``actor`` may
+    ``action`` them (``ensure_can``: ``ForbiddenError``); ``NotFoundError`` when there is no
+    such athlete. The access check comes first, so an id the actor may not see is refused
+    the same way whether or not it exists."""
+    ensure_can(actor, athlete_id, action)
+    try:
+        return uow.athletes.get(athlete_id)
+    except NotFoundError:
         raise NotFoundError(
-            f"--athlete: no athlete named {name!r}; allowed: {', '.join(map(repr, names))}"
-        )
-    athletes = uow.athletes.all()
-    if not athletes:
+            Problem(
+                "not_found",
+                f"no athlete with id {athlete_id}",
+                field="athlete",
+                value=athlete_id,
+                allowed="the id of a stored athlete",
+            )
+        ) from None
+
+
+def get_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Athlete:
+    """The athlete ``athlete_id`` (name, profile, creation time), for ``actor`` to view."""
+    with ctx.unit_of_work(read_only=True) as uow:
+        return athlete_in(uow, actor, athlete_id)
+
+
+def find_athlete_id(ctx: ServiceContext, actor: Actor, name: str | None) -> int:
+    """The id of the athlete named ``name`` (ignoring case) among those ``actor`` may see;
+    without a name, of the only one there is. The CLI's ``--athlete NAME``: it is needed
+    only when more than one athlete exists. The errors never list other athletes' names:
+    they say how to list them."""
+    with ctx.unit_of_work(read_only=True) as uow:
+        if name is not None:
+            found = uow.athletes.find(name)
+            if found is not None and can_see(actor, found.id):
+                return found.id
+            if not any(can_see(actor, a.id) for a in uow.athletes.all()):
+                raise no_athlete_error()
+            raise NotFoundError(
+                Problem(
+                    "not_found",
+                    f"no athlete named {name!r}",
+                    field="athlete",
+                    value=name,
+                    allowed=LIST_HINT,
+                )
+            )
+        visible = [a for a in uow.athletes.all() if can_see(actor, a.id)]
+    if not visible:
         raise no_athlete_error()
-    if len(athletes) > 1:
-        choices = ", ".join(repr(a.name) for a in athletes)
+    if len(visible) > 1:
         raise InputError(
-            f"--athlete: missing; {len(athletes)} athletes are stored, allowed: one of {choices}"
+            Problem(
+                "invalid",
+                f"missing; {len(visible)} athletes are stored",
+                field="athlete",
+                allowed=LIST_HINT,
+            )
         )
-    return athletes[0]
-
-
-def resolve_athlete(database: Database, name: str | None) -> Athlete:
-    """``resolve_in`` in a read-only transaction of its own."""
-    with database.unit_of_work(read_only=True) as uow:
-        return resolve_in(uow, name)
+    return visible[0].id

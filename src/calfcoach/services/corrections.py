@@ -1,9 +1,10 @@
 """Corrections (issue 7, item 16): edit or delete a logged set, undo a skip, rename or remove
 an athlete, extend a plan or start the next block when it ends.
 
-Use cases for the CLI and a web app alike: each takes the database, the athlete's name (None:
-the only athlete) and the real ``today``, validates first (``InputError`` naming the field,
-the value and what is allowed) and writes in one transaction.
+Use cases for the CLI and a web app alike: each takes the context, the actor, the athlete's
+id and the real ``today``, checks access (``access.ensure_can``), validates first
+(``InputError`` naming the field, the value and what is allowed) and writes in one
+transaction.
 
 R-HIST: every correction of the log first settles the athlete (``training.settle``: each
 session dated before today is fixed as it was given), then writes through the repositories,
@@ -19,15 +20,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from calfcoach.core import limits
-from calfcoach.errors import InputError, NotFoundError
-from calfcoach.services.athletes import check_name, resolve_in
+from calfcoach.errors import ConflictError, InputError, NotFoundError
+from calfcoach.services.access import Action, Actor
+from calfcoach.services.athletes import athlete_in, check_name
 
 if TYPE_CHECKING:
     from calfcoach.core.engine import State
     from calfcoach.core.models import Plan
+    from calfcoach.services.context import ServiceContext
     from calfcoach.services.training import CurrentPlan
-    from calfcoach.storage.db import Database
-    from calfcoach.storage.repositories import Athlete, StoredPlan, StoredSet
+    from calfcoach.storage.records import Athlete, StoredPlan, StoredSet
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
@@ -52,12 +54,6 @@ __all__ = [
 ]
 
 DOSE_FIELDS = ("reps", "seconds", "distance_m", "contacts")
-DOSE_OPTIONS = {
-    "reps": "--reps",
-    "seconds": "--seconds",
-    "distance_m": "--distance-m",
-    "contacts": "--contacts",
-}
 EXTEND_COMMAND = "calfcoach extend-plan --weeks N"
 NEXT_COMMAND = "calfcoach next-plan"
 
@@ -128,18 +124,19 @@ class PlanEnded:
 
 
 def list_sets(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     *,
     first: dt.date | None = None,
     last: dt.date | None = None,
 ) -> SetListing:
     """The athlete's logged sets with their ids (dated ``first`` to ``last`` when given)."""
-    for field, value in (("--from", first), ("--to", last)):
+    for field, value in (("from_date", first), ("to_date", last)):
         if value is not None and (problem := limits.date_problem(field, value)):
             raise InputError(problem)
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id)
         sets = uow.logs.stored_sets(athlete.id, first=first, last=last)
     return SetListing(athlete.name, tuple(sets))
 
@@ -162,17 +159,17 @@ def _find_set(uow: AbstractUnitOfWork, athlete: Athlete, ref: SetRef) -> StoredS
         missing = [
             option
             for option, value in (
-                ("--date", ref.date),
-                ("--exercise", ref.exercise),
-                ("--set", ref.set_number),
+                ("date", ref.date),
+                ("exercise", ref.exercise),
+                ("set_number", ref.set_number),
             )
             if value is None
         ]
         raise InputError(
-            f"{missing[0]}: missing; allowed: a set's id, or --date, --exercise and --set "
-            "(and --side when both sides are logged)"
+            f"{missing[0]}: missing; allowed: a set's id, or date, exercise and set_number "
+            "(and side when both sides are logged)"
         )
-    if problem := limits.date_problem("--date", ref.date):
+    if problem := limits.date_problem("date", ref.date):
         raise InputError(problem)
     day = uow.logs.stored_sets(athlete.id, first=ref.date, last=ref.date)
     found = [
@@ -193,30 +190,38 @@ def _find_set(uow: AbstractUnitOfWork, athlete: Athlete, ref: SetRef) -> StoredS
             f"{exercise} set {', '.join(map(str, sets))}" for exercise, sets in numbers.items()
         )
         raise NotFoundError(
-            f"--set: no set {ref.set_number} of {ref.exercise}"
+            f"set_number: no set {ref.set_number} of {ref.exercise}"
             f"{' (' + ref.side + ')' if ref.side else ''} is logged on {ref.date.isoformat()}; "
             f"allowed: {'one of ' + logged if logged else 'a day with logged sets'}"
         )
     sides = ", ".join(s.set.side for s in found)
     raise InputError(
-        f"--side: missing; set {ref.set_number} of {ref.exercise} on {ref.date.isoformat()} is "
+        f"side: missing; set {ref.set_number} of {ref.exercise} on {ref.date.isoformat()} is "
         f"logged for {sides}; allowed: {sides}"
     )
 
 
-def _begin_write(uow: AbstractUnitOfWork, name: str | None, today: dt.date) -> Athlete:
-    """The athlete, locked and settled (R-HIST) before anything of theirs is corrected."""
-    from calfcoach.services.training import _lock_athlete, settle
+def _begin_write(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    athlete_id: int,
+    today: dt.date,
+    action: Action = "log",
+) -> Athlete:
+    """The athlete, once ``actor`` may ``action`` them, locked and settled (R-HIST) before
+    anything of theirs is corrected."""
+    from calfcoach.services.training import settle
 
-    athlete = resolve_in(uow, name)
-    _lock_athlete(uow, athlete.id)
+    athlete = athlete_in(uow, actor, athlete_id, action)
+    uow.lock_athlete(athlete.id)
     settle(uow, athlete, today)
     return athlete
 
 
 def edit_set(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     ref: SetRef,
     changes: SetChanges,
     *,
@@ -228,11 +233,11 @@ def edit_set(
 
     if changes.empty():
         raise InputError(
-            "change: missing; allowed: one or more of --reps, --seconds, --distance-m, "
-            "--contacts, --load-kg, --rpe, --pain"
+            "change: missing; allowed: one or more of reps, seconds, distance_m, "
+            "contacts, load_kg, rpe, pain"
         )
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today)
         before = _find_set(uow, athlete, ref)
         old = before.set
         updates = {k: v for k in SetChanges.__slots__ if (v := getattr(changes, k)) is not None}
@@ -240,9 +245,8 @@ def edit_set(
         for field in DOSE_FIELDS:
             if field in updates and measured and field not in measured:
                 raise InputError(
-                    f"{DOSE_OPTIONS[field]}: this set is logged in "
-                    f"{DOSE_OPTIONS[measured[0]][2:]}; allowed: "
-                    f"{', '.join(DOSE_OPTIONS[k] for k in measured)} (the set's own measure)"
+                    f"{field}: this set is logged in {measured[0]}; allowed: "
+                    f"{', '.join(measured)} (the set's own measure)"
                 )
         new = replace(old, **updates)
         validate_set(
@@ -266,36 +270,40 @@ def edit_set(
     return before, replace(before, set=new)
 
 
-def delete_set(database: Database, name: str | None, ref: SetRef, *, today: dt.date) -> StoredSet:
+def delete_set(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, ref: SetRef, *, today: dt.date
+) -> StoredSet:
     """Delete a logged set (and its day's session log when it was the last set)."""
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today)
         found = _find_set(uow, athlete, ref)
         uow.logs.delete_set(found.id)
         uow.commit()
     return found
 
 
-def find_set(database: Database, name: str | None, ref: SetRef) -> StoredSet:
+def find_set(ctx: ServiceContext, actor: Actor, athlete_id: int, ref: SetRef) -> StoredSet:
     """The set ``ref`` names (to show it before a confirmation), read only."""
-    with database.unit_of_work(read_only=True) as uow:
-        return _find_set(uow, resolve_in(uow, name), ref)
+    with ctx.unit_of_work(read_only=True) as uow:
+        return _find_set(uow, athlete_in(uow, actor, athlete_id), ref)
 
 
 # --------------------------------------------------------------------------- skip
 
 
-def undo_skip(database: Database, name: str | None, date: dt.date, *, today: dt.date) -> None:
+def undo_skip(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date, *, today: dt.date
+) -> None:
     """Undo ``calfcoach skip`` of ``date``: the session is planned again (a past day's is then
     missed unless sets are logged for it)."""
-    if problem := limits.date_problem("--date", date):
+    if problem := limits.date_problem("date", date):
         raise InputError(problem)
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today)
         statuses = {log.status for log in uow.logs.session_logs(athlete.id, on=date)}
         if "skipped" not in statuses:
             raise InputError(
-                f"--date: the session of {date.isoformat()} is not skipped; allowed: a day "
+                f"date: the session of {date.isoformat()} is not skipped; allowed: a day "
                 "marked with `calfcoach skip`"
             )
         uow.logs.delete_session_logs(athlete.id, date, "skipped")
@@ -305,16 +313,16 @@ def undo_skip(database: Database, name: str | None, date: dt.date, *, today: dt.
 # --------------------------------------------------------------------------- athletes
 
 
-def rename_athlete(database: Database, name: str | None, new_name: str) -> Athlete:
+def rename_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int, new_name: str) -> Athlete:
     """Give an athlete a new name: the rules of ``athlete add`` (``check_name``); a name that
     another athlete has, ignoring case, is refused."""
-    clean = check_name(new_name, "--to")
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
+    clean = check_name(new_name, "new_name")
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "manage")
         other = uow.athletes.find(clean)
         if other is not None and other.id != athlete.id:
-            raise InputError(
-                f"--to: an athlete named {other.name!r} already exists; allowed: a name not "
+            raise ConflictError(
+                f"new_name: an athlete named {other.name!r} already exists; allowed: a name not "
                 "yet used, ignoring case (see calfcoach athlete list)"
             )
         renamed = uow.athletes.rename(athlete.id, clean)
@@ -322,14 +330,12 @@ def rename_athlete(database: Database, name: str | None, new_name: str) -> Athle
     return renamed
 
 
-def remove_athlete(database: Database, name: str) -> RemovedAthlete:
+def remove_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> RemovedAthlete:
     """Delete an athlete and everything of theirs (every row in every table). The name is
-    required: removal never picks "the only athlete"."""
-    from calfcoach.services.training import _lock_athlete
-
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    required by the CLI: removal never picks "the only athlete"."""
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "manage")
+        uow.lock_athlete(athlete.id)
         rows = uow.athletes.remove(athlete.id)
         uow.commit()
     return RemovedAthlete(athlete.name, rows)
@@ -345,10 +351,10 @@ def _end(stored: StoredPlan) -> dt.date:
 
 def _check_weeks(weeks: int, high: int, hint: str) -> None:
     if high < limits.MIN_WEEKS:
-        raise InputError(f"--weeks: {weeks} is out of range; allowed: none ({hint})")
+        raise InputError(f"weeks: {weeks} is out of range; allowed: none ({hint})")
     if not limits.MIN_WEEKS <= weeks <= high:
         raise InputError(
-            f"--weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{high} ({hint})"
+            f"weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{high} ({hint})"
         )
 
 
@@ -358,7 +364,9 @@ def _active(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
     return _active_plan(uow, athlete)
 
 
-def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.date) -> PlanChange:
+def extend_plan(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, weeks: int, *, today: dt.date
+) -> PlanChange:
     """Add ``weeks`` weeks to the end of the active plan (at most 52 weeks in all). The
     sessions already given stay as given (R-HIST); the added weeks are walked from the log
     like the rest of the plan. A plan that ended before today is continued by ``next_plan``
@@ -367,13 +375,13 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
     from calfcoach.core.models import Plan
     from calfcoach.core.planner import build_plan
 
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today, "manage")
         stored = _active(uow, athlete)
         end = _end(stored)
         if end < today:
             raise InputError(
-                f"--weeks: the plan ended on {(end - dt.timedelta(days=1)).isoformat()}; "
+                f"weeks: the plan ended on {(end - dt.timedelta(days=1)).isoformat()}; "
                 f"allowed: start the next block with `{NEXT_COMMAND}` (an extension would put "
                 "missed sessions into the past)"
             )
@@ -387,7 +395,7 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
         )
         if stored.plan.start > latest:
             raise InputError(
-                f"--weeks: {weeks} would end the plan after {limits.LATEST_DATE.isoformat()}; "
+                f"weeks: {weeks} would end the plan after {limits.LATEST_DATE.isoformat()}; "
                 f"allowed: a plan that ends by {limits.LATEST_DATE.isoformat()} (D-25)"
             )
         total = stored.plan.weeks + weeks
@@ -405,8 +413,9 @@ def extend_plan(database: Database, name: str | None, weeks: int, *, today: dt.d
 
 
 def next_plan(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     *,
     today: dt.date,
     weeks: int | None = None,
@@ -420,10 +429,10 @@ def next_plan(
     from calfcoach.catalog import load_catalog
     from calfcoach.core.planner import build_plan
 
-    if start is not None and (problem := limits.date_problem("--start", start)):
+    if start is not None and (problem := limits.date_problem("start", start)):
         raise InputError(problem)
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        athlete = _begin_write(uow, actor, athlete_id, today, "manage")
         stored = _active(uow, athlete)
         end = _end(stored)
         if end > today:
@@ -436,12 +445,12 @@ def next_plan(
         first = start if start is not None else earliest
         if first < earliest:
             raise InputError(
-                f"--start: {first.isoformat()} is before the next block can start; allowed: "
+                f"start: {first.isoformat()} is before the next block can start; allowed: "
                 f"{earliest.isoformat()} (the later of the day after the plan and today) or later"
             )
         length = weeks if weeks is not None else stored.plan.weeks
         _check_weeks(length, limits.MAX_WEEKS, "weeks of the next block")
-        if problem := limits.date_problem("--start", first, limits.latest_plan_start(length)):
+        if problem := limits.date_problem("start", first, limits.latest_plan_start(length)):
             raise InputError(f"{problem} for a plan of {length} weeks")
         plan = build_plan(athlete.profile, load_catalog(), first, length)
         uow.plans.add(athlete.id, plan, athlete.profile, continues=stored.id)

@@ -8,28 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfcoach.core.load import (
-    REP_SECONDS,
-    SLOW_REP_SECONDS,
     Adherence,
-    DayTotals,
     LoadTrend,
     PainWeek,
     WeekVolume,
     adherence,
-    day_totals,
     summarize,
 )
-from calfcoach.core.models import CapacityTest, CheckIn
+from calfcoach.core.models import CapacityTest
 from calfcoach.core.safety import usual_pain
-from calfcoach.services.athletes import resolve_in
-from calfcoach.services.training import effective_plan, session_moves
-from calfcoach.storage.db import Database
-from calfcoach.storage.uow import AbstractUnitOfWork
+from calfcoach.services.access import Actor
+from calfcoach.services.athletes import athlete_in
+from calfcoach.services.training import effective_plan
+
+if TYPE_CHECKING:
+    from calfcoach.services.context import ServiceContext
 
 __all__ = ["ProgressReport", "TestLine", "progress_report", "report_to_dict", "to_plain"]
 
@@ -61,17 +58,19 @@ class ProgressReport:
     R-TEST-4)."""
 
 
-def progress_report(database: Database, name: str | None, as_of: dt.date) -> ProgressReport:
-    """Everything logged up to ``as_of`` (inclusive), summarised."""
-    from calfcoach.catalog import load_catalog
+def progress_report(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, as_of: dt.date
+) -> ProgressReport:
+    """Everything logged up to ``as_of`` (inclusive), summarised, in one read-only unit of
+    work (the sums come from ``uow.logs.progress_log``: the database's GROUP BY)."""
     from calfcoach.services.inputs import check_date
 
-    check_date("--date", as_of)
+    check_date("date", as_of)
 
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id)
         stored = uow.plans.active(athlete.id)
-        logged = _read_log(uow, athlete.id, as_of)
+        logged = uow.logs.progress_log(athlete.id, as_of)
     from calfcoach.core.capacity import retest_dates
 
     planned: list[dt.date] = []
@@ -80,7 +79,7 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
         plan, _ = effective_plan(stored.plan, logged.moves)
         planned = [s.date for s in plan.sessions]
         retests = tuple(d for d in retest_dates(plan) if d >= as_of)
-    region_of = {ex.id: ex.region for ex in load_catalog()}
+    region_of = {ex.id: ex.region for ex in ctx.catalog()}
     days = logged.days
     summary = summarize(days, logged.checkins, region_of)
     return ProgressReport(
@@ -96,104 +95,6 @@ def progress_report(database: Database, name: str | None, as_of: dt.date) -> Pro
         total_sets=sum(d.sets for d in days),
         retests=retests,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Logged:
-    days: Sequence[DayTotals]
-    checkins: list[CheckIn]
-    tests: list[CapacityTest]
-    skipped: list[dt.date]
-    moves: dict[dt.date, dt.date]
-
-
-def _read_log(uow: AbstractUnitOfWork, athlete_id: int, as_of: dt.date) -> _Logged:
-    """The log up to ``as_of``, with the sets summed per day, exercise and scheme in SQL.
-
-    Ten years of history is about 30,000 sets: building a ``LoggedSet`` (and an ORM object)
-    per set takes most of a second, the database's GROUP BY a few tens of milliseconds. The
-    sums follow ``core.load.day_totals`` (a test compares them). The unit of work's ORM
-    session is meant for queries no repository has; a fake unit of work (unit tests) goes
-    through the repositories instead.
-    """
-    orm_session = getattr(uow, "session", None)
-    if orm_session is None:
-        log = uow.logs.load_training_log(athlete_id)
-        return _Logged(
-            days=day_totals(s for s in log.sets if s.date <= as_of),
-            checkins=[c for c in log.checkins if c.date <= as_of],
-            tests=[t for t in log.tests if t.date <= as_of],
-            skipped=[d for d in log.skipped if d <= as_of],
-            moves=session_moves(uow.logs.session_logs(athlete_id, moved=True)),
-        )
-    from sqlalchemy import case, func, select
-
-    from calfcoach.storage.orm import CapacityTestRow, CheckInRow, LoggedSetRow, SessionLogRow
-
-    # Core, not ORM, execution: plain rows, no per-row ORM bookkeeping.
-    connection = orm_session.connection()
-    s, day = LoggedSetRow, SessionLogRow
-    per_rep = case((s.scheme.in_(("heavy", "rehab")), SLOW_REP_SECONDS), else_=REP_SECONDS)
-    time_under_load = case(
-        (s.seconds > 0, case((s.reps > 0, s.reps * s.seconds), else_=s.seconds)),
-        (s.reps > 0, s.reps * per_rep),
-        else_=0,
-    )
-    rows = connection.execute(
-        select(
-            day.date,
-            s.exercise,
-            s.scheme,
-            func.count(),
-            func.sum(s.reps),
-            func.sum(time_under_load),
-            func.sum(s.contacts),
-            func.max(s.load_kg),
-            func.sum(s.pain),
-            func.count(s.pain),
-            func.max(s.pain),
-        )
-        .join(day, s.session_log_id == day.id)
-        .where(day.athlete_id == athlete_id, day.date <= as_of)
-        .group_by(day.date, s.exercise, s.scheme)
-    )
-    # Sorted here, not by the database: without ORDER BY, PostgreSQL can hash the groups
-    # instead of sorting 30,000 rows by collated text (three times faster).
-    days = sorted(map(DayTotals._make, rows), key=lambda d: (d.date, d.exercise, d.scheme or ""))
-    skipped: set[dt.date] = set()
-    moves: dict[dt.date, dt.date] = {}
-    for date, status, moved_to in connection.execute(
-        select(day.date, day.status, day.moved_to)
-        .where(day.athlete_id == athlete_id, day.status != "done")
-        .order_by(day.id)
-    ):
-        if status == "skipped" and date <= as_of:
-            skipped.add(date)
-        elif status == "moved" and moved_to is not None:
-            moves[date] = moved_to
-    checkins = [
-        CheckIn(date, pain, stiffness)
-        for date, pain, stiffness in connection.execute(
-            select(CheckInRow.date, CheckInRow.pain, CheckInRow.stiffness)
-            .where(CheckInRow.athlete_id == athlete_id, CheckInRow.date <= as_of)
-            .order_by(CheckInRow.date)
-        )
-    ]
-    tests = [
-        CapacityTest(date=d, left=left, right=right, knee=knee, kind=kind)
-        for d, left, right, knee, kind in connection.execute(
-            select(
-                CapacityTestRow.date,
-                CapacityTestRow.left,
-                CapacityTestRow.right,
-                CapacityTestRow.knee,
-                CapacityTestRow.kind,
-            )
-            .where(CapacityTestRow.athlete_id == athlete_id, CapacityTestRow.date <= as_of)
-            .order_by(CapacityTestRow.date, CapacityTestRow.id)
-        )
-    ]
-    return _Logged(days, checkins, tests, sorted(skipped), moves)
 
 
 def _test_lines(profile: Any, tests: list[CapacityTest]) -> tuple[TestLine, ...]:

@@ -37,16 +37,16 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.schedule import move_problems
 from calfcoach.core.units import LB_PER_KG, kg_from_lb
-from calfcoach.errors import InputError, NotFoundError
-from calfcoach.services.athletes import resolve_in
+from calfcoach.errors import ConflictError, InputError, NotFoundError
+from calfcoach.services.access import Action, Actor
+from calfcoach.services.athletes import athlete_in
 from calfcoach.services.inputs import check_date, check_text, number_text
 
 if TYPE_CHECKING:
-    # Annotations only: the read path of `calfcoach today` must not import SQLAlchemy.
+    # Annotations only: services never import storage (nor SQLAlchemy) at run time.
     from calfcoach.core.engine import Decision, WalkResult
-    from calfcoach.storage.db import Database
-    from calfcoach.storage.repositories import Athlete, SessionLog, StoredPlan
-    from calfcoach.storage.sqlite_reader import SqliteReader
+    from calfcoach.services.context import ServiceContext
+    from calfcoach.storage.records import Athlete, SessionLog, StoredPlan
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
@@ -87,10 +87,10 @@ KNEES: tuple[str, ...] = ("straight", "bent")
 # Field -> (option name, low, high, unit text). Reps, seconds, contacts and distance may not
 # be negative (the issue); the upper limits only catch typing slips (an extra zero).
 DOSE_LIMITS: dict[str, tuple[str, float, float, str]] = {
-    "reps": ("--reps", 0, 500, "reps"),
-    "seconds": ("--seconds", 0, 3600, "seconds"),
-    "distance_m": ("--distance-m", 0, 1000, "metres"),
-    "contacts": ("--contacts", 0, 2000, "contacts"),
+    "reps": ("reps", 0, 500, "reps"),
+    "seconds": ("seconds", 0, 3600, "seconds"),
+    "distance_m": ("distance_m", 0, 1000, "metres"),
+    "contacts": ("contacts", 0, 2000, "contacts"),
 }
 RPE_RANGE = (1, 10)
 PAIN_RANGE = (0, 10)
@@ -173,26 +173,32 @@ def _check_range(field: str, value: float | None, low: float, high: float, what:
     if value is None:
         return
     if not low <= value <= high:
-        raise InputError(
-            f"{field}: {_number_text(value)} is out of range; allowed: "
-            f"{_number_text(low)}-{_number_text(high)} {what}".rstrip()
+        raise InputError.about(
+            field,
+            f"{_number_text(value)} is out of range",
+            value=value if value == value and abs(value) != float("inf") else str(value),
+            allowed=f"{_number_text(low)}-{_number_text(high)} {what}".rstrip(),
         )
 
 
 EARLIEST_LOG_DATE = limits.EARLIEST_DATE
 
 
-def check_log_date(date: dt.date, today: dt.date, field: str = "--date") -> None:
+def check_log_date(date: dt.date, today: dt.date, field: str = "date") -> None:
     """A log dated after the real today, or outside the one date rule (D-25), is refused."""
     if date < EARLIEST_LOG_DATE:
-        raise InputError(
-            f"{field}: {date.isoformat()} is too early; allowed: "
-            f"{EARLIEST_LOG_DATE.isoformat()} to today ({today.isoformat()})"
+        raise InputError.about(
+            field,
+            f"{date.isoformat()} is too early",
+            value=date.isoformat(),
+            allowed=f"{EARLIEST_LOG_DATE.isoformat()} to today ({today.isoformat()})",
         )
     if date > today:
-        raise InputError(
-            f"{field}: {date.isoformat()} is in the future; allowed: today "
-            f"({today.isoformat()}) or earlier"
+        raise InputError.about(
+            field,
+            f"{date.isoformat()} is in the future",
+            value=date.isoformat(),
+            allowed=f"today ({today.isoformat()}) or earlier",
         )
 
 
@@ -207,25 +213,28 @@ def validate_set(entry: SetInput, date: dt.date, today: dt.date) -> None:
             catalog.get(entry.exercise)
         except NotFoundError as error:
             raise NotFoundError(
-                f"--exercise: {error.problems[0]}; allowed: an id from `calfcoach exercises`"
+                f"exercise: {error.problems[0]}; allowed: an exercise id of the catalog"
             ) from None
-    _check_range("--set", entry.set_number, *SET_NUMBER_RANGE, "")
+    _check_range("set_number", entry.set_number, *SET_NUMBER_RANGE, "")
     doses = [name for name in DOSE_LIMITS if getattr(entry, name) is not None]
     if not doses:
-        raise InputError(
-            "dose: missing; allowed: one of --reps, --seconds, --distance-m or --contacts"
-        )
+        raise InputError("dose: missing; allowed: one of reps, seconds, distance_m or contacts")
     for name in doses:
         option, low, high, unit = DOSE_LIMITS[name]
         _check_range(option, getattr(entry, name), low, high, unit)
     if entry.load_kg is not None and entry.load_lb is not None:
-        raise InputError("--load-kg and --load-lb: give only one; allowed: the load in kg or in lb")
-    _check_range("--load-kg", entry.load_kg, 0, rules.MAX_LOAD_KG, "kg")
-    _check_range("--load-lb", entry.load_lb, 0, MAX_LOAD_LB, "lb")
+        raise InputError.about(
+            "load_lb",
+            f"{_number_text(entry.load_lb)} is given beside a load in kg",
+            value=entry.load_lb,
+            allowed="the load in kg or in lb, not both",
+        )
+    _check_range("load_kg", entry.load_kg, 0, rules.MAX_LOAD_KG, "kg")
+    _check_range("load_lb", entry.load_lb, 0, MAX_LOAD_LB, "lb")
     if entry.side not in SIDES:
-        raise InputError(f"--side: {entry.side!r} is not allowed; allowed: {', '.join(SIDES)}")
-    _check_range("--rpe", entry.rpe, *RPE_RANGE, "")
-    _check_range("--pain", entry.pain, *PAIN_RANGE, "")
+        raise InputError(f"side: {entry.side!r} is not allowed; allowed: {', '.join(SIDES)}")
+    _check_range("rpe", entry.rpe, *RPE_RANGE, "")
+    _check_range("pain", entry.pain, *PAIN_RANGE, "")
     problem = set_measure_problem(
         catalog.get(entry.exercise), {name: getattr(entry, name) for name in doses}
     )
@@ -389,11 +398,17 @@ def _walk(
 
 
 def _current_in(
-    uow: AbstractUnitOfWork, name: str | None, date: dt.date, *, day: bool = False
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    *,
+    day: bool = False,
+    action: Action = "view",
 ) -> CurrentPlan:
     """The plan as of ``date`` (see ``current_plan``). The session of a day is always made from
     what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan."""
-    athlete = resolve_in(uow, name)
+    athlete = athlete_in(uow, actor, athlete_id, action)
     stored = _active_plan(uow, athlete)
     result, moves, log, _fixed = _walk(uow, athlete, stored, date)
     originals = {new: old for old, new in moves.items()}
@@ -439,16 +454,16 @@ def fix_day(uow: AbstractUnitOfWork, athlete: Athlete, session: Session, reason:
         uow.history.fix(athlete.id, stored.id, session, reason)
 
 
-def current_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
+def current_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> CurrentPlan:
     """The stored plan with moves applied, walked forward over the log up to ``date``:
     sessions before ``date`` exactly as they were given (R-HIST), later ones reflecting the
     log (``calfcoach plan --athlete NAME --date DATE``)."""
-    check_date("--date", date)
-    with database.unit_of_work(read_only=True) as uow:
-        return _current_in(uow, name, date)
+    check_date("date", date)
+    with ctx.read_unit_of_work() as uow:
+        return _current_in(uow, actor, athlete_id, date)
 
 
-def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "--start") -> Plan:
+def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "start") -> Plan:
     """``weeks`` plan weeks of ``plan`` from the plan week that holds ``first_day`` (week 1
     when it is before the plan starts), as a plan of its own: it starts on that week's first
     day and its weeks are counted from there (R-SCHED-0), so the JSON contract holds. A day
@@ -456,7 +471,7 @@ def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "--star
     ends sooner."""
     if not limits.MIN_WEEKS <= weeks <= limits.MAX_WEEKS:
         raise InputError(
-            f"--weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{limits.MAX_WEEKS}"
+            f"weeks: {weeks} is out of range; allowed: {limits.MIN_WEEKS}-{limits.MAX_WEEKS}"
         )
     problem = limits.date_problem(field, first_day)
     if problem is not None:
@@ -476,34 +491,23 @@ def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "--star
     return replace(plan, start=start, weeks=shown, sessions=sessions)
 
 
-def day_plan(database: Database | SqliteReader, name: str | None, date: dt.date) -> CurrentPlan:
+def day_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> CurrentPlan:
     """The plan as of the start of ``date``: the session of ``date`` itself is made from
     everything logged before it (and that morning's check-in). What ``today`` shows and
     what a set logged on ``date`` is compared with."""
-    check_date("--date", date)
-    with database.unit_of_work(read_only=True) as uow:
-        return _current_in(uow, name, date, day=True)
+    check_date("date", date)
+    with ctx.read_unit_of_work() as uow:
+        return _current_in(uow, actor, athlete_id, date, day=True)
 
 
-def today_session(database: Database, name: str | None, date: dt.date) -> Session | None:
+def today_session(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
+) -> Session | None:
     """The session of ``date`` as adapted to the log before it, or None on a rest day."""
-    return day_plan(database, name, date).session_on(date)
+    return day_plan(ctx, actor, athlete_id, date).session_on(date)
 
 
 # --------------------------------------------------------------------------- logging
-
-
-def _lock_athlete(uow: AbstractUnitOfWork, athlete_id: int) -> None:
-    """Serialise writers of one athlete (PostgreSQL row lock; SQLite's BEGIN IMMEDIATE
-    already does), so two processes logging the same day find or create one session log."""
-    session = getattr(uow, "session", None)
-    if session is None:  # a fake unit of work in unit tests
-        return
-    from sqlalchemy import select
-
-    from calfcoach.storage.orm import AthleteRow
-
-    session.execute(select(AthleteRow.id).where(AthleteRow.id == athlete_id).with_for_update())
 
 
 def _day_logs(uow: AbstractUnitOfWork, athlete_id: int, date: dt.date) -> list[SessionLog]:
@@ -548,37 +552,48 @@ def _refuse_unloggable_day(day_logs: Sequence[SessionLog], date: dt.date) -> Ses
         return done[0]
     if any(log.status == "skipped" for log in day_logs):
         raise InputError(
-            f"--date: the session of {date.isoformat()} is marked skipped; "
+            f"date: the session of {date.isoformat()} is marked skipped; "
             "allowed: a day that is not skipped"
         )
     return None
 
 
 def log_set(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     entry: SetInput,
     *,
     today: dt.date,
     session: Session | None = None,
     use_session: bool = False,
+    client_id: str | None = None,
 ) -> LoggedSet:
     """Log one set done on ``date``; it is acknowledged (committed) when this returns.
 
     The planned values come from the adapted plan's session on ``date``; a caller that
     already has it (the interactive log) passes it with ``use_session=True``.
+
+    ``client_id``: the id the client gave the set (a phone's queue of sets logged offline).
+    A set whose client id is already stored for the athlete is not stored again: the stored
+    one is returned (an idempotent retry), checked under the athlete's write lock so two
+    identical requests at once store one row; the same id for another set is a conflict.
     """
     validate_set(entry, date, today)
-    if not use_session:
-        with database.unit_of_work(read_only=True) as uow:
-            current = _current_in(uow, name, date, day=True)
-        session = current.session_on(date)
-    logged = _logged(entry, date, _planned(session, entry.exercise))
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    if client_id is not None:
+        check_client_id(client_id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
+        if client_id is not None:
+            stored = uow.logs.set_by_client_id(athlete.id, client_id)
+            if stored is not None:
+                return _same_set_or_conflict(stored, date, entry, client_id)
         settle(uow, athlete, today)
+        if not use_session:
+            session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+        logged = _logged(entry, date, _planned(session, entry.exercise))
         # D-26, checked under the athlete's write lock: two processes cannot both
         # pass it.
         _refuse_set_logged_twice(uow, athlete, date, entry)
@@ -587,11 +602,47 @@ def log_set(
             fix_day(uow, athlete, session, "first logged set")  # R-HIST (no-op when fixed)
         if target is None:
             plan_session_id = _plan_session_id(uow, athlete, date, None)
-            uow.logs.log_session(athlete.id, date, [logged], plan_session_id=plan_session_id)
+            uow.logs.log_session(
+                athlete.id, date, [logged], plan_session_id=plan_session_id, client_id=client_id
+            )
         else:
-            uow.logs.add_sets(target.id, [logged])
+            uow.logs.add_sets(target.id, [logged], client_id=client_id)
         uow.commit()
     return logged
+
+
+CLIENT_ID_MAX = 64
+"""The longest client id (``storage.records.CLIENT_ID_LENGTH``; a UUID has 36 characters)."""
+
+
+def check_client_id(client_id: str) -> str:
+    """A client id: 1 to ``CLIENT_ID_MAX`` characters of printable text."""
+    if not client_id.strip():
+        raise InputError.about(
+            "client_id", "is empty", value=client_id, allowed=f"1-{CLIENT_ID_MAX} characters"
+        )
+    return check_text("client_id", client_id, max_chars=CLIENT_ID_MAX)
+
+
+def _same_set_or_conflict(
+    stored: LoggedSet, date: dt.date, entry: SetInput, client_id: str
+) -> LoggedSet:
+    """The stored set of a retried request; a client id given before to another set is a
+    conflict (the client reused an id)."""
+    if (stored.date, stored.exercise, stored.set_number, stored.side) == (
+        date,
+        entry.exercise,
+        entry.set_number,
+        entry.side,
+    ):
+        return stored
+    raise ConflictError.about(
+        "client_id",
+        f"{client_id!r} was given to set {stored.set_number} of {stored.exercise} on "
+        f"{stored.date.isoformat()} ({stored.side})",
+        value=client_id,
+        allowed="a new client id for each set",
+    )
 
 
 def _refuse_set_logged_twice(
@@ -605,11 +656,12 @@ def _refuse_set_logged_twice(
         return
     what = f"set {entry.set_number} of {entry.exercise} on {date.isoformat()}"
     if clash.side == entry.side:
-        raise InputError(
-            f"--set: {what} ({entry.side}) is already logged; allowed: a set number not yet logged"
+        raise ConflictError(
+            f"set_number: {what} ({entry.side}) is already logged; "
+            "allowed: a set number not yet logged"
         )
-    raise InputError(
-        f"--side: {entry.side} for {what}, which is already logged as {clash.side}; allowed: "
+    raise ConflictError(
+        f"side: {entry.side} for {what}, which is already logged as {clash.side}; allowed: "
         f"{SIDE_RULE}"
     )
 
@@ -666,8 +718,9 @@ def prescribed_sets(
 
 
 def log_session_as_prescribed(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     *,
     today: dt.date,
@@ -677,27 +730,26 @@ def log_session_as_prescribed(
     """Log the whole session of ``date`` as prescribed, in ONE transaction: after a crash
     either every set of it is stored or none is."""
     check_log_date(date, today)
-    _check_range("--rpe", rpe, *RPE_RANGE, "")
-    _check_range("--pain", pain, *PAIN_RANGE, "")
-    with database.unit_of_work(read_only=True) as uow:
-        current = _current_in(uow, name, date, day=True)
-    session = current.session_on(date)
-    if session is None:
-        raise InputError(
-            f"--date: no session is planned on {date.isoformat()}; {_next(current, date)}"
-        )
-    sets = prescribed_sets(session, rpe=rpe, pain=pain)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    _check_range("rpe", rpe, *RPE_RANGE, "")
+    _check_range("pain", pain, *PAIN_RANGE, "")
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
+        current = _current_in(uow, actor, athlete_id, date, day=True, action="log")
+        session = current.session_on(date)
+        if session is None:
+            raise InputError(
+                f"date: no session is planned on {date.isoformat()}; {_next(current, date)}"
+            )
+        sets = prescribed_sets(session, rpe=rpe, pain=pain)
         fix_day(uow, athlete, session, "first logged set")  # R-HIST
         day_logs = _day_logs(uow, athlete.id, date)
         target = _refuse_unloggable_day(day_logs, date)
         if target is not None:
-            raise InputError(
-                f"--date: the session of {date.isoformat()} already has logged sets; "
-                "allowed: log the remaining sets one by one (calfcoach log --exercise ...)"
+            raise ConflictError(
+                f"date: the session of {date.isoformat()} already has logged sets; "
+                "allowed: log the remaining sets one by one"
             )
         log = uow.logs.log_session(
             athlete.id,
@@ -728,22 +780,27 @@ def _status_on(uow: AbstractUnitOfWork, athlete_id: int, date: dt.date) -> str |
 
 
 def skip_session(
-    database: Database, name: str | None, date: dt.date, *, today: dt.date | None = None
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    *,
+    today: dt.date | None = None,
 ) -> None:
     """Mark the planned session on ``date`` as skipped (the progression engine sees it)."""
-    with database.unit_of_work() as uow:
-        current = _current_in(uow, name, date)
+    with ctx.unit_of_work() as uow:
+        current = _current_in(uow, actor, athlete_id, date, action="log")
         athlete = current.athlete
-        _lock_athlete(uow, athlete.id)
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today or date)
         if current.session_on(date) is None:
             raise InputError(
-                f"--date: no session is planned on {date.isoformat()}; {_next(current, date)}"
+                f"date: no session is planned on {date.isoformat()}; {_next(current, date)}"
             )
         status = _status_on(uow, athlete.id, date)
         if status is not None:
-            raise InputError(
-                f"--date: the session of {date.isoformat()} is already {status}; "
+            raise ConflictError(
+                f"date: the session of {date.isoformat()} is already {status}; "
                 "allowed: a planned session not yet done or skipped"
             )
         uow.logs.log_session(
@@ -756,8 +813,9 @@ def skip_session(
 
 
 def move_session(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     from_date: dt.date,
     to_date: dt.date,
     *,
@@ -769,35 +827,35 @@ def move_session(
     The limits of a move (D-29): both days inside the one date rule (D-25), neither
     in the past, the new day inside the plan (its start to its end) and at most
     ``MAX_MOVE_DAYS`` from the day the plan had the session on."""
-    for field, value in (("--from", from_date), ("--to", to_date)):
+    for field, value in (("from_date", from_date), ("to_date", to_date)):
         problem = limits.date_problem(field, value)
         if problem is not None:
             raise InputError(problem)
-    for field, value in (("--from", from_date), ("--to", to_date)):
+    for field, value in (("from_date", from_date), ("to_date", to_date)):
         if value < today:
             raise InputError(
                 f"{field}: {value.isoformat()} is in the past; allowed: today "
                 f"({today.isoformat()}) or later"
             )
-    with database.unit_of_work() as uow:
-        current = _current_in(uow, name, today)
+    with ctx.unit_of_work() as uow:
+        current = _current_in(uow, actor, athlete_id, today, action="log")
         athlete = current.athlete
-        _lock_athlete(uow, athlete.id)
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         session = current.session_on(from_date)
         if session is None:
             raise InputError(
-                f"--from: no session on {from_date.isoformat()} to move; "
+                f"from_date: no session on {from_date.isoformat()} to move; "
                 f"{_next(current, from_date)}"
             )
         if to_date == from_date:
             raise InputError(
-                f"--to: {to_date.isoformat()} is the session's own day; allowed: another day"
+                f"to_date: {to_date.isoformat()} is the session's own day; allowed: another day"
             )
         status = _status_on(uow, athlete.id, from_date)
         if status is not None:
-            raise InputError(
-                f"--from: the session of {from_date.isoformat()} is already {status}; "
+            raise ConflictError(
+                f"from_date: the session of {from_date.isoformat()} is already {status}; "
                 "allowed: a planned session not yet done or skipped"
             )
         planned_on = current.original_dates.get(from_date, from_date)
@@ -809,7 +867,7 @@ def move_session(
         if problems:
             raise InputError(
                 *(
-                    f"--to: {to_date.isoformat()} is refused by {rule}: {message}"
+                    f"to_date: {to_date.isoformat()} is refused by {rule}: {message}"
                     for rule, message in problems
                 )
             )
@@ -857,15 +915,16 @@ def move_limit_problem(
         if earliest <= latest
         else "no other day (the session has moved as far as it may)"
     )
-    return f"--to: {to.isoformat()} is {why}; allowed: {allowed}"
+    return f"to_date: {to.isoformat()} is {why}; allowed: {allowed}"
 
 
 # --------------------------------------------------------------------------- check-ins, tests
 
 
 def record_checkin(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     *,
     pain: int,
@@ -878,19 +937,19 @@ def record_checkin(
     red flags answered yes (R-PAIN-2a; any one stops the plan until a clinician's clearance
     is recorded with ``record_clearance``)."""
     check_log_date(date, today)
-    _check_range("--pain", pain, *PAIN_RANGE, "")
-    _check_range("--stiffness", stiffness, *PAIN_RANGE, "")
+    _check_range("pain", pain, *PAIN_RANGE, "")
+    _check_range("stiffness", stiffness, *PAIN_RANGE, "")
     flags = parse_red_flags(red_flags)
     checkin = CheckIn(date=date, pain=pain, stiffness=stiffness, red_flags=flags)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         same_day = [c for c in uow.logs.load_training_log(athlete.id).checkins if c.date == date]
         if same_day and not replace_existing:
-            raise InputError(
-                f"--date: there is already a check-in on {date.isoformat()}; "
-                "allowed: another day, or --replace to overwrite it"
+            raise ConflictError(
+                f"date: there is already a check-in on {date.isoformat()}; "
+                "allowed: another day, or replacing the stored check-in"
             )
         if same_day and same_day[0].red_flags:
             # D-19: a replaced check-in keeps its red flags; only a clearance lifts a stop
@@ -903,15 +962,16 @@ def record_checkin(
 
 def validate_test(test: CapacityTest, today: dt.date) -> None:
     check_log_date(test.date, today)
-    _check_range("--left", test.left, *TEST_REPS_RANGE, "reps")
-    _check_range("--right", test.right, *TEST_REPS_RANGE, "reps")
+    _check_range("left", test.left, *TEST_REPS_RANGE, "reps")
+    _check_range("right", test.right, *TEST_REPS_RANGE, "reps")
     if test.knee not in KNEES:
-        raise InputError(f"--knee: {test.knee!r} is not allowed; allowed: {', '.join(KNEES)}")
+        raise InputError(f"knee: {test.knee!r} is not allowed; allowed: {', '.join(KNEES)}")
 
 
 def record_test(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     test: CapacityTest,
     *,
     today: dt.date,
@@ -925,9 +985,9 @@ def record_test(
     from calfcoach.core.capacity import age_on, compare_tests, evaluate_heel_raise
 
     validate_test(test, today)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         same_kind = [
             t
@@ -946,20 +1006,20 @@ def record_test(
     return TestResult(test=test, evaluation=evaluation, comparison=comparison)
 
 
-def _test_taken(test: CapacityTest) -> InputError:
-    return InputError(
-        f"--date: there is already a {test.kind} test ({test.knee} knee) on "
-        f"{test.date.isoformat()}; allowed: another day, another --knee, or --replace to "
-        "overwrite it"
+def _test_taken(test: CapacityTest) -> ConflictError:
+    return ConflictError(
+        f"date: there is already a {test.kind} test ({test.knee} knee) on "
+        f"{test.date.isoformat()}; allowed: another day, another knee, or replacing the "
+        "stored test"
     )
 
 
-def check_test_day(database: Database, name: str | None, test: CapacityTest) -> None:
+def check_test_day(ctx: ServiceContext, actor: Actor, athlete_id: int, test: CapacityTest) -> None:
     """Refuse at once a test whose day already has one of the same knee position (D-28):
     the live test asks before its minutes of counting, not after. ``record_test`` checks it
     again in its transaction."""
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
         tests = uow.logs.load_training_log(athlete.id, since=test.date).tests
     if any((t.date, t.knee, t.kind) == (test.date, test.knee, test.kind) for t in tests):
         raise _test_taken(test)
@@ -967,7 +1027,7 @@ def check_test_day(database: Database, name: str | None, test: CapacityTest) -> 
 
 def parse_knee(value: str) -> Knee:
     if value not in KNEES:
-        raise InputError(f"--knee: {value!r} is not allowed; allowed: {', '.join(KNEES)}")
+        raise InputError(f"knee: {value!r} is not allowed; allowed: {', '.join(KNEES)}")
     return value  # type: ignore[return-value]
 
 
@@ -981,7 +1041,7 @@ def parse_red_flags(names: Iterable[str]) -> frozenset[RedFlag]:
     for raw in names:
         name = raw.strip().lower().replace("-", "_")
         if name not in RED_FLAGS:
-            raise InputError(f"--red-flag: {raw!r} is not allowed; allowed: {', '.join(RED_FLAGS)}")
+            raise InputError(f"red_flags: {raw!r} is not allowed; allowed: {', '.join(RED_FLAGS)}")
         flags.add(name)  # checked against RED_FLAGS (narrowed by "in")
     return frozenset(flags)
 
@@ -1053,8 +1113,9 @@ class ClearanceResult:
 
 
 def record_clearance(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     date: dt.date,
     *,
     today: dt.date,
@@ -1066,11 +1127,11 @@ def record_clearance(
     check_log_date(date, today)
     text = note.strip() if note is not None else None
     if text is not None:
-        check_text("--note", text, max_chars=CLEARANCE_NOTE_MAX, multiline=True)
+        check_text("note", text, max_chars=CLEARANCE_NOTE_MAX, multiline=True)
     clearance = Clearance(date=date, note=text or None)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         log = uow.logs.load_training_log(athlete.id)
         open_flags = open_red_flag_checkins(log, dt.date.max)
@@ -1083,9 +1144,9 @@ def record_clearance(
                 else ""
             )
             raise InputError(
-                f"--date: there is no red-flag check-in to clear on or before "
+                f"date: there is no red-flag check-in to clear on or before "
                 f"{date.isoformat()}{hint}; allowed: a clearance after a check-in with "
-                "--red-flag"
+                "red_flags"
             )
         uow.logs.add_clearance(athlete.id, clearance)
         uow.commit()
@@ -1182,15 +1243,16 @@ def evaluate_hop_test(
 
 def validate_hop_test(test: HopTest, today: dt.date) -> None:
     check_log_date(test.date, today)
-    _check_range("--hops", test.hops, 0, rules.HOP_TEST_MAX_HOPS, "hops per leg")
-    _check_range("--pain", test.pain, *PAIN_RANGE, "")
+    _check_range("hops", test.hops, 0, rules.HOP_TEST_MAX_HOPS, "hops per leg")
+    _check_range("pain", test.pain, *PAIN_RANGE, "")
     if test.side not in SIDES:
-        raise InputError(f"--side: {test.side!r} is not allowed; allowed: {', '.join(SIDES)}")
+        raise InputError(f"side: {test.side!r} is not allowed; allowed: {', '.join(SIDES)}")
 
 
 def record_hop_test(
-    database: Database,
-    name: str | None,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     test: HopTest,
     *,
     today: dt.date,
@@ -1202,15 +1264,15 @@ def record_hop_test(
     per leg (``both`` is each leg): a second one is refused unless ``replace_existing``
     (D-28)."""
     validate_hop_test(test, today)
-    with database.unit_of_work() as uow:
-        athlete = resolve_in(uow, name)
-        _lock_athlete(uow, athlete.id)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
         settle(uow, athlete, today)
         log = uow.logs.load_training_log(athlete.id)
         flagged = open_red_flag_checkins(log, test.date)
         if flagged:
             raise InputError(
-                f"--date: the plan is stopped by the red flag of "
+                f"date: the plan is stopped by the red flag of "
                 f"{flagged[-1].date.isoformat()} (R-PAIN-2a); allowed: a hop test after a "
                 "clinician's clearance (`calfcoach clear`)"
             )
@@ -1222,9 +1284,9 @@ def record_hop_test(
         ]
         if same_day and not replace_existing:
             legs = "both legs" if same_day[0].side == "both" else f"the {same_day[0].side} leg"
-            raise InputError(
-                f"--date: there is already a hop test of {legs} on {test.date.isoformat()}; "
-                "allowed: another day, the other leg, or --replace to overwrite it"
+            raise ConflictError(
+                f"date: there is already a hop test of {legs} on {test.date.isoformat()}; "
+                "allowed: another day, the other leg, or replacing the stored test"
             )
         previous = [t for t in earlier if t not in same_day]
         uow.logs.add_hop_test(athlete.id, test, replace=replace_existing)

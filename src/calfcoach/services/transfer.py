@@ -43,7 +43,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calfcoach.core.models import (
     RED_FLAGS,
@@ -67,32 +67,34 @@ from calfcoach.formats.export_file import (
     sha256_text,
     unescape_cell,
 )
-from calfcoach.services.athletes import resolve_in
+from calfcoach.services.access import Actor, can_see, ensure_can
+from calfcoach.services.athletes import athlete_in
 from calfcoach.services.import_model import (
     EXPORT_FORMAT,
     READABLE_EXPORT_VERSIONS,
     AthleteDoc,
     validate_document,
 )
-from calfcoach.storage.db import Database
+
+# The two storage modules without SQLAlchemy: the plan document and the record conversions.
 from calfcoach.storage.plan_doc import plan_from_dict, plan_to_doc
-from calfcoach.storage.repositories import profile_to_doc
-from calfcoach.storage.uow import AbstractUnitOfWork
+from calfcoach.storage.records import profile_to_doc
+
+if TYPE_CHECKING:
+    from calfcoach.services.context import ServiceContext
+    from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
     "CSV_COLUMNS",
     "EXPORT_FORMAT",
     "EXPORT_VERSION",
-    "BackupResult",
     "ImportResult",
-    "backup",
     "document_from_csv",
     "document_to_csv",
     "export_document",
     "import_document",
     "parse_export",
     "read_export",
-    "restore",
 ]
 
 EXPORT_VERSION = 3
@@ -219,14 +221,17 @@ def _flag_list(flags: frozenset[RedFlag] | set[str]) -> list[str]:
 
 
 def export_document(
-    database: Database, name: str | None, *, everyone: bool = False
+    ctx: ServiceContext, actor: Actor, athlete_id: int | None, *, everyone: bool = False
 ) -> dict[str, Any]:
-    """The export document of one athlete (``name``, resolved as ``--athlete``) or of all."""
-    with database.unit_of_work(read_only=True) as uow:
+    """The export document of the athlete ``athlete_id``, or (``everyone``) of every athlete
+    ``actor`` may see."""
+    with ctx.unit_of_work(read_only=True) as uow:
         if everyone:
-            ids = [a.id for a in uow.athletes.all()]
+            ids = [a.id for a in uow.athletes.all() if can_see(actor, a.id)]
+        elif athlete_id is None:
+            raise InputError("athlete: missing; allowed: an athlete's id, or everyone")
         else:
-            ids = [resolve_in(uow, name).id]
+            ids = [athlete_in(uow, actor, athlete_id).id]
         athletes = [_athlete_document(uow, athlete_id) for athlete_id in ids]
     return {"format": EXPORT_FORMAT, "format_version": EXPORT_VERSION, "athletes": athletes}
 
@@ -778,18 +783,23 @@ class _Clock:
 
 
 def import_document(
-    database: Database, document: Mapping[str, Any], *, today: dt.date | None = None
+    ctx: ServiceContext,
+    actor: Actor,
+    document: Mapping[str, Any],
+    *,
+    today: dt.date | None = None,
 ) -> ImportResult:
     """Validate the whole document (``import_model``: the CLI's limits; a log dated after
     ``today``, the real today, is refused), then write it in ONE transaction (all or nothing).
 
     An athlete whose name is already taken is refused (nothing is written).
     """
+    ensure_can(actor, None, "manage")
     athletes = [_athlete(item) for item in validate_document(document, today=today).athletes]
     names = [a.name for a in athletes]
     clock = _Clock()
     total = 0
-    with database.unit_of_work(clock=clock) as uow:
+    with ctx.unit_of_work(clock=clock) as uow:
         for index, athlete in enumerate(athletes):
             if uow.athletes.find(athlete.name) is not None:
                 raise InputError(
@@ -841,7 +851,7 @@ def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) ->
     return total
 
 
-def import_file(database: Database, path: Path) -> ImportResult:
+def import_file(ctx: ServiceContext, actor: Actor, path: Path) -> ImportResult:
     """Import an export file; its size is checked before it is read (``MAX_IMPORT_BYTES``)."""
     try:
         with Path(path).open("rb") as handle:
@@ -850,11 +860,5 @@ def import_file(database: Database, path: Path) -> ImportResult:
     except OSError as exc:
         raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
     document, warnings = read_export(data, source=Path(path).name)
-    result = import_document(database, document)
+    result = import_document(ctx, actor, document)
     return replace(result, warnings=warnings)
-
-
-# --------------------------------------------------------------------------- backup / restore
-
-# In calfcoach.services.backup; re-exported here for the CLI and the tests.
-from calfcoach.services.backup import BackupResult, backup, restore  # noqa: E402

@@ -36,7 +36,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calfcoach.errors import StorageError
-from calfcoach.storage.sqlite_reader import (
+from calfcoach.storage.sqlite_connect import (
     BUSY_TIMEOUT_MS,
     apply_sqlite_pragmas,
     connect_read_only,

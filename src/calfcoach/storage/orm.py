@@ -36,6 +36,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from calfcoach.storage.records import CLIENT_ID_LENGTH
+
 __all__ = [
     "AthleteRow",
     "AwareDateTime",
@@ -245,10 +247,16 @@ class LoggedSetRow(Base):
     planned_load_kg: Mapped[float | None] = mapped_column(Float)
     scheme: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = _created_at()
+    # Added by 0004 (issue 8): the athlete of the set's session log (kept here for the index
+    # below; the rows go with their session log) and the id the client gave the set, so a
+    # retried request (an offline phone sending its queue again) stores it once.
+    athlete_id: Mapped[int | None] = mapped_column(Integer)
+    client_id: Mapped[str | None] = mapped_column(String(CLIENT_ID_LENGTH))
 
     __table_args__ = (
         # A retried write of the same set cannot duplicate it.
         UniqueConstraint("session_log_id", "exercise", "set_number", "side"),
+        Index("uq_logged_sets_athlete_client", "athlete_id", "client_id", unique=True),
         CheckConstraint(_range("set_number", 1), name="set_number_range"),
         CheckConstraint("side IN ('left', 'right', 'both')", name="side_values"),
         CheckConstraint(_range("rpe", 1, 10), name="rpe_range"),

@@ -8,22 +8,34 @@ Kept apart from ``repositories`` (which imports SQLAlchemy) so that the SQLite r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from pydantic import ValidationError
 
-from calfcoach.core.models import RED_FLAGS, LoggedSet, Plan, Profile, RedFlag, Session
+from calfcoach.core.load import DayTotals
+from calfcoach.core.models import (
+    RED_FLAGS,
+    CapacityTest,
+    CheckIn,
+    LoggedSet,
+    Plan,
+    Profile,
+    RedFlag,
+    Session,
+)
 from calfcoach.errors import InputError, StorageError
 
 __all__ = [
+    "CLIENT_ID_LENGTH",
     "SNAPSHOT_CHECKIN_LOOKBACK_DAYS",
     "Athlete",
     "Clock",
     "FixedSession",
     "Note",
     "PlannedSession",
+    "ProgressLog",
     "SessionLog",
     "SessionStatus",
     "Snapshot",
@@ -38,6 +50,8 @@ __all__ = [
 ]
 
 Clock = Callable[[], dt.datetime]
+CLIENT_ID_LENGTH = 64
+"""The longest client id of a logged set (a UUID is 36 characters)."""
 SessionStatus = Literal["done", "skipped", "moved"]
 
 
@@ -54,6 +68,19 @@ class Athlete:
     name: str
     profile: Profile
     created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressLog:
+    """An athlete's log up to a day as the progress report reads it: the sets summed per day,
+    exercise and scheme (``core.load.day_totals``), the check-ins, tests, skipped days and
+    moves (original date -> new date, the latest move winning)."""
+
+    days: Sequence[DayTotals]
+    checkins: list[CheckIn]
+    tests: list[CapacityTest]
+    skipped: list[dt.date]
+    moves: dict[dt.date, dt.date]
 
 
 @dataclass(frozen=True, slots=True)

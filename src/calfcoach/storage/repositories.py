@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import UniqueConstraint, and_, delete, func, select, update
+from sqlalchemy import UniqueConstraint, and_, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
@@ -79,6 +79,7 @@ from calfcoach.storage.records import (
     FixedSession,
     Note,
     PlannedSession,
+    ProgressLog,
     SessionLog,
     SessionStatus,
     Snapshot,
@@ -177,9 +178,17 @@ def _session_log(row: SessionLogRow) -> SessionLog:
     )
 
 
-def _set_row(logged: LoggedSet, session_log_id: int, now: dt.datetime) -> LoggedSetRow:
+def _set_row(
+    logged: LoggedSet,
+    session_log_id: int,
+    now: dt.datetime,
+    athlete_id: int,
+    client_id: str | None = None,
+) -> LoggedSetRow:
     return LoggedSetRow(
         session_log_id=session_log_id,
+        athlete_id=athlete_id,
+        client_id=client_id,
         exercise=logged.exercise,
         set_number=logged.set_number,
         side=logged.side,
@@ -198,6 +207,12 @@ def _set_row(logged: LoggedSet, session_log_id: int, now: dt.datetime) -> Logged
         scheme=logged.scheme,
         created_at=now,
     )
+
+
+def _one_set_for(client_id: str | None, sets: Sequence[LoggedSet]) -> None:
+    """A client id names one set: it is given only with exactly one."""
+    if client_id is not None and len(sets) != 1:
+        raise ValueError(f"a client id is given with one set, not {len(sets)}")
 
 
 def _logged_set(row: LoggedSetRow, date: dt.date) -> LoggedSet:
@@ -664,11 +679,15 @@ class AbstractLogRepository(ABC):
         status: SessionStatus = "done",
         plan_session_id: int | None = None,
         moved_to: dt.date | None = None,
+        client_id: str | None = None,
     ) -> SessionLog:
-        """Record a training day (done, skipped or moved) and the sets done in it."""
+        """Record a training day (done, skipped or moved) and the sets done in it;
+        ``client_id``: the client's id of its one set (``set_by_client_id``)."""
 
     @abstractmethod
-    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+    def add_sets(
+        self, session_log_id: int, sets: Iterable[LoggedSet], *, client_id: str | None = None
+    ) -> None:
         """Add sets to a logged session. A set logged twice raises ``InputError``."""
 
     @abstractmethod
@@ -678,10 +697,34 @@ class AbstractLogRepository(ABC):
         """The athlete's logged sessions by date; ``on``: of that day only; ``moved``: only
         the moves (what the plan needs on every read, without the whole history)."""
 
+    def progress_log(self, athlete_id: int, as_of: dt.date) -> ProgressLog:
+        """The log up to ``as_of`` as the progress report reads it (``ProgressLog``); the
+        sums follow ``core.load.day_totals``. This one reads the whole log through the other
+        methods (fakes); the SQL repository sums in the database."""
+        from calfcoach.core.load import day_totals
+
+        log = self.load_training_log(athlete_id)
+        moves: dict[dt.date, dt.date] = {}
+        for moved in sorted(self.session_logs(athlete_id, moved=True), key=lambda m: m.id):
+            if moved.moved_to is not None:
+                moves[moved.date] = moved.moved_to
+        return ProgressLog(
+            days=day_totals(s for s in log.sets if s.date <= as_of),
+            checkins=[c for c in log.checkins if c.date <= as_of],
+            tests=[t for t in log.tests if t.date <= as_of],
+            skipped=[d for d in log.skipped if d <= as_of],
+            moves=moves,
+        )
+
     @abstractmethod
     def add_checkin(self, athlete_id: int, checkin: CheckIn, *, replace: bool = False) -> None:
         """Record a next-morning check-in with its red flags; one per day (``replace``
         overwrites it, red flags included)."""
+
+    def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
+        """The athlete's set stored with this client id, or None (idempotent logging: a
+        client id is unique per athlete, ``logged_sets.client_id``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not keep client ids")
 
     def stored_sets(
         self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
@@ -745,6 +788,81 @@ def _check_dates(sets: Sequence[LoggedSet], date: dt.date) -> None:
 
 
 class LogRepository(_SqlRepository, AbstractLogRepository):
+    def progress_log(self, athlete_id: int, as_of: dt.date) -> ProgressLog:
+        """The log up to ``as_of``, with the sets summed per day, exercise and scheme in SQL.
+
+        Ten years of history is about 30,000 sets: building a ``LoggedSet`` (and an ORM
+        object) per set takes most of a second, the database's GROUP BY a few tens of
+        milliseconds. The sums follow ``core.load.day_totals`` (a test compares them)."""
+        from calfcoach.core.load import REP_SECONDS, SLOW_REP_SECONDS, DayTotals
+
+        # Core, not ORM, execution: plain rows, no per-row ORM bookkeeping.
+        connection = self._session.connection()
+        s, day = LoggedSetRow, SessionLogRow
+        per_rep = case((s.scheme.in_(("heavy", "rehab")), SLOW_REP_SECONDS), else_=REP_SECONDS)
+        time_under_load = case(
+            (s.seconds > 0, case((s.reps > 0, s.reps * s.seconds), else_=s.seconds)),
+            (s.reps > 0, s.reps * per_rep),
+            else_=0,
+        )
+        rows = connection.execute(
+            select(
+                day.date,
+                s.exercise,
+                s.scheme,
+                func.count(),
+                func.sum(s.reps),
+                func.sum(time_under_load),
+                func.sum(s.contacts),
+                func.max(s.load_kg),
+                func.sum(s.pain),
+                func.count(s.pain),
+                func.max(s.pain),
+            )
+            .join(day, s.session_log_id == day.id)
+            .where(day.athlete_id == athlete_id, day.date <= as_of)
+            .group_by(day.date, s.exercise, s.scheme)
+        )
+        # Sorted here, not by the database: without ORDER BY, PostgreSQL can hash the groups
+        # instead of sorting 30,000 rows by collated text (three times faster).
+        days = sorted(
+            map(DayTotals._make, rows), key=lambda d: (d.date, d.exercise, d.scheme or "")
+        )
+        skipped: set[dt.date] = set()
+        moves: dict[dt.date, dt.date] = {}
+        for date, status, moved_to in connection.execute(
+            select(day.date, day.status, day.moved_to)
+            .where(day.athlete_id == athlete_id, day.status != "done")
+            .order_by(day.id)
+        ):
+            if status == "skipped" and date <= as_of:
+                skipped.add(date)
+            elif status == "moved" and moved_to is not None:
+                moves[date] = moved_to
+        checkins = [
+            CheckIn(date, pain, stiffness)
+            for date, pain, stiffness in connection.execute(
+                select(CheckInRow.date, CheckInRow.pain, CheckInRow.stiffness)
+                .where(CheckInRow.athlete_id == athlete_id, CheckInRow.date <= as_of)
+                .order_by(CheckInRow.date)
+            )
+        ]
+        tests = [
+            CapacityTest(date=d, left=left, right=right, knee=knee, kind=kind)
+            for d, left, right, knee, kind in connection.execute(
+                select(
+                    CapacityTestRow.date,
+                    CapacityTestRow.left,
+                    CapacityTestRow.right,
+                    CapacityTestRow.knee,
+                    CapacityTestRow.kind,
+                )
+                .where(CapacityTestRow.athlete_id == athlete_id, CapacityTestRow.date <= as_of)
+                .order_by(CapacityTestRow.date, CapacityTestRow.id)
+            )
+        ]
+        return ProgressLog(days, checkins, tests, sorted(skipped), moves)
+
     def log_session(
         self,
         athlete_id: int,
@@ -754,8 +872,10 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         status: SessionStatus = "done",
         plan_session_id: int | None = None,
         moved_to: dt.date | None = None,
+        client_id: str | None = None,
     ) -> SessionLog:
         self._require_athlete(athlete_id)
+        _one_set_for(client_id, sets)
         _check_dates(sets, date)
         now = self._clock()
         row = SessionLogRow(
@@ -770,19 +890,36 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             self._invalidate(athlete_id, date if moved_to is None else min(date, moved_to))
             self._session.add(row)
             self._session.flush()
-            self._session.add_all(_set_row(s, row.id, now) for s in sets)
+            self._session.add_all(
+                _set_row(s, row.id, now, athlete_id, client_id if i == 0 else None)
+                for i, s in enumerate(sets)
+            )
         return _session_log(row)
 
-    def add_sets(self, session_log_id: int, sets: Iterable[LoggedSet]) -> None:
+    def add_sets(
+        self, session_log_id: int, sets: Iterable[LoggedSet], *, client_id: str | None = None
+    ) -> None:
         log = self._session.get(SessionLogRow, session_log_id)
         if log is None:
             raise NotFoundError(f"no logged session with id {session_log_id}")
         sets = list(sets)
+        _one_set_for(client_id, sets)
         _check_dates(sets, log.date)
         now = self._clock()
         with self._write(f"log sets of the session of {log.date}"):
             self._invalidate(log.athlete_id, log.date)
-            self._session.add_all(_set_row(s, session_log_id, now) for s in sets)
+            self._session.add_all(
+                _set_row(s, session_log_id, now, log.athlete_id, client_id if i == 0 else None)
+                for i, s in enumerate(sets)
+            )
+
+    def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
+        row = self._session.execute(
+            select(LoggedSetRow, SessionLogRow.date)
+            .join(SessionLogRow, LoggedSetRow.session_log_id == SessionLogRow.id)
+            .where(LoggedSetRow.athlete_id == athlete_id, LoggedSetRow.client_id == client_id)
+        ).first()
+        return None if row is None else _logged_set(row[0], row[1])
 
     def session_logs(
         self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False

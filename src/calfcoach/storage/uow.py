@@ -70,6 +70,11 @@ class AbstractUnitOfWork(ABC):
     ) -> None:
         self.rollback()
 
+    def lock_athlete(self, athlete_id: int) -> None:  # noqa: B027 (a no-op by default)
+        """Serialise the writers of one athlete until this unit of work ends, so two
+        processes logging the same day find or create one session log. A unit of work whose
+        writes are already serialised (SQLite's ``BEGIN IMMEDIATE``, a fake) does nothing."""
+
     @abstractmethod
     def commit(self) -> None:
         """Make everything done in this unit of work permanent."""
@@ -124,6 +129,17 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         finally:
             self.session.close()
             self._session = None
+
+    def lock_athlete(self, athlete_id: int) -> None:
+        """PostgreSQL: the athlete's row ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already
+        holds the database's write lock (the statement is then a no-op read)."""
+        from sqlalchemy import select
+
+        from calfcoach.storage.orm import AthleteRow
+
+        self.session.execute(
+            select(AthleteRow.id).where(AthleteRow.id == athlete_id).with_for_update()
+        )
 
     def commit(self) -> None:
         try:

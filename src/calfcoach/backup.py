@@ -1,5 +1,9 @@
 """Backup and restore of the whole database (see ``calfcoach.services.transfer`` for the
-two kinds of backup file); ``transfer`` re-exports the names.
+two kinds of backup file).
+
+Not a service: it works on the database itself (files, SQLite's backup API, migrations) for
+the machine's operator, so it lives beside the composition root and may import storage; a
+JSON backup goes through the transfer services as the local user (``Actor.local()``).
 
 Backup (issue 7, items 4 and 13): the file is written whole or not at all (a temporary file
 in the same folder, moved into place), an existing file is replaced only with ``force``,
@@ -33,8 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from calfcoach.bootstrap import context_for
 from calfcoach.errors import CalfcoachError, InputError, StorageError
 from calfcoach.files import atomic_target, check_target
+from calfcoach.services.access import Actor
 from calfcoach.services.transfer import (
     SQLITE_HEADER,
     document_to_json,
@@ -98,7 +104,7 @@ def backup(database: Database, path: Path, *, force: bool = False) -> BackupResu
                 finally:
                     raw.close()
             return BackupResult(path, "sqlite", count)
-        document = export_document(database, None, everyone=True)
+        document = export_document(context_for(database), Actor.local(), None, everyone=True)
         with atomic_target(path, force=force, field="FILE", private=True) as temporary:
             temporary.write_text(document_to_json(document), encoding="utf-8")
     except OSError as exc:
@@ -221,7 +227,8 @@ def _staged(path: Path, folder: Path) -> Iterator[_Staged]:
                     raw.close()
                 if problems != ["ok"] or orphans:
                     raise _not_a_backup(path, "it fails the integrity checks once upgraded")
-                document = export_document(copy, None, everyone=True)  # read it whole
+                # Read it whole.
+                document = export_document(context_for(copy), Actor.local(), None, everyone=True)
         except InputError:
             raise
         except CalfcoachError as error:
@@ -276,7 +283,7 @@ def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.dateti
 
 def _import_into_empty(database: Database, document: Mapping[str, Any]) -> int:
     _require_empty(database)
-    return len(import_document(database, document).athletes)
+    return len(import_document(context_for(database), Actor.local(), document).athletes)
 
 
 def _kept_path(keep_folder: Path, now: dt.datetime) -> Path:

@@ -1,0 +1,80 @@
+"""What every use case works on: a ``ServiceContext`` built by the composition root.
+
+    ctx = bootstrap.build_context(settings)       # the CLI, the web app, the tests
+    with ctx.unit_of_work() as uow: ...           # one transaction per use case
+    with ctx.read_unit_of_work() as uow: ...      # the fast read path of the plan, if any
+    ctx.today()                                   # the real today (tests pass a fixed one)
+    ctx.catalog()                                 # the exercise catalog, loaded once
+
+Services see only the abstract unit of work (``storage.uow.AbstractUnitOfWork`` and its
+repositories, named under ``TYPE_CHECKING``) and never a concrete database, a
+``SqliteReader`` or SQLAlchemy: the factory behind ``unit_of_work`` is the composition
+root's business. A context may own resources (a database engine): ``close()`` it, or use it
+in a ``with`` block.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol, Self
+
+if TYPE_CHECKING:
+    from calfcoach.core.catalog import Catalog
+    from calfcoach.storage.uow import AbstractUnitOfWork
+
+__all__ = ["ServiceContext", "UnitOfWorkFactory"]
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a new unit of work; ``read_only`` for a use case that only reads; ``clock``
+    the creation time of what it writes (an import keeps the exported times)."""
+
+    def __call__(
+        self, *, read_only: bool = False, clock: Callable[[], dt.datetime] | None = None
+    ) -> AbstractUnitOfWork: ...
+
+
+def _load_catalog() -> Catalog:
+    from calfcoach.catalog import load_catalog
+
+    return load_catalog()
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceContext:
+    """The unit-of-work factory, the clock and the catalog a use case works with."""
+
+    unit_of_work: UnitOfWorkFactory
+    """A new unit of work per use case (``unit_of_work(read_only=True)`` to only read)."""
+    read_path: Callable[[], AbstractUnitOfWork] | None = None
+    """A faster read-only unit of work for the plan of an athlete (a cold ``calfcoach
+    today`` on a SQLite file), or None to read through ``unit_of_work``."""
+    today: Callable[[], dt.date] = dt.date.today
+    """The real today (the local date); the only clock services read."""
+    catalog: Callable[[], Catalog] = _load_catalog
+    close: Callable[[], None] = field(default=_nothing)
+    """Releases what the context owns (the database's connections)."""
+
+    def read_unit_of_work(self) -> AbstractUnitOfWork:
+        """A read-only unit of work, on the fast read path when there is one."""
+        if self.read_path is not None:
+            return self.read_path()
+        return self.unit_of_work(read_only=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

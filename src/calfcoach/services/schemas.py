@@ -1,0 +1,424 @@
+"""The results of the services as module-level pydantic models (DTOs): what ``--format json``
+prints and what the API returns (its OpenAPI schema), one model per document.
+
+    AthleteOut          one athlete of a list (``athlete list``)
+    LoggedSetOut        a set as ``log_set`` stored it (the API's set-logging POST)
+    ExerciseOut         one exercise of the catalog
+    PlanDocument        the plan JSON, schema_version 2 (``plan --format json``; the public
+                        contract of ``formats.plan_json``, byte for byte)
+    SessionDocument     one session of it (``today --format json``; null on a rest day)
+    SetOut              a logged set with its id (``sets``)
+    CheckInOut          a next-morning check-in with its red flags
+    HeelRaiseTestOut    a heel-raise test judged against the norm and the previous test
+    HopTestOut          a hop test and whether it passed (R-TEST-5)
+    ProgressReportOut   the progress report
+    Page[T]             a page of a list: items, total, offset, limit
+
+Each has a ``from_...`` builder from the service's result; the CLI dumps it with
+``dump(model)`` (JSON values, the contract's key order). The documents the CLI printed before
+these models are unchanged (tests/unit/test_schemas.py compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from calfcoach.formats.plan_schema import Plan as PlanDocument
+from calfcoach.formats.plan_schema import Session as SessionDocument
+
+if TYPE_CHECKING:
+    from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet, Plan, Session
+    from calfcoach.services.athletes import AthleteSummary
+    from calfcoach.services.progress import ProgressReport
+    from calfcoach.services.training import HopTestResult, TestResult
+    from calfcoach.storage.records import StoredSet
+
+__all__ = [
+    "MAX_PAGE",
+    "AthleteOut",
+    "CheckInOut",
+    "ExerciseOut",
+    "HeelRaiseTestOut",
+    "HopTestOut",
+    "LoggedSetOut",
+    "Page",
+    "PlanDocument",
+    "ProgressReportOut",
+    "SessionDocument",
+    "SetOut",
+    "dump",
+    "page_of",
+    "plan_document",
+    "session_document",
+]
+
+T = TypeVar("T")
+MAX_PAGE = 200
+"""The most items one page holds."""
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def dump(model: BaseModel) -> Any:
+    """The model as JSON values (dates as ISO text), fields in the model's order."""
+    return model.model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------- lists
+
+
+class Page(_Out, Generic[T]):
+    """One page of a list: ``items`` from ``offset`` on, at most ``limit`` of ``total``."""
+
+    items: list[T]
+    total: int = Field(ge=0, description="How many items the whole list has.")
+    offset: int = Field(ge=0, description="Index of the first item of this page.")
+    limit: int = Field(ge=1, le=MAX_PAGE, description="The most items this page may hold.")
+
+
+def page_of(items: Sequence[Any], offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    """The fields of a ``Page`` over ``items`` (``Page[X].model_validate(page_of(...))``);
+    an offset past the end gives an empty page. ``InputError`` for a bad offset or limit."""
+    from calfcoach.errors import InputError
+
+    if offset < 0:
+        raise InputError.about("offset", f"{offset} is negative", value=offset, allowed="0 or more")
+    if not 1 <= limit <= MAX_PAGE:
+        raise InputError.about(
+            "limit", f"{limit} is out of range", value=limit, allowed=f"1-{MAX_PAGE}"
+        )
+    return {
+        "items": list(items[offset : offset + limit]),
+        "total": len(items),
+        "offset": offset,
+        "limit": limit,
+    }
+
+
+# --------------------------------------------------------------------------- athletes
+
+
+class AthleteOut(_Out):
+    """One stored athlete and their active plan (``calfcoach athlete list``)."""
+
+    id: int = Field(description="The athlete's id, what the services and the API take.")
+    name: str
+    level: str
+    plan_start: dt.date | None
+    plan_weeks: int | None
+    sessions: int = Field(ge=0, description="Sessions in the active plan.")
+
+    @classmethod
+    def from_summary(cls, summary: AthleteSummary) -> AthleteOut:
+        return cls(
+            id=summary.id,
+            name=summary.name,
+            level=summary.level,
+            plan_start=summary.plan_start,
+            plan_weeks=summary.plan_weeks,
+            sessions=summary.sessions,
+        )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def plan_document(plan: Plan) -> PlanDocument:
+    """The plan as the public plan JSON (schema_version 2)."""
+    from calfcoach.formats.plan_json import plan_to_dict
+
+    return PlanDocument.model_validate(plan_to_dict(plan))
+
+
+def session_document(session: Session | None) -> SessionDocument | None:
+    """One session in the plan's session shape; None on a rest day."""
+    if session is None:
+        return None
+    from calfcoach.formats.plan_json import session_to_dict
+
+    return SessionDocument.model_validate(session_to_dict(session))
+
+
+# --------------------------------------------------------------------------- the log
+
+
+class SetOut(_Out):
+    """A logged set with its id (what ``edit-set`` and ``delete-set`` name)."""
+
+    id: int
+    date: dt.date
+    exercise: str
+    set_number: int
+    side: Literal["both", "left", "right"]
+    reps: int | None
+    seconds: int | None
+    distance_m: float | None
+    contacts: int | None
+    load_kg: float | None
+    rpe: int | None
+    pain: int | None
+
+    @classmethod
+    def from_stored(cls, stored: StoredSet) -> SetOut:
+        s = stored.set
+        return cls(
+            id=stored.id,
+            date=s.date,
+            exercise=s.exercise,
+            set_number=s.set_number,
+            side=s.side,
+            reps=s.reps,
+            seconds=s.seconds,
+            distance_m=s.distance_m,
+            contacts=s.contacts,
+            load_kg=s.load_kg,
+            rpe=s.rpe,
+            pain=s.pain,
+        )
+
+
+class CheckInOut(_Out):
+    """A next-morning check-in (R-PAIN-1/2) and the red flags answered yes (R-PAIN-2a)."""
+
+    date: dt.date
+    pain: int = Field(ge=0, le=10)
+    stiffness: int = Field(ge=0, le=10)
+    red_flags: list[str]
+
+    @classmethod
+    def from_checkin(cls, checkin: CheckIn) -> CheckInOut:
+        from calfcoach.core.models import RED_FLAGS
+
+        return cls(
+            date=checkin.date,
+            pain=checkin.pain,
+            stiffness=checkin.stiffness,
+            red_flags=[f for f in RED_FLAGS if f in checkin.red_flags],
+        )
+
+
+# --------------------------------------------------------------------------- tests
+
+
+class CapacityTestOut(_Out):
+    date: dt.date
+    left: int
+    right: int
+    knee: Literal["straight", "bent"]
+    kind: str
+
+
+class HeelRaiseEvaluationOut(_Out):
+    """The test against the norm and for symmetry (R-TEST-1, -3, -4)."""
+
+    date: dt.date
+    knee: Literal["straight", "bent"]
+    left: int
+    right: int
+    norm: int | None
+    left_percent: float | None
+    right_percent: float | None
+    symmetry_index: float | None
+    weaker: Literal["left", "right"] | None
+    asymmetry_flag: bool
+    messages: list[str]
+
+
+class SideChangeOut(_Out):
+    side: Literal["left", "right"]
+    before: int
+    after: int
+    difference: int
+    real: bool
+    sentence: str
+
+
+class ChangeOut(_Out):
+    """The test beside the previous one of the same knee position (R-TEST-2)."""
+
+    earlier: dt.date
+    later: dt.date
+    knee: Literal["straight", "bent"]
+    left: SideChangeOut
+    right: SideChangeOut
+
+
+class HeelRaiseTestOut(_Out):
+    """A heel-raise test, judged (``test heel-raise --format json``)."""
+
+    test: CapacityTestOut
+    evaluation: HeelRaiseEvaluationOut
+    comparison: ChangeOut | None
+
+    @classmethod
+    def from_result(cls, result: TestResult) -> HeelRaiseTestOut:
+        from calfcoach.services.progress import to_plain
+
+        return cls.model_validate(to_plain(result))
+
+
+class HopTestOut(_Out):
+    """A hop test and whether it passed for the athlete's complaint (R-TEST-5)."""
+
+    date: dt.date
+    hops: int
+    pain: int
+    side: Literal["both", "left", "right"]
+    passed: bool
+    pain_limit: int
+    messages: list[str]
+
+    @classmethod
+    def from_result(cls, test: HopTest, result: HopTestResult) -> HopTestOut:
+        return cls(
+            date=test.date,
+            hops=test.hops,
+            pain=test.pain,
+            side=test.side,
+            passed=result.passed,
+            pain_limit=result.pain_limit,
+            messages=list(result.messages),
+        )
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class AdherenceOut(_Out):
+    planned: int
+    done: int
+    skipped: int
+    missed: int
+    extra: int
+    rate: float | None
+
+
+class WeekVolumeOut(_Out):
+    week: dt.date
+    region: str
+    scheme: str
+    sets: int
+    reps: int
+    time_under_load_s: int
+    contacts: int
+
+
+class LoadPointOut(_Out):
+    week: dt.date
+    max_load_kg: float
+
+
+class LoadTrendOut(_Out):
+    exercise: str
+    points: list[LoadPointOut]
+    first_kg: float
+    last_kg: float
+    change_kg: float
+
+
+class PainWeekOut(_Out):
+    week: dt.date
+    set_pain_mean: float | None
+    set_pain_max: int | None
+    morning_pain_mean: float | None
+    morning_stiffness_mean: float | None
+
+
+class TestLineOut(_Out):
+    test: CapacityTestOut
+    evaluation: HeelRaiseEvaluationOut
+    comparison: ChangeOut | None
+
+
+class ProgressReportOut(_Out):
+    """The progress report (``progress --format json``)."""
+
+    athlete: str
+    as_of: dt.date
+    adherence: AdherenceOut
+    weekly_volume: list[WeekVolumeOut]
+    load_trends: list[LoadTrendOut]
+    pain_trend: list[PainWeekOut]
+    usual_pain: float | None
+    tests: list[TestLineOut]
+    total_sets: int
+    retests: list[dt.date]
+
+    @classmethod
+    def from_report(cls, report: ProgressReport) -> ProgressReportOut:
+        from calfcoach.services.progress import report_to_dict
+
+        return cls.model_validate(report_to_dict(report))
+
+
+# --------------------------------------------------------------------------- the API's own
+
+
+class LoggedSetOut(_Out):
+    """A set as stored by ``log_set``, with the planned values beside it."""
+
+    date: dt.date
+    exercise: str
+    set_number: int
+    side: Literal["both", "left", "right"]
+    reps: int | None
+    seconds: int | None
+    distance_m: float | None
+    contacts: int | None
+    load_kg: float | None
+    rpe: int | None
+    pain: int | None
+    planned_reps: int | None
+    planned_seconds: int | None
+    planned_distance_m: float | None
+    planned_contacts: int | None
+    planned_load_kg: float | None
+    scheme: str | None
+
+    @classmethod
+    def from_logged(cls, logged: LoggedSet) -> LoggedSetOut:
+        from calfcoach.services.progress import to_plain
+
+        return cls.model_validate(to_plain(logged))
+
+
+class ExerciseOut(_Out):
+    """One exercise of the catalog: what it is, how to do it and why (R-WHY)."""
+
+    id: str
+    name: str
+    region: str
+    knee: str
+    contraction: str
+    equipment: list[str]
+    unit: str
+    unilateral: bool
+    instructions: list[str]
+    cues: list[str]
+    why: str
+    ladder: str | None
+    ladder_step: int | None
+
+    @classmethod
+    def from_exercise(cls, exercise: Exercise) -> ExerciseOut:
+        return cls(
+            id=exercise.id,
+            name=exercise.name,
+            region=exercise.region,
+            knee=exercise.knee,
+            contraction=exercise.contraction,
+            equipment=list(exercise.equipment),
+            unit=exercise.unit,
+            unilateral=exercise.unilateral,
+            instructions=list(exercise.instructions),
+            cues=list(exercise.cues),
+            why=exercise.why,
+            ladder=exercise.ladder,
+            ladder_step=exercise.ladder_step,
+        )

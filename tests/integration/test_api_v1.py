@@ -1,0 +1,167 @@
+"""The REST API v1 router (issue 8, section 3) over the services, on SQLite and PostgreSQL:
+the documents of the CLI, problem+json errors (422/404/409/403), idempotent set logging."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.integration.test_services import PROFILE, START, TODAY, WED, snapshot
+from tests.service_calls import local, on
+
+from calfcoach.bootstrap import context_for
+from calfcoach.formats.plan_json import plan_to_dict
+from calfcoach.services import athletes, training
+from calfcoach.services.access import Actor
+from calfcoach.storage.db import Database
+from calfcoach.web import api_v1
+
+SET = {"date": WED.isoformat(), "exercise": "jump-rope", "set_number": 1, "contacts": 100,
+       "rpe": 6, "pain": 0}  # fmt: skip
+
+
+def make_app(database: Database, actor: Actor | None = None) -> FastAPI:
+    """A minimal app around the router (the real factory is the web app's ``create_app``)."""
+    app = FastAPI()
+    app.state.service_context = context_for(database, today=lambda: TODAY)
+    api_v1.install_problem_handlers(app)
+    app.include_router(api_v1.router)
+    if actor is not None:
+        app.dependency_overrides[api_v1.current_actor] = lambda: actor
+    return app
+
+
+@pytest.fixture
+def ana(database: Database) -> int:
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="ana")
+    return on(database, "ana")[2]
+
+
+@pytest.fixture
+def client(database: Database, ana: int) -> Iterator[TestClient]:
+    with TestClient(make_app(database)) as client:
+        yield client
+
+
+def test_athletes_are_listed_a_page_at_a_time(client: TestClient, database: Database) -> None:
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="bo")
+    page = client.get("/api/v1/athletes", params={"limit": 1, "offset": 1}).json()
+    assert [a["name"] for a in page["items"]] == ["bo"]
+    assert (page["total"], page["offset"], page["limit"]) == (2, 1, 1)
+
+
+def test_the_plan_is_the_cli_plan_json(client: TestClient, database: Database, ana: int) -> None:
+    shown = client.get(f"/api/v1/athletes/{ana}/plan", params={"date": START.isoformat()})
+    assert shown.status_code == 200
+    assert shown.json() == plan_to_dict(training.current_plan(*local(database), ana, START).plan)
+
+
+def test_today_is_the_session_or_null_on_a_rest_day(client: TestClient, ana: int) -> None:
+    session = client.get(f"/api/v1/athletes/{ana}/today", params={"date": WED.isoformat()})
+    assert session.json()["date"] == WED.isoformat() and session.json()["exercises"]
+    rest = client.get(f"/api/v1/athletes/{ana}/today", params={"date": "2026-03-03"})
+    assert rest.status_code == 200 and rest.json() is None
+
+
+def test_a_set_posted_twice_with_its_client_id_is_stored_once(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    body = {**SET, "client_id": str(uuid.uuid4())}
+    first = client.post(f"/api/v1/athletes/{ana}/sets", json=body)
+    assert first.status_code == 201, first.text
+    before = snapshot(database)
+    again = client.post(f"/api/v1/athletes/{ana}/sets", json=body)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert snapshot(database) == before
+    listed = client.get(f"/api/v1/athletes/{ana}/sets").json()
+    assert listed["total"] == 1 and listed["items"][0]["contacts"] == 100
+
+
+def test_a_set_posted_twice_without_a_client_id_is_a_409_problem(
+    client: TestClient, ana: int
+) -> None:
+    assert client.post(f"/api/v1/athletes/{ana}/sets", json=SET).status_code == 201
+    refused = client.post(f"/api/v1/athletes/{ana}/sets", json=SET)
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == api_v1.PROBLEM_JSON
+    problem = refused.json()
+    assert problem["status"] == 409 and problem["title"] == "Conflict with what is stored"
+    assert problem["errors"][0]["field"] == "set_number"
+    assert problem["errors"][0]["code"] == "conflict"
+
+
+def test_a_bad_value_is_a_422_problem_naming_field_value_and_allowed(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    before = snapshot(database)
+    refused = client.post(f"/api/v1/athletes/{ana}/sets", json={**SET, "rpe": 11})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == api_v1.PROBLEM_JSON
+    assert refused.json()["errors"] == [
+        {"field": "rpe", "value": 11, "allowed": "1-10", "code": "invalid",
+         "message": "11 is out of range"}
+    ]  # fmt: skip
+    assert snapshot(database) == before
+
+
+def test_a_body_of_the_wrong_shape_is_a_422_problem(client: TestClient, ana: int) -> None:
+    refused = client.post(f"/api/v1/athletes/{ana}/sets", json={**SET, "set_number": "one"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "set_number"
+    assert refused.json()["errors"][0]["value"] == "one"
+
+
+def test_an_unknown_athlete_is_a_404_problem(client: TestClient) -> None:
+    missing = client.get("/api/v1/athletes/999/today")
+    assert missing.status_code == 404
+    assert missing.json()["errors"][0] == {
+        "field": "athlete", "value": 999, "allowed": "the id of a stored athlete",
+        "code": "not_found", "message": "no athlete with id 999",
+    }  # fmt: skip
+
+
+def test_an_athlete_the_caller_may_not_see_is_a_403_problem(database: Database, ana: int) -> None:
+    stranger = Actor.for_athletes("coach", 1, [ana + 1000])
+    with TestClient(make_app(database, stranger)) as client:
+        refused = client.post(f"/api/v1/athletes/{ana}/sets", json=SET)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "forbidden"
+
+
+def test_a_check_in_and_a_heel_raise_test_are_stored_and_returned(
+    client: TestClient, ana: int
+) -> None:
+    checkin = client.post(
+        f"/api/v1/athletes/{ana}/checkins",
+        json={"date": "2026-03-05", "pain": 1, "stiffness": 2, "red_flags": []},
+    )
+    assert checkin.status_code == 201
+    assert checkin.json() == {"date": "2026-03-05", "pain": 1, "stiffness": 2, "red_flags": []}
+    test = client.post(
+        f"/api/v1/athletes/{ana}/tests/heel-raise",
+        json={"date": "2026-03-05", "left": 20, "right": 22},
+    )
+    assert test.status_code == 201, test.text
+    assert test.json()["evaluation"]["weaker"] == "left"
+    again = client.post(
+        f"/api/v1/athletes/{ana}/tests/heel-raise",
+        json={"date": "2026-03-05", "left": 20, "right": 22},
+    )
+    assert again.status_code == 409
+
+
+def test_the_exercise_library_lists_every_catalog_exercise(client: TestClient) -> None:
+    from calfcoach.catalog import load_catalog
+
+    listed = client.get("/api/v1/exercises").json()
+    assert [e["id"] for e in listed] == [e.id for e in load_catalog()]
+    assert all(e["why"] and e["instructions"] for e in listed)
+
+
+def test_the_openapi_schema_names_the_dtos_and_the_problem_statuses(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"AthleteOut", "Plan", "Session", "LoggedSetOut"} <= set(schema["components"]["schemas"])
+    post = schema["paths"]["/api/v1/athletes/{athlete_id}/sets"]["post"]
+    assert {"403", "404", "409", "422"} <= set(post["responses"])
