@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs calfcoach into .venv and runs the main job on the embedded default:
-# the demo athlete (added on first run) and their plan. The demo's database lives in this
+# Installs calfcoach into .venv and runs the main job on the embedded default: the local
+# web app (`calfcoach serve`, http://127.0.0.1:8000) with the demo athlete (added on first
+# start). Arguments go to `calfcoach serve` (--host, --port, --workers). The demo's database lives in this
 # folder (.demo-home/), not in your own data folder: trying the demo never adds a "Demo
 # Runner" to your athletes. Set CALFCOACH_HOME (or CALFCOACH_DATABASE_URL) to choose.
 set -euo pipefail
@@ -12,4 +13,4 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 export CALFCOACH_HOME="${CALFCOACH_HOME:-$PWD/.demo-home}"
-exec .venv/bin/calfcoach demo "$@"
+exec .venv/bin/calfcoach serve "$@"
