@@ -152,6 +152,30 @@ def test_a_check_in_and_a_heel_raise_test_are_stored_and_returned(
     assert again.status_code == 409
 
 
+def test_a_hop_test_says_whether_it_passed_and_a_bad_side_is_a_422(
+    client: TestClient, ana: int
+) -> None:
+    url = f"/api/v1/athletes/{ana}/tests/hop"
+    passed = client.post(url, json={"date": "2026-03-05", "hops": 40, "pain": 0, "side": "left"})
+    assert passed.status_code == 201, passed.text
+    assert passed.json()["passed"] is True and passed.json()["side"] == "left"
+    refused = client.post(url, json={"date": "2026-03-06", "hops": 40, "pain": 0, "side": "up"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "side"
+
+
+def test_the_progress_report_is_the_cli_progress_json(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    from calfcoach.services.progress import progress_report, report_to_dict
+
+    assert client.post(f"/api/v1/athletes/{ana}/sets", json=SET).status_code == 201
+    shown = client.get(f"/api/v1/athletes/{ana}/progress", params={"date": TODAY.isoformat()})
+    assert shown.status_code == 200
+    expected = report_to_dict(progress_report(*local(database), ana, TODAY))
+    assert shown.json() == expected and shown.json()["total_sets"] == 1
+
+
 def test_the_exercise_library_lists_every_catalog_exercise(client: TestClient) -> None:
     from calfcoach.catalog import load_catalog
 

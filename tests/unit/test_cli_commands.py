@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -32,10 +33,15 @@ def test_a_command_module_alone_registers_its_commands_as_a_group() -> None:
         assert set(mine) <= set(done.stdout.split()), module
 
 
-def test_pydantic_runs_without_its_plugin_loader_and_still_validates() -> None:
+def test_the_console_script_turns_pydantic_plugins_off_and_pydantic_still_validates() -> None:
+    # D-NEW-svc-4: importing the CLI changes nothing; the console script's shortcuts turn
+    # pydantic's plugins off with pydantic's own switch (no module stands in any more).
     code = (
-        "import sys\n"
-        "import calfcoach.cli\n"
+        "import os, sys\n"
+        "import calfcoach.cli as cli\n"
+        "assert 'PYDANTIC_DISABLE_PLUGINS' not in os.environ\n"
+        "cli.cold_start_shortcuts()\n"
+        "assert os.environ['PYDANTIC_DISABLE_PLUGINS'] == '__all__'\n"
         "from calfcoach.core.models import Run\n"
         "try:\n"
         "    Run(day='xyz', kind='easy')\n"
@@ -43,9 +49,9 @@ def test_pydantic_runs_without_its_plugin_loader_and_still_validates() -> None:
         "    pass\n"
         "else:\n"
         "    raise SystemExit('not validated')\n"
-        "assert 'importlib.metadata' not in sys.modules\n"
         "from pydantic.plugin import _loader\n"
-        "assert _loader.get_plugins() == ()\n"
-        "assert _loader.PYDANTIC_ENTRY_POINT_GROUP == 'pydantic'  # the real module on demand\n"
+        "assert _loader.__spec__ is not None  # the real module\n"
+        "assert list(_loader.get_plugins()) == []\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

@@ -9,6 +9,8 @@
                                                        stored set)
     POST /api/v1/athletes/{athlete_id}/checkins        CheckInOut, 201
     POST /api/v1/athletes/{athlete_id}/tests/heel-raise  HeelRaiseTestOut, 201
+    POST /api/v1/athletes/{athlete_id}/tests/hop       HopTestOut, 201 (R-TEST-5)
+    GET  /api/v1/athletes/{athlete_id}/progress?date=  ProgressReportOut
     GET  /api/v1/exercises                             list[ExerciseOut]
 
 Errors are ``application/problem+json`` (RFC 9457): ``type``, ``title``, ``status``,
@@ -43,9 +45,11 @@ from calfcoach.services.schemas import (
     CheckInOut,
     ExerciseOut,
     HeelRaiseTestOut,
+    HopTestOut,
     LoggedSetOut,
     Page,
     PlanDocument,
+    ProgressReportOut,
     SessionDocument,
     SetOut,
     page_of,
@@ -184,6 +188,14 @@ class CheckInIn(_In):
     replace: bool = False
 
 
+class HopTestIn(_In):
+    date: dt.date
+    hops: int
+    pain: int
+    side: str = "both"
+    replace: bool = False
+
+
 class HeelRaiseIn(_In):
     date: dt.date
     left: int
@@ -269,6 +281,33 @@ def heel_raise_test(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: Hee
         ctx, actor, athlete_id, test, today=ctx.today(), replace_existing=body.replace
     )
     return HeelRaiseTestOut.from_result(result)
+
+
+@router.post("/athletes/{athlete_id}/tests/hop", response_model=HopTestOut, status_code=201)
+def hop_test(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: HopTestIn) -> Any:
+    """A single-leg hop test (R-TEST-5) and whether it passed for the athlete's complaint."""
+    from calfcoach.core.models import HopTest
+
+    test = HopTest(
+        date=body.date,
+        hops=body.hops,
+        pain=body.pain,
+        side=body.side,  # type: ignore[arg-type]  # checked by the service
+    )
+    result = training.record_hop_test(
+        ctx, actor, athlete_id, test, today=ctx.today(), replace_existing=body.replace
+    )
+    return HopTestOut.from_result(test, result)
+
+
+@router.get("/athletes/{athlete_id}/progress", response_model=ProgressReportOut)
+def progress(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None) -> Any:
+    """The progress report up to the day: adherence, weekly volume, load and pain trends,
+    tests against the norms (the CLI's ``progress --format json``)."""
+    from calfcoach.services.progress import progress_report
+
+    report = progress_report(ctx, actor, athlete_id, date or ctx.today())
+    return ProgressReportOut.from_report(report)
 
 
 @router.get("/exercises", response_model=list[ExerciseOut])
