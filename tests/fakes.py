@@ -36,6 +36,7 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.names import name_key
 from calfcoach.errors import InputError, NotFoundError
+from calfcoach.storage.answers import AbstractAnswerRepository
 from calfcoach.storage.plan_doc import session_to_doc
 from calfcoach.storage.records import checkins_since, red_flags_to_doc
 from calfcoach.storage.repositories import (
@@ -85,6 +86,10 @@ class FakeStore:
     """(athlete id, plan id) -> the engine's state"""
     client_ids: dict[tuple[int, str], int] = field(default_factory=dict)
     """(athlete id, client id) -> set id (idempotent logging; unique per athlete)"""
+    data_revisions: dict[int, int] = field(default_factory=dict)
+    """athlete id -> data revision, raised by every write of engine input"""
+    answers: dict[tuple[int, dt.date, str], tuple[str, int, str]] = field(default_factory=dict)
+    """(athlete id, date, kind) -> (code, revision, body): stored day answers"""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -128,10 +133,13 @@ class _FakeRepository:
         return self._uow.clock()
 
     def _invalidate(self, athlete_id: int, from_date: dt.date | None) -> None:
-        """Drop the athlete's snapshots with ``as_of >= from_date`` (all when None)."""
+        """Drop the athlete's snapshots with ``as_of >= from_date`` (all when None), and
+        raise their data revision (no stored day answer stays current)."""
         for key, snapshot in list(self._store.snapshots.items()):
             if key[0] == athlete_id and (from_date is None or snapshot.as_of >= from_date):
                 del self._store.snapshots[key]
+        revisions = self._store.data_revisions
+        revisions[athlete_id] = revisions.get(athlete_id, 0) + 1
 
 
 class FakeAthleteRepository(_FakeRepository, AbstractAthleteRepository):
@@ -468,6 +476,26 @@ class FakeSnapshotRepository(_FakeRepository, AbstractSnapshotRepository):
         self._invalidate(athlete_id, from_date)
 
 
+class FakeAnswerRepository(_FakeRepository, AbstractAnswerRepository):
+    def revision(self, athlete_id: int) -> int | None:
+        if athlete_id not in self._store.athletes:
+            return None
+        return self._store.data_revisions.get(athlete_id, 0)
+
+    def current(self, athlete_id: int, date: dt.date, kind: str, code: str) -> str | None:
+        found = self._store.answers.get((athlete_id, date, kind))
+        if found is None or found[0] != code or found[1] != self.revision(athlete_id):
+            return None
+        return found[2]
+
+    def store(
+        self, athlete_id: int, date: dt.date, kind: str, code: str, revision: int, body: str
+    ) -> bool:
+        _require_athlete(self._store, athlete_id)
+        self._store.answers[(athlete_id, date, kind)] = (code, revision, body)
+        return True
+
+
 def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:
     import dataclasses
 
@@ -487,6 +515,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.logs = FakeLogRepository(self)
         self.history = FakeHistoryRepository(self)
         self.snapshots = FakeSnapshotRepository(self)
+        self.answers = FakeAnswerRepository(self)
 
     def __enter__(self) -> Self:
         self.store = copy.deepcopy(self.committed_store)

@@ -30,6 +30,7 @@ TABLES = {
     "fixed_sessions",
     "engine_snapshots",
     "calendar_tokens",  # 0005
+    "day_answers",  # 0006
 }
 
 
@@ -441,6 +442,7 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "fixed_sessions",
         "engine_snapshots",
         "calendar_tokens",
+        "day_answers",
     }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
@@ -592,7 +594,50 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     assert "calendar_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0005")
     assert "calendar_tokens" in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
-    assert table_names(empty_database_url) == TABLES - {"calendar_tokens"}
+    assert table_names(empty_database_url) == TABLES - {"calendar_tokens", "day_answers"}
+
+
+# --------------------------------------------------------------------------- 0005 -> 0006
+
+
+def test_0006_gives_every_athlete_data_revision_0_and_an_empty_answer_store(
+    empty_database_url: str,
+) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    migrate.upgrade(empty_database_url, "0005")
+    engine = make_engine(empty_database_url)
+    now = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    created = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
+    try:
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            connection.execute(
+                tables.tables["athletes"]
+                .insert()
+                .values(name="ana", name_key="ana", profile=V1_PROFILE, created_at=created)
+            )
+    finally:
+        engine.dispose()
+    migrate.upgrade(empty_database_url, "0006")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            revisions = connection.execute(sa.text("SELECT data_revision FROM athletes")).all()
+            answers = connection.execute(sa.text("SELECT count(*) FROM day_answers")).scalar()
+    finally:
+        engine.dispose()
+    assert revisions == [(0,)]
+    assert answers == 0
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0005")
+    assert "day_answers" not in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []

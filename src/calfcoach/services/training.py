@@ -78,6 +78,7 @@ __all__ = [
     "record_test",
     "red_flag_advice",
     "skip_session",
+    "today_answer",
     "today_session",
     "validate_set",
 ]
@@ -498,6 +499,41 @@ def day_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) 
     check_date("date", date)
     with ctx.read_unit_of_work() as uow:
         return _current_in(uow, actor, athlete_id, date, day=True)
+
+
+TODAY_ANSWER = "today.json"
+"""The kind of stored day answer ``today_answer`` keeps (``storage/answers.py``)."""
+
+
+def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> str:
+    """The session of ``date`` (``day_plan``) as the JSON of its DTO (``SessionDocument``, or
+    ``null`` on a rest day): what ``GET /api/v1/athletes/{id}/today`` answers.
+
+    The answer is stored and served again while nothing it was made from has changed: every
+    write of engine input raises the athlete's data revision, which the stored answer must
+    match, and the calfcoach version must be the one that made it. So the second request of
+    a day is one indexed query, however long the history (issue 8, figures)."""
+    from calfcoach import __version__
+    from calfcoach.services.access import ensure_can
+    from calfcoach.services.schemas import session_document
+
+    check_date("date", date)
+    ensure_can(actor, athlete_id, "view")
+    with ctx.unit_of_work(read_only=True) as uow:
+        body = uow.answers.current(athlete_id, date, TODAY_ANSWER, __version__)
+        if body is not None:
+            return body
+        # Read before the data: a write that lands meanwhile leaves the stored answer with an
+        # older revision than the athlete's, so it is never served (storage/answers.py).
+        revision = uow.answers.revision(athlete_id)
+        current = _current_in(uow, actor, athlete_id, date, day=True)
+    document = session_document(current.session_on(date))
+    body = "null" if document is None else document.model_dump_json()
+    if revision is not None:
+        with ctx.unit_of_work() as uow:
+            if uow.answers.store(athlete_id, date, TODAY_ANSWER, __version__, revision, body):
+                uow.commit()
+    return body
 
 
 def today_session(

@@ -58,6 +58,7 @@ from calfcoach.storage.orm import (
     CapacityTestRow,
     CheckInRow,
     ClearanceRow,
+    DayAnswerRow,
     FixedSessionRow,
     HopTestRow,
     LoggedSetRow,
@@ -368,6 +369,13 @@ class _SqlRepository:
         if from_date is not None:
             statement = statement.where(SnapshotRow.as_of >= from_date)
         self._session.execute(statement.execution_options(synchronize_session=False))
+        # Every stored day answer of the athlete stops being current (``storage/answers.py``).
+        self._session.execute(
+            update(AthleteRow)
+            .where(AthleteRow.id == athlete_id)
+            .values(data_revision=AthleteRow.data_revision + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 # --------------------------------------------------------------------------- athletes
@@ -488,6 +496,7 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 "calendar_tokens",
                 delete(CalendarTokenRow).where(CalendarTokenRow.athlete_id == athlete_id),
             ),
+            ("day_answers", delete(DayAnswerRow).where(DayAnswerRow.athlete_id == athlete_id)),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
         counts: dict[str, int] = {}

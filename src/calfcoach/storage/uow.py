@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy.exc import DBAPIError
 
 from calfcoach.errors import StorageError
+from calfcoach.storage.answers import AbstractAnswerRepository, AnswerRepository
 from calfcoach.storage.calendar_tokens import (
     AbstractCalendarTokenRepository,
     CalendarTokenRepository,
@@ -58,6 +59,8 @@ class AbstractUnitOfWork(ABC):
     """The engine's state per athlete and plan (dropped by every log write it predates)."""
     calendar_tokens: AbstractCalendarTokenRepository
     """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
+    answers: AbstractAnswerRepository
+    """Computed day answers, kept while the athlete's data are unchanged (issue 8)."""
 
     def __enter__(self) -> Self:
         return self
@@ -116,6 +119,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.history = HistoryRepository(self._session, self._clock)
         self.snapshots = SnapshotRepository(self._session, self._clock)
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
+        self.answers = AnswerRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(
