@@ -519,6 +519,10 @@ def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
 
     check_date("date", date)
     ensure_can(actor, athlete_id, "view")
+    if ctx.answer_lookup is not None:
+        body = ctx.answer_lookup(athlete_id, date, TODAY_ANSWER, __version__)
+        if body is not None:
+            return body
     with ctx.unit_of_work(read_only=True) as uow:
         body = uow.answers.current(athlete_id, date, TODAY_ANSWER, __version__)
         if body is not None:

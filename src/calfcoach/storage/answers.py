@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError
@@ -20,7 +22,10 @@ from sqlalchemy.exc import DBAPIError
 from calfcoach.storage.orm import AthleteRow, DayAnswerRow
 from calfcoach.storage.repositories import _SqlRepository
 
-__all__ = ["AbstractAnswerRepository", "AnswerRepository"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = ["AbstractAnswerRepository", "AnswerRepository", "answer_lookup"]
 
 KEEP_DAYS = 7
 """Answers for days more than this before the one being stored are dropped then."""
@@ -89,3 +94,35 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
         except DBAPIError:
             return False  # derived data: not storing it loses nothing
         return True
+
+
+_CURRENT_SQL = (
+    "SELECT d.body FROM day_answers d JOIN athletes a ON a.id = d.athlete_id "
+    "WHERE d.athlete_id = {p} AND d.date = {p} AND d.kind = {p} AND d.code = {p} "
+    "AND d.revision = a.data_revision"
+)
+
+
+def answer_lookup(engine: Engine) -> Callable[[int, dt.date, str, str], str | None]:
+    """``AnswerRepository.current`` as one statement on a pooled DBAPI connection, without
+    an ORM session (the hot path of a stored answer: about 10x cheaper). Same query, same
+    rule: served only while the revision is the athlete's."""
+    sqlite = engine.dialect.name == "sqlite"
+    sql = _CURRENT_SQL.format(p="?" if sqlite else "%s")
+
+    def lookup(athlete_id: int, date: dt.date, kind: str, code: str) -> str | None:
+        # SQLAlchemy's Date is ISO text in SQLite; psycopg adapts a date itself.
+        day: Any = date.isoformat() if sqlite else date
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql, (athlete_id, day, kind, code))
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()  # back to the pool (which ends the read)
+        return None if row is None else str(row[0])
+
+    return lookup
