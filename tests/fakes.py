@@ -38,7 +38,7 @@ from calfcoach.core.names import name_key
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.storage.answers import AbstractAnswerRepository
 from calfcoach.storage.plan_doc import session_to_doc
-from calfcoach.storage.records import checkins_since, red_flags_to_doc
+from calfcoach.storage.records import StoredSet, checkins_since, red_flags_to_doc
 from calfcoach.storage.repositories import (
     AbstractAthleteRepository,
     AbstractHistoryRepository,
@@ -303,6 +303,18 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
             if stored_id == set_id:
                 return logged
         return None
+
+    def stored_sets(
+        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+    ) -> list[StoredSet]:
+        out = [
+            StoredSet(set_id, log_id, logged)
+            for set_id, log_id, logged in self._store.sets
+            if self._store.session_logs[log_id].athlete_id == athlete_id
+            and (first is None or logged.date >= first)
+            and (last is None or logged.date <= last)
+        ]
+        return sorted(out, key=lambda s: (s.set.date, s.set.exercise, s.set.set_number, s.set.side))
 
     def session_logs(
         self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False

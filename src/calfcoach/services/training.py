@@ -430,12 +430,14 @@ def settle(uow: AbstractUnitOfWork, athlete: Athlete, today: dt.date) -> None:
     fixed at the end of its day), then keep the walk's state after ``today - 1`` as the
     athlete's snapshot. Every write calls it first, inside its own transaction, so nothing
     logged later (a set dated in the past, an import) can change what was given."""
-    stored = uow.plans.active(athlete.id)
-    if stored is None:
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is None:
         return
-    snapshot = uow.snapshots.get(athlete.id, stored.id)
+    snapshot = uow.snapshots.get(athlete.id, plan_id)
     if snapshot is not None and snapshot.as_of >= today - dt.timedelta(days=1):
         return  # settled already today, and nothing dated before today was logged since
+    stored = uow.plans.active(athlete.id)
+    assert stored is not None  # the same unit of work found its id just above
     result, _moves, _log, fixed = _walk(uow, athlete, stored, today)
     for session in result.plan.sessions:
         if session.date >= today:
@@ -450,9 +452,20 @@ def settle(uow: AbstractUnitOfWork, athlete: Athlete, today: dt.date) -> None:
 
 def fix_day(uow: AbstractUnitOfWork, athlete: Athlete, session: Session, reason: str) -> None:
     """R-HIST: fix the session of a day as it was given (its first logged set)."""
-    stored = uow.plans.active(athlete.id)
-    if stored is not None:
-        uow.history.fix(athlete.id, stored.id, session, reason)
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is not None:
+        uow.history.fix(athlete.id, plan_id, session, reason)
+
+
+def _given_on(uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date) -> Session | None:
+    """The session of ``date`` as it was fixed (R-HIST: its first logged set, or the end of
+    its day), or None when it is not fixed yet. A fixed day is what the walk gives for it,
+    so a set logged on a fixed day needs no walk."""
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is None:
+        return None
+    versions = uow.history.versions(athlete.id, plan_id, date)
+    return versions[-1].session if versions else None
 
 
 def current_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> CurrentPlan:
@@ -632,7 +645,9 @@ def log_set(
                 return _same_set_or_conflict(stored, date, entry, client_id)
         settle(uow, athlete, today)
         if not use_session:
-            session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+            session = _given_on(uow, athlete, date)
+            if session is None:
+                session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
         logged = _logged(entry, date, _planned(session, entry.exercise))
         # D-26, checked under the athlete's write lock: two processes cannot both
         # pass it.
@@ -688,9 +703,7 @@ def _same_set_or_conflict(
 def _refuse_set_logged_twice(
     uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, entry: SetInput
 ) -> None:
-    day_sets = [
-        s for s in uow.logs.load_training_log(athlete.id, since=date).sets if s.date == date
-    ]
+    day_sets = [s.set for s in uow.logs.stored_sets(athlete.id, first=date, last=date)]
     clash = side_conflict(day_sets, date, entry.exercise, entry.set_number, entry.side)
     if clash is None:
         return

@@ -539,6 +539,11 @@ class AbstractPlanRepository(ABC):
     def active(self, athlete_id: int) -> StoredPlan | None:
         """The athlete's active plan, or None."""
 
+    def active_id(self, athlete_id: int) -> int | None:
+        """The id of the athlete's active plan, or None (without reading the plan)."""
+        stored = self.active(athlete_id)
+        return None if stored is None else stored.id
+
     @abstractmethod
     def history(self, athlete_id: int) -> list[StoredPlan]:
         """All the athlete's plans, newest first."""
@@ -639,6 +644,11 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             select(PlanRow).where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
         ).first()
         return None if row is None else _stored_plan(row)
+
+    def active_id(self, athlete_id: int) -> int | None:
+        return self._session.scalar(
+            select(PlanRow.id).where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
+        )
 
     def history(self, athlete_id: int) -> list[StoredPlan]:
         rows = self._session.scalars(
