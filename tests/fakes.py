@@ -8,7 +8,8 @@ database checks (RPE 1-10, pain 0-10, ...) raise ``InputError``, unknown ids rai
 clearances, ``load_training_log(since=...)`` (check-ins from 28 days earlier), R-HIST fixed
 sessions (versions only ever added, an equal one is a no-op) and engine snapshots, dropped
 by every log write dated on or before their ``as_of`` (all of them by a profile update or
-a new plan), as ``storage/repositories.py`` does.
+a new plan), as ``storage/repositories.py`` does. Calendar tokens: one hash per athlete,
+replaced when rotated (``storage/calendar_tokens.py``).
 
     uow = FakeUnitOfWork()
     some_service(uow, ...)
@@ -37,6 +38,7 @@ from calfcoach.core.models import (
 from calfcoach.core.names import name_key
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.storage.answers import AbstractAnswerRepository
+from calfcoach.storage.calendar_tokens import AbstractCalendarTokenRepository
 from calfcoach.storage.plan_doc import session_to_doc
 from calfcoach.storage.records import StoredSet, checkins_since, red_flags_to_doc
 from calfcoach.storage.repositories import (
@@ -90,6 +92,8 @@ class FakeStore:
     """athlete id -> data revision, raised by every write of engine input"""
     answers: dict[tuple[int, dt.date, str], tuple[str, int, str]] = field(default_factory=dict)
     """(athlete id, date, kind) -> (code, revision, body): stored day answers"""
+    calendar_tokens: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)
+    """athlete id -> (the token's hash, when it was made): one per athlete"""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -508,6 +512,28 @@ class FakeAnswerRepository(_FakeRepository, AbstractAnswerRepository):
         return True
 
 
+class FakeCalendarTokenRepository(_FakeRepository, AbstractCalendarTokenRepository):
+    def replace(self, athlete_id: int, token_hash: str) -> dt.datetime:
+        _require_athlete(self._store, athlete_id)
+        if any(h == token_hash for h, _ in self._store.calendar_tokens.values()):
+            raise InputError("cannot write: this calendar token hash is stored already")
+        now = self._now()
+        self._store.calendar_tokens[athlete_id] = (token_hash, now)
+        return now
+
+    def created_at(self, athlete_id: int) -> dt.datetime | None:
+        stored = self._store.calendar_tokens.get(athlete_id)
+        return None if stored is None else stored[1]
+
+    def athlete_for(self, token_hash: str) -> int | None:
+        return next(
+            (a for a, (h, _) in self._store.calendar_tokens.items() if h == token_hash), None
+        )
+
+    def remove(self, athlete_id: int) -> bool:
+        return self._store.calendar_tokens.pop(athlete_id, None) is not None
+
+
 def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:
     import dataclasses
 
@@ -528,6 +554,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.history = FakeHistoryRepository(self)
         self.snapshots = FakeSnapshotRepository(self)
         self.answers = FakeAnswerRepository(self)
+        self.calendar_tokens = FakeCalendarTokenRepository(self)
 
     def __enter__(self) -> Self:
         self.store = copy.deepcopy(self.committed_store)

@@ -51,11 +51,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CurrentPlan",
+    "active_plan",
     "DOSE_LIMITS",
     "LoggedSession",
     "SetInput",
     "TestResult",
     "current_plan",
+    "current_plan_in",
     "day_plan",
     "effective_plan",
     "log_session_as_prescribed",
@@ -351,7 +353,9 @@ def effective_plan(
     return replace(plan, sessions=tuple(sessions)), originals
 
 
-def _active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
+def active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
+    """The athlete's active stored plan, inside a use case's unit of work (after the access
+    check, ``athletes.athlete_in``); ``NotFoundError`` when they have none."""
     stored = uow.plans.active(athlete.id)
     if stored is None:
         raise NotFoundError(
@@ -410,7 +414,7 @@ def _current_in(
     """The plan as of ``date`` (see ``current_plan``). The session of a day is always made from
     what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan."""
     athlete = athlete_in(uow, actor, athlete_id, action)
-    stored = _active_plan(uow, athlete)
+    stored = active_plan(uow, athlete)
     result, moves, log, _fixed = _walk(uow, athlete, stored, date)
     originals = {new: old for old, new in moves.items()}
     for session in result.plan.sessions:
@@ -475,6 +479,15 @@ def current_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
     check_date("date", date)
     with ctx.read_unit_of_work() as uow:
         return _current_in(uow, actor, athlete_id, date)
+
+
+def current_plan_in(
+    uow: AbstractUnitOfWork, actor: Actor, athlete_id: int, date: dt.date
+) -> CurrentPlan:
+    """``current_plan`` inside a use case's own unit of work (a use case that reads more of
+    the athlete beside the plan, in the same transaction): the access check (``view``) and
+    the walk over the log up to ``date``. The caller checks ``date`` (``check_date``)."""
+    return _current_in(uow, actor, athlete_id, date)
 
 
 def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "start") -> Plan:
