@@ -30,6 +30,8 @@ TABLES = {
     "fixed_sessions",
     "engine_snapshots",
     "calendar_tokens",  # 0005
+    "runs",  # 0006
+    "planned_events",  # 0006
 }
 
 
@@ -441,6 +443,8 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "fixed_sessions",
         "engine_snapshots",
         "calendar_tokens",
+        "runs",
+        "planned_events",
     }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
@@ -591,8 +595,26 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     migrate.upgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0005")
-    assert "calendar_tokens" in table_names(empty_database_url)
-    assert schema_differences(empty_database_url) == []
+    assert table_names(empty_database_url) == TABLES - {"runs", "planned_events"}
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
-    assert table_names(empty_database_url) == TABLES - {"calendar_tokens"}
+    assert table_names(empty_database_url) == TABLES - {"calendar_tokens", "runs", "planned_events"}
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0005 -> 0006
+
+
+def test_0006_adds_the_runs_and_planned_events_tables_and_drops_them_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0005")
+    assert {"runs", "planned_events"} & table_names(empty_database_url) == set()
+    migrate.upgrade(empty_database_url, "0006")
+    assert {"runs", "planned_events"} <= table_names(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0005")
+    assert table_names(empty_database_url) == TABLES - {"runs", "planned_events"}
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []

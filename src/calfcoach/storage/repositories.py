@@ -62,8 +62,10 @@ from calfcoach.storage.orm import (
     HopTestRow,
     LoggedSetRow,
     NoteRow,
+    PlannedEventRow,
     PlannedSessionRow,
     PlanRow,
+    RunRow,
     SessionLogRow,
     SnapshotRow,
 )
@@ -487,6 +489,11 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
             (
                 "calendar_tokens",
                 delete(CalendarTokenRow).where(CalendarTokenRow.athlete_id == athlete_id),
+            ),
+            ("runs", delete(RunRow).where(RunRow.athlete_id == athlete_id)),
+            (
+                "planned_events",
+                delete(PlannedEventRow).where(PlannedEventRow.athlete_id == athlete_id),
             ),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]

@@ -39,6 +39,7 @@ from calfcoach.storage.repositories import (
     database_error,
     utc_now,
 )
+from calfcoach.storage.runs import AbstractRunRepository, RunRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -58,6 +59,8 @@ class AbstractUnitOfWork(ABC):
     """The engine's state per athlete and plan (dropped by every log write it predates)."""
     calendar_tokens: AbstractCalendarTokenRepository
     """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
+    runs: AbstractRunRepository
+    """Imported runs and planned calendar events (issue 10)."""
 
     def __enter__(self) -> Self:
         return self
@@ -116,6 +119,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.history = HistoryRepository(self._session, self._clock)
         self.snapshots = SnapshotRepository(self._session, self._clock)
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
+        self.runs = RunRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(
