@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from calfcoach.errors import ForbiddenError, InputError, NotFoundError
 from calfcoach.services import athletes, runs
 from calfcoach.services.access import Actor
 from calfcoach.storage.db import Database
+from calfcoach.storage.uow import AbstractUnitOfWork
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "activities"
 MONDAY = dt.datetime(2026, 9, 7, 6, 30, tzinfo=dt.UTC)
@@ -142,7 +144,7 @@ def test_runs_are_listed_by_date_range_and_page(database: Database, tmp_path: Pa
     assert (page.total, page.offset, len(page.items)) == (6, 1, 2)
     with pytest.raises(InputError) as raised:
         runs.list_runs(*on(database), last, first)
-    assert raised.value.details[0].field == "to"
+    assert raised.value.details[0].field == "to_date"
 
 
 def test_a_runs_kind_is_edited_and_kept_as_edited(database: Database, tmp_path: Path) -> None:
@@ -327,3 +329,54 @@ def test_a_file_that_is_not_a_fit_strength_activity_is_refused(database: Databas
         runs.import_strength_fit(*on(database), b"hello", today=WED)
 
     assert raised.value.details[0].field == "file"
+
+
+# --------------------------------------------------------------------------- the repository
+
+
+def _repository_scenario(make_uow: Callable[[], AbstractUnitOfWork]) -> list[object]:
+    from calfcoach.core.models import Race
+    from calfcoach.core.running import PlannedRun
+    from calfcoach.formats.activities import read_activity_bytes
+
+    activity = read_activity_bytes("a.fit", run_file(0))[0]
+    seen: list[object] = []
+    with make_uow() as uow:
+        athlete = uow.athletes.add("ana", PROFILE)
+        run = uow.runs.add(athlete.id, activity, "easy", "auto", 120.0, "trimp")
+        uow.commit()
+    with make_uow() as uow:
+        seen.append([(r.kind, r.load, r.activity) for r in uow.runs.all(athlete.id)])
+        seen.append(len(uow.runs.between(athlete.id, activity.local_date, None)))
+        seen.append(len(uow.runs.between(athlete.id, None, activity.local_date - ONE_DAY)))
+        edited = uow.runs.set_kind(athlete.id, run.id, "long", "edited", 200.0, "estimate")
+        seen.append((edited.kind, edited.kind_source, edited.load, edited.load_basis))
+        with pytest.raises(NotFoundError):
+            uow.runs.set_kind(athlete.id + 1, run.id, "long", "edited", 1.0, "estimate")
+        planned = [PlannedRun(date=WED, kind="long", title="Long run")]
+        races = [Race(date=WED + ONE_DAY * 10, distance_km=10.0, name="10K")]
+        seen.append(uow.runs.replace_events(athlete.id, "plan.ics", planned, races))
+        seen.append(uow.runs.replace_events(athlete.id, "plan.ics", planned, races))
+        seen.append(uow.runs.replace_events(athlete.id, "other.ics", planned, ()))
+        seen.append([(e.date, e.kind, e.title, e.source) for e in uow.runs.events(athlete.id)])
+        seen.append(len(uow.runs.events(athlete.id, WED + ONE_DAY, None)))
+        # not committed: nothing of this unit of work is kept
+    with make_uow() as uow:
+        seen.append([r.kind for r in uow.runs.all(athlete.id)])
+        seen.append(uow.runs.events(athlete.id))
+    return seen
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def test_the_fake_run_repository_keeps_the_promises_of_the_sql_one(database: Database) -> None:
+    from tests.fakes import FakeStore, FakeUnitOfWork
+
+    store = FakeStore()
+    fake = _repository_scenario(lambda: FakeUnitOfWork(store))
+    real = _repository_scenario(database.unit_of_work)
+
+    assert fake == real
+    assert real[-2:] == [["easy"], []]
+    assert real[1:7] == [1, 0, ("long", "edited", 200.0, "estimate"), 0, 2, 0]

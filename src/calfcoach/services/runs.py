@@ -242,7 +242,7 @@ def list_runs(
     """The athlete's runs from ``first`` to ``last`` (inclusive; None: open), oldest first."""
     if first is not None and last is not None and last < first:
         raise InputError.about(
-            "to",
+            "to_date",
             f"{last.isoformat()} is before the first day {first.isoformat()}",
             value=last.isoformat(),
             allowed="a day on or after the first day",
@@ -525,7 +525,10 @@ def import_strength_fit(
         read = read_strength_activity(source, data, exercises, session) if session else first
     except ActivityFileError as error:
         raise InputError.about(
-            "file", error.problem, value=source, allowed="a FIT strength activity"
+            "file",
+            f"{source}: {error.problem}",
+            value=source,
+            allowed="a FIT strength activity",
         ) from None
     digest = fingerprint(data)
     logged: list[LoggedSet] = []
