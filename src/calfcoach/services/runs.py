@@ -162,15 +162,33 @@ def import_bytes(
     files: Sequence[tuple[str, bytes]],
 ) -> ImportReport:
     """The same as ``import_paths`` for files uploaded as (name, content): .fit, .gpx or
-    .tcx, optionally gzipped (the web upload)."""
-    from calfcoach.formats.activities import ActivityFileError, read_activity_bytes
+    .tcx (optionally .gz), or zip archives (the web upload and the API)."""
+    import tempfile
 
-    read: list[tuple[str, ActivityFileError | None, list[Activity]]] = []
+    from calfcoach.formats.activities import ActivityFileError, read_activity_bytes, read_paths
+
+    if not files:
+        raise InputError.about("files", "no file given", allowed="activity files or zips")
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete_in(uow, actor, athlete_id, "log")
+    read: list[tuple[str, Exception | None, list[Activity]]] = []
     for name, data in files:
+        shown = Path(name).name or "upload"
+        if shown.lower().endswith(".zip"):
+            with tempfile.TemporaryDirectory(prefix="calfcoach-") as folder:
+                archive = Path(folder) / "upload.zip"
+                archive.write_bytes(data)
+                for result in read_paths([archive]):
+                    source = shown + result.source[len(str(archive)) :]
+                    error = (
+                        ActivityFileError(source, result.error.problem) if result.error else None
+                    )
+                    read.append((source, error, _distinct(result.activities)))
+            continue
         try:
-            read.append((name, None, _distinct(read_activity_bytes(name, data))))
+            read.append((shown, None, _distinct(read_activity_bytes(shown, data))))
         except ActivityFileError as error:
-            read.append((name, error, []))
+            read.append((shown, error, []))
     return _store(ctx, actor, athlete_id, read)
 
 

@@ -50,6 +50,8 @@ __all__ = [
     "Page",
     "PlanDocument",
     "ProgressReportOut",
+    "FileErrorOut",
+    "RunImportOut",
     "RunOut",
     "RunningLoadOut",
     "SpikeOut",
@@ -532,3 +534,18 @@ class RunningLoadOut(_Out):
                 enough_history=spike.enough_history,
             ),
         )
+
+
+class FileErrorOut(_Out):
+    source: str
+    message: str
+
+
+class RunImportOut(_Out):
+    """What an import of activity files did: runs stored, duplicates, files that failed."""
+
+    imported: int
+    duplicates: int
+    not_runs: int = Field(description="Activities that are not runs (walks, rides): skipped.")
+    errors: list[FileErrorOut]
+    runs: list[RunOut]
