@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import urllib.request
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -380,3 +381,58 @@ def test_the_fake_run_repository_keeps_the_promises_of_the_sql_one(database: Dat
     assert fake == real
     assert real[-2:] == [["easy"], []]
     assert real[1:7] == [1, 0, ("long", "edited", 200.0, "estimate"), 0, 2, 0]
+
+
+class _Answer(io.BytesIO):
+    def __enter__(self) -> _Answer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class _Opener:
+    """Stands in for urllib's opener: records the request and the timeout, serves ``body``."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.calls: list[tuple[str, float]] = []
+
+    def open(self, request: urllib.request.Request, timeout: float) -> _Answer:
+        self.calls.append((request.full_url, timeout))
+        return _Answer(self.body)
+
+
+def test_a_calendar_at_an_https_address_is_fetched_with_a_timeout_and_imported(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_athlete(database)
+    body = calendar_file(tmp_path, ("20260906", "Long run 24 km")).read_bytes()
+    opener = _Opener(body)
+    monkeypatch.setattr(urllib.request, "build_opener", lambda *handlers: opener)
+
+    report = runs.import_calendar(*on(database), "https://plan.example/p.ics", today=TODAY)
+
+    assert opener.calls == [("https://plan.example/p.ics", runs.CALENDAR_TIMEOUT_S)]
+    assert [e.kind for e in report.events] == ["long"]
+
+
+def test_a_calendar_address_serving_too_much_is_refused_unread(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfcoach.formats.calendar_import import MAX_CALENDAR_BYTES
+
+    make_athlete(database)
+    opener = _Opener(b"x" * (MAX_CALENDAR_BYTES + 10))
+    monkeypatch.setattr(urllib.request, "build_opener", lambda *handlers: opener)
+
+    with pytest.raises(InputError, match="larger than"):
+        runs.import_calendar(*on(database), "https://plan.example/big.ics", today=TODAY)
+
+
+def test_a_redirect_away_from_https_is_refused() -> None:
+    handler = runs._HttpsOnly()
+    request = urllib.request.Request("https://plan.example/p.ics")
+
+    with pytest.raises(InputError, match="not https"):
+        handler.redirect_request(request, None, 302, "Found", {}, "http://plan.example/p.ics")
