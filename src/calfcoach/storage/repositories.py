@@ -63,8 +63,10 @@ from calfcoach.storage.orm import (
     HopTestRow,
     LoggedSetRow,
     NoteRow,
+    PlannedEventRow,
     PlannedSessionRow,
     PlanRow,
+    RunRow,
     SessionLogRow,
     SnapshotRow,
 )
@@ -497,6 +499,11 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 delete(CalendarTokenRow).where(CalendarTokenRow.athlete_id == athlete_id),
             ),
             ("day_answers", delete(DayAnswerRow).where(DayAnswerRow.athlete_id == athlete_id)),
+            ("runs", delete(RunRow).where(RunRow.athlete_id == athlete_id)),
+            (
+                "planned_events",
+                delete(PlannedEventRow).where(PlannedEventRow.athlete_id == athlete_id),
+            ),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
         counts: dict[str, int] = {}

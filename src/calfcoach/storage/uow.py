@@ -40,6 +40,7 @@ from calfcoach.storage.repositories import (
     database_error,
     utc_now,
 )
+from calfcoach.storage.runs import AbstractRunRepository, RunRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -61,6 +62,8 @@ class AbstractUnitOfWork(ABC):
     """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
     answers: AbstractAnswerRepository
     """Computed day answers, kept while the athlete's data are unchanged (issue 8)."""
+    runs: AbstractRunRepository
+    """Imported runs and planned calendar events (issue 10)."""
 
     def __enter__(self) -> Self:
         return self
@@ -120,6 +123,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.snapshots = SnapshotRepository(self._session, self._clock)
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
         self.answers = AnswerRepository(self._session, self._clock)
+        self.runs = RunRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

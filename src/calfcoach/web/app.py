@@ -92,6 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
         app.include_router(module.router)
+    from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
+
+    app.include_router(runs_api)
     return app
 
 
