@@ -1,9 +1,7 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migrations ``versions/0001_initial.py``, ``versions/0002_engine_v2.py``,
-``versions/0003_name_key.py``, ``versions/0005_calendar_tokens.py``,
-``versions/0006_day_answers.py`` and ``versions/0007_runs.py`` spell out the same schema by hand; a test compares the two (``tests/integration/test_migrations.py``), so change
-both together.
+The migrations in ``versions/`` (0001 to 0007) spell out the same schema by hand; a test
+compares the two (``tests/integration/test_migrations.py``), so change both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
 The CHECK constraints are a backstop for the ranges the adapters validate first; their
