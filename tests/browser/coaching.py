@@ -65,13 +65,13 @@ def focused(page: Page) -> str:
     return value
 
 
-def tab_to(page: Page, element_id: str, limit: int = 80) -> None:
-    """Press Tab until the element with ``element_id`` has the focus (keyboard only)."""
+def tab_to(page: Page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the focused element matches ``selector`` (keyboard only)."""
     for _ in range(limit):
-        if focused(page) == element_id:
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
             return
         page.keyboard.press("Tab")
-    raise AssertionError(f"#{element_id} was not reached with {limit} Tab presses")
+    raise AssertionError(f"{selector} was not reached with {limit} Tab presses")
 
 
 RECORD_ANNOUNCEMENTS = """() => {
