@@ -11,10 +11,11 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 from tests.browser.coaching import session_days, tab_to
-from tests.browser.conftest import LiveServer
-from tests.web_history import LOCAL, context_of
+from tests.browser.conftest import LiveServer, check_axe, screenshot
+from tests.web_history import LOCAL, add_runner, context_of
 
 from calfcoach.services.athletes import get_athlete, list_athletes
+from calfcoach.services.training import day_plan, red_flag_advice
 
 
 def test_onboarding_by_keyboard_refuses_a_bad_answer_at_its_field_then_shows_the_plan_and_why(
@@ -84,3 +85,88 @@ def test_onboarding_by_keyboard_refuses_a_bad_answer_at_its_field_then_shows_the
     page.goto(live_server.url("/welcome"))
     page.wait_for_url("**/today")
     assert session_days(live_server.database, athletes[0].id, dt.date.today())
+
+
+def test_a_check_in_with_a_red_flag_stops_the_plan_and_today_shows_only_whom_to_see(
+    page: Page, live_server: LiveServer
+) -> None:
+    today = dt.date.today()
+    athlete = add_runner(live_server.database, today, weeks_ago=1)
+    upcoming = min(d for d in session_days(live_server.database, athlete, today) if d >= today)
+    page.goto(live_server.url(f"/today?date={upcoming.isoformat()}"))
+    expect(page.locator("article.exercise").first).to_be_visible()  # a session, before
+
+    page.goto(live_server.url("/checkin"))
+    expect(page.get_by_label("Day", exact=True)).to_have_value(today.isoformat())
+    page.get_by_label("Morning pain").fill("2")
+    page.get_by_label("Morning stiffness").fill("1")
+    page.get_by_label("Is your calf swollen?").check()
+    page.get_by_role("button", name="Save the check-in").click()
+
+    advice = red_flag_advice(["swelling"])
+    alert = page.get_by_role("alert")
+    expect(alert.get_by_role("heading")).to_have_text("See a clinician")
+    expect(alert).to_contain_text(advice)
+    expect(alert).to_contain_text("see a clinician (a doctor or physiotherapist) today")
+    changes = page.get_by_role("region", name="What it changes")
+    expect(changes).to_contain_text("no session, the plan is stopped")
+    check_axe(page)
+    screenshot(page, "checkin-red-flag")
+
+    page.goto(live_server.url(f"/today?date={upcoming.isoformat()}"))
+    stopped = page.locator("[data-stopped]")
+    expect(stopped.get_by_role("heading")).to_have_text("No session: the plan is stopped")
+    expect(stopped.locator(".advice")).to_contain_text("clinician")
+    main = page.get_by_role("main")
+    for absent in ("article.exercise", "[data-set-form]", ".dose", "details.why"):
+        expect(main.locator(absent)).to_have_count(0)
+    expect(page.get_by_role("link", name="Start guided mode")).to_have_count(0)
+    check_axe(page)
+    screenshot(page, "today-stopped")
+    # Guided mode has nothing to guide either.
+    page.goto(live_server.url(f"/today/guided?date={upcoming.isoformat()}"))
+    expect(page.locator("[data-stopped]")).to_be_visible()
+    expect(page.locator("[data-step]")).to_have_count(0)
+    current = day_plan(context_of(live_server.database), LOCAL, athlete, upcoming)
+    session = current.session_on(upcoming)
+    assert session is not None and session.status == "stopped"
+
+
+def test_moving_a_session_on_the_plan_page_shows_the_refusing_rule_then_a_valid_move_works(
+    page: Page, live_server: LiveServer
+) -> None:
+    today = dt.date.today()
+    athlete = add_runner(live_server.database, today)
+    next_monday = today + dt.timedelta(days=7 - today.weekday())
+    week = [d for d in session_days(live_server.database, athlete, today) if d >= next_monday]
+    moving, other = week[0], week[1]
+    # The runner's free days (Mon, Wed, Fri, Sat) around a hard Tuesday and a long Sunday.
+    assert (moving.strftime("%a"), other.strftime("%a")) == ("Wed", "Fri")
+    page.goto(live_server.url("/plan"))
+    row = page.locator(f"#day-{moving.isoformat()}")
+    row.get_by_text("Move or skip").click()
+
+    refused = other - dt.timedelta(days=1)  # Thursday: a day before Friday's session
+    row.get_by_label("Move to").fill(refused.isoformat())
+    row.get_by_role("button", name="Move", exact=True).click()
+    row = page.locator(f"#day-{moving.isoformat()}")
+    message = row.locator(".field-error")
+    expect(message).to_contain_text(f"{refused.isoformat()} is refused by R-SCHED-2")
+    expect(message).to_contain_text(f"1 day(s) from the session on {other.isoformat()}")
+    target = row.get_by_label("Move to")
+    expect(target).to_have_attribute("aria-invalid", "true")
+    expect(target).to_be_focused()
+    expect(target).to_have_value(refused.isoformat())
+    check_axe(page)
+    screenshot(page, "plan-move-refused")
+    assert moving in session_days(live_server.database, athlete, today)
+
+    allowed = moving - dt.timedelta(days=2)  # Monday: 3 days after the last, 4 before the next
+    target.fill(allowed.isoformat())
+    row.get_by_role("button", name="Move", exact=True).click()
+    page.wait_for_url("**/plan?done=moved*")
+    expect(page.get_by_role("status")).to_have_text("Session moved.")
+    expect(page.locator(f"#day-{allowed.isoformat()}")).to_be_visible()
+    expect(page.locator(f"#day-{moving.isoformat()}")).to_have_count(0)
+    days = session_days(live_server.database, athlete, today)
+    assert allowed in days and moving not in days and other in days
