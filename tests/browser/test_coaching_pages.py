@@ -7,6 +7,7 @@ test_offline_browser.py). What the pages stored is read back through the service
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -170,3 +171,46 @@ def test_moving_a_session_on_the_plan_page_shows_the_refusing_rule_then_a_valid_
     expect(page.locator(f"#day-{moving.isoformat()}")).to_have_count(0)
     days = session_days(live_server.database, athlete, today)
     assert allowed in days and moving not in days and other in days
+
+
+def test_every_coaching_page_passes_axe_and_is_kept_as_a_screenshot(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Welcome (and its refused form), Today (with the first plan's why), guided mode with a
+    timer running, the check-in, the plan and the profile; ``page`` runs light and dark."""
+    page.add_init_script("window.calfcoachClock = 'manual';")
+    page.goto(live_server.url("/welcome"))
+    check_axe(page)
+    screenshot(page, "welcome")
+    page.get_by_label("Name").fill("")
+    page.get_by_label("Minutes per session (10-90)").fill("200")
+    page.get_by_label("Races").fill("next spring")
+    page.get_by_role("button", name="Make my plan").click()
+    expect(page.locator('[aria-invalid="true"]').first).to_be_focused()
+    # A message and a hint both describe their field.
+    races = page.get_by_label("Races")
+    expect(races).to_have_attribute("aria-describedby", "p-races-error p-races-hint")
+    expect(races).to_have_accessible_description(re.compile("next spring.*YYYY-MM-DD"))
+    check_axe(page)  # the messages at their fields
+    screenshot(page, "welcome-refused")
+
+    today = dt.date.today()
+    athlete = add_runner(live_server.database, today, weeks_ago=1)
+    day = max(d for d in session_days(live_server.database, athlete, today) if d <= today)
+    page.goto(live_server.url(f"/today?date={day.isoformat()}&welcome=1"))
+    page.locator("article.exercise details.why").first.locator("summary").click()
+    check_axe(page)
+    screenshot(page, "today")
+
+    page.get_by_role("link", name="Start guided mode").click()
+    step = page.locator("[data-step]:not([hidden])")
+    step.get_by_role("button", name="Start set").click()
+    page.evaluate("calfcoachClock.advance(2000)")
+    expect(step.locator("[data-phase]")).not_to_be_empty()
+    check_axe(page)
+    screenshot(page, "guided")
+
+    for name, path in (("checkin", "/checkin"), ("plan", "/plan"), ("profile", "/profile")):
+        page.goto(live_server.url(path))
+        check_axe(page)
+        screenshot(page, name)
