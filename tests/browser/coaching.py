@@ -56,15 +56,6 @@ def stored_rows(target: Any, athlete_id: int, day: dt.date) -> list[Any]:
     return [s.set for s in listing.sets]
 
 
-def focused(page: Page) -> str:
-    """The focused element's id (or its tag name when it has none)."""
-    value: str = page.evaluate(
-        "() => document.activeElement ? (document.activeElement.id || "
-        "document.activeElement.tagName.toLowerCase()) : ''"
-    )
-    return value
-
-
 def tab_to(page: Page, selector: str, limit: int = 120) -> None:
     """Press Tab until the focused element matches ``selector`` (keyboard only)."""
     for _ in range(limit):
