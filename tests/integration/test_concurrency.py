@@ -13,6 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event, text
 
 from calfcoach.core.models import Profile
@@ -166,3 +167,28 @@ def test_sqlite_write_transactions_begin_immediate(tmp_path: Path) -> None:
         with database.session(read_only=True) as session, session.begin():
             session.execute(text("SELECT 1"))
     assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE", "BEGIN DEFERRED"]
+
+
+def test_a_writer_that_waits_past_the_busy_timeout_gets_a_busy_error_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from calfcoach.errors import StorageError
+    from calfcoach.settings import sqlite_url
+    from calfcoach.storage import migrate, sqlite_connect
+    from calfcoach.storage.db import Database
+
+    path = tmp_path / "busy.sqlite3"
+    migrate.upgrade(sqlite_url(path))
+    monkeypatch.setattr(sqlite_connect, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with Database(sqlite_url(path)) as database:
+            with pytest.raises(StorageError, match="the database is busy"):
+                with database.unit_of_work() as uow:
+                    uow.athletes.all()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

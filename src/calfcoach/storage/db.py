@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calfcoach.errors import StorageError
@@ -159,7 +159,18 @@ def _sqlite_on_begin(connection: Connection) -> None:
     mode = str(connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "IMMEDIATE"))
     if mode not in _BEGIN_MODES:
         raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_BEGIN_MODES)}")
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    try:
+        connection.exec_driver_sql(f"BEGIN {mode}")
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig).lower():
+            raise
+        # Another process held the write lock past the busy timeout: a calfcoach error (the
+        # CLI exits 2, the API answers 503), never a traceback; nothing was written.
+        raise StorageError(
+            "the database is busy: another process held it for longer than "
+            f"{BUSY_TIMEOUT_MS / 1000:g} s",
+            "nothing was stored; try again in a moment",
+        ) from None
 
 
 def open_error(url: str | URL, exc: BaseException, *, doing: str = "open") -> StorageError:
