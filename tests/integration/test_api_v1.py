@@ -19,6 +19,8 @@ from calfcoach.services.access import Actor
 from calfcoach.storage.db import Database
 from calfcoach.web import api_v1
 
+LOOPBACK = ("127.0.0.1", 50000)
+"""Where the tests' requests come from: this machine (local mode, D-NEW-api-1)."""
 SET = {"date": WED.isoformat(), "exercise": "jump-rope", "set_number": 1, "contacts": 100,
        "rpe": 6, "pain": 0}  # fmt: skip
 
@@ -42,7 +44,7 @@ def ana(database: Database) -> int:
 
 @pytest.fixture
 def client(database: Database, ana: int) -> Iterator[TestClient]:
-    with TestClient(make_app(database)) as client:
+    with TestClient(make_app(database), client=LOOPBACK) as client:
         yield client
 
 
@@ -125,7 +127,7 @@ def test_an_unknown_athlete_is_a_404_problem(client: TestClient) -> None:
 
 def test_an_athlete_the_caller_may_not_see_is_a_403_problem(database: Database, ana: int) -> None:
     stranger = Actor.for_athletes("coach", 1, [ana + 1000])
-    with TestClient(make_app(database, stranger)) as client:
+    with TestClient(make_app(database, stranger), client=LOOPBACK) as client:
         refused = client.post(f"/api/v1/athletes/{ana}/sets", json=SET)
     assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "forbidden"
 
@@ -179,9 +181,11 @@ def test_the_progress_report_is_the_cli_progress_json(
 def test_the_exercise_library_lists_every_catalog_exercise(client: TestClient) -> None:
     from calfcoach.catalog import load_catalog
 
-    listed = client.get("/api/v1/exercises").json()
-    assert [e["id"] for e in listed] == [e.id for e in load_catalog()]
-    assert all(e["why"] and e["instructions"] for e in listed)
+    listed = client.get("/api/v1/exercises", params={"limit": 200}).json()
+    assert [e["id"] for e in listed["items"]] == [e.id for e in load_catalog()]
+    assert listed["total"] == len(load_catalog())
+    assert all(e["why"] and e["instructions"] for e in listed["items"])
+    assert all(e["illustration"] == f"/exercises/{e['id']}.svg" for e in listed["items"])
 
 
 def test_the_openapi_schema_names_the_dtos_and_the_problem_statuses(client: TestClient) -> None:

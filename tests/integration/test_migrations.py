@@ -30,6 +30,7 @@ TABLES = {
     "fixed_sessions",
     "engine_snapshots",
     "calendar_tokens",  # 0005
+    "access_tokens",  # 0007
 }
 
 
@@ -441,6 +442,7 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "fixed_sessions",
         "engine_snapshots",
         "calendar_tokens",
+        "access_tokens",
     }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
@@ -592,7 +594,23 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     assert "calendar_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0005")
     assert "calendar_tokens" in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
-    assert table_names(empty_database_url) == TABLES - {"calendar_tokens"}
+    assert table_names(empty_database_url) == TABLES - {"calendar_tokens", "access_tokens"}
+
+
+# --------------------------------------------------------------------------- 0005 -> 0007
+
+
+def test_0007_adds_the_access_tokens_table_and_drops_it_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0005")
+    assert "access_tokens" not in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url, "0007")
+    assert "access_tokens" in table_names(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0005")
+    assert table_names(empty_database_url) == TABLES - {"access_tokens"}

@@ -45,6 +45,7 @@ COMMAND_MODULES = (
     "correction_cmds",
     "db_cmds",
     "plan_cmds",
+    "token_cmds",
     "training_cmds",
     "transfer_cmds",
 )
@@ -60,6 +61,7 @@ COMMAND_HOMES = {
     "plan": "plan_cmds",
     "schema": "plan_cmds",
     "init": "plan_cmds",
+    "token": "token_cmds",
     "today": "training_cmds",
     "log": "training_cmds",
     "skip": "training_cmds",

@@ -12,6 +12,8 @@ prints and what the API returns (its OpenAPI schema), one model per document.
     HeelRaiseTestOut    a heel-raise test judged against the norm and the previous test
     HopTestOut          a hop test and whether it passed (R-TEST-5)
     ProgressReportOut   the progress report
+    TokenOut            a personal access token, never the token itself (``token list``)
+    ClearanceOut        a clinician's clearance and the red-flag check-ins it lifts
     Page[T]             a page of a list: items, total, offset, limit
 
 Each has a ``from_...`` builder from the service's result; the CLI dumps it with
@@ -34,13 +36,15 @@ if TYPE_CHECKING:
     from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet, Plan, Session
     from calfcoach.services.athletes import AthleteSummary
     from calfcoach.services.progress import ProgressReport
-    from calfcoach.services.training import HopTestResult, TestResult
+    from calfcoach.services.training import ClearanceResult, HopTestResult, TestResult
+    from calfcoach.storage.access_tokens import StoredToken
     from calfcoach.storage.records import StoredSet
 
 __all__ = [
     "MAX_PAGE",
     "AthleteOut",
     "CheckInOut",
+    "ClearanceOut",
     "ExerciseOut",
     "HeelRaiseTestOut",
     "HopTestOut",
@@ -50,6 +54,7 @@ __all__ = [
     "ProgressReportOut",
     "SessionDocument",
     "SetOut",
+    "TokenOut",
     "dump",
     "page_of",
     "plan_document",
@@ -404,6 +409,9 @@ class ExerciseOut(_Out):
     why: str
     ladder: str | None
     ladder_step: int | None
+    illustration: str = Field(
+        description="Where the exercise's drawing is (an SVG; not inlined: it is bulky)."
+    )
 
     @classmethod
     def from_exercise(cls, exercise: Exercise) -> ExerciseOut:
@@ -421,4 +429,43 @@ class ExerciseOut(_Out):
             why=exercise.why,
             ladder=exercise.ladder,
             ladder_step=exercise.ladder_step,
+            illustration=f"/exercises/{exercise.id}.svg",
+        )
+
+
+class ClearanceOut(_Out):
+    """A clinician's clearance (R-PAIN-2a) and the red-flag check-ins it lifts."""
+
+    date: dt.date
+    note: str | None
+    cleared: list[CheckInOut]
+
+    @classmethod
+    def from_result(cls, result: ClearanceResult) -> ClearanceOut:
+        return cls(
+            date=result.clearance.date,
+            note=result.clearance.note,
+            cleared=[CheckInOut.from_checkin(c) for c in result.cleared],
+        )
+
+
+class TokenOut(_Out):
+    """A personal access token as listed: never the token, only what it is and when used."""
+
+    id: int
+    name: str
+    scopes: list[str]
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @classmethod
+    def from_stored(cls, stored: StoredToken) -> TokenOut:
+        return cls(
+            id=stored.id,
+            name=stored.name,
+            scopes=list(stored.scopes),
+            created_at=stored.created_at,
+            last_used_at=stored.last_used_at,
+            revoked_at=stored.revoked_at,
         )

@@ -1,7 +1,8 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
 The migrations ``versions/0001_initial.py``, ``versions/0002_engine_v2.py``,
-``versions/0003_name_key.py`` and ``versions/0005_calendar_tokens.py`` spell out the same
+``versions/0003_name_key.py``, ``versions/0005_calendar_tokens.py`` and
+``versions/0007_access_tokens.py`` spell out the same
 schema by hand; a test compares the two (``tests/integration/test_migrations.py``), so change
 both together.
 
@@ -39,6 +40,7 @@ from sqlalchemy.types import TypeDecorator
 from calfcoach.storage.records import CLIENT_ID_LENGTH
 
 __all__ = [
+    "AccessTokenRow",
     "AthleteRow",
     "AwareDateTime",
     "CalendarTokenRow",
@@ -430,4 +432,29 @@ class CalendarTokenRow(Base):
     __table_args__ = (
         UniqueConstraint("athlete_id"),
         UniqueConstraint("token_hash"),
+    )
+
+
+class AccessTokenRow(Base):
+    """A personal access token for scripts (``Authorization: Bearer``, issue 8 part 3).
+
+    Only the SHA-256 of the random token is kept; a revoked token keeps its row (the list
+    shows when it was revoked) and never authenticates again. ``scopes``: the words of
+    ``services.tokens.SCOPES``, space-separated (``read log``). ``account_id`` is for
+    issue 9 (accounts): NULL for the tokens of the local user. Added by 0007."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    scopes: Mapped[str] = mapped_column(String(100), nullable=False)
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = _created_at()
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        CheckConstraint("length(name) > 0", name="token_name_not_empty"),
     )

@@ -20,6 +20,10 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy.exc import DBAPIError
 
 from calfcoach.errors import StorageError
+from calfcoach.storage.access_tokens import (
+    AbstractAccessTokenRepository,
+    AccessTokenRepository,
+)
 from calfcoach.storage.calendar_tokens import (
     AbstractCalendarTokenRepository,
     CalendarTokenRepository,
@@ -58,6 +62,8 @@ class AbstractUnitOfWork(ABC):
     """The engine's state per athlete and plan (dropped by every log write it predates)."""
     calendar_tokens: AbstractCalendarTokenRepository
     """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
+    access_tokens: AbstractAccessTokenRepository
+    """The hashed personal access tokens of the API (issue 8, part 3)."""
 
     def __enter__(self) -> Self:
         return self
@@ -116,6 +122,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.history = HistoryRepository(self._session, self._clock)
         self.snapshots = SnapshotRepository(self._session, self._clock)
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
+        self.access_tokens = AccessTokenRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

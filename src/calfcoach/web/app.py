@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calfcoach import __version__, bootstrap
 from calfcoach.settings import Settings
+from calfcoach.web import api_v1
 from calfcoach.web.deps import NoAthleteYet
 from calfcoach.web.limits import BodySizeLimit
 
@@ -64,12 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    # The one service context of this process (the API's routes take it; D-NEW-api-1): on
+    # the database above, which the lifespan disposes of (so the context does not own it).
+    app.state.service_context = bootstrap.context_for(database)
     app.state.templates = _templates()
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     # Pages and JSON compressed for phones on a gym's network (the Today page: ~40 KB -> ~4 KB).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_pages(app)
+    api_v1.install_problem_handlers(app)  # problem+json under /api/ only
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -90,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
         app.include_router(module.router)
+    app.include_router(api_v1.router)
     return app
 
 

@@ -1,0 +1,49 @@
+"""Personal access tokens for scripts (issue 8, part 3, "REST API"): ``access_tokens``.
+
+Revision ID: 0007
+Revises: 0006 (see below)
+Create Date: 2026-12-01
+
+Written by hand; ``tests/integration/test_migrations.py`` checks it matches ``storage/orm.py``.
+One row per token: its name, the SHA-256 (hex) of the random token (never the token
+itself), its scopes, when it was made, last used and revoked, and an account id that stays
+NULL until accounts exist (issue 9). A new table only: nothing existing changes.
+
+Numbered 0007 because another branch adds 0006 (``0006_runs``). That revision was not on
+main when this branch was written, so ``down_revision`` names the head it was written on,
+"0005". WHEN MERGING AFTER 0006: set ``down_revision = "0006"`` here (a new table depends on
+nothing 0006 does) and keep ``storage/revision.HEAD_REVISION = "0007"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "access_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(60), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("scopes", sa.String(100), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_access_tokens"),
+        sa.UniqueConstraint("token_hash", name="uq_access_tokens_token_hash"),
+        sa.CheckConstraint("length(name) > 0", name=op.f("ck_access_tokens_token_name_not_empty")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("access_tokens")
