@@ -249,6 +249,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     for code, status in STATUS.items()
 }
 PROBLEMS[413] = {"description": "The body is too large", "content": {PROBLEM_JSON: {}}}
+PROBLEMS[400] = {"description": "The body cannot be read (not JSON)", "content": {PROBLEM_JSON: {}}}
 router = APIRouter(prefix="/api/v1", tags=["api v1"], responses=PROBLEMS)
 
 

@@ -157,6 +157,7 @@ def _install_error_pages(app: FastAPI) -> None:
 
 
 _TITLES = {
+    400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
     413: "Too large",
