@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ LOOPBACK = ("127.0.0.1", 50000)
 @pytest.fixture
 def both(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Cli, TestClient, int]:
+) -> Iterator[tuple[Cli, TestClient, int]]:
     cli = make_cli(database_url, tmp_path, monkeypatch)
     cli.on(DAY)
     assert cli("athlete", "add", "--profile", str(DEMO), "--start", START).code == 0
@@ -35,7 +36,8 @@ def both(
     (athlete,) = json.loads(cli("athlete", "list", "--format", "json").out)
     entry = training.SetInput(exercise="jump-rope", set_number=1, contacts=100, rpe=6, pain=0)
     training.log_set(ctx, Actor.local(), athlete["id"], WED, entry, today=dt.date(2026, 3, 20))
-    return cli, TestClient(app, client=LOOPBACK), athlete["id"]
+    with TestClient(app, client=LOOPBACK) as client:  # the lifespan disposes the database
+        yield cli, client, athlete["id"]
 
 
 def cli_json(cli: Cli, *args: str) -> object:

@@ -16,6 +16,7 @@ operation while developing, ``FUZZ_CI`` per operation on CI (``HYPOTHESIS_PROFIL
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ LOCAL = Actor.local()
 
 
 @pytest.fixture
-def api_app(tmp_path: Path) -> FastAPI:
+def api_app(tmp_path: Path) -> Iterator[FastAPI]:
     from calfcoach.profile_io import load_profile
 
     app = create_app(Settings(home=tmp_path, database_url=sqlite_url(tmp_path / "db.sqlite3")))
@@ -50,7 +51,10 @@ def api_app(tmp_path: Path) -> FastAPI:
     app.state.fuzz_token = tokens.create_token(
         ctx, LOCAL, "schemathesis", tuple(tokens.SCOPES)
     ).token
-    return app
+    try:
+        yield app
+    finally:
+        app.state.database.dispose()
 
 
 def _labels() -> list[str]:

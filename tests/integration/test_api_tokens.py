@@ -29,8 +29,12 @@ LOCAL = Actor.local()
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> FastAPI:
-    return create_app(Settings(home=tmp_path, database_url=database_url))
+def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
+    app = create_app(Settings(home=tmp_path, database_url=database_url))
+    try:
+        yield app
+    finally:
+        app.state.database.dispose()  # what the lifespan does at shutdown
 
 
 @pytest.fixture
@@ -210,7 +214,7 @@ def test_token_create_prints_the_token_once_and_list_never_shows_it(
     assert [(t["id"], t["name"], t["scopes"]) for t in document] == [(1, "garmin sync", ["read"])]
     assert document[0]["last_used_at"] is None and document[0]["revoked_at"] is None
     app = create_app(Settings(home=tmp_path, database_url=database_url))
-    with client_from(app, ELSEWHERE, token) as client:
+    with client_from(app, ELSEWHERE, token) as client:  # disposes the database at the end
         assert client.get("/api/v1/athletes").status_code == 200
     assert cli("token", "revoke", "1").out.startswith("Token 1 (garmin sync) revoked")
     with client_from(app, ELSEWHERE, token) as client:
