@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs calfcoach with its development dependencies into .venv and runs the whole test
-# suite: lint (ruff), format check, type check (mypy --strict on the core), the compiled build
+# suite: lint (ruff), format check, type check (mypy --strict on the core, the services and the web app), the compiled build
 # of the core (mypyc, checked against the pure-Python one by a test) and pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +13,7 @@ fi
 echo "== ruff"
 .venv/bin/ruff check src tests bench tools
 .venv/bin/ruff format --check src tests bench tools
-echo "== mypy --strict (core)"
+echo "== mypy --strict (core, services, web)"
 .venv/bin/mypy
 echo "== compiled core (mypyc, D-36): built into build/compiled for tests/unit/test_compiled_core.py"
 .venv/bin/python bench/build_compiled.py build/compiled

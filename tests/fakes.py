@@ -8,7 +8,8 @@ database checks (RPE 1-10, pain 0-10, ...) raise ``InputError``, unknown ids rai
 clearances, ``load_training_log(since=...)`` (check-ins from 28 days earlier), R-HIST fixed
 sessions (versions only ever added, an equal one is a no-op) and engine snapshots, dropped
 by every log write dated on or before their ``as_of`` (all of them by a profile update or
-a new plan), as ``storage/repositories.py`` does.
+a new plan), as ``storage/repositories.py`` does. Calendar tokens: one hash per athlete,
+replaced when rotated (``storage/calendar_tokens.py``).
 
     uow = FakeUnitOfWork()
     some_service(uow, ...)
@@ -36,8 +37,10 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.names import name_key
 from calfcoach.errors import InputError, NotFoundError
+from calfcoach.storage.answers import AbstractAnswerRepository
+from calfcoach.storage.calendar_tokens import AbstractCalendarTokenRepository
 from calfcoach.storage.plan_doc import session_to_doc
-from calfcoach.storage.records import checkins_since, red_flags_to_doc
+from calfcoach.storage.records import StoredSet, checkins_since, red_flags_to_doc
 from calfcoach.storage.repositories import (
     AbstractAthleteRepository,
     AbstractHistoryRepository,
@@ -85,6 +88,12 @@ class FakeStore:
     """(athlete id, plan id) -> the engine's state"""
     client_ids: dict[tuple[int, str], int] = field(default_factory=dict)
     """(athlete id, client id) -> set id (idempotent logging; unique per athlete)"""
+    data_revisions: dict[int, int] = field(default_factory=dict)
+    """athlete id -> data revision, raised by every write of engine input"""
+    answers: dict[tuple[int, dt.date, str], tuple[str, int, str]] = field(default_factory=dict)
+    """(athlete id, date, kind) -> (code, revision, body): stored day answers"""
+    calendar_tokens: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)
+    """athlete id -> (the token's hash, when it was made): one per athlete"""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -128,10 +137,13 @@ class _FakeRepository:
         return self._uow.clock()
 
     def _invalidate(self, athlete_id: int, from_date: dt.date | None) -> None:
-        """Drop the athlete's snapshots with ``as_of >= from_date`` (all when None)."""
+        """Drop the athlete's snapshots with ``as_of >= from_date`` (all when None), and
+        raise their data revision (no stored day answer stays current)."""
         for key, snapshot in list(self._store.snapshots.items()):
             if key[0] == athlete_id and (from_date is None or snapshot.as_of >= from_date):
                 del self._store.snapshots[key]
+        revisions = self._store.data_revisions
+        revisions[athlete_id] = revisions.get(athlete_id, 0) + 1
 
 
 class FakeAthleteRepository(_FakeRepository, AbstractAthleteRepository):
@@ -295,6 +307,18 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
             if stored_id == set_id:
                 return logged
         return None
+
+    def stored_sets(
+        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+    ) -> list[StoredSet]:
+        out = [
+            StoredSet(set_id, log_id, logged)
+            for set_id, log_id, logged in self._store.sets
+            if self._store.session_logs[log_id].athlete_id == athlete_id
+            and (first is None or logged.date >= first)
+            and (last is None or logged.date <= last)
+        ]
+        return sorted(out, key=lambda s: (s.set.date, s.set.exercise, s.set.set_number, s.set.side))
 
     def session_logs(
         self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
@@ -468,6 +492,48 @@ class FakeSnapshotRepository(_FakeRepository, AbstractSnapshotRepository):
         self._invalidate(athlete_id, from_date)
 
 
+class FakeAnswerRepository(_FakeRepository, AbstractAnswerRepository):
+    def revision(self, athlete_id: int) -> int | None:
+        if athlete_id not in self._store.athletes:
+            return None
+        return self._store.data_revisions.get(athlete_id, 0)
+
+    def current(self, athlete_id: int, date: dt.date, kind: str, code: str) -> str | None:
+        found = self._store.answers.get((athlete_id, date, kind))
+        if found is None or found[0] != code or found[1] != self.revision(athlete_id):
+            return None
+        return found[2]
+
+    def store(
+        self, athlete_id: int, date: dt.date, kind: str, code: str, revision: int, body: str
+    ) -> bool:
+        _require_athlete(self._store, athlete_id)
+        self._store.answers[(athlete_id, date, kind)] = (code, revision, body)
+        return True
+
+
+class FakeCalendarTokenRepository(_FakeRepository, AbstractCalendarTokenRepository):
+    def replace(self, athlete_id: int, token_hash: str) -> dt.datetime:
+        _require_athlete(self._store, athlete_id)
+        if any(h == token_hash for h, _ in self._store.calendar_tokens.values()):
+            raise InputError("cannot write: this calendar token hash is stored already")
+        now = self._now()
+        self._store.calendar_tokens[athlete_id] = (token_hash, now)
+        return now
+
+    def created_at(self, athlete_id: int) -> dt.datetime | None:
+        stored = self._store.calendar_tokens.get(athlete_id)
+        return None if stored is None else stored[1]
+
+    def athlete_for(self, token_hash: str) -> int | None:
+        return next(
+            (a for a, (h, _) in self._store.calendar_tokens.items() if h == token_hash), None
+        )
+
+    def remove(self, athlete_id: int) -> bool:
+        return self._store.calendar_tokens.pop(athlete_id, None) is not None
+
+
 def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:
     import dataclasses
 
@@ -487,6 +553,8 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.logs = FakeLogRepository(self)
         self.history = FakeHistoryRepository(self)
         self.snapshots = FakeSnapshotRepository(self)
+        self.answers = FakeAnswerRepository(self)
+        self.calendar_tokens = FakeCalendarTokenRepository(self)
 
     def __enter__(self) -> Self:
         self.store = copy.deepcopy(self.committed_store)

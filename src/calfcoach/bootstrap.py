@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from calfcoach.settings import Settings
 
@@ -90,12 +90,19 @@ def context_for(
 ) -> ServiceContext:
     """A service context on ``database`` (its units of work); ``today``: the clock (default:
     the local date); ``owned``: closing the context disposes of the database."""
-    from calfcoach.services.context import ServiceContext
+    from calfcoach.services.context import AnswerLookup, ServiceContext
 
+    lookup: AnswerLookup | None = None
+    engine = getattr(database, "engine", None)
+    if engine is not None:  # a SQLAlchemy database (not the CLI's sqlite3 plan reader)
+        from calfcoach.storage.answers import answer_lookup
+
+        lookup = cast("AnswerLookup", answer_lookup(engine))
     return ServiceContext(
         unit_of_work=database.unit_of_work,  # type: ignore[arg-type]
         today=today or dt.date.today,
         close=database.dispose if owned else _nothing,
+        answer_lookup=lookup,
     )
 
 

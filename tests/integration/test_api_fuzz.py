@@ -54,7 +54,7 @@ def api_app(tmp_path: Path) -> Iterator[FastAPI]:
     try:
         yield app
     finally:
-        app.state.database.dispose()
+        app.state.service_context.close()
 
 
 def _labels() -> list[str]:

@@ -34,7 +34,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
     try:
         yield app
     finally:
-        app.state.database.dispose()  # what the lifespan does at shutdown
+        app.state.service_context.close()  # what the lifespan does at shutdown
 
 
 @pytest.fixture

@@ -300,6 +300,7 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
     training.record_clearance(*on(database, "ana"), FRI, today=TODAY)
     new_calendar_token(*on(database, "ana"))  # issue 8: the calendar subscription address
     training.log_set(*on(database, "ana"), TODAY, a_set(), today=TODAY)  # keeps a snapshot
+    training.today_answer(*on(database, "ana"), TODAY)  # a stored day answer (issue 8)
     full = row_counts(database)
     assert [t for t in full if full[t] <= others[t]] == []
 

@@ -30,6 +30,7 @@ TABLES = {
     "fixed_sessions",
     "engine_snapshots",
     "calendar_tokens",  # 0005
+    "day_answers",  # 0006
     "access_tokens",  # 0007
 }
 
@@ -442,6 +443,7 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "fixed_sessions",
         "engine_snapshots",
         "calendar_tokens",
+        "day_answers",
         "access_tokens",
     }
     migrate.upgrade(empty_database_url)
@@ -598,19 +600,66 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
-    assert table_names(empty_database_url) == TABLES - {"calendar_tokens", "access_tokens"}
+    assert table_names(empty_database_url) == TABLES - {
+        "calendar_tokens",
+        "day_answers",
+        "access_tokens",
+    }
 
 
-# --------------------------------------------------------------------------- 0005 -> 0007
+# --------------------------------------------------------------------------- 0005 -> 0006
+
+
+def test_0006_gives_every_athlete_data_revision_0_and_an_empty_answer_store(
+    empty_database_url: str,
+) -> None:
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    migrate.upgrade(empty_database_url, "0005")
+    engine = make_engine(empty_database_url)
+    now = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    created = now.replace(tzinfo=None) if engine.dialect.name == "sqlite" else now
+    try:
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            connection.execute(
+                tables.tables["athletes"]
+                .insert()
+                .values(name="ana", name_key="ana", profile=V1_PROFILE, created_at=created)
+            )
+    finally:
+        engine.dispose()
+    migrate.upgrade(empty_database_url, "0006")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            revisions = connection.execute(sa.text("SELECT data_revision FROM athletes")).all()
+            answers = connection.execute(sa.text("SELECT count(*) FROM day_answers")).scalar()
+    finally:
+        engine.dispose()
+    assert revisions == [(0,)]
+    assert answers == 0
+    migrate.upgrade(empty_database_url)  # 0007 after it: the ORM has the newest tables
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0005")
+    assert "day_answers" not in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0006 -> 0007
 
 
 def test_0007_adds_the_access_tokens_table_and_drops_it_on_the_way_down(
     empty_database_url: str,
 ) -> None:
-    migrate.upgrade(empty_database_url, "0005")
+    migrate.upgrade(empty_database_url, "0006")
     assert "access_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0007")
     assert "access_tokens" in table_names(empty_database_url)
     assert schema_differences(empty_database_url) == []
-    migrate.downgrade(empty_database_url, "0005")
+    migrate.downgrade(empty_database_url, "0006")
     assert table_names(empty_database_url) == TABLES - {"access_tokens"}

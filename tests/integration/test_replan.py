@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.service_calls import local, on
+
 from calfcoach.core.models import Profile
 from calfcoach.services.athletes import add_athlete
 from calfcoach.services.replan import update_profile
@@ -27,11 +29,11 @@ def profile(**changes: object) -> Profile:
 
 
 def start(database: Database, **changes: object) -> None:
-    add_athlete(database, profile(**changes), start=TODAY - dt.timedelta(days=15), weeks=6)
+    add_athlete(*local(database), profile(**changes), start=TODAY - dt.timedelta(days=15), weeks=6)
 
 
 def past(database: Database) -> list[tuple[dt.date, str, tuple[object, ...]]]:
-    plan = current_plan(database, None, TODAY).plan
+    plan = current_plan(*on(database), TODAY).plan
     return [(s.date, s.title, s.exercises) for s in plan.sessions if s.date < TODAY]
 
 
@@ -41,11 +43,11 @@ def test_a_change_that_keeps_the_session_days_re_plans_in_place_and_keeps_the_pa
     start(database)
     given = past(database)
     assert given
-    result = update_profile(database, None, profile(level="advanced"), today=TODAY)
+    result = update_profile(*on(database), profile(level="advanced"), today=TODAY)
     assert result.kind == "in_place"
     assert result.first_day == TODAY
     assert past(database) == given  # R-HIST: what was given stays
-    assert current_plan(database, None, TODAY).athlete.profile.level == "advanced"
+    assert current_plan(*on(database), TODAY).athlete.profile.level == "advanced"
 
 
 def test_a_change_of_the_free_days_starts_a_new_block_today_and_keeps_the_old_one(
@@ -54,12 +56,12 @@ def test_a_change_of_the_free_days_starts_a_new_block_today_and_keeps_the_old_on
     start(database)
     old_end = TODAY - dt.timedelta(days=15) + dt.timedelta(weeks=6)
     result = update_profile(
-        database, None, profile(free_days=frozenset({"tue", "thu", "sat"})), today=TODAY
+        *on(database), profile(free_days=frozenset({"tue", "thu", "sat"})), today=TODAY
     )
     assert result.kind == "new_block"
     assert result.first_day == TODAY
     assert result.weeks == -(-(old_end - TODAY).days // 7)
-    plan = current_plan(database, None, TODAY).plan
+    plan = current_plan(*on(database), TODAY).plan
     assert plan.start == TODAY
     assert plan.sessions and all(s.date >= TODAY for s in plan.sessions)
     assert {s.date.strftime("%a").lower() for s in plan.sessions} <= {"tue", "thu", "sat"}
@@ -78,9 +80,9 @@ def test_a_new_block_starts_tomorrow_when_today_already_has_a_logged_set(
     start(database)
     # Any set logged today gives today a session log: today is then given (R-HIST).
     entry = SetInput(exercise="bent-knee-heel-raise", set_number=1, side="left", reps=10)
-    log_set(database, None, TODAY, entry, today=TODAY)
+    log_set(*on(database), TODAY, entry, today=TODAY)
     result = update_profile(
-        database, None, profile(free_days=frozenset({"tue", "sat"})), today=TODAY
+        *on(database), profile(free_days=frozenset({"tue", "sat"})), today=TODAY
     )
     assert result.kind == "new_block"
     assert result.first_day == TODAY + dt.timedelta(days=1)
@@ -88,13 +90,13 @@ def test_a_new_block_starts_tomorrow_when_today_already_has_a_logged_set(
 
 def test_saving_the_same_profile_changes_nothing(database: Database) -> None:
     start(database)
-    result = update_profile(database, None, profile(), today=TODAY)
+    result = update_profile(*on(database), profile(), today=TODAY)
     assert result.kind == "unchanged"
     assert result.message == "Nothing changed."
 
 
 def test_a_change_after_the_plan_ended_is_kept_for_the_next_block(database: Database) -> None:
-    add_athlete(database, profile(), start=TODAY - dt.timedelta(weeks=3), weeks=2)
-    result = update_profile(database, None, profile(free_days=EVERY_DAY), today=TODAY)
+    add_athlete(*local(database), profile(), start=TODAY - dt.timedelta(weeks=3), weeks=2)
+    result = update_profile(*on(database), profile(free_days=EVERY_DAY), today=TODAY)
     assert result.kind == "profile_only"
-    assert current_plan(database, None, TODAY).athlete.profile.free_days == EVERY_DAY
+    assert current_plan(*on(database), TODAY).athlete.profile.free_days == EVERY_DAY

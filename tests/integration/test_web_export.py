@@ -14,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from icalendar import Calendar
-from tests.web_history import add_history, add_runner
+from tests.web_history import LOCAL, PROFILE, add_history, add_runner
 
 from calfcoach.services.athletes import list_athletes
 from calfcoach.services.calendar_feed import token_hash
@@ -35,7 +35,7 @@ def make_app(database_url: str, home: Path) -> FastAPI:
 def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
     app = make_app(database_url, tmp_path)
     yield app
-    app.state.database.dispose()
+    app.state.service_context.close()
 
 
 @pytest.fixture
@@ -44,9 +44,17 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield client
 
 
+NAME = PROFILE["name"]
+
+
 @pytest.fixture
-def runner(app: FastAPI) -> str:
-    return add_runner(app.state.database, TODAY, weeks_ago=1)
+def runner(app: FastAPI) -> int:
+    """The runner's id (their name is ``NAME``)."""
+    return add_runner(app.state.service_context, TODAY, weeks_ago=1)
+
+
+def athlete_names(app: FastAPI) -> list[str]:
+    return [a.name for a in list_athletes(app.state.service_context, LOCAL)]
 
 
 def file_errors(text: str) -> list[str]:
@@ -60,7 +68,7 @@ def file_errors(text: str) -> list[str]:
 
 @pytest.mark.parametrize("file_format", ["json", "csv"])
 def test_the_download_is_the_cli_export_of_the_athlete(
-    app: FastAPI, client: TestClient, runner: str, file_format: str
+    app: FastAPI, client: TestClient, runner: int, file_format: str
 ) -> None:
     response = client.get(f"/export/download?format={file_format}", headers=HTML)
     assert response.status_code == 200
@@ -69,17 +77,18 @@ def test_the_download_is_the_cli_export_of_the_athlete(
     )
     if file_format == "json":
         assert response.headers["content-type"] == "application/json"
-        expected = json.loads(document_to_json(export_document(app.state.database, runner)))
+        ctx = app.state.service_context
+        expected = json.loads(document_to_json(export_document(ctx, LOCAL, runner)))
         exported = response.json()
         for key in ("format", "format_version"):
             assert exported[key] == expected[key]
-        assert [a["name"] for a in exported["athletes"]] == [runner]
+        assert [a["name"] for a in exported["athletes"]] == [NAME]
     else:
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
-        assert runner in response.text
+        assert NAME in response.text
 
 
-def test_an_unknown_download_format_is_shown_at_its_field(client: TestClient, runner: str) -> None:
+def test_an_unknown_download_format_is_shown_at_its_field(client: TestClient, runner: int) -> None:
     response = client.get("/export/download?format=xml", headers=HTML)
     assert response.status_code == 422
     assert "format: &#39;xml&#39; is not an export format; allowed: json, csv" in response.text
@@ -92,7 +101,7 @@ def test_an_unknown_download_format_is_shown_at_its_field(client: TestClient, ru
 def test_an_uploaded_export_is_imported_whole_into_another_database(
     app: FastAPI, client: TestClient, database_url: str, tmp_path: Path
 ) -> None:
-    add_history(app.state.database, TODAY, weeks=1)
+    add_history(app.state.service_context, TODAY, weeks=1)
     exported = client.get("/export/download?format=json", headers=HTML).content
     sets = sum(
         len(s["sets"]) for a in json.loads(exported)["athletes"] for s in a.get("sessions", [])
@@ -104,7 +113,7 @@ def test_an_uploaded_export_is_imported_whole_into_another_database(
         "athletes[0].name: an athlete named &#39;Web Runner&#39; already exists in this "
         "database; allowed: a name not yet used (nothing was imported)"
     ]
-    assert len(list_athletes(app.state.database)) == 1
+    assert len(athlete_names(app)) == 1
     # After renaming the athlete in the file (as `calfcoach export` would write it), it
     # goes in whole.
     document = json.loads(exported)
@@ -116,7 +125,7 @@ def test_an_uploaded_export_is_imported_whole_into_another_database(
     )
     assert response.status_code == 200, response.text
     assert f"Imported <strong>Web Runner Two</strong>: {sets} logged sets." in response.text
-    assert {a.name for a in list_athletes(app.state.database)} == {"Web Runner", "Web Runner Two"}
+    assert set(athlete_names(app)) == {"Web Runner", "Web Runner Two"}
 
 
 @pytest.mark.parametrize(
@@ -128,17 +137,17 @@ def test_an_uploaded_export_is_imported_whole_into_another_database(
     ],
 )
 def test_a_bad_upload_is_refused_at_the_field_and_nothing_is_stored(
-    app: FastAPI, client: TestClient, runner: str, content: bytes, message: str
+    app: FastAPI, client: TestClient, runner: int, content: bytes, message: str
 ) -> None:
     response = client.post("/export/import", files={"file": ("bad.json", content)}, headers=HTML)
     assert response.status_code == 422
     errors = file_errors(response.text)
     assert errors and errors[0].startswith(message)
     assert "Traceback" not in response.text
-    assert [a.name for a in list_athletes(app.state.database)] == [runner]
+    assert athlete_names(app) == [NAME]
 
 
-def test_an_import_without_a_file_names_the_missing_field(client: TestClient, runner: str) -> None:
+def test_an_import_without_a_file_names_the_missing_field(client: TestClient, runner: int) -> None:
     response = client.post("/export/import", data={}, headers=HTML)
     assert response.status_code == 422
     assert file_errors(response.text) == [
@@ -158,35 +167,42 @@ def make_address(client: TestClient) -> str:
 
 
 def test_the_calendar_address_serves_the_plan_as_icalendar(
-    app: FastAPI, client: TestClient, runner: str
+    app: FastAPI, client: TestClient, runner: int
 ) -> None:
     address = make_address(client)
     response = client.get(address)
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    plan = current_plan(app.state.database, runner, TODAY).plan
+    plan = current_plan(app.state.service_context, LOCAL, runner, TODAY).plan
     assert [e.decoded("dtstart") for e in events] == [s.date for s in plan.sessions]
     assert "An address was made on" in client.get("/export", headers=HTML).text
 
 
 def test_the_token_is_stored_only_as_its_hash(
-    app: FastAPI, client: TestClient, runner: str
+    app: FastAPI, client: TestClient, runner: int, database_url: str, tmp_path: Path
 ) -> None:
-    token = make_address(client).removeprefix("/calendar/").removesuffix(".ics")
-    with app.state.database.unit_of_work(read_only=True) as uow:
-        assert uow.calendar_tokens.athlete_for(token_hash(token)) is not None
-        assert uow.calendar_tokens.athlete_for(token) is None
-    with app.state.database.engine.connect() as connection:
-        from sqlalchemy import text
+    from sqlalchemy import text
 
-        stored = connection.execute(text("SELECT token_hash FROM calendar_tokens")).scalars().all()
+    from calfcoach.bootstrap import open_database
+
+    token = make_address(client).removeprefix("/calendar/").removesuffix(".ics")
+    with app.state.service_context.unit_of_work(read_only=True) as uow:
+        assert uow.calendar_tokens.athlete_for(token_hash(token)) == runner
+        assert uow.calendar_tokens.athlete_for(token) is None
+    database = open_database(Settings(home=tmp_path, database_url=database_url))
+    try:
+        with database.engine.connect() as connection:
+            rows = connection.execute(text("SELECT token_hash FROM calendar_tokens"))
+            stored = rows.scalars().all()
+    finally:
+        database.dispose()
     assert stored == [token_hash(token)]
     assert token not in stored[0]
 
 
 def test_a_new_address_replaces_the_old_one_and_a_stopped_one_is_gone(
-    client: TestClient, runner: str
+    client: TestClient, runner: int
 ) -> None:
     first = make_address(client)
     second = make_address(client)
@@ -207,19 +223,18 @@ def test_an_unknown_or_malformed_token_is_the_same_404(client: TestClient, token
     assert response.json()["detail"] == "No calendar at this address (it may have been replaced)"
 
 
-def test_an_unknown_calendar_action_is_refused_with_422(client: TestClient, runner: str) -> None:
+def test_an_unknown_calendar_action_is_refused_with_422(client: TestClient, runner: int) -> None:
     response = client.post("/export/calendar", data={"action": "delete-all"}, headers=HTML)
     assert response.status_code == 422
     assert "action: &#39;delete-all&#39; is not an action; allowed: rotate, stop" in response.text
 
 
 def test_removing_an_athlete_removes_their_calendar_token(
-    app: FastAPI, client: TestClient, runner: str
+    app: FastAPI, client: TestClient, runner: int
 ) -> None:
     make_address(client)
-    with app.state.database.unit_of_work() as uow:
-        athlete = uow.athletes.by_name(runner)
-        counts = uow.athletes.remove(athlete.id)
+    with app.state.service_context.unit_of_work() as uow:
+        counts = uow.athletes.remove(runner)
         uow.commit()
     assert counts["calendar_tokens"] == 1
 
@@ -228,11 +243,11 @@ def test_removing_an_athlete_removes_their_calendar_token(
 
 
 def test_the_handout_lists_every_session_and_every_exercise_it_uses(
-    app: FastAPI, client: TestClient, runner: str
+    app: FastAPI, client: TestClient, runner: int
 ) -> None:
     response = client.get("/export/handout", headers=HTML)
     assert response.status_code == 200
-    plan = current_plan(app.state.database, runner, TODAY).plan
+    plan = current_plan(app.state.service_context, LOCAL, runner, TODAY).plan
     assert response.text.count('class="card handout-session"') == len(plan.sessions)
     used = {p.exercise for s in plan.sessions for p in s.exercises}
     assert response.text.count('class="card handout-exercise"') == len(used)
@@ -240,7 +255,7 @@ def test_the_handout_lists_every_session_and_every_exercise_it_uses(
         assert f'id="ex-{exercise_id}"' in response.text
 
 
-def test_the_handout_pdf_is_a_pdf_download(client: TestClient, runner: str) -> None:
+def test_the_handout_pdf_is_a_pdf_download(client: TestClient, runner: int) -> None:
     response = client.get("/export/handout.pdf", headers=HTML)
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"

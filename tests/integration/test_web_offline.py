@@ -163,3 +163,78 @@ store["calfcoach.queue.v1"] = JSON.stringify([
         "left": 0,
         "uuid": True,
     }
+
+
+@needs_node
+def test_a_queued_set_the_server_already_stored_is_shown_as_stored_not_refused(
+    tmp_path: Path,
+) -> None:
+    import uuid
+
+    from tests.integration.web_pages import add_runner, last_session_by_today
+
+    # The server's real answer to a resent set: its post reached the server before, but the
+    # phone never saw the answer (the network dropped), so the set is still in the queue.
+    app = create_app(Settings(home=tmp_path, database_url=sqlite_url(tmp_path / "db.sqlite3")))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        session = last_session_by_today(add_runner(app))
+        p = session.exercises[0]
+        measure = "reps" if p.reps is not None else "seconds" if p.seconds else "contacts"
+        form = {
+            "date": session.date.isoformat(),
+            "exercise": p.exercise,
+            "set_number": "1",
+            "side": "left" if p.per_side else "both",
+            "measure": measure,
+            measure: str(getattr(p, measure) or 10),
+            "rpe": "6",
+            "client_id": str(uuid.uuid4()),
+        }
+        headers = {"HX-Request": "true"}
+        assert client.post("/today/sets", data=form, headers=headers).status_code == 200
+        resent = client.post("/today/sets", data=form, headers=headers)
+    assert resent.status_code == 200
+    sets = (STATIC_DIR / "js" / "sets.js").read_text()
+    out = run_node(
+        STUB_DOM
+        + """
+const store = {};
+global.localStorage = { getItem: k => store[k] || null, setItem: (k, v) => { store[k] = v; } };
+global.CustomEvent = class {
+  constructor(name, init) { this.type = name; this.detail = init && init.detail; }
+};
+let flushed = null;
+document.dispatchEvent = (ev) => {
+  if (ev.type === "calfcoach:queue-flushed") flushed = ev.detail;
+};
+const statusLine = { hidden: true, textContent: "" };
+let replacedBy = null;
+const queuedLine = { replaceWith: (row) => { replacedBy = row; } };
+document.querySelector = (sel) =>
+  sel === "[data-offline-status]" ? statusLine
+  : sel === '[data-queued="ID"]' ? queuedLine : null;
+global.DOMParser = class { parseFromString(html) { return {
+  querySelectorAll: () => [],
+  querySelector: (sel) => sel === "[data-set-logged]" && html.includes("data-set-logged")
+    ? { html: html.trim() } : null,
+}; } };
+const answer = ANSWER;
+global.fetch = () =>
+  Promise.resolve({ ok: true, status: 200, text: () => Promise.resolve(answer) });
+""".replace("ANSWER", json.dumps(resent.text)).replace("ID", form["client_id"])
+        + sets
+        + """
+store["calfcoach.queue.v1"] = JSON.stringify([{ client_id: "ID", body: "client_id=ID" }]);
+(async () => {
+  await window.calfcoachSets.flush();
+  console.log(JSON.stringify({ flushed, status: statusLine.textContent,
+                               row: replacedBy && replacedBy.html,
+                               left: window.calfcoachSets.queue().length }));
+})();
+""".replace("ID", form["client_id"])
+    )
+    result = json.loads(out)
+    assert result["flushed"] == {"refused": [], "stored": [form["client_id"]]}
+    assert result["status"] == "1 queued set is stored."
+    assert result["left"] == 0
+    assert "data-set-logged" in result["row"] and "logged:" in result["row"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.integration.web_pages import add_runner, last_session_by_today, stored, text_of
+from tests.integration.web_pages import add_runner, last_session_by_today, on_app, stored, text_of
 
 from calfcoach.settings import Settings
 from calfcoach.web.app import create_app
@@ -99,9 +99,7 @@ def test_a_stopped_plan_shows_stopped_sessions(app: FastAPI, client: TestClient)
 
     sessions = add_runner(app)
     today = dt.date.today()
-    record_checkin(
-        app.state.database, None, today, pain=2, stiffness=2, today=today, red_flags=["swelling"]
-    )
+    record_checkin(*on_app(app), today, pain=2, stiffness=2, today=today, red_flags=["swelling"])
     page = client.get("/plan")
     upcoming = next(s for s in sessions if s.date >= today)
     item = page.text.split(f'id="day-{upcoming.date.isoformat()}"', 1)[1].split("</li>", 1)[0]

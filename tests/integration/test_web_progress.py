@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.web_history import add_history, add_runner
+from tests.web_history import LOCAL, add_history, add_runner
 
 from calfcoach import bootstrap
 from calfcoach.core import rules
@@ -25,7 +25,7 @@ from calfcoach.settings import Settings, sqlite_url
 from calfcoach.web.app import create_app
 
 if TYPE_CHECKING:
-    from calfcoach.bootstrap import Database
+    from calfcoach.services.context import ServiceContext
 
 HTML = {"accept": "text/html"}
 TODAY = dt.date.today()
@@ -35,7 +35,7 @@ TODAY = dt.date.today()
 def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
     app = create_app(Settings(home=tmp_path, database_url=database_url))
     yield app
-    app.state.database.dispose()  # tests that seed without a client too
+    app.state.service_context.close()  # tests that seed without a client too
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, str]]:
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServiceContext, int]]:
     """Three weeks of history on SQLite, shared by the chart tests that only read it (the
     page test above runs on both backends)."""
     home = tmp_path_factory.mktemp("charts")
@@ -53,7 +53,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database,
         Settings(home=home, database_url=sqlite_url(home / "charts.sqlite3"))
     )
     try:
-        yield database, add_history(database, TODAY, weeks=3)
+        yield bootstrap.context_for(database), add_history(database, TODAY, weeks=3)
     finally:
         database.dispose()
 
@@ -76,7 +76,7 @@ def test_without_an_athlete_the_progress_page_sends_to_onboarding(client: TestCl
 def test_before_anything_is_logged_the_page_says_so_and_loads_no_chart_code(
     app: FastAPI, client: TestClient
 ) -> None:
-    add_runner(app.state.database, TODAY)
+    add_runner(app.state.service_context, TODAY)
     response = client.get("/progress", headers=HTML)
     assert response.status_code == 200
     assert "Nothing logged yet" in response.text
@@ -87,7 +87,7 @@ def test_before_anything_is_logged_the_page_says_so_and_loads_no_chart_code(
 def test_the_page_carries_every_chart_as_json_with_its_table(
     app: FastAPI, client: TestClient
 ) -> None:
-    add_history(app.state.database, TODAY, weeks=3)
+    athlete = add_history(app.state.service_context, TODAY, weeks=3)
     response = client.get("/progress", headers=HTML)
     assert response.status_code == 200
     text = response.text
@@ -100,14 +100,14 @@ def test_the_page_carries_every_chart_as_json_with_its_table(
     assert '/static/js/progress.js"' in text
     assert "<script>" not in text  # no inline script (issue 9's CSP)
     # The JSON is what the service made.
-    charts = progress_charts(app.state.database, None, TODAY)
+    charts = progress_charts(app.state.service_context, LOCAL, athlete, TODAY)
     assert data == json.loads(json.dumps(charts.chart_data()))
 
 
-def test_weekly_volume_adds_up_to_every_logged_set(seeded: tuple[Database, str]) -> None:
-    database, name = seeded
-    charts = progress_charts(database, name, TODAY)
-    report = progress_report(database, name, TODAY)
+def test_weekly_volume_adds_up_to_every_logged_set(seeded: tuple[ServiceContext, int]) -> None:
+    ctx, name = seeded
+    charts = progress_charts(ctx, LOCAL, name, TODAY)
+    report = progress_report(ctx, LOCAL, name, TODAY)
     volume = next(c for c in charts.charts if c.id == "volume")
     drawn = sum(v for s in volume.series for v in s.values if v is not None)
     assert drawn == report.total_sets == sum(row[3] for row in volume.rows)  # type: ignore[misc]
@@ -115,10 +115,10 @@ def test_weekly_volume_adds_up_to_every_logged_set(seeded: tuple[Database, str])
     assert sum(contacts.series[0].values) == sum(w.contacts for w in report.weekly_volume)  # type: ignore[arg-type]
 
 
-def test_the_loads_chart_follows_the_load_trends(seeded: tuple[Database, str]) -> None:
-    database, name = seeded
-    charts = progress_charts(database, name, TODAY)
-    report = progress_report(database, name, TODAY)
+def test_the_loads_chart_follows_the_load_trends(seeded: tuple[ServiceContext, int]) -> None:
+    ctx, name = seeded
+    charts = progress_charts(ctx, LOCAL, name, TODAY)
+    report = progress_report(ctx, LOCAL, name, TODAY)
     loads = next(c for c in charts.charts if c.id == "loads")
     assert report.load_trends
     assert len(loads.series) == len(report.load_trends)
@@ -127,10 +127,10 @@ def test_the_loads_chart_follows_the_load_trends(seeded: tuple[Database, str]) -
 
 
 def test_capacity_tests_are_drawn_left_and_right_inside_a_norm_band(
-    seeded: tuple[Database, str],
+    seeded: tuple[ServiceContext, int],
 ) -> None:
-    database, name = seeded
-    charts = progress_charts(database, name, TODAY)
+    ctx, name = seeded
+    charts = progress_charts(ctx, LOCAL, name, TODAY)
     capacity = next(c for c in charts.charts if c.id == "capacity")
     by_name = {s.name: s for s in capacity.series}
     assert by_name["left"].values == (22.0, 27.0)
@@ -165,10 +165,10 @@ def test_adherence_per_week_counts_done_skipped_and_missed_sessions() -> None:
 
 
 def test_the_adherence_chart_has_one_bar_per_week_with_a_planned_session(
-    seeded: tuple[Database, str],
+    seeded: tuple[ServiceContext, int],
 ) -> None:
-    database, name = seeded
-    charts = progress_charts(database, name, TODAY)
+    ctx, name = seeded
+    charts = progress_charts(ctx, LOCAL, name, TODAY)
     chart = next(c for c in charts.charts if c.id == "adherence")
     bars = dict(zip(chart.labels, chart.series[0].values, strict=True))
     start = week_of(TODAY) - dt.timedelta(weeks=3)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.integration.web_pages import add_runner, last_session_by_today, stored, text_of
+from tests.integration.web_pages import add_runner, last_session_by_today, on_app, stored, text_of
 
 from calfcoach.core.models import Session
 from calfcoach.settings import Settings
@@ -117,7 +117,7 @@ def test_a_stopped_day_shows_its_advice_and_no_exercise(
 
     today = dt.date.today()
     record_checkin(
-        app.state.database, None, today, pain=3, stiffness=2, today=today, red_flags=["pop"]
+        *on_app(app), today, pain=3, stiffness=2, today=today, red_flags=["pop"]
     )  # R-PAIN-2a: a pop stops the plan until a clearance
     upcoming = next(s for s in sessions if s.date >= today)
     for path in ("/today", "/today/guided"):
@@ -219,7 +219,6 @@ def test_a_set_dated_after_today_is_refused(
     assert stored(app) == before
 
 
-@pytest.mark.xfail(strict=True, reason="idempotent log_set lands with the service refactor")
 def test_posting_the_same_client_id_twice_stores_one_set(
     app: FastAPI, client: TestClient, sessions: list[Session]
 ) -> None:
@@ -230,6 +229,35 @@ def test_posting_the_same_client_id_twice_stores_one_set(
     assert first.status_code == 200
     assert again.status_code == 200  # acknowledged again, not refused as a duplicate
     assert len(logged_sets(app)) == 1
+    # The answer to the retry is the stored set's row, as the first answer was.
+    assert "data-set-logged" in again.text and "field-error" not in again.text
+    assert text_of(again.text) == text_of(first.text)
+
+
+def test_a_retried_post_without_htmx_goes_back_to_today_and_stores_nothing_new(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    form = set_form(session)
+    client.post("/today/sets", data=form, follow_redirects=False)
+    again = client.post("/today/sets", data=form, follow_redirects=False)
+    assert again.status_code == 303
+    assert len(logged_sets(app)) == 1
+
+
+def test_a_client_id_reused_for_another_set_is_refused_at_the_form(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    session = last_session_by_today(sessions)
+    form = set_form(session)
+    assert client.post("/today/sets", data=form, headers=HTMX).status_code == 200
+    before = stored(app)
+    other = dict(form, set_number="2")  # the same client id on another set (D-NEW-svc-5)
+    response = client.post("/today/sets", data=other, headers=HTMX)
+    assert response.status_code == 422
+    assert 'id="' in response.text and "-client_id-error" in response.text
+    assert "allowed: a new client id for each set" in response.text
+    assert stored(app) == before
 
 
 def test_skip_marks_the_session_skipped_and_a_second_skip_is_refused(

@@ -11,6 +11,10 @@ from typing import Any
 from fastapi import FastAPI
 
 from calfcoach.core.models import Profile, Session
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
+
+LOCAL = Actor.local()
 
 EVERY_DAY = frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
 
@@ -32,8 +36,17 @@ def add_runner(app: FastAPI, *, days_ago: int = 6, weeks: int = 4, **changes: An
     from calfcoach.services.athletes import add_athlete
 
     start = dt.date.today() - dt.timedelta(days=days_ago)
-    added = add_athlete(app.state.database, runner_profile(**changes), start=start, weeks=weeks)
+    ctx = app.state.service_context
+    added = add_athlete(ctx, LOCAL, runner_profile(**changes), start=start, weeks=weeks)
     return list(added.plan.plan.sessions)
+
+
+def on_app(app: FastAPI) -> tuple[ServiceContext, Actor, int]:
+    """The app's service context, the local user and the id of the one stored runner."""
+    from calfcoach.services.athletes import find_athlete_id
+
+    ctx: ServiceContext = app.state.service_context
+    return ctx, LOCAL, find_athlete_id(ctx, LOCAL, None)
 
 
 def last_session_by_today(sessions: list[Session]) -> Session:
@@ -44,7 +57,7 @@ def last_session_by_today(sessions: list[Session]) -> Session:
 def stored(app: FastAPI) -> dict[str, Any]:
     from calfcoach.services import transfer
 
-    document = transfer.export_document(app.state.database, None, everyone=True)
+    document = transfer.export_document(app.state.service_context, LOCAL, None, everyone=True)
     document.pop("exported_at", None)
     return document
 

@@ -8,29 +8,54 @@ import datetime as dt
 import pytest
 
 from calfcoach.core.models import Prescription, Reason, Session
+from calfcoach.errors import InputError, Problem
 from calfcoach.web.forms import FormProblem, optional_float, optional_int, parse_client_id
-from calfcoach.web.views import field_errors, session_view, tempo_phases
+from calfcoach.web.views import FORM_FIELDS, field_errors, form_field, session_view, tempo_phases
 
 
-def test_a_service_message_lands_at_the_field_it_names_without_the_option() -> None:
+def test_a_typed_problem_lands_at_its_field_with_its_domain_message() -> None:
     errors = field_errors(
         (
-            "--rpe: 11 is out of range; allowed: 1-10",
-            "--load-kg: 900 is out of range; allowed: 0-500 kg",
+            Problem("invalid", "11 is out of range", field="rpe", value=11, allowed="1-10"),
+            Problem("invalid", "900 is out of range", field="load_kg", allowed="0-500 kg"),
         )
     )
     assert errors == {
         "rpe": "11 is out of range; allowed: 1-10",
-        "load_kg": "900 is out of range; allowed: 0-500 kg",
+        "load": "900 is out of range; allowed: 0-500 kg",  # FORM_FIELDS: one load field
     }
 
 
-def test_a_message_naming_no_field_goes_to_the_default() -> None:
-    assert field_errors(("Something odd happened",), default="to_date") == {
-        "to_date": "Something odd happened"
+def test_a_problem_naming_no_field_of_the_form_goes_to_the_default_naming_its_field() -> None:
+    problems = (
+        Problem("invalid", "Something odd happened"),
+        Problem("conflict", "set 1 is already logged", field="set_number"),
+        Problem("invalid", "is not a session day", field="plan", allowed="a session day"),
+    )
+    assert field_errors(problems, {"set_number"}, default="to_date") == {
+        "to_date": "Something odd happened plan: is not a session day; allowed: a session day",
+        "set_number": "set 1 is already logged",
     }
-    assert field_errors(("--set: set 1 is already logged",)) == {
-        "set_number": "set 1 is already logged"
+
+
+def test_a_path_in_a_document_lands_at_its_first_name_and_keeps_the_path() -> None:
+    problem = Problem("invalid", "'sprint' is not allowed", field="runs[1].kind")
+    assert form_field(problem) == "runs"
+    assert field_errors((problem,)) == {"runs": "runs[1].kind: 'sprint' is not allowed"}
+
+
+def test_a_form_may_call_a_domain_field_by_its_own_name() -> None:
+    problem = Problem("invalid", "2020-01-01 is in the past", field="date")
+    assert field_errors((problem,), rename={"date": "from_date"}) == {
+        "from_date": "2020-01-01 is in the past"
+    }
+    assert FORM_FIELDS["red_flag"] == "red_flags"
+
+
+def test_an_error_built_from_a_text_line_is_read_into_its_field() -> None:
+    error = InputError("date: 2099-01-01 is in the future; allowed: today or earlier")
+    assert field_errors(error.details) == {
+        "date": "2099-01-01 is in the future; allowed: today or earlier"
     }
 
 

@@ -2,8 +2,9 @@
 the current plan with what became of it (done, skipped, missed, planned or stopped), the
 lighter weeks (R-PROG-5) and the races (R-SCHED-4a) of each week.
 
-Read only: the plan comes from ``training.current_plan`` (past sessions as they were given,
-R-HIST; later ones projected from the log), the day statuses from the session logs.
+Read only, in one unit of work: the plan as ``training.current_plan`` makes it (past sessions
+as they were given, R-HIST; later ones projected from the log), the day statuses from the
+session logs.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from calfcoach.core.models import Race, Session, Units
+from calfcoach.services.access import Actor
 
 if TYPE_CHECKING:
-    from calfcoach.storage.db import Database
+    from calfcoach.services.context import ServiceContext
 
 __all__ = ["CalendarDay", "CalendarWeek", "DayStatus", "PlanCalendar", "plan_calendar"]
 
@@ -66,15 +68,19 @@ def day_status(session: Session, logged: set[str], today: dt.date) -> DayStatus:
     return "missed" if session.date < today else "planned"
 
 
-def plan_calendar(database: Database, name: str | None, today: dt.date) -> PlanCalendar:
-    """The athlete's current plan as weeks of days, as of ``today``."""
-    from calfcoach.services.athletes import resolve_in
-    from calfcoach.services.training import current_plan
+def plan_calendar(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, today: dt.date
+) -> PlanCalendar:
+    """The athlete's current plan as weeks of days, as of ``today`` (``actor`` must be
+    allowed to view the athlete)."""
+    from calfcoach.services.inputs import check_date
+    from calfcoach.services.training import current_plan_in
 
-    current = current_plan(database, name, today)
+    check_date("date", today)
     earlier: dict[dt.date, Session] = {}
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
+    with ctx.unit_of_work(read_only=True) as uow:
+        current = current_plan_in(uow, actor, athlete_id, today)
+        athlete = current.athlete
         logs = uow.logs.session_logs(athlete.id)
         for stored in uow.plans.history(athlete.id):  # newest first
             if stored.active:

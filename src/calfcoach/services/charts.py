@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from calfcoach.core import rules
 from calfcoach.core.load import LoadTrend, PainWeek, WeekVolume, adherence, week_of
+from calfcoach.services.access import Actor
 
 if TYPE_CHECKING:
+    from calfcoach.services.context import ServiceContext
     from calfcoach.services.progress import TestLine
-    from calfcoach.storage.db import Database
+    from calfcoach.storage.records import SessionLog, StoredPlan
 
 __all__ = [
     "Chart",
@@ -124,14 +126,22 @@ class ProgressCharts:
 # ------------------------------------------------------------------------- the service
 
 
-def progress_charts(database: Database, name: str | None, as_of: dt.date) -> ProgressCharts:
-    """Every chart of the progress page, for what was logged up to ``as_of``."""
-    from calfcoach.catalog import load_catalog
-    from calfcoach.services.progress import progress_report
+def progress_charts(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, as_of: dt.date
+) -> ProgressCharts:
+    """Every chart of the progress page, for what was logged up to ``as_of``, read in one
+    unit of work (``actor`` must be allowed to view the athlete)."""
+    from calfcoach.services.inputs import check_date
+    from calfcoach.services.progress import progress_report_in
 
-    report = progress_report(database, name, as_of)
-    weeks = _weekly_adherence_of(database, name, as_of)
-    names = {ex.id: ex.name for ex in load_catalog()}
+    check_date("date", as_of)
+    catalog = ctx.catalog()
+    with ctx.unit_of_work(read_only=True) as uow:
+        report = progress_report_in(uow, catalog, actor, athlete_id, as_of)
+        stored = uow.plans.active(athlete_id)
+        logs = uow.logs.session_logs(athlete_id)
+    weeks = _weekly_adherence_of(stored, logs, as_of)
+    names = {ex.id: ex.name for ex in catalog}
     logged = bool(report.total_sets or report.tests or report.pain_trend)
     charts = (
         volume_chart(report.weekly_volume),
@@ -150,17 +160,12 @@ def progress_charts(database: Database, name: str | None, as_of: dt.date) -> Pro
 
 
 def _weekly_adherence_of(
-    database: Database, name: str | None, as_of: dt.date
+    stored: StoredPlan | None, logs: Sequence[SessionLog], as_of: dt.date
 ) -> tuple[WeekAdherence, ...]:
     """Planned, done and skipped session days per week (the plan with its moves applied,
     as the progress report counts them)."""
-    from calfcoach.services.athletes import resolve_in
     from calfcoach.services.training import effective_plan, session_moves
 
-    with database.unit_of_work(read_only=True) as uow:
-        athlete = resolve_in(uow, name)
-        stored = uow.plans.active(athlete.id)
-        logs = uow.logs.session_logs(athlete.id)
     planned: list[dt.date] = []
     if stored is not None:
         plan, _ = effective_plan(stored.plan, session_moves(logs))

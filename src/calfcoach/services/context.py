@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from calfcoach.core.catalog import Catalog
     from calfcoach.storage.uow import AbstractUnitOfWork
 
-__all__ = ["ServiceContext", "UnitOfWorkFactory"]
+__all__ = ["AnswerLookup", "ServiceContext", "UnitOfWorkFactory"]
+
+
+class AnswerLookup(Protocol):
+    """The stored answer of (athlete id, date, kind) made by calfcoach ``code`` if it is
+    current (its revision is the athlete's data revision), else None."""
+
+    def __call__(self, athlete_id: int, date: dt.date, kind: str, code: str) -> str | None: ...
 
 
 class UnitOfWorkFactory(Protocol):
@@ -60,6 +67,10 @@ class ServiceContext:
     """The real today (the local date); the only clock services read."""
     catalog: Callable[[], Catalog] = _load_catalog
     close: Callable[[], None] = field(default=_nothing)
+    answer_lookup: AnswerLookup | None = None
+    """A direct read of a current stored day answer (``storage/answers.py``): one query
+    without a unit of work, for the hot path of ``training.today_answer``; None: read it
+    through a read-only unit of work."""
     """Releases what the context owns (the database's connections)."""
 
     def read_unit_of_work(self) -> AbstractUnitOfWork:

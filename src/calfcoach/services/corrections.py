@@ -41,6 +41,7 @@ __all__ = [
     "SetChanges",
     "SetRef",
     "SetListing",
+    "begin_write",
     "carried_state",
     "delete_set",
     "edit_set",
@@ -201,15 +202,17 @@ def _find_set(uow: AbstractUnitOfWork, athlete: Athlete, ref: SetRef) -> StoredS
     )
 
 
-def _begin_write(
+def begin_write(
     uow: AbstractUnitOfWork,
     actor: Actor,
     athlete_id: int,
     today: dt.date,
     action: Action = "log",
 ) -> Athlete:
-    """The athlete, once ``actor`` may ``action`` them, locked and settled (R-HIST) before
-    anything of theirs is corrected."""
+    """The athlete, once ``actor`` may ``action`` them, locked (``uow.lock_athlete``) and
+    settled (``training.settle``: every session before ``today`` fixed as it was given,
+    R-HIST): the first step, inside its unit of work, of any use case that corrects or
+    changes what an athlete has stored (a set, a skip, the plan, the profile)."""
     from calfcoach.services.training import settle
 
     athlete = athlete_in(uow, actor, athlete_id, action)
@@ -237,7 +240,7 @@ def edit_set(
             "contacts, load_kg, rpe, pain"
         )
     with ctx.unit_of_work() as uow:
-        athlete = _begin_write(uow, actor, athlete_id, today)
+        athlete = begin_write(uow, actor, athlete_id, today)
         before = _find_set(uow, athlete, ref)
         old = before.set
         updates = {k: v for k in SetChanges.__slots__ if (v := getattr(changes, k)) is not None}
@@ -275,7 +278,7 @@ def delete_set(
 ) -> StoredSet:
     """Delete a logged set (and its day's session log when it was the last set)."""
     with ctx.unit_of_work() as uow:
-        athlete = _begin_write(uow, actor, athlete_id, today)
+        athlete = begin_write(uow, actor, athlete_id, today)
         found = _find_set(uow, athlete, ref)
         uow.logs.delete_set(found.id)
         uow.commit()
@@ -299,7 +302,7 @@ def undo_skip(
     if problem := limits.date_problem("date", date):
         raise InputError(problem)
     with ctx.unit_of_work() as uow:
-        athlete = _begin_write(uow, actor, athlete_id, today)
+        athlete = begin_write(uow, actor, athlete_id, today)
         statuses = {log.status for log in uow.logs.session_logs(athlete.id, on=date)}
         if "skipped" not in statuses:
             raise InputError(
@@ -359,9 +362,9 @@ def _check_weeks(weeks: int, high: int, hint: str) -> None:
 
 
 def _active(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
-    from calfcoach.services.training import _active_plan
+    from calfcoach.services.training import active_plan
 
-    return _active_plan(uow, athlete)
+    return active_plan(uow, athlete)
 
 
 def extend_plan(
@@ -376,7 +379,7 @@ def extend_plan(
     from calfcoach.core.planner import build_plan
 
     with ctx.unit_of_work() as uow:
-        athlete = _begin_write(uow, actor, athlete_id, today, "manage")
+        athlete = begin_write(uow, actor, athlete_id, today, "manage")
         stored = _active(uow, athlete)
         end = _end(stored)
         if end < today:
@@ -432,7 +435,7 @@ def next_plan(
     if start is not None and (problem := limits.date_problem("start", start)):
         raise InputError(problem)
     with ctx.unit_of_work() as uow:
-        athlete = _begin_write(uow, actor, athlete_id, today, "manage")
+        athlete = begin_write(uow, actor, athlete_id, today, "manage")
         stored = _active(uow, athlete)
         end = _end(stored)
         if end > today:

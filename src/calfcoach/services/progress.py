@@ -26,9 +26,18 @@ from calfcoach.services.athletes import athlete_in
 from calfcoach.services.training import effective_plan
 
 if TYPE_CHECKING:
+    from calfcoach.core.catalog import Catalog
     from calfcoach.services.context import ServiceContext
+    from calfcoach.storage.uow import AbstractUnitOfWork
 
-__all__ = ["ProgressReport", "TestLine", "progress_report", "report_to_dict", "to_plain"]
+__all__ = [
+    "ProgressReport",
+    "TestLine",
+    "progress_report",
+    "progress_report_in",
+    "report_to_dict",
+    "to_plain",
+]
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -66,12 +75,21 @@ def progress_report(
     from calfcoach.services.inputs import check_date
 
     check_date("date", as_of)
-
     with ctx.unit_of_work(read_only=True) as uow:
-        athlete = athlete_in(uow, actor, athlete_id)
-        stored = uow.plans.active(athlete.id)
-        logged = uow.logs.progress_log(athlete.id, as_of)
+        return progress_report_in(uow, ctx.catalog(), actor, athlete_id, as_of)
+
+
+def progress_report_in(
+    uow: AbstractUnitOfWork, catalog: Catalog, actor: Actor, athlete_id: int, as_of: dt.date
+) -> ProgressReport:
+    """``progress_report`` inside a use case's own unit of work (one that reads more of the
+    athlete in the same transaction, such as the progress charts): the access check
+    (``view``), the log read and the summary. The caller checks ``as_of``."""
     from calfcoach.core.capacity import retest_dates
+
+    athlete = athlete_in(uow, actor, athlete_id)
+    stored = uow.plans.active(athlete.id)
+    logged = uow.logs.progress_log(athlete.id, as_of)
 
     planned: list[dt.date] = []
     retests: tuple[dt.date, ...] = ()
@@ -79,7 +97,7 @@ def progress_report(
         plan, _ = effective_plan(stored.plan, logged.moves)
         planned = [s.date for s in plan.sessions]
         retests = tuple(d for d in retest_dates(plan) if d >= as_of)
-    region_of = {ex.id: ex.region for ex in ctx.catalog()}
+    region_of = {ex.id: ex.region for ex in catalog}
     days = logged.days
     summary = summarize(days, logged.checkins, region_of)
     return ProgressReport(

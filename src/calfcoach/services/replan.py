@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Literal
 
 from calfcoach.core import limits
 from calfcoach.core.models import Profile
+from calfcoach.services.access import Actor
 
 if TYPE_CHECKING:
-    from calfcoach.storage.db import Database
+    from calfcoach.core.catalog import Catalog
+    from calfcoach.services.context import ServiceContext
 
 __all__ = ["Replan", "ReplanKind", "update_profile"]
 
@@ -64,42 +66,57 @@ class Replan:
         )
 
 
-def _session_days(profile: Profile, start: dt.date, weeks: int, before: dt.date) -> list[dt.date]:
+def _session_days(
+    profile: Profile, catalog: Catalog, start: dt.date, weeks: int, before: dt.date
+) -> list[dt.date]:
     """The days the plan's skeleton has sessions on before ``before`` (the log does not move
     them; moves apply alike to both profiles)."""
-    from calfcoach.catalog import load_catalog
     from calfcoach.core.planner import build_plan
 
-    plan = build_plan(profile, load_catalog(), start, weeks)
+    plan = build_plan(profile, catalog, start, weeks)
     return [s.date for s in plan.sessions if s.date < before]
 
 
 def update_profile(
-    database: Database, name: str | None, profile: Profile, *, today: dt.date
+    ctx: ServiceContext, actor: Actor, athlete_id: int, profile: Profile, *, today: dt.date
 ) -> Replan:
-    """Store ``profile`` as the athlete's and re-plan the future only (module doc)."""
-    from calfcoach.catalog import load_catalog
+    """Store ``profile`` as the athlete's and re-plan the future only (module doc), in one
+    unit of work; ``actor`` must be allowed to ``manage`` the athlete. A new name in the
+    profile renames the athlete (a name another athlete has is a ``ConflictError``)."""
     from calfcoach.core.planner import build_plan
+    from calfcoach.errors import ConflictError
     from calfcoach.services.athletes import check_name
-    from calfcoach.services.corrections import _begin_write
-    from calfcoach.services.training import _active_plan
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.training import active_plan
 
     new_name = check_name(profile.name) if profile.name is not None else None
-    with database.unit_of_work() as uow:
-        athlete = _begin_write(uow, name, today)  # locked, and the past fixed (R-HIST)
+    catalog = ctx.catalog()
+    with ctx.unit_of_work() as uow:
+        # Allowed, locked, and the past fixed (R-HIST) before anything changes.
+        athlete = begin_write(uow, actor, athlete_id, today, "manage")
         if new_name is not None and new_name != athlete.name:
+            other = uow.athletes.find(new_name)
+            if other is not None and other.id != athlete.id:
+                raise ConflictError.about(
+                    "name",
+                    f"an athlete named {other.name!r} already exists",
+                    value=new_name,
+                    allowed="a name not yet used, ignoring case",
+                )
             athlete = uow.athletes.rename(athlete.id, new_name)
         old = athlete.profile
         if profile == old.model_copy(update={"name": profile.name}) and profile.name == old.name:
             return Replan(athlete.name, "unchanged", None, None)
-        stored = _active_plan(uow, athlete)
+        stored = active_plan(uow, athlete)
         start, weeks = stored.plan.start, stored.plan.weeks
         end = start + dt.timedelta(weeks=weeks)  # the first day after the plan
         uow.athletes.update_profile(athlete.id, profile)
         if end <= today:
             uow.commit()
             return Replan(athlete.name, "profile_only", None, None)
-        if _session_days(old, start, weeks, today) == _session_days(profile, start, weeks, today):
+        if _session_days(old, catalog, start, weeks, today) == _session_days(
+            profile, catalog, start, weeks, today
+        ):
             uow.commit()
             return Replan(athlete.name, "in_place", max(today, start), None)
         logged_today = bool(uow.logs.session_logs(athlete.id, on=today))
@@ -108,7 +125,7 @@ def update_profile(
             uow.commit()
             return Replan(athlete.name, "profile_only", None, None)
         left = max(limits.MIN_WEEKS, -(-(end - first).days // 7))
-        plan = build_plan(profile, load_catalog(), first, left)
+        plan = build_plan(profile, catalog, first, left)
         uow.plans.add(athlete.id, plan, profile, continues=stored.id)
         uow.commit()
     return Replan(athlete.name, "new_block", first, left)

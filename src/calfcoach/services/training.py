@@ -51,11 +51,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CurrentPlan",
+    "active_plan",
     "DOSE_LIMITS",
     "LoggedSession",
     "SetInput",
     "TestResult",
     "current_plan",
+    "current_plan_in",
     "day_plan",
     "effective_plan",
     "log_session_as_prescribed",
@@ -78,6 +80,7 @@ __all__ = [
     "record_test",
     "red_flag_advice",
     "skip_session",
+    "today_answer",
     "today_session",
     "validate_set",
 ]
@@ -350,7 +353,9 @@ def effective_plan(
     return replace(plan, sessions=tuple(sessions)), originals
 
 
-def _active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
+def active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
+    """The athlete's active stored plan, inside a use case's unit of work (after the access
+    check, ``athletes.athlete_in``); ``NotFoundError`` when they have none."""
     stored = uow.plans.active(athlete.id)
     if stored is None:
         raise NotFoundError(
@@ -409,7 +414,7 @@ def _current_in(
     """The plan as of ``date`` (see ``current_plan``). The session of a day is always made from
     what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan."""
     athlete = athlete_in(uow, actor, athlete_id, action)
-    stored = _active_plan(uow, athlete)
+    stored = active_plan(uow, athlete)
     result, moves, log, _fixed = _walk(uow, athlete, stored, date)
     originals = {new: old for old, new in moves.items()}
     for session in result.plan.sessions:
@@ -429,12 +434,14 @@ def settle(uow: AbstractUnitOfWork, athlete: Athlete, today: dt.date) -> None:
     fixed at the end of its day), then keep the walk's state after ``today - 1`` as the
     athlete's snapshot. Every write calls it first, inside its own transaction, so nothing
     logged later (a set dated in the past, an import) can change what was given."""
-    stored = uow.plans.active(athlete.id)
-    if stored is None:
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is None:
         return
-    snapshot = uow.snapshots.get(athlete.id, stored.id)
+    snapshot = uow.snapshots.get(athlete.id, plan_id)
     if snapshot is not None and snapshot.as_of >= today - dt.timedelta(days=1):
         return  # settled already today, and nothing dated before today was logged since
+    stored = uow.plans.active(athlete.id)
+    assert stored is not None  # the same unit of work found its id just above
     result, _moves, _log, fixed = _walk(uow, athlete, stored, today)
     for session in result.plan.sessions:
         if session.date >= today:
@@ -449,9 +456,20 @@ def settle(uow: AbstractUnitOfWork, athlete: Athlete, today: dt.date) -> None:
 
 def fix_day(uow: AbstractUnitOfWork, athlete: Athlete, session: Session, reason: str) -> None:
     """R-HIST: fix the session of a day as it was given (its first logged set)."""
-    stored = uow.plans.active(athlete.id)
-    if stored is not None:
-        uow.history.fix(athlete.id, stored.id, session, reason)
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is not None:
+        uow.history.fix(athlete.id, plan_id, session, reason)
+
+
+def _given_on(uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date) -> Session | None:
+    """The session of ``date`` as it was fixed (R-HIST: its first logged set, or the end of
+    its day), or None when it is not fixed yet. A fixed day is what the walk gives for it,
+    so a set logged on a fixed day needs no walk."""
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is None:
+        return None
+    versions = uow.history.versions(athlete.id, plan_id, date)
+    return versions[-1].session if versions else None
 
 
 def current_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> CurrentPlan:
@@ -461,6 +479,15 @@ def current_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
     check_date("date", date)
     with ctx.read_unit_of_work() as uow:
         return _current_in(uow, actor, athlete_id, date)
+
+
+def current_plan_in(
+    uow: AbstractUnitOfWork, actor: Actor, athlete_id: int, date: dt.date
+) -> CurrentPlan:
+    """``current_plan`` inside a use case's own unit of work (a use case that reads more of
+    the athlete beside the plan, in the same transaction): the access check (``view``) and
+    the walk over the log up to ``date``. The caller checks ``date`` (``check_date``)."""
+    return _current_in(uow, actor, athlete_id, date)
 
 
 def plan_window(plan: Plan, first_day: dt.date, weeks: int, field: str = "start") -> Plan:
@@ -498,6 +525,45 @@ def day_plan(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) 
     check_date("date", date)
     with ctx.read_unit_of_work() as uow:
         return _current_in(uow, actor, athlete_id, date, day=True)
+
+
+TODAY_ANSWER = "today.json"
+"""The kind of stored day answer ``today_answer`` keeps (``storage/answers.py``)."""
+
+
+def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> str:
+    """The session of ``date`` (``day_plan``) as the JSON of its DTO (``SessionDocument``, or
+    ``null`` on a rest day): what ``GET /api/v1/athletes/{id}/today`` answers.
+
+    The answer is stored and served again while nothing it was made from has changed: every
+    write of engine input raises the athlete's data revision, which the stored answer must
+    match, and the calfcoach version must be the one that made it. So the second request of
+    a day is one indexed query, however long the history (issue 8, figures)."""
+    from calfcoach import __version__
+    from calfcoach.services.access import ensure_can
+    from calfcoach.services.schemas import session_document
+
+    check_date("date", date)
+    ensure_can(actor, athlete_id, "view")
+    if ctx.answer_lookup is not None:
+        body = ctx.answer_lookup(athlete_id, date, TODAY_ANSWER, __version__)
+        if body is not None:
+            return body
+    with ctx.unit_of_work(read_only=True) as uow:
+        body = uow.answers.current(athlete_id, date, TODAY_ANSWER, __version__)
+        if body is not None:
+            return body
+        # Read before the data: a write that lands meanwhile leaves the stored answer with an
+        # older revision than the athlete's, so it is never served (storage/answers.py).
+        revision = uow.answers.revision(athlete_id)
+        current = _current_in(uow, actor, athlete_id, date, day=True)
+    document = session_document(current.session_on(date))
+    body = "null" if document is None else document.model_dump_json()
+    if revision is not None:
+        with ctx.unit_of_work() as uow:
+            if uow.answers.store(athlete_id, date, TODAY_ANSWER, __version__, revision, body):
+                uow.commit()
+    return body
 
 
 def today_session(
@@ -592,7 +658,9 @@ def log_set(
                 return _same_set_or_conflict(stored, date, entry, client_id)
         settle(uow, athlete, today)
         if not use_session:
-            session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+            session = _given_on(uow, athlete, date)
+            if session is None:
+                session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
         logged = _logged(entry, date, _planned(session, entry.exercise))
         # D-26, checked under the athlete's write lock: two processes cannot both
         # pass it.
@@ -648,9 +716,7 @@ def _same_set_or_conflict(
 def _refuse_set_logged_twice(
     uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, entry: SetInput
 ) -> None:
-    day_sets = [
-        s for s in uow.logs.load_training_log(athlete.id, since=date).sets if s.date == date
-    ]
+    day_sets = [s.set for s in uow.logs.stored_sets(athlete.id, first=date, last=date)]
     clash = side_conflict(day_sets, date, entry.exercise, entry.set_number, entry.side)
     if clash is None:
         return

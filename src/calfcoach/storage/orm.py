@@ -132,6 +132,12 @@ class AthleteRow(Base):
     # Added by 0003 (issue 7, item 20): ``core.names.name_key(name)``, the caseless form two
     # names are compared in; unique, so "Ana" and "ANA" cannot be two athletes.
     name_key: Mapped[str] = mapped_column(String(400), nullable=False)
+    # Added by 0006 (issue 8, figures): raised by every write of engine input (the same
+    # writes that drop engine snapshots, ``repositories._invalidate``); a stored answer
+    # (``DayAnswerRow``) is current only while its revision is the athlete's.
+    data_revision: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
 
     __table_args__ = (
         CheckConstraint("length(name) > 0", name="name_not_empty"),
@@ -433,6 +439,25 @@ class CalendarTokenRow(Base):
         UniqueConstraint("athlete_id"),
         UniqueConstraint("token_hash"),
     )
+
+
+class DayAnswerRow(Base):
+    """A computed answer about one day of an athlete (today's session as JSON), kept while
+    nothing it was computed from has changed: its ``revision`` is the athlete's
+    ``data_revision`` when the computation started, and ``code`` the calfcoach version that
+    computed it. Derived data only: dropping every row loses nothing (0006, issue 8)."""
+
+    __tablename__ = "day_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+    __table_args__ = (UniqueConstraint("athlete_id", "date", "kind"),)
 
 
 class AccessTokenRow(Base):

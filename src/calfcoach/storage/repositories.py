@@ -58,6 +58,7 @@ from calfcoach.storage.orm import (
     CapacityTestRow,
     CheckInRow,
     ClearanceRow,
+    DayAnswerRow,
     FixedSessionRow,
     HopTestRow,
     LoggedSetRow,
@@ -368,6 +369,13 @@ class _SqlRepository:
         if from_date is not None:
             statement = statement.where(SnapshotRow.as_of >= from_date)
         self._session.execute(statement.execution_options(synchronize_session=False))
+        # Every stored day answer of the athlete stops being current (``storage/answers.py``).
+        self._session.execute(
+            update(AthleteRow)
+            .where(AthleteRow.id == athlete_id)
+            .values(data_revision=AthleteRow.data_revision + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 # --------------------------------------------------------------------------- athletes
@@ -488,6 +496,7 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 "calendar_tokens",
                 delete(CalendarTokenRow).where(CalendarTokenRow.athlete_id == athlete_id),
             ),
+            ("day_answers", delete(DayAnswerRow).where(DayAnswerRow.athlete_id == athlete_id)),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
         counts: dict[str, int] = {}
@@ -529,6 +538,11 @@ class AbstractPlanRepository(ABC):
     @abstractmethod
     def active(self, athlete_id: int) -> StoredPlan | None:
         """The athlete's active plan, or None."""
+
+    def active_id(self, athlete_id: int) -> int | None:
+        """The id of the athlete's active plan, or None (without reading the plan)."""
+        stored = self.active(athlete_id)
+        return None if stored is None else stored.id
 
     @abstractmethod
     def history(self, athlete_id: int) -> list[StoredPlan]:
@@ -630,6 +644,11 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
             select(PlanRow).where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
         ).first()
         return None if row is None else _stored_plan(row)
+
+    def active_id(self, athlete_id: int) -> int | None:
+        return self._session.scalar(
+            select(PlanRow.id).where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
+        )
 
     def history(self, athlete_id: int) -> list[StoredPlan]:
         rows = self._session.scalars(

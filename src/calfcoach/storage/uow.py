@@ -24,6 +24,7 @@ from calfcoach.storage.access_tokens import (
     AbstractAccessTokenRepository,
     AccessTokenRepository,
 )
+from calfcoach.storage.answers import AbstractAnswerRepository, AnswerRepository
 from calfcoach.storage.calendar_tokens import (
     AbstractCalendarTokenRepository,
     CalendarTokenRepository,
@@ -64,6 +65,8 @@ class AbstractUnitOfWork(ABC):
     """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
     access_tokens: AbstractAccessTokenRepository
     """The hashed personal access tokens of the API (issue 8, part 3)."""
+    answers: AbstractAnswerRepository
+    """Computed day answers, kept while the athlete's data are unchanged (issue 8)."""
 
     def __enter__(self) -> Self:
         return self
@@ -123,6 +126,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.snapshots = SnapshotRepository(self._session, self._clock)
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
         self.access_tokens = AccessTokenRepository(self._session, self._clock)
+        self.answers = AnswerRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

@@ -1,7 +1,9 @@
 """The app factory: ``create_app(settings)`` builds the FastAPI application.
 
-Nothing is built at import time (style notes, 6): the settings, the database and the
+Nothing is built at import time (style notes, 6): the settings, the ONE service context
+(``bootstrap.build_context``: the database's units of work, the clock, the catalog) and the
 templates are made here and kept on ``app.state``; routes reach them through ``web.deps``.
+The context is closed (the database's pool disposed of) when the app shuts down.
 ``uvicorn`` starts it with ``factory=True`` (``calfcoach serve``), so each worker process
 builds its own app and keeps no state of its own beyond its connection pool: N workers, or
 N machines, serve one database (issue 8, part 2).
@@ -42,17 +44,17 @@ logger = logging.getLogger("calfcoach.web")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment). Opens (and
-    migrates) the database once; a database that cannot be opened fails here, at start-up,
-    with the ``StorageError`` message, not on the first request."""
+    migrates) the database once, in the service context; a database that cannot be opened
+    fails here, at start-up, with the ``StorageError`` message, not on the first request."""
     settings = Settings.from_env() if settings is None else settings
-    database = bootstrap.open_database(settings)
+    context = bootstrap.build_context(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            database.dispose()  # the pool's connections, at shutdown
+            context.close()  # the pool's connections, at shutdown
 
     app = FastAPI(
         lifespan=lifespan,
@@ -64,10 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
-    app.state.database = database
-    # The one service context of this process (the API's routes take it; D-NEW-api-1): on
-    # the database above, which the lifespan disposes of (so the context does not own it).
-    app.state.service_context = bootstrap.context_for(database)
+    app.state.service_context = context  # also what web.api_v1's dependencies read
     app.state.templates = _templates()
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     # Pages and JSON compressed for phones on a gym's network (the Today page: ~40 KB -> ~4 KB).

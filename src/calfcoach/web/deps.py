@@ -1,19 +1,36 @@
 """What routes depend on, as ``Annotated`` aliases (style notes, 5): one place to change how
-a route gets its settings, database or templates."""
+a route gets its settings, templates, service context, actor and athlete.
+
+    ContextDep      the app's one ``ServiceContext`` (``create_app`` builds it with
+                    ``bootstrap.build_context`` and closes it at shutdown)
+    ActorDep        who asks: the local user (``Actor.local()``) in local single-user mode;
+                    issue 9 builds it from the signed-in account here, in one place
+    AthleteIdDep    the athlete the pages show: in local mode the first stored athlete (by
+                    when it was added); none yet -> ``NoAthleteYet`` (pages: ``/welcome``)
+
+Routes call the services as ``f(ctx, actor, athlete_id, ...)`` and never touch a database.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
 from calfcoach.settings import Settings
 
-if TYPE_CHECKING:
-    from calfcoach.bootstrap import Database
-
-__all__ = ["AthleteNameDep", "DatabaseDep", "NoAthleteYet", "SettingsDep", "TemplatesDep"]
+__all__ = [
+    "ActorDep",
+    "AthleteIdDep",
+    "ContextDep",
+    "NoAthleteYet",
+    "SettingsDep",
+    "TemplatesDep",
+    "local_athlete_id",
+]
 
 
 class NoAthleteYet(Exception):
@@ -25,33 +42,45 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _database(request: Request) -> Database:
-    database: Database = request.app.state.database
-    return database
-
-
 def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
 
+def _context(request: Request) -> ServiceContext:
+    context: ServiceContext = request.app.state.service_context
+    return context
+
+
+def _actor(request: Request) -> Actor:
+    """Who asks: the local user in local single-user mode (issue 9: the signed-in account,
+    here and nowhere else)."""
+    return Actor.local()
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
-DatabaseDep = Annotated["Database", Depends(_database)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
+ContextDep = Annotated[ServiceContext, Depends(_context)]
+ActorDep = Annotated[Actor, Depends(_actor)]
 
 
-def _local_athlete(request: Request) -> str:
-    """Local single-user mode: the athlete is the first one stored (by when it was added).
-    Accounts and coaches (issue 9) replace this with the signed-in actor's athlete."""
+def local_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
+    """The athlete of local single-user mode: the first one stored (by when it was added)
+    among those ``actor`` may see; None when there is none yet."""
     from calfcoach.services.athletes import list_athletes
 
-    athletes = list_athletes(_database(request))
+    athletes = list_athletes(ctx, actor)
     if not athletes:
+        return None
+    return min(athletes, key=lambda a: (a.created_at, a.id)).id
+
+
+def _athlete_id(ctx: ContextDep, actor: ActorDep) -> int:
+    athlete_id = local_athlete_id(ctx, actor)
+    if athlete_id is None:
         raise NoAthleteYet
-    first = min(athletes, key=lambda a: a.created_at)
-    return first.name
+    return athlete_id
 
 
-AthleteNameDep = Annotated[str, Depends(_local_athlete)]
-"""The name of the athlete the pages show (the services take names until issue 8 part 1's
-refactor gives them ids; then this becomes the athlete id)."""
+AthleteIdDep = Annotated[int, Depends(_athlete_id)]
+"""The id of the athlete the pages show (issue 9: the signed-in account's athlete)."""

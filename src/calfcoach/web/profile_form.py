@@ -16,9 +16,9 @@ from typing import Any
 from calfcoach.core.models import COMPLAINTS, DAYS, EQUIPMENT, LEVELS, Profile
 
 __all__ = [
+    "PROFILE_FIELDS",
     "ProfileForm",
     "choices",
-    "profile_field_errors",
     "profile_values",
     "read_profile_form",
 ]
@@ -119,23 +119,7 @@ def read_profile_form(form: Mapping[str, Any], lists: Mapping[str, list[str]]) -
     return ProfileForm(data, errors)
 
 
-_HEAD = re.compile(r"^([a-z_]+)")
-
-
-def profile_field_errors(problems: tuple[str, ...] | list[str]) -> dict[str, str]:
-    """Each profile problem at its question (``runs[0].kind: ...`` -> ``runs``), in full:
-    the path in front says which item."""
-    out: dict[str, str] = {}
-    for problem in problems:
-        match = _HEAD.match(problem)
-        name = match.group(1) if match else "form"
-        if name not in PROFILE_FIELDS:
-            name = "form"
-        out[name] = f"{out[name]} {problem}" if name in out else problem
-    return out
-
-
-PROFILE_FIELDS = frozenset(
+PROFILE_FIELDS = frozenset(  # the questions a problem can be shown at (views.field_errors)
     {
         "name",
         "sex",

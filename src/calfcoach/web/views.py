@@ -1,6 +1,6 @@
 """What the coaching pages show, built from the engine's sessions: one place that turns a
 ``Session`` into the rows a template prints (Today, guided mode, Plan), and a refused
-service call into a message at its form field.
+service call's typed problems into messages at its form fields (``field_errors``).
 
 The dose words come from ``formats.text`` (the CLI's table, the ICS export and these pages
 spell a dose the same way); the reasons are the prescription's structured ``(rule, text)``
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,40 +26,66 @@ from calfcoach.formats.text import (
 
 if TYPE_CHECKING:
     from calfcoach.core.models import Exercise, LoggedSet, Prescription, Session, Units
+    from calfcoach.errors import Problem
 
 __all__ = [
     "ExerciseView",
     "SessionView",
+    "FORM_FIELDS",
     "SetSlot",
     "field_errors",
+    "form_field",
     "session_view",
     "tempo_phases",
 ]
 
-# A service message starts with the name of what it refuses ("--rpe: 11 is out of range; ...",
-# "dose: missing; ..."): the form field it belongs to. The services will raise typed problems
-# with a ``field`` (issue 8, part 1); until then the name is read from the message's head.
-_HEAD = re.compile(r"^(--[a-z-]+|[a-z_]+)(?: and --[a-z-]+)?: ")
-_FIELD_OF = {
-    "set": "set_number",
-    "dose": "dose",
-    "from": "from_date",
-    "to": "to_date",
+FORM_FIELDS: dict[str, str] = {
+    "load_kg": "load",  # the set form has one load field, in the athlete's units
+    "load_lb": "load",
+    "red_flag": "red_flags",  # the check-in's red-flag questions
 }
+"""The ONE table from the services' domain field names (``Problem.field``) to the pages'
+form field names; a field not in it has the same name on the form (``rpe``, ``date``,
+``set_number``, ``from_date``, ``to_date``...). A path in a document (``runs[0].kind``)
+belongs to the field it starts with (``runs``)."""
+
+_PATH_HEAD = re.compile(r"^[A-Za-z_]+")
 
 
-def field_errors(problems: tuple[str, ...] | list[str], default: str = "form") -> dict[str, str]:
-    """Each problem at the form field it names (``--load-kg: ...`` -> ``load_kg``), its text
-    without the CLI option in front; problems naming no field go under ``default``."""
+def form_field(problem: Problem) -> str | None:
+    """The form field a problem is about: its domain ``field`` through ``FORM_FIELDS`` (a
+    path's first name for a path); None for a problem of the request as a whole."""
+    if not problem.field:
+        return None
+    head = _PATH_HEAD.match(problem.field)
+    name = head.group(0) if head else problem.field
+    return FORM_FIELDS.get(name, name)
+
+
+def field_errors(
+    problems: Iterable[Problem],
+    fields: Collection[str] | None = None,
+    *,
+    default: str = "form",
+    rename: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Each typed problem at the form field it is about (``form_field``), as its domain
+    message and what is allowed (``11 is out of range; allowed: 1-10``; no CLI option, no
+    field name in front). ``fields``: the fields the form shows (None: any); a problem
+    about another field, or about none, goes under ``default`` (the top of the form) with
+    its field's name in front, so it still says what it is about. ``rename``: this form's
+    own names for some fields (the move form's ``date`` is its ``from_date``)."""
     out: dict[str, str] = {}
     for problem in problems:
-        match = _HEAD.match(problem)
-        if match is None:
-            name, text = default, problem
+        name = form_field(problem)
+        if name is not None and rename:
+            name = rename.get(name, name)
+        if name is None or (fields is not None and name not in fields):
+            name, text = default, problem.text()
+        elif problem.field is not None and problem.field != name and "[" in problem.field:
+            text = problem.text()  # a path says which item of the field (runs[1].kind: ...)
         else:
-            raw = match.group(1).removeprefix("--").replace("-", "_")
-            name = _FIELD_OF.get(raw, raw)
-            text = problem[match.end() :]
+            text = problem.text("")
         out[name] = f"{out[name]} {text}" if name in out else text
     return out
 

@@ -4,19 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from calfcoach.errors import CalfcoachError
-from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
+from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep
 from calfcoach.web.forms import FormProblem, optional_int, parse_date
 from calfcoach.web.views import field_errors
-
-if TYPE_CHECKING:
-    from calfcoach.bootstrap import Database
 
 __all__ = ["router"]
 
@@ -56,7 +55,7 @@ def _render(
 
 @router.get("/checkin", response_class=HTMLResponse)
 def checkin_page(
-    request: Request, templates: TemplatesDep, athlete: AthleteNameDep, date: str | None = None
+    request: Request, templates: TemplatesDep, athlete: AthleteIdDep, date: str | None = None
 ) -> HTMLResponse:
     from calfcoach.web.routes.training import real_today
 
@@ -69,12 +68,12 @@ def checkin_page(
     return _render(request, templates, {"day": day})
 
 
-def _outcome(database: Database, athlete: str, day: dt.date) -> dict[str, Any]:
+def _outcome(ctx: ServiceContext, actor: Actor, athlete_id: int, day: dt.date) -> dict[str, Any]:
     """What the check-in changes: the session of its day as adapted now (or the next one),
     with the decisions the engine made on that day (R-PAIN-2, 2a, 2b)."""
     from calfcoach.services.training import day_plan
 
-    current = day_plan(database, athlete, day)
+    current = day_plan(ctx, actor, athlete_id, day)
     session = current.session_on(day)
     if session is None:
         later = [s for s in current.plan.sessions if s.date > day]
@@ -83,9 +82,16 @@ def _outcome(database: Database, athlete: str, day: dt.date) -> dict[str, Any]:
     return {"session": session, "decisions": decisions}
 
 
+CHECKIN_FIELDS = frozenset({"date", "pain", "stiffness", "red_flags"})
+
+
 @router.post("/checkin", response_class=HTMLResponse)
 async def checkin_post(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> HTMLResponse:
     from calfcoach.services.training import record_checkin, red_flag_advice
     from calfcoach.web.routes.training import real_today
@@ -119,7 +125,8 @@ async def checkin_post(
     day: dt.date = context["day"]
     try:
         saved = record_checkin(
-            database,
+            ctx,
+            actor,
             athlete,
             day,
             pain=numbers["pain"] or 0,
@@ -129,11 +136,9 @@ async def checkin_post(
             red_flags=flags,
         )
     except CalfcoachError as error:
-        errors = field_errors(error.problems)
-        if "red_flag" in errors:
-            errors["red_flags"] = errors.pop("red_flag")
+        errors = field_errors(error.details, CHECKIN_FIELDS)
         return _render(request, templates, {**context, "errors": errors}, 422)
     if saved.red_flags:
         context["advice"] = red_flag_advice(saved.red_flags)
-    context.update(saved=saved, outcome=_outcome(database, athlete, day))
+    context.update(saved=saved, outcome=_outcome(ctx, actor, athlete, day))
     return _render(request, templates, context)

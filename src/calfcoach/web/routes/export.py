@@ -9,14 +9,20 @@ A refused upload or choice is shown at its field with status 422 and nothing is 
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
 
 from calfcoach.errors import CalfcoachError, InputError, NotFoundError
-from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
+from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep
+from calfcoach.web.routes.training import real_today
+
+if TYPE_CHECKING:
+    from calfcoach.formats.handout import Handout
 
 __all__ = ["router"]
 
@@ -28,19 +34,21 @@ _MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 def _page(
     request: Request,
-    templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: str,
+    templates: Jinja2Templates,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     status: int = 200,
     **context: Any,
 ) -> HTMLResponse:
+    from calfcoach.services.athletes import get_athlete
     from calfcoach.services.calendar_feed import calendar_address_since
 
-    base = {
+    base: dict[str, Any] = {
         "title": "Export",
-        "athlete": athlete,
+        "athlete": get_athlete(ctx, actor, athlete_id).name,
         "formats": FORMATS,
-        "calendar_since": calendar_address_since(database, athlete),
+        "calendar_since": calendar_address_since(ctx, actor, athlete_id),
         "errors": {},
     }
     base.update(context)
@@ -49,18 +57,23 @@ def _page(
 
 @router.get("/export", response_class=HTMLResponse)
 def export_page(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> HTMLResponse:
     """Download, upload, calendar address and handout, on one page."""
-    return _page(request, templates, database, athlete)
+    return _page(request, templates, ctx, actor, athlete)
 
 
 @router.get("/export/download", response_model=None)
 def export_download(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
     format: str = "json",
 ) -> Response:
     """The athlete's export file (``calfcoach export --format json|csv``), as a download."""
@@ -68,10 +81,10 @@ def export_download(
 
     if format not in FORMATS:
         message = f"format: {format!r} is not an export format; allowed: {', '.join(FORMATS)}"
-        return _page(request, templates, database, athlete, 422, errors={"format": message})
-    document = export_document(database, athlete)
+        return _page(request, templates, ctx, actor, athlete, 422, errors={"format": message})
+    document = export_document(ctx, actor, athlete)
     text = document_to_csv(document) if format == "csv" else document_to_json(document)
-    filename = f"calfcoach-export-{dt.date.today().isoformat()}.{format}"
+    filename = f"calfcoach-export-{real_today().isoformat()}.{format}"
     return Response(
         text.encode("utf-8"),
         media_type=_MEDIA[format],
@@ -83,8 +96,9 @@ def export_download(
 def import_upload(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> HTMLResponse:
     """Import an export file (JSON or CSV): every athlete in it, or nothing."""
@@ -102,51 +116,57 @@ def import_upload(
         if not data:
             raise InputError(f"file: {source} is empty; allowed: a calfcoach export file")
         document, warnings = read_export(data, source=source)
-        result = replace(import_document(database, document), warnings=warnings)
+        result = replace(
+            import_document(ctx, actor, document, today=real_today()), warnings=warnings
+        )
     except CalfcoachError as error:
         return _page(
             request,
             templates,
-            database,
+            ctx,
+            actor,
             athlete,
             422,
             errors={"file": list(error.problems)},
             imported=None,
         )
-    return _page(request, templates, database, athlete, imported=result)
+    return _page(request, templates, ctx, actor, athlete, imported=result)
 
 
 @router.post("/export/calendar", response_class=HTMLResponse)
 def calendar_address(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
     action: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Make (or rotate) the calendar address, shown once; or stop it."""
     from calfcoach.services.calendar_feed import new_calendar_token, stop_calendar_address
 
     if action == "rotate":
-        token = new_calendar_token(database, athlete)
+        token = new_calendar_token(ctx, actor, athlete)
         address = str(request.url_for("calendar_feed", token=token))
-        return _page(request, templates, database, athlete, calendar_address=address)
+        return _page(request, templates, ctx, actor, athlete, calendar_address=address)
     if action == "stop":
-        stopped = stop_calendar_address(database, athlete)
-        return _page(request, templates, database, athlete, calendar_stopped=stopped)
+        stopped = stop_calendar_address(ctx, actor, athlete)
+        return _page(request, templates, ctx, actor, athlete, calendar_stopped=stopped)
     message = f"action: {action!r} is not an action; allowed: rotate, stop"
-    return _page(request, templates, database, athlete, 422, errors={"calendar": message})
+    return _page(request, templates, ctx, actor, athlete, 422, errors={"calendar": message})
 
 
 @router.get("/calendar/{token}.ics", name="calendar_feed", response_model=None)
-def calendar_feed(database: DatabaseDep, token: str) -> Response:
-    """The plan as iCalendar for a calendar app's subscription (the token is the secret)."""
+def calendar_feed(ctx: ContextDep, token: str) -> Response:
+    """The plan as iCalendar for a calendar app's subscription (the token is the secret and
+    the actor: it may view its own athlete only)."""
     from calfcoach.services.calendar_feed import calendar_for_token
 
     try:
-        body = calendar_for_token(database, token, dt.date.today())
+        body = calendar_for_token(ctx, token, real_today())
     except NotFoundError as error:
-        raise HTTPException(status_code=404, detail=str(error).capitalize()) from None
+        detail = error.details[0].message
+        raise HTTPException(status_code=404, detail=detail[:1].upper() + detail[1:]) from None
     return Response(
         body,
         media_type="text/calendar; charset=utf-8",
@@ -154,32 +174,35 @@ def calendar_feed(database: DatabaseDep, token: str) -> Response:
     )
 
 
-def _handout(database: Any, athlete: str) -> Any:
-    from calfcoach.catalog import load_catalog
+def _handout(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Handout:
     from calfcoach.formats.handout import build_handout
     from calfcoach.services.training import current_plan
 
-    current = current_plan(database, athlete, dt.date.today())
+    current = current_plan(ctx, actor, athlete_id, real_today())
     units = current.athlete.profile.units
-    return build_handout(current.plan, current.athlete.name, units, load_catalog())
+    return build_handout(current.plan, current.athlete.name, units, ctx.catalog())
 
 
 @router.get("/export/handout", response_class=HTMLResponse)
 def handout_page(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> HTMLResponse:
     """The plan and its exercises on a page made for printing (print CSS)."""
-    context = {"title": "Plan handout", "handout": _handout(database, athlete)}
+    context = {"title": "Plan handout", "handout": _handout(ctx, actor, athlete)}
     return templates.TemplateResponse(request, "export/handout.html", context)
 
 
 @router.get("/export/handout.pdf", response_model=None)
-def handout_pdf_download(database: DatabaseDep, athlete: AthleteNameDep) -> Response:
+def handout_pdf_download(ctx: ContextDep, actor: ActorDep, athlete: AthleteIdDep) -> Response:
     """The handout as a PDF (fpdf2)."""
     from calfcoach.formats.handout import handout_pdf
 
-    body = handout_pdf(_handout(database, athlete))
-    filename = f"calfcoach-plan-{dt.date.today().isoformat()}.pdf"
+    body = handout_pdf(_handout(ctx, actor, athlete))
+    filename = f"calfcoach-plan-{real_today().isoformat()}.pdf"
     return Response(
         body,
         media_type="application/pdf",

@@ -3,17 +3,14 @@ type and what became of it; move or skip a session from here (issue 8, part 2)."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from calfcoach.errors import CalfcoachError
-from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
-
-if TYPE_CHECKING:
-    from calfcoach.bootstrap import Database
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
+from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep
 
 __all__ = ["render_plan", "router"]
 
@@ -25,8 +22,9 @@ NOTICES = {"skipped": "Session skipped.", "moved": "Session moved."}
 def render_plan(
     request: Request,
     templates: Jinja2Templates,
-    database: Database,
-    athlete: str,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -39,7 +37,7 @@ def render_plan(
 
     today = real_today()
     try:
-        calendar = plan_calendar(database, athlete, today)
+        calendar = plan_calendar(ctx, actor, athlete_id, today)
     except CalfcoachError as error:
         context = {"title": "Invalid input", "detail": " ".join(error.problems), "status": 422}
         return templates.TemplateResponse(request, "error.html", context, status_code=422)
@@ -58,8 +56,10 @@ def render_plan(
 def plan_page(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
     done: str | None = None,
 ) -> HTMLResponse:
-    return render_plan(request, templates, database, athlete, notice=NOTICES.get(done or ""))
+    notice = NOTICES.get(done or "")
+    return render_plan(request, templates, ctx, actor, athlete, notice=notice)

@@ -10,14 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from calfcoach.errors import CalfcoachError
-from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
+from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep, local_athlete_id
 from calfcoach.web.forms import FormProblem, optional_int, parse_date
-from calfcoach.web.profile_form import (
-    choices,
-    profile_field_errors,
-    profile_values,
-    read_profile_form,
-)
+from calfcoach.web.profile_form import PROFILE_FIELDS, choices, profile_values, read_profile_form
+from calfcoach.web.views import field_errors
 
 __all__ = ["router"]
 
@@ -54,16 +52,16 @@ async def _answers(request: Request) -> tuple[dict[str, str], dict[str, list[str
     return values, lists
 
 
-def _has_athlete(database: Any) -> bool:
-    from calfcoach.services.athletes import list_athletes
-
-    return bool(list_athletes(database))
+def _has_athlete(ctx: ServiceContext, actor: Actor) -> bool:
+    return local_athlete_id(ctx, actor) is not None
 
 
 @router.get("/welcome", response_class=HTMLResponse)
-def welcome_page(request: Request, templates: TemplatesDep, database: DatabaseDep) -> Response:
+def welcome_page(
+    request: Request, templates: TemplatesDep, ctx: ContextDep, actor: ActorDep
+) -> Response:
     """The profile questions of ``calfcoach init`` (local mode: only while nobody is stored)."""
-    if _has_athlete(database):
+    if _has_athlete(ctx, actor):
         return RedirectResponse("/today", status_code=303)
     values = {"level": "novice", "session_minutes": "25", "units": "metric"}
     values |= {"bone_stress_history": "no", "missed_periods": "no", "sex": ""}
@@ -73,7 +71,7 @@ def welcome_page(request: Request, templates: TemplatesDep, database: DatabaseDe
 
 @router.post("/welcome", response_class=HTMLResponse)
 async def welcome_post(
-    request: Request, templates: TemplatesDep, database: DatabaseDep
+    request: Request, templates: TemplatesDep, ctx: ContextDep, actor: ActorDep
 ) -> Response:
     """Store the athlete and the first plan, then Today with the plan's why; a refused answer
     is shown at its question (422) and nothing is stored."""
@@ -81,7 +79,7 @@ async def welcome_post(
     from calfcoach.services.athletes import add_athlete
     from calfcoach.web.routes.training import real_today
 
-    if _has_athlete(database):
+    if _has_athlete(ctx, actor):
         return RedirectResponse("/today", status_code=303)
     values, lists = await _answers(request)
     read = read_profile_form(values, lists)
@@ -99,9 +97,9 @@ async def welcome_post(
     if not errors:
         try:
             profile = profile_from_data(read.data)
-            add_athlete(database, profile, start=start, weeks=8 if weeks is None else weeks)
+            add_athlete(ctx, actor, profile, start=start, weeks=8 if weeks is None else weeks)
         except CalfcoachError as error:
-            errors = profile_field_errors(error.problems)
+            errors = field_errors(error.details, PROFILE_FIELDS)
     if errors:
         context = {"values": values, "lists": lists, "errors": errors}
         return _render(request, templates, "profile/welcome.html", context, 422)
@@ -110,28 +108,36 @@ async def welcome_post(
 
 @router.get("/profile", response_class=HTMLResponse)
 def profile_page(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> HTMLResponse:
-    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.athletes import get_athlete
 
-    values, lists = profile_values(resolve_athlete(database, athlete).profile)
+    values, lists = profile_values(get_athlete(ctx, actor, athlete).profile)
     return _render(request, templates, "profile/profile.html", {"values": values, "lists": lists})
 
 
 @router.post("/profile", response_class=HTMLResponse)
 async def profile_post(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> HTMLResponse:
     """Save the profile; the future is re-planned, the past stays as given (R-HIST)."""
     from calfcoach.profile_io import profile_from_data, profile_to_dict
-    from calfcoach.services.athletes import resolve_athlete
+    from calfcoach.services.athletes import get_athlete
     from calfcoach.services.replan import update_profile
     from calfcoach.web.routes.training import real_today
 
     values, lists = await _answers(request)
     read = read_profile_form(values, lists)
     errors = dict(read.errors)
-    current = resolve_athlete(database, athlete).profile
+    current = get_athlete(ctx, actor, athlete).profile
     if values.get("races", "") == profile_values(current)[0]["races"]:
         # Unchanged in the form: keep the races as stored (their names and tune-up flags,
         # which the one-line answer does not carry).
@@ -140,9 +146,9 @@ async def profile_post(
     if not errors:
         try:
             profile = profile_from_data(read.data)
-            result = update_profile(database, athlete, profile, today=real_today())
+            result = update_profile(ctx, actor, athlete, profile, today=real_today())
         except CalfcoachError as error:
-            errors = profile_field_errors(error.problems)
+            errors = field_errors(error.details, PROFILE_FIELDS)
     if errors:
         context = {"values": values, "lists": lists, "errors": errors}
         return _render(request, templates, "profile/profile.html", context, 422)

@@ -1,8 +1,9 @@
 """Today, guided mode, logging a set, skip and move, the morning check-in (issue 8, part 2).
 
-Each route reads its form, calls one service function and renders the result. A refused call
-(``CalfcoachError``) is shown at its field with status 422, and nothing is stored: the
-services validate before they write, in one transaction.
+Each route reads its form, calls one service function with the app's context, the actor and
+the athlete's id (``web.deps``) and renders the result. A refused call (``CalfcoachError``)
+shows each typed problem at its field (``views.field_errors``) with status 422, and nothing
+is stored: the services validate before they write, in one unit of work.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from calfcoach.errors import CalfcoachError
-
-if TYPE_CHECKING:
-    from calfcoach.bootstrap import Database
-    from calfcoach.core.models import Plan
-from calfcoach.web.deps import AthleteNameDep, DatabaseDep, TemplatesDep
+from calfcoach.services.access import Actor
+from calfcoach.services.context import ServiceContext
+from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep
 from calfcoach.web.forms import FormProblem, optional_float, optional_int, parse_client_id
 from calfcoach.web.forms import parse_date as parse_form_date
 from calfcoach.web.views import field_errors, session_view
+
+if TYPE_CHECKING:
+    from calfcoach.core.models import Plan
 
 __all__ = ["router", "real_today"]
 
@@ -38,13 +40,15 @@ def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def _day_context(database: Database, name: str, day: dt.date) -> dict[str, Any]:
+def _day_context(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, day: dt.date
+) -> dict[str, Any]:
     """What Today and guided mode show for ``day``: its session (adapted to the log before
     it), or the rest day and the next session, or the plan's end."""
     from calfcoach.services.corrections import plan_ended
     from calfcoach.services.training import day_plan
 
-    current = day_plan(database, name, day)
+    current = day_plan(ctx, actor, athlete_id, day)
     units = current.athlete.profile.units
     session = current.session_on(day)
     later = [s for s in current.plan.sessions if s.date > day]
@@ -106,8 +110,9 @@ def _page_day(request: Request, text: str | None) -> tuple[dt.date, str | None]:
 def _render_day(
     request: Request,
     templates: Jinja2Templates,
-    database: Database,
-    name: str,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
     day: dt.date,
     template: str,
     *,
@@ -118,7 +123,7 @@ def _render_day(
     welcome: bool = False,
 ) -> HTMLResponse:
     try:
-        context = _day_context(database, name, day)
+        context = _day_context(ctx, actor, athlete_id, day)
     except CalfcoachError as error:
         return templates.TemplateResponse(
             request,
@@ -140,8 +145,9 @@ def _render_day(
 def today_page(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
     date: str | None = None,
     done: str | None = None,
     welcome: str | None = None,
@@ -151,12 +157,12 @@ def today_page(
     day, problem = _page_day(request, date)
     if problem is not None:
         return _render_day(
-            request, templates, database, athlete, day, "today/today.html",
+            request, templates, ctx, actor, athlete, day, "today/today.html",
             errors={"date": problem}, status_code=422,
         )  # fmt: skip
     notice = {"skipped": "Session skipped.", "moved": "Session moved to this day."}.get(done or "")
     return _render_day(
-        request, templates, database, athlete, day, "today/today.html", notice=notice,
+        request, templates, ctx, actor, athlete, day, "today/today.html", notice=notice,
         welcome=welcome == "1",
     )  # fmt: skip
 
@@ -165,18 +171,19 @@ def today_page(
 def guided_page(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
     date: str | None = None,
 ) -> HTMLResponse:
     """Guided mode: one exercise at a time with its timers (``static/js/guided.js``)."""
     day, problem = _page_day(request, date)
     if problem is not None:
         return _render_day(
-            request, templates, database, athlete, day, "today/guided.html",
+            request, templates, ctx, actor, athlete, day, "today/guided.html",
             errors={"date": problem}, status_code=422,
         )  # fmt: skip
-    return _render_day(request, templates, database, athlete, day, "today/guided.html")
+    return _render_day(request, templates, ctx, actor, athlete, day, "today/guided.html")
 
 
 # ---------------------------------------------------------------------------- logging a set
@@ -188,15 +195,16 @@ DOSE_FIELDS = ("reps", "seconds", "contacts", "distance_m")
 async def log_set_post(
     request: Request,
     templates: TemplatesDep,
-    database: DatabaseDep,
-    athlete: AthleteNameDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> Response:
     """Log one set from its form. Valid: the set row shows it as logged (htmx) or Today again.
     Invalid: the form again with the message at the field, status 422, nothing stored.
 
-    The form's ``client_id`` (a UUID made in the browser) names the set, so a retried or
-    queued post is stored once: the service takes it with the service refactor
-    (``log_set(..., client_id=...)``, issue 8 part 1); the integrator passes it on there."""
+    The form's ``client_id`` (a UUID made in the browser) names the set and is passed to
+    ``log_set``, so a retried or queued post is stored once: a post of a set already stored
+    under its client id answers like the first one, with the stored set (D-NEW-svc-5)."""
     from calfcoach.services.training import SetInput, log_set
 
     form = await request.form()
@@ -205,9 +213,10 @@ async def log_set_post(
     errors: dict[str, str] = {}
     fields: dict[str, Any] = {}
     day = real_today()
+    client_id: str | None = None
     try:
         day = parse_form_date("date", values.get("date"), real_today())
-        parse_client_id(values.get("client_id"))
+        client_id = parse_client_id(values.get("client_id"))
         fields["set_number"] = optional_int("set_number", values.get("set_number"), "1-50")
         fields["reps"] = optional_int("reps", values.get("reps"), "0-500 reps")
         fields["seconds"] = optional_int("seconds", values.get("seconds"), "0-3600 seconds")
@@ -238,13 +247,15 @@ async def log_set_post(
                 pain=fields["pain"],
             )
             try:
-                logged = log_set(database, athlete, day, entry, today=real_today())
+                logged = log_set(
+                    ctx, actor, athlete, day, entry, today=real_today(), client_id=client_id
+                )
             except CalfcoachError as error:
-                errors = _set_errors(error.problems, values.get("measure", ""))
+                errors = _set_errors(error, values.get("measure", ""))
     if not _is_htmx(request):
         if errors:
             return _render_day(
-                request, templates, database, athlete, day, "today/today.html",
+                request, templates, ctx, actor, athlete, day, "today/today.html",
                 errors=errors, status_code=422, values=values,
             )  # fmt: skip
         return RedirectResponse(f"/today?date={day.isoformat()}", status_code=303)
@@ -265,17 +276,10 @@ SHOWN_FIELDS = frozenset(
 )
 
 
-def _set_errors(problems: tuple[str, ...], measure: str) -> dict[str, str]:
+def _set_errors(error: CalfcoachError, measure: str) -> dict[str, str]:
     """The service's problems at the set form's fields; one it has no field for (another
-    measure than the form's, the dose) at the top of the form."""
-    errors: dict[str, str] = {}
-    for name, text in field_errors(problems).items():
-        if name in ("load_kg", "load_lb"):  # the form has one load field, in the athlete's units
-            name = "load"
-        if name not in SHOWN_FIELDS and name != measure:
-            name, text = "form", f"{name}: {text}"
-        errors[name] = f"{errors[name]} {text}" if name in errors else text
-    return errors
+    measure than the form's, the dose) at the top of the form, naming its field."""
+    return field_errors(error.details, SHOWN_FIELDS | {measure})
 
 
 # ---------------------------------------------------------------------------- skip and move
@@ -293,8 +297,9 @@ async def _form(request: Request) -> dict[str, str]:
 def _refused(
     request: Request,
     templates: Jinja2Templates,
-    database: Database,
-    athlete: str,
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete: int,
     values: dict[str, str],
     day: dt.date,
     errors: dict[str, str],
@@ -303,10 +308,10 @@ def _refused(
         from calfcoach.web.routes.plan import render_plan
 
         return render_plan(
-            request, templates, database, athlete, errors=errors, values=values, status_code=422
+            request, templates, ctx, actor, athlete, errors=errors, values=values, status_code=422
         )
     return _render_day(
-        request, templates, database, athlete, day, "today/today.html",
+        request, templates, ctx, actor, athlete, day, "today/today.html",
         errors=errors, status_code=422, values=values,
     )  # fmt: skip
 
@@ -321,7 +326,11 @@ def _done(values: dict[str, str], day: dt.date, what: str) -> RedirectResponse:
 
 @router.post("/sessions/skip", response_class=HTMLResponse)
 async def skip_post(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> Response:
     """Mark a planned session skipped (the progression engine reads it as missed)."""
     from calfcoach.services.training import skip_session
@@ -331,23 +340,30 @@ async def skip_post(
         day = parse_form_date("date", values.get("date"))
     except FormProblem as problem:
         return _refused(
-            request, templates, database, athlete, values, real_today(),
+            request, templates, ctx, actor, athlete, values, real_today(),
             {"skip_date": problem.message},
         )  # fmt: skip
     try:
-        skip_session(database, athlete, day, today=real_today())
+        skip_session(ctx, actor, athlete, day, today=real_today())
     except CalfcoachError as error:
-        errors = field_errors(error.problems)
-        return _refused(
-            request, templates, database, athlete, values, day,
-            {"skip_date": " ".join(errors.values())},
-        )  # fmt: skip
+        # The skip form has one field, its day: every problem is shown there.
+        errors = field_errors(
+            error.details, {"skip_date"}, default="skip_date", rename={"date": "skip_date"}
+        )
+        return _refused(request, templates, ctx, actor, athlete, values, day, errors)
     return _done(values, day, "skipped")
+
+
+MOVE_FIELDS = frozenset({"from_date", "to_date"})
 
 
 @router.post("/sessions/move", response_class=HTMLResponse)
 async def move_post(
-    request: Request, templates: TemplatesDep, database: DatabaseDep, athlete: AthleteNameDep
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
 ) -> Response:
     """Move a session to another day if the scheduling rules still hold; refused with the
     rule's message otherwise (R-SCHED-*, D-29)."""
@@ -360,14 +376,15 @@ async def move_post(
         target = parse_form_date("to_date", values.get("to_date"))
     except FormProblem as problem:
         return _refused(
-            request, templates, database, athlete, values, source,
+            request, templates, ctx, actor, athlete, values, source,
             {problem.field: problem.message},
         )  # fmt: skip
     try:
-        moved = move_session(database, athlete, source, target, today=real_today())
+        moved = move_session(ctx, actor, athlete, source, target, today=real_today())
     except CalfcoachError as error:
-        errors = field_errors(error.problems, default="to_date")
-        if "date" in errors:
-            errors["from_date"] = errors.pop("date")
-        return _refused(request, templates, database, athlete, values, source, errors)
+        # A problem of the move itself (a rule that refuses the new day) is the new day's.
+        errors = field_errors(
+            error.details, MOVE_FIELDS, default="to_date", rename={"date": "from_date"}
+        )
+        return _refused(request, templates, ctx, actor, athlete, values, source, errors)
     return _done(values, moved.date, "moved")

@@ -1,7 +1,7 @@
 """Personal access tokens for scripts (issue 8, part 3, "REST API"): ``access_tokens``.
 
 Revision ID: 0007
-Revises: 0006 (see below)
+Revises: 0006
 Create Date: 2026-12-01
 
 Written by hand; ``tests/integration/test_migrations.py`` checks it matches ``storage/orm.py``.
@@ -9,10 +9,8 @@ One row per token: its name, the SHA-256 (hex) of the random token (never the to
 itself), its scopes, when it was made, last used and revoked, and an account id that stays
 NULL until accounts exist (issue 9). A new table only: nothing existing changes.
 
-Numbered 0007 because another branch adds 0006 (``0006_runs``). That revision was not on
-main when this branch was written, so ``down_revision`` names the head it was written on,
-"0005". WHEN MERGING AFTER 0006: set ``down_revision = "0006"`` here (a new table depends on
-nothing 0006 does) and keep ``storage/revision.HEAD_REVISION = "0007"``.
+Follows 0006 (the stored day answers). A new table only, depending on nothing before it:
+if another revision lands first, only ``down_revision`` (and the number) change.
 """
 
 from __future__ import annotations
@@ -23,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

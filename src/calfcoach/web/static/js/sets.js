@@ -4,6 +4,8 @@
    set once per client id, so a retried or queued post is never counted twice. When a post
    cannot reach the server (offline in the gym), the set is kept in localStorage with its
    client id and sent when the network returns (the "online" event, and on every page load).
+   A queued set that reached the server before (its answer was lost) is answered with the
+   stored set, like the first time: the page shows it as stored, never as refused.
    The service worker (/sw.js) is registered here; it keeps the pages and assets for offline
    use. No inline scripts (the CSP of issue 9). */
 (function () {
@@ -55,13 +57,24 @@
     var line = document.createElement("p");
     line.className = "set-logged queued";
     line.setAttribute("data-set-logged", "");
-    line.setAttribute("data-queued", "");
+    line.setAttribute("data-queued", id);
     line.setAttribute("role", "status");
     var legend = form.querySelector("legend");
     line.textContent = (legend ? legend.textContent : "Set") + ": saved on this phone, to be sent when online.";
     form.replaceWith(line);
     showCount();
     document.dispatchEvent(new CustomEvent("calfcoach:set-queued", { detail: { client_id: id } }));
+  }
+
+  /* The server stored a queued set (or had it already: the same client id is stored once):
+     its "queued" line on this page becomes the server's logged row. */
+  function showStored(id, html) {
+    var line = document.querySelector('[data-queued="' + id + '"]');
+    if (!line) return;
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var row = doc.querySelector ? doc.querySelector("[data-set-logged]") : null;
+    if (row) line.replaceWith(row);
+    else { line.removeAttribute("data-queued"); line.className = "set-logged"; }
   }
 
   var flushing = false;
@@ -73,6 +86,7 @@
     if (!queue.length) { showCount(); return Promise.resolve(); }
     flushing = true;
     var refused = [];
+    var stored = [];
     function next() {
       var item = load()[0];
       if (!item) return Promise.resolve();
@@ -88,6 +102,9 @@
             var doc = new DOMParser().parseFromString(html, "text/html");
             var msg = Array.prototype.map.call(doc.querySelectorAll(".field-error"), function (e) { return e.textContent; }).join(" ");
             refused.push(msg || "refused");
+          } else {
+            stored.push(item.client_id);
+            showStored(item.client_id, html);
           }
           save(load().filter(function (q) { return q.client_id !== item.client_id; }));
           return next();
@@ -98,7 +115,8 @@
       flushing = false;
       showCount();
       if (refused.length) status("A queued set was not stored: " + refused.join(" "));
-      document.dispatchEvent(new CustomEvent("calfcoach:queue-flushed", { detail: { refused: refused } }));
+      else if (stored.length) status(stored.length + (stored.length === 1 ? " queued set is" : " queued sets are") + " stored.");
+      document.dispatchEvent(new CustomEvent("calfcoach:queue-flushed", { detail: { refused: refused, stored: stored } }));
     });
   }
 
