@@ -229,3 +229,14 @@ def test_token_commands_refuse_bad_input_with_exit_status_2(cli: Cli) -> None:
     )
     missing = cli.run("token", "revoke", "7")
     assert missing.code == 2 and "no token with id 7" in missing.err
+
+
+def test_a_profile_change_needs_the_manage_scope(app: FastAPI, ana: int) -> None:
+    changed = {**PROFILE.model_dump(mode="json"), "level": "advanced", "name": "ana"}
+    url = f"/api/v1/athletes/{ana}/profile"
+    with client_from(app, ELSEWHERE, new_token(app, "read", "log")) as client:
+        refused = client.put(url, json=changed)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "forbidden"
+    with client_from(app, ELSEWHERE, new_token(app, "manage")) as client:
+        assert client.put(url, json=changed).status_code == 200
+        assert client.get(url).json()["level"] == "advanced"

@@ -13,6 +13,7 @@ from tests.integration.test_services import PROFILE, START, TODAY, WED, snapshot
 from tests.service_calls import local, on
 
 from calfcoach.bootstrap import context_for
+from calfcoach.core.models import Profile
 from calfcoach.formats.plan_json import plan_to_dict
 from calfcoach.services import athletes, training
 from calfcoach.services.access import Actor
@@ -208,7 +209,8 @@ def test_one_athlete_is_shown_with_the_active_plan(client: TestClient, ana: int)
 def test_the_profile_is_the_profile_files_keys(client: TestClient, ana: int) -> None:
     shown = client.get(f"/api/v1/athletes/{ana}/profile")
     assert shown.status_code == 200
-    assert shown.json() == PROFILE.model_dump(mode="json")
+    assert Profile.model_validate(shown.json()) == PROFILE
+    assert shown.json()["free_days"] == ["mon", "wed", "fri", "sat"]  # in week order
 
 
 def test_an_athlete_id_out_of_range_is_a_422_naming_the_field(client: TestClient) -> None:
@@ -340,3 +342,37 @@ def test_a_page_out_of_bounds_is_a_422_naming_the_field(
 ) -> None:
     refused = client.get("/api/v1/exercises", params=params)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == field
+
+
+def test_a_profile_change_re_plans_the_future_only(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    url = f"/api/v1/athletes/{ana}/profile"
+    past = [s for s in client.get(f"/api/v1/athletes/{ana}/plan").json()["sessions"]
+            if s["date"] < TODAY.isoformat()]  # fmt: skip
+    changed = {**PROFILE.model_dump(mode="json"), "level": "advanced", "name": "ana"}
+    result = client.put(url, json=changed)
+    assert result.status_code == 200, result.text
+    assert result.json()["kind"] == "in_place"
+    assert result.json()["first_day"] == TODAY.isoformat()
+    assert client.get(url).json()["level"] == "advanced"
+    after = [s for s in client.get(f"/api/v1/athletes/{ana}/plan").json()["sessions"]
+             if s["date"] < TODAY.isoformat()]  # fmt: skip
+    assert after == past  # R-HIST: what was given stays
+    same = client.put(url, json=changed)
+    assert same.json()["kind"] == "unchanged"
+
+
+def test_a_bad_profile_is_a_422_naming_the_field_and_nothing_changes(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    before = snapshot(database)
+    bad = {**PROFILE.model_dump(mode="json"), "level": "godlike"}
+    refused = client.put(f"/api/v1/athletes/{ana}/profile", json=bad)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "level"
+    unknown = client.put(
+        f"/api/v1/athletes/{ana}/profile", json={**PROFILE.model_dump(mode="json"), "x": 1}
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "x"
+    assert snapshot(database) == before

@@ -12,6 +12,7 @@ prints and what the API returns (its OpenAPI schema), one model per document.
     HeelRaiseTestOut    a heel-raise test judged against the norm and the previous test
     HopTestOut          a hop test and whether it passed (R-TEST-5)
     ProgressReportOut   the progress report
+    ReplanOut           what a profile change did to the plan (the future only)
     TokenOut            a personal access token, never the token itself (``token list``)
     ClearanceOut        a clinician's clearance and the red-flag check-ins it lifts
     Page[T]             a page of a list: items, total, offset, limit
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet, Plan, Session
     from calfcoach.services.athletes import AthleteSummary
     from calfcoach.services.progress import ProgressReport
+    from calfcoach.services.replan import Replan
     from calfcoach.services.training import ClearanceResult, HopTestResult, TestResult
     from calfcoach.storage.access_tokens import StoredToken
     from calfcoach.storage.records import StoredSet
@@ -53,6 +55,7 @@ __all__ = [
     "PlanDocument",
     "ProgressReportOut",
     "SessionDocument",
+    "ReplanOut",
     "SetOut",
     "TokenOut",
     "dump",
@@ -468,4 +471,26 @@ class TokenOut(_Out):
             created_at=stored.created_at,
             last_used_at=stored.last_used_at,
             revoked_at=stored.revoked_at,
+        )
+
+
+class ReplanOut(_Out):
+    """What a profile change did to the plan: the future only is re-planned (R-HIST)."""
+
+    kind: Literal["unchanged", "in_place", "new_block", "profile_only"] = Field(
+        description="unchanged: nothing changed; in_place: the plan reads the new profile "
+        "from first_day on; new_block: the session days moved, so the rest of the plan is a "
+        "new block from first_day; profile_only: the plan has ended, the next block uses it."
+    )
+    first_day: dt.date | None
+    weeks: int | None
+    message: str
+
+    @classmethod
+    def from_replan(cls, replan: Replan) -> ReplanOut:
+        return cls(
+            kind=replan.kind,
+            first_day=replan.first_day,
+            weeks=replan.weeks,
+            message=replan.message,
         )

@@ -3,6 +3,7 @@
     GET  /api/v1/athletes                              Page[AthleteOut]
     GET  /api/v1/athletes/{athlete_id}                 AthleteOut
     GET  /api/v1/athletes/{athlete_id}/profile         Profile (the profile file's keys)
+    PUT  /api/v1/athletes/{athlete_id}/profile         ReplanOut: the future only re-planned
     GET  /api/v1/athletes/{athlete_id}/today?date=     SessionDocument | null (a rest day)
     GET  /api/v1/athletes/{athlete_id}/plan?date=      PlanDocument (the CLI's plan JSON)
     GET  /api/v1/athletes/{athlete_id}/sets            Page[SetOut]
@@ -67,6 +68,7 @@ from calfcoach.services.schemas import (
     Page,
     PlanDocument,
     ProgressReportOut,
+    ReplanOut,
     SessionDocument,
     SetOut,
     page_of,
@@ -344,7 +346,34 @@ def get_athlete(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId) -> Any:
 @router.get("/athletes/{athlete_id}/profile", response_model=Profile)
 def get_profile(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId) -> Any:
     """The athlete's profile: the keys of the profile file (``calfcoach init``)."""
-    return athletes.get_athlete(ctx, actor, athlete_id).profile
+    # A response of its own: the model would turn the lists back into sets.
+    return JSONResponse(profile_document(athletes.get_athlete(ctx, actor, athlete_id).profile))
+
+
+def profile_document(profile: Profile) -> dict[str, Any]:
+    """The profile as JSON values, its sets (free days, equipment, ...) as lists in a fixed
+    order (days in week order, the rest alphabetical): the same answer every time."""
+    from calfcoach.core.models import DAYS
+
+    document: dict[str, Any] = profile.model_dump(mode="json")
+    for key in document:
+        value = getattr(profile, key)
+        if isinstance(value, frozenset):
+            items = list(value)
+            if all(item in DAYS for item in items):
+                document[key] = sorted(items, key=DAYS.index)
+            else:
+                document[key] = sorted(items, key=str)
+    return document
+
+
+@router.put("/athletes/{athlete_id}/profile", response_model=ReplanOut)
+def put_profile(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: Profile) -> Any:
+    """Replace the athlete's profile; the plan is re-planned from today on, the sessions
+    before today stay as they were given (R-HIST). Needs the ``manage`` scope."""
+    from calfcoach.services.replan import update_profile
+
+    return ReplanOut.from_replan(update_profile(ctx, actor, athlete_id, body, today=ctx.today()))
 
 
 @router.get("/athletes/{athlete_id}/today", response_model=SessionDocument | None)
