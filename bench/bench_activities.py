@@ -51,6 +51,26 @@ def reader(folder: Path) -> int:
     return count
 
 
+def store(folder: Path) -> tuple[float, int]:
+    """The whole service import (``services.runs.import_paths``: read, duplicates, classify,
+    load, store in one unit of work) into a fresh SQLite database; (wall s, runs stored)."""
+    from calfcoach.bootstrap import context_for
+    from calfcoach.profile_io import load_profile
+    from calfcoach.services import athletes, runs
+    from calfcoach.services.access import Actor
+    from calfcoach.storage.db import open_database
+
+    profile = load_profile(Path(__file__).resolve().parents[1] / "examples/demo-profile.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_database(f"sqlite:///{tmp}/bench.sqlite3") as database:
+            ctx, actor = context_for(database), Actor.local()
+            athletes.add_athlete(ctx, actor, profile, start=dt.date(2026, 1, 5), name="bench")
+            athlete_id = athletes.find_athlete_id(ctx, actor, "bench")
+            wall = time.perf_counter()
+            report = runs.import_paths(ctx, actor, athlete_id, [folder])
+            return time.perf_counter() - wall, report.imported
+
+
 def timed(fn: object, arg: object) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     fn(arg)  # type: ignore[operator]
@@ -61,6 +81,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument(
+        "--store", action="store_true", help="Also time the whole import into SQLite."
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -100,6 +123,12 @@ def main() -> None:
             f"| passes (wall s) | {', '.join(f'{w:.1f}' for w, _ in raw)} | "
             f"{', '.join(f'{w:.1f}' for w, _ in ours)} | |"
         )
+        if args.store:
+            wall, stored = store(folder)
+            print(
+                f"| whole import into SQLite (services.runs.import_paths), wall | "
+                f"{n / raw_wall:.1f} | {n / wall:.1f} ({stored} runs) | {wall / raw_wall:.2f}x |"
+            )
         print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 

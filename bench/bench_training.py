@@ -174,7 +174,7 @@ class History:
 
 
 def fill_history(
-    database: Database, prior: int, today: dt.date = TODAY
+    database: Database, prior: int, today: dt.date = TODAY, name: str = NAME
 ) -> tuple[int, int, dt.date, float]:
     """Store the bench athlete's history (module docstring) in ``database`` (any backend) and
     settle it as of ``today``: (sets, sessions, first day, seconds the settling took)."""
@@ -185,7 +185,7 @@ def fill_history(
     starts.append(active)
     sets = sessions = 0
     with database.unit_of_work() as uow:
-        athlete = uow.athletes.add(NAME, profile)
+        athlete = uow.athletes.add(name, profile)
         for k, start in enumerate(starts):
             weeks = ACTIVE_WEEKS if start == active else PRIOR_WEEKS
             plan = build_plan(profile, catalog, start, weeks)
@@ -206,7 +206,7 @@ def fill_history(
         uow.commit()
     t0 = time.perf_counter()
     with database.unit_of_work() as uow:
-        athlete = uow.athletes.by_name(NAME)
+        athlete = uow.athletes.by_name(name)
         training.settle(uow, athlete, today)
         uow.commit()
     return sets, sessions, starts[0], time.perf_counter() - t0

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import os
 import re
 import secrets
@@ -32,7 +33,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +47,9 @@ from calfcoach.storage import migrate  # noqa: E402
 from calfcoach.storage.db import Database  # noqa: E402
 
 WORKERS = 2
+LOGGERS = 50
+"""Athletes, each with a year of history, whose sets the logging POST stores: one per
+connection, like 50 phones in one gym (one athlete cannot log thousands of distinct sets)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,24 @@ def free_port() -> int:
         return port
 
 
+def fill_athletes(database: Database) -> None:
+    """The measured athlete (id 1, what `/today` shows) and the loggers, each with a year."""
+    started = time.perf_counter()
+    for number in range(1, LOGGERS + 1):
+        fill_history(database, prior=1, today=TODAY, name=f"bench-{number:02d}")
+    print(
+        f"({LOGGERS} athletes with a year of history each stored in "
+        f"{time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+    )
+
+
 @contextmanager
 def sqlite_history(folder: Path) -> Iterator[str]:
     url = sqlite_url(folder / "web-bench.sqlite3")
     migrate.upgrade(url)
     with Database(url) as database:
-        fill_history(database, prior=1, today=TODAY)
+        fill_athletes(database)
     yield url
 
 
@@ -89,7 +104,7 @@ def postgres_history() -> Iterator[str]:
     try:
         migrate.upgrade(text)
         with Database(text) as database:
-            fill_history(database, prior=1, today=TODAY)
+            fill_athletes(database)
         yield text
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
@@ -134,15 +149,6 @@ def server(database_url: str, home: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def exists(base: str, path: str, method: str = "GET") -> bool:
-    request = urllib.request.Request(base + path, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10):
-            return True
-    except urllib.error.HTTPError as error:
-        return error.code not in (404, 405)
-
-
 _LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -182,47 +188,68 @@ def page_bytes(base: str, path: str) -> tuple[int, int]:
     return len(body), len(gzip.compress(body, 6))
 
 
-def post_script(path: str, body_template: str) -> str:
-    """A wrk script: each request a new set, with its own client id (thread, counter)."""
+def post_script(base: str) -> str:
+    """A wrk script of the set-logging POST: every request a new set (its own client id) of
+    today's session, for the connection's athlete; thread t logs for every other athlete
+    from t, so no two requests ever log the same set (D-26)."""
+    with urllib.request.urlopen(base + "/api/v1/athletes/1/today", timeout=30) as response:
+        session = json.load(response)
+    if not session:
+        raise SystemExit("the bench athlete has no session today")
+    blocks = []
+    for item in session["exercises"]:
+        measure = next(
+            (k for k in ("reps", "seconds", "contacts", "distance_m") if item.get(k)), "reps"
+        )
+        blocks.append(f'{{"{item["exercise"]}", "{measure}", {int(item.get(measure) or 10)}}}')
     return f"""
 local threads = 0
 function setup(thread)
   thread:set("tid", threads)
   threads = threads + 1
 end
+local blocks = {{{", ".join(blocks)}}}
 local counter = 0
 function request()
+  local per = math.floor({LOGGERS} / 2)
+  local k = counter
   counter = counter + 1
-  local body = string.format([[{body_template}]], tid, counter)
-  return wrk.format("POST", "{path}", {{["Content-Type"] = "application/json"}}, body)
+  local athlete = (k % per) * 2 + tid + 1
+  local c = math.floor(k / per)
+  local set_number = c % 50 + 1
+  local side = ({{"left", "right"}})[math.floor(c / 50) % 2 + 1]
+  local block = blocks[math.floor(c / 100) % #blocks + 1]
+  local body = string.format(
+    '{{"date": "{TODAY.isoformat()}", "exercise": "%s", "set_number": %d, "%s": %d, '
+    .. '"side": "%s", "rpe": 6, "pain": 0, "client_id": "bench-%d-%d-%d"}}',
+    block[1], set_number, block[2], block[3], side, tid, k, athlete)
+  return wrk.format("POST", "/api/v1/athletes/" .. athlete .. "/sets",
+    {{["Content-Type"] = "application/json"}}, body)
 end
 """
 
 
-def run_backend(label: str, url: str, home: Path, seconds: int, connections: int) -> list[str]:
-    rows = []
+def run_backend(label: str, url: str, home: Path, seconds: int, connections: int) -> None:
     with server(url, home) as base:
-        targets: list[tuple[str, str | None]] = [("/healthz", None)]
-        for path in ("/api/v1/today", "/today"):
-            if exists(base, path):
-                targets.append((path, None))
+        targets: list[tuple[str, str, str | None]] = [("GET /healthz", "/healthz", None)]
+        targets.append(("GET /api/v1/athletes/1/today", "/api/v1/athletes/1/today", None))
+        targets.append(("GET /today (page)", "/today", None))
+        targets.append(("POST set (API)", "/", post_script(base)))
         ceiling = None
-        for path, script in targets:
+        for name, path, script in targets:
             load = wrk(base, path, seconds=seconds, connections=connections, script=script)
             ceiling = ceiling or load.requests_per_s
-            rows.append(
-                f"| {label} | `{path}` | {load.requests_per_s:,.0f} | "
+            print(
+                f"| {label} | {name} | {load.requests_per_s:,.0f} | "
                 f"{load.requests_per_s / ceiling:.0%} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
-                f"{load.errors} | {load.non_2xx} |"
+                f"{load.errors} | {load.non_2xx} |",
+                flush=True,
             )
-            print(rows[-1], flush=True)
-        if exists(base, "/today"):
-            raw, packed = page_bytes(base, "/today")
-            rows.append(
-                f"| {label} | Today page bytes | {raw:,} B as sent, {packed:,} B gzip | | | | | |"
-            )
-            print(rows[-1], flush=True)
-    return rows
+        raw, packed = page_bytes(base, "/today")
+        print(
+            f"| {label} | Today page bytes | {raw:,} B as sent uncompressed, "
+            f"{packed:,} B gzip (what a browser with the assets cached receives) | | | | | |"
+        )
 
 
 def main() -> None:

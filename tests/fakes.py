@@ -19,6 +19,7 @@ replaced when rotated (``storage/calendar_tokens.py``).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,10 +33,13 @@ from calfcoach.core.models import (
     LoggedSet,
     Plan,
     Profile,
+    Race,
+    RunKind,
     Session,
     TrainingLog,
 )
 from calfcoach.core.names import name_key
+from calfcoach.core.running import Activity, LoadBasis, PlannedRun
 from calfcoach.errors import InputError, NotFoundError
 from calfcoach.storage.answers import AbstractAnswerRepository
 from calfcoach.storage.calendar_tokens import AbstractCalendarTokenRepository
@@ -58,6 +62,13 @@ from calfcoach.storage.repositories import (
     StoredPlan,
     json_state,
     plan_inputs,
+)
+from calfcoach.storage.runs import (
+    AbstractRunRepository,
+    KindSource,
+    PlannedEvent,
+    StoredRun,
+    planned_events,
 )
 from calfcoach.storage.uow import AbstractUnitOfWork
 
@@ -94,6 +105,11 @@ class FakeStore:
     """(athlete id, date, kind) -> (code, revision, body): stored day answers"""
     calendar_tokens: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)
     """athlete id -> (the token's hash, when it was made): one per athlete"""
+    runs: dict[int, tuple[int, StoredRun]] = field(default_factory=dict)
+    """run id -> (athlete id, run); a fingerprint is unique per athlete"""
+    events: list[tuple[int, PlannedEvent]] = field(default_factory=list)
+    """(athlete id, planned calendar event)"""
+    """(athlete id, client id) -> set id (idempotent logging; unique per athlete)"""
     last_id: int = 0
 
     def next_id(self) -> int:
@@ -534,6 +550,89 @@ class FakeCalendarTokenRepository(_FakeRepository, AbstractCalendarTokenReposito
         return self._store.calendar_tokens.pop(athlete_id, None) is not None
 
 
+class FakeRunRepository(_FakeRepository, AbstractRunRepository):
+    def add(
+        self,
+        athlete_id: int,
+        activity: Activity,
+        kind: RunKind,
+        kind_source: KindSource,
+        load: float,
+        load_basis: LoadBasis,
+    ) -> StoredRun:
+        _require_athlete(self._store, athlete_id)
+        if any(
+            a == athlete_id and r.activity.fingerprint == activity.fingerprint
+            for a, r in self._store.runs.values()
+        ):
+            raise InputError("cannot write: this file is already stored for the athlete")
+        _check_range("load", load, 0, None)
+        run = StoredRun(self._store.next_id(), activity, kind, kind_source, load, load_basis)
+        self._store.runs[run.id] = (athlete_id, run)
+        return run
+
+    def all(self, athlete_id: int) -> list[StoredRun]:
+        return self.between(athlete_id, None, None)
+
+    def between(
+        self, athlete_id: int, first: dt.date | None, last: dt.date | None
+    ) -> list[StoredRun]:
+        mine = [
+            r
+            for a, r in self._store.runs.values()
+            if a == athlete_id
+            and (first is None or r.activity.local_date >= first)
+            and (last is None or r.activity.local_date <= last)
+        ]
+        return sorted(mine, key=lambda r: (r.activity.start, r.id))
+
+    def set_kind(
+        self,
+        athlete_id: int,
+        run_id: int,
+        kind: RunKind,
+        kind_source: KindSource,
+        load: float,
+        load_basis: LoadBasis,
+    ) -> StoredRun:
+        found = self._store.runs.get(run_id)
+        if found is None or found[0] != athlete_id:
+            raise NotFoundError(f"run: no run with id {run_id} for this athlete")
+        run = dataclasses.replace(
+            found[1], kind=kind, kind_source=kind_source, load=load, load_basis=load_basis
+        )
+        self._store.runs[run_id] = (athlete_id, run)
+        return run
+
+    def replace_events(
+        self,
+        athlete_id: int,
+        source: str,
+        runs: Sequence[PlannedRun],
+        races: Sequence[Race] = (),
+    ) -> int:
+        _require_athlete(self._store, athlete_id)
+        before = len(self._store.events)
+        self._store.events = [
+            (a, e) for a, e in self._store.events if not (a == athlete_id and e.source == source)
+        ]
+        dropped = before - len(self._store.events)
+        self._store.events += [(athlete_id, e) for e in planned_events(source, runs, races)]
+        return dropped
+
+    def events(
+        self, athlete_id: int, first: dt.date | None = None, last: dt.date | None = None
+    ) -> list[PlannedEvent]:
+        mine = [
+            e
+            for a, e in self._store.events
+            if a == athlete_id
+            and (first is None or e.date >= first)
+            and (last is None or e.date <= last)
+        ]
+        return sorted(mine, key=lambda e: e.date)
+
+
 def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:
     import dataclasses
 
@@ -555,6 +654,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.snapshots = FakeSnapshotRepository(self)
         self.answers = FakeAnswerRepository(self)
         self.calendar_tokens = FakeCalendarTokenRepository(self)
+        self.runs = FakeRunRepository(self)
 
     def __enter__(self) -> Self:
         self.store = copy.deepcopy(self.committed_store)

@@ -45,6 +45,7 @@ class Cli:
             "calfcoach.cli.athlete_cmds",
             "calfcoach.cli.training_cmds",
             "calfcoach.cli.correction_cmds",
+            "calfcoach.cli.runs_cmds",
         ):
             self.monkeypatch.setattr(f"{module}.real_today", lambda: today)
 

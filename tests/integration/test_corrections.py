@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from tests.activity_files import RunSpec, fit_run
 from tests.integration.test_services import FRI, PROFILE, START, TODAY, WED, a_set, make_athlete
 from tests.service_calls import local, on
 from typer.testing import CliRunner
 
 from calfcoach.core.models import CapacityTest, HopTest, Session
 from calfcoach.errors import InputError, NotFoundError
-from calfcoach.services import athletes, corrections, training, transfer
+from calfcoach.services import athletes, corrections, runs, training, transfer
 from calfcoach.services.calendar_feed import new_calendar_token
 from calfcoach.services.corrections import SetChanges, SetRef
 from calfcoach.storage.db import Database
@@ -305,6 +306,8 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
     )
     training.record_clearance(*on(database, "ana"), FRI, today=TODAY)
     new_calendar_token(*on(database, "ana"))  # issue 8: the calendar subscription address
+    runs.import_bytes(*on(database, "ana"), [("r.fit", fit_run(RunSpec(RUN_START)))])  # issue 10
+    runs.import_calendar(*on(database, "ana"), "plan.ics", today=TODAY, data=PLAN_ICS)
     training.log_set(*on(database, "ana"), TODAY, a_set(), today=TODAY)  # keeps a snapshot
     training.today_answer(*on(database, "ana"), TODAY)  # a stored day answer (issue 8)
     full = row_counts(database)
@@ -317,6 +320,14 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
     assert export(database) == bea
     with pytest.raises(NotFoundError, match="athlete: no athlete named 'ana'"):
         training.current_plan(*on(database, "ana"), TODAY)
+
+
+RUN_START = dt.datetime(2026, 3, 17, 7, 0, tzinfo=dt.UTC)
+PLAN_ICS = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:1@t\r\n"
+    b"DTSTAMP:20260301T000000Z\r\nDTSTART;VALUE=DATE:20260322\r\nSUMMARY:Long run\r\n"
+    b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 def log_as_they_go_for(database: Database, name: str) -> None:

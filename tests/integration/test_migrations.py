@@ -31,7 +31,9 @@ TABLES = {
     "engine_snapshots",
     "calendar_tokens",  # 0005
     "day_answers",  # 0006
-    "access_tokens",  # 0007
+    "runs",  # 0007
+    "planned_events",  # 0007
+    "access_tokens",  # 0008
 }
 
 
@@ -444,6 +446,8 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "engine_snapshots",
         "calendar_tokens",
         "day_answers",
+        "runs",
+        "planned_events",
         "access_tokens",
     }
     migrate.upgrade(empty_database_url)
@@ -595,16 +599,23 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     migrate.upgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0005")
-    assert "calendar_tokens" in table_names(empty_database_url)
-    migrate.upgrade(empty_database_url)
-    assert schema_differences(empty_database_url) == []
+    assert table_names(empty_database_url) == TABLES - {
+        "day_answers",
+        "runs",
+        "planned_events",
+        "access_tokens",
+    }
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
     assert table_names(empty_database_url) == TABLES - {
         "calendar_tokens",
         "day_answers",
+        "runs",
+        "planned_events",
         "access_tokens",
     }
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
 
 
 # --------------------------------------------------------------------------- 0005 -> 0006
@@ -642,8 +653,6 @@ def test_0006_gives_every_athlete_data_revision_0_and_an_empty_answer_store(
         engine.dispose()
     assert revisions == [(0,)]
     assert answers == 0
-    migrate.upgrade(empty_database_url)  # 0007 after it: the ORM has the newest tables
-    assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0005")
     assert "day_answers" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url)
@@ -653,13 +662,29 @@ def test_0006_gives_every_athlete_data_revision_0_and_an_empty_answer_store(
 # --------------------------------------------------------------------------- 0006 -> 0007
 
 
-def test_0007_adds_the_access_tokens_table_and_drops_it_on_the_way_down(
+def test_0007_adds_the_runs_and_planned_events_tables_and_drops_them_on_the_way_down(
     empty_database_url: str,
 ) -> None:
     migrate.upgrade(empty_database_url, "0006")
-    assert "access_tokens" not in table_names(empty_database_url)
+    assert {"runs", "planned_events"} & table_names(empty_database_url) == set()
     migrate.upgrade(empty_database_url, "0007")
+    assert {"runs", "planned_events"} <= table_names(empty_database_url)
+    migrate.downgrade(empty_database_url, "0006")
+    assert table_names(empty_database_url) == TABLES - {"runs", "planned_events", "access_tokens"}
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0007 -> 0008
+
+
+def test_0008_adds_the_access_tokens_table_and_drops_it_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0007")
+    assert "access_tokens" not in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url, "0008")
     assert "access_tokens" in table_names(empty_database_url)
     assert schema_differences(empty_database_url) == []
-    migrate.downgrade(empty_database_url, "0006")
+    migrate.downgrade(empty_database_url, "0007")
     assert table_names(empty_database_url) == TABLES - {"access_tokens"}

@@ -148,3 +148,33 @@ def test_large_answers_are_gzip_compressed_for_clients_that_ask(client: TestClie
     response = client.get("/static/vendor/htmx-2.0.11.min.js", headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers.get("content-encoding") == "gzip"
+
+
+def test_an_upload_route_has_its_own_larger_limit_and_other_routes_keep_1_mb() -> None:
+    from calfcoach.formats.export_file import MAX_IMPORT_BYTES
+    from calfcoach.web.api_runs import MAX_UPLOAD_BYTES
+    from calfcoach.web.limits import BodySizeLimit
+
+    async def app(scope: object, receive: object, send: object) -> None:  # pragma: no cover
+        raise AssertionError
+
+    limit = BodySizeLimit(
+        app,  # type: ignore[arg-type]
+        MAX_BODY_BYTES,
+        uploads=[(r"/api/v1/athletes/\d+/runs", MAX_UPLOAD_BYTES), (r"/export/import", 5)],
+    )
+    assert limit.limit_for("/api/v1/athletes/12/runs") == MAX_UPLOAD_BYTES
+    assert limit.limit_for("/api/v1/athletes/12/runs/x") == MAX_BODY_BYTES
+    assert limit.limit_for("/export/import") == 5
+    assert limit.limit_for("/today/sets") == MAX_BODY_BYTES
+    assert MAX_IMPORT_BYTES > MAX_BODY_BYTES
+
+
+def test_an_export_file_over_1_mb_reaches_the_import_route(client: TestClient) -> None:
+    big = b'{"format": "calfcoach-export", "padding": "' + b"x" * 1_200_000 + b'"}'
+    response = client.post(
+        "/export/import",
+        files={"file": ("big.json", big, "application/json")},
+        headers={"accept": "text/html"},
+    )
+    assert response.status_code != 413  # the import's own checks answer, not the 1 MB limit

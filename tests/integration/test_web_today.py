@@ -348,3 +348,36 @@ def test_guided_mode_lists_each_exercise_as_a_step_with_its_timer_data(
     assert f'href="/checkin?date={next_morning.isoformat()}"' in page.text
     assert "<script>" not in page.text  # no inline script (CSP, issue 9)
     assert " onclick=" not in page.text
+
+
+def test_the_plain_today_page_is_served_again_without_the_engine_until_a_set_is_logged(
+    client: TestClient, sessions: list[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfcoach.services import training
+
+    session = last_session_by_today(sessions)
+    day = f"/today?date={session.date.isoformat()}"
+    first = client.get(day)
+    assert first.status_code == 200
+    real = training._current_in
+
+    def no_engine(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the engine ran although the stored page is current")
+
+    monkeypatch.setattr(training, "_current_in", no_engine)
+    assert client.get(day).text == first.text  # stored (services.training.stored_answer)
+    monkeypatch.setattr(training, "_current_in", real)
+
+    logged = client.post("/today/sets", data=set_form(session), headers=HTMX)
+    assert logged.status_code == 200
+    after = client.get(day)
+    assert after.status_code == 200
+    assert after.text != first.text  # the logged set shows: the page was made anew
+
+
+def test_an_error_page_is_never_stored_as_the_days_page(
+    client: TestClient, sessions: list[Session]
+) -> None:
+    assert client.get("/today?date=not-a-date").status_code == 422
+    assert client.get("/today?date=not-a-date").status_code == 422
+    assert client.get("/today").status_code == 200

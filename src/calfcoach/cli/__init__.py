@@ -45,6 +45,7 @@ COMMAND_MODULES = (
     "correction_cmds",
     "db_cmds",
     "plan_cmds",
+    "runs_cmds",
     "token_cmds",
     "training_cmds",
     "transfer_cmds",
@@ -80,6 +81,9 @@ COMMAND_HOMES = {
     "unskip": "correction_cmds",
     "extend-plan": "correction_cmds",
     "next-plan": "correction_cmds",
+    "runs": "runs_cmds",
+    "calendar": "runs_cmds",
+    "workout": "runs_cmds",
 }
 
 

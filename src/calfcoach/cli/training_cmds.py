@@ -104,6 +104,13 @@ def today_command(
 @app.command("log")
 @handled
 def log_command(
+    action: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[import FILE.fit]",
+            help="`log import FILE.fit`: the strength sets and jump count a watch recorded.",
+        ),
+    ] = None,
     athlete: AthleteOption = None,
     date: DateOption = None,
     exercise: Annotated[
@@ -147,6 +154,16 @@ def log_command(
     session set by set (no options): the planned values are the defaults."""
     from calfcoach.services import training
 
+    if action:
+        if action[0] != "import" or len(action) != 2:
+            raise input_error(
+                f"{' '.join(action)!r}: not a log action; allowed: `log import FILE.fit`, "
+                "or options only"
+            )
+        from calfcoach.cli.runs_cmds import log_import
+
+        log_import(action[1], athlete)
+        return
     day = parse_date("--date", date, real_today())
     today = real_today()
     rpe_value = parse_int("--rpe", rpe, "1-10")

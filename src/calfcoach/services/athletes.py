@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
+    "first_athlete_id",
     "AddedAthlete",
     "AthleteSummary",
     "LIST_HINT",
@@ -111,6 +112,16 @@ def add_athlete(
         stored = uow.plans.add(athlete.id, plan, profile)
         uow.commit()
     return AddedAthlete(athlete, stored)
+
+
+def first_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
+    """The first athlete added that ``actor`` may see (local single-user mode's athlete), or
+    None when there is none; one query, no profile read (every page asks it)."""
+    with ctx.unit_of_work(read_only=True) as uow:
+        for athlete_id in uow.athletes.ids_by_age():
+            if can_see(actor, athlete_id):
+                return athlete_id
+    return None
 
 
 def list_athletes(ctx: ServiceContext, actor: Actor) -> list[AthleteSummary]:

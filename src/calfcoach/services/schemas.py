@@ -35,12 +35,14 @@ from calfcoach.formats.plan_schema import Session as SessionDocument
 
 if TYPE_CHECKING:
     from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet, Plan, Session
+    from calfcoach.core.running import SpikeCheck, WeekTotals
     from calfcoach.services.athletes import AthleteSummary
     from calfcoach.services.progress import ProgressReport
     from calfcoach.services.replan import Replan
     from calfcoach.services.training import ClearanceResult, HopTestResult, TestResult
     from calfcoach.storage.access_tokens import StoredToken
     from calfcoach.storage.records import StoredSet
+    from calfcoach.storage.runs import StoredRun
 
 __all__ = [
     "MAX_PAGE",
@@ -54,6 +56,12 @@ __all__ = [
     "Page",
     "PlanDocument",
     "ProgressReportOut",
+    "FileErrorOut",
+    "RunImportOut",
+    "RunOut",
+    "RunningLoadOut",
+    "SpikeOut",
+    "WeekOut",
     "SessionDocument",
     "ReplanOut",
     "SetOut",
@@ -494,3 +502,122 @@ class ReplanOut(_Out):
             weeks=replan.weeks,
             message=replan.message,
         )
+
+
+# --------------------------------------------------------------------------- runs (issue 10)
+
+
+class RunOut(_Out):
+    """An imported run (``runs list``): its day, kind, distance, moving time and load."""
+
+    id: int
+    date: dt.date = Field(description="The day run (local when the file tells the offset).")
+    start: dt.datetime
+    sport: str
+    kind: Literal["easy", "hard", "long"]
+    kind_source: Literal["auto", "edited"]
+    distance_km: float | None
+    duration_s: float = Field(description="Moving time, pauses excluded (RUN-SUM-1).")
+    elapsed_s: float
+    load: float
+    load_basis: Literal["rpe", "trimp", "estimate"]
+    avg_hr: float | None
+    max_hr: int | None
+    source: str = Field(description="The file the run was read from.")
+
+    @classmethod
+    def from_stored(cls, stored: StoredRun) -> RunOut:
+        a = stored.activity
+        heart = a.heart_rate
+        return cls(
+            id=stored.id,
+            date=a.local_date,
+            start=a.start,
+            sport=a.sport,
+            kind=stored.kind,
+            kind_source=stored.kind_source,
+            distance_km=None if a.distance_m is None else round(a.distance_m / 1000, 3),
+            duration_s=a.moving_s,
+            elapsed_s=a.elapsed_s,
+            load=stored.load,
+            load_basis=stored.load_basis,
+            avg_hr=heart.avg_bpm if heart is not None else None,
+            max_hr=heart.max_bpm if heart is not None else None,
+            source=a.source,
+        )
+
+
+class WeekOut(_Out):
+    """RUN-WEEK-1: one ISO week of runs."""
+
+    week_start: dt.date
+    runs: int
+    distance_km: float
+    duration_s: float
+    load: float
+    load_basis: Literal["rpe", "trimp", "estimate"]
+
+
+class SpikeOut(_Out):
+    """RUN-SPIKE-1 with its figures: hold strength progression or not, and why."""
+
+    hold: bool
+    rule: str
+    message: str
+    load_basis: Literal["rpe", "trimp", "estimate"]
+    last_7_days: float
+    weeks_before: list[float] = Field(description="The 4 blocks of 7 days before, oldest first.")
+    average_week: float
+    ratio: float | None
+    enough_history: bool
+
+
+class RunningLoadOut(_Out):
+    today: dt.date
+    weeks: list[WeekOut]
+    spike: SpikeOut
+
+    @classmethod
+    def build(
+        cls, today: dt.date, weeks: Sequence[WeekTotals], spike: SpikeCheck
+    ) -> RunningLoadOut:
+        return cls(
+            today=today,
+            weeks=[
+                WeekOut(
+                    week_start=w.week_start,
+                    runs=w.runs,
+                    distance_km=round(w.distance_m / 1000, 3),
+                    duration_s=w.duration_s,
+                    load=w.load,
+                    load_basis=w.basis,
+                )
+                for w in weeks
+            ],
+            spike=SpikeOut(
+                hold=spike.hold,
+                rule=spike.rule,
+                message=spike.message,
+                load_basis=spike.basis,
+                last_7_days=spike.last_7_days,
+                weeks_before=list(spike.weeks_before),
+                average_week=spike.average_week,
+                ratio=spike.ratio,
+                enough_history=spike.enough_history,
+            ),
+        )
+
+
+class FileErrorOut(_Out):
+    source: str
+    message: str
+
+
+class RunImportOut(_Out):
+    """What an import of activity files did: runs stored, duplicates, files that failed."""
+
+    imported: int
+    duplicates: int
+    not_runs: int = Field(description="Activities that are not runs (walks, rides): skipped.")
+    errors: list[FileErrorOut]
+    runs: list[RunOut]

@@ -12,7 +12,7 @@ days; ``current_plan`` runs the progression engine over it and the log up to a d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -80,6 +80,7 @@ __all__ = [
     "record_test",
     "red_flag_advice",
     "skip_session",
+    "stored_answer",
     "today_answer",
     "today_session",
     "validate_set",
@@ -531,39 +532,61 @@ TODAY_ANSWER = "today.json"
 """The kind of stored day answer ``today_answer`` keeps (``storage/answers.py``)."""
 
 
-def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> str:
-    """The session of ``date`` (``day_plan``) as the JSON of its DTO (``SessionDocument``, or
-    ``null`` on a rest day): what ``GET /api/v1/athletes/{id}/today`` answers.
+def stored_answer(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    kind: str,
+    compute: Callable[[], str],
+    *,
+    variant: str = "",
+) -> str:
+    """An answer about ``date`` of the athlete (``compute()``: text made from their data
+    only), stored and served again while nothing it was made from has changed.
 
-    The answer is stored and served again while nothing it was made from has changed: every
-    write of engine input raises the athlete's data revision, which the stored answer must
-    match, and the calfcoach version must be the one that made it. So the second request of
-    a day is one indexed query, however long the history (issue 8, figures)."""
+    Every write of engine input raises the athlete's data revision, which a stored answer
+    must match; so must the calfcoach version that made it and ``variant`` (what else the
+    answer depends on, e.g. the real today). The revision is read before ``compute`` reads
+    the data: a write that lands in between leaves the answer with an older revision than
+    the athlete's, so it is never served (``storage/answers.py``). The access check is the
+    caller's ``compute``'s and this function's: ``view``."""
     from calfcoach import __version__
     from calfcoach.services.access import ensure_can
-    from calfcoach.services.schemas import session_document
 
     check_date("date", date)
     ensure_can(actor, athlete_id, "view")
+    code = f"{__version__}|{variant}" if variant else __version__
     if ctx.answer_lookup is not None:
-        body = ctx.answer_lookup(athlete_id, date, TODAY_ANSWER, __version__)
+        body = ctx.answer_lookup(athlete_id, date, kind, code)
         if body is not None:
             return body
     with ctx.unit_of_work(read_only=True) as uow:
-        body = uow.answers.current(athlete_id, date, TODAY_ANSWER, __version__)
+        body = uow.answers.current(athlete_id, date, kind, code)
         if body is not None:
             return body
-        # Read before the data: a write that lands meanwhile leaves the stored answer with an
-        # older revision than the athlete's, so it is never served (storage/answers.py).
         revision = uow.answers.revision(athlete_id)
-        current = _current_in(uow, actor, athlete_id, date, day=True)
-    document = session_document(current.session_on(date))
-    body = "null" if document is None else document.model_dump_json()
+    body = compute()
     if revision is not None:
         with ctx.unit_of_work() as uow:
-            if uow.answers.store(athlete_id, date, TODAY_ANSWER, __version__, revision, body):
+            if uow.answers.store(athlete_id, date, kind, code, revision, body):
                 uow.commit()
     return body
+
+
+def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> str:
+    """The session of ``date`` (``day_plan``) as the JSON of its DTO (``SessionDocument``, or
+    ``null`` on a rest day): what ``GET /api/v1/athletes/{id}/today`` answers, stored while
+    nothing it was made from changes (``stored_answer``): the second request of a day is one
+    indexed query, however long the history (issue 8, figures)."""
+
+    def compute() -> str:
+        from calfcoach.services.schemas import session_document
+
+        document = session_document(day_plan(ctx, actor, athlete_id, date).session_on(date))
+        return "null" if document is None else document.model_dump_json()
+
+    return stored_answer(ctx, actor, athlete_id, date, TODAY_ANSWER, compute)
 
 
 def today_session(

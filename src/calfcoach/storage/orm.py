@@ -1,10 +1,7 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migrations ``versions/0001_initial.py``, ``versions/0002_engine_v2.py``,
-``versions/0003_name_key.py``, ``versions/0005_calendar_tokens.py`` and
-``versions/0007_access_tokens.py`` spell out the same
-schema by hand; a test compares the two (``tests/integration/test_migrations.py``), so change
-both together.
+The migrations in ``versions/`` (0001 to 0008) spell out the same schema by hand; a test
+compares the two (``tests/integration/test_migrations.py``), so change both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
 The CHECK constraints are a backstop for the ranges the adapters validate first; their
@@ -43,17 +40,20 @@ __all__ = [
     "AccessTokenRow",
     "AthleteRow",
     "AwareDateTime",
-    "CalendarTokenRow",
     "Base",
+    "CalendarTokenRow",
     "CapacityTestRow",
     "CheckInRow",
     "ClearanceRow",
+    "DayAnswerRow",
     "FixedSessionRow",
     "HopTestRow",
     "LoggedSetRow",
     "NoteRow",
     "PlanRow",
+    "PlannedEventRow",
     "PlannedSessionRow",
+    "RunRow",
     "SessionLogRow",
     "SnapshotRow",
     "json_type",
@@ -460,13 +460,80 @@ class DayAnswerRow(Base):
     __table_args__ = (UniqueConstraint("athlete_id", "date", "kind"),)
 
 
+class RunRow(Base):
+    """An imported activity (issue 10, item 1): one row per activity file's activity.
+
+    The columns are what lists and totals read; ``activity`` is the whole validated
+    ``core.running.Activity`` (pace windows, heart-rate histogram) so the core rules
+    (RUN-WEEK-1, RUN-SPIKE-1) can recompute from it. ``fingerprint`` is unique per athlete
+    (RUN-DUP-1's exact duplicates). Added by 0007."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    start: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    local_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    sport: Mapped[str] = mapped_column(String(20), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    kind_source: Mapped[str] = mapped_column(String(10), nullable=False)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float, nullable=False)
+    moving_s: Mapped[float] = mapped_column(Float, nullable=False)
+    load: Mapped[float] = mapped_column(Float, nullable=False)
+    load_basis: Mapped[str] = mapped_column(String(10), nullable=False)
+    avg_hr: Mapped[float | None] = mapped_column(Float)
+    max_hr: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(500), nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    activity: Mapped[dict[str, Any]] = mapped_column(json_type(), nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "fingerprint"),
+        Index("ix_runs_athlete_id_local_date", "athlete_id", "local_date"),
+        CheckConstraint("kind IN ('easy', 'hard', 'long')", name="kind_known"),
+        CheckConstraint("kind_source IN ('auto', 'edited')", name="kind_source_known"),
+        CheckConstraint("load_basis IN ('rpe', 'trimp', 'estimate')", name="load_basis_known"),
+        CheckConstraint(_range("duration_s", 0), name="duration_range"),
+        CheckConstraint(_range("moving_s", 0), name="moving_range"),
+        CheckConstraint(_range("load", 0), name="load_range"),
+    )
+
+
+class PlannedEventRow(Base):
+    """A run or race of the athlete's imported training calendar (issue 10, item 2).
+
+    ``kind`` is easy, hard, long or race; ``source`` names the calendar it came from (a
+    re-import of the same calendar replaces its events). Added by 0007."""
+
+    __tablename__ = "planned_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    start: Mapped[dt.datetime | None] = mapped_column(AwareDateTime())
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    detail: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    distance_km: Mapped[float | None] = mapped_column(Float)
+    tune_up: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    source: Mapped[str] = mapped_column(String(500), nullable=False)
+    uid: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = _created_at()
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('easy', 'hard', 'long', 'race')", name="kind_known"),
+    )
+
+
 class AccessTokenRow(Base):
     """A personal access token for scripts (``Authorization: Bearer``, issue 8 part 3).
 
     Only the SHA-256 of the random token is kept; a revoked token keeps its row (the list
     shows when it was revoked) and never authenticates again. ``scopes``: the words of
     ``services.tokens.SCOPES``, space-separated (``read log``). ``account_id`` is for
-    issue 9 (accounts): NULL for the tokens of the local user. Added by 0007."""
+    issue 9 (accounts): NULL for the tokens of the local user. Added by 0008."""
 
     __tablename__ = "access_tokens"
 

@@ -63,8 +63,10 @@ from calfcoach.storage.orm import (
     HopTestRow,
     LoggedSetRow,
     NoteRow,
+    PlannedEventRow,
     PlannedSessionRow,
     PlanRow,
+    RunRow,
     SessionLogRow,
     SnapshotRow,
 )
@@ -405,6 +407,10 @@ class AbstractAthleteRepository(ABC):
     def all(self) -> list[Athlete]:
         """All athletes, by name."""
 
+    def ids_by_age(self) -> list[int]:
+        """Every athlete's id, the first added first (without reading their profiles)."""
+        return [a.id for a in sorted(self.all(), key=lambda a: (a.created_at, a.id))]
+
     @abstractmethod
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         """Replace the athlete's profile (plans keep the profile they were made from)."""
@@ -444,6 +450,13 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
     def all(self) -> list[Athlete]:
         rows = self._session.scalars(select(AthleteRow).order_by(AthleteRow.name))
         return [_athlete(row) for row in rows]
+
+    def ids_by_age(self) -> list[int]:
+        return list(
+            self._session.scalars(
+                select(AthleteRow.id).order_by(AthleteRow.created_at, AthleteRow.id)
+            )
+        )
 
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         row = self._require_athlete(athlete_id)
@@ -497,6 +510,11 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 delete(CalendarTokenRow).where(CalendarTokenRow.athlete_id == athlete_id),
             ),
             ("day_answers", delete(DayAnswerRow).where(DayAnswerRow.athlete_id == athlete_id)),
+            ("runs", delete(RunRow).where(RunRow.athlete_id == athlete_id)),
+            (
+                "planned_events",
+                delete(PlannedEventRow).where(PlannedEventRow.athlete_id == athlete_id),
+            ),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
         counts: dict[str, int] = {}

@@ -44,6 +44,7 @@ from calfcoach.storage.repositories import (
     database_error,
     utc_now,
 )
+from calfcoach.storage.runs import AbstractRunRepository, RunRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -67,6 +68,8 @@ class AbstractUnitOfWork(ABC):
     """The hashed personal access tokens of the API (issue 8, part 3)."""
     answers: AbstractAnswerRepository
     """Computed day answers, kept while the athlete's data are unchanged (issue 8)."""
+    runs: AbstractRunRepository
+    """Imported runs and planned calendar events (issue 10)."""
 
     def __enter__(self) -> Self:
         return self
@@ -127,6 +130,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
         self.access_tokens = AccessTokenRepository(self._session, self._clock)
         self.answers = AnswerRepository(self._session, self._clock)
+        self.runs = RunRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.service_context = context  # also what web.api_v1's dependencies read
     app.state.templates = _templates()
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, uploads=_upload_limits())
     # Pages and JSON compressed for phones on a gym's network (the Today page: ~40 KB -> ~4 KB).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -95,7 +95,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
         app.include_router(module.router)
     app.include_router(api_v1.router)
+    from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
+
+    app.include_router(runs_api)
     return app
+
+
+def _upload_limits() -> list[tuple[str, int]]:
+    """The uploads that may be larger than ``MAX_BODY_BYTES``, each with its own limit (the
+    multipart envelope adds a little to the file limits the routes check themselves)."""
+    from calfcoach.formats.export_file import MAX_IMPORT_BYTES
+    from calfcoach.web.api_runs import MAX_UPLOAD_BYTES
+
+    envelope = 64 * 1024
+    return [
+        (r"/api/v1/athletes/\d+/runs", MAX_UPLOAD_BYTES + envelope),
+        (r"/export/import", MAX_IMPORT_BYTES + envelope),
+    ]
 
 
 def create_app_from_env() -> FastAPI:

@@ -67,12 +67,9 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 def local_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
     """The athlete of local single-user mode: the first one stored (by when it was added)
     among those ``actor`` may see; None when there is none yet."""
-    from calfcoach.services.athletes import list_athletes
+    from calfcoach.services.athletes import first_athlete_id
 
-    athletes = list_athletes(ctx, actor)
-    if not athletes:
-        return None
-    return min(athletes, key=lambda a: (a.created_at, a.id)).id
+    return first_athlete_id(ctx, actor)
 
 
 def _athlete_id(ctx: ContextDep, actor: ActorDep) -> int:

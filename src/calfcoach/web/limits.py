@@ -8,6 +8,8 @@ answer is 413 and the route never runs, so nothing is stored.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,14 +21,30 @@ class _TooLarge(Exception):
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """``max_bytes`` for every request, except the uploads named in ``uploads``: (a pattern
+    of the path, its own limit), the first match wins."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        uploads: Sequence[tuple[str, int]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = [(re.compile(pattern), limit) for pattern, limit in uploads]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.uploads:
+            if pattern.fullmatch(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope.get("path", ""))
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
@@ -34,8 +52,8 @@ class BodySizeLimit:
                 except ValueError:
                     await self._refuse(send, "Content-Length is not a number.", status=400)
                     return
-                if declared > self.max_bytes:
-                    await self._refuse(send, self._too_large())
+                if declared > limit:
+                    await self._refuse(send, self._too_large(limit))
                     return
         received = 0
         started = False
@@ -45,7 +63,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
@@ -59,10 +77,11 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send, self._too_large())
+                await self._refuse(send, self._too_large(limit))
 
-    def _too_large(self) -> str:
-        return f"The request body is larger than {self.max_bytes:,} bytes, the most allowed."
+    @staticmethod
+    def _too_large(limit: int) -> str:
+        return f"The request body is larger than {limit:,} bytes, the most allowed here."
 
     @staticmethod
     async def _refuse(send: Send, detail: str, status: int = 413) -> None:

@@ -36,6 +36,13 @@ def real_today() -> dt.date:
     return dt.date.today()
 
 
+class _NotStored(Exception):
+    """A page that must not be stored as the day's answer (an error page)."""
+
+    def __init__(self, response: HTMLResponse) -> None:
+        self.response = response
+
+
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -161,6 +168,24 @@ def today_page(
             errors={"date": problem}, status_code=422,
         )  # fmt: skip
     notice = {"skipped": "Session skipped.", "moved": "Session moved to this day."}.get(done or "")
+    if notice is None and welcome is None and not _is_htmx(request):
+        # The plain page: stored while nothing it shows has changed (services.training.
+        # stored_answer; every logged set, check-in or move makes it anew).
+        from calfcoach.services.training import stored_answer
+
+        def render() -> str:
+            response = _render_day(request, templates, ctx, actor, athlete, day, "today/today.html")
+            if response.status_code != 200:
+                raise _NotStored(response)  # an error page is shown, never stored
+            return bytes(response.body).decode("utf-8")
+
+        try:
+            body = stored_answer(
+                ctx, actor, athlete, day, "page.today", render, variant=real_today().isoformat()
+            )
+        except _NotStored as refused:
+            return refused.response
+        return HTMLResponse(body)
     return _render_day(
         request, templates, ctx, actor, athlete, day, "today/today.html", notice=notice,
         welcome=welcome == "1",

@@ -1,7 +1,7 @@
 """Personal access tokens for scripts (issue 8, part 3, "REST API"): ``access_tokens``.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 
 Written by hand; ``tests/integration/test_migrations.py`` checks it matches ``storage/orm.py``.
@@ -9,7 +9,7 @@ One row per token: its name, the SHA-256 (hex) of the random token (never the to
 itself), its scopes, when it was made, last used and revoked, and an account id that stays
 NULL until accounts exist (issue 9). A new table only: nothing existing changes.
 
-Follows 0006 (the stored day answers). A new table only, depending on nothing before it:
+Follows 0007 (runs and planned events). A new table only, depending on nothing before it:
 if another revision lands first, only ``down_revision`` (and the number) change.
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

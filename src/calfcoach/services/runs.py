@@ -1,0 +1,585 @@
+"""Runs and training calendars (issue 10): import activity files, list and edit runs, weekly
+totals and the spike check, import a planned calendar, and watch workouts both ways.
+
+    import_paths(ctx, actor, athlete_id, paths, progress=...)    files, folders, zips
+    list_runs(ctx, actor, athlete_id, first, last, offset, limit) -> Page[RunOut]
+    running_load(ctx, actor, athlete_id, today) -> RunningLoadOut  (weeks + RUN-SPIKE-1)
+    set_run_kind(ctx, actor, athlete_id, run_id, kind) -> RunOut
+    import_calendar(ctx, actor, athlete_id, file_or_url, today=...) -> CalendarReport
+    workout_fit(ctx, actor, athlete_id, date) -> bytes             the day's session as FIT
+    import_strength_fit(ctx, actor, athlete_id, data, ...) -> StrengthReport
+
+Files are read before the unit of work opens (parsing is the slow part); every good
+activity of a batch is then stored in one unit of work, so a batch is stored whole or not at
+all, while a bad file is one error of the report (issue 10, item 6). Only runs are stored
+(RUN-WEEK-1: walks and rides do not count toward running load; D-NEW-runs2-1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, get_args
+
+from calfcoach.core.models import RunKind
+from calfcoach.core.running import (
+    Activity,
+    Physiology,
+    classify,
+    duplicates,
+    is_run,
+    run_load,
+    spike_check,
+    weekly_totals,
+)
+from calfcoach.errors import InputError, NotFoundError, Problem
+from calfcoach.services.athletes import athlete_in
+from calfcoach.services.schemas import (
+    Page,
+    RunningLoadOut,
+    RunOut,
+    page_of,
+)
+
+if TYPE_CHECKING:
+    from calfcoach.core.models import LoggedSet, Profile
+    from calfcoach.services.access import Actor
+    from calfcoach.services.context import ServiceContext
+    from calfcoach.storage.runs import PlannedEvent
+
+__all__ = [
+    "CALENDAR_TIMEOUT_S",
+    "CalendarReport",
+    "FileOutcome",
+    "ImportReport",
+    "StrengthReport",
+    "import_calendar",
+    "import_paths",
+    "import_strength_fit",
+    "list_runs",
+    "running_load",
+    "set_run_kind",
+    "workout_fit",
+]
+
+Progress = Callable[[int, int, str], None]
+RUN_KINDS: tuple[RunKind, ...] = get_args(RunKind)
+CALENDAR_TIMEOUT_S = 15.0
+CALENDAR_PAST_DAYS = 28  # D-NEW-runs2-3: a calendar's window: 4 weeks back, a year ahead
+CALENDAR_FUTURE_DAYS = 366
+
+
+# --------------------------------------------------------------------------- import runs
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """One file of a batch: what it gave (imported, duplicates, not runs) or its error."""
+
+    source: str
+    imported: int = 0
+    duplicates: int = 0
+    not_runs: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    files: tuple[FileOutcome, ...]
+    runs: tuple[RunOut, ...]
+    """The runs stored by this import, oldest first."""
+
+    @property
+    def imported(self) -> int:
+        return sum(f.imported for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def not_runs(self) -> int:
+        return sum(f.not_runs for f in self.files)
+
+    @property
+    def errors(self) -> tuple[FileOutcome, ...]:
+        return tuple(f for f in self.files if f.error is not None)
+
+
+def physiology(profile: Profile, today: dt.date, activities: Sequence[Activity]) -> Physiology:
+    """RUN-CLASS-2: HRmax from the profile's birth year (Tanaka), else the highest seen."""
+    age = today.year - profile.birth_year if profile.birth_year is not None else None
+    return Physiology.build(age=age, sex=profile.sex, activities=activities)
+
+
+def _distinct(activities: Sequence[Activity]) -> list[Activity]:
+    """A file with several activities (a multisport FIT) shares one file fingerprint; each
+    after the first gets one of its own, derived from the file's and its index."""
+    seen: dict[str, int] = {}
+    result = []
+    for a in activities:
+        n = seen.get(a.fingerprint, 0)
+        seen[a.fingerprint] = n + 1
+        if n:
+            digest = hashlib.sha256(f"{a.fingerprint}:{n}".encode()).hexdigest()
+            a = a.model_copy(update={"fingerprint": digest})
+        result.append(a)
+    return result
+
+
+def import_paths(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    paths: Sequence[Path],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the activity files under ``paths`` (files, folders, zip archives): duplicates
+    of stored runs or of each other are recognised (RUN-DUP-1) and not stored; each bad file
+    is one error of the report while the others are imported; runs are classified
+    (RUN-CLASS-*) and their load computed (RUN-LOAD-*) against the athlete's stored runs."""
+    from calfcoach.formats.activities import read_paths
+
+    if not paths:
+        raise InputError.about("paths", "no file given", allowed="activity files, folders, zips")
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete_in(uow, actor, athlete_id, "log")  # refused before any file is read
+    read = [(r.source, r.error, _distinct(r.activities)) for r in read_paths(list(paths), progress)]
+    return _store(ctx, actor, athlete_id, read)
+
+
+def import_bytes(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    files: Sequence[tuple[str, bytes]],
+) -> ImportReport:
+    """The same as ``import_paths`` for files uploaded as (name, content): .fit, .gpx or
+    .tcx (optionally .gz), or zip archives (the web upload and the API)."""
+    import tempfile
+
+    from calfcoach.formats.activities import ActivityFileError, read_activity_bytes, read_paths
+
+    if not files:
+        raise InputError.about("files", "no file given", allowed="activity files or zips")
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete_in(uow, actor, athlete_id, "log")
+    read: list[tuple[str, Exception | None, list[Activity]]] = []
+    for name, data in files:
+        shown = Path(name).name or "upload"
+        if shown.lower().endswith(".zip"):
+            with tempfile.TemporaryDirectory(prefix="calfcoach-") as folder:
+                archive = Path(folder) / "upload.zip"
+                archive.write_bytes(data)
+                for result in read_paths([archive]):
+                    source = shown + result.source[len(str(archive)) :]
+                    error = (
+                        ActivityFileError(source, result.error.problem) if result.error else None
+                    )
+                    read.append((source, error, _distinct(result.activities)))
+            continue
+        try:
+            read.append((shown, None, _distinct(read_activity_bytes(shown, data))))
+        except ActivityFileError as error:
+            read.append((shown, error, []))
+    return _store(ctx, actor, athlete_id, read)
+
+
+def _store(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    read: Sequence[tuple[str, Exception | None, list[Activity]]],
+) -> ImportReport:
+    today = ctx.today()
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        uow.lock_athlete(athlete.id)
+        stored = uow.runs.all(athlete.id)
+        existing = [s.activity for s in stored]
+        new = [a for _, _, acts in read for a in acts if is_run(a)]
+        repeated = {i for i, _ in duplicates(new, existing)}
+        fresh = [a for i, a in enumerate(new) if i not in repeated]
+        history = existing + fresh
+        phys = physiology(athlete.profile, today, history)
+        saved: list[RunOut] = []
+        outcomes: list[FileOutcome] = []
+        index = 0
+        for source, error, activities in read:
+            if error is not None:
+                outcomes.append(FileOutcome(source, error=str(error)))
+                continue
+            counts = {"imported": 0, "duplicates": 0, "not_runs": 0}
+            for a in activities:
+                if not is_run(a):
+                    counts["not_runs"] += 1
+                    continue
+                if index in repeated:
+                    counts["duplicates"] += 1
+                else:
+                    kind = classify(a, history, phys).kind
+                    load = run_load(a, kind, phys)
+                    assert load is not None  # the best basis always exists (RUN-LOAD-3)
+                    run = uow.runs.add(athlete.id, a, kind, "auto", load.value, load.basis)
+                    saved.append(RunOut.from_stored(run))
+                    counts["imported"] += 1
+                index += 1
+            outcomes.append(
+                FileOutcome(
+                    source,
+                    imported=counts["imported"],
+                    duplicates=counts["duplicates"],
+                    not_runs=counts["not_runs"],
+                )
+            )
+        uow.commit()
+    saved.sort(key=lambda r: r.start)
+    return ImportReport(tuple(outcomes), tuple(saved))
+
+
+# --------------------------------------------------------------------------- list, edit
+
+
+def list_runs(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[RunOut]:
+    """The athlete's runs from ``first`` to ``last`` (inclusive; None: open), oldest first."""
+    if first is not None and last is not None and last < first:
+        raise InputError.about(
+            "to_date",
+            f"{last.isoformat()} is before the first day {first.isoformat()}",
+            value=last.isoformat(),
+            allowed="a day on or after the first day",
+        )
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "view")
+        runs = [RunOut.from_stored(r) for r in uow.runs.between(athlete.id, first, last)]
+    return Page[RunOut].model_validate(page_of(runs, offset, limit))
+
+
+def set_run_kind(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, run_id: int, kind: str
+) -> RunOut:
+    """Correct a run's kind (easy, hard, long): kept as "edited" and used by the weekly
+    totals and the spike check; an estimated load (RUN-LOAD-3) follows the new kind."""
+    if kind not in RUN_KINDS:
+        raise InputError.about(
+            "kind", f"{kind!r} is not a kind of run", value=kind, allowed=", ".join(RUN_KINDS)
+        )
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        found = next((r for r in uow.runs.all(athlete.id) if r.id == run_id), None)
+        if found is None:
+            raise NotFoundError(
+                Problem(
+                    "not_found",
+                    f"no run with id {run_id}",
+                    field="run",
+                    value=run_id,
+                    allowed="the id of one of the athlete's runs (runs list)",
+                )
+            )
+        activities = [r.activity for r in uow.runs.all(athlete.id)]
+        phys = physiology(athlete.profile, ctx.today(), activities)
+        load = run_load(found.activity, kind, phys)
+        assert load is not None
+        run = uow.runs.set_kind(athlete.id, run_id, kind, "edited", load.value, load.basis)
+        uow.commit()
+    return RunOut.from_stored(run)
+
+
+def running_load(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    today: dt.date,
+    *,
+    weeks: int = 8,
+) -> RunningLoadOut:
+    """RUN-WEEK-1 weekly totals of the last ``weeks`` weeks, and the RUN-SPIKE-1 check with
+    its figures (the last 7 days against the average week of the 4 before)."""
+    if not 1 <= weeks <= 104:
+        raise InputError.about("weeks", f"{weeks} is out of range", value=weeks, allowed="1-104")
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "view")
+        stored = uow.runs.all(athlete.id)
+    activities = [r.activity for r in stored]
+    kinds = {r.activity.fingerprint: r.kind for r in stored}
+    phys = physiology(athlete.profile, today, activities)
+    first_monday = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    recent = [a for a in activities if first_monday <= a.local_date <= today]
+    totals = weekly_totals(recent, phys, kinds)
+    spike = spike_check(activities, today, phys, kinds=kinds)
+    return RunningLoadOut.build(today, totals, spike)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarReport:
+    source: str
+    events: tuple[PlannedEvent, ...]
+    skipped: tuple[str, ...]
+    replaced: int
+    """Events of the same calendar stored before and replaced by this import."""
+
+
+class _HttpsOnly(urllib.request.HTTPRedirectHandler):
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: object,
+        code: int,
+        msg: str,
+        headers: object,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme != "https":
+            raise InputError.about(
+                "calendar",
+                f"the address redirects to {newurl[:200]!r}, which is not https",
+                value=newurl[:200],
+                allowed="an https address",
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+
+
+def fetch_calendar(url: str, *, timeout: float = CALENDAR_TIMEOUT_S) -> bytes:
+    """The calendar at an https address: at most ``MAX_CALENDAR_BYTES``, within ``timeout``
+    seconds per network operation; one clear ``InputError`` otherwise."""
+    from calfcoach.formats.calendar_import import MAX_CALENDAR_BYTES
+
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise InputError.about(
+            "calendar",
+            f"{url[:200]!r} is not an https address",
+            value=url[:200],
+            allowed="an https:// address or a calendar file",
+        )
+    opener = urllib.request.build_opener(_HttpsOnly())
+    request = urllib.request.Request(url, headers={"User-Agent": "calfcoach"})
+    try:
+        with opener.open(request, timeout=timeout) as answer:
+            data: bytes = answer.read(MAX_CALENDAR_BYTES + 1)
+    except InputError:
+        raise
+    except urllib.error.HTTPError as error:
+        raise InputError.about(
+            "calendar",
+            f"the server answered {error.code} {error.reason}",
+            value=url[:200],
+            allowed="an address that serves the calendar",
+        ) from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise InputError.about(
+            "calendar",
+            f"cannot fetch {url[:200]!r} ({reason})",
+            value=url[:200],
+            allowed=f"a reachable https address (answering within {timeout:g} s)",
+        ) from None
+    if len(data) > MAX_CALENDAR_BYTES:
+        raise InputError.about(
+            "calendar",
+            f"the calendar at {url[:200]!r} is larger than {MAX_CALENDAR_BYTES:,} bytes",
+            value=url[:200],
+            allowed=f"at most {MAX_CALENDAR_BYTES:,} bytes",
+        )
+    return data
+
+
+def _read_calendar_file(path: str) -> bytes:
+    from calfcoach.formats.calendar_import import MAX_CALENDAR_BYTES
+
+    file = Path(path)
+    try:
+        if not file.is_file():
+            raise InputError.about(
+                "calendar",
+                f"{path!r} is not a file",
+                value=path,
+                allowed="an .ics file or an https address",
+            )
+        size = file.stat().st_size
+        if size > MAX_CALENDAR_BYTES:
+            raise InputError.about(
+                "calendar",
+                f"{path!r} is too large ({size:,} bytes)",
+                value=path,
+                allowed=f"at most {MAX_CALENDAR_BYTES:,} bytes",
+            )
+        return file.read_bytes()
+    except OSError as error:
+        raise InputError.about(
+            "calendar",
+            f"{path!r} cannot be read ({error.strerror or type(error).__name__})",
+            value=path,
+            allowed="a readable .ics file",
+        ) from None
+
+
+def import_calendar(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    file_or_url: str,
+    *,
+    today: dt.date,
+    data: bytes | None = None,
+) -> CalendarReport:
+    """The runs and races of a training calendar (an .ics file, an https address, or the
+    uploaded ``data``) from 4 weeks before ``today`` to a year after, kinds guessed from the
+    titles (CAL-KIND-1). A re-import of the same calendar replaces its events."""
+    from calfcoach.formats.calendar_import import read_calendar
+
+    source = file_or_url.strip()
+    if not source:
+        raise InputError.about(
+            "calendar", "no file or address given", allowed="an .ics file or an https address"
+        )
+    if data is None:
+        scheme = urllib.parse.urlsplit(source).scheme.lower()
+        if "://" in source or scheme in ("http", "https", "ftp", "file", "webcal"):
+            data = fetch_calendar(source)
+        else:
+            data = _read_calendar_file(source)
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete_in(uow, actor, athlete_id, "manage")  # refused before anything is parsed
+    first = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
+    last = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
+    calendar = read_calendar(data, first, last)
+    skipped = tuple(f"{s.date.isoformat()} {s.title!r}: {s.reason}" for s in calendar.skipped)
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "manage")
+        uow.lock_athlete(athlete.id)
+        replaced = uow.runs.replace_events(athlete.id, source[:500], calendar.runs, calendar.races)
+        events = [e for e in uow.runs.events(athlete.id, first, last) if e.source == source[:500]]
+        uow.commit()
+    return CalendarReport(source, tuple(events), skipped, replaced)
+
+
+# --------------------------------------------------------------------------- watch workouts
+
+
+def workout_fit(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> bytes:
+    """The session of ``date`` (as adapted to the log before it) as a FIT workout file;
+    ``NotFoundError`` on a rest day."""
+    from calfcoach.formats.fit_workout import session_to_fit
+    from calfcoach.services.training import today_session
+
+    session = today_session(ctx, actor, athlete_id, date)
+    if session is None:
+        raise NotFoundError(
+            Problem(
+                "not_found",
+                f"{date.isoformat()} is a rest day: there is no session to export",
+                field="date",
+                value=date.isoformat(),
+                allowed="a day with a strength session",
+            )
+        )
+    catalog = ctx.catalog()
+    exercises = {p.exercise: catalog.get(p.exercise) for p in session.exercises}
+    return session_to_fit(session, exercises)
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthReport:
+    date: dt.date
+    logged: tuple[LoggedSet, ...]
+    """The sets stored by this import."""
+    already: int
+    """Sets of this file stored by an earlier import of it (not stored again)."""
+    unmatched: tuple[str, ...]
+    """Sets the catalog cannot place, each with its reason (log them by hand)."""
+    jump_count: int | None
+
+
+def client_id_for(fingerprint: str, index: int) -> str:
+    """The idempotent client id of the ``index``-th set of a file (D-NEW-svc-5): the same
+    file imported again gives the same ids, so nothing is stored twice."""
+    return f"fit:{fingerprint[:48]}:{index}"
+
+
+def import_strength_fit(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    data: bytes,
+    *,
+    today: dt.date,
+    source: str = "workout.fit",
+) -> StrengthReport:
+    """The sets and jump count of a FIT strength activity logged through ``log_set`` (the
+    same checks as a set typed in), each with a client id derived from the file's
+    fingerprint and the set's index, so a re-import stores nothing twice. With the day's
+    session, a set's workout step names its exercise, set and side (D-NEW-runs-6)."""
+    from calfcoach.formats.activities import ActivityFileError
+    from calfcoach.formats.activities.common import fingerprint
+    from calfcoach.formats.fit_workout import read_strength_activity
+    from calfcoach.services.training import SetInput, log_set, today_session
+
+    catalog = ctx.catalog()
+    exercises = {i: catalog.get(i) for i in catalog.ids()}
+    try:
+        first = read_strength_activity(source, data, exercises)
+        session = today_session(ctx, actor, athlete_id, first.date) if first.date <= today else None
+        read = read_strength_activity(source, data, exercises, session) if session else first
+    except ActivityFileError as error:
+        raise InputError.about(
+            "file",
+            f"{source}: {error.problem}",
+            value=source,
+            allowed="a FIT strength activity",
+        ) from None
+    digest = fingerprint(data)
+    logged: list[LoggedSet] = []
+    already = 0
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "log")
+        known = {
+            index
+            for index in range(len(read.sets))
+            if uow.logs.set_by_client_id(athlete.id, client_id_for(digest, index)) is not None
+        }
+    for index, s in enumerate(read.sets):
+        if index in known:
+            already += 1
+            continue
+        entry = SetInput(
+            exercise=s.exercise,
+            set_number=s.set_number,
+            reps=s.reps,
+            seconds=s.seconds,
+            contacts=s.contacts,
+            load_kg=s.load_kg,
+            side=s.side,
+        )
+        logged.append(
+            log_set(
+                ctx,
+                actor,
+                athlete_id,
+                read.date,
+                entry,
+                today=today,
+                client_id=client_id_for(digest, index),
+            )
+        )
+    return StrengthReport(read.date, tuple(logged), already, read.unmatched, read.jump_count)
