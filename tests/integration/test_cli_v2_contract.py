@@ -51,7 +51,8 @@ def test_an_urgent_red_flag_prints_see_a_clinician_today_before_anything_else_R_
     first, *rest = result.out.splitlines()
     assert first.startswith("RED FLAG")
     assert "see a clinician" in first and "today" in first
-    assert "calfcoach clear" in first and "stopped" in first
+    assert "stopped" in first and "clearance" in first
+    assert rest[0] == "Record the clearance with `calfcoach clear --date YYYY-MM-DD`."
     assert any(line.startswith(f"Check-in of {THU} saved") for line in rest)
     assert checkins_of(demo)[0]["red_flags"] == [flag]
 

@@ -381,3 +381,40 @@ def test_an_error_page_is_never_stored_as_the_days_page(
     assert client.get("/today?date=not-a-date").status_code == 422
     assert client.get("/today?date=not-a-date").status_code == 422
     assert client.get("/today").status_code == 200
+
+
+def test_a_clearance_recorded_on_the_stopped_today_page_restarts_the_plan(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    from calfcoach.services.training import record_checkin
+
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    record_checkin(*on_app(app), yesterday, pain=3, stiffness=2, today=today, red_flags=["pop"])
+    stopped = client.get("/today")
+    assert 'action="/clearance"' in stopped.text  # R-PAIN-2a: the way out is on the page
+    assert "calfcoach clear" not in stopped.text  # the web names no CLI command
+
+    refused = client.post("/clearance", data={"date": "someday"})
+    assert refused.status_code == 422
+    assert 'id="clearance-date-error"' in refused.text
+
+    done = client.post("/clearance", data={"date": (today + dt.timedelta(days=1)).isoformat()})
+    assert done.status_code == 422  # after today: refused at its field, nothing stored
+    before = stored(app)
+    assert before["athletes"][0].get("clearances", []) == []
+
+    cleared = client.post(
+        "/clearance", data={"date": today.isoformat(), "note": "Dr. Ana"}, follow_redirects=False
+    )
+    assert cleared.status_code == 303
+    page = client.get(cleared.headers["location"])
+    assert "Clearance recorded" in page.text
+
+
+def test_a_clearance_without_a_red_flag_is_refused_at_its_field(
+    client: TestClient, sessions: list[Session]
+) -> None:
+    refused = client.post("/clearance", data={"date": dt.date.today().isoformat()})
+    assert refused.status_code == 422
+    assert 'id="clearance-date-error"' in refused.text or "clearance" in refused.text

@@ -530,6 +530,9 @@ def checkin_command(
     if flags:
         # R-PAIN-2a: the advice comes at once, before anything else (even a refused write).
         typer.secho(red_flag_advice(flags), fg="red", bold=True)
+        typer.secho(
+            "Record the clearance with `calfcoach clear --date YYYY-MM-DD`.", fg="red", bold=True
+        )
     with open_ctx() as ctx:
         saved = record_checkin(
             *on_athlete(ctx, athlete),

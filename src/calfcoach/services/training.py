@@ -1158,7 +1158,7 @@ def red_flag_advice(flags: Iterable[str]) -> str:
     return (
         f"RED FLAG ({words}): see a clinician (a doctor or physiotherapist) {when}. "
         "Your plan is stopped: no strength sessions until you record the clinician's "
-        "clearance with `calfcoach clear --date YYYY-MM-DD` (R-PAIN-2a)."
+        "clearance (R-PAIN-2a)."
     )
 
 
@@ -1363,7 +1363,7 @@ def record_hop_test(
             raise InputError(
                 f"date: the plan is stopped by the red flag of "
                 f"{flagged[-1].date.isoformat()} (R-PAIN-2a); allowed: a hop test after a "
-                "clinician's clearance (`calfcoach clear`)"
+                "clinician's clearance is recorded"
             )
         earlier = sorted(getattr(log, "hop_tests", ()), key=lambda t: t.date)
         same_day = [

@@ -99,6 +99,9 @@ def read_profile_form(form: Mapping[str, Any], lists: Mapping[str, list[str]]) -
     ):
         match = _RACE.match(item)
         if match is None:
+            # Not one date (two words, say): given to the profile's check as it is, which
+            # refuses it at the races question; never dropped without a word.
+            races.append(item.strip())
             continue
         date, km = match.group(1), match.group(2)
         if km is None:

@@ -53,7 +53,7 @@ def _day_context(
     """What Today and guided mode show for ``day``: its session (adapted to the log before
     it), or the rest day and the next session, or the plan's end."""
     from calfcoach.services.corrections import plan_ended
-    from calfcoach.services.training import day_plan
+    from calfcoach.services.training import day_plan, open_red_flag_checkins
 
     current = day_plan(ctx, actor, athlete_id, day)
     units = current.athlete.profile.units
@@ -92,6 +92,9 @@ def _day_context(
         "decisions": decisions,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
+        # R-PAIN-2a: a red flag stops the plan until a clinician's clearance is recorded.
+        "clearance_due": bool(open_red_flag_checkins(current.log, day))
+        or (view is not None and view.stopped and "clearance" in (view.advice or "")),
     }
 
 
@@ -167,7 +170,11 @@ def today_page(
             request, templates, ctx, actor, athlete, day, "today/today.html",
             errors={"date": problem}, status_code=422,
         )  # fmt: skip
-    notice = {"skipped": "Session skipped.", "moved": "Session moved to this day."}.get(done or "")
+    notice = {
+        "skipped": "Session skipped.",
+        "moved": "Session moved to this day.",
+        "cleared": "Clearance recorded: the plan restarts at the bottom of its ladder.",
+    }.get(done or "")
     if notice is None and welcome is None and not _is_htmx(request):
         # The plain page: stored while nothing it shows has changed (services.training.
         # stored_answer; every logged set, check-in or move makes it anew).
@@ -377,6 +384,41 @@ async def skip_post(
         )
         return _refused(request, templates, ctx, actor, athlete, values, day, errors)
     return _done(values, day, "skipped")
+
+
+@router.post("/clearance", response_class=HTMLResponse)
+async def clearance_post(
+    request: Request,
+    templates: TemplatesDep,
+    ctx: ContextDep,
+    actor: ActorDep,
+    athlete: AthleteIdDep,
+) -> Response:
+    """Record a clinician's clearance after a red flag (R-PAIN-2a): the plan restarts at the
+    bottom of its ladder. Refused (422, at the field) when there is nothing to clear."""
+    from calfcoach.services.training import record_clearance
+
+    values = await _form(request)
+    today = real_today()
+    try:
+        day = parse_form_date("date", values.get("date"), today)
+    except FormProblem as problem:
+        return _refused(
+            request, templates, ctx, actor, athlete, values, today,
+            {"clearance_date": problem.message},
+        )  # fmt: skip
+    note = (values.get("note") or "").strip() or None
+    try:
+        record_clearance(ctx, actor, athlete, day, today=today, note=note)
+    except CalfcoachError as error:
+        errors = field_errors(
+            error.details,
+            {"clearance_date", "clearance_note"},
+            default="clearance_date",
+            rename={"date": "clearance_date", "note": "clearance_note"},
+        )
+        return _refused(request, templates, ctx, actor, athlete, values, today, errors)
+    return _done(values, day, "cleared")
 
 
 MOVE_FIELDS = frozenset({"from_date", "to_date"})

@@ -338,7 +338,13 @@
   Guided.prototype.checkLogged = function () {
     if (this.index >= this.steps.length || this.resting) return;
     var step = this.step();
-    if (this.formsOfSet(step, this.set).length > 0) return;
+    if (this.formsOfSet(step, this.set).length > 0) {
+      // One side logged: the swap removed the focused form, so keyboard and screen-reader
+      // users go on at the set's next form (the other side) instead of the page's top.
+      var active = document.activeElement;
+      if (!active || active === document.body) this.focusForm();
+      return;
+    }
     if (this.timer) { this.timer.stop(); this.timer = null; }
     var sets = num(step, "sets");
     var last = this.set >= sets && this.index >= this.steps.length - 1;

@@ -46,14 +46,8 @@
     status(n ? n + (n === 1 ? " set is" : " sets are") + " saved on this phone and will be sent when the network returns." : "");
   }
 
-  /* Keep a set whose post could not be sent; the form becomes a "queued" line. */
-  function enqueue(form) {
-    fillClientIds(form);
-    var body = new URLSearchParams(new FormData(form)).toString();
-    var id = form.querySelector("[data-client-id]").value;
-    var queue = load().filter(function (item) { return item.client_id !== id; });
-    queue.push({ client_id: id, body: body, at: new Date().toISOString() });
-    save(queue);
+  /* The form of a queued set becomes a "queued" line. */
+  function showQueued(form, id) {
     var line = document.createElement("p");
     line.className = "set-logged queued";
     line.setAttribute("data-set-logged", "");
@@ -62,6 +56,32 @@
     var legend = form.querySelector("legend");
     line.textContent = (legend ? legend.textContent : "Set") + ": saved on this phone, to be sent when online.";
     form.replaceWith(line);
+  }
+
+  /* A page loaded while sets wait in the queue (offline, from the service worker's cache)
+     shows them as queued, not as forms to log again. */
+  function showQueuedForms() {
+    load().forEach(function (item) {
+      var sent = new URLSearchParams(item.body);
+      Array.prototype.forEach.call(document.querySelectorAll("[data-set-form]"), function (form) {
+        var same = ["date", "exercise", "set_number", "side"].every(function (key) {
+          var input = form.querySelector('input[name="' + key + '"]');
+          return input && input.value === sent.get(key);
+        });
+        if (same) showQueued(form, item.client_id);
+      });
+    });
+  }
+
+  /* Keep a set whose post could not be sent; the form becomes a "queued" line. */
+  function enqueue(form) {
+    fillClientIds(form);
+    var body = new URLSearchParams(new FormData(form)).toString();
+    var id = form.querySelector("[data-client-id]").value;
+    var queue = load().filter(function (item) { return item.client_id !== id; });
+    queue.push({ client_id: id, body: body, at: new Date().toISOString() });
+    save(queue);
+    showQueued(form, id);
     showCount();
     document.dispatchEvent(new CustomEvent("calfcoach:set-queued", { detail: { client_id: id } }));
   }
@@ -120,8 +140,12 @@
     });
   }
 
+  // Deferred, this file runs before guided.js (in document order): guided mode then sees
+  // the queued sets as done, not as forms to log again.
+  if (document.readyState !== "loading") showQueuedForms();
   document.addEventListener("DOMContentLoaded", function () {
     fillClientIds(document);
+    showQueuedForms();
     showCount();
     flush();
     if ("serviceWorker" in navigator) {
