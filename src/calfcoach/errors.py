@@ -41,7 +41,8 @@ __all__ = [
     "StorageError",
 ]
 
-ProblemCode = Literal["invalid", "not_found", "conflict", "forbidden"]
+ProblemCode = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
+"""``unauthorized``: the API's 401 (no valid credentials); no service raises it."""
 ProblemValue = str | int | float | bool | None
 
 # "field: rest" where field is a name, an option or a path (reps, --date, athletes[0].sets[2]).

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.integration.test_api_v1 import LOOPBACK
 from tests.integration.test_runs import DATA, run_file
 from tests.integration.test_services import PROFILE, START, TODAY, WED
 from tests.service_calls import local, on
@@ -47,7 +48,7 @@ def a_zip() -> bytes:
 def test_an_upload_stores_the_good_files_and_names_the_bad_ones(
     database: Database, ana: int
 ) -> None:
-    client = TestClient(make_app(database))
+    client = TestClient(make_app(database), client=LOOPBACK)
     files = [
         ("files", ("r0.fit", run_file(0), "application/octet-stream")),
         ("files", ("easy.gpx", (DATA / "garmin_connect_easy_run.gpx").read_bytes(), "text/xml")),
@@ -71,7 +72,7 @@ def test_an_upload_stores_the_good_files_and_names_the_bad_ones(
 
 
 def test_the_runs_list_refuses_a_bad_range_as_problem_json(database: Database, ana: int) -> None:
-    client = TestClient(make_app(database))
+    client = TestClient(make_app(database), client=LOOPBACK)
 
     answer = client.get(
         f"/api/v1/athletes/{ana}/runs", params={"from": "2026-09-10", "to": "2026-09-01"}
@@ -83,7 +84,7 @@ def test_the_runs_list_refuses_a_bad_range_as_problem_json(database: Database, a
 
 
 def test_the_workout_of_a_day_downloads_as_a_fit_file(database: Database, ana: int) -> None:
-    client = TestClient(make_app(database))
+    client = TestClient(make_app(database), client=LOOPBACK)
 
     answer = client.get(f"/api/v1/athletes/{ana}/workout.fit", params={"date": WED.isoformat()})
     rest = client.get(f"/api/v1/athletes/{ana}/workout.fit", params={"date": START.isoformat()})
@@ -97,7 +98,7 @@ def test_the_workout_of_a_day_downloads_as_a_fit_file(database: Database, ana: i
 def test_the_running_load_answers_with_weeks_and_the_spike_check(
     database: Database, ana: int
 ) -> None:
-    client = TestClient(make_app(database))
+    client = TestClient(make_app(database), client=LOOPBACK)
     client.post(
         f"/api/v1/athletes/{ana}/runs",
         files=[("files", ("r0.fit", run_file(0), "application/octet-stream"))],
@@ -111,7 +112,7 @@ def test_the_running_load_answers_with_weeks_and_the_spike_check(
 
 def test_an_actor_who_may_only_view_cannot_upload(database: Database, ana: int) -> None:
     viewer = Actor.for_athletes("token", None, [ana], ["view"])
-    client = TestClient(make_app(database, viewer))
+    client = TestClient(make_app(database, viewer), client=LOOPBACK)
 
     answer = client.post(
         f"/api/v1/athletes/{ana}/runs",

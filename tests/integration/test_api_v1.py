@@ -13,12 +13,15 @@ from tests.integration.test_services import PROFILE, START, TODAY, WED, snapshot
 from tests.service_calls import local, on
 
 from calfcoach.bootstrap import context_for
+from calfcoach.core.models import Profile
 from calfcoach.formats.plan_json import plan_to_dict
 from calfcoach.services import athletes, training
 from calfcoach.services.access import Actor
 from calfcoach.storage.db import Database
 from calfcoach.web import api_v1
 
+LOOPBACK = ("127.0.0.1", 50000)
+"""Where the tests' requests come from: this machine (local mode, D-NEW-api-1)."""
 SET = {"date": WED.isoformat(), "exercise": "jump-rope", "set_number": 1, "contacts": 100,
        "rpe": 6, "pain": 0}  # fmt: skip
 
@@ -42,7 +45,7 @@ def ana(database: Database) -> int:
 
 @pytest.fixture
 def client(database: Database, ana: int) -> Iterator[TestClient]:
-    with TestClient(make_app(database)) as client:
+    with TestClient(make_app(database), client=LOOPBACK) as client:
         yield client
 
 
@@ -125,7 +128,7 @@ def test_an_unknown_athlete_is_a_404_problem(client: TestClient) -> None:
 
 def test_an_athlete_the_caller_may_not_see_is_a_403_problem(database: Database, ana: int) -> None:
     stranger = Actor.for_athletes("coach", 1, [ana + 1000])
-    with TestClient(make_app(database, stranger)) as client:
+    with TestClient(make_app(database, stranger), client=LOOPBACK) as client:
         refused = client.post(f"/api/v1/athletes/{ana}/sets", json=SET)
     assert refused.status_code == 403 and refused.json()["errors"][0]["code"] == "forbidden"
 
@@ -179,9 +182,11 @@ def test_the_progress_report_is_the_cli_progress_json(
 def test_the_exercise_library_lists_every_catalog_exercise(client: TestClient) -> None:
     from calfcoach.catalog import load_catalog
 
-    listed = client.get("/api/v1/exercises").json()
-    assert [e["id"] for e in listed] == [e.id for e in load_catalog()]
-    assert all(e["why"] and e["instructions"] for e in listed)
+    listed = client.get("/api/v1/exercises", params={"limit": 200}).json()
+    assert [e["id"] for e in listed["items"]] == [e.id for e in load_catalog()]
+    assert listed["total"] == len(load_catalog())
+    assert all(e["why"] and e["instructions"] for e in listed["items"])
+    assert all(e["illustration"] == f"/exercises/{e['id']}.svg" for e in listed["items"])
 
 
 def test_the_openapi_schema_names_the_dtos_and_the_problem_statuses(client: TestClient) -> None:
@@ -189,3 +194,185 @@ def test_the_openapi_schema_names_the_dtos_and_the_problem_statuses(client: Test
     assert {"AthleteOut", "Plan", "Session", "LoggedSetOut"} <= set(schema["components"]["schemas"])
     post = schema["paths"]["/api/v1/athletes/{athlete_id}/sets"]["post"]
     assert {"403", "404", "409", "422"} <= set(post["responses"])
+
+
+# --------------------------------------------------------------------------- athletes, profile
+
+
+def test_one_athlete_is_shown_with_the_active_plan(client: TestClient, ana: int) -> None:
+    shown = client.get(f"/api/v1/athletes/{ana}")
+    assert shown.status_code == 200
+    assert shown.json()["name"] == "ana" and shown.json()["plan_weeks"] == 8
+    assert client.get(f"/api/v1/athletes/{ana + 1}").status_code == 404
+
+
+def test_the_profile_is_the_profile_files_keys(client: TestClient, ana: int) -> None:
+    shown = client.get(f"/api/v1/athletes/{ana}/profile")
+    assert shown.status_code == 200
+    assert Profile.model_validate(shown.json()) == PROFILE
+    assert shown.json()["free_days"] == ["mon", "wed", "fri", "sat"]  # in week order
+
+
+def test_an_athlete_id_out_of_range_is_a_422_naming_the_field(client: TestClient) -> None:
+    refused = client.get("/api/v1/athletes/0/today")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "athlete_id"
+    huge = client.get(f"/api/v1/athletes/{2**70}/plan")
+    assert huge.status_code == 422 and huge.json()["errors"][0]["field"] == "athlete_id"
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def test_a_days_session_is_shown_and_a_rest_day_is_a_404_problem(
+    client: TestClient, ana: int
+) -> None:
+    shown = client.get(f"/api/v1/athletes/{ana}/sessions/{WED.isoformat()}")
+    assert shown.status_code == 200 and shown.json()["date"] == WED.isoformat()
+    rest = client.get(f"/api/v1/athletes/{ana}/sessions/2026-03-03")
+    assert rest.status_code == 404
+    assert rest.json()["errors"][0]["field"] == "date"
+
+
+def test_a_session_is_skipped_once_and_a_second_skip_is_a_409(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    day = "2026-03-25"  # a Wednesday after TODAY: a session day of the plan
+    assert client.get(f"/api/v1/athletes/{ana}/sessions/{day}").status_code == 200
+    skipped = client.post(f"/api/v1/athletes/{ana}/sessions/{day}/skip")
+    assert skipped.status_code == 200, skipped.text
+    assert skipped.json() == {"date": day, "status": "skipped"}
+    before = snapshot(database)
+    again = client.post(f"/api/v1/athletes/{ana}/sessions/{day}/skip")
+    assert again.status_code == 409 and again.json()["errors"][0]["field"] == "date"
+    assert snapshot(database) == before
+
+
+def test_a_session_moves_to_an_allowed_day_and_a_refused_move_names_the_rule(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    url = f"/api/v1/athletes/{ana}/sessions/2026-03-25/move"
+    before = snapshot(database)
+    refused = client.post(url, json={"to_date": "2026-03-22"})  # the long run's day
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "to_date"
+    assert "R-SCHED-4" in refused.json()["detail"]
+    assert snapshot(database) == before
+    moved = client.post(url, json={"to_date": "2026-03-23"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["date"] == "2026-03-23"
+    assert client.get(f"/api/v1/athletes/{ana}/sessions/2026-03-23").status_code == 200
+    assert client.get(f"/api/v1/athletes/{ana}/sessions/2026-03-25").status_code == 404
+
+
+def test_a_move_with_an_extra_key_is_a_422_and_moves_nothing(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    before = snapshot(database)
+    refused = client.post(
+        f"/api/v1/athletes/{ana}/sessions/2026-03-25/move",
+        json={"to_date": "2026-03-26", "force": True},
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "force"
+    assert snapshot(database) == before
+
+
+# --------------------------------------------------------------------------- clearances
+
+
+def test_a_clearance_lifts_the_red_flag_check_ins_before_it(client: TestClient, ana: int) -> None:
+    url = f"/api/v1/athletes/{ana}/clearances"
+    nothing = client.post(url, json={"date": "2026-03-10"})
+    assert nothing.status_code == 422 and nothing.json()["errors"][0]["field"] == "date"
+    flagged = client.post(
+        f"/api/v1/athletes/{ana}/checkins",
+        json={"date": "2026-03-09", "pain": 2, "stiffness": 2, "red_flags": ["numbness"]},
+    )
+    assert flagged.status_code == 201 and flagged.json()["red_flags"] == ["numbness"]
+    stopped = client.get(f"/api/v1/athletes/{ana}/today", params={"date": "2026-03-11"})
+    assert stopped.json()["title"] == "Stopped: see a clinician"  # R-PAIN-2b
+    cleared = client.post(url, json={"date": "2026-03-10", "note": "physio: fine"})
+    assert cleared.status_code == 201, cleared.text
+    assert cleared.json()["note"] == "physio: fine"
+    assert [c["date"] for c in cleared.json()["cleared"]] == ["2026-03-09"]
+    after = client.get(f"/api/v1/athletes/{ana}/today", params={"date": "2026-03-11"})
+    assert after.json()["title"] != "Stopped: see a clinician"
+
+
+def test_an_unknown_red_flag_is_a_422_naming_the_field(client: TestClient, ana: int) -> None:
+    refused = client.post(
+        f"/api/v1/athletes/{ana}/checkins",
+        json={"date": "2026-03-09", "pain": 2, "stiffness": 2, "red_flags": ["headache"]},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "red_flags"
+
+
+# --------------------------------------------------------------------------- exercises, pages
+
+
+def test_the_exercise_library_filters_by_region_knee_and_equipment(client: TestClient) -> None:
+    from calfcoach.catalog import load_catalog
+
+    catalog = list(load_catalog())
+    soleus = client.get("/api/v1/exercises", params={"knee": "bent", "limit": 200}).json()
+    assert soleus["total"] == sum(1 for e in catalog if e.knee == "bent") > 0
+    assert all(e["knee"] == "bent" for e in soleus["items"])
+    rope = client.get("/api/v1/exercises", params={"equipment": "jump_rope"}).json()
+    assert rope["items"] and all("jump_rope" in e["equipment"] for e in rope["items"])
+    none = client.get("/api/v1/exercises", params={"region": "nowhere"}).json()
+    assert none == {"items": [], "total": 0, "offset": 0, "limit": 50}
+
+
+def test_one_exercise_is_shown_and_an_unknown_one_is_a_404(client: TestClient) -> None:
+    shown = client.get("/api/v1/exercises/jump-rope")
+    assert shown.status_code == 200 and shown.json()["id"] == "jump-rope"
+    assert "illustration" in shown.json() and "<svg" not in shown.text
+    missing = client.get("/api/v1/exercises/jump-ropes")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == api_v1.PROBLEM_JSON
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"limit": 0}, "limit"), ({"limit": 201}, "limit"), ({"offset": -1}, "offset")],
+)
+def test_a_page_out_of_bounds_is_a_422_naming_the_field(
+    client: TestClient, params: dict[str, int], field: str
+) -> None:
+    refused = client.get("/api/v1/exercises", params=params)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == field
+
+
+def test_a_profile_change_re_plans_the_future_only(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    url = f"/api/v1/athletes/{ana}/profile"
+    past = [s for s in client.get(f"/api/v1/athletes/{ana}/plan").json()["sessions"]
+            if s["date"] < TODAY.isoformat()]  # fmt: skip
+    changed = {**PROFILE.model_dump(mode="json"), "level": "advanced", "name": "ana"}
+    result = client.put(url, json=changed)
+    assert result.status_code == 200, result.text
+    assert result.json()["kind"] == "in_place"
+    assert result.json()["first_day"] == TODAY.isoformat()
+    assert client.get(url).json()["level"] == "advanced"
+    after = [s for s in client.get(f"/api/v1/athletes/{ana}/plan").json()["sessions"]
+             if s["date"] < TODAY.isoformat()]  # fmt: skip
+    assert after == past  # R-HIST: what was given stays
+    same = client.put(url, json=changed)
+    assert same.json()["kind"] == "unchanged"
+
+
+def test_a_bad_profile_is_a_422_naming_the_field_and_nothing_changes(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    before = snapshot(database)
+    bad = {**PROFILE.model_dump(mode="json"), "level": "godlike"}
+    refused = client.put(f"/api/v1/athletes/{ana}/profile", json=bad)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "level"
+    unknown = client.put(
+        f"/api/v1/athletes/{ana}/profile", json={**PROFILE.model_dump(mode="json"), "x": 1}
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "x"
+    assert snapshot(database) == before

@@ -45,13 +45,19 @@ def log_as_they_go(database: Database, days: int = 3) -> list[dt.date]:
     return dates
 
 
+NOT_AN_ATHLETES = {"access_tokens"}
+"""Tables whose rows belong to no athlete: the installation's API tokens (issue 8)."""
+
+
 def row_counts(database: Database) -> dict[str, int]:
+    """The rows of every table that holds athletes' data."""
     with database.engine.connect() as connection:
         return {
             name: int(
                 connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
             )
             for name, table in Base.metadata.tables.items()
+            if name not in NOT_AN_ATHLETES
         }
 
 

@@ -33,6 +33,7 @@ TABLES = {
     "day_answers",  # 0006
     "runs",  # 0007
     "planned_events",  # 0007
+    "access_tokens",  # 0008
 }
 
 
@@ -447,6 +448,7 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
         "day_answers",
         "runs",
         "planned_events",
+        "access_tokens",
     }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
@@ -597,7 +599,12 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     migrate.upgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0005")
-    assert table_names(empty_database_url) == TABLES - {"day_answers", "runs", "planned_events"}
+    assert table_names(empty_database_url) == TABLES - {
+        "day_answers",
+        "runs",
+        "planned_events",
+        "access_tokens",
+    }
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
     assert table_names(empty_database_url) == TABLES - {
@@ -605,6 +612,7 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
         "day_answers",
         "runs",
         "planned_events",
+        "access_tokens",
     }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
@@ -661,8 +669,22 @@ def test_0007_adds_the_runs_and_planned_events_tables_and_drops_them_on_the_way_
     assert {"runs", "planned_events"} & table_names(empty_database_url) == set()
     migrate.upgrade(empty_database_url, "0007")
     assert {"runs", "planned_events"} <= table_names(empty_database_url)
-    assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0006")
-    assert table_names(empty_database_url) == TABLES - {"runs", "planned_events"}
+    assert table_names(empty_database_url) == TABLES - {"runs", "planned_events", "access_tokens"}
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0007 -> 0008
+
+
+def test_0008_adds_the_access_tokens_table_and_drops_it_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0007")
+    assert "access_tokens" not in table_names(empty_database_url)
+    migrate.upgrade(empty_database_url, "0008")
+    assert "access_tokens" in table_names(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0007")
+    assert table_names(empty_database_url) == TABLES - {"access_tokens"}

@@ -46,6 +46,7 @@ COMMAND_MODULES = (
     "db_cmds",
     "plan_cmds",
     "runs_cmds",
+    "token_cmds",
     "training_cmds",
     "transfer_cmds",
 )
@@ -61,6 +62,7 @@ COMMAND_HOMES = {
     "plan": "plan_cmds",
     "schema": "plan_cmds",
     "init": "plan_cmds",
+    "token": "token_cmds",
     "today": "training_cmds",
     "log": "training_cmds",
     "skip": "training_cmds",

@@ -12,6 +12,9 @@ prints and what the API returns (its OpenAPI schema), one model per document.
     HeelRaiseTestOut    a heel-raise test judged against the norm and the previous test
     HopTestOut          a hop test and whether it passed (R-TEST-5)
     ProgressReportOut   the progress report
+    ReplanOut           what a profile change did to the plan (the future only)
+    TokenOut            a personal access token, never the token itself (``token list``)
+    ClearanceOut        a clinician's clearance and the red-flag check-ins it lifts
     Page[T]             a page of a list: items, total, offset, limit
 
 Each has a ``from_...`` builder from the service's result; the CLI dumps it with
@@ -35,7 +38,9 @@ if TYPE_CHECKING:
     from calfcoach.core.running import SpikeCheck, WeekTotals
     from calfcoach.services.athletes import AthleteSummary
     from calfcoach.services.progress import ProgressReport
-    from calfcoach.services.training import HopTestResult, TestResult
+    from calfcoach.services.replan import Replan
+    from calfcoach.services.training import ClearanceResult, HopTestResult, TestResult
+    from calfcoach.storage.access_tokens import StoredToken
     from calfcoach.storage.records import StoredSet
     from calfcoach.storage.runs import StoredRun
 
@@ -43,6 +48,7 @@ __all__ = [
     "MAX_PAGE",
     "AthleteOut",
     "CheckInOut",
+    "ClearanceOut",
     "ExerciseOut",
     "HeelRaiseTestOut",
     "HopTestOut",
@@ -57,7 +63,9 @@ __all__ = [
     "SpikeOut",
     "WeekOut",
     "SessionDocument",
+    "ReplanOut",
     "SetOut",
+    "TokenOut",
     "dump",
     "page_of",
     "plan_document",
@@ -412,6 +420,9 @@ class ExerciseOut(_Out):
     why: str
     ladder: str | None
     ladder_step: int | None
+    illustration: str = Field(
+        description="Where the exercise's drawing is (an SVG; not inlined: it is bulky)."
+    )
 
     @classmethod
     def from_exercise(cls, exercise: Exercise) -> ExerciseOut:
@@ -429,6 +440,67 @@ class ExerciseOut(_Out):
             why=exercise.why,
             ladder=exercise.ladder,
             ladder_step=exercise.ladder_step,
+            illustration=f"/exercises/{exercise.id}.svg",
+        )
+
+
+class ClearanceOut(_Out):
+    """A clinician's clearance (R-PAIN-2a) and the red-flag check-ins it lifts."""
+
+    date: dt.date
+    note: str | None
+    cleared: list[CheckInOut]
+
+    @classmethod
+    def from_result(cls, result: ClearanceResult) -> ClearanceOut:
+        return cls(
+            date=result.clearance.date,
+            note=result.clearance.note,
+            cleared=[CheckInOut.from_checkin(c) for c in result.cleared],
+        )
+
+
+class TokenOut(_Out):
+    """A personal access token as listed: never the token, only what it is and when used."""
+
+    id: int
+    name: str
+    scopes: list[str]
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @classmethod
+    def from_stored(cls, stored: StoredToken) -> TokenOut:
+        return cls(
+            id=stored.id,
+            name=stored.name,
+            scopes=list(stored.scopes),
+            created_at=stored.created_at,
+            last_used_at=stored.last_used_at,
+            revoked_at=stored.revoked_at,
+        )
+
+
+class ReplanOut(_Out):
+    """What a profile change did to the plan: the future only is re-planned (R-HIST)."""
+
+    kind: Literal["unchanged", "in_place", "new_block", "profile_only"] = Field(
+        description="unchanged: nothing changed; in_place: the plan reads the new profile "
+        "from first_day on; new_block: the session days moved, so the rest of the plan is a "
+        "new block from first_day; profile_only: the plan has ended, the next block uses it."
+    )
+    first_day: dt.date | None
+    weeks: int | None
+    message: str
+
+    @classmethod
+    def from_replan(cls, replan: Replan) -> ReplanOut:
+        return cls(
+            kind=replan.kind,
+            first_day=replan.first_day,
+            weeks=replan.weeks,
+            message=replan.message,
         )
 
 

@@ -1,6 +1,6 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migrations in ``versions/`` (0001 to 0007) spell out the same schema by hand; a test
+The migrations in ``versions/`` (0001 to 0008) spell out the same schema by hand; a test
 compares the two (``tests/integration/test_migrations.py``), so change both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
@@ -37,6 +37,7 @@ from sqlalchemy.types import TypeDecorator
 from calfcoach.storage.records import CLIENT_ID_LENGTH
 
 __all__ = [
+    "AccessTokenRow",
     "AthleteRow",
     "AwareDateTime",
     "Base",
@@ -523,4 +524,29 @@ class PlannedEventRow(Base):
 
     __table_args__ = (
         CheckConstraint("kind IN ('easy', 'hard', 'long', 'race')", name="kind_known"),
+    )
+
+
+class AccessTokenRow(Base):
+    """A personal access token for scripts (``Authorization: Bearer``, issue 8 part 3).
+
+    Only the SHA-256 of the random token is kept; a revoked token keeps its row (the list
+    shows when it was revoked) and never authenticates again. ``scopes``: the words of
+    ``services.tokens.SCOPES``, space-separated (``read log``). ``account_id`` is for
+    issue 9 (accounts): NULL for the tokens of the local user. Added by 0008."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    scopes: Mapped[str] = mapped_column(String(100), nullable=False)
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = _created_at()
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        CheckConstraint("length(name) > 0", name="token_name_not_empty"),
     )

@@ -20,6 +20,10 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy.exc import DBAPIError
 
 from calfcoach.errors import StorageError
+from calfcoach.storage.access_tokens import (
+    AbstractAccessTokenRepository,
+    AccessTokenRepository,
+)
 from calfcoach.storage.answers import AbstractAnswerRepository, AnswerRepository
 from calfcoach.storage.calendar_tokens import (
     AbstractCalendarTokenRepository,
@@ -60,6 +64,8 @@ class AbstractUnitOfWork(ABC):
     """The engine's state per athlete and plan (dropped by every log write it predates)."""
     calendar_tokens: AbstractCalendarTokenRepository
     """The hashed tokens of the athletes' calendar subscription addresses (issue 8)."""
+    access_tokens: AbstractAccessTokenRepository
+    """The hashed personal access tokens of the API (issue 8, part 3)."""
     answers: AbstractAnswerRepository
     """Computed day answers, kept while the athlete's data are unchanged (issue 8)."""
     runs: AbstractRunRepository
@@ -122,6 +128,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.history = HistoryRepository(self._session, self._clock)
         self.snapshots = SnapshotRepository(self._session, self._clock)
         self.calendar_tokens = CalendarTokenRepository(self._session, self._clock)
+        self.access_tokens = AccessTokenRepository(self._session, self._clock)
         self.answers = AnswerRepository(self._session, self._clock)
         self.runs = RunRepository(self._session, self._clock)
         return super().__enter__()

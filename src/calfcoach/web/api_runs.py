@@ -25,7 +25,7 @@ from calfcoach.services.schemas import (
     RunningLoadOut,
     RunOut,
 )
-from calfcoach.web.api_v1 import PROBLEMS, ActorDep, ContextDep, Day, Limit, Offset
+from calfcoach.web.api_v1 import PROBLEMS, ActorDep, AthleteId, ContextDep, Day, Limit, Offset
 
 __all__ = ["MAX_UPLOAD_BYTES", "MAX_UPLOAD_FILE_BYTES", "router"]
 
@@ -40,7 +40,7 @@ router = APIRouter(prefix="/api/v1", tags=["runs"], responses=PROBLEMS)
 def list_runs(
     ctx: ContextDep,
     actor: ActorDep,
-    athlete_id: int,
+    athlete_id: AthleteId,
     first: Annotated[dt.date | None, Query(alias="from", description="First day.")] = None,
     last: Annotated[dt.date | None, Query(alias="to", description="Last day.")] = None,
     offset: Offset = 0,
@@ -54,7 +54,7 @@ def list_runs(
 async def upload_runs(
     ctx: ContextDep,
     actor: ActorDep,
-    athlete_id: int,
+    athlete_id: AthleteId,
     files: Annotated[list[UploadFile], File(description="Activity files or zip archives.")],
 ) -> RunImportOut:
     """Import uploaded activity files: duplicates recognised, each bad file one error
@@ -91,7 +91,7 @@ async def upload_runs(
 
 @router.get("/athletes/{athlete_id}/running-load", response_model=RunningLoadOut)
 def running_load(
-    ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None
 ) -> RunningLoadOut:
     """Weekly running totals and the running-load spike check (RUN-SPIKE-1)."""
     return runs.running_load(ctx, actor, athlete_id, date or ctx.today())
@@ -102,7 +102,9 @@ def running_load(
     response_class=Response,
     responses={200: {"content": {FIT_MEDIA_TYPE: {}}}},
 )
-def workout_fit(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None) -> Response:
+def workout_fit(
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None
+) -> Response:
     """The day's strength session as a FIT workout file (404 on a rest day)."""
     day = date or ctx.today()
     data = runs.workout_fit(ctx, actor, athlete_id, day)

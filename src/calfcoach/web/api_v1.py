@@ -1,17 +1,27 @@
 """The REST API, version 1 (issue 8, section 3): ``router`` (prefix ``/api/v1``) over the services.
 
     GET  /api/v1/athletes                              Page[AthleteOut]
+    GET  /api/v1/athletes/{athlete_id}                 AthleteOut
+    GET  /api/v1/athletes/{athlete_id}/profile         Profile (the profile file's keys)
+    PUT  /api/v1/athletes/{athlete_id}/profile         ReplanOut: the future only re-planned
     GET  /api/v1/athletes/{athlete_id}/today?date=     SessionDocument | null (a rest day)
     GET  /api/v1/athletes/{athlete_id}/plan?date=      PlanDocument (the CLI's plan JSON)
     GET  /api/v1/athletes/{athlete_id}/sets            Page[SetOut]
     POST /api/v1/athletes/{athlete_id}/sets            LoggedSetOut, 201; idempotent with
                                                        ``client_id`` (a retry returns the
                                                        stored set)
+    GET  /api/v1/athletes/{athlete_id}/sessions/{date} SessionDocument (404: none that day)
+    POST /api/v1/athletes/{athlete_id}/sessions/{date}/skip   SessionStatusOut
+    POST /api/v1/athletes/{athlete_id}/sessions/{date}/move   SessionDocument on its new day
+                                                       (422 with the rule that refuses it)
     POST /api/v1/athletes/{athlete_id}/checkins        CheckInOut, 201
+    POST /api/v1/athletes/{athlete_id}/clearances      ClearanceOut, 201 (R-PAIN-2a)
     POST /api/v1/athletes/{athlete_id}/tests/heel-raise  HeelRaiseTestOut, 201
     POST /api/v1/athletes/{athlete_id}/tests/hop       HopTestOut, 201 (R-TEST-5)
     GET  /api/v1/athletes/{athlete_id}/progress?date=  ProgressReportOut
-    GET  /api/v1/exercises                             list[ExerciseOut]
+    GET  /api/v1/exercises?region=&knee=&equipment=    Page[ExerciseOut]
+    GET  /api/v1/exercises/{exercise_id}               ExerciseOut (its drawing: the link
+                                                       ``illustration``, /exercises/ID.svg)
 
 Errors are ``application/problem+json`` (RFC 9457): ``type``, ``title``, ``status``,
 ``detail`` and ``errors`` (``field``, ``value``, ``allowed``, ``code``, ``message``), with
@@ -21,21 +31,28 @@ mapping on an application.
 
 Each route takes the ``ServiceContext`` and the ``Actor`` through ``Annotated`` dependencies
 (``ContextDep``, ``ActorDep``): the context is ``app.state.service_context`` (built by the app
-factory with ``bootstrap.build_context``), the actor is the local user (local single-user
-mode; issue 9 builds it from a login or a token here, in one place).
+factory), the actor comes from ``current_actor``, the one place that knows how a request
+authenticates (D-NEW-api-1): ``Authorization: Bearer TOKEN`` (a personal access token,
+``services.tokens``) acts as that token with its scopes; a request without one from the
+loopback interface is the local user (local single-user mode); anything else, and any bad
+or revoked token, is 401 problem+json (never silently the local user). Issue 9 adds logins
+here, nowhere else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+import ipaddress
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from calfcoach.errors import CalfcoachError, Problem
+from calfcoach.core.models import Profile
+from calfcoach.errors import CalfcoachError, NotFoundError, Problem
 from calfcoach.services import athletes, corrections, training
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
@@ -43,6 +60,7 @@ from calfcoach.services.schemas import (
     MAX_PAGE,
     AthleteOut,
     CheckInOut,
+    ClearanceOut,
     ExerciseOut,
     HeelRaiseTestOut,
     HopTestOut,
@@ -50,17 +68,33 @@ from calfcoach.services.schemas import (
     Page,
     PlanDocument,
     ProgressReportOut,
+    ReplanOut,
     SessionDocument,
     SetOut,
     page_of,
     plan_document,
+    session_document,
 )
 
-__all__ = ["PROBLEM_JSON", "install_problem_handlers", "problem_response", "router"]
+__all__ = [
+    "PROBLEM_JSON",
+    "Unauthenticated",
+    "current_actor",
+    "install_problem_handlers",
+    "problem_response",
+    "router",
+]
 
 PROBLEM_JSON = "application/problem+json"
-STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403}
+STATUS = {
+    "invalid": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "forbidden": 403,
+    "unauthorized": 401,
+}
 TITLES = {
+    "unauthorized": "Not authenticated",
     "invalid": "Invalid input",
     "not_found": "Not found",
     "conflict": "Conflict with what is stored",
@@ -95,33 +129,78 @@ def problem_response(problems: tuple[Problem, ...], code: str) -> JSONResponse:
     )
 
 
-def _service_problem(request: Request, exc: Exception) -> JSONResponse:
+def is_api(request: Request) -> bool:
+    """Whether the request is the API's (problem+json); pages render their own errors."""
+    return request.url.path.startswith("/api/")
+
+
+class Unauthenticated(Exception):
+    """The request has a bad, unknown or revoked token, or none from off this machine."""
+
+    def __init__(self, message: str, field: str | None = "authorization") -> None:
+        super().__init__(message)
+        self.problem = Problem(
+            "unauthorized",
+            message,
+            field=field,
+            allowed="Authorization: Bearer TOKEN, a token from `calfcoach token create`",
+        )
+
+
+async def _service_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CalfcoachError)
+    if not is_api(request):
+        raise exc  # a page's error: the app's own error page (a 500 page, logged)
     return problem_response(exc.details, exc.code)
 
 
-def _request_problem(request: Request, exc: Exception) -> JSONResponse:
+async def _request_problem(request: Request, exc: Exception) -> Response:
     """A request that does not fit the route's types (FastAPI's validation), as problems."""
     assert isinstance(exc, RequestValidationError)
+    if not is_api(request):
+        return await request_validation_exception_handler(request, exc)
     problems = []
     for error in exc.errors():
-        where = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
+        where = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
+        ]
         value = error.get("input")
         problems.append(
             Problem(
                 "invalid",
                 str(error.get("msg", "is not valid")),
                 field=".".join(where) or None,
-                value=value if isinstance(value, str | int | float | bool) else None,
+                value=_shown_value(value),
             )
         )
     return problem_response(tuple(problems), "invalid")
 
 
+def _shown_value(value: object) -> str | int | float | bool | None:
+    """A value to echo in a problem: scalars only, long text cut (a 1 MB field is not sent
+    back), non-finite numbers as text (JSON has no NaN)."""
+    if isinstance(value, bool | int):
+        return value if abs(int(value)) < 2**53 else str(value)[:40]
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if isinstance(value, str):
+        return value if len(value) <= 200 else value[:200] + "..."
+    return None
+
+
+async def _unauthenticated(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Unauthenticated)
+    response = problem_response((exc.problem,), "unauthorized")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="calfcoach"'
+    return response
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Every ``CalfcoachError`` and every request validation error as problem+json."""
+    """Every ``CalfcoachError``, request validation error and authentication failure under
+    ``/api/`` as problem+json; elsewhere (the pages) the app's own handling is kept."""
     app.add_exception_handler(CalfcoachError, _service_problem)
     app.add_exception_handler(RequestValidationError, _request_problem)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
 
 
 # --------------------------------------------------------------------------- dependencies
@@ -132,10 +211,31 @@ def service_context(request: Request) -> ServiceContext:
     return context
 
 
+def _from_loopback(request: Request) -> bool:
+    host = request.client.host if request.client is not None else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def current_actor(request: Request) -> Actor:
-    """Who asks: the local user in local single-user mode (issue 9: from a login or a
-    token, here and nowhere else)."""
-    return Actor.local()
+    """Who asks (D-NEW-api-1): a bearer token's actor, or the local user for a request from
+    this machine without one; otherwise ``Unauthenticated`` (401). Issue 9: logins here."""
+    header = request.headers.get("authorization")
+    if header is None:
+        if _from_loopback(request):
+            return Actor.local()
+        raise Unauthenticated("a request from another machine needs a token")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("not a bearer token")
+    from calfcoach.services.tokens import actor_for_token
+
+    actor = actor_for_token(service_context(request), token.strip())
+    if actor is None:
+        raise Unauthenticated("the token is not valid (unknown, revoked or mistyped)")
+    return actor
 
 
 ContextDep = Annotated[ServiceContext, Depends(service_context)]
@@ -143,11 +243,15 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 Offset = Annotated[int, Query(ge=0, description="Index of the first item.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="The most items on a page.")]
 Day = Annotated[dt.date | None, Query(description="The day (YYYY-MM-DD); default today.")]
+AthleteId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The athlete's id.")]
+SessionDay = Annotated[dt.date, Path(description="The session's day (YYYY-MM-DD).")]
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"description": TITLES[code], "content": {PROBLEM_JSON: {}}}
     for code, status in STATUS.items()
 }
+PROBLEMS[413] = {"description": "The body is too large", "content": {PROBLEM_JSON: {}}}
+PROBLEMS[400] = {"description": "The body cannot be read (not JSON)", "content": {PROBLEM_JSON: {}}}
 router = APIRouter(prefix="/api/v1", tags=["api v1"], responses=PROBLEMS)
 
 
@@ -195,6 +299,20 @@ class HopTestIn(_In):
     replace: bool = False
 
 
+class MoveIn(_In):
+    to_date: dt.date = Field(description="The day to move the session to.")
+
+
+class ClearanceIn(_In):
+    date: dt.date
+    note: str | None = Field(default=None, max_length=500)
+
+
+class SessionStatusOut(BaseModel):
+    date: dt.date
+    status: Literal["skipped"]
+
+
 class HeelRaiseIn(_In):
     date: dt.date
     left: int
@@ -215,8 +333,51 @@ def list_athletes(
     return page_of(summaries, offset, limit)
 
 
+@router.get("/athletes/{athlete_id}", response_model=AthleteOut)
+def get_athlete(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId) -> Any:
+    """One athlete and their active plan."""
+    athletes.get_athlete(ctx, actor, athlete_id)  # 404 or 403 when not to be seen
+    for summary in athletes.list_athletes(ctx, actor):
+        if summary.id == athlete_id:
+            return AthleteOut.from_summary(summary)
+    raise NotFoundError(f"athlete: no athlete with id {athlete_id}")  # removed meanwhile
+
+
+@router.get("/athletes/{athlete_id}/profile", response_model=Profile)
+def get_profile(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId) -> Any:
+    """The athlete's profile: the keys of the profile file (``calfcoach init``)."""
+    # A response of its own: the model would turn the lists back into sets.
+    return JSONResponse(profile_document(athletes.get_athlete(ctx, actor, athlete_id).profile))
+
+
+def profile_document(profile: Profile) -> dict[str, Any]:
+    """The profile as JSON values, its sets (free days, equipment, ...) as lists in a fixed
+    order (days in week order, the rest alphabetical): the same answer every time."""
+    from calfcoach.core.models import DAYS
+
+    document: dict[str, Any] = profile.model_dump(mode="json")
+    for key in document:
+        value = getattr(profile, key)
+        if isinstance(value, frozenset):
+            items = list(value)
+            if all(item in DAYS for item in items):
+                document[key] = sorted(items, key=DAYS.index)
+            else:
+                document[key] = sorted(items, key=str)
+    return document
+
+
+@router.put("/athletes/{athlete_id}/profile", response_model=ReplanOut)
+def put_profile(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: Profile) -> Any:
+    """Replace the athlete's profile; the plan is re-planned from today on, the sessions
+    before today stay as they were given (R-HIST). Needs the ``manage`` scope."""
+    from calfcoach.services.replan import update_profile
+
+    return ReplanOut.from_replan(update_profile(ctx, actor, athlete_id, body, today=ctx.today()))
+
+
 @router.get("/athletes/{athlete_id}/today", response_model=SessionDocument | None)
-def today(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None) -> Any:
+def today(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None) -> Any:
     """The session of the day as adapted to the log before it; null on a rest day."""
     day = date or ctx.today()
     # The stored answer when nothing changed since it was made (services.training).
@@ -225,14 +386,49 @@ def today(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None) -
 
 
 @router.get("/athletes/{athlete_id}/plan", response_model=PlanDocument)
-def plan(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None) -> Any:
+def plan(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None) -> Any:
     """The plan adapted to the log up to the day: the CLI's ``plan --format json``."""
     return plan_document(training.current_plan(ctx, actor, athlete_id, date or ctx.today()).plan)
 
 
+@router.get("/athletes/{athlete_id}/sessions/{day}", response_model=SessionDocument)
+def get_session(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, day: SessionDay) -> Any:
+    """The session planned on the day, as adapted to the log before it; 404 on a rest day."""
+    session = training.day_plan(ctx, actor, athlete_id, day).session_on(day)
+    if session is None:
+        raise NotFoundError(
+            Problem(
+                "not_found",
+                f"no session is planned on {day.isoformat()}",
+                field="date",
+                value=day.isoformat(),
+                allowed="a day of the plan with a session",
+            )
+        )
+    return session_document(session)
+
+
+@router.post("/athletes/{athlete_id}/sessions/{day}/skip", response_model=SessionStatusOut)
+def skip_session(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, day: SessionDay) -> Any:
+    """Skip the session of the day (the progression engine sees it); 409 if it is already
+    done or skipped."""
+    training.skip_session(ctx, actor, athlete_id, day, today=ctx.today())
+    return SessionStatusOut(date=day, status="skipped")
+
+
+@router.post("/athletes/{athlete_id}/sessions/{day}/move", response_model=SessionDocument)
+def move_session(
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, day: SessionDay, body: MoveIn
+) -> Any:
+    """Move the session of the day to ``to_date`` if the scheduling rules still hold
+    (R-SCHED); otherwise 422 naming the rule that refuses it."""
+    moved = training.move_session(ctx, actor, athlete_id, day, body.to_date, today=ctx.today())
+    return session_document(moved)
+
+
 @router.get("/athletes/{athlete_id}/sets", response_model=Page[SetOut])
 def list_sets(
-    ctx: ContextDep, actor: ActorDep, athlete_id: int, offset: Offset = 0, limit: Limit = 50
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, offset: Offset = 0, limit: Limit = 50
 ) -> dict[str, Any]:
     """The athlete's logged sets with their ids, by date."""
     listing = corrections.list_sets(ctx, actor, athlete_id)
@@ -240,7 +436,7 @@ def list_sets(
 
 
 @router.post("/athletes/{athlete_id}/sets", response_model=LoggedSetOut, status_code=201)
-def log_set(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: SetLogIn) -> Any:
+def log_set(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: SetLogIn) -> Any:
     """Log one set; with ``client_id`` a retry stores nothing new (idempotent)."""
     entry = training.SetInput(
         **body.model_dump(exclude={"date", "client_id"}),
@@ -252,7 +448,7 @@ def log_set(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: SetLogIn) -
 
 
 @router.post("/athletes/{athlete_id}/checkins", response_model=CheckInOut, status_code=201)
-def check_in(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: CheckInIn) -> Any:
+def check_in(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: CheckInIn) -> Any:
     """The next-morning check-in (R-PAIN-1/2) with the red flags answered yes (R-PAIN-2a)."""
     checkin = training.record_checkin(
         ctx,
@@ -268,10 +464,22 @@ def check_in(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: CheckInIn)
     return CheckInOut.from_checkin(checkin)
 
 
+@router.post("/athletes/{athlete_id}/clearances", response_model=ClearanceOut, status_code=201)
+def clearance(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: ClearanceIn) -> Any:
+    """A clinician's clearance (R-PAIN-2a): lifts the red-flag stop of the check-ins before
+    its date; 422 when there is none to lift."""
+    result = training.record_clearance(
+        ctx, actor, athlete_id, body.date, today=ctx.today(), note=body.note
+    )
+    return ClearanceOut.from_result(result)
+
+
 @router.post(
     "/athletes/{athlete_id}/tests/heel-raise", response_model=HeelRaiseTestOut, status_code=201
 )
-def heel_raise_test(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: HeelRaiseIn) -> Any:
+def heel_raise_test(
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: HeelRaiseIn
+) -> Any:
     """A single-leg heel-raise test to fatigue (R-TEST-1), judged against the norm."""
     from calfcoach.core.models import CapacityTest
 
@@ -285,7 +493,7 @@ def heel_raise_test(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: Hee
 
 
 @router.post("/athletes/{athlete_id}/tests/hop", response_model=HopTestOut, status_code=201)
-def hop_test(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: HopTestIn) -> Any:
+def hop_test(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: HopTestIn) -> Any:
     """A single-leg hop test (R-TEST-5) and whether it passed for the athlete's complaint."""
     from calfcoach.core.models import HopTest
 
@@ -302,7 +510,7 @@ def hop_test(ctx: ContextDep, actor: ActorDep, athlete_id: int, body: HopTestIn)
 
 
 @router.get("/athletes/{athlete_id}/progress", response_model=ProgressReportOut)
-def progress(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None) -> Any:
+def progress(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None) -> Any:
     """The progress report up to the day: adherence, weekly volume, load and pain trends,
     tests against the norms (the CLI's ``progress --format json``)."""
     from calfcoach.services.progress import progress_report
@@ -311,7 +519,29 @@ def progress(ctx: ContextDep, actor: ActorDep, athlete_id: int, date: Day = None
     return ProgressReportOut.from_report(report)
 
 
-@router.get("/exercises", response_model=list[ExerciseOut])
-def exercises(ctx: ContextDep) -> Any:
-    """The exercise library (the catalog)."""
-    return [ExerciseOut.from_exercise(exercise) for exercise in ctx.catalog()]
+@router.get("/exercises", response_model=Page[ExerciseOut])
+def exercises(
+    ctx: ContextDep,
+    region: Annotated[str | None, Query(max_length=40, description="Only this region.")] = None,
+    knee: Annotated[str | None, Query(max_length=40, description="Only this knee angle.")] = None,
+    equipment: Annotated[
+        str | None, Query(max_length=40, description="Only exercises that use this equipment.")
+    ] = None,
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> dict[str, Any]:
+    """The exercise library (the catalog), filtered by region, knee and equipment."""
+    chosen = [
+        ExerciseOut.from_exercise(e)
+        for e in ctx.catalog()
+        if (region is None or e.region == region)
+        and (knee is None or e.knee == knee)
+        and (equipment is None or equipment in e.equipment)
+    ]
+    return page_of(chosen, offset, limit)
+
+
+@router.get("/exercises/{exercise_id}", response_model=ExerciseOut)
+def exercise(ctx: ContextDep, exercise_id: Annotated[str, Path(max_length=80)]) -> Any:
+    """One exercise: steps, cues, why and its place on a ladder; the drawing is linked."""
+    return ExerciseOut.from_exercise(ctx.catalog().get(exercise_id))

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calfcoach import __version__, bootstrap
 from calfcoach.settings import Settings
+from calfcoach.web import api_v1
 from calfcoach.web.deps import NoAthleteYet
 from calfcoach.web.limits import BodySizeLimit
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_pages(app)
+    api_v1.install_problem_handlers(app)  # problem+json under /api/ only
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -92,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
         app.include_router(module.router)
+    app.include_router(api_v1.router)
     from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
 
     app.include_router(runs_api)
@@ -169,6 +172,7 @@ def _install_error_pages(app: FastAPI) -> None:
 
 
 _TITLES = {
+    400: "Bad request",
     404: "Not found",
     405: "Method not allowed",
     413: "Too large",
