@@ -178,3 +178,22 @@ def test_an_export_file_over_1_mb_reaches_the_import_route(client: TestClient) -
         headers={"accept": "text/html"},
     )
     assert response.status_code != 413  # the import's own checks answer, not the 1 MB limit
+
+
+@pytest.mark.parametrize("path", ["/api/v1/boom-busy", "/boom-busy"])
+def test_a_busy_database_is_a_503_with_retry_after_not_a_500(app: FastAPI, path: str) -> None:
+    from calfcoach.errors import StorageError
+
+    router = APIRouter()
+
+    @router.get(path)
+    def busy() -> None:
+        raise StorageError("the database is busy: another process held it", "nothing was stored")
+
+    app.include_router(router)
+    with TestClient(app, raise_server_exceptions=False, client=("127.0.0.1", 5000)) as client:
+        response = client.get(path, headers={"accept": "text/html"})
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert "busy" in response.text
+    assert "Traceback" not in response.text

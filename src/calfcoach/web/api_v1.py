@@ -52,7 +52,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcoach.core.models import Profile
-from calfcoach.errors import CalfcoachError, NotFoundError, Problem
+from calfcoach.errors import CalfcoachError, NotFoundError, Problem, StorageError
 from calfcoach.services import athletes, corrections, training
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
@@ -150,7 +150,21 @@ class Unauthenticated(Exception):
 async def _service_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CalfcoachError)
     if not is_api(request):
-        raise exc  # a page's error: the app's own error page (a 500 page, logged)
+        raise exc  # a page's error: the app's own error page (logged)
+    if isinstance(exc, StorageError):
+        # The database could not be used (busy past its timeout, unreachable): nothing was
+        # stored; the client may try again.
+        return JSONResponse(
+            status_code=503,
+            media_type=PROBLEM_JSON,
+            headers={"Retry-After": "1"},
+            content={
+                "type": "https://calfcoach.app/problems/storage",
+                "title": "Storage unavailable",
+                "status": 503,
+                "detail": " ".join(exc.problems),
+            },
+        )
     return problem_response(exc.details, exc.code)
 
 

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calfcoach import __version__, bootstrap
+from calfcoach.errors import StorageError
 from calfcoach.settings import Settings
 from calfcoach.web import api_v1
 from calfcoach.web.deps import NoAthleteYet
@@ -159,6 +160,18 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, StorageError):  # busy or unreachable: nothing was stored
+            title, detail = "The database is busy", " ".join(exc.problems)
+            if _wants_html(request):
+                page = _error_page(request, 503, title, detail)
+                page.headers["Retry-After"] = "1"
+                return page
+            return JSONResponse(
+                {"title": title, "status": 503, "detail": detail},
+                status_code=503,
+                media_type="application/problem+json",
+                headers={"Retry-After": "1"},
+            )
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         title = "Something went wrong on our side"
         detail = "The error was logged. Nothing you sent was half-stored; please try again."
