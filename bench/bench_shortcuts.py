@@ -1,7 +1,7 @@
 """Cold `calfcoach today` with and without each of the CLI's cold-start shortcuts (issue 8,
-part 1; D-NEW-svc-4): the SQLite read path (``storage.sqlite_reader``, no SQLAlchemy) and
+part 1; D-67): the SQLite read path (``storage.sqlite_reader``, no SQLAlchemy) and
 pydantic's plugins turned off (``cli.cold_start_shortcuts``). The third shortcut measured
-for D-NEW-svc-4, a stand-in module for pydantic's plugin loader, was dropped.
+for D-67, a stand-in module for pydantic's plugin loader, was dropped.
 
 Run: .venv/bin/python bench/bench_shortcuts.py [--runs N]
 

@@ -117,7 +117,7 @@ def build_plan_context(
 ) -> ServiceContext:
     """The service context for a command that only reads an athlete's plan (``today``,
     ``plan --athlete``). With ``sqlite_reader`` (the CLI's opt-in cold-start shortcut,
-    D-NEW-svc-4) a SQLite file at the head revision is read without SQLAlchemy
+    D-67) a SQLite file at the head revision is read without SQLAlchemy
     (``open_plan_reader``; its units of work only read); otherwise, and for anything else,
     it is ``build_context(read_only=True)``. A long-running process (the web app) never
     asks for the reader: it has SQLAlchemy loaded anyway."""

@@ -21,7 +21,7 @@ from calfcoach.storage.db import Database
 from calfcoach.web import api_v1
 
 LOOPBACK = ("127.0.0.1", 50000)
-"""Where the tests' requests come from: this machine (local mode, D-NEW-api-1)."""
+"""Where the tests' requests come from: this machine (local mode, D-71)."""
 SET = {"date": WED.isoformat(), "exercise": "jump-rope", "set_number": 1, "contacts": 100,
        "rpe": 6, "pain": 0}  # fmt: skip
 

@@ -103,7 +103,7 @@ def test_athlete_add_stores_the_athlete_and_list_shows_the_plan(cli: Cli) -> Non
 
     listed = cli("athlete", "list", "--format", "json")
     (shown,) = json.loads(listed.out)
-    assert isinstance(shown["id"], int)  # what the services and the API take (D-NEW-svc-3)
+    assert isinstance(shown["id"], int)  # what the services and the API take (D-66)
     assert [shown] == [
         {
             "id": shown["id"],

@@ -1,4 +1,4 @@
-"""The CLI's cold-start shortcuts are the CLI's alone (issue 8, part 1; D-NEW-svc-4): the SQLite
+"""The CLI's cold-start shortcuts are the CLI's alone (issue 8, part 1; D-67): the SQLite
 read path and pydantic's plugins turned off never reach a process that only builds service
 contexts (the web app); the console script takes both. The plugin-loader stand-in was dropped
 (its gain was below the noise): nothing stands in for a pydantic module any more."""

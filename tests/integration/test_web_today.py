@@ -252,7 +252,7 @@ def test_a_client_id_reused_for_another_set_is_refused_at_the_form(
     form = set_form(session)
     assert client.post("/today/sets", data=form, headers=HTMX).status_code == 200
     before = stored(app)
-    other = dict(form, set_number="2")  # the same client id on another set (D-NEW-svc-5)
+    other = dict(form, set_number="2")  # the same client id on another set (D-68)
     response = client.post("/today/sets", data=other, headers=HTMX)
     assert response.status_code == 422
     assert 'id="' in response.text and "-client_id-error" in response.text

@@ -34,7 +34,7 @@ def test_a_command_module_alone_registers_its_commands_as_a_group() -> None:
 
 
 def test_the_console_script_turns_pydantic_plugins_off_and_pydantic_still_validates() -> None:
-    # D-NEW-svc-4: importing the CLI changes nothing; the console script's shortcuts turn
+    # D-67: importing the CLI changes nothing; the console script's shortcuts turn
     # pydantic's plugins off with pydantic's own switch (no module stands in any more).
     code = (
         "import os, sys\n"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 
 def cold_start_shortcuts() -> None:
-    """What only the console script does to start faster (``main``; D-NEW-svc-4): pydantic
+    """What only the console script does to start faster (``main``; D-67): pydantic
     scans every installed package's entry points for plugins on first use and the CLI uses
     none, so plugins are turned off with pydantic's own setting. Never at import: a web
     process (or a test) that imports ``calfcoach.cli`` keeps pydantic as it is. The other

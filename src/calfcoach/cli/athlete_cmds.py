@@ -186,7 +186,7 @@ def open_plan_ctx() -> ServiceContext:
 
 def plan_reader_wanted() -> bool:
     """Whether `today` and `plan --athlete` read a SQLite file without SQLAlchemy (the
-    cold-start shortcut, D-NEW-svc-4); ``CALFCOACH_SQLITE_READER=0`` turns it off."""
+    cold-start shortcut, D-67); ``CALFCOACH_SQLITE_READER=0`` turns it off."""
     import os
 
     return os.environ.get("CALFCOACH_SQLITE_READER", "1") != "0"

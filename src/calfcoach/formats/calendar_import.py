@@ -315,7 +315,7 @@ def read_calendar(
         events = list(_events(calendar, first, last))
     except CalendarFileError:
         raise
-    except Exception as error:  # the expander's own failure on a damaged rule (D-NEW-runs-3)
+    except Exception as error:  # the expander's own failure on a damaged rule (D-45)
         raise CalendarFileError(
             f"calendar: events cannot be expanded ({type(error).__name__}: {str(error)[:160]})"
         ) from None

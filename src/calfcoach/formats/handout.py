@@ -1,7 +1,7 @@
 """The printable handout of a plan and its exercises (issue 8, part 2, "Export"): the same
 content for the print page (``web/templates/export/handout.html``) and the PDF download.
 
-The PDF is drawn with fpdf2 (pure Python, no system libraries; D-NEW-webb-3) in its
+The PDF is drawn with fpdf2 (pure Python, no system libraries; D-63) in its
 built-in Helvetica, which covers Latin-1: text outside it (a name in another script) is
 transliterated where a plain form exists (quotes, dashes) and shown as "?" otherwise; the
 catalog and every rule text are plain ASCII already.

@@ -15,7 +15,7 @@
    everything given in it stay stored as they were.
 4. A plan that has ended keeps its history; the new profile is used by the next block.
 
-Decision D-NEW-weba-3 in docs/decisions.md.
+Decision D-52 in docs/decisions.md.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ totals and the spike check, import a planned calendar, and watch workouts both w
 Files are read before the unit of work opens (parsing is the slow part); every good
 activity of a batch is then stored in one unit of work, so a batch is stored whole or not at
 all, while a bad file is one error of the report (issue 10, item 6). Only runs are stored
-(RUN-WEEK-1: walks and rides do not count toward running load; D-NEW-runs2-1).
+(RUN-WEEK-1: walks and rides do not count toward running load; D-74).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ __all__ = [
 Progress = Callable[[int, int, str], None]
 RUN_KINDS: tuple[RunKind, ...] = get_args(RunKind)
 CALENDAR_TIMEOUT_S = 15.0
-CALENDAR_PAST_DAYS = 28  # D-NEW-runs2-3: a calendar's window: 4 weeks back, a year ahead
+CALENDAR_PAST_DAYS = 28  # D-76: a calendar's window: 4 weeks back, a year ahead
 CALENDAR_FUTURE_DAYS = 366
 
 
@@ -512,7 +512,7 @@ class StrengthReport:
 
 
 def client_id_for(fingerprint: str, index: int) -> str:
-    """The idempotent client id of the ``index``-th set of a file (D-NEW-svc-5): the same
+    """The idempotent client id of the ``index``-th set of a file (D-68): the same
     file imported again gives the same ids, so nothing is stored twice."""
     return f"fit:{fingerprint[:48]}:{index}"
 
@@ -529,7 +529,7 @@ def import_strength_fit(
     """The sets and jump count of a FIT strength activity logged through ``log_set`` (the
     same checks as a set typed in), each with a client id derived from the file's
     fingerprint and the set's index, so a re-import stores nothing twice. With the day's
-    session, a set's workout step names its exercise, set and side (D-NEW-runs-6)."""
+    session, a set's workout step names its exercise, set and side (D-48)."""
     from calfcoach.formats.activities import ActivityFileError
     from calfcoach.formats.activities.common import fingerprint
     from calfcoach.formats.fit_workout import read_strength_activity

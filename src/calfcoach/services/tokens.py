@@ -6,7 +6,7 @@
     actor_for_token(ctx, token)              -> the Actor the token acts as, or None
 
 A token is ``secrets.token_urlsafe(32)`` (256 random bits), prefixed ``cc_`` so a leaked one
-is recognisable in a log or a repository. Only its SHA-256 is stored (D-NEW-api-2): a copy
+is recognisable in a log or a repository. Only its SHA-256 is stored (D-72): a copy
 of the database does not give the tokens away, and a fast hash is enough for a secret that
 cannot be guessed (a slow password hash protects guessable secrets, at a cost per request).
 

@@ -32,7 +32,7 @@ mapping on an application.
 Each route takes the ``ServiceContext`` and the ``Actor`` through ``Annotated`` dependencies
 (``ContextDep``, ``ActorDep``): the context is ``app.state.service_context`` (built by the app
 factory), the actor comes from ``current_actor``, the one place that knows how a request
-authenticates (D-NEW-api-1): ``Authorization: Bearer TOKEN`` (a personal access token,
+authenticates (D-71): ``Authorization: Bearer TOKEN`` (a personal access token,
 ``services.tokens``) acts as that token with its scopes; a request without one from the
 loopback interface is the local user (local single-user mode); anything else, and any bad
 or revoked token, is 401 problem+json (never silently the local user). Issue 9 adds logins
@@ -234,7 +234,7 @@ def _from_loopback(request: Request) -> bool:
 
 
 def current_actor(request: Request) -> Actor:
-    """Who asks (D-NEW-api-1): a bearer token's actor, or the local user for a request from
+    """Who asks (D-71): a bearer token's actor, or the local user for a request from
     this machine without one; otherwise ``Unauthenticated`` (401). Issue 9: logins here."""
     header = request.headers.get("authorization")
     if header is None:

@@ -133,7 +133,7 @@ def read_activity_bytes(source: str, data: bytes) -> list[Activity]:
         raise
     except RecursionError:
         raise ActivityFileError(source, "file is nested too deeply to read") from None
-    except Exception as error:  # a parser's own failure, said plainly (D-NEW-runs-3)
+    except Exception as error:  # a parser's own failure, said plainly (D-45)
         kind = suffix[1:].upper()
         raise ActivityFileError(
             source, f"damaged {kind} file ({type(error).__name__}: {str(error)[:160]})"
@@ -180,7 +180,7 @@ def read_paths(paths: list[Path], progress: Progress | None = None) -> Iterator[
             try:
                 with zipfile.ZipFile(entry) as archive:
                     yield from _archive(source, archive, counter, depth=0)
-            except Exception as error:  # zipfile fails in many ways (D-NEW-runs-3)
+            except Exception as error:  # zipfile fails in many ways (D-45)
                 yield FileResult(source, error=ActivityFileError(source, _zip_problem(error)))
                 counter.tick(source)
             continue

@@ -236,7 +236,7 @@ async def log_set_post(
 
     The form's ``client_id`` (a UUID made in the browser) names the set and is passed to
     ``log_set``, so a retried or queued post is stored once: a post of a set already stored
-    under its client id answers like the first one, with the stored set (D-NEW-svc-5)."""
+    under its client id answers like the first one, with the stored set (D-68)."""
     from calfcoach.services.training import SetInput, log_set
 
     form = await request.form()
