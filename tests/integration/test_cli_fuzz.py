@@ -33,8 +33,10 @@ FUZZ_CI = 150
 FUZZ_DEV = 12
 
 # Commands that read or write files the fuzz would have to fabricate (their own fuzz tests
-# cover them: the import fuzz, the restore-failure tests) or that only ask questions.
-LEFT_OUT = {("init",), ("import",), ("restore",), ("backup",)}
+# cover them: the import fuzz, the restore-failure tests) or that only ask questions; and
+# `serve`, which on valid options replaces the process with the web server (its refusals are
+# tested in test_web_app.py).
+LEFT_OUT = {("init",), ("import",), ("restore",), ("backup",), ("serve",)}
 # Options that write a file: the fuzz must not litter the working folder.
 NO_FILES = {"--output", "-o"}
 
