@@ -418,3 +418,13 @@ def test_a_clearance_without_a_red_flag_is_refused_at_its_field(
     refused = client.post("/clearance", data={"date": dt.date.today().isoformat()})
     assert refused.status_code == 422
     assert 'id="clearance-date-error"' in refused.text or "clearance" in refused.text
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_outside_the_allowed_range_is_a_422_page_naming_the_range(
+    client: TestClient, sessions: list[Session], day: str
+) -> None:
+    page = client.get(f"/today?date={day}", headers={"accept": "text/html"})
+    assert page.status_code == 422
+    assert "1900-01-01 to 2199-12-31" in page.text
+    assert "Traceback" not in page.text

@@ -192,6 +192,9 @@ def today_page(
             )
         except _NotStored as refused:
             return refused.response
+        except CalfcoachError:
+            # A day the services refuse (out of the date range): the page's own 422 answer.
+            return _render_day(request, templates, ctx, actor, athlete, day, "today/today.html")
         return HTMLResponse(body)
     return _render_day(
         request, templates, ctx, actor, athlete, day, "today/today.html", notice=notice,
