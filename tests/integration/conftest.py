@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from calfcoach.settings import sqlite_url
@@ -166,3 +168,19 @@ def database(database_url: str) -> Iterator[Database]:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> FastAPI:
+    """The web app on the test's database (issue 8): the pages' and the frame's tests."""
+    from calfcoach.settings import Settings
+    from calfcoach.web.app import create_app
+
+    return create_app(Settings(home=tmp_path, database_url=database_url))
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A test client of ``app`` that shows error pages instead of raising."""
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client

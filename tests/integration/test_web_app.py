@@ -10,19 +10,7 @@ import pytest
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 
-from calfcoach.settings import Settings
-from calfcoach.web.app import MAX_BODY_BYTES, create_app
-
-
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> FastAPI:
-    return create_app(Settings(home=tmp_path, database_url=database_url))
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
+from calfcoach.web.app import MAX_BODY_BYTES
 
 
 def test_health_answers_ok_without_a_page(client: TestClient) -> None:

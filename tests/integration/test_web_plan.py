@@ -5,27 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.integration.web_pages import add_runner, last_session_by_today, on_app, stored, text_of
-
-from calfcoach.settings import Settings
-from calfcoach.web.app import create_app
-
-
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> FastAPI:
-    return create_app(Settings(home=tmp_path, database_url=database_url))
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
 
 
 def test_the_plan_is_a_calendar_of_weeks_with_lighter_weeks_and_races_marked(

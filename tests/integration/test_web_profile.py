@@ -4,29 +4,13 @@ the Profile page (a change re-plans the future only, R-HIST). SQLite and Postgre
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from tests.integration.web_pages import add_runner, stored, text_of
 
-from calfcoach.settings import Settings
-from calfcoach.web.app import create_app
-
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> FastAPI:
-    return create_app(Settings(home=tmp_path, database_url=database_url))
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
 
 
 def answers(**changes: object) -> dict[str, object]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -14,21 +12,8 @@ from fastapi.testclient import TestClient
 from tests.integration.web_pages import add_runner, last_session_by_today, on_app, stored, text_of
 
 from calfcoach.core.models import Session
-from calfcoach.settings import Settings
-from calfcoach.web.app import create_app
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> FastAPI:
-    return create_app(Settings(home=tmp_path, database_url=database_url))
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
 
 
 @pytest.fixture
