@@ -65,6 +65,7 @@ from calfcoach.storage.repositories import (
 )
 from calfcoach.storage.runs import (
     AbstractRunRepository,
+    EventKind,
     KindSource,
     PlannedEvent,
     StoredRun,
@@ -617,7 +618,10 @@ class FakeRunRepository(_FakeRepository, AbstractRunRepository):
             (a, e) for a, e in self._store.events if not (a == athlete_id and e.source == source)
         ]
         dropped = before - len(self._store.events)
-        self._store.events += [(athlete_id, e) for e in planned_events(source, runs, races)]
+        self._store.events += [
+            (athlete_id, dataclasses.replace(e, id=self._store.next_id()))
+            for e in planned_events(source, runs, races)
+        ]
         return dropped
 
     def events(
@@ -631,6 +635,17 @@ class FakeRunRepository(_FakeRepository, AbstractRunRepository):
             and (last is None or e.date <= last)
         ]
         return sorted(mine, key=lambda e: e.date)
+
+    def update_event(
+        self, athlete_id: int, event_id: int, *, kind: EventKind, date: dt.date
+    ) -> PlannedEvent:
+        for index, (a, e) in enumerate(self._store.events):
+            if a == athlete_id and e.id == event_id:
+                start = e.start + (date - e.start.date()) if e.start is not None else None
+                changed = dataclasses.replace(e, kind=kind, date=date, start=start)
+                self._store.events[index] = (a, changed)
+                return changed
+        raise NotFoundError(f"event: no planned event with id {event_id} for this athlete")
 
 
 def _replace(stored: StoredPlan, **changes: Any) -> StoredPlan:

@@ -79,8 +79,11 @@ def test_a_stopped_session_has_nothing_to_export() -> None:
         session_to_fit(stopped, CATALOG)
 
 
-def strength_activity(sets: list[dict[str, Any]], jump_count: int | None = None) -> bytes:
-    start = dt.datetime(2027, 1, 6, 18, 0, tzinfo=dt.UTC)
+def strength_activity(
+    sets: list[dict[str, Any]],
+    jump_count: int | None = None,
+    start: dt.datetime = dt.datetime(2027, 1, 6, 18, 0, tzinfo=dt.UTC),
+) -> bytes:
     encoder = Encoder()
     encoder.write_mesg(
         {

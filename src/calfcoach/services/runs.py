@@ -25,7 +25,7 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from calfcoach.core.models import RunKind
 from calfcoach.core.running import (
@@ -41,9 +41,16 @@ from calfcoach.core.running import (
 from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.athletes import athlete_in
 from calfcoach.services.schemas import (
+    CalendarImportOut,
+    FileErrorOut,
+    FileOutcomeOut,
+    LoggedSetOut,
     Page,
+    PlannedEventOut,
+    RunImportOut,
     RunningLoadOut,
     RunOut,
+    StrengthImportOut,
     page_of,
 )
 
@@ -59,7 +66,13 @@ __all__ = [
     "FileOutcome",
     "ImportReport",
     "StrengthReport",
+    "EVENT_KINDS",
+    "calendar_out",
+    "edit_event",
     "import_calendar",
+    "import_out",
+    "list_events",
+    "strength_out",
     "import_paths",
     "import_strength_fit",
     "list_runs",
@@ -70,6 +83,7 @@ __all__ = [
 
 Progress = Callable[[int, int, str], None]
 RUN_KINDS: tuple[RunKind, ...] = get_args(RunKind)
+EVENT_KINDS: tuple[str, ...] = (*RUN_KINDS, "race")
 CALENDAR_TIMEOUT_S = 15.0
 CALENDAR_PAST_DAYS = 28  # D-76: a calendar's window: 4 weeks back, a year ahead
 CALENDAR_FUTURE_DAYS = 366
@@ -87,6 +101,19 @@ class FileOutcome:
     duplicates: int = 0
     not_runs: int = 0
     error: str | None = None
+
+    @property
+    def outcome(self) -> Literal["imported", "duplicate", "not a run", "error", "empty"]:
+        """imported, duplicate, not a run, error, or empty (what the upload page shows)."""
+        if self.error is not None:
+            return "error"
+        if self.imported:
+            return "imported"
+        if self.duplicates:
+            return "duplicate"
+        if self.not_runs:
+            return "not a run"
+        return "empty"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +269,28 @@ def _store(
         uow.commit()
     saved.sort(key=lambda r: r.start)
     return ImportReport(tuple(outcomes), tuple(saved))
+
+
+def import_out(report: ImportReport) -> RunImportOut:
+    """The report as the API returns it (and the upload page shows it)."""
+    return RunImportOut(
+        imported=report.imported,
+        duplicates=report.duplicates,
+        not_runs=report.not_runs,
+        errors=[FileErrorOut(source=f.source, message=f.error or "") for f in report.errors],
+        runs=list(report.runs),
+        files=[
+            FileOutcomeOut(
+                source=f.source,
+                outcome=f.outcome,
+                imported=f.imported,
+                duplicates=f.duplicates,
+                not_runs=f.not_runs,
+                message=f.error,
+            )
+            for f in report.files
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- list, edit
@@ -474,6 +523,112 @@ def import_calendar(
     return CalendarReport(source, tuple(events), skipped, replaced)
 
 
+def calendar_out(report: CalendarReport) -> CalendarImportOut:
+    """The report as the API returns it (and the calendar page shows it)."""
+    events = [PlannedEventOut.from_event(e) for e in report.events]
+    races = sum(1 for e in events if e.kind == "race")
+    return CalendarImportOut(
+        source=report.source,
+        runs=len(events) - races,
+        races=races,
+        replaced=report.replaced,
+        events=events,
+        skipped=list(report.skipped),
+    )
+
+
+def list_events(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+) -> Page[PlannedEventOut]:
+    """The planned runs and races of the athlete's imported calendars from ``first`` to
+    ``last`` (inclusive; None: open), by date."""
+    if first is not None and last is not None and last < first:
+        raise InputError.about(
+            "to_date",
+            f"{last.isoformat()} is before the first day {first.isoformat()}",
+            value=last.isoformat(),
+            allowed="a day on or after the first day",
+        )
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "view")
+        events = [PlannedEventOut.from_event(e) for e in uow.runs.events(athlete.id, first, last)]
+    return Page[PlannedEventOut].model_validate(page_of(events, offset, limit))
+
+
+def edit_event(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    event_id: int,
+    *,
+    today: dt.date,
+    kind: str | None = None,
+    date: dt.date | None = None,
+) -> PlannedEventOut:
+    """Correct a planned event's kind (easy, hard, long, race) or move it to another day.
+
+    Only the future is changed (R-HIST, D-NEW-RUNSWEB-1): an event before ``today`` stays as
+    it was, and no event moves before ``today`` or past the calendar's window (a year
+    ahead, D-76). A later import of the same calendar replaces its events, edits included
+    (D-NEW-RUNSWEB-2)."""
+    if kind is None and date is None:
+        raise InputError.about(
+            "kind", "nothing to change", allowed="a new kind or a new day (or both)"
+        )
+    if kind is not None and kind not in EVENT_KINDS:
+        raise InputError.about(
+            "kind",
+            f"{kind!r} is not a kind of planned event",
+            value=kind,
+            allowed=", ".join(EVENT_KINDS),
+        )
+    last_day = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
+    if date is not None and not today <= date <= last_day:
+        raise InputError.about(
+            "date",
+            f"{date.isoformat()} is outside the days a planned event may move to",
+            value=date.isoformat(),
+            allowed=f"{today.isoformat()} to {last_day.isoformat()} (the past is not re-planned)",
+        )
+    with ctx.unit_of_work() as uow:
+        athlete = athlete_in(uow, actor, athlete_id, "manage")
+        uow.lock_athlete(athlete.id)
+        found = next((e for e in uow.runs.events(athlete.id) if e.id == event_id), None)
+        if found is None:
+            raise NotFoundError(
+                Problem(
+                    "not_found",
+                    f"no planned event with id {event_id}",
+                    field="event",
+                    value=event_id,
+                    allowed="the id of one of the athlete's planned events",
+                )
+            )
+        if found.date < today:
+            raise InputError.about(
+                "event",
+                f"the event of {found.date.isoformat()} is in the past: it is history now",
+                value=event_id,
+                allowed="an event of today or later",
+            )
+        new_kind = kind if kind is not None else found.kind
+        changed = uow.runs.update_event(
+            athlete.id,
+            event_id,
+            kind=new_kind,  # type: ignore[arg-type]  # checked against EVENT_KINDS above
+            date=date if date is not None else found.date,
+        )
+        uow.commit()
+    return PlannedEventOut.from_event(changed)
+
+
 # --------------------------------------------------------------------------- watch workouts
 
 
@@ -583,3 +738,14 @@ def import_strength_fit(
             )
         )
     return StrengthReport(read.date, tuple(logged), already, read.unmatched, read.jump_count)
+
+
+def strength_out(report: StrengthReport) -> StrengthImportOut:
+    """The report as the API returns it (and Today shows it)."""
+    return StrengthImportOut(
+        date=report.date,
+        logged=[LoggedSetOut.from_logged(s) for s in report.logged],
+        already=report.already,
+        unmatched=list(report.unmatched),
+        jump_count=report.jump_count,
+    )

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from calfcoach.services.training import ClearanceResult, HopTestResult, TestResult
     from calfcoach.storage.access_tokens import StoredToken
     from calfcoach.storage.records import StoredSet
-    from calfcoach.storage.runs import StoredRun
+    from calfcoach.storage.runs import PlannedEvent, StoredRun
 
 __all__ = [
     "MAX_PAGE",
@@ -56,7 +56,11 @@ __all__ = [
     "Page",
     "PlanDocument",
     "ProgressReportOut",
+    "CalendarImportOut",
     "FileErrorOut",
+    "FileOutcomeOut",
+    "PlannedEventOut",
+    "StrengthImportOut",
     "RunImportOut",
     "RunOut",
     "RunningLoadOut",
@@ -613,6 +617,21 @@ class FileErrorOut(_Out):
     message: str
 
 
+class FileOutcomeOut(_Out):
+    """One file of an upload (an archive's members each on their own): what it gave."""
+
+    source: str
+    outcome: Literal["imported", "duplicate", "not a run", "error", "empty"] = Field(
+        description="imported: at least one run stored; duplicate: every run already stored; "
+        "not a run: only walks, rides...; error: the file could not be read (message); "
+        "empty: no activity in it."
+    )
+    imported: int
+    duplicates: int
+    not_runs: int
+    message: str | None = None
+
+
 class RunImportOut(_Out):
     """What an import of activity files did: runs stored, duplicates, files that failed."""
 
@@ -621,3 +640,55 @@ class RunImportOut(_Out):
     not_runs: int = Field(description="Activities that are not runs (walks, rides): skipped.")
     errors: list[FileErrorOut]
     runs: list[RunOut]
+    files: list[FileOutcomeOut] = Field(
+        default_factory=list, description="Each file's outcome, in the order sent."
+    )
+
+
+class PlannedEventOut(_Out):
+    """A run or race of an imported training calendar, its kind guessed from its title
+    (CAL-KIND-1) or edited."""
+
+    id: int
+    date: dt.date
+    kind: Literal["easy", "hard", "long", "race"]
+    title: str
+    detail: str | None
+    distance_km: float | None
+    tune_up: bool
+    source: str = Field(description="The calendar (file name or address) it came from.")
+
+    @classmethod
+    def from_event(cls, event: PlannedEvent) -> PlannedEventOut:
+        assert event.id is not None  # stored events have ids
+        return cls(
+            id=event.id,
+            date=event.date,
+            kind=event.kind,
+            title=event.title,
+            detail=event.detail,
+            distance_km=event.distance_km,
+            tune_up=event.tune_up,
+            source=event.source,
+        )
+
+
+class CalendarImportOut(_Out):
+    """What a calendar import stored: its events in the window, what it skipped and why."""
+
+    source: str
+    runs: int
+    races: int
+    replaced: int = Field(description="Events of an earlier import of this calendar dropped.")
+    events: list[PlannedEventOut]
+    skipped: list[str]
+
+
+class StrengthImportOut(_Out):
+    """What a FIT strength activity logged: its sets, those already logged, those not placed."""
+
+    date: dt.date
+    logged: list[LoggedSetOut]
+    already: int = Field(description="Sets of this file stored by an earlier import.")
+    unmatched: list[str] = Field(description="Sets the catalog cannot place, with the reason.")
+    jump_count: int | None

@@ -59,6 +59,8 @@ class PlannedEvent:
     distance_km: float | None = None
     tune_up: bool = False
     uid: str | None = None
+    id: int | None = None
+    """The stored row's id (None before it is stored): what an edit names."""
 
 
 def planned_events(
@@ -147,6 +149,14 @@ class AbstractRunRepository(ABC):
     ) -> list[PlannedEvent]:
         """The athlete's planned events within ``first``..``last``, by date."""
 
+    @abstractmethod
+    def update_event(
+        self, athlete_id: int, event_id: int, *, kind: EventKind, date: dt.date
+    ) -> PlannedEvent:
+        """Change a planned event's kind and day; ``NotFoundError`` for an event that is not
+        the athlete's. The athlete's engine snapshots from the earlier of its two days on
+        are dropped (the plan around a moved run is re-planned)."""
+
 
 def _stored(row: RunRow) -> StoredRun:
     return StoredRun(
@@ -170,6 +180,7 @@ def _event(row: PlannedEventRow) -> PlannedEvent:
         distance_km=row.distance_km,
         tune_up=row.tune_up,
         uid=row.uid,
+        id=row.id,
     )
 
 
@@ -289,3 +300,19 @@ class RunRepository(_SqlRepository, AbstractRunRepository):
             statement.order_by(PlannedEventRow.date, PlannedEventRow.start, PlannedEventRow.id)
         )
         return [_event(r) for r in rows]
+
+    def update_event(
+        self, athlete_id: int, event_id: int, *, kind: EventKind, date: dt.date
+    ) -> PlannedEvent:
+        row = self._session.get(PlannedEventRow, event_id)
+        if row is None or row.athlete_id != athlete_id:
+            raise NotFoundError(f"event: no planned event with id {event_id} for this athlete")
+        with self._write("change the planned event"):
+            earlier = min(row.date, date)
+            row.kind = kind
+            row.date = date
+            if row.start is not None and row.start.date() != date:
+                row.start = row.start + (date - row.start.date())
+            self._invalidate(athlete_id, earlier)
+            self._session.flush()
+        return _event(row)

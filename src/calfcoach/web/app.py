@@ -90,10 +90,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         plan,
         profile,
         progress,
+        runs,
         training,
     )
 
-    for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
+    for module in (
+        pages, training, plan, checkin, offline, profile, exercises, progress, export, runs,
+    ):  # fmt: skip
         app.include_router(module.router)
     app.include_router(api_v1.router)
     from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
@@ -106,12 +109,23 @@ def _upload_limits() -> list[tuple[str, int]]:
     """The uploads that may be larger than ``MAX_BODY_BYTES``, each with its own limit (the
     multipart envelope adds a little to the file limits the routes check themselves)."""
     from calfcoach.formats.export_file import MAX_IMPORT_BYTES
-    from calfcoach.web.api_runs import MAX_UPLOAD_BYTES
+    from calfcoach.web.api_runs import (
+        MAX_CALENDAR_UPLOAD_BYTES,
+        MAX_STRENGTH_UPLOAD_BYTES,
+        MAX_UPLOAD_BYTES,
+    )
 
     envelope = 64 * 1024
     return [
         (r"/api/v1/athletes/\d+/runs", MAX_UPLOAD_BYTES + envelope),
         (r"/export/import", MAX_IMPORT_BYTES + envelope),
+        # issue 10: the pages' uploads have the limits of their API twins
+        (r"/runs/upload", MAX_UPLOAD_BYTES + envelope),
+        (r"/api/v1/athletes/\d+/calendar|/runs/calendar", MAX_CALENDAR_UPLOAD_BYTES + envelope),
+        (
+            r"/api/v1/athletes/\d+/strength-activities|/today/strength",
+            MAX_STRENGTH_UPLOAD_BYTES + envelope,
+        ),
     ]
 
 

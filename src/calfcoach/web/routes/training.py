@@ -26,7 +26,7 @@ from calfcoach.web.views import field_errors, session_view
 if TYPE_CHECKING:
     from calfcoach.core.models import Plan
 
-__all__ = ["router", "real_today"]
+__all__ = ["real_today", "render_day", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -126,11 +126,12 @@ def _render_day(
     day: dt.date,
     template: str,
     *,
-    errors: dict[str, str] | None = None,
+    errors: dict[str, Any] | None = None,
     status_code: int = 200,
     values: dict[str, str] | None = None,
     notice: str | None = None,
     welcome: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     try:
         context = _day_context(ctx, actor, athlete_id, day)
@@ -148,7 +149,13 @@ def _render_day(
         notice=notice,
         welcome=welcome,
     )
+    context.update(extra or {})
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+render_day = _render_day
+"""Today (or guided mode) of ``day``, with ``extra`` context (``routes/runs.py``: what a
+watch's strength activity logged)."""
 
 
 @router.get("/today", response_class=HTMLResponse)
