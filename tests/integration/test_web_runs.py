@@ -282,7 +282,7 @@ def test_a_calendar_file_is_imported_and_its_events_listed_with_their_kinds(
     [
         (
             {"files": {"file": ("notes.ics", b"this is not a calendar", "text/calendar")}},
-            "calendar",
+            "not a valid iCalendar file",
         ),
         ({"data": {"url": "https://127.0.0.1:1/plan.ics"}}, "cannot fetch"),
         ({"data": {"url": "http://plan.example/plan.ics"}}, "not an https address"),

@@ -1,0 +1,178 @@
+"""The API twins of the runs pages' actions (issue 10, items 2, 4, 5): a run's kind, the
+calendar import (file or address), the planned events listed and edited, a watch's strength
+activity logged. Problem+json for bad input, nothing stored. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.integration.test_api_runs import ana, make_app  # noqa: F401  (the fixture)
+from tests.integration.test_api_v1 import LOOPBACK
+from tests.integration.test_runs import run_file
+from tests.integration.test_services import TODAY
+from tests.integration.test_web_runs import ics
+from tests.unit.test_fit_workout import strength_activity
+
+from calfcoach.services.access import Actor
+from calfcoach.storage.db import Database
+
+
+def client_of(database: Database, actor: Actor | None = None) -> TestClient:
+    return TestClient(make_app(database, actor), client=LOOPBACK)
+
+
+def problem(answer: object) -> dict[str, object]:
+    assert answer.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
+    body: dict[str, object] = answer.json()  # type: ignore[attr-defined]
+    return body
+
+
+def in_days(n: int) -> dt.date:
+    return TODAY + dt.timedelta(days=n)
+
+
+def test_a_runs_kind_is_changed_by_patch_and_a_bad_kind_is_a_422(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    client = client_of(database)
+    files = [("files", ("r0.fit", run_file(0), "application/octet-stream"))]
+    run = client.post(f"/api/v1/athletes/{ana}/runs", files=files).json()["runs"][0]
+    other = next(k for k in ("easy", "hard", "long") if k != run["kind"])
+
+    changed = client.patch(f"/api/v1/athletes/{ana}/runs/{run['id']}", json={"kind": other})
+    refused = client.patch(f"/api/v1/athletes/{ana}/runs/{run['id']}", json={"kind": "jog"})
+    missing = client.patch(f"/api/v1/athletes/{ana}/runs/99999", json={"kind": "easy"})
+
+    assert changed.status_code == 200
+    assert (changed.json()["kind"], changed.json()["kind_source"]) == (other, "edited")
+    assert refused.status_code == 422 and problem(refused)["errors"][0]["field"] == "kind"  # type: ignore[index]
+    assert missing.status_code == 404
+    listed = client.get(f"/api/v1/athletes/{ana}/runs").json()["items"]
+    assert [r["kind"] for r in listed] == [other]
+
+
+def test_the_upload_answers_each_files_outcome(database: Database, ana: int) -> None:  # noqa: F811
+    client = client_of(database)
+    files = [
+        ("files", ("r0.fit", run_file(0), "application/octet-stream")),
+        ("files", ("cut.fit", run_file(1)[:300], "application/octet-stream")),
+    ]
+
+    body = client.post(f"/api/v1/athletes/{ana}/runs", files=files).json()
+    again = client.post(f"/api/v1/athletes/{ana}/runs", files=files[:1]).json()
+
+    assert [(f["source"], f["outcome"]) for f in body["files"]] == [
+        ("r0.fit", "imported"),
+        ("cut.fit", "error"),
+    ]
+    assert "cut.fit" in body["files"][1]["message"]
+    assert [f["outcome"] for f in again["files"]] == ["duplicate"]
+
+
+def test_a_calendar_is_imported_listed_and_its_events_edited(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    client = client_of(database)
+    data = ics(
+        (in_days(2), "Long run 20 km"),
+        (in_days(9), "Intervals 6x800"),
+        (in_days(30), "Half marathon"),
+    )
+
+    imported = client.post(
+        f"/api/v1/athletes/{ana}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
+    )
+
+    assert imported.status_code == 200, imported.text
+    body = imported.json()
+    assert (body["runs"], body["races"], body["source"]) == (2, 1, "plan.ics")
+    listed = client.get(f"/api/v1/athletes/{ana}/events", params={"from": in_days(3).isoformat()})
+    assert [e["kind"] for e in listed.json()["items"]] == ["hard", "race"]
+    event = body["events"][0]
+    moved = client.patch(
+        f"/api/v1/athletes/{ana}/events/{event['id']}",
+        json={"date": in_days(3).isoformat(), "kind": "easy"},
+    )
+    assert moved.status_code == 200
+    assert (moved.json()["date"], moved.json()["kind"]) == (in_days(3).isoformat(), "easy")
+    past = client.patch(
+        f"/api/v1/athletes/{ana}/events/{event['id']}", json={"date": in_days(-1).isoformat()}
+    )
+    assert past.status_code == 422 and problem(past)["errors"][0]["field"] == "date"  # type: ignore[index]
+    nothing = client.patch(f"/api/v1/athletes/{ana}/events/{event['id']}", json={})
+    assert nothing.status_code == 422
+    missing = client.patch(f"/api/v1/athletes/{ana}/events/99999", json={"kind": "easy"})
+    assert missing.status_code == 404
+    unchanged = client.get(f"/api/v1/athletes/{ana}/events").json()["items"][0]
+    assert (unchanged["date"], unchanged["kind"]) == (in_days(3).isoformat(), "easy")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"files": {"file": ("notes.ics", b"no calendar here", "text/calendar")}},
+            "not a valid iCalendar file",
+        ),
+        ({"data": {"url": "https://127.0.0.1:1/plan.ics"}}, "cannot fetch"),
+        ({}, "no file or address given"),
+    ],
+)
+def test_a_calendar_that_cannot_be_read_is_a_422_and_nothing_is_stored(
+    database: Database,
+    ana: int,  # noqa: F811
+    kwargs: dict[str, object],
+    message: str,
+) -> None:
+    client = client_of(database)
+
+    answer = client.post(f"/api/v1/athletes/{ana}/calendar", **kwargs)  # type: ignore[arg-type]
+
+    assert answer.status_code == 422
+    errors = problem(answer)["errors"]
+    assert len(errors) == 1 and message in errors[0]["message"]  # type: ignore[index, arg-type]
+    assert client.get(f"/api/v1/athletes/{ana}/events").json()["total"] == 0
+
+
+def test_a_watch_strength_activity_is_logged_once_through_the_api(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    client = client_of(database)
+    start = dt.datetime.combine(in_days(-2), dt.time(6), dt.UTC)
+    data = strength_activity([], jump_count=80, start=start)
+    url = f"/api/v1/athletes/{ana}/strength-activities"
+
+    first = client.post(url, files={"file": ("watch.fit", data)})
+    second = client.post(url, files={"file": ("watch.fit", data)})
+    broken = client.post(url, files={"file": ("cut.fit", data[:30])})
+
+    assert first.status_code == 200, first.text
+    assert first.json()["jump_count"] == 80 and len(first.json()["logged"]) == 1
+    assert (len(second.json()["logged"]), second.json()["already"]) == (0, 1)
+    assert broken.status_code == 422 and problem(broken)["errors"][0]["field"] == "file"  # type: ignore[index]
+
+
+def test_an_actor_who_may_only_view_cannot_import_a_calendar_or_edit_an_event(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    data = ics((in_days(2), "Long run"))
+    client_of(database).post(
+        f"/api/v1/athletes/{ana}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
+    )
+    viewer = Actor.for_athletes("token", None, [ana], ["view"])
+    client = client_of(database, viewer)
+    event = client.get(f"/api/v1/athletes/{ana}/events").json()["items"][0]
+
+    imported = client.post(
+        f"/api/v1/athletes/{ana}/calendar", files={"file": ("other.ics", data, "text/calendar")}
+    )
+    edited = client.patch(f"/api/v1/athletes/{ana}/events/{event['id']}", json={"kind": "easy"})
+
+    assert (imported.status_code, edited.status_code) == (403, 403)
+    assert client.get(f"/api/v1/athletes/{ana}/events").json()["items"] == [event]
