@@ -190,6 +190,26 @@ def test_the_list_is_filtered_by_dates_and_a_bad_range_is_shown_at_its_field(
     assert 'id="runs-to-error"' in backwards.text and "before the first day" in backwards.text
 
 
+def test_the_list_opens_on_its_latest_runs_and_pages_back_to_the_earlier_ones(
+    client: TestClient, runner: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from calfcoach.web.routes import runs as runs_page
+
+    monkeypatch.setattr(runs_page, "PAGE_SIZE", 2)
+    upload(client, *((f"day{d}.fit", run_days_ago(d)) for d in (9, 6, 3)))
+
+    latest = client.get("/runs").text
+    assert "day6.fit" in latest and "day3.fit" in latest and "day9.fit" not in latest
+    assert "2 to 3 shown" in text_of(latest)
+    earlier = re.search(r'href="(/runs\?offset=0[^"]*)">Earlier runs', latest)
+    assert earlier is not None
+    first_page = client.get(earlier.group(1).replace("&amp;", "&")).text
+    assert "day9.fit" in first_page and "day3.fit" not in first_page
+    assert "Later runs" in first_page
+    bad = client.get("/runs", params={"offset": "many"})
+    assert bad.status_code == 422 and "is not a whole number" in bad.text
+
+
 def test_weekly_totals_and_the_spike_check_are_shown_with_their_figures(
     app: FastAPI, client: TestClient, runner: int
 ) -> None:

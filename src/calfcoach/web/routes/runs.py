@@ -75,7 +75,7 @@ def _runs_page(
     *,
     first_text: str | None = None,
     last_text: str | None = None,
-    offset: int = 0,
+    offset: int | None = None,
     status: int = 200,
     errors: dict[str, Any] | None = None,
     **context: Any,
@@ -92,6 +92,9 @@ def _runs_page(
         errors["to"], status = problem.message, 422
     listed = None
     try:
+        if offset is None:  # the latest runs first seen: the last page of the list
+            total = runs.list_runs(ctx, actor, athlete, first, last, limit=1).total
+            offset = max(0, total - PAGE_SIZE)
         listed = runs.list_runs(ctx, actor, athlete, first, last, offset=offset, limit=PAGE_SIZE)
     except CalfcoachError as error:
         errors.update(
@@ -133,7 +136,7 @@ def runs_page(
     check (RUN-SPIKE-1), each run's kind editable; the upload form."""
     first_text = request.query_params.get("from")
     last_text = request.query_params.get("to")
-    start = 0
+    start = None
     errors: dict[str, Any] = {}
     if offset:
         try:
