@@ -81,3 +81,20 @@ def test_the_progress_report_is_the_same_from_the_cli_and_the_api(
     from_cli = cli_json(cli, "progress", "--date", DAY)
     from_api = api.get(f"/api/v1/athletes/{athlete}/progress", params={"date": DAY}).json()
     assert from_api == from_cli and from_api["total_sets"] == 1
+
+
+def test_the_runs_and_the_running_load_are_the_same_from_the_cli_and_the_api(
+    both: tuple[Cli, TestClient, int], tmp_path: Path
+) -> None:
+    from tests.integration.test_runs import run_file
+
+    cli, api, athlete = both
+    for day in (0, 2):
+        (tmp_path / f"run-{day}.fit").write_bytes(run_file(day))
+    assert cli("runs", "import", str(tmp_path / "run-0.fit"), str(tmp_path / "run-2.fit")).code == 0
+    from_cli = cli_json(cli, "runs", "list", "--from", "2026-09-01")
+    page = api.get(f"/api/v1/athletes/{athlete}/runs", params={"from": "2026-09-01"}).json()
+    assert page["items"] == from_cli and page["total"] == 2
+    load_cli = cli_json(cli, "runs", "load", "--date", "2026-09-10")
+    load_api = api.get(f"/api/v1/athletes/{athlete}/running-load", params={"date": "2026-09-10"})
+    assert load_api.json() == load_cli and load_cli["weeks"]  # type: ignore[index]
