@@ -644,6 +644,7 @@ class FakeRunRepository(_FakeRepository, AbstractRunRepository):
                 start = e.start + (date - e.start.date()) if e.start is not None else None
                 changed = dataclasses.replace(e, kind=kind, date=date, start=start)
                 self._store.events[index] = (a, changed)
+                self._invalidate(athlete_id, min(e.date, date))
                 return changed
         raise NotFoundError(f"event: no planned event with id {event_id} for this athlete")
 
