@@ -160,3 +160,24 @@ def test_today_has_the_watch_card_and_passes_axe(page: Page, live_server: LiveSe
     check_axe(page)
     page.locator("#watch-heading").scroll_into_view_if_needed()
     screenshot(page, "today-watch")
+
+
+def test_files_over_the_servers_limit_are_refused_before_anything_is_sent(
+    page_for: Callable[[str], Page], live_server: LiveServer
+) -> None:
+    add_runner(live_server.database, TODAY)
+    page = page_for("light")
+    page.goto(live_server.url("/runs"))
+    form = page.locator("form[data-upload]")
+    assert int(form.get_attribute("data-max-bytes") or 0) == 256 * 1024 * 1024
+    form.evaluate("f => f.setAttribute('data-max-bytes', '1000')")  # a limit a run passes
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+
+    page.get_by_label("Activity files").set_input_files(files(("big.fit", run_days_ago(2))))
+    page.get_by_role("button", name="Upload").click()
+
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("at most 1000 B can be sent at once. Nothing was sent")
+    expect(page.get_by_role("button", name="Upload")).to_be_enabled()
+    assert posts == []

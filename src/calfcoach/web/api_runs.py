@@ -46,6 +46,7 @@ __all__ = [
     "MAX_UPLOAD_FILE_BYTES",
     "read_upload",
     "router",
+    "upload_limits",
 ]
 
 MAX_UPLOAD_FILE_BYTES = 64 * 1024 * 1024  # the readers' own limit of one file
@@ -144,6 +145,16 @@ class RunKindIn(_In):
 class EventChangeIn(_In):
     kind: str | None = Field(default=None, description="easy, hard, long or race.")
     date: dt.date | None = Field(default=None, description="The new day (today or later).")
+
+
+def upload_limits() -> dict[str, int]:
+    """The most bytes each upload form may send (its files; the multipart envelope is
+    allowed on top): what the pages' progress script checks before it sends anything."""
+    return {
+        "upload": MAX_UPLOAD_BYTES,
+        "calendar": MAX_CALENDAR_UPLOAD_BYTES,
+        "strength": MAX_STRENGTH_UPLOAD_BYTES,
+    }
 
 
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (runs list).")]

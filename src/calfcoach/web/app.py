@@ -137,6 +137,9 @@ def create_app_from_env() -> FastAPI:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATE_DIR)
     templates.env.globals["version"] = __version__
+    from calfcoach.web.api_runs import upload_limits
+
+    templates.env.globals["upload_limits"] = upload_limits()  # the runs pages' forms (D-78)
     return templates
 
 

@@ -2,7 +2,8 @@
    strength activities. A form marked data-upload is sent with XMLHttpRequest so its upload
    progress events can show the bytes sent (a <progress> bar and "1.2 MB of 3.4 MB"); the
    server's answer is the same page a plain form post gets, and its <main> replaces this one,
-   with the focus on the result. Without JS the plain form works the same. Screen readers
+   with the focus on the result. A choice larger than the form's data-max-bytes (the server's
+   limit) is refused before anything is sent. Without JS the plain form works the same. Screen readers
    hear the progress in quarters, not every event. No inline scripts (the CSP of issue 9). */
 (function () {
   "use strict";
@@ -59,8 +60,27 @@
     if (p.button) p.button.disabled = false;
   }
 
+  function chosenBytes(form) {
+    var total = 0;
+    var inputs = form.querySelectorAll("input[type=file]");
+    for (var i = 0; i < inputs.length; i++) {
+      var files = inputs[i].files || [];
+      for (var j = 0; j < files.length; j++) total += files[j].size;
+    }
+    return total;
+  }
+
   function send(form) {
     var p = parts(form);
+    var most = parseInt(form.getAttribute("data-max-bytes") || "0", 10);
+    var chosen = chosenBytes(form);
+    if (most && chosen > most) {
+      // The server would refuse it (413) after the bytes were sent: say so before sending.
+      if (p.box) p.box.hidden = false;
+      fail(form, "The files chosen are " + size(chosen) + "; at most " + size(most) +
+        " can be sent at once. Nothing was sent: choose fewer files.");
+      return;
+    }
     var data = new FormData(form);
     var xhr = new XMLHttpRequest();
     var quarter = -1;
