@@ -181,3 +181,19 @@ def test_files_over_the_servers_limit_are_refused_before_anything_is_sent(
     expect(status).to_contain_text("at most 1000 B can be sent at once. Nothing was sent")
     expect(page.get_by_role("button", name="Upload")).to_be_enabled()
     assert posts == []
+
+
+def test_the_runs_pages_fit_a_360_px_phone(
+    page_for: Callable[[str], Page], live_server: LiveServer
+) -> None:
+    athlete = add_runner(live_server.database, TODAY)
+    ctx = context_for(live_server.database)
+    runs.import_bytes(ctx, LOCAL, athlete, [(f"r{d}.fit", run_days_ago(d)) for d in (2, 9, 16)])
+    plan = ics((TODAY + dt.timedelta(days=3), "Long run with a rather long title, 32 km"))
+    runs.import_calendar(ctx, LOCAL, athlete, "plan.ics", today=TODAY, data=plan)
+    page = page_for("light")
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/runs", "/runs/calendar"):
+        page.goto(live_server.url(path))
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 360, (path, width)
