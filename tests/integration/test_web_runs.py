@@ -404,6 +404,24 @@ def test_a_rest_day_has_no_workout_link_and_no_workout(
     assert client.get("/today/workout.fit?date=soon").status_code == 422
 
 
+def test_a_stopped_day_offers_no_workout_for_the_watch(
+    app: FastAPI, client: TestClient, runner: int
+) -> None:
+    from calfcoach.services.training import record_checkin
+
+    record_checkin(*on_app(app), TODAY, pain=3, stiffness=2, today=TODAY, red_flags=["pop"])
+    day = next(d for d in session_days(app) if d > TODAY)  # R-PAIN-2a: stopped until cleared
+
+    page = client.get("/today", params={"date": day.isoformat()}).text
+    answer = client.get(f"/today/workout.fit?date={day.isoformat()}")
+    local = TestClient(app, client=("127.0.0.1", 50000))  # the API serves loopback untokened
+    api = local.get(f"/api/v1/athletes/{runner}/workout.fit", params={"date": day.isoformat()})
+
+    assert "data-stopped" in page and "workout.fit" not in page
+    assert answer.status_code == 404 and "The plan is stopped" in answer.text
+    assert api.status_code == 404 and "the plan is stopped" in api.json()["detail"]
+
+
 def test_a_watch_strength_activity_is_logged_once_and_summed_up_on_today(
     app: FastAPI, client: TestClient, runner: int
 ) -> None:

@@ -634,7 +634,7 @@ def edit_event(
 
 def workout_fit(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> bytes:
     """The session of ``date`` (as adapted to the log before it) as a FIT workout file;
-    ``NotFoundError`` on a rest day."""
+    ``NotFoundError`` on a rest day and on a day the plan is stopped (R-PAIN-2a/2b)."""
     from calfcoach.formats.fit_workout import session_to_fit
     from calfcoach.services.training import today_session
 
@@ -644,6 +644,18 @@ def workout_fit(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.dat
             Problem(
                 "not_found",
                 f"{date.isoformat()} is a rest day: there is no session to export",
+                field="date",
+                value=date.isoformat(),
+                allowed="a day with a strength session",
+            )
+        )
+    if session.status == "stopped" or not session.exercises:
+        # R-PAIN-2a/2b: a stopped day is its advice, never a workout for the watch to guide.
+        raise NotFoundError(
+            Problem(
+                "not_found",
+                f"the plan is stopped on {date.isoformat()}: there is no session to export"
+                + (f" ({session.advice})" if session.advice else ""),
                 field="date",
                 value=date.isoformat(),
                 allowed="a day with a strength session",
