@@ -439,6 +439,29 @@ def test_a_watch_strength_activity_is_logged_once_and_summed_up_on_today(
     assert len(list_sets(*on_app(app)).sets) == 1
 
 
+def test_a_watch_file_with_one_impossible_set_logs_none_of_its_sets(
+    app: FastAPI, client: TestClient, runner: int
+) -> None:
+    from calfcoach.formats.fit_workout import workout_steps
+    from calfcoach.services.training import today_session
+
+    day = [d for d in session_days(app) if d < TODAY][-1]
+    session = today_session(*on_app(app), day)
+    assert session is not None
+    steps = [s for s in workout_steps(session) if not s.rest][:2]
+    sets = [
+        {"set_type": "active", "repetitions": 8, "weight": kg, "wkt_step_index": step.index}
+        for step, kg in zip(steps, (None, 900.0), strict=True)  # 900 kg: a watch's glitch
+    ]
+    data = strength_activity(sets, start=dt.datetime.combine(day, dt.time(6), dt.UTC))
+
+    answer = client.post("/today/strength", files={"file": ("glitch.fit", data)})
+
+    assert answer.status_code == 422
+    assert "900" in text_of(answer.text)
+    assert not list_sets(*on_app(app)).sets
+
+
 @pytest.mark.parametrize(
     ("files", "message"),
     [

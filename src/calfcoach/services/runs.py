@@ -700,7 +700,7 @@ def import_strength_fit(
     from calfcoach.formats.activities import ActivityFileError
     from calfcoach.formats.activities.common import fingerprint
     from calfcoach.formats.fit_workout import read_strength_activity
-    from calfcoach.services.training import SetInput, log_set, today_session
+    from calfcoach.services.training import SetInput, log_set, today_session, validate_set
 
     catalog = ctx.catalog()
     exercises = {i: catalog.get(i) for i in catalog.ids()}
@@ -725,6 +725,7 @@ def import_strength_fit(
             for index in range(len(read.sets))
             if uow.logs.set_by_client_id(athlete.id, client_id_for(digest, index)) is not None
         }
+    entries: list[tuple[int, SetInput]] = []
     for index, s in enumerate(read.sets):
         if index in known:
             already += 1
@@ -738,6 +739,11 @@ def import_strength_fit(
             load_kg=s.load_kg,
             side=s.side,
         )
+        # Every set checked before the first is stored: a file with one impossible set (a
+        # day after today, a count out of range) is refused whole, nothing half-logged.
+        validate_set(entry, read.date, today)
+        entries.append((index, entry))
+    for index, entry in entries:
         logged.append(
             log_set(
                 ctx,
