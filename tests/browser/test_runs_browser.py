@@ -197,3 +197,32 @@ def test_the_runs_pages_fit_a_360_px_phone(
         page.goto(live_server.url(path))
         width = page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 360, (path, width)
+
+
+def test_a_watch_strength_file_is_logged_from_today_and_the_page_keeps_working(
+    page_for: Callable[[str], Page], live_server: LiveServer
+) -> None:
+    from tests.browser.coaching import session_days
+    from tests.unit.test_fit_workout import strength_activity
+
+    athlete = add_runner(live_server.database, TODAY, weeks_ago=1)
+    day = max(d for d in session_days(live_server.database, athlete, TODAY) if d < TODAY)
+    data = strength_activity([], jump_count=90, start=dt.datetime.combine(day, dt.time(6), dt.UTC))
+    page = page_for("light")
+    page.goto(live_server.url(f"/today?date={day.isoformat()}"))
+
+    page.get_by_label("Strength activity from your watch (.fit)").set_input_files(
+        files=[{"name": "watch.fit", "mimeType": "application/octet-stream", "buffer": data}]
+    )
+    page.get_by_role("button", name="Log the workout").click()
+
+    heading = page.get_by_role("heading", name=f"Logged 1 set of {day:%a %d %b}")
+    expect(heading).to_be_focused()
+    expect(page.get_by_text("Jump count: 90.")).to_be_visible()
+    check_axe(page)
+    # The new content is live: a set form posts through htmx with its client id, in place.
+    form = page.locator("[data-set-form]").first
+    assert form.locator("input[name=client_id]").input_value()
+    form.get_by_role("button", name="Log set").first.click()
+    expect(page.locator(".set-logged").first).to_be_visible()
+    expect(heading).to_be_visible()  # no page load: the summary is still there

@@ -153,6 +153,11 @@
     }
   });
   window.addEventListener("online", flush);
+  /* upload.js put a new page's content in place (a watch file logged from Today). */
+  document.addEventListener("calfcoach:swapped", function () {
+    fillClientIds(document);
+    showQueuedForms();
+  });
   document.addEventListener("htmx:afterSettle", function () {
     fillClientIds(document);
     // Keyboard and screen-reader users keep their place: a refused set puts the focus on

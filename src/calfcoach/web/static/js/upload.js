@@ -46,6 +46,9 @@
     if (!next || !main) { fail(form, "The answer could not be shown; reload the page."); return; }
     main.innerHTML = next.innerHTML;
     if (doc.title) document.title = doc.title;
+    // The new content's htmx forms (Today's sets) and their client ids (sets.js).
+    if (window.htmx && typeof window.htmx.process === "function") window.htmx.process(main);
+    document.dispatchEvent(new CustomEvent("calfcoach:swapped", { detail: { root: main } }));
     var target = main.querySelector("[data-upload-result] [tabindex='-1']") ||
       main.querySelector('[aria-invalid="true"]') || main;
     if (typeof target.focus === "function") target.focus();
