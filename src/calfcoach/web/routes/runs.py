@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from calfcoach.errors import CalfcoachError, NotFoundError
+from calfcoach.errors import CalfcoachError, InputError, NotFoundError
 from calfcoach.services import runs
 from calfcoach.web.api_runs import (
     FIT_MEDIA_TYPE,
@@ -164,8 +164,6 @@ async def runs_upload(
     chosen = [f for f in files or [] if f.filename]
     try:
         if not chosen:
-            from calfcoach.errors import InputError
-
             raise InputError.about(
                 "files", "no file given", allowed="activity files (.fit, .gpx, .tcx) or zips"
             )
