@@ -27,7 +27,15 @@ from typing import Literal, get_args
 
 from calfcoach.errors import ForbiddenError, Problem
 
-__all__ = ["ALL_ACTIONS", "Action", "Actor", "ActorKind", "can_see", "ensure_can"]
+__all__ = [
+    "ALL_ACTIONS",
+    "Action",
+    "Actor",
+    "ActorKind",
+    "can_see",
+    "ensure_can",
+    "may_add_own_athlete",
+]
 
 ActorKind = Literal["local", "athlete", "coach", "admin", "token"]
 Action = Literal["view", "log", "manage"]
@@ -105,13 +113,26 @@ def can_see(actor: Actor, athlete_id: int) -> bool:
     return actor.athlete_ids is None or athlete_id in actor.athlete_ids
 
 
+def may_add_own_athlete(actor: Actor) -> bool:
+    """An athlete's account without its athlete yet may add one, its own (onboarding in
+    server mode); nobody else but an actor who sees everyone adds athletes."""
+    return (
+        actor.kind == "athlete"
+        and actor.account_id is not None
+        and actor.own_athlete_id is None
+        and actor.grants is not None
+    )
+
+
 def ensure_can(actor: Actor, athlete_id: int | None, action: Action) -> None:
     """Refuse with ``ForbiddenError`` unless ``actor`` may ``action`` the athlete
     ``athlete_id`` (None: a new athlete, which only an actor who sees everyone may add).
 
     The one access check of the services: each use case calls it in its unit of work."""
     if athlete_id is None:
-        allowed = actor.athlete_ids is None and action in actor.actions
+        allowed = (actor.athlete_ids is None or may_add_own_athlete(actor)) and (
+            action in actor.actions
+        )
     else:
         allowed = actor.may(athlete_id, action)
     if not allowed:

@@ -79,6 +79,9 @@ __all__ = [
     "Role",
     "SignedIn",
     "accept_invitation",
+    "account_id_of",
+    "add_coach_link",
+    "invitation_account",
     "actor_for_account",
     "change_password",
     "create_account",
@@ -658,3 +661,13 @@ def add_coach_link(
         uow.athletes.get(athlete_id)
         uow.accounts.add_coach_link(coach_account_id, athlete_id)
         uow.commit()
+
+
+def account_id_of(ctx: ServiceContext, actor: Actor, email: str) -> int:
+    """The id of the account of ``email`` (an admin or the local user)."""
+    with ctx.unit_of_work(read_only=True) as uow:
+        _ensure_admin(uow, actor)
+        account = uow.accounts.by_email(email)
+    if account is None:
+        raise NotFoundError.about("email", "no account has this address", value=email[:60])
+    return account.id
