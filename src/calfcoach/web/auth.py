@@ -37,7 +37,7 @@ from fastapi import Request
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
-from calfcoach.services.access import Actor
+from calfcoach.services.access import Actor, can_see, ensure_can
 from calfcoach.services.context import ServiceContext
 from calfcoach.settings import Settings
 
@@ -248,7 +248,22 @@ async def guard(request: Request) -> None:
             from calfcoach.web.api_v1 import Unauthenticated
 
             raise Unauthenticated("the token is not valid (unknown, revoked or mistyped)")
+    _check_athlete_in_path(request, identity)
     await _check_csrf(request, identity)
+
+
+def _check_athlete_in_path(request: Request, identity: Identity) -> None:
+    """A route about ``{athlete_id}`` is refused (403) before its body is even read when the
+    actor may not see that athlete; the service's ``ensure_can`` still checks the action."""
+    raw = request.path_params.get("athlete_id")
+    if raw is None or identity.actor is None:
+        return
+    try:
+        athlete_id = int(raw)
+    except (TypeError, ValueError):
+        return  # the route's own validation answers
+    if not can_see(identity.actor, athlete_id):
+        ensure_can(identity.actor, athlete_id, "view")
 
 
 def request_actor(request: Request) -> Actor:
