@@ -178,6 +178,30 @@ def test_a_disabled_account_is_signed_out_and_cannot_sign_in(app: FastAPI, ana_i
     assert login(anonymous(app), ANA, PASSWORD) == 401
 
 
+def test_changing_the_password_needs_the_current_one_and_guessing_it_locks(
+    app: FastAPI, ana_id: int
+) -> None:
+    client = signed_in(app, ANA)
+    other = signed_in(app, ANA)
+    new = "another long password"
+    changed = client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": new}
+    )
+    assert changed.status_code == 200 and "Password changed" in changed.text
+    assert client.get("/today").status_code == 200  # this session stays
+    assert other.get("/today", follow_redirects=False).status_code == 303  # others end
+    for _ in range(accounts.LOCK_AFTER):
+        wrong = client.post(
+            "/account/password", data={"current_password": "a wrong guess!", "new_password": new}
+        )
+        assert wrong.status_code == 422
+    locked = client.post(
+        "/account/password", data={"current_password": new, "new_password": PASSWORD}
+    )
+    assert locked.status_code == 422 and "too many failed logins" in locked.text
+    assert login(anonymous(app), ANA, new) == 429
+
+
 # --------------------------------------------------------------------------- reset
 
 

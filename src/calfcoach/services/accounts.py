@@ -407,6 +407,8 @@ def invitation_account(ctx: ServiceContext, token: str) -> AccountOut:
 def accept_invitation(ctx: ServiceContext, token: str, password: str) -> AccountOut:
     """Set the invited account's password (the link works once)."""
     check_password(password)
+    with ctx.unit_of_work(read_only=True) as uow:  # a bad link costs no hashing
+        _usable_token(uow, token, "invitation")
     password_hash = hash_password(password)
     with ctx.unit_of_work() as uow:
         token_id, account_id, _, _ = _usable_token(uow, token, "invitation")
@@ -585,9 +587,17 @@ def change_password(
 ) -> None:
     """Change the password (the current one first); every other session ends."""
     check_password(new, "new_password")
+    now = _now()
     with ctx.unit_of_work(read_only=True) as uow:
         account = _account_of(uow, actor)
+        key = _keys(account.email, "")[0]
+        until = _locked_until(uow.auth.throttle(key), now)
+    if until is not None:  # the same lockout as the login's: no guessing from a session
+        raise LockedOut(until)
     if not verify_password(account.password_hash, current[:PASSWORD_MAX]):
+        with ctx.unit_of_work() as uow:
+            _count_failure(uow, key, LOCK_AFTER, now)
+            uow.commit()
         raise InputError.about("current_password", "is not the account's password")
     new_hash = hash_password(new)
     with ctx.unit_of_work() as uow:
@@ -633,6 +643,8 @@ def reset_password(ctx: ServiceContext, token: str, new_password: str) -> Accoun
     """Set a new password with a reset link (once); every session of the account ends and
     its lockout is lifted."""
     check_password(new_password)
+    with ctx.unit_of_work(read_only=True) as uow:  # a bad link costs no hashing
+        _usable_token(uow, token, "password_reset")
     new_hash = hash_password(new_password)
     with ctx.unit_of_work() as uow:
         token_id, account_id, _, _ = _usable_token(uow, token, "password_reset")

@@ -205,6 +205,8 @@ async def password_submit(
         message = "Password changed. Every other session has ended."
     except CalfcoachError as exc:
         errors = _errors(exc, "new_password")
+        if "email" in errors:  # locked out: said at the current password
+            errors["current_password"] = errors.pop("email")
     context = await run_in_threadpool(_account_context, request, ctx, actor, identity)
     context.update(errors=errors, message=message)
     return _page(request, templates, "account/account.html", context, 422 if errors else 200)
