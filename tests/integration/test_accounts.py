@@ -350,6 +350,19 @@ def test_every_response_has_the_security_headers_and_hsts_only_in_server_mode(
         local.state.service_context.close()
 
 
+def test_the_api_docs_page_runs_its_one_inline_script_by_hash_only(app: FastAPI) -> None:
+    import base64
+    import hashlib
+
+    page = TestClient(app).get("/api/docs")
+    csp = page.headers["content-security-policy"]
+    (script,) = re.findall(r"<script>(.*?)</script>", page.text, re.S)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
 # --------------------------------------------------------------------------- tokens, roles
 
 

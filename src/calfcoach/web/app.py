@@ -35,6 +35,7 @@ from calfcoach.web.auth import (
     SecurityHeaders,
     csrf_field,
     csrf_value,
+    docs_csp,
     guard,
 )
 from calfcoach.web.deps import NoAthleteYet
@@ -87,7 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, uploads=_upload_limits())
     # Pages and JSON compressed for phones on a gym's network (the Today page: ~40 KB -> ~4 KB).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(SecurityHeaders, hsts=settings.server)  # outermost: every response
+    app.add_middleware(  # outermost: every response
+        SecurityHeaders, hsts=settings.server, csp_by_path={"/api/docs": docs_csp(app)}
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_pages(app)
     api_v1.install_problem_handlers(app)  # problem+json under /api/ only
