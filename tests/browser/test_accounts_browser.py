@@ -131,3 +131,40 @@ def test_a_form_posted_from_another_site_is_refused(
     page.goto(server.url("/account"))
     expect(page.get_by_role("heading", name="Personal access tokens")).to_be_visible()
     expect(page.get_by_text("stolen")).to_have_count(0)
+
+
+def test_the_admin_invites_a_person_who_sets_a_password_and_every_page_is_axe_clean(
+    page: Page, server: LiveServer
+) -> None:
+    from calfcoach.web.app import create_app
+
+    # the admin, made on the server's database (as `calfcoach account add` would)
+    helper = create_app(server.settings)
+    try:
+        make_account(helper, "admin@example.org", "admin")
+    finally:
+        helper.state.service_context.close()
+    page.goto(server.url("/reset"))
+    check_axe(page)
+    page.goto(server.url("/login"))
+    page.get_by_label("E-mail address").fill("admin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(server.url("/admin/accounts"))
+    page.get_by_label("E-mail address").fill("not an address")
+    page.get_by_role("button", name="Make the account").click()
+    expect(page.locator("#f-email-error")).to_contain_text("is not an e-mail address")
+    check_axe(page)
+    page.get_by_label("E-mail address").fill("cy@example.org")
+    page.get_by_label("Role").select_option("coach")
+    page.get_by_role("button", name="Make the account").click()
+    link = page.get_by_role("status").locator("code").inner_text()
+    expect(page.get_by_role("cell", name="cy@example.org", exact=True)).to_be_visible()
+    check_axe(page)
+    page.context.clear_cookies()
+    page.goto(link)
+    expect(page.get_by_text("cy@example.org")).to_be_visible()
+    check_axe(page)
+    page.get_by_label("New password").fill("cy's long password")
+    page.get_by_role("button", name="Save the password").click()
+    expect(page).to_have_url(server.url("/login"))
