@@ -12,6 +12,8 @@ app factory call ``Settings.from_env()`` and pass the result down.
                              least 32 bytes, not a known example value)
     CALFCOACH_MAIL           where reset and invitation messages go: console (default) or
                              file:/path
+    CALFCOACH_PUBLIC_URL     server mode: the address people open (https://coach.example.org),
+                             the base of reset and invitation links (never the request's Host)
     CALFCOACH_TLS            1: the server speaks HTTPS itself (``serve --ssl-certfile``)
     CALFCOACH_PROXY          the addresses of a TLS-terminating proxy whose X-Forwarded-*
                              headers are trusted (``serve --proxy``), comma-separated
@@ -89,6 +91,8 @@ class Settings:
     """Server mode: signs the CSRF tokens (``check_server_settings`` refuses a weak one)."""
     mail: str = "console"
     """Where messages go: ``console`` or ``file:/path`` (``calfcoach.mail``)."""
+    public_url: str = ""
+    """Server mode: the address people open; the base of the links sent by mail."""
     tls: bool = False
     """The app itself is served over HTTPS (uvicorn's certificate)."""
     proxy: tuple[str, ...] = ()
@@ -119,6 +123,7 @@ class Settings:
             server=_flag(env.get("CALFCOACH_SERVER", "")),
             secret_key=env.get(SECRET_VARIABLE, ""),
             mail=env.get("CALFCOACH_MAIL", "").strip() or "console",
+            public_url=env.get("CALFCOACH_PUBLIC_URL", "").strip().rstrip("/"),
             tls=_flag(env.get("CALFCOACH_TLS", "")),
             proxy=proxy,
         )
@@ -153,6 +158,16 @@ def check_server_settings(settings: Settings, host: str | None = None) -> None:
         raise InputError(
             f"{SECRET_VARIABLE}: is too short ({len(secret.encode('utf-8'))} bytes); "
             f"allowed: {allowed}"
+        )
+    from urllib.parse import urlsplit
+
+    public = urlsplit(settings.public_url)
+    if public.scheme not in ("http", "https") or not public.netloc or public.query:
+        raise InputError(
+            f"CALFCOACH_PUBLIC_URL: {settings.public_url!r} is not the server's address "
+            "(reset and invitation links are built on it, never on a request's Host "
+            "header); allowed: https://coach.example.org, or http://127.0.0.1:8000 on this "
+            "machine"
         )
     if host is not None and not _is_loopback(host) and not settings.tls and not settings.proxy:
         raise InputError(

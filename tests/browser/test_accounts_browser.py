@@ -30,12 +30,14 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     from calfcoach import bootstrap
     from calfcoach.web.app import create_app
 
-    settings = server_settings(sqlite_url(tmp_path / "browser.sqlite3"), tmp_path)
+    port = _free_port()
+    settings = server_settings(
+        sqlite_url(tmp_path / "browser.sqlite3"), tmp_path, public_url=f"http://127.0.0.1:{port}"
+    )
     app = create_app(settings)
     ctx = app.state.service_context
     added = athletes.add_athlete(ctx, Actor.local(), PROFILE, start=dt.date.today(), name="ana")
     make_account(app, ANA, "athlete", athlete_id=added.athlete.id)
-    port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", workers=1)
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, name="live-server", daemon=True)

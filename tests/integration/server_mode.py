@@ -33,6 +33,7 @@ def server_settings(database_url: str, home: Path, **changes: object) -> Setting
         "server": True,
         "secret_key": SECRET,
         "mail": f"file:{home / 'mail.txt'}",
+        "public_url": "http://testserver",
     }
     values.update(changes)
     return Settings(**values)  # type: ignore[arg-type]

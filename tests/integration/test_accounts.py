@@ -202,6 +202,14 @@ def test_changing_the_password_needs_the_current_one_and_guessing_it_locks(
     assert login(anonymous(app), ANA, new) == 429
 
 
+def test_a_local_users_token_does_not_work_in_server_mode(app: FastAPI, ana_id: int) -> None:
+    token = tokens.create_token(context(app), Actor.local(), "cli", ["read"]).token
+    answer = anonymous(app).get(
+        f"/api/v1/athletes/{ana_id}/plan", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 401
+
+
 # --------------------------------------------------------------------------- reset
 
 
@@ -229,6 +237,26 @@ def test_a_reset_link_is_mailed_works_once_and_ends_the_sessions(
     assert login(anonymous(app), ANA, new_password) == 303
     assert login(anonymous(app), ANA, PASSWORD) == 401
     assert old.get("/today", follow_redirects=False).headers["location"].startswith("/login")
+
+
+def test_a_reset_link_is_built_on_the_public_url_never_on_the_host_header(
+    app: FastAPI, ana_id: int, tmp_path: Path
+) -> None:
+    anonymous(app).post("/reset", data={"email": ANA}, headers={"Host": "evil.example"})
+    mail = (tmp_path / "mail.txt").read_text(encoding="utf-8")
+    assert "http://testserver/reset/" in mail and "evil.example" not in mail
+
+
+def test_server_mode_needs_its_public_url(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = server_settings(database_url, tmp_path, public_url="")
+    with pytest.raises(InputError, match="CALFCOACH_PUBLIC_URL"):
+        create_app(settings)
+    cli = make_cli(database_url, tmp_path, monkeypatch)
+    cli.env.update({"CALFCOACH_SECRET_KEY": SECRET, "CALFCOACH_SERVER": "1"})
+    result = cli("serve", "--port", "8765")
+    assert result.code == 2 and "CALFCOACH_PUBLIC_URL" in result.err
 
 
 def test_a_reset_link_expires(
@@ -457,7 +485,13 @@ def test_server_mode_refuses_an_outside_address_without_tls_or_a_proxy(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = make_cli(database_url, tmp_path, monkeypatch)
-    cli.env.update({"CALFCOACH_SECRET_KEY": SECRET, "CALFCOACH_SERVER": "1"})
+    cli.env.update(
+        {
+            "CALFCOACH_SECRET_KEY": SECRET,
+            "CALFCOACH_SERVER": "1",
+            "CALFCOACH_PUBLIC_URL": "https://coach.example.org",
+        }
+    )
     result = cli("serve", "--host", "0.0.0.0", "--port", "8765")
     assert result.code == 2
     assert "--host" in result.err and "--ssl-certfile" in result.err

@@ -124,9 +124,14 @@ def account_add_command(
         typer.Option("--athlete", metavar="NAME", help="An athlete account's own athlete."),
     ] = None,
     url: Annotated[
-        str,
-        typer.Option("--url", metavar="URL", help="The server's address, for the link."),
-    ] = "http://127.0.0.1:8000",
+        str | None,
+        typer.Option(
+            "--url",
+            metavar="URL",
+            help="The server's address, for the link (default: CALFCOACH_PUBLIC_URL, else "
+            "http://127.0.0.1:8000).",
+        ),
+    ] = None,
 ) -> None:
     """Make an account without a password and print its one-time set-password link (valid
     for a week; only its hash is stored)."""
@@ -140,6 +145,10 @@ def account_add_command(
 
             athlete_id = find_athlete_id(ctx, local_actor(), athlete)
         made = create_account(ctx, local_actor(), email, role, athlete_id=athlete_id)
+    if url is None:
+        from calfcoach.settings import Settings
+
+        url = Settings.from_env().public_url or "http://127.0.0.1:8000"
     typer.echo(f"{url.rstrip('/')}/invite/{made.token}")
     typer.echo(
         f"Account {made.account.id} ({made.account.email}, {role}). Open the link above to "

@@ -149,6 +149,8 @@ def _identify_sync(request: Request, bearer: str | None, cookie: str | None) -> 
         from calfcoach.services.tokens import actor_for_token
 
         actor = actor_for_token(ctx, bearer)
+        if actor is not None and settings.server and actor.account_id is None:
+            actor = None  # server mode: only accounts' tokens (D-NEW-auth-4)
         return Identity(actor, "bearer") if actor is not None else Identity(None, "none")
     if cookie:
         from calfcoach.services.accounts import session_actor

@@ -85,6 +85,13 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
     )
 
 
+def _public_url(request: Request) -> str:
+    """The base of links sent to people: the configured address, never the Host header (a
+    forged Host would otherwise send a reset link to another site)."""
+    configured: str = request.app.state.settings.public_url
+    return configured.rstrip("/") or str(request.base_url).rstrip("/")
+
+
 def _safe_next(target: str | None) -> str:
     """Where to go after signing in: a path of this site only (no open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -280,8 +287,7 @@ def reset_request_submit(
     from calfcoach.services.accounts import request_password_reset
 
     _server_only(request)
-    base_url = str(request.base_url)
-    request_password_reset(ctx, request.app.state.mailer, email, base_url)
+    request_password_reset(ctx, request.app.state.mailer, email, _public_url(request))
     return _page(
         request,
         templates,
@@ -444,7 +450,7 @@ def admin_account_create(
             {"errors": _errors(exc, "email"), "values": {"email": email, "role": role}},
             422,
         )
-    link = f"{str(request.base_url).rstrip('/')}/invite/{made.token}"
+    link = f"{_public_url(request)}/invite/{made.token}"
     return _admin_page(request, templates, ctx, actor, {"link": link, "made": made.account}, 201)
 
 
