@@ -259,6 +259,32 @@ def test_server_mode_needs_its_public_url(
     assert result.code == 2 and "CALFCOACH_PUBLIC_URL" in result.err
 
 
+def test_reset_requests_to_one_address_are_capped(
+    app: FastAPI, ana_id: int, tmp_path: Path
+) -> None:
+    for _ in range(accounts.RESET_MAX + 3):
+        answer = anonymous(app).post("/reset", data={"email": ANA})
+        assert answer.status_code == 200 and "If an account" in answer.text
+    mail = (tmp_path / "mail.txt").read_text(encoding="utf-8")
+    assert mail.count("Subject: calfcoach: reset your password") == accounts.RESET_MAX
+
+
+def test_expired_sessions_and_links_are_purged(app: FastAPI, ana_id: int) -> None:
+    ctx = context(app)
+    with ctx.unit_of_work() as uow:
+        account = uow.accounts.by_email(ANA)
+        assert account is not None
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+        uow.auth.add_session(account.id, "0" * 64, "c" * 43, past)
+        uow.auth.add_one_time("1" * 64, "password_reset", expires_at=past, account_id=account.id)
+        uow.commit()
+    assert login(anonymous(app), ANA, PASSWORD) == 303
+    with ctx.unit_of_work(read_only=True) as uow:
+        assert uow.auth.session_by_hash("0" * 64) is None
+        assert uow.auth.one_time_by_hash("1" * 64) is None
+        assert len(uow.auth.sessions(account.id)) == 1  # the new one
+
+
 def test_a_reset_link_expires(
     app: FastAPI, ana_id: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

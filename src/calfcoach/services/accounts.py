@@ -114,6 +114,9 @@ SESSION_IDLE = dt.timedelta(days=7)
 SESSION_MAX = dt.timedelta(days=30)
 TOUCH_EVERY = dt.timedelta(minutes=1)
 RESET_VALID = dt.timedelta(hours=1)
+RESET_MAX = 3
+"""Reset messages to one address within ``WINDOW``; more requests are answered alike but
+send nothing (no mail bombing)."""
 INVITATION_VALID = dt.timedelta(days=7)
 
 PASSWORD_MIN = 10
@@ -527,6 +530,7 @@ def login(
         if old_session_token:
             uow.auth.delete_session(_digest(old_session_token))
         uow.auth.clear_throttle(email_key_)
+        uow.auth.purge_expired(now)
         uow.auth.add_session(account.id, _digest(token), csrf, now + SESSION_IDLE)
         uow.commit()
     return NewSession(token, csrf, _out(account))
@@ -620,6 +624,15 @@ def request_password_reset(ctx: ServiceContext, mailer: Mailer, email: str, base
         account = uow.accounts.by_email(email)
         if account is None or account.disabled_at is not None:
             return
+        key = "reset:" + _keys(account.email, "")[0]
+        state = uow.auth.throttle(key, for_update=True)
+        if state is not None and now - state.window_start < WINDOW:
+            if state.failures >= RESET_MAX:
+                return  # no mail bombing: the same silent answer
+            uow.auth.save_throttle(key, state.failures + 1, state.window_start, None)
+        else:
+            uow.auth.save_throttle(key, 1, now, None)
+        uow.auth.purge_expired(now)
         uow.auth.retire_one_time(account.id, "password_reset", now)  # one live link at a time
         uow.auth.add_one_time(
             _digest(token), "password_reset", expires_at=now + RESET_VALID, account_id=account.id

@@ -163,6 +163,11 @@ class AbstractAuthRepository(ABC):
     @abstractmethod
     def sessions(self, account_id: int) -> list[StoredSession]: ...
 
+    @abstractmethod
+    def purge_expired(self, now: dt.datetime) -> None:
+        """Delete what can no longer be used: expired sessions, one-time tokens expired a
+        day ago, throttle counts whose window and lockout are a day past."""
+
     # throttle
     @abstractmethod
     def throttle(self, key: str, *, for_update: bool = False) -> ThrottleState | None:
@@ -407,6 +412,21 @@ class AuthRepository(_SqlRepository, AbstractAuthRepository):
             .order_by(AuthSessionRow.id)
         )
         return [_session(r) for r in rows]
+
+    def purge_expired(self, now: dt.datetime) -> None:
+        day_ago = now - dt.timedelta(days=1)
+        with self._write("purge expired sessions and links"):
+            self._session.execute(delete(AuthSessionRow).where(AuthSessionRow.expires_at <= now))
+            self._session.execute(
+                delete(OneTimeTokenRow).where(OneTimeTokenRow.expires_at <= day_ago)
+            )
+            self._session.execute(
+                delete(LoginThrottleRow).where(
+                    LoginThrottleRow.window_start <= day_ago,
+                    (LoginThrottleRow.locked_until.is_(None))
+                    | (LoginThrottleRow.locked_until <= day_ago),
+                )
+            )
 
     def throttle(self, key: str, *, for_update: bool = False) -> ThrottleState | None:
         query = select(LoginThrottleRow).where(LoginThrottleRow.key == key)
