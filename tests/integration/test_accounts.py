@@ -141,6 +141,21 @@ def test_the_lockout_ends_after_its_time(app: FastAPI, monkeypatch: pytest.Monke
     assert login(anonymous(app), ANA, PASSWORD) == 303
 
 
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [("/plan", "/plan"), ("//evil.example/x", "/"), ("https://evil.example", "/"), ("/\\x", "/")],
+)
+def test_after_sign_in_only_a_path_of_this_site_is_followed(
+    app: FastAPI, ana_id: int, target: str, lands: str
+) -> None:
+    answer = anonymous(app).post(
+        "/login",
+        data={"email": ANA, "password": PASSWORD, "next": target},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == lands
+
+
 def test_the_session_is_rotated_at_login(app: FastAPI, ana_id: int) -> None:
     client = signed_in(app, ANA)
     before = client.cookies[COOKIE]
