@@ -326,13 +326,14 @@ def docs_csp(app: Any) -> str:
 
     from fastapi.openapi.docs import get_swagger_ui_html
 
-    html = get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url=app.openapi_url,
         title=f"{app.title} - Swagger UI",
         oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
         init_oauth=app.swagger_ui_init_oauth,
         swagger_ui_parameters=app.swagger_ui_parameters,
-    ).body.decode("utf-8")
+    )
+    html = bytes(page.body).decode("utf-8")
     hashes = " ".join(
         "'sha256-"
         + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
