@@ -410,6 +410,8 @@ def test_every_response_has_the_security_headers_and_hsts_only_in_server_mode(
         assert headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "same-origin"
         assert headers["strict-transport-security"].startswith("max-age=")
+        if not path.startswith("/static/"):
+            assert headers["cache-control"] == "no-store"
     local = create_app(Settings(home=tmp_path / "local", database_url=database_url))
     try:
         headers = TestClient(local).get("/healthz").headers

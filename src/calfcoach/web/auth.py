@@ -356,6 +356,7 @@ class SecurityHeaders:
         self, app: ASGIApp, *, hsts: bool, csp_by_path: dict[str, str] | None = None
     ) -> None:
         self.app = app
+        self.hsts = hsts
         self.csp_by_path = {k: v.encode() for k, v in (csp_by_path or {}).items()}
         self.headers: list[tuple[bytes, bytes]] = [
             (b"content-security-policy", CSP.encode()),
@@ -374,11 +375,15 @@ class SecurityHeaders:
             return
 
         special = self.csp_by_path.get(scope.get("path", ""))
+        static = str(scope.get("path", "")).startswith("/static/")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in self.headers if k not in present]
+                if self.hsts and b"cache-control" not in present and not static:
+                    # server mode: health data stays out of shared and back-button caches
+                    extra.append((b"cache-control", b"no-store"))
                 if special is not None:
                     extra = [
                         (k, special if k == b"content-security-policy" else v) for k, v in extra
