@@ -498,6 +498,29 @@ def test_a_new_athlete_account_onboards_its_own_athlete(app: FastAPI) -> None:
         )  # fmt: skip
 
 
+def test_onboarding_on_the_welcome_page_makes_the_accounts_own_athlete(app: FastAPI) -> None:
+    from tests.integration.test_web_profile import answers
+
+    make_account(app, "kim@example.org", "athlete")
+    client = signed_in(app, "kim@example.org")
+    made = client.post("/welcome", data=answers(), follow_redirects=False)
+    assert made.status_code == 303, made.text[:300]
+    own = _actor_of(app, "kim@example.org").own_athlete_id
+    assert own is not None
+    assert client.get("/today").status_code == 200
+    again = client.post("/welcome", data=answers(name="Kim Two"), follow_redirects=False)
+    assert again.status_code in (303, 403)  # no second athlete for the account
+    assert _actor_of(app, "kim@example.org").own_athlete_id == own
+    coach_id = make_account(app, "coach@example.org", "coach")
+    assert coach_id
+    coach = signed_in(app, "coach@example.org")
+    refused = coach.post("/welcome", data=answers(name="Coach Self"), follow_redirects=False)
+    # a coach has no training of their own to onboard: refused at the form, nothing stored
+    assert refused.status_code == 422 and "may not manage a new athlete" in refused.text
+    names = [a.name for a in athletes.list_athletes(context(app), Actor.local())]
+    assert "Coach Self" not in names
+
+
 # --------------------------------------------------------------------------- refusing to start
 
 
