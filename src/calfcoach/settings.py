@@ -6,6 +6,17 @@ app factory call ``Settings.from_env()`` and pass the result down.
     CALFCOACH_HOME           data folder (default: the platform's user data dir)
     CALFCOACH_DATABASE_URL   database URL (default: SQLite file ``<home>/calfcoach.sqlite3``);
                              ``postgresql://`` and ``postgres://`` mean psycopg 3
+    CALFCOACH_SERVER         1: server mode (accounts required; issue 9); default: local
+                             single-user mode
+    CALFCOACH_SECRET_KEY     server mode: the secret the CSRF tokens are signed with (at
+                             least 32 bytes, not a known example value)
+    CALFCOACH_MAIL           where reset and invitation messages go: console (default) or
+                             file:/path
+    CALFCOACH_PUBLIC_URL     server mode: the address people open (https://coach.example.org),
+                             the base of reset and invitation links (never the request's Host)
+    CALFCOACH_TLS            1: the server speaks HTTPS itself (``serve --ssl-certfile``)
+    CALFCOACH_PROXY          the addresses of a TLS-terminating proxy whose X-Forwarded-*
+                             headers are trusted (``serve --proxy``), comma-separated
 
 A URL calfcoach cannot keep data in is refused here, naming the variable: an in-memory SQLite
 database (``sqlite://``, ``sqlite:///``, ``sqlite:///:memory:``, ``mode=memory``), whose
@@ -23,6 +34,10 @@ from pathlib import Path
 
 __all__ = [
     "DATABASE_FILE",
+    "KNOWN_SECRETS",
+    "SECRET_MIN_BYTES",
+    "SECRET_VARIABLE",
+    "check_server_settings",
     "URL_VARIABLE",
     "Settings",
     "check_database_url",
@@ -37,6 +52,30 @@ URL_ALLOWED = (
     "a SQLite file (sqlite:///path/to/file.sqlite3) or PostgreSQL "
     "(postgresql://user:password@host:5432/dbname); unset it to use the default SQLite file"
 )
+SECRET_VARIABLE = "CALFCOACH_SECRET_KEY"
+SECRET_MIN_BYTES = 32
+KNOWN_SECRETS = frozenset(
+    {
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "your-secret-key",
+        "dev",
+        "development",
+        "insecure",
+        "calfcoach",
+        "0" * 32,
+        "0" * 64,
+        "x" * 32,
+        "a" * 32,
+        "please-change-this-secret-key-now!",
+        "replace-me-with-32-random-bytes-or-more",
+    }
+)
+"""Secrets copied from examples and tutorials: refused however long they are."""
 _PASSWORD = re.compile(r"^([^:/?#]+://[^/?#@]*?:)[^/?#]*@")
 
 
@@ -46,6 +85,18 @@ class Settings:
     """Folder for the SQLite database and other per-user data."""
     database_url: str
     """SQLAlchemy URL of the database (already normalised, see ``normalise_database_url``)."""
+    server: bool = False
+    """Server mode (issue 9): accounts required; False: local single-user mode."""
+    secret_key: str = ""
+    """Server mode: signs the CSRF tokens (``check_server_settings`` refuses a weak one)."""
+    mail: str = "console"
+    """Where messages go: ``console`` or ``file:/path`` (``calfcoach.mail``)."""
+    public_url: str = ""
+    """Server mode: the address people open; the base of the links sent by mail."""
+    tls: bool = False
+    """The app itself is served over HTTPS (uvicorn's certificate)."""
+    proxy: tuple[str, ...] = ()
+    """The trusted TLS-terminating proxies (their X-Forwarded-* headers are believed)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,7 +116,76 @@ class Settings:
             database_url = normalise_database_url(url_value)
         else:
             database_url = sqlite_url(home / DATABASE_FILE)
-        return cls(home=home, database_url=database_url)
+        proxy = tuple(p.strip() for p in env.get("CALFCOACH_PROXY", "").split(",") if p.strip())
+        return cls(
+            home=home,
+            database_url=database_url,
+            server=_flag(env.get("CALFCOACH_SERVER", "")),
+            secret_key=env.get(SECRET_VARIABLE, ""),
+            mail=env.get("CALFCOACH_MAIL", "").strip() or "console",
+            public_url=env.get("CALFCOACH_PUBLIC_URL", "").strip().rstrip("/"),
+            tls=_flag(env.get("CALFCOACH_TLS", "")),
+            proxy=proxy,
+        )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def check_server_settings(settings: Settings, host: str | None = None) -> None:
+    """Refuse to serve in server mode with a weak secret or, on an address other machines
+    reach (``host``), without TLS or a declared proxy (``InputError`` naming the setting).
+    Local single-user mode is not checked."""
+    from calfcoach.errors import InputError
+
+    if not settings.server:
+        return
+    secret = settings.secret_key
+    allowed = (
+        f"at least {SECRET_MIN_BYTES} random bytes, e.g. the output of "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+    )
+    if not secret.strip():
+        raise InputError(
+            f"{SECRET_VARIABLE}: is not set (server mode needs it); allowed: {allowed}"
+        )
+    if secret.strip().lower() in KNOWN_SECRETS or len(set(secret)) < 8:
+        raise InputError(
+            f"{SECRET_VARIABLE}: is a known example value, not a secret; allowed: {allowed}"
+        )
+    if len(secret.encode("utf-8")) < SECRET_MIN_BYTES:
+        raise InputError(
+            f"{SECRET_VARIABLE}: is too short ({len(secret.encode('utf-8'))} bytes); "
+            f"allowed: {allowed}"
+        )
+    from urllib.parse import urlsplit
+
+    public = urlsplit(settings.public_url)
+    if public.scheme not in ("http", "https") or not public.netloc or public.query:
+        raise InputError(
+            f"CALFCOACH_PUBLIC_URL: {settings.public_url!r} is not the server's address "
+            "(reset and invitation links are built on it, never on a request's Host "
+            "header); allowed: https://coach.example.org, or http://127.0.0.1:8000 on this "
+            "machine"
+        )
+    if host is not None and not _is_loopback(host) and not settings.tls and not settings.proxy:
+        raise InputError(
+            f"--host: {host} is reachable from other machines, and server mode sends "
+            "passwords and session cookies: give --ssl-certfile and --ssl-keyfile, or "
+            "--proxy ADDRESS for a TLS-terminating proxy; allowed: 127.0.0.1 or ::1 without them"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def sqlite_url(path: Path) -> str:

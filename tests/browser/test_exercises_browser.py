@@ -47,7 +47,7 @@ def test_choosing_a_region_updates_the_list_in_place_and_the_address(
         if ex.region == "foot" and ex.knee == "none" and not ex.equipment
     ]
     page.wait_for_function(
-        f"document.querySelectorAll('.exercise-item').length === {len(expected)}"
+        f"() => document.querySelectorAll('.exercise-item').length === {len(expected)}"
     )
     shown = page.locator(".exercise-item").evaluate_all("els => els.map(e => e.dataset.exercise)")
     assert shown == expected

@@ -34,7 +34,13 @@ TABLES = {
     "runs",  # 0007
     "planned_events",  # 0007
     "access_tokens",  # 0008
+    "accounts",  # 0009
+    "auth_sessions",  # 0009
+    "login_throttle",  # 0009
+    "one_time_tokens",  # 0009
+    "coach_links",  # 0009
 }
+TABLES_0009 = {"accounts", "auth_sessions", "login_throttle", "one_time_tokens", "coach_links"}
 
 
 def table_names(url: str) -> set[str]:
@@ -439,7 +445,7 @@ def test_0002_downgrades_to_0001_and_up_again(empty_database_url: str) -> None:
     migrate.upgrade(empty_database_url)
     migrate.downgrade(empty_database_url, "0001")
     assert migrate.current_revision(empty_database_url) == "0001"
-    assert table_names(empty_database_url) == TABLES - {
+    assert table_names(empty_database_url) == TABLES - TABLES_0009 - {
         "hop_tests",
         "clearances",
         "fixed_sessions",
@@ -599,7 +605,7 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     migrate.upgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0005")
-    assert table_names(empty_database_url) == TABLES - {
+    assert table_names(empty_database_url) == TABLES - TABLES_0009 - {
         "day_answers",
         "runs",
         "planned_events",
@@ -607,7 +613,7 @@ def test_0005_adds_the_calendar_tokens_table_and_drops_it_on_the_way_down(
     }
     migrate.downgrade(empty_database_url, "0003")
     assert "calendar_tokens" not in table_names(empty_database_url)
-    assert table_names(empty_database_url) == TABLES - {
+    assert table_names(empty_database_url) == TABLES - TABLES_0009 - {
         "calendar_tokens",
         "day_answers",
         "runs",
@@ -670,7 +676,11 @@ def test_0007_adds_the_runs_and_planned_events_tables_and_drops_them_on_the_way_
     migrate.upgrade(empty_database_url, "0007")
     assert {"runs", "planned_events"} <= table_names(empty_database_url)
     migrate.downgrade(empty_database_url, "0006")
-    assert table_names(empty_database_url) == TABLES - {"runs", "planned_events", "access_tokens"}
+    assert table_names(empty_database_url) == TABLES - TABLES_0009 - {
+        "runs",
+        "planned_events",
+        "access_tokens",
+    }
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
 
@@ -685,6 +695,22 @@ def test_0008_adds_the_access_tokens_table_and_drops_it_on_the_way_down(
     assert "access_tokens" not in table_names(empty_database_url)
     migrate.upgrade(empty_database_url, "0008")
     assert "access_tokens" in table_names(empty_database_url)
-    assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0007")
-    assert table_names(empty_database_url) == TABLES - {"access_tokens"}
+    assert table_names(empty_database_url) == TABLES - TABLES_0009 - {"access_tokens"}
+
+
+# --------------------------------------------------------------------------- 0008 -> 0009
+
+
+def test_0009_adds_the_account_tables_and_drops_them_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0008")
+    assert TABLES_0009 & table_names(empty_database_url) == set()
+    migrate.upgrade(empty_database_url, "0009")
+    assert table_names(empty_database_url) == TABLES
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0008")
+    assert table_names(empty_database_url) == TABLES - TABLES_0009
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []

@@ -63,6 +63,7 @@ COMMAND_HOMES = {
     "schema": "plan_cmds",
     "init": "plan_cmds",
     "token": "token_cmds",
+    "account": "token_cmds",
     "today": "training_cmds",
     "log": "training_cmds",
     "skip": "training_cmds",

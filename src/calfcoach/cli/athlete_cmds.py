@@ -496,22 +496,68 @@ def serve_command(
             "N processes or N machines serve one database.",
         ),
     ] = 1,
+    server: Annotated[
+        bool,
+        typer.Option(
+            "--server",
+            help="Server mode: accounts required (also CALFCOACH_SERVER=1); needs "
+            "CALFCOACH_SECRET_KEY, and TLS or --proxy off this machine.",
+        ),
+    ] = False,
+    ssl_certfile: Annotated[
+        str | None, typer.Option("--ssl-certfile", help="TLS certificate (PEM), for HTTPS.")
+    ] = None,
+    ssl_keyfile: Annotated[
+        str | None, typer.Option("--ssl-keyfile", help="TLS private key (PEM), for HTTPS.")
+    ] = None,
+    proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--proxy",
+            metavar="ADDRESS",
+            help="A TLS-terminating proxy in front (repeat it): its X-Forwarded-* headers "
+            "are trusted.",
+        ),
+    ] = None,
 ) -> None:
-    """Run the web app (local single-user mode) at http://HOST:PORT; adds the demo athlete
-    on first start when no athlete is stored yet."""
+    """Run the web app at http://HOST:PORT: local single-user mode (adds the demo athlete
+    on first start when no athlete is stored yet), or server mode with accounts."""
+    import dataclasses
+    import os
+
     from calfcoach.errors import InputError
+    from calfcoach.settings import Settings, check_server_settings
 
     if not 1 <= port <= 65535:
         raise InputError(f"--port {port} is not a port; allowed: 1-65535")
     if not 1 <= workers <= 64:
         raise InputError(f"--workers {workers} is out of range; allowed: 1-64")
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise InputError("--ssl-certfile: give both --ssl-certfile and --ssl-keyfile, or neither")
+    for option, path in (("--ssl-certfile", ssl_certfile), ("--ssl-keyfile", ssl_keyfile)):
+        if path is not None and not os.path.isfile(path):
+            raise InputError(f"{option}: {path!r} is not a file")
+    settings = Settings.from_env()
+    settings = dataclasses.replace(
+        settings,
+        server=settings.server or server,
+        tls=settings.tls or ssl_certfile is not None,
+        proxy=tuple(proxy or ()) or settings.proxy,
+    )
+    check_server_settings(settings, host)
     _check_address(host, port)
-    with open_ctx() as ctx:
-        ensure_demo_athlete(ctx, real_today())
-    typer.echo(f"calfcoach is at http://{host}:{port}/ (Ctrl+C stops it)")
+    if not settings.server:
+        with open_ctx() as ctx:
+            ensure_demo_athlete(ctx, real_today())
+    scheme = "https" if settings.tls else "http"
+    mode = "server mode" if settings.server else "local single-user mode"
+    typer.echo(f"calfcoach ({mode}) is at {scheme}://{host}:{port}/ (Ctrl+C stops it)")
+    # The worker processes read the same settings from the environment.
+    os.environ["CALFCOACH_SERVER"] = "1" if settings.server else ""
+    os.environ["CALFCOACH_TLS"] = "1" if settings.tls else ""
+    os.environ["CALFCOACH_PROXY"] = ",".join(settings.proxy)
     # A fresh interpreter for the web process: nothing of the CLI's cold-start shortcuts
     # (cli/__init__.py's pydantic plugin-loader stand-in) may leak into it (issue 8, part 1).
-    import os
     import sys
 
     command = [
@@ -530,5 +576,11 @@ def serve_command(
         "warning",
         "--no-server-header",
     ]
+    if ssl_certfile is not None and ssl_keyfile is not None:
+        command += ["--ssl-certfile", ssl_certfile, "--ssl-keyfile", ssl_keyfile]
+    if settings.proxy:
+        command += ["--proxy-headers", "--forwarded-allow-ips", ",".join(settings.proxy)]
+    else:
+        command += ["--no-proxy-headers"]
     sys.stdout.flush()
     os.execv(sys.executable, command)

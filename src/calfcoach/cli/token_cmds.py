@@ -3,6 +3,10 @@
     calfcoach token create NAME [--scope read --scope log]   the token, shown once
     calfcoach token list [--format table|json]               name, scopes, created, last used
     calfcoach token revoke ID                                stops working at once
+    calfcoach account add EMAIL --role athlete|coach|admin [--athlete NAME] [--url URL]
+                                   an account (the first admin of a server), and its one-time
+                                   set-password link
+    calfcoach account link-coach COACH_EMAIL ATHLETE_NAME    a coach follows an athlete
 
 Module-level imports are typer and the standard library only.
 """
@@ -100,3 +104,74 @@ def revoke_command(
 
 
 app.add_typer(token_app, name="token")
+
+
+account_app = typer.Typer(
+    help="Accounts of server mode (`calfcoach serve --server`): the first admin, coaches.",
+    no_args_is_help=True,
+)
+
+
+@account_app.command("add")
+@handled
+def account_add_command(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The person's e-mail address.")],
+    role: Annotated[
+        str, typer.Option("--role", metavar="athlete|coach|admin", help="What the account is.")
+    ] = "athlete",
+    athlete: Annotated[
+        str | None,
+        typer.Option("--athlete", metavar="NAME", help="An athlete account's own athlete."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            metavar="URL",
+            help="The server's address, for the link (default: CALFCOACH_PUBLIC_URL, else "
+            "http://127.0.0.1:8000).",
+        ),
+    ] = None,
+) -> None:
+    """Make an account without a password and print its one-time set-password link (valid
+    for a week; only its hash is stored)."""
+    from calfcoach.services.accounts import ROLES, create_account
+
+    parse_choice("--role", role, ROLES)
+    with open_ctx() as ctx:
+        athlete_id = None
+        if athlete is not None:
+            from calfcoach.services.athletes import find_athlete_id
+
+            athlete_id = find_athlete_id(ctx, local_actor(), athlete)
+        made = create_account(ctx, local_actor(), email, role, athlete_id=athlete_id)
+    if url is None:
+        from calfcoach.settings import Settings
+
+        url = Settings.from_env().public_url or "http://127.0.0.1:8000"
+    typer.echo(f"{url.rstrip('/')}/invite/{made.token}")
+    typer.echo(
+        f"Account {made.account.id} ({made.account.email}, {role}). Open the link above to "
+        "set its password (once, within 7 days); it is not shown again.",
+        err=True,
+    )
+
+
+@account_app.command("link-coach")
+@handled
+def account_link_coach_command(
+    coach: Annotated[str, typer.Argument(metavar="COACH_EMAIL", help="The coach's address.")],
+    athlete: Annotated[str, typer.Argument(metavar="ATHLETE", help="The athlete's name.")],
+) -> None:
+    """Let a coach follow an athlete (until the coach flows of server mode do it)."""
+    from calfcoach.services.accounts import account_id_of, add_coach_link
+    from calfcoach.services.athletes import find_athlete_id
+
+    with open_ctx() as ctx:
+        athlete_id = find_athlete_id(ctx, local_actor(), athlete)
+        coach_id = account_id_of(ctx, local_actor(), coach)
+        add_coach_link(ctx, local_actor(), coach_id, athlete_id)
+    typer.echo(f"{coach} now follows {athlete}.")
+
+
+app.add_typer(account_app, name="account")

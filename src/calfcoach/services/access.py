@@ -11,19 +11,31 @@ that builds the actor from a login or a token.
     Actor.for_athletes(kind, account, ids, actions)
                                         an athlete (their own id), a coach (their athletes),
                                         a token (its scope)
+    Actor.for_grants(kind, account, {athlete id: actions}, own_athlete_id, scope)
+                                        an account (issue 9): what it may do per athlete
+                                        (its own athlete: everything; a coached one: what a
+                                        coach may), limited by a token's scope
     ensure_can(actor, athlete_id, action)    ForbiddenError unless allowed
     can_see(actor, athlete_id)               the same as a bool (lists filter with it)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 from calfcoach.errors import ForbiddenError, Problem
 
-__all__ = ["ALL_ACTIONS", "Action", "Actor", "ActorKind", "can_see", "ensure_can"]
+__all__ = [
+    "ALL_ACTIONS",
+    "Action",
+    "Actor",
+    "ActorKind",
+    "can_see",
+    "ensure_can",
+    "may_add_own_athlete",
+]
 
 ActorKind = Literal["local", "athlete", "coach", "admin", "token"]
 Action = Literal["view", "log", "manage"]
@@ -44,6 +56,11 @@ class Actor:
     """The athletes this actor may see; None: every athlete (the local user, an admin)."""
     actions: frozenset[Action] = ALL_ACTIONS
     """What this actor may do to the athletes it sees (a read-only token: ``view``)."""
+    grants: Mapping[int, frozenset[Action]] | None = field(default=None, hash=False)
+    """Per athlete, what this actor may do there (an account: everything on its own athlete,
+    a coach's actions on a coached one), within ``actions``; None: ``actions`` everywhere."""
+    own_athlete_id: int | None = None
+    """The account's own athlete (the pages' athlete in server mode), or None."""
 
     @classmethod
     def local(cls) -> Actor:
@@ -63,10 +80,48 @@ class Actor:
         athletes, a token's scope)."""
         return cls(kind, account_id, frozenset(athlete_ids), frozenset(actions))
 
+    @classmethod
+    def for_grants(
+        cls,
+        kind: ActorKind,
+        account_id: int,
+        grants: Mapping[int, Iterable[Action]],
+        own_athlete_id: int | None = None,
+        scope: Iterable[Action] = ALL_ACTIONS,
+    ) -> Actor:
+        """An account's actor: per athlete what it may do (``grants``), all of it limited to
+        ``scope`` (a token's scopes; a signed-in browser: every action)."""
+        frozen = {athlete: frozenset(actions) for athlete, actions in grants.items()}
+        return cls(
+            kind,
+            account_id,
+            frozenset(frozen),
+            frozenset(scope),
+            grants=frozen,
+            own_athlete_id=own_athlete_id,
+        )
+
+    def may(self, athlete_id: int, action: Action) -> bool:
+        """Whether this actor may ``action`` the athlete ``athlete_id``."""
+        if not can_see(self, athlete_id) or action not in self.actions:
+            return False
+        return self.grants is None or action in self.grants.get(athlete_id, frozenset())
+
 
 def can_see(actor: Actor, athlete_id: int) -> bool:
     """Whether ``actor`` may see the athlete at all (lists show only those)."""
     return actor.athlete_ids is None or athlete_id in actor.athlete_ids
+
+
+def may_add_own_athlete(actor: Actor) -> bool:
+    """An athlete's account without its athlete yet may add one, its own (onboarding in
+    server mode); nobody else but an actor who sees everyone adds athletes."""
+    return (
+        actor.kind == "athlete"
+        and actor.account_id is not None
+        and actor.own_athlete_id is None
+        and actor.grants is not None
+    )
 
 
 def ensure_can(actor: Actor, athlete_id: int | None, action: Action) -> None:
@@ -75,9 +130,11 @@ def ensure_can(actor: Actor, athlete_id: int | None, action: Action) -> None:
 
     The one access check of the services: each use case calls it in its unit of work."""
     if athlete_id is None:
-        allowed = actor.athlete_ids is None and action in actor.actions
+        allowed = (actor.athlete_ids is None or may_add_own_athlete(actor)) and (
+            action in actor.actions
+        )
     else:
-        allowed = can_see(actor, athlete_id) and action in actor.actions
+        allowed = actor.may(athlete_id, action)
     if not allowed:
         raise ForbiddenError(
             Problem(

@@ -22,7 +22,7 @@ from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
 from calfcoach.core.models import Plan, Profile
 from calfcoach.core.names import MAX_NAME_LENGTH, clean_name
 from calfcoach.errors import ConflictError, InputError, NotFoundError, Problem
-from calfcoach.services.access import Action, Actor, can_see, ensure_can
+from calfcoach.services.access import Action, Actor, can_see, ensure_can, may_add_own_athlete
 
 if TYPE_CHECKING:
     # Annotations only: services never import storage at run time.
@@ -110,6 +110,8 @@ def add_athlete(
             )
         athlete = uow.athletes.add(athlete_name, profile)
         stored = uow.plans.add(athlete.id, plan, profile)
+        if may_add_own_athlete(actor) and actor.account_id is not None:
+            uow.accounts.link_athlete(actor.account_id, athlete.id)  # its own (issue 9)
         uow.commit()
     return AddedAthlete(athlete, stored)
 

@@ -702,6 +702,8 @@ def import_strength_fit(
     from calfcoach.formats.fit_workout import read_strength_activity
     from calfcoach.services.training import SetInput, log_set, today_session, validate_set
 
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete_in(uow, actor, athlete_id, "log")  # refused before the file is decoded
     catalog = ctx.catalog()
     exercises = {i: catalog.get(i) for i in catalog.ids()}
     try:

@@ -12,14 +12,17 @@ cannot be guessed (a slow password hash protects guessable secrets, at a cost pe
 
 Scopes (``SCOPES``): ``read`` lets a token see the athletes' plans and logs (``view``),
 ``log`` lets it record training (sets, check-ins, tests, skips and moves), ``manage`` lets
-it change an athlete (the profile). The local user's tokens see every athlete; issue 9
-(accounts) gives a token its account's athletes through ``account_id``, nothing else here.
-Making, listing and revoking tokens is the local user's business (an actor that may manage
-every athlete); a token cannot make tokens.
+it change an athlete (the profile). The local user's tokens see every athlete. An account's
+tokens (issue 9) act as their account (``services.accounts.actor_for_account``: its own
+athlete, its coached athletes), limited to the token's scopes (``ACCOUNT_SCOPES``: read and
+log); a disabled account's tokens stop working. Making, listing and revoking tokens is the
+local user's business or a signed-in account's, for its own tokens; a token cannot make
+tokens.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -60,6 +63,8 @@ SCOPES: dict[str, frozenset[Action]] = {
 """What each scope lets a token do (``services.access`` actions); a token's actions are the
 union of its scopes'."""
 DEFAULT_SCOPES = ("read", "log")
+ACCOUNT_SCOPES = ("read", "log")
+"""The scopes an account's token may have (issue 9): ``manage`` stays the local user's."""
 TOUCH_EVERY = dt.timedelta(minutes=1)
 """``last_used_at`` is written at most once a minute per token: a script that sends a request
 a second does not turn every read into a write."""
@@ -77,10 +82,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
-    """The scopes, each known, without repeats, in ``SCOPES`` order; ``InputError`` else."""
+def check_scopes(scopes: Iterable[str], known: Iterable[str] = tuple(SCOPES)) -> tuple[str, ...]:
+    """The scopes, each ``known``, without repeats, in ``SCOPES`` order; ``InputError`` else."""
     given = list(scopes)
-    unknown = [s for s in given if s not in SCOPES]
+    allowed = tuple(known)
+    unknown = [s for s in given if s not in allowed]
     if unknown:
         raise InputError(
             Problem(
@@ -88,11 +94,11 @@ def check_scopes(scopes: Iterable[str]) -> tuple[str, ...]:
                 f"{unknown[0]!r} is not a scope",
                 field="scopes",
                 value=unknown[0][:40],
-                allowed=", ".join(SCOPES),
+                allowed=", ".join(allowed),
             )
         )
     if not given:
-        raise InputError.about("scopes", "a token needs a scope", allowed=", ".join(SCOPES))
+        raise InputError.about("scopes", "a token needs a scope", allowed=", ".join(allowed))
     return tuple(s for s in SCOPES if s in given)
 
 
@@ -110,28 +116,39 @@ def create_token(
     ctx: ServiceContext, actor: Actor, name: str, scopes: Iterable[str] = DEFAULT_SCOPES
 ) -> NewToken:
     """A new token called ``name`` (what it is for: "garmin sync") with ``scopes``."""
-    ensure_can(actor, None, "manage")
+    owner = _owner(actor)
     text = _check_name(name)
-    chosen = check_scopes(scopes)
+    chosen = check_scopes(scopes, SCOPES if owner is None else ACCOUNT_SCOPES)
     token = PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     with ctx.unit_of_work() as uow:
-        stored = uow.access_tokens.add(text, token_hash(token), chosen)
+        stored = uow.access_tokens.add(text, token_hash(token), chosen, account_id=owner)
         uow.commit()
     return NewToken(token=token, stored=stored)
 
 
-def list_tokens(ctx: ServiceContext, actor: Actor) -> list[StoredToken]:
-    """Every token, revoked ones too, oldest first."""
+def _owner(actor: Actor) -> int | None:
+    """Whose tokens ``actor`` manages: the local user's (None) or a signed-in account's;
+    ``ForbiddenError`` for anyone else (a token)."""
+    if actor.kind != "token" and actor.account_id is not None:
+        return actor.account_id
     ensure_can(actor, None, "manage")
+    return None
+
+
+def list_tokens(ctx: ServiceContext, actor: Actor) -> list[StoredToken]:
+    """Every token of the actor (the local user's, or the account's), revoked ones too,
+    oldest first."""
+    owner = _owner(actor)
     with ctx.unit_of_work(read_only=True) as uow:
-        return uow.access_tokens.all()
+        return uow.access_tokens.all(owner)
 
 
 def revoke_token(ctx: ServiceContext, actor: Actor, token_id: int) -> StoredToken:
     """Revoke the token: it stops working at once and stays listed as revoked."""
-    ensure_can(actor, None, "manage")
+    owner = _owner(actor)
     with ctx.unit_of_work() as uow:
-        stored = uow.access_tokens.revoke(token_id)
+        mine = {t.id for t in uow.access_tokens.all(owner)}
+        stored = uow.access_tokens.revoke(token_id) if token_id in mine else None
         if stored is None:
             raise NotFoundError(
                 Problem(
@@ -158,12 +175,23 @@ def actor_for_token(
         stored = uow.access_tokens.by_hash(digest)
     if stored is None or stored.revoked_at is not None:
         return None
+    actions: frozenset[Action] = frozenset().union(
+        *(SCOPES[s] for s in stored.scopes if s in SCOPES)
+    )
+    account_actor: Actor | None = None
+    if stored.account_id is not None:
+        from calfcoach.services.accounts import actor_for_account
+
+        with ctx.unit_of_work(read_only=True) as uow:
+            account = uow.accounts.get(stored.account_id)
+            if account is None or account.disabled_at is not None:
+                return None
+            account_actor = actor_for_account(uow, account, actions)
     when = now or dt.datetime.now(dt.UTC)
     if stored.last_used_at is None or when - stored.last_used_at >= TOUCH_EVERY:
         with ctx.unit_of_work() as uow:
             uow.access_tokens.touch(stored.id, when)
             uow.commit()
-    actions: frozenset[Action] = frozenset().union(
-        *(SCOPES[s] for s in stored.scopes if s in SCOPES)
-    )
+    if account_actor is not None:
+        return dataclasses.replace(account_actor, kind="token")
     return Actor(kind="token", account_id=stored.account_id, athlete_ids=None, actions=actions)

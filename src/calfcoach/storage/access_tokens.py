@@ -31,12 +31,20 @@ class StoredToken:
 
 class AbstractAccessTokenRepository(ABC):
     @abstractmethod
-    def add(self, name: str, token_hash: str, scopes: tuple[str, ...]) -> StoredToken:
-        """Store a new token's hash."""
+    def add(
+        self,
+        name: str,
+        token_hash: str,
+        scopes: tuple[str, ...],
+        account_id: int | None = None,
+    ) -> StoredToken:
+        """Store a new token's hash (``account_id``: the account it acts for; None: the local
+        user's)."""
 
     @abstractmethod
-    def all(self) -> list[StoredToken]:
-        """Every token, revoked ones too, oldest first."""
+    def all(self, account_id: int | None = None) -> list[StoredToken]:
+        """Every token of the account (None: the local user's, those without an account),
+        revoked ones too, oldest first."""
 
     @abstractmethod
     def by_hash(self, token_hash: str) -> StoredToken | None:
@@ -65,17 +73,34 @@ def _stored(row: AccessTokenRow) -> StoredToken:
 
 
 class AccessTokenRepository(_SqlRepository, AbstractAccessTokenRepository):
-    def add(self, name: str, token_hash: str, scopes: tuple[str, ...]) -> StoredToken:
+    def add(
+        self,
+        name: str,
+        token_hash: str,
+        scopes: tuple[str, ...],
+        account_id: int | None = None,
+    ) -> StoredToken:
         row = AccessTokenRow(
-            name=name, token_hash=token_hash, scopes=" ".join(scopes), created_at=self._clock()
+            name=name,
+            token_hash=token_hash,
+            scopes=" ".join(scopes),
+            account_id=account_id,
+            created_at=self._clock(),
         )
         with self._write("store the access token"):
             self._session.add(row)
             self._session.flush()
         return _stored(row)
 
-    def all(self) -> list[StoredToken]:
-        rows = self._session.scalars(select(AccessTokenRow).order_by(AccessTokenRow.id))
+    def all(self, account_id: int | None = None) -> list[StoredToken]:
+        owner = (
+            AccessTokenRow.account_id.is_(None)
+            if account_id is None
+            else AccessTokenRow.account_id == account_id
+        )
+        rows = self._session.scalars(
+            select(AccessTokenRow).where(owner).order_by(AccessTokenRow.id)
+        )
         return [_stored(row) for row in rows]
 
     def by_hash(self, token_hash: str) -> StoredToken | None:

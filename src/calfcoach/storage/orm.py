@@ -1,6 +1,6 @@
 """Tables, as SQLAlchemy 2 declarative models. Storage only: no business rules live here.
 
-The migrations in ``versions/`` (0001 to 0008) spell out the same schema by hand; a test
+The migrations in ``versions/`` (0001 to 0009) spell out the same schema by hand; a test
 compares the two (``tests/integration/test_migrations.py``), so change both together.
 
 Times are stored timezone-aware (``AwareDateTime``): UTC in and UTC out on both backends.
@@ -38,7 +38,12 @@ from calfcoach.storage.records import CLIENT_ID_LENGTH
 
 __all__ = [
     "AccessTokenRow",
+    "AccountRow",
     "AthleteRow",
+    "AuthSessionRow",
+    "CoachLinkRow",
+    "LoginThrottleRow",
+    "OneTimeTokenRow",
     "AwareDateTime",
     "Base",
     "CalendarTokenRow",
@@ -550,3 +555,115 @@ class AccessTokenRow(Base):
         UniqueConstraint("token_hash"),
         CheckConstraint("length(name) > 0", name="token_name_not_empty"),
     )
+
+
+class AccountRow(Base):
+    """A person who signs in (issue 9, server mode). ``email_key`` is the e-mail address in
+    lower case: unique, so two spellings of one address are one account. ``password_hash``
+    is an argon2id hash (``services.accounts``), NULL until the person sets a password;
+    ``athlete_id`` is the athlete account's own athlete (NULL before onboarding, and for a
+    coach or an admin without training of their own). A disabled account keeps its row.
+    Added by 0009."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    email_key: Mapped[str] = mapped_column(String(254), nullable=False)
+    display_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    is_coach: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    athlete_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("athletes.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = _created_at()
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("email_key"),
+        UniqueConstraint("athlete_id"),
+        CheckConstraint("length(email) > 2", name="email_not_empty"),
+    )
+
+
+class AuthSessionRow(Base):
+    """A signed-in browser: the SHA-256 of the session cookie's random token (never the
+    token), the session's CSRF secret, and when it was made, last seen and expires. Logout
+    deletes the row; logout everywhere deletes the account's rows. Added by 0009."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    account_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    csrf_secret: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[dt.datetime] = _created_at()
+    last_seen_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+    __table_args__ = (UniqueConstraint("token_hash"),)
+
+
+class LoginThrottleRow(Base):
+    """Failed logins of one key (``email:<address>`` or ``ip:<address>``) since
+    ``window_start``, and the end of its lockout. In the database, not in a process: a
+    lockout survives a restart and holds for every worker. Added by 0009."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), nullable=False)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)
+    window_start: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    __table_args__ = (UniqueConstraint("key"),)
+
+
+class OneTimeTokenRow(Base):
+    """A single-use link (``password_reset`` or ``invitation``): the SHA-256 of its token,
+    the account it sets a password for, or the e-mail address and role an invitation makes an
+    account for, who invited, when it expires and when it was used. Added by 0009."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(20), nullable=False)
+    account_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    invited_by: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = _created_at()
+    expires_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    used_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        CheckConstraint("purpose IN ('password_reset', 'invitation')", name="purpose_known"),
+        CheckConstraint("role IS NULL OR role IN ('athlete', 'coach', 'admin')", name="role_known"),
+        CheckConstraint("account_id IS NOT NULL OR email IS NOT NULL", name="account_or_email"),
+    )
+
+
+class CoachLinkRow(Base):
+    """A coach follows an athlete from ``started_at`` until ``ended_at`` (NULL: still
+    does). Only an active link gives the coach access (``services.accounts``); an ended link
+    stays for the record. Added by 0009."""
+
+    __tablename__ = "coach_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coach_account_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    athlete_id: Mapped[int] = _athlete_fk()
+    started_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)

@@ -24,6 +24,12 @@ from calfcoach.storage.access_tokens import (
     AbstractAccessTokenRepository,
     AccessTokenRepository,
 )
+from calfcoach.storage.accounts import (
+    AbstractAccountRepository,
+    AbstractAuthRepository,
+    AccountRepository,
+    AuthRepository,
+)
 from calfcoach.storage.answers import AbstractAnswerRepository, AnswerRepository
 from calfcoach.storage.calendar_tokens import (
     AbstractCalendarTokenRepository,
@@ -70,6 +76,10 @@ class AbstractUnitOfWork(ABC):
     """Computed day answers, kept while the athlete's data are unchanged (issue 8)."""
     runs: AbstractRunRepository
     """Imported runs and planned calendar events (issue 10)."""
+    accounts: AbstractAccountRepository
+    """Accounts and coach links (issue 9)."""
+    auth: AbstractAuthRepository
+    """Sessions, the login throttle and one-time tokens (issue 9)."""
 
     def __enter__(self) -> Self:
         return self
@@ -131,6 +141,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.access_tokens = AccessTokenRepository(self._session, self._clock)
         self.answers = AnswerRepository(self._session, self._clock)
         self.runs = RunRepository(self._session, self._clock)
+        self.accounts = AccountRepository(self._session, self._clock)
+        self.auth = AuthRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

@@ -42,7 +42,6 @@ here, nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -225,31 +224,34 @@ def service_context(request: Request) -> ServiceContext:
     return context
 
 
-def _from_loopback(request: Request) -> bool:
-    host = request.client.host if request.client is not None else ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def current_actor(request: Request) -> Actor:
-    """Who asks (D-71): a bearer token's actor, or the local user for a request from
-    this machine without one; otherwise ``Unauthenticated`` (401). Issue 9: logins here."""
+    """Who asks (D-71), as ``web.auth.guard`` found it (the one place that knows how a request
+    authenticates). Local single-user mode: a bearer token's actor, or the local user for a
+    request from this machine without one; otherwise ``Unauthenticated`` (401). Server mode
+    (issue 9): a bearer token of an account or a signed-in browser's session; the guard has
+    already answered 401 to anybody else."""
+    from calfcoach.web.auth import Identity, from_loopback
+
+    identity: Identity | None = getattr(request.state, "identity", None)
+    settings = getattr(request.app.state, "settings", None)  # a bare router's app: local
+    server = settings is not None and settings.server
     header = request.headers.get("authorization")
-    if header is None:
-        if _from_loopback(request):
+    if not server and header is None:
+        if from_loopback(request):
             return Actor.local()
         raise Unauthenticated("a request from another machine needs a token")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("not a bearer token")
-    from calfcoach.services.tokens import actor_for_token
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("not a bearer token")
+    if identity is None and header is not None:  # no guard in front (a bare router)
+        from calfcoach.services.tokens import actor_for_token
 
-    actor = actor_for_token(service_context(request), token.strip())
-    if actor is None:
+        actor = actor_for_token(service_context(request), header.partition(" ")[2].strip())
+        identity = Identity(actor, "bearer" if actor is not None else "none")
+    if identity is None or identity.actor is None:
         raise Unauthenticated("the token is not valid (unknown, revoked or mistyped)")
-    return actor
+    return identity.actor
 
 
 ContextDep = Annotated[ServiceContext, Depends(service_context)]

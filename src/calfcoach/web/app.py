@@ -17,17 +17,27 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calfcoach import __version__, bootstrap
-from calfcoach.errors import StorageError
-from calfcoach.settings import Settings
+from calfcoach.errors import CalfcoachError, StorageError
+from calfcoach.settings import Settings, check_server_settings
 from calfcoach.web import api_v1
+from calfcoach.web.auth import (
+    CrossSiteRefused,
+    LoginRequired,
+    SecurityHeaders,
+    csrf_field,
+    csrf_value,
+    docs_csp,
+    guard,
+)
 from calfcoach.web.deps import NoAthleteYet
 from calfcoach.web.limits import BodySizeLimit
 
@@ -48,6 +58,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrates) the database once, in the service context; a database that cannot be opened
     fails here, at start-up, with the ``StorageError`` message, not on the first request."""
     settings = Settings.from_env() if settings is None else settings
+    check_server_settings(settings)  # server mode: no app with a weak secret (issue 9)
+    from calfcoach.mail import mailer_from_setting
+
+    mailer = mailer_from_setting(settings.mail)
     context = bootstrap.build_context(settings)
 
     @asynccontextmanager
@@ -65,13 +79,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(guard)],  # who asks, sign-in required, CSRF (issue 9)
     )
     app.state.settings = settings
+    app.state.mailer = mailer
     app.state.service_context = context  # also what web.api_v1's dependencies read
     app.state.templates = _templates()
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, uploads=_upload_limits())
     # Pages and JSON compressed for phones on a gym's network (the Today page: ~40 KB -> ~4 KB).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(  # outermost: every response
+        SecurityHeaders, hsts=settings.server, csp_by_path={"/api/docs": docs_csp(app)}
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_pages(app)
     api_v1.install_problem_handlers(app)  # problem+json under /api/ only
@@ -82,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     from calfcoach.web.routes import (
+        account,
         checkin,
         exercises,
         export,
@@ -98,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages, training, plan, checkin, offline, profile, exercises, progress, export, runs,
     ):  # fmt: skip
         app.include_router(module.router)
+    app.include_router(account.router)  # sign-in, the account page, admin (issue 9)
     app.include_router(api_v1.router)
     from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
 
@@ -140,6 +161,10 @@ def _templates() -> Jinja2Templates:
     from calfcoach.web.api_runs import upload_limits
 
     templates.env.globals["upload_limits"] = upload_limits()  # the runs pages' forms (D-78)
+    templates.env.globals["csrf_field"] = pass_context(csrf_field)
+    templates.env.globals["csrf_token"] = pass_context(
+        lambda context: csrf_value(context["request"])
+    )
     return templates
 
 
@@ -152,9 +177,35 @@ def _wants_html(request: Request) -> bool:
 def _install_error_pages(app: FastAPI) -> None:
     """Errors as pages (or JSON under /api/), never a stack trace (issue 8, "Bad input")."""
 
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        target = "/login" if exc.path in ("/", "") else f"/login?next={quote(exc.path)}"
+        response = RedirectResponse(target, status_code=303)
+        if request.headers.get("hx-request"):
+            response.headers["HX-Redirect"] = target
+        return response
+
+    @app.exception_handler(CrossSiteRefused)
+    async def cross_site(request: Request, exc: CrossSiteRefused) -> Response:
+        title = "Refused: this request may not come from another site"
+        detail = f"{exc.reason}. Reload the page and send the form again; nothing was changed."
+        if _wants_html(request):
+            return _error_page(request, 403, title, detail)
+        return JSONResponse(
+            {"title": title, "status": 403, "detail": detail},
+            status_code=403,
+            media_type="application/problem+json",
+        )
+
     @app.exception_handler(NoAthleteYet)
     async def no_athlete(request: Request, exc: NoAthleteYet) -> Response:
         if _wants_html(request):
+            identity = getattr(request.state, "identity", None)
+            actor = getattr(identity, "actor", None)
+            if actor is not None and actor.account_id is not None and actor.kind != "athlete":
+                return RedirectResponse("/account", status_code=303)  # no training of theirs
             return RedirectResponse("/welcome", status_code=303)
         return JSONResponse(
             {"title": "No athlete yet", "status": 404, "detail": "No athlete is stored yet."},
@@ -189,6 +240,16 @@ def _install_error_pages(app: FastAPI) -> None:
                 media_type="application/problem+json",
                 headers={"Retry-After": "1"},
             )
+        if isinstance(exc, CalfcoachError) and exc.code in _PAGE_STATUS:
+            status = _PAGE_STATUS[exc.code]  # a page's forbidden or not found: its page
+            detail = "; ".join(p.text() for p in exc.details)
+            if _wants_html(request):
+                return _error_page(request, status, _TITLES[status], detail)
+            return JSONResponse(
+                {"title": _TITLES[status], "status": status, "detail": detail},
+                status_code=status,
+                media_type="application/problem+json",
+            )
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         title = "Something went wrong on our side"
         detail = "The error was logged. Nothing you sent was half-stored; please try again."
@@ -201,9 +262,13 @@ def _install_error_pages(app: FastAPI) -> None:
         )
 
 
+_PAGE_STATUS = {"forbidden": 403, "not_found": 404, "unauthorized": 401, "conflict": 409}
 _TITLES = {
     400: "Bad request",
+    401: "Sign in first",
+    403: "Forbidden",
     404: "Not found",
+    409: "Conflict",
     405: "Method not allowed",
     413: "Too large",
     422: "Invalid input",

@@ -53,9 +53,11 @@ def _context(request: Request) -> ServiceContext:
 
 
 def _actor(request: Request) -> Actor:
-    """Who asks: the local user in local single-user mode (issue 9: the signed-in account,
-    here and nowhere else)."""
-    return Actor.local()
+    """Who asks: the local user in local single-user mode, the signed-in account (or a
+    bearer token's) in server mode: what ``web.auth.guard`` found, here and nowhere else."""
+    from calfcoach.web.auth import request_actor
+
+    return request_actor(request)
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
@@ -65,9 +67,13 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 
 
 def local_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
-    """The athlete of local single-user mode: the first one stored (by when it was added)
-    among those ``actor`` may see; None when there is none yet."""
+    """The athlete the pages show: an account's own athlete (server mode, issue 9); in
+    local single-user mode the first one stored (by when it was added) among those
+    ``actor`` may see; None when there is none yet."""
     from calfcoach.services.athletes import first_athlete_id
+
+    if actor.account_id is not None:
+        return actor.own_athlete_id
 
     return first_athlete_id(ctx, actor)
 

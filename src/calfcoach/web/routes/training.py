@@ -31,6 +31,10 @@ __all__ = ["real_today", "render_day", "router"]
 router = APIRouter(include_in_schema=False)
 
 
+CSRF_PLACEHOLDER = "@@calfcoach-csrf-token@@"
+"""Where a stored Today page had its session's CSRF token (see ``today_page``)."""
+
+
 def real_today() -> dt.date:
     """The real today (the server's local date): the only place these pages read the clock."""
     return dt.date.today()
@@ -186,23 +190,36 @@ def today_page(
         # The plain page: stored while nothing it shows has changed (services.training.
         # stored_answer; every logged set, check-in or move makes it anew).
         from calfcoach.services.training import stored_answer
+        from calfcoach.web.auth import csrf_value
+
+        # The page holds the session's CSRF token (server mode): it is stored with a
+        # placeholder in its place and each request gets its own token back, so a stored
+        # page never carries one session's token to another session or another viewer.
+        token = csrf_value(request)
 
         def render() -> str:
             response = _render_day(request, templates, ctx, actor, athlete, day, "today/today.html")
             if response.status_code != 200:
                 raise _NotStored(response)  # an error page is shown, never stored
-            return bytes(response.body).decode("utf-8")
+            text = bytes(response.body).decode("utf-8")
+            return text.replace(token, CSRF_PLACEHOLDER) if token else text
 
         try:
             body = stored_answer(
-                ctx, actor, athlete, day, "page.today", render, variant=real_today().isoformat()
+                ctx,
+                actor,
+                athlete,
+                day,
+                "page.today",
+                render,
+                variant=f"{real_today().isoformat()}|{actor.kind}",
             )
         except _NotStored as refused:
             return refused.response
         except CalfcoachError:
             # A day the services refuse (out of the date range): the page's own 422 answer.
             return _render_day(request, templates, ctx, actor, athlete, day, "today/today.html")
-        return HTMLResponse(body)
+        return HTMLResponse(body.replace(CSRF_PLACEHOLDER, token))
     return _render_day(
         request, templates, ctx, actor, athlete, day, "today/today.html", notice=notice,
         welcome=welcome == "1",

@@ -73,6 +73,16 @@
     });
   }
 
+  /* Server mode (issue 9): this page's CSRF token (the <body>'s hx-headers), so a set queued
+     under an older session is sent with the current one's. */
+  function csrfHeaders(headers) {
+    try {
+      var extra = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      Object.keys(extra).forEach(function (key) { headers[key] = extra[key]; });
+    } catch (e) { /* no token: local mode */ }
+    return headers;
+  }
+
   /* Keep a set whose post could not be sent; the form becomes a "queued" line. */
   function enqueue(form) {
     fillClientIds(form);
@@ -113,7 +123,7 @@
       return fetch(ENDPOINT, {
         method: "POST",
         body: item.body,
-        headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true" },
+        headers: csrfHeaders({ "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true" }),
         credentials: "same-origin"
       }).then(function (response) {
         if (!response.ok && response.status !== 422) throw new Error("status " + response.status);
