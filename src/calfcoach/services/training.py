@@ -680,8 +680,9 @@ def log_set(
             if stored is not None:
                 return _same_set_or_conflict(stored, date, entry, client_id)
         settle(uow, athlete, today)
+        given = None
         if not use_session:
-            session = _given_on(uow, athlete, date)
+            session = given = _given_on(uow, athlete, date)
             if session is None:
                 session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
         logged = _logged(entry, date, _planned(session, entry.exercise))
@@ -689,8 +690,11 @@ def log_set(
         # pass it.
         _refuse_set_logged_twice(uow, athlete, date, entry)
         target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
-        if session is not None and session.date == date:
-            fix_day(uow, athlete, session, "first logged set")  # R-HIST (no-op when fixed)
+        if session is not None and session.date == date and session is not given:
+            # R-HIST: the first logged set fixes the day. A session read from its fixed
+            # version is that version already (fixing it again writes nothing), so the
+            # plan's row lock and the comparison of documents are skipped (D-80).
+            fix_day(uow, athlete, session, "first logged set")
         if target is None:
             plan_session_id = _plan_session_id(uow, athlete, date, None)
             uow.logs.log_session(
@@ -739,7 +743,14 @@ def _same_set_or_conflict(
 def _refuse_set_logged_twice(
     uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, entry: SetInput
 ) -> None:
-    day_sets = [s.set for s in uow.logs.stored_sets(athlete.id, first=date, last=date)]
+    # Only the sets that could clash (same day, exercise and number): a day of many sets
+    # reads a handful of rows, not the whole day (D-26).
+    day_sets = [
+        s.set
+        for s in uow.logs.stored_sets(
+            athlete.id, first=date, last=date, exercise=entry.exercise, set_number=entry.set_number
+        )
+    ]
     clash = side_conflict(day_sets, date, entry.exercise, entry.set_number, entry.side)
     if clash is None:
         return
