@@ -93,16 +93,19 @@ def context_for(
     from calfcoach.services.context import AnswerLookup, ServiceContext
 
     lookup: AnswerLookup | None = None
+    athlete_ids: Callable[[], list[int]] | None = None
     engine = getattr(database, "engine", None)
     if engine is not None:  # a SQLAlchemy database (not the CLI's sqlite3 plan reader)
-        from calfcoach.storage.answers import answer_lookup
+        from calfcoach.storage.answers import answer_lookup, athlete_ids_lookup
 
         lookup = cast("AnswerLookup", answer_lookup(engine))
+        athlete_ids = athlete_ids_lookup(engine)
     return ServiceContext(
         unit_of_work=database.unit_of_work,  # type: ignore[arg-type]
         today=today or dt.date.today,
         close=database.dispose if owned else _nothing,
         answer_lookup=lookup,
+        athlete_ids=athlete_ids,
     )
 
 

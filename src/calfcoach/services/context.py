@@ -72,6 +72,11 @@ class ServiceContext:
     without a unit of work, for the hot path of ``training.today_answer``; None: read it
     through a read-only unit of work."""
     """Releases what the context owns (the database's connections)."""
+    athlete_ids: Callable[[], list[int]] | None = None
+    """Every athlete's id, the first added first, by one statement without a unit of work
+    (``storage/answers.py``: what every page of local mode asks, ``athletes.
+    first_athlete_id``); None: read it through a read-only unit of work. Read anew on
+    every call: nothing is kept."""
 
     def read_unit_of_work(self) -> AbstractUnitOfWork:
         """A read-only unit of work, on the fast read path when there is one."""

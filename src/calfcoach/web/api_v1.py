@@ -225,6 +225,12 @@ def service_context(request: Request) -> ServiceContext:
     return context
 
 
+async def _context_dependency(request: Request) -> ServiceContext:
+    """``service_context`` as a dependency: ``async``, so FastAPI calls it on the event loop
+    instead of a threadpool hop of its own per request."""
+    return service_context(request)
+
+
 def _from_loopback(request: Request) -> bool:
     host = request.client.host if request.client is not None else ""
     try:
@@ -233,9 +239,12 @@ def _from_loopback(request: Request) -> bool:
         return False
 
 
-def current_actor(request: Request) -> Actor:
+async def current_actor(request: Request) -> Actor:
     """Who asks (D-71): a bearer token's actor, or the local user for a request from
-    this machine without one; otherwise ``Unauthenticated`` (401). Issue 9: logins here."""
+    this machine without one; otherwise ``Unauthenticated`` (401). Issue 9: logins here.
+
+    ``async`` so that the local user costs no threadpool hop; a token is looked up in the
+    database in the threadpool, as a sync dependency would be."""
     header = request.headers.get("authorization")
     if header is None:
         if _from_loopback(request):
@@ -244,15 +253,17 @@ def current_actor(request: Request) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("not a bearer token")
+    from starlette.concurrency import run_in_threadpool
+
     from calfcoach.services.tokens import actor_for_token
 
-    actor = actor_for_token(service_context(request), token.strip())
+    actor = await run_in_threadpool(actor_for_token, service_context(request), token.strip())
     if actor is None:
         raise Unauthenticated("the token is not valid (unknown, revoked or mistyped)")
     return actor
 
 
-ContextDep = Annotated[ServiceContext, Depends(service_context)]
+ContextDep = Annotated[ServiceContext, Depends(_context_dependency)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Offset = Annotated[int, Query(ge=0, description="Index of the first item.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="The most items on a page.")]
