@@ -7,6 +7,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from tests.integration.test_idempotent_logging import ana  # noqa: F401
 from tests.integration.test_services import PROFILE, START, TODAY, WED, a_set
@@ -79,3 +80,43 @@ def test_the_narrow_double_log_read_finds_what_the_whole_day_read_finds(
                 assert narrow == [
                     s for s in day if (s.set.exercise, s.set.set_number) == (exercise, number)
                 ]
+
+
+def test_a_set_on_a_fixed_day_keeps_that_days_stored_today_answer_and_it_stays_true(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    import sqlalchemy as sa
+
+    from calfcoach import __version__
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # fixes WED
+    stored = training.today_answer(ctx, actor, ana, WED)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
+
+    with database.unit_of_work(read_only=True) as uow:
+        kept = uow.answers.current(ana, WED, training.TODAY_ANSWER, __version__)
+        later = uow.answers.current(
+            ana, WED + dt.timedelta(days=2), training.TODAY_ANSWER, __version__
+        )
+    assert kept == stored  # current at the new revision: the next read walks nothing
+    assert later is None  # a later day's answer is never carried (the set is its input)
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM day_answers"))
+    assert training.today_answer(ctx, actor, ana, WED) == stored  # made anew: the same
+
+
+def test_a_later_days_answer_is_made_anew_after_a_set(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    ctx, actor = local(database)
+    friday = WED + dt.timedelta(days=2)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)
+    training.today_answer(ctx, actor, ana, friday)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
+    from calfcoach import __version__
+
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.answers.current(ana, friday, training.TODAY_ANSWER, __version__) is None

@@ -721,6 +721,14 @@ def _log_set_in(
         # version is that version already (fixing it again writes nothing), so the
         # plan's row lock and the comparison of documents are skipped (D-80).
         fix_day(uow, athlete, session, "first logged set")
+    # The stored answer of ``today`` for this day stays true: a set on a fixed day changes
+    # the engine's input from the next day on, never the session given on it (R-HIST,
+    # D-80). It is kept at the new data revision, so the next read needs no walk.
+    from calfcoach import __version__
+
+    kept = (
+        None if given is None else uow.answers.current(athlete.id, date, TODAY_ANSWER, __version__)
+    )
     if target is None:
         plan_session_id = _plan_session_id(uow, athlete, date, None)
         uow.logs.log_session(
@@ -728,6 +736,10 @@ def _log_set_in(
         )
     else:
         uow.logs.add_sets(target.id, [logged], client_id=client_id)
+    if kept is not None:
+        revision = uow.answers.revision(athlete.id)
+        if revision is not None:
+            uow.answers.store(athlete.id, date, TODAY_ANSWER, __version__, revision, kept)
     return logged
 
 
