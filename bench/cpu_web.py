@@ -6,6 +6,7 @@ The bench athlete with a year of history (``bench_training.fill_history``), the 
 ``web.app.create_app`` driven through Starlette's ``TestClient`` (no sockets, no server:
 what is measured is the app's own work), then N requests per target after a warm-up:
 
+- ``healthz``: the same app's ``/healthz`` (no database, no template): the ceiling;
 - ``today-api``: ``GET /api/v1/athletes/1/today``;
 - ``today-page``: ``GET /today``;
 - ``log-set``: ``POST /api/v1/athletes/1/sets``, every request a new set with its own
@@ -195,6 +196,9 @@ def main() -> None:
             # The page shows athlete 1 (local mode's first athlete): its sets make it anew.
             own_bodies = set_bodies(client, range(1, 2))
 
+            def healthz() -> None:
+                assert client.get("/healthz").status_code == 200
+
             def today_api() -> None:
                 assert client.get("/api/v1/athletes/1/today").status_code == 200
 
@@ -211,6 +215,7 @@ def main() -> None:
                 today_page()
 
             for name, step in (
+                ("healthz (the ceiling)", healthz),
                 ("today-api", today_api),
                 ("today-page", today_page),
                 ("log-set", log_set),

@@ -91,7 +91,8 @@ def context_for(
 ) -> ServiceContext:
     """A service context on ``database`` (its units of work); ``today``: the clock (default:
     the local date); ``owned``: closing the context disposes of the database;
-    ``group_commit``: sets logged together share one commit (a server, D-NEW-LOGFAST-1)."""
+    ``group_commit``: sets logged together share one commit (a server on SQLite,
+    D-NEW-LOGFAST-1)."""
     from calfcoach.services.context import AnswerLookup, ServiceContext
     from calfcoach.services.group_commit import GroupCommit
 
@@ -103,7 +104,11 @@ def context_for(
 
         lookup = cast("AnswerLookup", answer_lookup(engine))
         athlete_ids = athlete_ids_lookup(engine)
-    writer = GroupCommit(database.unit_of_work) if group_commit else None  # type: ignore[arg-type]
+    # SQLite only: its one writer at a time pays a WAL fsync per commit, which a batch
+    # shares. PostgreSQL runs many transactions at once and already flushes the WAL of
+    # concurrent commits together; one writer thread there would only queue them.
+    sqlite = engine is not None and engine.dialect.name == "sqlite"
+    writer = GroupCommit(database.unit_of_work) if group_commit and sqlite else None  # type: ignore[arg-type]
     release = database.dispose if owned else _nothing
 
     def close() -> None:
