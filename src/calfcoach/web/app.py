@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     migrates) the database once, in the service context; a database that cannot be opened
     fails here, at start-up, with the ``StorageError`` message, not on the first request."""
     settings = Settings.from_env() if settings is None else settings
-    context = bootstrap.build_context(settings, group_commit=True)  # D-NEW-LOGFAST-1
+    context = bootstrap.build_context(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
