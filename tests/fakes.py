@@ -326,7 +326,13 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
         return None
 
     def stored_sets(
-        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+        self,
+        athlete_id: int,
+        *,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        exercise: str | None = None,
+        set_number: int | None = None,
     ) -> list[StoredSet]:
         out = [
             StoredSet(set_id, log_id, logged)
@@ -334,6 +340,8 @@ class FakeLogRepository(_FakeRepository, AbstractLogRepository):
             if self._store.session_logs[log_id].athlete_id == athlete_id
             and (first is None or logged.date >= first)
             and (last is None or logged.date <= last)
+            and (exercise is None or logged.exercise == exercise)
+            and (set_number is None or logged.set_number == set_number)
         ]
         return sorted(out, key=lambda s: (s.set.date, s.set.exercise, s.set.set_number, s.set.side))
 

@@ -87,29 +87,54 @@ def context_for(
     *,
     today: Callable[[], dt.date] | None = None,
     owned: bool = False,
+    group_commit: bool = False,
 ) -> ServiceContext:
     """A service context on ``database`` (its units of work); ``today``: the clock (default:
-    the local date); ``owned``: closing the context disposes of the database."""
+    the local date); ``owned``: closing the context disposes of the database;
+    ``group_commit``: sets logged together share one commit (a server on SQLite,
+    D-NEW-LOGFAST-1)."""
     from calfcoach.services.context import AnswerLookup, ServiceContext
+    from calfcoach.services.group_commit import GroupCommit
 
     lookup: AnswerLookup | None = None
+    athlete_ids: Callable[[], list[int]] | None = None
     engine = getattr(database, "engine", None)
     if engine is not None:  # a SQLAlchemy database (not the CLI's sqlite3 plan reader)
-        from calfcoach.storage.answers import answer_lookup
+        from calfcoach.storage.answers import answer_lookup, athlete_ids_lookup
 
         lookup = cast("AnswerLookup", answer_lookup(engine))
+        athlete_ids = athlete_ids_lookup(engine)
+    # SQLite only: its one writer at a time pays a WAL fsync per commit, which a batch
+    # shares. PostgreSQL runs many transactions at once and already flushes the WAL of
+    # concurrent commits together; one writer thread there would only queue them.
+    sqlite = engine is not None and engine.dialect.name == "sqlite"
+    writer = GroupCommit(database.unit_of_work) if group_commit and sqlite else None  # type: ignore[arg-type]
+    release = database.dispose if owned else _nothing
+
+    def close() -> None:
+        if writer is not None:
+            writer.close()  # what is queued is committed and answered first
+        release()
+
     return ServiceContext(
         unit_of_work=database.unit_of_work,  # type: ignore[arg-type]
         today=today or dt.date.today,
-        close=database.dispose if owned else _nothing,
+        close=close,
         answer_lookup=lookup,
+        athlete_ids=athlete_ids,
+        group_commit=writer,
     )
 
 
-def build_context(settings: Settings | None = None, *, read_only: bool = False) -> ServiceContext:
+def build_context(
+    settings: Settings | None = None, *, read_only: bool = False, group_commit: bool = False
+) -> ServiceContext:
     """The service context on the database of ``settings`` (``open_database``); close it
-    (or use it in a ``with`` block) to release the database."""
-    return context_for(open_database(settings, read_only=read_only), owned=True)
+    (or use it in a ``with`` block) to release the database. ``group_commit``: a server's
+    context, whose sets logged together share one commit (D-NEW-LOGFAST-1)."""
+    return context_for(
+        open_database(settings, read_only=read_only), owned=True, group_commit=group_commit
+    )
 
 
 def build_plan_context(

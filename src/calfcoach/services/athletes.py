@@ -119,11 +119,12 @@ def add_athlete(
 def first_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
     """The first athlete added that ``actor`` may see (local single-user mode's athlete), or
     None when there is none; one query, no profile read (every page asks it)."""
-    with ctx.unit_of_work(read_only=True) as uow:
-        for athlete_id in uow.athletes.ids_by_age():
-            if can_see(actor, athlete_id):
-                return athlete_id
-    return None
+    if ctx.athlete_ids is not None:  # one statement, no unit of work (the pages' hot path)
+        ids = ctx.athlete_ids()
+    else:
+        with ctx.unit_of_work(read_only=True) as uow:
+            ids = uow.athletes.ids_by_age()
+    return next((athlete_id for athlete_id in ids if can_see(actor, athlete_id)), None)
 
 
 def list_athletes(ctx: ServiceContext, actor: Actor) -> list[AthleteSummary]:

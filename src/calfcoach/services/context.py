@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 
 if TYPE_CHECKING:
     from calfcoach.core.catalog import Catalog
+    from calfcoach.services.group_commit import GroupCommit
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = ["AnswerLookup", "ServiceContext", "UnitOfWorkFactory"]
@@ -72,6 +73,14 @@ class ServiceContext:
     without a unit of work, for the hot path of ``training.today_answer``; None: read it
     through a read-only unit of work."""
     """Releases what the context owns (the database's connections)."""
+    group_commit: GroupCommit | None = None
+    """The writer that commits the sets logged together in one transaction (a server's
+    context, ``bootstrap.build_context(group_commit=True)``); None: each set commits alone."""
+    athlete_ids: Callable[[], list[int]] | None = None
+    """Every athlete's id, the first added first, by one statement without a unit of work
+    (``storage/answers.py``: what every page of local mode asks, ``athletes.
+    first_athlete_id``); None: read it through a read-only unit of work. Read anew on
+    every call: nothing is kept."""
 
     def read_unit_of_work(self) -> AbstractUnitOfWork:
         """A read-only unit of work, on the fast read path when there is one."""

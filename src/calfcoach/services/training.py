@@ -672,33 +672,74 @@ def log_set(
     validate_set(entry, date, today)
     if client_id is not None:
         check_client_id(client_id)
+
+    def write(uow: AbstractUnitOfWork) -> LoggedSet:
+        return _log_set_in(
+            uow, actor, athlete_id, date, entry, today, session, use_session, client_id
+        )
+
+    if ctx.group_commit is not None:
+        # A server: the sets logged together share one commit; this returns once the
+        # transaction holding this set is committed (D-NEW-LOGFAST-1).
+        return ctx.group_commit.submit(athlete_id, write)
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "log")
-        uow.lock_athlete(athlete.id)
-        if client_id is not None:
-            stored = uow.logs.set_by_client_id(athlete.id, client_id)
-            if stored is not None:
-                return _same_set_or_conflict(stored, date, entry, client_id)
-        settle(uow, athlete, today)
-        if not use_session:
-            session = _given_on(uow, athlete, date)
-            if session is None:
-                session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
-        logged = _logged(entry, date, _planned(session, entry.exercise))
-        # D-26, checked under the athlete's write lock: two processes cannot both
-        # pass it.
-        _refuse_set_logged_twice(uow, athlete, date, entry)
-        target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
-        if session is not None and session.date == date:
-            fix_day(uow, athlete, session, "first logged set")  # R-HIST (no-op when fixed)
-        if target is None:
-            plan_session_id = _plan_session_id(uow, athlete, date, None)
-            uow.logs.log_session(
-                athlete.id, date, [logged], plan_session_id=plan_session_id, client_id=client_id
-            )
-        else:
-            uow.logs.add_sets(target.id, [logged], client_id=client_id)
+        logged = write(uow)
         uow.commit()
+    return logged
+
+
+def _log_set_in(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    entry: SetInput,
+    today: dt.date,
+    session: Session | None,
+    use_session: bool,
+    client_id: str | None,
+) -> LoggedSet:
+    """``log_set``'s checks and writes in ``uow`` (the caller commits)."""
+    athlete = athlete_in(uow, actor, athlete_id, "log")
+    uow.lock_athlete(athlete.id)
+    if client_id is not None:
+        stored = uow.logs.set_by_client_id(athlete.id, client_id)
+        if stored is not None:
+            return _same_set_or_conflict(stored, date, entry, client_id)
+    settle(uow, athlete, today)
+    given = None
+    if not use_session:
+        session = given = _given_on(uow, athlete, date)
+        if session is None:
+            session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+    logged = _logged(entry, date, _planned(session, entry.exercise))
+    # D-26, checked under the athlete's write lock: two processes cannot both pass it.
+    _refuse_set_logged_twice(uow, athlete, date, entry)
+    target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
+    if session is not None and session.date == date and session is not given:
+        # R-HIST: the first logged set fixes the day. A session read from its fixed
+        # version is that version already (fixing it again writes nothing), so the
+        # plan's row lock and the comparison of documents are skipped (D-80).
+        fix_day(uow, athlete, session, "first logged set")
+    # The stored answer of ``today`` for this day stays true: a set on a fixed day changes
+    # the engine's input from the next day on, never the session given on it (R-HIST,
+    # D-80). It is kept at the new data revision, so the next read needs no walk.
+    from calfcoach import __version__
+
+    kept = (
+        None if given is None else uow.answers.current(athlete.id, date, TODAY_ANSWER, __version__)
+    )
+    if target is None:
+        plan_session_id = _plan_session_id(uow, athlete, date, None)
+        uow.logs.log_session(
+            athlete.id, date, [logged], plan_session_id=plan_session_id, client_id=client_id
+        )
+    else:
+        uow.logs.add_sets(target.id, [logged], client_id=client_id)
+    if kept is not None:
+        revision = uow.answers.revision(athlete.id)
+        if revision is not None:
+            uow.answers.store(athlete.id, date, TODAY_ANSWER, __version__, revision, kept)
     return logged
 
 
@@ -739,7 +780,14 @@ def _same_set_or_conflict(
 def _refuse_set_logged_twice(
     uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, entry: SetInput
 ) -> None:
-    day_sets = [s.set for s in uow.logs.stored_sets(athlete.id, first=date, last=date)]
+    # Only the sets that could clash (same day, exercise and number): a day of many sets
+    # reads a handful of rows, not the whole day (D-26).
+    day_sets = [
+        s.set
+        for s in uow.logs.stored_sets(
+            athlete.id, first=date, last=date, exercise=entry.exercise, set_number=entry.set_number
+        )
+    ]
     clash = side_conflict(day_sets, date, entry.exercise, entry.set_number, entry.side)
     if clash is None:
         return

@@ -25,7 +25,7 @@ from calfcoach.storage.repositories import _SqlRepository
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["AbstractAnswerRepository", "AnswerRepository", "answer_lookup"]
+__all__ = ["AbstractAnswerRepository", "AnswerRepository", "answer_lookup", "athlete_ids_lookup"]
 
 KEEP_DAYS = 7
 """Answers for days more than this before the one being stored are dropped then."""
@@ -126,3 +126,27 @@ def answer_lookup(engine: Engine) -> Callable[[int, dt.date, str, str], str | No
         return None if row is None else str(row[0])
 
     return lookup
+
+
+_IDS_SQL = "SELECT id FROM athletes ORDER BY created_at, id"
+
+
+def athlete_ids_lookup(engine: Engine) -> Callable[[], list[int]]:
+    """``AthleteRepository.ids_by_age`` as one statement on a pooled DBAPI connection (what
+    each page of local mode asks first: about 0.3 ms through a unit of work). Read anew on
+    every call, so an athlete added or removed by another process is seen at once."""
+
+    def ids() -> list[int]:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(_IDS_SQL)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()  # back to the pool (which ends the read)
+        return [int(row[0]) for row in rows]
+
+    return ids

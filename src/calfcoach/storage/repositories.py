@@ -764,10 +764,16 @@ class AbstractLogRepository(ABC):
         raise NotImplementedError(f"{type(self).__name__} does not keep client ids")
 
     def stored_sets(
-        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+        self,
+        athlete_id: int,
+        *,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        exercise: str | None = None,
+        set_number: int | None = None,
     ) -> list[StoredSet]:
         """The athlete's logged sets with their ids, by date, exercise, set number and side
-        (dated ``first`` to ``last`` when given)."""
+        (dated ``first`` to ``last``, of ``exercise``, numbered ``set_number``, when given)."""
         raise NotImplementedError(f"{type(self).__name__} does not list sets with ids")
 
     def update_set(self, set_id: int, logged: LoggedSet) -> None:
@@ -1004,7 +1010,13 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             )
 
     def stored_sets(
-        self, athlete_id: int, *, first: dt.date | None = None, last: dt.date | None = None
+        self,
+        athlete_id: int,
+        *,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        exercise: str | None = None,
+        set_number: int | None = None,
     ) -> list[StoredSet]:
         query = (
             select(LoggedSetRow, SessionLogRow.date)
@@ -1015,6 +1027,10 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             query = query.where(SessionLogRow.date >= first)
         if last is not None:
             query = query.where(SessionLogRow.date <= last)
+        if exercise is not None:
+            query = query.where(LoggedSetRow.exercise == exercise)
+        if set_number is not None:
+            query = query.where(LoggedSetRow.set_number == set_number)
         rows = self._session.execute(
             query.order_by(
                 SessionLogRow.date,

@@ -14,6 +14,8 @@ Services take an ``AbstractUnitOfWork`` so their tests can use ``tests/fakes.py`
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -97,6 +99,11 @@ class AbstractUnitOfWork(ABC):
         processes logging the same day find or create one session log. A unit of work whose
         writes are already serialised (SQLite's ``BEGIN IMMEDIATE``, a fake) does nothing."""
 
+    def savepoint(self) -> AbstractContextManager[None]:
+        """A ``with`` block whose writes are undone alone when it raises (the rest of the
+        unit of work is kept): one write of a group commit (``services.group_commit``)."""
+        raise NotImplementedError(f"{type(self).__name__} has no savepoints")
+
     @abstractmethod
     def commit(self) -> None:
         """Make everything done in this unit of work permanent."""
@@ -167,6 +174,11 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session.execute(
             select(AthleteRow.id).where(AthleteRow.id == athlete_id).with_for_update()
         )
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        with self.session.begin_nested():
+            yield
 
     def commit(self) -> None:
         try:

@@ -224,12 +224,21 @@ def service_context(request: Request) -> ServiceContext:
     return context
 
 
-def current_actor(request: Request) -> Actor:
+async def _context_dependency(request: Request) -> ServiceContext:
+    """``service_context`` as a dependency: ``async``, so FastAPI calls it on the event loop
+    instead of a threadpool hop of its own per request."""
+    return service_context(request)
+
+
+async def current_actor(request: Request) -> Actor:
     """Who asks (D-71), as ``web.auth.guard`` found it (the one place that knows how a request
     authenticates). Local single-user mode: a bearer token's actor, or the local user for a
     request from this machine without one; otherwise ``Unauthenticated`` (401). Server mode
     (issue 9): a bearer token of an account or a signed-in browser's session; the guard has
-    already answered 401 to anybody else."""
+    already answered 401 to anybody else.
+
+    ``async`` so that the local user costs no threadpool hop; a token not yet looked up is
+    looked up in the threadpool, as a sync dependency would be."""
     from calfcoach.web.auth import Identity, from_loopback
 
     identity: Identity | None = getattr(request.state, "identity", None)
@@ -245,16 +254,20 @@ def current_actor(request: Request) -> Actor:
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("not a bearer token")
     if identity is None and header is not None:  # no guard in front (a bare router)
+        from starlette.concurrency import run_in_threadpool
+
         from calfcoach.services.tokens import actor_for_token
 
-        actor = actor_for_token(service_context(request), header.partition(" ")[2].strip())
+        actor = await run_in_threadpool(
+            actor_for_token, service_context(request), header.partition(" ")[2].strip()
+        )
         identity = Identity(actor, "bearer" if actor is not None else "none")
     if identity is None or identity.actor is None:
         raise Unauthenticated("the token is not valid (unknown, revoked or mistyped)")
     return identity.actor
 
 
-ContextDep = Annotated[ServiceContext, Depends(service_context)]
+ContextDep = Annotated[ServiceContext, Depends(_context_dependency)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Offset = Annotated[int, Query(ge=0, description="Index of the first item.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="The most items on a page.")]

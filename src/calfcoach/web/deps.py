@@ -33,26 +33,31 @@ __all__ = [
 ]
 
 
+# The dependencies that only read ``app.state`` are ``async``: FastAPI runs a sync
+# dependency in the threadpool, a hop of its own per dependency and request (the Today
+# page had five). Anything that waits on the database stays sync.
+
+
 class NoAthleteYet(Exception):
     """No athlete is stored: pages send the visitor to onboarding (``/welcome``)."""
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _templates(request: Request) -> Jinja2Templates:
+async def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
 
-def _context(request: Request) -> ServiceContext:
+async def _context(request: Request) -> ServiceContext:
     context: ServiceContext = request.app.state.service_context
     return context
 
 
-def _actor(request: Request) -> Actor:
+async def _actor(request: Request) -> Actor:
     """Who asks: the local user in local single-user mode, the signed-in account (or a
     bearer token's) in server mode: what ``web.auth.guard`` found, here and nowhere else."""
     from calfcoach.web.auth import request_actor

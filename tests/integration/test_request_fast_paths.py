@@ -1,0 +1,122 @@
+"""The cheap request paths of logging and Today (issue 8, figures) keep what they shortcut:
+a set on a fixed day takes the fixed session and writes no new version (R-HIST, D-80);
+the local athlete is read anew by every request (nothing kept that can go stale); the
+double-log check's narrow read finds what the whole day's read found (D-26). SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from tests.integration.test_idempotent_logging import ana  # noqa: F401
+from tests.integration.test_services import PROFILE, START, TODAY, WED, a_set
+from tests.service_calls import LOCAL, local
+
+from calfcoach.bootstrap import context_for
+from calfcoach.services import athletes, training
+from calfcoach.storage.db import Database
+
+
+def test_sets_on_a_fixed_day_take_the_fixed_session_and_write_no_new_version(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # settles WED
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        before = uow.history.versions(ana, plan_id, WED)
+    assert len(before) >= 1
+    given = before[-1].session.exercises[0]
+    dose = {k: getattr(given, k) for k in ("reps", "seconds", "contacts", "distance_m")}
+    entry = training.SetInput(
+        exercise=given.exercise, set_number=1, **{k: v for k, v in dose.items() if v}
+    )
+    logged = [
+        training.log_set(
+            ctx, actor, ana, WED, dataclasses.replace(entry, set_number=n), today=TODAY
+        )
+        for n in (1, 2, 3)
+    ]
+    with database.unit_of_work(read_only=True) as uow:
+        after = uow.history.versions(ana, plan_id, WED)
+    assert after == before  # R-HIST: fixed once, never again
+    assert all(s.planned_reps == given.reps for s in logged)
+    assert all(s.planned_seconds == given.seconds for s in logged)
+    assert all(s.planned_load_kg == given.added_load_kg for s in logged)
+    assert all(s.scheme == given.scheme for s in logged)
+
+
+def test_the_local_athlete_is_read_anew_by_every_request(database: Database) -> None:
+    ctx = context_for(database)
+    assert ctx.athlete_ids is not None  # the one-statement path is the one measured
+    assert athletes.first_athlete_id(ctx, LOCAL) is None
+    # Another process (its own context) adds athletes: the next request sees the first one.
+    other = context_for(database)
+    athletes.add_athlete(other, LOCAL, PROFILE, start=START, weeks=4, name="first")
+    athletes.add_athlete(other, LOCAL, PROFILE, start=START, weeks=4, name="second")
+    with database.unit_of_work(read_only=True) as uow:
+        by_age = uow.athletes.ids_by_age()
+    assert ctx.athlete_ids() == by_age
+    assert athletes.first_athlete_id(ctx, LOCAL) == by_age[0]
+
+
+def test_the_narrow_double_log_read_finds_what_the_whole_day_read_finds(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    ctx, actor = local(database)
+    for n, side in ((1, "left"), (1, "right"), (2, "both"), (3, "left")):
+        training.log_set(ctx, actor, ana, WED, a_set(set_number=n, side=side), today=TODAY)
+    with database.unit_of_work(read_only=True) as uow:
+        day = uow.logs.stored_sets(ana, first=WED, last=WED)
+        for exercise in ("jump-rope", "toe-taps"):
+            for number in (1, 2, 3, 4):
+                narrow = uow.logs.stored_sets(
+                    ana, first=WED, last=WED, exercise=exercise, set_number=number
+                )
+                assert narrow == [
+                    s for s in day if (s.set.exercise, s.set.set_number) == (exercise, number)
+                ]
+
+
+def test_a_set_on_a_fixed_day_keeps_that_days_stored_today_answer_and_it_stays_true(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    import sqlalchemy as sa
+
+    from calfcoach import __version__
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # fixes WED
+    stored = training.today_answer(ctx, actor, ana, WED)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
+
+    with database.unit_of_work(read_only=True) as uow:
+        kept = uow.answers.current(ana, WED, training.TODAY_ANSWER, __version__)
+        later = uow.answers.current(
+            ana, WED + dt.timedelta(days=2), training.TODAY_ANSWER, __version__
+        )
+    assert kept == stored  # current at the new revision: the next read walks nothing
+    assert later is None  # a later day's answer is never carried (the set is its input)
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM day_answers"))
+    assert training.today_answer(ctx, actor, ana, WED) == stored  # made anew: the same
+
+
+def test_a_later_days_answer_is_made_anew_after_a_set(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    ctx, actor = local(database)
+    friday = WED + dt.timedelta(days=2)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)
+    training.today_answer(ctx, actor, ana, friday)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
+    from calfcoach import __version__
+
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.answers.current(ana, friday, training.TODAY_ANSWER, __version__) is None
