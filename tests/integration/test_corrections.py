@@ -282,6 +282,11 @@ def test_a_rename_is_checked_like_a_new_name_and_a_refused_one_writes_nothing(
     assert export(database) == before
 
 
+ACCOUNT_TABLES = {"accounts", "auth_sessions", "login_throttle", "one_time_tokens"}
+"""A person's login (issue 9), not an athlete's training data: removing an athlete unlinks
+its account and ends its coach links; the account itself goes only when it is deleted."""
+
+
 def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_nothing_else(
     database: Database,
 ) -> None:
@@ -310,14 +315,29 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
     runs.import_calendar(*on(database, "ana"), "plan.ics", today=TODAY, data=PLAN_ICS)
     training.log_set(*on(database, "ana"), TODAY, a_set(), today=TODAY)  # keeps a snapshot
     training.today_answer(*on(database, "ana"), TODAY)  # a stored day answer (issue 8)
+    with database.unit_of_work() as uow:  # issue 9: ana's account, and a coach who follows her
+        ana_id = uow.athletes.by_name("ana").id
+        own = uow.accounts.add("ana@example.org", "Ana", athlete_id=ana_id).id
+        coach = uow.accounts.add("coach@example.org", "Coach", is_coach=True).id
+        uow.accounts.add_coach_link(coach, ana_id)
+        uow.commit()
     full = row_counts(database)
-    assert [t for t in full if full[t] <= others[t]] == []
+    assert [t for t in full if full[t] <= others[t] and t not in ACCOUNT_TABLES] == []
 
     removed = corrections.remove_athlete(*on(database, "ANA"))
 
     assert removed.name == "ana" and removed.rows["athletes"] == 1
-    assert row_counts(database) == others
+    assert removed.rows["coach_links"] == 1
+    after = row_counts(database)
+    assert {t: n for t, n in after.items() if t not in ACCOUNT_TABLES} == {
+        t: n for t, n in others.items() if t not in ACCOUNT_TABLES
+    }
     assert export(database) == bea
+    with database.unit_of_work(read_only=True) as uow:  # the logins stay, unlinked
+        account = uow.accounts.get(own)
+        assert account is not None and account.athlete_id is None
+        assert uow.accounts.coached_athletes(coach) == frozenset()
+
     with pytest.raises(NotFoundError, match="athlete: no athlete named 'ana'"):
         training.current_plan(*on(database, "ana"), TODAY)
 

@@ -52,12 +52,14 @@ from calfcoach.core.models import (
 from calfcoach.core.names import clean_name, name_key
 from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageError
 from calfcoach.storage.orm import (
+    AccountRow,
     AthleteRow,
     Base,
     CalendarTokenRow,
     CapacityTestRow,
     CheckInRow,
     ClearanceRow,
+    CoachLinkRow,
     DayAnswerRow,
     FixedSessionRow,
     HopTestRow,
@@ -514,6 +516,15 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
             (
                 "planned_events",
                 delete(PlannedEventRow).where(PlannedEventRow.athlete_id == athlete_id),
+            ),
+            # issue 9: no coach follows a removed athlete; the athlete's account (a login,
+            # not training data) stays, unlinked (``accounts.athlete_id`` is set to NULL)
+            ("coach_links", delete(CoachLinkRow).where(CoachLinkRow.athlete_id == athlete_id)),
+            (
+                "accounts",
+                update(AccountRow)
+                .where(AccountRow.athlete_id == athlete_id)
+                .values(athlete_id=None),
             ),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
