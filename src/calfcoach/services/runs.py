@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, get_args
 from calfcoach.core.models import RunKind
 from calfcoach.core.running import (
     Activity,
-    Physiology,
     classify,
     duplicates,
     is_run,
@@ -40,6 +39,7 @@ from calfcoach.core.running import (
 )
 from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.athletes import athlete_in
+from calfcoach.services.plan_inputs import physiology
 from calfcoach.services.schemas import (
     Page,
     RunningLoadOut,
@@ -48,10 +48,11 @@ from calfcoach.services.schemas import (
 )
 
 if TYPE_CHECKING:
-    from calfcoach.core.models import LoggedSet, Profile
+    from calfcoach.core.models import LoggedSet
     from calfcoach.services.access import Actor
     from calfcoach.services.context import ServiceContext
-    from calfcoach.storage.runs import PlannedEvent
+    from calfcoach.services.replan import Replan
+    from calfcoach.storage.records import PlannedEvent
 
 __all__ = [
     "CALENDAR_TIMEOUT_S",
@@ -94,6 +95,8 @@ class ImportReport:
     files: tuple[FileOutcome, ...]
     runs: tuple[RunOut, ...]
     """The runs stored by this import, oldest first."""
+    replan: Replan | None = None
+    """How the plan followed the new runs (issue 10, item 3); None when none was stored."""
 
     @property
     def imported(self) -> int:
@@ -110,12 +113,6 @@ class ImportReport:
     @property
     def errors(self) -> tuple[FileOutcome, ...]:
         return tuple(f for f in self.files if f.error is not None)
-
-
-def physiology(profile: Profile, today: dt.date, activities: Sequence[Activity]) -> Physiology:
-    """RUN-CLASS-2: HRmax from the profile's birth year (Tanaka), else the highest seen."""
-    age = today.year - profile.birth_year if profile.birth_year is not None else None
-    return Physiology.build(age=age, sex=profile.sex, activities=activities)
 
 
 def _distinct(activities: Sequence[Activity]) -> list[Activity]:
@@ -198,10 +195,15 @@ def _store(
     athlete_id: int,
     read: Sequence[tuple[str, Exception | None, list[Activity]]],
 ) -> ImportReport:
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
     today = ctx.today()
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "log")
-        uow.lock_athlete(athlete.id)
+        # R-HIST: the past is fixed before the runs change what the engine plans with.
+        athlete = begin_write(uow, actor, athlete_id, today, "log")
+        before = plan_inputs(uow, athlete, today)
         stored = uow.runs.all(athlete.id)
         existing = [s.activity for s in stored]
         new = [a for _, _, acts in read for a in acts if is_run(a)]
@@ -239,9 +241,22 @@ def _store(
                     not_runs=counts["not_runs"],
                 )
             )
+        replan = None
+        if saved:
+            # Issue 10, item 3: the new runs feed placement (R-SCHED-4/4b) and the spike
+            # rule (RUN-SPIKE-1) from their first day on; the future is re-planned.
+            replan = replan_running(
+                uow,
+                athlete,
+                ctx.catalog(),
+                before,
+                today,
+                cause="runs",
+                changed_from=min(r.date for r in saved) - dt.timedelta(days=1),
+            )
         uow.commit()
     saved.sort(key=lambda r: r.start)
-    return ImportReport(tuple(outcomes), tuple(saved))
+    return ImportReport(tuple(outcomes), tuple(saved), replan)
 
 
 # --------------------------------------------------------------------------- list, edit
@@ -280,8 +295,14 @@ def set_run_kind(
         raise InputError.about(
             "kind", f"{kind!r} is not a kind of run", value=kind, allowed=", ".join(RUN_KINDS)
         )
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
+    today = ctx.today()
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "log")
+        athlete = begin_write(uow, actor, athlete_id, today, "log")  # R-HIST first
+        before = plan_inputs(uow, athlete, today)
         found = next((r for r in uow.runs.all(athlete.id) if r.id == run_id), None)
         if found is None:
             raise NotFoundError(
@@ -294,10 +315,21 @@ def set_run_kind(
                 )
             )
         activities = [r.activity for r in uow.runs.all(athlete.id)]
-        phys = physiology(athlete.profile, ctx.today(), activities)
+        phys = physiology(athlete.profile, today, activities)
         load = run_load(found.activity, kind, phys)
         assert load is not None
         run = uow.runs.set_kind(athlete.id, run_id, kind, "edited", load.value, load.basis)
+        # A run's kind moves strength sessions around it (R-SCHED-4/4b) and its load counts
+        # toward the spike rule (RUN-SPIKE-1): the future is re-planned, the past stays.
+        replan_running(
+            uow,
+            athlete,
+            ctx.catalog(),
+            before,
+            today,
+            cause="runs",
+            changed_from=found.activity.local_date - dt.timedelta(days=1),
+        )
         uow.commit()
     return RunOut.from_stored(run)
 
@@ -337,6 +369,8 @@ class CalendarReport:
     skipped: tuple[str, ...]
     replaced: int
     """Events of the same calendar stored before and replaced by this import."""
+    replan: Replan | None = None
+    """How the plan followed the calendar (issue 10, item 3)."""
 
 
 class _HttpsOnly(urllib.request.HTTPRedirectHandler):
@@ -465,13 +499,30 @@ def import_calendar(
     last = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
     calendar = read_calendar(data, first, last)
     skipped = tuple(f"{s.date.isoformat()} {s.title!r}: {s.reason}" for s in calendar.skipped)
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "manage")
-        uow.lock_athlete(athlete.id)
+        # R-HIST: the past is fixed before the calendar changes what the engine plans with.
+        athlete = begin_write(uow, actor, athlete_id, today, "manage")
+        before = plan_inputs(uow, athlete, today)
+        old = [e.date for e in uow.runs.events(athlete.id) if e.source == source[:500]]
         replaced = uow.runs.replace_events(athlete.id, source[:500], calendar.runs, calendar.races)
         events = [e for e in uow.runs.events(athlete.id, first, last) if e.source == source[:500]]
+        touched = old + [e.date for e in events]
+        # Its runs and races feed R-SCHED-4/4a/4b on their dates: the future is re-planned.
+        replan = replan_running(
+            uow,
+            athlete,
+            ctx.catalog(),
+            before,
+            today,
+            cause="calendar",
+            changed_from=min(touched) - dt.timedelta(days=1) if touched else today,
+        )
         uow.commit()
-    return CalendarReport(source, tuple(events), skipped, replaced)
+    return CalendarReport(source, tuple(events), skipped, replaced, replan)
 
 
 # --------------------------------------------------------------------------- watch workouts

@@ -8,9 +8,9 @@ from typing import Literal
 
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
+from calfcoach.core.dosing import reason
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.blocks import Choices
-from calfcoach.core.dosing import reason
 from calfcoach.core.engine.state import State
 from calfcoach.core.models import (
     CheckIn,
