@@ -200,6 +200,7 @@ class FakePlanRepository(_FakeRepository, AbstractPlanRepository):
         profile: Profile,
         *,
         catalog_version: str | None = None,
+        continues: int | None = None,
     ) -> StoredPlan:
         _require_athlete(self._store, athlete_id)
         if not 1 <= plan.weeks <= 52:
@@ -216,6 +217,8 @@ class FakePlanRepository(_FakeRepository, AbstractPlanRepository):
             inputs=plan_inputs(plan, profile, catalog_version),
             plan=plan,
         )
+        if continues is not None:  # as the SQL repository keeps it (a next block)
+            stored = _replace(stored, inputs={**stored.inputs, "continues": continues})
         self._store.plans[stored.id] = stored
         for session in plan.sessions:
             planned = PlannedSession(self._store.next_id(), stored.id, session)
