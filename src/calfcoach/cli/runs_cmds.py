@@ -112,7 +112,7 @@ def runs_import_command(
             def progress(done: int, total: int, source: str) -> None:
                 bar.update(task, completed=done, total=total, description=Path(source).name)
 
-            report = import_paths(*target, paths, progress=progress)
+            report = import_paths(*target, paths, progress=progress, today=real_today())
     _summary(report)
     if report.errors:
         raise typer.Exit(2)
@@ -186,7 +186,7 @@ def runs_kind_command(
 
     number = parse_int("RUN_ID", run_id, "a run id from `runs list`") or 0
     with open_ctx() as ctx:
-        run = set_run_kind(*on_athlete(ctx, athlete), number, kind)
+        run = set_run_kind(*on_athlete(ctx, athlete), number, kind, today=real_today())
     typer.echo(f"Run {run.id} of {run.date.isoformat()} is now {run.kind} (load {run.load:g}).")
 
 

@@ -137,6 +137,7 @@ def import_paths(
     paths: Sequence[Path],
     *,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> ImportReport:
     """Import the activity files under ``paths`` (files, folders, zip archives): duplicates
     of stored runs or of each other are recognised (RUN-DUP-1) and not stored; each bad file
@@ -149,7 +150,7 @@ def import_paths(
     with ctx.unit_of_work(read_only=True) as uow:
         athlete_in(uow, actor, athlete_id, "log")  # refused before any file is read
     read = [(r.source, r.error, _distinct(r.activities)) for r in read_paths(list(paths), progress)]
-    return _store(ctx, actor, athlete_id, read)
+    return _store(ctx, actor, athlete_id, read, today)
 
 
 def import_bytes(
@@ -157,6 +158,8 @@ def import_bytes(
     actor: Actor,
     athlete_id: int,
     files: Sequence[tuple[str, bytes]],
+    *,
+    today: dt.date | None = None,
 ) -> ImportReport:
     """The same as ``import_paths`` for files uploaded as (name, content): .fit, .gpx or
     .tcx (optionally .gz), or zip archives (the web upload and the API)."""
@@ -186,7 +189,7 @@ def import_bytes(
             read.append((shown, None, _distinct(read_activity_bytes(shown, data))))
         except ActivityFileError as error:
             read.append((shown, error, []))
-    return _store(ctx, actor, athlete_id, read)
+    return _store(ctx, actor, athlete_id, read, today)
 
 
 def _store(
@@ -194,12 +197,13 @@ def _store(
     actor: Actor,
     athlete_id: int,
     read: Sequence[tuple[str, Exception | None, list[Activity]]],
+    today: dt.date | None = None,
 ) -> ImportReport:
     from calfcoach.services.corrections import begin_write
     from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.replan import replan_running
 
-    today = ctx.today()
+    today = today if today is not None else ctx.today()
     with ctx.unit_of_work() as uow:
         # R-HIST: the past is fixed before the runs change what the engine plans with.
         athlete = begin_write(uow, actor, athlete_id, today, "log")
@@ -287,7 +291,13 @@ def list_runs(
 
 
 def set_run_kind(
-    ctx: ServiceContext, actor: Actor, athlete_id: int, run_id: int, kind: str
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    run_id: int,
+    kind: str,
+    *,
+    today: dt.date | None = None,
 ) -> RunOut:
     """Correct a run's kind (easy, hard, long): kept as "edited" and used by the weekly
     totals and the spike check; an estimated load (RUN-LOAD-3) follows the new kind."""
@@ -299,7 +309,7 @@ def set_run_kind(
     from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.replan import replan_running
 
-    today = ctx.today()
+    today = today if today is not None else ctx.today()
     with ctx.unit_of_work() as uow:
         athlete = begin_write(uow, actor, athlete_id, today, "log")  # R-HIST first
         before = plan_inputs(uow, athlete, today)
