@@ -90,6 +90,8 @@ class PlannedEvent:
     distance_km: float | None = None
     tune_up: bool = False
     uid: str | None = None
+    id: int | None = None
+    """The stored event's id (None before it is stored)."""
 
 
 def utc_now() -> dt.datetime:

@@ -504,7 +504,7 @@ class _Runs:
         self, athlete_id: int, first: dt.date | None = None, last: dt.date | None = None
     ) -> list[PlannedEvent]:
         sql = (
-            "SELECT date, kind, title, source, start, detail, distance_km, tune_up, uid "
+            "SELECT date, kind, title, source, start, detail, distance_km, tune_up, uid, id "
             "FROM planned_events WHERE athlete_id = ?"
         )
         params: list[object] = [athlete_id]
@@ -517,7 +517,7 @@ class _Runs:
         rows = self._reader.query(sql + " ORDER BY date, start, id", *params)
         return [
             PlannedEvent(
-                date=_date(date),
+                date=_date(day),
                 kind=kind,
                 title=title,
                 source=source,
@@ -526,6 +526,7 @@ class _Runs:
                 distance_km=distance_km,
                 tune_up=bool(tune_up),
                 uid=uid,
+                id=event_id,
             )
-            for date, kind, title, source, start, detail, distance_km, tune_up, uid in rows
+            for day, kind, title, source, start, detail, distance_km, tune_up, uid, event_id in rows
         ]
