@@ -99,10 +99,6 @@ class RunDays:
             return dated
         return usual
 
-    def dated_on(self, kind: str) -> list[dt.date]:
-        """The dates whose dated run is of ``kind`` (the strongest of the date)."""
-        return sorted(d for d, k in self.dated.items() if k == kind)
-
 
 def build_schedule(
     profile: Profile, start: dt.date, weeks: int, dated: Sequence[DatedRun] = ()
