@@ -571,7 +571,15 @@ class FakeRunRepository(_FakeRepository, AbstractRunRepository):
         ):
             raise InputError("cannot write: this file is already stored for the athlete")
         _check_range("load", load, 0, None)
-        run = StoredRun(self._store.next_id(), activity, kind, kind_source, load, load_basis)
+        run = StoredRun(
+            self._store.next_id(),
+            activity,
+            kind,
+            kind_source,
+            load,
+            load_basis,
+            imported_on=self._now().date(),
+        )
         self._store.runs[run.id] = (athlete_id, run)
         return run
 

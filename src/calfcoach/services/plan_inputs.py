@@ -4,7 +4,8 @@ The runs an athlete imported (the past, ``uow.runs.all``) and the runs and races
 imported training calendars (the future, ``uow.runs.events``) become the engine's inputs:
 
 * dated runs (``DatedRun``): the placement rules R-SCHED-4 and R-SCHED-4b hold on their dates,
-  beside the usual week of the profile (``schedule.RunDays``; D-NEW-plancal-1);
+  beside the usual week of the profile (``schedule.RunDays``; D-NEW-plancal-1); an imported
+  run only when imported on its own day (D-NEW-plancal-5);
 * dated races: the profile's races with the calendar's added (``races.with_races``), so the
   race rules (R-SCHED-4, R-SCHED-4a) see them (D-NEW-plancal-2);
 * the runs' loads on every basis (``running.RunningLoads``) for the spike rule RUN-SPIKE-1,
@@ -66,7 +67,15 @@ def plan_inputs(
     own = profile if profile is not None else athlete.profile
     stored = uow.runs.all(athlete.id)
     events = uow.runs.events(athlete.id)
-    dated: list[DatedRun] = [DatedRun(r.activity.local_date, r.kind) for r in stored]
+    # An imported run places sessions only when it is imported on its own day (a long run
+    # this morning: no session today); one imported later changes no placement, since the
+    # days around it are given already (R-HIST, D-NEW-plancal-5). Every run counts toward
+    # the spike rule.
+    dated: list[DatedRun] = [
+        DatedRun(r.activity.local_date, r.kind)
+        for r in stored
+        if r.imported_on is None or r.activity.local_date >= r.imported_on
+    ]
     races: list[Race] = []
     for e in events:
         if e.kind == "race":

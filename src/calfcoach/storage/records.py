@@ -75,6 +75,9 @@ class StoredRun:
     kind_source: KindSource
     load: float
     load_basis: LoadBasis
+    imported_on: dt.date | None = None
+    """The (UTC) day the run was stored: a run imported after its day places no session
+    (the past is given, R-HIST; D-NEW-plancal-5)."""
 
 
 @dataclass(frozen=True, slots=True)

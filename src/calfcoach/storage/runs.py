@@ -134,6 +134,7 @@ def _stored(row: RunRow) -> StoredRun:
         kind_source=row.kind_source,  # type: ignore[arg-type]
         load=row.load,
         load_basis=row.load_basis,  # type: ignore[arg-type]
+        imported_on=row.created_at.date(),
     )
 
 

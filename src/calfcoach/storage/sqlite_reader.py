@@ -484,7 +484,7 @@ class _Runs:
         from calfcoach.core.running import Activity
 
         rows = self._reader.query(
-            "SELECT id, activity, kind, kind_source, load, load_basis FROM runs "
+            "SELECT id, activity, kind, kind_source, load, load_basis, created_at FROM runs "
             "WHERE athlete_id = ? ORDER BY start, id",
             athlete_id,
         )
@@ -496,8 +496,9 @@ class _Runs:
                 kind_source=kind_source,
                 load=load,
                 load_basis=load_basis,
+                imported_on=_time(created_at).date(),
             )
-            for run_id, activity, kind, kind_source, load, load_basis in rows
+            for run_id, activity, kind, kind_source, load, load_basis, created_at in rows
         ]
 
     def events(
