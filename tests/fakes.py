@@ -65,7 +65,6 @@ from calfcoach.storage.repositories import (
 )
 from calfcoach.storage.runs import (
     AbstractRunRepository,
-    EventKind,
     KindSource,
     PlannedEvent,
     StoredRun,
@@ -634,18 +633,6 @@ class FakeRunRepository(_FakeRepository, AbstractRunRepository):
             for e in planned_events(source, runs, races)
         ]
         return dropped
-
-    def update_event(
-        self, athlete_id: int, event_id: int, *, kind: EventKind, date: dt.date
-    ) -> PlannedEvent:
-        for i, (a, e) in enumerate(self._store.events):
-            if a == athlete_id and e.id == event_id:
-                changed = dataclasses.replace(
-                    e, kind=kind, date=date, tune_up=e.tune_up and kind == "race"
-                )
-                self._store.events[i] = (a, changed)
-                return changed
-        raise NotFoundError(f"event: no planned event with id {event_id} for this athlete")
 
     def events(
         self, athlete_id: int, first: dt.date | None = None, last: dt.date | None = None

@@ -144,25 +144,3 @@ def test_a_running_load_spike_holds_todays_progression_and_shows_the_figures(
     assert "x, above 1.5x" in reasons[0] and "progression held" in reasons[0]
     shown = plan(cli, day)[day]
     assert any(r["rule"] == "RUN-SPIKE-1" for e in shown["exercises"] for r in e["reasons"])
-
-
-def test_calendar_edit_moves_a_planned_run_and_the_plan_follows(cli: Cli, tmp_path: Path) -> None:
-    before = plan(cli)
-    target = min(d for d in before if d > TODAY + DAY)
-    path = calendar_file(tmp_path, (f"{(target + 2 * DAY):%Y%m%d}", "Long run 26 km"))
-    assert cli("calendar", "import", str(path)).code == 0
-    listed = cli("calendar", "list")
-    assert listed.code == 0, listed.err
-    event_id = listed.out.split("#")[1].split()[0]
-
-    moved = cli("calendar", "edit", event_id, "--date", target.isoformat())
-    refused = cli("calendar", "edit", event_id, "--kind", "tempo")
-
-    assert moved.code == 0, moved.err
-    assert f"is now long on {target.isoformat()}" in moved.out
-    after = plan(cli)
-    assert target not in after and target - DAY not in after  # R-SCHED-4 on the new day
-    assert {d: s for d, s in after.items() if d < TODAY} == {
-        d: s for d, s in before.items() if d < TODAY
-    }
-    assert refused.code == 2 and "kind" in refused.err

@@ -241,62 +241,10 @@ def calendar_import_command(
     )
     for e in report.events:
         distance = f" {e.distance_km:g} km" if e.distance_km else ""
-        typer.echo(f"  #{e.id}  {e.date.isoformat()}  {e.kind:<5} {e.title}{distance}")
+        typer.echo(f"  {e.date.isoformat()}  {e.kind:<5} {e.title}{distance}")
     for line in report.skipped:
         typer.echo(f"  skipped {line}")
     _replanned(report.replan)
-
-
-@calendar_app.command("list")
-@handled
-def calendar_list_command(
-    athlete: AthleteOption = None,
-    first: Annotated[
-        str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="First day listed.")
-    ] = None,
-    last: Annotated[
-        str | None, typer.Option("--to", metavar="YYYY-MM-DD", help="Last day listed.")
-    ] = None,
-) -> None:
-    """List the planned runs and races of the imported calendars, with their ids."""
-    from calfcoach.services.runs import list_events
-
-    low = parse_date("--from", first) if first is not None else None
-    high = parse_date("--to", last) if last is not None else None
-    with open_ctx(read_only=True) as ctx:
-        events = list_events(*on_athlete(ctx, athlete), low, high)
-    if not events:
-        typer.echo("No planned runs or races" + (" in that range." if low or high else " yet."))
-    for e in events:
-        distance = f" {e.distance_km:g} km" if e.distance_km else ""
-        typer.echo(f"  #{e.id}  {e.date.isoformat()}  {e.kind:<5} {e.title}{distance}")
-
-
-@calendar_app.command("edit")
-@handled
-def calendar_edit_command(
-    event_id: Annotated[
-        str, typer.Argument(metavar="EVENT_ID", help="The id from `calendar list`.")
-    ],
-    kind: Annotated[
-        str | None, typer.Option("--kind", metavar="easy|hard|long|race", help="The kind.")
-    ] = None,
-    date: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Move it to this day.")
-    ] = None,
-    athlete: AthleteOption = None,
-) -> None:
-    """Correct a planned run's or race's kind, or move it: the plan follows from today on."""
-    from calfcoach.services.runs import edit_event
-
-    number = parse_int("EVENT_ID", event_id, "an event id from `calendar list`") or 0
-    day = parse_date("--date", date) if date is not None else None
-    with open_ctx() as ctx:
-        event, replan = edit_event(
-            *on_athlete(ctx, athlete), number, today=real_today(), kind=kind, date=day
-        )
-    typer.echo(f"Event {event.id} is now {event.kind} on {event.date.isoformat()}: {event.title}.")
-    _replanned(replan)
 
 
 # ------------------------------------------------------------------------- workout

@@ -60,11 +60,9 @@ __all__ = [
     "FileOutcome",
     "ImportReport",
     "StrengthReport",
-    "edit_event",
     "import_calendar",
     "import_paths",
     "import_strength_fit",
-    "list_events",
     "list_runs",
     "running_load",
     "set_run_kind",
@@ -646,84 +644,3 @@ def import_strength_fit(
             )
         )
     return StrengthReport(read.date, tuple(logged), already, read.unmatched, read.jump_count)
-
-
-# --------------------------------------------------------------------------- calendar events
-
-EVENT_KINDS: tuple[str, ...] = ("easy", "hard", "long", "race")
-
-
-def list_events(
-    ctx: ServiceContext,
-    actor: Actor,
-    athlete_id: int,
-    first: dt.date | None = None,
-    last: dt.date | None = None,
-) -> list[PlannedEvent]:
-    """The athlete's planned runs and races (every imported calendar), by date, with ids."""
-    with ctx.unit_of_work(read_only=True) as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "view")
-        return uow.runs.events(athlete.id, first, last)
-
-
-def edit_event(
-    ctx: ServiceContext,
-    actor: Actor,
-    athlete_id: int,
-    event_id: int,
-    *,
-    today: dt.date,
-    kind: str | None = None,
-    date: dt.date | None = None,
-) -> tuple[PlannedEvent, Replan]:
-    """Correct a planned event's kind (a calendar's guess, CAL-KIND-1) or move it to another
-    day. The plan follows from today on (R-SCHED-4/4a/4b on the new date), the past stays as
-    it was given (R-HIST): the re-plan path of ``replan.replan_running``."""
-    from calfcoach.core import limits
-    from calfcoach.services.corrections import begin_write
-    from calfcoach.services.plan_inputs import plan_inputs
-    from calfcoach.services.replan import replan_running
-
-    if kind is None and date is None:
-        raise InputError.about(
-            "kind", "nothing to change", allowed="a new kind (--kind) or a new day (--date)"
-        )
-    if kind is not None and kind not in EVENT_KINDS:
-        raise InputError.about(
-            "kind", f"{kind!r} is not a kind of event", value=kind, allowed=", ".join(EVENT_KINDS)
-        )
-    if date is not None and (problem := limits.date_problem("date", date)):
-        raise InputError(problem)
-    with ctx.unit_of_work() as uow:
-        athlete = begin_write(uow, actor, athlete_id, today, "manage")  # R-HIST first
-        found = next((e for e in uow.runs.events(athlete.id) if e.id == event_id), None)
-        if found is None:
-            raise NotFoundError(
-                Problem(
-                    "not_found",
-                    f"no planned event with id {event_id}",
-                    field="event",
-                    value=event_id,
-                    allowed="the id of one of the athlete's planned events (calendar list)",
-                )
-            )
-        before = plan_inputs(uow, athlete, today)
-        new_kind = kind if kind is not None else found.kind
-        new_date = date if date is not None else found.date
-        event = uow.runs.update_event(
-            athlete.id,
-            event_id,
-            kind=new_kind,  # type: ignore[arg-type]  # checked against EVENT_KINDS above
-            date=new_date,
-        )
-        replan = replan_running(
-            uow,
-            athlete,
-            ctx.catalog(),
-            before,
-            today,
-            cause="calendar",
-            changed_from=min(found.date, new_date) - dt.timedelta(days=1),
-        )
-        uow.commit()
-    return event, replan

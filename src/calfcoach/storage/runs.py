@@ -118,13 +118,6 @@ class AbstractRunRepository(ABC):
     ) -> list[PlannedEvent]:
         """The athlete's planned events within ``first``..``last``, by date."""
 
-    @abstractmethod
-    def update_event(
-        self, athlete_id: int, event_id: int, *, kind: EventKind, date: dt.date
-    ) -> PlannedEvent:
-        """Change an event's kind and date (the athlete's correction of a calendar's guess);
-        ``NotFoundError`` for an event that is not the athlete's."""
-
 
 def _stored(row: RunRow) -> StoredRun:
     return StoredRun(
@@ -269,17 +262,3 @@ class RunRepository(_SqlRepository, AbstractRunRepository):
             statement.order_by(PlannedEventRow.date, PlannedEventRow.start, PlannedEventRow.id)
         )
         return [_event(r) for r in rows]
-
-    def update_event(
-        self, athlete_id: int, event_id: int, *, kind: EventKind, date: dt.date
-    ) -> PlannedEvent:
-        row = self._session.get(PlannedEventRow, event_id)
-        if row is None or row.athlete_id != athlete_id:
-            raise NotFoundError(f"event: no planned event with id {event_id} for this athlete")
-        with self._write("change the planned event"):
-            row.kind = kind
-            row.date = date
-            if kind != "race":
-                row.tune_up = False
-            self._session.flush()
-        return _event(row)
