@@ -201,6 +201,7 @@ class FakePlanRepository(_FakeRepository, AbstractPlanRepository):
         profile: Profile,
         *,
         catalog_version: str | None = None,
+        continues: int | None = None,
     ) -> StoredPlan:
         _require_athlete(self._store, athlete_id)
         if not 1 <= plan.weeks <= 52:
@@ -217,6 +218,8 @@ class FakePlanRepository(_FakeRepository, AbstractPlanRepository):
             inputs=plan_inputs(plan, profile, catalog_version),
             plan=plan,
         )
+        if continues is not None:  # as the SQL repository keeps it (a next block)
+            stored = _replace(stored, inputs={**stored.inputs, "continues": continues})
         self._store.plans[stored.id] = stored
         for session in plan.sessions:
             planned = PlannedSession(self._store.next_id(), stored.id, session)
@@ -576,7 +579,15 @@ class FakeRunRepository(_FakeRepository, AbstractRunRepository):
         ):
             raise InputError("cannot write: this file is already stored for the athlete")
         _check_range("load", load, 0, None)
-        run = StoredRun(self._store.next_id(), activity, kind, kind_source, load, load_basis)
+        run = StoredRun(
+            self._store.next_id(),
+            activity,
+            kind,
+            kind_source,
+            load,
+            load_basis,
+            imported_on=self._now().date(),
+        )
         self._store.runs[run.id] = (athlete_id, run)
         return run
 

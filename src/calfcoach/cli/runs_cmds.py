@@ -34,6 +34,7 @@ from calfcoach.cli.athlete_cmds import (
 )
 
 if TYPE_CHECKING:
+    from calfcoach.services.replan import Replan
     from calfcoach.services.runs import ImportReport
 
 runs_app = typer.Typer(help="Imported runs (issue 10).", no_args_is_help=True)
@@ -62,8 +63,16 @@ def _summary(report: ImportReport) -> None:
     if report.not_runs:
         line += f"; {plural(report.not_runs, 'activity', 'activities')} not runs, skipped"
     typer.echo(line + ".")
+    _replanned(report.replan)
     for outcome in report.errors:
         typer.echo(f"error: {outcome.error}", err=True)
+
+
+def _replanned(replan: Replan | None) -> None:
+    """How the plan followed the running (issue 10, item 3): the future re-planned, the past
+    as it was given (R-HIST)."""
+    if replan is not None and replan.kind in ("in_place", "new_block"):
+        typer.echo(replan.message)
 
 
 @runs_app.command("import")
@@ -103,7 +112,7 @@ def runs_import_command(
             def progress(done: int, total: int, source: str) -> None:
                 bar.update(task, completed=done, total=total, description=Path(source).name)
 
-            report = import_paths(*target, paths, progress=progress)
+            report = import_paths(*target, paths, progress=progress, today=real_today())
     _summary(report)
     if report.errors:
         raise typer.Exit(2)
@@ -177,7 +186,7 @@ def runs_kind_command(
 
     number = parse_int("RUN_ID", run_id, "a run id from `runs list`") or 0
     with open_ctx() as ctx:
-        run = set_run_kind(*on_athlete(ctx, athlete), number, kind)
+        run = set_run_kind(*on_athlete(ctx, athlete), number, kind, today=real_today())
     typer.echo(f"Run {run.id} of {run.date.isoformat()} is now {run.kind} (load {run.load:g}).")
 
 
@@ -235,6 +244,7 @@ def calendar_import_command(
         typer.echo(f"  {e.date.isoformat()}  {e.kind:<5} {e.title}{distance}")
     for line in report.skipped:
         typer.echo(f"  skipped {line}")
+    _replanned(report.replan)
 
 
 # ------------------------------------------------------------------------- workout

@@ -271,6 +271,16 @@ class Race(BaseModel):
 HALF_MARATHON_KM = 21.0975
 
 
+@dataclass(frozen=True, slots=True)
+class DatedRun:
+    """A run on a date (issue 10): an imported run (the past) or a run of an imported training
+    calendar (the future). With the usual week's runs it sets the placement rules R-SCHED-4
+    and R-SCHED-4b on that date (``schedule.RunDays``)."""
+
+    date: dt.date
+    kind: RunKind
+
+
 def _race_sort_key(item: object) -> str:
     if isinstance(item, Race):
         return item.date.isoformat()

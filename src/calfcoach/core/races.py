@@ -269,3 +269,35 @@ def _calendar(races: tuple[Race, ...]) -> RaceCalendar:
 def race_calendar(profile: Profile) -> RaceCalendar:
     """The calendar of the profile's races, cached per set of races."""
     return _calendar(profile.races)
+
+
+def with_races(profile: Profile, races: Sequence[Race]) -> Profile:
+    """The profile the engine plans with when dated races come from elsewhere (an imported
+    training calendar, issue 10): its own races and ``races`` in date order, so every race
+    rule (R-SCHED-4, R-SCHED-4a) sees them. A date the profile already has a race on keeps the
+    profile's race (the athlete typed it; D-NEW-plancal-2); of two dated races on one day the
+    stricter is kept. The profile itself is not changed."""
+    if not races:
+        return profile
+    own = {r.date for r in profile.races}
+    extra: dict[dt.date, Race] = {}
+    for race in races:
+        if race.date in own:
+            continue
+        other = extra.get(race.date)
+        # Two dated races on one day: the stricter one (a full race over a tune-up, the
+        # longer distance) is planned around.
+        if other is None or _strictness(race) > _strictness(other):
+            extra[race.date] = race
+    if not extra:
+        return profile
+    merged = tuple(sorted((*profile.races, *extra.values()), key=_race_date))
+    return profile.model_copy(update={"races": merged})
+
+
+def _race_date(race: Race) -> dt.date:
+    return race.date
+
+
+def _strictness(race: Race) -> tuple[bool, float]:
+    return (not is_tune_up(race), race.effective_km)

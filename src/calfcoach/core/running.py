@@ -24,12 +24,14 @@ from calfcoach.core.models import RunKind, Sex
 __all__ = [
     "Activity",
     "Classification",
+    "DayLoad",
     "HeartRate",
     "LoadBasis",
     "Pace",
     "Physiology",
     "PlannedRun",
     "RunLoad",
+    "RunningLoads",
     "Sample",
     "Sport",
     "SpikeCheck",
@@ -42,6 +44,7 @@ __all__ = [
     "duplicates",
     "is_run",
     "run_load",
+    "run_loads",
     "same_activity",
     "spike_check",
     "summarize",
@@ -607,6 +610,77 @@ class SpikeCheck:
     enough_history: bool
 
 
+@dataclass(frozen=True, slots=True)
+class DayLoad:
+    """One run's load on every basis it has (RUN-LOAD-1..3), by its local date: what the
+    spike rule needs of a run, so the engine can take it without the activity files."""
+
+    date: dt.date
+    estimate: float
+    rpe: float | None = None
+    trimp: float | None = None
+
+    def bases(self) -> set[LoadBasis]:
+        found: set[LoadBasis] = {"estimate"}
+        if self.rpe is not None:
+            found.add("rpe")
+        if self.trimp is not None:
+            found.add("trimp")
+        return found
+
+    def on(self, basis: LoadBasis) -> float:
+        value = self.rpe if basis == "rpe" else self.trimp if basis == "trimp" else None
+        return value if value is not None else self.estimate
+
+
+@dataclass(frozen=True, slots=True)
+class RunningLoads:
+    """The runs' loads as the engine takes them (RUN-SPIKE-1): built by the service from the
+    stored runs (``run_loads``), passed into the walk, so the core stays pure."""
+
+    runs: tuple[DayLoad, ...] = ()
+    known_from: dt.date | None = None
+    """The first day the athlete's runs are known from (default: the first run's day)."""
+
+    def spike(self, today: dt.date) -> SpikeCheck:
+        """RUN-SPIKE-1 on ``today`` (see ``spike_check``)."""
+        return _spike_on(self.runs, today, self.known_from)
+
+
+def run_loads(
+    activities: Sequence[Activity],
+    physiology: Physiology | None = None,
+    kinds: dict[str, RunKind] | None = None,
+    history_start: dt.date | None = None,
+) -> RunningLoads:
+    """Each run's load on every basis it has (RUN-LOAD-1..3), runs only (RUN-WEEK-1);
+    ``kinds`` (by fingerprint) overrides the classification, as in ``weekly_totals``."""
+    phys = physiology or Physiology()
+    runs = [a for a in activities if is_run(a)]
+    known = _kinds(runs, kinds, phys)
+    loads: list[DayLoad] = []
+    for a in runs:
+        kind = known[a.fingerprint]
+        estimate = run_load(a, kind, phys, "estimate")
+        rpe = run_load(a, kind, phys, "rpe")
+        heart = run_load(a, kind, phys, "trimp")
+        loads.append(
+            DayLoad(
+                a.local_date,
+                estimate.value if estimate is not None else 0.0,
+                rpe.value if rpe is not None else None,
+                heart.value if heart is not None and heart.basis == "trimp" else None,
+            )
+        )
+    loads.sort(key=_load_date)
+    start = history_start or (loads[0].date if loads else None)
+    return RunningLoads(tuple(loads), start)
+
+
+def _load_date(load: DayLoad) -> dt.date:
+    return load.date
+
+
 def spike_check(
     activities: Sequence[Activity],
     today: dt.date,
@@ -618,21 +692,25 @@ def spike_check(
     carry more than 1.5x the average 7 days of the 28 before. ``history_start``: the first
     day the athlete's runs are known from (default: the first run's day); when it is later
     than the oldest of the 4 weeks before, there is no verdict, and nothing is held."""
-    phys = physiology or Physiology()
+    return run_loads(activities, physiology, kinds, history_start).spike(today)
+
+
+def _spike_on(loads: Sequence[DayLoad], today: dt.date, known_from: dt.date | None) -> SpikeCheck:
+    """RUN-SPIKE-1, the one place of the rule: the last 7 days against the average of the
+    four 7-day blocks before them, on the best basis every run of the 5 blocks has
+    (RUN-LOAD-4)."""
     first = today - dt.timedelta(days=7 * (SPIKE_WEEKS + 1) - 1)
-    runs = [a for a in activities if is_run(a) and first <= a.local_date <= today]
-    all_runs = [a for a in activities if is_run(a)]
-    known = _kinds(runs, kinds, phys, history=all_runs)
-    basis = common_basis(runs, phys)
+    runs = [x for x in loads if first <= x.date <= today]
+    shared: set[LoadBasis] = set(LOAD_BASES)
+    for x in runs:
+        shared &= x.bases()
+    basis = next(b for b in LOAD_BASES if b in shared)
     blocks = [0.0] * (SPIKE_WEEKS + 1)  # oldest first; the last is the last 7 days
-    for a in runs:
-        index = (a.local_date - first).days // 7
-        load = run_load(a, known[a.fingerprint], phys, basis)
-        blocks[index] += load.value if load is not None else 0.0
+    for x in runs:
+        blocks[(x.date - first).days // 7] += x.on(basis)
     blocks = [round(b, 1) for b in blocks]
     acute, before = blocks[-1], tuple(blocks[:-1])
     average = round(sum(before) / SPIKE_WEEKS, 1)
-    known_from = history_start or min((a.local_date for a in all_runs), default=None)
     # Enough history: the runs are known from some day of the oldest of the 4 weeks on.
     enough = known_from is not None and known_from <= first + dt.timedelta(days=6)
     ratio = round(acute / average, 2) if average > 0 else None

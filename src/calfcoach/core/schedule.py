@@ -15,6 +15,11 @@ even spread over the week, and the earliest days.
 
 `place_week` puts each week's blocks on its dates so placement matches its own reasons
 (R-SCHED-4b); `move_problems` checks a session moved by the athlete.
+
+The runs are the usual week's (``profile.runs``, by weekday) and the dated runs (issue 10:
+imported runs and the runs of an imported training calendar, ``DatedRun``): `RunDays` is the
+one answer to "which run is on this date", the strongest kind winning. Dated races come in as
+races of the profile (``races.with_races``), so the race rules see them too.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from itertools import combinations
 from typing import NamedTuple
 
 from calfcoach.core import rules
-from calfcoach.core.models import DAYS, Profile, Session
+from calfcoach.core.models import DAYS, DatedRun, Profile, Session
 from calfcoach.core.races import RaceCalendar, describe, is_tune_up, race_calendar, recovery_days
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -64,9 +69,42 @@ def day_info(profile: Profile) -> DayInfo:
     return DayInfo(frozenset(DAYS.index(d) for d in profile.free_days), run)
 
 
+class RunDays:
+    """Which run is on a date (R-SCHED-4): the usual week's run of its weekday and the dated
+    runs of that date (imported or planned, issue 10), the strongest kind winning (long >
+    hard > easy). The dated runs add to the usual week, never replace it (D-NEW-plancal-1)."""
+
+    __slots__ = ("weekly", "dated", "hard_weekdays", "hard_dates")
+
+    def __init__(self, profile: Profile, dated: Sequence[DatedRun] = ()) -> None:
+        self.weekly: dict[int, str] = day_info(profile).run
+        by_date: dict[dt.date, str] = {}
+        for r in dated:
+            if _RUN_RANK[r.kind] > _RUN_RANK.get(by_date.get(r.date, ""), 0):
+                by_date[r.date] = r.kind
+        self.dated: dict[dt.date, str] = by_date
+        self.hard_weekdays = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
+        self.hard_dates = frozenset(r.date for r in dated if r.kind == "hard")
+
+    def has_hard(self, date: dt.date) -> bool:
+        """A hard run on ``date`` (beside any other run of the day), R-SCHED-4b."""
+        return date.weekday() in self.hard_weekdays or date in self.hard_dates
+
+    def kind_on(self, date: dt.date) -> str | None:
+        usual = self.weekly.get(date.weekday())
+        dated = self.dated.get(date)
+        if dated is None:
+            return usual
+        if usual is None or _RUN_RANK[dated] > _RUN_RANK[usual]:
+            return dated
+        return usual
+
+
 def build_schedule(
-    profile: Profile, start: dt.date, weeks: int
+    profile: Profile, start: dt.date, weeks: int, dated: Sequence[DatedRun] = ()
 ) -> tuple[tuple[WeekSchedule, ...], tuple[ScheduleIssue, ...]]:
+    """Session dates per week and the warnings of the rules that gave way (module doc).
+    ``dated``: runs on dates (imported or planned) beside the usual week's (R-SCHED-4)."""
     info = day_info(profile)
     calendar = race_calendar(profile)
     wanted = rules.sessions_wanted(profile)
@@ -91,14 +129,30 @@ def build_schedule(
     start_ordinal = start.toordinal()
     wd0 = start.weekday()  # every 7-day block starts on the same weekday (R-SCHED-0)
     clean = _week_masks(base, wd0, start_ordinal, frozenset(), frozenset())
-    # week index -> bits of its blocked days, and of its tune-up eves
+    # week index -> bits of its days blocked by races, of its tune-up eves, of its days blocked
+    # by a dated long run (on it or the day before, R-SCHED-4), of the eves of its dated hard
+    # runs and of its dated easy or hard run days (preferred, R-SCHED-4).
     race_bits: dict[int, list[int]] = {}
+
+    def mark(ordinal: int, field: int) -> None:
+        w, i = divmod(ordinal - start_ordinal, 7)
+        if 0 <= w < weeks:
+            race_bits.setdefault(w, [0, 0, 0, 0, 0])[field] |= 1 << i
+
     for o in calendar.blocked_ordinals():
-        w, i = divmod(o - start_ordinal, 7)
-        race_bits.setdefault(w, [0, 0])[0] |= 1 << i
+        mark(o, 0)
     for d in calendar.hard_run_dates():
-        w, i = divmod(d.toordinal() - 1 - start_ordinal, 7)
-        race_bits.setdefault(w, [0, 0])[1] |= 1 << i
+        mark(d.toordinal() - 1, 1)
+    runs = RunDays(profile, dated)
+    for d, kind in runs.dated.items():
+        o = d.toordinal()
+        if kind == "long":
+            mark(o, 2)
+            mark(o - 1, 2)
+        else:
+            mark(o, 4)
+    for d in runs.hard_dates:
+        mark(d.toordinal() - 1, 3)
     for date, rule, message in calendar.notes():
         w = (date.toordinal() - start_ordinal) // 7
         if 0 <= w < weeks:
@@ -113,7 +167,7 @@ def build_schedule(
             earliest = max(0, last - first + rules.MIN_DAYS_BETWEEN)
         bits = race_bits.get(w)
         race_week = bits is not None
-        masks = clean if bits is None else _race_masks(clean, bits[0], bits[1])
+        masks = clean if bits is None else _race_masks(clean, *bits)
         candidate, before_hard, good_day, blocked_by, tune_eve = masks
         offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
         dates = tuple([dt.date.fromordinal(first + i) for i in offsets])
@@ -128,7 +182,9 @@ def build_schedule(
                     wd0, first, offsets, gap_ok, wanted, before_hard, tune_eve, blocked_by
                 )
             if race_week and len(offsets) < wanted and blocked_by.get("race"):
-                lost = _race_loss(calendar, clean, base, wd0, first, offsets, wanted, earliest)
+                assert bits is not None
+                runs_only = _race_masks(clean, 0, 0, bits[2], bits[3], bits[4])
+                lost = _race_loss(calendar, runs_only, base, wd0, first, offsets, wanted, earliest)
                 if lost is not None:
                     found.append(lost)
             if not race_week:
@@ -170,17 +226,28 @@ def _race_loss(
 
 
 def _race_masks(
-    clean: tuple[int, int, int, dict[str, int], int], blocked: int, eves: int
+    clean: tuple[int, int, int, dict[str, int], int],
+    blocked: int,
+    eves: int,
+    long_blocked: int = 0,
+    hard_eves: int = 0,
+    run_days: int = 0,
 ) -> tuple[int, int, int, dict[str, int], int]:
-    """A race week's masks from the usual week's: ``blocked`` days (race day, its eve, the
-    recovery window) are taken away, tune-up ``eves`` count as days before a hard run."""
-    candidate = clean[0] & ~blocked
+    """A week's masks from the usual week's, with its dates: ``blocked`` days (race day, its
+    eve, the recovery window) and ``long_blocked`` days (a dated long run's day and the day
+    before, R-SCHED-4) are taken away; tune-up ``eves`` and dated ``hard_eves`` count as days
+    before a hard run; ``run_days`` (dated easy or hard runs) are preferred days."""
+    candidate = clean[0] & ~blocked & ~long_blocked
     blocked_by = dict(clean[3])
-    lost = (clean[0] & blocked).bit_count()
+    lost_long = (clean[0] & long_blocked).bit_count()
+    if lost_long:
+        blocked_by["long run"] = blocked_by.get("long run", 0) + lost_long
+    lost = (clean[0] & ~long_blocked & blocked).bit_count()
     if lost:
         blocked_by["race"] = lost
     tune_eve = eves & candidate
-    return candidate, (clean[1] | eves) & candidate, clean[2] & candidate, blocked_by, tune_eve
+    before_hard = (clean[1] | eves | hard_eves) & candidate
+    return candidate, before_hard, (clean[2] | run_days) & candidate, blocked_by, tune_eve
 
 
 def _week_masks(
@@ -307,6 +374,7 @@ def move_problems(
     session: Session,
     to: dt.date,
     other_dates: Iterable[dt.date],
+    dated: Sequence[DatedRun] = (),
 ) -> list[tuple[str, str]]:
     """Why ``session`` may not be on ``to``, as ``(rule, message)`` pairs (empty: allowed).
 
@@ -327,11 +395,11 @@ def move_problems(
                     f"at least {rules.MIN_DAYS_BETWEEN} days apart",
                 )
             )
-    long_days = {run.day for run in profile.runs if run.kind == "long"}
+    runs = RunDays(profile, dated)
     next_day = to + _ONE_DAY
-    if _weekday(to) in long_days:
+    if runs.kind_on(to) == "long":
         problems.append(("R-SCHED-4", f"{to.isoformat()} ({_weekday(to)}) is a long-run day"))
-    if _weekday(next_day) in long_days:
+    if runs.kind_on(next_day) == "long":
         problems.append(
             ("R-SCHED-4", f"{to.isoformat()} is the day before a long run ({_weekday(next_day)})")
         )
@@ -398,26 +466,35 @@ foot work (R-SCHED-4b)."""
 
 
 def hard_run_checks(
-    profile: Profile, calendar: RaceCalendar | None = None
+    profile: Profile, calendar: RaceCalendar | None = None, dated: Sequence[DatedRun] = ()
 ) -> tuple[Callable[[dt.date], bool], Callable[[dt.date], bool]]:
     """``(before_hard, after_hard)`` for `place_week`: is a date the day before (after) a hard
-    run? Hard runs are the profile's weekly "hard" runs and the tune-up races (R-SCHED-4a,
-    R-SCHED-4b: intervals, tempo, hills, a tune-up race)."""
-    cal = calendar if calendar is not None else race_calendar(profile)
-    hard_wd = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
-    tune = cal.hard_run_dates()
-    eves = frozenset(d - _ONE_DAY for d in tune)
-    mornings_after = frozenset(d + _ONE_DAY for d in tune)
-    before_wd = frozenset((wd - 1) % 7 for wd in hard_wd)
-    after_wd = frozenset((wd + 1) % 7 for wd in hard_wd)
+    run? Hard runs are the hard runs of `RunDays` (the usual week's and the dated ones) and
+    the tune-up races (R-SCHED-4a, R-SCHED-4b: intervals, tempo, hills, a tune-up race)."""
+    on_hard = hard_run_day(profile, calendar, dated)
 
     def before_hard(date: dt.date) -> bool:
-        return date.weekday() in before_wd or date in eves
+        return on_hard(date + _ONE_DAY)
 
     def after_hard(date: dt.date) -> bool:
-        return date.weekday() in after_wd or date in mornings_after
+        return on_hard(date - _ONE_DAY)
 
     return before_hard, after_hard
+
+
+def hard_run_day(
+    profile: Profile, calendar: RaceCalendar | None = None, dated: Sequence[DatedRun] = ()
+) -> Callable[[dt.date], bool]:
+    """Is there a hard run on a date: a hard run of `RunDays` (the usual week's or a dated
+    one) or a tune-up race (R-SCHED-4, R-SCHED-4a)."""
+    cal = calendar if calendar is not None else race_calendar(profile)
+    runs = RunDays(profile, dated)
+    tune = cal.hard_run_dates()
+
+    def on_hard(date: dt.date) -> bool:
+        return date in tune or runs.has_hard(date)
+
+    return on_hard
 
 
 def place_week(

@@ -377,6 +377,7 @@ def extend_plan(
     from calfcoach.catalog import load_catalog
     from calfcoach.core.models import Plan
     from calfcoach.core.planner import build_plan
+    from calfcoach.services.plan_inputs import plan_inputs
 
     with ctx.unit_of_work() as uow:
         athlete = begin_write(uow, actor, athlete_id, today, "manage")
@@ -402,7 +403,10 @@ def extend_plan(
                 f"allowed: a plan that ends by {limits.LATEST_DATE.isoformat()} (D-25)"
             )
         total = stored.plan.weeks + weeks
-        built = build_plan(athlete.profile, load_catalog(), stored.plan.start, total)
+        inputs = plan_inputs(uow, athlete, today)  # imported runs and calendars (issue 10)
+        built = build_plan(
+            inputs.profile, load_catalog(), stored.plan.start, total, dated=inputs.dated
+        )
         plan: Plan = Plan(
             start=stored.plan.start,
             weeks=total,
@@ -431,6 +435,7 @@ def next_plan(
     stay stored as they were."""
     from calfcoach.catalog import load_catalog
     from calfcoach.core.planner import build_plan
+    from calfcoach.services.plan_inputs import plan_inputs
 
     if start is not None and (problem := limits.date_problem("start", start)):
         raise InputError(problem)
@@ -455,7 +460,8 @@ def next_plan(
         _check_weeks(length, limits.MAX_WEEKS, "weeks of the next block")
         if problem := limits.date_problem("start", first, limits.latest_plan_start(length)):
             raise InputError(f"{problem} for a plan of {length} weeks")
-        plan = build_plan(athlete.profile, load_catalog(), first, length)
+        inputs = plan_inputs(uow, athlete, today)  # imported runs and calendars (issue 10)
+        plan = build_plan(inputs.profile, load_catalog(), first, length, dated=inputs.dated)
         uow.plans.add(athlete.id, plan, athlete.profile, continues=stored.id)
         uow.commit()
     return PlanChange(athlete.name, first, length, first)

@@ -16,6 +16,12 @@
 4. A plan that has ended keeps its history; the new profile is used by the next block.
 
 Decision D-52 in docs/decisions.md.
+
+The same path re-plans the future when the running changes (issue 10, item 3): importing
+runs, importing a training calendar, or editing a run's or an event's kind or date changes the
+engine's dated inputs (``services.plan_inputs``); ``replan_running`` compares the session days
+before today with the old and the new inputs and keeps the plan (``in_place``) or starts a new
+block from today (``new_block``), exactly as a profile change does. What was given stays.
 """
 
 from __future__ import annotations
@@ -30,9 +36,13 @@ from calfcoach.services.access import Actor
 
 if TYPE_CHECKING:
     from calfcoach.core.catalog import Catalog
+    from calfcoach.core.models import DatedRun
     from calfcoach.services.context import ServiceContext
+    from calfcoach.services.plan_inputs import PlanInputs
+    from calfcoach.storage.records import Athlete
+    from calfcoach.storage.uow import AbstractUnitOfWork
 
-__all__ = ["Replan", "ReplanKind", "update_profile"]
+__all__ = ["Replan", "ReplanKind", "replan_running", "update_profile"]
 
 ReplanKind = Literal["unchanged", "in_place", "new_block", "profile_only"]
 
@@ -45,12 +55,16 @@ class Replan:
     """The first day the new profile plans (None: nothing was re-planned)."""
     weeks: int | None
     """The new block's length (``new_block`` only)."""
+    cause: str = "profile"
+    """What changed: "profile", or the running ("runs", "calendar")."""
 
     @property
     def message(self) -> str:
         if self.kind == "unchanged":
             return "Nothing changed."
         if self.kind == "profile_only":
+            if self.cause != "profile":
+                return "No plan runs from today on; the next block will plan around the running."
             return "The profile is saved; the plan has ended, so the next block will use it."
         assert self.first_day is not None
         when = f"{self.first_day:%a %d %b %Y}"
@@ -67,14 +81,84 @@ class Replan:
 
 
 def _session_days(
-    profile: Profile, catalog: Catalog, start: dt.date, weeks: int, before: dt.date
+    inputs: tuple[Profile, tuple[DatedRun, ...]],
+    catalog: Catalog,
+    start: dt.date,
+    weeks: int,
+    before: dt.date,
 ) -> list[dt.date]:
     """The days the plan's skeleton has sessions on before ``before`` (the log does not move
-    them; moves apply alike to both profiles)."""
+    them; moves apply alike to both inputs). ``inputs``: the profile the engine plans with
+    and the dated runs (``PlanInputs.placement``)."""
     from calfcoach.core.planner import build_plan
 
-    plan = build_plan(profile, catalog, start, weeks)
+    profile, dated = inputs
+    plan = build_plan(profile, catalog, start, weeks, dated=dated)
     return [s.date for s in plan.sessions if s.date < before]
+
+
+def _replan(
+    uow: AbstractUnitOfWork,
+    athlete: Athlete,
+    catalog: Catalog,
+    old: PlanInputs,
+    new: PlanInputs,
+    today: dt.date,
+    *,
+    cause: str = "profile",
+) -> Replan:
+    """Steps 2-4 of the module doc, once the past is fixed (``begin_write``) and the change is
+    written in ``uow`` (the caller commits): the plan kept in place when the session days
+    before today are the same with ``old`` and ``new`` inputs, else a new block from today."""
+    from calfcoach.core.planner import build_plan
+
+    stored = uow.plans.active(athlete.id)
+    if stored is None:
+        return Replan(athlete.name, "profile_only", None, None, cause)
+    start, weeks = stored.plan.start, stored.plan.weeks
+    end = start + dt.timedelta(weeks=weeks)  # the first day after the plan
+    if end <= today:
+        return Replan(athlete.name, "profile_only", None, None, cause)
+    if old.placement() == new.placement() or _session_days(
+        old.placement(), catalog, start, weeks, today
+    ) == _session_days(new.placement(), catalog, start, weeks, today):
+        return Replan(athlete.name, "in_place", max(today, start), None, cause)
+    logged_today = bool(uow.logs.session_logs(athlete.id, on=today))
+    first = max(start, today + dt.timedelta(days=1 if logged_today else 0))
+    if first >= end:
+        return Replan(athlete.name, "profile_only", None, None, cause)
+    left = max(limits.MIN_WEEKS, -(-(end - first).days // 7))
+    plan = build_plan(new.profile, catalog, first, left, dated=new.dated)
+    # The block keeps the athlete's own profile (the calendar's races stay the calendar's).
+    own = uow.athletes.get(athlete.id).profile
+    uow.plans.add(athlete.id, plan, own, continues=stored.id)
+    return Replan(athlete.name, "new_block", first, left, cause)
+
+
+def replan_running(
+    uow: AbstractUnitOfWork,
+    athlete: Athlete,
+    catalog: Catalog,
+    before: PlanInputs,
+    today: dt.date,
+    *,
+    cause: str,
+    changed_from: dt.date | None,
+) -> Replan:
+    """Re-plan the future after the running changed in ``uow`` (runs imported or edited, a
+    calendar imported or edited; R-HIST): ``before`` are the engine's inputs read before the
+    change, after ``begin_write`` fixed the past. The engine snapshots from ``changed_from``
+    (the earliest day the change touches; None: all) are dropped and the athlete's stored day
+    answers stop being current (D-79), so every later walk sees the new inputs."""
+    from calfcoach.services.plan_inputs import plan_inputs
+
+    after = plan_inputs(uow, athlete, today)
+    if after == before:
+        return Replan(athlete.name, "unchanged", None, None, cause)
+    result = _replan(uow, athlete, catalog, before, after, today, cause=cause)
+    first = changed_from if changed_from is not None else dt.date.min
+    uow.snapshots.invalidate(athlete.id, max(first, dt.date(1900, 1, 1)))
+    return result
 
 
 def update_profile(
@@ -83,10 +167,10 @@ def update_profile(
     """Store ``profile`` as the athlete's and re-plan the future only (module doc), in one
     unit of work; ``actor`` must be allowed to ``manage`` the athlete. A new name in the
     profile renames the athlete (a name another athlete has is a ``ConflictError``)."""
-    from calfcoach.core.planner import build_plan
     from calfcoach.errors import ConflictError
     from calfcoach.services.athletes import check_name
     from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.training import active_plan
 
     new_name = check_name(profile.name) if profile.name is not None else None
@@ -107,25 +191,12 @@ def update_profile(
         old = athlete.profile
         if profile == old.model_copy(update={"name": profile.name}) and profile.name == old.name:
             return Replan(athlete.name, "unchanged", None, None)
-        stored = active_plan(uow, athlete)
-        start, weeks = stored.plan.start, stored.plan.weeks
-        end = start + dt.timedelta(weeks=weeks)  # the first day after the plan
+        active_plan(uow, athlete)  # NotFoundError without a plan
+        # The engine's inputs with the old and the new profile: the calendar's races and the
+        # dated runs are the same for both (issue 10).
+        before = plan_inputs(uow, athlete, today)
+        after = plan_inputs(uow, athlete, today, profile=profile)
         uow.athletes.update_profile(athlete.id, profile)
-        if end <= today:
-            uow.commit()
-            return Replan(athlete.name, "profile_only", None, None)
-        if _session_days(old, catalog, start, weeks, today) == _session_days(
-            profile, catalog, start, weeks, today
-        ):
-            uow.commit()
-            return Replan(athlete.name, "in_place", max(today, start), None)
-        logged_today = bool(uow.logs.session_logs(athlete.id, on=today))
-        first = max(start, today + dt.timedelta(days=1 if logged_today else 0))
-        if first >= end:
-            uow.commit()
-            return Replan(athlete.name, "profile_only", None, None)
-        left = max(limits.MIN_WEEKS, -(-(end - first).days // 7))
-        plan = build_plan(profile, catalog, first, left)
-        uow.plans.add(athlete.id, plan, profile, continues=stored.id)
+        result = _replan(uow, athlete, catalog, before, after, today)
         uow.commit()
-    return Replan(athlete.name, "new_block", first, left)
+    return result

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Literal, get_args
 from calfcoach.core.models import RunKind
 from calfcoach.core.running import (
     Activity,
-    Physiology,
     classify,
     duplicates,
     is_run,
@@ -40,6 +39,7 @@ from calfcoach.core.running import (
 )
 from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.athletes import athlete_in
+from calfcoach.services.plan_inputs import physiology
 from calfcoach.services.schemas import (
     CalendarImportOut,
     FileErrorOut,
@@ -55,10 +55,11 @@ from calfcoach.services.schemas import (
 )
 
 if TYPE_CHECKING:
-    from calfcoach.core.models import LoggedSet, Profile
+    from calfcoach.core.models import LoggedSet
     from calfcoach.services.access import Actor
     from calfcoach.services.context import ServiceContext
-    from calfcoach.storage.runs import PlannedEvent
+    from calfcoach.services.replan import Replan
+    from calfcoach.storage.records import PlannedEvent
 
 __all__ = [
     "CALENDAR_TIMEOUT_S",
@@ -121,6 +122,8 @@ class ImportReport:
     files: tuple[FileOutcome, ...]
     runs: tuple[RunOut, ...]
     """The runs stored by this import, oldest first."""
+    replan: Replan | None = None
+    """How the plan followed the new runs (issue 10, item 3); None when none was stored."""
 
     @property
     def imported(self) -> int:
@@ -137,12 +140,6 @@ class ImportReport:
     @property
     def errors(self) -> tuple[FileOutcome, ...]:
         return tuple(f for f in self.files if f.error is not None)
-
-
-def physiology(profile: Profile, today: dt.date, activities: Sequence[Activity]) -> Physiology:
-    """RUN-CLASS-2: HRmax from the profile's birth year (Tanaka), else the highest seen."""
-    age = today.year - profile.birth_year if profile.birth_year is not None else None
-    return Physiology.build(age=age, sex=profile.sex, activities=activities)
 
 
 def _distinct(activities: Sequence[Activity]) -> list[Activity]:
@@ -167,6 +164,7 @@ def import_paths(
     paths: Sequence[Path],
     *,
     progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> ImportReport:
     """Import the activity files under ``paths`` (files, folders, zip archives): duplicates
     of stored runs or of each other are recognised (RUN-DUP-1) and not stored; each bad file
@@ -179,7 +177,7 @@ def import_paths(
     with ctx.unit_of_work(read_only=True) as uow:
         athlete_in(uow, actor, athlete_id, "log")  # refused before any file is read
     read = [(r.source, r.error, _distinct(r.activities)) for r in read_paths(list(paths), progress)]
-    return _store(ctx, actor, athlete_id, read)
+    return _store(ctx, actor, athlete_id, read, today)
 
 
 def import_bytes(
@@ -187,6 +185,8 @@ def import_bytes(
     actor: Actor,
     athlete_id: int,
     files: Sequence[tuple[str, bytes]],
+    *,
+    today: dt.date | None = None,
 ) -> ImportReport:
     """The same as ``import_paths`` for files uploaded as (name, content): .fit, .gpx or
     .tcx (optionally .gz), or zip archives (the web upload and the API)."""
@@ -216,7 +216,7 @@ def import_bytes(
             read.append((shown, None, _distinct(read_activity_bytes(shown, data))))
         except ActivityFileError as error:
             read.append((shown, error, []))
-    return _store(ctx, actor, athlete_id, read)
+    return _store(ctx, actor, athlete_id, read, today)
 
 
 def _store(
@@ -224,11 +224,17 @@ def _store(
     actor: Actor,
     athlete_id: int,
     read: Sequence[tuple[str, Exception | None, list[Activity]]],
+    today: dt.date | None = None,
 ) -> ImportReport:
-    today = ctx.today()
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
+    today = today if today is not None else ctx.today()
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "log")
-        uow.lock_athlete(athlete.id)
+        # R-HIST: the past is fixed before the runs change what the engine plans with.
+        athlete = begin_write(uow, actor, athlete_id, today, "log")
+        before = plan_inputs(uow, athlete, today)
         stored = uow.runs.all(athlete.id)
         existing = [s.activity for s in stored]
         new = [a for _, _, acts in read for a in acts if is_run(a)]
@@ -266,9 +272,22 @@ def _store(
                     not_runs=counts["not_runs"],
                 )
             )
+        replan = None
+        if saved:
+            # Issue 10, item 3: the new runs feed placement (R-SCHED-4/4b) and the spike
+            # rule (RUN-SPIKE-1) from their first day on; the future is re-planned.
+            replan = replan_running(
+                uow,
+                athlete,
+                ctx.catalog(),
+                before,
+                today,
+                cause="runs",
+                changed_from=min(r.date for r in saved) - dt.timedelta(days=1),
+            )
         uow.commit()
     saved.sort(key=lambda r: r.start)
-    return ImportReport(tuple(outcomes), tuple(saved))
+    return ImportReport(tuple(outcomes), tuple(saved), replan)
 
 
 def import_out(report: ImportReport) -> RunImportOut:
@@ -321,7 +340,13 @@ def list_runs(
 
 
 def set_run_kind(
-    ctx: ServiceContext, actor: Actor, athlete_id: int, run_id: int, kind: str
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    run_id: int,
+    kind: str,
+    *,
+    today: dt.date | None = None,
 ) -> RunOut:
     """Correct a run's kind (easy, hard, long): kept as "edited" and used by the weekly
     totals and the spike check; an estimated load (RUN-LOAD-3) follows the new kind."""
@@ -329,8 +354,14 @@ def set_run_kind(
         raise InputError.about(
             "kind", f"{kind!r} is not a kind of run", value=kind, allowed=", ".join(RUN_KINDS)
         )
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
+    today = today if today is not None else ctx.today()
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "log")
+        athlete = begin_write(uow, actor, athlete_id, today, "log")  # R-HIST first
+        before = plan_inputs(uow, athlete, today)
         found = next((r for r in uow.runs.all(athlete.id) if r.id == run_id), None)
         if found is None:
             raise NotFoundError(
@@ -343,10 +374,21 @@ def set_run_kind(
                 )
             )
         activities = [r.activity for r in uow.runs.all(athlete.id)]
-        phys = physiology(athlete.profile, ctx.today(), activities)
+        phys = physiology(athlete.profile, today, activities)
         load = run_load(found.activity, kind, phys)
         assert load is not None
         run = uow.runs.set_kind(athlete.id, run_id, kind, "edited", load.value, load.basis)
+        # A run's kind moves strength sessions around it (R-SCHED-4/4b) and its load counts
+        # toward the spike rule (RUN-SPIKE-1): the future is re-planned, the past stays.
+        replan_running(
+            uow,
+            athlete,
+            ctx.catalog(),
+            before,
+            today,
+            cause="runs",
+            changed_from=found.activity.local_date - dt.timedelta(days=1),
+        )
         uow.commit()
     return RunOut.from_stored(run)
 
@@ -386,6 +428,8 @@ class CalendarReport:
     skipped: tuple[str, ...]
     replaced: int
     """Events of the same calendar stored before and replaced by this import."""
+    replan: Replan | None = None
+    """How the plan followed the calendar (issue 10, item 3)."""
 
 
 class _HttpsOnly(urllib.request.HTTPRedirectHandler):
@@ -514,13 +558,30 @@ def import_calendar(
     last = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
     calendar = read_calendar(data, first, last)
     skipped = tuple(f"{s.date.isoformat()} {s.title!r}: {s.reason}" for s in calendar.skipped)
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "manage")
-        uow.lock_athlete(athlete.id)
+        # R-HIST: the past is fixed before the calendar changes what the engine plans with.
+        athlete = begin_write(uow, actor, athlete_id, today, "manage")
+        before = plan_inputs(uow, athlete, today)
+        old = [e.date for e in uow.runs.events(athlete.id) if e.source == source[:500]]
         replaced = uow.runs.replace_events(athlete.id, source[:500], calendar.runs, calendar.races)
         events = [e for e in uow.runs.events(athlete.id, first, last) if e.source == source[:500]]
+        touched = old + [e.date for e in events]
+        # Its runs and races feed R-SCHED-4/4a/4b on their dates: the future is re-planned.
+        replan = replan_running(
+            uow,
+            athlete,
+            ctx.catalog(),
+            before,
+            today,
+            cause="calendar",
+            changed_from=min(touched) - dt.timedelta(days=1) if touched else today,
+        )
         uow.commit()
-    return CalendarReport(source, tuple(events), skipped, replaced)
+    return CalendarReport(source, tuple(events), skipped, replaced, replan)
 
 
 def calendar_out(report: CalendarReport) -> CalendarImportOut:

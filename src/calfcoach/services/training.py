@@ -374,6 +374,7 @@ def _walk(
     projected. Starts from the stored snapshot when one is older than ``date``."""
     from calfcoach.catalog import load_catalog
     from calfcoach.core.engine import State, walk
+    from calfcoach.services.plan_inputs import plan_inputs
 
     moves = session_moves(uow.logs.session_logs(athlete.id, moved=True))
     fixed = {d: f.session for d, f in uow.history.fixed(athlete.id, stored.id).items()}
@@ -389,8 +390,9 @@ def _walk(
     if state is not None and since is None:
         state = None
     log = uow.logs.load_training_log(athlete.id, since=since).up_to(date)
+    inputs = plan_inputs(uow, athlete, date)  # imported runs and calendars (issue 10)
     result = walk(
-        athlete.profile,
+        inputs.profile,
         load_catalog(),
         stored.plan.start,
         stored.plan.weeks,
@@ -399,6 +401,8 @@ def _walk(
         moves=moves,
         fixed=fixed,
         state=state,
+        dated=inputs.dated,
+        running=inputs.running,
     )
     return result, moves, log, fixed
 
@@ -1000,7 +1004,10 @@ def move_session(
         if problem is not None:
             raise InputError(problem)
         others = [s.date for s in current.plan.sessions if s.date != from_date]
-        problems = move_problems(athlete.profile, session, to_date, others)
+        from calfcoach.services.plan_inputs import plan_inputs
+
+        inputs = plan_inputs(uow, athlete, today)  # dated runs and races too (issue 10)
+        problems = move_problems(inputs.profile, session, to_date, others, inputs.dated)
         if problems:
             raise InputError(
                 *(

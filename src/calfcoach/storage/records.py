@@ -23,12 +23,18 @@ from calfcoach.core.models import (
     Plan,
     Profile,
     RedFlag,
+    RunKind,
     Session,
 )
+from calfcoach.core.running import Activity, LoadBasis
 from calfcoach.errors import InputError, StorageError
 
 __all__ = [
     "CLIENT_ID_LENGTH",
+    "EventKind",
+    "KindSource",
+    "PlannedEvent",
+    "StoredRun",
     "SNAPSHOT_CHECKIN_LOOKBACK_DAYS",
     "Athlete",
     "Clock",
@@ -53,6 +59,42 @@ Clock = Callable[[], dt.datetime]
 CLIENT_ID_LENGTH = 64
 """The longest client id of a logged set (a UUID is 36 characters)."""
 SessionStatus = Literal["done", "skipped", "moved"]
+
+
+# Imported runs and calendar events (issue 10): kept here so the SQLite read path reads them
+# without SQLAlchemy (``storage.runs`` holds their repository).
+KindSource = Literal["auto", "edited"]
+EventKind = Literal["easy", "hard", "long", "race"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    id: int
+    activity: Activity
+    kind: RunKind
+    kind_source: KindSource
+    load: float
+    load_basis: LoadBasis
+    imported_on: dt.date | None = None
+    """The (UTC) day the run was stored: a run imported after its day places no session
+    (the past is given, R-HIST; D-NEW-plancal-5)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEvent:
+    """A run or a race of an imported calendar."""
+
+    date: dt.date
+    kind: EventKind
+    title: str
+    source: str
+    start: dt.datetime | None = None
+    detail: str | None = None
+    distance_km: float | None = None
+    tune_up: bool = False
+    uid: str | None = None
+    id: int | None = None
+    """The stored event's id (None before it is stored)."""
 
 
 def utc_now() -> dt.datetime:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 from sqlalchemy import delete, select
 
@@ -21,6 +19,7 @@ from calfcoach.core.models import Race, RunKind
 from calfcoach.core.running import Activity, LoadBasis, PlannedRun
 from calfcoach.errors import NotFoundError
 from calfcoach.storage.orm import PlannedEventRow, RunRow
+from calfcoach.storage.records import EventKind, KindSource, PlannedEvent, StoredRun
 from calfcoach.storage.repositories import _SqlRepository
 
 __all__ = [
@@ -31,36 +30,6 @@ __all__ = [
     "RunRepository",
     "StoredRun",
 ]
-
-KindSource = Literal["auto", "edited"]
-EventKind = Literal["easy", "hard", "long", "race"]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredRun:
-    id: int
-    activity: Activity
-    kind: RunKind
-    kind_source: KindSource
-    load: float
-    load_basis: LoadBasis
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedEvent:
-    """A run or a race of an imported calendar."""
-
-    date: dt.date
-    kind: EventKind
-    title: str
-    source: str
-    start: dt.datetime | None = None
-    detail: str | None = None
-    distance_km: float | None = None
-    tune_up: bool = False
-    uid: str | None = None
-    id: int | None = None
-    """The stored row's id (None before it is stored): what an edit names."""
 
 
 def planned_events(
@@ -166,6 +135,7 @@ def _stored(row: RunRow) -> StoredRun:
         kind_source=row.kind_source,  # type: ignore[arg-type]
         load=row.load,
         load_basis=row.load_basis,  # type: ignore[arg-type]
+        imported_on=row.created_at.date(),
     )
 
 

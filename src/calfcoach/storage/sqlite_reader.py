@@ -45,10 +45,12 @@ from calfcoach.errors import NotFoundError, StorageError
 from calfcoach.storage.records import (
     Athlete,
     FixedSession,
+    PlannedEvent,
     SessionLog,
     SessionStatus,
     Snapshot,
     StoredPlan,
+    StoredRun,
     checkins_since,
     profile_from_doc,
     red_flags_from_doc,
@@ -170,6 +172,7 @@ class SqliteReadUnitOfWork:
         self.logs = _Logs(reader)
         self.history = _History(reader)
         self.snapshots = _Snapshots(reader)
+        self.runs = _Runs(reader)
 
     def __enter__(self) -> Self:
         self._reader.query("BEGIN DEFERRED")
@@ -468,3 +471,63 @@ class _Snapshots:
             return None
         as_of, state = rows[0]
         return Snapshot(as_of=_date(as_of), state=json.loads(state))
+
+
+class _Runs:
+    """``runs.RunRepository``'s reads the plan needs (issue 10: imported runs and calendar
+    events are engine inputs, ``services.plan_inputs``)."""
+
+    def __init__(self, reader: SqliteReader) -> None:
+        self._reader = reader
+
+    def all(self, athlete_id: int) -> list[StoredRun]:
+        from calfcoach.core.running import Activity
+
+        rows = self._reader.query(
+            "SELECT id, activity, kind, kind_source, load, load_basis, created_at FROM runs "
+            "WHERE athlete_id = ? ORDER BY start, id",
+            athlete_id,
+        )
+        return [
+            StoredRun(
+                id=run_id,
+                activity=Activity.model_validate(json.loads(activity)),
+                kind=kind,
+                kind_source=kind_source,
+                load=load,
+                load_basis=load_basis,
+                imported_on=_time(created_at).date(),
+            )
+            for run_id, activity, kind, kind_source, load, load_basis, created_at in rows
+        ]
+
+    def events(
+        self, athlete_id: int, first: dt.date | None = None, last: dt.date | None = None
+    ) -> list[PlannedEvent]:
+        sql = (
+            "SELECT date, kind, title, source, start, detail, distance_km, tune_up, uid, id "
+            "FROM planned_events WHERE athlete_id = ?"
+        )
+        params: list[object] = [athlete_id]
+        if first is not None:
+            sql += " AND date >= ?"
+            params.append(first.isoformat())
+        if last is not None:
+            sql += " AND date <= ?"
+            params.append(last.isoformat())
+        rows = self._reader.query(sql + " ORDER BY date, start, id", *params)
+        return [
+            PlannedEvent(
+                date=_date(day),
+                kind=kind,
+                title=title,
+                source=source,
+                start=_time(start) if start is not None else None,
+                detail=detail,
+                distance_km=distance_km,
+                tune_up=bool(tune_up),
+                uid=uid,
+                id=event_id,
+            )
+            for day, kind, title, source, start, detail, distance_km, tune_up, uid, event_id in rows
+        ]

@@ -8,6 +8,7 @@ from typing import Literal
 
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
+from calfcoach.core.dosing import reason
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.state import State
@@ -18,9 +19,11 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.races import RaceCalendar
+from calfcoach.core.running import RunningLoads
 from calfcoach.core.safety import DaySafety, SafetyState, assess
 
 Action = Literal["progress", "hold", "regress", "stop", "reduce", "found"]
+SPIKE_RULE = "RUN-SPIKE-1"  # docs/running-load.md; the rule is core.running's
 SOLEUS_START = {"novice": 1, "intermediate": 2, "advanced": 3}  # R-PROG-3
 
 
@@ -71,8 +74,12 @@ class MakerBase:
         log: TrainingLog,
         today: dt.date | None,
         state: State,
+        *,
+        running: RunningLoads | None = None,
     ) -> None:
         self.p = profile
+        self.running = running
+        self._spikes: dict[dt.date, Reason | None] = {}
         self.catalog = catalog
         self.c = choices
         self.calendar = calendar
@@ -99,6 +106,19 @@ class MakerBase:
         self._notes: list[Reason] = []
         if state.soleus_step == 0 or state.soleus_step < 1:
             state.soleus_step = SOLEUS_START[profile.level]
+
+    def _spike_hold(self, day: dt.date) -> Reason | None:
+        """RUN-SPIKE-1: the reason that holds every progression on ``day`` (load, reps,
+        contacts) when the last 7 days' running load is above 1.5x the average week of the 4
+        before, with the figures; None otherwise (no runs known, no spike, too little
+        history). The rule is ``running.RunningLoads.spike``; the loads come from the service
+        (imported runs), so the engine stays pure."""
+        if self.running is None or not self.running.runs:
+            return None
+        if day not in self._spikes:
+            check = self.running.spike(day)
+            self._spikes[day] = reason(check.rule, check.message) if check.hold else None
+        return self._spikes[day]
 
     def sync(self) -> None:
         """Write the safety state into the walk state (before a snapshot)."""

@@ -176,6 +176,10 @@ class CalfMaker(DoseMaker):
                 # R-PROG-4 (D-3): at most 20 more than the last session prescribed, however
                 # many contacts were done.
                 new = dosing.plyo_next(min(done, int(o.planned.amount)), level, cap)
+                spike = self._spike_hold(slot.date)
+                if new > total and spike is not None:
+                    reasons.append(spike)  # RUN-SPIKE-1: contacts stay this week
+                    new = total
                 if new > total and not o.projected:
                     reasons.append(dosing.reason("R-PROG-4", f"contacts go up to {new} a session"))
                 total = new

@@ -13,6 +13,7 @@ from calfcoach.core.catalog import Catalog
 from calfcoach.core.dosing import Amount, Dose
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.base import (
+    SPIKE_RULE,
     Decision,
     MakerBase,
 )
@@ -129,6 +130,8 @@ class DoseMaker(MakerBase):
             )
         elif track.estimated:
             track.estimated = False
+        hold_all = hold or self._hold_reason(safety, projected_day, slot.date)
+        spike = hold_all is not None and hold_all.rule == SPIKE_RULE
         if base.fixed:
             # A protocol's week ladder sets sets and reps; the found load stays (R-PAIN-5).
             # Within one step of the ladder a set taken off by a regression stays off.
@@ -136,10 +139,17 @@ class DoseMaker(MakerBase):
                 track.dose = track.dose.with_amount(
                     min(base.amount, track.dose.amount), sets=min(base.sets, track.dose.sets)
                 )
+            elif (
+                spike
+                and hold_all is not None
+                and track.dose.fixed
+                and base.amount > track.dose.amount
+            ):
+                # RUN-SPIKE-1: the ladder's next step waits for a week without a spike.
+                reasons.append(hold_all)
             else:
                 track.dose = base.with_load(track.dose.load)
                 track.step_amount = base.amount
-        hold_all = hold or self._hold_reason(safety, projected_day)
         real = track.pending is not None and not track.pending.projected
         verdict = judge(
             track,
@@ -166,7 +176,10 @@ class DoseMaker(MakerBase):
             if verdict.reason is not None:
                 reasons.append(verdict.reason)
             return track.dose, reasons, True
-        if verdict.reason is not None and (real or not projected_day or verdict.action != "hold"):
+        shown = real or not projected_day or verdict.action != "hold"
+        if verdict.reason is not None and verdict.reason.rule == SPIKE_RULE:
+            shown = verdict.reason not in reasons  # a spike's hold is shown ahead too
+        if verdict.reason is not None and shown:
             reasons.append(verdict.reason)
             if real or not projected_day:
                 self._decide(ex, slot, verdict.action, verdict.reason)
@@ -181,14 +194,17 @@ class DoseMaker(MakerBase):
     def _needs_load_id(self, exercise: str, scheme: str) -> bool:
         return exercise in self.catalog and self._needs_load(self.catalog.get(exercise), scheme)
 
-    def _hold_reason(self, safety: DaySafety, projected_day: bool) -> Reason | None:
+    def _hold_reason(self, safety: DaySafety, projected_day: bool, day: dt.date) -> Reason | None:
+        """Why no dose progresses on ``day``, earliest first: a flare (R-PAIN-2b), morning
+        pain or a missing check-in (R-PAIN-2), a running load spike (RUN-SPIKE-1)."""
         if safety.flare is not None:
             return dosing.reason(
                 "R-PAIN-2b",
                 f"a flare since {safety.flare.start.isoformat()}: no dose progresses",
             )
+        spike = self._spike_hold(day)
         if projected_day:
-            return None
+            return spike
         if safety.morning in ("hold", "one_set_fewer"):
             return dosing.reason(
                 "R-PAIN-2",
@@ -198,7 +214,7 @@ class DoseMaker(MakerBase):
             return dosing.reason(
                 "R-PAIN-2", "no check-in for 7 days: doses hold until you record one"
             )
-        return None
+        return spike
 
     def _checkin_ok(
         self, track: Track, safety: DaySafety, day: dt.date, *, assume: bool = False

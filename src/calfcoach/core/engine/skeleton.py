@@ -15,20 +15,21 @@ the log; the walk (``walk.py``) turns each slot into a session from the evidence
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.engine.blocks import LIGHTER, Choices
-from calfcoach.core.models import DAYS, Profile
+from calfcoach.core.models import DatedRun, Profile
 from calfcoach.core.races import RaceCalendar
 from calfcoach.core.schedule import (
     LIGHT,
     ScheduleIssue,
     build_schedule,
     hard_run_checks,
+    hard_run_day,
     place_week,
 )
 
@@ -119,16 +120,14 @@ def build_skeleton(
     weeks: int,
     choices: Choices,
     calendar: RaceCalendar,
+    dated: Sequence[DatedRun] = (),
 ) -> Skeleton:
-    schedule, found = build_schedule(profile, start, weeks)
+    """The skeleton of a plan (module doc). ``dated``: runs on dates (imported or planned,
+    issue 10) beside the usual week's, for R-SCHED-4 and R-SCHED-4b."""
+    schedule, found = build_schedule(profile, start, weeks, dated)
     issues = list(found)
-    hard = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
-    hard_dates = calendar.hard_run_dates()
-
-    def after_hard(d: dt.date) -> bool:
-        return d.weekday() in hard or d in hard_dates
-
-    before_hard, day_after_hard = hard_run_checks(profile, calendar)
+    after_hard = hard_run_day(profile, calendar, dated)  # a hard-run day: session after the run
+    before_hard, day_after_hard = hard_run_checks(profile, calendar, dated)
 
     rotation = ROTATION_3 if rules.sessions_wanted(profile) >= 3 else ROTATION
     heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1

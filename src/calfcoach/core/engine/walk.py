@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from calfcoach.core import limits, rules
@@ -26,7 +26,7 @@ from calfcoach.core.engine.session import Decision, SessionMaker
 from calfcoach.core.engine.skeleton import Skeleton, Slot, build_skeleton
 from calfcoach.core.engine.state import State
 from calfcoach.core.models import (
-    DAYS,
+    DatedRun,
     LoggedSet,
     Plan,
     PlanWarning,
@@ -35,7 +35,8 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.races import race_calendar
-from calfcoach.core.schedule import hard_run_checks
+from calfcoach.core.running import RunningLoads
+from calfcoach.core.schedule import hard_run_checks, hard_run_day
 from calfcoach.errors import PlanningError
 
 MAX_WEEKS = rules.MAX_WEEKS
@@ -65,10 +66,18 @@ def check_inputs(profile: Profile, start: dt.date, weeks: int) -> None:
         )
 
 
-def build_plan(profile: Profile, catalog: Catalog, start: dt.date, weeks: int) -> Plan:
-    """A ``weeks``-week plan from ``start`` for a profile alone: every session projected."""
+def build_plan(
+    profile: Profile,
+    catalog: Catalog,
+    start: dt.date,
+    weeks: int,
+    *,
+    dated: Sequence[DatedRun] = (),
+) -> Plan:
+    """A ``weeks``-week plan from ``start`` for a profile alone: every session projected.
+    ``dated``: runs on dates (imported or planned) beside the profile's usual week."""
     check_inputs(profile, start, weeks)
-    return walk(profile, catalog, start, weeks).plan
+    return walk(profile, catalog, start, weeks, dated=dated).plan
 
 
 def walk(
@@ -82,21 +91,26 @@ def walk(
     moves: Mapping[dt.date, dt.date] | None = None,
     fixed: Mapping[dt.date, Session] | None = None,
     state: State | None = None,
+    dated: Sequence[DatedRun] = (),
+    running: RunningLoads | None = None,
 ) -> WalkResult:
     """The plan as of ``today`` (see the module doc). ``log`` may hold only what is dated after
-    ``state.day`` when a snapshot ``state`` is given (check-ins from 28 days before it)."""
+    ``state.day`` when a snapshot ``state`` is given (check-ins from 28 days before it).
+    ``dated``: runs on dates (imported runs, a training calendar's runs) beside the profile's
+    usual week (R-SCHED-4, R-SCHED-4b; dated races come as the profile's races,
+    ``races.with_races``). ``running``: the runs' loads, for the spike rule (RUN-SPIKE-1)."""
     check_inputs(profile, start, weeks)
     log = log or TrainingLog()
     fixed = fixed or {}
+    dated = tuple(dated)
     choices = choices_for(catalog, profile.equipment, profile.complaints)
     calendar = race_calendar(profile)
-    skeleton = _skeleton(profile, catalog, start, weeks, choices, calendar)
+    skeleton = _skeleton(profile, catalog, start, weeks, choices, calendar, dated)
     slots = list(skeleton.slots)
     if moves:
         # A moved session takes its new day's neighbours (R-SCHED-4b looks at the hard runs).
-        before_hard, day_after_hard = hard_run_checks(profile, calendar)
-        hard_days = frozenset(DAYS.index(r.day) for r in profile.runs if r.kind == "hard")
-        tune_ups = calendar.hard_run_dates()
+        before_hard, day_after_hard = hard_run_checks(profile, calendar, dated)
+        on_hard = hard_run_day(profile, calendar, dated)
         moved: list[Slot] = []
         for one in slots:
             new = moves.get(one.date, one.date)
@@ -104,14 +118,16 @@ def walk(
                 one = replace(
                     one,
                     date=new,
-                    after_hard=new.weekday() in hard_days or new in tune_ups,
+                    after_hard=on_hard(new),
                     before_hard=before_hard(new),
                     day_after_hard=day_after_hard(new),
                 )
             moved.append(one)
         slots = sorted(moved, key=lambda s: s.date)
     st = state or State()
-    maker = SessionMaker(profile, catalog, choices, calendar, start, weeks, log, today, st)
+    maker = SessionMaker(
+        profile, catalog, choices, calendar, start, weeks, log, today, st, running=running
+    )
     sets_by_day: dict[dt.date, list[LoggedSet]] = defaultdict(list)
     for s in log.sets:
         sets_by_day[s.date].append(s)
@@ -176,11 +192,12 @@ def _skeleton(
     weeks: int,
     choices: object,
     calendar: object,
+    dated: tuple[DatedRun, ...] = (),
 ) -> Skeleton:
-    key = (profile, id(catalog), start, weeks)
+    key = (profile, id(catalog), start, weeks, dated)
     found = _SKELETONS.get(key)
     if found is None:
-        found = build_skeleton(profile, catalog, start, weeks, choices, calendar)  # type: ignore[arg-type]
+        found = build_skeleton(profile, catalog, start, weeks, choices, calendar, dated)  # type: ignore[arg-type]
         if len(_SKELETONS) > 256:
             _SKELETONS.clear()
         _SKELETONS[key] = found
