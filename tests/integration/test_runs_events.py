@@ -77,3 +77,62 @@ def test_another_athletes_event_is_not_found_and_stays_as_it_was(database: Datab
         runs.edit_event(*on(database, "ana"), event.id, today=TODAY, kind="long")
 
     assert runs.list_events(*on(database, "bo")).items == [event]
+
+
+def test_an_event_edited_into_a_long_run_moves_the_strength_sessions_off_it_and_its_eve(
+    database: Database,
+) -> None:
+    """R-SCHED-4 on the calendar's dates: making a planned run long re-plans the future
+    (D-NEW-plancal-3); the sessions before today stay as given (R-HIST)."""
+    from calfcoach.services import training
+
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="ana")
+    ana = on(database, "ana")
+    before = training.current_plan(*ana, TODAY).plan.sessions
+    day = min(s.date for s in before if s.date >= TODAY + dt.timedelta(days=2))
+    with database.unit_of_work() as uow:
+        uow.runs.replace_events(
+            ana[2], "plan.ics", [PlannedRun(date=day, kind="easy", title="Easy 8 km")]
+        )
+        uow.commit()
+    (event,) = runs.list_events(*ana).items
+    assert training.today_answer(*ana, day) != "null"  # stored (D-79), and then stale
+
+    runs.edit_event(*ana, event.id, today=TODAY, kind="long")
+
+    assert training.today_answer(*ana, day) == "null"
+
+    after = training.current_plan(*ana, TODAY).plan.sessions
+    assert not [s.date for s in after if s.date in (day, day - dt.timedelta(days=1))]
+    assert [s for s in after if s.date < TODAY] == [s for s in before if s.date < TODAY]
+
+
+def test_a_run_made_long_today_leaves_yesterdays_session_as_it_was_given(
+    database: Database,
+) -> None:
+    """Yesterday is the eve of a long run made today, but yesterday's session was given:
+    the edit fixes the past before it re-plans (R-HIST), so it is kept as it was given."""
+    from calfcoach.services import training
+
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="ana")
+    ana = on(database, "ana")
+    sessions = training.current_plan(*ana, START).plan.sessions
+    given = min((s for s in sessions if s.date > START), key=lambda s: s.date)
+    today = given.date + dt.timedelta(days=1)
+    assert training.today_session(*ana, given.date) == given  # shown on its day
+    with database.unit_of_work() as uow:
+        uow.runs.replace_events(
+            ana[2], "plan.ics", [PlannedRun(date=today, kind="easy", title="Easy 8 km")]
+        )
+        uow.commit()
+    (event,) = runs.list_events(*ana).items
+
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana[2])
+    assert plan_id is not None
+
+    runs.edit_event(*ana, event.id, today=today, kind="long")
+
+    with database.unit_of_work(read_only=True) as uow:  # kept with the plan it was given in
+        versions = uow.history.versions(ana[2], plan_id, given.date)
+    assert versions and versions[-1].session == given

@@ -658,9 +658,13 @@ def edit_event(
             value=date.isoformat(),
             allowed=f"{today.isoformat()} to {last_day.isoformat()} (the past is not re-planned)",
         )
+    from calfcoach.services.corrections import begin_write
+    from calfcoach.services.plan_inputs import plan_inputs
+    from calfcoach.services.replan import replan_running
+
     with ctx.unit_of_work() as uow:
-        athlete = athlete_in(uow, actor, athlete_id, "manage")
-        uow.lock_athlete(athlete.id)
+        athlete = begin_write(uow, actor, athlete_id, today, "manage")  # R-HIST first
+        before = plan_inputs(uow, athlete, today)
         found = next((e for e in uow.runs.events(athlete.id) if e.id == event_id), None)
         if found is None:
             raise NotFoundError(
@@ -685,6 +689,18 @@ def edit_event(
             event_id,
             kind=new_kind,  # type: ignore[arg-type]  # checked against EVENT_KINDS above
             date=date if date is not None else found.date,
+        )
+        # A moved or re-kinded run or race moves the strength sessions around it
+        # (R-SCHED-4/4a/4b): the future is re-planned from the day before the earlier of
+        # its old and new days; the past stays as given (D-NEW-plancal-3).
+        replan_running(
+            uow,
+            athlete,
+            ctx.catalog(),
+            before,
+            today,
+            cause="calendar",
+            changed_from=min(found.date, changed.date) - dt.timedelta(days=1),
         )
         uow.commit()
     return PlannedEventOut.from_event(changed)
