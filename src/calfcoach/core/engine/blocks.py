@@ -36,18 +36,55 @@ def _role(ex: Exercise, name: str, default: Any) -> Any:
     return getattr(ex, name, default)
 
 
-def protocols_of(ex: Exercise) -> tuple[str, ...]:
-    found = _role(ex, "protocols", None)
-    if found:
-        return tuple(found)
-    return (ex.protocol,) if ex.protocol else ()
+@dataclass(frozen=True, slots=True)
+class _Roles:
+    """An exercise's roles as the engine reads them, worked out once per exercise object."""
+
+    protocols: tuple[str, ...]
+    steps: dict[str, int]
+    heel_drop: bool
+    dorsiflexor: bool
+    flare_hold: bool
+    clearance: bool
 
 
-def steps_of(ex: Exercise) -> dict[str, int]:
+# id(exercise) -> (the exercise, its roles). The entry holds the exercise itself, so its id
+# cannot be reused while the entry exists; exercises are frozen, so the roles never go stale.
+_ROLES: dict[int, tuple[Exercise, _Roles]] = {}
+
+
+def _roles(ex: Exercise) -> _Roles:
+    found = _ROLES.get(id(ex))
+    if found is not None and found[0] is ex:
+        return found[1]
+    listed = _role(ex, "protocols", None)
+    protocols: tuple[str, ...] = (
+        tuple(listed) if listed else ((ex.protocol,) if ex.protocol else ())
+    )
     steps = dict(_role(ex, "steps", None) or {})
     if ex.ladder is not None and ex.ladder_step is not None:
         steps.setdefault(ex.ladder, ex.ladder_step)
-    return steps
+    roles = _Roles(
+        protocols,
+        steps,
+        bool(_role(ex, "heel_drop", False)),
+        bool(_role(ex, "dorsiflexor", False)),
+        bool(_role(ex, "flare_hold", False)),
+        bool(_role(ex, "clearance", False)),
+    )
+    if len(_ROLES) > 4096:  # many catalogs (tests): start again rather than grow
+        _ROLES.clear()
+    _ROLES[id(ex)] = (ex, roles)
+    return roles
+
+
+def protocols_of(ex: Exercise) -> tuple[str, ...]:
+    return _roles(ex).protocols
+
+
+def steps_of(ex: Exercise) -> dict[str, int]:
+    """Ladder name -> step of ``ex``. Shared: read it, never change it."""
+    return _roles(ex).steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +146,7 @@ class Choices:
 
 def _flat_ok(ex: Exercise, complaints: frozenset[Complaint]) -> bool:
     """R-PAIN-5 ``achilles_insertional``: no exercise that takes the heel below floor level."""
-    return not ("achilles_insertional" in complaints and _role(ex, "heel_drop", False))
+    return not ("achilles_insertional" in complaints and _roles(ex).heel_drop)
 
 
 @lru_cache(maxsize=512)
@@ -134,7 +171,7 @@ def choices_for(
     dorsi = tuple(
         e
         for e in foot
-        if _role(e, "dorsiflexor", False)
+        if _roles(e).dorsiflexor
         or ("tibialis anterior" in e.muscles and e.contraction != "mobility")
     )
     dorsi_ids = {e.id for e in dorsi}
@@ -178,7 +215,7 @@ def choices_for(
         strain.append(tuple(by_knee[k] for k in ("straight", "bent") if k in by_knee))
     holds: dict[str, Exercise] = {}
     for e in usable:
-        if _role(e, "flare_hold", False):
+        if _roles(e).flare_hold:
             holds.setdefault(e.knee, e)
     if not holds:  # a catalog without flare holds: any calf isometric hold
         for e in usable:
@@ -187,7 +224,7 @@ def choices_for(
     clearance = frozenset(
         e.id
         for e in catalog
-        if _role(e, "clearance", False)
+        if _roles(e).clearance
         or (e.region == "calf" and e.unilateral and e.unit == "reps" and e.knee == "straight")
     )
     can_load = bool(equipment & rules.LOAD_EQUIPMENT)
@@ -224,7 +261,7 @@ def _find(
         and e.knee == knee
         and not protocols_of(e)
         and e.contraction != "plyometric"
-        and not _role(e, "flare_hold", False)
+        and not _roles(e).flare_hold
     ]
     if kind.startswith("heavy"):
         loaded = [
