@@ -95,7 +95,6 @@ class MakerBase:
         )
         self._constant: DaySafety | None = None
         self._foot_cache: dict[tuple[str, int], budget.Block] = {}
-        self._reason_cache: dict[tuple[str, str], tuple[Reason, ...]] = {}
         self._notes: list[Reason] = []
         if state.soleus_step == 0 or state.soleus_step < 1:
             state.soleus_step = SOLEUS_START[profile.level]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Final
 from dataclasses import replace
 
 from calfcoach.core import dosing, rules
@@ -262,29 +263,42 @@ class DoseMaker(MakerBase):
         return budget.Block(ex, _with_reasons(rx, all_reasons), role, ex.knee)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
-        key = (ex.id, scheme)
-        found = self._reason_cache.get(key)
-        if found is None:
-            cited = _scheme_reason(scheme, ex, _ONE).text if scheme == "skill" else ""
-            found = self._reason_cache[key] = _catalog_reasons(self.catalog, ex, scheme, cited)
-        return found
+        cited = _SKILL_CITED if scheme == "skill" else ""
+        return _catalog_reasons(self.catalog, ex, scheme, cited)
+
+
+# The scheme reasons that do not depend on the dose, made once (R-SCH-*, R-SCHED-6).
+_HEAVY_REASON: Final = Reason(
+    "R-SCH-2",
+    f"Heavy: {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the last reps hard "
+    "(1-3 in reserve), slow tempo (R-SCH-6).",
+)
+_LIGHT_REASON: Final = Reason(
+    "R-SCH-1",
+    f"Light: {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps or up to a minute of "
+    "work, for blood flow, muscle mass and durability.",
+)
+_ISOMETRIC_REASON: Final = Reason(
+    "R-SCH-4", "Isometric holds of 30-60 s; depth and added load set the load."
+)
+_REHAB_REASON: Final = Reason(
+    "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
+)
+_SKILL_REASON: Final = Reason(
+    "R-SCHED-6",
+    "Foot work every week: runners who strengthened their feet had "
+    "fewer injuries (Taddei 2020).",
+)
+_SKILL_CITED: Final[str] = _SKILL_REASON.text
 
 
 def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
     if scheme == "heavy":
-        return Reason(
-            "R-SCH-2",
-            f"Heavy: {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the last reps hard "
-            "(1-3 in reserve), slow tempo (R-SCH-6).",
-        )
+        return _HEAVY_REASON
     if scheme == "light":
-        return Reason(
-            "R-SCH-1",
-            f"Light: {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps or up to a minute of "
-            "work, for blood flow, muscle mass and durability.",
-        )
+        return _LIGHT_REASON
     if scheme == "isometric":
-        return Reason("R-SCH-4", "Isometric holds of 30-60 s; depth and added load set the load.")
+        return _ISOMETRIC_REASON
     if scheme == "plyometric":
         total = dosing.total_contacts(dose)
         return Reason(
@@ -293,18 +307,18 @@ def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
             "in short bouts (R-SCH-3a).",
         )
     if scheme == "rehab":
-        return Reason(
-            "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
-        )
-    return Reason(
-        "R-SCHED-6",
-        "Foot work every week: runners who strengthened their feet had "
-        "fewer injuries (Taddei 2020).",
-    )
+        return _REHAB_REASON
+    return _SKILL_REASON
 
 
 _ONE = Dose(1, 1.0, "reps")
 _CITATION = re.compile(r"[A-Z][A-Za-z-]+(?: et al\.)? \d{4}")
+
+
+# (id(catalog), id(exercise), scheme, cited) -> (catalog, exercise, reasons). The entry holds
+# the catalog and the exercise, so their ids cannot be reused while it exists; both are
+# immutable, so the reasons never go stale. Bounded: many catalogs (tests) start it again.
+_REASONS: dict[tuple[int, int, str, str], tuple[Catalog, Exercise, tuple[Reason, ...]]] = {}
 
 
 def _catalog_reasons(
@@ -312,7 +326,22 @@ def _catalog_reasons(
 ) -> tuple[Reason, ...]:
     """The exercise's own reason, then the catalog's reasons that fit it (R-WHY), less those
     whose every source (author and year) is already cited by the ones before: a coach reads
-    each study once."""
+    each study once. A pure function of its inputs, worked out once per input (the citation
+    regex over every reason was about 5 % of a plan)."""
+    key = (id(catalog), id(ex), scheme, cited)
+    found = _REASONS.get(key)
+    if found is not None and found[0] is catalog and found[1] is ex:
+        return found[2]
+    reasons = _work_out_reasons(catalog, ex, scheme, cited)
+    if len(_REASONS) > 4096:
+        _REASONS.clear()
+    _REASONS[key] = (catalog, ex, reasons)
+    return reasons
+
+
+def _work_out_reasons(
+    catalog: Catalog, ex: Exercise, scheme: Scheme, cited: str
+) -> tuple[Reason, ...]:
     finder = getattr(catalog, "reasons_for", None)
     found: tuple[Reason, ...] = tuple(finder(ex, scheme)) if finder is not None else ()
     seen = set(_CITATION.findall(ex.why + " " + cited))
