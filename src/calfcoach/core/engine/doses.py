@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Final
 from dataclasses import replace
+from typing import Final
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.catalog import Catalog
@@ -286,8 +286,7 @@ _REHAB_REASON: Final = Reason(
 )
 _SKILL_REASON: Final = Reason(
     "R-SCHED-6",
-    "Foot work every week: runners who strengthened their feet had "
-    "fewer injuries (Taddei 2020).",
+    "Foot work every week: runners who strengthened their feet had fewer injuries (Taddei 2020).",
 )
 _SKILL_CITED: Final[str] = _SKILL_REASON.text
 
