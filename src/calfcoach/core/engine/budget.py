@@ -48,16 +48,21 @@ def minutes(blocks: list[Block]) -> float:
 
 
 def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
-    """The blocks fitted to ``budget`` minutes; their minutes; whether it still overruns."""
-    total = minutes(blocks)
+    """The blocks fitted to ``budget`` minutes; their minutes; whether it still overruns.
+
+    Each block's minutes are kept beside it and worked out again only when its prescription
+    changes; the total is summed in block order as ``minutes`` does (same float result)."""
+    each = [rx_minutes(b.rx, b.ex) for b in blocks]
+    total = WARM_UP_MINUTES + sum(each)
     if total <= budget:
         return blocks, total, False
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
             b.rx = replace(b.rx, rest_seconds=90)
-    total = minutes(blocks)
+            each[i] = rx_minutes(b.rx, b.ex)
+    total = WARM_UP_MINUTES + sum(each)
     for role in ("foot", "dorsi", "extra", "main"):
-        for b in blocks:
+        for i, b in enumerate(blocks):
             if total <= budget:
                 break
             if b.role != role:
@@ -67,22 +72,26 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
                 low = max(low, rules.MAIN_BLOCK_MIN_SETS)  # R-SCHED-8
             if b.rx.sets > low:
                 b.rx = replace(b.rx, sets=low)
-                total = minutes(blocks)
+                each[i] = rx_minutes(b.rx, b.ex)
+                total = WARM_UP_MINUTES + sum(each)
     protocol = any(b.role == "protocol" for b in blocks)
     while total > budget:
         foot = [b for b in blocks if b.role == "foot"]
         extra = [b for b in blocks if b.role == "extra"]
         main = [b for b in blocks if b.role == "main"]
         if len(foot) > 1:
-            blocks.remove(foot[-1])
+            gone = foot[-1]
         elif extra:
-            blocks.remove(extra[-1])
+            gone = extra[-1]
         elif main and protocol:
             # R-SCHED-7 with R-PAIN-5: the complaint protocol is the session's main work.
-            blocks.remove(main[-1])
+            gone = main[-1]
         else:
             break
-        total = minutes(blocks)
+        at = next(i for i, b in enumerate(blocks) if b is gone)
+        del blocks[at]
+        del each[at]
+        total = WARM_UP_MINUTES + sum(each)
     return blocks, total, total > budget
 
 
