@@ -242,13 +242,16 @@ def first_dose(ex: Exercise, scheme: Scheme, level: Level) -> Dose:
 # not 10), so only doses whose numbers have their declared types are served from the cache.
 
 
-def _exact(dose: Dose, *numbers: float | None) -> bool:
-    """Every number of ``dose`` and ``numbers`` of its declared type (or None)."""
-    if type(dose.amount) is not float or type(dose.sets) is not int:
-        return False
-    if dose.load is not None and type(dose.load) is not float:
-        return False
-    return all(n is None or type(n) is float for n in numbers)
+def _exact(dose: Dose, a: float | None = None, b: float | None = None) -> bool:
+    """Every number of ``dose``, ``a`` and ``b`` of its declared type (or None)."""
+    load = dose.load
+    return (
+        type(dose.amount) is float
+        and type(dose.sets) is int
+        and (load is None or type(load) is float)
+        and (a is None or type(a) is float)
+        and (b is None or type(b) is float)
+    )
 
 
 @dataclass(frozen=True, slots=True)
