@@ -211,9 +211,12 @@ class CalfMaker(DoseMaker):
     def _foot_blocks(self, slot: Slot) -> list[budget.Block]:
         """R-SCHED-6 foot work every session; R-PAIN-4 shin: a dorsiflexor accessory."""
         out: list[budget.Block] = []
-        pool = list(self.c.foot)
-        if "plantar_heel" in self.p.complaints:
-            pool = [e for e in pool if e.region == "foot"] or pool
+        pool = self._foot_pool
+        if pool is None:  # the same for every session of the walk
+            pool = list(self.c.foot)
+            if "plantar_heel" in self.p.complaints:
+                pool = [e for e in pool if e.region == "foot"] or pool
+            self._foot_pool = pool
         if "shin" in self.p.complaints and self.c.dorsi:
             ex = self.c.dorsi[slot.week % len(self.c.dorsi)]
             block = self._foot_block(ex, slot)
