@@ -9,7 +9,7 @@ protocol (the session's main work, R-PAIN-5) the rotation's block goes too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.models import Exercise, Prescription
@@ -23,6 +23,27 @@ class Block:
     rx: Prescription
     role: str  # "main", "extra", "protocol", "foot", "dorsi" (shin accessory), "hold"
     knee: str
+
+
+def rx_with(rx: Prescription, *, sets: int | None = None, rest: int | None = None) -> Prescription:
+    """``rx`` with other sets or rest: ``dataclasses.replace(rx, sets=..., rest_seconds=...)``
+    without its walk over the fields (it ran for every trimmed and extra block)."""
+    return Prescription(
+        rx.exercise,
+        rx.scheme,
+        rx.sets if sets is None else sets,
+        rx.reps,
+        rx.seconds,
+        rx.distance_m,
+        rx.contacts,
+        rx.per_side,
+        rx.added_load_kg,
+        rx.rest_seconds if rest is None else rest,
+        rx.tempo,
+        rx.why,
+        rx.rule,
+        rx.reasons,
+    )
 
 
 def rx_minutes(rx: Prescription, ex: Exercise) -> float:
@@ -58,7 +79,7 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
         return blocks, total, False
     for i, b in enumerate(blocks):
         if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
-            b.rx = replace(b.rx, rest_seconds=90)
+            b.rx = rx_with(b.rx, rest=90)
             each[i] = rx_minutes(b.rx, b.ex)
     total = WARM_UP_MINUTES + sum(each)
     for role in ("foot", "dorsi", "extra", "main"):
@@ -71,7 +92,7 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
             if role == "main" and b.rx.scheme != "plyometric":
                 low = max(low, rules.MAIN_BLOCK_MIN_SETS)  # R-SCHED-8
             if b.rx.sets > low:
-                b.rx = replace(b.rx, sets=low)
+                b.rx = rx_with(b.rx, sets=low)
                 each[i] = rx_minutes(b.rx, b.ex)
                 total = WARM_UP_MINUTES + sum(each)
     protocol = any(b.role == "protocol" for b in blocks)
@@ -95,4 +116,4 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
     return blocks, total, total > budget
 
 
-__all__ = ["Block", "fit", "minutes", "rx_minutes"]
+__all__ = ["Block", "fit", "minutes", "rx_minutes", "rx_with"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 from typing import Final
 
 from calfcoach.core import dosing, rules
@@ -253,14 +252,20 @@ class DoseMaker(MakerBase):
             shown = shown.with_load(
                 dosing.ramp_start(ex, self.p) or None, sets=min(rules.RAMP_MAX_SETS, shown.sets)
             )
-        rx = _prescription(ex, scheme, shown, tempo=tempo or (rules.HEAVY_TEMPO if ramp else None))
         if ramp:
             reasons.insert(0, _ramp_reason(ex, self.p, shown))
-            if rx.added_load_kg is None:
-                rx = replace(rx, added_load_kg=0.0)
         all_reasons: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
         all_reasons += (_scheme_reason(scheme, ex, shown),) + self._why(ex, scheme)
-        return budget.Block(ex, _with_reasons(rx, all_reasons), role, ex.knee)
+        rx = _prescription(
+            ex,
+            scheme,
+            shown,
+            tempo=tempo or (rules.HEAVY_TEMPO if ramp else None),
+            reasons=all_reasons,
+            # R-PROG-1a: a ramp shows its starting load, 0 kg at body weight.
+            bare=0.0 if ramp else None,
+        )
+        return budget.Block(ex, rx, role, ex.knee)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
         cited = _SKILL_CITED if scheme == "skill" else ""
@@ -372,23 +377,37 @@ def _ramp_reason(ex: Exercise, p: Profile, dose: Dose) -> Reason:
     )
 
 
-def _prescription(ex: Exercise, scheme: Scheme, dose: Dose, *, tempo: str | None) -> Prescription:
+def _prescription(
+    ex: Exercise,
+    scheme: Scheme,
+    dose: Dose,
+    *,
+    tempo: str | None,
+    reasons: tuple[Reason, ...] = (),
+    bare: float | None = None,
+) -> Prescription:
+    """The prescription of ``dose`` with its reasons (``why`` their text joined, ``rule`` the
+    first id); ``bare``: the added load shown when the dose has none (heavy work: 0 kg)."""
     amount: int | float = (
         round(dose.amount, 2) if dose.unit == "distance_m" else int(round(dose.amount))
     )
     unit = dose.unit
+    load = dose.load if dose.load else (0.0 if scheme == "heavy" else None)
     return Prescription(
         ex.id,
         scheme,
         dose.sets,
-        reps=amount if unit == "reps" else None,  # type: ignore[arg-type]
-        seconds=amount if unit == "seconds" else None,  # type: ignore[arg-type]
-        distance_m=amount if unit == "distance_m" else None,
-        contacts=amount if unit == "contacts" else None,  # type: ignore[arg-type]
-        per_side=ex.unilateral,
-        added_load_kg=dose.load if dose.load else (0.0 if scheme == "heavy" else None),
-        rest_seconds=rules.REST_SECONDS[scheme],
-        tempo=tempo,
+        amount if unit == "reps" else None,  # type: ignore[arg-type]
+        amount if unit == "seconds" else None,  # type: ignore[arg-type]
+        amount if unit == "distance_m" else None,
+        amount if unit == "contacts" else None,  # type: ignore[arg-type]
+        ex.unilateral,
+        bare if load is None else load,
+        rules.REST_SECONDS[scheme],
+        tempo,
+        " ".join([f"{r.rule}: {r.text}" for r in reasons]),
+        reasons[0].rule if reasons else "",
+        reasons,
     )
 
 

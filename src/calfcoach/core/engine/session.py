@@ -10,7 +10,6 @@ names what it holds. Doses come from ``core.dosing`` through the tracks of ``Sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from functools import lru_cache
 
 from calfcoach.core import dosing, rules
@@ -182,7 +181,7 @@ class SessionMaker(EvidenceMaker):
                 b = self._kind_block(k, slot, safety, day, "extra")
                 if b is not None:
                     # A short extra block: the fewest sets its scheme allows (R-SCHED-5, D-10).
-                    b.rx = replace(b.rx, sets=min(b.rx.sets, dosing.min_sets(b.rx.scheme)))
+                    b.rx = budget.rx_with(b.rx, sets=min(b.rx.sets, dosing.min_sets(b.rx.scheme)))
                     blocks.append(b)
         blocks += self._foot_blocks(slot)
         advice = None
