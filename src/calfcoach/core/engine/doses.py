@@ -120,13 +120,7 @@ class DoseMaker(MakerBase):
                 track.pending = None
                 return track.dose, reasons, True
         if track.estimated and projected_day:
-            reasons.append(
-                Reason(
-                    "R-PROG-1a",
-                    "The load is the one your load-finding session finds; the plan shows its "
-                    "starting point until that session is logged.",
-                )
-            )
+            reasons.append(_ESTIMATED_REASON)
         elif track.estimated:
             track.estimated = False
         if base.fixed:
@@ -237,16 +231,14 @@ class DoseMaker(MakerBase):
         if slot.deload and role not in ("foot", "dorsi"):
             # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
             shown = dosing.deload(dose, scheme)
-            reasons.append(Reason("R-PROG-5", "Lighter week: volume about halved, load kept."))
+            reasons.append(_LIGHTER_WEEK_REASON)
         elif (
             safety.morning == "one_set_fewer"
             and role not in ("foot", "dorsi")
             and not _projected(self, slot)
         ):
             shown = dosing.cut_sets(dose, 1)
-            reasons.append(
-                Reason("R-PAIN-2", "Morning pain was 2 above your usual: one set fewer.")
-            )
+            reasons.append(_MORNING_SET_REASON)
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
             shown = shown.with_load(
@@ -272,6 +264,16 @@ class DoseMaker(MakerBase):
         return _catalog_reasons(self.catalog, ex, scheme, cited)
 
 
+# Reasons whose sentence never changes, made once (they were made for every block).
+_ESTIMATED_REASON: Final = Reason(
+    "R-PROG-1a",
+    "The load is the one your load-finding session finds; the plan shows its "
+    "starting point until that session is logged.",
+)
+_LIGHTER_WEEK_REASON: Final = Reason("R-PROG-5", "Lighter week: volume about halved, load kept.")
+_MORNING_SET_REASON: Final = Reason(
+    "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
+)
 # The scheme reasons that do not depend on the dose, made once (R-SCH-*, R-SCHED-6).
 _HEAVY_REASON: Final = Reason(
     "R-SCH-2",
