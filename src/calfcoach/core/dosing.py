@@ -567,6 +567,7 @@ def flare_hold() -> Dose:
     return Dose(rules.FLARE_HOLD_SETS, float(rules.FLARE_HOLD_SECONDS), "seconds", None, True)
 
 
+@lru_cache(maxsize=2048)  # pure; the same step texts recur session after session
 def reason(rule: str, text: str) -> Reason:
     text = text.strip()
     text = text[:1].upper() + text[1:]
