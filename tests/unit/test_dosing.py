@@ -614,3 +614,40 @@ def test_a_flare_hold_is_5_x_30_s_and_never_progresses_R_PAIN_2b() -> None:
         True,
     )
     assert not dosing.step_up(hold, "isometric", None).moved
+
+
+# ------------------------------------------------------------------ cached steps (D-NEW-speed-1)
+
+
+def test_a_cached_dose_step_never_hands_back_a_number_of_another_type():
+    # 10 and 10.0 are equal keys: a cache without the type guard would give the second call
+    # the first call's float load, and the plan JSON would show 10.0 for 10.
+    as_float = Dose(3, 15.0, "reps", 10.0, True)
+    as_int = Dose(3, 15.0, "reps", 10, True)  # type: ignore[arg-type]
+    assert type(dosing.deload(as_float, "rehab").load) is float
+    assert type(dosing.deload(as_int, "rehab").load) is int
+    # A fixed dose with nothing to add holds: the step hands back the dose it was given.
+    assert type(dosing.step_up(as_float, "rehab", None).dose.load) is float
+    assert type(dosing.step_up(as_int, "rehab", None).dose.load) is int
+
+
+@given(
+    sets=st.integers(1, 6),
+    amount=st.sampled_from((4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0, 60.0)),
+    unit=st.sampled_from(("reps", "seconds")),
+    load=st.one_of(st.none(), st.sampled_from((0.0, 2.5, 10.0, 37.5, 80.0))),
+    fixed=st.booleans(),
+    scheme=st.sampled_from(("light", "heavy", "isometric", "rehab", "skill")),
+    inc=st.one_of(st.none(), st.sampled_from((1.0, 2.5, 5.0))),
+    logged=st.one_of(st.none(), st.sampled_from((3.0, 12.0, 25.0))),
+)
+def test_cached_dose_steps_equal_the_steps_worked_out_afresh(
+    sets, amount, unit, load, fixed, scheme, inc, logged
+):
+    dose = Dose(sets, amount, unit, load, fixed)
+    for _ in range(2):  # the second round is served from the cache
+        assert dosing.step_up(dose, scheme, inc, logged) == dosing._step_up(
+            dose, scheme, inc, logged
+        )
+        assert dosing.step_down(dose, scheme, inc) == dosing._step_down(dose, scheme, inc)
+        assert dosing.deload(dose, scheme, 3) == dosing._deload(dose, scheme, 3)

@@ -157,6 +157,7 @@ def load_equipment(ex: Exercise, equipment: frozenset[Equipment]) -> Equipment |
     return None
 
 
+@lru_cache(maxsize=4096)  # pure, of immutable inputs; asked for every block
 def increment(ex: Exercise, equipment: frozenset[Equipment]) -> float | None:
     """The smallest load step the athlete can make on ``ex`` (R-PROG-7: actual increments)."""
     for machine in MACHINES:
@@ -216,6 +217,7 @@ def load_down(load: float, inc: float | None) -> float | None:
 # ------------------------------------------------------------------ first doses
 
 
+@lru_cache(maxsize=4096)  # pure, of immutable inputs; asked for every block
 def first_dose(ex: Exercise, scheme: Scheme, level: Level) -> Dose:
     """The dose of an exercise's first exposure in a scheme (R-SCH-*, R-PROG-3/4)."""
     unit = unit_of(ex)
@@ -233,6 +235,23 @@ def first_dose(ex: Exercise, scheme: Scheme, level: Level) -> Dose:
 
 
 # ------------------------------------------------------------------ steps
+
+# ``step_up``, ``step_down`` and ``deload`` are pure functions of small immutable values, asked
+# for every block of every session: their results are cached. Equal numbers of another type
+# (10 and 10.0) hash alike but could come back as the other type (a plan's JSON shows 10.0,
+# not 10), so only doses whose numbers have their declared types are served from the cache.
+
+
+def _exact(dose: Dose, a: float | None = None, b: float | None = None) -> bool:
+    """Every number of ``dose``, ``a`` and ``b`` of its declared type (or None)."""
+    load = dose.load
+    return (
+        type(dose.amount) is float
+        and type(dose.sets) is int
+        and (load is None or type(load) is float)
+        and (a is None or type(a) is float)
+        and (b is None or type(b) is float)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +291,7 @@ def top_of(dose: Dose, scheme: Scheme, inc: float | None) -> float:
     return dose.amount + extra
 
 
-def step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None = None) -> Step:
+def _step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None) -> Step:
     """R-PROG-2 double progression, driven by the logged amount when there is one (R-PROG-6):
     the next rung above what was done; at the top, load goes up and the dose returns to the
     band's first rung; with no load to add, one set more; at the end of everything, hold."""
@@ -342,7 +361,7 @@ def _load_up(dose: Dose, inc: float | None, *, coarse: bool = False) -> Step | N
     return Step(dose.with_load(new), f"the load goes up {pct} % to {_num(new)} kg", True)
 
 
-def step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
+def _step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
     """One step lower (R-PROG-6, R-PAIN-2): less load if loaded, else the rung below, else one
     set fewer; never below the band's floor nor below 2 sets."""
     if dose.load:
@@ -366,7 +385,7 @@ def step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
     return Step(dose, "the dose is already the lowest of its band", False)
 
 
-def deload(dose: Dose, scheme: Scheme, min_sets: int = 1) -> Dose:
+def _deload(dose: Dose, scheme: Scheme, min_sets: int) -> Dose:
     """R-PROG-5: about 55 % of the volume inside the band (where the floor stops it, the floor
     wins), load kept, at least ``min_sets`` sets (a main block keeps 3, R-SCHED-8); fixed
     protocol doses lose one set instead (R-PAIN-5, never below 2)."""
@@ -393,6 +412,37 @@ def deload(dose: Dose, scheme: Scheme, min_sets: int = 1) -> Dose:
             if abs(sets * amount - target) < abs(best[0] * best[1] - target):
                 best = (sets, amount)
     return dose.with_amount(best[1], sets=best[0])
+
+
+_step_up_cached = lru_cache(maxsize=4096)(_step_up)
+_step_down_cached = lru_cache(maxsize=4096)(_step_down)
+_deload_cached = lru_cache(maxsize=4096)(_deload)
+
+
+def step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None = None) -> Step:
+    """R-PROG-2 double progression, driven by the logged amount when there is one (R-PROG-6):
+    the next rung above what was done; at the top, load goes up and the dose returns to the
+    band's first rung; with no load to add, one set more; at the end of everything, hold."""
+    if _exact(dose, inc, logged):
+        return _step_up_cached(dose, scheme, inc, logged)
+    return _step_up(dose, scheme, inc, logged)
+
+
+def step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
+    """One step lower (R-PROG-6, R-PAIN-2): less load if loaded, else the rung below, else one
+    set fewer; never below the band's floor nor below 2 sets."""
+    if _exact(dose, inc):
+        return _step_down_cached(dose, scheme, inc)
+    return _step_down(dose, scheme, inc)
+
+
+def deload(dose: Dose, scheme: Scheme, min_sets: int = 1) -> Dose:
+    """R-PROG-5: about 55 % of the volume inside the band (where the floor stops it, the floor
+    wins), load kept, at least ``min_sets`` sets (a main block keeps 3, R-SCHED-8); fixed
+    protocol doses lose one set instead (R-PAIN-5, never below 2)."""
+    if _exact(dose) and type(min_sets) is int:
+        return _deload_cached(dose, scheme, min_sets)
+    return _deload(dose, scheme, min_sets)
 
 
 # Below the first rung a lighter week may go to the band's floor where a main block still
@@ -517,6 +567,7 @@ def flare_hold() -> Dose:
     return Dose(rules.FLARE_HOLD_SETS, float(rules.FLARE_HOLD_SECONDS), "seconds", None, True)
 
 
+@lru_cache(maxsize=2048)  # pure; the same step texts recur session after session
 def reason(rule: str, text: str) -> Reason:
     text = text.strip()
     text = text[:1].upper() + text[1:]

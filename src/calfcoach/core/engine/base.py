@@ -14,6 +14,7 @@ from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.state import State
 from calfcoach.core.models import (
     CheckIn,
+    Exercise,
     Profile,
     Reason,
     TrainingLog,
@@ -102,7 +103,7 @@ class MakerBase:
         )
         self._constant: DaySafety | None = None
         self._foot_cache: dict[tuple[str, int], budget.Block] = {}
-        self._reason_cache: dict[tuple[str, str], tuple[Reason, ...]] = {}
+        self._foot_pool: list[Exercise] | None = None
         self._notes: list[Reason] = []
         if state.soleus_step == 0 or state.soleus_step < 1:
             state.soleus_step = SOLEUS_START[profile.level]

@@ -36,18 +36,55 @@ def _role(ex: Exercise, name: str, default: Any) -> Any:
     return getattr(ex, name, default)
 
 
-def protocols_of(ex: Exercise) -> tuple[str, ...]:
-    found = _role(ex, "protocols", None)
-    if found:
-        return tuple(found)
-    return (ex.protocol,) if ex.protocol else ()
+@dataclass(frozen=True, slots=True)
+class _Roles:
+    """An exercise's roles as the engine reads them, worked out once per exercise object."""
+
+    protocols: tuple[str, ...]
+    steps: dict[str, int]
+    heel_drop: bool
+    dorsiflexor: bool
+    flare_hold: bool
+    clearance: bool
 
 
-def steps_of(ex: Exercise) -> dict[str, int]:
+# id(exercise) -> (the exercise, its roles). The entry holds the exercise itself, so its id
+# cannot be reused while the entry exists; exercises are frozen, so the roles never go stale.
+_ROLES: dict[int, tuple[Exercise, _Roles]] = {}
+
+
+def _roles(ex: Exercise) -> _Roles:
+    found = _ROLES.get(id(ex))
+    if found is not None and found[0] is ex:
+        return found[1]
+    listed = _role(ex, "protocols", None)
+    protocols: tuple[str, ...] = (
+        tuple(listed) if listed else ((ex.protocol,) if ex.protocol else ())
+    )
     steps = dict(_role(ex, "steps", None) or {})
     if ex.ladder is not None and ex.ladder_step is not None:
         steps.setdefault(ex.ladder, ex.ladder_step)
-    return steps
+    roles = _Roles(
+        protocols,
+        steps,
+        bool(_role(ex, "heel_drop", False)),
+        bool(_role(ex, "dorsiflexor", False)),
+        bool(_role(ex, "flare_hold", False)),
+        bool(_role(ex, "clearance", False)),
+    )
+    if len(_ROLES) > 4096:  # many catalogs (tests): start again rather than grow
+        _ROLES.clear()
+    _ROLES[id(ex)] = (ex, roles)
+    return roles
+
+
+def protocols_of(ex: Exercise) -> tuple[str, ...]:
+    return _roles(ex).protocols
+
+
+def steps_of(ex: Exercise) -> dict[str, int]:
+    """Ladder name -> step of ``ex``. Shared: read it, never change it."""
+    return _roles(ex).steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,40 +146,101 @@ class Choices:
 
 def _flat_ok(ex: Exercise, complaints: frozenset[Complaint]) -> bool:
     """R-PAIN-5 ``achilles_insertional``: no exercise that takes the heel below floor level."""
-    return not ("achilles_insertional" in complaints and _role(ex, "heel_drop", False))
+    return not ("achilles_insertional" in complaints and _roles(ex).heel_drop)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One exercise of a catalog with what ``choices_for`` asks of it that does not depend on
+    the athlete, worked out once per catalog."""
+
+    ex: Exercise
+    needs: frozenset[str]
+    roles: _Roles
+    plyo: bool
+    foot: bool
+    """A foot or ankle accessory: no protocol, not plyometric (R-SCHED-6)."""
+    dorsi: bool
+    """A shin dorsiflexor accessory (R-PAIN-4), if ``foot``."""
+    hold: bool
+    """A calf isometric hold in seconds: a flare hold where the catalog names none."""
+    calf: bool
+    """A calf exercise a main kind may use: no protocol, not plyometric, not a flare hold."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    entries: tuple[_Entry, ...]
+    """Every exercise, by (priority, id)."""
+    clearance: frozenset[str]
+
+
+# id(catalog) -> (the catalog, its index); the entry holds the catalog (see ``_ROLES``).
+_INDEXES: dict[int, tuple[Catalog, _Index]] = {}
+
+
+def _index(catalog: Catalog) -> _Index:
+    found = _INDEXES.get(id(catalog))
+    if found is not None and found[0] is catalog:
+        return found[1]
+    entries: list[_Entry] = []
+    for e in sorted(catalog, key=lambda e: (e.priority, e.id)):
+        roles = _roles(e)
+        plyo = e.contraction == "plyometric"
+        foot = e.region in ("foot", "ankle") and not roles.protocols and not plyo
+        entries.append(
+            _Entry(
+                e,
+                frozenset(e.equipment),
+                roles,
+                plyo,
+                foot,
+                foot
+                and (
+                    roles.dorsiflexor
+                    or ("tibialis anterior" in e.muscles and e.contraction != "mobility")
+                ),
+                e.region == "calf" and e.contraction == "isometric" and e.unit == "seconds",
+                e.region == "calf" and not roles.protocols and not plyo and not roles.flare_hold,
+            )
+        )
+    clearance = frozenset(
+        e.id
+        for e in catalog
+        if _roles(e).clearance
+        or (e.region == "calf" and e.unilateral and e.unit == "reps" and e.knee == "straight")
+    )
+    index = _Index(tuple(entries), clearance)
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(catalog)] = (catalog, index)
+    return index
 
 
 @lru_cache(maxsize=512)
 def choices_for(
     catalog: Catalog, equipment: frozenset[Equipment], complaints: frozenset[Complaint]
 ) -> Choices:
-    usable = tuple(
-        sorted(
-            (e for e in catalog if equipment.issuperset(e.equipment) and _flat_ok(e, complaints)),
-            key=lambda e: (e.priority, e.id),
-        )
-    )
-    plyos = [e for e in usable if e.contraction == "plyometric"]
+    index = _index(catalog)
+    insertional = "achilles_insertional" in complaints  # R-PAIN-5: no heel below the floor
+    fits = [
+        en
+        for en in index.entries
+        if equipment.issuperset(en.needs) and not (insertional and en.roles.heel_drop)
+    ]
+    usable = tuple(en.ex for en in fits)
+    plyos = [en.ex for en in fits if en.plyo]
     plyo = next((e for e in plyos if e.tier == 1), None)
     hops = next((e for e in plyos if e.tier >= 2), None)
-    protocol_ex = [e for e in usable if protocols_of(e)]
-    foot = tuple(
-        e
-        for e in usable
-        if e.region in ("foot", "ankle") and not protocols_of(e) and e.contraction != "plyometric"
-    )
-    dorsi = tuple(
-        e
-        for e in foot
-        if _role(e, "dorsiflexor", False)
-        or ("tibialis anterior" in e.muscles and e.contraction != "mobility")
-    )
-    dorsi_ids = {e.id for e in dorsi}
-    pool = tuple(e for e in foot if e.id not in dorsi_ids)
+    protocol_ex = [en.ex for en in fits if en.roles.protocols]
+    foot = [en for en in fits if en.foot]
+    dorsi = tuple(en.ex for en in foot if en.dorsi)
+    pool = tuple(en.ex for en in foot if not en.dorsi)
     soleus = tuple(
-        sorted(
-            (e for e in usable if SOLEUS in steps_of(e)),
-            key=lambda e: steps_of(e)[SOLEUS],
+        en.ex
+        for en in sorted(
+            (en for en in fits if SOLEUS in en.roles.steps),
+            key=lambda en: en.roles.steps[SOLEUS],
         )
     )
     plantar = "plantar_heel" in complaints
@@ -169,31 +267,28 @@ def choices_for(
                 return machines[0]
         return found[0]
 
+    strain_by_step: dict[int, dict[str, Exercise]] = {}
+    for en in fits:
+        step = en.roles.steps.get(CALF_STRAIN)
+        if step is not None:
+            strain_by_step.setdefault(step, {}).setdefault(en.ex.knee, en.ex)
     strain: list[tuple[Exercise, ...]] = []
     for step in range(1, STRAIN_STEPS + 1):
-        members = [e for e in usable if steps_of(e).get(CALF_STRAIN) == step]
-        by_knee: dict[str, Exercise] = {}
-        for e in members:
-            by_knee.setdefault(e.knee, e)
+        by_knee = strain_by_step.get(step, {})
         strain.append(tuple(by_knee[k] for k in ("straight", "bent") if k in by_knee))
     holds: dict[str, Exercise] = {}
-    for e in usable:
-        if _role(e, "flare_hold", False):
-            holds.setdefault(e.knee, e)
+    for en in fits:
+        if en.roles.flare_hold:
+            holds.setdefault(en.ex.knee, en.ex)
     if not holds:  # a catalog without flare holds: any calf isometric hold
-        for e in usable:
-            if e.region == "calf" and e.contraction == "isometric" and e.unit == "seconds":
-                holds.setdefault(e.knee, e)
-    clearance = frozenset(
-        e.id
-        for e in catalog
-        if _role(e, "clearance", False)
-        or (e.region == "calf" and e.unilateral and e.unit == "reps" and e.knee == "straight")
-    )
+        for en in fits:
+            if en.hold:
+                holds.setdefault(en.ex.knee, en.ex)
     can_load = bool(equipment & rules.LOAD_EQUIPMENT)
+    calf = [en.ex for en in fits if en.calf]
     by_kind: dict[str, Exercise | None] = {}
     for kind in ("heavy_bent", "heavy_straight", "light_straight", "light_bent", "mini_squat"):
-        by_kind[kind] = _find(kind, usable, equipment)
+        by_kind[kind] = _find(kind, calf, equipment)
     return Choices(
         usable,
         equipment,
@@ -207,25 +302,16 @@ def choices_for(
         protocol_pick("bent") if protocol_ex else None,
         tuple(strain),
         holds,
-        clearance,
+        index.clearance,
         can_load,
         by_kind,
     )
 
 
-def _find(
-    kind: str, usable: tuple[Exercise, ...], equipment: frozenset[Equipment]
-) -> Exercise | None:
+def _find(kind: str, calf: list[Exercise], equipment: frozenset[Equipment]) -> Exercise | None:
+    """The exercise of a main kind among the athlete's calf exercises (by priority)."""
     knee = "bent" if kind in ("heavy_bent", "light_bent", "mini_squat") else "straight"
-    candidates = [
-        e
-        for e in usable
-        if e.region == "calf"
-        and e.knee == knee
-        and not protocols_of(e)
-        and e.contraction != "plyometric"
-        and not _role(e, "flare_hold", False)
-    ]
+    candidates = [e for e in calf if e.knee == knee]
     if kind.startswith("heavy"):
         loaded = [
             e

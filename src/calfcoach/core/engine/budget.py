@@ -9,7 +9,7 @@ protocol (the session's main work, R-PAIN-5) the rotation's block goes too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.models import Exercise, Prescription
@@ -23,6 +23,27 @@ class Block:
     rx: Prescription
     role: str  # "main", "extra", "protocol", "foot", "dorsi" (shin accessory), "hold"
     knee: str
+
+
+def rx_with(rx: Prescription, *, sets: int | None = None, rest: int | None = None) -> Prescription:
+    """``rx`` with other sets or rest: ``dataclasses.replace(rx, sets=..., rest_seconds=...)``
+    without its walk over the fields (it ran for every trimmed and extra block)."""
+    return Prescription(
+        rx.exercise,
+        rx.scheme,
+        rx.sets if sets is None else sets,
+        rx.reps,
+        rx.seconds,
+        rx.distance_m,
+        rx.contacts,
+        rx.per_side,
+        rx.added_load_kg,
+        rx.rest_seconds if rest is None else rest,
+        rx.tempo,
+        rx.why,
+        rx.rule,
+        rx.reasons,
+    )
 
 
 def rx_minutes(rx: Prescription, ex: Exercise) -> float:
@@ -48,16 +69,21 @@ def minutes(blocks: list[Block]) -> float:
 
 
 def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
-    """The blocks fitted to ``budget`` minutes; their minutes; whether it still overruns."""
-    total = minutes(blocks)
+    """The blocks fitted to ``budget`` minutes; their minutes; whether it still overruns.
+
+    Each block's minutes are kept beside it and worked out again only when its prescription
+    changes; the total is summed in block order as ``minutes`` does (same float result)."""
+    each = [rx_minutes(b.rx, b.ex) for b in blocks]
+    total = WARM_UP_MINUTES + sum(each)
     if total <= budget:
         return blocks, total, False
-    for b in blocks:
+    for i, b in enumerate(blocks):
         if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
-            b.rx = replace(b.rx, rest_seconds=90)
-    total = minutes(blocks)
+            b.rx = rx_with(b.rx, rest=90)
+            each[i] = rx_minutes(b.rx, b.ex)
+    total = WARM_UP_MINUTES + sum(each)
     for role in ("foot", "dorsi", "extra", "main"):
-        for b in blocks:
+        for i, b in enumerate(blocks):
             if total <= budget:
                 break
             if b.role != role:
@@ -66,24 +92,28 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
             if role == "main" and b.rx.scheme != "plyometric":
                 low = max(low, rules.MAIN_BLOCK_MIN_SETS)  # R-SCHED-8
             if b.rx.sets > low:
-                b.rx = replace(b.rx, sets=low)
-                total = minutes(blocks)
+                b.rx = rx_with(b.rx, sets=low)
+                each[i] = rx_minutes(b.rx, b.ex)
+                total = WARM_UP_MINUTES + sum(each)
     protocol = any(b.role == "protocol" for b in blocks)
     while total > budget:
         foot = [b for b in blocks if b.role == "foot"]
         extra = [b for b in blocks if b.role == "extra"]
         main = [b for b in blocks if b.role == "main"]
         if len(foot) > 1:
-            blocks.remove(foot[-1])
+            gone = foot[-1]
         elif extra:
-            blocks.remove(extra[-1])
+            gone = extra[-1]
         elif main and protocol:
             # R-SCHED-7 with R-PAIN-5: the complaint protocol is the session's main work.
-            blocks.remove(main[-1])
+            gone = main[-1]
         else:
             break
-        total = minutes(blocks)
+        at = next(i for i, b in enumerate(blocks) if b is gone)
+        del blocks[at]
+        del each[at]
+        total = WARM_UP_MINUTES + sum(each)
     return blocks, total, total > budget
 
 
-__all__ = ["Block", "fit", "minutes", "rx_minutes"]
+__all__ = ["Block", "fit", "minutes", "rx_minutes", "rx_with"]

@@ -5,6 +5,9 @@ and flare holds (R-PAIN-2b).
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Final
+
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
@@ -27,6 +30,23 @@ from calfcoach.core.models import (
 from calfcoach.core.races import RaceDay, describe
 from calfcoach.core.safety import DaySafety
 
+# Reasons whose sentence never changes, made once.
+_STAND_IN_REASON: Final = Reason(
+    "R-SCH-2a",
+    "No equipment to load heavy work, so slow light heel raises stand in (3 s up, 3 s down).",
+)
+_CONTACTS_CUT_REASON: Final = Reason("R-PROG-5", "Lighter week: contacts cut.")
+_SHIN_REASON: Final = Reason(
+    "R-PAIN-4",
+    "Shin complaint: dorsiflexor strengthening; the evidence for it is low (L) "
+    "and running load is the main lever.",
+)
+
+
+@lru_cache(maxsize=16)
+def _soleus_step_reason(step: int) -> Reason:
+    return Reason("R-PROG-3", f"Step {step} of the soleus ladder.")
+
 
 class CalfMaker(DoseMaker):
     def _kind_block(
@@ -44,14 +64,7 @@ class CalfMaker(DoseMaker):
             # R-SCH-2a: no load to make it heavy: slow light heel raises stand in (warned).
             base = dosing.first_dose(ex, "light", self.p.level)
             dose, reasons, _ = self._dose(ex, "light", slot, safety, base=base, needs_load=False)
-            reasons.insert(
-                0,
-                Reason(
-                    "R-SCH-2a",
-                    "No equipment to load heavy work, so slow light heel raises stand in "
-                    "(3 s up, 3 s down).",
-                ),
-            )
+            reasons.insert(0, _STAND_IN_REASON)
             return self._finish(
                 ex,
                 "light",
@@ -108,9 +121,7 @@ class CalfMaker(DoseMaker):
         if role == "main":
             base = base.with_sets(max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
         dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
-        reasons.insert(
-            0, Reason("R-PROG-3", f"Step {steps_of(ex).get('soleus', 1)} of the soleus ladder.")
-        )
+        reasons.insert(0, _soleus_step_reason(steps_of(ex).get("soleus", 1)))
         return self._finish(
             ex, scheme, dose, reasons, slot, safety, role=role, ramp=False, lead=lead
         )
@@ -193,7 +204,7 @@ class CalfMaker(DoseMaker):
             shown_total = max(
                 rules.MAIN_BLOCK_MIN_CONTACTS, round(total * rules.DELOAD_VOLUME_FACTOR)
             )
-            reasons.append(Reason("R-PROG-5", "Lighter week: contacts cut."))
+            reasons.append(_CONTACTS_CUT_REASON)
         b = dosing.bouts(shown_total, ex)
         rx = Prescription(
             ex.id,
@@ -215,22 +226,18 @@ class CalfMaker(DoseMaker):
     def _foot_blocks(self, slot: Slot) -> list[budget.Block]:
         """R-SCHED-6 foot work every session; R-PAIN-4 shin: a dorsiflexor accessory."""
         out: list[budget.Block] = []
-        pool = list(self.c.foot)
-        if "plantar_heel" in self.p.complaints:
-            pool = [e for e in pool if e.region == "foot"] or pool
+        pool = self._foot_pool
+        if pool is None:  # the same for every session of the walk
+            pool = list(self.c.foot)
+            if "plantar_heel" in self.p.complaints:
+                pool = [e for e in pool if e.region == "foot"] or pool
+            self._foot_pool = pool
         if "shin" in self.p.complaints and self.c.dorsi:
             ex = self.c.dorsi[slot.week % len(self.c.dorsi)]
             block = self._foot_block(ex, slot)
             block.rx = _with_reasons(
                 block.rx,
-                (
-                    Reason(
-                        "R-PAIN-4",
-                        "Shin complaint: dorsiflexor strengthening; the evidence for it is low (L) "
-                        "and running load is the main lever.",
-                    ),
-                )
-                + block.rx.reasons,
+                (_SHIN_REASON,) + block.rx.reasons,
             )
             block.role = "dorsi"  # kept by the budget and by R-SCHED-3's foot-drill swap
             out.append(block)

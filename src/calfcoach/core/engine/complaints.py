@@ -5,6 +5,8 @@ calf-strain criteria ladder.
 
 from __future__ import annotations
 
+from typing import Final
+
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
@@ -22,6 +24,16 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.races import RaceDay, describe
 from calfcoach.core.safety import DaySafety
+
+# Reasons whose sentence never changes, made once.
+_INSERTIONAL_REASON: Final = Reason(
+    "R-PAIN-5", "Insertional Achilles pain: on flat ground, never below floor level."
+)
+_BODY_WEIGHT_REASON: Final = Reason(
+    "R-PROG-1a",
+    "Body weight is enough only while it leaves 2 or fewer reps in reserve; "
+    "slow the tempo further or add a loaded backpack when it does not.",
+)
 
 
 class ComplaintMaker(CalfMaker):
@@ -96,20 +108,9 @@ class ComplaintMaker(CalfMaker):
                 "morning (R-PAIN-1).",
             )
             if "achilles_insertional" in complaints:
-                reasons.append(
-                    Reason(
-                        "R-PAIN-5",
-                        "Insertional Achilles pain: on flat ground, never below floor level.",
-                    )
-                )
+                reasons.append(_INSERTIONAL_REASON)
             if not needs_load:
-                reasons.append(
-                    Reason(
-                        "R-PROG-1a",
-                        "Body weight is enough only while it leaves 2 or fewer reps in reserve; "
-                        "slow the tempo further or add a loaded backpack when it does not.",
-                    )
-                )
+                reasons.append(_BODY_WEIGHT_REASON)
             blocks.append(
                 self._finish(
                     ex,

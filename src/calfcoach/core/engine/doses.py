@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from typing import Final
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.catalog import Catalog
@@ -121,13 +121,7 @@ class DoseMaker(MakerBase):
                 track.pending = None
                 return track.dose, reasons, True
         if track.estimated and projected_day:
-            reasons.append(
-                Reason(
-                    "R-PROG-1a",
-                    "The load is the one your load-finding session finds; the plan shows its "
-                    "starting point until that session is logged.",
-                )
-            )
+            reasons.append(_ESTIMATED_REASON)
         elif track.estimated:
             track.estimated = False
         hold_all = hold or self._hold_reason(safety, projected_day, slot.date)
@@ -253,54 +247,80 @@ class DoseMaker(MakerBase):
         if slot.deload and role not in ("foot", "dorsi"):
             # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
             shown = dosing.deload(dose, scheme)
-            reasons.append(Reason("R-PROG-5", "Lighter week: volume about halved, load kept."))
+            reasons.append(_LIGHTER_WEEK_REASON)
         elif (
             safety.morning == "one_set_fewer"
             and role not in ("foot", "dorsi")
             and not _projected(self, slot)
         ):
             shown = dosing.cut_sets(dose, 1)
-            reasons.append(
-                Reason("R-PAIN-2", "Morning pain was 2 above your usual: one set fewer.")
-            )
+            reasons.append(_MORNING_SET_REASON)
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
             shown = shown.with_load(
                 dosing.ramp_start(ex, self.p) or None, sets=min(rules.RAMP_MAX_SETS, shown.sets)
             )
-        rx = _prescription(ex, scheme, shown, tempo=tempo or (rules.HEAVY_TEMPO if ramp else None))
         if ramp:
             reasons.insert(0, _ramp_reason(ex, self.p, shown))
-            if rx.added_load_kg is None:
-                rx = replace(rx, added_load_kg=0.0)
         all_reasons: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
         all_reasons += (_scheme_reason(scheme, ex, shown),) + self._why(ex, scheme)
-        return budget.Block(ex, _with_reasons(rx, all_reasons), role, ex.knee)
+        rx = _prescription(
+            ex,
+            scheme,
+            shown,
+            tempo=tempo or (rules.HEAVY_TEMPO if ramp else None),
+            reasons=all_reasons,
+            # R-PROG-1a: a ramp shows its starting load, 0 kg at body weight.
+            bare=0.0 if ramp else None,
+        )
+        return budget.Block(ex, rx, role, ex.knee)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
-        key = (ex.id, scheme)
-        found = self._reason_cache.get(key)
-        if found is None:
-            cited = _scheme_reason(scheme, ex, _ONE).text if scheme == "skill" else ""
-            found = self._reason_cache[key] = _catalog_reasons(self.catalog, ex, scheme, cited)
-        return found
+        cited = _SKILL_CITED if scheme == "skill" else ""
+        return _catalog_reasons(self.catalog, ex, scheme, cited)
+
+
+# Reasons whose sentence never changes, made once (they were made for every block).
+_ESTIMATED_REASON: Final = Reason(
+    "R-PROG-1a",
+    "The load is the one your load-finding session finds; the plan shows its "
+    "starting point until that session is logged.",
+)
+_LIGHTER_WEEK_REASON: Final = Reason("R-PROG-5", "Lighter week: volume about halved, load kept.")
+_MORNING_SET_REASON: Final = Reason(
+    "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
+)
+# The scheme reasons that do not depend on the dose, made once (R-SCH-*, R-SCHED-6).
+_HEAVY_REASON: Final = Reason(
+    "R-SCH-2",
+    f"Heavy: {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the last reps hard "
+    "(1-3 in reserve), slow tempo (R-SCH-6).",
+)
+_LIGHT_REASON: Final = Reason(
+    "R-SCH-1",
+    f"Light: {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps or up to a minute of "
+    "work, for blood flow, muscle mass and durability.",
+)
+_ISOMETRIC_REASON: Final = Reason(
+    "R-SCH-4", "Isometric holds of 30-60 s; depth and added load set the load."
+)
+_REHAB_REASON: Final = Reason(
+    "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
+)
+_SKILL_REASON: Final = Reason(
+    "R-SCHED-6",
+    "Foot work every week: runners who strengthened their feet had fewer injuries (Taddei 2020).",
+)
+_SKILL_CITED: Final[str] = _SKILL_REASON.text
 
 
 def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
     if scheme == "heavy":
-        return Reason(
-            "R-SCH-2",
-            f"Heavy: {rules.HEAVY_REPS.low}-{rules.HEAVY_REPS.high} reps with the last reps hard "
-            "(1-3 in reserve), slow tempo (R-SCH-6).",
-        )
+        return _HEAVY_REASON
     if scheme == "light":
-        return Reason(
-            "R-SCH-1",
-            f"Light: {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps or up to a minute of "
-            "work, for blood flow, muscle mass and durability.",
-        )
+        return _LIGHT_REASON
     if scheme == "isometric":
-        return Reason("R-SCH-4", "Isometric holds of 30-60 s; depth and added load set the load.")
+        return _ISOMETRIC_REASON
     if scheme == "plyometric":
         total = dosing.total_contacts(dose)
         return Reason(
@@ -309,18 +329,18 @@ def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
             "in short bouts (R-SCH-3a).",
         )
     if scheme == "rehab":
-        return Reason(
-            "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
-        )
-    return Reason(
-        "R-SCHED-6",
-        "Foot work every week: runners who strengthened their feet had "
-        "fewer injuries (Taddei 2020).",
-    )
+        return _REHAB_REASON
+    return _SKILL_REASON
 
 
 _ONE = Dose(1, 1.0, "reps")
 _CITATION = re.compile(r"[A-Z][A-Za-z-]+(?: et al\.)? \d{4}")
+
+
+# (id(catalog), id(exercise), scheme, cited) -> (catalog, exercise, reasons). The entry holds
+# the catalog and the exercise, so their ids cannot be reused while it exists; both are
+# immutable, so the reasons never go stale. Bounded: many catalogs (tests) start it again.
+_REASONS: dict[tuple[int, int, str, str], tuple[Catalog, Exercise, tuple[Reason, ...]]] = {}
 
 
 def _catalog_reasons(
@@ -328,7 +348,22 @@ def _catalog_reasons(
 ) -> tuple[Reason, ...]:
     """The exercise's own reason, then the catalog's reasons that fit it (R-WHY), less those
     whose every source (author and year) is already cited by the ones before: a coach reads
-    each study once."""
+    each study once. A pure function of its inputs, worked out once per input (the citation
+    regex over every reason was about 5 % of a plan)."""
+    key = (id(catalog), id(ex), scheme, cited)
+    found = _REASONS.get(key)
+    if found is not None and found[0] is catalog and found[1] is ex:
+        return found[2]
+    reasons = _work_out_reasons(catalog, ex, scheme, cited)
+    if len(_REASONS) > 4096:
+        _REASONS.clear()
+    _REASONS[key] = (catalog, ex, reasons)
+    return reasons
+
+
+def _work_out_reasons(
+    catalog: Catalog, ex: Exercise, scheme: Scheme, cited: str
+) -> tuple[Reason, ...]:
     finder = getattr(catalog, "reasons_for", None)
     found: tuple[Reason, ...] = tuple(finder(ex, scheme)) if finder is not None else ()
     seen = set(_CITATION.findall(ex.why + " " + cited))
@@ -360,23 +395,37 @@ def _ramp_reason(ex: Exercise, p: Profile, dose: Dose) -> Reason:
     )
 
 
-def _prescription(ex: Exercise, scheme: Scheme, dose: Dose, *, tempo: str | None) -> Prescription:
+def _prescription(
+    ex: Exercise,
+    scheme: Scheme,
+    dose: Dose,
+    *,
+    tempo: str | None,
+    reasons: tuple[Reason, ...] = (),
+    bare: float | None = None,
+) -> Prescription:
+    """The prescription of ``dose`` with its reasons (``why`` their text joined, ``rule`` the
+    first id); ``bare``: the added load shown when the dose has none (heavy work: 0 kg)."""
     amount: int | float = (
         round(dose.amount, 2) if dose.unit == "distance_m" else int(round(dose.amount))
     )
     unit = dose.unit
+    load = dose.load if dose.load else (0.0 if scheme == "heavy" else None)
     return Prescription(
         ex.id,
         scheme,
         dose.sets,
-        reps=amount if unit == "reps" else None,  # type: ignore[arg-type]
-        seconds=amount if unit == "seconds" else None,  # type: ignore[arg-type]
-        distance_m=amount if unit == "distance_m" else None,
-        contacts=amount if unit == "contacts" else None,  # type: ignore[arg-type]
-        per_side=ex.unilateral,
-        added_load_kg=dose.load if dose.load else (0.0 if scheme == "heavy" else None),
-        rest_seconds=rules.REST_SECONDS[scheme],
-        tempo=tempo,
+        amount if unit == "reps" else None,  # type: ignore[arg-type]
+        amount if unit == "seconds" else None,  # type: ignore[arg-type]
+        amount if unit == "distance_m" else None,
+        amount if unit == "contacts" else None,  # type: ignore[arg-type]
+        ex.unilateral,
+        bare if load is None else load,
+        rules.REST_SECONDS[scheme],
+        tempo,
+        " ".join([f"{r.rule}: {r.text}" for r in reasons]),
+        reasons[0].rule if reasons else "",
+        reasons,
     )
 
 

@@ -10,7 +10,7 @@ names what it holds. Doses come from ``core.dosing`` through the tracks of ``Sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from functools import lru_cache
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.engine import budget
@@ -154,18 +154,9 @@ class SessionMaker(EvidenceMaker):
         head: list[Reason] = list(self._notes)
         self._notes.clear()
         head += self._race_to_name(slot, day)
-        strict = sorted(self.p.complaints & rules.STRICT_PAIN_COMPLAINTS)
-        if strict:
-            names = " and ".join(c.replace("_", " ") for c in strict)
-            head.append(
-                Reason(
-                    "R-PAIN-2a",
-                    f"With {names}: stop an exercise above 2/10 pain (not 5/10). Stop the plan "
-                    "and see a clinician for a pop, calf swelling, warmth or redness, not being "
-                    "able to rise on the toes, pain at night or at rest, pain on one spot of a "
-                    "bone, pain that grows through a run, or numbness.",
-                )
-            )
+        strict = _strict_reason(self.p.complaints)
+        if strict is not None:
+            head.append(strict)
         protocol = self._protocol_blocks(slot, safety, day)
         blocks += protocol
         kind = self._main_kind(slot, safety, day, bool(protocol))
@@ -190,7 +181,7 @@ class SessionMaker(EvidenceMaker):
                 b = self._kind_block(k, slot, safety, day, "extra")
                 if b is not None:
                     # A short extra block: the fewest sets its scheme allows (R-SCHED-5, D-10).
-                    b.rx = replace(b.rx, sets=min(b.rx.sets, dosing.min_sets(b.rx.scheme)))
+                    b.rx = budget.rx_with(b.rx, sets=min(b.rx.sets, dosing.min_sets(b.rx.scheme)))
                     blocks.append(b)
         blocks += self._foot_blocks(slot)
         advice = None
@@ -345,6 +336,23 @@ class SessionMaker(EvidenceMaker):
         if slot.deload:
             title = "Lighter week - " + title
         return title
+
+
+@lru_cache(maxsize=64)
+def _strict_reason(complaints: frozenset[str]) -> Reason | None:
+    """R-PAIN-2a: the stricter pain limit and the red flags, named in every session of an
+    athlete with a strict-pain complaint (the same sentence each time: made once)."""
+    strict = sorted(complaints & rules.STRICT_PAIN_COMPLAINTS)
+    if not strict:
+        return None
+    names = " and ".join(c.replace("_", " ") for c in strict)
+    return Reason(
+        "R-PAIN-2a",
+        f"With {names}: stop an exercise above 2/10 pain (not 5/10). Stop the plan "
+        "and see a clinician for a pop, calf swelling, warmth or redness, not being "
+        "able to rise on the toes, pain at night or at rest, pain on one spot of a "
+        "bone, pain that grows through a run, or numbness.",
+    )
 
 
 def _gap_level(gap: int) -> int:
