@@ -411,6 +411,13 @@ class AbstractAthleteRepository(ABC):
         """Every athlete's id, the first added first (without reading their profiles)."""
         return [a.id for a in sorted(self.all(), key=lambda a: (a.created_at, a.id))]
 
+    def visible(self, athlete_ids: frozenset[int] | None) -> list[tuple[int, str]]:
+        """(id, name) of the athletes in ``athlete_ids`` (None: every athlete), by name;
+        the filter is in the query, so a coach's roster never loads everyone (issue 9)."""
+        return [
+            (a.id, a.name) for a in self.all() if athlete_ids is None or a.id in athlete_ids
+        ]
+
     @abstractmethod
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         """Replace the athlete's profile (plans keep the profile they were made from)."""
@@ -457,6 +464,14 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 select(AthleteRow.id).order_by(AthleteRow.created_at, AthleteRow.id)
             )
         )
+
+    def visible(self, athlete_ids: frozenset[int] | None) -> list[tuple[int, str]]:
+        statement = select(AthleteRow.id, AthleteRow.name).order_by(AthleteRow.name)
+        if athlete_ids is not None:
+            if not athlete_ids:
+                return []
+            statement = statement.where(AthleteRow.id.in_(sorted(athlete_ids)))
+        return [(int(i), str(n)) for i, n in self._session.execute(statement)]
 
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         row = self._require_athlete(athlete_id)
