@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from calfcoach.errors import InputError, Problem
 from calfcoach.services.access import Actor
 from calfcoach.services.schemas import (
-    AdherenceOut,
     LastSessionOut,
     RosterRowOut,
     RosterStopOut,
     RosterWeekOut,
+    WindowAdherenceOut,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _window(
     planned: Iterable[dt.date],
     done: Iterable[dt.date],
     skipped: Iterable[dt.date],
-) -> AdherenceOut:
+) -> WindowAdherenceOut:
     from calfcoach.core.load import adherence
 
     first = as_of - dt.timedelta(days=days - 1)
@@ -101,7 +101,9 @@ def _window(
         return [d for d in dates if first <= d <= as_of]
 
     counted = adherence(inside(planned), inside(done), inside(skipped), as_of)
-    return AdherenceOut(days=days, planned=counted.planned, done=counted.done, rate=counted.rate)
+    return WindowAdherenceOut(
+        days=days, planned=counted.planned, done=counted.done, rate=counted.rate
+    )
 
 
 def _mean(values: Sequence[int]) -> float | None:

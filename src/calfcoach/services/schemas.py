@@ -16,6 +16,8 @@ prints and what the API returns (its OpenAPI schema), one model per document.
     TokenOut            a personal access token, never the token itself (``token list``)
     ClearanceOut        a clinician's clearance and the red-flag check-ins it lifts
     Page[T]             a page of a list: items, total, offset, limit
+    RosterRowOut        one athlete of the roster (issue 9): adherence, pain, flags, retest
+    AthleteDeletedOut   what a deletion of all of an athlete's data removed
 
 Each has a ``from_...`` builder from the service's result; the CLI dumps it with
 ``dump(model)`` (JSON values, the contract's key order). The documents the CLI printed before
@@ -46,12 +48,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_PAGE",
+    "AthleteDeletedOut",
     "AthleteOut",
     "CheckInOut",
     "ClearanceOut",
     "ExerciseOut",
     "HeelRaiseTestOut",
     "HopTestOut",
+    "LastSessionOut",
     "LoggedSetOut",
     "Page",
     "PlanDocument",
@@ -64,8 +68,12 @@ __all__ = [
     "WeekOut",
     "SessionDocument",
     "ReplanOut",
+    "RosterRowOut",
+    "RosterStopOut",
+    "RosterWeekOut",
     "SetOut",
     "TokenOut",
+    "WindowAdherenceOut",
     "dump",
     "page_of",
     "plan_document",
@@ -626,7 +634,7 @@ class RunImportOut(_Out):
 # --------------------------------------------------------------------------- roster (issue 9)
 
 
-class AdherenceOut(_Out):
+class WindowAdherenceOut(_Out):
     """Planned session days due in a window that were done (``core.load.adherence``: a
     skipped day counts as not done, today's session only once it is done or skipped)."""
 
@@ -675,8 +683,8 @@ class RosterRowOut(_Out):
     name: str
     as_of: dt.date
     has_plan: bool
-    adherence_2w: AdherenceOut
-    adherence_6w: AdherenceOut
+    adherence_2w: WindowAdherenceOut
+    adherence_6w: WindowAdherenceOut
     last_session: LastSessionOut | None
     usual_pain: int = Field(description="R-PAIN-2's usual morning pain, as the engine has it.")
     pain_recent: float | None = Field(description="Mean morning pain of the last 7 days.")
@@ -694,3 +702,10 @@ class RosterRowOut(_Out):
     rank: int = Field(
         ge=0, le=4, description="0 red flag, 1 stopped, 2 flare, 3 other attention, 4 none."
     )
+
+
+class AthleteDeletedOut(_Out):
+    """What a deletion of all of an athlete's data removed (issue 9, part 5)."""
+
+    name: str
+    rows: dict[str, int] = Field(description="Rows deleted per table (the athlete's included).")

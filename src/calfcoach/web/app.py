@@ -88,17 +88,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         offline,
         pages,
         plan,
+        privacy,
         profile,
         progress,
+        roster,
         training,
     )
 
-    for module in (pages, training, plan, checkin, offline, profile, exercises, progress, export):
+    pages_then_issue_9 = (pages, training, plan, checkin, offline, profile, exercises, progress)
+    for module in (*pages_then_issue_9, export, roster, privacy):
         app.include_router(module.router)
     app.include_router(api_v1.router)
     from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
 
     app.include_router(runs_api)
+    from calfcoach.web.api_roster import router as roster_api  # issue 9: roster, deletion
+
+    app.include_router(roster_api)
     return app
 
 

@@ -188,7 +188,15 @@ def today_page(
 
         try:
             body = stored_answer(
-                ctx, actor, athlete, day, "page.today", render, variant=real_today().isoformat()
+                ctx,
+                actor,
+                athlete,
+                day,
+                "page.today",
+                render,
+                # The page names the athlete chosen on the roster (base.html): another text.
+                variant=real_today().isoformat()
+                + ("|viewing" if getattr(request.state, "viewing", None) else ""),
             )
         except _NotStored as refused:
             return refused.response
