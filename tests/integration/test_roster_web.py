@@ -152,3 +152,24 @@ def test_the_cli_roster_prints_the_same_rows_as_json(
     assert "Bea" in table.out and "Ana" not in table.out
     bad = cli.run("roster", "--sort", "shoe-size")
     assert bad.code == 2 and "--sort" in bad.err
+
+
+def test_a_renamed_athlete_shows_the_new_name_at_once(app: FastAPI, api: TestClient) -> None:
+    from calfcoach.services.corrections import rename_athlete
+
+    ana = add(app, "Ana")
+    assert [r["name"] for r in api.get("/api/v1/roster").json()["items"]] == ["Ana"]
+    rename_athlete(app.state.service_context, LOCAL, ana, "Ana Maria")
+    assert [r["name"] for r in api.get("/api/v1/roster").json()["items"]] == ["Ana Maria"]
+
+
+def test_a_coach_sees_only_their_athletes_and_a_stored_row_never_leaks(app: FastAPI) -> None:
+    from calfcoach.services.roster import roster
+
+    ids = {name: add(app, name) for name in ("Ana", "Bea", "Cy")}
+    ctx = app.state.service_context
+    assert len(roster(ctx, LOCAL)) == 3  # every row computed and stored
+    coach = Actor.for_athletes("coach", 9, [ids["Bea"]], ["view"])
+    assert [row.name for row in roster(ctx, coach)] == ["Bea"]
+    nobody = Actor.for_athletes("coach", 10, [], ["view"])
+    assert roster(ctx, nobody) == []

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from calfcoach.errors import InputError, Problem
+from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.access import Actor
 from calfcoach.services.schemas import (
     LastSessionOut,
@@ -322,7 +322,10 @@ def roster_rows(ctx: ServiceContext, actor: Actor, as_of: dt.date) -> list[Roste
         catalog = ctx.catalog()
         with ctx.unit_of_work(read_only=True) as uow:
             for athlete_id, revision in missing:
-                athlete = uow.athletes.get(athlete_id)
+                try:
+                    athlete = uow.athletes.get(athlete_id)
+                except NotFoundError:
+                    continue  # removed meanwhile
                 computed.append((athlete_id, revision, roster_row_in(uow, catalog, athlete, as_of)))
         with ctx.unit_of_work() as uow:
             for athlete_id, revision, row in computed:
@@ -331,7 +334,13 @@ def roster_rows(ctx: ServiceContext, actor: Actor, as_of: dt.date) -> list[Roste
                 )
                 rows[athlete_id] = row
             uow.commit()
-    return [rows[a] for a, _ in visible if a in rows]
+    # A rename does not raise the data revision (the engine does not read the name): the
+    # name is the one just read, never the stored row's.
+    return [
+        rows[a] if rows[a].name == name else rows[a].model_copy(update={"name": name})
+        for a, name in visible
+        if a in rows
+    ]
 
 
 def _check_choice(field: str, value: str, allowed: Sequence[str]) -> None:
