@@ -163,7 +163,9 @@ def test_a_renamed_athlete_shows_the_new_name_at_once(app: FastAPI, api: TestCli
     assert [r["name"] for r in api.get("/api/v1/roster").json()["items"]] == ["Ana Maria"]
 
 
-def test_a_coach_sees_only_their_athletes_and_a_stored_row_never_leaks(app: FastAPI) -> None:
+def test_a_coach_sees_only_their_athletes_and_a_stored_row_never_leaks(
+    app: FastAPI, api: TestClient
+) -> None:
     from calfcoach.services.roster import roster
 
     ids = {name: add(app, name) for name in ("Ana", "Bea", "Cy")}
