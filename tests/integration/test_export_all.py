@@ -49,7 +49,9 @@ def other_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[FastAP
 
         url = sqlite_url(tmp_path / "other.sqlite3")
         migrate.upgrade(url)
-        yield create_app(Settings(home=tmp_path / "other", database_url=url))
+        app = create_app(Settings(home=tmp_path / "other", database_url=url))
+        with TestClient(app):  # its lifespan closes the connections at the end
+            yield app
         return
     server = request.getfixturevalue("postgres_server")
     name = server.create()

@@ -138,7 +138,11 @@ def test_the_api_roster_is_a_page_of_the_same_rows(app: FastAPI, api: TestClient
 
 
 def test_the_cli_roster_prints_the_same_rows_as_json(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: FastAPI
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    app: FastAPI,
+    client: TestClient,  # closes the app's connections at the end
 ) -> None:
     add(app, "Ana")
     ana_red = add(app, "Bea")
