@@ -59,11 +59,12 @@ def api_app(tmp_path: Path) -> Iterator[FastAPI]:
 
 def _labels() -> list[str]:
     """Every operation of /api/v1 ("GET /api/v1/athletes"), from the routers alone."""
-    from calfcoach.web import api_runs, api_v1
+    from calfcoach.web import api_roster, api_runs, api_v1
 
     bare = FastAPI()
     bare.include_router(api_v1.router)
     bare.include_router(api_runs.router)
+    bare.include_router(api_roster.router)
     return [
         f"{method.upper()} {path}"
         for path, operations in bare.openapi()["paths"].items()

@@ -55,7 +55,7 @@ API_MANAGE = ("401", "ok", "403", "ok", "403", "403")
 """Changing Ana's profile (a re-plan): Ana and her coach."""
 BAD_LINK = ("404", "404", "404", "404", "404", "404")
 
-GET, POST, PUT, PATCH = "GET", "POST", "PUT", "PATCH"
+GET, POST, PUT, PATCH, DELETE = "GET", "POST", "PUT", "PATCH", "DELETE"
 EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # not behind the guard: the schema and its viewer, no data
     (GET, "/api/v1/openapi.json"): PUBLIC,
@@ -148,6 +148,17 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     (GET, "/api/v1/athletes/{athlete_id}/events"): API_VIEW,
     (PATCH, "/api/v1/athletes/{athlete_id}/events/{event_id}"): API_MANAGE,
     (POST, "/api/v1/athletes/{athlete_id}/strength-activities"): API_LOG,
+    # issue 9: the roster (filtered to the athletes the account may see) and delete-all
+    (GET, "/roster"): PAGE_ANY,
+    (GET, "/roster/summary"): PAGE_ANY,
+    (GET, "/roster/view/{athlete_id}"): ("login", "ok", "403", "ok", "403", "403"),
+    # 422 for Ana and Bo (no name typed to confirm). Ana's coach, who chose her on the
+    # roster just before (/roster/view), is refused: deleting is Ana's own act
+    # (D-NEW-INT-2); an account without an athlete is sent back to its account page.
+    (POST, "/export/delete"): ("login", "ok", "ok", "403", "acct", "acct"),
+    (GET, "/api/v1/roster"): API_ANY,
+    # deleting all of Ana's data is Ana's alone, never her coach's (D-NEW-INT-2)
+    (DELETE, "/api/v1/athletes/{athlete_id}"): ("401", "ok", "403", "403", "403", "403"),
 }
 
 SESSION_ENDING = {(POST, "/logout"), (POST, "/account/logout-everywhere")}

@@ -56,6 +56,7 @@ COMMAND_HOMES = {
     "athlete": "athlete_cmds",
     "demo": "athlete_cmds",
     "serve": "athlete_cmds",
+    "roster": "athlete_cmds",
     "exercises": "catalog_cmds",
     "exercise": "catalog_cmds",
     "db": "db_cmds",

@@ -584,3 +584,84 @@ def serve_command(
         command += ["--no-proxy-headers"]
     sys.stdout.flush()
     os.execv(sys.executable, command)
+
+
+# ------------------------------------------------------------------------- roster (issue 9)
+
+
+@app.command("roster")
+@handled
+def roster_command(
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="COLUMN",
+            help="attention (red flags, stopped plans, flares first), name, adherence_2w, "
+            "adherence_6w, last_session, pain, next_retest or inactive.",
+        ),
+    ] = "attention",
+    descending: Annotated[
+        bool, typer.Option("--descending", "-d", help="Reverse the order.")
+    ] = False,
+    show: Annotated[
+        str,
+        typer.Option("--filter", metavar="all|attention|stopped", help="Which athletes."),
+    ] = "all",
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="TEXT", help="Names containing TEXT.")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", metavar="table|json", help="Output format.")
+    ] = "table",
+) -> None:
+    """Every athlete at a glance: adherence, last session, pain, flags, next retest."""
+    from calfcoach.services.roster import SHOWS, SORTS, roster
+
+    parse_choice("--sort", sort, SORTS)
+    parse_choice("--filter", show, SHOWS)
+    parse_choice("--format", output_format, ("table", "json"))
+    with open_ctx() as ctx:
+        rows = roster(ctx, local_actor(), sort=sort, descending=descending, show=show, name=name)
+    if output_format == "json":
+        from calfcoach.services.schemas import dump
+
+        print_json([dump(row) for row in rows])
+        return
+    if not rows:
+        typer.echo("No athlete to show." if show != "all" or name else "No athlete stored yet.")
+        return
+    _print_roster(rows)
+
+
+def _print_roster(rows: Sequence[Any]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from calfcoach.formats.text import printable
+
+    def rate(window: Any) -> str:
+        return "-" if window.rate is None else f"{window.rate:.0%} ({window.done}/{window.planned})"
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in ("Athlete", "Status", "2 wk", "6 wk", "Last session", "Pain", "Retest", "Idle"):
+        table.add_column(column)
+    for row in rows:
+        status = {0: "RED FLAG", 1: "STOPPED", 2: "FLARE", 3: "look", 4: "ok"}[row.rank]
+        last = row.last_session
+        pain = (
+            "-"
+            if row.pain_recent is None
+            else f"{row.pain_recent:g} (usual {row.usual_pain}, {row.pain_trend})"
+        )
+        table.add_row(
+            printable(row.name),
+            status + ("".join(f"\n  {printable(a)}" for a in row.attention)),
+            rate(row.adherence_2w),
+            rate(row.adherence_6w),
+            "-" if last is None else f"{last.date} {last.status}",
+            pain,
+            "-" if row.next_retest is None else row.next_retest.isoformat(),
+            "-" if row.days_since_activity is None else f"{row.days_since_activity} d",
+        )
+    console().print(table)

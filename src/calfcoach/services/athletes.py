@@ -43,6 +43,7 @@ __all__ = [
     "get_athlete",
     "list_athletes",
     "no_athlete_error",
+    "visible_athlete",
 ]
 
 LIST_HINT = "a name that `calfcoach athlete list` shows"
@@ -125,6 +126,16 @@ def first_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
         with ctx.unit_of_work(read_only=True) as uow:
             ids = uow.athletes.ids_by_age()
     return next((athlete_id for athlete_id in ids if can_see(actor, athlete_id)), None)
+
+
+def visible_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> tuple[int, str] | None:
+    """(id, name) of the athlete ``athlete_id`` if it exists and ``actor`` may see it, else
+    None; one query (the pages ask it when an athlete was chosen on the roster)."""
+    if not can_see(actor, athlete_id):
+        return None
+    with ctx.unit_of_work(read_only=True) as uow:
+        found = uow.athletes.visible(frozenset({athlete_id}))
+    return found[0] if found else None
 
 
 def list_athletes(ctx: ServiceContext, actor: Actor) -> list[AthleteSummary]:

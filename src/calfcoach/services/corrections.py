@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from calfcoach.core import limits
 from calfcoach.errors import ConflictError, InputError, NotFoundError
-from calfcoach.services.access import Action, Actor
+from calfcoach.services.access import Action, Actor, ensure_owner
 from calfcoach.services.athletes import athlete_in, check_name
 
 if TYPE_CHECKING:
@@ -338,6 +338,7 @@ def remove_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Remove
     required by the CLI: removal never picks "the only athlete"."""
     with ctx.unit_of_work() as uow:
         athlete = athlete_in(uow, actor, athlete_id, "manage")
+        ensure_owner(actor, athlete.id)  # the athlete's own act (D-NEW-INT-2)
         uow.lock_athlete(athlete.id)
         rows = uow.athletes.remove(athlete.id)
         uow.commit()

@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "calfcoach-export"
-READABLE_EXPORT_VERSIONS = (1, 2, 3)
+READABLE_EXPORT_VERSIONS = (1, 2, 3, 4)
 MAX_PROBLEMS = 10
 """How many problems a refused file names (the first ones)."""
 ATHLETE_NAME_MAX = 100
@@ -201,11 +201,13 @@ def _date(*, log: bool, optional: bool = False) -> Any:
     return _field(check, allowed, dt.date | None if optional else dt.date)
 
 
-def _stamp() -> Any:
+def _stamp(*, optional: bool = False) -> Any:
     """A creation time: ISO date and time with its UTC offset, inside the date rule."""
     allowed = "a date and time with its UTC offset"
 
     def check(value: Any, info: Info) -> Any:
+        if value is None and optional:
+            return None
         try:
             if not isinstance(value, str) or len(value) > 40:
                 raise ValueError
@@ -218,7 +220,7 @@ def _stamp() -> Any:
             raise _bad("is out of range", limits.date_range_text())
         return moment
 
-    return _field(check, allowed, dt.datetime)
+    return _field(check, allowed, dt.datetime | None if optional else dt.datetime)
 
 
 def _exercise() -> Any:
@@ -382,6 +384,30 @@ class PlanDoc(_Doc):
     plan: _object()
 
 
+class RunDoc(_Doc):
+    """An imported activity (format version 4): the whole validated activity as stored."""
+
+    activity: _object()
+    kind: _choice(("easy", "hard", "long"))
+    kind_source: _choice(("auto", "edited"))
+    load: _number(0, 1_000_000)
+    load_basis: _choice(("rpe", "trimp", "estimate"))
+
+
+class EventDoc(_Doc):
+    """A run or race of an imported training calendar (format version 4)."""
+
+    date: _date(log=False)
+    kind: _choice(("easy", "hard", "long", "race"))
+    title: _text(200)
+    source: _text(500, low=1)
+    start: _stamp(optional=True) = None
+    detail: _text(40, optional=True) = None
+    distance_km: _number(0.001, 400, "km", optional=True) = None
+    tune_up: _flag() = False
+    uid: _text(300, optional=True) = None
+
+
 class AthleteDoc(_Doc):
     name: _text(ATHLETE_NAME_MAX, low=1)
     created_at: _stamp()
@@ -393,6 +419,8 @@ class AthleteDoc(_Doc):
     hop_tests: _list(HopTestDoc, MAX_RECORDS) = []
     clearances: _list(ClearanceDoc, MAX_RECORDS) = []
     notes: _list(NoteDoc, MAX_RECORDS)
+    runs: _list(RunDoc, MAX_RECORDS) = []
+    planned_events: _list(EventDoc, MAX_RECORDS) = []
 
 
 class ExportDoc(_Doc):
@@ -536,6 +564,7 @@ def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
         keys = [(s.exercise, s.set_number, s.side) for s in session.sets]
         if len(set(keys)) != len(keys):
             yield f"{at}.sets: a set is listed twice; allowed: each (exercise, set, side) once"
+    yield from _run_problems(athlete, where)
     seen: set[dt.date] = set()
     for index, checkin in enumerate(athlete.checkins):
         if checkin.date in seen:
@@ -544,6 +573,34 @@ def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
                 "check-in; allowed: one check-in per day"
             )
         seen.add(checkin.date)
+
+
+def _run_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
+    """Each run's activity is one the activity readers could have made (``Activity``), each
+    file once (its fingerprint)."""
+    from pydantic import ValidationError
+
+    from calfcoach.core.running import Activity
+
+    fingerprints: set[str] = set()
+    for index, run in enumerate(athlete.runs):
+        at = f"{where}.runs[{index}].activity"
+        try:
+            activity = Activity.model_validate(run.activity)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            place = ".".join(str(part) for part in first["loc"])
+            yield f"{at}.{place}: {first['msg']}" if place else f"{at}: {first['msg']}"
+            continue
+        if activity.fingerprint in fingerprints:
+            yield f"{at}.fingerprint: the same file twice; allowed: each activity once"
+        fingerprints.add(activity.fingerprint)
+    for index, event in enumerate(athlete.planned_events):
+        if event.kind == "race" and event.start is not None:
+            yield (
+                f"{where}.planned_events[{index}].start: a race has no start time here; "
+                "allowed: null"
+            )
 
 
 def _iso(day: dt.date | None) -> str | None:

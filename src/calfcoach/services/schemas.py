@@ -16,6 +16,8 @@ prints and what the API returns (its OpenAPI schema), one model per document.
     TokenOut            a personal access token, never the token itself (``token list``)
     ClearanceOut        a clinician's clearance and the red-flag check-ins it lifts
     Page[T]             a page of a list: items, total, offset, limit
+    RosterRowOut        one athlete of the roster (issue 9): adherence, pain, flags, retest
+    AthleteDeletedOut   what a deletion of all of an athlete's data removed
 
 Each has a ``from_...`` builder from the service's result; the CLI dumps it with
 ``dump(model)`` (JSON values, the contract's key order). The documents the CLI printed before
@@ -46,12 +48,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_PAGE",
+    "AthleteDeletedOut",
     "AthleteOut",
     "CheckInOut",
     "ClearanceOut",
     "ExerciseOut",
     "HeelRaiseTestOut",
     "HopTestOut",
+    "LastSessionOut",
     "LoggedSetOut",
     "Page",
     "PlanDocument",
@@ -68,8 +72,12 @@ __all__ = [
     "WeekOut",
     "SessionDocument",
     "ReplanOut",
+    "RosterRowOut",
+    "RosterStopOut",
+    "RosterWeekOut",
     "SetOut",
     "TokenOut",
+    "WindowAdherenceOut",
     "dump",
     "page_of",
     "plan_document",
@@ -692,3 +700,83 @@ class StrengthImportOut(_Out):
     already: int = Field(description="Sets of this file stored by an earlier import.")
     unmatched: list[str] = Field(description="Sets the catalog cannot place, with the reason.")
     jump_count: int | None
+
+
+# --------------------------------------------------------------------------- roster (issue 9)
+
+
+class WindowAdherenceOut(_Out):
+    """Planned session days due in a window that were done (``core.load.adherence``: a
+    skipped day counts as not done, today's session only once it is done or skipped)."""
+
+    days: int = Field(ge=1, description="The window's length in days, ending today.")
+    planned: int = Field(ge=0)
+    done: int = Field(ge=0)
+    rate: float | None = Field(description="done / planned, 0-1; null with nothing due.")
+
+
+class LastSessionOut(_Out):
+    """The last day with logged sets: its session and whether every set was logged."""
+
+    date: dt.date
+    title: str = Field(description="The session's title, or 'extra session' when unplanned.")
+    status: Literal["done", "partial"]
+    sets_logged: int = Field(ge=0)
+    sets_planned: int | None = Field(description="Set rows prescribed (per side counted).")
+
+
+class RosterStopOut(_Out):
+    """The plan is stopped (R-PAIN-2a red flag, R-PAIN-2b pain stop, referral)."""
+
+    kind: Literal["red_flag", "pain", "referral"]
+    since: dt.date
+    urgent: bool
+    rule: str
+    advice: str
+
+
+class RosterWeekOut(_Out):
+    """The calendar week (Monday to Sunday) holding the roster's day, for the printable
+    weekly summary."""
+
+    start: dt.date
+    planned: int = Field(ge=0, description="Session days of the week due so far.")
+    done: int = Field(ge=0)
+    skipped: int = Field(ge=0)
+    checkins: int = Field(ge=0)
+    pain_max: int | None = Field(description="The week's highest morning pain, 0-10.")
+
+
+class RosterRowOut(_Out):
+    """One athlete of a coach's roster (issue 9, part 4), as of ``as_of``."""
+
+    athlete_id: int
+    name: str
+    as_of: dt.date
+    has_plan: bool
+    adherence_2w: WindowAdherenceOut
+    adherence_6w: WindowAdherenceOut
+    last_session: LastSessionOut | None
+    usual_pain: int = Field(description="R-PAIN-2's usual morning pain, as the engine has it.")
+    pain_recent: float | None = Field(description="Mean morning pain of the last 7 days.")
+    pain_previous: float | None = Field(description="Mean morning pain of the 7 days before.")
+    pain_trend: Literal["no_checkins", "rising", "steady", "falling"]
+    flare_since: dt.date | None = Field(description="An ongoing flare's start (R-PAIN-2b).")
+    red_flags: list[str] = Field(description="The open red flags (R-PAIN-2a).")
+    stop: RosterStopOut | None
+    next_retest: dt.date | None = Field(description="The next capacity retest (R-TEST-4).")
+    checkin_due: bool = Field(description="A complaint and no check-in for 7 days (R-PAIN-2).")
+    last_activity: dt.date | None
+    days_since_activity: int | None
+    week: RosterWeekOut
+    attention: list[str] = Field(description="What the coach should look at, worst first.")
+    rank: int = Field(
+        ge=0, le=4, description="0 red flag, 1 stopped, 2 flare, 3 other attention, 4 none."
+    )
+
+
+class AthleteDeletedOut(_Out):
+    """What a deletion of all of an athlete's data removed (issue 9, part 5)."""
+
+    name: str
+    rows: dict[str, int] = Field(description="Rows deleted per table (the athlete's included).")

@@ -26,6 +26,13 @@ CSV with an ``end`` row (record count and SHA-256 of the bytes above it); CSV ce
 spreadsheet would run as a formula begin with ``'`` (``formats.export_file``). A cut or edited
 version-3 file is refused; versions 1 and 2 still import, with a warning.
 
+Format version 4 (issue 9, part 5: an athlete exports all their data) adds the athlete's
+imported ``runs`` (each the whole stored activity with its kind, load and load basis) and
+``planned_events`` (the runs and races of imported training calendars); in CSV the records
+``run`` and ``event``, their document as JSON in ``data``. Derived data (engine snapshots,
+stored day answers, the sessions as given of R-HIST) is not exported: an import makes it
+afresh. The calendar address is not either: only its hash is kept, which opens nothing.
+
 Backup: on SQLite a copy of the database file made with SQLite's online backup API (a
 consistent snapshot even while other processes write); on PostgreSQL the JSON export of
 every athlete (use ``pg_dump`` for server-level backups). Restore reads either kind: a SQLite
@@ -41,7 +48,7 @@ import io
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +60,10 @@ from calfcoach.core.models import (
     HopTest,
     LoggedSet,
     Profile,
+    Race,
     RedFlag,
 )
+from calfcoach.core.running import Activity, PlannedRun
 from calfcoach.errors import InputError
 from calfcoach.formats.export_file import (
     CHECKSUM_KEY,
@@ -97,7 +106,7 @@ __all__ = [
     "read_export",
 ]
 
-EXPORT_VERSION = 3
+EXPORT_VERSION = 4
 CHECKED_EXPORT_VERSION = 3
 """From this format version on a file carries its checksum (and CSV cells are formula-safe)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -211,6 +220,31 @@ def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any
         "notes": [
             {"date": _iso(n.date), "text": n.text, "created_at": _iso(n.created_at)}
             for n in uow.logs.notes(athlete.id)
+        ],
+        # Format version 4 (issue 9, part 5: an athlete exports all their data).
+        "runs": [
+            {
+                "activity": run.activity.model_dump(mode="json"),
+                "kind": run.kind,
+                "kind_source": run.kind_source,
+                "load": run.load,
+                "load_basis": run.load_basis,
+            }
+            for run in uow.runs.all(athlete.id)
+        ],
+        "planned_events": [
+            {
+                "date": _iso(e.date),
+                "kind": e.kind,
+                "title": e.title,
+                "source": e.source,
+                "start": _iso(e.start),
+                "detail": e.detail,
+                "distance_km": e.distance_km,
+                "tune_up": e.tune_up,
+                "uid": e.uid,
+            }
+            for e in uow.runs.events(athlete.id)
         ],
     }
 
@@ -346,6 +380,10 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
             )
         for note in athlete["notes"]:
             rows.append({"record": "note", "athlete": name, **note})
+        for record, key in (("run", "runs"), ("event", "planned_events")):
+            for item in athlete.get(key, ()):
+                data = json.dumps(item, ensure_ascii=False, sort_keys=True)
+                rows.append({"record": record, "athlete": name, "data": data})
     # The writer quotes a cell with "\n" but not one with a lone "\r", which no reader can
     # read back: a row with one has every cell quoted.
     quoting_all = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
@@ -488,6 +526,8 @@ def read_csv_export(text: str, *, source: str = "CSV") -> tuple[dict[str, Any], 
                     "hop_tests": [],
                     "clearances": [],
                     "notes": [],
+                    "runs": [],
+                    "planned_events": [],
                 }
                 athletes.append(athlete)
                 by_name[str(row["athlete"])] = athlete
@@ -552,10 +592,13 @@ def read_csv_export(text: str, *, source: str = "CSV") -> tuple[dict[str, Any], 
                         "created_at": row["created_at"],
                     }
                 )
+            elif record in ("run", "event"):
+                key = "runs" if record == "run" else "planned_events"
+                athlete[key].append(_json_cell(row["data"], where))
             else:
                 raise InputError(
                     f"{where}.record: {record!r} is not allowed; allowed: athlete, plan, "
-                    "session, set, checkin, test, hop_test, clearance, note"
+                    "session, set, checkin, test, hop_test, clearance, note, run, event"
                 )
     except csv.Error as exc:
         raise InputError(f"{source}: not valid CSV: {exc}") from None
@@ -708,6 +751,33 @@ class _Athlete:
     notes: list[tuple[dt.date, str, dt.datetime]]
     hop_tests: list[HopTest]
     clearances: list[Clearance]
+    runs: list[tuple[Activity, Any]] = field(default_factory=list)
+    """(activity, its RunDoc: kind, kind source, load, load basis)"""
+    events: dict[str, tuple[list[PlannedRun], list[Race]]] = field(default_factory=dict)
+    """calendar source -> its runs and races"""
+
+
+def _events(doc: AthleteDoc) -> dict[str, tuple[list[PlannedRun], list[Race]]]:
+    by_source: dict[str, tuple[list[PlannedRun], list[Race]]] = {}
+    for e in doc.planned_events:
+        runs, races = by_source.setdefault(e.source, ([], []))
+        if e.kind == "race":
+            races.append(
+                Race(date=e.date, distance_km=e.distance_km, name=e.title, tune_up=e.tune_up)
+            )
+        else:
+            runs.append(
+                PlannedRun(
+                    date=e.date,
+                    kind=e.kind,
+                    detail=e.detail,
+                    title=e.title,
+                    start=e.start,
+                    distance_km=e.distance_km,
+                    uid=e.uid,
+                )
+            )
+    return by_source
 
 
 def _athlete(doc: AthleteDoc) -> _Athlete:
@@ -758,6 +828,8 @@ def _athlete(doc: AthleteDoc) -> _Athlete:
             HopTest(date=h.date, hops=h.hops, pain=h.pain, side=h.side) for h in doc.hop_tests
         ],
         clearances=[Clearance(date=c.date, note=c.note) for c in doc.clearances],
+        runs=[(Activity.model_validate(r.activity), r) for r in doc.runs],
+        events=_events(doc),
     )
 
 
@@ -848,6 +920,10 @@ def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) ->
     for date, text, created_at in athlete.notes:
         clock.now = created_at
         uow.logs.add_note(stored.id, date, text)
+    for activity, run in athlete.runs:
+        uow.runs.add(stored.id, activity, run.kind, run.kind_source, run.load, run.load_basis)
+    for source, (planned_runs, races) in athlete.events.items():
+        uow.runs.replace_events(stored.id, source, planned_runs, races)
     return total
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import aliased
 
 from calfcoach.storage.orm import AthleteRow, DayAnswerRow
 from calfcoach.storage.repositories import _SqlRepository
@@ -39,6 +40,18 @@ class AbstractAnswerRepository(ABC):
     @abstractmethod
     def current(self, athlete_id: int, date: dt.date, kind: str, code: str) -> str | None:
         """The stored answer if it is current (same revision as the athlete, same code)."""
+
+    def current_many(
+        self, athlete_ids: Sequence[int], date: dt.date, kind: str, code: str
+    ) -> dict[int, tuple[int, str | None]]:
+        """For each athlete of ``athlete_ids`` that exists: (its data revision now, its
+        current stored answer or None). One query on a database (the roster, issue 9)."""
+        out: dict[int, tuple[int, str | None]] = {}
+        for athlete_id in athlete_ids:
+            revision = self.revision(athlete_id)
+            if revision is not None:
+                out[athlete_id] = (revision, self.current(athlete_id, date, kind, code))
+        return out
 
     @abstractmethod
     def store(
@@ -67,6 +80,29 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
                 DayAnswerRow.revision == AthleteRow.data_revision,
             )
         )
+
+    def current_many(
+        self, athlete_ids: Sequence[int], date: dt.date, kind: str, code: str
+    ) -> dict[int, tuple[int, str | None]]:
+        if not athlete_ids:
+            return {}
+        answer = aliased(DayAnswerRow)
+        statement = (
+            select(AthleteRow.id, AthleteRow.data_revision, answer.body)
+            .outerjoin(
+                answer,
+                (answer.athlete_id == AthleteRow.id)
+                & (answer.date == date)
+                & (answer.kind == kind)
+                & (answer.code == code)
+                & (answer.revision == AthleteRow.data_revision),
+            )
+            .where(AthleteRow.id.in_(sorted(set(athlete_ids))))
+        )
+        return {
+            int(i): (int(revision), None if body is None else str(body))
+            for i, revision, body in self._session.execute(statement)
+        }
 
     def store(
         self, athlete_id: int, date: dt.date, kind: str, code: str, revision: int, body: str

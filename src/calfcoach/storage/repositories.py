@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import UniqueConstraint, and_, case, delete, func, select, update
+from sqlalchemy import UniqueConstraint, and_, case, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
@@ -345,6 +345,11 @@ def database_error(exc: DBAPIError, *, what: str = "write") -> CalfcoachError:
     return StorageError(f"cannot {what}: the database said: {reason}")
 
 
+SCRUB_AFTER_COMMIT = "calfcoach.scrub_after_commit"
+"""Set in a session's ``info`` by a removal of personal data on SQLite: after the commit the
+unit of work checkpoints the WAL, so no page image of the removed rows stays in it."""
+
+
 class _SqlRepository:
     def __init__(self, session: OrmSession, clock: Clock = utc_now) -> None:
         self._session = session
@@ -413,6 +418,11 @@ class AbstractAthleteRepository(ABC):
         """Every athlete's id, the first added first (without reading their profiles)."""
         return [a.id for a in sorted(self.all(), key=lambda a: (a.created_at, a.id))]
 
+    def visible(self, athlete_ids: frozenset[int] | None) -> list[tuple[int, str]]:
+        """(id, name) of the athletes in ``athlete_ids`` (None: every athlete), by name;
+        the filter is in the query, so a coach's roster never loads everyone (issue 9)."""
+        return [(a.id, a.name) for a in self.all() if athlete_ids is None or a.id in athlete_ids]
+
     @abstractmethod
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         """Replace the athlete's profile (plans keep the profile they were made from)."""
@@ -459,6 +469,14 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 select(AthleteRow.id).order_by(AthleteRow.created_at, AthleteRow.id)
             )
         )
+
+    def visible(self, athlete_ids: frozenset[int] | None) -> list[tuple[int, str]]:
+        statement = select(AthleteRow.id, AthleteRow.name).order_by(AthleteRow.name)
+        if athlete_ids is not None:
+            if not athlete_ids:
+                return []
+            statement = statement.where(AthleteRow.id.in_(sorted(athlete_ids)))
+        return [(int(i), str(n)) for i, n in self._session.execute(statement)]
 
     def update_profile(self, athlete_id: int, profile: Profile) -> Athlete:
         row = self._require_athlete(athlete_id)
@@ -528,8 +546,21 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
             ),
             ("athletes", delete(AthleteRow).where(AthleteRow.id == athlete_id)),
         ]
+        # Any other table with an athlete_id column (one added later and not listed above)
+        # goes too, before the athlete: nothing of theirs may outlive a removal (issue 9).
+        listed = {table for table, _ in steps}
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in listed and "athlete_id" in table.c:
+                steps.insert(
+                    -1, (table.name, delete(table).where(table.c.athlete_id == athlete_id))
+                )
         counts: dict[str, int] = {}
         with self._write("remove the athlete"):
+            if self._session.get_bind().dialect.name == "sqlite":
+                # The freed bytes are overwritten with zeros, not left in free pages; the unit
+                # of work checkpoints the WAL after the commit (``uow.commit``).
+                self._session.execute(text("PRAGMA secure_delete = ON"))
+                self._session.info[SCRUB_AFTER_COMMIT] = True
             for table, statement in steps:
                 result = self._session.execute(
                     statement.execution_options(synchronize_session=False)

@@ -38,6 +38,7 @@ from calfcoach.storage.calendar_tokens import (
     CalendarTokenRepository,
 )
 from calfcoach.storage.repositories import (
+    SCRUB_AFTER_COMMIT,
     AbstractAthleteRepository,
     AbstractHistoryRepository,
     AbstractLogRepository,
@@ -181,11 +182,29 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             yield
 
     def commit(self) -> None:
+        scrub = bool(self.session.info.pop(SCRUB_AFTER_COMMIT, False))
         try:
             self.session.commit()
         except DBAPIError as exc:
             self.session.rollback()
             raise database_error(exc, what="save") from None
+        if scrub:
+            self._scrub_wal()
+
+    def _scrub_wal(self) -> None:
+        """After a removal of personal data on SQLite (``secure_delete`` zeroed the rows in
+        the database's pages): copy the WAL into the file and empty it, so the page images
+        holding the removed rows are gone from the WAL too. A reader still holding an old
+        snapshot can make the checkpoint partial; the next checkpoint finishes it."""
+        connection = self._database.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
 
     def rollback(self) -> None:
         try:

@@ -108,21 +108,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         offline,
         pages,
         plan,
+        privacy,
         profile,
         progress,
+        roster,
         runs,
         training,
     )
 
-    for module in (
-        pages, training, plan, checkin, offline, profile, exercises, progress, export, runs,
-    ):  # fmt: skip
+    pages_then_issues_9_10 = (pages, training, plan, checkin, offline, profile, exercises, progress)
+    for module in (*pages_then_issues_9_10, export, runs, roster, privacy):
         app.include_router(module.router)
     app.include_router(account.router)  # sign-in, the account page, admin (issue 9)
     app.include_router(api_v1.router)
     from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
 
     app.include_router(runs_api)
+    from calfcoach.web.api_roster import router as roster_api  # issue 9: roster, deletion
+
+    app.include_router(roster_api)
     return app
 
 

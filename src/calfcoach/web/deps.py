@@ -5,8 +5,9 @@ a route gets its settings, templates, service context, actor and athlete.
                     ``bootstrap.build_context`` and closes it at shutdown)
     ActorDep        who asks: the local user (``Actor.local()``) in local single-user mode;
                     issue 9 builds it from the signed-in account here, in one place
-    AthleteIdDep    the athlete the pages show: in local mode the first stored athlete (by
-                    when it was added); none yet -> ``NoAthleteYet`` (pages: ``/welcome``)
+    AthleteIdDep    the athlete the pages show: the one chosen on the roster (a cookie,
+                    ``VIEW_COOKIE``) if the actor may see it, else in local mode the first
+                    stored athlete (by when it was added); none yet -> ``NoAthleteYet``
 
 Routes call the services as ``f(ctx, actor, athlete_id, ...)`` and never touch a database.
 """
@@ -27,9 +28,11 @@ __all__ = [
     "AthleteIdDep",
     "ContextDep",
     "NoAthleteYet",
+    "VIEW_COOKIE",
     "SettingsDep",
     "TemplatesDep",
     "local_athlete_id",
+    "viewed_athlete",
 ]
 
 
@@ -83,7 +86,26 @@ def local_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
     return first_athlete_id(ctx, actor)
 
 
-def _athlete_id(ctx: ContextDep, actor: ActorDep) -> int:
+VIEW_COOKIE = "calfcoach_athlete"
+"""The athlete chosen on the roster (``/roster/view/{id}``, D-NEW-roster-2): the pages show
+this one instead of the first stored, while the actor may see it and it exists."""
+
+
+def viewed_athlete(ctx: ServiceContext, actor: Actor, raw: str | None) -> tuple[int, str] | None:
+    """The (id, name) the roster cookie ``raw`` names, if ``actor`` may see that athlete and
+    it still exists; None otherwise (the pages then fall back to the first athlete)."""
+    from calfcoach.services.athletes import visible_athlete
+
+    if raw is None or not raw.isdigit() or len(raw) > 12:
+        return None
+    return visible_athlete(ctx, actor, int(raw))
+
+
+def _athlete_id(request: Request, ctx: ContextDep, actor: ActorDep) -> int:
+    viewed = viewed_athlete(ctx, actor, request.cookies.get(VIEW_COOKIE))
+    if viewed is not None:
+        request.state.viewing = viewed  # base.html names the athlete shown
+        return viewed[0]
     athlete_id = local_athlete_id(ctx, actor)
     if athlete_id is None:
         raise NoAthleteYet

@@ -212,7 +212,9 @@ def today_page(
                 day,
                 "page.today",
                 render,
-                variant=f"{real_today().isoformat()}|{actor.kind}",
+                # The page names the athlete chosen on the roster (base.html): another text.
+                variant=f"{real_today().isoformat()}|{actor.kind}"
+                + ("|viewing" if getattr(request.state, "viewing", None) else ""),
             )
         except _NotStored as refused:
             return refused.response
