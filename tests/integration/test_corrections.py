@@ -283,8 +283,8 @@ def test_a_rename_is_checked_like_a_new_name_and_a_refused_one_writes_nothing(
 
 
 ACCOUNT_TABLES = {"accounts", "auth_sessions", "login_throttle", "one_time_tokens"}
-"""A person's login (issue 9), not an athlete's training data: removing an athlete unlinks
-its account and ends its coach links; the account itself goes only when it is deleted."""
+"""Logins (issue 9), not training data: counted apart. Removing an athlete deletes the
+athlete's own account with its sessions and tokens and ends its coach links (D-NEW-INT-3)."""
 
 
 def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_nothing_else(
@@ -333,9 +333,10 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
         t: n for t, n in others.items() if t not in ACCOUNT_TABLES
     }
     assert export(database) == bea
-    with database.unit_of_work(read_only=True) as uow:  # the logins stay, unlinked
-        account = uow.accounts.get(own)
-        assert account is not None and account.athlete_id is None
+    assert removed.rows["accounts"] == 1  # ana's own login goes with her (D-NEW-INT-3)
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.accounts.get(own) is None
+        assert uow.accounts.get(coach) is not None  # the coach stays, following nobody
         assert uow.accounts.coached_athletes(coach) == frozenset()
 
     with pytest.raises(NotFoundError, match="athlete: no athlete named 'ana'"):

@@ -87,6 +87,12 @@ def athlete_with_everything(app: FastAPI, name: str, marker: str) -> int:
         training.settle(uow, uow.athletes.get(athlete_id), TODAY + dt.timedelta(days=1))
         uow.commit()
     training.today_answer(ctx, LOCAL, athlete_id, TODAY)  # a stored day answer
+    with ctx.unit_of_work() as uow:  # issue 9: the athlete's login and a coach who follows
+        key = marker.lower()
+        uow.accounts.add(f"{key}@example.org", f"login {marker}", athlete_id=athlete_id)
+        coach = uow.accounts.add(f"coach-{key}@example.org", "Coach", is_coach=True).id
+        uow.accounts.add_coach_link(coach, athlete_id)
+        uow.commit()
     from calfcoach.services.roster import roster
 
     roster(ctx, LOCAL, as_of=TODAY)  # a stored roster row

@@ -52,8 +52,10 @@ from calfcoach.core.models import (
 from calfcoach.core.names import clean_name, name_key
 from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageError
 from calfcoach.storage.orm import (
+    AccessTokenRow,
     AccountRow,
     AthleteRow,
+    AuthSessionRow,
     Base,
     CalendarTokenRow,
     CapacityTestRow,
@@ -65,6 +67,7 @@ from calfcoach.storage.orm import (
     HopTestRow,
     LoggedSetRow,
     NoteRow,
+    OneTimeTokenRow,
     PlannedEventRow,
     PlannedSessionRow,
     PlanRow,
@@ -504,6 +507,11 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
         # them only with PRAGMA foreign_keys, and a removal must not depend on it.
         plans = select(PlanRow.id).where(PlanRow.athlete_id == athlete_id)
         logs = select(SessionLogRow.id).where(SessionLogRow.athlete_id == athlete_id)
+        own = select(AccountRow.id).where(
+            AccountRow.athlete_id == athlete_id,
+            AccountRow.is_coach.is_(False),
+            AccountRow.is_admin.is_(False),
+        )
         steps: list[tuple[str, Any]] = [
             ("logged_sets", delete(LoggedSetRow).where(LoggedSetRow.session_log_id.in_(logs))),
             ("session_logs", delete(SessionLogRow).where(SessionLogRow.athlete_id == athlete_id)),
@@ -535,11 +543,19 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 "planned_events",
                 delete(PlannedEventRow).where(PlannedEventRow.athlete_id == athlete_id),
             ),
-            # issue 9: no coach follows a removed athlete; the athlete's account (a login,
-            # not training data) stays, unlinked (``accounts.athlete_id`` is set to NULL)
+            # issue 9 (D-NEW-INT-3): no coach follows a removed athlete; the athlete's own
+            # account goes with its sessions, links and tokens, unless it is also a coach's
+            # or an admin's, which stays, unlinked
             ("coach_links", delete(CoachLinkRow).where(CoachLinkRow.athlete_id == athlete_id)),
+            ("access_tokens", delete(AccessTokenRow).where(AccessTokenRow.account_id.in_(own))),
+            ("auth_sessions", delete(AuthSessionRow).where(AuthSessionRow.account_id.in_(own))),
             (
-                "accounts",
+                "one_time_tokens",
+                delete(OneTimeTokenRow).where(OneTimeTokenRow.account_id.in_(own)),
+            ),
+            ("accounts", delete(AccountRow).where(AccountRow.id.in_(own))),
+            (
+                "accounts unlinked",
                 update(AccountRow)
                 .where(AccountRow.athlete_id == athlete_id)
                 .values(athlete_id=None),
