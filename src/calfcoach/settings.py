@@ -150,7 +150,7 @@ def check_server_settings(settings: Settings, host: str | None = None) -> None:
         raise InputError(
             f"{SECRET_VARIABLE}: is not set (server mode needs it); allowed: {allowed}"
         )
-    if secret.strip().lower() in KNOWN_SECRETS or len(set(secret)) < 8:
+    if secret.strip().lower() in KNOWN_SECRETS:
         raise InputError(
             f"{SECRET_VARIABLE}: is a known example value, not a secret; allowed: {allowed}"
         )
@@ -158,6 +158,11 @@ def check_server_settings(settings: Settings, host: str | None = None) -> None:
         raise InputError(
             f"{SECRET_VARIABLE}: is too short ({len(secret.encode('utf-8'))} bytes); "
             f"allowed: {allowed}"
+        )
+    if len(set(secret)) < 8:
+        raise InputError(
+            f"{SECRET_VARIABLE}: repeats too few characters ({len(set(secret))} different) "
+            f"to be random; allowed: {allowed}"
         )
     from urllib.parse import urlsplit
 
