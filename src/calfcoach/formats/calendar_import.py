@@ -305,9 +305,16 @@ def read_calendar(
     try:
         calendar = Calendar.from_ical(data)
     except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as error:
-        raise CalendarFileError(f"calendar: not a valid iCalendar file ({error})") from None
+        # The parser's own words quote the bad line: only printable ASCII of it is shown.
+        said = "".join(c if " " <= c <= "~" else "?" for c in str(error))[:120]
+        raise CalendarFileError(
+            f"calendar: not a valid iCalendar file ({said}); allowed: an .ics file "
+            "(BEGIN:VCALENDAR ... END:VCALENDAR), as a training plan or calendar app exports it"
+        ) from None
     if not isinstance(calendar, Calendar):
-        raise CalendarFileError("calendar: not a VCALENDAR")
+        raise CalendarFileError(
+            "calendar: not a VCALENDAR; allowed: an .ics file (BEGIN:VCALENDAR ... END:VCALENDAR)"
+        )
     runs: list[PlannedRun] = []
     races: list[Race] = []
     skipped: list[Skipped] = []
