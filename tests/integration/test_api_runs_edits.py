@@ -176,3 +176,22 @@ def test_an_actor_who_may_only_view_cannot_import_a_calendar_or_edit_an_event(
 
     assert (imported.status_code, edited.status_code) == (403, 403)
     assert client.get(f"/api/v1/athletes/{ana}/events").json()["items"] == [event]
+
+
+@pytest.mark.parametrize("shown", ["0.0", "1e9", "20261201", "2026-12-1"])
+def test_a_day_in_the_api_is_written_yyyy_mm_dd_and_nothing_else(
+    database: Database,
+    ana: int,  # noqa: F811
+    shown: str,
+) -> None:
+    """pydantic alone reads ``0.0`` as 1970-01-01 (a Unix time): the API refuses it."""
+    client = client_of(database)
+    # (today, plan and the sessions' days: the schemathesis negative cases of test_api_fuzz)
+    for url in (
+        f"/api/v1/athletes/{ana}/runs?from={shown}",
+        f"/api/v1/athletes/{ana}/runs?to={shown}",
+        f"/api/v1/athletes/{ana}/workout.fit?date={shown}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["errors"][0]["message"] == "not a day; allowed: YYYY-MM-DD"

@@ -37,7 +37,16 @@ from calfcoach.services.schemas import (
     RunOut,
     StrengthImportOut,
 )
-from calfcoach.web.api_v1 import PROBLEMS, ActorDep, AthleteId, ContextDep, Day, Limit, Offset
+from calfcoach.web.api_v1 import (
+    PROBLEMS,
+    ActorDep,
+    AthleteId,
+    ContextDep,
+    Day,
+    IsoDay,
+    Limit,
+    Offset,
+)
 
 __all__ = [
     "MAX_CALENDAR_UPLOAD_BYTES",
@@ -65,8 +74,8 @@ def list_runs(
     ctx: ContextDep,
     actor: ActorDep,
     athlete_id: AthleteId,
-    first: Annotated[dt.date | None, Query(alias="from", description="First day.")] = None,
-    last: Annotated[dt.date | None, Query(alias="to", description="Last day.")] = None,
+    first: Annotated[dt.date | None, Query(alias="from", description="First day."), IsoDay] = None,
+    last: Annotated[dt.date | None, Query(alias="to", description="Last day."), IsoDay] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[RunOut]:
@@ -237,8 +246,8 @@ def list_events(
     ctx: ContextDep,
     actor: ActorDep,
     athlete_id: AthleteId,
-    first: Annotated[dt.date | None, Query(alias="from", description="First day.")] = None,
-    last: Annotated[dt.date | None, Query(alias="to", description="Last day.")] = None,
+    first: Annotated[dt.date | None, Query(alias="from", description="First day."), IsoDay] = None,
+    last: Annotated[dt.date | None, Query(alias="to", description="Last day."), IsoDay] = None,
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> Page[PlannedEventOut]:

@@ -42,13 +42,14 @@ here, nowhere else.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from calfcoach.core.models import Profile
 from calfcoach.errors import CalfcoachError, NotFoundError, Problem, StorageError
@@ -181,7 +182,8 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
         problems.append(
             Problem(
                 "invalid",
-                str(error.get("msg", "is not valid")),
+                # pydantic prefixes a validator's own words with "Value error, "
+                str(error.get("msg", "is not valid")).removeprefix("Value error, "),
                 field=".".join(where) or None,
                 value=_shown_value(value),
             )
@@ -271,9 +273,21 @@ ContextDep = Annotated[ServiceContext, Depends(_context_dependency)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Offset = Annotated[int, Query(ge=0, description="Index of the first item.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="The most items on a page.")]
-Day = Annotated[dt.date | None, Query(description="The day (YYYY-MM-DD); default today.")]
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic alone would read ``0.0`` or ``1e9`` as a Unix time."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("not a day; allowed: YYYY-MM-DD")
+    return value
+
+
+IsoDay = BeforeValidator(_iso_day)
+"""A day in a query or a path is written YYYY-MM-DD, nothing else (one rule for the API)."""
+Day = Annotated[dt.date | None, Query(description="The day (YYYY-MM-DD); default today."), IsoDay]
 AthleteId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The athlete's id.")]
-SessionDay = Annotated[dt.date, Path(description="The session's day (YYYY-MM-DD).")]
+SessionDay = Annotated[dt.date, Path(description="The session's day (YYYY-MM-DD)."), IsoDay]
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"description": TITLES[code], "content": {PROBLEM_JSON: {}}}
