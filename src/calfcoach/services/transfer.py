@@ -259,8 +259,13 @@ def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any
             for n in uow.coaching.notes(athlete.id)
         ],
         "audit_trail": [
-            {"at": _iso(e.at), "who": e.actor_name, "what": e.what, "before": e.before,
-             "after": e.after}  # fmt: skip
+            {
+                "at": _iso(e.at),
+                "who": e.actor_name,
+                "what": e.what,
+                "before": e.before,
+                "after": e.after,
+            }  # fmt: skip
             for e in uow.coaching.events(athlete.id)
         ],
     }

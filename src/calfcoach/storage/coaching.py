@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from calfcoach.storage.orm import AuditEventRow, CoachInvitationRow, CoachNoteRow
+from calfcoach.storage.orm import AthleteRow, AuditEventRow, CoachInvitationRow, CoachNoteRow
 from calfcoach.storage.repositories import _SqlRepository
 
 __all__ = [
@@ -188,6 +188,13 @@ class CoachingRepository(_SqlRepository, AbstractCoachingRepository):
         with self._write("store the coach's note"):
             self._session.add(row)
             self._session.flush()
+            # The pages stored for the athlete (Today) show the notes: they are made anew.
+            self._session.execute(
+                update(AthleteRow)
+                .where(AthleteRow.id == athlete_id)
+                .values(data_revision=AthleteRow.data_revision + 1)
+                .execution_options(synchronize_session=False)
+            )
         return _note(row)
 
     def notes(self, athlete_id: int, day: dt.date | None = None) -> list[StoredCoachNote]:
