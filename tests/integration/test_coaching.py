@@ -169,8 +169,13 @@ def test_leaving_a_coach_ends_their_access_at_once(club: Club) -> None:
     with pytest.raises(ForbiddenError):
         coaching.add_note(club.ctx, coach, club.ana, "still here?")
     assert coaching.coached(club.ctx, coach) == []
-    with pytest.raises(NotFoundError):  # the link is over: nothing to end twice
-        coaching.leave_coach(club.ctx, club.actor("ana@example.org"), club.ana, club.coach_id)
+    # leaving again does nothing; a coach who never followed her is not found
+    coaching.leave_coach(club.ctx, club.actor("ana@example.org"), club.ana, club.coach_id)
+    assert not club.actor("coach@example.org").may(club.ana, "view")
+    other_id = club.actor("other-coach@example.org").account_id
+    assert other_id is not None
+    with pytest.raises(NotFoundError):
+        coaching.leave_coach(club.ctx, club.actor("ana@example.org"), club.ana, other_id)
 
 
 def test_a_coach_cannot_end_the_athletes_link_for_them(club: Club) -> None:

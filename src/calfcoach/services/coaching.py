@@ -207,10 +207,12 @@ def coaches_of(ctx: ServiceContext, actor: Actor, athlete_id: int) -> list[Coach
 def leave_coach(ctx: ServiceContext, actor: Actor, athlete_id: int, coach_account_id: int) -> None:
     """The athlete ends the coach's link: from the next request on, the coach (and the
     coach's tokens: their actor is built anew on every request) no longer reaches them.
-    The athlete's own act (``ensure_owner``); ``NotFoundError`` when no such coach follows."""
+    The athlete's own act (``ensure_owner``); leaving a coach already left does nothing;
+    ``NotFoundError`` when the coach never followed the athlete."""
     with ctx.unit_of_work() as uow:
         ensure_owner(actor, athlete_id)
-        if uow.accounts.end_coach_link(coach_account_id, athlete_id) == 0:
+        ended = uow.accounts.end_coach_link(coach_account_id, athlete_id)
+        if ended == 0 and not uow.coaching.followed_once(coach_account_id, athlete_id):
             raise NotFoundError.about(
                 "coach", "this coach does not follow the athlete", value=coach_account_id
             )

@@ -12,7 +12,13 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from calfcoach.storage.orm import AthleteRow, AuditEventRow, CoachInvitationRow, CoachNoteRow
+from calfcoach.storage.orm import (
+    AthleteRow,
+    AuditEventRow,
+    CoachInvitationRow,
+    CoachLinkRow,
+    CoachNoteRow,
+)
 from calfcoach.storage.repositories import _SqlRepository
 
 __all__ = [
@@ -71,6 +77,10 @@ class AbstractCoachingRepository(ABC):
     @abstractmethod
     def use_invitation(self, invitation_id: int, athlete_id: int, when: dt.datetime) -> bool:
         """Mark it used by ``athlete_id``; False if it was used already (a race)."""
+
+    @abstractmethod
+    def followed_once(self, coach_account_id: int, athlete_id: int) -> bool:
+        """Whether the coach follows or once followed the athlete (any ``coach_links``)."""
 
     @abstractmethod
     def add_note(
@@ -167,6 +177,15 @@ class CoachingRepository(_SqlRepository, AbstractCoachingRepository):
                 .execution_options(synchronize_session=False)
             )
         return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    def followed_once(self, coach_account_id: int, athlete_id: int) -> bool:
+        found = self._session.scalars(
+            select(CoachLinkRow.id).where(
+                CoachLinkRow.coach_account_id == coach_account_id,
+                CoachLinkRow.athlete_id == athlete_id,
+            )
+        ).first()
+        return found is not None
 
     def add_note(
         self,

@@ -93,6 +93,8 @@ def join_submit(ctx: ContextDep, actor: ActorDep, token: Token) -> Response:
 
 @router.post("/coach/note", response_model=None)
 def note_submit(
+    request: Request,
+    templates: TemplatesDep,
     ctx: ContextDep,
     actor: ActorDep,
     athlete_id: AthleteIdDep,
@@ -100,10 +102,16 @@ def note_submit(
     day: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     try:
-        on = dt.date.fromisoformat(day) if day else None
-    except ValueError:
-        raise InputError.about("day", "is not a date", value=day, allowed="YYYY-MM-DD") from None
-    coaching.add_note(ctx, actor, athlete_id, text, on)
+        try:
+            on = dt.date.fromisoformat(day) if day else None
+        except ValueError:
+            raise InputError.about(
+                "day", "is not a date", value=day, allowed="YYYY-MM-DD"
+            ) from None
+        coaching.add_note(ctx, actor, athlete_id, text, on)
+    except InputError as error:  # the note is not sent; the page says why
+        context = {"title": "Invalid input", "detail": " ".join(error.problems), "status": 422}
+        return templates.TemplateResponse(request, "error.html", context, status_code=422)
     return RedirectResponse("/plan" if on is None else f"/plan#day-{day}", status_code=303)
 
 
