@@ -167,15 +167,15 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # issue 9, part 3: the coach's flows. Inviting and the list of athletes are a coach's;
     # accepting and leaving are the athlete's own acts (a bad link: 404 to the athlete, 403
     # to an account without an athlete); notes are written by Ana's coach only (the pages'
-    # note form is on the athlete shown: an account without one goes back to /account; an
-    # empty note is the athlete's 422 before anything else), read by Ana and her coach.
+    # note form is on the athlete shown: an account without one goes back to /account; the
+    # empty note is her coach's 422), read by Ana and her coach.
     (GET, "/coach"): COACH_ONLY_PAGE,
     (POST, "/coach/invitations"): COACH_ONLY_PAGE,
     (GET, "/coach/join/{token}"): ("login", "404", "404", "404", "404", "404"),
     (POST, "/coach/join/{token}"): ("login", "404", "404", "403", "403", "403"),
     # Ana's coach chose her on the roster before (/roster/view): the pages show Ana to him;
     # he reads her coaches and trail, but leaving is Ana's act alone.
-    (POST, "/coach/note"): PAGE_OR_VIEWED,
+    (POST, "/coach/note"): ("login", "403", "403", "ok", "acct", "acct"),
     (GET, "/account/coaches"): PAGE_OR_VIEWED,
     (POST, "/account/coaches/{coach_id}/leave"): ("login", "ok", "404", "403", "acct", "acct"),
     (GET, "/account/audit"): PAGE_OR_VIEWED,

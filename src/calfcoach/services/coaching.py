@@ -248,14 +248,15 @@ def add_note(
     may ``manage`` the athlete (or the local user) writes it; the athlete does not write
     notes to themself."""
     body = text.strip()
-    if not body:
-        raise InputError.about("text", "is empty", allowed=f"1 to {NOTE_MAX} characters")
-    if len(body) > NOTE_MAX:
-        raise InputError.about("text", "is too long", allowed=f"1 to {NOTE_MAX} characters")
     with ctx.unit_of_work() as uow:
+        # Who first: a refused actor learns nothing from the input's checks.
         ensure_can(actor, athlete_id, "manage")
         if actor.kind != "local" and not is_coach_change(actor, athlete_id):
             raise _forbidden("only the athlete's coach writes notes", "athlete")
+        if not body:
+            raise InputError.about("text", "is empty", allowed=f"1 to {NOTE_MAX} characters")
+        if len(body) > NOTE_MAX:
+            raise InputError.about("text", "is too long", allowed=f"1 to {NOTE_MAX} characters")
         uow.athletes.get(athlete_id)
         account = uow.accounts.get(actor.account_id) if actor.account_id is not None else None
         name = account.display_name if account is not None else "coach"
