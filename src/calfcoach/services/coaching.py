@@ -198,8 +198,9 @@ def coaches_of(ctx: ServiceContext, actor: Actor, athlete_id: int) -> list[Coach
         ensure_can(actor, athlete_id, "view")
         uow.athletes.get(athlete_id)
         found = []
-        for account in uow.accounts.all():
-            if account.is_coach and athlete_id in uow.accounts.coached_athletes(account.id):
+        for account_id in uow.coaching.coaches_of(athlete_id):
+            account = uow.accounts.get(account_id)
+            if account is not None and account.is_coach:
                 found.append(CoachOut(account.id, account.display_name, account.email))
         return found
 

@@ -79,6 +79,10 @@ class AbstractCoachingRepository(ABC):
         """Mark it used by ``athlete_id``; False if it was used already (a race)."""
 
     @abstractmethod
+    def coaches_of(self, athlete_id: int) -> list[int]:
+        """The account ids of the coaches who follow the athlete now (an active link)."""
+
+    @abstractmethod
     def followed_once(self, coach_account_id: int, athlete_id: int) -> bool:
         """Whether the coach follows or once followed the athlete (any ``coach_links``)."""
 
@@ -177,6 +181,14 @@ class CoachingRepository(_SqlRepository, AbstractCoachingRepository):
                 .execution_options(synchronize_session=False)
             )
         return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    def coaches_of(self, athlete_id: int) -> list[int]:
+        ids = self._session.scalars(
+            select(CoachLinkRow.coach_account_id)
+            .where(CoachLinkRow.athlete_id == athlete_id, CoachLinkRow.ended_at.is_(None))
+            .order_by(CoachLinkRow.started_at)
+        )
+        return list(dict.fromkeys(ids))
 
     def followed_once(self, coach_account_id: int, athlete_id: int) -> bool:
         found = self._session.scalars(
