@@ -193,6 +193,10 @@ def test_notes_and_the_audit_trail_are_exported_and_deleted_with_the_athlete(clu
     exported = document["athletes"][0]
     assert [n["text"] for n in exported["coach_notes"]] == ["Keep the long run easy."]
     assert [e["what"] for e in exported["audit_trail"]] == ["note"]
+    # the file reads back (the notes and the trail are the athlete's record, not imported)
+    text = transfer.document_to_json(document).encode()
+    read, _ = transfer.read_export(text, source="export.json")
+    assert read["athletes"][0]["name"] == "ana"
     privacy.delete_athlete_data(club.ctx, ana, club.ana, confirm="ana")
     with club.ctx.unit_of_work(read_only=True) as uow:
         assert uow.coaching.notes(club.ana) == []
