@@ -59,17 +59,33 @@ def api_app(tmp_path: Path) -> Iterator[FastAPI]:
 
 def _labels() -> list[str]:
     """Every operation of /api/v1 ("GET /api/v1/athletes"), from the routers alone."""
-    from calfcoach.web import api_roster, api_runs, api_v1
+    from calfcoach.web import api_coach, api_roster, api_runs, api_v1
 
     bare = FastAPI()
     bare.include_router(api_v1.router)
     bare.include_router(api_runs.router)
     bare.include_router(api_roster.router)
+    bare.include_router(api_coach.router)  # issue 9, part 3
     return [
         f"{method.upper()} {path}"
         for path, operations in bare.openapi()["paths"].items()
         for method in operations
     ]
+
+
+def _without_input() -> set[str]:
+    """The operations with neither parameters nor a body (``POST /api/v1/coach/invitations``):
+    a negative case of them cannot exist."""
+    from calfcoach.web import api_coach
+
+    bare = FastAPI()
+    bare.include_router(api_coach.router)
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in bare.openapi()["paths"].items()
+        for method, operation in operations.items()
+        if not operation.get("parameters") and "requestBody" not in operation
+    }
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
@@ -84,6 +100,8 @@ def test_no_request_the_schema_allows_or_breaks_gets_a_server_error(
     )
     operation = schema.find_operation_by_label(label)
     assert operation is not None, label
+    if mode == GenerationMode.NEGATIVE and label in _without_input():
+        pytest.skip("no parameter and no body: nothing the schema could forbid")
 
     @settings(
         examples(FUZZ_CI, FUZZ_DEV),

@@ -96,3 +96,32 @@ def test_no_role_gets_a_server_error_or_someone_elses_data(
             assert not 200 <= response.status_code < 300, (role, label, response.status_code)
 
     check()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "label", [x for x in _labels() if x.split(" ")[1].startswith("/api/v1/coach/")]
+)
+def test_the_coach_operations_never_fail_and_answer_only_a_coach(
+    world: tuple[FastAPI, int, dict], label: str, role: str
+) -> None:
+    """The coach's own operations (issue 9, part 3): no 5xx for any role's token; a 2xx only
+    for a coach's token reading their athletes (a token never invites: no manage scope, and
+    never accepts a coach: that is the athlete's own act, signed in)."""
+    app, _, headers = world
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, headers=headers["athlete"])
+    operation = schema.find_operation_by_label(label)
+    assert operation is not None, label
+    may_succeed = role in ("coach", "other_coach") and label == "GET /api/v1/coach/athletes"
+
+    @settings(examples(FUZZ_CI, FUZZ_DEV), suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(GenerationMode.POSITIVE))
+    def check(case: schemathesis.Case) -> None:
+        response = case.call(headers=headers[role])
+        assert response.status_code < 500, (role, label, response.text[:300])
+        if role == "anonymous":
+            assert response.status_code == 401, (label, response.status_code)
+        elif not may_succeed:
+            assert not 200 <= response.status_code < 300, (role, label, response.status_code)
+
+    check()

@@ -54,6 +54,11 @@ API_LOG = ("401", "ok", "403", "403", "403", "403")
 API_MANAGE = ("401", "ok", "403", "ok", "403", "403")
 """Changing Ana's profile (a re-plan): Ana and her coach."""
 BAD_LINK = ("404", "404", "404", "404", "404", "404")
+PAGE_OR_VIEWED = ("login", "ok", "ok", "ok", "acct", "acct")
+"""A page of the athlete shown: one's own, or Ana for her coach, who chose her on the roster."""
+COACH_ONLY_PAGE = ("login", "403", "403", "ok", "ok", "403")
+"""A coach's own page (issue 9, part 3: invitations, the athletes followed)."""
+API_COACH_ONLY = ("401", "403", "403", "ok", "ok", "403")
 
 GET, POST, PUT, PATCH, DELETE = "GET", "POST", "PUT", "PATCH", "DELETE"
 EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
@@ -159,6 +164,36 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     (GET, "/api/v1/roster"): API_ANY,
     # deleting all of Ana's data is Ana's alone, never her coach's (D-NEW-INT-2)
     (DELETE, "/api/v1/athletes/{athlete_id}"): ("401", "ok", "403", "403", "403", "403"),
+    # issue 9, part 3: the coach's flows. Inviting and the list of athletes are a coach's;
+    # accepting and leaving are the athlete's own acts (a bad link: 404 to the athlete, 403
+    # to an account without an athlete); notes are written by Ana's coach only (the pages'
+    # note form is on the athlete shown: an account without one goes back to /account; the
+    # empty note is her coach's 422), read by Ana and her coach.
+    (GET, "/coach"): COACH_ONLY_PAGE,
+    (POST, "/coach/invitations"): COACH_ONLY_PAGE,
+    (GET, "/coach/join/{token}"): ("login", "404", "404", "404", "404", "404"),
+    (POST, "/coach/join/{token}"): ("login", "404", "404", "403", "403", "403"),
+    # Ana's coach chose her on the roster before (/roster/view): the pages show Ana to him;
+    # he reads her coaches and trail, but leaving is Ana's act alone.
+    (POST, "/coach/note"): ("login", "403", "403", "ok", "acct", "acct"),
+    (GET, "/account/coaches"): PAGE_OR_VIEWED,
+    (POST, "/account/coaches/{coach_id}/leave"): ("login", "ok", "404", "403", "acct", "acct"),
+    (GET, "/account/audit"): PAGE_OR_VIEWED,
+    (POST, "/api/v1/coach/invitations"): API_COACH_ONLY,
+    (GET, "/api/v1/coach/athletes"): API_COACH_ONLY,
+    (POST, "/api/v1/coach/invitations/{token}/accept"): ("401", "ok", "ok", "403", "403", "403"),
+    (GET, "/api/v1/athletes/{athlete_id}/coaches"): API_VIEW,
+    (DELETE, "/api/v1/athletes/{athlete_id}/coaches/{coach_id}"): (
+        "401",
+        "ok",
+        "403",
+        "403",
+        "403",
+        "403",
+    ),  # fmt: skip
+    (GET, "/api/v1/athletes/{athlete_id}/notes"): API_VIEW,
+    (POST, "/api/v1/athletes/{athlete_id}/notes"): ("401", "403", "403", "ok", "403", "403"),
+    (GET, "/api/v1/athletes/{athlete_id}/audit"): API_VIEW,
 }
 
 SESSION_ENDING = {(POST, "/logout"), (POST, "/account/logout-everywhere")}
@@ -190,6 +225,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "json": {"date": TODAY.isoformat(), "hops": 20, "pain": 0}
     },
     (POST, "/reset/{token}"): {"data": {"password": "a long enough password"}},
+    (POST, "/api/v1/athletes/{athlete_id}/notes"): {"json": {"text": "Easy week."}},
     (POST, "/invite/{token}"): {"data": {"password": "a long enough password"}},
     (POST, "/api/v1/athletes/{athlete_id}/runs"): {
         "files": [("files", ("run.gpx", b"<gpx></gpx>", "application/gpx+xml"))]
@@ -255,6 +291,7 @@ class World:
             account = uow.accounts.by_email("ana@example.org")
             assert account is not None
             ana_actor = accounts.actor_for_account(uow, account)
+        self.coach = coach
         self.token_id = tokens.create_token(ctx, ana_actor, "script", ["read"]).stored.id
         self.ana = ana
         self.app = app
@@ -286,6 +323,7 @@ class World:
             "action": "disable",
             "run_id": "999999",
             "event_id": "999999",
+            "coach_id": str(self.coach),
         }
         url = path.format(**{k: v for k, v in params.items() if "{" + k + "}" in path})
         extra = dict(BODIES.get((method, path), {}))

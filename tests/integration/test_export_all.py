@@ -21,7 +21,14 @@ LOCAL = Actor.local()
 DERIVED = {"engine_snapshots", "day_answers", "fixed_sessions", "calendar_tokens"}
 """Tables of an athlete that are not exported: made afresh from the rest (snapshots, stored
 answers, the sessions as given of R-HIST), or a hash that opens nothing (D-NEW-roster-3)."""
-ACCOUNT_TABLES = {"accounts", "auth_sessions", "login_throttle", "one_time_tokens", "coach_links"}
+ACCOUNT_TABLES = {
+    "accounts",
+    "auth_sessions",
+    "login_throttle",
+    "one_time_tokens",
+    "coach_links",
+    "coach_invitations",
+}
 """A server's logins and who coaches whom (issue 9): not in an athlete's portable export,
 whose import elsewhere must never recreate a login or a coach's access."""
 EXPORT_KEYS = {
@@ -37,6 +44,8 @@ EXPORT_KEYS = {
     "notes": "notes",
     "runs": "runs",
     "planned_events": "planned_events",
+    "coach_notes": "coach_notes",
+    "audit_events": "audit_trail",
 }
 
 

@@ -39,8 +39,18 @@ TABLES = {
     "login_throttle",  # 0009
     "one_time_tokens",  # 0009
     "coach_links",  # 0009
+    "coach_invitations",  # 0010
+    "coach_notes",  # 0010
+    "audit_events",  # 0010
 }
-TABLES_0009 = {"accounts", "auth_sessions", "login_throttle", "one_time_tokens", "coach_links"}
+TABLES_0010 = {"coach_invitations", "coach_notes", "audit_events"}
+TABLES_0009 = {
+    "accounts",
+    "auth_sessions",
+    "login_throttle",
+    "one_time_tokens",
+    "coach_links",
+} | TABLES_0010  # and the later tables, which need 0009's
 
 
 def table_names(url: str) -> set[str]:
@@ -708,9 +718,25 @@ def test_0009_adds_the_account_tables_and_drops_them_on_the_way_down(
     migrate.upgrade(empty_database_url, "0008")
     assert TABLES_0009 & table_names(empty_database_url) == set()
     migrate.upgrade(empty_database_url, "0009")
-    assert table_names(empty_database_url) == TABLES
-    assert schema_differences(empty_database_url) == []
+    assert table_names(empty_database_url) == TABLES - TABLES_0010
     migrate.downgrade(empty_database_url, "0008")
     assert table_names(empty_database_url) == TABLES - TABLES_0009
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0009 -> 0010
+
+
+def test_0010_adds_the_coaching_tables_and_drops_them_on_the_way_down(
+    empty_database_url: str,
+) -> None:
+    migrate.upgrade(empty_database_url, "0009")
+    assert TABLES_0010 & table_names(empty_database_url) == set()
+    migrate.upgrade(empty_database_url, "0010")
+    assert table_names(empty_database_url) == TABLES
+    assert schema_differences(empty_database_url) == []
+    migrate.downgrade(empty_database_url, "0009")
+    assert table_names(empty_database_url) == TABLES - TABLES_0010
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []

@@ -42,6 +42,7 @@ __all__ = ["app", "main"]
 COMMAND_MODULES = (
     "athlete_cmds",
     "catalog_cmds",
+    "coach_cmds",
     "correction_cmds",
     "db_cmds",
     "plan_cmds",
@@ -64,6 +65,7 @@ COMMAND_HOMES = {
     "schema": "plan_cmds",
     "init": "plan_cmds",
     "token": "token_cmds",
+    "coach": "coach_cmds",
     "account": "token_cmds",
     "today": "training_cmds",
     "log": "training_cmds",

@@ -23,6 +23,7 @@ from calfcoach.core import limits
 from calfcoach.errors import ConflictError, InputError, NotFoundError
 from calfcoach.services.access import Action, Actor, ensure_owner
 from calfcoach.services.athletes import athlete_in, check_name
+from calfcoach.services.audit import record
 
 if TYPE_CHECKING:
     from calfcoach.core.engine import State
@@ -329,6 +330,7 @@ def rename_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int, new_name:
                 "yet used, ignoring case (see calfcoach athlete list)"
             )
         renamed = uow.athletes.rename(athlete.id, clean)
+        record(uow, actor, athlete.id, "name", athlete.name, renamed.name)  # issue 9
         uow.commit()
     return renamed
 
@@ -416,6 +418,14 @@ def extend_plan(
             + tuple(s for s in built.sessions if s.date >= end),
         )
         uow.plans.extend(stored.id, plan)
+        record(  # issue 9: a coach's change is recorded
+            uow,
+            actor,
+            athlete.id,
+            "plan_extended",
+            {"start": stored.plan.start.isoformat(), "weeks": stored.plan.weeks},
+            {"start": plan.start.isoformat(), "weeks": total},
+        )
         uow.commit()
     return PlanChange(athlete.name, plan.start, total, end)
 
@@ -464,6 +474,14 @@ def next_plan(
         inputs = plan_inputs(uow, athlete, today)  # imported runs and calendars (issue 10)
         plan = build_plan(inputs.profile, load_catalog(), first, length, dated=inputs.dated)
         uow.plans.add(athlete.id, plan, athlete.profile, continues=stored.id)
+        record(  # issue 9: a coach's change is recorded
+            uow,
+            actor,
+            athlete.id,
+            "plan_next",
+            {"start": stored.plan.start.isoformat(), "weeks": stored.plan.weeks},
+            {"start": first.isoformat(), "weeks": length},
+        )
         uow.commit()
     return PlanChange(athlete.name, first, length, first)
 

@@ -169,6 +169,7 @@ def update_profile(
     profile renames the athlete (a name another athlete has is a ``ConflictError``)."""
     from calfcoach.errors import ConflictError
     from calfcoach.services.athletes import check_name
+    from calfcoach.services.audit import record
     from calfcoach.services.corrections import begin_write
     from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.training import active_plan
@@ -198,5 +199,14 @@ def update_profile(
         after = plan_inputs(uow, athlete, today, profile=profile)
         uow.athletes.update_profile(athlete.id, profile)
         result = _replan(uow, athlete, catalog, before, after, today)
+        # issue 9: a coach's change is recorded, in this unit of work (services/audit.py)
+        record(
+            uow,
+            actor,
+            athlete.id,
+            "profile",
+            old.model_dump(mode="json"),
+            {**profile.model_dump(mode="json"), "replan": result.kind},
+        )
         uow.commit()
     return result

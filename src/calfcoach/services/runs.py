@@ -39,6 +39,7 @@ from calfcoach.core.running import (
 )
 from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.athletes import athlete_in
+from calfcoach.services.audit import record
 from calfcoach.services.plan_inputs import physiology
 from calfcoach.services.schemas import (
     CalendarImportOut,
@@ -580,6 +581,14 @@ def import_calendar(
             cause="calendar",
             changed_from=min(touched) - dt.timedelta(days=1) if touched else today,
         )
+        record(  # issue 9: a coach's change is recorded
+            uow,
+            actor,
+            athlete.id,
+            "calendar",
+            {"events": sorted(d.isoformat() for d in old)},
+            {"events": sorted(e.date.isoformat() for e in events), "replan": replan.kind},
+        )
         uow.commit()
     return CalendarReport(source, tuple(events), skipped, replaced, replan)
 
@@ -701,6 +710,14 @@ def edit_event(
             today,
             cause="calendar",
             changed_from=min(found.date, changed.date) - dt.timedelta(days=1),
+        )
+        record(  # issue 9: a coach's change is recorded
+            uow,
+            actor,
+            athlete.id,
+            "planned_event",
+            {"id": found.id, "date": found.date.isoformat(), "kind": found.kind},
+            {"id": changed.id, "date": changed.date.isoformat(), "kind": changed.kind},
         )
         uow.commit()
     return PlannedEventOut.from_event(changed)

@@ -246,6 +246,28 @@ def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any
             }
             for e in uow.runs.events(athlete.id)
         ],
+        # issue 9, part 3: what coaches wrote to the athlete and what they changed (the
+        # audit trail) are the athlete's data too; an import leaves them out (no coach
+        # follows an imported athlete).
+        "coach_notes": [
+            {
+                "coach": n.coach_name,
+                "day": _iso(n.day),
+                "text": n.text,
+                "created_at": _iso(n.created_at),
+            }
+            for n in uow.coaching.notes(athlete.id)
+        ],
+        "audit_trail": [
+            {
+                "at": _iso(e.at),
+                "who": e.actor_name,
+                "what": e.what,
+                "before": e.before,
+                "after": e.after,
+            }  # fmt: skip
+            for e in uow.coaching.events(athlete.id)
+        ],
     }
 
 

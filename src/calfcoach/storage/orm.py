@@ -667,3 +667,58 @@ class CoachLinkRow(Base):
     athlete_id: Mapped[int] = _athlete_fk()
     started_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
     ended_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class CoachInvitationRow(Base):
+    """A coach's invitation link for an athlete (issue 9, part 3): only the SHA-256 of the
+    token, single use (``used_at``), expiring; ``athlete_id`` the athlete who accepted it.
+    Added by 0010."""
+
+    __tablename__ = "coach_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    coach_account_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    used_at: Mapped[dt.datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    athlete_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("athletes.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+
+
+class CoachNoteRow(Base):
+    """A coach's note to an athlete: on the plan (``day`` NULL, shown on Today and the plan
+    page) or a comment on one day's session. Added by 0010."""
+
+    __tablename__ = "coach_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    coach_account_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    coach_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+
+
+class AuditEventRow(Base):
+    """One change a coach made to an athlete (issue 9): who, when, what, before and after.
+    Added by 0010."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    athlete_id: Mapped[int] = _athlete_fk()
+    actor_account_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    actor_name: Mapped[str] = mapped_column(String(254), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(AwareDateTime(), nullable=False)
+    what: Mapped[str] = mapped_column(String(40), nullable=False)
+    before: Mapped[Any] = mapped_column(json_type(), nullable=True)
+    after: Mapped[Any] = mapped_column(json_type(), nullable=True)

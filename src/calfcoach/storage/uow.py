@@ -37,6 +37,7 @@ from calfcoach.storage.calendar_tokens import (
     AbstractCalendarTokenRepository,
     CalendarTokenRepository,
 )
+from calfcoach.storage.coaching import AbstractCoachingRepository, CoachingRepository
 from calfcoach.storage.repositories import (
     SCRUB_AFTER_COMMIT,
     AbstractAthleteRepository,
@@ -83,6 +84,8 @@ class AbstractUnitOfWork(ABC):
     """Accounts and coach links (issue 9)."""
     auth: AbstractAuthRepository
     """Sessions, the login throttle and one-time tokens (issue 9)."""
+    coaching: AbstractCoachingRepository
+    """Coach invitations, coaches' notes and comments, the audit trail (issue 9, part 3)."""
 
     def __enter__(self) -> Self:
         return self
@@ -151,6 +154,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.runs = RunRepository(self._session, self._clock)
         self.accounts = AccountRepository(self._session, self._clock)
         self.auth = AuthRepository(self._session, self._clock)
+        self.coaching = CoachingRepository(self._session, self._clock)
         return super().__enter__()
 
     def __exit__(

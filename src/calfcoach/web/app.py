@@ -127,6 +127,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from calfcoach.web.api_roster import router as roster_api  # issue 9: roster, deletion
 
     app.include_router(roster_api)
+    from calfcoach.web.api_coach import router as coach_api  # issue 9: the coach's flows
+    from calfcoach.web.routes import coach as coach_pages
+
+    app.include_router(coach_api)
+    app.include_router(coach_pages.router)
     return app
 
 

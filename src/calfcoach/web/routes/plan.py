@@ -33,7 +33,7 @@ def render_plan(
 ) -> HTMLResponse:
     """The plan page (also after a refused move or skip: ``errors`` at the session's form)."""
     from calfcoach.services.calendar import plan_calendar
-    from calfcoach.web.routes.training import real_today
+    from calfcoach.web.routes.training import coach_context, real_today
 
     today = real_today()
     try:
@@ -48,6 +48,7 @@ def render_plan(
         "errors": errors or {},
         "values": values or {},
         "notice": notice,
+        **coach_context(ctx, actor, athlete_id, today),
     }
     return templates.TemplateResponse(request, "plan/plan.html", context, status_code=status_code)
 

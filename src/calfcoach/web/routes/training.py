@@ -153,8 +153,23 @@ def _render_day(
         notice=notice,
         welcome=welcome,
     )
+    context.update(coach_context(ctx, actor, athlete_id, day))
     context.update(extra or {})
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def coach_context(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, day: dt.date
+) -> dict[str, Any]:
+    """The coach's note and the day's comments (issue 9, part 3: shown on Today and the plan
+    page), and whether the visitor is the athlete's coach (who may write them)."""
+    from calfcoach.services.audit import is_coach_change
+    from calfcoach.services.coaching import notes_for
+
+    return {
+        "coach_notes": notes_for(ctx, actor, athlete_id, day),
+        "may_note": is_coach_change(actor, athlete_id) and actor.may(athlete_id, "manage"),
+    }
 
 
 render_day = _render_day
