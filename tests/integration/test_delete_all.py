@@ -93,6 +93,13 @@ def athlete_with_everything(app: FastAPI, name: str, marker: str) -> int:
         coach = uow.accounts.add(f"coach-{key}@example.org", "Coach", is_coach=True).id
         uow.accounts.add_coach_link(coach, athlete_id)
         uow.commit()
+    from calfcoach.services import accounts, coaching
+
+    with ctx.unit_of_work(read_only=True) as uow:
+        coach_account = uow.accounts.get(coach)
+        assert coach_account is not None
+        coach_actor = accounts.actor_for_account(uow, coach_account)
+    coaching.add_note(ctx, coach_actor, athlete_id, f"coach's note {marker}")  # + audit trail
     from calfcoach.services.roster import roster
 
     roster(ctx, LOCAL, as_of=TODAY)  # a stored roster row
@@ -145,7 +152,8 @@ def test_deleting_an_athlete_leaves_no_row_and_no_byte_of_theirs(
     covered = {t for t, rows in before.items() if any(r.get("athlete_id") == victim for r in rows)}
     # Every table with an athlete_id column holds a row of the victim: the scan means something.
     assert covered == {t.name for t in Base.metadata.sorted_tables if "athlete_id" in t.c} - {
-        "access_tokens"
+        "access_tokens",
+        "coach_invitations",  # a coach's link names an athlete once accepted: deleted too
     }, covered
     assert traces(before, victim, marker)
     if backend == "sqlite":
