@@ -12,7 +12,7 @@ red-flag check-in today, every 7th a flare (morning pain 5), so the rows differ.
 Then, in this process (no server, no network):
 
 - the cold roster: the first one of the day computes every row (``services.roster``) and
-  stores it (``day_answers``, D-NEW-roster-1);
+  stores it (``day_answers``, D-102);
 - ``--renders`` warm rosters through the service (``roster(ctx, Actor.local())``), through
   the page (``GET /roster`` with FastAPI's TestClient) and through the API
   (``GET /api/v1/roster?limit=200``);

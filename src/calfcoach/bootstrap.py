@@ -92,7 +92,7 @@ def context_for(
     """A service context on ``database`` (its units of work); ``today``: the clock (default:
     the local date); ``owned``: closing the context disposes of the database;
     ``group_commit``: sets logged together share one commit (a server on SQLite,
-    D-NEW-LOGFAST-1)."""
+    D-94)."""
     from calfcoach.services.context import AnswerLookup, ServiceContext
     from calfcoach.services.group_commit import GroupCommit
 
@@ -131,7 +131,7 @@ def build_context(
 ) -> ServiceContext:
     """The service context on the database of ``settings`` (``open_database``); close it
     (or use it in a ``with`` block) to release the database. ``group_commit``: a server's
-    context, whose sets logged together share one commit (D-NEW-LOGFAST-1)."""
+    context, whose sets logged together share one commit (D-94)."""
     return context_for(
         open_database(settings, read_only=read_only), owned=True, group_commit=group_commit
     )

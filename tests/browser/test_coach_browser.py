@@ -121,7 +121,7 @@ def test_invitation_acceptance_a_coachs_note_and_then_deletion(
     expect(ana.get_by_role("heading", name="Data deleted")).to_be_visible()
     ana.goto(live.url("/account"))
     sign_out = ana.get_by_role("button", name="Sign out")
-    if sign_out.count():  # where deleting also removes the login (D-NEW-INT-3), already out
+    if sign_out.count():  # where deleting also removes the login (D-107), already out
         sign_out.first.click()
     ana.goto(live.url("/today"))
     expect(ana).to_have_url(live.url("/login?next=/today"))

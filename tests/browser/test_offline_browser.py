@@ -35,7 +35,7 @@ def test_sets_logged_offline_are_queued_kept_over_a_reload_and_stored_once_when_
     # The service worker takes the page over (clients.claim) once it is active; a visit
     # after that keeps this day's page in its cache (network first).
     # A function, not an expression string: Playwright evaluates strings with eval, which the
-    # app's CSP (no 'unsafe-eval', D-NEW-auth-6) refuses.
+    # app's CSP (no 'unsafe-eval', D-91) refuses.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert page.reload().from_service_worker  # type: ignore[union-attr]
 

@@ -34,7 +34,7 @@ FUZZ_DEV = 3
 ROLES = ("anonymous", "athlete", "other_athlete", "coach", "other_coach", "admin")
 MAY_VIEW = {"athlete", "coach"}
 MAY_CHANGE = {"athlete"}
-"""With read+log tokens: Ana logs; her coach's token has no manage scope (D-NEW-auth-4)."""
+"""With read+log tokens: Ana logs; her coach's token has no manage scope (D-89)."""
 
 
 @pytest.fixture(scope="module")

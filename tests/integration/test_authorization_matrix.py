@@ -147,7 +147,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     (GET, "/today/workout.fit"): PAGE,
     (POST, "/today/strength"): PAGE,
     # what was run and what was lifted is the log (Ana only); the planned calendar is a plan
-    # input, which her coach may adjust like her profile (D-NEW-INT-1)
+    # input, which her coach may adjust like her profile (D-93)
     (PATCH, "/api/v1/athletes/{athlete_id}/runs/{run_id}"): API_LOG,
     (POST, "/api/v1/athletes/{athlete_id}/calendar"): API_MANAGE,
     (GET, "/api/v1/athletes/{athlete_id}/events"): API_VIEW,
@@ -159,10 +159,10 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     (GET, "/roster/view/{athlete_id}"): ("login", "ok", "403", "ok", "403", "403"),
     # 422 for Ana and Bo (no name typed to confirm). Ana's coach, who chose her on the
     # roster just before (/roster/view), is refused: deleting is Ana's own act
-    # (D-NEW-INT-2); an account without an athlete is sent back to its account page.
+    # (D-106); an account without an athlete is sent back to its account page.
     (POST, "/export/delete"): ("login", "ok", "ok", "403", "acct", "acct"),
     (GET, "/api/v1/roster"): API_ANY,
-    # deleting all of Ana's data is Ana's alone, never her coach's (D-NEW-INT-2)
+    # deleting all of Ana's data is Ana's alone, never her coach's (D-106)
     (DELETE, "/api/v1/athletes/{athlete_id}"): ("401", "ok", "403", "403", "403", "403"),
     # issue 9, part 3: the coach's flows. Inviting and the list of athletes are a coach's;
     # accepting and leaving are the athlete's own acts (a bad link: 404 to the athlete, 403

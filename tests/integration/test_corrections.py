@@ -290,7 +290,7 @@ ACCOUNT_TABLES = {
     "coach_invitations",  # a coach's link: it names an athlete only once accepted
 }
 """Logins (issue 9), not training data: counted apart. Removing an athlete deletes the
-athlete's own account with its sessions and tokens and ends its coach links (D-NEW-INT-3)."""
+athlete's own account with its sessions and tokens and ends its coach links (D-107)."""
 
 
 def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_nothing_else(
@@ -341,7 +341,7 @@ def test_removing_an_athlete_deletes_every_row_of_theirs_in_every_table_and_noth
         t: n for t, n in others.items() if t not in ACCOUNT_TABLES
     }
     assert export(database) == bea
-    assert removed.rows["accounts"] == 1  # ana's own login goes with her (D-NEW-INT-3)
+    assert removed.rows["accounts"] == 1  # ana's own login goes with her (D-107)
     with database.unit_of_work(read_only=True) as uow:
         assert uow.accounts.get(own) is None
         assert uow.accounts.get(coach) is not None  # the coach stays, following nobody

@@ -20,7 +20,7 @@ from calfcoach.settings import Settings
 LOCAL = Actor.local()
 DERIVED = {"engine_snapshots", "day_answers", "fixed_sessions", "calendar_tokens"}
 """Tables of an athlete that are not exported: made afresh from the rest (snapshots, stored
-answers, the sessions as given of R-HIST), or a hash that opens nothing (D-NEW-roster-3)."""
+answers, the sessions as given of R-HIST), or a hash that opens nothing (D-104)."""
 ACCOUNT_TABLES = {
     "accounts",
     "auth_sessions",

@@ -1,4 +1,4 @@
-"""Group commit of logged sets (D-NEW-LOGFAST-1): sets that arrive together share one
+"""Group commit of logged sets (D-94): sets that arrive together share one
 transaction, each is acknowledged only after that commit, and one refused set does not take
 the others with it; on SQLite and PostgreSQL."""
 

@@ -1,5 +1,5 @@
 """Planned events edited through the services on SQLite and PostgreSQL (issue 10, item 2;
-D-NEW-RUNSWEB-1): the SQL repository and the fake one give the same events; another
+D-83): the SQL repository and the fake one give the same events; another
 athlete's event is not found and stays as it was."""
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def test_an_event_edited_into_a_long_run_moves_the_strength_sessions_off_it_and_
     database: Database,
 ) -> None:
     """R-SCHED-4 on the calendar's dates: making a planned run long re-plans the future
-    (D-NEW-plancal-3); the sessions before today stay as given (R-HIST)."""
+    (D-98); the sessions before today stay as given (R-HIST)."""
     from calfcoach.services import training
 
     athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="ana")

@@ -1,4 +1,4 @@
-"""Planned calendar events are edited in the future only (D-NEW-RUNSWEB-1, R-HIST), as
+"""Planned calendar events are edited in the future only (D-83, R-HIST), as
 hypothesis properties over generated days and kinds, on the fake unit of work: an event
 before today is never changed, no event moves before today or past the calendar's window,
 and a refused edit changes nothing; an allowed one changes exactly what was asked."""

@@ -616,7 +616,7 @@ def test_a_flare_hold_is_5_x_30_s_and_never_progresses_R_PAIN_2b() -> None:
     assert not dosing.step_up(hold, "isometric", None).moved
 
 
-# ------------------------------------------------------------------ cached steps (D-NEW-speed-1)
+# ------------------------------------------------------------------ cached steps (D-101)
 
 
 def test_a_cached_dose_step_never_hands_back_a_number_of_another_type():

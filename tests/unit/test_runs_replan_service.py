@@ -1,6 +1,6 @@
 """Imported runs and the plan (issue 10, item 3), on the in-memory unit of work: a long run
 imported on its own day takes that day's session away (R-SCHED-4); a run imported after its
-day moves nothing (the days around it are given, R-HIST; D-NEW-plancal-5); both count toward
+day moves nothing (the days around it are given, R-HIST; D-100); both count toward
 the spike rule."""
 
 from __future__ import annotations

@@ -275,7 +275,7 @@ def with_races(profile: Profile, races: Sequence[Race]) -> Profile:
     """The profile the engine plans with when dated races come from elsewhere (an imported
     training calendar, issue 10): its own races and ``races`` in date order, so every race
     rule (R-SCHED-4, R-SCHED-4a) sees them. A date the profile already has a race on keeps the
-    profile's race (the athlete typed it; D-NEW-plancal-2); of two dated races on one day the
+    profile's race (the athlete typed it; D-97); of two dated races on one day the
     stricter is kept. The profile itself is not changed."""
     if not races:
         return profile

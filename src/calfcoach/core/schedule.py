@@ -72,7 +72,7 @@ def day_info(profile: Profile) -> DayInfo:
 class RunDays:
     """Which run is on a date (R-SCHED-4): the usual week's run of its weekday and the dated
     runs of that date (imported or planned, issue 10), the strongest kind winning (long >
-    hard > easy). The dated runs add to the usual week, never replace it (D-NEW-plancal-1)."""
+    hard > easy). The dated runs add to the usual week, never replace it (D-96)."""
 
     __slots__ = ("weekly", "dated", "hard_weekdays", "hard_dates")
 

@@ -152,7 +152,7 @@ def ensure_can(actor: Actor, athlete_id: int | None, action: Action) -> None:
 def ensure_owner(actor: Actor, athlete_id: int) -> None:
     """Refuse with ``ForbiddenError`` unless ``actor`` is the athlete ``athlete_id``
     themself (their account, or a token of it) or the local user: removing an athlete and
-    deleting all of their data is theirs alone (issue 9, part 5; D-NEW-INT-2). A coach who
+    deleting all of their data is theirs alone (issue 9, part 5; D-106). A coach who
     may ``manage`` the athlete adjusts their plan, but never erases them."""
     ensure_can(actor, athlete_id, "manage")
     if actor.kind != "local" and actor.own_athlete_id != athlete_id:

@@ -12,11 +12,11 @@
 
 Passwords: argon2id (argon2-cffi) at ``ARGON2_TIME_COST`` passes over ``ARGON2_MEMORY_KIB``
 of memory, one lane: about 80 ms a hash on the 2-core machine of bench/bench_login.py
-(D-NEW-auth-2). Login with an unknown address verifies the password against a dummy hash of
+(D-87). Login with an unknown address verifies the password against a dummy hash of
 the same cost, so the answer takes as long as for a known one and says nothing of which
 addresses have accounts.
 
-Lockout (D-NEW-auth-3): ``LOCK_AFTER`` failed logins for one address within ``WINDOW`` lock
+Lockout (D-88): ``LOCK_AFTER`` failed logins for one address within ``WINDOW`` lock
 that address for ``LOCK_FOR``; ``IP_LOCK_AFTER`` failures from one client address within
 ``WINDOW`` lock that address too. Counted in the database (``login_throttle``): a restart
 or another worker process sees the same count. A locked key is refused before the password
@@ -26,7 +26,7 @@ Sessions: a random 256-bit token in the cookie, only its SHA-256 stored, with a 
 of its own; a login always makes a new session (and ends the one the browser had:
 rotation), idle for ``SESSION_IDLE`` or older than ``SESSION_MAX`` it is over.
 
-Who an account acts as (D-NEW-auth-4): an athlete account its own athlete, every action; a
+Who an account acts as (D-89): an athlete account its own athlete, every action; a
 coach the athletes with an active ``coach_links`` row, ``COACH_ACTIONS`` (see and adjust
 profile and plan, never log in the athlete's name); an admin accounts only, no training
 data (no athlete) unless also a coach or an athlete; a token its account's athletes within
@@ -127,7 +127,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 COACH_ACTIONS: frozenset[Action] = frozenset({"view", "manage"})
 """What a coach may do to a coached athlete (issue 9: sees them, adjusts their profile and
-plan); logging training stays the athlete's own (D-NEW-auth-4)."""
+plan); logging training stays the athlete's own (D-89)."""
 
 
 class LoginFailed(CalfcoachError):
@@ -244,7 +244,7 @@ def _check_role(role: str) -> Role:
 def actor_for_account(
     uow: AbstractUnitOfWork, account: StoredAccount, scope: Iterable[Action] = ALL_ACTIONS
 ) -> Actor:
-    """The actor of ``account`` (D-NEW-auth-4), limited to ``scope`` (a token's)."""
+    """The actor of ``account`` (D-89), limited to ``scope`` (a token's)."""
     grants: dict[int, frozenset[Action]] = {}
     if account.is_coach:
         for athlete_id in uow.accounts.coached_athletes(account.id):

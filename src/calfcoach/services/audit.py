@@ -7,7 +7,7 @@ a change and its record are written together or not at all.
 
 Recorded: a change by an account (a signed-in coach or a coach's token) to an athlete who
 is not the account's own. The athlete's own changes and the local user's are not a coach's
-and are not recorded (D-NEW-coach-3).
+and are not recorded (D-110).
 """
 
 from __future__ import annotations

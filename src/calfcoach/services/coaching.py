@@ -11,7 +11,7 @@ comments. Every change a coach makes is recorded through ``services/audit.py``.
     notes_for(ctx, actor, athlete_id, day)          -> DayNotes (the plan note, the comments)
 
 An invitation link is like the password-reset link: a random 256-bit token shown once,
-only its SHA-256 stored, single use, valid ``INVITATION_VALID`` (D-NEW-coach-1).
+only its SHA-256 stored, single use, valid ``INVITATION_VALID`` (D-108).
 """
 
 from __future__ import annotations

@@ -340,7 +340,7 @@ def remove_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Remove
     required by the CLI: removal never picks "the only athlete"."""
     with ctx.unit_of_work() as uow:
         athlete = athlete_in(uow, actor, athlete_id, "manage")
-        ensure_owner(actor, athlete.id)  # the athlete's own act (D-NEW-INT-2)
+        ensure_owner(actor, athlete.id)  # the athlete's own act (D-106)
         uow.lock_athlete(athlete.id)
         rows = uow.athletes.remove(athlete.id)
         uow.commit()

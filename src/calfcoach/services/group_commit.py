@@ -1,4 +1,4 @@
-"""Group commit: writes that arrive together share one transaction and one commit (D-NEW-LOGFAST-1).
+"""Group commit: writes that arrive together share one transaction and one commit (D-94).
 
     writer = GroupCommit(ctx.unit_of_work)
     logged = writer.submit(athlete_id, lambda uow: _log_set_in(uow, ...))   # blocks

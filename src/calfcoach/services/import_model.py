@@ -422,7 +422,7 @@ class AthleteDoc(_Doc):
     runs: _list(RunDoc, MAX_RECORDS) = []
     planned_events: _list(EventDoc, MAX_RECORDS) = []
     # issue 9, part 3: what coaches wrote and changed, exported as the athlete's record; read
-    # and not imported (no coach follows an imported athlete: D-NEW-coach-3)
+    # and not imported (no coach follows an imported athlete: D-110)
     coach_notes: _list(dict[str, Any], MAX_RECORDS) = []
     audit_trail: _list(dict[str, Any], MAX_RECORDS) = []
 

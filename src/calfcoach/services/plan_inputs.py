@@ -4,10 +4,10 @@ The runs an athlete imported (the past, ``uow.runs.all``) and the runs and races
 imported training calendars (the future, ``uow.runs.events``) become the engine's inputs:
 
 * dated runs (``DatedRun``): the placement rules R-SCHED-4 and R-SCHED-4b hold on their dates,
-  beside the usual week of the profile (``schedule.RunDays``; D-NEW-plancal-1); an imported
-  run only when imported on its own day (D-NEW-plancal-5);
+  beside the usual week of the profile (``schedule.RunDays``; D-96); an imported
+  run only when imported on its own day (D-100);
 * dated races: the profile's races with the calendar's added (``races.with_races``), so the
-  race rules (R-SCHED-4, R-SCHED-4a) see them (D-NEW-plancal-2);
+  race rules (R-SCHED-4, R-SCHED-4a) see them (D-97);
 * the runs' loads on every basis (``running.RunningLoads``) for the spike rule RUN-SPIKE-1,
   which holds strength progression in a week whose running load jumped.
 
@@ -69,7 +69,7 @@ def plan_inputs(
     events = uow.runs.events(athlete.id)
     # An imported run places sessions only when it is imported on its own day (a long run
     # this morning: no session today); one imported later changes no placement, since the
-    # days around it are given already (R-HIST, D-NEW-plancal-5). Every run counts toward
+    # days around it are given already (R-HIST, D-100). Every run counts toward
     # the spike rule.
     dated: list[DatedRun] = [
         DatedRun(r.activity.local_date, r.kind)

@@ -7,7 +7,7 @@ Every row of every table that refers to the athlete goes, in one transaction
 with an ``athlete_id`` column, so a table added later is covered). On SQLite the removal runs
 with ``PRAGMA secure_delete`` (the freed bytes are overwritten with zeros) and the WAL is
 checkpointed and emptied after the commit, so the data is not left in the file's free pages
-or in the log (D-NEW-roster-3). ``calfcoach athlete remove`` goes through the same removal.
+or in the log (D-104). ``calfcoach athlete remove`` goes through the same removal.
 
 The export of everything is ``services.transfer.export_document``.
 """

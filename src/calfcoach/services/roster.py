@@ -12,7 +12,7 @@ since the athlete last logged anything. The safety verdict is the core's own: ``
 resumed from the engine snapshot's safety state (the state the walk keeps per athlete), so
 only the evidence after it is read; with no snapshot, from the whole log.
 
-Fast at 200 athletes (D-NEW-roster-1): a row is a stored day answer (``day_answers``, kind
+Fast at 200 athletes (D-102): a row is a stored day answer (``day_answers``, kind
 ``roster.json``) kept while the athlete's ``data_revision`` is unchanged and for that day
 only, like today's session (D-79). A warm roster is two queries for every athlete: the
 visible athletes (filtered in the query by ``Actor.athlete_ids``) and their current rows.
@@ -301,7 +301,7 @@ def roster_rows(ctx: ServiceContext, actor: Actor, as_of: dt.date) -> list[Roste
 
     The visible athletes are chosen in the query (``Actor.athlete_ids``); their current
     stored rows are read in one more; the missing ones are computed in one read-only unit of
-    work and stored in one writing unit of work (D-NEW-roster-1)."""
+    work and stored in one writing unit of work (D-102)."""
     from calfcoach import __version__
     from calfcoach.services.inputs import check_date
 

@@ -644,10 +644,10 @@ def edit_event(
 ) -> PlannedEventOut:
     """Correct a planned event's kind (easy, hard, long, race) or move it to another day.
 
-    Only the future is changed (R-HIST, D-NEW-RUNSWEB-1): an event before ``today`` stays as
+    Only the future is changed (R-HIST, D-83): an event before ``today`` stays as
     it was, and no event moves before ``today`` or past the calendar's window (a year
     ahead, D-76). A later import of the same calendar replaces its events, edits included
-    (D-NEW-RUNSWEB-2)."""
+    (D-84)."""
     if kind is None and date is None:
         raise InputError.about(
             "kind", "nothing to change", allowed="a new kind or a new day (or both)"
@@ -701,7 +701,7 @@ def edit_event(
         )
         # A moved or re-kinded run or race moves the strength sessions around it
         # (R-SCHED-4/4a/4b): the future is re-planned from the day before the earlier of
-        # its old and new days; the past stays as given (D-NEW-plancal-3).
+        # its old and new days; the past stays as given (D-98).
         replan_running(
             uow,
             athlete,

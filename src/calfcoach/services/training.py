@@ -684,7 +684,7 @@ def log_set(
 
     if ctx.group_commit is not None:
         # A server: the sets logged together share one commit; this returns once the
-        # transaction holding this set is committed (D-NEW-LOGFAST-1).
+        # transaction holding this set is committed (D-94).
         return ctx.group_commit.submit(athlete_id, write)
     with ctx.unit_of_work() as uow:
         logged = write(uow)

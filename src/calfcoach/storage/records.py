@@ -77,7 +77,7 @@ class StoredRun:
     load_basis: LoadBasis
     imported_on: dt.date | None = None
     """The (UTC) day the run was stored: a run imported after its day places no session
-    (the past is given, R-HIST; D-NEW-plancal-5)."""
+    (the past is given, R-HIST; D-100)."""
 
 
 @dataclass(frozen=True, slots=True)

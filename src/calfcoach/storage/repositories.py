@@ -543,7 +543,7 @@ class AthleteRepository(_SqlRepository, AbstractAthleteRepository):
                 "planned_events",
                 delete(PlannedEventRow).where(PlannedEventRow.athlete_id == athlete_id),
             ),
-            # issue 9 (D-NEW-INT-3): no coach follows a removed athlete; the athlete's own
+            # issue 9 (D-107): no coach follows a removed athlete; the athlete's own
             # account goes with its sessions, links and tokens, unless it is also a coach's
             # or an admin's, which stays, unlinked
             ("coach_links", delete(CoachLinkRow).where(CoachLinkRow.athlete_id == athlete_id)),

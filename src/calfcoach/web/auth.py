@@ -15,7 +15,7 @@ Who asks:
   the session cookie of a signed-in browser; anybody else is anonymous and reaches only the
   public routes (``PUBLIC``).
 
-CSRF (D-NEW-auth-5): an unsafe request (POST, PUT, PATCH, DELETE) authenticated by the
+CSRF (D-90): an unsafe request (POST, PUT, PATCH, DELETE) authenticated by the
 session cookie must carry the session's synchronizer token, in the ``X-CSRF-Token`` header
 (htmx: ``hx-headers`` on ``<body>``) or the ``csrf_token`` form field (``csrf_field()``).
 Bearer-token requests carry no ambient credential and are exempt. In local mode there is no
@@ -150,7 +150,7 @@ def _identify_sync(request: Request, bearer: str | None, cookie: str | None) -> 
 
         actor = actor_for_token(ctx, bearer)
         if actor is not None and settings.server and actor.account_id is None:
-            actor = None  # server mode: only accounts' tokens (D-NEW-auth-4)
+            actor = None  # server mode: only accounts' tokens (D-89)
         return Identity(actor, "bearer") if actor is not None else Identity(None, "none")
     if cookie:
         from calfcoach.services.accounts import session_actor
@@ -308,7 +308,7 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     )
 )
-"""No inline script, no eval, nothing from elsewhere (D-NEW-auth-6)."""
+"""No inline script, no eval, nothing from elsewhere (D-91)."""
 HSTS = "max-age=31536000; includeSubDomains"
 
 Scope = MutableMapping[str, Any]

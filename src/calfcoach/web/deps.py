@@ -87,7 +87,7 @@ def local_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
 
 
 VIEW_COOKIE = "calfcoach_athlete"
-"""The athlete chosen on the roster (``/roster/view/{id}``, D-NEW-roster-2): the pages show
+"""The athlete chosen on the roster (``/roster/view/{id}``, D-103): the pages show
 this one instead of the first stored, while the actor may see it and it exists."""
 
 

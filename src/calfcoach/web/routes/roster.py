@@ -7,7 +7,7 @@ only those (``services.roster`` filters in the query).
                                          a filter form, an empty state
     GET /roster/summary                  the week's summary per athlete (print CSS)
     GET /roster/view/{id}?to=today       show that athlete on the other pages (a cookie,
-                                         D-NEW-roster-2), then go to ``to``
+                                         D-103), then go to ``to``
 """
 
 from __future__ import annotations
@@ -164,6 +164,6 @@ def view_athlete(
         httponly=True,
         samesite="lax",
         path="/",
-        secure=request.url.scheme == "https",  # server mode behind TLS (D-NEW-auth-1)
+        secure=request.url.scheme == "https",  # server mode behind TLS (D-86)
     )
     return response
