@@ -28,7 +28,7 @@ TODAY = dt.date.today()
 
 def run_days_ago(days: int, minutes: float = 40) -> bytes:
     """A FIT run of ``days`` days before today, at 06:30 UTC."""
-    day = TODAY - dt.timedelta(days=days)
+    day = dt.date.today() - dt.timedelta(days=days)  # the day of the test, not of the import
     start = dt.datetime(day.year, day.month, day.day, 6, 30, tzinfo=dt.UTC)
     return fit_run(RunSpec(start, minutes=minutes, seed=days))
 
@@ -217,7 +217,7 @@ def test_weekly_totals_and_the_spike_check_are_shown_with_their_figures(
 
     html = client.get("/runs").text
 
-    load = runs.running_load(*on_app(app), TODAY)
+    load = runs.running_load(*on_app(app), dt.date.today())  # the page's day (not import's)
     assert "Weekly totals" in html and load.spike.rule in html
     assert load.spike.message.split(":")[0] in text_of(html)
     for week in load.weeks:

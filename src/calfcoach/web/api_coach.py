@@ -20,7 +20,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcoach.services import audit, coaching
-from calfcoach.web.api_v1 import PROBLEMS, ActorDep, AthleteId, ContextDep
+from calfcoach.web.api_v1 import PROBLEMS, ActorDep, AthleteId, ContextDep, IsoDay
 
 __all__ = ["router"]
 
@@ -129,7 +129,7 @@ def day_notes(
     ctx: ContextDep,
     actor: ActorDep,
     athlete_id: AthleteId,
-    date: Annotated[dt.date | None, Query(description="The day (default: today).")] = None,
+    date: Annotated[dt.date | None, Query(description="The day (default: today)."), IsoDay] = None,
 ) -> DayNotesOut:
     """The coach's latest note on the plan and the comments on the day's session."""
     found = coaching.notes_for(ctx, actor, athlete_id, date or ctx.today())
