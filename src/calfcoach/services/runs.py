@@ -316,6 +316,17 @@ def import_out(report: ImportReport) -> RunImportOut:
 # --------------------------------------------------------------------------- list, edit
 
 
+def _check_range(first: dt.date | None, last: dt.date | None) -> None:
+    """A from/to range of a list: the last day not before the first."""
+    if first is not None and last is not None and last < first:
+        raise InputError.about(
+            "to_date",
+            f"{last.isoformat()} is before the first day {first.isoformat()}",
+            value=last.isoformat(),
+            allowed="a day on or after the first day",
+        )
+
+
 def list_runs(
     ctx: ServiceContext,
     actor: Actor,
@@ -327,13 +338,7 @@ def list_runs(
     limit: int = 50,
 ) -> Page[RunOut]:
     """The athlete's runs from ``first`` to ``last`` (inclusive; None: open), oldest first."""
-    if first is not None and last is not None and last < first:
-        raise InputError.about(
-            "to_date",
-            f"{last.isoformat()} is before the first day {first.isoformat()}",
-            value=last.isoformat(),
-            allowed="a day on or after the first day",
-        )
+    _check_range(first, last)
     with ctx.unit_of_work(read_only=True) as uow:
         athlete = athlete_in(uow, actor, athlete_id, "view")
         runs = [RunOut.from_stored(r) for r in uow.runs.between(athlete.id, first, last)]
@@ -619,13 +624,7 @@ def list_events(
 ) -> Page[PlannedEventOut]:
     """The planned runs and races of the athlete's imported calendars from ``first`` to
     ``last`` (inclusive; None: open), by date."""
-    if first is not None and last is not None and last < first:
-        raise InputError.about(
-            "to_date",
-            f"{last.isoformat()} is before the first day {first.isoformat()}",
-            value=last.isoformat(),
-            allowed="a day on or after the first day",
-        )
+    _check_range(first, last)
     with ctx.unit_of_work(read_only=True) as uow:
         athlete = athlete_in(uow, actor, athlete_id, "view")
         events = [PlannedEventOut.from_event(e) for e in uow.runs.events(athlete.id, first, last)]
