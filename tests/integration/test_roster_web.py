@@ -179,3 +179,21 @@ def test_a_coach_sees_only_their_athletes_and_a_stored_row_never_leaks(
     assert [row.name for row in roster(ctx, coach)] == ["Bea"]
     nobody = Actor.for_athletes("coach", 10, [], ["view"])
     assert roster(ctx, nobody) == []
+
+
+def test_a_write_after_a_warm_roster_shows_at_once_on_the_page(
+    app: FastAPI, client: TestClient
+) -> None:
+    """The process's copies of rows and their HTML (D-112) are used only at the revision
+    they were made at: a red flag logged after two warm rosters is on the very next one."""
+    ids = {name: add(app, name) for name in ("Ana", "Bea")}
+    for _ in range(2):
+        page = client.get("/roster")
+        assert names_in(page.text) == ["Ana", "Bea"] and RED_TAG not in page.text
+    red_flag(app, ids["Bea"])
+    page = client.get("/roster")
+    assert names_in(page.text) == ["Bea", "Ana"]
+    assert page.text.count(RED_TAG) == 1 and "swelling" in page.text
+
+
+RED_TAG = '<span class="tag danger">Red flag</span>'

@@ -5,6 +5,7 @@
     with ctx.read_unit_of_work() as uow: ...      # the fast read path of the plan, if any
     ctx.today()                                   # the real today (tests pass a fixed one)
     ctx.catalog()                                 # the exercise catalog, loaded once
+    ctx.memo("roster.rows", 5000)                 # copies of stored answers (D-112)
 
 Services see only the abstract unit of work (``storage.uow.AbstractUnitOfWork`` and its
 repositories, named under ``TYPE_CHECKING``) and never a concrete database, a
@@ -19,7 +20,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+from calfcoach.services.memo import RevisionMemo
 
 if TYPE_CHECKING:
     from calfcoach.core.catalog import Catalog
@@ -81,6 +84,19 @@ class ServiceContext:
     (``storage/answers.py``: what every page of local mode asks, ``athletes.
     first_athlete_id``); None: read it through a read-only unit of work. Read anew on
     every call: nothing is kept."""
+
+    memos: dict[str, RevisionMemo[Any, Any]] = field(default_factory=dict, compare=False)
+    """This context's copies of stored answers (``memo``), by name."""
+
+    def memo(self, name: str, size: int) -> RevisionMemo[Any, Any]:
+        """The memo ``name`` of this context (made on first use, holding at most ``size``
+        values): copies of stored answers, each used only at the data revision it was made
+        at (``services/memo.py``, D-112). One per context, so two databases in one process
+        never share a copy."""
+        found = self.memos.get(name)
+        if found is None:
+            found = self.memos.setdefault(name, RevisionMemo(size))
+        return found
 
     def read_unit_of_work(self) -> AbstractUnitOfWork:
         """A read-only unit of work, on the fast read path when there is one."""

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from calfcoach.core.catalog import Catalog
     from calfcoach.core.models import Plan, Session
     from calfcoach.services.context import ServiceContext
+    from calfcoach.services.memo import RevisionMemo
     from calfcoach.storage.records import Athlete
     from calfcoach.storage.uow import AbstractUnitOfWork
 
@@ -77,6 +78,9 @@ ATTENTION_ADHERENCE = 0.5
 """Under this share of the last 2 weeks' sessions done, a row asks for attention."""
 INACTIVE_DAYS = 7
 """This many days or more without anything logged, a row asks for attention."""
+ROW_MEMO_SIZE = 5000
+"""Rows kept in an app process (D-112): a clinic's 200 athletes for a few days, a big
+club's 1,000 for the day."""
 TREND_STEP = 1.0
 """A change of the weekly mean morning pain of at least this is a rise or a fall."""
 
@@ -307,14 +311,26 @@ def roster_rows(ctx: ServiceContext, actor: Actor, as_of: dt.date) -> list[Roste
 
     check_date("date", as_of)
     code = __version__
-    with ctx.unit_of_work(read_only=True) as uow:
-        visible = uow.athletes.visible(actor.athlete_ids)
-        stored = uow.answers.current_many([a for a, _ in visible], as_of, ROSTER_ANSWER, code)
+    # This process's copies of stored rows, each used only at the athlete's data revision
+    # it was made at (D-112): a warm roster parses no row.
+    memo: RevisionMemo[tuple[int, dt.date, str], RosterRowOut] = ctx.memo(
+        "roster.rows", ROW_MEMO_SIZE
+    )
     rows: dict[int, RosterRowOut] = {}
     missing: list[tuple[int, int]] = []  # (athlete id, revision read before computing)
+    with ctx.unit_of_work(read_only=True) as uow:
+        visible = uow.athletes.visible(actor.athlete_ids)
+        revisions = uow.answers.revisions([a for a, _ in visible])
+        for athlete_id, revision in revisions.items():
+            kept = memo.get((athlete_id, as_of, code), revision)  # D-112
+            if kept is not None:
+                rows[athlete_id] = kept
+        unknown = [a for a in revisions if a not in rows]
+        stored = uow.answers.current_many(unknown, as_of, ROSTER_ANSWER, code) if unknown else {}
     for athlete_id, (revision, body) in stored.items():
         if body is not None:
             rows[athlete_id] = RosterRowOut.model_validate_json(body)
+            memo.put((athlete_id, as_of, code), revision, rows[athlete_id])
         else:
             missing.append((athlete_id, revision))
     if missing:
@@ -334,6 +350,8 @@ def roster_rows(ctx: ServiceContext, actor: Actor, as_of: dt.date) -> list[Roste
                 )
                 rows[athlete_id] = row
             uow.commit()
+        for athlete_id, revision, row in computed:
+            memo.put((athlete_id, as_of, code), revision, row)
     # A rename does not raise the data revision (the engine does not read the name): the
     # name is the one just read, never the stored row's.
     return [

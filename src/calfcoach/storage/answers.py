@@ -41,6 +41,16 @@ class AbstractAnswerRepository(ABC):
     def current(self, athlete_id: int, date: dt.date, kind: str, code: str) -> str | None:
         """The stored answer if it is current (same revision as the athlete, same code)."""
 
+    def revisions(self, athlete_ids: Sequence[int]) -> dict[int, int]:
+        """The data revision now of each athlete of ``athlete_ids`` that exists (one query on
+        a database): what a copy of an answer kept elsewhere is checked against."""
+        out: dict[int, int] = {}
+        for athlete_id in athlete_ids:
+            revision = self.revision(athlete_id)
+            if revision is not None:
+                out[athlete_id] = revision
+        return out
+
     def current_many(
         self, athlete_ids: Sequence[int], date: dt.date, kind: str, code: str
     ) -> dict[int, tuple[int, str | None]]:
@@ -80,6 +90,14 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
                 DayAnswerRow.revision == AthleteRow.data_revision,
             )
         )
+
+    def revisions(self, athlete_ids: Sequence[int]) -> dict[int, int]:
+        if not athlete_ids:
+            return {}
+        statement = select(AthleteRow.id, AthleteRow.data_revision).where(
+            AthleteRow.id.in_(sorted(set(athlete_ids)))
+        )
+        return {int(i): int(revision) for i, revision in self._session.execute(statement)}
 
     def current_many(
         self, athlete_ids: Sequence[int], date: dt.date, kind: str, code: str

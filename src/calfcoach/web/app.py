@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = _templates()
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, uploads=_upload_limits())
     # Pages and JSON compressed for phones on a gym's network (the Today page: ~40 KB -> ~4 KB).
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Level 6, not Starlette's 9: the roster's 145 KB in 1.1 ms against 1.8, 1% larger.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(  # outermost: every response
         SecurityHeaders, hsts=settings.server, csp_by_path={"/api/docs": docs_csp(app)}
     )

@@ -18,8 +18,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from calfcoach.errors import InputError
+from calfcoach.services.context import ServiceContext
 from calfcoach.web.deps import VIEW_COOKIE, ActorDep, ContextDep, TemplatesDep, viewed_athlete
 
 __all__ = ["COLUMNS", "router"]
@@ -54,6 +57,27 @@ def _sort_link(column: str, sort: str, direction: str, show: str, q: str) -> str
     if q:
         params["q"] = q
     return "/roster?" + urlencode(params)
+
+
+def _row_html(ctx: ServiceContext, templates: Jinja2Templates, rows: list[Any]) -> list[Markup]:
+    """Each row of the table as HTML (``roster/_row.html``), rendered once per row object.
+
+    The service hands out the same row object while the athlete's data revision and name
+    are unchanged (D-112), so a fragment kept with its row object (and checked to be that
+    very object: the memo holds it, so its id is not reused) is current; a changed row is a
+    new object and is rendered anew."""
+    from calfcoach.services.roster import ROW_MEMO_SIZE
+
+    memo = ctx.memo("roster.row_html", ROW_MEMO_SIZE)
+    template = templates.get_template("roster/_row.html")
+    out = []
+    for row in rows:
+        kept = memo.get(id(row), 0)
+        if kept is None or kept[0] is not row:
+            kept = (row, Markup(template.render(row=row)))
+            memo.put(id(row), 0, kept)
+        out.append(kept[1])
+    return out
 
 
 @router.get("/roster", response_class=HTMLResponse)
@@ -98,6 +122,7 @@ def roster_page(
     context = {
         "title": "Roster",
         "rows": rows,
+        "row_html": _row_html(ctx, templates, rows),
         "today": _today(),
         "columns": [
             {
