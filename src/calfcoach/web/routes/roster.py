@@ -59,8 +59,11 @@ def _sort_link(column: str, sort: str, direction: str, show: str, q: str) -> str
     return "/roster?" + urlencode(params)
 
 
-def _row_html(ctx: ServiceContext, templates: Jinja2Templates, rows: list[Any]) -> list[Markup]:
-    """Each row of the table as HTML (``roster/_row.html``), rendered once per row object.
+def _row_html(
+    ctx: ServiceContext, templates: Jinja2Templates, rows: list[Any], name: str = "_row"
+) -> list[Markup]:
+    """Each row as HTML (the table's ``roster/_row.html``, the summary's
+    ``roster/_summary_row.html``), rendered once per row object.
 
     The service hands out the same row object while the athlete's data revision and name
     are unchanged (D-112), so a fragment kept with its row object (and checked to be that
@@ -68,8 +71,8 @@ def _row_html(ctx: ServiceContext, templates: Jinja2Templates, rows: list[Any]) 
     new object and is rendered anew."""
     from calfcoach.services.roster import ROW_MEMO_SIZE
 
-    memo = ctx.memo("roster.row_html", ROW_MEMO_SIZE)
-    template = templates.get_template("roster/_row.html")
+    memo = ctx.memo(f"roster.{name}", ROW_MEMO_SIZE)
+    template = templates.get_template(f"roster/{name}.html")
     out = []
     for row in rows:
         kept = memo.get(id(row), 0)
@@ -160,7 +163,13 @@ def roster_summary(
     today = _today()
     rows = roster(ctx, actor, as_of=today)
     week_start = today - dt.timedelta(days=today.weekday())
-    context = {"title": "Weekly summary", "rows": rows, "today": today, "week_start": week_start}
+    context = {
+        "title": "Weekly summary",
+        "rows": rows,
+        "row_html": _row_html(ctx, templates, rows, "_summary_row"),
+        "today": today,
+        "week_start": week_start,
+    }
     return templates.TemplateResponse(request, "roster/summary.html", context)
 
 
