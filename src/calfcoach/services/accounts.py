@@ -85,6 +85,7 @@ __all__ = [
     "actor_for_account",
     "change_password",
     "create_account",
+    "forget_own_login",
     "hash_password",
     "list_accounts",
     "login",
@@ -95,6 +96,7 @@ __all__ = [
     "session_actor",
     "sessions_of",
     "set_disabled",
+    "throttle_keys_of",
     "verify_password",
 ]
 
@@ -492,6 +494,24 @@ def _keys(email: str, client_ip: str) -> tuple[str, str]:
     return f"email:{email.strip().lower()[:EMAIL_MAX]}", f"ip:{client_ip[:45]}"
 
 
+def throttle_keys_of(email: str) -> tuple[str, ...]:
+    """Every ``login_throttle`` key named after the address ``email``: its failed logins
+    (and sign-ups, change-password attempts) and its reset requests."""
+    address_key = _keys(email, "")[0]
+    return address_key, "reset:" + address_key
+
+
+def forget_own_login(uow: AbstractUnitOfWork, athlete_id: int) -> int:
+    """In the unit of work of an athlete's removal (D-107), before it: delete the
+    ``login_throttle`` rows of the athlete's own account when the removal deletes that
+    account (an athlete's only, not a coach's or an admin's, which stay). How many rows.
+    The rows keyed by a client's IP address are not the account's and stay (they expire)."""
+    account = uow.accounts.by_athlete(athlete_id)
+    if account is None or account.is_coach or account.is_admin:
+        return 0
+    return uow.auth.delete_throttles(throttle_keys_of(account.email))
+
+
 def login(
     ctx: ServiceContext,
     email: str,
@@ -624,7 +644,7 @@ def request_password_reset(ctx: ServiceContext, mailer: Mailer, email: str, base
         account = uow.accounts.by_email(email)
         if account is None or account.disabled_at is not None:
             return
-        key = "reset:" + _keys(account.email, "")[0]
+        key = throttle_keys_of(account.email)[1]
         state = uow.auth.throttle(key, for_update=True)
         if state is not None and now - state.window_start < WINDOW:
             if state.failures >= RESET_MAX:
