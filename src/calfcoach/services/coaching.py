@@ -49,8 +49,11 @@ __all__ = [
     "coaches_of",
     "create_invitation",
     "invitation_coach",
+    "inviting_coach",
+    "link_claimed",
     "leave_coach",
     "notes_for",
+    "usable_invitation",
     "write_note",
 ]
 
@@ -157,6 +160,40 @@ def _usable(uow: AbstractUnitOfWork, token: str, *, for_update: bool = False) ->
             )
         )
     return stored.id, stored.coach_account_id
+
+
+def usable_invitation(uow: AbstractUnitOfWork, token: str, *, for_update: bool = False) -> int:
+    """The id of the unused, unexpired invitation ``token`` (``NotFoundError`` else), for a
+    use case of another module (sign-up through the link, ``services/accounts.py``)."""
+    return _usable(uow, token, for_update=for_update)[0]
+
+
+def inviting_coach(uow: AbstractUnitOfWork, token: str, *, for_update: bool = False) -> CoachOut:
+    """The enabled coach who made the usable invitation ``token`` (``NotFoundError`` else)."""
+    _, coach_id = _usable(uow, token, for_update=for_update)
+    coach = uow.accounts.get(coach_id)
+    if coach is None or not coach.is_coach or coach.disabled_at is not None:
+        raise NotFoundError.about("token", "the inviting coach's account is gone")
+    return CoachOut(coach.id, coach.display_name, coach.email)
+
+
+def link_claimed(uow: AbstractUnitOfWork, account_id: int, athlete_id: int) -> int:
+    """In onboarding's unit of work: the coaches whose invitation the account signed up
+    through (D-NEW-INVITE-1) follow the athlete it has just added. A coach disabled or no
+    longer a coach meanwhile is skipped (the invitation keeps the athlete, as used). How
+    many coaches now follow."""
+    linked = 0
+    for invitation in uow.coaching.claimed_by(account_id):
+        uow.coaching.set_invitation_athlete(invitation.id, athlete_id)
+        coach = uow.accounts.get(invitation.coach_account_id)
+        if coach is None or not coach.is_coach or coach.disabled_at is not None:
+            continue
+        if coach.athlete_id == athlete_id:
+            continue
+        if athlete_id not in uow.accounts.coached_athletes(coach.id):
+            uow.accounts.add_coach_link(coach.id, athlete_id)
+        linked += 1
+    return linked
 
 
 def invitation_coach(ctx: ServiceContext, token: str) -> CoachOut:
