@@ -340,9 +340,12 @@ def csrf_value(request: Request) -> str:
 
 def csrf_field(context: Any) -> Markup:
     """``{{ csrf_field() }}``: the hidden synchronizer-token field of a post form (empty in
-    local mode, where there is no session)."""
+    local mode, where there is no session); on a page for an anonymous visitor with a
+    ``presession_csrf`` in its context (the sign-up form), that token."""
     request = context.get("request")
     value = csrf_value(request) if request is not None else ""
+    if not value:  # a form sent before signing in: its own token (``presession_csrf``)
+        value = str(context.get("presession_csrf") or "")
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(value))
 
 

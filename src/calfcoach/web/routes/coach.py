@@ -93,7 +93,7 @@ def _signup_page(
         "coach": coach,
         "action": f"/coach/join/{token}/signup",
         "login": f"/login?next=/coach/join/{token}",
-        "signup_csrf": csrf,
+        "presession_csrf": csrf,
         "errors": errors or {},
         "values": values or {},
     }
