@@ -251,3 +251,26 @@ def test_the_cli_signs_up_with_the_password_from_stdin(
     with context(app).unit_of_work(read_only=True) as uow:
         assert uow.auth.sessions(row.id) == []  # the CLI signs nobody in
         assert uow.session.scalars(select(LoginThrottleRow)).all() == []
+
+
+def test_a_coach_disabled_before_onboarding_does_not_follow_the_athlete(app: FastAPI) -> None:
+    from tests.integration.test_services import PROFILE
+
+    from calfcoach.services import athletes
+
+    ctx = context(app)
+    token = invitation(app)
+    made = accounts.sign_up(ctx, token, "Lea", "lea@example.org", PASSWORD, "192.0.2.1")
+    assert made.session is not None and made.coach.account_id == app.state.coach
+    accounts.set_disabled(ctx, Actor.local(), app.state.coach, True)
+    with ctx.unit_of_work(read_only=True) as uow:
+        account = uow.accounts.get(made.account.id)
+        assert account is not None
+        lea = accounts.actor_for_account(uow, account)
+    added = athletes.add_athlete(ctx, lea, PROFILE, start=dt.date.today(), name="Lea")
+    with ctx.unit_of_work(read_only=True) as uow:
+        assert uow.coaching.coaches_of(added.athlete.id) == []
+        assert uow.accounts.coached_athletes(app.state.coach) == frozenset()
+        used = uow.session.scalars(select(CoachInvitationRow)).one()
+        assert used.athlete_id == added.athlete.id  # used, by this athlete
+        assert uow.coaching.claimed_by(made.account.id) == []
