@@ -129,3 +129,46 @@ def test_invitation_acceptance_a_coachs_note_and_then_deletion(
     expect(coach.get_by_role("link", name="ana")).to_have_count(0)
     coach.goto(live.url("/coach"))
     expect(coach.get_by_text("No athlete has accepted an invitation yet.")).to_be_visible()
+
+
+def test_a_person_without_an_account_signs_up_through_the_link_then_onboards(
+    server: tuple[LiveServer, int], page_for: Callable[[str], Page]
+) -> None:
+    """Issue 9, "sign-up by invitation" (D-NEW-INVITE-1): the link opened signed out shows
+    the sign-up form; a short password is refused at its field; the account made, the
+    profile questions follow, and the coach's roster lists the new athlete."""
+    live, _ = server
+    coach, lea = page_for("light"), page_for("dark")
+    sign_in(coach, live, COACH)
+    coach.goto(live.url("/coach"))
+    coach.get_by_role("button", name="Make an invitation link").click()
+    link = coach.locator("#invitation-link").inner_text()
+
+    lea.goto(link)  # no account, not signed in
+    expect(lea.get_by_role("heading", level=1)).to_contain_text("invites you")
+    check_axe(lea)
+    lea.get_by_label("Your name").fill("Lea Runner")
+    lea.get_by_label("E-mail address").fill("lea@example.org")
+    lea.get_by_label("Password (at least 10 characters)").fill("short")
+    lea.get_by_role("button", name="Make my account").click()
+    password = lea.get_by_label("Password (at least 10 characters)")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(lea.locator("#f-password-error")).to_contain_text("too short")
+    expect(lea.get_by_label("E-mail address")).to_have_value("lea@example.org")
+    check_axe(lea)
+    password.fill(PASSWORD)
+    lea.get_by_role("button", name="Make my account").click()
+
+    expect(lea).to_have_url(live.url("/welcome"))  # signed in: the profile questions
+    lea.locator("#p-name").fill("Lea Runner")
+    lea.locator("#p-birth_year").fill("1990")
+    lea.locator("#p-birth_year").press("Enter")
+    lea.wait_for_url("**/today?*welcome=1")
+    expect(lea.get_by_role("region", name="Your first plan")).to_be_visible()
+    lea.goto(live.url("/account/coaches"))
+    expect(lea.get_by_text(COACH)).to_be_visible()
+
+    coach.goto(live.url("/roster"))
+    expect(coach.get_by_role("link", name="Lea Runner").first).to_be_visible()
+    lea.goto(link)  # used: a 404
+    expect(lea.get_by_role("heading", name="Not found")).to_be_visible()

@@ -107,21 +107,27 @@ def test_the_coach_operations_never_fail_and_answer_only_a_coach(
 ) -> None:
     """The coach's own operations (issue 9, part 3): no 5xx for any role's token; a 2xx only
     for a coach's token reading their athletes (a token never invites: no manage scope, and
-    never accepts a coach: that is the athlete's own act, signed in)."""
+    never accepts a coach: that is the athlete's own act, signed in; nor signs up)."""
     app, _, headers = world
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, headers=headers["athlete"])
     operation = schema.find_operation_by_label(label)
     assert operation is not None, label
     may_succeed = role in ("coach", "other_coach") and label == "GET /api/v1/coach/athletes"
+    # sign-up through a link is anonymous (D-NEW-INVITE-1): a made-up link is a 404, and
+    # anybody with a token a 409; never a 2xx here
+    public = label.endswith("/signup")
 
     @settings(examples(FUZZ_CI, FUZZ_DEV), suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(GenerationMode.POSITIVE))
     def check(case: schemathesis.Case) -> None:
         response = case.call(headers=headers[role])
         assert response.status_code < 500, (role, label, response.text[:300])
-        if role == "anonymous":
+        if role == "anonymous" and not public:
             assert response.status_code == 401, (label, response.status_code)
         elif not may_succeed:
             assert not 200 <= response.status_code < 300, (role, label, response.status_code)
+        if public:
+            expected = 404 if role == "anonymous" else 409
+            assert response.status_code == expected, (role, label, response.status_code)
 
     check()

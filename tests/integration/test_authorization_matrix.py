@@ -171,8 +171,11 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # empty note is her coach's 422), read by Ana and her coach.
     (GET, "/coach"): COACH_ONLY_PAGE,
     (POST, "/coach/invitations"): COACH_ONLY_PAGE,
-    (GET, "/coach/join/{token}"): ("login", "404", "404", "404", "404", "404"),
+    # the link is public: an anonymous visitor gets the sign-up form (D-NEW-INVITE-1)
+    (GET, "/coach/join/{token}"): BAD_LINK,
     (POST, "/coach/join/{token}"): ("login", "404", "404", "403", "403", "403"),
+    # sign-up: anonymous only (409 signed in); without the form's pre-session token, 403
+    (POST, "/coach/join/{token}/signup"): ("403", "ok", "ok", "ok", "ok", "ok"),
     # Ana's coach chose her on the roster before (/roster/view): the pages show Ana to him;
     # he reads her coaches and trail, but leaving is Ana's act alone.
     (POST, "/coach/note"): ("login", "403", "403", "ok", "acct", "acct"),
@@ -182,6 +185,9 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     (POST, "/api/v1/coach/invitations"): API_COACH_ONLY,
     (GET, "/api/v1/coach/athletes"): API_COACH_ONLY,
     (POST, "/api/v1/coach/invitations/{token}/accept"): ("401", "ok", "ok", "403", "403", "403"),
+    # public: the API's 404 of the bad link for the anonymous, 409 for anyone signed in or
+    # with a token (test_invitation_signup tells them apart)
+    (POST, "/api/v1/coach/invitations/{token}/signup"): PUBLIC,
     (GET, "/api/v1/athletes/{athlete_id}/coaches"): API_VIEW,
     (DELETE, "/api/v1/athletes/{athlete_id}/coaches/{coach_id}"): (
         "401",
@@ -227,6 +233,12 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     (POST, "/reset/{token}"): {"data": {"password": "a long enough password"}},
     (POST, "/api/v1/athletes/{athlete_id}/notes"): {"json": {"text": "Easy week."}},
     (POST, "/invite/{token}"): {"data": {"password": "a long enough password"}},
+    (POST, "/coach/join/{token}/signup"): {
+        "data": {"name": "Lea", "email": "lea@example.org", "password": "a long enough password"}
+    },
+    (POST, "/api/v1/coach/invitations/{token}/signup"): {
+        "json": {"name": "Lea", "email": "lea@example.org", "password": "a long enough password"}
+    },
     (POST, "/api/v1/athletes/{athlete_id}/runs"): {
         "files": [("files", ("run.gpx", b"<gpx></gpx>", "application/gpx+xml"))]
     },

@@ -100,6 +100,15 @@ def athlete_with_everything(app: FastAPI, name: str, marker: str) -> int:
         assert coach_account is not None
         coach_actor = accounts.actor_for_account(uow, coach_account)
     coaching.add_note(ctx, coach_actor, athlete_id, f"coach's note {marker}")  # + audit trail
+    # login_throttle: a failed login of the athlete's address, a reset request of it, and a
+    # failed login of the coach's (whose account stays)
+    for address in (f"{key}@example.org", f"coach-{key}@example.org"):
+        with pytest.raises(accounts.LoginFailed):
+            accounts.login(ctx, address, "not the password", "203.0.113.9")
+    with ctx.unit_of_work() as uow:
+        reset_key = accounts.throttle_keys_of(f"{key}@example.org")[1]
+        uow.auth.save_throttle(reset_key, 1, dt.datetime.now(dt.UTC), None)
+        uow.commit()
     from calfcoach.services.roster import roster
 
     roster(ctx, LOCAL, as_of=TODAY)  # a stored roster row
@@ -181,6 +190,17 @@ def test_deleting_an_athlete_leaves_no_row_and_no_byte_of_theirs(
 
     after = rows_of_everyone(app)
     assert traces(after, victim, marker) == []
+    # The victim's login counts went with their account; the coach's and the keeper's stay
+    # (issue 9: deletion really removes it). Client-IP keys are nobody's account.
+    throttled = {r["key"] for r in after["login_throttle"]}
+    victim_keys = {k for r in before["login_throttle"] if marker.lower() in (k := r["key"])}
+    assert victim_keys == {
+        f"email:{marker.lower()}@example.org",
+        f"reset:email:{marker.lower()}@example.org",
+        f"email:coach-{marker.lower()}@example.org",
+    }
+    assert throttled & victim_keys == {f"email:coach-{marker.lower()}@example.org"}
+    assert f"email:{keeper_marker.lower()}@example.org" in throttled
     assert traces(after, keeper, keeper_marker)  # the other athlete's data stays
     for table in covered:
         assert any(r.get("athlete_id") == keeper for r in after[table]), table

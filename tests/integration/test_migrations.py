@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 from typer.testing import CliRunner
 
 from calfcoach.core.models import Profile
@@ -735,8 +735,62 @@ def test_0010_adds_the_coaching_tables_and_drops_them_on_the_way_down(
     assert TABLES_0010 & table_names(empty_database_url) == set()
     migrate.upgrade(empty_database_url, "0010")
     assert table_names(empty_database_url) == TABLES
-    assert schema_differences(empty_database_url) == []
     migrate.downgrade(empty_database_url, "0009")
     assert table_names(empty_database_url) == TABLES - TABLES_0010
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0010 -> 0011
+
+
+def _invitation_columns(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("coach_invitations")}
+    finally:
+        engine.dispose()
+
+
+def test_0011_adds_the_invitations_account_and_keeps_the_invitations_made(
+    empty_database_url: str,
+) -> None:
+    """D-NEW-INVITE-1: who signed up through a link. An invitation made before keeps its
+    row (batch mode rebuilds the table on SQLite) and has no account."""
+    migrate.upgrade(empty_database_url, "0010")
+    engine = create_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO accounts (id, email, email_key, display_name, is_admin, "
+                    "is_coach, created_at) VALUES (7, 'c@e.org', 'c@e.org', 'C', false, true, "
+                    "'2026-12-01 10:00:00+00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO coach_invitations (token_hash, coach_account_id, created_at, "
+                    "expires_at) VALUES ('h1', 7, '2026-12-01 10:00:00+00:00', "
+                    "'2026-12-08 10:00:00+00:00')"
+                )
+            )
+    finally:
+        engine.dispose()
+    assert "account_id" not in _invitation_columns(empty_database_url)
+    migrate.upgrade(empty_database_url, "0011")
+    assert "account_id" in _invitation_columns(empty_database_url)
+    assert schema_differences(empty_database_url) == []
+    engine = create_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT token_hash, coach_account_id, account_id FROM coach_invitations")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [("h1", 7, None)]
+    migrate.downgrade(empty_database_url, "0010")
+    assert "account_id" not in _invitation_columns(empty_database_url)
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []

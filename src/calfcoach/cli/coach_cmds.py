@@ -5,6 +5,8 @@ administers a server): it names the coach or the athlete it acts for.
     calfcoach coach invite --coach EMAIL [--url URL]    a single-use invitation link
     calfcoach coach athletes --coach EMAIL              the athletes the coach follows
     calfcoach coach accept TOKEN [--athlete NAME]       the athlete accepts the invitation
+    calfcoach coach signup TOKEN --name N --email E     no account yet: make one through the
+                                                        invitation (the password is asked)
     calfcoach coach leave COACH_EMAIL [--athlete NAME]  the athlete ends the coach's link
     calfcoach coach note TEXT [--date D] [--athlete NAME]  a note on the plan, or on a day
     calfcoach coach audit [--athlete NAME] [--format table|json]   what coaches changed
@@ -87,6 +89,36 @@ def accept_command(
         athlete_id = find_athlete_id(ctx, local_actor(), athlete)
         coach = accept_invitation(ctx, local_actor(), token.rsplit("/", 1)[-1], athlete_id)
     typer.echo(f"{coach.email} now follows the athlete.")
+
+
+@coach_app.command("signup")
+@handled
+def signup_command(
+    token: Annotated[str, typer.Argument(metavar="TOKEN", help="The invitation's token or link.")],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="The person's name.")],
+    email: Annotated[str, typer.Option("--email", metavar="EMAIL", help="Their address.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input."),
+    ] = False,
+) -> None:
+    """Make an athlete's account through a coach's invitation (the twin of the page the
+    link opens): the password is asked twice, hidden, unless ``--password-stdin``. The
+    person then signs in and answers the profile questions; the coach follows from then."""
+    import sys
+
+    from calfcoach.services.accounts import sign_up
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with open_ctx() as ctx:
+        made = sign_up(ctx, token.rsplit("/", 1)[-1], name, email, password, "cli", session=False)
+    typer.echo(
+        f"Account {made.account.email} made; {made.coach.email} follows the athlete once "
+        "they sign in and answer the profile questions."
+    )
 
 
 @coach_app.command("leave")

@@ -2,6 +2,9 @@
 
     create_account(ctx, actor, email, role)        -> NewAccount (and its set-password link)
     accept_invitation(ctx, token, password)        -> the account, its password set
+    sign_up(ctx, token, name, email, password, ip)  -> SignedUp: an athlete's account made
+                                                      through a coach's invitation link, its
+                                                      first session (D-NEW-INVITE-1)
     login(ctx, email, password, client_ip)         -> NewSession (a new session each time)
     session_actor(ctx, token)                      -> SignedIn (actor, session) or None
     logout(ctx, token); logout_everywhere(ctx, actor)
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
     from calfcoach.mail import Mailer
+    from calfcoach.services.coaching import CoachOut
     from calfcoach.services.context import ServiceContext
     from calfcoach.storage.accounts import StoredAccount, StoredSession, ThrottleState
     from calfcoach.storage.uow import AbstractUnitOfWork
@@ -85,6 +89,7 @@ __all__ = [
     "actor_for_account",
     "change_password",
     "create_account",
+    "forget_own_login",
     "hash_password",
     "list_accounts",
     "login",
@@ -93,8 +98,11 @@ __all__ = [
     "request_password_reset",
     "reset_password",
     "session_actor",
+    "SignedUp",
+    "sign_up",
     "sessions_of",
     "set_disabled",
+    "throttle_keys_of",
     "verify_password",
 ]
 
@@ -492,6 +500,24 @@ def _keys(email: str, client_ip: str) -> tuple[str, str]:
     return f"email:{email.strip().lower()[:EMAIL_MAX]}", f"ip:{client_ip[:45]}"
 
 
+def throttle_keys_of(email: str) -> tuple[str, ...]:
+    """Every ``login_throttle`` key named after the address ``email``: its failed logins
+    (and sign-ups, change-password attempts) and its reset requests."""
+    address_key = _keys(email, "")[0]
+    return address_key, "reset:" + address_key
+
+
+def forget_own_login(uow: AbstractUnitOfWork, athlete_id: int) -> int:
+    """In the unit of work of an athlete's removal (D-107), before it: delete the
+    ``login_throttle`` rows of the athlete's own account when the removal deletes that
+    account (an athlete's only, not a coach's or an admin's, which stay). How many rows.
+    The rows keyed by a client's IP address are not the account's and stay (they expire)."""
+    account = uow.accounts.by_athlete(athlete_id)
+    if account is None or account.is_coach or account.is_admin:
+        return 0
+    return uow.auth.delete_throttles(throttle_keys_of(account.email))
+
+
 def login(
     ctx: ServiceContext,
     email: str,
@@ -624,7 +650,7 @@ def request_password_reset(ctx: ServiceContext, mailer: Mailer, email: str, base
         account = uow.accounts.by_email(email)
         if account is None or account.disabled_at is not None:
             return
-        key = "reset:" + _keys(account.email, "")[0]
+        key = throttle_keys_of(account.email)[1]
         state = uow.auth.throttle(key, for_update=True)
         if state is not None and now - state.window_start < WINDOW:
             if state.failures >= RESET_MAX:
@@ -696,3 +722,116 @@ def account_id_of(ctx: ServiceContext, actor: Actor, email: str) -> int:
     if account is None:
         raise NotFoundError.about("email", "no account has this address", value=email[:60])
     return account.id
+
+
+# --------------------------------------------------------------------------- sign-up
+
+
+@dataclass(frozen=True, slots=True)
+class SignedUp:
+    account: AccountOut
+    coach: CoachOut
+    session: NewSession | None
+    """The account's first session (the web page signs in); None when not asked (the API)."""
+
+
+def check_display_name(name: str) -> str:
+    text = " ".join(name.split())
+    if not text:
+        raise InputError.about("name", "is empty", allowed=f"1 to {NAME_MAX} characters")
+    if len(text) > NAME_MAX:
+        raise InputError.about("name", "is too long", allowed=f"1 to {NAME_MAX} characters")
+    return text
+
+
+def _sign_up_failed(ctx: ServiceContext, keys: Iterable[tuple[str, int]], now: dt.datetime) -> None:
+    with ctx.unit_of_work() as uow:
+        for key, limit in keys:
+            _count_failure(uow, key, limit, now)
+        uow.commit()
+
+
+def sign_up(
+    ctx: ServiceContext,
+    token: str,
+    name: str,
+    email: str,
+    password: str,
+    client_ip: str,
+    old_session_token: str | None = None,
+    *,
+    session: bool = True,
+) -> SignedUp:
+    """A person without an account signs up through a coach's invitation link (issue 9): an
+    athlete's account (``name``, ``email``, a password of the same rules, argon2id), the
+    invitation used by it in the same transaction, and its first session (signed in).
+    The account has no athlete yet: onboarding adds it, and the coach follows from then
+    (``coaching.link_claimed``, D-NEW-INVITE-1).
+
+    The lockout of the login (D-88) guards it: a locked address or client is refused
+    before anything is checked or hashed (``LockedOut``); a link that is not valid (404)
+    counts as a failure of the client, an address that has an account (409, at ``email``)
+    of the client and of the address. The field checks (422) cost no hashing and are
+    answered all at once, each at its field."""
+    from calfcoach.services.coaching import inviting_coach, usable_invitation
+
+    now = _now()
+    email_key_, ip_key = _keys(email, client_ip)
+    with ctx.unit_of_work(read_only=True) as uow:
+        for key in (email_key_, ip_key):
+            until = _locked_until(uow.auth.throttle(key), now)
+            if until is not None:
+                raise LockedOut(until)
+        bad_link: NotFoundError | None = None
+        try:
+            inviting_coach(uow, token)
+        except NotFoundError as error:
+            bad_link = error
+    if bad_link is not None:  # counted like a failed login of the client
+        _sign_up_failed(ctx, [(ip_key, IP_LOCK_AFTER)], now)
+        raise bad_link
+    problems: list[Problem] = []
+    checked: dict[str, str] = {}
+    for field, check, value in (
+        ("name", check_display_name, name),
+        ("email", check_email, email),
+        ("password", check_password, password),
+    ):
+        try:
+            checked[field] = check(value)
+        except InputError as error:
+            problems.extend(error.details)
+    if problems:
+        raise InputError(*problems)
+    with ctx.unit_of_work(read_only=True) as uow:
+        taken = uow.accounts.by_email(checked["email"]) is not None
+    if taken:
+        _sign_up_failed(ctx, [(email_key_, LOCK_AFTER), (ip_key, IP_LOCK_AFTER)], now)
+        raise ConflictError(
+            Problem(
+                "conflict",
+                "an account has this address already: sign in, then open the link again "
+                "to accept the coach",
+                field="email",
+                allowed="an address without an account",
+            )
+        )
+    password_hash = hash_password(password)  # ~80 ms, outside any transaction
+    session_token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    with ctx.unit_of_work() as uow:
+        coach = inviting_coach(uow, token, for_update=True)  # used meanwhile: 404
+        invitation_id = usable_invitation(uow, token)
+        account = uow.accounts.add(
+            checked["email"], checked["name"], password_hash=password_hash
+        )  # ConflictError (email) if taken meanwhile: nothing is written
+        if not uow.coaching.claim_invitation(invitation_id, account.id, now):
+            raise NotFoundError.about("token", "this invitation was used already")
+        if old_session_token:
+            uow.auth.delete_session(_digest(old_session_token))
+        uow.auth.purge_expired(now)
+        if session:
+            uow.auth.add_session(account.id, _digest(session_token), csrf, now + SESSION_IDLE)
+        uow.commit()
+    out = _out(account)
+    return SignedUp(out, coach, NewSession(session_token, csrf, out) if session else None)

@@ -112,7 +112,11 @@ def add_athlete(
         athlete = uow.athletes.add(athlete_name, profile)
         stored = uow.plans.add(athlete.id, plan, profile)
         if may_add_own_athlete(actor) and actor.account_id is not None:
+            from calfcoach.services.coaching import link_claimed
+
             uow.accounts.link_athlete(actor.account_id, athlete.id)  # its own (issue 9)
+            # signed up through a coach's invitation: the coach follows from now on
+            link_claimed(uow, actor.account_id, athlete.id)
         uow.commit()
     return AddedAthlete(athlete, stored)
 

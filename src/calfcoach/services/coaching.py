@@ -8,6 +8,8 @@ comments. Every change a coach makes is recorded through ``services/audit.py``.
     leave_coach(ctx, actor, athlete_id, coach_id)   the athlete ends the link: access ends
     coached(ctx, actor, coach_account_id=None)      -> the coach's athletes
     add_note(ctx, actor, athlete_id, text, day)     a plan note (day None) or a comment
+    check_note / write_note                         the same inside another use case's unit
+                                                    of work (a plan change with its note)
     notes_for(ctx, actor, athlete_id, day)          -> DayNotes (the plan note, the comments)
 
 An invitation link is like the password-reset link: a random 256-bit token shown once,
@@ -42,12 +44,17 @@ __all__ = [
     "NoteOut",
     "accept_invitation",
     "add_note",
+    "check_note",
     "coached",
     "coaches_of",
     "create_invitation",
     "invitation_coach",
+    "inviting_coach",
+    "link_claimed",
     "leave_coach",
     "notes_for",
+    "usable_invitation",
+    "write_note",
 ]
 
 INVITATION_VALID = dt.timedelta(days=7)
@@ -155,6 +162,40 @@ def _usable(uow: AbstractUnitOfWork, token: str, *, for_update: bool = False) ->
     return stored.id, stored.coach_account_id
 
 
+def usable_invitation(uow: AbstractUnitOfWork, token: str, *, for_update: bool = False) -> int:
+    """The id of the unused, unexpired invitation ``token`` (``NotFoundError`` else), for a
+    use case of another module (sign-up through the link, ``services/accounts.py``)."""
+    return _usable(uow, token, for_update=for_update)[0]
+
+
+def inviting_coach(uow: AbstractUnitOfWork, token: str, *, for_update: bool = False) -> CoachOut:
+    """The enabled coach who made the usable invitation ``token`` (``NotFoundError`` else)."""
+    _, coach_id = _usable(uow, token, for_update=for_update)
+    coach = uow.accounts.get(coach_id)
+    if coach is None or not coach.is_coach or coach.disabled_at is not None:
+        raise NotFoundError.about("token", "the inviting coach's account is gone")
+    return CoachOut(coach.id, coach.display_name, coach.email)
+
+
+def link_claimed(uow: AbstractUnitOfWork, account_id: int, athlete_id: int) -> int:
+    """In onboarding's unit of work: the coaches whose invitation the account signed up
+    through (D-NEW-INVITE-1) follow the athlete it has just added. A coach disabled or no
+    longer a coach meanwhile is skipped (the invitation keeps the athlete, as used). How
+    many coaches now follow."""
+    linked = 0
+    for invitation in uow.coaching.claimed_by(account_id):
+        uow.coaching.set_invitation_athlete(invitation.id, athlete_id)
+        coach = uow.accounts.get(invitation.coach_account_id)
+        if coach is None or not coach.is_coach or coach.disabled_at is not None:
+            continue
+        if coach.athlete_id == athlete_id:
+            continue
+        if athlete_id not in uow.accounts.coached_athletes(coach.id):
+            uow.accounts.add_coach_link(coach.id, athlete_id)
+        linked += 1
+    return linked
+
+
 def invitation_coach(ctx: ServiceContext, token: str) -> CoachOut:
     """The coach who made the invitation ``token`` (``NotFoundError`` if it is not valid)."""
     with ctx.unit_of_work(read_only=True) as uow:
@@ -237,6 +278,39 @@ def _note_out(note: StoredCoachNote) -> NoteOut:
     return NoteOut(note.id, note.coach_name, note.day, note.text, note.created_at)
 
 
+def check_note(actor: Actor, athlete_id: int, text: str) -> str:
+    """The note's text, trimmed, once ``actor`` may write the athlete a note: a coach who may
+    ``manage`` the athlete (or the local user). Who first: a refused actor learns nothing
+    from the text's checks (an athlete's note to herself is 403, not 422)."""
+    ensure_can(actor, athlete_id, "manage")
+    if actor.kind != "local" and not is_coach_change(actor, athlete_id):
+        raise _forbidden("only the athlete's coach writes notes", "athlete")
+    body = text.strip()
+    if not body:
+        raise InputError.about("text", "is empty", allowed=f"1 to {NOTE_MAX} characters")
+    if len(body) > NOTE_MAX:
+        raise InputError.about("text", "is too long", allowed=f"1 to {NOTE_MAX} characters")
+    return body
+
+
+def write_note(
+    uow: AbstractUnitOfWork,
+    actor: Actor,
+    athlete_id: int,
+    body: str,
+    day: dt.date | None = None,
+) -> NoteOut:
+    """Store a note checked by ``check_note`` and its audit record in ``uow`` (the caller's
+    unit of work: with a plan change, the change, its record and the note commit together)."""
+    account = uow.accounts.get(actor.account_id) if actor.account_id is not None else None
+    name = account.display_name if account is not None else "coach"
+    note = uow.coaching.add_note(athlete_id, actor.account_id, name, day, body)
+    what = "comment" if day is not None else "note"
+    after = {"day": None if day is None else day.isoformat(), "text": body}
+    record(uow, actor, athlete_id, what, None, after)
+    return _note_out(note)
+
+
 def add_note(
     ctx: ServiceContext,
     actor: Actor,
@@ -248,25 +322,12 @@ def add_note(
     page) or comment on the session of ``day``; recorded in the audit trail. A coach who
     may ``manage`` the athlete (or the local user) writes it; the athlete does not write
     notes to themself."""
-    body = text.strip()
     with ctx.unit_of_work() as uow:
-        # Who first: a refused actor learns nothing from the input's checks.
-        ensure_can(actor, athlete_id, "manage")
-        if actor.kind != "local" and not is_coach_change(actor, athlete_id):
-            raise _forbidden("only the athlete's coach writes notes", "athlete")
-        if not body:
-            raise InputError.about("text", "is empty", allowed=f"1 to {NOTE_MAX} characters")
-        if len(body) > NOTE_MAX:
-            raise InputError.about("text", "is too long", allowed=f"1 to {NOTE_MAX} characters")
+        body = check_note(actor, athlete_id, text)
         uow.athletes.get(athlete_id)
-        account = uow.accounts.get(actor.account_id) if actor.account_id is not None else None
-        name = account.display_name if account is not None else "coach"
-        note = uow.coaching.add_note(athlete_id, actor.account_id, name, day, body)
-        what = "comment" if day is not None else "note"
-        after = {"day": None if day is None else day.isoformat(), "text": body}
-        record(uow, actor, athlete_id, what, None, after)
+        note = write_note(uow, actor, athlete_id, body, day)
         uow.commit()
-    return _note_out(note)
+    return note
 
 
 def notes_for(ctx: ServiceContext, actor: Actor, athlete_id: int, day: dt.date) -> DayNotes:

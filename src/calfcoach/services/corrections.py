@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from calfcoach.core import limits
 from calfcoach.errors import ConflictError, InputError, NotFoundError
 from calfcoach.services.access import Action, Actor, ensure_owner
+from calfcoach.services.accounts import forget_own_login
 from calfcoach.services.athletes import athlete_in, check_name
 from calfcoach.services.audit import record
 
@@ -342,7 +343,9 @@ def remove_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Remove
         athlete = athlete_in(uow, actor, athlete_id, "manage")
         ensure_owner(actor, athlete.id)  # the athlete's own act (D-106)
         uow.lock_athlete(athlete.id)
+        throttled = forget_own_login(uow, athlete.id)  # before its account goes (D-107)
         rows = uow.athletes.remove(athlete.id)
+        rows["login_throttle"] = throttled
         uow.commit()
     return RemovedAthlete(athlete.name, rows)
 

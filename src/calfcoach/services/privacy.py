@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from calfcoach.core.names import name_key
 from calfcoach.errors import InputError, Problem
 from calfcoach.services.access import Actor, ensure_owner
+from calfcoach.services.accounts import forget_own_login
 from calfcoach.services.athletes import athlete_in
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ def delete_athlete_data(
                 )
             )
         uow.lock_athlete(athlete.id)
+        throttled = forget_own_login(uow, athlete.id)  # before its account goes (D-107)
         rows = uow.athletes.remove(athlete.id)
+        rows["login_throttle"] = throttled
         uow.commit()
     return RemovedAthlete(athlete.name, rows)

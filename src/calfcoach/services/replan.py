@@ -162,14 +162,26 @@ def replan_running(
 
 
 def update_profile(
-    ctx: ServiceContext, actor: Actor, athlete_id: int, profile: Profile, *, today: dt.date
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    profile: Profile,
+    *,
+    today: dt.date,
+    note: str | None = None,
 ) -> Replan:
     """Store ``profile`` as the athlete's and re-plan the future only (module doc), in one
     unit of work; ``actor`` must be allowed to ``manage`` the athlete. A new name in the
-    profile renames the athlete (a name another athlete has is a ``ConflictError``)."""
+    profile renames the athlete (a name another athlete has is a ``ConflictError``).
+
+    ``note`` (a coach's, optional): a note on the plan stored in the same unit of work as
+    the change and its audit record, so the athlete never sees the new plan without the
+    coach's word on it, nor the word without the plan (D-NEW-INVITE-3). Checked like
+    ``coaching.add_note`` before anything changes; kept even when the profile is unchanged."""
     from calfcoach.errors import ConflictError
     from calfcoach.services.athletes import check_name
     from calfcoach.services.audit import record
+    from calfcoach.services.coaching import check_note, write_note
     from calfcoach.services.corrections import begin_write
     from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.training import active_plan
@@ -177,6 +189,9 @@ def update_profile(
     new_name = check_name(profile.name) if profile.name is not None else None
     catalog = ctx.catalog()
     with ctx.unit_of_work() as uow:
+        body = None
+        if note is not None and note.strip():
+            body = check_note(actor, athlete_id, note)  # who first, then the text
         # Allowed, locked, and the past fixed (R-HIST) before anything changes.
         athlete = begin_write(uow, actor, athlete_id, today, "manage")
         if new_name is not None and new_name != athlete.name:
@@ -191,6 +206,9 @@ def update_profile(
             athlete = uow.athletes.rename(athlete.id, new_name)
         old = athlete.profile
         if profile == old.model_copy(update={"name": profile.name}) and profile.name == old.name:
+            if body is not None:  # nothing to re-plan; the coach's word still goes
+                write_note(uow, actor, athlete.id, body)
+                uow.commit()
             return Replan(athlete.name, "unchanged", None, None)
         active_plan(uow, athlete)  # NotFoundError without a plan
         # The engine's inputs with the old and the new profile: the calendar's races and the
@@ -208,5 +226,7 @@ def update_profile(
             old.model_dump(mode="json"),
             {**profile.model_dump(mode="json"), "replan": result.kind},
         )
+        if body is not None:
+            write_note(uow, actor, athlete.id, body)  # after the change: its newest record
         uow.commit()
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -186,6 +187,10 @@ class AbstractAuthRepository(ABC):
 
     @abstractmethod
     def clear_throttle(self, key: str) -> None: ...
+
+    @abstractmethod
+    def delete_throttles(self, keys: Iterable[str]) -> int:
+        """Delete the rows of these keys (an account deleted: its counts go too); how many."""
 
     # one-time tokens
     @abstractmethod
@@ -479,6 +484,18 @@ class AuthRepository(_SqlRepository, AbstractAuthRepository):
     def clear_throttle(self, key: str) -> None:
         with self._write("clear the failed logins"):
             self._session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key == key))
+
+    def delete_throttles(self, keys: Iterable[str]) -> int:
+        wanted = sorted(set(keys))
+        if not wanted:
+            return 0
+        with self._write("delete the account's login counts"):
+            result = self._session.execute(
+                delete(LoginThrottleRow)
+                .where(LoginThrottleRow.key.in_(wanted))
+                .execution_options(synchronize_session=False)
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def add_one_time(
         self,

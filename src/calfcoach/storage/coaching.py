@@ -38,6 +38,8 @@ class StoredInvitation:
     expires_at: dt.datetime
     used_at: dt.datetime | None
     athlete_id: int | None
+    account_id: int | None = None
+    """The account that signed up through it (D-NEW-INVITE-1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,19 @@ class AbstractCoachingRepository(ABC):
     @abstractmethod
     def use_invitation(self, invitation_id: int, athlete_id: int, when: dt.datetime) -> bool:
         """Mark it used by ``athlete_id``; False if it was used already (a race)."""
+
+    @abstractmethod
+    def claim_invitation(self, invitation_id: int, account_id: int, when: dt.datetime) -> bool:
+        """Mark it used by a new account, which has no athlete yet (sign-up through the
+        link); False if it was used already (a race)."""
+
+    @abstractmethod
+    def claimed_by(self, account_id: int) -> list[StoredInvitation]:
+        """The invitations the account signed up through whose athlete is not set yet."""
+
+    @abstractmethod
+    def set_invitation_athlete(self, invitation_id: int, athlete_id: int) -> None:
+        """The athlete a claimed invitation's account added (onboarding)."""
 
     @abstractmethod
     def coaches_of(self, athlete_id: int) -> list[int]:
@@ -119,7 +134,13 @@ class AbstractCoachingRepository(ABC):
 
 def _invitation(row: CoachInvitationRow) -> StoredInvitation:
     return StoredInvitation(
-        row.id, row.coach_account_id, row.created_at, row.expires_at, row.used_at, row.athlete_id
+        row.id,
+        row.coach_account_id,
+        row.created_at,
+        row.expires_at,
+        row.used_at,
+        row.athlete_id,
+        row.account_id,
     )
 
 
@@ -181,6 +202,37 @@ class CoachingRepository(_SqlRepository, AbstractCoachingRepository):
                 .execution_options(synchronize_session=False)
             )
         return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    def claim_invitation(self, invitation_id: int, account_id: int, when: dt.datetime) -> bool:
+        with self._write("use the invitation"):
+            result = self._session.execute(
+                update(CoachInvitationRow)
+                .where(CoachInvitationRow.id == invitation_id, CoachInvitationRow.used_at.is_(None))
+                .values(used_at=when, account_id=account_id)
+                .execution_options(synchronize_session=False)
+            )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
+
+    def claimed_by(self, account_id: int) -> list[StoredInvitation]:
+        rows = self._session.scalars(
+            select(CoachInvitationRow)
+            .where(
+                CoachInvitationRow.account_id == account_id,
+                CoachInvitationRow.athlete_id.is_(None),
+                CoachInvitationRow.used_at.is_not(None),
+            )
+            .order_by(CoachInvitationRow.id)
+        )
+        return [_invitation(row) for row in rows]
+
+    def set_invitation_athlete(self, invitation_id: int, athlete_id: int) -> None:
+        with self._write("link the invitation to the athlete"):
+            self._session.execute(
+                update(CoachInvitationRow)
+                .where(CoachInvitationRow.id == invitation_id)
+                .values(athlete_id=athlete_id)
+                .execution_options(synchronize_session=False)
+            )
 
     def coaches_of(self, athlete_id: int) -> list[int]:
         ids = self._session.scalars(

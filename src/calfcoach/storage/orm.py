@@ -687,6 +687,11 @@ class CoachInvitationRow(Base):
     athlete_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("athletes.id", ondelete="CASCADE"), nullable=True, index=True
     )
+    # Added by 0011: the account that signed up through the link (before it has an athlete;
+    # onboarding then links the coach and fills ``athlete_id``).
+    account_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True, index=True
+    )
 
 
 class CoachNoteRow(Base):

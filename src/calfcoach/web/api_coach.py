@@ -4,6 +4,7 @@ beside ``api_v1`` and on its dependencies and problem+json errors.
     POST   /api/v1/coach/invitations                     InvitationOut (the token, once)
     GET    /api/v1/coach/athletes                        list[CoachedAthleteOut]
     POST   /api/v1/coach/invitations/{token}/accept      CoachOut (the athlete accepts)
+    POST   /api/v1/coach/invitations/{token}/signup      SignUpOut (no account yet: makes one)
     GET    /api/v1/athletes/{athlete_id}/coaches         list[CoachOut]
     DELETE /api/v1/athletes/{athlete_id}/coaches/{coach_id}   204: the athlete leaves
     GET    /api/v1/athletes/{athlete_id}/notes?date=     DayNotesOut
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcoach.services import audit, coaching
@@ -39,6 +40,24 @@ class CoachOut(BaseModel):
     account_id: int
     name: str
     email: str
+
+
+class SignUpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1024, description="At least 10 characters.")
+
+
+class SignUpOut(BaseModel):
+    account_id: int
+    email: str
+    name: str
+    coach: CoachOut
+    next: str = Field(
+        description="What follows: sign in, then the profile questions (/welcome); the "
+        "coach follows the athlete they add."
+    )
 
 
 class CoachedAthleteOut(BaseModel):
@@ -104,6 +123,46 @@ def accept_invitation(ctx: ContextDep, actor: ActorDep, token: Token) -> CoachOu
     """The signed-in athlete accepts a coach's invitation (once)."""
     coach = coaching.accept_invitation(ctx, actor, token)
     return CoachOut(account_id=coach.account_id, name=coach.name, email=coach.email)
+
+
+@router.post(
+    "/coach/invitations/{token}/signup",
+    response_model=SignUpOut,
+    status_code=201,
+    tags=["coach"],
+)
+def sign_up(request: Request, ctx: ContextDep, token: Token, body: SignUpIn) -> SignUpOut:
+    """A person without an account signs up through a coach's invitation (no token, no
+    session): an athlete's account with this password; the invitation is used. Failures
+    count toward the login's lockout (429). The session made is not handed out here: the
+    client signs in (/login) and answers the profile questions."""
+    from calfcoach.errors import ConflictError, NotFoundError, Problem
+    from calfcoach.services.accounts import sign_up as sign_up_service
+    from calfcoach.web.auth import client_ip
+
+    if not request.app.state.settings.server:
+        raise NotFoundError.about("token", "local single-user mode has no accounts")
+    identity = getattr(request.state, "identity", None)
+    if getattr(identity, "actor", None) is not None:
+        raise ConflictError(
+            Problem(
+                "conflict",
+                "signed in already: accept the invitation with this account instead",
+                field="account",
+            )
+        )
+    made = sign_up_service(
+        ctx, token, body.name, body.email, body.password, client_ip(request), session=False
+    )
+    return SignUpOut(
+        account_id=made.account.id,
+        email=made.account.email,
+        name=made.account.display_name,
+        coach=CoachOut(
+            account_id=made.coach.account_id, name=made.coach.name, email=made.coach.email
+        ),
+        next="/login",
+    )
 
 
 @router.get("/athletes/{athlete_id}/coaches", response_model=list[CoachOut], tags=["coach"])

@@ -410,13 +410,33 @@ def profile_document(profile: Profile) -> dict[str, Any]:
     return document
 
 
+class ProfileChangeIn(Profile):
+    """A profile, and optionally the coach's note on the change (not part of the profile)."""
+
+    coach_note: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="A coach's note on the change, shown to the athlete on Today and the "
+        "plan; stored with the change in one transaction (a coach only).",
+    )
+
+
 @router.put("/athletes/{athlete_id}/profile", response_model=ReplanOut)
-def put_profile(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: Profile) -> Any:
+def put_profile(
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: ProfileChangeIn
+) -> Any:
     """Replace the athlete's profile; the plan is re-planned from today on, the sessions
-    before today stay as they were given (R-HIST). Needs the ``manage`` scope."""
+    before today stay as they were given (R-HIST). Needs the ``manage`` scope. A coach may
+    add ``coach_note``: the note is stored with the change, or nothing is."""
     from calfcoach.services.replan import update_profile
 
-    return ReplanOut.from_replan(update_profile(ctx, actor, athlete_id, body, today=ctx.today()))
+    profile = Profile.model_validate(
+        {k: getattr(body, k) for k in Profile.model_fields if k in body.model_fields_set}
+    )
+    replan = update_profile(
+        ctx, actor, athlete_id, profile, today=ctx.today(), note=body.coach_note
+    )
+    return ReplanOut.from_replan(replan)
 
 
 @router.get("/athletes/{athlete_id}/today", response_model=SessionDocument | None)

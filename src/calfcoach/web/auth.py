@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
+import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -51,13 +53,16 @@ __all__ = [
     "Identity",
     "LoginRequired",
     "SecurityHeaders",
+    "check_presession_csrf",
     "cookie_name",
     "csrf_field",
     "docs_csp",
     "guard",
     "identify",
     "is_public",
+    "presession_csrf",
     "request_actor",
+    "set_presession_cookie",
 ]
 
 COOKIE = "calfcoach_session"
@@ -68,8 +73,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset(
     {"/login", "/reset", "/healthz", "/manifest.webmanifest", "/sw.js", "/favicon.ico"}
 )
-PUBLIC_PREFIXES = ("/reset/", "/invite/", "/static/", "/calendar/")
-"""Server mode: what an anonymous visitor may reach (the ICS feed has its own token)."""
+PUBLIC_PREFIXES = ("/reset/", "/invite/", "/static/", "/calendar/", "/coach/join/")
+"""Server mode: what an anonymous visitor may reach (the ICS feed has its own token; a
+coach's invitation link shows an anonymous visitor the sign-up form, D-NEW-INVITE-1)."""
+PUBLIC_API = re.compile(r"^/api/v1/coach/invitations/[^/]+/signup$")
+"""The API's one anonymous route: sign-up through a coach's invitation (its own token)."""
+PRESESSION_COOKIE = "calfcoach_presession"
+SECURE_PRESESSION_COOKIE = "__Host-calfcoach_presession"
 
 
 class LoginRequired(Exception):
@@ -106,7 +116,7 @@ def cookie_name(request: Request) -> str:
 
 
 def is_public(path: str) -> bool:
-    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES) or bool(PUBLIC_API.match(path))
 
 
 def is_api(path: str) -> bool:
@@ -277,6 +287,52 @@ def request_actor(request: Request) -> Actor:
     return identity.actor
 
 
+# ------------------------------------------------ CSRF of a form sent before signing in
+
+
+def presession_cookie_name(request: Request) -> str:
+    return SECURE_PRESESSION_COOKIE if request.url.scheme == "https" else PRESESSION_COOKIE
+
+
+def presession_csrf(request: Request) -> tuple[str, str | None]:
+    """The synchronizer token of a form an anonymous visitor sends (the sign-up form), and
+    the new pre-session cookie value to set (None: the browser has one). Double submit,
+    signed: the cookie holds 256 random bits, the form the HMAC of them under the server's
+    secret key, so a site that can neither read the cookie nor knows the key cannot forge
+    the pair (D-NEW-INVITE-2)."""
+    current = request.cookies.get(presession_cookie_name(request), "")
+    fresh = None
+    if not (16 <= len(current) <= 100):
+        fresh = current = secrets.token_urlsafe(32)
+    return _presession_token(_settings(request), current), fresh
+
+
+def _presession_token(settings: Settings, value: str) -> str:
+    key = settings.secret_key.encode("utf-8")
+    return hmac.new(key, b"presession:" + value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def set_presession_cookie(request: Request, response: Any, value: str) -> None:
+    response.set_cookie(
+        presession_cookie_name(request),
+        value,
+        max_age=3600,
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def check_presession_csrf(request: Request, given: str) -> None:
+    """``CrossSiteRefused`` unless ``given`` (the form's ``csrf_token``) is the token of the
+    browser's pre-session cookie (``presession_csrf``)."""
+    cookie = request.cookies.get(presession_cookie_name(request), "")
+    expected = _presession_token(_settings(request), cookie) if cookie else ""
+    if not cookie or not given or not hmac.compare_digest(given, expected):
+        raise CrossSiteRefused("the form's security token is missing or out of date")
+
+
 def csrf_value(request: Request) -> str:
     identity: Identity | None = getattr(request.state, "identity", None)
     return "" if identity is None or identity.csrf_token is None else identity.csrf_token
@@ -284,9 +340,12 @@ def csrf_value(request: Request) -> str:
 
 def csrf_field(context: Any) -> Markup:
     """``{{ csrf_field() }}``: the hidden synchronizer-token field of a post form (empty in
-    local mode, where there is no session)."""
+    local mode, where there is no session); on a page for an anonymous visitor with a
+    ``presession_csrf`` in its context (the sign-up form), that token."""
     request = context.get("request")
     value = csrf_value(request) if request is not None else ""
+    if not value:  # a form sent before signing in: its own token (``presession_csrf``)
+        value = str(context.get("presession_csrf") or "")
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(value))
 
 

@@ -11,6 +11,8 @@ from fastapi.templating import Jinja2Templates
 
 from calfcoach.errors import CalfcoachError
 from calfcoach.services.access import Actor
+from calfcoach.services.audit import is_coach_change
+from calfcoach.services.coaching import NOTE_MAX
 from calfcoach.services.context import ServiceContext
 from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep, local_athlete_id
 from calfcoach.web.forms import FormProblem, optional_int, parse_date
@@ -117,7 +119,8 @@ def profile_page(
     from calfcoach.services.athletes import get_athlete
 
     values, lists = profile_values(get_athlete(ctx, actor, athlete).profile)
-    return _render(request, templates, "profile/profile.html", {"values": values, "lists": lists})
+    context = {"values": values, "lists": lists, "coach_view": is_coach_change(actor, athlete)}
+    return _render(request, templates, "profile/profile.html", context)
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -143,14 +146,23 @@ async def profile_post(
         # which the one-line answer does not carry).
         read.data["races"] = profile_to_dict(current)["races"]
     result = None
+    coach_view = is_coach_change(actor, athlete)
+    # A coach's note to the athlete, saved with the change in one unit of work (D-NEW-INVITE-3)
+    note = values.get("coach_note", "")[: NOTE_MAX + 100] or None
     if not errors:
         try:
             profile = profile_from_data(read.data)
-            result = update_profile(ctx, actor, athlete, profile, today=real_today())
+            result = update_profile(ctx, actor, athlete, profile, today=real_today(), note=note)
         except CalfcoachError as error:
-            errors = field_errors(error.details, PROFILE_FIELDS)
+            if error.code == "forbidden":  # the app's 403 page, not a form to correct
+                raise
+            errors = field_errors(
+                error.details, PROFILE_FIELDS | {"coach_note"}, rename={"text": "coach_note"}
+            )
     if errors:
-        context = {"values": values, "lists": lists, "errors": errors}
+        context = {"values": values, "lists": lists, "errors": errors, "coach_view": coach_view}
         return _render(request, templates, "profile/profile.html", context, 422)
-    context = {"values": values, "lists": lists, "result": result}
+    values.pop("coach_note", None)  # saved: the form starts empty again
+    context = {"values": values, "lists": lists, "result": result, "coach_view": coach_view}
+    context["noted"] = note is not None and bool(note.strip())
     return _render(request, templates, "profile/profile.html", context)
