@@ -16,8 +16,9 @@ SQLite file. Bytecode is written first, as an install has it (``coldstart.py``).
 
 ``--before SRC`` also runs every calfcoach command with ``PYTHONPATH=SRC`` (a copy of another
 checkout's ``src`` folder, e.g. ``git -C /work/main archive HEAD src | tar -x -C /tmp/before``),
-in the same rounds, and checks that both give the same output. ``--importtime`` prints the
-largest cumulative imports of each calfcoach command (``python -X importtime``).
+in the same rounds, and checks that both give the same output. ``plan --format json, no catalog
+cache`` is the same command with ``CALFCOACH_CATALOG_CACHE=0`` (the YAML parsed every time).
+``--importtime`` prints the largest cumulative imports of each command (``python -X importtime``).
 """
 
 from __future__ import annotations
@@ -103,7 +104,10 @@ def main() -> None:
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 21
     before_src = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None
     with tempfile.TemporaryDirectory() as folder:
-        env = cold_env({**os.environ, "CALFCOACH_HOME": folder})
+        # The catalog cache (D-NEW-COLD-2) in the temporary folder, written by the warm-up run.
+        env = cold_env(
+            {**os.environ, "CALFCOACH_HOME": folder, "XDG_CACHE_HOME": f"{folder}/cache"}
+        )
         for name in ("CALFCOACH_DATABASE_URL", "PYTHONPATH", "CALFCOACH_SQLITE_READER"):
             env.pop(name, None)
         if (ROOT / "src").is_dir():
@@ -115,6 +119,11 @@ def main() -> None:
         }
         for name, command in COMMANDS.items():
             configs[name] = (command, env)
+            if name.startswith("plan --format json"):  # the catalog cache's share (D-NEW-COLD-2)
+                configs[f"{name}, no catalog cache"] = (
+                    command,
+                    {**env, "CALFCOACH_CATALOG_CACHE": "0"},
+                )
             if before_src:
                 configs[f"{name}, before"] = (command, {**env, "PYTHONPATH": before_src})
         compile_bytecode([], env)
