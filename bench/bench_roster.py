@@ -55,6 +55,7 @@ from calfcoach.core.models import CheckIn, Plan  # noqa: E402
 from calfcoach.core.planner import build_plan  # noqa: E402
 from calfcoach.services import training  # noqa: E402
 from calfcoach.services.access import Actor  # noqa: E402
+from calfcoach.services.roster import ROSTER_ANSWER  # noqa: E402
 from calfcoach.settings import Settings, sqlite_url  # noqa: E402
 from calfcoach.storage import migrate  # noqa: E402
 from calfcoach.storage.db import Database  # noqa: E402
@@ -141,23 +142,38 @@ def sqlite_history(
 
 
 @contextmanager
-def postgres_history(count: int) -> Iterator[tuple[str, list[int]]]:
+def postgres_history(count: int, keep: str | None = None) -> Iterator[tuple[str, list[int]]]:
+    """A throw-away PostgreSQL database with the history; with ``keep``, the database of
+    that name, reused when it exists (made and left there otherwise)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    name = f"calfcoach_rosterbench_{secrets.token_hex(4)}"
+    name = keep or f"calfcoach_rosterbench_{secrets.token_hex(4)}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
     url = make_url(ADMIN_URL).set(drivername="postgresql+psycopg", database=name)
     text = url.render_as_string(hide_password=False)
     try:
         migrate.upgrade(text)
         with Database(text) as database:
-            ids = fill_all(database, count)
+            if exists:
+                with database.unit_of_work(read_only=True) as uow:
+                    ids = [a for a, _ in uow.athletes.visible(None)]
+                with psycopg.connect(
+                    url.set(drivername="postgresql").render_as_string(hide_password=False)
+                ) as conn:  # the rows of an earlier run: the cold roster computes them
+                    conn.execute("DELETE FROM day_answers WHERE kind = %s", (ROSTER_ANSWER,))
+                if len(ids) != count:
+                    raise SystemExit(f"database {name} holds {len(ids)} athletes, not {count}")
+            else:
+                ids = fill_all(database, count)
         yield text, ids
     finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+        if keep is None:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
 
 
 def timed(action: Callable[[], object], renders: int) -> tuple[float, float]:
@@ -223,6 +239,12 @@ def main() -> None:
     parser.add_argument("--renders", type=int, default=200)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument(
+        "--keep-postgres",
+        metavar="DATABASE",
+        help="a PostgreSQL database to reuse the history from (made and left there on the "
+        "first run)",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         help="a SQLite file to reuse the history from (made there on the first run; about "
@@ -235,7 +257,7 @@ def main() -> None:
         with sqlite_history(home, args.athletes, args.keep) as (url, ids):
             lines += measure("SQLite", url, ids, args.renders, home)
         if not args.no_postgres:
-            with postgres_history(args.athletes) as (url, ids):
+            with postgres_history(args.athletes, args.keep_postgres) as (url, ids):
                 lines += measure("PostgreSQL", url, ids, args.renders, home)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{args.athletes} athletes, {args.renders} warm renders each, load average {load}")

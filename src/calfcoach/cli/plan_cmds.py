@@ -160,7 +160,7 @@ def plan_command(
 
     if output_format == "json":
         from calfcoach.formats.plan_json import to_json_text
-        from calfcoach.services.schemas import dump, plan_document
+        from calfcoach.services.plan_documents import dump, plan_document
 
         _emit_text(to_json_text(dump(plan_document(plan))), output)
     elif output_format == "ics":
@@ -203,7 +203,7 @@ def _stored_plan(
     athlete = current.athlete.profile
     if output_format == "json":
         from calfcoach.formats.plan_json import to_json_text
-        from calfcoach.services.schemas import dump, plan_document
+        from calfcoach.services.plan_documents import dump, plan_document
 
         _emit_text(to_json_text(dump(plan_document(plan))), output)
         return

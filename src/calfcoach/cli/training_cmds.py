@@ -68,7 +68,7 @@ def today_command(
         current = day_plan(*on_athlete(ctx, athlete), day)
     session = current.session_on(day)
     if output_format == "json":
-        from calfcoach.services.schemas import dump, session_document
+        from calfcoach.services.plan_documents import dump, session_document
 
         document = session_document(session)
         print_json(None if document is None else dump(document))

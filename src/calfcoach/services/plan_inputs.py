@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 from calfcoach.core.models import DatedRun, Profile, Race
 from calfcoach.core.races import with_races
-from calfcoach.core.running import Activity, Physiology, RunningLoads, run_loads
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # core.running only where there are runs (issue 6: a cold `today`)
+    from calfcoach.core.running import Activity, Physiology, RunningLoads
     from calfcoach.storage.records import Athlete
     from calfcoach.storage.uow import AbstractUnitOfWork
 
@@ -34,6 +34,8 @@ __all__ = ["PlanInputs", "physiology", "plan_inputs"]
 
 def physiology(profile: Profile, today: dt.date, activities: Sequence[Activity]) -> Physiology:
     """RUN-CLASS-2: HRmax from the profile's birth year (Tanaka), else the highest seen."""
+    from calfcoach.core.running import Physiology
+
     age = today.year - profile.birth_year if profile.birth_year is not None else None
     return Physiology.build(age=age, sex=profile.sex, activities=activities)
 
@@ -87,6 +89,8 @@ def plan_inputs(
     dated.sort(key=_dated_key)
     running: RunningLoads | None = None
     if stored:
+        from calfcoach.core.running import run_loads
+
         activities = [r.activity for r in stored]
         kinds = {r.activity.fingerprint: r.kind for r in stored}
         running = run_loads(activities, physiology(own, today, activities), kinds)

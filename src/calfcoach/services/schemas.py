@@ -32,11 +32,16 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from calfcoach.formats.plan_schema import Plan as PlanDocument
-from calfcoach.formats.plan_schema import Session as SessionDocument
+from calfcoach.services.plan_documents import (
+    PlanDocument,
+    SessionDocument,
+    dump,
+    plan_document,
+    session_document,
+)
 
 if TYPE_CHECKING:
-    from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet, Plan, Session
+    from calfcoach.core.models import CheckIn, Exercise, HopTest, LoggedSet
     from calfcoach.core.running import SpikeCheck, WeekTotals
     from calfcoach.services.athletes import AthleteSummary
     from calfcoach.services.progress import ProgressReport
@@ -91,11 +96,6 @@ MAX_PAGE = 200
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def dump(model: BaseModel) -> Any:
-    """The model as JSON values (dates as ISO text), fields in the model's order."""
-    return model.model_dump(mode="json")
 
 
 # --------------------------------------------------------------------------- lists
@@ -157,20 +157,7 @@ class AthleteOut(_Out):
 # --------------------------------------------------------------------------- plans
 
 
-def plan_document(plan: Plan) -> PlanDocument:
-    """The plan as the public plan JSON (schema_version 2)."""
-    from calfcoach.formats.plan_json import plan_to_dict
-
-    return PlanDocument.model_validate(plan_to_dict(plan))
-
-
-def session_document(session: Session | None) -> SessionDocument | None:
-    """One session in the plan's session shape; None on a rest day."""
-    if session is None:
-        return None
-    from calfcoach.formats.plan_json import session_to_dict
-
-    return SessionDocument.model_validate(session_to_dict(session))
+# plan_document and session_document: services.plan_documents (re-exported above).
 
 
 # --------------------------------------------------------------------------- the log

@@ -585,7 +585,7 @@ def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
     indexed query, however long the history (issue 8, figures)."""
 
     def compute() -> str:
-        from calfcoach.services.schemas import session_document
+        from calfcoach.services.plan_documents import session_document
 
         document = session_document(day_plan(ctx, actor, athlete_id, date).session_on(date))
         return "null" if document is None else document.model_dump_json()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import ValidationError
 
@@ -26,8 +26,10 @@ from calfcoach.core.models import (
     RunKind,
     Session,
 )
-from calfcoach.core.running import Activity, LoadBasis
 from calfcoach.errors import InputError, StorageError
+
+if TYPE_CHECKING:  # the fields of a stored run only; `today` without runs skips the import
+    from calfcoach.core.running import Activity, LoadBasis
 
 __all__ = [
     "CLIENT_ID_LENGTH",

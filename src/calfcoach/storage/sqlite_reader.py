@@ -481,13 +481,15 @@ class _Runs:
         self._reader = reader
 
     def all(self, athlete_id: int) -> list[StoredRun]:
-        from calfcoach.core.running import Activity
-
         rows = self._reader.query(
             "SELECT id, activity, kind, kind_source, load, load_basis, created_at FROM runs "
             "WHERE athlete_id = ? ORDER BY start, id",
             athlete_id,
         )
+        if not rows:  # no runs: the running model is not even imported (a cold `today`)
+            return []
+        from calfcoach.core.running import Activity
+
         return [
             StoredRun(
                 id=run_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
@@ -20,8 +20,10 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.races import RaceCalendar
-from calfcoach.core.running import RunningLoads
 from calfcoach.core.safety import DaySafety, SafetyState, assess
+
+if TYPE_CHECKING:  # a plan without runs never imports the running model (issue 6, cold start)
+    from calfcoach.core.running import RunningLoads
 
 Action = Literal["progress", "hold", "regress", "stop", "reduce", "found"]
 SPIKE_RULE = "RUN-SPIKE-1"  # docs/running-load.md; the rule is core.running's

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from calfcoach.core import limits, rules
 from calfcoach.core.catalog import Catalog
@@ -35,9 +36,11 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.races import race_calendar
-from calfcoach.core.running import RunningLoads
 from calfcoach.core.schedule import hard_run_checks, hard_run_day
 from calfcoach.errors import PlanningError
+
+if TYPE_CHECKING:  # a plan without runs never imports the running model (issue 6, cold start)
+    from calfcoach.core.running import RunningLoads
 
 MAX_WEEKS = rules.MAX_WEEKS
 EARLIEST_START = limits.EARLIEST_DATE
