@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -61,6 +61,16 @@ class AbstractAnswerRepository(ABC):
         stored (another process stored it first, or the database is read-only): the caller
         has its answer anyway."""
 
+    def keep(
+        self, athlete_id: int, date: dt.date, kind: str, code: str, body: str, revision: int
+    ) -> None:
+        """The answer ``body``, current at ``revision``, stays true after a write made since in
+        this unit of work: it is kept at the athlete's revision now (the caller knows the
+        write cannot change it)."""
+        now = self.revision(athlete_id)
+        if now is not None:
+            self.store(athlete_id, date, kind, code, now, body)
+
 
 class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
     def revision(self, athlete_id: int) -> int | None:
@@ -78,6 +88,26 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
                 DayAnswerRow.kind == kind,
                 DayAnswerRow.code == code,
                 DayAnswerRow.revision == AthleteRow.data_revision,
+            )
+        )
+
+    def keep(
+        self, athlete_id: int, date: dt.date, kind: str, code: str, body: str, revision: int
+    ) -> None:
+        # One UPDATE: the stored row is the body, moved to the athlete's revision now.
+        self._session.connection().execute(
+            update(DayAnswerRow)
+            .where(
+                DayAnswerRow.athlete_id == athlete_id,
+                DayAnswerRow.date == date,
+                DayAnswerRow.kind == kind,
+                DayAnswerRow.code == code,
+                DayAnswerRow.revision == revision,
+            )
+            .values(
+                revision=select(AthleteRow.data_revision)
+                .where(AthleteRow.id == athlete_id)
+                .scalar_subquery()
             )
         )
 
