@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from tests.integration.test_idempotent_logging import ana  # noqa: F401
 from tests.integration.test_services import PROFILE, START, TODAY, WED, a_set
 from tests.service_calls import LOCAL, local
@@ -120,3 +122,89 @@ def test_a_later_days_answer_is_made_anew_after_a_set(
 
     with database.unit_of_work(read_only=True) as uow:
         assert uow.answers.current(ana, friday, training.TODAY_ANSWER, __version__) is None
+
+
+def test_a_set_on_a_fixed_day_keeps_its_page_frame_and_the_next_read_walks_nothing(
+    database: Database,
+    ana: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlalchemy as sa
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # fixes WED
+    frame = training.day_frame(ctx, actor, ana, WED)
+    assert frame.session is not None and frame.session.date == WED
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("walked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(training, "_walk", no_walk)
+        assert training.day_frame(ctx, actor, ana, WED) == frame  # kept: read, not walked
+        numbers = [s.set_number for s in training.day_sets(ctx, actor, ana, WED)]
+        assert sorted(numbers) == [1, 2]  # the page's sets are read anew
+        # A later day's frame is not kept: the set is its input.
+        with pytest.raises(AssertionError, match="walked"):
+            training.day_frame(ctx, actor, ana, WED + dt.timedelta(days=2))
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM day_answers"))
+    assert training.day_frame(ctx, actor, ana, WED) == frame  # made anew: the same
+
+
+def test_a_set_on_a_fixed_and_settled_day_is_a_handful_of_statements(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """One read of everything the checks need, the INSERT, the revision, the kept answers
+    (and PostgreSQL's row lock): no savepoint, no snapshot drop, no ORM loads. The set is
+    the second athlete's, so a read of another athlete's plan or day would show (a walk)."""
+    import sqlalchemy as sa
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, TODAY, a_set(set_number=1), today=TODAY)
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="bo")
+    ana = athletes.find_athlete_id(ctx, actor, "bo")
+    training.log_set(ctx, actor, ana, TODAY, a_set(set_number=1), today=TODAY)  # fixes it
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        snapshot = uow.snapshots.get(ana, plan_id)
+    assert snapshot is not None and snapshot.as_of < TODAY  # settled: the set drops none
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    sa.event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        training.log_set(ctx, actor, ana, TODAY, a_set(set_number=2), today=TODAY)
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", seen)
+    expected = ["SELECT", "INSERT", "UPDATE", "UPDATE"]
+    if database.engine.dialect.name == "postgresql":
+        expected = ["SELECT", *expected]  # the athlete's row lock
+    else:
+        expected = ["BEGIN", *expected]  # BEGIN IMMEDIATE: the write lock
+    assert statements == expected
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.snapshots.get(ana, plan_id) == snapshot  # kept: dated before the set
+
+
+def test_a_set_dated_on_or_before_the_snapshot_still_drops_it(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)
+    training.log_set(ctx, actor, ana, TODAY, a_set(set_number=1), today=TODAY)
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        snapshot = uow.snapshots.get(ana, plan_id)
+    assert snapshot is not None and snapshot.as_of >= WED
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)  # into WED's log
+    with database.unit_of_work(read_only=True) as uow:
+        after = uow.snapshots.get(ana, plan_id)
+    assert after is None or after.as_of < WED  # the set is engine input from WED on

@@ -58,7 +58,12 @@ __all__ = [
     "TestResult",
     "current_plan",
     "current_plan_in",
+    "DAY_FRAME_ANSWER",
+    "KEPT_BY_A_SET",
+    "DayFrame",
+    "day_frame",
     "day_plan",
+    "day_sets",
     "effective_plan",
     "log_session_as_prescribed",
     "log_set",
@@ -593,6 +598,89 @@ def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
     return stored_answer(ctx, actor, athlete_id, date, TODAY_ANSWER, compute)
 
 
+DAY_FRAME_ANSWER = "today.frame"
+"""The kind of stored day answer ``day_frame`` keeps."""
+
+KEPT_BY_A_SET = (TODAY_ANSWER, DAY_FRAME_ANSWER)
+"""The stored answers of a fixed day that a set logged on it cannot change (R-HIST, D-80):
+the set is engine input from the next day on, never for the session given on its day nor
+for what was decided about it. ``log_set`` keeps them at the new data revision."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayFrame:
+    """What the Today page shows about a day beside its logged sets (``day_frame``)."""
+
+    athlete: str
+    units: str
+    session: Session | None
+    """The session of the day (as given, R-HIST), None on a rest day."""
+    skipped: bool
+    decisions: tuple[tuple[str, str, str, str], ...]
+    """The day's decisions: (exercise, action, rule, message)."""
+    next_session: Session | None
+    ended: str | None
+    """What the page says after the plan's end (a rest day only)."""
+    red_flags_open: bool
+    """A red flag no clearance has lifted (R-PAIN-2a)."""
+
+
+def day_frame(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> DayFrame:
+    """The day as the Today page frames it (``day_plan``: a walk), stored while nothing it was
+    made from changes (``stored_answer``); a set logged on a fixed day keeps it
+    (``KEPT_BY_A_SET``), so the page after a set reads it and the day's sets, no walk."""
+    import json
+
+    from calfcoach.services.corrections import plan_ended
+    from calfcoach.storage.plan_doc import session_from_dict, session_to_doc
+
+    def compute() -> str:
+        current = day_plan(ctx, actor, athlete_id, date)
+        session = current.session_on(date)
+        later = [s for s in current.plan.sessions if s.date > date]
+        ended = plan_ended(current, date) if session is None else None
+        return json.dumps(
+            {
+                "athlete": current.athlete.name,
+                "units": current.athlete.profile.units,
+                "session": None if session is None else session_to_doc(session),
+                "skipped": date in current.log.skipped,
+                "decisions": [
+                    [d.exercise, d.action, d.rule, d.message]
+                    for d in current.decisions
+                    if d.date == date
+                ],
+                "next_session": session_to_doc(later[0]) if later else None,
+                "ended": ended.message if ended is not None else None,
+                "red_flags_open": bool(open_red_flag_checkins(current.log, date)),
+            }
+        )
+
+    doc = json.loads(stored_answer(ctx, actor, athlete_id, date, DAY_FRAME_ANSWER, compute))
+    return DayFrame(
+        athlete=doc["athlete"],
+        units=doc["units"],
+        session=None if doc["session"] is None else session_from_dict(doc["session"]),
+        skipped=bool(doc["skipped"]),
+        decisions=tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in doc["decisions"]),
+        next_session=None
+        if doc["next_session"] is None
+        else session_from_dict(doc["next_session"]),
+        ended=doc["ended"],
+        red_flags_open=bool(doc["red_flags_open"]),
+    )
+
+
+def day_sets(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
+) -> tuple[LoggedSet, ...]:
+    """The sets logged on ``date`` (one indexed query)."""
+    check_date("date", date)
+    with ctx.read_unit_of_work() as uow:
+        athlete_in(uow, actor, athlete_id)
+        return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))
+
+
 def today_session(
     ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
 ) -> Session | None:
@@ -708,7 +796,6 @@ def _log_set_in(
     Everything the checks need is read in one go under the athlete's write lock
     (``set_log_state``: one statement on a database); a set on a day already fixed and
     settled then writes the set, the revision and the kept answer, and walks nothing."""
-    from calfcoach import __version__
     from calfcoach.services.access import ensure_can
 
     ensure_can(actor, athlete_id, "log")
@@ -722,8 +809,6 @@ def _log_set_in(
             set_number=entry.set_number,
             side=entry.side,
             client_id=client_id,
-            answer_kind=TODAY_ANSWER,
-            answer_code=__version__,
         )
         if state is None:
             raise athlete_not_found(athlete_id)
@@ -768,11 +853,11 @@ def _log_set_in(
         )
     else:
         uow.logs.append_set(state, athlete_id, logged, client_id=client_id)
-    if given is not None and state.answer is not None:
-        # The stored answer of ``today`` for this day stays true: a set on a fixed day
-        # changes the engine's input from the next day on, never the session given on it
-        # (R-HIST, D-80). It is kept at the new data revision, so the next read needs no walk.
-        uow.answers.keep(athlete_id, date, TODAY_ANSWER, __version__, state.answer, state.revision)
+    if given is not None:
+        # The stored answers of this day stay true: a set on a fixed day changes the
+        # engine's input from the next day on, never the session given on it (R-HIST,
+        # D-80). They are kept at the new data revision, so the next read needs no walk.
+        uow.answers.keep(athlete_id, date, KEPT_BY_A_SET, state.revision)
     return logged
 
 

@@ -61,15 +61,12 @@ class AbstractAnswerRepository(ABC):
         stored (another process stored it first, or the database is read-only): the caller
         has its answer anyway."""
 
-    def keep(
-        self, athlete_id: int, date: dt.date, kind: str, code: str, body: str, revision: int
-    ) -> None:
-        """The answer ``body``, current at ``revision``, stays true after a write made since in
-        this unit of work: it is kept at the athlete's revision now (the caller knows the
-        write cannot change it)."""
-        now = self.revision(athlete_id)
-        if now is not None:
-            self.store(athlete_id, date, kind, code, now, body)
+    @abstractmethod
+    def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
+        """The stored answers of ``date`` of ``kinds`` that were current at ``revision``
+        stay current after a write made since in this unit of work: they are moved to the
+        athlete's revision now. Only for a write the caller knows cannot change them (a set
+        on a fixed day, ``services.training.log_set``)."""
 
 
 class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
@@ -91,17 +88,14 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
             )
         )
 
-    def keep(
-        self, athlete_id: int, date: dt.date, kind: str, code: str, body: str, revision: int
-    ) -> None:
-        # One UPDATE: the stored row is the body, moved to the athlete's revision now.
+    def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
+        # One UPDATE: the rows stay as they are, at the athlete's revision now.
         self._session.connection().execute(
             update(DayAnswerRow)
             .where(
                 DayAnswerRow.athlete_id == athlete_id,
                 DayAnswerRow.date == date,
-                DayAnswerRow.kind == kind,
-                DayAnswerRow.code == code,
+                DayAnswerRow.kind.in_(list(kinds)),
                 DayAnswerRow.revision == revision,
             )
             .values(

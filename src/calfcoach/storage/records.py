@@ -203,8 +203,6 @@ class SetLogState:
     """The day is marked skipped."""
     clash_side: str | None
     """The side of a set already logged that the new one would count twice (D-26)."""
-    answer: str | None
-    """The day's stored answer of the kind asked for, if current."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1081,50 +1081,54 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         set_number: int,
         side: str,
         client_id: str | None,
-        answer_kind: str,
-        answer_code: str,
     ) -> SetLogState | None:
         """``AbstractUnitOfWork.set_log_state`` as ONE statement (Core, not ORM): the
-        athlete's row with a scalar subquery for each fact. None: no such athlete."""
+        athlete's row with a scalar subquery for each fact (each names the athlete by its id,
+        not by correlation: a nested subquery would not correlate). None: no such athlete."""
         a, p, snap, f = AthleteRow, PlanRow, SnapshotRow, FixedSessionRow
-        day, s, answer = SessionLogRow, LoggedSetRow, DayAnswerRow
+        day, s = SessionLogRow, LoggedSetRow
         plan_id = (
-            select(p.id).where(p.athlete_id == a.id, p.active.is_(True)).limit(1).scalar_subquery()
+            select(p.id)
+            .where(p.athlete_id == athlete_id, p.active.is_(True))
+            .limit(1)
+            .scalar_subquery()
         )
         given = (
             select(f.session)
-            .where(f.athlete_id == a.id, f.plan_id == plan_id, f.date == date)
+            .where(f.athlete_id == athlete_id, f.plan_id == plan_id, f.date == date)
             .order_by(f.version.desc())
             .limit(1)
             .scalar_subquery()
         )
         settled = (
             select(snap.as_of)
-            .where(snap.athlete_id == a.id, snap.plan_id == plan_id)
+            .where(snap.athlete_id == athlete_id, snap.plan_id == plan_id)
             .limit(1)
             .scalar_subquery()
         )
-        snapshots_to = select(func.max(snap.as_of)).where(snap.athlete_id == a.id)
+        snapshots_to = select(func.max(snap.as_of)).where(snap.athlete_id == athlete_id)
         taken = (
-            exists().where(s.athlete_id == a.id, s.client_id == client_id)
+            exists().where(s.athlete_id == athlete_id, s.client_id == client_id)
             if client_id is not None
             else literal(False)
         )
         done = (
             select(day.id)
-            .where(day.athlete_id == a.id, day.date == date, day.status == "done")
+            .where(day.athlete_id == athlete_id, day.date == date, day.status == "done")
             .order_by(day.id)
             .limit(1)
             .scalar_subquery()
         )
-        skipped = exists().where(day.athlete_id == a.id, day.date == date, day.status == "skipped")
+        skipped = exists().where(
+            day.athlete_id == athlete_id, day.date == date, day.status == "skipped"
+        )
         # D-26: set N of an exercise is logged as both sides or per side, each side once.
         clash_sides = [s.side == side] if side != "both" else []
         clash = (
             select(s.side)
             .join(day, s.session_log_id == day.id)
             .where(
-                day.athlete_id == a.id,
+                day.athlete_id == athlete_id,
                 day.date == date,
                 s.exercise == exercise,
                 s.set_number == set_number,
@@ -1132,17 +1136,6 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             )
             .order_by(s.side, s.id)
             .limit(1)
-            .scalar_subquery()
-        )
-        current = (
-            select(answer.body)
-            .where(
-                answer.athlete_id == a.id,
-                answer.date == date,
-                answer.kind == answer_kind,
-                answer.code == answer_code,
-                answer.revision == a.data_revision,
-            )
             .scalar_subquery()
         )
         row = (
@@ -1158,14 +1151,13 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                     done,
                     skipped,
                     clash,
-                    current,
                 ).where(a.id == athlete_id)
             )
             .first()
         )
         if row is None:
             return None
-        revision, plan, settled_as_of, to, is_taken, doc, done_id, is_skipped, side_, body = row
+        revision, plan, settled_as_of, to, is_taken, doc, done_id, is_skipped, side_ = row
         return SetLogState(
             revision=int(revision),
             plan_id=plan,
@@ -1176,7 +1168,6 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             done_log_id=done_id,
             skipped=bool(is_skipped),
             clash_side=side_,
-            answer=body,
         )
 
     def append_set(

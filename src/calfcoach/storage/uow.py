@@ -114,15 +114,12 @@ class AbstractUnitOfWork(ABC):
         set_number: int,
         side: str,
         client_id: str | None,
-        answer_kind: str,
-        answer_code: str,
     ) -> SetLogState | None:
         """What logging set ``set_number`` of ``exercise`` (``side``) on ``date`` checks, read
         after ``lock_athlete`` (``services.training.log_set``): the athlete's revision, the
         active plan and its snapshot, whether ``client_id`` is taken, the day's fixed session,
-        session log, skip and a clashing set (D-26), and the day's stored answer of
-        ``answer_kind`` if current. None: no such athlete. This one asks each repository; the
-        database's unit of work reads it all in one statement."""
+        session log, skip and a clashing set (D-26). None: no such athlete. This one asks
+        each repository; the database's unit of work reads it all in one statement."""
         revision = self.answers.revision(athlete_id)
         if revision is None:
             return None
@@ -152,7 +149,6 @@ class AbstractUnitOfWork(ABC):
             done_log_id=done[0] if done else None,
             skipped=any(log.status == "skipped" for log in day_logs),
             clash_side=clash,
-            answer=self.answers.current(athlete_id, date, answer_kind, answer_code),
         )
 
     def savepoint(self) -> AbstractContextManager[None]:
@@ -243,8 +239,6 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         set_number: int,
         side: str,
         client_id: str | None,
-        answer_kind: str,
-        answer_code: str,
     ) -> SetLogState | None:
         assert isinstance(self.logs, LogRepository)
         return self.logs.set_log_state(
@@ -254,8 +248,6 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             set_number=set_number,
             side=side,
             client_id=client_id,
-            answer_kind=answer_kind,
-            answer_code=answer_code,
         )
 
     @contextmanager
