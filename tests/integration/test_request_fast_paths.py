@@ -208,3 +208,20 @@ def test_a_set_dated_on_or_before_the_snapshot_still_drops_it(
     with database.unit_of_work(read_only=True) as uow:
         after = uow.snapshots.get(ana, plan_id)
     assert after is None or after.as_of < WED  # the set is engine input from WED on
+
+
+def test_the_one_statement_insert_stores_every_column_as_the_orm_does(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """``append_set``'s Core INSERT and ``log_session``'s ORM rows hold the same columns."""
+    ctx, actor = local(database)
+    entry = a_set(set_number=1, rpe=7, pain=2, load_kg=5.0)
+    first = training.log_set(ctx, actor, ana, WED, entry, today=TODAY)  # ORM: a new day
+    again = training.log_set(  # Core: into the day's log
+        ctx, actor, ana, WED, dataclasses.replace(entry, set_number=2), today=TODAY
+    )
+    with database.unit_of_work(read_only=True) as uow:
+        stored = [s.set for s in uow.logs.stored_sets(ana, first=WED, last=WED)]
+    assert stored == [first, again]
+    assert dataclasses.replace(stored[1], set_number=1) == stored[0]

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Date, Integer, bindparam, delete, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -89,20 +90,10 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
         )
 
     def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
-        # One UPDATE: the rows stay as they are, at the athlete's revision now.
+        # One UPDATE, built once: the rows stay as they are, at the athlete's revision now.
         self._session.connection().execute(
-            update(DayAnswerRow)
-            .where(
-                DayAnswerRow.athlete_id == athlete_id,
-                DayAnswerRow.date == date,
-                DayAnswerRow.kind.in_(list(kinds)),
-                DayAnswerRow.revision == revision,
-            )
-            .values(
-                revision=select(AthleteRow.data_revision)
-                .where(AthleteRow.id == athlete_id)
-                .scalar_subquery()
-            )
+            _keep_sql(),
+            {"athlete": athlete_id, "day": date, "kinds": list(kinds), "old_revision": revision},
         )
 
     def current_many(
@@ -154,6 +145,26 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
         except DBAPIError:
             return False  # derived data: not storing it loses nothing
         return True
+
+
+@cache
+def _keep_sql() -> Any:
+    """``AnswerRepository.keep``'s statement, built once."""
+    athlete = bindparam("athlete", type_=Integer)  # not a column's name (update's SET)
+    return (
+        update(DayAnswerRow)
+        .where(
+            DayAnswerRow.athlete_id == athlete,
+            DayAnswerRow.date == bindparam("day", type_=Date),
+            DayAnswerRow.kind.in_(bindparam("kinds", expanding=True)),
+            DayAnswerRow.revision == bindparam("old_revision", type_=Integer),
+        )
+        .values(
+            revision=select(AthleteRow.data_revision)
+            .where(AthleteRow.id == athlete)
+            .scalar_subquery()
+        )
+    )
 
 
 _CURRENT_SQL = (

@@ -29,13 +29,16 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    Date,
+    Integer,
+    String,
     UniqueConstraint,
     and_,
+    bindparam,
     case,
     delete,
     exists,
     func,
-    literal,
     or_,
     select,
     text,
@@ -238,9 +241,29 @@ def _set_values(
     athlete_id: int,
     client_id: str | None,
 ) -> dict[str, Any]:
-    """``_set_row``'s columns as values of a Core INSERT."""
-    row = _set_row(logged, session_log_id, now, athlete_id, client_id)
-    return {c.key: getattr(row, c.key) for c in LoggedSetRow.__table__.columns if c.key != "id"}
+    """``_set_row``'s columns as values of a Core INSERT (no ORM object)."""
+    return {
+        "session_log_id": session_log_id,
+        "athlete_id": athlete_id,
+        "client_id": client_id,
+        "exercise": logged.exercise,
+        "set_number": logged.set_number,
+        "side": logged.side,
+        "reps": logged.reps,
+        "seconds": logged.seconds,
+        "distance_m": logged.distance_m,
+        "contacts": logged.contacts,
+        "load_kg": logged.load_kg,
+        "rpe": logged.rpe,
+        "pain": logged.pain,
+        "planned_reps": logged.planned_reps,
+        "planned_seconds": logged.planned_seconds,
+        "planned_distance_m": logged.planned_distance_m,
+        "planned_contacts": logged.planned_contacts,
+        "planned_load_kg": logged.planned_load_kg,
+        "scheme": logged.scheme,
+        "created_at": now,
+    }
 
 
 def _insert_for(dialect: str) -> Any:
@@ -258,6 +281,90 @@ def _date_value(value: Any) -> dt.date | None:
 def _json_value(value: Any) -> Any:
     """A JSON document read by a scalar subquery (SQLite may give its text)."""
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+@cache
+def _set_log_state_sql() -> Any:
+    """``LogRepository.set_log_state``'s statement, built once (its parameters bound at each
+    execution): the athlete's row with a scalar subquery for each fact. Every subquery names
+    the athlete by the parameter, not by correlation (a nested one would not correlate)."""
+    a, p, snap, f = AthleteRow, PlanRow, SnapshotRow, FixedSessionRow
+    day, s = SessionLogRow, LoggedSetRow
+    athlete = bindparam("athlete_id", type_=Integer)
+    date = bindparam("date", type_=Date)
+    side = bindparam("side", type_=String)
+    plan_id = (
+        select(p.id).where(p.athlete_id == athlete, p.active.is_(True)).limit(1).scalar_subquery()
+    )
+    given = (
+        select(f.session)
+        .where(f.athlete_id == athlete, f.plan_id == plan_id, f.date == date)
+        .order_by(f.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    settled = (
+        select(snap.as_of)
+        .where(snap.athlete_id == athlete, snap.plan_id == plan_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    snapshots_to = select(func.max(snap.as_of)).where(snap.athlete_id == athlete)
+    taken = exists().where(
+        s.athlete_id == athlete, s.client_id == bindparam("client_id", type_=String)
+    )
+    done = (
+        select(day.id)
+        .where(day.athlete_id == athlete, day.date == date, day.status == "done")
+        .order_by(day.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    skipped = exists().where(day.athlete_id == athlete, day.date == date, day.status == "skipped")
+    # D-26: set N of an exercise is logged as both sides or per side, each side once.
+    clash = (
+        select(s.side)
+        .join(day, s.session_log_id == day.id)
+        .where(
+            day.athlete_id == athlete,
+            day.date == date,
+            s.exercise == bindparam("exercise", type_=String),
+            s.set_number == bindparam("set_number", type_=Integer),
+            or_(s.side == "both", s.side == side, side == "both"),
+        )
+        .order_by(s.side, s.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        a.data_revision,
+        plan_id,
+        settled,
+        snapshots_to.scalar_subquery(),
+        taken,
+        given,
+        done,
+        skipped,
+        clash,
+    ).where(a.id == athlete)
+
+
+@cache
+def _append_set_sql(dialect: str) -> tuple[Any, Any, Any]:
+    """``LogRepository.append_set``'s statements, built once per dialect."""
+    insert_set = (
+        _insert_for(dialect)(LoggedSetRow).on_conflict_do_nothing().returning(LoggedSetRow.id)
+    )
+    athlete = bindparam("athlete", type_=Integer)  # not a column's name (update's SET)
+    drop_snapshots = delete(SnapshotRow).where(
+        SnapshotRow.athlete_id == athlete, SnapshotRow.as_of >= bindparam("date", type_=Date)
+    )
+    next_revision = (
+        update(AthleteRow)
+        .where(AthleteRow.id == athlete)
+        .values(data_revision=AthleteRow.data_revision + 1)
+    )
+    return insert_set, drop_snapshots, next_revision
 
 
 def _one_set_for(client_id: str | None, sets: Sequence[LoggedSet]) -> None:
@@ -1082,76 +1189,20 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         side: str,
         client_id: str | None,
     ) -> SetLogState | None:
-        """``AbstractUnitOfWork.set_log_state`` as ONE statement (Core, not ORM): the
-        athlete's row with a scalar subquery for each fact (each names the athlete by its id,
-        not by correlation: a nested subquery would not correlate). None: no such athlete."""
-        a, p, snap, f = AthleteRow, PlanRow, SnapshotRow, FixedSessionRow
-        day, s = SessionLogRow, LoggedSetRow
-        plan_id = (
-            select(p.id)
-            .where(p.athlete_id == athlete_id, p.active.is_(True))
-            .limit(1)
-            .scalar_subquery()
-        )
-        given = (
-            select(f.session)
-            .where(f.athlete_id == athlete_id, f.plan_id == plan_id, f.date == date)
-            .order_by(f.version.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        settled = (
-            select(snap.as_of)
-            .where(snap.athlete_id == athlete_id, snap.plan_id == plan_id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        snapshots_to = select(func.max(snap.as_of)).where(snap.athlete_id == athlete_id)
-        taken = (
-            exists().where(s.athlete_id == athlete_id, s.client_id == client_id)
-            if client_id is not None
-            else literal(False)
-        )
-        done = (
-            select(day.id)
-            .where(day.athlete_id == athlete_id, day.date == date, day.status == "done")
-            .order_by(day.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        skipped = exists().where(
-            day.athlete_id == athlete_id, day.date == date, day.status == "skipped"
-        )
-        # D-26: set N of an exercise is logged as both sides or per side, each side once.
-        clash_sides = [s.side == side] if side != "both" else []
-        clash = (
-            select(s.side)
-            .join(day, s.session_log_id == day.id)
-            .where(
-                day.athlete_id == athlete_id,
-                day.date == date,
-                s.exercise == exercise,
-                s.set_number == set_number,
-                or_(s.side == "both", literal(side == "both"), *clash_sides),
-            )
-            .order_by(s.side, s.id)
-            .limit(1)
-            .scalar_subquery()
-        )
+        """``AbstractUnitOfWork.set_log_state`` as ONE statement (Core, not ORM, built once:
+        ``_set_log_state_sql``). None: no such athlete."""
         row = (
             self._session.connection()
             .execute(
-                select(
-                    a.data_revision,
-                    plan_id,
-                    settled,
-                    snapshots_to.scalar_subquery(),
-                    taken,
-                    given,
-                    done,
-                    skipped,
-                    clash,
-                ).where(a.id == athlete_id)
+                _set_log_state_sql(),
+                {
+                    "athlete_id": athlete_id,
+                    "date": date,
+                    "exercise": exercise,
+                    "set_number": set_number,
+                    "side": side,
+                    "client_id": client_id,
+                },
             )
             .first()
         )
@@ -1181,31 +1232,21 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
         """One INSERT (a unique violation answers no row instead of raising, so no savepoint
         is needed to keep the unit of work usable), then the snapshots dated on or after the
         set are dropped (only when there is one: ``state.snapshots_to``) and the athlete's
-        data revision raised, as every log write does (``_invalidate``)."""
+        data revision raised, as every log write does (``_invalidate``). Statements built
+        once (``_append_set_sql``)."""
         assert state.done_log_id is not None
         connection = self._session.connection()
+        insert_set, drop_snapshots, next_revision = _append_set_sql(connection.dialect.name)
         values = _set_values(logged, state.done_log_id, self._clock(), athlete_id, client_id)
-        statement = _insert_for(connection.dialect.name)(LoggedSetRow).values(**values)
         try:
-            inserted = connection.execute(
-                statement.on_conflict_do_nothing().returning(LoggedSetRow.id)
-            ).first()
-            if inserted is None:
+            if connection.execute(insert_set, values).first() is None:
                 raise InputError(
                     f"cannot log sets of the session of {logged.date}: "
                     + _MESSAGES["uq_logged_sets_session_log_id_exercise_set_number_side"]
                 )
             if state.snapshots_to is not None and state.snapshots_to >= logged.date:
-                connection.execute(
-                    delete(SnapshotRow).where(
-                        SnapshotRow.athlete_id == athlete_id, SnapshotRow.as_of >= logged.date
-                    )
-                )
-            connection.execute(
-                update(AthleteRow)
-                .where(AthleteRow.id == athlete_id)
-                .values(data_revision=AthleteRow.data_revision + 1)
-            )
+                connection.execute(drop_snapshots, {"athlete": athlete_id, "date": logged.date})
+            connection.execute(next_revision, {"athlete": athlete_id})
         except DBAPIError as exc:
             raise database_error(exc, what=f"log sets of the session of {logged.date}") from None
 
