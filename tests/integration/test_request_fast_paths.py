@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 
 import pytest
-
 from tests.integration.test_idempotent_logging import ana  # noqa: F401
 from tests.integration.test_services import PROFILE, START, TODAY, WED, a_set
 from tests.service_calls import LOCAL, local
