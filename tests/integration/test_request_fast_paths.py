@@ -224,3 +224,48 @@ def test_the_one_statement_insert_stores_every_column_as_the_orm_does(
         stored = [s.set for s in uow.logs.stored_sets(ana, first=WED, last=WED)]
     assert stored == [first, again]
     assert dataclasses.replace(stored[1], set_number=1) == stored[0]
+
+
+def test_the_one_statement_set_log_state_reads_what_the_repositories_read(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """``LogRepository.set_log_state`` (one statement) against the unit of work's default,
+    which asks each repository (the fakes' path): the same state for clashing sides (D-26),
+    a taken client id, a fixed and a skipped day, a day without a log, another athlete."""
+    from calfcoach.storage.uow import AbstractUnitOfWork
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1, side="left"), today=TODAY)
+    training.log_set(
+        ctx, actor, ana, WED, a_set(set_number=2, side="both"), today=TODAY, client_id="c-2"
+    )
+    friday = WED + dt.timedelta(days=2)
+    training.skip_session(ctx, actor, ana, friday, today=TODAY)
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="bo")
+    bo = athletes.find_athlete_id(ctx, actor, "bo")
+    asked = [
+        (ana, WED, 1, "left", None),
+        (ana, WED, 1, "right", None),
+        (ana, WED, 1, "both", None),
+        (ana, WED, 2, "left", "c-2"),
+        (ana, WED, 3, "both", "c-new"),
+        (ana, friday, 1, "both", None),
+        (ana, TODAY, 1, "both", None),
+        (bo, WED, 1, "left", None),
+        (bo + 100, WED, 1, "left", None),
+    ]
+    with database.unit_of_work() as uow:
+        for athlete, day, number, side, client_id in asked:
+            args = dict(exercise="jump-rope", set_number=number, side=side, client_id=client_id)
+            one = uow.set_log_state(athlete, day, **args)  # type: ignore[arg-type]
+            each = AbstractUnitOfWork.set_log_state(uow, athlete, day, **args)  # type: ignore[arg-type]
+            if one is None or each is None:
+                assert one is each is None
+                continue
+            assert dataclasses.replace(one, snapshots_to=day) == each, (athlete, day, side)
+    with database.unit_of_work(read_only=True) as uow:
+        state = uow.set_log_state(
+            ana, WED, exercise="jump-rope", set_number=1, side="right", client_id=None
+        )
+    assert state is not None and state.given is not None and state.clash_side is None
