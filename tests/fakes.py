@@ -539,6 +539,13 @@ class FakeAnswerRepository(_FakeRepository, AbstractAnswerRepository):
         self._store.answers[(athlete_id, date, kind)] = (code, revision, body)
         return True
 
+    def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
+        now = self.revision(athlete_id)
+        for kind in kinds:
+            found = self._store.answers.get((athlete_id, date, kind))
+            if now is not None and found is not None and found[1] == revision:
+                self._store.answers[(athlete_id, date, kind)] = (found[0], now, found[2])
+
 
 class FakeCalendarTokenRepository(_FakeRepository, AbstractCalendarTokenRepository):
     def replace(self, athlete_id: int, token_hash: str) -> dt.datetime:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
 from tests.integration.test_idempotent_logging import ana  # noqa: F401
 from tests.integration.test_services import PROFILE, START, TODAY, WED, a_set
 from tests.service_calls import LOCAL, local
@@ -120,3 +121,151 @@ def test_a_later_days_answer_is_made_anew_after_a_set(
 
     with database.unit_of_work(read_only=True) as uow:
         assert uow.answers.current(ana, friday, training.TODAY_ANSWER, __version__) is None
+
+
+def test_a_set_on_a_fixed_day_keeps_its_page_frame_and_the_next_read_walks_nothing(
+    database: Database,
+    ana: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlalchemy as sa
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # fixes WED
+    frame = training.day_frame(ctx, actor, ana, WED)
+    assert frame.session is not None and frame.session.date == WED
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("walked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(training, "_walk", no_walk)
+        assert training.day_frame(ctx, actor, ana, WED) == frame  # kept: read, not walked
+        numbers = [s.set_number for s in training.day_sets(ctx, actor, ana, WED)]
+        assert sorted(numbers) == [1, 2]  # the page's sets are read anew
+        # A later day's frame is not kept: the set is its input.
+        with pytest.raises(AssertionError, match="walked"):
+            training.day_frame(ctx, actor, ana, WED + dt.timedelta(days=2))
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM day_answers"))
+    assert training.day_frame(ctx, actor, ana, WED) == frame  # made anew: the same
+
+
+def test_a_set_on_a_fixed_and_settled_day_is_a_handful_of_statements(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """One read of everything the checks need, the INSERT, the revision, the kept answers
+    (and PostgreSQL's row lock): no savepoint, no snapshot drop, no ORM loads. The set is
+    the second athlete's, so a read of another athlete's plan or day would show (a walk)."""
+    import sqlalchemy as sa
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, TODAY, a_set(set_number=1), today=TODAY)
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="bo")
+    ana = athletes.find_athlete_id(ctx, actor, "bo")
+    training.log_set(ctx, actor, ana, TODAY, a_set(set_number=1), today=TODAY)  # fixes it
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        snapshot = uow.snapshots.get(ana, plan_id)
+    assert snapshot is not None and snapshot.as_of < TODAY  # settled: the set drops none
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    sa.event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        training.log_set(ctx, actor, ana, TODAY, a_set(set_number=2), today=TODAY)
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", seen)
+    expected = ["SELECT", "INSERT", "UPDATE", "UPDATE"]
+    if database.engine.dialect.name == "postgresql":
+        expected = ["SELECT", *expected]  # the athlete's row lock
+    else:
+        expected = ["BEGIN", *expected]  # BEGIN IMMEDIATE: the write lock
+    assert statements == expected
+    with database.unit_of_work(read_only=True) as uow:
+        assert uow.snapshots.get(ana, plan_id) == snapshot  # kept: dated before the set
+
+
+def test_a_set_dated_on_or_before_the_snapshot_still_drops_it(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)
+    training.log_set(ctx, actor, ana, TODAY, a_set(set_number=1), today=TODAY)
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        snapshot = uow.snapshots.get(ana, plan_id)
+    assert snapshot is not None and snapshot.as_of >= WED
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)  # into WED's log
+    with database.unit_of_work(read_only=True) as uow:
+        after = uow.snapshots.get(ana, plan_id)
+    assert after is None or after.as_of < WED  # the set is engine input from WED on
+
+
+def test_the_one_statement_insert_stores_every_column_as_the_orm_does(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """``append_set``'s Core INSERT and ``log_session``'s ORM rows hold the same columns."""
+    ctx, actor = local(database)
+    entry = a_set(set_number=1, rpe=7, pain=2, load_kg=5.0)
+    first = training.log_set(ctx, actor, ana, WED, entry, today=TODAY)  # ORM: a new day
+    again = training.log_set(  # Core: into the day's log
+        ctx, actor, ana, WED, dataclasses.replace(entry, set_number=2), today=TODAY
+    )
+    with database.unit_of_work(read_only=True) as uow:
+        stored = [s.set for s in uow.logs.stored_sets(ana, first=WED, last=WED)]
+    assert stored == [first, again]
+    assert dataclasses.replace(stored[1], set_number=1) == stored[0]
+
+
+def test_the_one_statement_set_log_state_reads_what_the_repositories_read(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """``LogRepository.set_log_state`` (one statement) against the unit of work's default,
+    which asks each repository (the fakes' path): the same state for clashing sides (D-26),
+    a taken client id, a fixed and a skipped day, a day without a log, another athlete."""
+    from calfcoach.storage.uow import AbstractUnitOfWork
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1, side="left"), today=TODAY)
+    training.log_set(
+        ctx, actor, ana, WED, a_set(set_number=2, side="both"), today=TODAY, client_id="c-2"
+    )
+    friday = WED + dt.timedelta(days=2)
+    training.skip_session(ctx, actor, ana, friday, today=TODAY)
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="bo")
+    bo = athletes.find_athlete_id(ctx, actor, "bo")
+    asked = [
+        (ana, WED, 1, "left", None),
+        (ana, WED, 1, "right", None),
+        (ana, WED, 1, "both", None),
+        (ana, WED, 2, "left", "c-2"),
+        (ana, WED, 3, "both", "c-new"),
+        (ana, friday, 1, "both", None),
+        (ana, TODAY, 1, "both", None),
+        (bo, WED, 1, "left", None),
+        (bo + 100, WED, 1, "left", None),
+    ]
+    with database.unit_of_work() as uow:
+        for athlete, day, number, side, client_id in asked:
+            args = dict(exercise="jump-rope", set_number=number, side=side, client_id=client_id)
+            one = uow.set_log_state(athlete, day, **args)  # type: ignore[arg-type]
+            each = AbstractUnitOfWork.set_log_state(uow, athlete, day, **args)  # type: ignore[arg-type]
+            if one is None or each is None:
+                assert one is each is None
+                continue
+            assert dataclasses.replace(one, snapshots_to=day) == each, (athlete, day, side)
+    with database.unit_of_work(read_only=True) as uow:
+        state = uow.set_log_state(
+            ana, WED, exercise="jump-rope", set_number=1, side="right", client_id=None
+        )
+    assert state is not None and state.given is not None and state.clash_side is None

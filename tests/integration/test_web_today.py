@@ -413,3 +413,34 @@ def test_a_date_outside_the_allowed_range_is_a_422_page_naming_the_range(
     assert page.status_code == 422
     assert "1900-01-01 to 2199-12-31" in page.text
     assert "Traceback" not in page.text
+
+
+def test_the_stored_pages_frame_gives_the_context_the_walk_gives(
+    app: FastAPI,
+    sessions: list[Session],
+    client: TestClient,  # its lifespan closes the app's context (the pooled connections)
+) -> None:
+    """The plain Today page is made from the stored frame and the day's sets
+    (``_frame_context``, D-NEW-LOGFAST-2); every other page from the walk (``_day_context``).
+    Both give the same page context on a day with sets, a rest day and a day to come."""
+    from calfcoach.services.training import SetInput, log_set
+    from calfcoach.web.routes.training import _day_context, _frame_context
+
+    ctx, actor, athlete = on_app(app)
+    done = last_session_by_today(sessions)
+    p = done.exercises[0]
+    measure = "reps" if p.reps is not None else "seconds" if p.seconds else "contacts"
+    entry = SetInput(exercise=p.exercise, set_number=1, side="left" if p.per_side else "both",
+                     rpe=6, pain=1, **{measure: getattr(p, measure) or 10})  # fmt: skip
+    log_set(ctx, actor, athlete, done.date, entry, today=dt.date.today())
+    planned = {s.date for s in sessions}
+    rest = next(
+        d for d in (done.date + dt.timedelta(days=k) for k in range(1, 8)) if d not in planned
+    )
+    later = [s.date for s in sessions if s.date > dt.date.today()][:1]
+    for day in (done.date, rest, *later):
+        full = _day_context(ctx, actor, athlete, day)
+        framed = _frame_context(ctx, actor, athlete, day)
+        for key in ("plan", "plan_why"):  # the welcome page's only (never stored)
+            full.pop(key), framed.pop(key)
+        assert framed == full, day

@@ -187,15 +187,20 @@ def athlete_in(
     try:
         return uow.athletes.get(athlete_id)
     except NotFoundError:
-        raise NotFoundError(
-            Problem(
-                "not_found",
-                f"no athlete with id {athlete_id}",
-                field="athlete",
-                value=athlete_id,
-                allowed="the id of a stored athlete",
-            )
-        ) from None
+        raise athlete_not_found(athlete_id) from None
+
+
+def athlete_not_found(athlete_id: int) -> NotFoundError:
+    """The typed problem of an athlete id with no athlete (``athlete_in``'s)."""
+    return NotFoundError(
+        Problem(
+            "not_found",
+            f"no athlete with id {athlete_id}",
+            field="athlete",
+            value=athlete_id,
+            allowed="the id of a stored athlete",
+        )
+    )
 
 
 def get_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> Athlete:

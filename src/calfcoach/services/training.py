@@ -39,14 +39,14 @@ from calfcoach.core.schedule import move_problems
 from calfcoach.core.units import LB_PER_KG, kg_from_lb
 from calfcoach.errors import ConflictError, InputError, NotFoundError
 from calfcoach.services.access import Action, Actor
-from calfcoach.services.athletes import athlete_in
+from calfcoach.services.athletes import athlete_in, athlete_not_found
 from calfcoach.services.inputs import check_date, check_text, number_text
 
 if TYPE_CHECKING:
     # Annotations only: services never import storage (nor SQLAlchemy) at run time.
     from calfcoach.core.engine import Decision, WalkResult
     from calfcoach.services.context import ServiceContext
-    from calfcoach.storage.records import Athlete, SessionLog, StoredPlan
+    from calfcoach.storage.records import Athlete, SessionLog, SetLogState, StoredPlan
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
@@ -58,7 +58,12 @@ __all__ = [
     "TestResult",
     "current_plan",
     "current_plan_in",
+    "DAY_FRAME_ANSWER",
+    "KEPT_BY_A_SET",
+    "DayFrame",
+    "day_frame",
     "day_plan",
+    "day_sets",
     "effective_plan",
     "log_session_as_prescribed",
     "log_set",
@@ -593,6 +598,89 @@ def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
     return stored_answer(ctx, actor, athlete_id, date, TODAY_ANSWER, compute)
 
 
+DAY_FRAME_ANSWER = "today.frame"
+"""The kind of stored day answer ``day_frame`` keeps."""
+
+KEPT_BY_A_SET = (TODAY_ANSWER, DAY_FRAME_ANSWER)
+"""The stored answers of a fixed day that a set logged on it cannot change (R-HIST, D-80):
+the set is engine input from the next day on, never for the session given on its day nor
+for what was decided about it. ``log_set`` keeps them at the new data revision."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayFrame:
+    """What the Today page shows about a day beside its logged sets (``day_frame``)."""
+
+    athlete: str
+    units: str
+    session: Session | None
+    """The session of the day (as given, R-HIST), None on a rest day."""
+    skipped: bool
+    decisions: tuple[tuple[str, str, str, str], ...]
+    """The day's decisions: (exercise, action, rule, message)."""
+    next_session: Session | None
+    ended: str | None
+    """What the page says after the plan's end (a rest day only)."""
+    red_flags_open: bool
+    """A red flag no clearance has lifted (R-PAIN-2a)."""
+
+
+def day_frame(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> DayFrame:
+    """The day as the Today page frames it (``day_plan``: a walk), stored while nothing it was
+    made from changes (``stored_answer``); a set logged on a fixed day keeps it
+    (``KEPT_BY_A_SET``), so the page after a set reads it and the day's sets, no walk."""
+    import json
+
+    from calfcoach.services.corrections import plan_ended
+    from calfcoach.storage.plan_doc import session_from_dict, session_to_doc
+
+    def compute() -> str:
+        current = day_plan(ctx, actor, athlete_id, date)
+        session = current.session_on(date)
+        later = [s for s in current.plan.sessions if s.date > date]
+        ended = plan_ended(current, date) if session is None else None
+        return json.dumps(
+            {
+                "athlete": current.athlete.name,
+                "units": current.athlete.profile.units,
+                "session": None if session is None else session_to_doc(session),
+                "skipped": date in current.log.skipped,
+                "decisions": [
+                    [d.exercise, d.action, d.rule, d.message]
+                    for d in current.decisions
+                    if d.date == date
+                ],
+                "next_session": session_to_doc(later[0]) if later else None,
+                "ended": ended.message if ended is not None else None,
+                "red_flags_open": bool(open_red_flag_checkins(current.log, date)),
+            }
+        )
+
+    doc = json.loads(stored_answer(ctx, actor, athlete_id, date, DAY_FRAME_ANSWER, compute))
+    return DayFrame(
+        athlete=doc["athlete"],
+        units=doc["units"],
+        session=None if doc["session"] is None else session_from_dict(doc["session"]),
+        skipped=bool(doc["skipped"]),
+        decisions=tuple((str(a), str(b), str(c), str(d)) for a, b, c, d in doc["decisions"]),
+        next_session=None
+        if doc["next_session"] is None
+        else session_from_dict(doc["next_session"]),
+        ended=doc["ended"],
+        red_flags_open=bool(doc["red_flags_open"]),
+    )
+
+
+def day_sets(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
+) -> tuple[LoggedSet, ...]:
+    """The sets logged on ``date`` (one indexed query)."""
+    check_date("date", date)
+    with ctx.read_unit_of_work() as uow:
+        athlete_in(uow, actor, athlete_id)
+        return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))
+
+
 def today_session(
     ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
 ) -> Session | None:
@@ -703,47 +791,73 @@ def _log_set_in(
     use_session: bool,
     client_id: str | None,
 ) -> LoggedSet:
-    """``log_set``'s checks and writes in ``uow`` (the caller commits)."""
-    athlete = athlete_in(uow, actor, athlete_id, "log")
-    uow.lock_athlete(athlete.id)
-    if client_id is not None:
-        stored = uow.logs.set_by_client_id(athlete.id, client_id)
-        if stored is not None:
-            return _same_set_or_conflict(stored, date, entry, client_id)
-    settle(uow, athlete, today)
+    """``log_set``'s checks and writes in ``uow`` (the caller commits).
+
+    Everything the checks need is read in one go under the athlete's write lock
+    (``set_log_state``: one statement on a database); a set on a day already fixed and
+    settled then writes the set, the revision and the kept answer, and walks nothing."""
+    from calfcoach.services.access import ensure_can
+
+    ensure_can(actor, athlete_id, "log")
+    uow.lock_athlete(athlete_id)
+
+    def read() -> SetLogState:
+        state = uow.set_log_state(
+            athlete_id,
+            date,
+            exercise=entry.exercise,
+            set_number=entry.set_number,
+            side=entry.side,
+            client_id=client_id,
+        )
+        if state is None:
+            raise athlete_not_found(athlete_id)
+        return state
+
+    state = read()
+    if client_id is not None and state.client_id_taken:
+        stored = uow.logs.set_by_client_id(athlete_id, client_id)
+        assert stored is not None  # read under the same lock just above
+        return _same_set_or_conflict(stored, date, entry, client_id)
+    athlete: Athlete | None = None
+    if state.plan_id is not None and (
+        state.settled_as_of is None or state.settled_as_of < today - dt.timedelta(days=1)
+    ):
+        athlete = uow.athletes.get(athlete_id)
+        settle(uow, athlete, today)  # R-HIST: the days before today are fixed first
+        state = read()
     given = None
     if not use_session:
-        session = given = _given_on(uow, athlete, date)
+        session = given = state.given
         if session is None:
             session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
     logged = _logged(entry, date, _planned(session, entry.exercise))
     # D-26, checked under the athlete's write lock: two processes cannot both pass it.
-    _refuse_set_logged_twice(uow, athlete, date, entry)
-    target = _refuse_unloggable_day(_day_logs(uow, athlete.id, date), date)
+    _refuse_set_logged_twice(state.clash_side, date, entry)
+    if state.done_log_id is None and state.skipped:
+        raise InputError(
+            f"date: the session of {date.isoformat()} is marked skipped; "
+            "allowed: a day that is not skipped"
+        )
     if session is not None and session.date == date and session is not given:
         # R-HIST: the first logged set fixes the day. A session read from its fixed
         # version is that version already (fixing it again writes nothing), so the
         # plan's row lock and the comparison of documents are skipped (D-80).
+        athlete = athlete or uow.athletes.get(athlete_id)
         fix_day(uow, athlete, session, "first logged set")
-    # The stored answer of ``today`` for this day stays true: a set on a fixed day changes
-    # the engine's input from the next day on, never the session given on it (R-HIST,
-    # D-80). It is kept at the new data revision, so the next read needs no walk.
-    from calfcoach import __version__
-
-    kept = (
-        None if given is None else uow.answers.current(athlete.id, date, TODAY_ANSWER, __version__)
-    )
-    if target is None:
+    if state.done_log_id is None:
+        athlete = athlete or uow.athletes.get(athlete_id)
         plan_session_id = _plan_session_id(uow, athlete, date, None)
         uow.logs.log_session(
-            athlete.id, date, [logged], plan_session_id=plan_session_id, client_id=client_id
+            athlete_id, date, [logged], plan_session_id=plan_session_id, client_id=client_id
         )
     else:
-        uow.logs.add_sets(target.id, [logged], client_id=client_id)
-    if kept is not None:
-        revision = uow.answers.revision(athlete.id)
-        if revision is not None:
-            uow.answers.store(athlete.id, date, TODAY_ANSWER, __version__, revision, kept)
+        uow.logs.append_set(state, athlete_id, logged, client_id=client_id)
+    if given is not None:
+        # The stored answers of this day stay true: a set on a fixed day changes the
+        # engine's input from the next day on, never the session given on it (R-HIST,
+        # D-80). They are kept at the new data revision, so the next read needs no walk.
+        uow.answers.keep(athlete_id, date, KEPT_BY_A_SET, state.revision)
     return logged
 
 
@@ -781,28 +895,19 @@ def _same_set_or_conflict(
     )
 
 
-def _refuse_set_logged_twice(
-    uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, entry: SetInput
-) -> None:
-    # Only the sets that could clash (same day, exercise and number): a day of many sets
-    # reads a handful of rows, not the whole day (D-26).
-    day_sets = [
-        s.set
-        for s in uow.logs.stored_sets(
-            athlete.id, first=date, last=date, exercise=entry.exercise, set_number=entry.set_number
-        )
-    ]
-    clash = side_conflict(day_sets, date, entry.exercise, entry.set_number, entry.side)
-    if clash is None:
+def _refuse_set_logged_twice(clash_side: str | None, date: dt.date, entry: SetInput) -> None:
+    """D-26: ``clash_side`` is the side of a set already logged that the new one would count
+    twice (``side_conflict``'s rule, read in ``set_log_state``)."""
+    if clash_side is None:
         return
     what = f"set {entry.set_number} of {entry.exercise} on {date.isoformat()}"
-    if clash.side == entry.side:
+    if clash_side == entry.side:
         raise ConflictError(
             f"set_number: {what} ({entry.side}) is already logged; "
             "allowed: a set number not yet logged"
         )
     raise ConflictError(
-        f"side: {entry.side} for {what}, which is already logged as {clash.side}; allowed: "
+        f"side: {entry.side} for {what}, which is already logged as {clash_side}; allowed: "
         f"{SIDE_RULE}"
     )
 
@@ -810,8 +915,8 @@ def _refuse_set_logged_twice(
 def _plan_session_id(
     uow: AbstractUnitOfWork, athlete: Athlete, date: dt.date, current: CurrentPlan | None
 ) -> int | None:
-    stored = uow.plans.active(athlete.id)
-    if stored is None:
+    plan_id = uow.plans.active_id(athlete.id)
+    if plan_id is None:
         return None
     original = date
     if current is not None:
@@ -821,7 +926,7 @@ def _plan_session_id(
         for old, new in moves.items():
             if new == date:
                 original = old
-    planned = uow.plans.sessions(stored.id, on=original)
+    planned = uow.plans.sessions(plan_id, on=original)
     return planned[0].id if planned else None
 
 

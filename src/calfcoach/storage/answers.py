@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Date, Integer, bindparam, delete, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
@@ -71,6 +72,13 @@ class AbstractAnswerRepository(ABC):
         stored (another process stored it first, or the database is read-only): the caller
         has its answer anyway."""
 
+    @abstractmethod
+    def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
+        """The stored answers of ``date`` of ``kinds`` that were current at ``revision``
+        stay current after a write made since in this unit of work: they are moved to the
+        athlete's revision now. Only for a write the caller knows cannot change them (a set
+        on a fixed day, ``services.training.log_set``)."""
+
 
 class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
     def revision(self, athlete_id: int) -> int | None:
@@ -98,6 +106,12 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
             AthleteRow.id.in_(sorted(set(athlete_ids)))
         )
         return {int(i): int(revision) for i, revision in self._session.execute(statement)}
+    def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
+        # One UPDATE, built once: the rows stay as they are, at the athlete's revision now.
+        self._session.connection().execute(
+            _keep_sql(),
+            {"athlete": athlete_id, "day": date, "kinds": list(kinds), "old_revision": revision},
+        )
 
     def current_many(
         self, athlete_ids: Sequence[int], date: dt.date, kind: str, code: str
@@ -148,6 +162,26 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
         except DBAPIError:
             return False  # derived data: not storing it loses nothing
         return True
+
+
+@cache
+def _keep_sql() -> Any:
+    """``AnswerRepository.keep``'s statement, built once."""
+    athlete = bindparam("athlete", type_=Integer)  # not a column's name (update's SET)
+    return (
+        update(DayAnswerRow)
+        .where(
+            DayAnswerRow.athlete_id == athlete,
+            DayAnswerRow.date == bindparam("day", type_=Date),
+            DayAnswerRow.kind.in_(bindparam("kinds", expanding=True)),
+            DayAnswerRow.revision == bindparam("old_revision", type_=Integer),
+        )
+        .values(
+            revision=select(AthleteRow.data_revision)
+            .where(AthleteRow.id == athlete)
+            .scalar_subquery()
+        )
+    )
 
 
 _CURRENT_SQL = (

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the fields of a stored run only; `today` without runs skips
     from calfcoach.core.running import Activity, LoadBasis
 
 __all__ = [
+    "SetLogState",
     "CLIENT_ID_LENGTH",
     "EventKind",
     "KindSource",
@@ -178,6 +179,32 @@ class Snapshot:
 
     as_of: dt.date
     state: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SetLogState:
+    """Everything logging one set checks, read together under the athlete's write lock
+    (``AbstractUnitOfWork.set_log_state``; on a database one statement)."""
+
+    revision: int
+    """The athlete's data revision (``storage/answers.py``)."""
+    plan_id: int | None
+    """The active plan's id."""
+    settled_as_of: dt.date | None
+    """The ``as_of`` of the active plan's engine snapshot (``services.training.settle``)."""
+    snapshots_to: dt.date | None
+    """The latest ``as_of`` of any of the athlete's snapshots: a write dated after it drops
+    none. None: none is stored (or, for a unit of work that cannot tell, use ``date``)."""
+    client_id_taken: bool
+    """A set is stored under the client id given (a retry, or a reused id)."""
+    given: Session | None
+    """The latest fixed version of the day's session (R-HIST), None when not fixed."""
+    done_log_id: int | None
+    """The day's session log that sets go into (status done), None when there is none."""
+    skipped: bool
+    """The day is marked skipped."""
+    clash_side: str | None
+    """The side of a set already logged that the new one would count twice (D-26)."""
 
 
 @dataclass(frozen=True, slots=True)

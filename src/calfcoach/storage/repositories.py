@@ -28,7 +28,22 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import UniqueConstraint, and_, case, delete, func, select, text, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
@@ -90,6 +105,7 @@ from calfcoach.storage.records import (
     ProgressLog,
     SessionLog,
     SessionStatus,
+    SetLogState,
     Snapshot,
     StoredPlan,
     StoredSet,
@@ -121,6 +137,7 @@ __all__ = [
     "Snapshot",
     "SnapshotRepository",
     "StoredPlan",
+    "SetLogState",
     "StoredSet",
     "database_error",
     "plan_inputs",
@@ -215,6 +232,139 @@ def _set_row(
         scheme=logged.scheme,
         created_at=now,
     )
+
+
+def _set_values(
+    logged: LoggedSet,
+    session_log_id: int,
+    now: dt.datetime,
+    athlete_id: int,
+    client_id: str | None,
+) -> dict[str, Any]:
+    """``_set_row``'s columns as values of a Core INSERT (no ORM object)."""
+    return {
+        "session_log_id": session_log_id,
+        "athlete_id": athlete_id,
+        "client_id": client_id,
+        "exercise": logged.exercise,
+        "set_number": logged.set_number,
+        "side": logged.side,
+        "reps": logged.reps,
+        "seconds": logged.seconds,
+        "distance_m": logged.distance_m,
+        "contacts": logged.contacts,
+        "load_kg": logged.load_kg,
+        "rpe": logged.rpe,
+        "pain": logged.pain,
+        "planned_reps": logged.planned_reps,
+        "planned_seconds": logged.planned_seconds,
+        "planned_distance_m": logged.planned_distance_m,
+        "planned_contacts": logged.planned_contacts,
+        "planned_load_kg": logged.planned_load_kg,
+        "scheme": logged.scheme,
+        "created_at": now,
+    }
+
+
+def _insert_for(dialect: str) -> Any:
+    """The dialect's INSERT (with ON CONFLICT)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _date_value(value: Any) -> dt.date | None:
+    """A date read by a scalar subquery (SQLite may give its ISO text)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON document read by a scalar subquery (SQLite may give its text)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+@cache
+def _set_log_state_sql() -> Any:
+    """``LogRepository.set_log_state``'s statement, built once (its parameters bound at each
+    execution): the athlete's row with a scalar subquery for each fact. Every subquery names
+    the athlete by the parameter, not by correlation (a nested one would not correlate)."""
+    a, p, snap, f = AthleteRow, PlanRow, SnapshotRow, FixedSessionRow
+    day, s = SessionLogRow, LoggedSetRow
+    athlete = bindparam("athlete_id", type_=Integer)
+    date = bindparam("date", type_=Date)
+    side = bindparam("side", type_=String)
+    plan_id = (
+        select(p.id).where(p.athlete_id == athlete, p.active.is_(True)).limit(1).scalar_subquery()
+    )
+    given = (
+        select(f.session)
+        .where(f.athlete_id == athlete, f.plan_id == plan_id, f.date == date)
+        .order_by(f.version.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    settled = (
+        select(snap.as_of)
+        .where(snap.athlete_id == athlete, snap.plan_id == plan_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    snapshots_to = select(func.max(snap.as_of)).where(snap.athlete_id == athlete)
+    taken = exists().where(
+        s.athlete_id == athlete, s.client_id == bindparam("client_id", type_=String)
+    )
+    done = (
+        select(day.id)
+        .where(day.athlete_id == athlete, day.date == date, day.status == "done")
+        .order_by(day.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    skipped = exists().where(day.athlete_id == athlete, day.date == date, day.status == "skipped")
+    # D-26: set N of an exercise is logged as both sides or per side, each side once.
+    clash = (
+        select(s.side)
+        .join(day, s.session_log_id == day.id)
+        .where(
+            day.athlete_id == athlete,
+            day.date == date,
+            s.exercise == bindparam("exercise", type_=String),
+            s.set_number == bindparam("set_number", type_=Integer),
+            or_(s.side == "both", s.side == side, side == "both"),
+        )
+        .order_by(s.side, s.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        a.data_revision,
+        plan_id,
+        settled,
+        snapshots_to.scalar_subquery(),
+        taken,
+        given,
+        done,
+        skipped,
+        clash,
+    ).where(a.id == athlete)
+
+
+@cache
+def _append_set_sql(dialect: str) -> tuple[Any, Any, Any]:
+    """``LogRepository.append_set``'s statements, built once per dialect."""
+    insert_set = (
+        _insert_for(dialect)(LoggedSetRow).on_conflict_do_nothing().returning(LoggedSetRow.id)
+    )
+    athlete = bindparam("athlete", type_=Integer)  # not a column's name (update's SET)
+    drop_snapshots = delete(SnapshotRow).where(
+        SnapshotRow.athlete_id == athlete, SnapshotRow.as_of >= bindparam("date", type_=Date)
+    )
+    next_revision = (
+        update(AthleteRow)
+        .where(AthleteRow.id == athlete)
+        .values(data_revision=AthleteRow.data_revision + 1)
+    )
+    return insert_set, drop_snapshots, next_revision
 
 
 def _one_set_for(client_id: str | None, sets: Sequence[LoggedSet]) -> None:
@@ -785,6 +935,21 @@ class AbstractLogRepository(ABC):
     ) -> None:
         """Add sets to a logged session. A set logged twice raises ``InputError``."""
 
+    def append_set(
+        self,
+        state: SetLogState,
+        athlete_id: int,
+        logged: LoggedSet,
+        *,
+        client_id: str | None = None,
+    ) -> None:
+        """Add one set to the day's session log ``state.done_log_id``, ``state`` read in this
+        unit of work under the athlete's write lock (``AbstractUnitOfWork.set_log_state``),
+        which lets a database skip what cannot change: the snapshots dated before the set
+        are kept, as ``add_sets`` keeps them. A set logged twice raises ``InputError``."""
+        assert state.done_log_id is not None
+        self.add_sets(state.done_log_id, [logged], client_id=client_id)
+
     @abstractmethod
     def session_logs(
         self, athlete_id: int, *, on: dt.date | None = None, moved: bool = False
@@ -1013,6 +1178,77 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                 _set_row(s, session_log_id, now, log.athlete_id, client_id if i == 0 else None)
                 for i, s in enumerate(sets)
             )
+
+    def set_log_state(
+        self,
+        athlete_id: int,
+        date: dt.date,
+        *,
+        exercise: str,
+        set_number: int,
+        side: str,
+        client_id: str | None,
+    ) -> SetLogState | None:
+        """``AbstractUnitOfWork.set_log_state`` as ONE statement (Core, not ORM, built once:
+        ``_set_log_state_sql``). None: no such athlete."""
+        row = (
+            self._session.connection()
+            .execute(
+                _set_log_state_sql(),
+                {
+                    "athlete_id": athlete_id,
+                    "date": date,
+                    "exercise": exercise,
+                    "set_number": set_number,
+                    "side": side,
+                    "client_id": client_id,
+                },
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        revision, plan, settled_as_of, to, is_taken, doc, done_id, is_skipped, side_ = row
+        return SetLogState(
+            revision=int(revision),
+            plan_id=plan,
+            settled_as_of=_date_value(settled_as_of),
+            snapshots_to=_date_value(to),
+            client_id_taken=bool(is_taken),
+            given=None if doc is None else session_from_dict(_json_value(doc)),
+            done_log_id=done_id,
+            skipped=bool(is_skipped),
+            clash_side=side_,
+        )
+
+    def append_set(
+        self,
+        state: SetLogState,
+        athlete_id: int,
+        logged: LoggedSet,
+        *,
+        client_id: str | None = None,
+    ) -> None:
+        """One INSERT (a unique violation answers no row instead of raising, so no savepoint
+        is needed to keep the unit of work usable), then the snapshots dated on or after the
+        set are dropped (only when there is one: ``state.snapshots_to``) and the athlete's
+        data revision raised, as every log write does (``_invalidate``). Statements built
+        once (``_append_set_sql``)."""
+        assert state.done_log_id is not None
+        connection = self._session.connection()
+        insert_set, drop_snapshots, next_revision = _append_set_sql(connection.dialect.name)
+        values = _set_values(logged, state.done_log_id, self._clock(), athlete_id, client_id)
+        try:
+            if connection.execute(insert_set, values).first() is None:
+                raise InputError(
+                    f"cannot log sets of the session of {logged.date}: "
+                    + _MESSAGES["uq_logged_sets_session_log_id_exercise_set_number_side"]
+                )
+            if state.snapshots_to is not None and state.snapshots_to >= logged.date:
+                connection.execute(drop_snapshots, {"athlete": athlete_id, "date": logged.date})
+            connection.execute(next_revision, {"athlete": athlete_id})
+        except DBAPIError as exc:
+            raise database_error(exc, what=f"log sets of the session of {logged.date}") from None
 
     def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
         row = self._session.execute(

@@ -13,6 +13,7 @@ Services take an ``AbstractUnitOfWork`` so their tests can use ``tests/fakes.py`
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -50,6 +51,7 @@ from calfcoach.storage.repositories import (
     HistoryRepository,
     LogRepository,
     PlanRepository,
+    SetLogState,
     SnapshotRepository,
     database_error,
     utc_now,
@@ -102,6 +104,52 @@ class AbstractUnitOfWork(ABC):
         """Serialise the writers of one athlete until this unit of work ends, so two
         processes logging the same day find or create one session log. A unit of work whose
         writes are already serialised (SQLite's ``BEGIN IMMEDIATE``, a fake) does nothing."""
+
+    def set_log_state(
+        self,
+        athlete_id: int,
+        date: dt.date,
+        *,
+        exercise: str,
+        set_number: int,
+        side: str,
+        client_id: str | None,
+    ) -> SetLogState | None:
+        """What logging set ``set_number`` of ``exercise`` (``side``) on ``date`` checks, read
+        after ``lock_athlete`` (``services.training.log_set``): the athlete's revision, the
+        active plan and its snapshot, whether ``client_id`` is taken, the day's fixed session,
+        session log, skip and a clashing set (D-26). None: no such athlete. This one asks
+        each repository; the database's unit of work reads it all in one statement."""
+        revision = self.answers.revision(athlete_id)
+        if revision is None:
+            return None
+        plan_id = self.plans.active_id(athlete_id)
+        snapshot = None if plan_id is None else self.snapshots.get(athlete_id, plan_id)
+        versions = [] if plan_id is None else self.history.versions(athlete_id, plan_id, date)
+        day_logs = self.logs.session_logs(athlete_id, on=date)
+        done = [log.id for log in day_logs if log.status == "done"]
+        clash = next(
+            (
+                stored.set.side
+                for stored in self.logs.stored_sets(
+                    athlete_id, first=date, last=date, exercise=exercise, set_number=set_number
+                )
+                if stored.set.side == side or "both" in (stored.set.side, side)
+            ),
+            None,
+        )
+        return SetLogState(
+            revision=revision,
+            plan_id=plan_id,
+            settled_as_of=None if snapshot is None else snapshot.as_of,
+            snapshots_to=date,  # cannot tell: the write drops from ``date`` on
+            client_id_taken=client_id is not None
+            and self.logs.set_by_client_id(athlete_id, client_id) is not None,
+            given=versions[-1].session if versions else None,
+            done_log_id=done[0] if done else None,
+            skipped=any(log.status == "skipped" for log in day_logs),
+            clash_side=clash,
+        )
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A ``with`` block whose writes are undone alone when it raises (the rest of the
@@ -176,8 +224,30 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
         from calfcoach.storage.orm import AthleteRow
 
+        if not self._read_only and self.session.get_bind().dialect.name == "sqlite":
+            return  # BEGIN IMMEDIATE (the first statement) takes the database's write lock
         self.session.execute(
             select(AthleteRow.id).where(AthleteRow.id == athlete_id).with_for_update()
+        )
+
+    def set_log_state(
+        self,
+        athlete_id: int,
+        date: dt.date,
+        *,
+        exercise: str,
+        set_number: int,
+        side: str,
+        client_id: str | None,
+    ) -> SetLogState | None:
+        assert isinstance(self.logs, LogRepository)
+        return self.logs.set_log_state(
+            athlete_id,
+            date,
+            exercise=exercise,
+            set_number=set_number,
+            side=side,
+            client_id=client_id,
         )
 
     @contextmanager

@@ -9,7 +9,7 @@ is stored: the services validate before they write, in one unit of work.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,7 +24,7 @@ from calfcoach.web.forms import parse_date as parse_form_date
 from calfcoach.web.views import field_errors, session_view
 
 if TYPE_CHECKING:
-    from calfcoach.core.models import Plan
+    from calfcoach.core.models import Plan, Units
 
 __all__ = ["real_today", "render_day", "router"]
 
@@ -102,6 +102,53 @@ def _day_context(
     }
 
 
+def _frame_context(
+    ctx: ServiceContext, actor: Actor, athlete_id: int, day: dt.date
+) -> dict[str, Any]:
+    """``_day_context`` for the plain stored Today page (no welcome: no plan and no reasons
+    of the plan): the day's stored frame (``services.training.day_frame``) and its sets,
+    so the page after a set on a fixed day needs no walk. A test compares both pages."""
+    from calfcoach.services.training import day_frame, day_sets
+
+    frame = day_frame(ctx, actor, athlete_id, day)
+    units = cast("Units", frame.units)
+    session = frame.session
+    status = "skipped" if frame.skipped else None
+    view = None
+    if session is not None:
+        view = session_view(session, units, day_sets(ctx, actor, athlete_id, day))
+    if view is not None and status is None and view.sets_done:
+        status = "done" if view.sets_done >= view.sets_total else "started"
+    decisions = []
+    if view is not None and not view.stopped:
+        from calfcoach.formats.text import loads_in_units
+
+        whys = " ".join(p.why for p in view.session.exercises)
+        decisions = [
+            (exercise, action, rule, loads_in_units(message, units))
+            for exercise, action, rule, message in frame.decisions
+            if message not in whys
+        ]
+    return {
+        "plan": None,
+        "plan_why": [],
+        "day": day,
+        "today": real_today(),
+        "athlete": frame.athlete,
+        "units": units,
+        "load_unit": "lb" if units == "imperial" else "kg",
+        "view": view,
+        "status": status,
+        "next_session": frame.next_session,
+        "ended": frame.ended,
+        "decisions": decisions,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "clearance_due": frame.red_flags_open
+        or (view is not None and view.stopped and "clearance" in (view.advice or "")),
+    }
+
+
 def _plan_why(plan: Plan) -> list[tuple[str, str]]:
     """Why the plan is as it is: each rule behind its first week's sessions once (R-WHY), in
     the order met, then the plan's warnings (a rule that gave way, R-SCHED-0)."""
@@ -136,9 +183,10 @@ def _render_day(
     notice: str | None = None,
     welcome: bool = False,
     extra: dict[str, Any] | None = None,
+    framed: bool = False,
 ) -> HTMLResponse:
     try:
-        context = _day_context(ctx, actor, athlete_id, day)
+        context = (_frame_context if framed else _day_context)(ctx, actor, athlete_id, day)
     except CalfcoachError as error:
         return templates.TemplateResponse(
             request,
@@ -213,7 +261,9 @@ def today_page(
         token = csrf_value(request)
 
         def render() -> str:
-            response = _render_day(request, templates, ctx, actor, athlete, day, "today/today.html")
+            response = _render_day(
+                request, templates, ctx, actor, athlete, day, "today/today.html", framed=True
+            )
             if response.status_code != 200:
                 raise _NotStored(response)  # an error page is shown, never stored
             text = bytes(response.body).decode("utf-8")
