@@ -106,6 +106,7 @@ class AnswerRepository(_SqlRepository, AbstractAnswerRepository):
             AthleteRow.id.in_(sorted(set(athlete_ids)))
         )
         return {int(i): int(revision) for i, revision in self._session.execute(statement)}
+
     def keep(self, athlete_id: int, date: dt.date, kinds: Sequence[str], revision: int) -> None:
         # One UPDATE, built once: the rows stay as they are, at the athlete's revision now.
         self._session.connection().execute(
