@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/plan_instructions.py [--plans 200] [--warm 20]
      (the compiled core: PYTHONPATH=build/compiled .venv/bin/python bench/plan_instructions.py)
 
-Runs this file twice under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``): both runs
+Runs this file twice (at once) under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``): both runs
 import the core, load the catalog, draw ``--warm`` + ``--plans`` seeded random v2 profiles
 (``bench_plan.random_profile``, the bench's own profiles) and build the ``--warm`` plans; only
 the second run then builds the ``--plans`` plans. (second - first) / plans is the cost of one
@@ -46,29 +46,45 @@ def child(plans: int, warm: int, build: bool) -> None:
     print(f"engine {engine.__file__}")
 
 
-def instructions(plans: int, warm: int, build: bool) -> int:
+def command(plans: int, warm: int, build: bool, out: Path) -> list[str]:
+    return [
+        "valgrind",
+        "--tool=callgrind",
+        f"--callgrind-out-file={out}",
+        sys.executable,
+        __file__,
+        "--child",
+        "--plans",
+        str(plans),
+        "--warm",
+        str(warm),
+        *(["--build"] if build else []),
+    ]
+
+
+def instructions(plans: int, warm: int) -> tuple[int, int]:
+    """Instructions of the run without the plans and of the run with them (both at once)."""
     env = dict(os.environ, PYTHONHASHSEED="0")
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "callgrind.out"
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={out}",
-            sys.executable,
-            __file__,
-            "--child",
-            "--plans",
-            str(plans),
-            "--warm",
-            str(warm),
-            *(["--build"] if build else []),
+        runs = [
+            subprocess.Popen(
+                command(plans, warm, build, Path(folder) / f"callgrind.{build}"),
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for build in (False, True)
         ]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-        found = re.search(r"Collected : (\d+)", done.stderr)
-        if found is None:
-            raise SystemExit(f"no instruction count from callgrind:\n{done.stderr[-2000:]}")
-        print(done.stdout.strip(), file=sys.stderr)
-        return int(found.group(1))
+        counts = []
+        for run in runs:
+            stdout, stderr = run.communicate()
+            found = re.search(r"Collected : (\d+)", stderr)
+            if run.returncode or found is None:
+                raise SystemExit(f"no instruction count from callgrind:\n{stderr[-2000:]}")
+            print(stdout.strip(), file=sys.stderr)
+            counts.append(int(found.group(1)))
+        return counts[0], counts[1]
 
 
 def main() -> None:
@@ -81,8 +97,7 @@ def main() -> None:
     if args.child:
         child(args.plans, args.warm, args.build)
         return
-    base = instructions(args.plans, args.warm, build=False)
-    full = instructions(args.plans, args.warm, build=True)
+    base, full = instructions(args.plans, args.warm)
     per_plan = (full - base) / args.plans
     print(
         f"{args.plans} plans after {args.warm} warm-up ones: {full:,} - {base:,} instructions "
