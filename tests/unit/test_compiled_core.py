@@ -77,3 +77,24 @@ def test_the_compiled_core_gives_plans_byte_identical_to_the_pure_python_core():
     pairs = enumerate(zip(pure, compiled, strict=True))
     differing = [i for i, (a, b) in pairs if i > 0 and a != b]
     assert differing == []
+
+
+def test_the_engines_output_types_are_one_set_compiled_with_the_engine():
+    # The output dataclasses live in core/plan_types.py so that mypyc compiles them with the
+    # engine (native classes: D-NEW-PLANS-1); models re-exports the very same classes, and
+    # plan_types stays free of pydantic (mypyc cannot compile a pydantic model).
+    import ast
+
+    from calfcoach.core import models, plan_types
+
+    for name in ("Reason", "PlanWarning", "Prescription", "Session", "Plan", "Scheme"):
+        assert getattr(models, name) is getattr(plan_types, name), name
+    tree = ast.parse(Path(plan_types.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name if isinstance(node, ast.Import) else node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not any(m.split(".")[0] in ("pydantic", "calfcoach") for m in imported), imported
+    assert "calfcoach/core/plan_types.py" in compiled_modules()

@@ -2,14 +2,15 @@
 
 Inputs (the athlete profile, catalog entries) are pydantic models: they are validated at the
 edge and then trusted. Outputs of the engine (plans, sessions, prescriptions, warnings) are
-frozen slotted dataclasses: cheap to build in bulk, hashable, and easy to render.
+slotted dataclasses, cheap to build in bulk, hashable and easy to render; they are defined in
+``plan_types`` (compiled with the engine, no pydantic) and re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -26,6 +27,16 @@ from pydantic import (
 )
 
 from calfcoach.core.illustration import Illustration
+
+# The engine's output types live in plan_types (no pydantic: mypyc compiles them with the
+# engine); they are re-exported here, with the ``Scheme`` vocabulary they share.
+from calfcoach.core.plan_types import Plan as Plan
+from calfcoach.core.plan_types import PlanWarning as PlanWarning
+from calfcoach.core.plan_types import Prescription as Prescription
+from calfcoach.core.plan_types import Reason as Reason
+from calfcoach.core.plan_types import Scheme as Scheme
+from calfcoach.core.plan_types import Session as Session
+from calfcoach.core.plan_types import SessionStatus as SessionStatus
 
 Level = Literal["novice", "intermediate", "advanced"]
 Sex = Literal["female", "male"]
@@ -64,7 +75,6 @@ Region = Literal["calf", "foot", "ankle"]
 Knee = Literal["straight", "bent", "none"]
 Contraction = Literal["isotonic", "isometric", "plyometric", "mobility", "balance"]
 Unit = Literal["reps", "seconds", "distance", "contacts"]
-Scheme = Literal["light", "heavy", "plyometric", "isometric", "skill", "rehab"]
 
 # The vocabularies in order, derived from the Literal types (one source of truth).
 DAYS: tuple[Day, ...] = get_args(Day)
@@ -344,86 +354,6 @@ class Profile(BaseModel):
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-# --------------------------------------------------------------------------- plan (output)
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """Why the engine did something: a rule id and one sentence (R-WHY), structured from the
-    moment it is made and never edited afterwards."""
-
-    rule: str
-    text: str
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.text}"
-
-
-@dataclass(frozen=True, slots=True)
-class PlanWarning:
-    """A rule that gave way, and why (R-SCHED-0)."""
-
-    rule: str
-    message: str
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Prescription:
-    """One block of a session (R-SCH-6): scheme, sets, dose per set, side, load, rest, tempo.
-
-    Treat as immutable (derive changed copies with `dataclasses.replace`). It is not declared
-    frozen only because frozen slotted dataclasses are about five times slower to build, and a
-    plan holds hundreds of these (benchmark target: 1,000 sixteen-week plans a second).
-    """
-
-    exercise: str
-    scheme: Scheme
-    sets: int
-    reps: int | None = None
-    seconds: int | None = None
-    distance_m: float | None = None
-    contacts: int | None = None
-    per_side: bool = False
-    added_load_kg: float | None = None
-    rest_seconds: int = 60
-    tempo: str | None = None
-    why: str = ""
-    rule: str = ""
-    """The main rule id behind the choice (also named at the start of ``why``)."""
-    reasons: tuple[Reason, ...] = ()
-    """Every reason, structured (R-WHY); ``why`` is their text joined, ``rule`` the first id."""
-
-
-SessionStatus = Literal["planned", "stopped"]
-
-
-@dataclass(slots=True, unsafe_hash=True)
-class Session:
-    """One planned session. Treat as immutable (see Prescription)."""
-
-    date: dt.date
-    week: int
-    deload: bool
-    title: str
-    exercises: tuple[Prescription, ...]
-    minutes: int = 0
-    """Estimated duration, warm-up included (R-SCHED-7)."""
-    status: SessionStatus = "planned"
-    """"stopped": withdrawn by a stop (R-PAIN-2a/2b): no exercises, ``advice`` says why."""
-    advice: str | None = None
-    """Advice to the athlete (whom to see, easing the running); None when there is none."""
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    start: dt.date
-    weeks: int
-    warnings: tuple[PlanWarning, ...]
-    sessions: tuple[Session, ...]
-    schema_version: int = 2
-    notes: tuple[str, ...] = field(default=())
 
 
 # --------------------------------------------------------------------------- log (input)

@@ -14,7 +14,10 @@ from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.state import State
 from calfcoach.core.models import (
     CheckIn,
+    Complaint,
+    Equipment,
     Exercise,
+    Level,
     Profile,
     Reason,
     TrainingLog,
@@ -81,6 +84,13 @@ class MakerBase:
         running: RunningLoads | None = None,
     ) -> None:
         self.p = profile
+        # The profile's fields the sessions read, read once: a pydantic model's attribute is
+        # about 5x slower to read than a plain one (its ``__getattr__`` hook), and these were
+        # read a few hundred times a plan.
+        self.complaints: frozenset[Complaint] = profile.complaints
+        self.level: Level = profile.level
+        self.equipment: frozenset[Equipment] = profile.equipment
+        self.session_minutes: int = profile.session_minutes
         self.running = running
         self._spikes: dict[dt.date, Reason | None] = {}
         self.catalog = catalog

@@ -30,6 +30,8 @@ LIGHTER: dict[str, str] = {
 }
 STAND_IN = {k: v for k, v in LIGHTER.items() if k.startswith("heavy")}
 STRAIN_STEPS = 4
+# The complaints with a protocol block every session (R-PAIN-3/4/5).
+PROTOCOL_COMPLAINTS: frozenset[Complaint] = ACHILLES_COMPLAINTS | {"plantar_heel", "calf_strain"}
 
 
 def _role(ex: Exercise, name: str, default: Any) -> Any:
@@ -108,11 +110,11 @@ class Choices:
     clearance_ids: frozenset[str]
     can_load: bool
     by_kind: dict[str, Exercise | None]
-
-    @property
-    def has_protocol(self) -> bool:
-        """A complaint protocol block runs every session (R-PAIN-5)."""
-        return bool(self.complaints & (ACHILLES_COMPLAINTS | {"plantar_heel", "calf_strain"}))
+    has_protocol: bool
+    """A complaint protocol block runs every session (R-PAIN-5). A field, not a property:
+    the walk asks about ten thousand times per 300 plans."""
+    calf_knees: dict[str, str]
+    """Exercise id -> knee, of the usable calf exercises (R-SCHED-5's coverage check)."""
 
     def kind_possible(self, kind: str) -> bool:
         if kind == "plyo":
@@ -305,6 +307,8 @@ def choices_for(
         index.clearance,
         can_load,
         by_kind,
+        bool(complaints & PROTOCOL_COMPLAINTS),
+        {e.id: e.knee for e in usable if e.region == "calf"},
     )
 
 

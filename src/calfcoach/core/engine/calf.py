@@ -62,7 +62,7 @@ class CalfMaker(DoseMaker):
             return None
         if self.c.slow_stand_in(kind):
             # R-SCH-2a: no load to make it heavy: slow light heel raises stand in (warned).
-            base = dosing.first_dose(ex, "light", self.p.level)
+            base = dosing.first_dose(ex, "light", self.level)
             dose, reasons, _ = self._dose(ex, "light", slot, safety, base=base, needs_load=False)
             reasons.insert(0, _STAND_IN_REASON)
             return self._finish(
@@ -77,7 +77,7 @@ class CalfMaker(DoseMaker):
                 tempo=rules.SLOW_LIGHT_TEMPO,
             )
         if kind in HEAVY_KINDS:
-            base = dosing.first_dose(ex, "heavy", self.p.level)
+            base = dosing.first_dose(ex, "heavy", self.level)
             dose, reasons, ramp = self._dose(ex, "heavy", slot, safety, base=base, needs_load=True)
             return self._finish(
                 ex,
@@ -91,7 +91,7 @@ class CalfMaker(DoseMaker):
                 tempo=rules.HEAVY_TEMPO,
             )
         scheme: Scheme = "light"
-        base = dosing.first_dose(ex, scheme, self.p.level)
+        base = dosing.first_dose(ex, scheme, self.level)
         if role == "main":
             base = base.with_sets(max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
         dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
@@ -117,7 +117,7 @@ class CalfMaker(DoseMaker):
                     f"so the soleus ladder moves on to {nxt.name.lower()}",
                 )
                 ex, scheme = nxt, _ladder_scheme(nxt)
-        base = dosing.first_dose(ex, scheme, self.p.level)
+        base = dosing.first_dose(ex, scheme, self.level)
         if role == "main":
             base = base.with_sets(max(base.sets, rules.MAIN_BLOCK_MIN_SETS))
         dose, reasons, _ = self._dose(ex, scheme, slot, safety, base=base, needs_load=False)
@@ -134,7 +134,7 @@ class CalfMaker(DoseMaker):
         gate = safety.plyo
         if not gate.open:
             return False
-        if gate.since is not None and self.p.complaints & ACHILLES_COMPLAINTS:
+        if gate.since is not None and self.complaints & ACHILLES_COMPLAINTS:
             # R-PAIN-3: back in the first allowed session of the NEXT plan week.
             if self._week(gate.since) >= slot.week:
                 return False
@@ -146,7 +146,7 @@ class CalfMaker(DoseMaker):
         ex = self.c.plyo
         if ex is None:
             return None
-        level = self.p.level
+        level = self.level
         key = f"{ex.id}|plyometric"
         track = self.st.tracks.get(key)
         reasons: list[Reason] = []
@@ -229,10 +229,10 @@ class CalfMaker(DoseMaker):
         pool = self._foot_pool
         if pool is None:  # the same for every session of the walk
             pool = list(self.c.foot)
-            if "plantar_heel" in self.p.complaints:
+            if "plantar_heel" in self.complaints:
                 pool = [e for e in pool if e.region == "foot"] or pool
             self._foot_pool = pool
-        if "shin" in self.p.complaints and self.c.dorsi:
+        if "shin" in self.complaints and self.c.dorsi:
             ex = self.c.dorsi[slot.week % len(self.c.dorsi)]
             block = self._foot_block(ex, slot)
             block.rx = _with_reasons(

@@ -56,8 +56,8 @@ class ComplaintMaker(CalfMaker):
         """R-PAIN-3/4/5: the complaint protocol block, every session while the complaint lasts."""
         if not self.c.has_protocol:
             return []
-        complaints = self.p.complaints - safety.closed_complaints
-        closed = self.p.complaints & safety.closed_complaints
+        complaints = self.complaints - safety.closed_complaints
+        closed = self.complaints & safety.closed_complaints
         st = self.st
         if st.protocol_week != slot.week and st.protocol_week:
             self._close_protocol_week(slot.week)
@@ -169,7 +169,7 @@ class ComplaintMaker(CalfMaker):
         blocks = []
         for ex in members:
             scheme = _strain_scheme(ex, step)
-            first = dosing.first_dose(ex, scheme, self.p.level)
+            first = dosing.first_dose(ex, scheme, self.level)
             base = first.with_sets(min(max(first.sets, 3), top_sets))
             needs_load = self._needs_load(ex, scheme)  # step 4 only: rehab
             if step == 4:

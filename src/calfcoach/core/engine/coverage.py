@@ -27,7 +27,7 @@ _LABEL = {
 def coverage_issues(
     sessions: tuple[Session, ...], weeks: int, choices: Choices, profile: Profile
 ) -> list[tuple[str, int, str]]:
-    knees = {e.id: e.knee for e in choices.usable if e.region == "calf"}
+    knees = choices.calf_knees
     found: dict[int, set[str]] = defaultdict(set)
     for s in sessions:
         seen = found[(s.week - 1) // rules.CYCLE_WEEKS]

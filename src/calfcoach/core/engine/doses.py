@@ -51,7 +51,7 @@ class DoseMaker(MakerBase):
     ) -> tuple[Dose, list[Reason], bool]:
         """The dose of ``ex`` in ``scheme`` on the slot's day; reasons; whether it is a ramp."""
         track = self._track(ex, scheme, base, needs_load)
-        inc = dosing.increment(ex, self.p.equipment)
+        inc = dosing.increment(ex, self.equipment)
         reasons: list[Reason] = []
         projected_day = self.today is None or slot.date > self.today
         if not track.found:
@@ -183,7 +183,7 @@ class DoseMaker(MakerBase):
         """R-PROG-1a: heavy work, and rehab the athlete can load, start with a ramp."""
         if scheme == "heavy":
             return True
-        return scheme == "rehab" and dosing.increment(ex, self.p.equipment) is not None
+        return scheme == "rehab" and dosing.increment(ex, self.equipment) is not None
 
     def _needs_load_id(self, exercise: str, scheme: str) -> bool:
         return exercise in self.catalog and self._needs_load(self.catalog.get(exercise), scheme)
@@ -216,7 +216,7 @@ class DoseMaker(MakerBase):
         """R-PROG-6: with a complaint, the check-in after the exposure is at most usual + 1;
         none yet (by the morning of ``day``: nothing later may change the past, R-HIST) holds
         the dose, unless ``assume`` (a session further ahead)."""
-        if not self.p.complaints or track.pending is None or track.pending.projected:
+        if not self.complaints or track.pending is None or track.pending.projected:
             return True
         after = [c for c in self.checkins if track.pending.date < c.date <= day]
         if not after:

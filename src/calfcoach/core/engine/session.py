@@ -154,7 +154,7 @@ class SessionMaker(EvidenceMaker):
         head: list[Reason] = list(self._notes)
         self._notes.clear()
         head += self._race_to_name(slot, day)
-        strict = _strict_reason(self.p.complaints)
+        strict = _strict_reason(self.complaints)
         if strict is not None:
             head.append(strict)
         protocol = self._protocol_blocks(slot, safety, day)
@@ -188,14 +188,14 @@ class SessionMaker(EvidenceMaker):
         if safety.flare is not None:
             blocks, advice = self._flare(blocks, safety)
         blocks = _unique(blocks)
-        blocks, minutes, over = budget.fit(blocks, self.p.session_minutes)
+        blocks, minutes, over = budget.fit(blocks, self.session_minutes)
         if over:
             self.issues.append(
                 (
                     "R-SCHED-7",
                     slot.week,
                     f"a session needs about {round(minutes)} min, more than the "
-                    f"{self.p.session_minutes} min budget, even at the minimum dose",
+                    f"{self.session_minutes} min budget, even at the minimum dose",
                 )
             )
         blocks.sort(
@@ -238,7 +238,7 @@ class SessionMaker(EvidenceMaker):
 
     def _strain_active(self, safety: DaySafety) -> bool:
         """A calf strain still open: its criteria ladder (R-PAIN-4) sets every calf dose."""
-        return "calf_strain" in self.p.complaints - safety.closed_complaints
+        return "calf_strain" in self.complaints - safety.closed_complaints
 
     def _main_kind(self, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool) -> str | None:
         kind = slot.kind
@@ -247,7 +247,7 @@ class SessionMaker(EvidenceMaker):
         allowed = self._allowed_kind(kind, slot, safety, day, protocol)
         if allowed != "plyo" and self._strain_active(safety):
             return None  # D-23: with a calf strain the criteria ladder is all the calf work
-        if "shin" in self.p.complaints and allowed != "plyo" and self.c.soleus_ladder:
+        if "shin" in self.complaints and allowed != "plyo" and self.c.soleus_ladder:
             return "soleus"  # R-PAIN-4: the soleus ladder is the main block with shin pain
         return allowed
 
@@ -273,7 +273,7 @@ class SessionMaker(EvidenceMaker):
             or protocol
             or day.taper
             or day.light_only
-            or (self.p.level == "novice" and slot.week <= rules.NOVICE_LIGHT_ONLY_WEEKS)
+            or (self.level == "novice" and slot.week <= rules.NOVICE_LIGHT_ONLY_WEEKS)
         ):
             kind = LIGHTER[kind]
         return kind if self.c.kind_possible(kind) else None
@@ -290,7 +290,7 @@ class SessionMaker(EvidenceMaker):
         sig = sorted(f"{rx.exercise}|{rx.scheme}" for rx in exercises)
         if sig in st.prev_sigs:
             used = {rx.exercise for rx in exercises}
-            kept = {e.id for e in self.c.dorsi} if "shin" in self.p.complaints else set()
+            kept = {e.id for e in self.c.dorsi} if "shin" in self.complaints else set()
             for pos, rx in enumerate(exercises):
                 if rx.scheme != "skill" or rx.exercise in kept:
                     continue  # the shin's dorsiflexor accessory stays (R-PAIN-4)
