@@ -199,13 +199,18 @@ def measure(label: str, url: str, ids: list[int], renders: int, home: Path) -> l
     with TestClient(app, client=("127.0.0.1", 50000)) as client:
         ctx = app.state.service_context
         local = Actor.local()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         rows = roster(ctx, local, as_of=TODAY)
         cold = (time.perf_counter() - started) * 1000
+        cold_cpu = (time.process_time() - cpu) * 1000
         assert len(rows) == len(ids), (len(rows), len(ids))
         flagged = sum(1 for r in rows if r.rank == 0)
         lines.append(
             f"| {label} | cold roster (computes and stores {len(ids)} rows) | {cold:.0f} | - |"
+        )
+        # The wall time counts the other engineers' load; this process's CPU time does not.
+        print(
+            f"({label}: cold roster {cold_cpu:.0f} ms of CPU, {cold:.0f} ms wall)", file=sys.stderr
         )
         coach = Actor.for_athletes("coach", 1, ids[:COACH_ATHLETES], ["view"])
         targets: list[tuple[str, Callable[[], object]]] = [

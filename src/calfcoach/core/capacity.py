@@ -8,11 +8,12 @@ as they are.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from calfcoach.core import rules
-from calfcoach.core.models import CapacityTest, Knee, Plan, Session
+from calfcoach.core.models import CapacityTest, Knee, Plan
 from calfcoach.errors import InputError
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "compare_tests",
     "evaluate_heel_raise",
     "retest_dates",
+    "retest_days",
 ]
 
 TestSide = Literal["left", "right"]
@@ -231,16 +233,22 @@ def retest_dates(plan: Plan) -> tuple[dt.date, ...]:
     The first session of each lighter (deload) week; a plan without one but at least 4 weeks
     long gets the last session of weeks 4, 8, ... instead.
     """
-    by_week: dict[int, list[Session]] = {}
-    for session in plan.sessions:
-        by_week.setdefault(session.week, []).append(session)
-    deload_weeks = sorted(w for w, ss in by_week.items() if any(s.deload for s in ss))
+    return retest_days(((s.date, s.week, s.deload) for s in plan.sessions), plan.weeks)
+
+
+def retest_days(sessions: Iterable[tuple[dt.date, int, bool]], weeks: int) -> tuple[dt.date, ...]:
+    """``retest_dates`` from each session's (date, week, deload) and the plan's weeks, for a
+    reader that has not built the prescriptions (the roster, D-NEW-MORNING-2)."""
+    by_week: dict[int, list[tuple[dt.date, bool]]] = {}
+    for date, week, deload in sessions:
+        by_week.setdefault(week, []).append((date, deload))
+    deload_weeks = sorted(w for w, ss in by_week.items() if any(d for _, d in ss))
     if deload_weeks:
-        return tuple(min(s.date for s in by_week[w] if s.deload) for w in deload_weeks)
-    if plan.weeks < rules.DELOAD_EVERY_WEEKS:
+        return tuple(min(date for date, d in by_week[w] if d) for w in deload_weeks)
+    if weeks < rules.DELOAD_EVERY_WEEKS:
         return ()
     return tuple(
-        max(s.date for s in by_week[w])
-        for w in range(rules.DELOAD_EVERY_WEEKS, plan.weeks + 1, rules.DELOAD_EVERY_WEEKS)
+        max(date for date, _ in by_week[w])
+        for w in range(rules.DELOAD_EVERY_WEEKS, weeks + 1, rules.DELOAD_EVERY_WEEKS)
         if w in by_week
     )

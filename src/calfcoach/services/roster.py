@@ -38,10 +38,10 @@ from calfcoach.services.schemas import (
 
 if TYPE_CHECKING:
     from calfcoach.core.catalog import Catalog
-    from calfcoach.core.models import Plan, Session
+    from calfcoach.core.models import Session
     from calfcoach.services.context import ServiceContext
     from calfcoach.services.memo import RevisionMemo
-    from calfcoach.storage.records import Athlete
+    from calfcoach.storage.records import Athlete, SessionOutline
     from calfcoach.storage.uow import AbstractUnitOfWork
 
 __all__ = [
@@ -84,6 +84,10 @@ club's 1,000 for the day."""
 TREND_STEP = 1.0
 """A change of the weekly mean morning pain of at least this is a rise or a fall."""
 
+WINDOW_DAYS = 42
+"""The longest window a row counts (adherence over 6 weeks): the log is read from its first
+day (D-NEW-MORNING-1)."""
+
 _DAY = dt.timedelta(days=1)
 
 
@@ -124,7 +128,7 @@ def _last_session(
     uow: AbstractUnitOfWork,
     athlete_id: int,
     plan_id: int | None,
-    plan: Plan | None,
+    sessions: Sequence[tuple[dt.date, SessionOutline]],
     day: dt.date,
     sets_logged: int,
 ) -> LastSessionOut:
@@ -133,8 +137,9 @@ def _last_session(
         versions = uow.history.versions(athlete_id, plan_id, day)  # R-HIST: as it was given
         if versions:
             session = versions[-1].session
-    if session is None and plan is not None:
-        session = next((s for s in plan.sessions if s.date == day), None)
+    if session is None:
+        # The plan's session of that day (after the moves), built only now (D-NEW-MORNING-2).
+        session = next((o.session() for d, o in sessions if d == day), None)
     planned = _planned_rows(session) if session is not None else None
     return LastSessionOut(
         date=day,
@@ -143,6 +148,15 @@ def _last_session(
         sets_logged=sets_logged,
         sets_planned=planned,
     )
+
+
+def _moved(
+    sessions: Sequence[SessionOutline], moves: dict[dt.date, dt.date]
+) -> list[tuple[dt.date, SessionOutline]]:
+    """The plan's sessions on their days after the moves, by date, as
+    ``training.effective_plan`` places them (a stable sort: the document's order within a
+    day)."""
+    return sorted(((moves.get(o.date, o.date), o) for o in sessions), key=lambda m: m[0])
 
 
 def _safety(
@@ -182,12 +196,13 @@ def roster_row_in(
 ) -> RosterRowOut:
     """The roster row of ``athlete`` as of the end of ``as_of``, inside a unit of work
     (the caller has checked that the actor may see the athlete)."""
-    from calfcoach.core.capacity import retest_dates
-    from calfcoach.services.training import effective_plan
+    from calfcoach.core.capacity import retest_days
 
-    stored = uow.plans.active(athlete.id)
-    logged = uow.logs.progress_log(athlete.id, as_of)
-    plan = effective_plan(stored.plan, logged.moves)[0] if stored is not None else None
+    stored = uow.plans.active_outline(athlete.id)
+    # Only the window the row reads (the latest day with sets, check-in and test however
+    # old): the longest window is adherence's 42 days (D-NEW-MORNING-1).
+    logged = uow.logs.progress_log(athlete.id, as_of, since=as_of - (WINDOW_DAYS - 1) * _DAY)
+    sessions = _moved(stored.sessions, logged.moves) if stored is not None else []
     safety, state = _safety(uow, catalog, athlete, stored.id if stored else None, as_of)
     stop = safety.stop
 
@@ -195,7 +210,7 @@ def roster_row_in(
     for totals in logged.days:
         sets_per_day[totals.date] = sets_per_day.get(totals.date, 0) + totals.sets
     done_days = sorted(sets_per_day)
-    planned_days = [s.date for s in plan.sessions] if plan is not None else []
+    planned_days = [d for d, _ in sessions]
     if stop is not None:
         # Days since the current stop began are not sessions the athlete should have done.
         planned_days = [d for d in planned_days if d < stop.since]
@@ -204,7 +219,7 @@ def roster_row_in(
     if done_days:
         last = done_days[-1]
         last_session = _last_session(
-            uow, athlete.id, stored.id if stored else None, plan, last, sets_per_day[last]
+            uow, athlete.id, stored.id if stored else None, sessions, last, sets_per_day[last]
         )
 
     checkins = logged.checkins
@@ -224,7 +239,15 @@ def roster_row_in(
     last_activity = max(activity) if activity else None
     idle = (as_of - last_activity).days if last_activity is not None else None
 
-    retests = [d for d in retest_dates(plan) if d >= as_of] if plan is not None else []
+    retests = (
+        [
+            d
+            for d in retest_days(((d, o.week, o.deload) for d, o in sessions), stored.weeks)
+            if d >= as_of
+        ]
+        if stored is not None
+        else []
+    )
     week_start = as_of - dt.timedelta(days=as_of.weekday())
     week_counted = _window((as_of - week_start).days + 1, as_of, planned_days, done_days, [])
     week_pain = [c.pain for c in checkins if week_start <= c.date <= as_of]
@@ -238,7 +261,7 @@ def roster_row_in(
     )
 
     adherence_2w = _window(14, as_of, planned_days, done_days, logged.skipped)
-    adherence_6w = _window(42, as_of, planned_days, done_days, logged.skipped)
+    adherence_6w = _window(WINDOW_DAYS, as_of, planned_days, done_days, logged.skipped)
     red_flags = list(state.red_flags) if stop is not None and stop.kind == "red_flag" else []
     flare_since = safety.flare.start if safety.flare is not None else None
 

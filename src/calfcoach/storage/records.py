@@ -142,6 +142,34 @@ class StoredPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionOutline:
+    """A planned session's day, week, lighter week and title, with its stored document,
+    whose prescriptions are built only when asked (``session``)."""
+
+    date: dt.date
+    week: int
+    deload: bool
+    title: str
+    doc: Mapping[str, Any]
+
+    def session(self) -> Session:
+        """The whole session, as ``plan_from_dict`` builds it."""
+        from calfcoach.storage.plan_doc import session_from_dict
+
+        return session_from_dict(self.doc)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutline:
+    """The active plan as the roster reads it (``plans.active_outline``): its id, weeks and
+    sessions in the document's order, without the prescriptions built."""
+
+    id: int
+    weeks: int
+    sessions: tuple[SessionOutline, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedSession:
     id: int
     plan_id: int

@@ -102,8 +102,10 @@ from calfcoach.storage.records import (
     FixedSession,
     Note,
     PlannedSession,
+    PlanOutline,
     ProgressLog,
     SessionLog,
+    SessionOutline,
     SessionStatus,
     SetLogState,
     Snapshot,
@@ -765,6 +767,22 @@ class AbstractPlanRepository(ABC):
     def active(self, athlete_id: int) -> StoredPlan | None:
         """The athlete's active plan, or None."""
 
+    def active_outline(self, athlete_id: int) -> PlanOutline | None:
+        """The active plan's outline (``PlanOutline``): what the roster reads of it. This
+        one goes through ``active`` (fakes); the SQL repository reads the stored document
+        without building the prescriptions (D-NEW-MORNING-2)."""
+        stored = self.active(athlete_id)
+        if stored is None:
+            return None
+        return PlanOutline(
+            stored.id,
+            stored.plan.weeks,
+            tuple(
+                SessionOutline(s.date, s.week, s.deload, s.title, session_to_doc(s))
+                for s in stored.plan.sessions
+            ),
+        )
+
     def active_id(self, athlete_id: int) -> int | None:
         """The id of the athlete's active plan, or None (without reading the plan)."""
         stored = self.active(athlete_id)
@@ -871,6 +889,35 @@ class PlanRepository(_SqlRepository, AbstractPlanRepository):
         ).first()
         return None if row is None else _stored_plan(row)
 
+    def active_outline(self, athlete_id: int) -> PlanOutline | None:
+        found = (
+            self._session.connection()
+            .execute(
+                select(PlanRow.id, PlanRow.plan).where(
+                    PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True)
+                )
+            )
+            .first()
+        )
+        if found is None:
+            return None
+        plan_id, doc = found
+        plan = plan_from_dict({**doc, "sessions": ()})  # the checks of the document's head
+        try:
+            sessions = tuple(
+                SessionOutline(
+                    dt.date.fromisoformat(str(d["date"])),
+                    int(d["week"]),
+                    bool(d["deload"]),
+                    str(d["title"]),
+                    d,
+                )
+                for d in doc["sessions"]
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"plan {plan_id}: a session does not fit: {exc}") from None
+        return PlanOutline(plan_id, plan.weeks, sessions)
+
     def active_id(self, athlete_id: int) -> int | None:
         return self._session.scalar(
             select(PlanRow.id).where(PlanRow.athlete_id == athlete_id, PlanRow.active.is_(True))
@@ -957,10 +1004,16 @@ class AbstractLogRepository(ABC):
         """The athlete's logged sessions by date; ``on``: of that day only; ``moved``: only
         the moves (what the plan needs on every read, without the whole history)."""
 
-    def progress_log(self, athlete_id: int, as_of: dt.date) -> ProgressLog:
+    def progress_log(
+        self, athlete_id: int, as_of: dt.date, *, since: dt.date | None = None
+    ) -> ProgressLog:
         """The log up to ``as_of`` as the progress report reads it (``ProgressLog``); the
         sums follow ``core.load.day_totals``. This one reads the whole log through the other
-        methods (fakes); the SQL repository sums in the database."""
+        methods (fakes); the SQL repository sums in the database.
+
+        With ``since`` (the roster's window): only what is dated on or after it, except that
+        the latest day with sets, the latest check-in and the latest test up to ``as_of`` are
+        always there, however old (``window_start``); the moves are all of them."""
         from calfcoach.core.load import day_totals
 
         log = self.load_training_log(athlete_id)
@@ -968,12 +1021,20 @@ class AbstractLogRepository(ABC):
         for moved in sorted(self.session_logs(athlete_id, moved=True), key=lambda m: m.id):
             if moved.moved_to is not None:
                 moves[moved.date] = moved.moved_to
+        sets = [s for s in log.sets if s.date <= as_of]
+        checkins = [c for c in log.checkins if c.date <= as_of]
+        tests = [t for t in log.tests if t.date <= as_of]
+        skipped = [d for d in log.skipped if d <= as_of]
+        if since is not None:
+            first_set = window_start(since, max((s.date for s in sets), default=None))
+            first_checkin = window_start(since, checkins[-1].date if checkins else None)
+            first_test = window_start(since, tests[-1].date if tests else None)
+            sets = [s for s in sets if s.date >= first_set]
+            checkins = [c for c in checkins if c.date >= first_checkin]
+            tests = [t for t in tests if t.date >= first_test]
+            skipped = [d for d in skipped if d >= since]
         return ProgressLog(
-            days=day_totals(s for s in log.sets if s.date <= as_of),
-            checkins=[c for c in log.checkins if c.date <= as_of],
-            tests=[t for t in log.tests if t.date <= as_of],
-            skipped=[d for d in log.skipped if d <= as_of],
-            moves=moves,
+            days=day_totals(sets), checkins=checkins, tests=tests, skipped=skipped, moves=moves
         )
 
     @abstractmethod
@@ -1044,6 +1105,12 @@ class AbstractLogRepository(ABC):
         28 days earlier (the R-PAIN-2 usual-pain window; ``records.checkins_since``)."""
 
 
+def window_start(since: dt.date, latest: dt.date | None) -> dt.date:
+    """The first day a windowed ``progress_log`` reads of one kind of entry: ``since``, or
+    the latest entry's day when that is older (so "the last one" is always known)."""
+    return latest if latest is not None and latest < since else since
+
+
 def _check_dates(sets: Sequence[LoggedSet], date: dt.date) -> None:
     for logged in sets:
         if logged.date != date:
@@ -1054,17 +1121,36 @@ def _check_dates(sets: Sequence[LoggedSet], date: dt.date) -> None:
 
 
 class LogRepository(_SqlRepository, AbstractLogRepository):
-    def progress_log(self, athlete_id: int, as_of: dt.date) -> ProgressLog:
+    def progress_log(
+        self, athlete_id: int, as_of: dt.date, *, since: dt.date | None = None
+    ) -> ProgressLog:
         """The log up to ``as_of``, with the sets summed per day, exercise and scheme in SQL.
 
         Ten years of history is about 30,000 sets: building a ``LoggedSet`` (and an ORM
         object) per set takes most of a second, the database's GROUP BY a few tens of
-        milliseconds. The sums follow ``core.load.day_totals`` (a test compares them)."""
+        milliseconds. The sums follow ``core.load.day_totals`` (a test compares them).
+        With ``since``: the window of the abstract method, each latest entry found by a
+        scalar subquery in the same statement (the indexes by athlete and date serve it)."""
         from calfcoach.core.load import REP_SECONDS, SLOW_REP_SECONDS, DayTotals
 
         # Core, not ORM, execution: plain rows, no per-row ORM bookkeeping.
         connection = self._session.connection()
         s, day = LoggedSetRow, SessionLogRow
+
+        def first(column: Any, *where: Any) -> Any:
+            """``window_start(since, the latest value of column up to as_of)`` in SQL."""
+            if since is None:
+                return None
+            latest = select(func.max(column)).where(*where, column <= as_of).scalar_subquery()
+            return case((latest < since, latest), else_=since)
+
+        first_set = first(
+            day.date,
+            day.athlete_id == athlete_id,
+            select(s.id).where(s.session_log_id == day.id).exists(),
+        )
+        first_checkin = first(CheckInRow.date, CheckInRow.athlete_id == athlete_id)
+        first_test = first(CapacityTestRow.date, CapacityTestRow.athlete_id == athlete_id)
         per_rep = case((s.scheme.in_(("heavy", "rehab")), SLOW_REP_SECONDS), else_=REP_SECONDS)
         time_under_load = case(
             (s.seconds > 0, case((s.reps > 0, s.reps * s.seconds), else_=s.seconds)),
@@ -1086,7 +1172,11 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                 func.max(s.pain),
             )
             .join(day, s.session_log_id == day.id)
-            .where(day.athlete_id == athlete_id, day.date <= as_of)
+            .where(
+                day.athlete_id == athlete_id,
+                day.date <= as_of,
+                *(() if first_set is None else (day.date >= first_set,)),
+            )
             .group_by(day.date, s.exercise, s.scheme)
         )
         # Sorted here, not by the database: without ORDER BY, PostgreSQL can hash the groups
@@ -1101,7 +1191,7 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             .where(day.athlete_id == athlete_id, day.status != "done")
             .order_by(day.id)
         ):
-            if status == "skipped" and date <= as_of:
+            if status == "skipped" and date <= as_of and (since is None or date >= since):
                 skipped.add(date)
             elif status == "moved" and moved_to is not None:
                 moves[date] = moved_to
@@ -1109,7 +1199,11 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             CheckIn(date, pain, stiffness)
             for date, pain, stiffness in connection.execute(
                 select(CheckInRow.date, CheckInRow.pain, CheckInRow.stiffness)
-                .where(CheckInRow.athlete_id == athlete_id, CheckInRow.date <= as_of)
+                .where(
+                    CheckInRow.athlete_id == athlete_id,
+                    CheckInRow.date <= as_of,
+                    *(() if first_checkin is None else (CheckInRow.date >= first_checkin,)),
+                )
                 .order_by(CheckInRow.date)
             )
         ]
@@ -1123,7 +1217,11 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
                     CapacityTestRow.knee,
                     CapacityTestRow.kind,
                 )
-                .where(CapacityTestRow.athlete_id == athlete_id, CapacityTestRow.date <= as_of)
+                .where(
+                    CapacityTestRow.athlete_id == athlete_id,
+                    CapacityTestRow.date <= as_of,
+                    *(() if first_test is None else (CapacityTestRow.date >= first_test,)),
+                )
                 .order_by(CapacityTestRow.date, CapacityTestRow.id)
             )
         ]
