@@ -674,11 +674,18 @@ def day_frame(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date)
 def day_sets(
     ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
 ) -> tuple[LoggedSet, ...]:
-    """The sets logged on ``date`` (one indexed query)."""
+    """The sets logged on ``date`` (``AbstractUnitOfWork.day_sets``: on a database one Core
+    statement, no ORM objects and no profile): what the Today page shows beside its stored
+    frame, read anew after every set (D-NEW-AFTERSET-1)."""
+    from calfcoach.services.access import ensure_can
+
     check_date("date", date)
+    ensure_can(actor, athlete_id, "view")  # first: an id not the actor's is refused alike
     with ctx.read_unit_of_work() as uow:
-        athlete_in(uow, actor, athlete_id)
-        return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))
+        sets = uow.day_sets(athlete_id, date)
+    if sets is None:
+        raise athlete_not_found(athlete_id)
+    return sets
 
 
 def today_session(
