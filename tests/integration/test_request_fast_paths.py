@@ -329,3 +329,58 @@ def test_the_days_sets_in_one_core_statement_are_what_the_repositories_give(
     assert [(s.date, s.set_number) for s in bos] == [(WED, 3)]
     with pytest.raises(NotFoundError):
         training.day_sets(ctx, actor, 10_000, WED)
+
+
+def test_the_first_set_of_a_sessions_day_keeps_its_page_frame_and_answer(
+    database: Database,
+    ana: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """D-NEW-AFTERSET-2: the first set of a day with a session fixes it as walked at the
+    revision the stored frame and answer were made at, so they are kept (the page after it
+    walks nothing) and equal what a walk makes after the set (R-HIST). A first set on a
+    rest day keeps nothing (the frame names the next session, which the set changes)."""
+    import sqlalchemy as sa
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # settles
+    frame = training.day_frame(ctx, actor, ana, TODAY)
+    answer = training.today_answer(ctx, actor, ana, TODAY)
+    assert frame.session is not None and frame.session.date == TODAY
+    rest = TODAY - dt.timedelta(days=1)
+    rest_frame = training.day_frame(ctx, actor, ana, rest)
+    assert rest_frame.session is None
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        assert uow.history.versions(ana, plan_id, TODAY) == []  # not fixed yet
+    p = frame.session.exercises[0]
+    dose = {k: getattr(p, k) for k in ("reps", "seconds", "contacts", "distance_m")}
+    entry = training.SetInput(
+        exercise=p.exercise, set_number=1, side="left" if p.per_side else "both",
+        **{k: v for k, v in dose.items() if v},
+    )  # fmt: skip
+    training.log_set(ctx, actor, ana, TODAY, entry, today=TODAY)  # the first: fixes TODAY
+    with database.unit_of_work(read_only=True) as uow:
+        assert [v.session for v in uow.history.versions(ana, plan_id, TODAY)] == [frame.session]
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("walked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(training, "_walk", no_walk)
+        assert training.day_frame(ctx, actor, ana, TODAY) == frame  # kept
+        assert training.today_answer(ctx, actor, ana, TODAY) == answer
+        with pytest.raises(AssertionError, match="walked"):
+            training.day_frame(ctx, actor, ana, rest)  # not kept: the set was not its own
+    assert training.day_frame(ctx, actor, ana, rest) == rest_frame  # stored again
+    training.log_set(ctx, actor, ana, rest, a_set(set_number=1), today=TODAY)  # rest day
+    with monkeypatch.context() as patched:
+        patched.setattr(training, "_walk", no_walk)
+        with pytest.raises(AssertionError, match="walked"):
+            training.day_frame(ctx, actor, ana, rest)  # a rest day's first set keeps nothing
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM day_answers"))
+    # Made anew by a walk after the sets: the same as the kept ones.
+    assert training.day_frame(ctx, actor, ana, TODAY) == frame
+    assert training.today_answer(ctx, actor, ana, TODAY) == answer
