@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/cpu_web.py [--requests 300] [--postgres] [--profile TARGET
 [--profile-out FILE]]
+[--only healthz,log-set+today]
 
 The bench athlete with a year of history (``bench_training.fill_history``), the app of
 ``web.app.create_app`` driven through Starlette's ``TestClient`` (no sockets, no server:
@@ -222,6 +223,7 @@ def main() -> None:
                 log_set(own_bodies)
                 today_page()
 
+            only = _option("--only", "")  # e.g. "healthz,log-set+today"
             for name, step in (
                 ("healthz (the ceiling)", healthz),
                 ("today-api", today_api),
@@ -229,7 +231,8 @@ def main() -> None:
                 ("log-set", log_set),
                 ("log-set+today", log_then_page),
             ):
-                measure(name, step, requests)
+                if not only or name.split()[0] in only.split(","):
+                    measure(name, step, requests)
 
 
 def _option(name: str, default: str) -> str:

@@ -58,7 +58,8 @@ def main() -> None:
                             "side": side, "measure": measure, "units": "metric",
                             measure: str(getattr(p, measure) or 10),
                             "load": "2.5" if number == 2 else "", "rpe": "6",
-                            "pain": str(number % 3), "client_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pages-{k}")),
+                            "pain": str(number % 3),
+                            "client_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pages-{k}")),
                         }  # fmt: skip
                         htmx = {"HX-Request": "true"} if k == 1 else {}
                         answer = client.post("/today/sets", data=form, headers=htmx,

@@ -459,8 +459,11 @@ def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read
     order."""
     import sqlalchemy as sa
 
+    from calfcoach.core.models import LoggedSet
     from calfcoach.services import training
+    from calfcoach.services.access import Actor
     from calfcoach.services.athletes import athlete_in
+    from calfcoach.services.context import ServiceContext
 
     done = last_session_by_today(sessions)
     posted = 0
@@ -483,9 +486,12 @@ def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read
     assert made.text.count("data-set-logged") >= len(done.exercises) * 2
     assert client.get(path).content == made.content  # the stored page, served again
 
-    def orm_read(ctx: object, actor: object, athlete_id: int, date: dt.date) -> tuple:  # type: ignore[type-arg]
-        with ctx.read_unit_of_work() as uow:  # type: ignore[attr-defined]
-            athlete_in(uow, actor, athlete_id)  # type: ignore[arg-type]
+    def orm_read(
+        ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
+    ) -> tuple[LoggedSet, ...]:
+        """``day_sets`` as it was before D-NEW-AFTERSET-1."""
+        with ctx.read_unit_of_work() as uow:
+            athlete_in(uow, actor, athlete_id)
             return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))
 
     ctx = app.state.service_context

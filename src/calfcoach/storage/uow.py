@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from calfcoach.core.models import LoggedSet
-
     from calfcoach.storage.db import Database
 
 __all__ = ["AbstractUnitOfWork", "SqlAlchemyUnitOfWork"]
