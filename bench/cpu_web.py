@@ -1,6 +1,8 @@
 """CPU cost per request of the web app's hot routes, in-process (issue 8, figures).
 
-Run: .venv/bin/python bench/cpu_web.py [--requests 300] [--postgres] [--profile TARGET]
+Run: .venv/bin/python bench/cpu_web.py [--requests 300] [--postgres] [--profile TARGET
+[--profile-out FILE]]
+[--only healthz,log-set+today]
 
 The bench athlete with a year of history (``bench_training.fill_history``), the app of
 ``web.app.create_app`` driven through Starlette's ``TestClient`` (no sockets, no server:
@@ -17,7 +19,8 @@ what is measured is the app's own work), then N requests per target after a warm
 CPU milliseconds per request by ``time.process_time`` (every thread of the process: the
 test client's event loop and the route's threadpool), which a busy machine distorts far less
 than wall time; wall milliseconds beside it. ``--profile TARGET`` prints the cProfile of
-that target's loop (top 30 by cumulative time).
+that target's loop (top 45 by cumulative time; ``log-set+today``: athlete 1's set, then
+the page).
 """
 
 from __future__ import annotations
@@ -141,14 +144,18 @@ def profile_inline(app: object, target: str, requests: int) -> None:
             measure = next(k for k in ("reps", "seconds", "contacts", "distance_m") if item.get(k))
 
             async def step(k: int) -> None:
-                if target == "log-set":
+                if target in ("log-set", "log-set+today"):
                     body = {
                         "date": TODAY.isoformat(), "exercise": item["exercise"],
                         "set_number": k % 50 + 1, measure: int(item[measure]),
                         "side": ("left", "right")[k // 50 % 2], "client_id": f"profile-{k}",
                     }  # fmt: skip
-                    response = await client.post("/api/v1/athletes/2/sets", json=body)
+                    # log-set+today: athlete 1's set, then the page that shows athlete 1.
+                    athlete = 2 if target == "log-set" else 1
+                    response = await client.post(f"/api/v1/athletes/{athlete}/sets", json=body)
                     assert response.status_code == 201, response.text
+                    if target == "log-set+today":
+                        assert (await client.get("/today")).status_code == 200
                 else:
                     path = "/today" if target == "today-page" else "/api/v1/athletes/1/today"
                     assert (await client.get(path)).status_code == 200
@@ -163,6 +170,8 @@ def profile_inline(app: object, target: str, requests: int) -> None:
             profiler.disable()
             spent = (time.process_time() - started) * 1000 / min(requests, 97)
             print(f"{target}: {spent:.2f} CPU ms a request inline, under cProfile")
+            if _option("--profile-out", ""):  # for pstats: callers, callees of anything
+                profiler.dump_stats(_option("--profile-out", ""))
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(45)
             stats.print_callees("training.py.*\\(log_set\\)")
@@ -214,6 +223,7 @@ def main() -> None:
                 log_set(own_bodies)
                 today_page()
 
+            only = _option("--only", "")  # e.g. "healthz,log-set+today"
             for name, step in (
                 ("healthz (the ceiling)", healthz),
                 ("today-api", today_api),
@@ -221,7 +231,8 @@ def main() -> None:
                 ("log-set", log_set),
                 ("log-set+today", log_then_page),
             ):
-                measure(name, step, requests)
+                if not only or name.split()[0] in only.split(","):
+                    measure(name, step, requests)
 
 
 def _option(name: str, default: str) -> str:

@@ -15,6 +15,7 @@ from tests.integration.test_services import PROFILE, START, TODAY, WED, a_set
 from tests.service_calls import LOCAL, local
 
 from calfcoach.bootstrap import context_for
+from calfcoach.errors import NotFoundError
 from calfcoach.services import athletes, training
 from calfcoach.storage.db import Database
 
@@ -269,3 +270,117 @@ def test_the_one_statement_set_log_state_reads_what_the_repositories_read(
             ana, WED, exercise="jump-rope", set_number=1, side="right", client_id=None
         )
     assert state is not None and state.given is not None and state.clash_side is None
+
+
+def test_the_days_sets_in_one_core_statement_are_what_the_repositories_give(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """``LogRepository.day_sets`` (the Today page's sets after a set, D-NEW-AFTERSET-1):
+    one statement, no ORM objects, the same sets in the same order as ``stored_sets`` (the
+    default ``AbstractUnitOfWork.day_sets``): several exercises and sides, another
+    athlete's sets on the same day left out, a day without sets, no such athlete."""
+    import sqlalchemy as sa
+
+    from calfcoach.core.models import LoggedSet
+    from calfcoach.storage.repositories import DAY_SET_COLUMNS
+    from calfcoach.storage.uow import AbstractUnitOfWork
+
+    # The statement's columns are LoggedSet's fields after its date, in their order.
+    assert DAY_SET_COLUMNS == tuple(f.name for f in dataclasses.fields(LoggedSet))[1:]
+    ctx, actor = local(database)
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="bo")
+    bo = athletes.find_athlete_id(ctx, actor, "bo")
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=2, load_kg=5.5), today=TODAY)
+    session = training.day_frame(ctx, actor, ana, WED).session
+    assert session is not None
+    for p in session.exercises:
+        dose = {k: getattr(p, k) for k in ("reps", "seconds", "contacts", "distance_m")}
+        dose = {k: v for k, v in dose.items() if v} or {"reps": 10}
+        for side in ("right", "left") if p.per_side else ("both",):
+            for number in (2, 1):
+                entry = training.SetInput(
+                    exercise=p.exercise, set_number=number, side=side, rpe=7, pain=number,
+                    **dose,
+                )  # fmt: skip
+                if (p.exercise, number) != ("jump-rope", 2):
+                    training.log_set(ctx, actor, ana, WED, entry, today=TODAY)
+    training.log_set(ctx, actor, bo, WED, a_set(set_number=3), today=TODAY)
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0].upper())
+
+    with database.unit_of_work(read_only=True) as uow:
+        sa.event.listen(database.engine, "before_cursor_execute", seen)
+        try:
+            core = uow.day_sets(ana, WED)
+        finally:
+            sa.event.remove(database.engine, "before_cursor_execute", seen)
+        assert core == AbstractUnitOfWork.day_sets(uow, ana, WED)
+        assert uow.day_sets(bo, WED) == AbstractUnitOfWork.day_sets(uow, bo, WED)
+        assert uow.day_sets(ana, WED + dt.timedelta(days=1)) == ()
+        assert uow.day_sets(10_000, WED) is None
+        assert AbstractUnitOfWork.day_sets(uow, 10_000, WED) is None
+    assert [s for s in statements if s != "BEGIN"] == ["SELECT"]
+    assert core is not None and len(core) > 2
+    assert {s.exercise for s in core} == {"jump-rope"} | {p.exercise for p in session.exercises}
+    bos = training.day_sets(ctx, actor, bo, WED)
+    assert [(s.date, s.set_number) for s in bos] == [(WED, 3)]
+    with pytest.raises(NotFoundError):
+        training.day_sets(ctx, actor, 10_000, WED)
+
+
+def test_the_first_set_of_a_sessions_day_keeps_its_page_frame_and_answer(
+    database: Database,
+    ana: int,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """D-NEW-AFTERSET-2: the first set of a day with a session fixes it as walked at the
+    revision the stored frame and answer were made at, so they are kept (the page after it
+    walks nothing) and equal what a walk makes after the set (R-HIST). A first set on a
+    rest day keeps nothing (the frame names the next session, which the set changes)."""
+    import sqlalchemy as sa
+
+    ctx, actor = local(database)
+    training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # settles
+    frame = training.day_frame(ctx, actor, ana, TODAY)
+    answer = training.today_answer(ctx, actor, ana, TODAY)
+    assert frame.session is not None and frame.session.date == TODAY
+    rest = TODAY - dt.timedelta(days=1)
+    rest_frame = training.day_frame(ctx, actor, ana, rest)
+    assert rest_frame.session is None
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(ana)
+        assert plan_id is not None
+        assert uow.history.versions(ana, plan_id, TODAY) == []  # not fixed yet
+    p = frame.session.exercises[0]
+    dose = {k: getattr(p, k) for k in ("reps", "seconds", "contacts", "distance_m")}
+    entry = training.SetInput(
+        exercise=p.exercise, set_number=1, side="left" if p.per_side else "both",
+        **{k: v for k, v in dose.items() if v},
+    )  # fmt: skip
+    training.log_set(ctx, actor, ana, TODAY, entry, today=TODAY)  # the first: fixes TODAY
+    with database.unit_of_work(read_only=True) as uow:
+        assert [v.session for v in uow.history.versions(ana, plan_id, TODAY)] == [frame.session]
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("walked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(training, "_walk", no_walk)
+        assert training.day_frame(ctx, actor, ana, TODAY) == frame  # kept
+        assert training.today_answer(ctx, actor, ana, TODAY) == answer
+        with pytest.raises(AssertionError, match="walked"):
+            training.day_frame(ctx, actor, ana, rest)  # not kept: the set was not its own
+    assert training.day_frame(ctx, actor, ana, rest) == rest_frame  # stored again
+    training.log_set(ctx, actor, ana, rest, a_set(set_number=1), today=TODAY)  # rest day
+    with monkeypatch.context() as patched:
+        patched.setattr(training, "_walk", no_walk)
+        with pytest.raises(AssertionError, match="walked"):
+            training.day_frame(ctx, actor, ana, rest)  # a rest day's first set keeps nothing
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM day_answers"))
+    # Made anew by a walk after the sets: the same as the kept ones.
+    assert training.day_frame(ctx, actor, ana, TODAY) == frame
+    assert training.today_answer(ctx, actor, ana, TODAY) == answer

@@ -444,3 +444,62 @@ def test_the_stored_pages_frame_gives_the_context_the_walk_gives(
         for key in ("plan", "plan_why"):  # the welcome page's only (never stored)
             full.pop(key), framed.pop(key)
         assert framed == full, day
+
+
+def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read(
+    app: FastAPI,
+    sessions: list[Session],
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Today page of a logged day made with the day's sets read by one Core statement
+    (``LogRepository.day_sets``, D-NEW-AFTERSET-1) is, byte for byte, the page made with
+    the sets read as before (the ORM's ``stored_sets`` and the athlete's row): sets of
+    several exercises, both sides, a load, a set beyond the prescription, logged out of
+    order."""
+    import sqlalchemy as sa
+
+    from calfcoach.core.models import LoggedSet
+    from calfcoach.services import training
+    from calfcoach.services.access import Actor
+    from calfcoach.services.athletes import athlete_in
+    from calfcoach.services.context import ServiceContext
+
+    done = last_session_by_today(sessions)
+    posted = 0
+    for p in reversed(done.exercises):
+        measure = "reps" if p.reps is not None else "seconds" if p.seconds else "contacts"
+        for number in (p.sets + 1, 1, 2):
+            for side in ("right", "left") if p.per_side else ("both",):
+                form = {k: v for k, v in set_form(done).items()
+                        if k not in ("reps", "seconds", "contacts", "distance_m")}  # fmt: skip
+                form.update(exercise=p.exercise, exercise_name=p.exercise,
+                            set_number=str(number), side=side, measure=measure,
+                            load="2.5" if number == 2 else "", client_id=str(uuid.uuid4()),
+                            **{measure: str(getattr(p, measure) or 10)})  # fmt: skip
+                answer = client.post("/today/sets", data=form, follow_redirects=False)
+                assert answer.status_code == 303
+                posted += 1
+    path = f"/today?date={done.date.isoformat()}"
+    made = client.get(path)
+    assert made.status_code == 200
+    assert made.text.count("data-set-logged") >= len(done.exercises) * 2
+    assert client.get(path).content == made.content  # the stored page, served again
+
+    def orm_read(
+        ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
+    ) -> tuple[LoggedSet, ...]:
+        """``day_sets`` as it was before D-NEW-AFTERSET-1."""
+        with ctx.read_unit_of_work() as uow:
+            athlete_in(uow, actor, athlete_id)
+            return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))
+
+    ctx = app.state.service_context
+    with ctx.unit_of_work() as uow:
+        uow.session.execute(sa.text("DELETE FROM day_answers WHERE kind = 'page.today'"))
+        uow.commit()
+    monkeypatch.setattr(training, "day_sets", orm_read)
+    before = client.get(path)
+    assert before.status_code == 200
+    assert before.content == made.content
+    assert posted > len(done.exercises)

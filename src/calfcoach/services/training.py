@@ -571,9 +571,10 @@ def stored_answer(
         if body is not None:
             return body
     with ctx.unit_of_work(read_only=True) as uow:
-        body = uow.answers.current(athlete_id, date, kind, code)
-        if body is not None:
-            return body
+        if ctx.answer_lookup is None:  # else it was just asked, by the same query
+            body = uow.answers.current(athlete_id, date, kind, code)
+            if body is not None:
+                return body
         revision = uow.answers.revision(athlete_id)
     body = compute()
     if revision is not None:
@@ -674,11 +675,18 @@ def day_frame(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date)
 def day_sets(
     ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
 ) -> tuple[LoggedSet, ...]:
-    """The sets logged on ``date`` (one indexed query)."""
+    """The sets logged on ``date`` (``AbstractUnitOfWork.day_sets``: on a database one Core
+    statement, no ORM objects and no profile): what the Today page shows beside its stored
+    frame, read anew after every set (D-NEW-AFTERSET-1)."""
+    from calfcoach.services.access import ensure_can
+
     check_date("date", date)
+    ensure_can(actor, athlete_id, "view")  # first: an id not the actor's is refused alike
     with ctx.read_unit_of_work() as uow:
-        athlete_in(uow, actor, athlete_id)
-        return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))
+        sets = uow.day_sets(athlete_id, date)
+    if sets is None:
+        raise athlete_not_found(athlete_id)
+    return sets
 
 
 def today_session(
@@ -827,10 +835,12 @@ def _log_set_in(
         settle(uow, athlete, today)  # R-HIST: the days before today are fixed first
         state = read()
     given = None
+    walked = False
     if not use_session:
         session = given = state.given
         if session is None:
             session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+            walked = True
     logged = _logged(entry, date, _planned(session, entry.exercise))
     # D-26, checked under the athlete's write lock: two processes cannot both pass it.
     _refuse_set_logged_twice(state.clash_side, date, entry)
@@ -853,10 +863,14 @@ def _log_set_in(
         )
     else:
         uow.logs.append_set(state, athlete_id, logged, client_id=client_id)
-    if given is not None:
+    if given is not None or (walked and session is not None and session.date == date):
         # The stored answers of this day stay true: a set on a fixed day changes the
         # engine's input from the next day on, never the session given on it (R-HIST,
         # D-80). They are kept at the new data revision, so the next read needs no walk.
+        # So does the first set of a session's day (D-NEW-AFTERSET-2): the session it
+        # fixes is the one walked here as of the start of the day at ``state.revision``,
+        # the walk the answers kept (made at that same revision) were made from. A first
+        # set on a rest day keeps nothing: the frame's next session is shown there.
         uow.answers.keep(athlete_id, date, KEPT_BY_A_SET, state.revision)
     return logged
 

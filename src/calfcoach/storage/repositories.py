@@ -351,6 +351,32 @@ def _set_log_state_sql() -> Any:
     ).where(a.id == athlete)
 
 
+DAY_SET_COLUMNS = (
+    "exercise", "set_number", "reps", "seconds", "distance_m", "contacts", "load_kg", "side",
+    "rpe", "pain", "planned_reps", "planned_seconds", "planned_distance_m", "planned_contacts",
+    "planned_load_kg", "scheme",
+)  # fmt: skip
+"""The columns of a set that ``LogRepository.day_sets`` reads: ``LoggedSet``'s fields after
+its date, in their order."""
+
+
+@cache
+def _day_sets_sql() -> Any:
+    """``LogRepository.day_sets``'s statement, built once: the athlete's row, outer-joined
+    to their session logs of the day and those logs' sets, in ``stored_sets``' order (a row
+    with no set: the athlete exists; no row at all: no such athlete)."""
+    a, day, s = AthleteRow, SessionLogRow, LoggedSetRow
+    athlete = bindparam("athlete_id", type_=Integer)
+    return (
+        select(*(getattr(s, name) for name in DAY_SET_COLUMNS))
+        .select_from(a)
+        .outerjoin(day, and_(day.athlete_id == a.id, day.date == bindparam("date", type_=Date)))
+        .outerjoin(s, s.session_log_id == day.id)
+        .where(a.id == athlete)
+        .order_by(s.exercise, s.set_number, s.side, s.id)
+    )
+
+
 @cache
 def _append_set_sql(dialect: str) -> tuple[Any, Any, Any]:
     """``LogRepository.append_set``'s statements, built once per dialect."""
@@ -1347,6 +1373,24 @@ class LogRepository(_SqlRepository, AbstractLogRepository):
             connection.execute(next_revision, {"athlete": athlete_id})
         except DBAPIError as exc:
             raise database_error(exc, what=f"log sets of the session of {logged.date}") from None
+
+    def day_sets(self, athlete_id: int, date: dt.date) -> tuple[LoggedSet, ...] | None:
+        """``AbstractUnitOfWork.day_sets`` as ONE Core statement (``_day_sets_sql``): plain
+        rows made into ``LoggedSet``s, no ORM objects, no athlete profile. None: no such
+        athlete."""
+        rows = (
+            self._session.connection()
+            .execute(_day_sets_sql(), {"athlete_id": athlete_id, "date": date})
+            .all()
+        )
+        if not rows:
+            return None
+        # DAY_SET_COLUMNS are LoggedSet's fields after its date, in order (a test checks).
+        return tuple(
+            LoggedSet(date, *row)
+            for row in rows
+            if row[0] is not None  # the athlete's row alone, or a log without sets
+        )
 
     def set_by_client_id(self, athlete_id: int, client_id: str) -> LoggedSet | None:
         row = self._session.execute(

@@ -61,6 +61,7 @@ from calfcoach.storage.runs import AbstractRunRepository, RunRepository
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from calfcoach.core.models import LoggedSet
     from calfcoach.storage.db import Database
 
 __all__ = ["AbstractUnitOfWork", "SqlAlchemyUnitOfWork"]
@@ -150,6 +151,15 @@ class AbstractUnitOfWork(ABC):
             skipped=any(log.status == "skipped" for log in day_logs),
             clash_side=clash,
         )
+
+    def day_sets(self, athlete_id: int, date: dt.date) -> tuple[LoggedSet, ...] | None:
+        """The sets logged on ``date`` by date, exercise, set number and side (``stored_sets``'
+        order): what the Today page shows beside its stored frame (``services.training.
+        day_sets``). None: no such athlete. This one asks the repositories; the database's
+        unit of work reads it in one Core statement (``LogRepository.day_sets``)."""
+        if self.answers.revision(athlete_id) is None:
+            return None
+        return tuple(s.set for s in self.logs.stored_sets(athlete_id, first=date, last=date))
 
     def savepoint(self) -> AbstractContextManager[None]:
         """A ``with`` block whose writes are undone alone when it raises (the rest of the
@@ -249,6 +259,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             side=side,
             client_id=client_id,
         )
+
+    def day_sets(self, athlete_id: int, date: dt.date) -> tuple[LoggedSet, ...] | None:
+        assert isinstance(self.logs, LogRepository)
+        return self.logs.day_sets(athlete_id, date)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
