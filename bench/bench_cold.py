@@ -104,7 +104,7 @@ def main() -> None:
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 21
     before_src = sys.argv[sys.argv.index("--before") + 1] if "--before" in sys.argv else None
     with tempfile.TemporaryDirectory() as folder:
-        # The catalog cache (D-NEW-COLD-2) in the temporary folder, written by the warm-up run.
+        # The catalog cache (D-118) in the temporary folder, written by the warm-up run.
         env = cold_env(
             {**os.environ, "CALFCOACH_HOME": folder, "XDG_CACHE_HOME": f"{folder}/cache"}
         )
@@ -119,7 +119,7 @@ def main() -> None:
         }
         for name, command in COMMANDS.items():
             configs[name] = (command, env)
-            if name.startswith("plan --format json"):  # the catalog cache's share (D-NEW-COLD-2)
+            if name.startswith("plan --format json"):  # the catalog cache's share (D-118)
                 configs[f"{name}, no catalog cache"] = (
                     command,
                     {**env, "CALFCOACH_CATALOG_CACHE": "0"},

@@ -1,4 +1,4 @@
-"""The cost of signing up through a coach's invitation link (issue 9, D-NEW-INVITE-1/-2).
+"""The cost of signing up through a coach's invitation link (issue 9, D-115/-2).
 
     .venv/bin/python bench/bench_signup.py [--rounds 15]
 

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/cpu_first_set.py [--postgres]
 
 ``cpu_web.py``'s history (4 bench athletes with a year each), the app through Starlette's
 ``TestClient``; for each athlete: its first set of today (the walk, fixing the day, the ORM
-session log), then 20 more sets of the same day (the fixed day's 5 statements, D-NEW-LOGFAST-1),
+session log), then 20 more sets of the same day (the fixed day's 5 statements, D-120),
 athlete 1's each followed by the Today page (which was read once before the first set, as a
 phone shows the day before its first set). CPU ms by ``time.process_time``.
 """

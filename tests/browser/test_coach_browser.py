@@ -134,7 +134,7 @@ def test_invitation_acceptance_a_coachs_note_and_then_deletion(
 def test_a_person_without_an_account_signs_up_through_the_link_then_onboards(
     server: tuple[LiveServer, int], page_for: Callable[[str], Page]
 ) -> None:
-    """Issue 9, "sign-up by invitation" (D-NEW-INVITE-1): the link opened signed out shows
+    """Issue 9, "sign-up by invitation" (D-115): the link opened signed out shows
     the sign-up form; a short password is refused at its field; the account made, the
     profile questions follow, and the coach's roster lists the new athlete."""
     live, _ = server

@@ -113,7 +113,7 @@ def test_the_coach_operations_never_fail_and_answer_only_a_coach(
     operation = schema.find_operation_by_label(label)
     assert operation is not None, label
     may_succeed = role in ("coach", "other_coach") and label == "GET /api/v1/coach/athletes"
-    # sign-up through a link is anonymous (D-NEW-INVITE-1): a made-up link is a 404, and
+    # sign-up through a link is anonymous (D-115): a made-up link is a 404, and
     # anybody with a token a 409; never a 2xx here
     public = label.endswith("/signup")
 

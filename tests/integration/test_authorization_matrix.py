@@ -171,7 +171,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # empty note is her coach's 422), read by Ana and her coach.
     (GET, "/coach"): COACH_ONLY_PAGE,
     (POST, "/coach/invitations"): COACH_ONLY_PAGE,
-    # the link is public: an anonymous visitor gets the sign-up form (D-NEW-INVITE-1)
+    # the link is public: an anonymous visitor gets the sign-up form (D-115)
     (GET, "/coach/join/{token}"): BAD_LINK,
     (POST, "/coach/join/{token}"): ("login", "404", "404", "403", "403", "403"),
     # sign-up: anonymous only (409 signed in); without the form's pre-session token, 403

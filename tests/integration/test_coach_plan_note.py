@@ -1,4 +1,4 @@
-"""A coach's plan change carries its note (issue 9; D-NEW-INVITE-3, was two steps in D-111):
+"""A coach's plan change carries its note (issue 9; D-114, was two steps in D-111):
 the profile form and ``PUT /api/v1/athletes/{id}/profile`` take an optional note, stored in
 the unit of work of the change and its audit record: both or neither. The athlete sees it
 on Today and the plan as before. On SQLite and PostgreSQL."""

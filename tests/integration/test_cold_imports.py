@@ -1,10 +1,10 @@
 """What a cold `calfcoach plan --format json` and `calfcoach today` import (issue 6: cold start
-at most 10x `python -c pass`; D-NEW-COLD-1..3). Each command runs as the console script does,
+at most 10x `python -c pass`; D-117..3). Each command runs as the console script does,
 in a new process; the modules it loaded are read from ``sys.modules`` at exit. A module named
 here costs a cold start tens of milliseconds and the command has no use for it: the ORM and
 the web stack (the SQLite read path serves `today`, D-67), every DTO of the API (only the plan
 and session documents are printed), rich for JSON, the running model without runs, and PyYAML
-once the parsed catalog is in the cache (D-NEW-COLD-2)."""
+once the parsed catalog is in the cache (D-118)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sign-up through a coach's invitation link (issue 9: "sign-up by invitation"; D-NEW-INVITE-1,
+"""Sign-up through a coach's invitation link (issue 9: "sign-up by invitation"; D-115,
 -2): a person without an account opens the link, makes their account (name, address,
 password: the same rules, argon2id) and is signed in; the link is used; onboarding follows,
 and the athlete it adds is followed by the coach. The page (CSRF, errors at the field, the

@@ -755,7 +755,7 @@ def _invitation_columns(url: str) -> set[str]:
 def test_0011_adds_the_invitations_account_and_keeps_the_invitations_made(
     empty_database_url: str,
 ) -> None:
-    """D-NEW-INVITE-1: who signed up through a link. An invitation made before keeps its
+    """D-115: who signed up through a link. An invitation made before keeps its
     row (batch mode rebuilds the table on SQLite) and has no account."""
     migrate.upgrade(empty_database_url, "0010")
     engine = create_engine(empty_database_url)

@@ -276,7 +276,7 @@ def test_the_days_sets_in_one_core_statement_are_what_the_repositories_give(
     database: Database,
     ana: int,  # noqa: F811
 ) -> None:
-    """``LogRepository.day_sets`` (the Today page's sets after a set, D-NEW-AFTERSET-1):
+    """``LogRepository.day_sets`` (the Today page's sets after a set, D-126):
     one statement, no ORM objects, the same sets in the same order as ``stored_sets`` (the
     default ``AbstractUnitOfWork.day_sets``): several exercises and sides, another
     athlete's sets on the same day left out, a day without sets, no such athlete."""
@@ -336,7 +336,7 @@ def test_the_first_set_of_a_sessions_day_keeps_its_page_frame_and_answer(
     ana: int,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """D-NEW-AFTERSET-2: the first set of a day with a session fixes it as walked at the
+    """D-127: the first set of a day with a session fixes it as walked at the
     revision the stored frame and answer were made at, so they are kept (the page after it
     walks nothing) and equal what a walk makes after the set (R-HIST). A first set on a
     rest day keeps nothing (the frame names the next session, which the set changes)."""

@@ -1,4 +1,4 @@
-"""The roster's windowed reads (D-NEW-MORNING-1/-2) against the repositories' whole reads,
+"""The roster's windowed reads (D-124/-2) against the repositories' whole reads,
 on SQLite and PostgreSQL: ``progress_log(since=...)`` in SQL is the abstract method's answer
 (the whole log filtered in Python), and ``plans.active_outline`` is the parsed active plan."""
 

@@ -421,7 +421,7 @@ def test_the_stored_pages_frame_gives_the_context_the_walk_gives(
     client: TestClient,  # its lifespan closes the app's context (the pooled connections)
 ) -> None:
     """The plain Today page is made from the stored frame and the day's sets
-    (``_frame_context``, D-NEW-LOGFAST-2); every other page from the walk (``_day_context``).
+    (``_frame_context``, D-121); every other page from the walk (``_day_context``).
     Both give the same page context on a day with sets, a rest day and a day to come."""
     from calfcoach.services.training import SetInput, log_set
     from calfcoach.web.routes.training import _day_context, _frame_context
@@ -453,7 +453,7 @@ def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The Today page of a logged day made with the day's sets read by one Core statement
-    (``LogRepository.day_sets``, D-NEW-AFTERSET-1) is, byte for byte, the page made with
+    (``LogRepository.day_sets``, D-126) is, byte for byte, the page made with
     the sets read as before (the ORM's ``stored_sets`` and the athlete's row): sets of
     several exercises, both sides, a load, a set beyond the prescription, logged out of
     order."""
@@ -489,7 +489,7 @@ def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read
     def orm_read(
         ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date
     ) -> tuple[LoggedSet, ...]:
-        """``day_sets`` as it was before D-NEW-AFTERSET-1."""
+        """``day_sets`` as it was before D-126."""
         with ctx.read_unit_of_work() as uow:
             athlete_in(uow, actor, athlete_id)
             return tuple(s.set for s in uow.logs.stored_sets(athlete_id, first=date, last=date))

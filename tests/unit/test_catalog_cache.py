@@ -1,4 +1,4 @@
-"""The parsed catalog kept as JSON in the user's cache folder (issue 6, D-NEW-COLD-2): the
+"""The parsed catalog kept as JSON in the user's cache folder (issue 6, D-118): the
 same catalog as from the YAML, read instead of the YAML once written, never a stale or broken
 copy, and validated by the catalog model on every load (R-EX-2: the catalog is data)."""
 

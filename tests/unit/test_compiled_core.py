@@ -81,7 +81,7 @@ def test_the_compiled_core_gives_plans_byte_identical_to_the_pure_python_core():
 
 def test_the_engines_output_types_are_one_set_compiled_with_the_engine():
     # The output dataclasses live in core/plan_types.py so that mypyc compiles them with the
-    # engine (native classes: D-NEW-PLANS-1); models re-exports the very same classes, and
+    # engine (native classes: D-123); models re-exports the very same classes, and
     # plan_types stays free of pydantic (mypyc cannot compile a pydantic model).
     import ast
 

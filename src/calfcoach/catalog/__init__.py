@@ -4,7 +4,7 @@ The data lives in ``exercises.yaml`` beside this file; validation and look-ups a
 ``calfcoach.core.catalog.Catalog``. This module only does the I/O.
 
 Reading the YAML costs a cold ``plan`` or ``today`` about as much as the plan itself
-(importing PyYAML and building its Python objects: ~50 ms of CPU; issue 6, D-NEW-COLD-2).
+(importing PyYAML and building its Python objects: ~50 ms of CPU; issue 6, D-118).
 So the first ``load_catalog`` of a given ``exercises.yaml`` keeps the parsed data as JSON in
 the user's cache folder, named by the SHA-256 of the YAML text, and later processes read that
 instead. The cache holds the YAML's data, not a validated catalog: every load still goes

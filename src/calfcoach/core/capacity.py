@@ -238,7 +238,7 @@ def retest_dates(plan: Plan) -> tuple[dt.date, ...]:
 
 def retest_days(sessions: Iterable[tuple[dt.date, int, bool]], weeks: int) -> tuple[dt.date, ...]:
     """``retest_dates`` from each session's (date, week, deload) and the plan's weeks, for a
-    reader that has not built the prescriptions (the roster, D-NEW-MORNING-2)."""
+    reader that has not built the prescriptions (the roster, D-125)."""
     by_week: dict[int, list[tuple[dt.date, bool]]] = {}
     for date, week, deload in sessions:
         by_week.setdefault(week, []).append((date, deload))

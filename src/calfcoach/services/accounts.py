@@ -4,7 +4,7 @@
     accept_invitation(ctx, token, password)        -> the account, its password set
     sign_up(ctx, token, name, email, password, ip)  -> SignedUp: an athlete's account made
                                                       through a coach's invitation link, its
-                                                      first session (D-NEW-INVITE-1)
+                                                      first session (D-115)
     login(ctx, email, password, client_ip)         -> NewSession (a new session each time)
     session_actor(ctx, token)                      -> SignedIn (actor, session) or None
     logout(ctx, token); logout_everywhere(ctx, actor)
@@ -766,7 +766,7 @@ def sign_up(
     athlete's account (``name``, ``email``, a password of the same rules, argon2id), the
     invitation used by it in the same transaction, and its first session (signed in).
     The account has no athlete yet: onboarding adds it, and the coach follows from then
-    (``coaching.link_claimed``, D-NEW-INVITE-1).
+    (``coaching.link_claimed``, D-115).
 
     The lockout of the login (D-88) guards it: a locked address or client is refused
     before anything is checked or hashed (``LockedOut``); a link that is not valid (404)

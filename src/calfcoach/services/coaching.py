@@ -179,7 +179,7 @@ def inviting_coach(uow: AbstractUnitOfWork, token: str, *, for_update: bool = Fa
 
 def link_claimed(uow: AbstractUnitOfWork, account_id: int, athlete_id: int) -> int:
     """In onboarding's unit of work: the coaches whose invitation the account signed up
-    through (D-NEW-INVITE-1) follow the athlete it has just added. A coach disabled or no
+    through (D-115) follow the athlete it has just added. A coach disabled or no
     longer a coach meanwhile is skipped (the invitation keeps the athlete, as used). How
     many coaches now follow."""
     linked = 0

@@ -4,7 +4,7 @@
 ``services.schemas`` builds some forty pydantic models at import (every DTO of the API); a cold
 ``plan`` or ``today`` needs two of them, the public plan JSON's ``Plan`` and ``Session``
 (``formats.plan_schema``). This module imports only those, so the cold JSON commands do not
-build the other models (issue 6, D-NEW-COLD-1). ``services.schemas`` re-exports everything
+build the other models (issue 6, D-117). ``services.schemas`` re-exports everything
 here: the names, the models and the JSON are the same.
 """
 

@@ -176,7 +176,7 @@ def update_profile(
 
     ``note`` (a coach's, optional): a note on the plan stored in the same unit of work as
     the change and its audit record, so the athlete never sees the new plan without the
-    coach's word on it, nor the word without the plan (D-NEW-INVITE-3). Checked like
+    coach's word on it, nor the word without the plan (D-114). Checked like
     ``coaching.add_note`` before anything changes; kept even when the profile is unchanged."""
     from calfcoach.errors import ConflictError
     from calfcoach.services.athletes import check_name

@@ -86,7 +86,7 @@ TREND_STEP = 1.0
 
 WINDOW_DAYS = 42
 """The longest window a row counts (adherence over 6 weeks): the log is read from its first
-day (D-NEW-MORNING-1)."""
+day (D-124)."""
 
 _DAY = dt.timedelta(days=1)
 
@@ -138,7 +138,7 @@ def _last_session(
         if versions:
             session = versions[-1].session
     if session is None:
-        # The plan's session of that day (after the moves), built only now (D-NEW-MORNING-2).
+        # The plan's session of that day (after the moves), built only now (D-125).
         session = next((o.session() for d, o in sessions if d == day), None)
     planned = _planned_rows(session) if session is not None else None
     return LastSessionOut(
@@ -200,7 +200,7 @@ def roster_row_in(
 
     stored = uow.plans.active_outline(athlete.id)
     # Only the window the row reads (the latest day with sets, check-in and test however
-    # old): the longest window is adherence's 42 days (D-NEW-MORNING-1).
+    # old): the longest window is adherence's 42 days (D-124).
     logged = uow.logs.progress_log(athlete.id, as_of, since=as_of - (WINDOW_DAYS - 1) * _DAY)
     sessions = _moved(stored.sessions, logged.moves) if stored is not None else []
     safety, state = _safety(uow, catalog, athlete, stored.id if stored else None, as_of)

@@ -677,7 +677,7 @@ def day_sets(
 ) -> tuple[LoggedSet, ...]:
     """The sets logged on ``date`` (``AbstractUnitOfWork.day_sets``: on a database one Core
     statement, no ORM objects and no profile): what the Today page shows beside its stored
-    frame, read anew after every set (D-NEW-AFTERSET-1)."""
+    frame, read anew after every set (D-126)."""
     from calfcoach.services.access import ensure_can
 
     check_date("date", date)
@@ -867,7 +867,7 @@ def _log_set_in(
         # The stored answers of this day stay true: a set on a fixed day changes the
         # engine's input from the next day on, never the session given on it (R-HIST,
         # D-80). They are kept at the new data revision, so the next read needs no walk.
-        # So does the first set of a session's day (D-NEW-AFTERSET-2): the session it
+        # So does the first set of a session's day (D-127): the session it
         # fixes is the one walked here as of the start of the day at ``state.revision``,
         # the walk the answers kept (made at that same revision) were made from. A first
         # set on a rest day keeps nothing: the frame's next session is shown there.

@@ -39,7 +39,7 @@ class StoredInvitation:
     used_at: dt.datetime | None
     athlete_id: int | None
     account_id: int | None = None
-    """The account that signed up through it (D-NEW-INVITE-1)."""
+    """The account that signed up through it (D-115)."""
 
 
 @dataclass(frozen=True, slots=True)

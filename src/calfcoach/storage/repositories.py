@@ -796,7 +796,7 @@ class AbstractPlanRepository(ABC):
     def active_outline(self, athlete_id: int) -> PlanOutline | None:
         """The active plan's outline (``PlanOutline``): what the roster reads of it. This
         one goes through ``active`` (fakes); the SQL repository reads the stored document
-        without building the prescriptions (D-NEW-MORNING-2)."""
+        without building the prescriptions (D-125)."""
         stored = self.active(athlete_id)
         if stored is None:
             return None

@@ -75,7 +75,7 @@ PUBLIC_PATHS = frozenset(
 )
 PUBLIC_PREFIXES = ("/reset/", "/invite/", "/static/", "/calendar/", "/coach/join/")
 """Server mode: what an anonymous visitor may reach (the ICS feed has its own token; a
-coach's invitation link shows an anonymous visitor the sign-up form, D-NEW-INVITE-1)."""
+coach's invitation link shows an anonymous visitor the sign-up form, D-115)."""
 PUBLIC_API = re.compile(r"^/api/v1/coach/invitations/[^/]+/signup$")
 """The API's one anonymous route: sign-up through a coach's invitation (its own token)."""
 PRESESSION_COOKIE = "calfcoach_presession"
@@ -299,7 +299,7 @@ def presession_csrf(request: Request) -> tuple[str, str | None]:
     the new pre-session cookie value to set (None: the browser has one). Double submit,
     signed: the cookie holds 256 random bits, the form the HMAC of them under the server's
     secret key, so a site that can neither read the cookie nor knows the key cannot forge
-    the pair (D-NEW-INVITE-2)."""
+    the pair (D-116)."""
     current = request.cookies.get(presession_cookie_name(request), "")
     fresh = None
     if not (16 <= len(current) <= 100):

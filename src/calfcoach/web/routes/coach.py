@@ -6,7 +6,7 @@
                                        else (server mode): the sign-up form
     POST /coach/join/{token}           accept: the coach follows the athlete from now
     POST /coach/join/{token}/signup    a person without an account: the account, signed
-                                       in, then onboarding (D-NEW-INVITE-1)
+                                       in, then onboarding (D-115)
     POST /coach/note                   the coach's note on the shown athlete's plan, or a
                                        comment on a day (``day``), then back to the plan
     GET  /account/coaches              the athlete's coaches, each with "leave"

@@ -147,7 +147,7 @@ async def profile_post(
         read.data["races"] = profile_to_dict(current)["races"]
     result = None
     coach_view = is_coach_change(actor, athlete)
-    # A coach's note to the athlete, saved with the change in one unit of work (D-NEW-INVITE-3)
+    # A coach's note to the athlete, saved with the change in one unit of work (D-114)
     note = values.get("coach_note", "")[: NOTE_MAX + 100] or None
     if not errors:
         try:

@@ -7,7 +7,7 @@ Create Date: 2026-12-02
 Written by hand; ``tests/integration/test_migrations.py`` checks it matches ``storage/orm.py``.
 A person without an account signs up through the invitation link: the invitation is used by
 the new account (``account_id``) before the account has an athlete; onboarding then links the
-coach to the athlete it adds and fills ``athlete_id`` (D-NEW-INVITE-1). Nullable, so every
+coach to the athlete it adds and fills ``athlete_id`` (D-115). Nullable, so every
 existing invitation (accepted by an athlete signed in) stays as it is. Batch mode: SQLite adds
 a foreign key only by rebuilding the table (a small one).
 """
