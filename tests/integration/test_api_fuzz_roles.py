@@ -126,7 +126,11 @@ def test_the_coach_operations_never_fail_and_answer_only_a_coach(
             assert response.status_code == 401, (label, response.status_code)
         elif not may_succeed:
             assert not 200 <= response.status_code < 300, (role, label, response.status_code)
-        if public:
+        if public and role == "anonymous" and response.status_code == 401:
+            # Made-up links count against the client's address like failed logins (D-116):
+            # after 5 of them the client is locked out, the login's 401 (CI's many examples).
+            assert "failed logins" in response.text, response.text[:300]
+        elif public:
             expected = 404 if role == "anonymous" else 409
             assert response.status_code == expected, (role, label, response.status_code)
 

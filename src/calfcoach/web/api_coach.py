@@ -134,7 +134,8 @@ def accept_invitation(ctx: ContextDep, actor: ActorDep, token: Token) -> CoachOu
 def sign_up(request: Request, ctx: ContextDep, token: Token, body: SignUpIn) -> SignUpOut:
     """A person without an account signs up through a coach's invitation (no token, no
     session): an athlete's account with this password; the invitation is used. Failures
-    count toward the login's lockout (429). The session made is not handed out here: the
+    count toward the login's lockout (then 401, "too many failed logins", like the login).
+    The session made is not handed out here: the
     client signs in (/login) and answers the profile questions."""
     from calfcoach.errors import ConflictError, NotFoundError, Problem
     from calfcoach.services.accounts import sign_up as sign_up_service
