@@ -476,6 +476,15 @@ class SignedIn:
     account: AccountOut
 
 
+def _refuse_if_locked(uow: AbstractUnitOfWork, keys: Iterable[str], now: dt.datetime) -> None:
+    """``LockedOut`` when any of the throttle ``keys`` (an address, a client) is locked now:
+    checked before anything is looked up or hashed (the login and the sign-up, D-88)."""
+    for key in keys:
+        until = _locked_until(uow.auth.throttle(key), now)
+        if until is not None:
+            raise LockedOut(until)
+
+
 def _locked_until(state: ThrottleState | None, now: dt.datetime) -> dt.datetime | None:
     if state is None or state.locked_until is None or state.locked_until <= now:
         return None
@@ -530,10 +539,7 @@ def login(
     now = _now()
     email_key_, ip_key = _keys(email, client_ip)
     with ctx.unit_of_work(read_only=True) as uow:
-        for key in (email_key_, ip_key):
-            until = _locked_until(uow.auth.throttle(key), now)
-            if until is not None:
-                raise LockedOut(until)
+        _refuse_if_locked(uow, (email_key_, ip_key), now)
         account = uow.accounts.by_email(email) if len(email) <= EMAIL_MAX else None
     candidate = account.password_hash if account is not None else None
     ok = verify_password(candidate, password[:PASSWORD_MAX])  # ~80 ms, outside any lock
@@ -778,10 +784,7 @@ def sign_up(
     now = _now()
     email_key_, ip_key = _keys(email, client_ip)
     with ctx.unit_of_work(read_only=True) as uow:
-        for key in (email_key_, ip_key):
-            until = _locked_until(uow.auth.throttle(key), now)
-            if until is not None:
-                raise LockedOut(until)
+        _refuse_if_locked(uow, (email_key_, ip_key), now)
         bad_link: NotFoundError | None = None
         try:
             inviting_coach(uow, token)
