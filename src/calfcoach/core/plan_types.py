@@ -25,6 +25,11 @@ class Reason:
     rule: str
     text: str
 
+    def __init__(self, rule: str, text: str) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "text", text)
+
     def __str__(self) -> str:
         return f"{self.rule}: {self.text}"
 
@@ -35,6 +40,11 @@ class PlanWarning:
 
     rule: str
     message: str
+
+    def __init__(self, rule: str, message: str) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "message", message)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -63,6 +73,39 @@ class Prescription:
     reasons: tuple[Reason, ...] = ()
     """Every reason, structured (R-WHY); ``why`` is their text joined, ``rule`` the first id."""
 
+    def __init__(
+        self,
+        exercise: str,
+        scheme: Scheme,
+        sets: int,
+        reps: int | None = None,
+        seconds: int | None = None,
+        distance_m: float | None = None,
+        contacts: int | None = None,
+        per_side: bool = False,
+        added_load_kg: float | None = None,
+        rest_seconds: int = 60,
+        tempo: str | None = None,
+        why: str = "",
+        rule: str = "",
+        reasons: tuple[Reason, ...] = (),
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        self.exercise = exercise
+        self.scheme = scheme
+        self.sets = sets
+        self.reps = reps
+        self.seconds = seconds
+        self.distance_m = distance_m
+        self.contacts = contacts
+        self.per_side = per_side
+        self.added_load_kg = added_load_kg
+        self.rest_seconds = rest_seconds
+        self.tempo = tempo
+        self.why = why
+        self.rule = rule
+        self.reasons = reasons
+
 
 SessionStatus = Literal["planned", "stopped"]
 
@@ -82,6 +125,27 @@ class Session:
     """"stopped": withdrawn by a stop (R-PAIN-2a/2b): no exercises, ``advice`` says why."""
     advice: str | None = None
     """Advice to the athlete (whom to see, easing the running); None when there is none."""
+
+    def __init__(
+        self,
+        date: dt.date,
+        week: int,
+        deload: bool,
+        title: str,
+        exercises: tuple[Prescription, ...],
+        minutes: int = 0,
+        status: SessionStatus = "planned",
+        advice: str | None = None,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        self.date = date
+        self.week = week
+        self.deload = deload
+        self.title = title
+        self.exercises = exercises
+        self.minutes = minutes
+        self.status = status
+        self.advice = advice
 
 
 @dataclass(frozen=True, slots=True)

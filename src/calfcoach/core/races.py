@@ -90,6 +90,27 @@ class RaceDay:
     reasons: tuple[tuple[str, str], ...]
     """(rule, sentence) for every race rule that holds on the day."""
 
+    def __init__(
+        self,
+        date: dt.date,
+        blocked: Race | None,
+        light_only: Race | None,
+        taper: Race | None,
+        no_rehab: Race | None,
+        after: Race | None,
+        name_in_reasons: Race | None,
+        reasons: tuple[tuple[str, str], ...],
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "date", date)
+        object.__setattr__(self, "blocked", blocked)
+        object.__setattr__(self, "light_only", light_only)
+        object.__setattr__(self, "taper", taper)
+        object.__setattr__(self, "no_rehab", no_rehab)
+        object.__setattr__(self, "after", after)
+        object.__setattr__(self, "name_in_reasons", name_in_reasons)
+        object.__setattr__(self, "reasons", reasons)
+
     @property
     def free(self) -> bool:
         """No race rule limits this day (``after`` aside)."""

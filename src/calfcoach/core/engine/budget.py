@@ -24,6 +24,13 @@ class Block:
     role: str  # "main", "extra", "protocol", "foot", "dorsi" (shin accessory), "hold"
     knee: str
 
+    def __init__(self, ex: Exercise, rx: Prescription, role: str, knee: str) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        self.ex = ex
+        self.rx = rx
+        self.role = role
+        self.knee = knee
+
 
 def rx_with(rx: Prescription, *, sets: int | None = None, rest: int | None = None) -> Prescription:
     """``rx`` with other sets or rest: ``dataclasses.replace(rx, sets=..., rest_seconds=...)``

@@ -99,6 +99,27 @@ class Slot:
     day_after_hard: bool = False
     """The day after a hard run or a tune-up race (R-SCHED-4b: no plyometrics)."""
 
+    def __init__(
+        self,
+        date: dt.date,
+        week: int,
+        deload: bool,
+        kind: str | None,
+        extras: tuple[str, ...],
+        after_hard: bool,
+        before_hard: bool,
+        day_after_hard: bool = False,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "date", date)
+        object.__setattr__(self, "week", week)
+        object.__setattr__(self, "deload", deload)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "extras", extras)
+        object.__setattr__(self, "after_hard", after_hard)
+        object.__setattr__(self, "before_hard", before_hard)
+        object.__setattr__(self, "day_after_hard", day_after_hard)
+
 
 @dataclass(frozen=True, slots=True)
 class Skeleton:

@@ -34,6 +34,29 @@ class Outcome:
     projected: bool = False
     """Not logged: the walk assumed the session done as prescribed (a projection)."""
 
+    def __init__(
+        self,
+        date: dt.date,
+        planned: Dose,
+        sets: int,
+        least: float | None,
+        max_rpe: int | None,
+        max_pain: int | None,
+        missing: bool,
+        found_load: float | None,
+        projected: bool = False,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        self.date = date
+        self.planned = planned
+        self.sets = sets
+        self.least = least
+        self.max_rpe = max_rpe
+        self.max_pain = max_pain
+        self.missing = missing
+        self.found_load = found_load
+        self.projected = projected
+
 
 @dataclass(slots=True)
 class Track:
@@ -55,6 +78,31 @@ class Track:
     step_amount: float | None = None
     """A protocol dose: the reps of the ladder step it came from (a regression inside the
     step stays until the ladder moves on, R-PAIN-5)."""
+
+    def __init__(
+        self,
+        dose: Dose,
+        found: bool,
+        pending: Outcome | None = None,
+        hard_streak: int = 0,
+        hold_until_full: bool = False,
+        last_date: dt.date | None = None,
+        last_week: int = 0,
+        estimated: bool = False,
+        done: Dose | None = None,
+        step_amount: float | None = None,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        self.dose = dose
+        self.found = found
+        self.pending = pending
+        self.hard_streak = hard_streak
+        self.hold_until_full = hold_until_full
+        self.last_date = last_date
+        self.last_week = last_week
+        self.estimated = estimated
+        self.done = done
+        self.step_amount = step_amount
 
 
 @dataclass(slots=True)
