@@ -29,8 +29,12 @@ def coverage_issues(
 ) -> list[tuple[str, int, str]]:
     knees = choices.calf_knees
     found: dict[int, set[str]] = defaultdict(set)
+    # cycle -> whether it holds a session that is not stopped (absent: no session at all)
+    planned: dict[int, bool] = {}
     for s in sessions:
-        seen = found[(s.week - 1) // rules.CYCLE_WEEKS]
+        cycle = (s.week - 1) // rules.CYCLE_WEEKS
+        planned[cycle] = planned.get(cycle, False) or s.status != "stopped"
+        seen = found[cycle]
         for rx in s.exercises:
             knee = knees.get(rx.exercise)
             if knee is None:
@@ -47,9 +51,8 @@ def coverage_issues(
     issues: list[tuple[str, int, str]] = []
     for c in range(0, weeks, rules.CYCLE_WEEKS):
         seen = found.get(c // rules.CYCLE_WEEKS, set())
-        cycle = [s for s in sessions if c < s.week <= c + rules.CYCLE_WEEKS]
-        if not cycle or all(s.status == "stopped" for s in cycle):
-            continue  # a stopped plan is a referral, not a coverage gap
+        if not planned.get(c // rules.CYCLE_WEEKS, False):
+            continue  # no session, or a stopped plan: a referral, not a coverage gap
         # A plan's last week alone is half a cycle: it need not hold everything, but a
         # standing block (a gate, the equipment) is still named (R-SCHED-5).
         partial = c + rules.CYCLE_WEEKS > weeks

@@ -154,22 +154,26 @@ def build_skeleton(
     heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1
     protocol = choices.has_protocol
 
+    possible = frozenset(k for k in KIND_KNEE if choices.kind_possible(k))
+    # date -> (heavy work allowed that day, plyometrics allowed): asked for every kind of the
+    # rotation tried on a date, worked out once per date.
+    day_ok: dict[dt.date, tuple[bool, bool]] = {}
+
     def allowed(kind: str, date: dt.date, week: int) -> bool:
-        if not choices.kind_possible(kind):
+        if kind not in possible:
             return False
-        day = calendar.day(date)
+        if kind != "plyo" and kind not in HEAVY_KINDS:
+            return True
+        ok = day_ok.get(date)
+        if ok is None:
+            day = calendar.day(date)
+            heavy = day.taper is None and day.light_only is None and not before_hard(date)
+            ok = day_ok[date] = (heavy, heavy and not day_after_hard(date))
         if kind == "plyo":
-            return (
-                day.taper is None
-                and day.light_only is None
-                and not before_hard(date)
-                and not day_after_hard(date)
-            )
-        if kind in HEAVY_KINDS:
-            if protocol or week < heavy_from:
-                return False  # R-SCHED-8: heavy block or protocol block; R-PROG-4a
-            return day.taper is None and day.light_only is None and not before_hard(date)
-        return True
+            return ok[1]
+        if protocol or week < heavy_from:
+            return False  # R-SCHED-8: heavy block or protocol block; R-PROG-4a
+        return ok[0]
 
     by_week: list[list[tuple[dt.date, str | None]]] = []
     prev: set[str] = set()
@@ -263,6 +267,8 @@ def _place(
         after_hard=day_after_hard,
         allowed=lambda d, k: k in ("", LIGHT) or allowed(k, d, week),
     )
+    if not warnings:
+        return chosen, warnings  # nothing moved or cut: every move or cut is named
     by_date = dict(chosen)
     out: list[tuple[dt.date, str | None]] = []
     for date, kind in placed:
