@@ -11,18 +11,18 @@ import inspect
 
 import pytest
 
-from calfcoach.core.dosing import Bouts, Dose, Step
+from calfcoach.core.dosing import Dose
 from calfcoach.core.engine.budget import Block
 from calfcoach.core.engine.evidence import Verdict
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.engine.state import Outcome, Track
 from calfcoach.core.plan_types import PlanWarning, Prescription, Reason, Session
 from calfcoach.core.races import RaceDay
+from calfcoach.core.safety.model import DaySafety, Flare, Gate, SafetyState, Stop
+from calfcoach.core.schedule import DayInfo
 
 WRITTEN = (
     Dose,
-    Step,
-    Bouts,
     Reason,
     PlanWarning,
     Prescription,
@@ -33,6 +33,12 @@ WRITTEN = (
     RaceDay,
     Outcome,
     Track,
+    Flare,
+    Stop,
+    Gate,
+    DaySafety,
+    SafetyState,
+    DayInfo,
 )
 
 

@@ -270,12 +270,6 @@ class Step:
     text: str
     moved: bool
 
-    def __init__(self, dose: Dose, text: str, moved: bool) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
-        object.__setattr__(self, "dose", dose)
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "moved", moved)
-
 
 def _num(value: float) -> str:
     return f"{value:g}"
@@ -516,12 +510,6 @@ class Bouts:
     sets: int
     contacts: int
     seconds: int
-
-    def __init__(self, sets: int, contacts: int, seconds: int) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
-        object.__setattr__(self, "sets", sets)
-        object.__setattr__(self, "contacts", contacts)
-        object.__setattr__(self, "seconds", seconds)
 
 
 def bouts(total: int, ex: Exercise) -> Bouts:

@@ -31,6 +31,11 @@ class Flare:
     start: dt.date
     end: dt.date | None
 
+    def __init__(self, start: dt.date, end: dt.date | None) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+
 
 @dataclass(frozen=True, slots=True)
 class Stop:
@@ -42,6 +47,16 @@ class Stop:
     rule: str
     advice: str
 
+    def __init__(
+        self, kind: StopKind, since: dt.date, urgent: bool, rule: str, advice: str
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "since", since)
+        object.__setattr__(self, "urgent", urgent)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "advice", advice)
+
 
 @dataclass(frozen=True, slots=True)
 class Gate:
@@ -52,6 +67,21 @@ class Gate:
     cap: int | None
     single_leg_hops: bool
     reason: Reason
+
+    def __init__(
+        self,
+        open: bool,
+        since: dt.date | None,
+        cap: int | None,
+        single_leg_hops: bool,
+        reason: Reason,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "open", open)
+        object.__setattr__(self, "since", since)
+        object.__setattr__(self, "cap", cap)
+        object.__setattr__(self, "single_leg_hops", single_leg_hops)
+        object.__setattr__(self, "reason", reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +104,39 @@ class DaySafety:
     reasons: tuple[Reason, ...]
     closed_on: dt.date | None = None
     """The day the complaints closed (R-PAIN-4: the protocol then runs once a week for 8 weeks)."""
+
+    def __init__(
+        self,
+        day: dt.date,
+        usual: int,
+        limit: int,
+        stop: Stop | None,
+        flare: Flare | None,
+        morning: Morning,
+        ask_checkin: bool,
+        lifted_on: dt.date | None,
+        cleared_on: dt.date | None,
+        plyo: Gate,
+        hop_test: tuple[bool, str],
+        closed_complaints: frozenset[Complaint],
+        reasons: tuple[Reason, ...],
+        closed_on: dt.date | None = None,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "day", day)
+        object.__setattr__(self, "usual", usual)
+        object.__setattr__(self, "limit", limit)
+        object.__setattr__(self, "stop", stop)
+        object.__setattr__(self, "flare", flare)
+        object.__setattr__(self, "morning", morning)
+        object.__setattr__(self, "ask_checkin", ask_checkin)
+        object.__setattr__(self, "lifted_on", lifted_on)
+        object.__setattr__(self, "cleared_on", cleared_on)
+        object.__setattr__(self, "plyo", plyo)
+        object.__setattr__(self, "hop_test", hop_test)
+        object.__setattr__(self, "closed_complaints", closed_complaints)
+        object.__setattr__(self, "reasons", reasons)
+        object.__setattr__(self, "closed_on", closed_on)
 
 
 # --------------------------------------------------------------------------- the state
@@ -125,6 +188,81 @@ class SafetyState:
     lsi_date: _D = None
     closed_on: _D = None
     low_since: _D = None  # first check-in of the current run at <= 1/10 without a red flag
+
+    def __init__(
+        self,
+        through: _D = None,
+        first_seen: _D = None,
+        last_usual: int | None = None,
+        baseline_count: int = 0,
+        baseline: tuple[tuple[dt.date, int], ...] = (),
+        recent: tuple[tuple[dt.date, int, bool, bool], ...] = (),
+        pending_high: _D = None,
+        pending_usual: int = 0,
+        flare_usual: int = 0,
+        pending_low: bool = False,
+        last_checkin: _D = None,
+        last_rise: int = 0,
+        last_pain: int = 0,
+        flare_start: _D = None,
+        flare_end: _D = None,
+        last_flare_start: _D = None,
+        pain_stop_since: _D = None,
+        pain_stop_severe: bool = False,
+        red_since: _D = None,
+        red_last: _D = None,
+        red_urgent: bool = False,
+        red_flags: tuple[str, ...] = (),
+        cleared_on: _D = None,
+        last_set: _D = None,
+        ach_pending: _Pair = (None, None),
+        ach_ok: _Pair = (None, None),
+        hop_last: _D = None,
+        hop_pass: _Pair = (None, None),
+        shin_pending: _D = None,
+        shin_pending_legs: tuple[bool, bool] = (False, False),
+        plantar_since: _D = None,
+        lsi: float | None = None,
+        lsi_date: _D = None,
+        closed_on: _D = None,
+        low_since: _D = None,
+    ) -> None:
+        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        object.__setattr__(self, "through", through)
+        object.__setattr__(self, "first_seen", first_seen)
+        object.__setattr__(self, "last_usual", last_usual)
+        object.__setattr__(self, "baseline_count", baseline_count)
+        object.__setattr__(self, "baseline", baseline)
+        object.__setattr__(self, "recent", recent)
+        object.__setattr__(self, "pending_high", pending_high)
+        object.__setattr__(self, "pending_usual", pending_usual)
+        object.__setattr__(self, "flare_usual", flare_usual)
+        object.__setattr__(self, "pending_low", pending_low)
+        object.__setattr__(self, "last_checkin", last_checkin)
+        object.__setattr__(self, "last_rise", last_rise)
+        object.__setattr__(self, "last_pain", last_pain)
+        object.__setattr__(self, "flare_start", flare_start)
+        object.__setattr__(self, "flare_end", flare_end)
+        object.__setattr__(self, "last_flare_start", last_flare_start)
+        object.__setattr__(self, "pain_stop_since", pain_stop_since)
+        object.__setattr__(self, "pain_stop_severe", pain_stop_severe)
+        object.__setattr__(self, "red_since", red_since)
+        object.__setattr__(self, "red_last", red_last)
+        object.__setattr__(self, "red_urgent", red_urgent)
+        object.__setattr__(self, "red_flags", red_flags)
+        object.__setattr__(self, "cleared_on", cleared_on)
+        object.__setattr__(self, "last_set", last_set)
+        object.__setattr__(self, "ach_pending", ach_pending)
+        object.__setattr__(self, "ach_ok", ach_ok)
+        object.__setattr__(self, "hop_last", hop_last)
+        object.__setattr__(self, "hop_pass", hop_pass)
+        object.__setattr__(self, "shin_pending", shin_pending)
+        object.__setattr__(self, "shin_pending_legs", shin_pending_legs)
+        object.__setattr__(self, "plantar_since", plantar_since)
+        object.__setattr__(self, "lsi", lsi)
+        object.__setattr__(self, "lsi_date", lsi_date)
+        object.__setattr__(self, "closed_on", closed_on)
+        object.__setattr__(self, "low_since", low_since)
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _encode(getattr(self, f.name)) for f in fields(self)}
