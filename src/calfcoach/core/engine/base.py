@@ -117,6 +117,8 @@ class MakerBase:
         self._foot_cache: dict[tuple[str, int], budget.Block] = {}
         self._foot_pool: list[Exercise] | None = None
         self._notes: list[Reason] = []
+        self._titles: dict[tuple[str, str], str] = {}
+        self._protocol_name: str | None = None
         if state.soleus_step == 0 or state.soleus_step < 1:
             state.soleus_step = SOLEUS_START[profile.level]
 

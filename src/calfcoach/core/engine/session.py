@@ -324,11 +324,17 @@ class SessionMaker(EvidenceMaker):
         if safety.flare is not None:
             title = "Flare: isometric holds and foot work"
         elif main is not None:
-            title = _block_title(main)
+            # A block's title depends on its exercise and scheme only: made once a walk (the
+            # prescription names the block's exercise).
+            key = (main.rx.exercise, main.rx.scheme)
+            found = self._titles.get(key)
+            if found is None:
+                found = self._titles[key] = _block_title(main)
+            title = found
             if protocol:
-                title = f"{_protocol_title(self.p)} + {title[:1].lower()}{title[1:]}"
+                title = f"{self._protocol_title()} + {title[:1].lower()}{title[1:]}"
         elif protocol:
-            title = _protocol_title(self.p)
+            title = self._protocol_title()
         else:
             title = "Foot and ankle work"
         if slot.after_hard:
@@ -336,6 +342,11 @@ class SessionMaker(EvidenceMaker):
         if slot.deload:
             title = "Lighter week - " + title
         return title
+
+    def _protocol_title(self) -> str:
+        if self._protocol_name is None:
+            self._protocol_name = _protocol_title(self.p)
+        return self._protocol_name
 
 
 @lru_cache(maxsize=64)
@@ -369,9 +380,10 @@ def _unique(blocks: list[budget.Block]) -> list[budget.Block]:
     seen: set[str] = set()
     out = []
     for b in blocks:
-        if b.ex.id in seen:
+        exercise = b.rx.exercise  # the block's exercise id, read off its prescription
+        if exercise in seen:
             continue
-        seen.add(b.ex.id)
+        seen.add(exercise)
         out.append(b)
     return out
 
