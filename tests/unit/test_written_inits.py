@@ -79,3 +79,30 @@ def test_values_built_through_a_written_init_equal_and_copy_as_before() -> None:
 def test_frozen_values_stay_frozen(value: object) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         value.__setattr__(dataclasses.fields(value)[0].name, None)  # type: ignore[arg-type]
+
+
+def test_a_dose_hashes_and_compares_as_the_generated_methods_did() -> None:
+    dose = Dose(3, 12.0, "reps", 2.5, True)
+    assert hash(dose) == hash((3, 12.0, "reps", 2.5, True))
+    assert dose == Dose(3, 12.0, "reps", 2.5, True)
+    assert dose != Dose(3, 12.0, "reps", 2.5, False)
+    assert dose.__eq__((3, 12.0, "reps", 2.5, True)) is NotImplemented
+    assert {dose: 1}[Dose(3, 12.0, "reps", 2.5, True)] == 1
+
+
+def test_increment_and_first_dose_answer_per_exercise_object() -> None:
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core import dosing
+
+    catalog = load_catalog()
+    gear: frozenset = frozenset({"dumbbell", "leg_press"})  # type: ignore[type-arg]
+    for ex in catalog:
+        assert dosing.increment(ex, gear) == dosing._increment(ex, gear)
+        for scheme in ex.schemes:
+            assert dosing.first_dose(ex, scheme, "novice") == dosing._first_dose(
+                ex, scheme, "novice"
+            )
+    ex = next(iter(catalog))
+    copy = ex.model_copy(update={"load_with": ()})  # a changed exercise of the same id
+    assert dosing.increment(ex, gear) == dosing._increment(ex, gear)
+    assert dosing.increment(copy, gear) == dosing._increment(copy, gear)
