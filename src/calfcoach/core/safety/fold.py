@@ -39,6 +39,8 @@ DAY = dt.timedelta(days=1)
 
 _D = dt.date | None
 _Pair = tuple[_D, _D]
+# The state's field names, read once (``dataclasses.fields`` walks the class on every call).
+_STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SafetyState))
 
 
 @dataclass(slots=True)
@@ -86,12 +88,12 @@ class Fold:
     """The mutable working copy of a `SafetyState` (same fields)."""
 
     def __init__(self, state: SafetyState, ctx: Ctx) -> None:
-        for f in fields(SafetyState):
-            setattr(self, f.name, getattr(state, f.name))
+        for name in _STATE_FIELDS:
+            setattr(self, name, getattr(state, name))
         self.ctx = ctx
 
     def freeze(self) -> SafetyState:
-        return SafetyState(**{f.name: getattr(self, f.name) for f in fields(SafetyState)})
+        return SafetyState(**{name: getattr(self, name) for name in _STATE_FIELDS})
 
     # Attributes (declared for mypy; set in __init__ from the state).
     through: _D
