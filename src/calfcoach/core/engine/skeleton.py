@@ -149,6 +149,14 @@ def build_skeleton(
     issues = list(found)
     after_hard = hard_run_day(profile, calendar, dated)  # a hard-run day: session after the run
     before_hard, day_after_hard = hard_run_checks(profile, calendar, dated)
+    # Each session date: a hard run on it, on the next day, on the day before (R-SCHED-4,
+    # R-SCHED-4b). Asked again and again below: worked out once per date.
+    on_hard: dict[dt.date, bool] = {}
+    eve: dict[dt.date, bool] = {}
+    after: dict[dt.date, bool] = {}
+    for ws in schedule:
+        for d in ws.dates:
+            on_hard[d], eve[d], after[d] = after_hard(d), before_hard(d), day_after_hard(d)
 
     rotation = ROTATION_3 if rules.sessions_wanted(profile) >= 3 else ROTATION
     heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1
@@ -167,8 +175,8 @@ def build_skeleton(
         ok = day_ok.get(date)
         if ok is None:
             day = calendar.day(date)
-            heavy = day.taper is None and day.light_only is None and not before_hard(date)
-            ok = day_ok[date] = (heavy, heavy and not day_after_hard(date))
+            heavy = day.taper is None and day.light_only is None and not eve[date]
+            ok = day_ok[date] = (heavy, heavy and not after[date])
         if kind == "plyo":
             return ok[1]
         if protocol or week < heavy_from:
@@ -181,7 +189,7 @@ def build_skeleton(
     for ws in schedule:
         # A hard-run day takes its rotation slot last, so the plyometric slot (first in the
         # rotation) lands on a day without a hard run (R-PROG-4a).
-        order = sorted(ws.dates, key=lambda d: (after_hard(d), d))
+        order = sorted(ws.dates, key=lambda d: (on_hard[d], d))
         chosen: list[tuple[dt.date, str | None]] = []
         used: set[str] = set()
         for date in order:
@@ -190,7 +198,7 @@ def build_skeleton(
                 used.add(kind)
             chosen.append((date, kind))
         chosen.sort()
-        chosen, moved = _place(chosen, ws.week, allowed, before_hard, day_after_hard)
+        chosen, moved = _place(chosen, ws.week, allowed, eve.__getitem__, after.__getitem__)
         issues.extend(ScheduleIssue(rule, ws.week, m) for rule, m in moved)
         by_week.append(chosen)
         prev = {k for _, k in chosen if k is not None}
@@ -215,9 +223,9 @@ def build_skeleton(
                     deload,
                     kind,
                     extras.get(date, ()),
-                    after_hard(date),
-                    before_hard(date),
-                    day_after_hard(date),
+                    on_hard[date],
+                    eve[date],
+                    after[date],
                 )
             )
     return Skeleton(start, weeks, tuple(slots), tuple(issues))
