@@ -198,9 +198,12 @@ class SessionMaker(EvidenceMaker):
                     f"{self.session_minutes} min budget, even at the minimum dose",
                 )
             )
-        blocks.sort(
-            key=lambda b: ORDER.get(b.rx.scheme, 5) + (10 if b.role in ("foot", "dorsi") else 0)
-        )
+        # By scheme, foot work last: a stable sort on keys worked out in one pass (a lambda
+        # key is a generic call per block in the compiled build).
+        keys = [
+            ORDER.get(b.rx.scheme, 5) + (10 if b.role in ("foot", "dorsi") else 0) for b in blocks
+        ]
+        blocks = [blocks[i] for i in sorted(range(len(blocks)), key=keys.__getitem__)]
         exercises = []
         for i, b in enumerate(blocks):
             rx = b.rx
