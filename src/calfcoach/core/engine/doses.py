@@ -262,22 +262,27 @@ class DoseMaker(MakerBase):
             )
         if ramp:
             reasons.insert(0, _ramp_reason(ex, self.p, shown))
-        all_reasons: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
-        all_reasons += (_scheme_reason(scheme, ex, shown),) + self._why(ex, scheme)
+        head: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
+        head += (_scheme_reason(scheme, ex, shown),)
+        _, _, tail, tail_why = self._why_entry(ex, scheme)
         rx = _prescription(
             ex,
             scheme,
             shown,
             tempo=tempo or (rules.HEAVY_TEMPO if ramp else None),
-            reasons=all_reasons,
+            reasons=head + tail,
             # R-PROG-1a: a ramp shows its starting load, 0 kg at body weight.
             bare=0.0 if ramp else None,
+            why=_why_text(head) + " " + tail_why,  # the catalog's reasons' text made once
         )
         return budget.Block(ex, rx, role, ex.knee)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
+        return self._why_entry(ex, scheme)[2]
+
+    def _why_entry(self, ex: Exercise, scheme: Scheme) -> _ReasonsEntry:
         cited = _SKILL_CITED if scheme == "skill" else ""
-        return _catalog_reasons(self.catalog, ex, scheme, cited)
+        return _catalog_entry(self.catalog, ex, scheme, cited)
 
 
 # Reasons whose sentence never changes, made once (they were made for every block).
@@ -337,10 +342,12 @@ _ONE = Dose(1, 1.0, "reps")
 _CITATION = re.compile(r"[A-Z][A-Za-z-]+(?: et al\.)? \d{4}")
 
 
-# (id(catalog), id(exercise), scheme, cited) -> (catalog, exercise, reasons). The entry holds
-# the catalog and the exercise, so their ids cannot be reused while it exists; both are
-# immutable, so the reasons never go stale. Bounded: many catalogs (tests) start it again.
-_REASONS: dict[tuple[int, int, str, str], tuple[Catalog, Exercise, tuple[Reason, ...]]] = {}
+# (id(catalog), id(exercise), scheme, cited) -> (catalog, exercise, reasons, their ``why``
+# text). The entry holds the catalog and the exercise, so their ids cannot be reused while it
+# exists; both are immutable, so the reasons never go stale. Bounded: many catalogs (tests)
+# start it again.
+_ReasonsEntry = tuple[Catalog, Exercise, tuple[Reason, ...], str]
+_REASONS: dict[tuple[int, int, str, str], _ReasonsEntry] = {}
 
 
 def _catalog_reasons(
@@ -350,15 +357,20 @@ def _catalog_reasons(
     whose every source (author and year) is already cited by the ones before: a coach reads
     each study once. A pure function of its inputs, worked out once per input (the citation
     regex over every reason was about 5 % of a plan)."""
+    return _catalog_entry(catalog, ex, scheme, cited)[2]
+
+
+def _catalog_entry(catalog: Catalog, ex: Exercise, scheme: Scheme, cited: str) -> _ReasonsEntry:
+    """The cache entry of ``_catalog_reasons``: (catalog, exercise, reasons, why text)."""
     key = (id(catalog), id(ex), scheme, cited)
     found = _REASONS.get(key)
     if found is not None and found[0] is catalog and found[1] is ex:
-        return found[2]
+        return found
     reasons = _work_out_reasons(catalog, ex, scheme, cited)
     if len(_REASONS) > 4096:
         _REASONS.clear()
-    _REASONS[key] = (catalog, ex, reasons)
-    return reasons
+    entry = _REASONS[key] = (catalog, ex, reasons, _why_text(reasons))
+    return entry
 
 
 def _work_out_reasons(
@@ -403,9 +415,11 @@ def _prescription(
     tempo: str | None,
     reasons: tuple[Reason, ...] = (),
     bare: float | None = None,
+    why: str | None = None,
 ) -> Prescription:
     """The prescription of ``dose`` with its reasons (``why`` their text joined, ``rule`` the
-    first id); ``bare``: the added load shown when the dose has none (heavy work: 0 kg)."""
+    first id); ``bare``: the added load shown when the dose has none (heavy work: 0 kg);
+    ``why``: the reasons' text when the caller has it already."""
     amount: int | float = (
         round(dose.amount, 2) if dose.unit == "distance_m" else int(round(dose.amount))
     )
@@ -423,13 +437,27 @@ def _prescription(
         bare if load is None else load,
         rules.REST_SECONDS[scheme],
         tempo,
-        " ".join([f"{r.rule}: {r.text}" for r in reasons]),
+        _why_text(reasons) if why is None else why,
         reasons[0].rule if reasons else "",
         reasons,
     )
 
 
-def _with_reasons(rx: Prescription, reasons: tuple[Reason, ...]) -> Prescription:
+def _why_text(reasons: tuple[Reason, ...]) -> str:
+    """A prescription's ``why``: its reasons as "rule: text", joined by spaces (R-WHY)."""
+    return " ".join([f"{r.rule}: {r.text}" for r in reasons])
+
+
+def _with_head(rx: Prescription, head: tuple[Reason, ...]) -> Prescription:
+    """``rx`` with ``head`` before its own reasons (its ``why`` is their text already)."""
+    if not head or not rx.reasons:
+        return _with_reasons(rx, head + rx.reasons)
+    return _with_reasons(rx, head + rx.reasons, _why_text(head) + " " + rx.why)
+
+
+def _with_reasons(
+    rx: Prescription, reasons: tuple[Reason, ...], why: str | None = None
+) -> Prescription:
     return Prescription(
         rx.exercise,
         rx.scheme,
@@ -442,7 +470,7 @@ def _with_reasons(rx: Prescription, reasons: tuple[Reason, ...]) -> Prescription
         rx.added_load_kg,
         rx.rest_seconds,
         rx.tempo,
-        " ".join([f"{r.rule}: {r.text}" for r in reasons]),
+        _why_text(reasons) if why is None else why,
         reasons[0].rule if reasons else "",
         reasons,
     )

@@ -22,7 +22,7 @@ from calfcoach.core.engine.base import (
 from calfcoach.core.engine.blocks import LIGHTER
 from calfcoach.core.engine.calf import _block_title
 from calfcoach.core.engine.complaints import _protocol_title
-from calfcoach.core.engine.doses import _with_reasons
+from calfcoach.core.engine.doses import _with_head
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
     Prescription,
@@ -208,7 +208,7 @@ class SessionMaker(EvidenceMaker):
         for i, b in enumerate(blocks):
             rx = b.rx
             if i == 0 and head:
-                rx = _with_reasons(rx, tuple(head) + rx.reasons)
+                rx = _with_head(rx, tuple(head))
             exercises.append(rx)
         exercises_t = self._no_repeat(slot, tuple(exercises))
         title = self._title(slot, blocks, safety)
