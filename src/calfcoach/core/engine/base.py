@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Literal
 from calfcoach.core import rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.dosing import reason
-from calfcoach.core.engine import budget
 from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.state import State
 from calfcoach.core.models import (
@@ -114,7 +113,6 @@ class MakerBase:
             and state.safety is None
         )
         self._constant: DaySafety | None = None
-        self._foot_cache: dict[tuple[str, int], budget.Block] = {}
         self._foot_pool: list[Exercise] | None = None
         self._notes: list[Reason] = []
         self._titles: dict[tuple[str, str], str] = {}

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Final
 
 from calfcoach.core import dosing, rules
+from calfcoach.core.catalog import Catalog
 from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.blocks import steps_of
@@ -41,6 +42,12 @@ _SHIN_REASON: Final = Reason(
     "Shin complaint: dorsiflexor strengthening; the evidence for it is low (L) "
     "and running load is the main lever.",
 )
+
+
+# (id(catalog), id(exercise), lighter week) -> (catalog, exercise, block): a foot drill's block
+# (R-SCHED-6) depends on nothing else, so it is made once per catalog, not once per walk. The
+# entry holds the catalog and the exercise, so their ids cannot be reused while it exists.
+_FOOT_BLOCKS: dict[tuple[int, int, bool], tuple[Catalog, Exercise, budget.Block]] = {}
 
 
 @lru_cache(maxsize=16)
@@ -250,10 +257,14 @@ class CalfMaker(DoseMaker):
         return out
 
     def _foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:
-        key = (ex.id, int(slot.deload))
-        cached = self._foot_cache.get(key)
-        if cached is None:
-            cached = self._foot_cache[key] = self._make_foot_block(ex, slot)
+        key = (id(self.catalog), id(ex), slot.deload)
+        found = _FOOT_BLOCKS.get(key)
+        if found is None or found[0] is not self.catalog or found[1] is not ex:
+            found = (self.catalog, ex, self._make_foot_block(ex, slot))
+            if len(_FOOT_BLOCKS) > 4096:
+                _FOOT_BLOCKS.clear()
+            _FOOT_BLOCKS[key] = found
+        cached = found[2]
         # A block's prescription may be trimmed by the budget: hand out a fresh block.
         return budget.Block(cached.ex, cached.rx, cached.role, cached.knee)
 
