@@ -49,6 +49,7 @@ def coverage_issues(
             elif rx.scheme == "light":
                 seen.add("light")
     issues: list[tuple[str, int, str]] = []
+    messages: dict[str, str] = {}
     for c in range(0, weeks, rules.CYCLE_WEEKS):
         seen = found.get(c // rules.CYCLE_WEEKS, set())
         if not planned.get(c // rules.CYCLE_WEEKS, False):
@@ -59,11 +60,12 @@ def coverage_issues(
         for need in ("straight", "bent", "heavy", "light", "plyo"):
             if need in seen or (partial and not _standing(need, choices, profile)):
                 continue
-            reason = _why(need, choices, profile)
+            message = messages.get(need)
+            if message is None:  # the same sentence for every cycle: made once a plan
+                reason = _why(need, choices, profile)
+                message = messages[need] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
             for week in range(c + 1, min(c + rules.CYCLE_WEEKS, weeks) + 1):
-                issues.append(
-                    ("R-SCHED-5", week, f"no {_LABEL[need]} block in the 2-week cycle: {reason}")
-                )
+                issues.append(("R-SCHED-5", week, message))
     return issues
 
 
