@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal, cast
+from typing import Final, Literal
 
 from calfcoach.core import rules
 from calfcoach.core.models import Equipment, Exercise, Level, Profile, Reason, Scheme
@@ -70,13 +70,12 @@ class Dose:
     # interpreted in the compiled build (D-NEW-PERF-1).
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
-            o = cast(Dose, other)
             return (self.sets, self.amount, self.unit, self.load, self.fixed) == (
-                o.sets,
-                o.amount,
-                o.unit,
-                o.load,
-                o.fixed,
+                other.sets,
+                other.amount,
+                other.unit,
+                other.load,
+                other.fixed,
             )
         return NotImplemented
 
