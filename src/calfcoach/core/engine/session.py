@@ -241,7 +241,7 @@ class SessionMaker(EvidenceMaker):
 
     def _strain_active(self, safety: DaySafety) -> bool:
         """A calf strain still open: its criteria ladder (R-PAIN-4) sets every calf dose."""
-        return "calf_strain" in self.complaints - safety.closed_complaints
+        return "calf_strain" in self.complaints and "calf_strain" not in safety.closed_complaints
 
     def _main_kind(self, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool) -> str | None:
         kind = slot.kind
