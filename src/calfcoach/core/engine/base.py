@@ -117,6 +117,7 @@ class MakerBase:
         self._notes: list[Reason] = []
         self._titles: dict[tuple[str, str], str] = {}
         self._protocol_name: str | None = None
+        self._protocol_leads: dict[tuple[frozenset[str], str, str, int], Reason] = {}
         if state.soleus_step == 0 or state.soleus_step < 1:
             state.soleus_step = SOLEUS_START[profile.level]
 

@@ -99,14 +99,16 @@ class ComplaintMaker(CalfMaker):
                         f"Race week ({describe(day.taper)}): one set fewer, load kept.",
                     )
                 )
-            names = sorted(complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}))
-            lead = Reason(
-                "R-PAIN-5",
-                f"{', '.join(n.replace('_', ' ') for n in names).capitalize()} protocol, "
-                f"{step.label} ({tempo}); pain up to {safety.limit}/10 is acceptable and must "
-                "settle by the next "
-                "morning (R-PAIN-1).",
-            )
+            key = (complaints, step.label, tempo, safety.limit)
+            lead = self._protocol_leads.get(key)
+            if lead is None:  # the same sentence session after session: made once a walk
+                names = sorted(complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}))
+                lead = self._protocol_leads[key] = Reason(
+                    "R-PAIN-5",
+                    f"{', '.join(n.replace('_', ' ') for n in names).capitalize()} protocol, "
+                    f"{step.label} ({tempo}); pain up to {safety.limit}/10 is acceptable and "
+                    "must settle by the next morning (R-PAIN-1).",
+                )
             if "achilles_insertional" in complaints:
                 reasons.append(_INSERTIONAL_REASON)
             if not needs_load:
