@@ -316,8 +316,14 @@ def _command_of(group: Command, argv: list[str]) -> tuple[Command, list[str]]:
 
 
 def _is_path(param: Parameter | None) -> bool:
+    """True for a parameter typed ``Path`` (typer's ``TyperPath``; typer 0.29 and later
+    describe it with ``type_descriptor.is_path`` instead)."""
+    if param is None:
+        return False
     descriptor = getattr(param, "type_descriptor", None)
-    return bool(descriptor is not None and getattr(descriptor, "is_path", False))
+    if descriptor is not None:
+        return bool(getattr(descriptor, "is_path", False))
+    return type(param.type).__name__ == "TyperPath"
 
 
 def argument_problems(group: Command, argv: list[str]) -> list[str]:
