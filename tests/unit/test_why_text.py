@@ -1,6 +1,6 @@
 """A prescription's ``why`` is its reasons as "rule: text" joined by spaces (R-WHY), also where
 the engine reuses a text it made before (the catalog's reasons, a block's own reasons under a
-session's head reasons; D-NEW-PERF-1)."""
+session's head reasons; D-130)."""
 
 from __future__ import annotations
 

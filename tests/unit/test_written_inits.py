@@ -1,4 +1,4 @@
-"""The core's hot dataclasses write their ``__init__`` out (D-NEW-PERF-1: mypyc compiles a
+"""The core's hot dataclasses write their ``__init__`` out (D-130: mypyc compiles a
 written one to native slot writes, the generated one stays interpreted): each must take exactly
 the fields, in order, with the same defaults, as the one ``dataclasses`` would generate, and
 the frozen ones must stay frozen."""

@@ -58,7 +58,7 @@ class Dose:
     def __init__(
         self, sets: int, amount: float, unit: Amount, load: float | None = None, fixed: bool = False
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "sets", sets)
         object.__setattr__(self, "amount", amount)
         object.__setattr__(self, "unit", unit)
@@ -67,7 +67,7 @@ class Dose:
 
     # Written out as ``dataclass`` makes them (the caches of ``step_up``, ``step_down`` and
     # ``deload`` hash and compare doses): mypyc compiles these, the generated ones stay
-    # interpreted in the compiled build (D-NEW-PERF-1).
+    # interpreted in the compiled build (D-130).
     def __eq__(self, other: object) -> bool:
         if other.__class__ is self.__class__:
             return (self.sets, self.amount, self.unit, self.load, self.fixed) == (

@@ -26,7 +26,7 @@ class Reason:
     text: str
 
     def __init__(self, rule: str, text: str) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "rule", rule)
         object.__setattr__(self, "text", text)
 
@@ -42,7 +42,7 @@ class PlanWarning:
     message: str
 
     def __init__(self, rule: str, message: str) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "rule", rule)
         object.__setattr__(self, "message", message)
 
@@ -90,7 +90,7 @@ class Prescription:
         rule: str = "",
         reasons: tuple[Reason, ...] = (),
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         self.exercise = exercise
         self.scheme = scheme
         self.sets = sets
@@ -137,7 +137,7 @@ class Session:
         status: SessionStatus = "planned",
         advice: str | None = None,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         self.date = date
         self.week = week
         self.deload = deload

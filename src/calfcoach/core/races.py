@@ -101,7 +101,7 @@ class RaceDay:
         name_in_reasons: Race | None,
         reasons: tuple[tuple[str, str], ...],
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "date", date)
         object.__setattr__(self, "blocked", blocked)
         object.__setattr__(self, "light_only", light_only)

@@ -60,7 +60,7 @@ class DayInfo:
     run: dict[int, str]  # weekday -> strongest run kind that day
 
     def __init__(self, free: frozenset[int], run: dict[int, str]) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "free", free)
         object.__setattr__(self, "run", run)
 

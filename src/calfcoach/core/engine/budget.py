@@ -25,7 +25,7 @@ class Block:
     knee: str
 
     def __init__(self, ex: Exercise, rx: Prescription, role: str, knee: str) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         self.ex = ex
         self.rx = rx
         self.role = role

@@ -77,7 +77,7 @@ class Verdict:
     reason: Reason | None
 
     def __init__(self, dose: Dose, action: Action, reason: Reason | None) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "dose", dose)
         object.__setattr__(self, "action", action)
         object.__setattr__(self, "reason", reason)

@@ -110,7 +110,7 @@ class Slot:
         before_hard: bool,
         day_after_hard: bool = False,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "date", date)
         object.__setattr__(self, "week", week)
         object.__setattr__(self, "deload", deload)

@@ -46,7 +46,7 @@ class Outcome:
         found_load: float | None,
         projected: bool = False,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         self.date = date
         self.planned = planned
         self.sets = sets
@@ -92,7 +92,7 @@ class Track:
         done: Dose | None = None,
         step_amount: float | None = None,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         self.dose = dose
         self.found = found
         self.pending = pending

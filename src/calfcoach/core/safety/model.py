@@ -32,7 +32,7 @@ class Flare:
     end: dt.date | None
 
     def __init__(self, start: dt.date, end: dt.date | None) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "end", end)
 
@@ -50,7 +50,7 @@ class Stop:
     def __init__(
         self, kind: StopKind, since: dt.date, urgent: bool, rule: str, advice: str
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "since", since)
         object.__setattr__(self, "urgent", urgent)
@@ -76,7 +76,7 @@ class Gate:
         single_leg_hops: bool,
         reason: Reason,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "open", open)
         object.__setattr__(self, "since", since)
         object.__setattr__(self, "cap", cap)
@@ -122,7 +122,7 @@ class DaySafety:
         reasons: tuple[Reason, ...],
         closed_on: dt.date | None = None,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "day", day)
         object.__setattr__(self, "usual", usual)
         object.__setattr__(self, "limit", limit)
@@ -227,7 +227,7 @@ class SafetyState:
         closed_on: _D = None,
         low_since: _D = None,
     ) -> None:
-        # Written out: mypyc compiles it to native slot writes (D-NEW-PERF-1).
+        # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "through", through)
         object.__setattr__(self, "first_seen", first_seen)
         object.__setattr__(self, "last_usual", last_usual)
