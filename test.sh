@@ -19,4 +19,4 @@ echo "== compiled core (mypyc, D-36): built into build/compiled for tests/unit/t
 .venv/bin/python bench/build_compiled.py build/compiled
 export CALFCOACH_COMPILED_CORE="$PWD/build/compiled"
 echo "== pytest"
-.venv/bin/python -m pytest -n 2 -q "$@"
+.venv/bin/python -m pytest -n 2 --dist worksteal -q "$@"

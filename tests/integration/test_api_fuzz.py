@@ -36,7 +36,7 @@ pytestmark = pytest.mark.fuzz
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo-profile.json"
-FUZZ_CI = 60
+FUZZ_CI = 30
 FUZZ_DEV = 6
 LOCAL = Actor.local()
 

@@ -29,7 +29,7 @@ from calfcoach.settings import sqlite_url
 
 pytestmark = pytest.mark.fuzz
 
-FUZZ_CI = 25
+FUZZ_CI = 12
 FUZZ_DEV = 3
 ROLES = ("anonymous", "athlete", "other_athlete", "coach", "other_coach", "admin")
 MAY_VIEW = {"athlete", "coach"}

@@ -29,7 +29,7 @@ from calfcoach.cli import app
 
 pytestmark = pytest.mark.fuzz
 
-FUZZ_CI = 150
+FUZZ_CI = 75
 FUZZ_DEV = 12
 
 # Commands that read or write files the fuzz would have to fabricate (their own fuzz tests

@@ -83,7 +83,7 @@ def mutate(data: bytes, kind: str, where: float, extra: bytes) -> bytes:
     raise AssertionError(kind)
 
 
-@fuzz(ci=300, dev=25)
+@fuzz(ci=120, dev=25)
 @given(fmt=st.sampled_from(["json", "csv"]), mutation=mutations)
 def test_a_mutated_truncated_or_oversized_export_never_raises_and_changes_nothing(
     database: Database, env: dict[str, str], tmp_path: Path, fmt: str, mutation: Any
@@ -135,7 +135,7 @@ def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return found
 
 
-@fuzz(ci=300, dev=25)
+@fuzz(ci=120, dev=25)
 @given(data=st.data())
 def test_a_signed_export_with_a_changed_value_is_refused_or_harmless_and_changes_nothing(
     database: Database, env: dict[str, str], tmp_path: Path, data: st.DataObject
@@ -183,7 +183,7 @@ def resign_csv(body: str) -> str:
     return body + out.getvalue()
 
 
-@fuzz(ci=300, dev=25)
+@fuzz(ci=120, dev=25)
 @given(mutation=mutations.filter(lambda m: m[0] != "oversize"))
 def test_a_signed_csv_with_changed_bytes_is_refused_or_harmless_and_changes_nothing(
     database: Database, env: dict[str, str], tmp_path: Path, mutation: Any

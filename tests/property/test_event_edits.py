@@ -50,7 +50,7 @@ def _one_event(day: dt.date, kind: str) -> tuple[ServiceContext, int, runs.Plann
     return ctx, athlete, event
 
 
-@examples(ci=300, dev=40)
+@examples(ci=150, dev=40)
 @given(
     event_day=st.integers(-40, 400),
     kind=KINDS,

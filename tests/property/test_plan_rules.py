@@ -51,7 +51,7 @@ from calfcoach.core import rules
 from calfcoach.core.models import DAYS, Plan, Prescription, Profile, Race, Session
 from calfcoach.core.planner import build_plan
 
-MANY = examples(200, 40)
+MANY = examples(150, 40)
 
 
 def make(req: tuple[Profile, dt.date, int]) -> tuple[Profile, Plan]:

@@ -59,7 +59,7 @@ def checkin(store: FakeStore, athlete_id: int, checkin: CheckIn) -> None:
     weeks_ago=st.integers(0, 8),
     outcomes=st.lists(Outcome, min_size=40, max_size=40),
 )
-@examples(ci=60, dev=8)
+@examples(ci=40, dev=8)
 def test_adherence_counts_due_sessions_done_and_never_a_skipped_one(
     profile: Profile, weeks_ago: int, outcomes: list[str]
 ) -> None:

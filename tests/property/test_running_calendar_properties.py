@@ -88,7 +88,7 @@ def intense(session: Session) -> list[Prescription]:
 # ------------------------------------------------------------------ placement
 
 
-@examples(ci=400, dev=40)
+@examples(ci=250, dev=40)
 @given(dated_calendars())
 def test_no_session_falls_on_or_the_day_before_a_dated_long_run(
     case: tuple[Profile, dt.date, int, tuple[DatedRun, ...], tuple[Race, ...]],
@@ -102,7 +102,7 @@ def test_no_session_falls_on_or_the_day_before_a_dated_long_run(
         assert s.date + DAY not in long_days, (s.date, runs)
 
 
-@examples(ci=400, dev=40)
+@examples(ci=250, dev=40)
 @given(dated_calendars())
 def test_no_session_falls_on_a_dated_race_its_eve_or_its_recovery_window(
     case: tuple[Profile, dt.date, int, tuple[DatedRun, ...], tuple[Race, ...]],
@@ -114,7 +114,7 @@ def test_no_session_falls_on_a_dated_race_its_eve_or_its_recovery_window(
         assert not blocked(planned, s.date), (s.date, planned.races)
 
 
-@examples(ci=400, dev=40)
+@examples(ci=250, dev=40)
 @given(dated_calendars())
 def test_nothing_heavy_or_plyometric_before_a_dated_race_or_in_the_light_week_after_one(
     case: tuple[Profile, dt.date, int, tuple[DatedRun, ...], tuple[Race, ...]],
@@ -128,7 +128,7 @@ def test_nothing_heavy_or_plyometric_before_a_dated_race_or_in_the_light_week_af
             assert intense(s) == [], (s.date, [p.exercise for p in intense(s)])
 
 
-@examples(ci=400, dev=40)
+@examples(ci=250, dev=40)
 @given(dated_calendars())
 def test_heavy_and_plyometric_blocks_never_fall_the_day_before_a_dated_hard_run(
     case: tuple[Profile, dt.date, int, tuple[DatedRun, ...], tuple[Race, ...]],

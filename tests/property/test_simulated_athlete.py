@@ -59,7 +59,7 @@ from calfcoach.core.models import (
 
 # ------------------------------------------------------------------ example counts
 
-_EXAMPLES = {"dev": 15, "ci": 250}.get(HYPOTHESIS_PROFILE, 15)  # tests/strategies.py
+_EXAMPLES = {"dev": 15, "ci": 200}.get(HYPOTHESIS_PROFILE, 15)  # tests/strategies.py
 SIM = settings(
     max_examples=_EXAMPLES,
     derandomize=HYPOTHESIS_PROFILE == "ci",  # CI: the same examples on every run
