@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Final, Literal
 
 from calfcoach.core import rules
+from calfcoach.core.memo import MISSING, IdentityMemo
 from calfcoach.core.models import Equipment, Exercise, Level, Profile, Reason, Scheme
 
 Amount = Literal["reps", "seconds", "distance_m", "contacts"]
@@ -184,25 +185,19 @@ def load_equipment(ex: Exercise, equipment: frozenset[Equipment]) -> Equipment |
     return None
 
 
-# id(exercise), ... -> (the exercise, the answer) of ``increment`` and ``first_dose``, pure
-# functions of immutable inputs asked for every block. The entry holds the exercise, so its id
-# cannot be reused while it exists. (An lru_cache hashed the exercise through its Python-level
-# ``__hash__`` on every call: about 5 % of a compiled plan.) Bounded: many catalogs (tests).
-_INCREMENTS: dict[tuple[int, frozenset[Equipment]], tuple[Exercise, float | None]] = {}
-_FIRST_DOSES: dict[tuple[int, str, str], tuple[Exercise, Dose]] = {}
+# The answers of ``increment`` and ``first_dose``: pure functions of frozen inputs asked for
+# every block, remembered per exercise object (core.memo; an lru_cache hashed the exercise
+# through its Python-level ``__hash__`` on every call: about 5 % of a compiled plan).
+_INCREMENTS: Final[IdentityMemo[float | None]] = IdentityMemo()
+_FIRST_DOSES: Final[IdentityMemo[Dose]] = IdentityMemo()
 
 
 def increment(ex: Exercise, equipment: frozenset[Equipment]) -> float | None:
     """The smallest load step the athlete can make on ``ex`` (R-PROG-7: actual increments)."""
-    key = (id(ex), equipment)
-    found = _INCREMENTS.get(key)
-    if found is not None and found[0] is ex:
-        return found[1]
-    value = _increment(ex, equipment)
-    if len(_INCREMENTS) > 4096:
-        _INCREMENTS.clear()
-    _INCREMENTS[key] = (ex, value)
-    return value
+    found = _INCREMENTS.get(ex, None, equipment)
+    if found is not MISSING:
+        return found
+    return _INCREMENTS.put(ex, None, equipment, _increment(ex, equipment))
 
 
 def _increment(ex: Exercise, equipment: frozenset[Equipment]) -> float | None:
@@ -265,15 +260,11 @@ def load_down(load: float, inc: float | None) -> float | None:
 
 def first_dose(ex: Exercise, scheme: Scheme, level: Level) -> Dose:
     """The dose of an exercise's first exposure in a scheme (R-SCH-*, R-PROG-3/4)."""
-    key = (id(ex), scheme, level)
-    found = _FIRST_DOSES.get(key)
-    if found is not None and found[0] is ex:
-        return found[1]
-    dose = _first_dose(ex, scheme, level)
-    if len(_FIRST_DOSES) > 4096:
-        _FIRST_DOSES.clear()
-    _FIRST_DOSES[key] = (ex, dose)
-    return dose
+    key = (scheme, level)
+    found = _FIRST_DOSES.get(ex, None, key)
+    if found is not MISSING:
+        return found
+    return _FIRST_DOSES.put(ex, None, key, _first_dose(ex, scheme, level))
 
 
 def _first_dose(ex: Exercise, scheme: Scheme, level: Level) -> Dose:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.catalog import Catalog
+from calfcoach.core.memo import MISSING, IdentityMemo
 from calfcoach.core.models import ACHILLES_COMPLAINTS, Complaint, Equipment, Exercise
 
 SOLEUS = rules.SOLEUS_LADDER
@@ -50,15 +51,14 @@ class _Roles:
     clearance: bool
 
 
-# id(exercise) -> (the exercise, its roles). The entry holds the exercise itself, so its id
-# cannot be reused while the entry exists; exercises are frozen, so the roles never go stale.
-_ROLES: dict[int, tuple[Exercise, _Roles]] = {}
+# An exercise's roles and a catalog's index, worked out once per object (core.memo).
+_ROLES: Final[IdentityMemo[_Roles]] = IdentityMemo()
 
 
 def _roles(ex: Exercise) -> _Roles:
-    found = _ROLES.get(id(ex))
-    if found is not None and found[0] is ex:
-        return found[1]
+    found = _ROLES.get(ex, None, None)
+    if found is not MISSING:
+        return found
     listed = _role(ex, "protocols", None)
     protocols: tuple[str, ...] = (
         tuple(listed) if listed else ((ex.protocol,) if ex.protocol else ())
@@ -74,10 +74,7 @@ def _roles(ex: Exercise) -> _Roles:
         bool(_role(ex, "flare_hold", False)),
         bool(_role(ex, "clearance", False)),
     )
-    if len(_ROLES) > 4096:  # many catalogs (tests): start again rather than grow
-        _ROLES.clear()
-    _ROLES[id(ex)] = (ex, roles)
-    return roles
+    return _ROLES.put(ex, None, None, roles)
 
 
 def protocols_of(ex: Exercise) -> tuple[str, ...]:
@@ -177,14 +174,13 @@ class _Index:
     clearance: frozenset[str]
 
 
-# id(catalog) -> (the catalog, its index); the entry holds the catalog (see ``_ROLES``).
-_INDEXES: dict[int, tuple[Catalog, _Index]] = {}
+_INDEXES: Final[IdentityMemo[_Index]] = IdentityMemo(limit=64)
 
 
 def _index(catalog: Catalog) -> _Index:
-    found = _INDEXES.get(id(catalog))
-    if found is not None and found[0] is catalog:
-        return found[1]
+    found = _INDEXES.get(catalog, None, None)
+    if found is not MISSING:
+        return found
     entries: list[_Entry] = []
     for e in sorted(catalog, key=lambda e: (e.priority, e.id)):
         roles = _roles(e)
@@ -212,11 +208,7 @@ def _index(catalog: Catalog) -> _Index:
         if _roles(e).clearance
         or (e.region == "calf" and e.unilateral and e.unit == "reps" and e.knee == "straight")
     )
-    index = _Index(tuple(entries), clearance)
-    if len(_INDEXES) > 64:
-        _INDEXES.clear()
-    _INDEXES[id(catalog)] = (catalog, index)
-    return index
+    return _INDEXES.put(catalog, None, None, _Index(tuple(entries), clearance))
 
 
 @lru_cache(maxsize=512)

@@ -9,7 +9,6 @@ from functools import lru_cache
 from typing import Final
 
 from calfcoach.core import dosing, rules
-from calfcoach.core.catalog import Catalog
 from calfcoach.core.dosing import Dose
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.blocks import steps_of
@@ -21,6 +20,7 @@ from calfcoach.core.engine.doses import (
 )
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.engine.state import Track
+from calfcoach.core.memo import MISSING, IdentityMemo
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
     Exercise,
@@ -44,10 +44,9 @@ _SHIN_REASON: Final = Reason(
 )
 
 
-# (id(catalog), id(exercise), lighter week) -> (catalog, exercise, block): a foot drill's block
-# (R-SCHED-6) depends on nothing else, so it is made once per catalog, not once per walk. The
-# entry holds the catalog and the exercise, so their ids cannot be reused while it exists.
-_FOOT_BLOCKS: dict[tuple[int, int, bool], tuple[Catalog, Exercise, budget.Block]] = {}
+# A foot drill's block (R-SCHED-6) depends on its catalog, its exercise and the lighter week
+# only, so it is made once per catalog and exercise (core.memo), not once per walk.
+_FOOT_BLOCKS: Final[IdentityMemo[budget.Block]] = IdentityMemo()
 
 
 @lru_cache(maxsize=16)
@@ -257,14 +256,10 @@ class CalfMaker(DoseMaker):
         return out
 
     def _foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:
-        key = (id(self.catalog), id(ex), slot.deload)
-        found = _FOOT_BLOCKS.get(key)
-        if found is None or found[0] is not self.catalog or found[1] is not ex:
-            found = (self.catalog, ex, self._make_foot_block(ex, slot))
-            if len(_FOOT_BLOCKS) > 4096:
-                _FOOT_BLOCKS.clear()
-            _FOOT_BLOCKS[key] = found
-        cached = found[2]
+        cached = _FOOT_BLOCKS.get(self.catalog, ex, slot.deload)
+        if cached is MISSING:
+            made = self._make_foot_block(ex, slot)
+            cached = _FOOT_BLOCKS.put(self.catalog, ex, slot.deload, made)
         # A block's prescription may be trimmed by the budget: hand out a fresh block.
         return budget.Block(cached.ex, cached.rx, cached.role, cached.knee)
 

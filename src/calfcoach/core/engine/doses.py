@@ -20,6 +20,7 @@ from calfcoach.core.engine.base import (
 from calfcoach.core.engine.evidence import judge
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.engine.state import Track
+from calfcoach.core.memo import MISSING, IdentityMemo
 from calfcoach.core.models import (
     Exercise,
     Prescription,
@@ -264,7 +265,7 @@ class DoseMaker(MakerBase):
             reasons.insert(0, _ramp_reason(ex, self.p, shown))
         head: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
         head += (_scheme_reason(scheme, ex, shown),)
-        _, _, tail, tail_why = self._why_entry(ex, scheme)
+        tail, tail_why = self._why_entry(ex, scheme)
         rx = _prescription(
             ex,
             scheme,
@@ -278,7 +279,7 @@ class DoseMaker(MakerBase):
         return budget.Block(ex, rx, role, ex.knee)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
-        return self._why_entry(ex, scheme)[2]
+        return self._why_entry(ex, scheme)[0]
 
     def _why_entry(self, ex: Exercise, scheme: Scheme) -> _ReasonsEntry:
         cited = _SKILL_CITED if scheme == "skill" else ""
@@ -346,8 +347,9 @@ _CITATION = re.compile(r"[A-Z][A-Za-z-]+(?: et al\.)? \d{4}")
 # text). The entry holds the catalog and the exercise, so their ids cannot be reused while it
 # exists; both are immutable, so the reasons never go stale. Bounded: many catalogs (tests)
 # start it again.
-_ReasonsEntry = tuple[Catalog, Exercise, tuple[Reason, ...], str]
-_REASONS: dict[tuple[int, int, str, str], _ReasonsEntry] = {}
+# (reasons, their why text) per catalog, exercise, scheme and what is already cited (core.memo).
+_ReasonsEntry = tuple[tuple[Reason, ...], str]
+_REASONS: Final[IdentityMemo[_ReasonsEntry]] = IdentityMemo()
 
 
 def _catalog_reasons(
@@ -357,20 +359,17 @@ def _catalog_reasons(
     whose every source (author and year) is already cited by the ones before: a coach reads
     each study once. A pure function of its inputs, worked out once per input (the citation
     regex over every reason was about 5 % of a plan)."""
-    return _catalog_entry(catalog, ex, scheme, cited)[2]
+    return _catalog_entry(catalog, ex, scheme, cited)[0]
 
 
 def _catalog_entry(catalog: Catalog, ex: Exercise, scheme: Scheme, cited: str) -> _ReasonsEntry:
-    """The cache entry of ``_catalog_reasons``: (catalog, exercise, reasons, why text)."""
-    key = (id(catalog), id(ex), scheme, cited)
-    found = _REASONS.get(key)
-    if found is not None and found[0] is catalog and found[1] is ex:
+    """The cache entry of ``_catalog_reasons``: (reasons, why text)."""
+    key = (scheme, cited)
+    found = _REASONS.get(catalog, ex, key)
+    if found is not MISSING:
         return found
     reasons = _work_out_reasons(catalog, ex, scheme, cited)
-    if len(_REASONS) > 4096:
-        _REASONS.clear()
-    entry = _REASONS[key] = (catalog, ex, reasons, _why_text(reasons))
-    return entry
+    return _REASONS.put(catalog, ex, key, (reasons, _why_text(reasons)))
 
 
 def _work_out_reasons(

@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from calfcoach.core import limits, rules
 from calfcoach.core.catalog import Catalog
@@ -26,6 +26,7 @@ from calfcoach.core.engine.evidence import outcome_of, projected
 from calfcoach.core.engine.session import Decision, SessionMaker
 from calfcoach.core.engine.skeleton import Skeleton, Slot, build_skeleton
 from calfcoach.core.engine.state import State
+from calfcoach.core.memo import MISSING, IdentityMemo
 from calfcoach.core.models import (
     DatedRun,
     LoggedSet,
@@ -185,7 +186,9 @@ def walk(
     return WalkResult(plan, tuple(maker.decisions), snapshot)
 
 
-_SKELETONS: dict[tuple[object, ...], Skeleton] = {}
+# A walk's skeleton per catalog object and (profile, start, weeks, dated runs) (core.memo: the
+# entry holds the catalog, so a later catalog that takes a freed id never gets its skeleton).
+_SKELETONS: Final[IdentityMemo[Skeleton]] = IdentityMemo(limit=256)
 
 
 def _skeleton(
@@ -197,13 +200,11 @@ def _skeleton(
     calendar: object,
     dated: tuple[DatedRun, ...] = (),
 ) -> Skeleton:
-    key = (profile, id(catalog), start, weeks, dated)
-    found = _SKELETONS.get(key)
-    if found is None:
-        found = build_skeleton(profile, catalog, start, weeks, choices, calendar, dated)  # type: ignore[arg-type]
-        if len(_SKELETONS) > 256:
-            _SKELETONS.clear()
-        _SKELETONS[key] = found
+    key = (profile, start, weeks, dated)
+    found = _SKELETONS.get(catalog, None, key)
+    if found is MISSING:
+        made = build_skeleton(profile, catalog, start, weeks, choices, calendar, dated)  # type: ignore[arg-type]
+        found = _SKELETONS.put(catalog, None, key, made)
     return found
 
 
