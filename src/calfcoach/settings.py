@@ -17,6 +17,8 @@ app factory call ``Settings.from_env()`` and pass the result down.
     CALFCOACH_TLS            1: the server speaks HTTPS itself (``serve --ssl-certfile``)
     CALFCOACH_PROXY          the addresses of a TLS-terminating proxy whose X-Forwarded-*
                              headers are trusted (``serve --proxy``), comma-separated
+    CALFCOACH_WEB_THREADS    threads per web process that run the routes (``serve --threads``,
+                             1-64, default 4; D-133)
 
 A URL calfcoach cannot keep data in is refused here, naming the variable: an in-memory SQLite
 database (``sqlite://``, ``sqlite:///``, ``sqlite:///:memory:``, ``mode=memory``), whose
@@ -76,6 +78,11 @@ KNOWN_SECRETS = frozenset(
     }
 )
 """Secrets copied from examples and tutorials: refused however long they are."""
+THREADS_VARIABLE = "CALFCOACH_WEB_THREADS"
+DEFAULT_WEB_THREADS = 4
+MIN_WEB_THREADS = 1
+MAX_WEB_THREADS = 64
+THREADS_ALLOWED = f"{MIN_WEB_THREADS}-{MAX_WEB_THREADS} (default {DEFAULT_WEB_THREADS})"
 _PASSWORD = re.compile(r"^([^:/?#]+://[^/?#@]*?:)[^/?#]*@")
 
 
@@ -97,6 +104,8 @@ class Settings:
     """The app itself is served over HTTPS (uvicorn's certificate)."""
     proxy: tuple[str, ...] = ()
     """The trusted TLS-terminating proxies (their X-Forwarded-* headers are believed)."""
+    web_threads: int = DEFAULT_WEB_THREADS
+    """Threads per web process that run the routes (D-133: few, or the event loop starves)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -126,7 +135,27 @@ class Settings:
             public_url=env.get("CALFCOACH_PUBLIC_URL", "").strip().rstrip("/"),
             tls=_flag(env.get("CALFCOACH_TLS", "")),
             proxy=proxy,
+            web_threads=web_threads_setting(env.get(THREADS_VARIABLE, "")),
         )
+
+
+def web_threads_setting(value: str, *, name: str = THREADS_VARIABLE) -> int:
+    """The threads per web process that ``value`` asks for (empty: the default), or an
+    ``InputError`` naming ``name`` and what is allowed."""
+    from calfcoach.errors import InputError
+
+    text = value.strip()
+    if not text:
+        return DEFAULT_WEB_THREADS
+    try:
+        threads = int(text)
+    except ValueError:
+        raise InputError(
+            f"{name}: {text!r} is not a whole number; allowed: {THREADS_ALLOWED}"
+        ) from None
+    if not MIN_WEB_THREADS <= threads <= MAX_WEB_THREADS:
+        raise InputError(f"{name}: {threads} is out of range; allowed: {THREADS_ALLOWED}")
+    return threads
 
 
 def _flag(value: str) -> bool:

@@ -128,3 +128,41 @@ def test_an_unknown_athlete_is_not_found_and_nothing_is_stored(database: Databas
     ctx, actor = local(database)
     with pytest.raises(NotFoundError):
         training.today_answer(ctx, actor, 4242, WED)
+
+
+def test_the_lone_lookups_leave_each_pooled_connection_as_they_found_it(
+    database: Database, ana: int
+) -> None:
+    # D-133: on PostgreSQL the lookups run their one statement in autocommit (no BEGIN, no
+    # ROLLBACK); the connection goes back to the pool out of autocommit, with no transaction
+    # open, and the units of work that take it next work as before.
+    from calfcoach import __version__
+    from calfcoach.storage.answers import answer_lookup, athlete_ids_lookup
+
+    lookup = answer_lookup(database.engine)
+    ids = athlete_ids_lookup(database.engine)
+    with database.unit_of_work() as uow:
+        revision = uow.answers.revision(ana)
+        assert revision is not None
+        uow.answers.store(ana, WED, "test.kind", __version__, revision, '"kept"')
+        uow.commit()
+    for _ in range(3):  # the same pooled connection, again and again
+        assert lookup(ana, WED, "test.kind", __version__) == '"kept"'
+        assert lookup(ana, FRI, "test.kind", __version__) is None
+        assert ids() == [ana]
+    connection = database.engine.raw_connection()
+    try:
+        driver = connection.driver_connection
+        if database.backend == "postgresql":
+            import psycopg.pq
+
+            assert driver.autocommit is False  # type: ignore[union-attr]
+            assert driver.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE  # type: ignore[union-attr]
+        else:
+            assert not driver.in_transaction  # type: ignore[union-attr]
+    finally:
+        connection.close()
+    # A write made after a lookup is seen by the next one (no snapshot kept between them).
+    ctx, actor = local(database)
+    training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
+    assert lookup(ana, WED, "test.kind", __version__) is None

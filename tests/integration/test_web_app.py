@@ -108,6 +108,8 @@ def _serve(tmp_path: Path, *args: str) -> tuple[int, str]:
         (["--port", "0"], "--port 0 is not a port; allowed: 1-65535"),
         (["--port", "70000"], "--port 70000 is not a port"),
         (["--workers", "0"], "--workers 0 is out of range; allowed: 1-64"),
+        (["--threads", "0"], "--threads: 0 is out of range; allowed: 1-64 (default 4)"),
+        (["--threads", "65"], "--threads: 65 is out of range; allowed: 1-64"),
         (["--host", "no-such-host.invalid"], "is not an address of this machine"),
     ],
 )
@@ -118,6 +120,50 @@ def test_serve_refuses_an_impossible_address_with_exit_2(
     assert code == 2
     assert message in output
     assert not (tmp_path / "calfcoach.sqlite3").exists()  # refused before anything is made
+
+
+def test_serve_refuses_a_bad_thread_count_in_the_environment_with_exit_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from calfcoach.cli import app as cli_app
+
+    result = CliRunner().invoke(
+        cli_app,
+        ["serve"],
+        env={"CALFCOACH_HOME": str(tmp_path), "CALFCOACH_WEB_THREADS": "many"},
+    )
+    assert result.exit_code == 2
+    assert "CALFCOACH_WEB_THREADS: 'many' is not a whole number; allowed: 1-64" in (
+        result.output + (result.stderr or "")
+    )
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("value", "threads"), [("", 4), (" 8 ", 8), ("1", 1), ("64", 64)])
+def test_the_web_thread_count_comes_from_the_environment_with_a_default_of_4(
+    value: str, threads: int
+) -> None:
+    from calfcoach.settings import Settings
+
+    assert Settings.from_env({"CALFCOACH_WEB_THREADS": value}).web_threads == threads
+
+
+def test_the_app_runs_its_routes_on_the_configured_number_of_threads(
+    database_url: str, tmp_path: Path
+) -> None:
+    # D-133: anyio's default is 40 threads, under which the event loop starved for the GIL.
+    import anyio.to_thread
+
+    from calfcoach.settings import Settings
+    from calfcoach.web.app import create_app
+
+    app = create_app(Settings(home=tmp_path, database_url=database_url, web_threads=3))
+    with TestClient(app) as client:
+        tokens = client.portal.call(
+            lambda: anyio.to_thread.current_default_thread_limiter().total_tokens
+        )
+        assert client.get("/healthz").status_code == 200
+    assert tokens == 3
 
 
 def test_serve_refuses_a_port_in_use_with_exit_2(tmp_path: Path) -> None:

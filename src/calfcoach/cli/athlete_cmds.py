@@ -496,6 +496,15 @@ def serve_command(
             "N processes or N machines serve one database.",
         ),
     ] = 1,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads",
+            help="Threads per app process that run the pages and the API (1-64; default "
+            "CALFCOACH_WEB_THREADS or 4). Few keep answers fast: each one competes for Python's "
+            "one interpreter lock with the process's network loop.",
+        ),
+    ] = None,
     server: Annotated[
         bool,
         typer.Option(
@@ -526,12 +535,14 @@ def serve_command(
     import os
 
     from calfcoach.errors import InputError
-    from calfcoach.settings import Settings, check_server_settings
+    from calfcoach.settings import Settings, check_server_settings, web_threads_setting
 
     if not 1 <= port <= 65535:
         raise InputError(f"--port {port} is not a port; allowed: 1-65535")
     if not 1 <= workers <= 64:
         raise InputError(f"--workers {workers} is out of range; allowed: 1-64")
+    if threads is not None:
+        web_threads_setting(str(threads), name="--threads")
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise InputError("--ssl-certfile: give both --ssl-certfile and --ssl-keyfile, or neither")
     for option, path in (("--ssl-certfile", ssl_certfile), ("--ssl-keyfile", ssl_keyfile)):
@@ -543,6 +554,7 @@ def serve_command(
         server=settings.server or server,
         tls=settings.tls or ssl_certfile is not None,
         proxy=tuple(proxy or ()) or settings.proxy,
+        web_threads=settings.web_threads if threads is None else threads,
     )
     check_server_settings(settings, host)
     _check_address(host, port)
@@ -556,6 +568,7 @@ def serve_command(
     os.environ["CALFCOACH_SERVER"] = "1" if settings.server else ""
     os.environ["CALFCOACH_TLS"] = "1" if settings.tls else ""
     os.environ["CALFCOACH_PROXY"] = ",".join(settings.proxy)
+    os.environ["CALFCOACH_WEB_THREADS"] = str(settings.web_threads)
     # A fresh interpreter for the web process: nothing of the CLI's cold-start shortcuts
     # (cli/__init__.py's pydantic plugin-loader stand-in) may leak into it (issue 8, part 1).
     import sys

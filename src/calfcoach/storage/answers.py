@@ -202,19 +202,37 @@ def answer_lookup(engine: Engine) -> Callable[[int, dt.date, str, str], str | No
     def lookup(athlete_id: int, date: dt.date, kind: str, code: str) -> str | None:
         # SQLAlchemy's Date is ISO text in SQLite; psycopg adapts a date itself.
         day: Any = date.isoformat() if sqlite else date
-        connection = engine.raw_connection()
+        rows = _read_alone(engine, sql, (athlete_id, day, kind, code))
+        return None if not rows else str(rows[0][0])
+
+    return lookup
+
+
+def _read_alone(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """The rows of one read statement on a pooled DBAPI connection, run on its own: a
+    single statement sees one snapshot, so it needs no transaction. PostgreSQL: the
+    connection is in autocommit for it, so no BEGIN goes before it and no ROLLBACK after
+    it when the pool takes the connection back (four round trips to the server became
+    two, the pool's ping and the statement; D-133). SQLite's connections never open a
+    transaction for a lone statement (``db._sqlite_on_connect``)."""
+    connection = engine.raw_connection()
+    try:
+        driver: Any = connection.driver_connection
+        alone = engine.dialect.name == "postgresql" and not driver.autocommit
+        if alone:
+            driver.autocommit = True  # idle after the pool's ping: allowed
         try:
             cursor = connection.cursor()
             try:
-                cursor.execute(sql, (athlete_id, day, kind, code))
-                row = cursor.fetchone()
+                cursor.execute(sql, params)
+                return list(cursor.fetchall())
             finally:
                 cursor.close()
         finally:
-            connection.close()  # back to the pool (which ends the read)
-        return None if row is None else str(row[0])
-
-    return lookup
+            if alone and not driver.closed:
+                driver.autocommit = False  # as the pool and the ORM expect it
+    finally:
+        connection.close()  # back to the pool
 
 
 _IDS_SQL = "SELECT id FROM athletes ORDER BY created_at, id"
@@ -226,16 +244,6 @@ def athlete_ids_lookup(engine: Engine) -> Callable[[], list[int]]:
     every call, so an athlete added or removed by another process is seen at once."""
 
     def ids() -> list[int]:
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(_IDS_SQL)
-                rows = cursor.fetchall()
-            finally:
-                cursor.close()
-        finally:
-            connection.close()  # back to the pool (which ends the read)
-        return [int(row[0]) for row in rows]
+        return [int(row[0]) for row in _read_alone(engine, _IDS_SQL)]
 
     return ids
