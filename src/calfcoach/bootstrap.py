@@ -122,6 +122,7 @@ def context_for(
         close=close,
         answer_lookup=lookup,
         athlete_ids=athlete_ids,
+        local_reads=sqlite,
         group_commit=writer,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import APIRouter, FastAPI, Request
@@ -231,3 +232,23 @@ def test_a_busy_database_is_a_503_with_retry_after_not_a_500(app: FastAPI, path:
     assert response.headers["retry-after"] == "1"
     assert "busy" in response.text
     assert "Traceback" not in response.text
+
+
+def test_the_pages_find_their_athlete_in_place_on_sqlite_and_on_a_thread_on_postgresql(
+    client: TestClient, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D-134: a read of a local SQLite file is cheaper than a hop to a thread; a read over
+    # the network to PostgreSQL must not hold up the event loop.
+    from calfcoach.web import deps
+
+    hops: list[str] = []
+    real = deps.run_in_threadpool
+
+    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(func.__name__)
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counting)
+    page = client.get("/today", headers={"accept": "text/html"}, follow_redirects=False)
+    assert page.headers["location"] == "/welcome"  # no athlete yet: found where it was asked
+    assert hops == ([] if backend == "sqlite" else ["_find_athlete_id"])

@@ -85,6 +85,12 @@ class ServiceContext:
     first_athlete_id``); None: read it through a read-only unit of work. Read anew on
     every call: nothing is kept."""
 
+    local_reads: bool = False
+    """The database is a file on this machine (SQLite): a short read is a few microseconds
+    of work in this process, never a wait on a network. The web app then makes the reads
+    every page asks first in place, on its event loop, rather than hop to a thread for them
+    (D-134)."""
+
     memos: dict[str, RevisionMemo[Any, Any]] = field(default_factory=dict, compare=False)
     """This context's copies of stored answers (``memo``), by name."""
 
