@@ -108,8 +108,10 @@ class Settings:
     """Threads per web process that run the routes (D-133: few, or the event loop starves)."""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build the settings from ``environ`` (default ``os.environ``); empty values are unset."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, web: bool = False) -> Settings:
+        """Build the settings from ``environ`` (default ``os.environ``); empty values are unset.
+        ``web``: also the web server's own settings (``CALFCOACH_WEB_THREADS``), which only
+        ``serve`` and the app factory read, so a bad value there never stops a command."""
         env = os.environ if environ is None else environ
         home_value = env.get("CALFCOACH_HOME", "").strip()
         if home_value:
@@ -135,7 +137,7 @@ class Settings:
             public_url=env.get("CALFCOACH_PUBLIC_URL", "").strip().rstrip("/"),
             tls=_flag(env.get("CALFCOACH_TLS", "")),
             proxy=proxy,
-            web_threads=web_threads_setting(env.get(THREADS_VARIABLE, "")),
+            web_threads=web_threads_setting(env.get(THREADS_VARIABLE, "") if web else ""),
         )
 
 

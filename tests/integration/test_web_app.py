@@ -146,7 +146,24 @@ def test_the_web_thread_count_comes_from_the_environment_with_a_default_of_4(
 ) -> None:
     from calfcoach.settings import Settings
 
-    assert Settings.from_env({"CALFCOACH_WEB_THREADS": value}).web_threads == threads
+    assert Settings.from_env({"CALFCOACH_WEB_THREADS": value}, web=True).web_threads == threads
+
+
+def test_a_bad_web_thread_count_stops_only_the_web_server_not_the_other_commands(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from calfcoach.cli import app as cli_app
+    from calfcoach.settings import Settings
+
+    assert Settings.from_env({"CALFCOACH_WEB_THREADS": "0"}).web_threads == 4
+    result = CliRunner().invoke(
+        cli_app,
+        ["exercises", "--format", "json"],
+        env={"CALFCOACH_HOME": str(tmp_path), "CALFCOACH_WEB_THREADS": "0"},
+    )
+    assert result.exit_code == 0, result.output
 
 
 def test_the_app_runs_its_routes_on_the_configured_number_of_threads(

@@ -548,7 +548,7 @@ def serve_command(
     for option, path in (("--ssl-certfile", ssl_certfile), ("--ssl-keyfile", ssl_keyfile)):
         if path is not None and not os.path.isfile(path):
             raise InputError(f"{option}: {path!r} is not a file")
-    settings = Settings.from_env()
+    settings = Settings.from_env(web=True)
     settings = dataclasses.replace(
         settings,
         server=settings.server or server,

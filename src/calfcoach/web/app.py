@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment). Opens (and
     migrates) the database once, in the service context; a database that cannot be opened
     fails here, at start-up, with the ``StorageError`` message, not on the first request."""
-    settings = Settings.from_env() if settings is None else settings
+    settings = Settings.from_env(web=True) if settings is None else settings
     check_server_settings(settings)  # server mode: no app with a weak secret (issue 9)
     from calfcoach.mail import mailer_from_setting
 
