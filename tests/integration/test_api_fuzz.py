@@ -24,7 +24,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from tests.strategies import examples
 
 from calfcoach.services import athletes, tokens
@@ -88,6 +88,13 @@ def _without_input() -> set[str]:
     }
 
 
+def _multipart(operation: object) -> bool:
+    body = getattr(operation, "definition", None)
+    raw = getattr(body, "raw", body) or {}
+    content = raw.get("requestBody", {}).get("content", {}) if isinstance(raw, dict) else {}
+    return "multipart/form-data" in content
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize("label", _labels())
 def test_no_request_the_schema_allows_or_breaks_gets_a_server_error(
@@ -103,6 +110,14 @@ def test_no_request_the_schema_allows_or_breaks_gets_a_server_error(
     if mode == GenerationMode.NEGATIVE and label in _without_input():
         pytest.skip("no parameter and no body: nothing the schema could forbid")
 
+    excluded: list[object] = [positive_data_acceptance]
+    if _multipart(operation):
+        # A multipart body is parts of bytes: an item of ``files`` mutated from a file to an
+        # array goes on the wire as more file parts, a valid upload (each part then gets its
+        # own "not an activity file" error). What is wrong with the parts themselves (a
+        # text field, too large) is refused with a 422 by the 5xx and schema checks.
+        excluded.append(negative_data_rejection)
+
     @settings(
         examples(FUZZ_CI, FUZZ_DEV),
         suppress_health_check=list(HealthCheck),
@@ -111,7 +126,7 @@ def test_no_request_the_schema_allows_or_breaks_gets_a_server_error(
     def check(case: schemathesis.Case) -> None:
         case.call_and_validate(
             headers={"authorization": f"Bearer {api_app.state.fuzz_token}"},
-            excluded_checks=[positive_data_acceptance],
+            excluded_checks=excluded,
         )
 
     check()
