@@ -343,10 +343,6 @@ _ONE = Dose(1, 1.0, "reps")
 _CITATION = re.compile(r"[A-Z][A-Za-z-]+(?: et al\.)? \d{4}")
 
 
-# (id(catalog), id(exercise), scheme, cited) -> (catalog, exercise, reasons, their ``why``
-# text). The entry holds the catalog and the exercise, so their ids cannot be reused while it
-# exists; both are immutable, so the reasons never go stale. Bounded: many catalogs (tests)
-# start it again.
 # (reasons, their why text) per catalog, exercise, scheme and what is already cited (core.memo).
 _ReasonsEntry = tuple[tuple[Reason, ...], str]
 _REASONS: Final[IdentityMemo[_ReasonsEntry]] = IdentityMemo()
