@@ -18,7 +18,8 @@ app factory call ``Settings.from_env()`` and pass the result down.
     CALFCOACH_PROXY          the addresses of a TLS-terminating proxy whose X-Forwarded-*
                              headers are trusted (``serve --proxy``), comma-separated
     CALFCOACH_WEB_THREADS    threads per web process that run the routes (``serve --threads``,
-                             1-64, default 4; D-133)
+                             1-64; default 4 on SQLite, 2 on
+                             PostgreSQL; D-133)
 
 A URL calfcoach cannot keep data in is refused here, naming the variable: an in-memory SQLite
 database (``sqlite://``, ``sqlite:///``, ``sqlite:///:memory:``, ``mode=memory``), whose
@@ -79,10 +80,11 @@ KNOWN_SECRETS = frozenset(
 )
 """Secrets copied from examples and tutorials: refused however long they are."""
 THREADS_VARIABLE = "CALFCOACH_WEB_THREADS"
-DEFAULT_WEB_THREADS = 4
+DEFAULT_WEB_THREADS = {"sqlite": 4, "postgresql": 2}
+"""Threads per web process by database when none is set (D-133, measured)."""
 MIN_WEB_THREADS = 1
 MAX_WEB_THREADS = 64
-THREADS_ALLOWED = f"{MIN_WEB_THREADS}-{MAX_WEB_THREADS} (default {DEFAULT_WEB_THREADS})"
+THREADS_ALLOWED = f"{MIN_WEB_THREADS}-{MAX_WEB_THREADS} (default 4 on SQLite, 2 on PostgreSQL)"
 _PASSWORD = re.compile(r"^([^:/?#]+://[^/?#@]*?:)[^/?#]*@")
 
 
@@ -104,8 +106,9 @@ class Settings:
     """The app itself is served over HTTPS (uvicorn's certificate)."""
     proxy: tuple[str, ...] = ()
     """The trusted TLS-terminating proxies (their X-Forwarded-* headers are believed)."""
-    web_threads: int = DEFAULT_WEB_THREADS
-    """Threads per web process that run the routes (D-133: few, or the event loop starves)."""
+    web_threads: int | None = None
+    """Threads per web process that run the routes (D-133: few, or the event loop starves);
+    None: by the database (``DEFAULT_WEB_THREADS``)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, web: bool = False) -> Settings:
@@ -141,14 +144,14 @@ class Settings:
         )
 
 
-def web_threads_setting(value: str, *, name: str = THREADS_VARIABLE) -> int:
-    """The threads per web process that ``value`` asks for (empty: the default), or an
-    ``InputError`` naming ``name`` and what is allowed."""
+def web_threads_setting(value: str, *, name: str = THREADS_VARIABLE) -> int | None:
+    """The threads per web process that ``value`` asks for (empty: None, the database's
+    default), or an ``InputError`` naming ``name`` and what is allowed."""
     from calfcoach.errors import InputError
 
     text = value.strip()
     if not text:
-        return DEFAULT_WEB_THREADS
+        return None
     try:
         threads = int(text)
     except ValueError:
@@ -158,6 +161,14 @@ def web_threads_setting(value: str, *, name: str = THREADS_VARIABLE) -> int:
     if not MIN_WEB_THREADS <= threads <= MAX_WEB_THREADS:
         raise InputError(f"{name}: {threads} is out of range; allowed: {THREADS_ALLOWED}")
     return threads
+
+
+def web_threads_for(settings: Settings, backend: str) -> int:
+    """The threads a web process on ``backend`` ("sqlite" or "postgresql") runs its routes
+    on: the setting, else that database's default (D-133)."""
+    if settings.web_threads is not None:
+        return settings.web_threads
+    return DEFAULT_WEB_THREADS.get(backend, min(DEFAULT_WEB_THREADS.values()))
 
 
 def _flag(value: str) -> bool:

@@ -501,8 +501,9 @@ def serve_command(
         typer.Option(
             "--threads",
             help="Threads per app process that run the pages and the API (1-64; default "
-            "CALFCOACH_WEB_THREADS or 4). Few keep answers fast: each one competes for Python's "
-            "one interpreter lock with the process's network loop.",
+            "CALFCOACH_WEB_THREADS, else 4 on SQLite and 2 on PostgreSQL). Few keep answers "
+            "fast: each one competes for Python's one interpreter lock with the process's "
+            "network loop.",
         ),
     ] = None,
     server: Annotated[
@@ -568,7 +569,7 @@ def serve_command(
     os.environ["CALFCOACH_SERVER"] = "1" if settings.server else ""
     os.environ["CALFCOACH_TLS"] = "1" if settings.tls else ""
     os.environ["CALFCOACH_PROXY"] = ",".join(settings.proxy)
-    os.environ["CALFCOACH_WEB_THREADS"] = str(settings.web_threads)
+    os.environ["CALFCOACH_WEB_THREADS"] = str(settings.web_threads or "")
     # A fresh interpreter for the web process: nothing of the CLI's cold-start shortcuts
     # (cli/__init__.py's pydantic plugin-loader stand-in) may leak into it (issue 8, part 1).
     import sys

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from calfcoach import __version__, bootstrap
 from calfcoach.errors import CalfcoachError, StorageError
-from calfcoach.settings import Settings, check_server_settings
+from calfcoach.settings import Settings, check_server_settings, web_threads_for
 from calfcoach.web import api_v1
 from calfcoach.web.auth import (
     CrossSiteRefused,
@@ -69,10 +69,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # D-133: the routes (plain functions) run on a few threads, not anyio's 40. Every
         # thread that runs Python competes with the event loop for the GIL, and with dozens
         # of them the loop waited in 5 ms turns to read and answer the sockets (p99 of
-        # /healthz 47 ms at 50 connections; with 4 threads 8 ms, and more requests a second).
+        # /healthz 47 ms at 50 connections; with 4 threads 8 ms, and more requests a second;
+        # with 2 the PostgreSQL pages' tail shrank too).
         import anyio.to_thread
 
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        backend = "sqlite" if context.local_reads else "postgresql"
+        limiter.total_tokens = web_threads_for(settings, backend)
         try:
             yield
         finally:
