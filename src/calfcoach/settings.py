@@ -84,7 +84,10 @@ DEFAULT_WEB_THREADS = {"sqlite": 4, "postgresql": 2}
 """Threads per web process by database when none is set (D-133, measured)."""
 MIN_WEB_THREADS = 1
 MAX_WEB_THREADS = 64
-THREADS_ALLOWED = f"{MIN_WEB_THREADS}-{MAX_WEB_THREADS} (default 4 on SQLite, 2 on PostgreSQL)"
+THREADS_ALLOWED = (
+    f"{MIN_WEB_THREADS}-{MAX_WEB_THREADS} (default {DEFAULT_WEB_THREADS['sqlite']} on SQLite, "
+    f"{DEFAULT_WEB_THREADS['postgresql']} on PostgreSQL)"
+)
 _PASSWORD = re.compile(r"^([^:/?#]+://[^/?#@]*?:)[^/?#]*@")
 
 
@@ -158,17 +161,24 @@ def web_threads_setting(value: str, *, name: str = THREADS_VARIABLE) -> int | No
         raise InputError(
             f"{name}: {text!r} is not a whole number; allowed: {THREADS_ALLOWED}"
         ) from None
+    return checked_web_threads(threads, name=name)
+
+
+def checked_web_threads(threads: int, *, name: str = THREADS_VARIABLE) -> int:
+    """``threads`` if it is an allowed count, else an ``InputError`` naming ``name``."""
+    from calfcoach.errors import InputError
+
     if not MIN_WEB_THREADS <= threads <= MAX_WEB_THREADS:
         raise InputError(f"{name}: {threads} is out of range; allowed: {THREADS_ALLOWED}")
     return threads
 
 
-def web_threads_for(settings: Settings, backend: str) -> int:
-    """The threads a web process on ``backend`` ("sqlite" or "postgresql") runs its routes
-    on: the setting, else that database's default (D-133)."""
+def web_threads_for(settings: Settings, *, sqlite: bool) -> int:
+    """The threads a web process runs its routes on: the setting, else its database's
+    default (D-133)."""
     if settings.web_threads is not None:
         return settings.web_threads
-    return DEFAULT_WEB_THREADS.get(backend, min(DEFAULT_WEB_THREADS.values()))
+    return DEFAULT_WEB_THREADS["sqlite" if sqlite else "postgresql"]
 
 
 def _flag(value: str) -> bool:

@@ -536,14 +536,14 @@ def serve_command(
     import os
 
     from calfcoach.errors import InputError
-    from calfcoach.settings import Settings, check_server_settings, web_threads_setting
+    from calfcoach.settings import Settings, check_server_settings, checked_web_threads
 
     if not 1 <= port <= 65535:
         raise InputError(f"--port {port} is not a port; allowed: 1-65535")
     if not 1 <= workers <= 64:
         raise InputError(f"--workers {workers} is out of range; allowed: 1-64")
     if threads is not None:
-        web_threads_setting(str(threads), name="--threads")
+        checked_web_threads(threads, name="--threads")
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise InputError("--ssl-certfile: give both --ssl-certfile and --ssl-keyfile, or neither")
     for option, path in (("--ssl-certfile", ssl_certfile), ("--ssl-keyfile", ssl_keyfile)):

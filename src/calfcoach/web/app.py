@@ -74,8 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         import anyio.to_thread
 
         limiter = anyio.to_thread.current_default_thread_limiter()
-        backend = "sqlite" if context.local_reads else "postgresql"
-        limiter.total_tokens = web_threads_for(settings, backend)
+        limiter.total_tokens = web_threads_for(settings, sqlite=context.local_reads)
         try:
             yield
         finally:
