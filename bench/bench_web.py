@@ -1,6 +1,7 @@
 """Load benchmark of the web app (issue 8, "Figures").
 
 Run: .venv/bin/python bench/bench_web.py [--seconds 20] [--connections 50] [--no-postgres]
+                                          [--no-sqlite] [--only today,POST]
 
 For each backend (a SQLite file in a temporary folder; a throw-away PostgreSQL database at
 CALFCOACH_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres): the bench
@@ -192,6 +193,10 @@ def page_bytes(base: str, path: str) -> tuple[int, int]:
     return len(body), len(gzip.compress(body, 6))
 
 
+_VALUE = {"reps": 10, "seconds": 30, "contacts": 20, "distance_m": 10}
+"""What a set off the plan logs, by the exercise's unit."""
+
+
 def post_script(base: str) -> str:
     """A wrk script of the set-logging POST: every request a new set (its own client id) of
     today's session, for the connection's athlete; thread t logs for every other athlete
@@ -206,6 +211,17 @@ def post_script(base: str) -> str:
             (k for k in ("reps", "seconds", "contacts", "distance_m") if item.get(k)), "reps"
         )
         blocks.append(f'{{"{item["exercise"]}", "{measure}", {int(item.get(measure) or 10)}}}')
+    # Then the rest of the catalog (sets off the plan): 100 distinct sets per exercise and
+    # athlete (set numbers 1-50, two sides), so no run is long or fast enough to log a set
+    # twice (a 409, D-26) where the session alone held too few.
+    planned = {item["exercise"] for item in session["exercises"]}
+    with urllib.request.urlopen(base + "/api/v1/exercises?limit=200", timeout=30) as response:
+        catalog = json.load(response)["items"]
+    for exercise in catalog:
+        if exercise["id"] not in planned:
+            measure = "distance_m" if exercise["unit"] == "distance" else exercise["unit"]
+            value = _VALUE[measure]
+            blocks.append(f'{{"{exercise["id"]}", "{measure}", {value}}}')
     return f"""
 local threads = 0
 function setup(thread)
@@ -239,8 +255,11 @@ def run_backend(label: str, url: str, home: Path, seconds: int, connections: int
         targets.append(("GET /api/v1/athletes/1/today", "/api/v1/athletes/1/today", None))
         targets.append(("GET /today (page)", "/today", None))
         targets.append(("POST set (API)", "/", post_script(base)))
+        only = _option("--only", "")  # e.g. "healthz,POST": targets whose name holds one
         ceiling = None
         for name, path, script in targets:
+            if only and name != "GET /healthz" and not any(o in name for o in only.split(",")):
+                continue
             load = wrk(base, path, seconds=seconds, connections=connections, script=script)
             ceiling = ceiling or load.requests_per_s
             print(
@@ -266,8 +285,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
-        with sqlite_history(home) as url:
-            run_backend("SQLite", url, home, seconds, connections)
+        if "--no-sqlite" not in sys.argv:
+            with sqlite_history(home) as url:
+                run_backend("SQLite", url, home, seconds, connections)
         if "--no-postgres" not in sys.argv:
             with postgres_history() as url:
                 run_backend("PostgreSQL", url, home, seconds, connections)
