@@ -166,3 +166,109 @@ def test_the_lone_lookups_leave_each_pooled_connection_as_they_found_it(
     ctx, actor = local(database)
     training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
     assert lookup(ana, WED, "test.kind", __version__) is None
+
+
+def _close_the_pooled_connections(database: Database) -> None:
+    """What a restart of the server does to the pool: every connection it holds is gone
+    (those of this test's engine only: the fixtures' own engine is left alone)."""
+    import psycopg
+
+    taken = [database.engine.raw_connection() for _ in range(database.engine.pool.checkedin())]
+    pids = [conn.driver_connection.info.backend_pid for conn in taken]  # type: ignore[union-attr]
+    for conn in taken:
+        conn.close()
+    assert pids, "the pool holds no connection to close"
+    url = database.engine.url.set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def _stored(database: Database, ana: int) -> str:
+    from calfcoach import __version__
+
+    with database.unit_of_work() as uow:
+        revision = uow.answers.revision(ana)
+        assert revision is not None
+        uow.answers.store(ana, WED, "test.kind", __version__, revision, '"kept"')
+        uow.commit()
+    return __version__
+
+
+def test_a_lone_lookup_on_a_connection_the_server_closed_is_read_again_on_a_new_one(
+    database: Database, ana: int
+) -> None:
+    # D-136: a connection used a moment ago is not pinged; when the server closed it (a
+    # restart), the lookup's one read is repeated on a new connection, never a failed page.
+    if database.backend != "postgresql":
+        pytest.skip("PostgreSQL only: a SQLite file has no server to close its connections")
+    from calfcoach.storage.answers import answer_lookup, athlete_ids_lookup
+
+    version = _stored(database, ana)
+    lookup = answer_lookup(database.engine)
+    ids = athlete_ids_lookup(database.engine)
+    assert lookup(ana, WED, "test.kind", version) == '"kept"'  # the pool holds a connection
+    for read in (
+        lambda: lookup(ana, WED, "test.kind", version) == '"kept"',
+        lambda: ids() == [ana],
+    ):
+        _close_the_pooled_connections(database)
+        assert read()
+    with database.unit_of_work() as uow:  # the pool's other connections were renewed too
+        assert uow.answers.revision(ana) is not None
+
+
+def test_a_lone_lookup_that_fails_says_so_as_a_storage_error_not_a_driver_traceback(
+    database: Database, ana: int
+) -> None:
+    from calfcoach.errors import StorageError
+    from calfcoach.storage.answers import _read_alone
+
+    with pytest.raises(StorageError, match="cannot read: the database said"):
+        _read_alone(database.engine, "SELECT no_such_column FROM athletes")
+
+
+def test_a_pooled_postgresql_connection_is_pinged_only_after_it_was_idle(
+    database: Database, ana: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D-136: a connection back in the pool a moment ago is used as it is (no round trip);
+    # one idle for longer than PING_AFTER_IDLE_S is pinged, and replaced when the server
+    # closed it.
+    if database.backend != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite connections are files, never pinged")
+    from calfcoach.storage import db
+
+    pings: list[object] = []
+    dialect = database.engine.dialect
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda conn: pings.append(conn) or real_ping(conn))
+    for _ in range(3):
+        with database.unit_of_work() as uow:
+            assert uow.answers.revision(ana) is not None
+    assert pings == []
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_S", 0.0)
+    _close_the_pooled_connections(database)
+    with database.unit_of_work() as uow:  # pinged, found closed, replaced: no error
+        assert uow.answers.revision(ana) is not None
+    assert len(pings) >= 1
+
+
+def test_a_unit_of_work_on_a_connection_closed_a_moment_ago_fails_cleanly_and_the_next_works(
+    database: Database, ana: int
+) -> None:
+    # D-136, the risk accepted: the server closed a connection less than PING_AFTER_IDLE_S
+    # after its last use (a restart that fast). The unit of work that takes it fails with a
+    # storage error (the API's 503, the CLI's exit 2; nothing stored), the pool drops its
+    # connections, and the next unit of work gets a new one.
+    if database.backend != "postgresql":
+        pytest.skip("PostgreSQL only: a SQLite file has no server to close its connections")
+    from calfcoach.errors import StorageError
+
+    with database.unit_of_work() as uow:
+        assert uow.answers.revision(ana) is not None
+    _close_the_pooled_connections(database)
+    ctx, actor = local(database)
+    with pytest.raises(StorageError):
+        training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
+    # Stored now; had the failed one stored anything, this would be "already a check-in".
+    training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)

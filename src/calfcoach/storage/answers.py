@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import aliased
 
 from calfcoach.storage.orm import AthleteRow, DayAnswerRow
-from calfcoach.storage.repositories import _SqlRepository
+from calfcoach.storage.repositories import _SqlRepository, database_error
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -213,14 +213,29 @@ def _read_alone(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[
     single statement sees one snapshot, so it needs no transaction. PostgreSQL: the
     connection is in autocommit for it, so no BEGIN goes before it and no ROLLBACK after
     it when the pool takes the connection back (four round trips to the server became
-    two, the pool's ping and the statement; D-133). SQLite's connections never open a
-    transaction for a lone statement (``db._sqlite_on_connect``)."""
+    two, the pool's ping and the statement; D-133), and a connection used a moment ago is
+    not pinged (one round trip, D-136): when the server closed it anyway, the read is
+    tried once more on a new connection (a lone read changes nothing, so it may be
+    repeated). SQLite's connections never open a transaction for a lone statement
+    (``db._sqlite_on_connect``)."""
+    try:
+        return _read_on_pooled_connection(engine, sql, params)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise database_error(exc, what="read") from None
+    try:
+        return _read_on_pooled_connection(engine, sql, params)
+    except DBAPIError as exc:
+        raise database_error(exc, what="read") from None
+
+
+def _read_on_pooled_connection(engine: Engine, sql: str, params: tuple[Any, ...]) -> list[Any]:
     connection = engine.raw_connection()
     try:
         driver: Any = connection.driver_connection
         alone = engine.dialect.name == "postgresql" and not driver.autocommit
         if alone:
-            driver.autocommit = True  # idle after the pool's ping: allowed
+            driver.autocommit = True  # idle (checked in after its last use): allowed
         try:
             cursor = connection.cursor()
             try:
@@ -231,6 +246,17 @@ def _read_alone(engine: Engine, sql: str, params: tuple[Any, ...] = ()) -> list[
         finally:
             if alone and not driver.closed:
                 driver.autocommit = False  # as the pool and the ORM expect it
+    except engine.dialect.loaded_dbapi.Error as exc:
+        # A DBAPI error on a raw connection, handled as SQLAlchemy's Connection does: when
+        # the server is gone, this connection is dropped and so are the pool's older ones
+        # (a restarted server closed them all; each is replaced when next taken).
+        invalidated = engine.dialect.is_disconnect(exc, connection.dbapi_connection, None)
+        if invalidated:
+            engine.pool._invalidate(connection, exc)  # noqa: SLF001 (as Connection does)
+        raise DBAPIError.instance(
+            sql, params, exc, engine.dialect.loaded_dbapi.Error,
+            connection_invalidated=invalidated, dialect=engine.dialect,
+        ) from exc  # fmt: skip
     finally:
         connection.close()  # back to the pool
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from calfcoach.errors import StorageError
@@ -106,8 +107,8 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
     SQLite: the file's folder is created, and every connection gets WAL, the busy timeout,
     foreign keys and ``synchronous=FULL`` (durability: a commit is fsynced, so it survives
     a power loss; see README "Durability"); ``Connection.begin()`` emits ``BEGIN
-    IMMEDIATE``. PostgreSQL: ``postgresql://`` is taken to mean psycopg 3, connections are
-    pinged before use.
+    IMMEDIATE``. PostgreSQL: ``postgresql://`` is taken to mean psycopg 3, a pooled
+    connection idle for more than ``PING_AFTER_IDLE_S`` is pinged before use (D-136).
     """
     parsed = _parse(url)
     backend = parsed.get_backend_name()
@@ -117,16 +118,54 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         try:
-            return create_engine(parsed, pool_pre_ping=True, echo=echo)
+            engine = create_engine(parsed, echo=echo)
         except ImportError as exc:
             raise StorageError(
                 f"cannot use {mask_url(parsed)}: the database driver is missing ({exc})",
                 "install psycopg 3 (pip install 'psycopg[binary]') or use postgresql+psycopg://",
             ) from None
+        _ping_when_idle(engine)
+        return engine
     raise StorageError(
         f"{mask_url(parsed)}: database {backend!r} is not supported",
         "use SQLite (sqlite:///path/to/file.sqlite3) or PostgreSQL (postgresql://...)",
     )
+
+
+PING_AFTER_IDLE_S = 1.0
+"""A pooled PostgreSQL connection idle for longer than this is pinged before it is used; one
+used more recently is not, which under load is every connection (D-136). After a server
+restart faster than this, a unit of work that takes a closed connection fails (a 503,
+nothing stored) and the pool is renewed; the lone lookups read again on a new one."""
+
+_IDLE_SINCE = "calfcoach_idle_since"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, but only for a connection idle for more than
+    ``PING_AFTER_IDLE_S``: under load every checkout pinged, one round trip to the server
+    for each statement a hot read sends (D-136). A failed ping makes the pool replace the
+    connection (``DisconnectionError``: it tries a fresh one, up to three times)."""
+    dialect = engine.dialect
+
+    def checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since <= PING_AFTER_IDLE_S:
+            return  # a new connection, or one in use a moment ago
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:
+            if not dialect.is_disconnect(exc, dbapi_connection, None):
+                raise
+            alive = False
+        if not alive:
+            raise DisconnectionError("the pooled connection is gone; taking a new one")
+
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:

@@ -226,6 +226,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         finally:
             self.session.close()
             self._session = None
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # The server closed the connection (a restart; D-136): SQLAlchemy has dropped
+            # it and the pool's older ones, so the next unit of work connects anew. A
+            # calfcoach error (the API's 503, the CLI's exit 2), never a driver traceback.
+            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            raise StorageError(
+                f"the connection to the database was lost: {reason}",
+                "nothing was stored; try again in a moment",
+            ) from None
 
     def lock_athlete(self, athlete_id: int) -> None:
         """PostgreSQL: the athlete's row ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already
