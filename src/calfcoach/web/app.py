@@ -247,8 +247,8 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, StorageError):  # busy or unreachable: nothing was stored
-            title, detail = "The database is busy", " ".join(exc.problems)
+        if isinstance(exc, StorageError):  # busy, unreachable or lost: nothing was stored
+            title, detail = "The database is unavailable", "; ".join(exc.problems)
             if _wants_html(request):
                 page = _error_page(request, 503, title, detail)
                 page.headers["Retry-After"] = "1"
