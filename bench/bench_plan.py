@@ -8,7 +8,8 @@ Measures
 2. 16-week plans per second on one core, median of 3 passes; each pass builds the plans of
    1,000 seeded random v2 profiles of its own (races with distances and tune-ups, every
    complaint including ``achilles_insertional``, intake pain, the default sessions per week),
-   so no pass is helped by the engine's per-profile skeleton cache;
+   so no pass is helped by the engine's per-profile skeleton cache; each plan is dropped
+   once counted (none is kept alive for the rest of the pass, which the product never does);
 3. cold `calfcoach plan --profile examples/demo-profile.json` (JSON and table) against
    `python -c pass`, as a ratio (target <= 10x), with hyperfine when it is installed, else
    a loop of subprocess runs (median of 15). The cold runs have bytecode, as a real install
@@ -109,10 +110,14 @@ def plans_per_second(catalog, n: int = 1000) -> tuple[float, list[float], int, f
         profiles = [random_profile(rng) for _ in range(n)]
         t = time.perf_counter()
         cpu = time.process_time()
-        plans = [build_plan(p, catalog, START, WEEKS) for p in profiles]
+        for profile in profiles:
+            # Each plan is dropped once looked at, as a request or a command does. A pass
+            # that kept its 1,000 plans alive spent ~40 % of its time in the garbage
+            # collector, walking them again and again (bench/README.md, stop 18).
+            plan = build_plan(profile, catalog, START, WEEKS)
+            empty += not any(s.exercises for s in plan.sessions)
         cpu_rates.append(n / (time.process_time() - cpu))
         rates.append(n / (time.perf_counter() - t))
-        empty += sum(1 for plan in plans if not any(s.exercises for s in plan.sessions))
     return statistics.median(rates), rates, empty, statistics.median(cpu_rates)
 
 
