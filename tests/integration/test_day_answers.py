@@ -268,7 +268,7 @@ def test_a_unit_of_work_on_a_connection_closed_a_moment_ago_fails_cleanly_and_th
         assert uow.answers.revision(ana) is not None
     _close_the_pooled_connections(database)
     ctx, actor = local(database)
-    with pytest.raises(StorageError):
+    with pytest.raises(StorageError, match="the connection to the database was lost"):
         training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
     # Stored now; had the failed one stored anything, this would be "already a check-in".
     training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
