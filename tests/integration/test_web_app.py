@@ -289,3 +289,27 @@ def test_the_pages_find_their_athlete_in_place_on_sqlite_and_on_a_thread_on_post
     page = client.get("/today", headers={"accept": "text/html"}, follow_redirects=False)
     assert page.headers["location"] == "/welcome"  # no athlete yet: found where it was asked
     assert hops == ([] if backend == "sqlite" else ["_find_athlete_id"])
+
+
+def test_a_server_worker_freezes_its_startup_objects_and_an_app_in_another_process_does_not(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D-137: a `calfcoach serve` worker (the uvicorn factory) moves what it holds for its
+    # whole life out of the garbage collector's reach at start-up, so that a full collection
+    # does not stall it ~110 ms; an app built inside another process (tests) does not touch
+    # that process's collector.
+    import gc
+
+    from calfcoach.settings import Settings
+    from calfcoach.web.app import create_app, create_app_from_env
+
+    monkeypatch.setenv("CALFCOACH_HOME", str(tmp_path))
+    monkeypatch.setenv("CALFCOACH_DATABASE_URL", database_url)
+    assert gc.get_freeze_count() == 0
+    with TestClient(create_app(Settings(home=tmp_path, database_url=database_url))) as client:
+        assert client.get("/healthz").status_code == 200
+        assert gc.get_freeze_count() == 0
+    with TestClient(create_app_from_env()) as client:
+        assert gc.get_freeze_count() > 0
+        assert client.get("/healthz").status_code == 200
+    assert gc.get_freeze_count() == 0  # given back when the worker stops
