@@ -39,6 +39,7 @@ __all__ = [
     "ProblemCode",
     "ProfileError",
     "StorageError",
+    "first_line",
 ]
 
 ProblemCode = Literal["invalid", "not_found", "conflict", "forbidden", "unauthorized"]
@@ -87,6 +88,11 @@ class Problem:
         return cls(code=code, message=rest, field=field, allowed=allowed)
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's text (a driver's message), else its type's name."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 class CalfcoachError(Exception):
     """Base class. ``details`` holds one ``Problem`` per problem, ``problems`` the same as
     one human-readable line each."""
@@ -100,6 +106,10 @@ class CalfcoachError(Exception):
         self.details: tuple[Problem, ...] = details or (Problem(self.code, "unknown error"),)
         self.problems: tuple[str, ...] = tuple(p.text() for p in self.details)
         super().__init__("\n".join(self.problems))
+
+    def sentence(self) -> str:
+        """The problems as one line, each followed by the next: "what failed; what to do"."""
+        return "; ".join(self.problems)
 
     @classmethod
     def about(

@@ -36,7 +36,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from calfcoach.errors import StorageError
+from calfcoach.errors import StorageError, first_line
 from calfcoach.storage.sqlite_connect import (
     BUSY_TIMEOUT_MS,
     apply_sqlite_pragmas,
@@ -215,7 +215,7 @@ def _sqlite_on_begin(connection: Connection) -> None:
 def open_error(url: str | URL, exc: BaseException, *, doing: str = "open") -> StorageError:
     """A ``StorageError`` saying which database (password masked), what failed, what to do."""
     orig = getattr(exc, "orig", None) or exc
-    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    reason = first_line(orig)
     masked = mask_url(url)
     try:
         backend = _parse(url).get_backend_name()

@@ -65,7 +65,7 @@ from calfcoach.core.models import (
     TrainingLog,
 )
 from calfcoach.core.names import clean_name, name_key
-from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageError
+from calfcoach.errors import CalfcoachError, InputError, NotFoundError, StorageError, first_line
 from calfcoach.storage.orm import (
     AccessTokenRow,
     AccountRow,
@@ -517,13 +517,19 @@ def database_error(exc: DBAPIError, *, what: str = "write") -> CalfcoachError:
             return NotFoundError(f"cannot {what}: it refers to a row that does not exist")
         message = _MESSAGES.get(name or "", f"it breaks the rule {name or str(exc.orig)!r}")
         return InputError(f"cannot {what}: {message}")
+    if exc.connection_invalidated:
+        # The server closed the connection (a restart; D-136): SQLAlchemy has dropped it and
+        # the pool's older ones, so the next unit of work connects anew.
+        return StorageError(
+            f"the connection to the database was lost: {first_line(exc.orig)}",
+            "nothing was stored; try again in a moment",
+        )
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return StorageError(
             f"cannot {what}: the database stayed locked by another process for too long",
             "try again; if it keeps happening, close other calfcoach windows or processes",
         )
-    reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-    return StorageError(f"cannot {what}: the database said: {reason}")
+    return StorageError(f"cannot {what}: the database said: {first_line(exc.orig)}")
 
 
 SCRUB_AFTER_COMMIT = "calfcoach.scrub_after_commit"

@@ -41,7 +41,7 @@ from calfcoach.core.models import (
     TestKind,
     TrainingLog,
 )
-from calfcoach.errors import NotFoundError, StorageError
+from calfcoach.errors import NotFoundError, StorageError, first_line
 from calfcoach.storage.records import (
     Athlete,
     FixedSession,
@@ -131,9 +131,8 @@ class SqliteReader:
         return SqliteReadUnitOfWork(self)
 
     def read_error(self, exc: sqlite3.Error) -> StorageError:
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return StorageError(
-            f"cannot read the database {self.url}: {reason}",
+            f"cannot read the database {self.url}: {first_line(exc)}",
             "check that the file's folder exists and is writable and that the file is a "
             "calfcoach database; set CALFCOACH_HOME or CALFCOACH_DATABASE_URL to use another",
         )

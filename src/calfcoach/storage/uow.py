@@ -227,14 +227,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.close()
             self._session = None
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            # The server closed the connection (a restart; D-136): SQLAlchemy has dropped
-            # it and the pool's older ones, so the next unit of work connects anew. A
-            # calfcoach error (the API's 503, the CLI's exit 2), never a driver traceback.
-            reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
-            raise StorageError(
-                f"the connection to the database was lost: {reason}",
-                "nothing was stored; try again in a moment",
-            ) from None
+            # A lost connection (D-136) is a calfcoach error (the API's 503, the CLI's
+            # exit 2), never a driver traceback.
+            raise database_error(exc) from None
 
     def lock_athlete(self, athlete_id: int) -> None:
         """PostgreSQL: the athlete's row ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already

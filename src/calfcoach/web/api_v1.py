@@ -162,7 +162,7 @@ async def _service_problem(request: Request, exc: Exception) -> Response:
                 "type": "https://calfcoach.app/problems/storage",
                 "title": "Storage unavailable",
                 "status": 503,
-                "detail": "; ".join(exc.problems),  # what failed; what to do
+                "detail": exc.sentence(),
             },
         )
     return problem_response(exc.details, exc.code)

@@ -11,6 +11,7 @@ N machines, serve one database (issue 8, part 2).
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -85,8 +86,6 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
         finally:
             context.close()  # the pool's connections, at shutdown
             if server_process:
-                import gc
-
                 gc.unfreeze()
 
     app = FastAPI(
@@ -190,8 +189,6 @@ def _freeze_startup_objects() -> None:
     collector's reach, once, before the first request. A full collection walked all of them:
     ~110 ms in which the worker answered nobody, about once per 10 s under load; after the
     freeze it takes 5-8 ms. Objects made later are collected as before."""
-    import gc
-
     gc.collect()  # what is garbage already is freed, not kept for the process's life
     gc.freeze()
 
@@ -270,7 +267,7 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         if isinstance(exc, StorageError):  # busy, unreachable or lost: nothing was stored
-            title, detail = "The database is unavailable", "; ".join(exc.problems)
+            title, detail = "The database is unavailable", exc.sentence()
             if _wants_html(request):
                 page = _error_page(request, 503, title, detail)
                 page.headers["Retry-After"] = "1"
