@@ -105,6 +105,31 @@ PRIOR_WEEKS = 52
 HISTORIES = (("10 days", 0), ("1 year", 1), ("10 years", 10))
 
 
+OFF_PLAN_VALUE = {"reps": 10, "seconds": 30, "contacts": 20, "distance_m": 10}
+"""What a set off the plan logs, by the exercise's unit."""
+
+
+def loggable_sets(
+    session_items: list[dict[str, Any]], catalog_items: list[dict[str, Any]]
+) -> list[tuple[str, str, int]]:
+    """(exercise, measure, value) of the sets the web benches log: today's session's
+    exercises with their planned values, then the rest of the catalog (sets off the plan),
+    so that each athlete has 100 distinct sets per exercise (set numbers 1-50, two sides):
+    no run is long or fast enough to log one twice (a 409, D-26)."""
+    sets = []
+    for item in session_items:
+        measure = next(
+            (k for k in ("reps", "seconds", "contacts", "distance_m") if item.get(k)), "reps"
+        )
+        sets.append((item["exercise"], measure, int(item.get(measure) or 10)))
+    planned = {exercise for exercise, _, _ in sets}
+    for exercise in catalog_items:
+        if exercise["id"] not in planned:
+            measure = "distance_m" if exercise["unit"] == "distance" else exercise["unit"]
+            sets.append((exercise["id"], measure, OFF_PLAN_VALUE[measure]))
+    return sets
+
+
 # ---------------------------------------------------------------- the history
 
 

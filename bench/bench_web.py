@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_training import ADMIN_URL, TODAY, fill_history  # noqa: E402
+from bench_training import ADMIN_URL, TODAY, fill_history, loggable_sets  # noqa: E402
 
 from calfcoach.settings import sqlite_url  # noqa: E402
 from calfcoach.storage import migrate  # noqa: E402
@@ -193,35 +193,20 @@ def page_bytes(base: str, path: str) -> tuple[int, int]:
     return len(body), len(gzip.compress(body, 6))
 
 
-_VALUE = {"reps": 10, "seconds": 30, "contacts": 20, "distance_m": 10}
-"""What a set off the plan logs, by the exercise's unit."""
-
-
 def post_script(base: str) -> str:
     """A wrk script of the set-logging POST: every request a new set (its own client id) of
-    today's session, for the connection's athlete; thread t logs for every other athlete
+    today's session, then of the catalog (``loggable_sets``), for the connection's athlete; thread t logs for every other athlete
     from t, so no two requests ever log the same set (D-26)."""
     with urllib.request.urlopen(base + "/api/v1/athletes/1/today", timeout=30) as response:
         session = json.load(response)
     if not session:
         raise SystemExit("the bench athlete has no session today")
-    blocks = []
-    for item in session["exercises"]:
-        measure = next(
-            (k for k in ("reps", "seconds", "contacts", "distance_m") if item.get(k)), "reps"
-        )
-        blocks.append(f'{{"{item["exercise"]}", "{measure}", {int(item.get(measure) or 10)}}}')
-    # Then the rest of the catalog (sets off the plan): 100 distinct sets per exercise and
-    # athlete (set numbers 1-50, two sides), so no run is long or fast enough to log a set
-    # twice (a 409, D-26) where the session alone held too few.
-    planned = {item["exercise"] for item in session["exercises"]}
     with urllib.request.urlopen(base + "/api/v1/exercises?limit=200", timeout=30) as response:
         catalog = json.load(response)["items"]
-    for exercise in catalog:
-        if exercise["id"] not in planned:
-            measure = "distance_m" if exercise["unit"] == "distance" else exercise["unit"]
-            value = _VALUE[measure]
-            blocks.append(f'{{"{exercise["id"]}", "{measure}", {value}}}')
+    blocks = [
+        f'{{"{exercise}", "{measure}", {value}}}'
+        for exercise, measure, value in loggable_sets(session["exercises"], catalog)
+    ]
     return f"""
 local threads = 0
 function setup(thread)

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_training import TODAY, fill_history, postgres_database  # noqa: E402
+from bench_training import TODAY, fill_history, loggable_sets, postgres_database  # noqa: E402
 
 from calfcoach.settings import Settings, sqlite_url  # noqa: E402
 from calfcoach.storage import migrate  # noqa: E402
@@ -64,28 +64,12 @@ def history(postgres: bool, folder: Path) -> Iterator[str]:
     yield url
 
 
-_VALUE = {"reps": 10, "seconds": 30, "contacts": 20, "distance_m": 10}
-"""What a set off the plan logs, by the exercise's unit."""
-
-
 def set_bodies(client: object, athletes: range) -> Iterator[tuple[int, dict[str, object]]]:
     """(athlete id, set): every request a new set (a new set number, side, exercise or
     athlete) for one of ``athletes``: today's session's exercises, then the catalog's."""
     session = client.get("/api/v1/athletes/1/today").json()  # type: ignore[attr-defined]
-    items = []
-    for item in session["exercises"]:
-        measure = next(
-            (k for k in ("reps", "seconds", "contacts", "distance_m") if item.get(k)), "reps"
-        )
-        items.append((item["exercise"], measure, int(item.get(measure) or 10)))
-    # Then the rest of the catalog (sets off the plan), so that one athlete has enough
-    # distinct sets for every round (a set logged twice is a 409, D-26).
-    planned = {item[0] for item in items}
     catalog = client.get("/api/v1/exercises?limit=200").json()["items"]  # type: ignore[attr-defined]
-    for exercise in catalog:
-        if exercise["id"] not in planned:
-            measure = "distance_m" if exercise["unit"] == "distance" else exercise["unit"]
-            items.append((exercise["id"], measure, _VALUE[measure]))
+    items = loggable_sets(session["exercises"], catalog)
     for k in itertools.count():
         exercise, measure, value = items[(k // 100) % len(items)]
         athlete = athletes[k // (100 * len(items)) % len(athletes)]
