@@ -195,8 +195,9 @@ def page_bytes(base: str, path: str) -> tuple[int, int]:
 
 def post_script(base: str) -> str:
     """A wrk script of the set-logging POST: every request a new set (its own client id) of
-    today's session, then of the catalog (``loggable_sets``), for the connection's athlete; thread t logs for every other athlete
-    from t, so no two requests ever log the same set (D-26)."""
+    today's session, then of the catalog (``loggable_sets``), for the connection's athlete;
+    thread t logs for every other athlete from t, so no two requests ever log the same set
+    (D-26)."""
     with urllib.request.urlopen(base + "/api/v1/athletes/1/today", timeout=30) as response:
         session = json.load(response)
     if not session:
