@@ -271,24 +271,72 @@ def test_a_busy_database_is_a_503_with_retry_after_not_a_500(app: FastAPI, path:
     assert "Traceback" not in response.text
 
 
-def test_the_pages_find_their_athlete_in_place_on_sqlite_and_on_a_thread_on_postgresql(
-    client: TestClient, backend: str, monkeypatch: pytest.MonkeyPatch
+def test_the_today_page_finds_its_athlete_on_its_own_thread_and_other_pages_where_d134_says(
+    app: FastAPI, client: TestClient, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # D-134: a read of a local SQLite file is cheaper than a hop to a thread; a read over
-    # the network to PostgreSQL must not hold up the event loop.
-    from calfcoach.web import deps
+    # the network to PostgreSQL must not hold up the event loop. D-138: the Today page and
+    # guided mode ask for their athlete on the route's own thread, one hop a request on
+    # either backend; a page on AthleteIdDep takes a hop of its own for it on PostgreSQL.
+    import anyio.to_thread
+    from tests.integration.web_pages import add_runner
 
     hops: list[str] = []
-    real = deps.run_in_threadpool
+    real_run_sync = anyio.to_thread.run_sync
 
     async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(func.__name__)
-        return await real(func, *args, **kwargs)
+        # A partial: FastAPI's runner with the route inside, or a function and its arguments
+        called = getattr(func, "keywords", {}).get("function") or getattr(func, "func", func)
+        hops.append(called.__name__)
+        return await real_run_sync(func, *args, **kwargs)
 
-    monkeypatch.setattr(deps, "run_in_threadpool", counting)
-    page = client.get("/today", headers={"accept": "text/html"}, follow_redirects=False)
-    assert page.headers["location"] == "/welcome"  # no athlete yet: found where it was asked
-    assert hops == ([] if backend == "sqlite" else ["_find_athlete_id"])
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
+    html = {"accept": "text/html"}
+    for path in ("/today", "/today/guided"):
+        hops.clear()
+        page = client.get(path, headers=html, follow_redirects=False)
+        assert page.headers["location"] == "/welcome"  # no athlete yet, raised by the route
+        assert hops == [path.rsplit("/", 1)[1] + "_page"]
+    add_runner(app)
+    for path in ("/today", "/today/guided", "/today"):  # made, then served as stored
+        hops.clear()
+        assert client.get(path, headers=html).status_code == 200
+        assert hops == [path.rsplit("/", 1)[1] + "_page"]
+    hops.clear()
+    assert client.get("/plan", headers=html).status_code == 200
+    assert hops == (["plan_page"] if backend == "sqlite" else ["_find_athlete_id", "plan_page"])
+
+
+def _routes_in_order(routes: list[Any]) -> Iterator[Any]:
+    """The app's routes in the order FastAPI tries them, an included router's in its place."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _routes_in_order(included.routes)
+        else:
+            yield route
+
+
+def test_no_route_shadows_another_so_the_hot_routers_may_come_first(app: FastAPI) -> None:
+    # D-138 includes the Today page's router and the API's before the other pages: FastAPI
+    # tries the routes in order. That changes nothing only while no two routes can answer
+    # one request: for every route, a path made from its own pattern, with its method, is
+    # matched by that route first.
+    import re
+
+    routes = [r for r in _routes_in_order(app.router.routes) if getattr(r, "methods", None)]
+    tried = 0
+    for route in routes:
+        sample = re.sub(r"\{[^}:]+(:path)?\}", lambda m: "x/y" if m[1] else "7", route.path)
+        for method in sorted(route.methods - {"HEAD"}):
+            first = next(r for r in routes if method in r.methods and r.path_regex.match(sample))
+            assert first is route, (method, sample, first.path)
+            tried += 1
+    assert tried > 100
+    hot = [r.path for r in routes]
+    assert hot.index("/today") < 5
+    assert hot.index("/api/v1/athletes/{athlete_id}/today") < 15
+    assert hot.index("/api/v1/athletes/{athlete_id}/sets") < 20
 
 
 def test_a_server_worker_freezes_its_startup_objects_and_an_app_in_another_process_does_not(

@@ -134,11 +134,16 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
         training,
     )
 
-    pages_then_issues_9_10 = (pages, training, plan, checkin, offline, profile, exercises, progress)
+    # The hot routes first (D-138): FastAPI tries the routes in order, twice a request (to
+    # match, then to handle), about a microsecond each. The Today page and its sets, then the
+    # API's athletes (today, sets): `GET /api/v1/athletes/1/today` came 61st, 133 µs of
+    # matching. No two routers share a path, so the order changes nothing else.
+    app.include_router(training.router)
+    app.include_router(api_v1.router)
+    pages_then_issues_9_10 = (pages, plan, checkin, offline, profile, exercises, progress)
     for module in (*pages_then_issues_9_10, export, runs, roster, privacy):
         app.include_router(module.router)
     app.include_router(account.router)  # sign-in, the account page, admin (issue 9)
-    app.include_router(api_v1.router)
     from calfcoach.web.api_runs import router as runs_api  # issue 10: runs, FIT workouts
 
     app.include_router(runs_api)

@@ -8,6 +8,9 @@ a route gets its settings, templates, service context, actor and athlete.
     AthleteIdDep    the athlete the pages show: the one chosen on the roster (a cookie,
                     ``VIEW_COOKIE``) if the actor may see it, else in local mode the first
                     stored athlete (by when it was added); none yet -> ``NoAthleteYet``
+    AthleteRefDep   the same athlete, found when the route first asks (``AthleteRef.id``):
+                    a plain route asks on its own thread, so the lookup takes no thread hop
+                    of its own (the Today page, D-138)
 
 Routes call the services as ``f(ctx, actor, athlete_id, ...)`` and never touch a database.
 """
@@ -27,6 +30,8 @@ from calfcoach.settings import Settings
 __all__ = [
     "ActorDep",
     "AthleteIdDep",
+    "AthleteRef",
+    "AthleteRefDep",
     "ContextDep",
     "NoAthleteYet",
     "VIEW_COOKIE",
@@ -125,3 +130,34 @@ def _find_athlete_id(request: Request, ctx: ServiceContext, actor: Actor) -> int
 
 AthleteIdDep = Annotated[int, Depends(_athlete_id)]
 """The id of the athlete the pages show (issue 9: the signed-in account's athlete)."""
+
+
+class AthleteRef:
+    """``AthleteIdDep``'s athlete, found on first use of ``id`` (then kept for the request).
+
+    A plain (``def``) route runs on a worker thread, and a dependency that reads the database
+    would need a thread of its own first (``_athlete_id``): on PostgreSQL two hops and two
+    pool checkouts a page. Asked for in the route, the lookup runs on the route's thread
+    (D-138). ``NoAthleteYet`` is raised from the route then, and handled the same way."""
+
+    __slots__ = ("_actor", "_ctx", "_id", "_request")
+
+    def __init__(self, request: Request, ctx: ServiceContext, actor: Actor) -> None:
+        self._request = request
+        self._ctx = ctx
+        self._actor = actor
+        self._id: int | None = None
+
+    @property
+    def id(self) -> int:
+        if self._id is None:
+            self._id = _find_athlete_id(self._request, self._ctx, self._actor)
+        return self._id
+
+
+async def _athlete_ref(request: Request, ctx: ContextDep, actor: ActorDep) -> AthleteRef:
+    return AthleteRef(request, ctx, actor)
+
+
+AthleteRefDep = Annotated[AthleteRef, Depends(_athlete_ref)]
+"""``AthleteIdDep``, looked up on the route's own thread when it asks (``AthleteRef.id``)."""

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from calfcoach.errors import CalfcoachError
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
-from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep
+from calfcoach.web.deps import ActorDep, AthleteIdDep, AthleteRefDep, ContextDep, TemplatesDep
 from calfcoach.web.forms import FormProblem, optional_float, optional_int, parse_client_id
 from calfcoach.web.forms import parse_date as parse_form_date
 from calfcoach.web.views import field_errors, session_view
@@ -231,13 +231,14 @@ def today_page(
     templates: TemplatesDep,
     ctx: ContextDep,
     actor: ActorDep,
-    athlete: AthleteIdDep,
+    athlete_ref: AthleteRefDep,
     date: str | None = None,
     done: str | None = None,
     welcome: str | None = None,
 ) -> HTMLResponse:
     """The session of the day, each exercise with dose, cues and why; a rest day names the
     next session; a stopped day (R-PAIN-2a/2b) shows only its advice."""
+    athlete = athlete_ref.id  # on this route's thread (D-138)
     day, problem = _page_day(request, date)
     if problem is not None:
         return _render_day(
@@ -299,10 +300,11 @@ def guided_page(
     templates: TemplatesDep,
     ctx: ContextDep,
     actor: ActorDep,
-    athlete: AthleteIdDep,
+    athlete_ref: AthleteRefDep,
     date: str | None = None,
 ) -> HTMLResponse:
     """Guided mode: one exercise at a time with its timers (``static/js/guided.js``)."""
+    athlete = athlete_ref.id  # on this route's thread (D-138)
     day, problem = _page_day(request, date)
     if problem is not None:
         return _render_day(
