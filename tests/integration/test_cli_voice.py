@@ -117,6 +117,30 @@ def test_an_argument_that_is_not_utf8_exits_2_naming_the_option(
     assert "\\xff" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("athlete", "rename", "Demo", "new\udcff"), "NEW_NAME: "),
+        (("athlete", "rename", "bad\udcff", "New"), "NAME: "),
+        (("runs", "kind", "--athlete", "Demo", "7", "easy\udcff"), "EASY|HARD|LONG: "),
+        (("runs", "kind", "--athlete", "ath\udcff", "7", "easy"), "--athlete: "),
+        (("account", "link-coach", "coach@example.org", "ath\udcff"), "ATHLETE: "),
+    ],
+)
+def test_a_positional_that_is_not_utf8_is_named_by_its_own_place(
+    demo: Cli, args: tuple[str, ...], field: str
+) -> None:
+    # Each positional is named by the argument it fills, past the options and their values.
+    err = assert_refused(demo, args, "is not valid UTF-8 text; allowed: text in UTF-8")
+    assert err.startswith(f"error: {field}"), err
+
+
+def test_a_positional_file_name_that_is_not_utf8_reaches_the_file_check(cli: Cli) -> None:
+    result = cli("restore", "/nonexistent/backup\udcff.db")
+    assert result.code == 2
+    assert "not valid UTF-8" not in result.err
+
+
 def test_a_file_name_that_is_not_utf8_reaches_the_file_check(cli: Cli) -> None:
     # A Linux file name may be any bytes: it is not refused as text, only as a missing file.
     result = cli("plan", "--profile", "/nonexistent/p\udcff.json")

@@ -326,6 +326,44 @@ def _is_path(param: Parameter | None) -> bool:
     return type(param.type).__name__ == "TyperPath"
 
 
+def _takes_value(option: Parameter | None) -> bool:
+    """True for an option given as ``--name VALUE`` (not a flag, not a counter)."""
+    return (
+        option is not None
+        and option.param_type_name == "option"
+        and not getattr(option, "is_flag", False)
+        and not getattr(option, "count", False)
+    )
+
+
+def _positionals(
+    rest: list[str], by_name: dict[str, Parameter], arguments: list[Parameter], *, offset: int
+) -> dict[int, Parameter]:
+    """The argument each positional of ``rest`` (the words after the command's name) fills,
+    by its index in the whole command line (``offset``: where ``rest`` starts): options and
+    their values are skipped, ``--`` ends the options, an argument of ``nargs=-1`` takes the
+    rest."""
+    out: dict[int, Parameter] = {}
+    slot = 0
+    options_end = False
+    takes_value = False
+    for index, arg in enumerate(rest, start=offset):
+        if takes_value:
+            takes_value = False
+            continue
+        if not options_end and arg == "--":
+            options_end = True
+            continue
+        if not options_end and arg.startswith("-") and arg != "-":
+            takes_value = "=" not in arg and _takes_value(by_name.get(arg))
+            continue
+        if slot < len(arguments):
+            out[index] = arguments[slot]
+            if arguments[slot].nargs != -1:
+                slot += 1
+    return out
+
+
 def argument_problems(group: Command, argv: list[str]) -> list[str]:
     """One problem per argument that is not valid UTF-8 text (file names excepted)."""
     if not any(has_surrogates(arg) for arg in argv):
@@ -334,6 +372,7 @@ def argument_problems(group: Command, argv: list[str]) -> list[str]:
     params = list(getattr(command, "params", []))
     by_name = {name: param for param in params for name in _option_names(param)}
     arguments = [param for param in params if param.param_type_name == "argument"]
+    positional = _positionals(rest, by_name, arguments, offset=len(argv) - len(rest))
     problems = []
     for index, arg in enumerate(argv):
         if not has_surrogates(arg):
@@ -341,14 +380,16 @@ def argument_problems(group: Command, argv: list[str]) -> list[str]:
         name, value = None, arg
         if arg.startswith("--") and "=" in arg:
             name, _, value = arg.partition("=")
-        elif index > 0 and argv[index - 1] in by_name:
+        elif index > 0 and _takes_value(by_name.get(argv[index - 1])):
             name = argv[index - 1]
         param = by_name.get(name) if name else None
-        if param is None and name is None and arg in rest and any(map(_is_path, arguments)):
-            continue  # a positional file name
         if _is_path(param):
             continue
-        field = name or (_hint(arguments[0]) if arguments else "argument")
+        if param is None and name is None:
+            param = positional.get(index)
+            if _is_path(param):
+                continue  # a positional file name
+        field = name or (_hint(param) if param is not None else "argument")
         problems.append(
             f"{field}: {shown_bytes(value)} is not valid UTF-8 text; allowed: text in UTF-8 "
             "(check the terminal's or the script's encoding)"
