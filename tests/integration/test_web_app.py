@@ -317,7 +317,10 @@ def _routes_in_order(routes: list[Any]) -> Iterator[Any]:
             yield route
 
 
-def test_no_route_shadows_another_so_the_hot_routers_may_come_first(app: FastAPI) -> None:
+def test_no_route_shadows_another_so_the_hot_routers_may_come_first(
+    app: FastAPI,
+    client: TestClient,  # its start and stop close the app's pool
+) -> None:
     # D-138 includes the Today page's router and the API's before the other pages: FastAPI
     # tries the routes in order. That changes nothing only while no two routes can answer
     # one request: for every route, a path made from its own pattern, with its method, is
