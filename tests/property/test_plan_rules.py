@@ -272,6 +272,39 @@ def test_no_rehab_in_the_two_days_before_a_race_and_one_set_fewer_in_race_week_R
 
 @MANY
 @given(plan_requests())
+def test_a_protocol_keeps_its_rm_load_through_race_week_R_SCHED_4a(req):
+    # "In the 7 days before a race, rehab keeps its load" (D-139): the protocol's RM step
+    # (fewer reps = a heavier load) never advances inside race week. Reps in race week are
+    # never fewer than at the exercise's last session before it.
+    profile, plan = make(req)
+    before: dict[str, int] = {}  # exercise -> reps of its last rehab session outside a taper
+    for s in planned(plan):
+        taper = in_taper(profile, s.date)
+        for rx in s.exercises:
+            if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
+                continue
+            if not taper:
+                before[rx.exercise] = rx.reps
+            elif rx.exercise in before:
+                assert rx.reps >= before[rx.exercise], (s.date, rx.exercise, rx.reps, before)
+
+
+@MANY
+@given(plan_requests())
+def test_no_reason_speaks_of_plyometrics_to_an_athlete_whose_plyometrics_are_gated_R_WHY(req):
+    # A profile's complaint closes the plyometric gate for the whole plan (D-7): a race's or
+    # a gap's reason then says nothing of plyometrics restarting (R-WHY, R-SCHED-4a).
+    profile, plan = make(req)
+    if not profile.complaints & NO_JUMP_COMPLAINTS:
+        return
+    for s in planned(plan):
+        for rx in s.exercises:
+            for r in rx.reasons:
+                assert "plyometrics restart" not in r.text, (s.date, rx.exercise, r.text)
+
+
+@MANY
+@given(plan_requests())
 def test_the_first_session_after_a_race_names_the_race_R_SCHED_4a(req):
     profile, plan = make(req)
     race_days = sorted({r.date for r in profile.races})

@@ -332,3 +332,51 @@ def test_the_schedule_is_the_same_for_a_bare_date_and_a_race_without_distance():
     bare = profile().model_copy(update={"races": (SAT,)})
     full = profile(races=[{"date": SAT.isoformat()}])
     assert build_schedule(bare, MONDAY, 4) == build_schedule(full, MONDAY, 4)
+
+
+# ------------------------------------------------------------------ race week and protocols
+
+
+def test_an_achilles_protocol_holds_its_rm_step_through_race_week_and_moves_on_after() -> None:
+    # D-139, found reading a plan: a 10RM protocol became 8RM two days into the week before
+    # a half marathon ("one set fewer, load kept" beside a heavier RM). It now holds the step
+    # of the last session before that week, says so, and takes the next step after the race.
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core.planner import build_plan
+
+    start = dt.date(2026, 12, 7)
+    half = race(dt.date(2027, 1, 17), 21.1)
+    athlete = profile(
+        level="advanced",
+        equipment=["leg_press", "seated_calf_machine", "dumbbell", "step", "jump_rope"],
+        runs=[
+            {"day": "tue", "kind": "hard"},
+            {"day": "wed", "kind": "easy"},
+            {"day": "thu", "kind": "hard"},
+            {"day": "sat", "kind": "long"},
+        ],
+        races=[{"date": "2026-12-13", "distance_km": 10, "tune_up": True}, half],
+        complaints=["achilles_insertional", "plantar_heel"],
+        usual_pain=4,
+        session_minutes=40,
+        sessions_per_week=3,
+    )
+    plan = build_plan(athlete, load_catalog(), start, 8)
+    rehab = [
+        (s.date, rx)
+        for s in plan.sessions
+        for rx in s.exercises
+        if rx.exercise == "heavy-slow-bent-knee-heel-raise"
+    ]
+    taper = [(d, rx) for d, rx in rehab if 0 < (half.date - d).days <= 7]
+    last_before = [rx for d, rx in rehab if (half.date - d).days > 7][-1]
+    after = [rx for d, rx in rehab if d > half.date]
+    assert len(taper) == 3
+    assert {rx.reps for _, rx in taper} == {last_before.reps} == {10}
+    assert {rx.sets for _, rx in taper} == {3}
+    held = [r.text for _, rx in taper[1:] for r in rx.reasons if r.rule == "R-SCHED-4a"]
+    assert held and all("the 10RM load until the race" in text for text in held), held
+    assert after[0].reps == 8  # the step the weeks logged before the race earned
+    # Every reason of this athlete (plyometrics gated by the complaints) leaves them out.
+    texts = [r.text for s in plan.sessions for rx in s.exercises for r in rx.reasons]
+    assert not [t for t in texts if "plyometric" in t.lower() and "restart" in t]

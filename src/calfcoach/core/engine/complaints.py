@@ -74,7 +74,18 @@ class ComplaintMaker(CalfMaker):
             return []
         achilles = bool(complaints & ACHILLES_COMPLAINTS)
         table = rules.ACHILLES_HSR if achilles else rules.PLANTAR_HEEL_RAISE
-        step = rules.protocol_step(table, st.protocol_weeks + 1)
+        week = st.protocol_weeks + 1
+        held = False
+        if day.taper is not None:
+            # R-SCHED-4a: in the 7 days before a race rehab keeps its load, so the protocol's
+            # step stays where the last session before that week left it (D-139).
+            if st.taper_race != day.taper.date:
+                st.taper_race = day.taper.date
+                st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
+            held = st.taper_step < week
+            week = min(week, st.taper_step)
+        st.protocol_step = week
+        step = rules.protocol_step(table, week)
         exercises = [self.c.protocol_straight]
         if achilles:
             exercises.append(self.c.protocol_bent)
@@ -96,7 +107,8 @@ class ComplaintMaker(CalfMaker):
                 reasons.append(
                     Reason(
                         "R-SCHED-4a",
-                        f"Race week ({describe(day.taper)}): one set fewer, load kept.",
+                        f"Race week ({describe(day.taper)}): one set fewer, load kept"
+                        + (f": the {step.reps}RM load until the race." if held else "."),
                     )
                 )
             key = (complaints, step.label, tempo, safety.limit)

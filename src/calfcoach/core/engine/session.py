@@ -113,7 +113,8 @@ class SessionMaker(EvidenceMaker):
         text = {
             1: "doses restart one step lower",
             2: "doses restart one step lower and hold until one full session is logged",
-            3: "loads are found again and plyometrics restart at 50 contacts",
+            3: "loads are found again"
+            + (" and plyometrics restart at 50 contacts" if self._plyo_in_plan(safety) else ""),
         }[level]
         self._notes.append(Reason("R-PROG-6", f"{gap} days since the last logged session: {text}."))
         self.issues.append(("R-PROG-6", slot.week, f"{gap} days without training: {text}"))
@@ -153,7 +154,7 @@ class SessionMaker(EvidenceMaker):
         blocks: list[budget.Block] = []
         head: list[Reason] = list(self._notes)
         self._notes.clear()
-        head += self._race_to_name(slot, day)
+        head += self._race_to_name(slot, day, safety)
         strict = _strict_reason(self.complaints)
         if strict is not None:
             head.append(strict)
@@ -216,19 +217,25 @@ class SessionMaker(EvidenceMaker):
             slot.date, slot.week, slot.deload, title, exercises_t, round(minutes), advice=advice
         )
 
-    def _race_to_name(self, slot: Slot, day: RaceDay) -> list[Reason]:
+    def _plyo_in_plan(self, safety: DaySafety) -> bool:
+        """Whether the athlete's plan holds plyometrics at all now: a plyometric exercise
+        their level and equipment allow, and no complaint gate closed (R-PAIN-3/4). A reason
+        mentions plyometrics only then (R-WHY)."""
+        return self.c.plyo is not None and safety.plyo.open
+
+    def _race_to_name(self, slot: Slot, day: RaceDay, safety: DaySafety) -> list[Reason]:
         """R-SCHED-4a: the first session after any race names it, and every session within
         14 days of a marathon or longer names that one (both when both hold)."""
         out: list[Reason] = []
         named = self.st.race_named
+        plyo = "; plyometrics restart at 50 contacts" if self._plyo_in_plan(safety) else ""
         for past in self.p.races:  # every race since the last session, in date order
             if past.date < slot.date and (named is None or past.date > named):
                 self.st.race_named = past.date
                 out.append(
                     Reason(
                         "R-SCHED-4a",
-                        f"First session after {describe(past)}: the recovery window is over; "
-                        "plyometrics restart at 50 contacts.",
+                        f"First session after {describe(past)}: the recovery window is over{plyo}.",
                     )
                 )
         long = day.name_in_reasons

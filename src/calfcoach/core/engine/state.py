@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -117,6 +117,12 @@ class State:
     protocol_week: int = 0
     protocol_week_sessions: int = 0
     protocol_week_flare: bool = False
+    protocol_step: int = 0
+    """The protocol week (``rules.protocol_step``) the last protocol session was given at."""
+    taper_race: dt.date | None = None
+    taper_step: int = 0
+    """R-SCHED-4a: the protocol week held through the race week of ``taper_race`` (rehab
+    keeps its load: its step does not advance before the race; D-139)."""
     last_logged: dt.date | None = None
     gap_seen: dt.date | None = None
     gap_level: int = 0
@@ -158,6 +164,9 @@ class State:
             "protocol_week": self.protocol_week,
             "protocol_week_sessions": self.protocol_week_sessions,
             "protocol_week_flare": self.protocol_week_flare,
+            "protocol_step": self.protocol_step,
+            "taper_race": _d(self.taper_race),
+            "taper_step": self.taper_step,
             "last_logged": _d(self.last_logged),
             "gap_seen": _d(self.gap_seen),
             "gap_level": self.gap_level,
@@ -187,6 +196,9 @@ class State:
             protocol_week=int(data["protocol_week"]),
             protocol_week_sessions=int(data["protocol_week_sessions"]),
             protocol_week_flare=bool(data["protocol_week_flare"]),
+            protocol_step=int(data["protocol_step"]),
+            taper_race=_p(data["taper_race"]),
+            taper_step=int(data["taper_step"]),
             last_logged=_p(data["last_logged"]),
             gap_seen=_p(data["gap_seen"]),
             gap_level=int(data.get("gap_level", 0)),
