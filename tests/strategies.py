@@ -308,6 +308,25 @@ def is_protocol(rx: Prescription) -> bool:
     )
 
 
+def title_parts(title: str) -> list[tuple[str, list[str]]]:
+    """A session title as its parts (R-SCHED-8, D-140): (head, exercise names) in the title's
+    order, lower case: "Heavy bent-knee work: x + soleus strength: y and z (after your hard
+    run)" -> [("heavy bent-knee work", ["x"]), ("soleus strength", ["y", "z"])]. A part
+    without a colon (a complaint protocol, "foot and ankle work") has no names."""
+    text = title.lower().replace(" (after your hard run)", "").strip()
+    text = text.removeprefix("lighter week - ")
+    out: list[tuple[str, list[str]]] = []
+    for part in text.split(" + "):
+        head, _, names = part.partition(": ")
+        out.append((head, names.split(" and ") if names else []))
+    return out
+
+
+def titled_names(title: str) -> list[str]:
+    """The exercise names a session title names, in order, lower case."""
+    return [name for _, names in title_parts(title) for name in names]
+
+
 def is_ramp(rx: Prescription) -> bool:
     return any(
         r.rule == "R-PROG-1a" and "starting point" in r.text and "oad-finding session:" in r.text

@@ -39,6 +39,7 @@ from tests.strategies import (
     region,
     run_days,
     session_contacts,
+    titled_names,
     tune_up,
     wanted,
     warned,
@@ -95,9 +96,14 @@ def forced(**fields: st.SearchStrategy) -> st.SearchStrategy[tuple[Profile, dt.d
 
 
 def main_block(s: Session):
-    """The block the title names ("...: <exercise name>")."""
-    name = s.title.rsplit(": ", 1)[-1].replace(" (after your hard run)", "").strip().lower()
-    return next((rx for rx in s.exercises if CATALOG.get(rx.exercise).name.lower() == name), None)
+    """The block the title names when it names one ("...: <exercise name>"); None when it
+    names none or several (a cycle's extra block, a ladder's next step: D-140)."""
+    names = titled_names(s.title)
+    if len(names) != 1:
+        return None
+    return next(
+        (rx for rx in s.exercises if CATALOG.get(rx.exercise).name.lower() == names[0]), None
+    )
 
 
 def earliest_in(plan: Plan, week_start: dt.date) -> dt.date | None:

@@ -19,6 +19,8 @@ from tests.strategies import (
     plan_requests,
     planned,
     session_contacts,
+    title_parts,
+    titled_names,
 )
 
 from calfcoach.core import rules
@@ -259,16 +261,20 @@ def test_the_title_names_what_the_session_holds_R_SCHED_8(req):
         assert s.deload == title.startswith("lighter week"), s.title
         if any(is_protocol(rx) for rx in s.exercises):
             assert "protocol" in title or "ladder" in title, s.title
-        head = title.split(": ")[0]
-        if "heavy" in head:
-            assert "heavy" in schemes, (s.title, schemes)
-        if "plyometric" in head:
-            assert "plyometric" in schemes, (s.title, schemes)
-        if "light" in head.replace("lighter week", ""):
-            assert "light" in schemes, (s.title, schemes)
-        if ": " in title:
-            named = title.rsplit(": ", 1)[1].replace(" (after your hard run)", "").strip()
-            assert named in names, (s.title, names)
+        for head, named in title_parts(s.title):
+            if "heavy" in head:
+                assert "heavy" in schemes, (s.title, schemes)
+            if "plyometric" in head:
+                assert "plyometric" in schemes, (s.title, schemes)
+            if "light" in head:
+                assert "light" in schemes, (s.title, schemes)
+            for name in named:
+                assert name in names, (s.title, names)
+        # ...and every calf block is named (a cycle's extra too, D-140)
+        titled = titled_names(s.title)
+        for rx in calf_blocks(s):
+            if not is_protocol(rx):
+                assert CATALOG.get(rx.exercise).name.lower() in titled, (s.title, rx.exercise)
 
 
 @MANY

@@ -329,18 +329,14 @@ class SessionMaker(EvidenceMaker):
         return exercises
 
     def _title(self, slot: Slot, blocks: list[budget.Block], safety: DaySafety) -> str:
-        main = next((b for b in blocks if b.role == "main"), None)
+        """R-SCHED-8: the title names what the session holds after adaptation: every calf
+        block (the main one, a ladder's next step, a cycle's extra), in the order done."""
+        calf = [b for b in blocks if b.role in ("main", "extra")]
         protocol = [b for b in blocks if b.role == "protocol"]
         if safety.flare is not None:
             title = "Flare: isometric holds and foot work"
-        elif main is not None:
-            # A block's title depends on its exercise and scheme only: made once a walk (the
-            # prescription names the block's exercise).
-            key = (main.rx.exercise, main.rx.scheme)
-            found = self._titles.get(key)
-            if found is None:
-                found = self._titles[key] = _block_title(main)
-            title = found
+        elif calf:
+            title = _joined_titles([self._title_of(b) for b in calf])
             if protocol:
                 title = f"{self._protocol_title()} + {title[:1].lower()}{title[1:]}"
         elif protocol:
@@ -353,10 +349,34 @@ class SessionMaker(EvidenceMaker):
             title = "Lighter week - " + title
         return title
 
+    def _title_of(self, b: budget.Block) -> str:
+        # A block's title depends on its exercise and scheme only: made once a walk (the
+        # prescription names the block's exercise).
+        key = (b.rx.exercise, b.rx.scheme)
+        found = self._titles.get(key)
+        if found is None:
+            found = self._titles[key] = _block_title(b)
+        return found
+
     def _protocol_title(self) -> str:
         if self._protocol_name is None:
             self._protocol_name = _protocol_title(self.p)
         return self._protocol_name
+
+
+def _joined_titles(parts: list[str]) -> str:
+    """Block titles as one: "Heavy bent-knee work: X + soleus strength: Y and Z" (blocks of
+    one kind in a row share its words; D-140)."""
+    groups: list[tuple[str, list[str]]] = []
+    for part in parts:
+        head, _, name = part.partition(": ")
+        if groups and groups[-1][0] == head:
+            if name not in groups[-1][1]:
+                groups[-1][1].append(name)
+        else:
+            groups.append((head, [name]))
+    out = [f"{head}: {' and '.join(names)}" for head, names in groups]
+    return " + ".join([out[0], *(f"{o[:1].lower()}{o[1:]}" for o in out[1:])])
 
 
 @lru_cache(maxsize=64)
