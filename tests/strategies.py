@@ -308,6 +308,24 @@ def is_protocol(rx: Prescription) -> bool:
     )
 
 
+STEP_TO = re.compile(
+    r"goes (?:up )?(?:from [\d.]+ (?:s|reps|m|contacts) )?to ([\d.]+) (s|reps|m|contacts)"
+)
+"""The amount a dose step says it goes to ("... goes up from 45 s to 60 s")."""
+
+
+def step_claims(rx: Prescription) -> list[tuple[str, float, float | None]]:
+    """(reason, amount it names, amount prescribed) of each dose step in ``rx``'s reasons."""
+    out = []
+    for r in rx.reasons:
+        m = STEP_TO.search(r.text)
+        if m and r.rule in ("R-PROG-2", "R-PROG-6", "R-PAIN-4"):
+            unit = {"s": rx.seconds, "reps": rx.reps, "m": rx.distance_m, "contacts": rx.contacts}
+            shown = unit[m[2]]
+            out.append((r.text, float(m[1]), None if shown is None else float(shown)))
+    return out
+
+
 def title_parts(title: str) -> list[tuple[str, list[str]]]:
     """A session title as its parts (R-SCHED-8, D-140): (head, exercise names) in the title's
     order, lower case: "Heavy bent-knee work: x + soleus strength: y and z (after your hard

@@ -39,6 +39,7 @@ from tests.strategies import (
     region,
     run_days,
     session_contacts,
+    step_claims,
     titled_names,
     tune_up,
     wanted,
@@ -307,6 +308,20 @@ def test_no_reason_speaks_of_plyometrics_to_an_athlete_whose_plyometrics_are_gat
         for rx in s.exercises:
             for r in rx.reasons:
                 assert "plyometrics restart" not in r.text, (s.date, rx.exercise, r.text)
+
+
+@MANY
+@given(plan_requests())
+def test_a_dose_step_names_the_amount_prescribed_R_WHY(req):
+    # D-141: a calf-strain step holds at most 45 s while its reason said "goes up from 45 s
+    # to 60 s". A step's reason names what the athlete is given (a lighter week cuts after).
+    profile, plan = make(req)
+    for s in planned(plan):
+        if s.deload:
+            continue
+        for rx in s.exercises:
+            for text, named, shown in step_claims(rx):
+                assert shown is None or abs(named - shown) < 1e-6, (s.date, rx, text)
 
 
 @MANY

@@ -354,6 +354,14 @@ def _step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None
                     f"{amount_text(dose.amount, dose.unit)} were set, so the dose goes to "
                     f"{amount_text(new, dose.unit)}"
                 )
+            elif logged is None:
+                # A session not given yet (D-141): the step is planned on the sets before it
+                # being done, and the log decides when that session comes.
+                text = (
+                    f"the dose goes up from {amount_text(dose.amount, dose.unit)} to "
+                    f"{amount_text(new, dose.unit)}, planned on every set before it being done "
+                    "(what you log decides)"
+                )
             else:
                 text = (
                     f"every set was done, so the dose goes up from "

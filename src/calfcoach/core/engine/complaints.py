@@ -189,12 +189,23 @@ class ComplaintMaker(CalfMaker):
             if step == 4:
                 base = Dose(top_sets, top_amount, "reps", None, True)
             dose, reasons, ramp = self._dose(
-                ex, scheme, slot, safety, base=base, needs_load=needs_load
+                ex,
+                scheme,
+                slot,
+                safety,
+                base=base,
+                needs_load=needs_load,
+                cap=(top_sets, top_amount, f"step {step} of the ladder"),
             )
-            if not base.fixed and dose.amount > top_amount:
+            if not base.fixed and dose.amount > top_amount:  # a first dose above the step
                 dose = dose.with_amount(top_amount, sets=min(top_sets, dose.sets + 1))
             if day.taper is not None:
-                dose = dosing.cut_sets(dose, 1)
+                cut = dosing.cut_sets(dose, 1)
+                if cut.sets < dose.sets:
+                    reasons.append(
+                        Reason("R-SCHED-4a", f"Race week ({describe(day.taper)}): one set fewer.")
+                    )
+                dose = cut
             step_lead = Reason(
                 "R-PAIN-4",
                 f"Calf strain, step {step} of 4 of the criteria ladder (top {top_sets} x "

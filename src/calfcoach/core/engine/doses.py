@@ -17,7 +17,7 @@ from calfcoach.core.engine.base import (
     Decision,
     MakerBase,
 )
-from calfcoach.core.engine.evidence import judge
+from calfcoach.core.engine.evidence import Verdict, judge
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.engine.state import Track
 from calfcoach.core.memo import MISSING, IdentityMemo
@@ -49,8 +49,11 @@ class DoseMaker(MakerBase):
         base: Dose,
         needs_load: bool,
         hold: Reason | None = None,
+        cap: tuple[int, float, str] | None = None,
     ) -> tuple[Dose, list[Reason], bool]:
-        """The dose of ``ex`` in ``scheme`` on the slot's day; reasons; whether it is a ramp."""
+        """The dose of ``ex`` in ``scheme`` on the slot's day; reasons; whether it is a ramp.
+        ``cap``: (sets, amount, what) a ladder's step allows at most (R-PAIN-4's calf-strain
+        steps): a step past its amount adds a set instead, and holds at the step's top."""
         track = self._track(ex, scheme, base, needs_load)
         inc = dosing.increment(ex, self.equipment)
         reasons: list[Reason] = []
@@ -157,6 +160,8 @@ class DoseMaker(MakerBase):
             # further ahead assumes it will be fine (it is recomputed once it is recorded).
             checkin_ok=not real or self._checkin_ok(track, safety, slot.date, assume=projected_day),
         )
+        if cap is not None and not base.fixed:
+            verdict = _capped(verdict, track.dose, cap, projected=not real)
         track.dose = verdict.dose
         track.pending = None
         if hold_all is not None and not projected_day and not base.fixed:
@@ -490,3 +495,36 @@ def _is_hold(rx: Prescription | None) -> bool:
 
 def _projected(maker: MakerBase, slot: Slot) -> bool:
     return maker.today is None or slot.date > maker.today
+
+
+def _capped(
+    verdict: Verdict, before: Dose, cap: tuple[int, float, str], *, projected: bool
+) -> Verdict:
+    """A step that went past ``cap``'s amount (D-141): the amount stays at the cap and a set
+    is added instead, up to the cap's sets; at both, the dose holds. The reason says what is
+    prescribed (R-WHY), not the step the band alone would take."""
+    sets, amount, what = cap
+    if verdict.dose.amount <= amount + 1e-9 or verdict.action != "progress":
+        return verdict
+    top = dosing.amount_text(amount, before.unit)
+    if before.sets >= sets and before.amount >= amount - 1e-9:
+        return Verdict(
+            before.with_amount(amount),
+            "hold",
+            dosing.reason(
+                "R-PAIN-4", f"the dose is at the top of {what}, {sets} x {top}, and holds there"
+            ),
+        )
+    new_sets = min(sets, before.sets + 1) if before.amount >= amount - 1e-9 else before.sets
+    dose = verdict.dose.with_amount(amount, sets=new_sets)
+    done = "planned on every set before it being done" if projected else "every set was done"
+    change = (
+        f"a set is added ({before.sets} -> {new_sets} x {top})"
+        if new_sets > before.sets
+        else f"the dose goes to {new_sets} x {top}"
+    )
+    return Verdict(
+        dose,
+        "progress",
+        dosing.reason("R-PAIN-4", f"{change}, {done}: {what} goes no higher than {top}"),
+    )
