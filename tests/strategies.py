@@ -326,6 +326,24 @@ def step_claims(rx: Prescription) -> list[tuple[str, float, float | None]]:
     return out
 
 
+def race_week_rm_rises(profile: Profile, sessions: list[Session]) -> list[tuple[object, ...]]:
+    """Protocol blocks in the 7 days before a race with fewer reps (a heavier RM step) than
+    the exercise's last session before that week (R-SCHED-4a: rehab keeps its load, D-139):
+    (date, exercise, reps, reps before); load-finding sessions are left out."""
+    before: dict[str, int] = {}
+    out: list[tuple[object, ...]] = []
+    for s in sessions:
+        taper = in_taper(profile, s.date)
+        for rx in s.exercises:
+            if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
+                continue
+            if not taper:
+                before[rx.exercise] = rx.reps
+            elif rx.exercise in before and rx.reps < before[rx.exercise]:
+                out.append((s.date, rx.exercise, rx.reps, before[rx.exercise]))
+    return out
+
+
 def title_parts(title: str) -> list[tuple[str, list[str]]]:
     """A session title as its parts (R-SCHED-8, D-140): (head, exercise names) in the title's
     order, lower case: "Heavy bent-knee work: x + soleus strength: y and z (after your hard

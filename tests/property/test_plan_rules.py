@@ -34,6 +34,7 @@ from tests.strategies import (
     plan_end,
     plan_requests,
     planned,
+    race_week_rm_rises,
     reasons_text,
     referred,
     region,
@@ -284,16 +285,7 @@ def test_a_protocol_keeps_its_rm_load_through_race_week_R_SCHED_4a(req):
     # (fewer reps = a heavier load) never advances inside race week. Reps in race week are
     # never fewer than at the exercise's last session before it.
     profile, plan = make(req)
-    before: dict[str, int] = {}  # exercise -> reps of its last rehab session outside a taper
-    for s in planned(plan):
-        taper = in_taper(profile, s.date)
-        for rx in s.exercises:
-            if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
-                continue
-            if not taper:
-                before[rx.exercise] = rx.reps
-            elif rx.exercise in before:
-                assert rx.reps >= before[rx.exercise], (s.date, rx.exercise, rx.reps, before)
+    assert race_week_rm_rises(profile, planned(plan)) == []
 
 
 @MANY

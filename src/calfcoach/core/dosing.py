@@ -339,6 +339,10 @@ def top_of(dose: Dose, scheme: Scheme, inc: float | None) -> float:
     return dose.amount + extra
 
 
+PLANNED_STEP: Final = "planned on every set before it being done"
+"""How a step in a session not given yet names its evidence (D-141): the log decides."""
+
+
 def _step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None) -> Step:
     """R-PROG-2 double progression, driven by the logged amount when there is one (R-PROG-6):
     the next rung above what was done; at the top, load goes up and the dose returns to the
@@ -359,8 +363,7 @@ def _step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None
                 # being done, and the log decides when that session comes.
                 text = (
                     f"the dose goes up from {amount_text(dose.amount, dose.unit)} to "
-                    f"{amount_text(new, dose.unit)}, planned on every set before it being done "
-                    "(what you log decides)"
+                    f"{amount_text(new, dose.unit)}, {PLANNED_STEP} (what you log decides)"
                 )
             else:
                 text = (

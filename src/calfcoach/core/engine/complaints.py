@@ -19,6 +19,7 @@ from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
     Exercise,
     Profile,
+    Race,
     Reason,
     Scheme,
 )
@@ -34,6 +35,11 @@ _BODY_WEIGHT_REASON: Final = Reason(
     "Body weight is enough only while it leaves 2 or fewer reps in reserve; "
     "slow the tempo further or add a loaded backpack when it does not.",
 )
+
+
+def _race_week(race: Race, what: str) -> Reason:
+    """R-SCHED-4a: what the 7 days before ``race`` do to a protocol block."""
+    return Reason("R-SCHED-4a", f"Race week ({describe(race)}): {what}.")
 
 
 class ComplaintMaker(CalfMaker):
@@ -104,13 +110,8 @@ class ComplaintMaker(CalfMaker):
             )
             if day.taper is not None:
                 dose = dosing.cut_sets(dose, 1)
-                reasons.append(
-                    Reason(
-                        "R-SCHED-4a",
-                        f"Race week ({describe(day.taper)}): one set fewer, load kept"
-                        + (f": the {step.reps}RM load until the race." if held else "."),
-                    )
-                )
+                kept = f": the {step.reps}RM load until the race" if held else ""
+                reasons.append(_race_week(day.taper, f"one set fewer, load kept{kept}"))
             key = (complaints, step.label, tempo, safety.limit)
             lead = self._protocol_leads.get(key)
             if lead is None:  # the same sentence session after session: made once a walk
@@ -202,9 +203,7 @@ class ComplaintMaker(CalfMaker):
             if day.taper is not None:
                 cut = dosing.cut_sets(dose, 1)
                 if cut.sets < dose.sets:
-                    reasons.append(
-                        Reason("R-SCHED-4a", f"Race week ({describe(day.taper)}): one set fewer.")
-                    )
+                    reasons.append(_race_week(day.taper, "one set fewer"))
                 dose = cut
             step_lead = Reason(
                 "R-PAIN-4",

@@ -517,7 +517,7 @@ def _capped(
         )
     new_sets = min(sets, before.sets + 1) if before.amount >= amount - 1e-9 else before.sets
     dose = verdict.dose.with_amount(amount, sets=new_sets)
-    done = "planned on every set before it being done" if projected else "every set was done"
+    done = dosing.PLANNED_STEP if projected else "every set was done"
     change = (
         f"a set is added ({before.sets} -> {new_sets} x {top})"
         if new_sets > before.sets
