@@ -3,7 +3,8 @@
 Example counts: ``examples(ci, dev)`` gives a ``settings`` with the full count ``ci`` when the
 hypothesis profile is "ci" and a few (``dev``) otherwise. The profile is the environment
 variable ``HYPOTHESIS_PROFILE`` ("ci" or "dev"); when it is not set, "ci" on a CI machine (the
-``CI`` variable set) and "dev" elsewhere.
+``CI`` variable set) and "dev" elsewhere. "deep" (by hand, before a stop) runs four times the
+full count on new random examples each run, where "ci" runs the same examples every time.
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
 
 def examples(ci: int, dev: int = 25) -> settings:
     """Settings with ``ci`` examples in the "ci" profile and ``min(dev, ci)`` in "dev"."""
+    if HYPOTHESIS_PROFILE == "deep":
+        return settings(
+            max_examples=4 * ci,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
     return settings(
         max_examples=ci if HYPOTHESIS_PROFILE == "ci" else min(dev, ci),
         derandomize=HYPOTHESIS_PROFILE == "ci",  # CI: the same examples on every run
@@ -323,6 +330,25 @@ def step_claims(rx: Prescription) -> list[tuple[str, float, float | None]]:
             unit = {"s": rx.seconds, "reps": rx.reps, "m": rx.distance_m, "contacts": rx.contacts}
             shown = unit[m[2]]
             out.append((r.text, float(m[1]), None if shown is None else float(shown)))
+    return out
+
+
+def repeated_claims(rx: Prescription) -> list[str]:
+    """R-WHY (D-142): what a block's reasons say twice: a text given twice, or a catalog
+    reason whose claim (one of its ``mentions``) the reasons before it already make."""
+    claims = {c.text: c for c in CATALOG.reasons}
+    said = ""
+    seen: set[str] = set()
+    out: list[str] = []
+    for r in rx.reasons:
+        text = r.text.strip()
+        claim = claims.get(r.text)
+        if text in seen:
+            out.append(f"said twice: {text}")
+        elif r.rule != "R-WHY" and claim is not None and claim.claimed_by(said):
+            out.append(f"{claim.id} already said ({claim.claimed_by(said)!r}): {text}")
+        seen.add(text)
+        said += " " + text
     return out
 
 

@@ -38,6 +38,7 @@ from tests.strategies import (
     reasons_text,
     referred,
     region,
+    repeated_claims,
     run_days,
     session_contacts,
     step_claims,
@@ -957,6 +958,15 @@ def test_every_prescription_gives_reasons_that_start_with_a_rule_id_R_WHY(req):
                 assert r.text.strip()
             assert rx.rule == rx.reasons[0].rule
             assert rx.why.startswith(rx.rule)
+
+
+@MANY
+@given(plan_requests())
+def test_no_block_says_the_same_thing_twice_R_WHY(req):
+    _, plan = make(req)
+    for s in plan.sessions:
+        for rx in s.exercises:
+            assert not repeated_claims(rx), (s.date, rx.exercise, repeated_claims(rx))
 
 
 @MANY

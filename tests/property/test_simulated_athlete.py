@@ -42,7 +42,12 @@ from tests.sim import (
     is_ramp,
     simulate,
 )
-from tests.strategies import HYPOTHESIS_PROFILE, race_week_rm_rises, step_claims
+from tests.strategies import (
+    HYPOTHESIS_PROFILE,
+    race_week_rm_rises,
+    repeated_claims,
+    step_claims,
+)
 
 from calfcoach.core import rules
 from calfcoach.core.engine import walk
@@ -59,7 +64,7 @@ from calfcoach.core.models import (
 
 # ------------------------------------------------------------------ example counts
 
-_EXAMPLES = {"dev": 15, "ci": 200}.get(HYPOTHESIS_PROFILE, 15)  # tests/strategies.py
+_EXAMPLES = {"dev": 15, "ci": 200, "deep": 800}.get(HYPOTHESIS_PROFILE, 15)  # tests/strategies.py
 SIM = settings(
     max_examples=_EXAMPLES,
     derandomize=HYPOTHESIS_PROFILE == "ci",  # CI: the same examples on every run
@@ -476,6 +481,15 @@ def _real_work(rx: Prescription) -> bool:
     # Time under load as the progress report counts it (slow heavy and rehab reps 6 s).
     per_set = time_under_load(rx.reps, rx.seconds, rx.scheme)
     return rx.sets * per_set >= rules.MAIN_BLOCK_MIN_SECONDS
+
+
+@SIM
+@given(simulated())
+def test_no_adapted_block_says_the_same_thing_twice_R_WHY(a):
+    sim = simulate(*a)
+    for s in planned(sim):
+        for rx in s.exercises:
+            assert not repeated_claims(rx), (s.date, rx.exercise, repeated_claims(rx))
 
 
 @SIM

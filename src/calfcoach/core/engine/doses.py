@@ -287,8 +287,7 @@ class DoseMaker(MakerBase):
         return self._why_entry(ex, scheme)[0]
 
     def _why_entry(self, ex: Exercise, scheme: Scheme) -> _ReasonsEntry:
-        cited = _SKILL_CITED if scheme == "skill" else ""
-        return _catalog_entry(self.catalog, ex, scheme, cited)
+        return _catalog_entry(self.catalog, ex, scheme, _SAID_BY_SCHEME.get(scheme, ""))
 
 
 # Reasons whose sentence never changes, made once (they were made for every block).
@@ -310,10 +309,13 @@ _HEAVY_REASON: Final = Reason(
 _LIGHT_REASON: Final = Reason(
     "R-SCH-1",
     f"Light: {rules.LIGHT_REPS.low}-{rules.LIGHT_REPS.high} reps or up to a minute of "
-    "work, for blood flow, muscle mass and durability.",
+    "work, for blood flow, recovery, muscle mass and durability rather than maximal strength "
+    "(seed 001).",
 )
 _ISOMETRIC_REASON: Final = Reason(
-    "R-SCH-4", "Isometric holds of 30-60 s; depth and added load set the load."
+    "R-SCH-4",
+    "Isometric holds of 30-60 s load the calf without moving the ankle; depth and added load "
+    "set the load (seed 003).",
 )
 _REHAB_REASON: Final = Reason(
     "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
@@ -322,7 +324,13 @@ _SKILL_REASON: Final = Reason(
     "R-SCHED-6",
     "Foot work every week: runners who strengthened their feet had fewer injuries (Taddei 2020).",
 )
-_SKILL_CITED: Final[str] = _SKILL_REASON.text
+# What a block's scheme reason already says: the catalog's reasons that cite the same study or
+# make the same claim are not said again (R-WHY, D-142).
+_SAID_BY_SCHEME: Final[dict[str, str]] = {
+    "skill": _SKILL_REASON.text,
+    "light": _LIGHT_REASON.text,
+    "isometric": _ISOMETRIC_REASON.text,
+}
 
 
 def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
@@ -378,15 +386,24 @@ def _work_out_reasons(
 ) -> tuple[Reason, ...]:
     finder = getattr(catalog, "reasons_for", None)
     found: tuple[Reason, ...] = tuple(finder(ex, scheme)) if finder is not None else ()
+    claims = {c.text: c for c in getattr(catalog, "reasons", ())}
+    why = ex.why.strip()
+    said = why + " " + cited
     seen = set(_CITATION.findall(ex.why + " " + cited))
     kept = []
     for r in found:
         sources = set(_CITATION.findall(r.text))
         if sources and sources <= seen:
             continue
+        # R-WHY: a reason whose claim the exercise's own why (or a reason before it) already
+        # makes says it twice ("Slow ankle circles ..." as R-WHY and again as R-EX-1; D-142).
+        claim = claims.get(r.text)
+        if r.text.strip() == why or (claim is not None and claim.claimed_by(said)):
+            continue
         seen |= sources
+        said += " " + r.text
         kept.append(r)
-    return (Reason("R-WHY", ex.why.strip()),) + tuple(kept)
+    return (Reason("R-WHY", why),) + tuple(kept)
 
 
 def _safe_pain(p: Profile) -> int:

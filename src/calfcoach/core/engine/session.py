@@ -232,12 +232,12 @@ class SessionMaker(EvidenceMaker):
         for past in self.p.races:  # every race since the last session, in date order
             if past.date < slot.date and (named is None or past.date > named):
                 self.st.race_named = past.date
-                out.append(
-                    Reason(
-                        "R-SCHED-4a",
-                        f"First session after {describe(past)}: the recovery window is over{plyo}.",
-                    )
+                reason = Reason(
+                    "R-SCHED-4a",
+                    f"First session after {describe(past)}: the recovery window is over{plyo}.",
                 )
+                if reason not in out:  # two races alike on one day are named once (R-WHY)
+                    out.append(reason)
         long = day.name_in_reasons
         named_now = {r.text for r in out}
         if long is not None and not any(describe(long) in t for t in named_now):
