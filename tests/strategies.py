@@ -333,6 +333,48 @@ def step_claims(rx: Prescription) -> list[tuple[str, float, float | None]]:
     return out
 
 
+LIGHTER_CUT = re.compile(
+    r"Lighter week: (?:(\d+) x )?([\d.]+) (reps|s|m|contacts) -> (?:(\d+) x )?([\d.]+) "
+    r"(?:reps|s|m|contacts) \(about (\d+) % less volume\)"
+)
+
+
+SETS_TRIM = re.compile(r"(?:Sets|A short extra block:) \d+ -> (\d+)")
+TRIM_TAILS = ("-min session.", "allows.")
+
+
+def lighter_week_reason_problems(rx: Prescription) -> list[str]:
+    """R-PROG-5 and R-WHY (D-143): where a lighter week's reason does not tell the dose given,
+    or gets its own cut wrong."""
+    out: list[str] = []
+    if rx.contacts is not None:
+        given = f"{rx.sets * rx.contacts} contacts"
+    else:
+        amount, unit = next(
+            (a, u) for a, u in ((rx.reps, "reps"), (rx.seconds, "s"), (rx.distance_m, "m")) if a
+        )
+        given = f"{rx.sets} x {amount:g} {unit}"
+    # A session trimmed to its minutes (R-SCHED-7) or a short extra block (R-SCHED-5) cuts
+    # sets after the lighter week, and says so: that reason names the sets given.
+    trims = [r.text for r in rx.reasons if SETS_TRIM.search(r.text)]
+    for text in trims:
+        m = SETS_TRIM.search(text)
+        if m is None or m[1] != str(rx.sets) or not text.endswith(TRIM_TAILS):
+            out.append(f"{text!r} does not name the sets given, {rx.sets}")
+    for r in rx.reasons:
+        if r.rule != "R-PROG-5" or not r.text.startswith("Lighter week:"):
+            continue
+        if "halved" in r.text or (given not in r.text and not trims):
+            out.append(f"{r.text!r} does not name the dose given, {given}")
+        m = LIGHTER_CUT.search(r.text)
+        if m:
+            before = int(m[1] or 1) * float(m[2])
+            after = int(m[4] or 1) * float(m[5])
+            if abs(100 * (1 - after / before) - int(m[6])) > 1:
+                out.append(f"{r.text!r}: the cut is not {m[6]} %")
+    return out
+
+
 def repeated_claims(rx: Prescription) -> list[str]:
     """R-WHY (D-142): what a block's reasons say twice: a text given twice, or a catalog
     reason whose claim (one of its ``mentions``) the reasons before it already make."""

@@ -30,6 +30,7 @@ from tests.strategies import (
     is_protocol,
     is_ramp,
     light_only,
+    lighter_week_reason_problems,
     long_race,
     plan_end,
     plan_requests,
@@ -315,6 +316,18 @@ def test_a_dose_step_names_the_amount_prescribed_R_WHY(req):
         for rx in s.exercises:
             for text, named, shown in step_claims(rx):
                 assert shown is None or abs(named - shown) < 1e-6, (s.date, rx, text)
+
+
+@MANY
+@given(plan_requests())
+def test_a_lighter_week_names_the_dose_it_gives_R_PROG_5(req):
+    # D-143: every lighter week said "volume about halved, load kept", beside cuts of 0-33 %
+    # (a band's floor, a protocol's one set fewer).
+    _, plan = make(req)
+    for s in planned(plan):
+        for rx in s.exercises:
+            problems = lighter_week_reason_problems(rx)
+            assert not problems, (s.date, rx.exercise, problems)
 
 
 @MANY

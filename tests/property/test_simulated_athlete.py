@@ -44,6 +44,7 @@ from tests.sim import (
 )
 from tests.strategies import (
     HYPOTHESIS_PROFILE,
+    lighter_week_reason_problems,
     race_week_rm_rises,
     repeated_claims,
     step_claims,
@@ -481,6 +482,16 @@ def _real_work(rx: Prescription) -> bool:
     # Time under load as the progress report counts it (slow heavy and rehab reps 6 s).
     per_set = time_under_load(rx.reps, rx.seconds, rx.scheme)
     return rx.sets * per_set >= rules.MAIN_BLOCK_MIN_SECONDS
+
+
+@SIM
+@given(simulated())
+def test_a_lighter_week_names_the_dose_it_gives_on_adapted_sessions_R_PROG_5(a):
+    sim = simulate(*a)
+    for s in planned(sim):
+        for rx in s.exercises:
+            problems = lighter_week_reason_problems(rx)
+            assert not problems, (s.date, rx.exercise, problems)
 
 
 @SIM

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calfcoach.core import dosing, rules
-from calfcoach.core.models import Exercise, Prescription
+from calfcoach.core.models import Exercise, Prescription, Reason
 
 WARM_UP_MINUTES = 2.0
 
@@ -32,9 +32,20 @@ class Block:
         self.knee = knee
 
 
-def rx_with(rx: Prescription, *, sets: int | None = None, rest: int | None = None) -> Prescription:
+def rx_with(
+    rx: Prescription,
+    *,
+    sets: int | None = None,
+    rest: int | None = None,
+    note: Reason | None = None,
+) -> Prescription:
     """``rx`` with other sets or rest: ``dataclasses.replace(rx, sets=..., rest_seconds=...)``
-    without its walk over the fields (it ran for every trimmed and extra block)."""
+    without its walk over the fields (it ran for every trimmed and extra block); ``note``, the
+    reason for the change, goes after its reasons (R-WHY: every change carries its reason)."""
+    why, reasons = rx.why, rx.reasons
+    if note is not None:
+        why = f"{why} {note.rule}: {note.text}" if why else f"{note.rule}: {note.text}"
+        reasons = reasons + (note,)
     return Prescription(
         rx.exercise,
         rx.scheme,
@@ -47,9 +58,9 @@ def rx_with(rx: Prescription, *, sets: int | None = None, rest: int | None = Non
         rx.added_load_kg,
         rx.rest_seconds if rest is None else rest,
         rx.tempo,
-        rx.why,
-        rx.rule,
-        rx.reasons,
+        why,
+        rx.rule or (reasons[0].rule if reasons else ""),
+        reasons,
     )
 
 
@@ -86,7 +97,11 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
         return blocks, total, False
     for i, b in enumerate(blocks):
         if b.role in ("main", "extra") and b.rx.rest_seconds > 90:
-            b.rx = rx_with(b.rx, rest=90)
+            note = Reason(
+                "R-SCHED-7",
+                f"Rest {b.rx.rest_seconds} -> 90 s between sets, to fit the {budget}-min session.",
+            )
+            b.rx = rx_with(b.rx, rest=90, note=note)
             each[i] = rx_minutes(b.rx, b.ex)
     total = WARM_UP_MINUTES + sum(each)
     for role in ("foot", "dorsi", "extra", "main"):
@@ -99,7 +114,11 @@ def fit(blocks: list[Block], budget: int) -> tuple[list[Block], float, bool]:
             if role == "main" and b.rx.scheme != "plyometric":
                 low = max(low, rules.MAIN_BLOCK_MIN_SETS)  # R-SCHED-8
             if b.rx.sets > low:
-                b.rx = rx_with(b.rx, sets=low)
+                note = Reason(
+                    "R-SCHED-7",
+                    f"Sets {b.rx.sets} -> {low}, to fit the {budget}-min session.",
+                )
+                b.rx = rx_with(b.rx, sets=low, note=note)
                 each[i] = rx_minutes(b.rx, b.ex)
                 total = WARM_UP_MINUTES + sum(each)
     protocol = any(b.role == "protocol" for b in blocks)

@@ -17,6 +17,7 @@ from calfcoach.core.engine.doses import (
     _catalog_reasons,
     _scheme_reason,
     _with_reasons,
+    lighter_week_reason,
 )
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.engine.state import Track
@@ -36,7 +37,6 @@ _STAND_IN_REASON: Final = Reason(
     "R-SCH-2a",
     "No equipment to load heavy work, so slow light heel raises stand in (3 s up, 3 s down).",
 )
-_CONTACTS_CUT_REASON: Final = Reason("R-PROG-5", "Lighter week: contacts cut.")
 _SHIN_REASON: Final = Reason(
     "R-PAIN-4",
     "Shin complaint: dorsiflexor strengthening; the evidence for it is low (L) "
@@ -210,8 +210,15 @@ class CalfMaker(DoseMaker):
             shown_total = max(
                 rules.MAIN_BLOCK_MIN_CONTACTS, round(total * rules.DELOAD_VOLUME_FACTOR)
             )
-            reasons.append(_CONTACTS_CUT_REASON)
         b = dosing.bouts(shown_total, ex)
+        if slot.deload:  # the contacts given, in whole bouts
+            reasons.append(
+                lighter_week_reason(
+                    Dose(1, float(total), "contacts"),
+                    Dose(1, float(b.sets * b.contacts), "contacts"),
+                    "plyometric",
+                )
+            )
         rx = Prescription(
             ex.id,
             "plyometric",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Final
 
 from calfcoach.core import dosing, rules
@@ -252,8 +253,8 @@ class DoseMaker(MakerBase):
             shown = shown.with_sets(max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
         if slot.deload and role not in ("foot", "dorsi"):
             # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
-            shown = dosing.deload(dose, scheme)
-            reasons.append(_LIGHTER_WEEK_REASON)
+            before, shown = shown, dosing.deload(dose, scheme)
+            reasons.append(lighter_week_reason(before, shown, scheme))
         elif (
             safety.morning == "one_set_fewer"
             and role not in ("foot", "dorsi")
@@ -296,7 +297,45 @@ _ESTIMATED_REASON: Final = Reason(
     "The load is the one your load-finding session finds; the plan shows its "
     "starting point until that session is logged.",
 )
-_LIGHTER_WEEK_REASON: Final = Reason("R-PROG-5", "Lighter week: volume about halved, load kept.")
+
+
+def lighter_week_reason(before: Dose, after: Dose, scheme: Scheme) -> Reason:
+    """R-PROG-5: what a lighter week did to a block, in its numbers (R-WHY, D-143): the cut
+    and its size; a protocol's one set fewer (R-PAIN-5); a dose the band's floor keeps."""
+    return _lighter_week_cached(before, after, scheme)
+
+
+@lru_cache(maxsize=1024)
+def _lighter_week_cached(before: Dose, after: Dose, scheme: Scheme) -> Reason:
+    was, now = _sets_text(before), _sets_text(after)
+    kept = ", load kept" if before.load or before.fixed else ""
+    if before.fixed:
+        if after.sets < before.sets:
+            return Reason(
+                "R-PROG-5",
+                f"Lighter week: one set fewer ({before.sets} -> {now}){kept}; a "
+                f"protocol's set cuts never go below {rules.MIN_CUT_SETS} sets (R-PAIN-5).",
+            )
+        return Reason(
+            "R-PROG-5",
+            f"Lighter week: the protocol stays at {now}{kept}: its set cuts never go "
+            f"below {rules.MIN_CUT_SETS} sets (R-PAIN-5).",
+        )
+    volume = before.sets * before.amount
+    cut = round(100 * (1 - after.sets * after.amount / volume)) if volume else 0
+    if cut <= 0:
+        return Reason(
+            "R-PROG-5",
+            f"Lighter week: {now} is already the floor of the {scheme} band, so it stays{kept}.",
+        )
+    return Reason("R-PROG-5", f"Lighter week: {was} -> {now} (about {cut} % less volume){kept}.")
+
+
+def _sets_text(dose: Dose) -> str:
+    amount = dosing.amount_text(dose.amount, dose.unit)
+    return amount if dose.unit == "contacts" else f"{dose.sets} x {amount}"
+
+
 _MORNING_SET_REASON: Final = Reason(
     "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
 )

@@ -182,7 +182,14 @@ class SessionMaker(EvidenceMaker):
                 b = self._kind_block(k, slot, safety, day, "extra")
                 if b is not None:
                     # A short extra block: the fewest sets its scheme allows (R-SCHED-5, D-10).
-                    b.rx = budget.rx_with(b.rx, sets=min(b.rx.sets, dosing.min_sets(b.rx.scheme)))
+                    fewest = dosing.min_sets(b.rx.scheme)
+                    if b.rx.sets > fewest:
+                        note = Reason(
+                            "R-SCHED-5",
+                            f"A short extra block: {b.rx.sets} -> {fewest} sets, the fewest "
+                            f"{b.rx.scheme} work allows.",
+                        )
+                        b.rx = budget.rx_with(b.rx, sets=fewest, note=note)
                     blocks.append(b)
         blocks += self._foot_blocks(slot)
         advice = None
