@@ -85,9 +85,9 @@ def _why(need: str, choices: Choices, profile: Profile) -> str:
             "backpack or machine; R-SCH-2a): slow light heel raises stand in"
         )
     if "calf_strain" in profile.complaints and need != "plyo":
+        until = "heavy work waits for its step 4" if need == "heavy" else "until it is passed"
         return (
-            "with a calf strain the criteria ladder is all the calf work, heavy work waits for "
-            "its step 4 (R-PAIN-4, D-23)"
+            f"with a calf strain the criteria ladder is all the calf work, {until} (R-PAIN-4, D-23)"
         )
     if need == "heavy" and profile.level == "novice":
         return "novices do light and isometric work first (R-PROG-4a), and races may stop it"
