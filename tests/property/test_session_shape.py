@@ -268,6 +268,14 @@ def test_the_title_names_what_the_session_holds_R_SCHED_8(req):
                 assert "plyometric" in schemes, (s.title, schemes)
             if "light" in head:
                 assert "light" in schemes, (s.title, schemes)
+            if "soleus strength" in head:
+                # D-144: the soleus ladder (R-PROG-3), not a light block using its exercise.
+                ladder = {
+                    CATALOG.get(rx.exercise).name.lower()
+                    for rx in s.exercises
+                    if any(r.rule == "R-PROG-3" for r in rx.reasons)
+                }
+                assert set(named) <= ladder, (s.title, ladder)
             for name in named:
                 assert name in names, (s.title, names)
         # ...and every calf block is named (a cycle's extra too, D-140)

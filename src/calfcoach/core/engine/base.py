@@ -115,7 +115,7 @@ class MakerBase:
         self._constant: DaySafety | None = None
         self._foot_pool: list[Exercise] | None = None
         self._notes: list[Reason] = []
-        self._titles: dict[tuple[str, str], str] = {}
+        self._titles: dict[tuple[str, str, bool], str] = {}
         self._protocol_name: str | None = None
         self._protocol_leads: dict[tuple[frozenset[str], str, str, int], Reason] = {}
         if state.soleus_step == 0 or state.soleus_step < 1:

@@ -343,13 +343,13 @@ def _ladder_scheme(ex: Exercise) -> Scheme:
     return "light" if "light" in ex.schemes else ex.schemes[0]
 
 
-def _block_title(b: budget.Block) -> str:
+def _block_title(b: budget.Block, ladder: bool) -> str:
     scheme = b.rx.scheme
     knee = {"straight": "straight-knee", "bent": "bent-knee"}.get(b.ex.knee, "")
     if scheme == "plyometric":
         return f"Plyometrics: {b.ex.name.lower()}"
     if scheme == "heavy":
         return f"Heavy {knee} work: {b.ex.name.lower()}"
-    if steps_of(b.ex).get("soleus") is not None:
+    if ladder:
         return f"Soleus strength: {b.ex.name.lower()}"
     return f"Light {knee} work: {b.ex.name.lower()}".replace("  ", " ")

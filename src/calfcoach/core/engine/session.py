@@ -359,10 +359,13 @@ class SessionMaker(EvidenceMaker):
     def _title_of(self, b: budget.Block) -> str:
         # A block's title depends on its exercise and scheme only: made once a walk (the
         # prescription names the block's exercise).
-        key = (b.rx.exercise, b.rx.scheme)
+        # R-SCHED-8: "Soleus strength" names the soleus ladder (R-PROG-3), not a rotation's
+        # light bent-knee block that uses one of its exercises (D-144).
+        ladder = any(r.rule == "R-PROG-3" for r in b.rx.reasons)
+        key = (b.rx.exercise, b.rx.scheme, ladder)
         found = self._titles.get(key)
         if found is None:
-            found = self._titles[key] = _block_title(b)
+            found = self._titles[key] = _block_title(b, ladder)
         return found
 
     def _protocol_title(self) -> str:
