@@ -171,14 +171,16 @@ def walk(
             snapshot = (as_of, st.to_dict())
     issues = list(skeleton.issues) + maker.issues
     if not choices.can_load and not choices.has_protocol:
-        issues.append(
+        # The whole plan, not its first week: "Weeks 1-8: ..." (R-SCH-2a).
+        issues += [
             (
                 "R-SCH-2",
-                1,
+                week,
                 "heavy work needs external load (dumbbell, kettlebell, barbell, weight vest, "
                 "backpack or a machine); slow light heel raises stand in (R-SCH-2a)",
             )
-        )
+            for week in range(1, weeks + 1)
+        ]
     if state is None:  # coverage is judged on a whole plan, not on a walk from a snapshot
         issues += coverage_issues(tuple(sessions), weeks, choices, profile)
     warnings = _grouped(issues)
