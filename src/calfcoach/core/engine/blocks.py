@@ -113,6 +113,11 @@ class Choices:
     calf_knees: dict[str, str]
     """Exercise id -> knee, of the usable calf exercises (R-SCHED-5's coverage check)."""
 
+    def ladder_is_main(self) -> bool:
+        """R-PAIN-4: with shin pain the soleus ladder is every session's main block, plyometrics
+        aside. Asked by the skeleton (R-SCHED-5's extra blocks) and the session alike."""
+        return "shin" in self.complaints and bool(self.soleus_ladder)
+
     def kind_possible(self, kind: str) -> bool:
         if kind == "plyo":
             return self.plyo is not None

@@ -264,7 +264,7 @@ class SessionMaker(EvidenceMaker):
         allowed = self._allowed_kind(kind, slot, safety, day, protocol)
         if allowed != "plyo" and self._strain_active(safety):
             return None  # D-23: with a calf strain the criteria ladder is all the calf work
-        if "shin" in self.complaints and allowed != "plyo" and self.c.soleus_ladder:
+        if allowed != "plyo" and self.c.ladder_is_main():
             return "soleus"  # R-PAIN-4: the soleus ladder is the main block with shin pain
         return allowed
 

@@ -301,12 +301,23 @@ def _coverage_extras(
     """R-SCHED-5 (D-10): where a 2-week cycle lacks a kind of work, one short extra block on a
     session of the cycle that may hold it."""
     extras: dict[dt.date, list[str]] = {}
+    ladder = choices.ladder_is_main()
+
+    def held(kind: str | None) -> str | None:
+        """The main block a session of this kind holds: with shin pain every one but the
+        plyometric block is the soleus ladder (R-PAIN-4, D-145)."""
+        return "soleus" if ladder and kind is not None and kind != "plyo" else kind
+
     for c in range(0, len(by_week) - 1, rules.CYCLE_WEEKS):
-        kinds = [k for _, k in by_week[c] + by_week[c + 1] if k is not None]
-        slots = [(d, k, c + 1) for d, k in by_week[c]] + [(d, k, c + 2) for d, k in by_week[c + 1]]
+        two = by_week[c] + by_week[c + 1]
+        kinds = [k for _, main in two if (k := held(main)) is not None]
+        slots = [(d, held(k), c + 1) for d, k in by_week[c]]
+        slots += [(d, held(k), c + 2) for d, k in by_week[c + 1]]
         for need, options in missing_kinds(kinds, choices):
             if need == "heavy" and (not choices.can_load or choices.has_protocol):
                 continue  # R-SCH-2a nothing makes it heavy; a protocol is the heavy work
+            if all(n != need for n, _ in missing_kinds(kinds, choices)):
+                continue  # an extra block placed for an earlier need covers this one too
             placed = False
             for kind in options:
                 for date, main, week in slots:
