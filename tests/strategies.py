@@ -375,6 +375,28 @@ def lighter_week_reason_problems(rx: Prescription) -> list[str]:
     return out
 
 
+ONE_SET_FEWER = re.compile(r"one set fewer \((\d+) -> (\d+) x")
+
+
+def stacked_set_cuts(rx: Prescription) -> list[str]:
+    """R-PAIN-5 (D-146): a protocol block's set cuts (lighter week, race week) never stack:
+    the reasons of each cut that took sets away, where there are two or more."""
+    if not is_protocol(rx):
+        return []
+    cuts = []
+    for r in rx.reasons:
+        if r.rule == "R-SCHED-4a" and r.text.startswith("Race week") and "one set fewer" in r.text:
+            cuts.append(r.text)
+        elif r.rule == "R-PROG-5" and r.text.startswith("Lighter week:"):
+            m = ONE_SET_FEWER.search(r.text) or LIGHTER_CUT.search(r.text)
+            if m is None:
+                continue
+            groups = (m[1], m[2]) if m.re is ONE_SET_FEWER else (m[1] or "1", m[4] or "1")
+            if int(groups[1]) < int(groups[0]):
+                cuts.append(r.text)
+    return cuts if len(cuts) > 1 else []
+
+
 def repeated_claims(rx: Prescription) -> list[str]:
     """R-WHY (D-142): what a block's reasons say twice: a text given twice, or a catalog
     reason whose claim (one of its ``mentions``) the reasons before it already make."""

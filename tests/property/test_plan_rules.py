@@ -42,6 +42,7 @@ from tests.strategies import (
     repeated_claims,
     run_days,
     session_contacts,
+    stacked_set_cuts,
     step_claims,
     titled_names,
     tune_up,
@@ -468,6 +469,19 @@ def test_every_two_week_cycle_trains_both_knee_angles_heavy_light_and_jumps_or_w
                     and first in week_label_weeks(w.message)
                     for w in plan.warnings
                 ), f"cycle from week {first}: no {need} block and no warning; {plan.warnings}"
+
+
+@MANY
+@given(plan_requests())
+def test_a_protocol_blocks_set_cuts_never_stack_in_a_race_week_that_is_a_lighter_week_R_PAIN_5(
+    req,
+):
+    # R-PAIN-5: set cuts (lighter week, race week) never stack; R-SCHED-0: the race comes
+    # before the lighter week, so its one set fewer is the cut (D-146).
+    _, plan = make(req)
+    for s in planned(plan):
+        for rx in s.exercises:
+            assert not stacked_set_cuts(rx), (s.date, rx.exercise, rx.sets, stacked_set_cuts(rx))
 
 
 def _shin_only(req: tuple[Profile, dt.date, int]) -> tuple[Profile, dt.date, int]:

@@ -47,6 +47,7 @@ from tests.strategies import (
     lighter_week_reason_problems,
     race_week_rm_rises,
     repeated_claims,
+    stacked_set_cuts,
     step_claims,
 )
 
@@ -501,6 +502,15 @@ def test_no_adapted_block_says_the_same_thing_twice_R_WHY(a):
     for s in planned(sim):
         for rx in s.exercises:
             assert not repeated_claims(rx), (s.date, rx.exercise, repeated_claims(rx))
+
+
+@SIM
+@given(simulated())
+def test_an_adapted_protocol_blocks_set_cuts_never_stack_R_PAIN_5(a):
+    sim = simulate(*a)
+    for s in planned(sim):
+        for rx in s.exercises:
+            assert not stacked_set_cuts(rx), (s.date, rx.exercise, rx.sets, stacked_set_cuts(rx))
 
 
 @SIM

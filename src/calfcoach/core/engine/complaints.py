@@ -138,6 +138,7 @@ class ComplaintMaker(CalfMaker):
                     ramp=ramp,
                     tempo=tempo,
                     lead=lead,
+                    race_cut=day.taper is not None,
                 )
             )
         return blocks
@@ -223,6 +224,7 @@ class ComplaintMaker(CalfMaker):
                     ramp=ramp,
                     tempo=rules.ACHILLES_HSR_TEMPO if step == 4 else None,
                     lead=step_lead,
+                    race_cut=day.taper is not None,
                 )
             )
             lead = None

@@ -246,12 +246,18 @@ class DoseMaker(MakerBase):
         ramp: bool,
         tempo: str | None = None,
         lead: Reason | None = None,
+        race_cut: bool = False,
     ) -> budget.Block:
+        """The block as given. ``race_cut``: a protocol block already one set fewer for race
+        week (R-SCHED-4a); a lighter week then cuts nothing more (R-PAIN-5: set cuts never
+        stack; R-SCHED-0: the race comes before the lighter week, D-146)."""
         shown = dose
         if role == "main" and scheme not in ("plyometric", "rehab"):
             # R-SCHED-8: a main block is real work, at least 3 working sets.
             shown = shown.with_sets(max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
-        if slot.deload and role not in ("foot", "dorsi"):
+        if slot.deload and role not in ("foot", "dorsi") and race_cut:
+            reasons.append(_race_cut_is_the_cut(shown))
+        elif slot.deload and role not in ("foot", "dorsi"):
             # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
             before, shown = shown, dosing.deload(dose, scheme)
             reasons.append(lighter_week_reason(before, shown, scheme))
@@ -329,6 +335,16 @@ def _lighter_week_cached(before: Dose, after: Dose, scheme: Scheme) -> Reason:
             f"Lighter week: {now} is already the floor of the {scheme} band, so it stays{kept}.",
         )
     return Reason("R-PROG-5", f"Lighter week: {was} -> {now} (about {cut} % less volume){kept}.")
+
+
+@lru_cache(maxsize=256)
+def _race_cut_is_the_cut(dose: Dose) -> Reason:
+    """R-PROG-5 in race week (D-146): the race's one set fewer is the block's only cut."""
+    return Reason(
+        "R-PROG-5",
+        f"Lighter week: race week's one set fewer is the only cut ({_sets_text(dose)}); a "
+        "protocol's set cuts never stack (R-PAIN-5).",
+    )
 
 
 def _sets_text(dose: Dose) -> str:
