@@ -397,6 +397,23 @@ def stacked_set_cuts(rx: Prescription) -> list[str]:
     return cuts if len(cuts) > 1 else []
 
 
+STEPS_UP = re.compile(r"goes up|is added|moves on to|begins\.|A set is added")
+STEP_RULES = frozenset({"R-PROG-2", "R-PROG-3", "R-PROG-6", "R-PAIN-4"})
+
+
+def race_week_steps_up(profile: Profile, s: Session) -> list[str]:
+    """R-SCHED-4a (D-147): in the 7 days before a race no dose goes up and no ladder moves
+    on; the reasons of a session in that window that say otherwise."""
+    if not in_taper(profile, s.date):
+        return []
+    return [
+        f"{rx.exercise}: {r.text}"
+        for rx in s.exercises
+        for r in rx.reasons
+        if r.rule in STEP_RULES and STEPS_UP.search(r.text)
+    ]
+
+
 def repeated_claims(rx: Prescription) -> list[str]:
     """R-WHY (D-142): what a block's reasons say twice: a text given twice, or a catalog
     reason whose claim (one of its ``mentions``) the reasons before it already make."""

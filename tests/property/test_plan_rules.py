@@ -36,6 +36,7 @@ from tests.strategies import (
     plan_requests,
     planned,
     race_week_rm_rises,
+    race_week_steps_up,
     reasons_text,
     referred,
     region,
@@ -279,6 +280,31 @@ def test_no_rehab_in_the_two_days_before_a_race_and_one_set_fewer_in_race_week_R
                     assert rx.sets == max(rules.MIN_CUT_SETS, last[key] - 1), (rx, last[key])
             elif not s.deload:
                 last[key] = rx.sets
+
+
+@MANY
+@given(plan_requests())
+def test_no_dose_goes_up_and_no_ladder_moves_on_in_race_week_R_SCHED_4a(req):
+    # D-147: the 7 days before a race ask nothing new of the legs (R-SCHED-4a: rehab keeps
+    # its load; the protective reading for every block and both ladders).
+    profile, plan = make(req)
+    for s in planned(plan):
+        assert not race_week_steps_up(profile, s), (s.date, race_week_steps_up(profile, s))
+
+
+@MANY
+@given(plan_requests())
+def test_every_session_in_race_week_names_the_race_R_SCHED_4a_R_WHY(req):
+    # D-147: a session made lighter by a race says so: a protocol block's "one set fewer",
+    # the protocol resting from 3 days out, or what stops (and that no dose goes up).
+    profile, plan = make(req)
+    for s in planned(plan):
+        if in_taper(profile, s.date):
+            assert any(
+                r.rule == "R-SCHED-4a" and r.text.startswith("Race week (")
+                for rx in s.exercises
+                for r in rx.reasons
+            ), (s.date, s.title, [r.text for rx in s.exercises for r in rx.reasons])
 
 
 @MANY

@@ -46,6 +46,7 @@ from tests.strategies import (
     HYPOTHESIS_PROFILE,
     lighter_week_reason_problems,
     race_week_rm_rises,
+    race_week_steps_up,
     repeated_claims,
     stacked_set_cuts,
     step_claims,
@@ -511,6 +512,15 @@ def test_an_adapted_protocol_blocks_set_cuts_never_stack_R_PAIN_5(a):
     for s in planned(sim):
         for rx in s.exercises:
             assert not stacked_set_cuts(rx), (s.date, rx.exercise, rx.sets, stacked_set_cuts(rx))
+
+
+@SIM
+@given(simulated())
+def test_no_adapted_dose_goes_up_in_race_week_R_SCHED_4a(a):
+    sim = simulate(*a)
+    for s in planned(sim):
+        steps = race_week_steps_up(sim.profile, s)
+        assert not steps, (s.date, steps)
 
 
 @SIM

@@ -115,7 +115,16 @@ class CalfMaker(DoseMaker):
             top = b.rungs and track.dose.amount >= b.top and (o.least or 0) >= b.top
             pain_ok = o.max_pain is not None and o.max_pain <= self.safe_pain
             nxt = self.c.soleus_next(ex)
-            if top and pain_ok and not o.missing and nxt is not None and safety.flare is None:
+            # R-SCHED-4a (D-147): no new step in the 7 days before a race.
+            taper = self.calendar.day(slot.date).taper is not None
+            if (
+                top
+                and pain_ok
+                and not o.missing
+                and nxt is not None
+                and safety.flare is None
+                and not taper
+            ):
                 self.st.soleus_step = steps_of(nxt)["soleus"]
                 lead = dosing.reason(
                     "R-PROG-3",

@@ -170,6 +170,7 @@ class ComplaintMaker(CalfMaker):
                 and (self._checkin_ok(track, safety, slot.date))
                 and step < len(self.c.strain_ladder)
                 and safety.flare is None
+                and day.taper is None  # R-SCHED-4a (D-147): no new step before a race
             ):
                 st.strain_step = step + 1
                 lead = Reason(

@@ -177,7 +177,9 @@ class DoseMaker(MakerBase):
             if verdict.reason is not None:
                 reasons.append(verdict.reason)
             return track.dose, reasons, True
-        shown = real or not projected_day or verdict.action != "hold"
+        shown = (real or not projected_day or verdict.action != "hold") and (
+            verdict.reason is not _RACE_HOLD  # said once, in the session's race-week reason
+        )
         if verdict.reason is not None and verdict.reason.rule == SPIKE_RULE:
             shown = verdict.reason not in reasons  # a spike's hold is shown ahead too
         if verdict.reason is not None and shown:
@@ -203,7 +205,10 @@ class DoseMaker(MakerBase):
                 "R-PAIN-2b",
                 f"a flare since {safety.flare.start.isoformat()}: no dose progresses",
             )
-        spike = self._spike_hold(day)
+        # R-SCHED-4a (D-147): in the 7 days before a race nothing new is asked of the legs;
+        # the session's head reason says so (this one is not repeated on every block).
+        taper = self.calendar.day(day).taper
+        spike = _RACE_HOLD if taper is not None else self._spike_hold(day)
         if projected_day:
             return spike
         if safety.morning in ("hold", "one_set_fewer"):
@@ -352,6 +357,7 @@ def _sets_text(dose: Dose) -> str:
     return amount if dose.unit == "contacts" else f"{dose.sets} x {amount}"
 
 
+_RACE_HOLD: Final = Reason("R-SCHED-4a", "Race week: no dose goes up until the race.")
 _MORNING_SET_REASON: Final = Reason(
     "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
 )

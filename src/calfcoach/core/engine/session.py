@@ -19,7 +19,7 @@ from calfcoach.core.engine.base import (
     ORDER,
     Decision,
 )
-from calfcoach.core.engine.blocks import LIGHTER
+from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS
 from calfcoach.core.engine.calf import _block_title
 from calfcoach.core.engine.complaints import _protocol_title
 from calfcoach.core.engine.doses import _with_head
@@ -155,6 +155,9 @@ class SessionMaker(EvidenceMaker):
         head: list[Reason] = list(self._notes)
         self._notes.clear()
         head += self._race_to_name(slot, day, safety)
+        ahead = self._race_ahead(slot, day, safety)
+        if ahead is not None:
+            head.append(ahead)
         strict = _strict_reason(self.complaints)
         if strict is not None:
             head.append(strict)
@@ -252,6 +255,40 @@ class SessionMaker(EvidenceMaker):
                 Reason("R-SCHED-4a", f"Within 14 days of {describe(long)}: recovery comes first.")
             )
         return out
+
+    def _race_ahead(self, slot: Slot, day: RaceDay, safety: DaySafety) -> Reason | None:
+        """R-SCHED-4a in the 7 days before a race (D-147): the session says what the race
+        changes. A protocol block names the race itself (one set fewer, load kept); where the
+        protocol rests (fewer than 3 days out), the session says why it holds none; else what
+        stops until the race, as far as the athlete's plan holds it (R-WHY), and that no dose
+        goes up (``doses._RACE_HOLD``)."""
+        race = day.taper
+        if race is None:
+            return None
+        protocol = self.c.has_protocol and bool(
+            (self.complaints - safety.closed_complaints) & PROTOCOL_COMPLAINTS
+        )
+        if protocol:
+            if day.no_rehab is None:
+                return None  # the protocol's blocks carry "Race week (...): one set fewer"
+            name = self._protocol_title()
+            name = name if name.startswith("Achilles") else name[:1].lower() + name[1:]
+            return Reason(
+                "R-SCHED-4a",
+                f"Race week ({describe(race)}): the {name} rests "
+                f"from {rules.RACE_REHAB_LAST_DAYS_OUT} days before the race, so this session "
+                "holds none of it.",
+            )
+        stops = []
+        novice = self.level == "novice" and slot.week <= rules.NOVICE_LIGHT_ONLY_WEEKS
+        if not novice and not self._strain_active(safety):
+            stops.append("heavy")
+        if self._plyo_in_plan(safety):
+            stops.append("plyometric")
+        no = f"no {' or '.join(stops)} work, and " if stops else ""
+        return Reason(
+            "R-SCHED-4a", f"Race week ({describe(race)}): {no}no dose goes up until the race."
+        )
 
     def _strain_active(self, safety: DaySafety) -> bool:
         """A calf strain still open: its criteria ladder (R-PAIN-4) sets every calf dose."""
