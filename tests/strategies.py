@@ -430,6 +430,9 @@ def repeated_claims(rx: Prescription) -> list[str]:
             out.append(f"{claim.id} already said ({claim.claimed_by(said)!r}): {text}")
         seen.add(text)
         said += " " + text
+    # D-148: the pain limit to stop at is told once (R-PAIN-2a's session reason).
+    if sum("stop an exercise above" in r.text for r in rx.reasons) > 1:
+        out.append("the limit to stop an exercise at is told twice")
     return out
 
 

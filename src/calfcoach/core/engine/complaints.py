@@ -207,11 +207,12 @@ class ComplaintMaker(CalfMaker):
                 if cut.sets < dose.sets:
                     reasons.append(_race_week(day.taper, "one set fewer"))
                 dose = cut
+            # The 2/10 stop and the red flags are the session's R-PAIN-2a reason, said once
+            # (D-148).
             step_lead = Reason(
                 "R-PAIN-4",
                 f"Calf strain, step {step} of 4 of the criteria ladder (top {top_sets} x "
-                f"{dosing.amount_text(top_amount, dose.unit)}); stop an exercise above 2/10 and "
-                "watch for a pop, swelling or pain at rest (R-PAIN-2a).",
+                f"{dosing.amount_text(top_amount, dose.unit)}).",
             )
             blocks.append(
                 self._finish(
