@@ -402,9 +402,10 @@ STEP_RULES = frozenset({"R-PROG-2", "R-PROG-3", "R-PROG-6", "R-PAIN-4"})
 
 
 def race_week_steps_up(profile: Profile, s: Session) -> list[str]:
-    """R-SCHED-4a (D-147): in the 7 days before a race no dose goes up and no ladder moves
-    on; the reasons of a session in that window that say otherwise."""
-    if not in_taper(profile, s.date):
+    """R-SCHED-4a (D-147, D-149): in the 7 days before a race and in the light week after a
+    marathon's window no dose goes up and no ladder moves on; the reasons of a session in
+    those days that say otherwise."""
+    if not in_taper(profile, s.date) and not light_only(profile, s.date):
         return []
     return [
         f"{rx.exercise}: {r.text}"
@@ -437,13 +438,14 @@ def repeated_claims(rx: Prescription) -> list[str]:
 
 
 def race_week_rm_rises(profile: Profile, sessions: list[Session]) -> list[tuple[object, ...]]:
-    """Protocol blocks in the 7 days before a race with fewer reps (a heavier RM step) than
-    the exercise's last session before that week (R-SCHED-4a: rehab keeps its load, D-139):
-    (date, exercise, reps, reps before); load-finding sessions are left out."""
+    """Protocol blocks in the 7 days before a race, or in the light week after a marathon's
+    window, with fewer reps (a heavier RM step) than the exercise's last session before
+    those days (R-SCHED-4a: rehab keeps its load, D-139, D-149): (date, exercise, reps, reps
+    before); load-finding sessions are left out."""
     before: dict[str, int] = {}
     out: list[tuple[object, ...]] = []
     for s in sessions:
-        taper = in_taper(profile, s.date)
+        taper = in_taper(profile, s.date) or light_only(profile, s.date)
         for rx in s.exercises:
             if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
                 continue

@@ -52,6 +52,7 @@ from tests.strategies import (
     week_label_weeks,
     week_options,
     week_sessions,
+    with_races,
 )
 
 from calfcoach.core import rules
@@ -284,9 +285,10 @@ def test_no_rehab_in_the_two_days_before_a_race_and_one_set_fewer_in_race_week_R
 
 @MANY
 @given(plan_requests())
-def test_no_dose_goes_up_and_no_ladder_moves_on_in_race_week_R_SCHED_4a(req):
-    # D-147: the 7 days before a race ask nothing new of the legs (R-SCHED-4a: rehab keeps
-    # its load; the protective reading for every block and both ladders).
+def test_no_dose_goes_up_and_no_ladder_moves_on_in_race_week_or_a_marathons_light_week(req):
+    # R-SCHED-4a. D-147: the 7 days before a race ask nothing new of the legs (rehab keeps its
+    # load; the protective reading for every block and both ladders); D-149: nor does the
+    # light week after a marathon's recovery window ("recovery comes first").
     profile, plan = make(req)
     for s in planned(plan):
         assert not race_week_steps_up(profile, s), (s.date, race_week_steps_up(profile, s))
@@ -299,12 +301,12 @@ def test_every_session_in_race_week_names_the_race_R_SCHED_4a_R_WHY(req):
     # the protocol resting from 3 days out, or what stops (and that no dose goes up).
     profile, plan = make(req)
     for s in planned(plan):
+        texts = [r.text for rx in s.exercises for r in rx.reasons if r.rule == "R-SCHED-4a"]
         if in_taper(profile, s.date):
-            assert any(
-                r.rule == "R-SCHED-4a" and r.text.startswith("Race week (")
-                for rx in s.exercises
-                for r in rx.reasons
-            ), (s.date, s.title, [r.text for rx in s.exercises for r in rx.reasons])
+            assert any(t.startswith("Race week (") for t in texts), (s.date, s.title, texts)
+        if light_only(profile, s.date):
+            # D-149: the light week after a marathon's window says what it holds, and until when.
+            assert any("light, foot and rehab work only, and no dose goes up" in t for t in texts)
 
 
 @MANY
@@ -314,6 +316,22 @@ def test_a_protocol_keeps_its_rm_load_through_race_week_R_SCHED_4a(req):
     # (fewer reps = a heavier load) never advances inside race week. Reps in race week are
     # never fewer than at the exercise's last session before it.
     profile, plan = make(req)
+    assert race_week_rm_rises(profile, planned(plan)) == []
+
+
+@MANY
+@given(plan_requests(), st.integers(0, 60), st.sampled_from(("achilles", "plantar_heel")))
+def test_a_protocol_keeps_its_rm_load_through_a_marathons_light_week_R_SCHED_4a(
+    req, days, complaint
+):
+    # D-149: the light week after a marathon's window holds the protocol's RM step as race
+    # week does (D-139); the step the logged weeks earned comes after it.
+    profile, start, weeks = req
+    update = {"complaints": frozenset({complaint}), "equipment": profile.equipment | {"dumbbell"}}
+    profile = profile.model_copy(update=update)
+    marathon = Race(date=start + dt.timedelta(days=days), distance_km=42.195)
+    profile = with_races(profile, [marathon])
+    _, plan = make((profile, start, max(weeks, 12)))
     assert race_week_rm_rises(profile, planned(plan)) == []
 
 

@@ -115,8 +115,7 @@ class CalfMaker(DoseMaker):
             top = b.rungs and track.dose.amount >= b.top and (o.least or 0) >= b.top
             pain_ok = o.max_pain is not None and o.max_pain <= self.safe_pain
             nxt = self.c.soleus_next(ex)
-            # R-SCHED-4a (D-147): no new step in the 7 days before a race.
-            taper = self.calendar.day(slot.date).taper is not None
+            taper = self._race_holds(slot.date)  # R-SCHED-4a: no new step (D-147, D-149)
             if (
                 top
                 and pain_ok

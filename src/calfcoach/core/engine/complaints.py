@@ -82,11 +82,13 @@ class ComplaintMaker(CalfMaker):
         table = rules.ACHILLES_HSR if achilles else rules.PLANTAR_HEEL_RAISE
         week = st.protocol_weeks + 1
         held = False
-        if day.taper is not None:
+        held_by = day.taper or day.light_only
+        if held_by is not None:
             # R-SCHED-4a: in the 7 days before a race rehab keeps its load, so the protocol's
-            # step stays where the last session before that week left it (D-139).
-            if st.taper_race != day.taper.date:
-                st.taper_race = day.taper.date
+            # step stays where the last session before that week left it (D-139); so in the
+            # light week after a marathon's window (D-149).
+            if st.taper_race != held_by.date:
+                st.taper_race = held_by.date
                 st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
             held = st.taper_step < week
             week = min(week, st.taper_step)
@@ -170,7 +172,7 @@ class ComplaintMaker(CalfMaker):
                 and (self._checkin_ok(track, safety, slot.date))
                 and step < len(self.c.strain_ladder)
                 and safety.flare is None
-                and day.taper is None  # R-SCHED-4a (D-147): no new step before a race
+                and not self._race_holds(slot.date)  # R-SCHED-4a (D-147, D-149)
             ):
                 st.strain_step = step + 1
                 lead = Reason(

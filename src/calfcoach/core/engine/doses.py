@@ -207,8 +207,10 @@ class DoseMaker(MakerBase):
             )
         # R-SCHED-4a (D-147): in the 7 days before a race nothing new is asked of the legs;
         # the session's head reason says so (this one is not repeated on every block).
-        taper = self.calendar.day(day).taper
-        spike = _RACE_HOLD if taper is not None else self._spike_hold(day)
+        if self._race_holds(day):
+            spike: Reason | None = _RACE_HOLD
+        else:
+            spike = self._spike_hold(day)
         if projected_day:
             return spike
         if safety.morning in ("hold", "one_set_fewer"):
@@ -221,6 +223,12 @@ class DoseMaker(MakerBase):
                 "R-PAIN-2", "no check-in for 7 days: doses hold until you record one"
             )
         return spike
+
+    def _race_holds(self, day: dt.date) -> bool:
+        """R-SCHED-4a: no dose goes up and no ladder moves on in the 7 days before a race
+        (D-147) nor in the light week after a marathon's recovery window (D-149)."""
+        race_day = self.calendar.day(day)
+        return race_day.taper is not None or race_day.light_only is not None
 
     def _checkin_ok(
         self, track: Track, safety: DaySafety, day: dt.date, *, assume: bool = False
@@ -357,7 +365,9 @@ def _sets_text(dose: Dose) -> str:
     return amount if dose.unit == "contacts" else f"{dose.sets} x {amount}"
 
 
-_RACE_HOLD: Final = Reason("R-SCHED-4a", "Race week: no dose goes up until the race.")
+_RACE_HOLD: Final = Reason(
+    "R-SCHED-4a", "Around a race (its week before, a marathon's light week after): no dose goes up."
+)
 _MORNING_SET_REASON: Final = Reason(
     "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
 )

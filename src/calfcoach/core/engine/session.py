@@ -29,7 +29,7 @@ from calfcoach.core.models import (
     Reason,
     Session,
 )
-from calfcoach.core.races import RaceDay, describe
+from calfcoach.core.races import RaceDay, describe, recovery_days
 from calfcoach.core.safety import DaySafety
 
 
@@ -238,7 +238,9 @@ class SessionMaker(EvidenceMaker):
         14 days of a marathon or longer names that one (both when both hold)."""
         out: list[Reason] = []
         named = self.st.race_named
-        plyo = "; plyometrics restart at 50 contacts" if self._plyo_in_plan(safety) else ""
+        # In a marathon's light week plyometrics wait for its end (the block then says 50).
+        restart = self._plyo_in_plan(safety) and day.light_only is None
+        plyo = "; plyometrics restart at 50 contacts" if restart else ""
         for past in self.p.races:  # every race since the last session, in date order
             if past.date < slot.date and (named is None or past.date > named):
                 self.st.race_named = past.date
@@ -248,6 +250,19 @@ class SessionMaker(EvidenceMaker):
                 )
                 if reason not in out:  # two races alike on one day are named once (R-WHY)
                     out.append(reason)
+        light = day.light_only
+        if light is not None:
+            # D-149: the light week after a marathon's window holds every dose too.
+            end = light.date + dt.timedelta(
+                days=recovery_days(light) + rules.POST_MARATHON_LIGHT_DAYS
+            )
+            out.append(
+                Reason(
+                    "R-SCHED-4a",
+                    f"The week after the recovery window of {describe(light)}: light, foot and "
+                    f"rehab work only, and no dose goes up, until {end.isoformat()}.",
+                )
+            )
         long = day.name_in_reasons
         named_now = {r.text for r in out}
         if long is not None and not any(describe(long) in t for t in named_now):
