@@ -110,18 +110,21 @@ class ComplaintMaker(CalfMaker):
             dose, reasons, ramp = self._dose(
                 ex, "rehab", slot, safety, base=base, needs_load=needs_load
             )
+            # The step given: a spike holds the ladder's next week (RUN-SPIKE-1, D-150), and
+            # the reasons name the step the dose is at, not the week's.
+            given = next((t for t in table if t.reps == dose.amount), step)
             if day.taper is not None:
                 dose = dosing.cut_sets(dose, 1)
-                kept = f": the {step.reps}RM load until the race" if held else ""
+                kept = f": the {given.reps}RM load until the race" if held else ""
                 reasons.append(_race_week(day.taper, f"one set fewer, load kept{kept}"))
-            key = (complaints, step.label, tempo, safety.limit)
+            key = (complaints, given.label, tempo, safety.limit)
             lead = self._protocol_leads.get(key)
             if lead is None:  # the same sentence session after session: made once a walk
                 names = sorted(complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}))
                 lead = self._protocol_leads[key] = Reason(
                     "R-PAIN-5",
                     f"{', '.join(n.replace('_', ' ') for n in names).capitalize()} protocol, "
-                    f"{step.label} ({tempo}); pain up to {safety.limit}/10 is acceptable and "
+                    f"{given.label} ({tempo}); pain up to {safety.limit}/10 is acceptable and "
                     "must settle by the next morning (R-PAIN-1).",
                 )
             if "achilles_insertional" in complaints:

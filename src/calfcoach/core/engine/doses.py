@@ -142,9 +142,10 @@ class DoseMaker(MakerBase):
                 spike
                 and hold_all is not None
                 and track.dose.fixed
-                and base.amount > track.dose.amount
+                and (base.amount < track.dose.amount or base.sets > track.dose.sets)
             ):
-                # RUN-SPIKE-1: the ladder's next step waits for a week without a spike.
+                # RUN-SPIKE-1: the ladder's next step (fewer reps at a heavier RM, or a set
+                # more) waits for a week without a spike (D-99, D-150).
                 reasons.append(hold_all)
             else:
                 track.dose = base.with_load(track.dose.load)
@@ -207,10 +208,9 @@ class DoseMaker(MakerBase):
             )
         # R-SCHED-4a (D-147): in the 7 days before a race nothing new is asked of the legs;
         # the session's head reason says so (this one is not repeated on every block).
-        if self._race_holds(day):
-            spike: Reason | None = _RACE_HOLD
-        else:
-            spike = self._spike_hold(day)
+        spike = self._spike_hold(day)  # a spike's hold is shown, with its figures
+        if spike is None and self._race_holds(day):
+            spike = _RACE_HOLD
         if projected_day:
             return spike
         if safety.morning in ("hold", "one_set_fewer"):

@@ -151,6 +151,7 @@ class SessionMaker(EvidenceMaker):
             track.hold_until_full = track.hold_until_full or hold
 
     def _compose(self, slot: Slot, safety: DaySafety, day: RaceDay) -> Session:
+        decided = len(self.decisions)  # this session's decisions are the ones after it
         blocks: list[budget.Block] = []
         head: list[Reason] = list(self._notes)
         self._notes.clear()
@@ -222,6 +223,11 @@ class SessionMaker(EvidenceMaker):
                 rx = _with_head(rx, tuple(head))
             exercises.append(rx)
         exercises_t = self._no_repeat(slot, tuple(exercises))
+        given = {rx.exercise for rx in exercises_t}
+        if any(d.exercise not in given for d in self.decisions[decided:]):
+            # A block the time budget or a flare left out made no change the athlete is told
+            # of (D-150): its decision goes with it.
+            self.decisions[decided:] = [d for d in self.decisions[decided:] if d.exercise in given]
         title = self._title(slot, blocks, safety)
         return Session(
             slot.date, slot.week, slot.deload, title, exercises_t, round(minutes), advice=advice
