@@ -401,11 +401,11 @@ STEPS_UP = re.compile(r"goes up|is added|moves on to|begins\.|A set is added")
 STEP_RULES = frozenset({"R-PROG-2", "R-PROG-3", "R-PROG-6", "R-PAIN-4"})
 
 
-def race_week_steps_up(profile: Profile, s: Session) -> list[str]:
+def held_steps_up(profile: Profile, s: Session) -> list[str]:
     """R-SCHED-4a (D-147, D-149): in the 7 days before a race and in the light week after a
-    marathon's window no dose goes up and no ladder moves on; the reasons of a session in
-    those days that say otherwise."""
-    if not in_taper(profile, s.date) and not light_only(profile, s.date):
+    marathon's window no dose goes up and no ladder moves on; nor in a lighter week (R-PROG-5,
+    D-151). The reasons of a session in those days that say otherwise."""
+    if not (in_taper(profile, s.date) or light_only(profile, s.date) or s.deload):
         return []
     return [
         f"{rx.exercise}: {r.text}"

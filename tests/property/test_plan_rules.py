@@ -26,6 +26,7 @@ from tests.strategies import (
     examples,
     first_after,
     gaps,
+    held_steps_up,
     in_taper,
     is_protocol,
     is_ramp,
@@ -36,7 +37,6 @@ from tests.strategies import (
     plan_requests,
     planned,
     race_week_rm_rises,
-    race_week_steps_up,
     reasons_text,
     referred,
     region,
@@ -285,13 +285,16 @@ def test_no_rehab_in_the_two_days_before_a_race_and_one_set_fewer_in_race_week_R
 
 @MANY
 @given(plan_requests())
-def test_no_dose_goes_up_and_no_ladder_moves_on_in_race_week_or_a_marathons_light_week(req):
+def test_no_dose_goes_up_nor_a_ladder_on_in_race_week_a_marathons_light_week_or_a_lighter_week(
+    req,
+):
     # R-SCHED-4a. D-147: the 7 days before a race ask nothing new of the legs (rehab keeps its
     # load; the protective reading for every block and both ladders); D-149: nor does the
-    # light week after a marathon's recovery window ("recovery comes first").
+    # light week after a marathon's recovery window ("recovery comes first"); D-151: nor does
+    # a lighter week (R-PROG-5): the step waits for the week after it.
     profile, plan = make(req)
     for s in planned(plan):
-        assert not race_week_steps_up(profile, s), (s.date, race_week_steps_up(profile, s))
+        assert not held_steps_up(profile, s), (s.date, held_steps_up(profile, s))
 
 
 @MANY

@@ -115,7 +115,7 @@ class CalfMaker(DoseMaker):
             top = b.rungs and track.dose.amount >= b.top and (o.least or 0) >= b.top
             pain_ok = o.max_pain is not None and o.max_pain <= self.safe_pain
             nxt = self.c.soleus_next(ex)
-            taper = self._race_holds(slot.date)  # R-SCHED-4a: no new step (D-147, D-149)
+            taper = self._no_new_step(slot)  # R-SCHED-4a, R-PROG-5 (D-147, D-149, D-151)
             if (
                 top
                 and pain_ok

@@ -175,7 +175,7 @@ class ComplaintMaker(CalfMaker):
                 and (self._checkin_ok(track, safety, slot.date))
                 and step < len(self.c.strain_ladder)
                 and safety.flare is None
-                and not self._race_holds(slot.date)  # R-SCHED-4a (D-147, D-149)
+                and not self._no_new_step(slot)  # R-SCHED-4a, R-PROG-5 (D-147, D-149, D-151)
             ):
                 st.strain_step = step + 1
                 lead = Reason(

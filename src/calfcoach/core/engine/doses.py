@@ -151,13 +151,18 @@ class DoseMaker(MakerBase):
                 track.dose = base.with_load(track.dose.load)
                 track.step_amount = base.amount
         real = track.pending is not None and not track.pending.projected
+        pending = track.pending
+        # R-PROG-5 (D-151): a lighter week steps nothing up; a step the sessions before it
+        # earned waits for the week after it (its evidence is kept). Pain and missed reps still
+        # regress or hold as on any day.
+        lighter = hold_all is None and slot.deload and track.dose.unit != "contacts"
         verdict = judge(
             track,
             scheme,
             inc,
             safe_pain=self.safe_pain,
             stop_pain=safety.limit,
-            hold_all=hold_all,
+            hold_all=_LIGHTER_HOLD if lighter else hold_all,
             # R-PROG-6: with a complaint the check-in after the exposure decides; a session
             # further ahead assumes it will be fine (it is recomputed once it is recorded).
             checkin_ok=not real or self._checkin_ok(track, safety, slot.date, assume=projected_day),
@@ -165,7 +170,7 @@ class DoseMaker(MakerBase):
         if cap is not None and not base.fixed:
             verdict = _capped(verdict, track.dose, cap, projected=not real)
         track.dose = verdict.dose
-        track.pending = None
+        track.pending = pending if verdict.reason is _LIGHTER_HOLD else None
         if hold_all is not None and not projected_day and not base.fixed:
             # "Hold" keeps the dose last done: a step made for a session that was missed is
             # not taken on a morning that holds (R-PAIN-2, R-PAIN-2b).
@@ -179,7 +184,8 @@ class DoseMaker(MakerBase):
                 reasons.append(verdict.reason)
             return track.dose, reasons, True
         shown = (real or not projected_day or verdict.action != "hold") and (
-            verdict.reason is not _RACE_HOLD  # said once, in the session's race-week reason
+            # said once, in the session's race reason or the lighter week's
+            verdict.reason is not _RACE_HOLD and verdict.reason is not _LIGHTER_HOLD
         )
         if verdict.reason is not None and verdict.reason.rule == SPIKE_RULE:
             shown = verdict.reason not in reasons  # a spike's hold is shown ahead too
@@ -223,6 +229,11 @@ class DoseMaker(MakerBase):
                 "R-PAIN-2", "no check-in for 7 days: doses hold until you record one"
             )
         return spike
+
+    def _no_new_step(self, slot: Slot) -> bool:
+        """Neither ladder moves on: around a race (``_race_holds``) or in a lighter week
+        (R-PROG-5, D-151: the step waits for the week after it)."""
+        return slot.deload or self._race_holds(slot.date)
 
     def _race_holds(self, day: dt.date) -> bool:
         """R-SCHED-4a: no dose goes up and no ladder moves on in the 7 days before a race
@@ -368,6 +379,7 @@ def _sets_text(dose: Dose) -> str:
 _RACE_HOLD: Final = Reason(
     "R-SCHED-4a", "Around a race (its week before, a marathon's light week after): no dose goes up."
 )
+_LIGHTER_HOLD: Final = Reason("R-PROG-5", "Lighter week: no dose goes up.")
 _MORNING_SET_REASON: Final = Reason(
     "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
 )
