@@ -531,6 +531,26 @@ def test_a_protocol_blocks_set_cuts_never_stack_in_a_race_week_that_is_a_lighter
             assert not stacked_set_cuts(rx), (s.date, rx.exercise, rx.sets, stacked_set_cuts(rx))
 
 
+@MANY
+@given(plan_requests())
+def test_a_week_with_one_protocol_session_says_the_protocol_stays_at_its_step_R_PAIN_5(req):
+    # R-PAIN-5: a protocol week counts only with 2 logged protocol sessions; a week whose
+    # schedule holds one session cannot count, and the plan says so (D-152).
+    profile, plan = make(req)
+    weekly = {"achilles", "achilles_insertional", "plantar_heel"}
+    if "calf_strain" in profile.complaints or not profile.complaints & weekly:
+        return
+    for week, sessions in week_sessions(plan).items():
+        live = [s for s in sessions if s.status == "planned"]
+        if len(live) == 1 and any(rx.scheme == "rehab" for rx in live[0].exercises):
+            assert any(
+                w.rule == "R-PAIN-5"
+                and "stays at its step" in w.message
+                and week in week_label_weeks(w.message)
+                for w in plan.warnings
+            ), (week, plan.warnings)
+
+
 def _shin_only(req: tuple[Profile, dt.date, int]) -> tuple[Profile, dt.date, int]:
     """The request with shin pain as its one complaint, load at hand and time to spare."""
     profile, start, weeks = req

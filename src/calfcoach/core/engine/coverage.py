@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from calfcoach.core import rules
 from calfcoach.core.engine.blocks import Choices
-from calfcoach.core.models import Profile, Session
+from calfcoach.core.models import ACHILLES_COMPLAINTS, Profile, Session
 
 _LABEL = {
     "straight": "straight-knee",
@@ -69,6 +69,39 @@ def coverage_issues(
     return issues
 
 
+def protocol_week_issues(
+    sessions: tuple[Session, ...], weeks: int, profile: Profile
+) -> list[tuple[str, int, str]]:
+    """R-PAIN-5 (D-152): a protocol's week counts only with 2 logged protocol sessions; a week
+    whose schedule holds one session never counts, so the protocol stays at its step. Said
+    where it happens (the calf-strain ladder moves by criteria, not weeks)."""
+    if "calf_strain" in profile.complaints or not (
+        profile.complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"})
+    ):
+        return []
+    per_week: dict[int, int] = defaultdict(int)
+    protocol: dict[int, int] = defaultdict(int)
+    for s in sessions:
+        if s.status != "planned":
+            continue
+        per_week[s.week] += 1
+        if any(rx.scheme == "rehab" for rx in s.exercises):
+            protocol[s.week] += 1
+    name = (
+        "Achilles protocol" if profile.complaints & ACHILLES_COMPLAINTS else "plantar heel protocol"
+    )
+    return [
+        (
+            "R-PAIN-5",
+            week,
+            "only one session in the week: a protocol week counts only with 2 logged protocol "
+            f"sessions, so the {name} stays at its step then; two sessions a week let it move on",
+        )
+        for week in range(1, weeks + 1)
+        if per_week.get(week, 0) == 1 and protocol.get(week, 0) == 1
+    ]
+
+
 def _standing(need: str, choices: Choices, profile: Profile) -> bool:
     """A plyometric block that no week can hold: no exercise fits, or a complaint's gate."""
     return need == "plyo" and (
@@ -100,4 +133,4 @@ def _why(need: str, choices: Choices, profile: Profile) -> str:
     return "the sessions and minutes of these two weeks do not hold it"
 
 
-__all__ = ["coverage_issues"]
+__all__ = ["coverage_issues", "protocol_week_issues"]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 from calfcoach.core import limits, rules
 from calfcoach.core.catalog import Catalog
 from calfcoach.core.engine.blocks import choices_for
-from calfcoach.core.engine.coverage import coverage_issues
+from calfcoach.core.engine.coverage import coverage_issues, protocol_week_issues
 from calfcoach.core.engine.evidence import outcome_of, projected
 from calfcoach.core.engine.session import Decision, SessionMaker
 from calfcoach.core.engine.skeleton import Skeleton, Slot, build_skeleton
@@ -183,6 +183,7 @@ def walk(
         ]
     if state is None:  # coverage is judged on a whole plan, not on a walk from a snapshot
         issues += coverage_issues(tuple(sessions), weeks, choices, profile)
+        issues += protocol_week_issues(tuple(sessions), weeks, profile)
     warnings = _grouped(issues)
     plan = Plan(start=start, weeks=weeks, warnings=warnings, sessions=tuple(sessions))
     return WalkResult(plan, tuple(maker.decisions), snapshot)
