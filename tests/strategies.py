@@ -438,14 +438,14 @@ def repeated_claims(rx: Prescription) -> list[str]:
 
 
 def race_week_rm_rises(profile: Profile, sessions: list[Session]) -> list[tuple[object, ...]]:
-    """Protocol blocks in the 7 days before a race, or in the light week after a marathon's
-    window, with fewer reps (a heavier RM step) than the exercise's last session before
-    those days (R-SCHED-4a: rehab keeps its load, D-139, D-149): (date, exercise, reps, reps
-    before); load-finding sessions are left out."""
+    """Protocol blocks in the 7 days before a race, in the light week after a marathon's
+    window or in a lighter week, with fewer reps (a heavier RM step) than the exercise's last
+    session before those days (R-SCHED-4a: rehab keeps its load, D-139, D-149; R-PROG-5: "load
+    kept", D-153): (date, exercise, reps, reps before); load-finding sessions are left out."""
     before: dict[str, int] = {}
     out: list[tuple[object, ...]] = []
     for s in sessions:
-        taper = in_taper(profile, s.date) or light_only(profile, s.date)
+        taper = in_taper(profile, s.date) or light_only(profile, s.date) or s.deload
         for rx in s.exercises:
             if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
                 continue

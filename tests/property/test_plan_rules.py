@@ -314,10 +314,11 @@ def test_every_session_in_race_week_names_the_race_R_SCHED_4a_R_WHY(req):
 
 @MANY
 @given(plan_requests())
-def test_a_protocol_keeps_its_rm_load_through_race_week_R_SCHED_4a(req):
+def test_a_protocol_keeps_its_rm_load_through_race_week_and_lighter_weeks_R_SCHED_4a(req):
     # "In the 7 days before a race, rehab keeps its load" (D-139): the protocol's RM step
     # (fewer reps = a heavier load) never advances inside race week. Reps in race week are
-    # never fewer than at the exercise's last session before it.
+    # never fewer than at the exercise's last session before it. D-153: nor in a lighter week,
+    # whose "one set fewer, load kept" keeps the RM too (R-PROG-5).
     profile, plan = make(req)
     assert race_week_rm_rises(profile, planned(plan)) == []
 

@@ -291,9 +291,28 @@ def _budget_drop_case() -> tuple[Profile, dt.date, int, RunningLoads, dt.date]:
     return profile, start, 5, running, burst
 
 
+def _same_exercise_case() -> tuple[Profile, dt.date, int, RunningLoads, dt.date]:
+    """Found by the search (D-150): on 2025-02-15 a light straight-knee block made way for the
+    heavy one of the same exercise (R-SCHED-8), and the walk told the light block's step."""
+    start, burst = dt.date(2025, 2, 1), dt.date(2025, 2, 9)
+    profile = Profile(
+        level="intermediate",
+        equipment=frozenset({"dumbbell"}),
+        free_days=frozenset({"mon", "sat"}),
+        sessions_per_week=3,
+        session_minutes=10,
+        bone_stress_history=True,
+        missed_periods=True,
+    )
+    loads = steady_runs(start - 42 * DAY, start + 28 * DAY, 60.0) + [DayLoad(burst, 60.0)]
+    running = RunningLoads(tuple(sorted(loads, key=lambda x: x.date)), start - 42 * DAY)
+    return profile, start, 4, running, burst
+
+
 @examples(ci=60, dev=8)
 @given(spike_cases())
 @example(_budget_drop_case())
+@example(_same_exercise_case())
 def test_a_spike_week_never_progresses_and_says_why_with_the_figures(
     case: tuple[Profile, dt.date, int, RunningLoads, dt.date],
 ) -> None:

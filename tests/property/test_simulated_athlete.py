@@ -375,7 +375,7 @@ def test_a_dose_step_names_the_amount_given_on_adapted_sessions_R_WHY(a):
 
 @SIM
 @given(simulated())
-def test_a_protocol_keeps_its_rm_load_through_race_week_on_adapted_sessions_R_SCHED_4a(a):
+def test_a_protocol_keeps_its_rm_load_through_race_and_lighter_weeks_on_adapted_sessions(a):
     # D-139: in the 7 days before a race the protocol's RM step (fewer reps, more load)
     # does not advance, whatever was logged; a clinician's clearance restarts it lower.
     sim = simulate(*a)

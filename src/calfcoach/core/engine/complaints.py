@@ -5,6 +5,7 @@ calf-strain criteria ladder.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 from calfcoach.core import dosing, rules
@@ -82,13 +83,21 @@ class ComplaintMaker(CalfMaker):
         table = rules.ACHILLES_HSR if achilles else rules.PLANTAR_HEEL_RAISE
         week = st.protocol_weeks + 1
         held = False
-        held_by = day.taper or day.light_only
+        race = day.taper or day.light_only
+        # R-SCHED-4a: in the 7 days before a race rehab keeps its load, so the protocol's step
+        # stays where the last session before that week left it (D-139); so in the light week
+        # after a marathon's window (D-149) and in a lighter week, whose "load kept" holds
+        # the RM too (R-PROG-5, D-153; keyed by the lighter week's first day).
+        held_by = (
+            race.date
+            if race is not None
+            else self.start + dt.timedelta(days=7 * (slot.week - 1))
+            if slot.deload
+            else None
+        )
         if held_by is not None:
-            # R-SCHED-4a: in the 7 days before a race rehab keeps its load, so the protocol's
-            # step stays where the last session before that week left it (D-139); so in the
-            # light week after a marathon's window (D-149).
-            if st.taper_race != held_by.date:
-                st.taper_race = held_by.date
+            if st.taper_race != held_by:
+                st.taper_race = held_by
                 st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
             held = st.taper_step < week
             week = min(week, st.taper_step)

@@ -223,11 +223,14 @@ class SessionMaker(EvidenceMaker):
                 rx = _with_head(rx, tuple(head))
             exercises.append(rx)
         exercises_t = self._no_repeat(slot, tuple(exercises))
-        given = {rx.exercise for rx in exercises_t}
-        if any(d.exercise not in given for d in self.decisions[decided:]):
-            # A block the time budget or a flare left out made no change the athlete is told
-            # of (D-150): its decision goes with it.
-            self.decisions[decided:] = [d for d in self.decisions[decided:] if d.exercise in given]
+        if len(self.decisions) > decided:
+            # A block the time budget, a flare or R-SCHED-8's one-exercise-once left out made
+            # no change the athlete is told of (D-150): its decision goes with it. A decision
+            # is told beside its block, so a block given holds its sentence.
+            given = {(rx.exercise, r.text) for rx in exercises_t for r in rx.reasons}
+            self.decisions[decided:] = [
+                d for d in self.decisions[decided:] if (d.exercise, d.message) in given
+            ]
         title = self._title(slot, blocks, safety)
         return Session(
             slot.date, slot.week, slot.deload, title, exercises_t, round(minutes), advice=advice
