@@ -45,6 +45,12 @@ def is_marathon_or_longer(race: Race) -> bool:
     return not is_tune_up(race) and race.effective_km >= rules.MARATHON_KM
 
 
+def light_week_end(race: Race) -> dt.date:
+    """The last day of the light week after a marathon's (or longer race's) recovery window
+    (R-SCHED-4a: light, foot and rehab work only)."""
+    return race.date + (recovery_days(race) + rules.POST_MARATHON_LIGHT_DAYS) * _DAY
+
+
 def recovery_days(race: Race) -> int:
     """N: the days after race day without a session (R-SCHED-4a); 0 for a tune-up race."""
     if is_tune_up(race):
@@ -256,7 +262,7 @@ class RaceCalendar:
                             R4A,
                             f"the week after the recovery window of {what}, a marathon or "
                             f"longer: light, foot and rehab work only (until "
-                            f"{(end + light_days * _DAY).isoformat()})",
+                            f"{light_week_end(race).isoformat()})",
                         )
                     )
                 # 14 days, and at least to the end of the light week (D-16).

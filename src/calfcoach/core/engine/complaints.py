@@ -83,19 +83,16 @@ class ComplaintMaker(CalfMaker):
         table = rules.ACHILLES_HSR if achilles else rules.PLANTAR_HEEL_RAISE
         week = st.protocol_weeks + 1
         held = False
-        race = day.taper or day.light_only
         # R-SCHED-4a: in the 7 days before a race rehab keeps its load, so the protocol's step
         # stays where the last session before that week left it (D-139); so in the light week
         # after a marathon's window (D-149) and in a lighter week, whose "load kept" holds
-        # the RM too (R-PROG-5, D-153; keyed by the lighter week's first day).
-        held_by = (
-            race.date
-            if race is not None
-            else self.start + dt.timedelta(days=7 * (slot.week - 1))
-            if slot.deload
-            else None
-        )
-        if held_by is not None:
+        # the RM too (R-PROG-5, D-153). The days that hold are `_no_new_step`'s; the hold is
+        # keyed by its race, else by the lighter week's first day.
+        if self._no_new_step(slot):
+            race = day.taper or day.light_only
+            held_by = (
+                race.date if race is not None else self.start + dt.timedelta(weeks=slot.week - 1)
+            )
             if st.taper_race != held_by:
                 st.taper_race = held_by
                 st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
@@ -251,6 +248,13 @@ def _strain_scheme(ex: Exercise, step: int) -> Scheme:
     if step == 4:
         return "rehab"
     return _ladder_scheme(ex)
+
+
+def protocol_name(p: Profile) -> str:
+    """The protocol's name inside a sentence: "Achilles protocol", "plantar heel protocol",
+    "calf-strain ladder"."""
+    title = _protocol_title(p)
+    return title if title.startswith("Achilles") else title[:1].lower() + title[1:]
 
 
 def _protocol_title(p: Profile) -> str:

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from calfcoach.core import rules
 from calfcoach.core.engine.blocks import Choices
+from calfcoach.core.engine.complaints import protocol_name
 from calfcoach.core.models import ACHILLES_COMPLAINTS, Profile, Session
 
 _LABEL = {
@@ -87,9 +88,7 @@ def protocol_week_issues(
         per_week[s.week] += 1
         if any(rx.scheme == "rehab" for rx in s.exercises):
             protocol[s.week] += 1
-    name = (
-        "Achilles protocol" if profile.complaints & ACHILLES_COMPLAINTS else "plantar heel protocol"
-    )
+    name = protocol_name(profile)
     return [
         (
             "R-PAIN-5",

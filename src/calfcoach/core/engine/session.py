@@ -21,7 +21,7 @@ from calfcoach.core.engine.base import (
 )
 from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS
 from calfcoach.core.engine.calf import _block_title
-from calfcoach.core.engine.complaints import _protocol_title
+from calfcoach.core.engine.complaints import _protocol_title, protocol_name
 from calfcoach.core.engine.doses import _with_head
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
@@ -29,7 +29,7 @@ from calfcoach.core.models import (
     Reason,
     Session,
 )
-from calfcoach.core.races import RaceDay, describe, recovery_days
+from calfcoach.core.races import RaceDay, describe, light_week_end
 from calfcoach.core.safety import DaySafety
 
 
@@ -262,9 +262,7 @@ class SessionMaker(EvidenceMaker):
         light = day.light_only
         if light is not None:
             # D-149: the light week after a marathon's window holds every dose too.
-            end = light.date + dt.timedelta(
-                days=recovery_days(light) + rules.POST_MARATHON_LIGHT_DAYS
-            )
+            end = light_week_end(light)
             out.append(
                 Reason(
                     "R-SCHED-4a",
@@ -295,8 +293,7 @@ class SessionMaker(EvidenceMaker):
         if protocol:
             if day.no_rehab is None:
                 return None  # the protocol's blocks carry "Race week (...): one set fewer"
-            name = self._protocol_title()
-            name = name if name.startswith("Achilles") else name[:1].lower() + name[1:]
+            name = protocol_name(self.p)
             return Reason(
                 "R-SCHED-4a",
                 f"Race week ({describe(race)}): the {name} rests "
