@@ -30,6 +30,7 @@ from calfcoach.core.models import (
     Sex,
     Units,
 )
+from calfcoach.core.names import printable_name
 from calfcoach.errors import InputError, ProfileError
 from calfcoach.formats.export_file import MAX_NESTING, load_json, nesting_depth
 
@@ -179,6 +180,25 @@ def profile_from_data(data: Mapping[str, Any]) -> Profile:
         raise ProfileError(*validation_problems(exc.errors(), data=data)) from None
 
 
+def names_in_todays_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A profile written by an older version (an export file) with its names as today's
+    rule takes them (D-154): the profile's and each race's name printable
+    (``core.names.printable_name``: a control character becomes a space), blank as no name.
+    Migration 0012 does the same to the stored profiles; nothing else is touched."""
+    out = dict(data)
+    if isinstance(out.get("name"), str):
+        out["name"] = printable_name(out["name"]) or None
+    races = out.get("races")
+    if isinstance(races, list):
+        out["races"] = [
+            {**race, "name": printable_name(race["name"]) or None}
+            if isinstance(race, dict) and isinstance(race.get("name"), str)
+            else race
+            for race in races
+        ]
+    return out
+
+
 def field_problems(key: str, value: object) -> list[str]:
     """Problems of one profile field on its own (used to re-ask a question in ``init``)."""
     data: dict[str, object] = {"level": "novice", key: value}
@@ -267,6 +287,8 @@ def _race_item_problem(where: str, error: ErrorDetails) -> list[str]:
     if key == "tune_up":
         return [f"{path}: {_show(value)} is not true or false; allowed: true, false"]
     if key == "name":
+        if kind == "value_error":
+            return [f"{path}: {_validator_words(error)}"]
         if kind == "string_too_long":
             return [f"{path}: too long; allowed: text of at most 100 characters"]
         return [f"{path}: {_show(value)} is not text; allowed: text"]
@@ -291,6 +313,8 @@ def _explain(error: ErrorDetails) -> list[str]:
             keys = RACE_KEYS if loc[0] == "races" else RUN_KEYS
         hint = _did_you_mean(str(loc[-1]), keys)
         return [f"{where}: unknown key{hint}; allowed keys: {', '.join(keys)}"]
+    if loc and loc[0] == "races" and len(loc) >= 3:
+        return _race_item_problem(_path(loc[:2]), {**error, "loc": loc[2:]})
     if loc and loc[0] == "races" and kind not in {"tuple_type", "list_type"}:
         return _race_problems(loc, value)
     if kind in _BOOL_ERRORS:
@@ -324,7 +348,16 @@ def _explain(error: ErrorDetails) -> list[str]:
         return [f"{where}: {length} characters is too long; allowed: at most {limit}"]
     if kind == "string_type":
         return [f"{where}: {_show(value)} is not text; allowed: text"]
+    if kind == "value_error":
+        return [f"{where}: {_validator_words(error)}"]
     return [f"{where}: {_show(value)}: {error['msg']}"]
+
+
+def _validator_words(error: ErrorDetails) -> str:
+    """A field validator's own sentence (it names the value and what is allowed), without
+    pydantic's "Value error, " in front."""
+    raised = (error.get("ctx") or {}).get("error")
+    return str(raised) if raised is not None else error["msg"].removeprefix("Value error, ")
 
 
 def _race_problems(loc: tuple[Any, ...], value: object) -> list[str]:

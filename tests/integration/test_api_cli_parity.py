@@ -98,3 +98,32 @@ def test_the_runs_and_the_running_load_are_the_same_from_the_cli_and_the_api(
     load_cli = cli_json(cli, "runs", "load", "--date", "2026-09-10")
     load_api = api.get(f"/api/v1/athletes/{athlete}/running-load", params={"date": "2026-09-10"})
     assert load_api.json() == load_cli and load_cli["weeks"]  # type: ignore[index]
+
+
+def test_a_race_name_holding_an_escape_is_refused_alike_by_the_cli_and_the_api(
+    both: tuple[Cli, TestClient, int], tmp_path: Path
+) -> None:
+    """D-154: one validation model. The race's name is quoted in reasons, so it follows the
+    athlete-name rule on every way in; nothing is stored."""
+    cli, api, athlete = both
+    profile = json.loads(DEMO.read_text())
+    profile["races"] = [{"date": "2026-04-26", "name": "Spring\x1b[2J Half"}]
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(profile))
+    words = "races[0].name: 'Spring\\x1b[2J Half' holds the control character U+001B (escape)"
+    before = cli_json(cli, "plan", "--athlete", "Alex Demo", "--date", DAY)
+    for args in (
+        ("plan", "--profile", str(path), "--start", START),
+        ("athlete", "add", "--profile", str(path), "--start", START, "--name", "Bo"),
+    ):
+        refused = cli(*args)
+        assert refused.code == 2, (args, refused.out, refused.err)
+        assert words in refused.err, (args, refused.err)
+        assert "Traceback" not in refused.err
+    put = api.put(f"/api/v1/athletes/{athlete}/profile", json=profile)
+    assert put.status_code == 422
+    (error,) = put.json()["errors"]
+    assert error["field"] == "races.0.name", error
+    assert "holds the control character U+001B (escape)" in error["message"], error
+    assert [a["name"] for a in cli_json(cli, "athlete", "list")] == ["Alex Demo"]
+    assert cli_json(cli, "plan", "--athlete", "Alex Demo", "--date", DAY) == before

@@ -794,3 +794,96 @@ def test_0011_adds_the_invitations_account_and_keeps_the_invitations_made(
     assert "account_id" not in _invitation_columns(empty_database_url)
     migrate.upgrade(empty_database_url)
     assert schema_differences(empty_database_url) == []
+
+
+# --------------------------------------------------------------------------- 0011 -> 0012
+
+
+def test_0012_puts_stored_profile_and_race_names_in_todays_form_and_keeps_clean_ones(
+    empty_database_url: str,
+) -> None:
+    """D-154: a profile or race name holding a control character no longer validates; the
+    profiles stored before (the athlete's, each plan's inputs) are cleaned, so every athlete
+    still loads. A clean profile is left byte for byte."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    migrate.upgrade(empty_database_url, "0011")
+    dirty = {
+        **V1_PROFILE,
+        "name": "Ana\n\x1b[31mLopes",
+        "races": [
+            {"date": "2027-05-02", "name": "Spring\nHalf\u202e", "distance_km": 21.1},
+            {"date": "2027-06-06", "name": "\t"},
+            "2027-07-04",
+        ],
+    }
+    clean = {**V1_PROFILE, "name": "Bo", "races": [{"date": "2027-05-02", "name": "Zoë 10K"}]}
+    engine = make_engine(empty_database_url)
+    created = dt.datetime(2026, 3, 1, 8, 0)
+    try:
+        with engine.begin() as connection:
+            tables = sa.MetaData()
+            tables.reflect(connection)
+            t = tables.tables
+            for name, profile in (("ana", dirty), ("bo", clean)):
+                athlete = connection.execute(
+                    t["athletes"]
+                    .insert()
+                    .values(name=name, name_key=name, profile=profile, created_at=created)
+                    .returning(t["athletes"].c.id)
+                ).scalar_one()
+                inputs = {"profile": profile, "start": "2027-03-01", "weeks": 8}
+                connection.execute(
+                    t["plans"]
+                    .insert()
+                    .values(
+                        athlete_id=athlete,
+                        created_at=created,
+                        start=dt.date(2027, 3, 1),
+                        weeks=8,
+                        inputs=inputs,
+                        plan={"sessions": []},
+                        active=True,
+                    )
+                )
+    finally:
+        engine.dispose()
+
+    migrate.upgrade(empty_database_url, "0012")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            profiles = dict(connection.execute(sa.text("SELECT name, profile FROM athletes")).all())
+            inputs = [
+                row[0]
+                for row in connection.execute(sa.text("SELECT inputs FROM plans ORDER BY id"))
+            ]
+    finally:
+        engine.dispose()
+    import json
+
+    def loaded(value: object) -> dict[str, object]:
+        return json.loads(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+    ana = loaded(profiles["ana"])
+    assert ana["name"] == "Ana [31mLopes"
+    assert ana["races"] == [
+        {"date": "2027-05-02", "name": "Spring Half", "distance_km": 21.1},
+        {"date": "2027-06-06", "name": None},
+        "2027-07-04",
+    ]
+    assert loaded(inputs[0])["profile"] == ana
+    assert loaded(profiles["bo"]) == clean and loaded(inputs[1])["profile"] == clean
+    with open_database(empty_database_url) as database, database.unit_of_work() as uow:
+        loaded_ana = uow.athletes.by_name("ana")
+        assert loaded_ana.profile.name == "Ana [31mLopes"
+        assert [r.label for r in loaded_ana.profile.races][:2] == [
+            "Spring Half",
+            "the race of 2027-06-06",
+        ]
+        Profile.model_validate(loaded(inputs[0])["profile"])
+    migrate.downgrade(empty_database_url, "0011")
+    migrate.upgrade(empty_database_url)
+    assert schema_differences(empty_database_url) == []

@@ -470,3 +470,35 @@ def test_a_corrupt_v2_record_is_refused_naming_the_field_and_writes_nothing(
 
     assert message in str(caught.value)
     assert transfer.export_document(*local(other_database), None, everyone=True)["athletes"] == []
+
+
+def test_an_older_export_whose_names_hold_control_characters_still_imports_cleaned(
+    database: Database, other_database: Database
+) -> None:
+    """D-154: a profile or race name with a control character was allowed before; an export
+    file of that time restores, its names put in today's form (as migration 0012 does)."""
+    fill(database)
+    old = json.loads(transfer.document_to_json(transfer.export_document(*on(database, "ana"))))
+    dirty = {"date": "2026-05-10", "name": "Spring\n\x1b[2JHalf\u202e"}
+    athlete = old["athletes"][0]
+    for profile in [athlete["profile"]] + [p["inputs"]["profile"] for p in athlete["plans"]]:
+        profile["name"] = "Ana\tLopes"
+        profile["races"] = [*profile["races"], dirty]
+    from calfcoach.formats.export_file import CHECKSUM_KEY, json_checksum
+
+    old[CHECKSUM_KEY] = json_checksum(old)  # as that version wrote it
+
+    transfer.import_document(
+        *local(other_database), transfer.parse_export(json.dumps(old).encode(), source="old.json")
+    )
+
+    (restored,) = transfer.export_document(*on(other_database, "ana"))["athletes"]
+    for profile in [restored["profile"]] + [p["inputs"]["profile"] for p in restored["plans"]]:
+        assert profile["name"] == "Ana Lopes"
+        (race,) = [r for r in profile["races"] if r["date"] == "2026-05-10"]
+        assert race == {
+            "date": "2026-05-10",
+            "distance_km": None,
+            "name": "Spring [2JHalf",
+            "tune_up": False,
+        }

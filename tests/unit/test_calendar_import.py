@@ -157,3 +157,19 @@ def test_a_window_backwards_or_longer_than_three_years_is_refused() -> None:
         read_calendar(ics(), LAST, FIRST)
     with pytest.raises(CalendarFileError, match="window"):
         read_calendar(ics(), FIRST, FIRST + dt.timedelta(days=5000))
+
+
+def test_a_title_holding_a_newline_or_an_escape_becomes_a_printable_race_name_and_run_title() -> (
+    None
+):
+    # D-154: an event's title becomes a race's name, which reasons quote; the ICS escape
+    # "\n" is a real newline once read, and raw bytes may hold ESC or a direction override.
+    data = ics(
+        event("a", "Spring\\nHalf Marathon \x1b[2J\u202e", "DTSTART;VALUE=DATE:20270502"),
+        event("b", "Tempo\\n\\n20 min", "DTSTART;VALUE=DATE:20270317"),
+        event("c", "\x1b\\n", "DTSTART;VALUE=DATE:20270318"),
+    )
+    result = read_calendar(data, FIRST, LAST)
+    assert [r.name for r in result.races] == ["Spring Half Marathon [2J"]
+    assert [(r.title, r.kind) for r in result.runs] == [("Tempo 20 min", "hard")]
+    assert [s.title for s in result.skipped] == [""]

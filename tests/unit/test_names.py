@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from calfcoach.core.names import clean_name, name_key
 from calfcoach.errors import InputError
@@ -45,3 +47,50 @@ def test_a_name_holding_a_control_or_format_character_is_refused(char: str) -> N
 def test_a_missing_or_too_long_name_is_refused(value: str | None, message: str) -> None:
     with pytest.raises(InputError, match=f"--to: {message}"):
         clean_name(value, "--to")
+
+
+# ------------------------------------------------- D-154: one rule for every name we print
+
+REFUSED = ["\n", "\t", "\x1b", "\x00", "\u200b", "\u202e", "\u2028"]
+
+
+@pytest.mark.parametrize("char", REFUSED)
+def test_a_profile_or_race_name_is_refused_by_the_same_words_as_an_athlete_name(
+    char: str,
+) -> None:
+    from calfcoach.core.names import name_problem, optional_name
+
+    with pytest.raises(InputError) as refused:
+        clean_name(f"Ana{char}Lopes")
+    problem = name_problem(f"Ana{char}Lopes")
+    assert problem is not None and refused.value.problems[0] == f"name: {problem}"
+    with pytest.raises(ValueError, match=problem.replace("\\", "\\\\").replace("+", "\\+")[:40]):
+        optional_name(f"Ana{char}Lopes")
+
+
+def test_a_blank_optional_name_is_no_name_and_a_good_one_is_nfc_and_stripped() -> None:
+    from calfcoach.core.names import optional_name
+
+    assert optional_name(None) is None and optional_name("  ") is None and optional_name("") is None
+    assert optional_name(" " + unicodedata.normalize("NFD", "Zoë") + " ") == "Zoë"
+
+
+def test_a_name_from_elsewhere_is_made_printable_and_kept_otherwise() -> None:
+    from calfcoach.core.names import printable_name
+
+    assert printable_name("Big\nRace\x1b[2J\u202e 10K") == "Big Race [2J 10K"
+    assert printable_name("Valencia Marathon") == "Valencia Marathon"
+    assert printable_name("\t\n") == ""
+    assert printable_name("x" * 300, 200) == "x" * 200
+
+
+@given(st.text(max_size=300))
+def test_a_printable_name_is_always_accepted_by_the_name_rule_or_blank(text: str) -> None:
+    from calfcoach.core.names import name_problem, optional_name, printable_name
+
+    shown = printable_name(text)
+    assert len(shown) <= 100
+    assert printable_name(shown) == shown  # once is enough
+    if shown:
+        assert name_problem(shown) is None
+        assert optional_name(shown) == shown

@@ -106,3 +106,42 @@ def test_the_cli_refuses_a_coerced_or_deeply_nested_profile_with_status_2(
         assert result.exit_code == 2, result.output
         assert message in result.stderr
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --------------------------------------------- D-154: the profile's and the races' names
+
+
+@pytest.mark.parametrize(
+    ("char", "shown"),
+    [("\n", "U+000A (newline)"), ("\x1b", "U+001B (escape)"), ("\u202e", "U+202E")],
+)
+def test_a_profile_or_race_name_holding_a_control_character_is_refused_naming_the_field(
+    char: str, shown: str
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        profile_from_data({**BASE, "name": f"Ana{char}Lopes"})
+    assert caught.value.problems[0].startswith("name: 'Ana")
+    assert f"holds the control character {shown}" in caught.value.problems[0]
+    assert "allowed: letters, digits, spaces and punctuation" in caught.value.problems[0]
+    races = ["2027-01-01", {"date": "2027-03-14", "name": f"Big{char}Race"}]
+    with pytest.raises(ProfileError) as caught:
+        profile_from_data({**BASE, "races": races})
+    assert caught.value.problems[0].startswith("races[1].name: 'Big")
+    assert f"holds the control character {shown}" in caught.value.problems[0]
+
+
+def test_a_blank_profile_or_race_name_is_no_name_as_before() -> None:
+    profile = profile_from_data(
+        {**BASE, "name": "  ", "races": [{"date": "2027-03-14", "name": ""}]}
+    )
+    assert profile.name is None and profile.races[0].name is None
+    assert profile.races[0].label == "the race of 2027-03-14"
+
+
+def test_an_older_files_names_are_put_in_todays_form_for_a_restore() -> None:
+    from calfcoach.profile_io import names_in_todays_form
+
+    old = {**BASE, "name": "Ana\n\x1b[31m", "races": [{"date": "2027-03-14", "name": "\t"}]}
+    profile = profile_from_data(names_in_todays_form(old))
+    assert profile.name == "Ana [31m" and profile.races[0].name is None
+    assert old["name"] == "Ana\n\x1b[31m"  # the given data is not changed in place

@@ -83,3 +83,43 @@ def test_an_ascii_stream_gets_plain_letters(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_undecodable_bytes_are_shown_as_escapes() -> None:
     assert shown_bytes("bad\udcff") == "'bad\\xff'"
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_a_stored_reason_or_advice_quoting_an_old_race_name_prints_escaped_never_raw(
+    color: bool,
+) -> None:
+    """D-154: a session given before names were checked keeps its words (R-HIST); the plan
+    and a session print them escaped, as they print a stored athlete name."""
+    import dataclasses
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    from calfcoach.catalog import load_catalog
+    from calfcoach.cli.athlete_cmds import render_session
+    from calfcoach.cli.plan_cmds import render_plan_table
+    from calfcoach.core.models import Profile
+    from calfcoach.core.planner import build_plan
+
+    evil = "Race week (Spring\x1b[2J\u202eHalf)"
+    profile = Profile(level="novice", free_days=frozenset({"mon", "thu"}))
+    plan = build_plan(profile, load_catalog(), dt.date(2027, 3, 1), 2)
+    first = plan.sessions[0]
+    given = dataclasses.replace(
+        first,
+        advice=f"{evil}: rest.",
+        exercises=tuple(dataclasses.replace(p, why=f"{evil}: hold.") for p in first.exercises),
+    )
+    plan = dataclasses.replace(plan, sessions=(given, *plan.sessions[1:]))
+    for render in ("plan", "session"):
+        buffer = io.StringIO()
+        out = Console(file=buffer, width=100, force_terminal=color, no_color=not color)
+        if render == "plan":
+            render_plan_table(plan, profile, load_catalog(), out)
+        else:
+            render_session(given, profile, out)
+        text = buffer.getvalue()
+        assert "\u202e" not in text and "\x1b[2J" not in text, render
+        assert "Spring\\x1b[2J\\u202eHalf" in text.replace("\n", "").replace(" ", ""), render

@@ -239,6 +239,9 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     title = f"{heading}{session.date:%a %Y-%m-%d}  week {session.week}: {session.title}"
     title = printable(title)  # a race's name from the profile: never raw control codes
     advice = session_advice(session)
+    # As given (R-HIST): a reason of a past session may quote a race's name as an older
+    # version stored it, so reasons and advice are shown escaped too (D-154).
+    advice = printable(advice) if advice else advice
     if session.status == "stopped":
         # R-PAIN-2a/2b: a stopped day shows the advice, never exercises.
         out.print(Text(title + " - STOPPED", style="bold red"))
@@ -262,7 +265,7 @@ def render_session(session: Session, profile: Profile, out: Console, *, heading:
     # The reasons go below the table: a narrow terminal would squeeze a column out of sight.
     for name, p in zip(names, session.exercises, strict=True):
         if p.why:
-            why = loads_in_units(p.why, profile.units)
+            why = printable(loads_in_units(p.why, profile.units))
             out.print(Text(f"  why ({name}): {why}", style="dim"))
 
 

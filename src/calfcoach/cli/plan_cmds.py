@@ -372,6 +372,7 @@ def render_plan_table(
                 minutes = ""
             out.append((heading, "bold"))
             advice = session_advice(session)
+            advice = printable(advice) if advice else advice  # as stored (R-HIST, D-154)
             if session.status == "stopped":
                 # R-PAIN-2a/2b: a stopped day shows the advice instead of exercises.
                 out.append(("  STOPPED\n", "bold red"))
@@ -392,7 +393,7 @@ def render_plan_table(
                 out.append((columns(rows[id(p)]) + "\n", None))
                 if p.why:
                     why = textwrap.fill(
-                        loads_in_units(p.why, athlete.units),
+                        printable(loads_in_units(p.why, athlete.units)),
                         width - 1,
                         initial_indent="      why: ",
                         subsequent_indent="      ",

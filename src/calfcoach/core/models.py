@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from calfcoach.core.illustration import Illustration
+from calfcoach.core.names import optional_name
 
 # The engine's output types live in plan_types (no pydantic: mypyc compiles them with the
 # engine); they are re-exported here, with the ``Scheme`` vocabulary they share.
@@ -257,6 +258,12 @@ class Race(BaseModel):
     tune_up: StrictBool = False
     """A race of 10 km or less run as training: it counts as a hard run (R-SCHED-4a)."""
 
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str | None) -> str | None:
+        # The race's name goes into reasons: the athlete-name rule (D-154), blank as no name.
+        return optional_name(value)
+
     @field_validator("date", mode="before")
     @classmethod
     def _strict_iso_date(cls, value: object) -> object:
@@ -326,6 +333,12 @@ class Profile(BaseModel):
     missed_periods: StrictBool = False
     """Missed or irregular periods (R-PAIN-2a: with `shin`, refer before any plan)."""
     units: Units = "metric"
+
+    @field_validator("name")
+    @classmethod
+    def _printable_name(cls, value: str | None) -> str | None:
+        # The rule of `athlete add --name` (core.names), blank as no name (D-154).
+        return optional_name(value)
 
     @field_validator("races", mode="before")
     @classmethod

@@ -14,7 +14,15 @@ import unicodedata
 
 from calfcoach.errors import InputError
 
-__all__ = ["MAX_NAME_LENGTH", "REFUSED_CATEGORIES", "clean_name", "name_key"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "REFUSED_CATEGORIES",
+    "clean_name",
+    "name_key",
+    "name_problem",
+    "optional_name",
+    "printable_name",
+]
 
 MAX_NAME_LENGTH = 100
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
@@ -27,24 +35,58 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
+def name_problem(name: str) -> str | None:
+    """Why ``name`` (NFC, stripped) would not print as itself, or None: the first control,
+    format or separator character it holds. The one rule for every name: an athlete's, a
+    profile's, a race's (D-154)."""
+    for char in name:
+        if unicodedata.category(char) in REFUSED_CATEGORIES:
+            return (
+                f"{name!r} holds the control character U+{ord(char):04X} "
+                f"({_char_name(char)}); allowed: letters, digits, spaces and punctuation"
+            )
+    return None
+
+
 def clean_name(value: str | None, field: str = "name") -> str:
     """``value`` NFC-normalised and stripped; ``InputError`` naming ``field`` when it is
     missing, too long or holds a character that does not print as itself."""
     if value is None or not value.strip():
         raise InputError(f"{field}: missing; allowed: a name of 1-{MAX_NAME_LENGTH} characters")
     name = unicodedata.normalize("NFC", value).strip()
-    for char in name:
-        category = unicodedata.category(char)
-        if category in REFUSED_CATEGORIES:
-            raise InputError(
-                f"{field}: {name!r} holds the control character U+{ord(char):04X} "
-                f"({_char_name(char)}); allowed: letters, digits, spaces and punctuation"
-            )
+    problem = name_problem(name)
+    if problem is not None:
+        raise InputError(f"{field}: {problem}")
     if len(name) > MAX_NAME_LENGTH:
         raise InputError(
             f"{field}: {len(name)} characters is too long; allowed: at most {MAX_NAME_LENGTH}"
         )
     return name
+
+
+def optional_name(value: str | None) -> str | None:
+    """A name that may be left out (a profile's, a race's), as stored: None when blank, else
+    NFC-normalised and stripped. ``ValueError`` (for a pydantic validator) with
+    ``name_problem``'s words when it holds a character that does not print as itself."""
+    if value is None or not value.strip():
+        return None
+    name = unicodedata.normalize("NFC", value).strip()
+    problem = name_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
+    return name
+
+
+def printable_name(text: str, max_length: int = MAX_NAME_LENGTH) -> str:
+    """A name that came from elsewhere (a calendar event's title, a file written by an older
+    version) in the form ``clean_name`` accepts: NFC, each refused character a space, runs
+    of white space one space, stripped, at most ``max_length`` characters. Blank stays
+    blank."""
+    spaced = "".join(
+        " " if unicodedata.category(char) in REFUSED_CATEGORIES else char
+        for char in unicodedata.normalize("NFC", text)
+    )
+    return " ".join(spaced.split())[:max_length].strip()
 
 
 def _char_name(char: str) -> str:

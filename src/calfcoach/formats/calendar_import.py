@@ -22,6 +22,7 @@ from icalendar import Calendar
 from pydantic import ValidationError
 
 from calfcoach.core.models import Race, RunKind
+from calfcoach.core.names import printable_name
 from calfcoach.core.running import PlannedRun
 from calfcoach.errors import InputError
 
@@ -329,7 +330,8 @@ def read_calendar(
     for event in events:
         if event.name != "VEVENT" or _text(event, "STATUS").upper() == "CANCELLED":
             continue
-        title = _text(event, "SUMMARY")[:200]
+        # A title prints as itself (D-154): a newline or an escape in it becomes a space.
+        title = printable_name(_text(event, "SUMMARY"), 200)
         day, start = _when(event, tz)
         if not first <= day <= last:
             continue
@@ -343,7 +345,7 @@ def read_calendar(
                     Race(
                         date=day,
                         distance_km=guess.distance_km,
-                        name=title[:100] or None,
+                        name=printable_name(title) or None,
                         tune_up=guess.tune_up,
                     )
                 )

@@ -281,6 +281,20 @@ def _object() -> Any:
     return _field(check, "an object", dict[str, Any])
 
 
+def _profile() -> Any:
+    """A profile object, its names as today's rule takes them (D-154): an export written
+    before that rule may hold a control character in a profile's or a race's name."""
+
+    def check(value: Any, info: Info) -> Any:
+        from calfcoach.profile_io import names_in_todays_form
+
+        if not isinstance(value, dict):
+            raise _bad("is not an object", "an object")
+        return names_in_todays_form(value)
+
+    return _field(check, "an object", dict[str, Any])
+
+
 def _flag() -> Any:
     def check(value: Any, info: Info) -> Any:
         if not isinstance(value, bool):
@@ -371,7 +385,7 @@ class NoteDoc(_Doc):
 
 
 class PlanInputsDoc(_Doc):
-    profile: _object()
+    profile: _profile()
     start: _date(log=False, optional=True) = None
     weeks: _whole(limits.MIN_WEEKS, limits.MAX_WEEKS, "weeks", optional=True) = None
     catalog_version: _text(TEXT_MAX, optional=True) = None
@@ -411,7 +425,7 @@ class EventDoc(_Doc):
 class AthleteDoc(_Doc):
     name: _text(ATHLETE_NAME_MAX, low=1)
     created_at: _stamp()
-    profile: _object()
+    profile: _profile()
     plans: _list(PlanDoc, MAX_PLANS)
     sessions: _list(SessionDoc, MAX_RECORDS)
     checkins: _list(CheckinDoc, MAX_RECORDS)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from calfcoach.core.models import DatedRun, Profile, Race
+from calfcoach.core.names import printable_name
 from calfcoach.core.races import with_races
 
 if TYPE_CHECKING:  # core.running only where there are runs (issue 6: a cold `today`)
@@ -82,7 +83,13 @@ def plan_inputs(
     for e in events:
         if e.kind == "race":
             races.append(
-                Race(date=e.date, distance_km=e.distance_km, name=e.title[:100], tune_up=e.tune_up)
+                Race(
+                    date=e.date,
+                    distance_km=e.distance_km,
+                    # A title stored by an older version may hold a control character (D-154).
+                    name=printable_name(e.title) or None,
+                    tune_up=e.tune_up,
+                )
             )
         else:
             dated.append(DatedRun(e.date, e.kind))

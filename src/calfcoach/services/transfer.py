@@ -63,6 +63,7 @@ from calfcoach.core.models import (
     Race,
     RedFlag,
 )
+from calfcoach.core.names import printable_name
 from calfcoach.core.running import Activity, PlannedRun
 from calfcoach.errors import InputError
 from calfcoach.formats.export_file import (
@@ -785,7 +786,12 @@ def _events(doc: AthleteDoc) -> dict[str, tuple[list[PlannedRun], list[Race]]]:
         runs, races = by_source.setdefault(e.source, ([], []))
         if e.kind == "race":
             races.append(
-                Race(date=e.date, distance_km=e.distance_km, name=e.title, tune_up=e.tune_up)
+                Race(
+                    date=e.date,
+                    distance_km=e.distance_km,
+                    name=printable_name(e.title) or None,  # D-154
+                    tune_up=e.tune_up,
+                )
             )
         else:
             runs.append(
