@@ -62,6 +62,8 @@ race_distances = (
     | st.sampled_from(RACE_DISTANCES)
     | st.floats(1.0, 250.0, allow_nan=False).map(lambda x: round(x, 2))
 )
+PRINTABLE = st.characters(exclude_categories=("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"))
+"""Characters a name may hold (D-154, ``core.names``)."""
 race_names = st.none() | st.sampled_from(("City 10k", "Spring half", "Berlin", "UTMB"))
 
 
@@ -89,7 +91,7 @@ def profiles(draw: st.DrawFn, *, complaints: bool = True) -> Profile:
     )
     races = draw(st.lists(races_on(dates), max_size=3))
     return Profile(
-        name=draw(st.none() | st.text(min_size=1, max_size=20)),
+        name=draw(st.none() | st.text(PRINTABLE, min_size=1, max_size=20)),
         sex=draw(st.none() | st.sampled_from(("female", "male"))),
         birth_year=draw(st.none() | st.integers(1940, 2010)),
         body_mass_kg=draw(

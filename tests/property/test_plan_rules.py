@@ -58,6 +58,7 @@ from tests.strategies import (
 from calfcoach.core import rules
 from calfcoach.core.models import DAYS, Plan, Prescription, Profile, Race, Session
 from calfcoach.core.planner import build_plan
+from calfcoach.core.races import is_tune_up
 
 MANY = examples(150, 40)
 
@@ -395,6 +396,16 @@ def test_the_first_session_after_a_race_names_the_race_R_SCHED_4a(req):
         labels = [r.label for r in profile.races if r.date == day]
         text = reasons_text(s)
         assert any(label in text for label in labels), (s.date, labels)
+        # A tune-up (a hard run, D-16) had no recovery window: the sentence says so.
+        if all(is_tune_up(r) for r in profile.races if r.date == day):
+            said = [
+                r.text
+                for rx in s.exercises
+                for r in rx.reasons
+                if r.text.startswith("First session after")
+                and any(f"after {label} (" in r.text for label in labels)
+            ]
+            assert said and all("a tune-up has no recovery window" in t for t in said), said
 
 
 @MANY

@@ -29,7 +29,7 @@ from calfcoach.core.models import (
     Reason,
     Session,
 )
-from calfcoach.core.races import RaceDay, describe, light_week_end
+from calfcoach.core.races import RaceDay, describe, is_tune_up, light_week_end
 from calfcoach.core.safety import DaySafety
 
 
@@ -253,10 +253,14 @@ class SessionMaker(EvidenceMaker):
         for past in self.p.races:  # every race since the last session, in date order
             if past.date < slot.date and (named is None or past.date > named):
                 self.st.race_named = past.date
-                reason = Reason(
-                    "R-SCHED-4a",
-                    f"First session after {describe(past)}: the recovery window is over{plyo}.",
+                # A tune-up has no recovery window (it counts as a hard run, D-16).
+                after = (
+                    "a tune-up has no recovery window"
+                    if is_tune_up(past)
+                    else "the recovery window is over"
                 )
+                text = f"First session after {describe(past)}: {after}{plyo}."
+                reason = Reason("R-SCHED-4a", text)
                 if reason not in out:  # two races alike on one day are named once (R-WHY)
                     out.append(reason)
         light = day.light_only
