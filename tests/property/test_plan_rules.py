@@ -7,6 +7,7 @@ of each session (R-SCHED-8, R-SCH bands) is in test_session_shape.py."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given
@@ -366,6 +367,22 @@ def test_a_dose_step_names_the_amount_prescribed_R_WHY(req):
         for rx in s.exercises:
             for text, named, shown in step_claims(rx):
                 assert shown is None or abs(named - shown) < 1e-6, (s.date, rx, text)
+
+
+_CLAIMS_A_LOG = re.compile(r"\b(was|were) (done|logged)\b|\byou (did|logged)\b")
+
+
+@MANY
+@given(plan_requests())
+def test_a_plan_without_a_log_never_says_something_was_done_R_WHY(req):
+    # D-158: "The top dose of soleus wall sit was done at pain <= 3/10, so the soleus ladder
+    # moves on" in week 5 of a plan made today. Nothing is logged: a step planned on the
+    # sessions before it says it is planned, and that the log decides (D-141).
+    _, plan = make(req)
+    for s in planned(plan):
+        for rx in s.exercises:
+            for r in rx.reasons:
+                assert not _CLAIMS_A_LOG.search(r.text), (s.date, rx.exercise, r.text)
 
 
 @MANY

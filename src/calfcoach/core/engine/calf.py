@@ -125,11 +125,20 @@ class CalfMaker(DoseMaker):
                 and not taper
             ):
                 self.st.soleus_step = steps_of(nxt)["soleus"]
-                lead = dosing.reason(
-                    "R-PROG-3",
-                    f"the top dose of {ex.name.lower()} was done at pain <= {self.safe_pain}/10, "
-                    f"so the soleus ladder moves on to {nxt.name.lower()}",
-                )
+                if o.projected:
+                    # A session not given yet (D-141, D-158): the step is planned on the one
+                    # before it being done; the log decides when that session comes.
+                    text = (
+                        f"the soleus ladder moves on to {nxt.name.lower()}, planned on the top "
+                        f"dose of {ex.name.lower()} being done at pain <= {self.safe_pain}/10 "
+                        "(what you log decides)"
+                    )
+                else:
+                    text = (
+                        f"the top dose of {ex.name.lower()} was done at pain <= "
+                        f"{self.safe_pain}/10, so the soleus ladder moves on to {nxt.name.lower()}"
+                    )
+                lead = dosing.reason("R-PROG-3", text)
                 ex, scheme = nxt, _ladder_scheme(nxt)
         base = dosing.first_dose(ex, scheme, self.level)
         if role == "main":
