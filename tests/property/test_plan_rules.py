@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from tests.strategies import (
     CATALOG,
@@ -367,6 +367,89 @@ def test_a_dose_step_names_the_amount_prescribed_R_WHY(req):
         for rx in s.exercises:
             for text, named, shown in step_claims(rx):
                 assert shown is None or abs(named - shown) < 1e-6, (s.date, rx, text)
+
+
+def _heavy_eve_case() -> tuple[Profile, dt.date, int]:
+    """The plan read for D-156: Monday, the eve of a hard run, can never hold heavy work."""
+    profile = Profile.model_validate(
+        {
+            "level": "advanced",
+            "equipment": ["step", "barbell", "leg_press", "seated_calf_machine", "jump_rope"],
+            "free_days": ["mon", "wed", "thu", "sat"],
+            "sessions_per_week": 2,
+            "runs": [
+                {"day": "tue", "kind": "hard"},
+                {"day": "fri", "kind": "easy"},
+                {"day": "sun", "kind": "long"},
+            ],
+            "races": [{"date": "2027-02-21", "distance_km": 42.195}],
+        }
+    )
+    return profile, dt.date(2027, 1, 4), 10
+
+
+@MANY
+@given(plan_requests())
+@example(_heavy_eve_case())
+def test_an_extra_heavy_block_takes_the_knee_angle_not_loaded_heavy_in_the_cycle_before_R_SCHED_3(
+    req,
+):
+    # D-156: with the eve of a hard run ruling out one session's heavy block every week, the
+    # cycle's extra heavy block (R-SCHED-5) was always straight-knee: an advanced runner with a
+    # seated calf machine had no heavy bent-knee work in ten weeks.
+    from calfcoach.core.engine.blocks import choices_for
+    from calfcoach.core.engine.skeleton import (
+        BENT_KINDS,
+        HEAVY_KINDS,
+        STRAIGHT_KINDS,
+        build_skeleton,
+    )
+    from calfcoach.core.races import race_calendar
+
+    profile, start, weeks = req
+    if profile.complaints:
+        return  # a protocol is the heavy work; with shin pain the ladder is every main block
+    choices = choices_for(CATALOG, profile.equipment, profile.complaints)
+    skeleton = build_skeleton(profile, CATALOG, start, weeks, choices, race_calendar(profile))
+    cycles: dict[int, list] = {}
+    for slot in skeleton.slots:
+        cycles.setdefault((slot.week - 1) // rules.CYCLE_WEEKS, []).append(slot)
+    before: set[str] = set()
+    for c in sorted(cycles):
+        heavy = set()
+        mains = {slot.kind for slot in cycles[c]}
+        for slot in cycles[c]:
+            heavy |= {k for k in (slot.kind, *slot.extras) if k in HEAVY_KINDS}
+            for extra in slot.extras:
+                knee = STRAIGHT_KINDS if extra in STRAIGHT_KINDS else BENT_KINDS
+                if mains.isdisjoint(knee):
+                    continue  # it covers the cycle's missing knee angle first (R-SCHED-5)
+                if extra in HEAVY_KINDS and before == {extra}:
+                    other = next(k for k in HEAVY_KINDS if k != extra)
+                    assert not choices.kind_possible(other), (slot.date, extra, before)
+        before = heavy or before
+
+
+_SOLEUS_FIRST = {"novice": "soleus-wall-sit", "intermediate": "tip-toe-walking"}
+
+
+@MANY
+@given(plan_requests())
+def test_the_soleus_ladder_starts_at_the_levels_step_or_the_bottom_with_a_complaint_R_PROG_3(
+    req,
+):
+    # D-157: the level's start step was never used: every runner began at the wall sit.
+    profile, plan = make(req)
+    ladder = [
+        rx.exercise
+        for s in planned(plan)
+        for rx in s.exercises
+        if any(r.rule == "R-PROG-3" for r in rx.reasons)
+    ]
+    if not ladder:
+        return
+    level = "novice" if profile.complaints else profile.level
+    assert ladder[0] == _SOLEUS_FIRST.get(level, "bent-knee-heel-raise"), (level, ladder[:3])
 
 
 _CLAIMS_A_LOG = re.compile(r"\b(was|were) (done|logged)\b|\byou (did|logged)\b")

@@ -97,6 +97,31 @@ def test_a_novice_starts_the_soleus_ladder_at_the_wall_sit_and_never_goes_down_R
     assert positions == sorted(positions), "the ladder never goes down without a log"
 
 
+@pytest.mark.parametrize(
+    ("level", "complaints", "first"),
+    [
+        ("novice", [], "soleus-wall-sit"),
+        ("intermediate", [], "tip-toe-walking"),
+        ("advanced", [], "bent-knee-heel-raise"),
+        ("advanced", ["achilles"], "soleus-wall-sit"),
+        ("intermediate", ["shin"], "soleus-wall-sit"),
+    ],
+)
+def test_the_soleus_ladder_starts_at_the_levels_step_and_at_the_bottom_with_a_complaint_R_PROG_3(
+    level: str, complaints: list[str], first: str
+) -> None:
+    # D-157: "a novice starts at the bottom": an advanced runner's soleus work was a 30 s wall
+    # sit for weeks; with a complaint every runner starts at the bottom (the protective reading).
+    p = profile(level=level, complaints=complaints, equipment=["dumbbell", "step"], races=[])
+    ladder = [
+        rx.exercise
+        for s in plan_for(p, weeks=12).sessions
+        for rx in s.exercises
+        if any(r.rule == "R-PROG-3" for r in rx.reasons)
+    ]
+    assert ladder and ladder[0] == first, ladder
+
+
 def test_the_wall_sit_climbs_from_30_to_60_seconds_before_the_next_step():
     p = profile(level="novice", sessions_per_week=2)
     plan = plan_for(p, weeks=40)

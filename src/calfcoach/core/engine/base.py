@@ -32,6 +32,13 @@ SPIKE_RULE = "RUN-SPIKE-1"  # docs/running-load.md; the rule is core.running's
 SOLEUS_START = {"novice": 1, "intermediate": 2, "advanced": 3}  # R-PROG-3
 
 
+def soleus_start(profile: Profile) -> int:
+    """R-PROG-3: the soleus ladder's first step. A novice starts at the bottom (the wall
+    sit), an intermediate runner one step up, an advanced one at the bent-knee heel raise;
+    with a complaint every runner starts at the bottom (D-157, the reading that protects)."""
+    return 1 if profile.complaints else SOLEUS_START[profile.level]
+
+
 def _top(top: rules.LadderTop) -> tuple[int, float]:
     if top.seconds is not None:
         return top.sets, float(top.seconds)
@@ -118,8 +125,8 @@ class MakerBase:
         self._titles: dict[tuple[str, str, bool], str] = {}
         self._protocol_name: str | None = None
         self._protocol_leads: dict[tuple[frozenset[str], str, str, int], Reason] = {}
-        if state.soleus_step == 0 or state.soleus_step < 1:
-            state.soleus_step = SOLEUS_START[profile.level]
+        if state.soleus_step < 1:
+            state.soleus_step = soleus_start(profile)
 
     def _spike_hold(self, day: dt.date) -> Reason | None:
         """RUN-SPIKE-1: the reason that holds every progression on ``day`` (load, reps,

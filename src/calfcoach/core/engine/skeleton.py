@@ -308,6 +308,7 @@ def _coverage_extras(
         plyometric block is the soleus ladder (R-PAIN-4, D-145)."""
         return "soleus" if ladder and kind is not None and kind != "plyo" else kind
 
+    heavy_before: set[str] = set()  # the heavy kinds of the last cycle that held any
     for c in range(0, len(by_week) - 1, rules.CYCLE_WEEKS):
         two = by_week[c] + by_week[c + 1]
         kinds = [k for _, main in two if (k := held(main)) is not None]
@@ -316,6 +317,10 @@ def _coverage_extras(
         for need, options in missing_kinds(kinds, choices):
             if need == "heavy" and (not choices.can_load or choices.has_protocol):
                 continue  # R-SCH-2a nothing makes it heavy; a protocol is the heavy work
+            if need == "heavy":
+                # R-SCHED-3 (D-156): the knee angle that had the heavy work last waits, so an
+                # extra heavy block alternates the knee from cycle to cycle.
+                options = tuple(sorted(options, key=lambda k: k in heavy_before))
             if all(n != need for n, _ in missing_kinds(kinds, choices)):
                 continue  # an extra block placed for an earlier need covers this one too
             placed = False
@@ -329,6 +334,7 @@ def _coverage_extras(
                     break
                 if placed:
                     break
+        heavy_before = {k for k in kinds if k in HEAVY_KINDS} or heavy_before
     return {d: tuple(k) for d, k in extras.items()}
 
 

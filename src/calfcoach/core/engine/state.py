@@ -110,7 +110,8 @@ class State:
     day: dt.date | None = None
     """Evidence is applied up to and including this day."""
     tracks: dict[str, Track] = field(default_factory=dict)
-    soleus_step: int = 1
+    soleus_step: int = 0
+    """The soleus ladder's step (R-PROG-3); 0 until the walk starts it at the level's step."""
     strain_step: int = 1
     protocol_weeks: int = 0
     """Plan weeks with at least 2 logged protocol sessions, outside a flare (R-PAIN-5)."""
