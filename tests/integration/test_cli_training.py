@@ -534,3 +534,28 @@ def test_today_is_adapted_to_what_was_logged_before_it_R_PAIN_2(demo: Cli) -> No
     assert adapted["sets"] * adapted["reps"] < before["sets"] * before["reps"]
     assert {"R-PAIN-1", "R-PAIN-2", "R-PROG-6"} & {r["rule"] for r in adapted["reasons"]}
     assert "7/10" in adapted["why"]
+
+
+def test_the_progress_report_moves_a_retest_out_of_race_week_R_TEST_5(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """D-159: the lighter week of week 4 is the week of a half marathon on Sunday 03-29; no
+    capacity test in the 7 days before a race nor the 7 after (R-TEST-5): the retest moves
+    to the first session after, and the coach's roster says the same."""
+    profile = json.loads(DEMO.read_text())
+    profile["races"] = [{"date": "2026-03-29", "distance_km": 21.1, "name": "Spring Half"}]
+    path = tmp_path / "racer.json"
+    path.write_text(json.dumps(profile))
+    assert cli("athlete", "add", "--profile", str(path), "--start", START).code == 0
+    plan = json.loads(cli("plan", "--date", START, "--format", "json").out)
+    lighter = [s["date"] for s in plan["sessions"] if s["deload"]]
+    assert lighter and all("2026-03-22" <= d <= "2026-03-29" for d in lighter[:2])
+    report = json.loads(cli("progress", "--date", START, "--format", "json").out)
+    first = report["retests"][0]
+    assert first not in lighter[:2] and first > "2026-04-05", report["retests"]
+    assert first in [s["date"] for s in plan["sessions"]]
+    from calfcoach.services.roster import roster
+
+    with Database(cli.url) as database:
+        (row,) = roster(*local(database), as_of=dt.date.fromisoformat(START))
+    assert row.next_retest is not None and row.next_retest.isoformat() == first

@@ -234,3 +234,31 @@ def test_place_week_never_leaves_intense_work_before_a_hard_run_nor_plyometrics_
         moved = sum(1 for (d0, k0), (d1, k1) in zip(slots, placed, strict=True) if k0 != k1)
         if moved:
             assert warnings and all(rule == "R-SCHED-4b" for rule, _ in warnings)
+
+
+# ------------------------------------------------------------------ R-TEST-5 retests
+
+
+@MANY
+@given(race_plan_requests())
+def test_no_capacity_retest_falls_within_7_days_of_a_race_nor_14_after_a_marathon_R_TEST_5(req):
+    # D-159: the retest of a lighter week (R-PROG-5) fell in race week when the two met.
+    from calfcoach.catalog import load_catalog
+    from calfcoach.core.capacity import retest_dates
+    from calfcoach.core.planner import build_plan
+
+    profile, start, weeks = req
+    plan = build_plan(profile, load_catalog(), start, weeks)
+    days = retest_dates(plan, profile.races)
+    session_days = {s.date for s in plan.sessions}
+    lighter = sorted(s.date for s in plan.sessions if s.deload)
+    for day in days:
+        assert day in session_days, day
+        for race in profile.races:
+            after = 14 if km(race) >= 42.195 and not tune_up(race) else 7
+            assert not (race.date - 7 * DAY <= day <= race.date), (day, race)
+            assert not (race.date < day <= race.date + after * DAY), (day, race)
+        if lighter:
+            # in a lighter week, or at most two weeks after one (R-TEST-4: every 4-6 weeks)
+            assert any(0 <= (day - d).days <= 14 + 6 for d in lighter), (day, lighter)
+    assert list(days) == sorted(set(days))

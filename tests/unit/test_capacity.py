@@ -15,7 +15,7 @@ from calfcoach.core.capacity import (
     retest_dates,
     symmetry_index,
 )
-from calfcoach.core.models import CapacityTest, Plan, Profile, Session
+from calfcoach.core.models import CapacityTest, Plan, Profile, Race, Session
 from calfcoach.core.planner import build_plan
 from calfcoach.errors import InputError
 
@@ -168,3 +168,48 @@ def test_planned_retests_are_in_lighter_weeks_of_a_real_plan() -> None:
     deload_dates = {s.date for s in plan.sessions if s.deload}
     assert dates and set(dates) <= deload_dates
     assert len(dates) == len({s.week for s in plan.sessions if s.deload})
+
+
+def _weekly_plan(start: dt.date, weeks: int) -> Plan:
+    sessions = tuple(
+        session(start + dt.timedelta(days=7 * (w - 1) + d), w, deload=w % 4 == 0)
+        for w in range(1, weeks + 1)
+        for d in (0, 3)
+    )
+    return Plan(start=start, weeks=weeks, warnings=(), sessions=sessions)
+
+
+def test_a_retest_in_race_week_moves_to_the_first_session_the_race_does_not_bar_R_TEST_5() -> None:
+    # D-159: the lighter week of week 4 is the half marathon's week (Mon 27th, Thu 30th,
+    # race Sun 2nd): no test in the 7 days before it nor the 7 after (R-TEST-5).
+    start = dt.date(2025, 1, 6)
+    plan = _weekly_plan(start, 8)
+    half = Race(date=dt.date(2025, 2, 2), distance_km=21.1)
+    assert retest_dates(plan) == (dt.date(2025, 1, 27), dt.date(2025, 2, 24))
+    assert retest_dates(plan, [half]) == (dt.date(2025, 2, 10), dt.date(2025, 2, 24))
+    # a marathon bars the 14 days after it, past the two weeks a retest may wait: that
+    # retest is left out, the next lighter week's stands
+    marathon = Race(date=dt.date(2025, 2, 2), distance_km=42.195)
+    assert retest_dates(plan, [marathon]) == (dt.date(2025, 2, 24),)
+
+
+def test_a_race_the_day_after_the_lighter_weeks_first_session_takes_its_second_one() -> None:
+    start = dt.date(2025, 1, 6)
+    plan = _weekly_plan(start, 8)
+    # a 10 km race on Tue 28th: Mon 27th is in the 7 days before it, Thu 30th in the 7 after
+    ten = Race(date=dt.date(2025, 1, 28), distance_km=10)
+    assert retest_dates(plan, [ten])[0] == dt.date(2025, 2, 6)
+    # a race far from the lighter week changes nothing
+    later = Race(date=dt.date(2025, 3, 30), distance_km=10)
+    assert retest_dates(plan, [later]) == retest_dates(plan)
+
+
+def test_a_retest_no_session_within_two_weeks_can_take_is_left_out() -> None:
+    start = dt.date(2025, 1, 6)
+    plan = _weekly_plan(start, 8)
+    races = [
+        Race(date=dt.date(2025, 1, 30) + dt.timedelta(days=7 * k), distance_km=5) for k in range(3)
+    ]
+    assert dt.date(2025, 1, 27) not in retest_dates(plan, races)
+    for day in retest_dates(plan, races):
+        assert all(abs((day - r.date).days) > 7 for r in races)

@@ -8,12 +8,12 @@ as they are.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from calfcoach.core import rules
-from calfcoach.core.models import CapacityTest, Knee, Plan
+from calfcoach.core.models import CapacityTest, Knee, Plan, Race
 from calfcoach.errors import InputError
 
 __all__ = [
@@ -28,6 +28,10 @@ __all__ = [
 ]
 
 TestSide = Literal["left", "right"]
+
+RETEST_DELAY_MAX_DAYS = 14
+"""How far a retest a race bars may move past its lighter week (D-159): from a lighter week
+every 4 weeks it stays within R-TEST-4's 6 weeks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,28 +231,55 @@ def _side_change(side: TestSide, before: int, after: int) -> SideChange:
     return SideChange(side, before, after, diff, real, sentence)
 
 
-def retest_dates(plan: Plan) -> tuple[dt.date, ...]:
-    """When to retest (R-PROG-5: in the lighter week; R-TEST-4: every 4-6 weeks).
+def retest_dates(plan: Plan, races: Sequence[Race] = ()) -> tuple[dt.date, ...]:
+    """When to retest (R-PROG-5: in the lighter week; R-TEST-4: every 4-6 weeks; R-TEST-5:
+    never in the 7 days before a race nor the 7 (14 after a marathon) after one).
 
-    The first session of each lighter (deload) week; a plan without one but at least 4 weeks
-    long gets the last session of weeks 4, 8, ... instead.
+    The first session of each lighter (deload) week that no race bars; a plan without one but
+    at least 4 weeks long gets the last session of weeks 4, 8, ... instead. Where a race bars
+    every session of that week, the first session after it that no race bars, within the
+    next two weeks (still inside R-TEST-4's 6 weeks); else none that time (D-159).
     """
-    return retest_days(((s.date, s.week, s.deload) for s in plan.sessions), plan.weeks)
+    return retest_days(((s.date, s.week, s.deload) for s in plan.sessions), plan.weeks, races)
 
 
-def retest_days(sessions: Iterable[tuple[dt.date, int, bool]], weeks: int) -> tuple[dt.date, ...]:
+def retest_days(
+    sessions: Iterable[tuple[dt.date, int, bool]], weeks: int, races: Sequence[Race] = ()
+) -> tuple[dt.date, ...]:
     """``retest_dates`` from each session's (date, week, deload) and the plan's weeks, for a
     reader that has not built the prescriptions (the roster, D-125)."""
+    from calfcoach.core.races import capacity_test_barred
+
     by_week: dict[int, list[tuple[dt.date, bool]]] = {}
     for date, week, deload in sessions:
         by_week.setdefault(week, []).append((date, deload))
     deload_weeks = sorted(w for w, ss in by_week.items() if any(d for _, d in ss))
     if deload_weeks:
-        return tuple(min(date for date, d in by_week[w] if d) for w in deload_weeks)
-    if weeks < rules.DELOAD_EVERY_WEEKS:
+        wanted = [sorted(date for date, d in by_week[w] if d) for w in deload_weeks]
+    elif weeks < rules.DELOAD_EVERY_WEEKS:
         return ()
-    return tuple(
-        max(date for date, _ in by_week[w])
-        for w in range(rules.DELOAD_EVERY_WEEKS, weeks + 1, rules.DELOAD_EVERY_WEEKS)
-        if w in by_week
-    )
+    else:
+        wanted = [
+            sorted((date for date, _ in by_week[w]), reverse=True)
+            for w in range(rules.DELOAD_EVERY_WEEKS, weeks + 1, rules.DELOAD_EVERY_WEEKS)
+            if w in by_week
+        ]
+    every = sorted(date for ss in by_week.values() for date, _ in ss)
+    out: list[dt.date] = []
+    for dates in wanted:
+        found = next((d for d in dates if capacity_test_barred(races, d) is None), None)
+        if found is None and dates:
+            # R-TEST-5 over R-PROG-5: a race bars the week; the first free session after it.
+            last = max(dates)
+            found = next(
+                (
+                    d
+                    for d in every
+                    if last < d <= last + dt.timedelta(days=RETEST_DELAY_MAX_DAYS)
+                    and capacity_test_barred(races, d) is None
+                ),
+                None,
+            )
+        if found is not None and (not out or found > out[-1]):
+            out.append(found)
+    return tuple(out)

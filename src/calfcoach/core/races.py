@@ -65,6 +65,24 @@ def recovery_days(race: Race) -> int:
     return rules.RACE_RECOVERY_DAYS_ULTRA
 
 
+def capacity_test_barred(races: Sequence[Race], day: dt.date) -> str | None:
+    """R-TEST-5: why no capacity test (the heel-raise test, the hop test) may fall on ``day``
+    because of a race: within the 7 days before it (race day included) or the 7 days after it
+    (14 after a marathon or longer); None when no race bars it."""
+    for race in races:
+        before = race.date - dt.timedelta(days=rules.CAPACITY_TEST_RACE_BEFORE_DAYS)
+        after_days = (
+            rules.CAPACITY_TEST_RACE_AFTER_LONG_DAYS
+            if race.effective_km >= rules.MARATHON_KM
+            else rules.CAPACITY_TEST_RACE_AFTER_DAYS
+        )
+        if before <= day <= race.date:
+            return f"No capacity test in the 7 days before the race of {race.date}."
+        if race.date < day <= race.date + dt.timedelta(days=after_days):
+            return f"No capacity test in the {after_days} days after the race of {race.date}."
+    return None
+
+
 def describe(race: Race) -> str:
     """The race as reasons name it: its label and distance ("Berlin (42.2 km)")."""
     if race.distance_km is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from calfcoach.core.models import DatedRun, Profile, Race
 from calfcoach.core.names import printable_name
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # core.running only where there are runs (issue 6: a cold `to
     from calfcoach.storage.records import Athlete
     from calfcoach.storage.uow import AbstractUnitOfWork
 
-__all__ = ["PlanInputs", "physiology", "plan_inputs"]
+__all__ = ["PlanInputs", "athlete_races", "physiology", "plan_inputs"]
 
 
 def physiology(profile: Profile, today: dt.date, activities: Sequence[Activity]) -> Physiology:
@@ -79,20 +79,8 @@ def plan_inputs(
         for r in stored
         if r.imported_on is None or r.activity.local_date >= r.imported_on
     ]
-    races: list[Race] = []
-    for e in events:
-        if e.kind == "race":
-            races.append(
-                Race(
-                    date=e.date,
-                    distance_km=e.distance_km,
-                    # A title stored by an older version may hold a control character (D-154).
-                    name=printable_name(e.title) or None,
-                    tune_up=e.tune_up,
-                )
-            )
-        else:
-            dated.append(DatedRun(e.date, e.kind))
+    dated += [DatedRun(e.date, e.kind) for e in events if e.kind != "race"]
+    races = _calendar_races(events)
     dated.sort(key=_dated_key)
     running: RunningLoads | None = None
     if stored:
@@ -102,6 +90,27 @@ def plan_inputs(
         kinds = {r.activity.fingerprint: r.kind for r in stored}
         running = run_loads(activities, physiology(own, today, activities), kinds)
     return PlanInputs(with_races(own, races), tuple(dated), running)
+
+
+def athlete_races(uow: AbstractUnitOfWork, athlete: Athlete) -> tuple[Race, ...]:
+    """Every race the engine plans around: the profile's and its training calendars' (as
+    ``plan_inputs`` merges them), for a reader that needs the races alone (the capacity
+    retests, R-TEST-5)."""
+    return with_races(athlete.profile, _calendar_races(uow.runs.events(athlete.id))).races
+
+
+def _calendar_races(events: Sequence[Any]) -> list[Race]:
+    return [
+        Race(
+            date=e.date,
+            distance_km=e.distance_km,
+            # A title stored by an older version may hold a control character (D-154).
+            name=printable_name(e.title) or None,
+            tune_up=e.tune_up,
+        )
+        for e in events
+        if e.kind == "race"
+    ]
 
 
 def _dated_key(run: DatedRun) -> tuple[dt.date, str]:

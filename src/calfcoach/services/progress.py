@@ -86,6 +86,7 @@ def progress_report_in(
     athlete in the same transaction, such as the progress charts): the access check
     (``view``), the log read and the summary. The caller checks ``as_of``."""
     from calfcoach.core.capacity import retest_dates
+    from calfcoach.services.plan_inputs import athlete_races
 
     athlete = athlete_in(uow, actor, athlete_id)
     stored = uow.plans.active(athlete.id)
@@ -96,7 +97,9 @@ def progress_report_in(
     if stored is not None:
         plan, _ = effective_plan(stored.plan, logged.moves)
         planned = [s.date for s in plan.sessions]
-        retests = tuple(d for d in retest_dates(plan) if d >= as_of)
+        # R-TEST-5 (D-159): no retest in a race's window, the calendars' races included.
+        races = athlete_races(uow, athlete)
+        retests = tuple(d for d in retest_dates(plan, races) if d >= as_of)
     region_of = {ex.id: ex.region for ex in catalog}
     days = logged.days
     summary = summarize(days, logged.checkins, region_of)

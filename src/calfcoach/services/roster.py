@@ -197,6 +197,7 @@ def roster_row_in(
     """The roster row of ``athlete`` as of the end of ``as_of``, inside a unit of work
     (the caller has checked that the actor may see the athlete)."""
     from calfcoach.core.capacity import retest_days
+    from calfcoach.services.plan_inputs import athlete_races
 
     stored = uow.plans.active_outline(athlete.id)
     # Only the window the row reads (the latest day with sets, check-in and test however
@@ -239,15 +240,12 @@ def roster_row_in(
     last_activity = max(activity) if activity else None
     idle = (as_of - last_activity).days if last_activity is not None else None
 
-    retests = (
-        [
-            d
-            for d in retest_days(((d, o.week, o.deload) for d, o in sessions), stored.weeks)
-            if d >= as_of
-        ]
-        if stored is not None
-        else []
-    )
+    retests = []
+    if stored is not None:
+        # R-TEST-5 (D-159): no retest in a race's window, the calendars' races included.
+        outline = ((d, o.week, o.deload) for d, o in sessions)
+        races = athlete_races(uow, athlete)
+        retests = [d for d in retest_days(outline, stored.weeks, races) if d >= as_of]
     week_start = as_of - dt.timedelta(days=as_of.weekday())
     week_counted = _window((as_of - week_start).days + 1, as_of, planned_days, done_days, [])
     week_pain = [c.pain for c in checkins if week_start <= c.date <= as_of]

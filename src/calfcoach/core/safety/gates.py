@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from calfcoach.core import rules
 from calfcoach.core.models import ACHILLES_COMPLAINTS, LoggedSet, Reason
+from calfcoach.core.races import capacity_test_barred
 from calfcoach.core.safety.model import Flare, Gate, Stop
 
 if TYPE_CHECKING:
@@ -62,20 +63,9 @@ def hop_allowed(fold: Fold, t: dt.date) -> tuple[bool, str]:
         return False, "No hop test while the plan is stopped for a clinician's assessment."
     if fold.pain_stop_since is not None or fold.flare_start is not None:
         return False, "No capacity test during a pain flare."
-    for race in fold.ctx.races:
-        before = race.date - dt.timedelta(days=rules.CAPACITY_TEST_RACE_BEFORE_DAYS)
-        after_days = (
-            rules.CAPACITY_TEST_RACE_AFTER_LONG_DAYS
-            if race.effective_km >= rules.MARATHON_KM
-            else rules.CAPACITY_TEST_RACE_AFTER_DAYS
-        )
-        if before <= t <= race.date:
-            return False, f"No capacity test in the 7 days before the race of {race.date}."
-        if race.date < t <= race.date + dt.timedelta(days=after_days):
-            return (
-                False,
-                f"No capacity test in the {after_days} days after the race of {race.date}.",
-            )
+    barred = capacity_test_barred(fold.ctx.races, t)
+    if barred is not None:
+        return False, barred
     if fold.hop_last is not None and (t - fold.hop_last).days < rules.HOP_TEST_RETEST_DAYS:
         return False, f"The last hop test was on {fold.hop_last}: retest no sooner than 7 days."
     week = fold.window(t, rules.HOP_TEST_CHECKIN_DAYS)
