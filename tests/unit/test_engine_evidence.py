@@ -184,6 +184,17 @@ def test_a_set_over_the_pain_limit_is_not_the_base_R_PROG_1a() -> None:
     assert outcome(sets, Dose(4, 4.0, "reps", 0.0), ramp=True).found_load == 0.0
 
 
+def test_a_heavier_set_after_one_above_the_pain_limit_is_not_the_base_R_PROG_1a() -> None:
+    # D-160: 4 kg hurt 7/10, then 8 kg at 3/10 was taken as the base: the ramp had stopped.
+    sets = ramp((None, 15, 7, 2), (4.0, 15, 8, 7), (8.0, 15, 9, 3))
+    assert outcome(sets, Dose(3, 15.0, "reps", 0.0), ramp=True).found_load == 0.0
+    first_hurt = ramp((None, 15, 7, 4), (4.0, 15, 8, 1), (8.0, 15, 9, 3))
+    assert outcome(first_hurt, Dose(3, 15.0, "reps", 0.0), ramp=True).found_load is None
+    # RPE 10 or a set short of the target stops it too
+    sets = ramp((None, 15, 10, 0), (4.0, 15, 8, 0))
+    assert outcome(sets, Dose(3, 15.0, "reps", 0.0), ramp=True).found_load is None
+
+
 def test_calf_strain_and_shin_find_loads_within_2_of_10_pain_R_PROG_1a_R_PAIN_2a() -> None:
     sets = ramp((None, 6, 6, 1), (5.0, 6, 7, 2), (10.0, 6, 8, 3))
     dose = Dose(4, 6.0, "reps", 0.0)
@@ -218,15 +229,21 @@ ramp_rows = st.lists(
 def test_the_found_load_is_never_a_set_outside_the_limits_R_PROG_1a(rows, limit, target) -> None:
     sets = ramp(*rows)
     o = outcome(sets, Dose(4, float(target), "reps", 0.0), ramp=True, limit=limit)
+    # D-160: the ramp stops at the first set above a limit; nothing after it is the base.
+    stop = next(
+        (
+            i
+            for i, s in enumerate(sets)
+            if (s.pain is not None and s.pain > limit)
+            or (s.rpe is not None and s.rpe > rules.RAMP_RPE.high)
+            or (s.reps is not None and s.reps < target)
+        ),
+        len(sets),
+    )
     ok = [
         s.load_kg or 0.0
-        for s in sets
-        if s.reps is not None
-        and s.reps >= target
-        and s.rpe is not None
-        and s.rpe <= rules.RAMP_RPE.high
-        and s.pain is not None
-        and s.pain <= limit
+        for s in sets[:stop]
+        if s.reps is not None and s.rpe is not None and s.pain is not None
     ]
     assert o.found_load == (max(ok) if ok else None)
 

@@ -107,14 +107,15 @@ class DoseMaker(MakerBase):
                 if o is not None and not o.projected:
                     # R-PROG-1a / R-PAIN-1: no ramp set stayed within both limits.
                     worst = o.max_pain if o.max_pain is not None else 0
+                    # The complaint's own limit (2/10 for calf strain and shin, R-PAIN-2a).
                     why = (
                         f"pain reached {worst}/10 on {o.date.isoformat()}"
-                        if worst > rules.PAIN_SAFE_MAX
+                        if worst > self.safe_pain
                         else f"no set on {o.date.isoformat()} reached the target within RPE 9"
                     )
                     reasons.append(
                         dosing.reason(
-                            "R-PAIN-1" if worst > rules.PAIN_SAFE_MAX else "R-PROG-1a",
+                            "R-PAIN-1" if worst > self.safe_pain else "R-PROG-1a",
                             f"{why}, so no load was found: the load-finding session repeats "
                             "from its starting point",
                         )

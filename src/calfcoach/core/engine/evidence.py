@@ -40,17 +40,7 @@ def outcome_of(
     numbers = {s.set_number for s in sets}
     found: float | None = None
     if ramp:
-        # R-PROG-1a: the last (heaviest) set within both limits is the base.
-        ok = [
-            s.load_kg or 0.0
-            for s in sets
-            if (getattr(s, field) or 0) >= planned.amount
-            and s.rpe is not None
-            and s.rpe <= rules.RAMP_RPE.high
-            and s.pain is not None
-            and s.pain <= pain_limit
-        ]
-        found = max(ok) if ok else None
+        found = _ramp_base(sets, field, planned.amount, pain_limit)
     return Outcome(
         date,
         planned,
@@ -61,6 +51,31 @@ def outcome_of(
         missing,
         found,
     )
+
+
+def _ramp_base(
+    sets: Sequence[LoggedSet], field: str, target: float, pain_limit: int
+) -> float | None:
+    """R-PROG-1a: the load-finding ramp climbs set by set and stops at the first set above
+    the pain limit, above RPE 9 or short of the target (D-160): a heavier set after that
+    stop is not part of the ramp. The last (heaviest) set before the stop within both limits
+    is the base; None when there is none. A set missing its RPE or pain is not the base."""
+    ok: list[float] = []
+    for number in sorted({s.set_number for s in sets}):
+        group = [s for s in sets if s.set_number == number]
+        if any(
+            (s.pain is not None and s.pain > pain_limit)
+            or (s.rpe is not None and s.rpe > rules.RAMP_RPE.high)
+            or (getattr(s, field) is not None and getattr(s, field) < target)
+            for s in group
+        ):
+            break
+        ok += [
+            s.load_kg or 0.0
+            for s in group
+            if getattr(s, field) is not None and s.rpe is not None and s.pain is not None
+        ]
+    return max(ok) if ok else None
 
 
 def projected(planned: Dose, date: dt.date, *, ramp: bool) -> Outcome:
