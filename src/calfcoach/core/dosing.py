@@ -432,7 +432,7 @@ def _step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
         total = max(rules.PLYO_RESTART_CONTACTS, total_contacts(dose) - rules.PLYO_WEEKLY_STEP)
         if total < total_contacts(dose):
             return Step(dose.with_amount(float(total)), f"contacts come down to {total}", True)
-        return Step(dose, "contacts are already at the restart volume", False)
+        return Step(dose, "contacts would come down, but they are at the restart volume", False)
     if b.rungs and not dose.fixed:
         lower = _rung_below(b.rungs, dose.amount)
         if lower is not None:
@@ -441,7 +441,7 @@ def _step_down(dose: Dose, scheme: Scheme, inc: float | None) -> Step:
     floor = b.sets[0] if b.rungs else rules.MIN_CUT_SETS
     if dose.sets > floor:
         return Step(dose.with_sets(dose.sets - 1), "one set fewer", True)
-    return Step(dose, "the dose is already the lowest of its band", False)
+    return Step(dose, "the dose would come down, but it is already the lowest of its band", False)
 
 
 def _deload(dose: Dose, scheme: Scheme, min_sets: int) -> Dose:
