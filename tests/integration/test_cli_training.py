@@ -559,3 +559,34 @@ def test_the_progress_report_moves_a_retest_out_of_race_week_R_TEST_5(
     with Database(cli.url) as database:
         (row,) = roster(*local(database), as_of=dt.date.fromisoformat(START))
     assert row.next_retest is not None and row.next_retest.isoformat() == first
+
+
+def test_a_heel_raise_test_in_race_week_or_a_flare_is_stored_with_a_note_R_TEST_5(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """D-161: R-TEST-5 plans no capacity test in a race's window nor in a pain flare. A test
+    done then is kept as done, and the answer says why to read it with care."""
+    profile = json.loads(DEMO.read_text())
+    profile["races"] = [{"date": "2026-03-29", "distance_km": 21.1}]
+    profile["complaints"] = ["achilles"]
+    path = tmp_path / "racer.json"
+    path.write_text(json.dumps(profile))
+    assert cli("athlete", "add", "--profile", str(path), "--start", START).code == 0
+    cli.on("2026-04-30")
+    args = ("test", "heel-raise", "--left", "22", "--right", "24")
+    calm = cli(*args, "--date", "2026-03-10")
+    assert calm.code == 0, calm.err
+    assert "Note:" not in calm.out
+    race_week = cli(*args, "--date", "2026-03-25", "--format", "json")
+    assert race_week.code == 0, race_week.err
+    (note,) = json.loads(race_week.out)["notes"]
+    assert note.startswith("No capacity test in the 7 days before the race of 2026-03-29")
+    after = cli(*args, "--date", "2026-04-02")
+    assert "Note: No capacity test in the 7 days after the race of 2026-03-29" in after.out
+    for day in ("2026-04-13", "2026-04-14"):  # a flare: usual + 3 once (R-PAIN-2)
+        assert cli("checkin", "--date", day, "--pain", "6", "--stiffness", "3").code == 0
+    flare = cli(*args, "--date", "2026-04-14", "--format", "json")
+    assert flare.code == 0, flare.err
+    notes = json.loads(flare.out)["notes"]
+    assert any(n.startswith("No capacity test during a pain flare") for n in notes), notes
+    assert len(json.loads(cli("progress", "--format", "json").out)["tests"]) == 4

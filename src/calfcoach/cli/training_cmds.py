@@ -653,6 +653,8 @@ def heel_raise_command(
         f"right {right_reps}"
     )
     _print_evaluation(result.evaluation, result.comparison)
+    for note in result.notes:  # R-TEST-5 (D-161)
+        typer.echo(f"Note: {note}")
 
 
 @test_app.command("hop")

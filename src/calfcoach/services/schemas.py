@@ -270,6 +270,11 @@ class HeelRaiseTestOut(_Out):
     test: CapacityTestOut
     evaluation: HeelRaiseEvaluationOut
     comparison: ChangeOut | None
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Why to read this test with care: it fell in a race's window or a pain "
+        "flare, when R-TEST-5 plans no capacity test (it is stored as done).",
+    )
 
     @classmethod
     def from_result(cls, result: TestResult) -> HeelRaiseTestOut:

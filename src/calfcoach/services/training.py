@@ -169,6 +169,9 @@ class TestResult:
     """``calfcoach.core.capacity.evaluate_heel_raise``'s result."""
     comparison: Any | None
     """``compare_tests`` against the previous test of the same knee position, if any."""
+    notes: tuple[str, ...] = ()
+    """Why the test fell on a day R-TEST-5 keeps free of capacity tests (a race's window, a
+    pain flare): it is stored as done, and the note says to read it with care (D-161)."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -1261,12 +1264,43 @@ def record_test(
             raise _test_taken(test)
         previous = [t for t in same_kind if t.date < test.date]
         uow.logs.add_test(athlete.id, test, replace=replace_existing)
+        notes = _test_day_notes(uow, ctx, athlete, test.date)
         uow.commit()
     profile = athlete.profile
     age = age_on(profile.birth_year, test.date) if profile.birth_year is not None else None
     evaluation = evaluate_heel_raise(test, sex=profile.sex, age=age)
     comparison = compare_tests(previous[-1], test) if previous else None
-    return TestResult(test=test, evaluation=evaluation, comparison=comparison)
+    return TestResult(test=test, evaluation=evaluation, comparison=comparison, notes=notes)
+
+
+def _test_day_notes(
+    uow: AbstractUnitOfWork, ctx: ServiceContext, athlete: Athlete, day: dt.date
+) -> tuple[str, ...]:
+    """R-TEST-5 (D-161): no capacity test in a race's window nor during a pain flare. A test
+    done then is kept (history is what was done); these notes say why to read it with care."""
+    from calfcoach.core.engine.blocks import choices_for
+    from calfcoach.core.races import capacity_test_barred
+    from calfcoach.core.safety import assess
+    from calfcoach.services.plan_inputs import athlete_races
+
+    races = athlete_races(uow, athlete)
+    notes: list[str] = []
+    barred = capacity_test_barred(races, day)
+    if barred is not None:
+        notes.append(f"{barred[:-1]} (R-TEST-5): race fatigue or taper skews it; retest later.")
+    profile = athlete.profile
+    if profile.complaints:
+        log = uow.logs.load_training_log(athlete.id).up_to(day)
+        choices = choices_for(ctx.catalog(), profile.equipment, profile.complaints)
+        safety, _ = assess(
+            profile, log, day, clearance_exercises=choices.clearance_ids, races=races
+        )
+        if safety.flare is not None:
+            notes.append(
+                f"No capacity test during a pain flare (R-TEST-5; a flare since "
+                f"{safety.flare.start.isoformat()}): read it with care and retest after it."
+            )
+    return tuple(notes)
 
 
 def _test_taken(test: CapacityTest) -> ConflictError:
