@@ -378,3 +378,18 @@ def test_a_start_date_out_of_range_is_refused_naming_the_field_and_the_range(sta
     message = str(caught.value)
     assert message.startswith(f"start: {start.isoformat()} is out of range; allowed: 1900-01-01")
     assert "for a plan of 8 weeks" in message
+
+
+def test_one_session_a_week_avoids_the_day_after_a_hard_run_when_an_equal_day_is_free():
+    # D-162: the demo's week (hard Tue, easy Thu, long Sun; free Mon, Wed, Fri, Sat) with one
+    # session a week took Wednesday, the day after the hard run, which never holds plyometrics
+    # (R-SCHED-4b): twelve weeks without a plyometric block. Friday is as good by every rule.
+    p = profile(
+        level="advanced",
+        equipment=["dumbbell", "step", "jump_rope"],
+        sessions_per_week=1,
+        races=[],
+    )
+    plan = plan_for(p, weeks=12)
+    assert {s.date.strftime("%a") for s in plan.sessions} == {"Fri"}
+    assert any(rx.scheme == "plyometric" for s in plan.sessions for rx in s.exercises)

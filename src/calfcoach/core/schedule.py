@@ -52,6 +52,11 @@ class ScheduleIssue(NamedTuple):
     message: str
 
 
+_Masks = tuple[int, int, int, dict[str, int], int, int]
+"""One week's bit masks: candidate days, days before a hard run, preferred (hard- or easy-run)
+days, free days taken away by cause, tune-up eves, days after a hard run."""
+
+
 @dataclass(frozen=True, slots=True)
 class DayInfo:
     """What the athlete's usual week says about each weekday (0 = Monday)."""
@@ -117,7 +122,8 @@ def build_schedule(
     issues: list[ScheduleIssue] = []
     last: int | None = None  # ordinal of the last session so far
     # The usual week, by weekday: what each free day allows when no race is near.
-    base: list[tuple[bool, bool, bool, bool]] = []  # (free, blocked by long run, before hard, good)
+    # (free, blocked by long run, before hard, good, after hard)
+    base: list[tuple[bool, bool, bool, bool, bool]] = []
     for wd in range(7):
         run_today = info.run.get(wd)
         run_tomorrow = info.run.get((wd + 1) % 7)
@@ -127,6 +133,7 @@ def build_schedule(
                 run_today == "long" or run_tomorrow == "long",
                 run_tomorrow == "hard",
                 run_today in ("hard", "easy"),
+                info.run.get((wd - 1) % 7) == "hard",
             )
         )
     # R-SCHED-4a: race day, the day before a race and the recovery window hold no session; a
@@ -136,18 +143,20 @@ def build_schedule(
     clean = _week_masks(base, wd0, start_ordinal, frozenset(), frozenset())
     # week index -> bits of its days blocked by races, of its tune-up eves, of its days blocked
     # by a dated long run (on it or the day before, R-SCHED-4), of the eves of its dated hard
-    # runs and of its dated easy or hard run days (preferred, R-SCHED-4).
+    # runs, of its dated easy or hard run days (preferred, R-SCHED-4) and of the days after a
+    # dated hard run or a tune-up (no plyometrics there, R-SCHED-4b).
     race_bits: dict[int, list[int]] = {}
 
     def mark(ordinal: int, field: int) -> None:
         w, i = divmod(ordinal - start_ordinal, 7)
         if 0 <= w < weeks:
-            race_bits.setdefault(w, [0, 0, 0, 0, 0])[field] |= 1 << i
+            race_bits.setdefault(w, [0, 0, 0, 0, 0, 0])[field] |= 1 << i
 
     for o in calendar.blocked_ordinals():
         mark(o, 0)
     for d in calendar.hard_run_dates():
         mark(d.toordinal() - 1, 1)
+        mark(d.toordinal() + 1, 5)
     runs = RunDays(profile, dated)
     for d, kind in runs.dated.items():
         o = d.toordinal()
@@ -158,6 +167,7 @@ def build_schedule(
             mark(o, 4)
     for d in runs.hard_dates:
         mark(d.toordinal() - 1, 3)
+        mark(d.toordinal() + 1, 5)
     for date, rule, message in calendar.notes():
         w = (date.toordinal() - start_ordinal) // 7
         if 0 <= w < weeks:
@@ -173,8 +183,8 @@ def build_schedule(
         bits = race_bits.get(w)
         race_week = bits is not None
         masks = clean if bits is None else _race_masks(clean, *bits)
-        candidate, before_hard, good_day, blocked_by, tune_eve = masks
-        offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest)
+        candidate, before_hard, good_day, blocked_by, tune_eve, after_hard = masks
+        offsets, gap_ok = _best_week(candidate, before_hard, good_day, wanted, earliest, after_hard)
         dates = tuple([dt.date.fromordinal(first + i) for i in offsets])
         if offsets:
             last = first + offsets[-1]
@@ -188,7 +198,7 @@ def build_schedule(
                 )
             if race_week and len(offsets) < wanted and blocked_by.get("race"):
                 assert bits is not None
-                runs_only = _race_masks(clean, 0, 0, bits[2], bits[3], bits[4])
+                runs_only = _race_masks(clean, 0, 0, bits[2], bits[3], bits[4], bits[5])
                 lost = _race_loss(calendar, runs_only, base, wd0, first, offsets, wanted, earliest)
                 if lost is not None:
                     found.append(lost)
@@ -201,8 +211,8 @@ def build_schedule(
 
 def _race_loss(
     calendar: RaceCalendar,
-    clean: tuple[int, int, int, dict[str, int], int],
-    base: list[tuple[bool, bool, bool, bool]],
+    clean: _Masks,
+    base: list[tuple[bool, bool, bool, bool, bool]],
     wd0: int,
     first: int,
     offsets: tuple[int, ...],
@@ -211,7 +221,7 @@ def _race_loss(
 ) -> tuple[str, str] | None:
     """The R-SCHED-4a warning of a week that lost sessions to a race window, or None when
     the week would have had no more sessions without its races."""
-    without, _ = _best_week(clean[0], clean[1], clean[2], wanted, earliest)
+    without, _ = _best_week(clean[0], clean[1], clean[2], wanted, earliest, clean[5])
     if len(without) <= len(offsets):
         return None
     free = [first + i for i in range(7) if base[(wd0 + i) % 7][0]]
@@ -231,17 +241,19 @@ def _race_loss(
 
 
 def _race_masks(
-    clean: tuple[int, int, int, dict[str, int], int],
+    clean: _Masks,
     blocked: int,
     eves: int,
     long_blocked: int = 0,
     hard_eves: int = 0,
     run_days: int = 0,
-) -> tuple[int, int, int, dict[str, int], int]:
+    after_hard: int = 0,
+) -> _Masks:
     """A week's masks from the usual week's, with its dates: ``blocked`` days (race day, its
     eve, the recovery window) and ``long_blocked`` days (a dated long run's day and the day
     before, R-SCHED-4) are taken away; tune-up ``eves`` and dated ``hard_eves`` count as days
-    before a hard run; ``run_days`` (dated easy or hard runs) are preferred days."""
+    before a hard run; ``run_days`` (dated easy or hard runs) are preferred days;
+    ``after_hard``: the days after a dated hard run or a tune-up race."""
     candidate = clean[0] & ~blocked & ~long_blocked
     blocked_by = dict(clean[3])
     lost_long = (clean[0] & long_blocked).bit_count()
@@ -252,23 +264,24 @@ def _race_masks(
         blocked_by["race"] = lost
     tune_eve = eves & candidate
     before_hard = (clean[1] | eves | hard_eves) & candidate
-    return candidate, before_hard, (clean[2] | run_days) & candidate, blocked_by, tune_eve
+    good = (clean[2] | run_days) & candidate
+    return candidate, before_hard, good, blocked_by, tune_eve, (clean[5] | after_hard) & candidate
 
 
 def _week_masks(
-    base: list[tuple[bool, bool, bool, bool]],
+    base: list[tuple[bool, bool, bool, bool, bool]],
     wd0: int,
     first: int,
     race_days: Set[int],
     tune_eves: Set[int],
-) -> tuple[int, int, int, dict[str, int], int]:
+) -> _Masks:
     """Bit masks over one 7-day block: candidate days, days before a hard run (tune-up races
     included), hard/easy-run days; how many free days the long runs and races took away; and
-    the days before a tune-up race."""
-    candidate = before_hard = good_day = tune_eve = 0
+    the days before a tune-up race; the days after a hard run."""
+    candidate = before_hard = good_day = tune_eve = after_hard = 0
     blocked_by: dict[str, int] = {}
     for i in range(7):
-        free, long_blocked, pre_hard, good = base[(wd0 + i) % 7]
+        free, long_blocked, pre_hard, good, post_hard = base[(wd0 + i) % 7]
         if not free:
             continue
         if long_blocked:
@@ -285,7 +298,9 @@ def _week_masks(
             before_hard |= 1 << i
         if good:
             good_day |= 1 << i
-    return candidate, before_hard, good_day, blocked_by, tune_eve
+        if post_hard:
+            after_hard |= 1 << i
+    return candidate, before_hard, good_day, blocked_by, tune_eve, after_hard
 
 
 def _week_issues(
@@ -347,9 +362,11 @@ def _week_issues(
 
 @lru_cache(maxsize=4096)
 def _best_week(
-    candidate: int, before_hard: int, good_day: int, wanted: int, earliest: int
+    candidate: int, before_hard: int, good_day: int, wanted: int, earliest: int, after_hard: int
 ) -> tuple[tuple[int, ...], bool]:
-    """Best offsets (0-6) for one week, and whether a pair 2-3 days apart was possible."""
+    """Best offsets (0-6) for one week, and whether a pair 2-3 days apart was possible.
+    Of days equal by the rules, a week of one session avoids the day after a hard run (D-162:
+    that day holds no plyometric block, R-SCHED-4b, and no other session of the week could)."""
     days = [i for i in range(earliest, 7) if candidate >> i & 1]
     for k in range(min(wanted, len(days)), 0, -1):
         best: tuple[tuple[int, ...], tuple[int, ...]] | None = None
@@ -361,8 +378,19 @@ def _best_week(
             wide = sum(g > rules.PREFERRED_MAX_DAYS_BETWEEN for g in gaps)
             n_before_hard = sum(before_hard >> i & 1 for i in combo)
             n_other = sum(not (good_day >> i & 1) for i in combo)
+            # Only where the week holds one session: with two, R-SCHED-4b swaps the plyometric
+            # block to the other day, and a later day could cost the next week a session.
+            n_after_hard = (after_hard >> combo[0] & 1) if k == 1 else 0
             spread = max([*gaps, 7 - (combo[-1] - combo[0])]) if k >= 2 else 0
-            score = (0 if has_pair else 1, wide, n_before_hard, n_other, spread, *combo)
+            score = (
+                0 if has_pair else 1,
+                wide,
+                n_before_hard,
+                n_other,
+                n_after_hard,
+                spread,
+                *combo,
+            )
             if best is None or score < best[1]:
                 best = (combo, score)
         if best is not None:
