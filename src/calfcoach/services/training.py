@@ -1264,8 +1264,9 @@ def record_test(
             raise _test_taken(test)
         previous = [t for t in same_kind if t.date < test.date]
         uow.logs.add_test(athlete.id, test, replace=replace_existing)
-        notes = _test_day_notes(uow, ctx, athlete, test.date)
         uow.commit()
+    with ctx.unit_of_work(read_only=True) as uow:  # after the commit: the write lock is short
+        notes = _test_day_notes(uow, ctx, athlete, test.date)
     profile = athlete.profile
     age = age_on(profile.birth_year, test.date) if profile.birth_year is not None else None
     evaluation = evaluate_heel_raise(test, sex=profile.sex, age=age)
