@@ -122,6 +122,27 @@ def test_an_answer_made_by_another_calfcoach_version_is_not_served(
     assert answer(database, ana, WED) == fresh(database, ana, WED)
 
 
+def test_an_answer_made_by_other_code_under_the_same_version_is_not_served(
+    database: Database, ana: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D-163: a checkout brought up to date runs new code under the same version number.
+    import calfcoach.code_id
+
+    answer(database, ana, WED)
+    ctx, _actor = local(database)
+    with ctx.unit_of_work() as uow:
+        revision = uow.answers.revision(ana)
+        assert revision is not None
+        code = calfcoach.code_id.answer_code()
+        uow.answers.store(ana, WED, training.TODAY_ANSWER, code, revision, '"made by old code"')
+        uow.commit()
+    assert answer(database, ana, WED) == "made by old code"  # the same code: served
+    new_code = f"{calfcoach.__version__}+000000000000"
+    monkeypatch.setattr(calfcoach.code_id, "code_id", lambda: new_code)
+    assert calfcoach.code_id.answer_code() == new_code
+    assert answer(database, ana, WED) == fresh(database, ana, WED)
+
+
 def test_an_unknown_athlete_is_not_found_and_nothing_is_stored(database: Database) -> None:
     from calfcoach.errors import NotFoundError
 

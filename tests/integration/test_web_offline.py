@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from calfcoach import __version__
+from calfcoach.code_id import code_id
 from calfcoach.settings import Settings, sqlite_url
 from calfcoach.web.app import STATIC_DIR, create_app
 
@@ -41,7 +42,7 @@ def test_the_manifest_makes_the_app_installable_with_drawn_icons(client: TestCli
         assert fetched.headers["content-type"].startswith(icon["type"])
 
 
-def test_the_service_worker_is_served_from_the_root_with_the_app_version(
+def test_the_service_worker_is_served_from_the_root_named_after_the_code_that_runs(
     client: TestClient,
 ) -> None:
     response = client.get("/sw.js")
@@ -49,7 +50,8 @@ def test_the_service_worker_is_served_from_the_root_with_the_app_version(
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["service-worker-allowed"] == "/"
     assert response.headers["cache-control"] == "no-cache"
-    assert f'var VERSION = "{__version__}"' in response.text
+    assert f'var VERSION = "{code_id()}"' in response.text
+    assert code_id().startswith(f"{__version__}+")
     assert '"/today"' in response.text and "/static/vendor/htmx-2.0.11.min.js" in response.text
     assert 'request.method !== "GET"' in response.text  # posts are never cached
 

@@ -327,11 +327,11 @@ def roster_rows(ctx: ServiceContext, actor: Actor, as_of: dt.date) -> list[Roste
     The visible athletes are chosen in the query (``Actor.athlete_ids``); their current
     stored rows are read in one more; the missing ones are computed in one read-only unit of
     work and stored in one writing unit of work (D-102)."""
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
     from calfcoach.services.inputs import check_date
 
     check_date("date", as_of)
-    code = __version__
+    code = answer_code()  # the code that made a stored row must be this one (D-163)
     # This process's copies of stored rows, each used only at the athlete's data revision
     # it was made at (D-112): a warm roster parses no row.
     memo: RevisionMemo[tuple[int, dt.date, str], RosterRowOut] = ctx.memo(

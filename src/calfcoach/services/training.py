@@ -558,17 +558,18 @@ def stored_answer(
     only), stored and served again while nothing it was made from has changed.
 
     Every write of engine input raises the athlete's data revision, which a stored answer
-    must match; so must the calfcoach version that made it and ``variant`` (what else the
-    answer depends on, e.g. the real today). The revision is read before ``compute`` reads
+    must match; so must the code that made it (``code_id``: the version and a digest of the
+    package's files, D-163) and ``variant`` (what else the answer depends on, e.g. the real
+    today). The revision is read before ``compute`` reads
     the data: a write that lands in between leaves the answer with an older revision than
     the athlete's, so it is never served (``storage/answers.py``). The access check is the
     caller's ``compute``'s and this function's: ``view``."""
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
     from calfcoach.services.access import ensure_can
 
     check_date("date", date)
     ensure_can(actor, athlete_id, "view")
-    code = f"{__version__}|{variant}" if variant else __version__
+    code = answer_code(variant)
     if ctx.answer_lookup is not None:
         body = ctx.answer_lookup(athlete_id, date, kind, code)
         if body is not None:

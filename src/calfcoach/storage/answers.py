@@ -3,10 +3,11 @@ kept until anything it was computed from changes.
 
 An answer is current while its ``revision`` equals the athlete's ``data_revision``, which
 every write of engine input raises (``repositories._SqlRepository._invalidate``: the writes
-that drop engine snapshots), and its ``code`` is this calfcoach's version. So an answer can
-never outlive what it was made from: a writer that commits between the read of the revision
-and the store of the answer leaves it with an old revision, and it is never served. No app
-process keeps state of its own: N processes share the stored answers (issue 8, part 2).
+that drop engine snapshots), and its ``code`` is the running code's (``code_id``: the version
+and a digest of the package's files, D-163). So an answer can never outlive what it was made
+from: a writer that commits between the read of the revision and the store of the answer
+leaves it with an old revision, and it is never served. No app process keeps state of its own:
+N processes share the stored answers (issue 8, part 2).
 """
 
 from __future__ import annotations

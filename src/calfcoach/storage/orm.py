@@ -449,8 +449,10 @@ class CalendarTokenRow(Base):
 class DayAnswerRow(Base):
     """A computed answer about one day of an athlete (today's session as JSON), kept while
     nothing it was computed from has changed: its ``revision`` is the athlete's
-    ``data_revision`` when the computation started, and ``code`` the calfcoach version that
-    computed it. Derived data only: dropping every row loses nothing (0006, issue 8)."""
+    ``data_revision`` when the computation started, and ``code`` the code that computed it
+    (``code_id.answer_code``: the version, a digest of the package's files and what else the
+    answer depends on, D-163). Derived data only: dropping every row loses nothing (0006,
+    issue 8)."""
 
     __tablename__ = "day_answers"
 

@@ -67,6 +67,9 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
 
     mailer = mailer_from_setting(settings.mail)
     context = bootstrap.build_context(settings)
+    from calfcoach.code_id import code_id
+
+    code_id()  # worked out once per process, at start-up rather than on a first request (D-163)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,6 +1,7 @@
 """Installable and usable offline (issue 8, part 2): the web app manifest and the service
 worker. The worker is served from the root path (``/sw.js``) so that its scope is the whole
-app; its cache is named after the app version, so an upgrade replaces the cached assets."""
+app; its cache is named after the code that runs (``code_id``: the version and a digest of the
+package's files, D-163), so any change of the app, released or not, replaces the cached assets."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from functools import cache
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 
-from calfcoach import __version__
+from calfcoach.code_id import code_id
 from calfcoach.web.app import STATIC_DIR
 
 __all__ = ["manifest", "router", "service_worker"]
@@ -42,9 +43,7 @@ MANIFEST = {
 @cache
 def _worker_source() -> str:
     return (
-        (STATIC_DIR / "js" / "sw.js")
-        .read_text(encoding="utf-8")
-        .replace("__VERSION__", __version__)
+        (STATIC_DIR / "js" / "sw.js").read_text(encoding="utf-8").replace("__VERSION__", code_id())
     )
 
 

@@ -2,8 +2,8 @@
 
    Pages: network first, so a page is always fresh when the network is there; each page
    fetched is kept, and shown from the cache when the network is not (today's session in the
-   gym). Assets (CSS, JS, icons, vendored htmx): cache first; their names carry versions or
-   change with the app version, which names the cache. Posts are never cached: a set logged
+   gym). Assets (CSS, JS, icons, vendored htmx): cache first; the cache is named after the code
+   that runs (its version and a digest of its files), so a new app brings a new cache. Posts are never cached: a set logged
    offline is queued by sets.js and sent when the network returns. */
 "use strict";
 
