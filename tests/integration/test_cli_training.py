@@ -564,8 +564,9 @@ def test_the_progress_report_moves_a_retest_out_of_race_week_R_TEST_5(
 def test_a_heel_raise_test_in_race_week_or_a_flare_is_stored_with_a_note_R_TEST_5(
     cli: Cli, tmp_path: Path
 ) -> None:
-    """D-161: R-TEST-5 plans no capacity test in a race's window nor in a pain flare. A test
-    done then is kept as done, and the answer says why to read it with care."""
+    """D-161: R-TEST-5 plans no capacity test in a race's window, in a pain flare nor while the
+    plan is stopped. A test done then is kept as done, and the answer says why to read it with
+    care and, with a complaint, what it still counts for (D-164)."""
     profile = json.loads(DEMO.read_text())
     profile["races"] = [{"date": "2026-03-29", "distance_km": 21.1}]
     profile["complaints"] = ["achilles"]
@@ -579,8 +580,9 @@ def test_a_heel_raise_test_in_race_week_or_a_flare_is_stored_with_a_note_R_TEST_
     assert "Note:" not in calm.out
     race_week = cli(*args, "--date", "2026-03-25", "--format", "json")
     assert race_week.code == 0, race_week.err
-    (note,) = json.loads(race_week.out)["notes"]
+    note, counts = json.loads(race_week.out)["notes"]
     assert note.startswith("No capacity test in the 7 days before the race of 2026-03-29")
+    assert "never open them (D-164)" in counts  # with a complaint: what it still counts for
     after = cli(*args, "--date", "2026-04-02")
     assert "Note: No capacity test in the 7 days after the race of 2026-03-29" in after.out
     for day in ("2026-04-13", "2026-04-14"):  # a flare: usual + 3 once (R-PAIN-2)
@@ -589,4 +591,24 @@ def test_a_heel_raise_test_in_race_week_or_a_flare_is_stored_with_a_note_R_TEST_
     assert flare.code == 0, flare.err
     notes = json.loads(flare.out)["notes"]
     assert any(n.startswith("No capacity test during a pain flare") for n in notes), notes
-    assert len(json.loads(cli("progress", "--format", "json").out)["tests"]) == 4
+    red = cli("checkin", "--date", "2026-04-20", "--pain", "1", "--stiffness", "1")
+    assert red.code == 0, red.err
+    assert (
+        cli(
+            "checkin",
+            "--date",
+            "2026-04-21",
+            "--pain",
+            "1",
+            "--stiffness",
+            "1",
+            "--red-flag",
+            "swelling",
+        ).code
+        == 0
+    )
+    stopped = cli(*args, "--date", "2026-04-21", "--format", "json")
+    assert stopped.code == 0, stopped.err
+    notes = json.loads(stopped.out)["notes"]
+    assert any(n.startswith("No capacity test while the plan is stopped") for n in notes), notes
+    assert len(json.loads(cli("progress", "--format", "json").out)["tests"]) == 5

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from calfcoach.core import rules
+from calfcoach.core.capacity import symmetry_index
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
     COMPLAINTS,
@@ -349,3 +350,90 @@ def test_a_hop_test_is_never_allowed_in_a_flare_near_a_race_or_without_a_week_of
             after = 14 if r.effective_km >= rules.MARATHON_KM else 7
             assert not (-7 <= (day(n) - r.date).days <= after)
         assert all(not (0 <= (day(n) - t.date).days < 7) for t in h.log.hop_tests)
+
+
+@st.composite
+def calm_histories(draw: st.DrawFn) -> History:
+    """Daily check-ins at 0-1 (now and then a flare of 3-4) for 35-70 days, heel-raise tests
+    on random days, races near them: complaints close often, so the property below bites."""
+    days = draw(st.integers(35, 70))
+    flare_start = draw(st.none() | st.integers(0, days))
+    checkins = tuple(
+        CheckIn(
+            date=day(n),
+            pain=(
+                draw(st.integers(3, 4))
+                if flare_start is not None and flare_start <= n < flare_start + 3
+                else draw(st.integers(0, 1))
+            ),
+            stiffness=0,
+        )
+        for n in range(days)
+    )
+    tests = tuple(
+        CapacityTest(date=day(n), left=draw(st.integers(22, 30)), right=draw(st.integers(22, 30)))
+        for n in sorted(draw(st.sets(st.integers(0, days - 1), min_size=1, max_size=4)))
+    )
+    races = tuple(
+        Race(date=day(n), distance_km=km)
+        for n, km in draw(
+            st.lists(
+                st.tuples(st.integers(0, days), st.sampled_from((5.0, 21.1, 42.195))), max_size=2
+            )
+        )
+    )
+    return History(TrainingLog(checkins=checkins, tests=tests), days, races)
+
+
+def _free_test_day(profile: Profile, h: History, t: dt.date) -> bool:
+    """R-TEST-5: no race's window (7 days before, 7 after, 14 after a marathon), no flare,
+    not stopped."""
+    for r in h.races:
+        after = 14 if r.effective_km >= rules.MARATHON_KM else 7
+        if -7 <= (t - r.date).days <= after:
+            return False
+    s = fresh(profile, h, (t - D0).days)
+    return s.flare is None and s.stop is None
+
+
+@FAST
+@given(
+    st.sampled_from(("achilles", "achilles_insertional", "plantar_heel", "calf_strain", "shin")),
+    calm_histories(),
+)
+def test_a_complaint_closes_only_on_a_symmetric_test_taken_on_a_free_day_R_PAIN_4_D_164(
+    complaint, h
+):
+    profile = Profile(
+        level="intermediate",
+        free_days=frozenset({"mon", "thu"}),
+        complaints=frozenset({complaint}),
+        usual_pain=1,
+    )
+    s = fresh(profile, h, h.days + 1)
+    event("closed" if s.closed_on is not None else "still open")
+    if s.closed_on is None:
+        return
+    lsi: dict[dt.date, list[float | None]] = {}
+    for t in h.log.tests:
+        lsi.setdefault(t.date, []).append(symmetry_index(t.left, t.right))
+
+    def symmetric(d: dt.date) -> bool:
+        return all(v is not None and v >= rules.SYMMETRY_FLAG_BELOW for v in lsi[d])
+
+    backing = [
+        d
+        for d in lsi
+        if symmetric(d)
+        and d < s.closed_on
+        and (s.closed_on - d).days <= rules.CLOSE_TEST_MAX_AGE_DAYS
+        and _free_test_day(profile, h, d)
+    ]
+    assert backing, (s.closed_on, h.log.tests, h.races)
+    # Nothing that counts against it came after: a lopsided test on any day (D-164: it
+    # still holds closing back), an incomplete one on a free day.
+    last = max(backing)
+    for d, values in lsi.items():
+        if last < d < s.closed_on:
+            assert not any(v is not None and v < rules.SYMMETRY_FLAG_BELOW for v in values), d
+            assert not (None in values and _free_test_day(profile, h, d)), d

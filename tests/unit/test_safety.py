@@ -347,6 +347,56 @@ def test_a_complaint_closes_after_four_weeks_at_one_or_less_with_lsi_90_R_PAIN_4
     assert not at(p, gaps, 27).closed_complaints
 
 
+def test_a_symmetric_test_in_a_race_window_never_closes_a_complaint_D_164_R_TEST_5():
+    # The same test that closes the complaint above, but 3 days before a race: R-TEST-5
+    # keeps the day free of tests, so it cannot open anything.
+    p = athlete("achilles", usual_pain=1)
+    race = (Race(date=day(23)),)
+    test = (CapacityTest(date=day(20), left=28, right=30),)
+    log = TrainingLog(checkins=daily([1] * 60), tests=test)
+    assert not at(p, log, 27, races=race).closed_complaints
+    assert not at(p, log, 40, races=race).closed_complaints
+    # A retest on a free day (10 days after the race) counts in full.
+    free = TrainingLog(
+        checkins=log.checkins, tests=(*test, CapacityTest(date=day(33), left=29, right=30))
+    )
+    assert at(p, free, 40, races=race).closed_complaints == {"achilles"}
+
+
+def test_a_lopsided_test_in_a_race_window_or_a_flare_still_holds_closing_back_D_164_R_TEST_5():
+    # A symmetric test on day 20, then a lopsided one in the race window: the lower reading
+    # counts (it protects), until a retest on a free day.
+    p = athlete("achilles", usual_pain=1)
+    race = (Race(date=day(26)),)
+    tests = (
+        CapacityTest(date=day(20), left=28, right=30),
+        CapacityTest(date=day(24), left=20, right=30),
+    )
+    log = TrainingLog(checkins=daily([1] * 60), tests=tests)
+    assert not at(p, log, 34, races=race).closed_complaints
+    retest = TrainingLog(
+        checkins=log.checkins, tests=(*tests, CapacityTest(date=day(36), left=29, right=30))
+    )
+    assert at(p, retest, 37, races=race).closed_complaints == {"achilles"}
+
+
+def test_a_symmetric_test_during_a_flare_does_not_widen_the_calf_strain_band_D_164_R_TEST_5():
+    # A flare on days 3-4 (usual + 2 twice), settled from day 5; a passing hop test on day 15
+    # after 7 calm days; a symmetric heel-raise test on day 4 (in the flare) or day 12 (calm).
+    p = athlete("calf_strain", usual_pain=1)
+    checkins = daily([1, 1, 1, 3, 3] + [1] * 20)
+    hops = (HopTest(date=day(15), hops=40, pain=1),)
+
+    def with_test(n: int) -> TrainingLog:
+        test = (CapacityTest(date=day(n), left=29, right=30),)
+        return TrainingLog(checkins=checkins, hop_tests=hops, tests=test)
+
+    assert at(p, with_test(4), 3, strain_step=3).flare is not None
+    light = at(p, with_test(4), 20, strain_step=3).plyo
+    assert light.open and light.cap == rules.PLYO_LIGHT_MAX
+    assert at(p, with_test(12), 20, strain_step=3).plyo.cap == rules.PLYO_MODERATE.high
+
+
 # ----------------------------------------------------------------- the state
 
 

@@ -1278,8 +1278,9 @@ def record_test(
 def _test_day_notes(
     uow: AbstractUnitOfWork, ctx: ServiceContext, athlete: Athlete, day: dt.date
 ) -> tuple[str, ...]:
-    """R-TEST-5 (D-161): no capacity test in a race's window nor during a pain flare. A test
-    done then is kept (history is what was done); these notes say why to read it with care."""
+    """R-TEST-5 (D-161): no capacity test while the plan is stopped, during a pain flare nor
+    in a race's window. A test done then is kept (history is what was done); these notes say
+    why to read it with care, and, with a complaint, what it can still change (D-164)."""
     from calfcoach.core.engine.blocks import choices_for
     from calfcoach.core.races import capacity_test_barred
     from calfcoach.core.safety import assess
@@ -1297,10 +1298,22 @@ def _test_day_notes(
         safety, _ = assess(
             profile, log, day, clearance_exercises=choices.clearance_ids, races=races
         )
+        if safety.stop is not None:
+            notes.append(
+                "No capacity test while the plan is stopped (R-TEST-5, "
+                f"{safety.stop.rule}; since {safety.stop.since.isoformat()}): retest once it "
+                "restarts."
+            )
         if safety.flare is not None:
             notes.append(
                 f"No capacity test during a pain flare (R-TEST-5; a flare since "
                 f"{safety.flare.start.isoformat()}): read it with care and retest after it."
+            )
+        if notes:
+            notes.append(
+                "For the complaint, a test on such a day counts only if a side is below 90%: "
+                "it can hold back closing the complaint or the wider plyometric band, never "
+                "open them (D-164)."
             )
     return tuple(notes)
 

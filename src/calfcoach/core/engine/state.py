@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 4
+STATE_VERSION = 5  # 5: D-164 (a test on a day R-TEST-5 keeps free never raises the LSI)
 
 
 @dataclass(slots=True)

@@ -376,6 +376,7 @@ def advance(fold: Fold, log: TrainingLog, day: dt.date) -> None:
         while ti < len(tests) and tests[ti].date <= t:
             lsis.append(symmetry_index(tests[ti].left, tests[ti].right))
             ti += 1
-        gates.capacity_tests(fold, t, lsis)
+        if lsis:
+            gates.capacity_tests(fold, t, lsis, gates.barred_test_day(fold, t) is not None)
         t = t + DAY
     fold.through = day

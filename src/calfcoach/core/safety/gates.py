@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from calfcoach.core.safety.fold import Fold
 
 __all__ = [
+    "barred_test_day",
     "capacity_tests",
     "gate",
     "hop_allowed",
@@ -57,13 +58,19 @@ def may_close(fold: Fold, t: dt.date) -> bool:
     return len(weeks) == rules.CLOSE_DAYS // 7
 
 
+def barred_test_day(fold: Fold, t: dt.date, what: str = "capacity test") -> str | None:
+    """R-TEST-5: why no test of any kind belongs on ``t`` (after the morning check-in): the
+    plan stopped, a pain flare, a race's window; None when none of them holds."""
+    if fold.red_since is not None or (fold.ctx.referral and fold.cleared_on is None):
+        return f"No {what} while the plan is stopped for a clinician's assessment."
+    if fold.pain_stop_since is not None or fold.flare_start is not None:
+        return "No capacity test during a pain flare."
+    return capacity_test_barred(fold.ctx.races, t)
+
+
 def hop_allowed(fold: Fold, t: dt.date) -> tuple[bool, str]:
     """R-TEST-5: a hop test on ``t`` (after the morning check-in)."""
-    if fold.red_since is not None or (fold.ctx.referral and fold.cleared_on is None):
-        return False, "No hop test while the plan is stopped for a clinician's assessment."
-    if fold.pain_stop_since is not None or fold.flare_start is not None:
-        return False, "No capacity test during a pain flare."
-    barred = capacity_test_barred(fold.ctx.races, t)
+    barred = barred_test_day(fold, t, "hop test")
     if barred is not None:
         return False, barred
     if fold.hop_last is not None and (t - fold.hop_last).days < rules.HOP_TEST_RETEST_DAYS:
@@ -126,14 +133,22 @@ def hop_test(fold: Fold, t: dt.date, hops: int, pain: int, side: str, allowed: b
         fold.hop_pass = (t if left else fold.hop_pass[0], t if right else fold.hop_pass[1])
 
 
-def capacity_tests(fold: Fold, t: dt.date, lsis: list[float | None]) -> None:
+def capacity_tests(fold: Fold, t: dt.date, lsis: list[float | None], barred: bool) -> None:
+    """The heel-raise tests of ``t``'s afternoon: the limb symmetry the gates read (closing a
+    complaint, the calf-strain moderate band). ``barred``: R-TEST-5 keeps the day free of tests
+    (``barred_test_day``)."""
     if not lsis:
         return
     if fold.first_seen is None:
         fold.first_seen = t
     # R-TEST-3: the latest test day; with two tests that day (knee angles), the lower LSI.
     known = [v for v in lsis if v is not None]
-    fold.lsi = min(known) if len(known) == len(lsis) else None
+    lsi = min(known) if len(known) == len(lsis) else None
+    if barred and (lsi is None or lsi >= rules.SYMMETRY_FLAG_BELOW):
+        # D-164: a test R-TEST-5 keeps free (a flare, a race's window, the plan stopped) may
+        # hold the gates back (a flagged side) but never opens them nor renews their date.
+        return
+    fold.lsi = lsi
     fold.lsi_date = t
 
 
