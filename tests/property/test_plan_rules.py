@@ -663,6 +663,18 @@ def test_a_week_with_one_protocol_session_says_the_protocol_stays_at_its_step_R_
             ), (week, plan.warnings)
 
 
+@MANY
+@given(plan_requests())
+def test_a_protocol_that_names_an_rm_says_what_it_means_R_PROG_1a_R_WHY(req):
+    # R-PROG-1a: "xRM" in a protocol means 0-1 reps in reserve; an athlete is told so.
+    _, plan = make(req)
+    for s in planned(plan):
+        for rx in s.exercises:
+            for r in rx.reasons:
+                if re.search(r"\d+x\d+RM", r.text):
+                    assert "0-1 reps in reserve" in r.text, (s.date, r.text)
+
+
 def _shin_only(req: tuple[Profile, dt.date, int]) -> tuple[Profile, dt.date, int]:
     """The request with shin pain as its one complaint, load at hand and time to spare."""
     profile, start, weeks = req

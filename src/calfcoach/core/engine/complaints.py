@@ -130,8 +130,9 @@ class ComplaintMaker(CalfMaker):
                 lead = self._protocol_leads[key] = Reason(
                     "R-PAIN-5",
                     f"{', '.join(n.replace('_', ' ') for n in names).capitalize()} protocol, "
-                    f"{given.label} ({tempo}); pain up to {safety.limit}/10 is acceptable and "
-                    "must settle by the next morning (R-PAIN-1).",
+                    f"{given.label} ({given.sets} sets of {given.reps} with a load that leaves "
+                    f"0-1 reps in reserve; {tempo}); pain up to {safety.limit}/10 is acceptable "
+                    "and must settle by the next morning (R-PAIN-1).",
                 )
             if "achilles_insertional" in complaints:
                 reasons.append(_INSERTIONAL_REASON)
