@@ -77,10 +77,12 @@ def test_every_write_of_engine_input_makes_the_next_answer_fresh_again(
             uow.commit()
     else:
         training.skip_session(ctx, actor, ana, FRI, today=today)
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
+
+    code = answer_code()
 
     with ctx.unit_of_work(read_only=True) as uow:  # the stored answer is no longer current
-        assert uow.answers.current(ana, FRI, training.TODAY_ANSWER, __version__) is None
+        assert uow.answers.current(ana, FRI, training.TODAY_ANSWER, code) is None
     assert answer(database, ana, FRI) == fresh(database, ana, FRI)
     if write == "red_flag":
         assert answer(database, ana, FRI)["status"] == "stopped"  # type: ignore[index]
@@ -89,7 +91,9 @@ def test_every_write_of_engine_input_makes_the_next_answer_fresh_again(
 def test_an_answer_made_before_a_write_that_landed_meanwhile_is_never_served(
     database: Database, ana: int
 ) -> None:
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
+
+    code = answer_code()
 
     ctx, actor = local(database)
     with ctx.unit_of_work(read_only=True) as uow:
@@ -100,7 +104,7 @@ def test_an_answer_made_before_a_write_that_landed_meanwhile_is_never_served(
     )
     with ctx.unit_of_work() as uow:
         assert old_revision is not None
-        uow.answers.store(ana, FRI, training.TODAY_ANSWER, __version__, old_revision, '"stale"')
+        uow.answers.store(ana, FRI, training.TODAY_ANSWER, code, old_revision, '"stale"')
         uow.commit()
     assert answer(database, ana, FRI) != "stale"
     assert answer(database, ana, FRI)["status"] == "stopped"  # type: ignore[index]
@@ -157,19 +161,21 @@ def test_the_lone_lookups_leave_each_pooled_connection_as_they_found_it(
     # D-133: on PostgreSQL the lookups run their one statement in autocommit (no BEGIN, no
     # ROLLBACK); the connection goes back to the pool out of autocommit, with no transaction
     # open, and the units of work that take it next work as before.
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
     from calfcoach.storage.answers import answer_lookup, athlete_ids_lookup
+
+    code = answer_code()
 
     lookup = answer_lookup(database.engine)
     ids = athlete_ids_lookup(database.engine)
     with database.unit_of_work() as uow:
         revision = uow.answers.revision(ana)
         assert revision is not None
-        uow.answers.store(ana, WED, "test.kind", __version__, revision, '"kept"')
+        uow.answers.store(ana, WED, "test.kind", code, revision, '"kept"')
         uow.commit()
     for _ in range(3):  # the same pooled connection, again and again
-        assert lookup(ana, WED, "test.kind", __version__) == '"kept"'
-        assert lookup(ana, FRI, "test.kind", __version__) is None
+        assert lookup(ana, WED, "test.kind", code) == '"kept"'
+        assert lookup(ana, FRI, "test.kind", code) is None
         assert ids() == [ana]
     connection = database.engine.raw_connection()
     try:
@@ -186,7 +192,7 @@ def test_the_lone_lookups_leave_each_pooled_connection_as_they_found_it(
     # A write made after a lookup is seen by the next one (no snapshot kept between them).
     ctx, actor = local(database)
     training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
-    assert lookup(ana, WED, "test.kind", __version__) is None
+    assert lookup(ana, WED, "test.kind", code) is None
 
 
 def _close_the_pooled_connections(database: Database) -> None:
@@ -206,14 +212,15 @@ def _close_the_pooled_connections(database: Database) -> None:
 
 
 def _stored(database: Database, ana: int) -> str:
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
 
+    code = answer_code()
     with database.unit_of_work() as uow:
         revision = uow.answers.revision(ana)
         assert revision is not None
-        uow.answers.store(ana, WED, "test.kind", __version__, revision, '"kept"')
+        uow.answers.store(ana, WED, "test.kind", code, revision, '"kept"')
         uow.commit()
-    return __version__
+    return code
 
 
 def test_a_lone_lookup_on_a_connection_the_server_closed_is_read_again_on_a_new_one(

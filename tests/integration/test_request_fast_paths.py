@@ -90,7 +90,9 @@ def test_a_set_on_a_fixed_day_keeps_that_days_stored_today_answer_and_it_stays_t
 ) -> None:
     import sqlalchemy as sa
 
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
+
+    code = answer_code()
 
     ctx, actor = local(database)
     training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)  # fixes WED
@@ -98,10 +100,8 @@ def test_a_set_on_a_fixed_day_keeps_that_days_stored_today_answer_and_it_stays_t
     training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
 
     with database.unit_of_work(read_only=True) as uow:
-        kept = uow.answers.current(ana, WED, training.TODAY_ANSWER, __version__)
-        later = uow.answers.current(
-            ana, WED + dt.timedelta(days=2), training.TODAY_ANSWER, __version__
-        )
+        kept = uow.answers.current(ana, WED, training.TODAY_ANSWER, code)
+        later = uow.answers.current(ana, WED + dt.timedelta(days=2), training.TODAY_ANSWER, code)
     assert kept == stored  # current at the new revision: the next read walks nothing
     assert later is None  # a later day's answer is never carried (the set is its input)
     with database.engine.begin() as connection:
@@ -118,10 +118,12 @@ def test_a_later_days_answer_is_made_anew_after_a_set(
     training.log_set(ctx, actor, ana, WED, a_set(set_number=1), today=TODAY)
     training.today_answer(ctx, actor, ana, friday)
     training.log_set(ctx, actor, ana, WED, a_set(set_number=2), today=TODAY)
-    from calfcoach import __version__
+    from calfcoach.code_id import answer_code
+
+    code = answer_code()
 
     with database.unit_of_work(read_only=True) as uow:
-        assert uow.answers.current(ana, friday, training.TODAY_ANSWER, __version__) is None
+        assert uow.answers.current(ana, friday, training.TODAY_ANSWER, code) is None
 
 
 def test_a_set_on_a_fixed_day_keeps_its_page_frame_and_the_next_read_walks_nothing(
