@@ -1,7 +1,7 @@
 """Load benchmark of the web app (issue 8, "Figures").
 
 Run: .venv/bin/python bench/bench_web.py [--seconds 20] [--connections 50] [--no-postgres]
-                                          [--no-sqlite] [--only today,POST]
+                                          [--no-sqlite] [--only today,POST] [--gzip]
 
 For each backend (a SQLite file in a temporary folder; a throw-away PostgreSQL database at
 CALFCOACH_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres): the bench
@@ -14,10 +14,13 @@ calfcoach.web.app:create_app_from_env --workers 2` on a free loopback port, then
 - the Today page ``/today`` and ``GET /api/v1/today`` (when the server has that route);
 - the set-logging POST (when the server has it): each request a new set with its own client id.
 
-Prints a Markdown table: requests/s, p50 and p99 latency, errors and non-2xx answers, and the
-ratio to the ceiling; then the Today page's bytes (HTML as sent, and gzip-compressed, with
-the assets cached by the browser they are not sent again). Client, server and database
-share the machine's cores: the figures are for this machine, loopback only.
+``--gzip``: the GET targets ask for gzip (``Accept-Encoding: gzip``), as a browser does; wrk
+asks for no encoding by default, so without it the pages go out uncompressed (the figures of
+stops 16-23). Prints a Markdown table: requests/s, p50 and p99 latency, errors and non-2xx
+answers, and the ratio to the ceiling; then the Today page's bytes (HTML as sent, and
+gzip-compressed, with the assets cached by the browser they are not sent again). Client,
+server and database share the machine's cores: the figures are for this machine, loopback
+only.
 """
 
 from __future__ import annotations
@@ -158,8 +161,12 @@ _LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(base: str, path: str, *, seconds: int, connections: int, script: str | None) -> Load:
+def wrk(
+    base: str, path: str, *, seconds: int, connections: int, script: str | None, gzip: bool = False
+) -> Load:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if gzip:  # as a phone's browser asks (wrk asks for no encoding by default)
+        command += ["-H", "Accept-Encoding: gzip"]
     with tempfile.TemporaryDirectory() as folder:
         if script is not None:
             lua = Path(folder) / "request.lua"
@@ -246,7 +253,10 @@ def run_backend(label: str, url: str, home: Path, seconds: int, connections: int
         for name, path, script in targets:
             if only and name != "GET /healthz" and not any(o in name for o in only.split(",")):
                 continue
-            load = wrk(base, path, seconds=seconds, connections=connections, script=script)
+            load = wrk(
+                base, path, seconds=seconds, connections=connections, script=script,
+                gzip=script is None and "--gzip" in sys.argv,
+            )  # fmt: skip
             ceiling = ceiling or load.requests_per_s
             print(
                 f"| {label} | {name} | {load.requests_per_s:,.0f} | "

@@ -98,12 +98,18 @@ def context_for(
 
     lookup: AnswerLookup | None = None
     athlete_ids: Callable[[], list[int]] | None = None
+    first_answer: Callable[[dt.date, str, str], tuple[int, str | None] | None] | None = None
     engine = getattr(database, "engine", None)
     if engine is not None:  # a SQLAlchemy database (not the CLI's sqlite3 plan reader)
-        from calfcoach.storage.answers import answer_lookup, athlete_ids_lookup
+        from calfcoach.storage.answers import (
+            answer_lookup,
+            athlete_ids_lookup,
+            first_answer_lookup,
+        )
 
         lookup = cast("AnswerLookup", answer_lookup(engine))
         athlete_ids = athlete_ids_lookup(engine)
+        first_answer = first_answer_lookup(engine)
     # SQLite only: its one writer at a time pays a WAL fsync per commit, which a batch
     # shares. PostgreSQL runs many transactions at once and already flushes the WAL of
     # concurrent commits together; one writer thread there would only queue them.
@@ -122,6 +128,7 @@ def context_for(
         close=close,
         answer_lookup=lookup,
         athlete_ids=athlete_ids,
+        first_answer=first_answer,
         local_reads=sqlite,
         group_commit=writer,
     )

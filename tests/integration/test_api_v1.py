@@ -69,6 +69,24 @@ def test_today_is_the_session_or_null_on_a_rest_day(client: TestClient, ana: int
     assert rest.status_code == 200 and rest.json() is None
 
 
+def test_today_goes_out_gzip_encoded_to_a_client_that_takes_it_and_plain_to_one_that_does_not(
+    client: TestClient, ana: int
+) -> None:
+    # The stored answer is compressed once per process (web/compressed.py, D-165): the same
+    # document either way, a null rest day (too small to compress) as it is.
+    url = f"/api/v1/athletes/{ana}/today"
+    params = {"date": WED.isoformat()}
+    plain = client.get(url, params=params, headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    for _ in range(2):
+        packed = client.get(url, params=params, headers={"accept-encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["content-type"] == "application/json"
+        assert packed.json() == plain.json()
+    rest = client.get(url, params={"date": "2026-03-03"}, headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in rest.headers and rest.json() is None
+
+
 def test_a_set_posted_twice_with_its_client_id_is_stored_once(
     client: TestClient, database: Database, ana: int
 ) -> None:

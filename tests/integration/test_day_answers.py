@@ -300,3 +300,40 @@ def test_a_unit_of_work_on_a_connection_closed_a_moment_ago_fails_cleanly_and_th
         training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
     # Stored now; had the failed one stored anything, this would be "already a check-in".
     training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
+
+
+def test_the_first_athlete_and_its_current_answer_come_from_one_statement(
+    database: Database,
+) -> None:
+    # D-165: local mode's pages read the first athlete added and its stored answer together;
+    # the answer only while current (the code, the kind, the date and the athlete's revision
+    # all match), never another athlete's, and the next athlete once the first is removed.
+    from calfcoach.code_id import answer_code
+    from calfcoach.services.corrections import remove_athlete
+    from calfcoach.storage.answers import first_answer_lookup
+
+    first = first_answer_lookup(database.engine)
+    code = answer_code()
+    assert first(WED, "test.kind", code) is None  # no athlete stored yet
+    ctx, actor = local(database)
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="ana")
+    athletes.add_athlete(ctx, actor, PROFILE, start=START, weeks=8, name="bob")
+    ana, bob = on(database, "ana")[2], on(database, "bob")[2]
+    assert first(WED, "test.kind", code) == (ana, None)  # nothing stored for ana
+    with database.unit_of_work() as uow:
+        for athlete, body in ((bob, '"bob"'), (ana, '"ana"')):
+            revision = uow.answers.revision(athlete)
+            assert revision is not None
+            uow.answers.store(athlete, WED, "test.kind", code, revision, body)
+        uow.commit()
+    for _ in range(3):  # the same pooled connection, again and again
+        assert first(WED, "test.kind", code) == (ana, '"ana"')
+    assert first(FRI, "test.kind", code) == (ana, None)
+    assert first(WED, "other.kind", code) == (ana, None)
+    assert first(WED, "test.kind", answer_code("another variant")) == (ana, None)
+    assert first(WED, "test.kind", code) == (athletes.first_athlete_id(ctx, actor), '"ana"')
+    training.record_checkin(ctx, actor, ana, FRI, pain=3, stiffness=2, today=FRI)
+    assert first(WED, "test.kind", code) == (ana, None)  # ana's data changed: not current
+    remove_athlete(ctx, actor, ana)
+    assert first(WED, "test.kind", code) == (bob, '"bob"')
+    assert athletes.first_athlete_id(ctx, actor) == bob

@@ -9,9 +9,17 @@ import uuid
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.integration.web_pages import add_runner, last_session_by_today, on_app, stored, text_of
+from tests.integration.web_pages import (
+    LOCAL,
+    add_runner,
+    last_session_by_today,
+    on_app,
+    stored,
+    text_of,
+)
 
 from calfcoach.core.models import Session
+from calfcoach.services.context import ServiceContext
 
 HTMX = {"HX-Request": "true"}
 
@@ -463,7 +471,6 @@ def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read
     from calfcoach.services import training
     from calfcoach.services.access import Actor
     from calfcoach.services.athletes import athlete_in
-    from calfcoach.services.context import ServiceContext
 
     done = last_session_by_today(sessions)
     posted = 0
@@ -503,3 +510,52 @@ def test_the_page_after_sets_is_byte_identical_to_the_one_made_from_the_orm_read
     assert before.status_code == 200
     assert before.content == made.content
     assert posted > len(done.exercises)
+
+
+def test_a_stored_today_page_is_one_statement_and_goes_out_compressed_as_made(
+    app: FastAPI, client: TestClient, sessions: list[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D-165: in local mode the second request of the page reads the first athlete and the
+    # stored page together (no lookup of the athletes' ids, no engine), and the text is
+    # sent gzip-encoded from the process's memo when the browser takes gzip, as made.
+    from calfcoach.services import athletes, training
+
+    made = client.get("/today", headers={"accept-encoding": "identity"})
+    assert made.status_code == 200
+    assert "content-encoding" not in made.headers
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise AssertionError("asked apart although the stored page is current")
+
+    monkeypatch.setattr(athletes, "first_athlete_id", refused)
+    monkeypatch.setattr(training, "stored_answer", refused)
+    for _ in range(2):
+        again = client.get("/today", headers={"accept-encoding": "gzip"})
+        assert again.status_code == 200
+        assert again.headers["content-encoding"] == "gzip"
+        assert "accept-encoding" in again.headers["vary"].lower()
+        assert again.text == made.text  # httpx decodes it
+    plain = client.get("/today", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.text == made.text
+
+
+def test_the_today_page_follows_the_first_athlete_when_it_is_removed(
+    app: FastAPI, client: TestClient
+) -> None:
+    # D-165: the one statement reads anew each time: no page of a removed athlete is served.
+    from calfcoach.services.athletes import find_athlete_id
+    from calfcoach.services.corrections import remove_athlete
+
+    add_runner(app, name="Ana First")  # her plan started 6 days ago
+    later = add_runner(app, name="Bob Second", days_ago=-20)  # his starts in 20 days
+    bobs_first = f"Next session: {later[0].date:%a %d %b}"
+    for _ in range(2):  # made, then served from the store
+        page = client.get("/today")
+        assert page.status_code == 200
+        assert bobs_first not in text_of(page.text)
+    ctx: ServiceContext = app.state.service_context
+    remove_athlete(ctx, LOCAL, find_athlete_id(ctx, LOCAL, "Ana First"))
+    page = client.get("/today")
+    assert page.status_code == 200
+    assert bobs_first in text_of(page.text)

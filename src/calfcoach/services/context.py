@@ -71,11 +71,11 @@ class ServiceContext:
     """The real today (the local date); the only clock services read."""
     catalog: Callable[[], Catalog] = _load_catalog
     close: Callable[[], None] = field(default=_nothing)
+    """Releases what the context owns (the database's connections)."""
     answer_lookup: AnswerLookup | None = None
     """A direct read of a current stored day answer (``storage/answers.py``): one query
     without a unit of work, for the hot path of ``training.today_answer``; None: read it
     through a read-only unit of work."""
-    """Releases what the context owns (the database's connections)."""
     group_commit: GroupCommit | None = None
     """The writer that commits the sets logged together in one transaction (a server's
     context, ``bootstrap.build_context(group_commit=True)``); None: each set commits alone."""
@@ -84,6 +84,10 @@ class ServiceContext:
     (``storage/answers.py``: what every page of local mode asks, ``athletes.
     first_athlete_id``); None: read it through a read-only unit of work. Read anew on
     every call: nothing is kept."""
+    first_answer: Callable[[dt.date, str, str], tuple[int, str | None] | None] | None = None
+    """The first athlete added and its current stored answer of (date, kind, code), in one
+    statement (``storage/answers.first_answer_lookup``; local mode's pages, D-165); None:
+    asked apart."""
 
     local_reads: bool = False
     """The database is a file on this machine (SQLite): a short read is a few microseconds

@@ -588,6 +588,36 @@ def stored_answer(
     return body
 
 
+def first_athlete_answer(
+    ctx: ServiceContext, actor: Actor, date: dt.date, kind: str, *, variant: str = ""
+) -> tuple[int, str | None] | None:
+    """Local single-user mode's first athlete (``athletes.first_athlete_id``) and its
+    current stored answer of ``kind`` about ``date`` (``stored_answer``'s, None when there is
+    none), read by one statement: a page of local mode asked the two apart, two round trips
+    to PostgreSQL, and the Today page made 24 % of the server's ceiling against 38 % with one
+    (D-165). None when this read does not apply (an account's actor, one who does not see
+    every athlete, a date out of range, a context without it) or no athlete is stored: the
+    caller then asks the usual way, which says why."""
+    from calfcoach.code_id import answer_code
+    from calfcoach.errors import CalfcoachError
+    from calfcoach.services.access import ensure_can
+
+    if ctx.first_answer is None or actor.account_id is not None or actor.athlete_ids is not None:
+        return None
+    try:
+        check_date("date", date)
+    except CalfcoachError:
+        return None
+    found = ctx.first_answer(date, kind, answer_code(variant))
+    if found is None:
+        return None
+    try:
+        ensure_can(actor, found[0], "view")  # as stored_answer checks it
+    except CalfcoachError:
+        return None
+    return found
+
+
 def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.date) -> str:
     """The session of ``date`` (``day_plan``) as the JSON of its DTO (``SessionDocument``, or
     ``null`` on a rest day): what ``GET /api/v1/athletes/{id}/today`` answers, stored while

@@ -147,6 +147,8 @@ class AthleteRow(Base):
     __table_args__ = (
         CheckConstraint("length(name) > 0", name="name_not_empty"),
         Index("uq_athletes_name_key", "name_key", unique=True),
+        # Added by 0013 (D-165): the first athlete added, local mode's pages, by one entry.
+        Index("ix_athletes_created_at_id", "created_at", "id"),
     )
 
 

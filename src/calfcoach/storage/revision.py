@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["HEAD_REVISION", "VERSION_TABLE"]
 
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 """The newest revision in ``migrations/versions`` (checked against Alembic by a test)."""
 
 VERSION_TABLE = "alembic_version"

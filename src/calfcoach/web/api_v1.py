@@ -440,12 +440,17 @@ def put_profile(
 
 
 @router.get("/athletes/{athlete_id}/today", response_model=SessionDocument | None)
-def today(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None) -> Any:
+def today(
+    request: Request, ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, date: Day = None
+) -> Any:
     """The session of the day as adapted to the log before it; null on a rest day."""
+    from calfcoach.web.compressed import stored_response
+
     day = date or ctx.today()
-    # The stored answer when nothing changed since it was made (services.training).
+    # The stored answer when nothing changed since it was made (services.training), sent
+    # compressed from the process's memo (web/compressed.py).
     body = training.today_answer(ctx, actor, athlete_id, day)
-    return Response(body, media_type="application/json")
+    return stored_response(request, body, "application/json")
 
 
 @router.get("/athletes/{athlete_id}/plan", response_model=PlanDocument)

@@ -17,6 +17,7 @@ Routes call the services as ``f(ctx, actor, athlete_id, ...)`` and never touch a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -153,6 +154,22 @@ class AthleteRef:
         if self._id is None:
             self._id = _find_athlete_id(self._request, self._ctx, self._actor)
         return self._id
+
+    def first_answer(self, day: dt.date, kind: str, variant: str) -> str | None:
+        """In local mode with no athlete chosen on the roster: the first athlete's current
+        stored answer of ``kind`` about ``day`` (``services.training.stored_answer``), read
+        with the athlete by one statement (``training.first_athlete_answer``, D-165), and
+        the athlete kept as this request's. None when there is none; ``id`` then finds the
+        athlete the usual way where this read did not."""
+        from calfcoach.services.training import first_athlete_answer
+
+        if self._id is not None or self._request.cookies.get(VIEW_COOKIE) is not None:
+            return None
+        found = first_athlete_answer(self._ctx, self._actor, day, kind, variant=variant)
+        if found is None:
+            return None
+        self._id, body = found
+        return body
 
 
 async def _athlete_ref(request: Request, ctx: ContextDep, actor: ActorDep) -> AthleteRef:

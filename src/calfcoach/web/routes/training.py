@@ -225,6 +225,10 @@ render_day = _render_day
 watch's strength activity logged)."""
 
 
+PAGE_ANSWER = "page.today"
+"""The kind of stored answer the plain Today page is (``services.training.stored_answer``)."""
+
+
 @router.get("/today", response_class=HTMLResponse)
 def today_page(
     request: Request,
@@ -235,14 +239,14 @@ def today_page(
     date: str | None = None,
     done: str | None = None,
     welcome: str | None = None,
-) -> HTMLResponse:
+) -> Response:
     """The session of the day, each exercise with dose, cues and why; a rest day names the
     next session; a stopped day (R-PAIN-2a/2b) shows only its advice."""
-    athlete = athlete_ref.id  # on this route's thread (D-138)
+    # The athlete is looked up on this route's thread (D-138), when first asked.
     day, problem = _page_day(request, date)
     if problem is not None:
         return _render_day(
-            request, templates, ctx, actor, athlete, day, "today/today.html",
+            request, templates, ctx, actor, athlete_ref.id, day, "today/today.html",
             errors={"date": problem}, status_code=422,
         )  # fmt: skip
     notice = {
@@ -255,6 +259,7 @@ def today_page(
         # stored_answer; every logged set, check-in or move makes it anew).
         from calfcoach.services.training import stored_answer
         from calfcoach.web.auth import csrf_value
+        from calfcoach.web.compressed import stored_response
 
         # The page holds the session's CSRF token (server mode): it is stored with a
         # placeholder in its place and each request gets its own token back, so a stored
@@ -270,26 +275,30 @@ def today_page(
             text = bytes(response.body).decode("utf-8")
             return text.replace(token, CSRF_PLACEHOLDER) if token else text
 
+        variant = f"{real_today().isoformat()}|{actor.kind}"
+        # Local mode: the athlete and the stored page by one statement (D-165).
+        stored = athlete_ref.first_answer(day, PAGE_ANSWER, variant)
+        athlete = athlete_ref.id
         try:
-            body = stored_answer(
+            body = stored or stored_answer(
                 ctx,
                 actor,
                 athlete,
                 day,
-                "page.today",
+                PAGE_ANSWER,
                 render,
                 # The page names the athlete chosen on the roster (base.html): another text.
-                variant=f"{real_today().isoformat()}|{actor.kind}"
-                + ("|viewing" if getattr(request.state, "viewing", None) else ""),
+                variant=variant + ("|viewing" if getattr(request.state, "viewing", None) else ""),
             )
         except _NotStored as refused:
             return refused.response
         except CalfcoachError:
             # A day the services refuse (out of the date range): the page's own 422 answer.
             return _render_day(request, templates, ctx, actor, athlete, day, "today/today.html")
-        return HTMLResponse(body.replace(CSRF_PLACEHOLDER, token))
+        # Compressed once per process for each text (web/compressed.py), not per request.
+        return stored_response(request, body.replace(CSRF_PLACEHOLDER, token), "text/html")
     return _render_day(
-        request, templates, ctx, actor, athlete, day, "today/today.html", notice=notice,
+        request, templates, ctx, actor, athlete_ref.id, day, "today/today.html", notice=notice,
         welcome=welcome == "1",
     )  # fmt: skip
 
