@@ -339,3 +339,77 @@ def test_a_log_dated_before_1900_is_refused_and_nothing_is_written(
     assert demo.snapshot() == before
     # and the plan still reads (the engine never met a date it cannot subtract from)
     assert demo("today", "--date", WED).code == 0
+
+
+@pytest.fixture
+def shin(cli: Cli, tmp_path: Path) -> Cli:
+    profile = json.loads(DEMO.read_text())
+    profile.update(complaints=["shin"], races=[])
+    path = tmp_path / "shin.json"
+    path.write_text(json.dumps(profile))
+    result = cli("athlete", "add", "--profile", str(path), "--start", START)
+    assert result.code == 0, result.err
+    return cli
+
+
+def _days(first: str, count: int) -> list[str]:
+    import datetime as dt
+
+    start = dt.date.fromisoformat(first)
+    return [(start + dt.timedelta(days=n)).isoformat() for n in range(count)]
+
+
+def _hop_cleared(cli: Cli, through: str) -> object:
+    """The day the engine counts the hop test passed by (``core.safety.hop_test_passed``,
+    the plyometric gate's evidence), from what is stored up to ``through``."""
+    import datetime as dt
+
+    from calfcoach.core.safety import hop_test_passed
+    from calfcoach.storage.db import Database
+
+    day = dt.date.fromisoformat(through)
+    with Database(cli.url) as database, database.unit_of_work(read_only=True) as uow:
+        (athlete,) = uow.athletes.all()
+        log = uow.logs.load_training_log(athlete.id).up_to(day)
+        return hop_test_passed(athlete.profile, log, day)
+
+
+def test_a_hop_test_on_a_day_it_is_not_allowed_counts_for_nothing_and_says_so_R_TEST_5(
+    shin: Cli,
+) -> None:
+    # D-166: with shin pain, 4 days of calm check-ins do not allow the test (7 are needed).
+    # The answer said "passed ... This clears light plyometrics"; it now says the test is
+    # not counted and why, and the engine agrees: it clears nothing.
+    days = _days("2026-03-02", 4)
+    for day in days:
+        assert shin("checkin", "--date", day, "--pain", "1", "--stiffness", "1").code == 0
+    result = shin("test", "hop", "--date", days[-1], "--hops", "40", "--pain", "0")
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"Hop test {days[-1]} (both legs): 40 hops, pain 0/10 - passed")
+    assert ", not counted" in result.out.splitlines()[0]
+    assert "Not counted: A hop test needs a check-in on each of the last 7 days" in result.out
+    assert "clears light plyometrics" not in result.out
+    after = _days("2026-03-06", 3)  # a pain-free next morning, and more
+    for day in after:
+        assert shin("checkin", "--date", day, "--pain", "0", "--stiffness", "0").code == 0
+    assert _hop_cleared(shin, after[-1]) is None  # the engine does not count it either
+
+
+def test_an_allowed_hop_test_counts_clears_the_shin_and_a_retest_within_7_days_does_not(
+    shin: Cli,
+) -> None:
+    week = _days("2026-03-02", 7)
+    for day in week:
+        assert shin("checkin", "--date", day, "--pain", "1", "--stiffness", "1").code == 0
+    result = shin("test", "hop", "--date", week[-1], "--hops", "40", "--pain", "0", "-f", "json")
+    document = json.loads(result.out)
+    assert document["passed"] is True and document["counts"] is True
+    assert "This clears light plyometrics (R-PAIN-4)." in document["messages"]
+    more = _days("2026-03-09", 14)
+    for day in more:
+        assert shin("checkin", "--date", day, "--pain", "0", "--stiffness", "0").code == 0
+    retest = shin("test", "hop", "--date", more[2], "--hops", "40", "--pain", "0", "-f", "json")
+    document = json.loads(retest.out)
+    assert document["counts"] is False
+    assert any(f"The last hop test was on {week[-1]}" in m for m in document["messages"])
+    assert _hop_cleared(shin, more[-1]) is not None  # the first one cleared it, as it said

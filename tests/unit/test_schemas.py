@@ -92,6 +92,7 @@ def test_the_hop_test_document_keeps_the_keys_the_cli_printed() -> None:
         "pain",
         "side",
         "passed",
+        "counts",  # D-166: whether the plan counts it (allowed on its day), added after
         "pain_limit",
         "messages",
     ]

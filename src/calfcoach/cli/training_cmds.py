@@ -710,6 +710,7 @@ def hop_command(
     typer.echo(
         f"Hop test {day.isoformat()} ({legs}): {test.hops} hops, pain {test.pain}/10 - "
         + ("passed" if result.passed else "not passed")
+        + ("" if result.counts else ", not counted")
     )
     for line in result.messages:
         typer.echo(f"  {line}")

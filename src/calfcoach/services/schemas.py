@@ -291,6 +291,10 @@ class HopTestOut(_Out):
     pain: int
     side: Literal["both", "left", "right"]
     passed: bool
+    """Every hop done with pain within the complaint's limit."""
+    counts: bool = True
+    """Whether the plan counts it: the test was allowed on its day (R-TEST-5); one that does
+    not count clears nothing, passed or not (D-166)."""
     pain_limit: int
     messages: list[str]
 
@@ -302,6 +306,7 @@ class HopTestOut(_Out):
             pain=test.pain,
             side=test.side,
             passed=result.passed,
+            counts=result.counts,
             pain_limit=result.pain_limit,
             messages=list(result.messages),
         )

@@ -1506,6 +1506,10 @@ class HopTestResult:
     pain_limit: int
     messages: tuple[str, ...]
     """The result in words, one sentence each (R-TEST-5)."""
+    counts: bool = True
+    """Whether the plan counts it: the test was allowed on its day (R-TEST-5: 7 days of
+    check-ins at 2/10 or less, no red flag, no flare, no race window, 7 days since the last
+    test). A test that does not count clears nothing, whatever its result (D-166)."""
 
 
 def hop_pass_pain(complaints: Iterable[str]) -> int:
@@ -1519,9 +1523,15 @@ def hop_pass_pain(complaints: Iterable[str]) -> int:
 
 
 def evaluate_hop_test(
-    test: HopTest, complaints: Iterable[str], previous: Sequence[HopTest] = ()
+    test: HopTest,
+    complaints: Iterable[str],
+    previous: Sequence[HopTest] = (),
+    *,
+    refused: str | None = None,
 ) -> HopTestResult:
-    """The hop test in words (R-TEST-5): complete, pain within the complaint's limit."""
+    """The hop test in words (R-TEST-5): complete, pain within the complaint's limit.
+    ``refused``: why the test was not allowed on its day (``hop_test_refusal``); it then
+    counts for nothing, and the words say so instead of what a pass would clear (D-166)."""
     complaints = frozenset(complaints)
     limit = hop_pass_pain(complaints)
     legs = "each leg" if test.side == "both" else f"the {test.side} leg"
@@ -1539,8 +1549,8 @@ def evaluate_hop_test(
     )
     if complete and painless:
         messages.append(
-            f"Passed: {test.hops} hops on {legs} with pain {test.pain}/10, within the "
-            f"{limit}/10 limit{' ' + who if who else ''} (R-TEST-5)."
+            f"{'Done' if refused else 'Passed'}: {test.hops} hops on {legs} with pain "
+            f"{test.pain}/10, within the {limit}/10 limit{' ' + who if who else ''} (R-TEST-5)."
         )
     else:
         if not complete:
@@ -1553,6 +1563,21 @@ def evaluate_hop_test(
                 f"Not passed: pain {test.pain}/10 is above the {limit}/10 limit"
                 f"{' ' + who if who else ''} (R-TEST-5). Stop hopping for now."
             )
+    if refused is not None:
+        # D-166: a test on a day it was not allowed clears nothing; it still loaded the leg,
+        # so the next one waits the 7 days all the same.
+        messages.append(
+            f"Not counted: {refused.rstrip('.')}. It clears nothing (R-TEST-5); the next "
+            f"hop test is due no sooner than {rules.HOP_TEST_RETEST_DAYS} days after this one, "
+            "once it is allowed."
+        )
+        return HopTestResult(
+            test=test,
+            passed=complete and painless,
+            pain_limit=limit,
+            messages=tuple(messages),
+            counts=False,
+        )
     if "shin" in complaints and complete and painless:
         messages.append(
             "Shin: it counts only if the bone is also pain-free tomorrow morning; pain on one "
@@ -1631,6 +1656,39 @@ def record_hop_test(
                 "allowed: another day, the other leg, or replacing the stored test"
             )
         previous = [t for t in earlier if t not in same_day]
+        refused = hop_test_refusal(uow, ctx, athlete, log, test.date)
         uow.logs.add_hop_test(athlete.id, test, replace=replace_existing)
         uow.commit()
-    return evaluate_hop_test(test, athlete.profile.complaints, previous)
+    return evaluate_hop_test(test, athlete.profile.complaints, previous, refused=refused)
+
+
+def hop_test_refusal(
+    uow: AbstractUnitOfWork,
+    ctx: ServiceContext,
+    athlete: Athlete,
+    log: TrainingLog,
+    day: dt.date,
+) -> str | None:
+    """Why a hop test on ``day`` is not allowed (R-TEST-5), as the engine judges it on the
+    morning of the day (``core.safety.assess``: the evidence before the day's own hop tests,
+    so one leg then the other is one test); None when it is allowed, or when the athlete has
+    no complaint (the test then gates nothing)."""
+    from calfcoach.core.engine.blocks import choices_for
+    from calfcoach.core.safety import assess
+    from calfcoach.services.plan_inputs import athlete_races
+
+    profile = athlete.profile
+    if not profile.complaints:
+        return None
+    before = log.up_to(day)
+    before = replace(before, hop_tests=tuple(h for h in before.hop_tests if h.date < day))
+    choices = choices_for(ctx.catalog(), profile.equipment, profile.complaints)
+    safety, _ = assess(
+        profile,
+        before,
+        day,
+        clearance_exercises=choices.clearance_ids,
+        races=athlete_races(uow, athlete),
+    )
+    allowed, why = safety.hop_test
+    return None if allowed else why
