@@ -292,7 +292,7 @@ class DoseMaker(MakerBase):
             and not _projected(self, slot)
         ):
             shown = dosing.cut_sets(dose, 1)
-            reasons.append(_MORNING_SET_REASON)
+            reasons.append(MORNING_SET_REASON)
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
             shown = shown.with_load(
@@ -381,9 +381,11 @@ _RACE_HOLD: Final = Reason(
     "R-SCHED-4a", "Around a race (its week before, a marathon's light week after): no dose goes up."
 )
 _LIGHTER_HOLD: Final = Reason("R-PROG-5", "Lighter week: no dose goes up.")
-_MORNING_SET_REASON: Final = Reason(
+MORNING_SET_REASON: Final = Reason(
     "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
 )
+"""The reason a block carries when a morning at usual + 2 took one of its sets (R-PAIN-2);
+``session._calm_morning_blocks`` reads it (D-167)."""
 # The scheme reasons that do not depend on the dose, made once (R-SCH-*, R-SCHED-6).
 _HEAVY_REASON: Final = Reason(
     "R-SCH-2",

@@ -22,7 +22,7 @@ from calfcoach.core.engine.base import (
 from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS
 from calfcoach.core.engine.calf import _block_title
 from calfcoach.core.engine.complaints import _protocol_title, protocol_name
-from calfcoach.core.engine.doses import _with_head
+from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
     Prescription,
@@ -200,6 +200,8 @@ class SessionMaker(EvidenceMaker):
         if safety.flare is not None:
             blocks, advice = self._flare(blocks, safety)
         blocks = _unique(blocks)
+        if safety.morning == "one_set_fewer":
+            blocks = _calm_morning_blocks(blocks, self.session_minutes)
         blocks, minutes, over = budget.fit(blocks, self.session_minutes)
         if over:
             self.issues.append(
@@ -491,3 +493,25 @@ def _unique(blocks: list[budget.Block]) -> list[budget.Block]:
 
 
 __all__ = ["Decision", "SessionMaker"]
+
+
+def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.Block]:
+    """R-PAIN-2 (D-167): a morning at usual + 2 takes one set off each calf block to lower
+    the session's load; the minutes that frees must never let in a block the same session
+    would not hold at its full sets (a light straight-knee block joined an Achilles protocol on
+    such mornings only). The blocks kept are those ``budget.fit`` keeps with the set given
+    back; their cut doses stay as they are."""
+    trial = [
+        budget.Block(
+            b.ex,
+            budget.rx_with(b.rx, sets=b.rx.sets + 1)
+            if MORNING_SET_REASON in b.rx.reasons
+            else b.rx,
+            b.role,
+            b.knee,
+        )
+        for b in blocks
+    ]
+    kept, _, _ = budget.fit(list(trial), limit)  # fit drops from the list it is given
+    survivors = {id(t) for t in kept}
+    return [b for b, t in zip(blocks, trial, strict=True) if id(t) in survivors]

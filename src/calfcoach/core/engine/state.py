@@ -13,7 +13,8 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 5  # 5: D-164 (a test on a day R-TEST-5 keeps free never raises the LSI)
+STATE_VERSION = 6  # 6: D-167 (a morning at usual + 2 admits no block a calm one would not);
+# 5: D-164 (a test on a day R-TEST-5 keeps free never raises the LSI)
 
 
 @dataclass(slots=True)
