@@ -467,3 +467,25 @@ def test_extending_a_plan_by_a_million_weeks_is_refused_by_range_not_an_overflow
     assert added.code == 0, added.err
     err = assert_refused(cli, ("extend-plan", "--weeks", "1000000"), "--weeks: 1000000")
     assert "is out of range; allowed: 1-44" in err
+
+
+def test_a_bug_is_one_plain_message_with_status_70_never_a_traceback(
+    demo: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The brief: never a traceback. A bug (here: the engine failing) is said in words, with a
+    # status of its own (70, EX_SOFTWARE; 2 says the input was refused), and the traceback is
+    # there on request (CALFCOACH_DEBUG=1).
+    from calfcoach.core.engine import session
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(session.SessionMaker, "_compose", broken)
+    result = demo("today", "--date", WED)
+    assert result.code == 70
+    assert "Traceback" not in result.err + result.out
+    assert "internal error (RuntimeError: boom)" in result.err
+    assert "not your input" in result.err and "CALFCOACH_DEBUG=1" in result.err
+    monkeypatch.setenv("CALFCOACH_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        demo("today", "--date", WED)

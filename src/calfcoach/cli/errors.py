@@ -116,7 +116,12 @@ def run_command(
     exit status; with ``standalone_mode`` exit with it, as click would, else return it."""
     protect_streams()
     argv = list(sys.argv[1:] if args is None else args)
-    code = _run(group, call, argv)
+    try:
+        code = _run(group, call, argv)
+    except Exception as exc:  # a bug: said in words, the traceback only on request
+        if os.environ.get("CALFCOACH_DEBUG"):
+            raise
+        code = _internal_error(exc)
     if standalone_mode:
         sys.exit(code)
     return code
@@ -170,6 +175,25 @@ def _run(group: Command, call: Callable[[list[str]], Any], argv: list[str]) -> i
             raise
         return _problems((problem,))
     return result if isinstance(result, int) else 0
+
+
+INTERNAL_ERROR_STATUS = 70
+"""A bug in calfcoach, not the input (``EX_SOFTWARE`` of sysexits.h): not 2, which says that
+the input was refused."""
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug reached the top: one plain message instead of a traceback (the brief: never a
+    traceback). Each use case writes in one unit of work that commits whole or not at all,
+    so the message can say what became of the data; ``CALFCOACH_DEBUG=1`` shows where."""
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    print(
+        f"error: calfcoach stopped on an internal error ({what[:300]}). This is a bug in "
+        "calfcoach, not your input; a change it was making is saved whole or not at all. Run "
+        "the command again with CALFCOACH_DEBUG=1 to see where it happened, and report it.",
+        file=sys.stderr,
+    )
+    return INTERNAL_ERROR_STATUS
 
 
 def _from_a_parser(exc: BaseException) -> bool:
