@@ -1242,6 +1242,18 @@ def test_a_light_block_never_claims_what_only_heavy_loads_do_R_WHY(req):
 
 @MANY
 @given(plan_requests())
+def test_a_block_dosed_in_metres_or_reps_is_never_explained_as_a_timed_hold_R_WHY(req):
+    # D-168: tip-toe walking (3 x 3 m) carried "Isometric holds of 30-60 s ...".
+    _, plan = make(req)
+    for s in plan.sessions:
+        for rx in s.exercises:
+            if rx.seconds is None:
+                for r in rx.reasons:
+                    assert "holds of 30-60 s" not in r.text, (rx.exercise, rx.scheme, r)
+
+
+@MANY
+@given(plan_requests())
 def test_shin_and_foot_exercises_are_never_explained_as_plantar_flexor_work_R_WHY(req):
     _, plan = make(req)
     claims = ("plantar flexor", "plantarflexion", "willer", "6.5-8x", "calves")

@@ -403,6 +403,12 @@ _ISOMETRIC_REASON: Final = Reason(
     "Isometric holds of 30-60 s load the calf without moving the ankle; depth and added load "
     "set the load (seed 003).",
 )
+_ISOMETRIC_WALK_REASON: Final = Reason(
+    "R-SCH-4",
+    "An isometric calf hold on the move: heels up and knees slightly bent through every step; "
+    "the distance sets the dose, 10 to 15 ft (about 3 to 4.5 m), then load (R-PROG-2, "
+    "seeds 002 and 003).",
+)
 _REHAB_REASON: Final = Reason(
     "R-PAIN-5", "Complaint protocol: its own sets, reps and tempo, every session."
 )
@@ -425,7 +431,8 @@ def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
     if scheme == "light":
         return _LIGHT_REASON
     if scheme == "isometric":
-        return _ISOMETRIC_REASON
+        # R-WHY (D-168): a walk dosed in metres is not a 30-60 s hold.
+        return _ISOMETRIC_WALK_REASON if dose.unit == "distance_m" else _ISOMETRIC_REASON
     if scheme == "plyometric":
         total = dosing.total_contacts(dose)
         return Reason(
