@@ -413,3 +413,16 @@ def test_an_allowed_hop_test_counts_clears_the_shin_and_a_retest_within_7_days_d
     assert document["counts"] is False
     assert any(f"The last hop test was on {week[-1]}" in m for m in document["messages"])
     assert _hop_cleared(shin, more[-1]) is not None  # the first one cleared it, as it said
+
+
+def test_a_heel_raise_test_with_insertional_achilles_pain_says_flat_ground_R_PAIN_5(
+    cli: Cli, tmp_path: Path
+) -> None:
+    profile = json.loads(DEMO.read_text())
+    profile.update(complaints=["achilles_insertional"], races=[])
+    path = tmp_path / "insertional.json"
+    path.write_text(json.dumps(profile))
+    assert cli("athlete", "add", "--profile", str(path), "--start", START).code == 0
+    result = cli("test", "heel-raise", "--date", THU, "--left", "20", "--right", "22")
+    assert result.code == 0, result.err
+    assert "Note: Insertional Achilles pain: the test belongs on flat ground" in result.out

@@ -213,3 +213,19 @@ def test_a_retest_no_session_within_two_weeks_can_take_is_left_out() -> None:
     assert dt.date(2025, 1, 27) not in retest_dates(plan, races)
     for day in retest_dates(plan, races):
         assert all(abs((day - r.date).days) > 7 for r in races)
+
+
+def test_the_heel_raise_test_steps_follow_the_knee_and_keep_insertional_achilles_flat_R_TEST_1():
+    # R-TEST-1 (incline if at hand, fingertips, stop criteria), R-TEST-4 (bent knee), R-PAIN-5
+    # (insertional Achilles: flat ground). The live test printed "knee straight" for --knee bent
+    # and never said flat ground (stop 24's review).
+    from calfcoach.core.capacity import heel_raise_test_steps
+
+    plain = " ".join(heel_raise_test_steps("straight"))
+    assert "10-degree incline" in plain and "knee straight" in plain
+    assert "fingertips" in plain and "can no longer rise fully" in plain
+    assert "more than fingertip support" in plain and "60 beats a minute" in plain
+    bent = " ".join(heel_raise_test_steps("bent", ["achilles"]))
+    assert "knee bent" in bent and "knee straight" not in bent and "R-TEST-4" in bent
+    flat = " ".join(heel_raise_test_steps("straight", ["achilles_insertional", "plantar_heel"]))
+    assert "flat ground" in flat and "no incline" in flat and "incline if" not in flat

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -38,7 +38,7 @@ from calfcoach.cli.athlete_cmds import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from calfcoach.core.models import LoggedSet, Prescription, Units
+    from calfcoach.core.models import Knee, LoggedSet, Prescription, Units
     from calfcoach.services.access import Actor
     from calfcoach.services.context import ServiceContext
     from calfcoach.services.progress import ProgressReport
@@ -639,7 +639,11 @@ def heel_raise_command(
         if not replace:
             with open_ctx() as ctx:
                 check_test_day(*on_athlete(ctx, athlete), planned)
-        left_reps, right_reps = live_test()
+        from calfcoach.services.athletes import get_athlete
+
+        with open_ctx() as ctx:
+            complaints = get_athlete(*on_athlete(ctx, athlete)).profile.complaints
+        left_reps, right_reps = live_test(knee_value, complaints)
     test = CapacityTest(date=day, left=left_reps, right=right_reps, knee=knee_value)
     with open_ctx() as ctx:
         result = record_test(*on_athlete(ctx, athlete), test, today=today, replace_existing=replace)
@@ -731,12 +735,15 @@ def _print_evaluation(evaluation: object, comparison: object | None) -> None:
             typer.echo(f"  {item}")
 
 
-def live_test() -> tuple[int, int]:
-    """Count reps per side to a metronome (R-TEST-1: 60 bpm, up on one beat, down on the next).
+def live_test(knee: Knee = "straight", complaints: Iterable[str] = ()) -> tuple[int, int]:
+    """Count reps per side to a metronome (R-TEST-1: 60 bpm, up on one beat, down on the next),
+    after the test's steps for the knee angle and the athlete's complaints
+    (``core.capacity.heel_raise_test_steps``).
 
     Needs a terminal: a visible tick and the terminal bell on every beat; each key press is
     a rep, Enter (or q) ends the side.
     """
+    from calfcoach.core.capacity import heel_raise_test_steps
     from calfcoach.core.rules import METRONOME_BPM
 
     if not sys.stdin.isatty():
@@ -745,10 +752,11 @@ def live_test() -> tuple[int, int]:
             "metronome mode"
         )
     counts = []
+    for step in heel_raise_test_steps(knee, complaints):
+        typer.echo(step)
     for side in ("left", "right"):
         typer.echo(
-            f"{side.upper()} leg: knee straight, fingertips on a wall. Up on one beat, down on "
-            "the next. Press any key at each rep; Enter when you stop (R-TEST-1)."
+            f"{side.upper()} leg. Press any key at each rep; Enter when you stop (R-TEST-1)."
         )
         typer.prompt("Ready? Press Enter to start", default="", show_default=False)
         counts.append(_metronome_count(60.0 / METRONOME_BPM))

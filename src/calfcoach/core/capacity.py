@@ -23,6 +23,7 @@ __all__ = [
     "age_on",
     "compare_tests",
     "evaluate_heel_raise",
+    "heel_raise_test_steps",
     "retest_dates",
     "retest_days",
 ]
@@ -84,6 +85,29 @@ class Change:
 
 
 # --------------------------------------------------------------------------- evaluation
+
+
+def heel_raise_test_steps(knee: Knee, complaints: Iterable[str] = ()) -> tuple[str, ...]:
+    """How to do the single-leg heel-raise test, one sentence a step (R-TEST-1; the bent-knee
+    version R-TEST-4; with insertional Achilles pain on flat ground only, R-PAIN-5)."""
+    if "achilles_insertional" in frozenset(complaints):
+        surface = (
+            "Stand on flat ground: with insertional Achilles pain no incline, no step and no "
+            "drop below floor level (R-PAIN-5)."
+        )
+    else:
+        surface = "Stand on a 10-degree incline if one is at hand, else on flat ground (R-TEST-1)."
+    leg = (
+        "knee bent and kept bent, for the soleus (R-TEST-4)" if knee == "bent" else "knee straight"
+    )
+    return (
+        surface,
+        f"One leg, {leg}, fingertips on a wall for balance only.",
+        f"Up on one beat, down on the next ({rules.METRONOME_BPM} beats a minute), as high as "
+        "you can every time.",
+        "Stop when the heel can no longer rise fully, you lose the pace or your form, or you "
+        "need more than fingertip support (R-TEST-1).",
+    )
 
 
 def age_on(birth_year: int | None, on: dt.date) -> int | None:

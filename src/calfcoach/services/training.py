@@ -1345,6 +1345,11 @@ def _test_day_notes(
                 "it can hold back closing the complaint or the wider plyometric band, never "
                 "open them (D-164)."
             )
+    if "achilles_insertional" in profile.complaints:
+        notes.append(
+            "Insertional Achilles pain: the test belongs on flat ground, no incline and no "
+            "step (R-PAIN-5); compare it only with tests done the same way."
+        )
     return tuple(notes)
 
 
