@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -96,10 +97,26 @@ def load_json(text: str, *, source: str, **options: Any) -> Any:
     return data
 
 
+_LAST_TOKEN = re.compile(r"[-+.0-9eEtrufalsn]*\Z")
+_PARTIAL_NUMBER = re.compile(r"-?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]*)?")
+
+
 def looks_cut(text: str, error: json.JSONDecodeError) -> bool:
-    """A JSON syntax error at the very end of the text (or a string that never ends): the
+    """A JSON syntax error at the very end of the text, a string that never ends, or an error
+    inside a last value cut short (``nu`` of ``null``, ``fal``, ``-``, ``12.``, ``1e``): the
     file was most likely cut."""
-    return error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+    end = len(text.rstrip())
+    if error.pos >= end or error.msg.startswith("Unterminated string"):
+        return True
+    if error.msg.startswith("Invalid \\uXXXX escape") and error.pos >= end - 6:
+        return True  # cut inside a \uXXXX escape
+    found = _LAST_TOKEN.search(text, 0, end)
+    token = found.group() if found is not None else ""
+    if not token or error.pos < end - len(token):
+        return False
+    return any(word.startswith(token) for word in ("true", "false", "null")) or bool(
+        _PARTIAL_NUMBER.fullmatch(token)
+    )
 
 
 # --------------------------------------------------------------------------- checksums
