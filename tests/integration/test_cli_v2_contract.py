@@ -341,22 +341,32 @@ def test_a_log_dated_before_1900_is_refused_and_nothing_is_written(
     assert demo("today", "--date", WED).code == 0
 
 
-@pytest.fixture
-def shin(cli: Cli, tmp_path: Path) -> Cli:
+def _demo_with(cli: Cli, tmp_path: Path, complaint: str) -> Cli:
+    """The demo runner with ``complaint`` and no race, stored."""
     profile = json.loads(DEMO.read_text())
-    profile.update(complaints=["shin"], races=[])
-    path = tmp_path / "shin.json"
+    profile.update(complaints=[complaint], races=[])
+    path = tmp_path / f"{complaint}.json"
     path.write_text(json.dumps(profile))
     result = cli("athlete", "add", "--profile", str(path), "--start", START)
     assert result.code == 0, result.err
     return cli
 
 
-def _days(first: str, count: int) -> list[str]:
+@pytest.fixture
+def shin(cli: Cli, tmp_path: Path) -> Cli:
+    return _demo_with(cli, tmp_path, "shin")
+
+
+def _checkins(cli: Cli, first: str, count: int, pain: int) -> list[str]:
+    """A morning check-in at ``pain`` on each of ``count`` days from ``first``; the days."""
     import datetime as dt
 
     start = dt.date.fromisoformat(first)
-    return [(start + dt.timedelta(days=n)).isoformat() for n in range(count)]
+    days = [(start + dt.timedelta(days=n)).isoformat() for n in range(count)]
+    for day in days:
+        result = cli("checkin", "--date", day, "--pain", str(pain), "--stiffness", str(pain))
+        assert result.code == 0, result.err
+    return days
 
 
 def _hop_cleared(cli: Cli, through: str) -> object:
@@ -380,34 +390,26 @@ def test_a_hop_test_on_a_day_it_is_not_allowed_counts_for_nothing_and_says_so_R_
     # D-166: with shin pain, 4 days of calm check-ins do not allow the test (7 are needed).
     # The answer said "passed ... This clears light plyometrics"; it now says the test is
     # not counted and why, and the engine agrees: it clears nothing.
-    days = _days("2026-03-02", 4)
-    for day in days:
-        assert shin("checkin", "--date", day, "--pain", "1", "--stiffness", "1").code == 0
+    days = _checkins(shin, "2026-03-02", 4, pain=1)
     result = shin("test", "hop", "--date", days[-1], "--hops", "40", "--pain", "0")
     assert result.code == 0, result.err
     assert result.out.startswith(f"Hop test {days[-1]} (both legs): 40 hops, pain 0/10 - passed")
     assert ", not counted" in result.out.splitlines()[0]
     assert "Not counted: A hop test needs a check-in on each of the last 7 days" in result.out
     assert "clears light plyometrics" not in result.out
-    after = _days("2026-03-06", 3)  # a pain-free next morning, and more
-    for day in after:
-        assert shin("checkin", "--date", day, "--pain", "0", "--stiffness", "0").code == 0
+    after = _checkins(shin, "2026-03-06", 3, pain=0)  # a pain-free next morning, and more
     assert _hop_cleared(shin, after[-1]) is None  # the engine does not count it either
 
 
 def test_an_allowed_hop_test_counts_clears_the_shin_and_a_retest_within_7_days_does_not(
     shin: Cli,
 ) -> None:
-    week = _days("2026-03-02", 7)
-    for day in week:
-        assert shin("checkin", "--date", day, "--pain", "1", "--stiffness", "1").code == 0
+    week = _checkins(shin, "2026-03-02", 7, pain=1)
     result = shin("test", "hop", "--date", week[-1], "--hops", "40", "--pain", "0", "-f", "json")
     document = json.loads(result.out)
     assert document["passed"] is True and document["counts"] is True
     assert "This clears light plyometrics (R-PAIN-4)." in document["messages"]
-    more = _days("2026-03-09", 14)
-    for day in more:
-        assert shin("checkin", "--date", day, "--pain", "0", "--stiffness", "0").code == 0
+    more = _checkins(shin, "2026-03-09", 14, pain=0)
     retest = shin("test", "hop", "--date", more[2], "--hops", "40", "--pain", "0", "-f", "json")
     document = json.loads(retest.out)
     assert document["counts"] is False
@@ -418,11 +420,7 @@ def test_an_allowed_hop_test_counts_clears_the_shin_and_a_retest_within_7_days_d
 def test_a_heel_raise_test_with_insertional_achilles_pain_says_flat_ground_R_PAIN_5(
     cli: Cli, tmp_path: Path
 ) -> None:
-    profile = json.loads(DEMO.read_text())
-    profile.update(complaints=["achilles_insertional"], races=[])
-    path = tmp_path / "insertional.json"
-    path.write_text(json.dumps(profile))
-    assert cli("athlete", "add", "--profile", str(path), "--start", START).code == 0
+    _demo_with(cli, tmp_path, "achilles_insertional")
     result = cli("test", "heel-raise", "--date", THU, "--left", "20", "--right", "22")
     assert result.code == 0, result.err
     assert "Note: Insertional Achilles pain: the test belongs on flat ground" in result.out

@@ -634,15 +634,15 @@ def heel_raise_command(
     if (left_reps is None) != (right_reps is None):
         raise input_error(f"--{'right' if right is None else 'left'}: missing; give both sides")
     if left_reps is None or right_reps is None:
-        planned = CapacityTest(date=day, left=0, right=0, knee=knee_value)
-        validate_test(planned, today)
-        if not replace:
-            with open_ctx() as ctx:
-                check_test_day(*on_athlete(ctx, athlete), planned)
         from calfcoach.services.athletes import get_athlete
 
+        planned = CapacityTest(date=day, left=0, right=0, knee=knee_value)
+        validate_test(planned, today)
         with open_ctx() as ctx:
-            complaints = get_athlete(*on_athlete(ctx, athlete)).profile.complaints
+            who = on_athlete(ctx, athlete)
+            if not replace:
+                check_test_day(*who, planned)
+            complaints = get_athlete(*who).profile.complaints  # the steps to show
         left_reps, right_reps = live_test(knee_value, complaints)
     test = CapacityTest(date=day, left=left_reps, right=right_reps, knee=knee_value)
     with open_ctx() as ctx:

@@ -45,6 +45,8 @@ from calfcoach.services.inputs import check_date, check_text, number_text
 if TYPE_CHECKING:
     # Annotations only: services never import storage (nor SQLAlchemy) at run time.
     from calfcoach.core.engine import Decision, WalkResult
+    from calfcoach.core.models import Race
+    from calfcoach.core.safety import DaySafety
     from calfcoach.services.context import ServiceContext
     from calfcoach.storage.records import Athlete, SessionLog, SetLogState, StoredPlan
     from calfcoach.storage.uow import AbstractUnitOfWork
@@ -1311,9 +1313,7 @@ def _test_day_notes(
     """R-TEST-5 (D-161): no capacity test while the plan is stopped, during a pain flare nor
     in a race's window. A test done then is kept (history is what was done); these notes say
     why to read it with care, and, with a complaint, what it can still change (D-164)."""
-    from calfcoach.core.engine.blocks import choices_for
     from calfcoach.core.races import capacity_test_barred
-    from calfcoach.core.safety import assess
     from calfcoach.services.plan_inputs import athlete_races
 
     races = athlete_races(uow, athlete)
@@ -1324,10 +1324,7 @@ def _test_day_notes(
     profile = athlete.profile
     if profile.complaints:
         log = uow.logs.load_training_log(athlete.id).up_to(day)
-        choices = choices_for(ctx.catalog(), profile.equipment, profile.complaints)
-        safety, _ = assess(
-            profile, log, day, clearance_exercises=choices.clearance_ids, races=races
-        )
+        safety = _safety_on(ctx, athlete, log, day, races)
         if safety.stop is not None:
             notes.append(
                 "No capacity test while the plan is stopped (R-TEST-5, "
@@ -1678,22 +1675,27 @@ def hop_test_refusal(
     morning of the day (``core.safety.assess``: the evidence before the day's own hop tests,
     so one leg then the other is one test); None when it is allowed, or when the athlete has
     no complaint (the test then gates nothing)."""
-    from calfcoach.core.engine.blocks import choices_for
-    from calfcoach.core.safety import assess
     from calfcoach.services.plan_inputs import athlete_races
 
-    profile = athlete.profile
-    if not profile.complaints:
+    if not athlete.profile.complaints:
         return None
     before = log.up_to(day)
     before = replace(before, hop_tests=tuple(h for h in before.hop_tests if h.date < day))
-    choices = choices_for(ctx.catalog(), profile.equipment, profile.complaints)
-    safety, _ = assess(
-        profile,
-        before,
-        day,
-        clearance_exercises=choices.clearance_ids,
-        races=athlete_races(uow, athlete),
-    )
-    allowed, why = safety.hop_test
+    allowed, why = _safety_on(ctx, athlete, before, day, athlete_races(uow, athlete)).hop_test
     return None if allowed else why
+
+
+def _safety_on(
+    ctx: ServiceContext, athlete: Athlete, log: TrainingLog, day: dt.date, races: Sequence[Race]
+) -> DaySafety:
+    """What the engine's safety layer holds for the athlete on the morning of ``day``
+    (``core.safety.assess`` over ``log``, with the catalog's clearance exercises for their
+    equipment and complaints and the athlete's races): the tests' notes and answers ask it
+    as the walk does."""
+    from calfcoach.core.engine.blocks import choices_for
+    from calfcoach.core.safety import assess
+
+    profile = athlete.profile
+    choices = choices_for(ctx.catalog(), profile.equipment, profile.complaints)
+    safety, _ = assess(profile, log, day, clearance_exercises=choices.clearance_ids, races=races)
+    return safety

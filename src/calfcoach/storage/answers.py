@@ -186,10 +186,13 @@ def _keep_sql() -> Any:
     )
 
 
+_CURRENT = "d.date = {p} AND d.kind = {p} AND d.code = {p} AND d.revision = a.data_revision"
+"""A stored answer ``d`` of athlete ``a`` is current: its day, kind and code, and the athlete's
+data revision (the one rule of both lookups below)."""
+
 _CURRENT_SQL = (
     "SELECT d.body FROM day_answers d JOIN athletes a ON a.id = d.athlete_id "
-    "WHERE d.athlete_id = {p} AND d.date = {p} AND d.kind = {p} AND d.code = {p} "
-    "AND d.revision = a.data_revision"
+    "WHERE d.athlete_id = {p} AND " + _CURRENT
 )
 
 
@@ -210,9 +213,9 @@ def answer_lookup(engine: Engine) -> Callable[[int, dt.date, str, str], str | No
 
 
 _FIRST_SQL = (
-    "SELECT a.id, (SELECT d.body FROM day_answers d WHERE d.athlete_id = a.id "
-    "AND d.date = {p} AND d.kind = {p} AND d.code = {p} AND d.revision = a.data_revision) "
-    "FROM athletes a ORDER BY a.created_at, a.id LIMIT 1"
+    "SELECT a.id, (SELECT d.body FROM day_answers d WHERE d.athlete_id = a.id AND "
+    + _CURRENT
+    + ") FROM athletes a ORDER BY a.created_at, a.id LIMIT 1"
 )
 """The answer as a subquery of the one athlete kept, not a join: PostgreSQL then reads one
 answer, not every athlete's (50 athletes: 0.04 ms to run and 0.07 to plan, against 0.15 and
