@@ -296,17 +296,17 @@ def test_a_skipped_session_is_in_the_log_and_takes_no_sets(database: Database) -
 
 def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Database) -> None:
     make_athlete(database)
-    # FRI holds light mini-squats and foot work: nothing that the eve of Tuesday's hard run
-    # would cut (R-SCHED-4b), so it moves as it is.
-    monday = dt.date(2026, 3, 9)
-    planned = training.today_session(*on(database, None), FRI)
+    # The second Friday holds light straight-knee raises and foot work: nothing that the eve
+    # of Tuesday's hard run would cut (R-SCHED-4b), so it moves as it is.
+    friday, monday = dt.date(2026, 3, 13), dt.date(2026, 3, 16)
+    planned = training.today_session(*on(database, None), friday)
     assert planned is not None
     assert {p.scheme for p in planned.exercises}.isdisjoint({"heavy", "plyometric"})
 
-    moved = training.move_session(*on(database, None), FRI, monday, today=START)
+    moved = training.move_session(*on(database, None), friday, monday, today=START)
 
     assert moved.date == monday
-    assert training.today_session(*on(database, None), FRI) is None
+    assert training.today_session(*on(database, None), friday) is None
     session = training.today_session(*on(database, None), monday)
     assert session is not None and session.title == planned.title
     assert session.exercises == planned.exercises
@@ -314,8 +314,8 @@ def test_a_moved_session_is_on_its_new_day_and_can_be_logged_there(database: Dat
     assert logged.sets
     sessions = snapshot(database)["athletes"][0]["sessions"]
     assert sorted((s["status"], s["date"], s["moved_to"]) for s in sessions) == [
-        ("done", "2026-03-09", None),
-        ("moved", "2026-03-06", "2026-03-09"),
+        ("done", "2026-03-16", None),
+        ("moved", "2026-03-13", "2026-03-16"),
     ]
     assert sessions[0]["plan_session"] == sessions[1]["plan_session"]
 

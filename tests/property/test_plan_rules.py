@@ -1302,3 +1302,56 @@ def test_a_profile_with_no_free_day_is_an_error():
     profile = Profile(level="novice", free_days=frozenset())
     with pytest.raises(PlanningError, match="free_days"):
         build_plan(profile, CATALOG, dt.date(2026, 1, 5), 4)
+
+
+@MANY
+@given(plan_requests())
+@example(
+    # D-170: free Mon/Thu, a hard run on Tue: Monday cannot hold heavy work, and it used to
+    # use up the rotation's heavy turn, so weeks 1-2 had none while every Thursday could.
+    (
+        Profile.model_validate(
+            {
+                "name": "Eve Of Hard",
+                "level": "intermediate",
+                "body_mass_kg": 70,
+                "equipment": ["dumbbell", "jump_rope", "band", "towel", "wall", "step"],
+                "free_days": ["mon", "thu"],
+                "sessions_per_week": 2,
+                "session_minutes": 25,
+                "runs": [{"day": "tue", "kind": "hard"}, {"day": "sun", "kind": "long"}],
+            }
+        ),
+        dt.date(2027, 1, 4),
+        8,
+    )
+)
+def test_a_cycle_with_a_day_that_may_hold_heavy_work_holds_it_R_SCHED_5(req):
+    # R-SCHED-5 with R-SCHED-4b (D-170): a day that cannot hold heavy work (the eve of a hard
+    # run, a race's taper or light-only days) never takes the heavy turn of a day that can.
+    profile, plan = make(req)
+    if (
+        profile.complaints
+        or not profile.equipment & rules.LOAD_EQUIPMENT
+        or profile.session_minutes < 20
+    ):
+        return  # a protocol is the heavy work; nothing loads it; a short budget (warned)
+    heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1
+    per_week = week_sessions(plan)
+    for first in range(1, plan.weeks, 2):
+        sessions = per_week.get(first, []) + per_week.get(first + 1, [])
+        if not sessions or any(s.status != "planned" for s in sessions):
+            continue
+        could = [
+            s.date
+            for s in sessions
+            if s.week >= heavy_from
+            and not before_hard(profile, s.date)
+            and not in_taper(profile, s.date)
+            and not light_only(profile, s.date)
+        ]
+        held = any(rx.scheme == "heavy" for s in sessions for rx in calf_blocks(s))
+        assert held or not could, (
+            f"cycle from week {first}: no heavy block, though {could} may hold one; "
+            f"{describe(*req)}"
+        )

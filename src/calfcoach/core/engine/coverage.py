@@ -61,10 +61,13 @@ def coverage_issues(
         for need in ("straight", "bent", "heavy", "light", "plyo"):
             if need in seen or (partial and not _standing(need, choices, profile)):
                 continue
-            message = messages.get(need)
+            # R-PROG-4a explains a missing heavy block only in a novice's first weeks (D-170).
+            first_weeks = c < rules.NOVICE_LIGHT_ONLY_WEEKS
+            key = f"{need}:{first_weeks}"
+            message = messages.get(key)
             if message is None:  # the same sentence for every cycle: made once a plan
-                reason = _why(need, choices, profile)
-                message = messages[need] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
+                reason = _why(need, choices, profile, first_weeks)
+                message = messages[key] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
             for week in range(c + 1, min(c + rules.CYCLE_WEEKS, weeks) + 1):
                 issues.append(("R-SCHED-5", week, message))
     return issues
@@ -110,7 +113,7 @@ def _standing(need: str, choices: Choices, profile: Profile) -> bool:
     )
 
 
-def _why(need: str, choices: Choices, profile: Profile) -> str:
+def _why(need: str, choices: Choices, profile: Profile, first_weeks: bool) -> str:
     if need == "heavy" and not choices.can_load:
         return (
             "there is no equipment to load it (dumbbell, kettlebell, barbell, weight vest, "
@@ -121,14 +124,17 @@ def _why(need: str, choices: Choices, profile: Profile) -> str:
         return (
             f"with a calf strain the criteria ladder is all the calf work, {until} (R-PAIN-4, D-23)"
         )
-    if need == "heavy" and profile.level == "novice":
+    if need == "heavy" and profile.level == "novice" and first_weeks:
         return "novices do light and isometric work first (R-PROG-4a), and races may stop it"
     if need == "plyo":
         if choices.plyo is None:
             return "no plyometric exercise fits the equipment"
         if profile.complaints & rules.NO_PLYO_COMPLAINTS or "plantar_heel" in profile.complaints:
             return "plyometrics wait for the complaint's clearance (R-PAIN-3, R-PAIN-4, R-TEST-5)"
-        return "races, lighter work or hard-run days left no day for it (R-SCHED-4, R-SCHED-4b)"
+        return (
+            "the sessions of these two weeks hold no room for it, or races and hard-run days "
+            "left no day for it (R-SCHED-4, R-SCHED-4b)"
+        )
     return "the sessions and minutes of these two weeks do not hold it"
 
 

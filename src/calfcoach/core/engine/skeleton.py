@@ -186,6 +186,9 @@ def build_skeleton(
     by_week: list[list[tuple[dt.date, str | None]]] = []
     prev: set[str] = set()
     pointer = 0
+    # Kinds the rotation reached on a day that could not hold them (the eve of a hard run, a
+    # race's taper, novice weeks): the next day that can hold one takes it first (D-170).
+    owed: list[str] = []
     for ws in schedule:
         # A hard-run day takes its rotation slot last, so the plyometric slot (first in the
         # rotation) lands on a day without a hard run (R-PROG-4a).
@@ -193,7 +196,7 @@ def build_skeleton(
         chosen: list[tuple[dt.date, str | None]] = []
         used: set[str] = set()
         for date in order:
-            kind, pointer = _next_kind(rotation, pointer, date, ws.week, prev, used, allowed)
+            kind, pointer = _next_kind(rotation, pointer, date, ws.week, prev, used, allowed, owed)
             if kind is not None:
                 used.add(kind)
             chosen.append((date, kind))
@@ -239,16 +242,34 @@ def _next_kind(
     prev: set[str],
     used: set[str],
     allowed: _Allowed,
+    owed: list[str],
 ) -> tuple[str | None, int]:
     """Next kind in the rotation allowed on ``date`` and not in the previous week (R-SCHED-3)
-    nor earlier this week; falls back to any allowed kind."""
+    nor earlier this week; falls back to any allowed kind. A kind owed from an earlier day comes
+    first; a heavy or plyometric kind passed over because this day cannot hold it becomes owed
+    (D-170), so a day that cannot hold heavy work never uses up the heavy turn of a day that can.
+    ``owed`` is updated in place."""
     n = len(rotation)
     for strict in (True, False):
+        for kind in owed:
+            if kind in used or (strict and kind in prev) or not allowed(kind, date, week):
+                continue
+            owed.remove(kind)
+            return kind, pointer
         for step in range(n):
             kind = rotation[(pointer + step) % n]
             if kind in used or (strict and kind in prev):
                 continue
             if allowed(kind, date, week):
+                for passed in range(step):
+                    skipped = rotation[(pointer + passed) % n]
+                    if (
+                        (skipped == "plyo" or skipped in HEAVY_KINDS)
+                        and skipped not in owed
+                        and skipped not in used
+                        and not (strict and skipped in prev)
+                    ):
+                        owed.append(skipped)
                 return kind, (pointer + step + 1) % n
     for kind in ("light_straight", "light_bent", "soleus", "mini_squat"):
         if kind not in used and allowed(kind, date, week):
@@ -308,6 +329,14 @@ def _coverage_extras(
         plyometric block is the soleus ladder (R-PAIN-4, D-145)."""
         return "soleus" if ladder and kind is not None and kind != "plyo" else kind
 
+    def same_exercise(kind: str, main: str | None) -> bool:
+        """An extra of the main block's own exercise (a heavy straight-knee extra on a light
+        straight-knee session): one exercise appears once a session (R-SCHED-8)."""
+        if main is None or main == "soleus" or kind == "soleus":
+            return False
+        ex = choices.exercise_for(kind)
+        return ex is not None and ex is choices.exercise_for(main)
+
     heavy_before: set[str] = set()  # the heavy kinds of the last cycle that held any
     for c in range(0, len(by_week) - 1, rules.CYCLE_WEEKS):
         two = by_week[c] + by_week[c + 1]
@@ -321,13 +350,19 @@ def _coverage_extras(
                 # R-SCHED-3 (D-156): the knee angle that had the heavy work last waits, so an
                 # extra heavy block alternates the knee from cycle to cycle.
                 options = tuple(sorted(options, key=lambda k: k in heavy_before))
-            if all(n != need for n, _ in missing_kinds(kinds, choices)):
+            still = [n for n, _ in missing_kinds(kinds, choices)]
+            if need not in still:
                 continue  # an extra block placed for an earlier need covers this one too
+            # One block that covers two needs first: a heavy bent-knee extra is the cycle's
+            # bent-knee and heavy work at once, where a soleus block is only one (D-170).
+            options = tuple(sorted(options, key=lambda k: -_covers(k, still)))
             placed = False
             for kind in options:
                 for date, main, week in slots:
                     if date in extras or kind == main or not allowed(kind, date, week):
                         continue
+                    if same_exercise(kind, main):
+                        continue  # R-SCHED-8: the session would drop it as a repeat (D-170)
                     extras[date] = [kind]
                     kinds.append(kind)
                     placed = True
@@ -336,6 +371,17 @@ def _coverage_extras(
                     break
         heavy_before = {k for k in kinds if k in HEAVY_KINDS} or heavy_before
     return {d: tuple(k) for d, k in extras.items()}
+
+
+def _covers(kind: str, needs: list[str]) -> int:
+    """How many of a cycle's missing needs (R-SCHED-5) a block of this kind covers."""
+    return (
+        ("straight" in needs and kind in STRAIGHT_KINDS)
+        + ("bent" in needs and kind in BENT_KINDS)
+        + ("heavy" in needs and kind in HEAVY_KINDS)
+        + ("light" in needs and kind in LIGHT_KINDS)
+        + ("plyo" in needs and kind == "plyo")
+    )
 
 
 def missing_kinds(kinds: list[str], choices: Choices) -> list[tuple[str, tuple[str, ...]]]:
