@@ -1355,3 +1355,34 @@ def test_a_cycle_with_a_day_that_may_hold_heavy_work_holds_it_R_SCHED_5(req):
             f"cycle from week {first}: no heavy block, though {could} may hold one; "
             f"{describe(*req)}"
         )
+
+
+@MANY
+@given(plan_requests())
+def test_a_cycle_with_a_day_that_may_hold_plyometrics_holds_them_R_SCHED_5(req):
+    # R-SCHED-5 with R-SCHED-4b (D-170): the day before a hard run and the day after one never
+    # take the plyometric turn of the days that may jump.
+    profile, plan = make(req)
+    if profile.complaints or profile.session_minutes < 20:
+        return  # a complaint's gate (R-PAIN-3/4); a short budget (warned)
+    if any("no plyometric exercise fits" in w.message for w in plan.warnings):
+        return  # nothing to jump with (R-SCHED-5 warns)
+    per_week = week_sessions(plan)
+    for first in range(1, plan.weeks, 2):
+        sessions = per_week.get(first, []) + per_week.get(first + 1, [])
+        if not sessions or any(s.status != "planned" for s in sessions):
+            continue
+        could = [
+            s.date
+            for s in sessions
+            if not before_hard(profile, s.date)
+            and not after_hard(profile, s.date)
+            and not in_taper(profile, s.date)
+            and not light_only(profile, s.date)
+        ]
+        held = any(rx.scheme == "plyometric" for s in sessions for rx in s.exercises)
+        # One such day may go to the cycle's heavy work: two of them hold a plyometric block.
+        assert held or len(could) < 2, (
+            f"cycle from week {first}: no plyometric block, though {could} may hold one; "
+            f"{describe(*req)}"
+        )
