@@ -1386,3 +1386,21 @@ def test_a_cycle_with_a_day_that_may_hold_plyometrics_holds_them_R_SCHED_5(req):
             f"cycle from week {first}: no plyometric block, though {could} may hold one; "
             f"{describe(*req)}"
         )
+
+
+@MANY
+@given(plan_requests())
+def test_a_load_finding_ramp_in_a_lighter_week_stops_at_an_eased_effort_R_PROG_5_R_PROG_1a(req):
+    # D-171: a lighter week eases effort (R-PROG-5), so its ramp never asks for RPE 8-9
+    # (R-PROG-1a); every other ramp does.
+    _, plan = make(req)
+    for s in planned(plan):
+        for rx in s.exercises:
+            if not is_ramp(rx):
+                continue
+            text = next(r.text for r in rx.reasons if r.rule == "R-PROG-1a")
+            eased = f"stop at RPE {rules.RAMP_EASED_RPE} (not 8-9"
+            if s.deload:
+                assert eased in text, (s.date, rx.exercise, text)
+            elif "race week" not in text:
+                assert "stop at RPE 8-9" in text, (s.date, rx.exercise, text)

@@ -368,8 +368,10 @@ def test_a_lighter_week_cuts_volume_by_about_40_to_50_percent_inside_the_band_R_
     light = dosing.deload(dose, scheme)  # type: ignore[arg-type]
     assert light.load == dose.load  # "effort eased", load kept
     assert b.sets[0] <= light.sets <= dose.sets
-    # A rung, or the band's own floor below the first rung (8 light reps, R-SCH-1; D-21).
-    lowest = float(rules.LIGHT_REPS.low) if (scheme, dose.unit) == ("light", "reps") else b.low
+    # A rung, or the band's own floor below the first rung (8 light reps, R-SCH-1; D-21; 3 heavy
+    # reps, R-SCH-2; D-171).
+    floors = {("light", "reps"): rules.LIGHT_REPS.low, ("heavy", "reps"): rules.HEAVY_REPS.low}
+    lowest = float(floors.get((scheme, dose.unit), b.low))
     assert (light.amount in b.rungs or light.amount == lowest) and light.amount <= dose.amount
     floor = b.sets[0] * lowest
     if floor <= 0.65 * volume(dose):

@@ -504,10 +504,13 @@ def deload(dose: Dose, scheme: Scheme, min_sets: int = 1) -> Dose:
     return _deload(dose, scheme, min_sets)
 
 
-# Below the first rung a lighter week may go to the band's floor where a main block still
-# holds 60 s under load per side at 3 sets (R-SCHED-8): 8 light reps, not 3 heavy ones.
+# Below the first rung a lighter week may go to the band's own floor (D-24: the lighter week
+# wins over R-SCHED-8's 60 s): 8 light reps (R-SCH-1) and 3 heavy ones (R-SCH-2), so 4 x 4
+# heavy becomes 3 x 3 (about 44 % less volume), not 3 x 4 (25 %, below R-PROG-5's 40-50 %;
+# D-171).
 _BAND_FLOOR: Final[dict[tuple[str, str], float]] = {
     ("light", "reps"): float(rules.LIGHT_REPS.low),
+    ("heavy", "reps"): float(rules.HEAVY_REPS.low),
 }
 
 

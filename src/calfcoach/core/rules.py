@@ -216,6 +216,8 @@ RAMP_MACHINE_START_FRACTION: Final = 0.25  # R-PROG-1a: machines start at 25 % o
 RAMP_STEP_FRACTION: Final = 0.075  # R-PROG-1a: add 5-10 % of body mass a ramp set
 RAMP_MAX_SETS: Final = 4  # R-PROG-1a: at most 4 ramp sets per side
 RAMP_RPE: Final = Band(8, 9)  # R-PROG-1a: stop at RPE 8-9 at the target reps
+# R-PROG-5 "effort eased" (D-171): a ramp in a lighter week or a race week stops at RPE 7.
+RAMP_EASED_RPE: Final = 7
 RM_TOP_EXTRA_REPS: Final = 2  # R-PROG-2/6: fixed or RM prescription: target + 2
 RM_TOP_EXTRA_REPS_COARSE: Final = 4  # R-PROG-7: increment > 10 % of the load: target + 4
 MIN_CUT_SETS: Final = 2  # R-PAIN-5: set cuts never go below 2 sets

@@ -299,7 +299,10 @@ class DoseMaker(MakerBase):
                 dosing.ramp_start(ex, self.p) or None, sets=min(rules.RAMP_MAX_SETS, shown.sets)
             )
         if ramp:
-            reasons.insert(0, _ramp_reason(ex, self.p, shown))
+            # D-171: a lighter week eases effort (R-PROG-5) and a race week keeps rehab at a
+            # load it knows (R-SCHED-4a): a ramp there stops at RPE 7, not 8-9.
+            eased = "lighter week" if slot.deload else ("race week" if race_cut else None)
+            reasons.insert(0, _ramp_reason(ex, self.p, shown, eased))
         head: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
         head += (_scheme_reason(scheme, ex, shown),)
         tail, tail_why = self._why_entry(ex, scheme)
@@ -504,16 +507,21 @@ def _safe_pain(p: Profile) -> int:
     return rules.PAIN_STRICT_MAX if strict else rules.PAIN_SAFE_MAX
 
 
-def _ramp_reason(ex: Exercise, p: Profile, dose: Dose) -> Reason:
+def _ramp_reason(ex: Exercise, p: Profile, dose: Dose, eased: str | None = None) -> Reason:
     start = dosing.ramp_start(ex, p)
     step = dosing.ramp_step(ex, p)
     where = "body weight" if start == 0 else f"{start:g} kg"
+    if eased is None:
+        rpe, base = "RPE 8-9", "your base."
+    else:
+        rpe = f"RPE {rules.RAMP_EASED_RPE} (not 8-9: effort is eased in a {eased})"
+        base = "your base, a cautious one the sessions after it build on."
     return Reason(
         "R-PROG-1a",
         f"Load-finding session: up to {dose.sets} ramp sets of "
         f"{dosing.amount_text(dose.amount, dose.unit)}, from {where} adding about {step:g} kg a "
-        f"set; stop at RPE 8-9 or pain above {_safe_pain(p)}/10. "
-        f"The shown load is the starting point; the last set within both limits is your base.",
+        f"set; stop at {rpe} or pain above {_safe_pain(p)}/10. "
+        f"The shown load is the starting point; the last set within both limits is {base}",
     )
 
 
