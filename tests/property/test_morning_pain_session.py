@@ -17,7 +17,7 @@ from dataclasses import replace
 from hypothesis import example, given
 from hypothesis import strategies as st
 from tests.sim import CATALOG, Simulation, behaviour, simulate
-from tests.strategies import examples, plan_requests
+from tests.strategies import describe, examples, plan_requests
 
 from calfcoach.core import rules
 from calfcoach.core.engine import walk
@@ -58,10 +58,21 @@ REVIEWED = Profile(
     usual_pain=2,
 )
 
+# D-172: one Monday a week, three complaints, 39 minutes. The sore morning holds every dose
+# (no step up), so its light straight-knee raises were shorter than the calm morning's and fitted
+# beside the cut protocol, where the calm session's budget had no room for them.
+HELD_SHORTER = Profile(
+    level="novice",
+    free_days=frozenset({"mon"}),
+    session_minutes=39,
+    complaints=frozenset({"achilles", "achilles_insertional", "plantar_heel"}),
+)
+
 
 @examples(200, 25)
 @given(plan_requests(max_weeks=6), st.data())
 @example((REVIEWED, dt.date(2027, 1, 4), 8), dt.date(2027, 1, 6)).via("the clinical review")
+@example((HELD_SHORTER, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 20)).via("D-172")
 def test_a_morning_at_usual_plus_2_never_adds_calf_work_to_the_session_R_PAIN_2(req, data):
     profile, start, weeks = req
     days = [s.date for s in build_plan(profile, CATALOG, start, weeks).sessions]
@@ -86,5 +97,5 @@ def test_a_morning_at_usual_plus_2_never_adds_calf_work_to_the_session_R_PAIN_2(
         if rx.scheme in FOOT:
             continue
         key = (rx.exercise, rx.scheme)
-        assert key in calm_sets, (day, key, [r.exercise for r in calm.exercises])
+        assert key in calm_sets, (day, key, [r.exercise for r in calm.exercises], describe(*req))
         assert rx.sets <= calm_sets[key], (day, key, rx.sets, calm_sets[key])

@@ -10,9 +10,11 @@ names what it holds. Doses come from ``core.dosing`` through the tracks of ``Sta
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from functools import lru_cache
 
 from calfcoach.core import dosing, rules
+from calfcoach.core.dosing import Amount
 from calfcoach.core.engine import budget
 from calfcoach.core.engine.apply import EvidenceMaker
 from calfcoach.core.engine.base import (
@@ -496,22 +498,41 @@ __all__ = ["Decision", "SessionMaker"]
 
 
 def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.Block]:
-    """R-PAIN-2 (D-167): a morning at usual + 2 takes one set off each calf block to lower
-    the session's load; the minutes that frees must never let in a block the same session
-    would not hold at its full sets (a light straight-knee block joined an Achilles protocol on
-    such mornings only). The blocks kept are those ``budget.fit`` keeps with the set given
-    back; their cut doses stay as they are."""
+    """R-PAIN-2 (D-167, D-172): a morning at usual + 2 takes one set off each calf block to
+    lower the session's load; it must never let in a block the same session would not hold on
+    a calm morning. Each cut block is tried at the most a calm morning could give it: the set
+    given back and, since the sore morning holds every dose where a calm one may step it up, one
+    step of R-PROG-2 more (D-172). The blocks kept are those ``budget.fit`` keeps so; their cut
+    doses stay as they are."""
     trial = [
-        budget.Block(
-            b.ex,
-            budget.rx_with(b.rx, sets=b.rx.sets + 1)
-            if MORNING_SET_REASON in b.rx.reasons
-            else b.rx,
-            b.role,
-            b.knee,
-        )
+        budget.Block(b.ex, _calm_bound(b.rx), b.role, b.knee)
+        if MORNING_SET_REASON in b.rx.reasons
+        else b
         for b in blocks
     ]
     kept, _, _ = budget.fit(list(trial), limit)  # fit drops from the list it is given
     survivors = {id(t) for t in kept}
     return [b for b, t in zip(blocks, trial, strict=True) if id(t) in survivors]
+
+
+def _calm_bound(rx: Prescription) -> Prescription:
+    """The longest dose a calm morning could give a block cut by a sore one (D-172): the set
+    back, and one step up (R-PROG-2: the next rung, or at the band's top one set more;
+    R-PROG-4: 20 contacts more). A load step returns to the band's first rung, shorter."""
+    sets = rx.sets + 1
+    if rx.contacts is not None:
+        return replace(rx, sets=sets, contacts=rx.contacts + rules.PLYO_WEEKLY_STEP)
+    fields: tuple[Amount, ...] = ("reps", "seconds", "distance_m")
+    for field in fields:
+        amount = getattr(rx, field)
+        if amount is None:
+            continue
+        above = [r for r in dosing.band(rx.scheme, field).rungs if r > amount + 1e-9]
+        if not above:
+            return replace(rx, sets=sets + 1)
+        if field == "reps":
+            return replace(rx, sets=sets, reps=int(above[0]))
+        if field == "seconds":
+            return replace(rx, sets=sets, seconds=int(above[0]))
+        return replace(rx, sets=sets, distance_m=above[0])
+    return replace(rx, sets=sets)
