@@ -1404,3 +1404,18 @@ def test_a_load_finding_ramp_in_a_lighter_week_stops_at_an_eased_effort_R_PROG_5
                 assert eased in text, (s.date, rx.exercise, text)
             elif "race week" not in text:
                 assert "stop at RPE 8-9" in text, (s.date, rx.exercise, text)
+
+
+@MANY
+@given(plan_requests())
+def test_a_ramp_block_never_allows_more_pain_than_the_ramp_stops_at_R_PROG_1a_R_PAIN_1(req):
+    # D-173: a protocol's ramp said "pain up to 5/10 is acceptable" beside "stop at pain above
+    # 3/10"; R-PAIN-1's allowance is for the working sets once the load is found.
+    _, plan = make(req)
+    for s in planned(plan):
+        for rx in s.exercises:
+            if not is_ramp(rx):
+                continue
+            for r in rx.reasons:
+                if "is acceptable" in r.text and r.rule == "R-PAIN-5":
+                    assert "once the load is found" in r.text, (s.date, rx.exercise, r.text)

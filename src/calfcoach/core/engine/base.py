@@ -124,7 +124,7 @@ class MakerBase:
         self._notes: list[Reason] = []
         self._titles: dict[tuple[str, str, bool], str] = {}
         self._protocol_name: str | None = None
-        self._protocol_leads: dict[tuple[frozenset[str], str, str, int], Reason] = {}
+        self._protocol_leads: dict[tuple[frozenset[str], str, str, int, bool], Reason] = {}
         if state.soleus_step < 1:
             state.soleus_step = soleus_start(profile)
 

@@ -123,16 +123,19 @@ class ComplaintMaker(CalfMaker):
                 dose = dosing.cut_sets(dose, 1)
                 kept = f": the {given.reps}RM load until the race" if held else ""
                 reasons.append(_race_week(day.taper, f"one set fewer, load kept{kept}"))
-            key = (complaints, given.label, tempo, safety.limit)
+            key = (complaints, given.label, tempo, safety.limit, ramp)
             lead = self._protocol_leads.get(key)
             if lead is None:  # the same sentence session after session: made once a walk
                 names = sorted(complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}))
+                # D-173: a ramp climbs only while pain stays within the complaint's limit
+                # (R-PROG-1a); R-PAIN-1's allowance is for the working sets after it.
+                where = " in its working sets, once the load is found" if ramp else ""
                 lead = self._protocol_leads[key] = Reason(
                     "R-PAIN-5",
                     f"{', '.join(n.replace('_', ' ') for n in names).capitalize()} protocol, "
                     f"{given.label} ({given.sets} sets of {given.reps} with a load that leaves "
-                    f"0-1 reps in reserve; {tempo}); pain up to {safety.limit}/10 is acceptable "
-                    "and must settle by the next morning (R-PAIN-1).",
+                    f"0-1 reps in reserve; {tempo}); pain up to {safety.limit}/10 is acceptable"
+                    f"{where} and must settle by the next morning (R-PAIN-1).",
                 )
             if "achilles_insertional" in complaints:
                 reasons.append(_INSERTIONAL_REASON)
