@@ -1419,3 +1419,31 @@ def test_a_ramp_block_never_allows_more_pain_than_the_ramp_stops_at_R_PROG_1a_R_
             for r in rx.reasons:
                 if "is acceptable" in r.text and r.rule == "R-PAIN-5":
                     assert "once the load is found" in r.text, (s.date, rx.exercise, r.text)
+
+
+@MANY
+@given(plan_requests())
+@example(
+    (
+        Profile(
+            level="intermediate",
+            free_days=frozenset({"mon", "wed"}),
+            runs=({"day": "tue", "kind": "hard"},),
+            complaints=frozenset({"shin"}),
+            bone_stress_history=True,
+        ),
+        dt.date(2027, 1, 4),
+        4,
+    )
+)
+def test_a_week_whose_sessions_are_all_stopped_carries_no_warning_R_PAIN_2a(req):
+    # D-174: a plan stopped for a referral (shin with a previous bone stress injury) listed
+    # "heavy work needs external load" and "a session falls the day before a hard run" for
+    # weeks that hold no training at all.
+    _, plan = make(req)
+    for week, sessions in week_sessions(plan).items():
+        if sessions and all(s.status == "stopped" for s in sessions):
+            assert not any(week in week_label_weeks(w.message) for w in plan.warnings), (
+                week,
+                plan.warnings,
+            )

@@ -184,6 +184,11 @@ def walk(
     if state is None:  # coverage is judged on a whole plan, not on a walk from a snapshot
         issues += coverage_issues(tuple(sessions), weeks, choices, profile)
         issues += protocol_week_issues(tuple(sessions), weeks, profile)
+    stopped = _stopped_weeks(sessions)
+    if stopped:
+        # A week whose every session is stopped (R-PAIN-2a/2b) trains nothing: its scheduling
+        # and equipment warnings would speak of sessions it does not hold (D-174).
+        issues = [i for i in issues if i[1] not in stopped]
     warnings = _grouped(issues)
     plan = Plan(start=start, weeks=weeks, warnings=warnings, sessions=tuple(sessions))
     return WalkResult(plan, tuple(maker.decisions), snapshot)
@@ -209,6 +214,14 @@ def _skeleton(
         made = build_skeleton(profile, catalog, start, weeks, choices, calendar, dated)  # type: ignore[arg-type]
         found = _SKELETONS.put(catalog, None, key, made)
     return found
+
+
+def _stopped_weeks(sessions: list[Session]) -> set[int]:
+    """The weeks with a session, every one of them stopped."""
+    status: dict[int, bool] = {}
+    for s in sessions:
+        status[s.week] = status.get(s.week, True) and s.status == "stopped"
+    return {week for week, all_stopped in status.items() if all_stopped}
 
 
 def _grouped(issues: list[tuple[str, int, str]]) -> tuple[PlanWarning, ...]:
