@@ -504,10 +504,11 @@ def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.
     given back and, since the sore morning holds every dose where a calm one may step it up, one
     step of R-PROG-2 more (D-172). The blocks kept are those ``budget.fit`` keeps so; their cut
     doses stay as they are."""
+    # New blocks: ``fit`` trims the blocks it is given in place.
     trial = [
-        budget.Block(b.ex, _calm_bound(b.rx), b.role, b.knee)
-        if MORNING_SET_REASON in b.rx.reasons
-        else b
+        budget.Block(
+            b.ex, _calm_bound(b.rx) if MORNING_SET_REASON in b.rx.reasons else b.rx, b.role, b.knee
+        )
         for b in blocks
     ]
     kept, _, _ = budget.fit(list(trial), limit)  # fit drops from the list it is given
