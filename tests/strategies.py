@@ -295,7 +295,13 @@ def week_label_weeks(message: str) -> set[int]:
 
 
 def warned(plan: Plan, rules: str | tuple[str, ...], week: int | None = None) -> bool:
+    """Whether a warning of ``rules`` names ``week``; a week whose every session is stopped
+    (R-PAIN-2a/2b) trains nothing and needs no warning (D-174)."""
     rules = (rules,) if isinstance(rules, str) else rules
+    if week is not None:
+        held = [s for s in plan.sessions if s.week == week]
+        if held and all(s.status == "stopped" for s in held):
+            return True
     return any(
         w.rule in rules and (week is None or week in week_label_weeks(w.message))
         for w in plan.warnings

@@ -112,7 +112,15 @@ def test_the_soleus_ladder_starts_at_the_levels_step_and_at_the_bottom_with_a_co
 ) -> None:
     # D-157: "a novice starts at the bottom": an advanced runner's soleus work was a 30 s wall
     # sit for weeks; with a complaint every runner starts at the bottom (the protective reading).
-    p = profile(level=level, complaints=complaints, equipment=["dumbbell", "step"], races=[])
+    # With a complaint the protocol fills a short session (R-PAIN-5, R-SCHED-7): 45 minutes
+    # leave room for the ladder beside it (D-175: a lighter week's cut no longer makes room).
+    p = profile(
+        level=level,
+        complaints=complaints,
+        equipment=["dumbbell", "step"],
+        races=[],
+        session_minutes=45 if complaints else 25,
+    )
     ladder = [
         rx.exercise
         for s in plan_for(p, weeks=12).sessions

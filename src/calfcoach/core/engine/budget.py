@@ -23,13 +23,24 @@ class Block:
     rx: Prescription
     role: str  # "main", "extra", "protocol", "foot", "dorsi" (shin accessory), "hold"
     knee: str
+    full: Prescription | None = None
+    """The block before a lighter week's or a race week's cut (None: not cut): the session
+    must not hold a block that its full volume would leave out (R-PROG-5, D-175)."""
 
-    def __init__(self, ex: Exercise, rx: Prescription, role: str, knee: str) -> None:
+    def __init__(
+        self,
+        ex: Exercise,
+        rx: Prescription,
+        role: str,
+        knee: str,
+        full: Prescription | None = None,
+    ) -> None:
         # Written out: mypyc compiles it to native slot writes (D-130).
         self.ex = ex
         self.rx = rx
         self.role = role
         self.knee = knee
+        self.full = full
 
 
 def rx_with(

@@ -280,12 +280,16 @@ class DoseMaker(MakerBase):
         if role == "main" and scheme not in ("plyometric", "rehab"):
             # R-SCHED-8: a main block is real work, at least 3 working sets.
             shown = shown.with_sets(max(shown.sets, rules.MAIN_BLOCK_MIN_SETS))
+        # The dose before a lighter week's or a race week's cut: the session holds no block
+        # that this dose would leave out of the time budget (R-PROG-5, D-175).
+        full: Dose | None = shown.with_sets(shown.sets + 1) if race_cut else None
         if slot.deload and role not in ("foot", "dorsi") and race_cut:
             reasons.append(_race_cut_is_the_cut(shown))
         elif slot.deload and role not in ("foot", "dorsi"):
             # D-24: a lighter week cuts the volume (R-PROG-5), also below R-SCHED-8's 3 sets.
             before, shown = shown, dosing.deload(dose, scheme)
             reasons.append(lighter_week_reason(before, shown, scheme))
+            full = before
         elif (
             safety.morning == "one_set_fewer"
             and role not in ("foot", "dorsi")
@@ -295,9 +299,10 @@ class DoseMaker(MakerBase):
             reasons.append(MORNING_SET_REASON)
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
-            shown = shown.with_load(
-                dosing.ramp_start(ex, self.p) or None, sets=min(rules.RAMP_MAX_SETS, shown.sets)
-            )
+            start = dosing.ramp_start(ex, self.p) or None
+            shown = shown.with_load(start, sets=min(rules.RAMP_MAX_SETS, shown.sets))
+            if full is not None:
+                full = full.with_load(start, sets=min(rules.RAMP_MAX_SETS, full.sets))
         if ramp:
             # D-171: a lighter week eases effort (R-PROG-5) and a race week keeps rehab at a
             # load it knows (R-SCHED-4a): a ramp there stops at RPE 7, not 8-9.
@@ -316,7 +321,10 @@ class DoseMaker(MakerBase):
             bare=0.0 if ramp else None,
             why=_why_text(head) + " " + tail_why,  # the catalog's reasons' text made once
         )
-        return budget.Block(ex, rx, role, ex.knee)
+        full_rx = None
+        if full is not None:
+            full_rx = _prescription(ex, scheme, full, tempo=rx.tempo, why="")
+        return budget.Block(ex, rx, role, ex.knee, full_rx)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
         return self._why_entry(ex, scheme)[0]

@@ -202,7 +202,7 @@ class SessionMaker(EvidenceMaker):
         if safety.flare is not None:
             blocks, advice = self._flare(blocks, safety)
         blocks = _unique(blocks)
-        if safety.morning == "one_set_fewer":
+        if safety.morning == "one_set_fewer" or any(b.full is not None for b in blocks):
             blocks = _calm_morning_blocks(blocks, self.session_minutes)
         blocks, minutes, over = budget.fit(blocks, self.session_minutes)
         if over:
@@ -498,19 +498,24 @@ __all__ = ["Decision", "SessionMaker"]
 
 
 def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.Block]:
-    """R-PAIN-2 (D-167, D-172): a morning at usual + 2 takes one set off each calf block to
-    lower the session's load; it must never let in a block the same session would not hold on
-    a calm morning. Each cut block is tried at the most a calm morning could give it: the set
-    given back and, since the sore morning holds every dose where a calm one may step it up, one
-    step of R-PROG-2 more (D-172). The blocks kept are those ``budget.fit`` keeps so; their cut
-    doses stay as they are."""
+    """A cut never lets in a block the uncut session would leave out of the time budget.
+
+    * R-PAIN-2 (D-167, D-172): a morning at usual + 2 takes one set off each calf block; each
+      such block is tried at the most a calm morning could give it: the set given back and,
+      since the sore morning holds every dose where a calm one may step it up, one step of
+      R-PROG-2 more.
+    * R-PROG-5 and R-SCHED-4a (D-175): a lighter week's cut (or race week's one set fewer of a
+      protocol) is tried at the dose before the cut (``Block.full``): a lighter week keeps the
+      exercises of the week, and never gains a calf block in the minutes its cut frees.
+
+    The blocks kept are those ``budget.fit`` keeps so; their cut doses stay as they are."""
     # New blocks: ``fit`` trims the blocks it is given in place.
-    trial = [
-        budget.Block(
-            b.ex, _calm_bound(b.rx) if MORNING_SET_REASON in b.rx.reasons else b.rx, b.role, b.knee
-        )
-        for b in blocks
-    ]
+    trial = []
+    for b in blocks:
+        rx = b.full if b.full is not None else b.rx
+        if MORNING_SET_REASON in b.rx.reasons:
+            rx = _calm_bound(rx)
+        trial.append(budget.Block(b.ex, rx, b.role, b.knee))
     kept, _, _ = budget.fit(list(trial), limit)  # fit drops from the list it is given
     survivors = {id(t) for t in kept}
     return [b for b, t in zip(blocks, trial, strict=True) if id(t) in survivors]
