@@ -878,3 +878,25 @@ def test_the_simulator_logs_sets_check_ins_and_fixes_what_it_was_shown(complaint
     assert sim.log.sets and len(sim.log.checkins) == 28
     assert set(sim.fixed) == set(sim.shown)
     assert any(s.status == "planned" for s in sim.shown.values())
+
+
+@SIM
+@given(simulated())
+def test_a_protocol_step_to_a_heavier_rm_at_the_same_load_says_how_to_read_it_R_PAIN_5(a):
+    # D-176: 3 x 15RM -> 3 x 12RM kept the found load with no word, though "12RM" means 0-1
+    # reps in reserve at 12 reps (R-PROG-1a), which the 15RM load is not.
+    sim = simulate(*a)
+    last: dict[str, Prescription] = {}
+    for s in planned(sim):
+        for rx in s.exercises:
+            if rx.scheme != "rehab" or rx.reps is None:
+                continue
+            before = last.get(rx.exercise)
+            last[rx.exercise] = rx
+            if before is None or before.reps is None or is_ramp(rx):
+                continue
+            heavier_rm = rx.reps < before.reps and rx.added_load_kg == before.added_load_kg
+            if heavier_rm and any("RM" in r.text for r in rx.reasons if r.rule == "R-PAIN-5"):
+                assert any(
+                    f"from {before.reps}RM to {rx.reps}RM" in r.text for r in rx.reasons
+                ), (s.date, rx.exercise, before.reps, rx.reps, [r.text for r in rx.reasons])

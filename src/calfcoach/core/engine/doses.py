@@ -149,8 +149,13 @@ class DoseMaker(MakerBase):
                 # more) waits for a week without a spike (D-99, D-150).
                 reasons.append(hold_all)
             else:
+                before = track.step_amount
                 track.dose = base.with_load(track.dose.load)
                 track.step_amount = base.amount
+                if before is not None and base.amount < before and track.found:
+                    # D-176: a heavier RM step keeps the found load, and says how to read it:
+                    # "xRM" means 0-1 reps in reserve (R-PROG-1a), which the old load may not be.
+                    reasons.append(_rm_step_reason(int(before), int(base.amount)))
         real = track.pending is not None and not track.pending.projected
         pending = track.pending
         # R-PROG-5 (D-151): a lighter week steps nothing up; a step the sessions before it
@@ -513,6 +518,15 @@ def _work_out_reasons(
 def _safe_pain(p: Profile) -> int:
     strict = p.complaints & rules.STRICT_PAIN_COMPLAINTS
     return rules.PAIN_STRICT_MAX if strict else rules.PAIN_SAFE_MAX
+
+
+def _rm_step_reason(before: int, now: int) -> Reason:
+    return Reason(
+        "R-PAIN-5",
+        f"The protocol moves from {before}RM to {now}RM with the load you had: if {now} reps "
+        "leave more than 1 in reserve, add load until they do not (0-1 in reserve), and log "
+        "what you used; the next session's load follows your log.",
+    )
 
 
 def _ramp_reason(ex: Exercise, p: Profile, dose: Dose, eased: str | None = None) -> Reason:
