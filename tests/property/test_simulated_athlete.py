@@ -897,6 +897,10 @@ def test_a_protocol_step_to_a_heavier_rm_at_the_same_load_says_how_to_read_it_R_
                 continue
             heavier_rm = rx.reps < before.reps and rx.added_load_kg == before.added_load_kg
             if heavier_rm and any("RM" in r.text for r in rx.reasons if r.rule == "R-PAIN-5"):
-                assert any(
-                    f"from {before.reps}RM to {rx.reps}RM" in r.text for r in rx.reasons
-                ), (s.date, rx.exercise, before.reps, rx.reps, [r.text for r in rx.reasons])
+                assert any(f"from {before.reps}RM to {rx.reps}RM" in r.text for r in rx.reasons), (
+                    s.date,
+                    rx.exercise,
+                    before.reps,
+                    rx.reps,
+                    [r.text for r in rx.reasons],
+                )
