@@ -217,6 +217,11 @@ class CalfMaker(DoseMaker):
                 if new > total and not o.projected:
                     reasons.append(dosing.reason("R-PROG-4", f"contacts go up to {new} a session"))
                 total = new
+        given = self.st.plyo_given
+        if given is not None and not restart and total > given + rules.PLYO_WEEKLY_STEP:
+            # R-PROG-4 (D-3, D-177): at most 20 above the last session given, also when that
+            # one (a lighter week's) was not done and nothing since says more.
+            total = given + rules.PLYO_WEEKLY_STEP
         if cap is not None:
             total = min(total, cap)
         total = max(total, min(rules.MAIN_BLOCK_MIN_CONTACTS, cap or rules.MAIN_BLOCK_MIN_CONTACTS))

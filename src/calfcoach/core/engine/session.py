@@ -511,22 +511,26 @@ def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.
     The blocks kept are those ``budget.fit`` keeps so; their cut doses stay as they are."""
     # New blocks: ``fit`` trims the blocks it is given in place.
     trial = []
+    sore = any(MORNING_SET_REASON in b.rx.reasons for b in blocks)
     for b in blocks:
         rx = b.full if b.full is not None else b.rx
-        if MORNING_SET_REASON in b.rx.reasons:
-            rx = _calm_bound(rx)
+        if sore and b.role not in ("foot", "dorsi"):
+            # Every dose a sore morning holds, cut or not (a plyometric block keeps its sets
+            # but not the calm morning's +20 contacts).
+            rx = _calm_bound(rx, set_back=MORNING_SET_REASON in b.rx.reasons)
         trial.append(budget.Block(b.ex, rx, b.role, b.knee))
     kept, _, _ = budget.fit(list(trial), limit)  # fit drops from the list it is given
     survivors = {id(t) for t in kept}
     return [b for b, t in zip(blocks, trial, strict=True) if id(t) in survivors]
 
 
-def _calm_bound(rx: Prescription) -> Prescription:
+def _calm_bound(rx: Prescription, *, set_back: bool) -> Prescription:
     """The longest dose a calm morning could give a block cut by a sore one (D-172): the set
     back, and one step up (R-PROG-2: the next rung, or at the band's top one set more;
     R-PROG-4: 20 contacts more). A load step returns to the band's first rung, shorter."""
-    sets = rx.sets + 1
+    sets = rx.sets + 1 if set_back else rx.sets
     if rx.contacts is not None:
+        # Contacts are per bout: 20 more in each bout bounds 20 more a session.
         return replace(rx, sets=sets, contacts=rx.contacts + rules.PLYO_WEEKLY_STEP)
     fields: tuple[Amount, ...] = ("reps", "seconds", "distance_m")
     for field in fields:

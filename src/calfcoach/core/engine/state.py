@@ -13,7 +13,8 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 6  # 6: D-167 (a morning at usual + 2 admits no block a calm one would not);
+STATE_VERSION = 7  # 7: D-177 (plyometrics climb at most 20 above the last session given);
+# 6: D-167 (a morning at usual + 2 admits no block a calm one would not);
 # 5: D-164 (a test on a day R-TEST-5 keeps free never raises the LSI)
 
 
@@ -134,6 +135,8 @@ class State:
     clear_seen: dt.date | None = None
     race_named: dt.date | None = None
     plyo_date: dt.date | None = None
+    plyo_given: int | None = None
+    """The contacts of the last plyometric session given, done or not (D-3, D-177)."""
     plyo_gate_week: int | None = None
     """R-PAIN-3: the plan week from which plyometrics return after the gate opened."""
     foot_index: int = 0
@@ -176,6 +179,7 @@ class State:
             "clear_seen": _d(self.clear_seen),
             "race_named": _d(self.race_named),
             "plyo_date": _d(self.plyo_date),
+            "plyo_given": self.plyo_given,
             "plyo_gate_week": self.plyo_gate_week,
             "foot_index": self.foot_index,
             "prev_sigs": [list(s) for s in self.prev_sigs],
@@ -208,6 +212,7 @@ class State:
             clear_seen=_p(data["clear_seen"]),
             race_named=_p(data["race_named"]),
             plyo_date=_p(data["plyo_date"]),
+            plyo_given=data["plyo_given"],
             plyo_gate_week=data["plyo_gate_week"],
             foot_index=int(data["foot_index"]),
             prev_sigs=[list(s) for s in data["prev_sigs"]],

@@ -155,6 +155,12 @@ def walk(
             session = maker.session(slot, given)
             if session is not None:
                 sessions.append(session)
+                if session.status == "planned":
+                    # D-3, D-177: the contacts of the last plyometric session given, done or
+                    # not: the next one climbs at most 20 above it.
+                    for rx in session.exercises:
+                        if rx.scheme == "plyometric" and rx.contacts is not None:
+                            st.plyo_given = rx.sets * rx.contacts
         logged = sets_by_day.get(date)
         if logged:
             maker.apply_log(date, logged, session)
