@@ -68,11 +68,21 @@ HELD_SHORTER = Profile(
     complaints=frozenset({"achilles", "achilles_insertional", "plantar_heel"}),
 )
 
+# D-178: the calm Wednesday holds pogo hops beside the protocol; on the sore one the complaint's
+# gate shuts the hops, and light straight-knee raises stood in for them.
+HOPS_SHUT = Profile(
+    level="novice",
+    free_days=frozenset({"mon", "wed"}),
+    session_minutes=46,
+    complaints=frozenset({"achilles", "achilles_insertional", "plantar_heel"}),
+)
+
 
 @examples(200, 25)
 @given(plan_requests(max_weeks=6), st.data())
 @example((REVIEWED, dt.date(2027, 1, 4), 8), dt.date(2027, 1, 6)).via("the clinical review")
 @example((HELD_SHORTER, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 20)).via("D-172")
+@example((HOPS_SHUT, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 15)).via("D-178")
 def test_a_morning_at_usual_plus_2_never_adds_calf_work_to_the_session_R_PAIN_2(req, data):
     profile, start, weeks = req
     days = [s.date for s in build_plan(profile, CATALOG, start, weeks).sessions]

@@ -350,6 +350,10 @@ class SessionMaker(EvidenceMaker):
                 )
             )
         if kind == "plyo" and not self._plyo_open(slot, safety, day):
+            if protocol and safety.morning == "one_set_fewer":
+                # D-178: on a morning at usual + 2 the hops wait; beside a complaint protocol,
+                # the session's calf work, no light block stands in for them (R-PAIN-2).
+                return None
             kind = LIGHTER["plyo"]
         if kind in HEAVY_KINDS and (
             slot.before_hard  # R-SCHED-4b (also for a moved session)
