@@ -1337,11 +1337,7 @@ def test_a_cycle_with_a_day_that_may_hold_heavy_work_holds_it_R_SCHED_5(req):
     ):
         return  # a protocol is the heavy work; nothing loads it; a short budget (warned)
     heavy_from = rules.NOVICE_LIGHT_ONLY_WEEKS + 1 if profile.level == "novice" else 1
-    per_week = week_sessions(plan)
-    for first in range(1, plan.weeks, 2):
-        sessions = per_week.get(first, []) + per_week.get(first + 1, [])
-        if not sessions or any(s.status != "planned" for s in sessions):
-            continue
+    for first, sessions in planned_cycles(plan):
         could = [
             s.date
             for s in sessions
@@ -1367,11 +1363,7 @@ def test_a_cycle_with_a_day_that_may_hold_plyometrics_holds_them_R_SCHED_5(req):
         return  # a complaint's gate (R-PAIN-3/4); a short budget (warned)
     if any("no plyometric exercise fits" in w.message for w in plan.warnings):
         return  # nothing to jump with (R-SCHED-5 warns)
-    per_week = week_sessions(plan)
-    for first in range(1, plan.weeks, 2):
-        sessions = per_week.get(first, []) + per_week.get(first + 1, [])
-        if not sessions or any(s.status != "planned" for s in sessions):
-            continue
+    for first, sessions in planned_cycles(plan):
         could = [
             s.date
             for s in sessions
@@ -1394,16 +1386,30 @@ def test_a_load_finding_ramp_in_a_lighter_week_stops_at_an_eased_effort_R_PROG_5
     # D-171: a lighter week eases effort (R-PROG-5), so its ramp never asks for RPE 8-9
     # (R-PROG-1a); every other ramp does.
     _, plan = make(req)
-    for s in planned(plan):
-        for rx in s.exercises:
-            if not is_ramp(rx):
-                continue
-            text = next(r.text for r in rx.reasons if r.rule == "R-PROG-1a")
-            eased = f"stop at RPE {rules.RAMP_EASED_RPE} (not 8-9"
-            if s.deload:
-                assert eased in text, (s.date, rx.exercise, text)
-            elif "race week" not in text:
-                assert "stop at RPE 8-9" in text, (s.date, rx.exercise, text)
+    for s, rx in ramp_blocks(plan):
+        text = next(r.text for r in rx.reasons if r.rule == "R-PROG-1a")
+        eased = f"stop at RPE {rules.RAMP_EASED_RPE} (not 8-9"
+        if s.deload:
+            assert eased in text, (s.date, rx.exercise, text)
+        elif "race week" not in text:
+            assert "stop at RPE 8-9" in text, (s.date, rx.exercise, text)
+
+
+def planned_cycles(plan: Plan) -> list[tuple[int, list[Session]]]:
+    """The aligned 2-week cycles (weeks 1-2, 3-4, ...; D-10) whose sessions are all planned:
+    (first week, sessions)."""
+    per_week = week_sessions(plan)
+    out = []
+    for first in range(1, plan.weeks, 2):
+        sessions = per_week.get(first, []) + per_week.get(first + 1, [])
+        if sessions and all(s.status == "planned" for s in sessions):
+            out.append((first, sessions))
+    return out
+
+
+def ramp_blocks(plan: Plan) -> list[tuple[Session, Prescription]]:
+    """The load-finding ramps (R-PROG-1a) of a plan's planned sessions, with their session."""
+    return [(s, rx) for s in planned(plan) for rx in s.exercises if is_ramp(rx)]
 
 
 @MANY
@@ -1412,13 +1418,10 @@ def test_a_ramp_block_never_allows_more_pain_than_the_ramp_stops_at_R_PROG_1a_R_
     # D-173: a protocol's ramp said "pain up to 5/10 is acceptable" beside "stop at pain above
     # 3/10"; R-PAIN-1's allowance is for the working sets once the load is found.
     _, plan = make(req)
-    for s in planned(plan):
-        for rx in s.exercises:
-            if not is_ramp(rx):
-                continue
-            for r in rx.reasons:
-                if "is acceptable" in r.text and r.rule == "R-PAIN-5":
-                    assert "once the load is found" in r.text, (s.date, rx.exercise, r.text)
+    for s, rx in ramp_blocks(plan):
+        for r in rx.reasons:
+            if "is acceptable" in r.text and r.rule == "R-PAIN-5":
+                assert "once the load is found" in r.text, (s.date, rx.exercise, r.text)
 
 
 @MANY
