@@ -513,16 +513,22 @@ def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.
       exercises of the week, and never gains a calf block in the minutes its cut frees.
 
     The blocks kept are those ``budget.fit`` keeps so; their cut doses stay as they are."""
-    # New blocks: ``fit`` trims the blocks it is given in place.
-    trial = []
     sore = any(MORNING_SET_REASON in b.rx.reasons for b in blocks)
+    rxs = []
     for b in blocks:
         rx = b.full if b.full is not None else b.rx
         if sore and b.role not in ("foot", "dorsi"):
             # Every dose a sore morning holds, cut or not (a plyometric block keeps its sets
             # but not the calm morning's +20 contacts).
             rx = _calm_bound(rx, set_back=MORNING_SET_REASON in b.rx.reasons)
-        trial.append(budget.Block(b.ex, rx, b.role, b.knee))
+        rxs.append(rx)
+    minutes = budget.WARM_UP_MINUTES
+    for b, rx in zip(blocks, rxs, strict=True):
+        minutes += budget.rx_minutes(rx, b.ex)
+    if minutes <= limit:
+        return blocks  # the uncut session fits whole: the cut one holds the same blocks
+    # New blocks: ``fit`` trims the blocks it is given in place.
+    trial = [budget.Block(b.ex, rx, b.role, b.knee) for b, rx in zip(blocks, rxs, strict=True)]
     kept, _, _ = budget.fit(list(trial), limit)  # fit drops from the list it is given
     survivors = {id(t) for t in kept}
     return [b for b, t in zip(blocks, trial, strict=True) if id(t) in survivors]
