@@ -139,7 +139,7 @@ def unit_of(ex: Exercise) -> Amount:
     return UNIT_FIELD[ex.unit]
 
 
-def _rung_above(rungs: tuple[float, ...], amount: float) -> float | None:
+def rung_above(rungs: tuple[float, ...], amount: float) -> float | None:
     for rung in rungs:
         if rung > amount + 1e-9:
             return rung
@@ -351,7 +351,7 @@ def _step_up(dose: Dose, scheme: Scheme, inc: float | None, logged: float | None
     b = band(scheme, dose.unit)
     if b.rungs and not dose.fixed:
         if done < b.top - 1e-9:
-            new = _rung_above(b.rungs, done) or b.top
+            new = rung_above(b.rungs, done) or b.top
             if logged is not None and logged > dose.amount:
                 text = (
                     f"you did {amount_text(logged, dose.unit)} where "

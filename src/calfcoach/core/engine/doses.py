@@ -401,7 +401,7 @@ MORNING_SET_REASON: Final = Reason(
     "R-PAIN-2", "Morning pain was 2 above your usual: one set fewer."
 )
 """The reason a block carries when a morning at usual + 2 took one of its sets (R-PAIN-2);
-``session._calm_morning_blocks`` reads it (D-167)."""
+``session._blocks_the_uncut_session_holds`` reads it (D-167)."""
 # The scheme reasons that do not depend on the dose, made once (R-SCH-*, R-SCHED-6).
 _HEAVY_REASON: Final = Reason(
     "R-SCH-2",

@@ -203,7 +203,7 @@ class SessionMaker(EvidenceMaker):
             blocks, advice = self._flare(blocks, safety)
         blocks = _unique(blocks)
         if safety.morning == "one_set_fewer" or any(b.full is not None for b in blocks):
-            blocks = _calm_morning_blocks(blocks, self.session_minutes)
+            blocks = _blocks_the_uncut_session_holds(blocks, self.session_minutes)
         blocks, minutes, over = budget.fit(blocks, self.session_minutes)
         if over:
             self.issues.append(
@@ -501,7 +501,7 @@ def _unique(blocks: list[budget.Block]) -> list[budget.Block]:
 __all__ = ["Decision", "SessionMaker"]
 
 
-def _calm_morning_blocks(blocks: list[budget.Block], limit: int) -> list[budget.Block]:
+def _blocks_the_uncut_session_holds(blocks: list[budget.Block], limit: int) -> list[budget.Block]:
     """A cut never lets in a block the uncut session would leave out of the time budget.
 
     * R-PAIN-2 (D-167, D-172): a morning at usual + 2 takes one set off each calf block; each
@@ -547,12 +547,12 @@ def _calm_bound(rx: Prescription, *, set_back: bool) -> Prescription:
         amount = getattr(rx, field)
         if amount is None:
             continue
-        above = [r for r in dosing.band(rx.scheme, field).rungs if r > amount + 1e-9]
-        if not above:
+        above = dosing.rung_above(dosing.band(rx.scheme, field).rungs, amount)
+        if above is None:
             return replace(rx, sets=sets + 1)
         if field == "reps":
-            return replace(rx, sets=sets, reps=int(above[0]))
+            return replace(rx, sets=sets, reps=int(above))
         if field == "seconds":
-            return replace(rx, sets=sets, seconds=int(above[0]))
-        return replace(rx, sets=sets, distance_m=above[0])
+            return replace(rx, sets=sets, seconds=int(above))
+        return replace(rx, sets=sets, distance_m=above)
     return replace(rx, sets=sets)
