@@ -11,7 +11,8 @@ calfcoach.web.app:create_app_from_env --workers 2` on a free loopback port, then
 (Debian's package; `apt-get install wrk`) with 50 connections for 20 s per target:
 
 - ``/healthz``: the same server's ceiling (no database, no template);
-- the Today page ``/today`` and ``GET /api/v1/today`` (when the server has that route);
+- the Today page ``/today``, ``GET /api/v1/today`` (the local athlete's, the issue's path;
+  when the server has that route) and ``GET /api/v1/athletes/1/today``;
 - the set-logging POST (when the server has it): each request a new set with its own client id.
 
 ``--gzip``: the GET targets ask for gzip (``Accept-Encoding: gzip``), as a browser does; wrk
@@ -245,6 +246,7 @@ end
 def run_backend(label: str, url: str, home: Path, seconds: int, connections: int) -> None:
     with server(url, home) as base:
         targets: list[tuple[str, str, str | None]] = [("GET /healthz", "/healthz", None)]
+        targets.append(("GET /api/v1/today", "/api/v1/today", None))
         targets.append(("GET /api/v1/athletes/1/today", "/api/v1/athletes/1/today", None))
         targets.append(("GET /today (page)", "/today", None))
         targets.append(("POST set (API)", "/", post_script(base)))

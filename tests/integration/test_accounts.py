@@ -481,6 +481,27 @@ def test_a_coach_sees_and_adjusts_a_coached_athlete_but_does_not_log_and_admin_s
     assert coach.get(f"/api/v1/athletes/{ana_id}/plan").status_code == 403  # at once
 
 
+def test_today_without_an_id_is_the_accounts_own_athlete_and_a_404_for_a_coach(
+    app: FastAPI, ana_id: int
+) -> None:
+    ctx = context(app)
+    bo = athletes.add_athlete(ctx, Actor.local(), PROFILE, start=dt.date.today(), name="bo")
+    read = tokens.create_token(ctx, _actor_of(app, ANA), "read only", ["read"]).token
+    auth = {"Authorization": f"Bearer {read}"}
+    api = anonymous(app)
+    own = api.get("/api/v1/today", headers=auth)
+    assert own.status_code == 200
+    assert own.json() == api.get(f"/api/v1/athletes/{ana_id}/today", headers=auth).json()
+    assert api.get("/api/v1/today").status_code == 401  # server mode: no token, no answer
+    coach_id = make_account(app, "coach@example.org", "coach")
+    accounts.add_coach_link(ctx, Actor.local(), coach_id, bo.athlete.id)
+    coach = signed_in(app, "coach@example.org")
+    refused = coach.get("/api/v1/today")
+    assert refused.status_code == 404
+    assert "no athlete of its own" in refused.json()["detail"]
+    assert "bo" not in refused.text  # no other athlete's name in the message
+
+
 def test_a_new_athlete_account_onboards_its_own_athlete(app: FastAPI) -> None:
     make_account(app, "cy@example.org", "athlete")
     client = signed_in(app, "cy@example.org")

@@ -69,6 +69,30 @@ def test_today_is_the_session_or_null_on_a_rest_day(client: TestClient, ana: int
     assert rest.status_code == 200 and rest.json() is None
 
 
+def test_today_without_an_id_is_the_local_athletes_and_a_404_problem_before_there_is_one(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    params = {"date": WED.isoformat()}
+    own = client.get("/api/v1/today", params=params)
+    assert own.status_code == 200
+    assert own.json() == client.get(f"/api/v1/athletes/{ana}/today", params=params).json()
+    athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="bo")
+    assert client.get("/api/v1/today", params=params).json() == own.json()  # the first added
+    assert client.get("/api/v1/today", params={"date": "2026-03-03"}).json() is None
+    bad = client.get("/api/v1/today", params={"date": "2026-02-30"})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+
+
+def test_today_without_an_id_is_a_404_problem_when_no_athlete_is_stored(
+    database: Database,
+) -> None:
+    with TestClient(make_app(database), client=LOOPBACK) as empty:
+        answer = empty.get("/api/v1/today")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "no athlete stored yet" in answer.text
+
+
 def test_today_goes_out_gzip_encoded_to_a_client_that_takes_it_and_plain_to_one_that_does_not(
     client: TestClient, ana: int
 ) -> None:

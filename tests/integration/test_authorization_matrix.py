@@ -119,6 +119,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     (GET, "/api/v1/athletes/{athlete_id}"): API_VIEW,
     (GET, "/api/v1/athletes/{athlete_id}/profile"): API_VIEW,
     (PUT, "/api/v1/athletes/{athlete_id}/profile"): API_MANAGE,
+    (GET, "/api/v1/today"): API_ANY,  # one's own athlete; a coach's account has none: 404
     (GET, "/api/v1/athletes/{athlete_id}/today"): API_VIEW,
     (GET, "/api/v1/athletes/{athlete_id}/plan"): API_VIEW,
     (GET, "/api/v1/athletes/{athlete_id}/sessions/{day}"): API_VIEW,

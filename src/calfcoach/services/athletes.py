@@ -132,6 +132,28 @@ def first_athlete_id(ctx: ServiceContext, actor: Actor) -> int | None:
     return next((athlete_id for athlete_id in ids if can_see(actor, athlete_id)), None)
 
 
+def own_athlete_id(ctx: ServiceContext, actor: Actor) -> int:
+    """The athlete whose training ``actor`` asks about when no id is named (the API's
+    ``/today``): an account's own athlete; in local single-user mode the first stored that
+    ``actor`` may see. ``NotFoundError`` when there is none (a coach's account has no
+    athlete of its own: the coach names one by id)."""
+    if actor.account_id is not None:
+        if actor.own_athlete_id is None:
+            raise NotFoundError(
+                Problem(
+                    "not_found",
+                    "this account has no athlete of its own",
+                    field="athlete",
+                    allowed="name the athlete by id (an athlete this account may see)",
+                )
+            )
+        return actor.own_athlete_id
+    found = first_athlete_id(ctx, actor)
+    if found is None:
+        raise no_athlete_error()
+    return found
+
+
 def visible_athlete(ctx: ServiceContext, actor: Actor, athlete_id: int) -> tuple[int, str] | None:
     """(id, name) of the athlete ``athlete_id`` if it exists and ``actor`` may see it, else
     None; one query (the pages ask it when an athlete was chosen on the roster)."""

@@ -635,6 +635,19 @@ def today_answer(ctx: ServiceContext, actor: Actor, athlete_id: int, date: dt.da
     return stored_answer(ctx, actor, athlete_id, date, TODAY_ANSWER, compute)
 
 
+def own_today_answer(ctx: ServiceContext, actor: Actor, date: dt.date) -> str:
+    """``today_answer`` for the caller's own athlete (``athletes.own_athlete_id``: what
+    ``GET /api/v1/today`` answers). In local mode the athlete and its stored answer are read
+    by one statement (``first_athlete_answer``, as the Today page reads them, D-165)."""
+    from calfcoach.services.athletes import own_athlete_id
+
+    found = first_athlete_answer(ctx, actor, date, TODAY_ANSWER)
+    if found is not None and found[1] is not None:
+        return found[1]
+    athlete_id = found[0] if found is not None else own_athlete_id(ctx, actor)
+    return today_answer(ctx, actor, athlete_id, date)
+
+
 DAY_FRAME_ANSWER = "today.frame"
 """The kind of stored day answer ``day_frame`` keeps."""
 

@@ -4,6 +4,7 @@
     GET  /api/v1/athletes/{athlete_id}                 AthleteOut
     GET  /api/v1/athletes/{athlete_id}/profile         Profile (the profile file's keys)
     PUT  /api/v1/athletes/{athlete_id}/profile         ReplanOut: the future only re-planned
+    GET  /api/v1/today?date=                           the caller's own athlete's (D-179)
     GET  /api/v1/athletes/{athlete_id}/today?date=     SessionDocument | null (a rest day)
     GET  /api/v1/athletes/{athlete_id}/plan?date=      PlanDocument (the CLI's plan JSON)
     GET  /api/v1/athletes/{athlete_id}/sets            Page[SetOut]
@@ -437,6 +438,17 @@ def put_profile(
         ctx, actor, athlete_id, profile, today=ctx.today(), note=body.coach_note
     )
     return ReplanOut.from_replan(replan)
+
+
+@router.get("/today", response_model=SessionDocument | None)
+def own_today(request: Request, ctx: ContextDep, actor: ActorDep, date: Day = None) -> Any:
+    """The session of the day of the caller's own athlete (an account's athlete; in local
+    single-user mode the first stored), as ``/athletes/{athlete_id}/today`` gives it; null
+    on a rest day, 404 when the caller has no athlete of their own."""
+    from calfcoach.web.compressed import stored_response
+
+    body = training.own_today_answer(ctx, actor, date or ctx.today())
+    return stored_response(request, body, "application/json")
 
 
 @router.get("/athletes/{athlete_id}/today", response_model=SessionDocument | None)
