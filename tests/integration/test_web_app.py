@@ -364,3 +364,22 @@ def test_a_server_worker_freezes_its_startup_objects_and_an_app_in_another_proce
         assert gc.get_freeze_count() > 0
         assert client.get("/healthz").status_code == 200
     assert gc.get_freeze_count() == 0  # given back when the worker stops
+
+
+def test_a_chunked_body_over_the_limit_is_a_413_even_where_the_framework_reads_it(
+    client: TestClient,
+) -> None:
+    # No Content-Length: the limit counts the chunks as they come; FastAPI reads a JSON body
+    # itself and would answer its own 400 ("error parsing the body") to the refused read.
+    def chunks() -> Iterator[bytes]:
+        yield b'{"date": "2026-03-04", "exercise": "'
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b"x" * 65536
+        yield b'", "set_number": 1}'
+
+    response = client.post(
+        "/api/v1/athletes/1/sets", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert f"larger than {MAX_BODY_BYTES:,} bytes" in response.json()["detail"]

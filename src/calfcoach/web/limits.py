@@ -57,24 +57,34 @@ class BodySizeLimit:
                     return
         received = 0
         started = False
+        too_large = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
+            # The framework may catch _TooLarge while it reads the body and answer on its own
+            # ("There was an error parsing the body", 400): once the body passed the limit,
+            # the answer is the 413 whatever the app says.
             nonlocal started
+            if too_large:
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await self._refuse(send, self._too_large(limit))
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except _TooLarge:
             if not started:
                 await self._refuse(send, self._too_large(limit))
