@@ -338,8 +338,9 @@ def test_no_route_shadows_another_so_the_hot_routers_may_come_first(
     assert tried > 100
     hot = [r.path for r in routes]
     assert hot.index("/today") < 5
-    assert hot.index("/api/v1/athletes/{athlete_id}/today") < 15
-    assert hot.index("/api/v1/athletes/{athlete_id}/sets") < 20
+    assert hot.index("/api/v1/today") < 16
+    assert hot.index("/api/v1/athletes/{athlete_id}/today") < 16
+    assert hot.index("/api/v1/athletes/{athlete_id}/sets") < 21
 
 
 def test_a_server_worker_freezes_its_startup_objects_and_an_app_in_another_process_does_not(
@@ -383,3 +384,19 @@ def test_a_chunked_body_over_the_limit_is_a_413_even_where_the_framework_reads_i
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert f"larger than {MAX_BODY_BYTES:,} bytes" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/", "/exercises", "/api/v1/openapi.json"])
+def test_head_answers_wherever_get_does_with_the_gets_headers_and_no_body(
+    client: TestClient, path: str
+) -> None:
+    got = client.get(path, headers={"accept-encoding": "identity"})
+    head = client.head(path, headers={"accept-encoding": "identity"})
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-length"] == str(len(got.content))
+
+
+def test_head_on_a_route_without_get_is_still_a_405(client: TestClient) -> None:
+    assert client.head("/api/v1/athletes/1/checkins").status_code == 405

@@ -40,6 +40,7 @@ from calfcoach.web.auth import (
     guard,
 )
 from calfcoach.web.deps import NoAthleteYet
+from calfcoach.web.head import HeadAsGet
 from calfcoach.web.limits import BodySizeLimit
 
 __all__ = ["MAX_BODY_BYTES", "STATIC_DIR", "TEMPLATE_DIR", "create_app", "create_app_from_env"]
@@ -113,9 +114,10 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
         minimum_size=compressed.MINIMUM_SIZE,
         compresslevel=compressed.COMPRESS_LEVEL,
     )
-    app.add_middleware(  # outermost: every response
+    app.add_middleware(  # every response
         SecurityHeaders, hsts=settings.server, csp_by_path={"/api/docs": docs_csp(app)}
     )
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is a GET without its body
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_pages(app)
     api_v1.install_problem_handlers(app)  # problem+json under /api/ only
