@@ -400,3 +400,16 @@ def test_head_answers_wherever_get_does_with_the_gets_headers_and_no_body(
 
 def test_head_on_a_route_without_get_is_still_a_405(client: TestClient) -> None:
     assert client.head("/api/v1/athletes/1/checkins").status_code == 405
+
+
+def test_a_405_names_every_method_the_path_answers(client: TestClient) -> None:
+    # /api/v1/athletes/{id}/sets has a GET route and a POST route; Starlette's 405 named the
+    # first route's methods only.
+    refused = client.delete("/api/v1/athletes/1/sets")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "GET, HEAD, POST"
+    assert "allowed: GET, HEAD, POST" in refused.json()["detail"]
+    page = client.put("/exercises", headers={"accept": "text/html"})
+    assert page.status_code == 405 and page.headers["allow"] == "GET, HEAD"
+    static = client.post("/static/vendor/htmx-2.0.11.min.js")
+    assert static.status_code == 405 and static.headers["allow"] == "GET, HEAD"

@@ -191,6 +191,25 @@ def _upload_limits() -> list[tuple[str, int]]:
     ]
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route of the request's path answers (HEAD with GET: ``HeadAsGet``),
+    for a 405's ``Allow`` header: each method is tried on the app's routes (an included
+    router answers for its own)."""
+    from starlette.routing import Match, Mount
+
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]  # any method
+    methods = {
+        method
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def create_app_from_env() -> FastAPI:
     """The uvicorn factory of ``calfcoach serve`` (each worker builds its own app, in a
     process of its own: ``server_process``)."""
@@ -269,13 +288,21 @@ def _install_error_pages(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = _TITLES.get(exc.status_code, "Something went wrong")
         detail = exc.detail if isinstance(exc.detail, str) else title
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route of the path only: /sets has a
+            # GET route and a POST route, and its 405 said "Allow: GET".
+            headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+            detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
         if _wants_html(request):
-            return _error_page(request, exc.status_code, title, detail)
+            page = _error_page(request, exc.status_code, title, detail)
+            page.headers.update(headers)
+            return page
         return JSONResponse(
             {"title": title, "status": exc.status_code, "detail": detail},
             status_code=exc.status_code,
             media_type="application/problem+json",
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)
