@@ -240,6 +240,32 @@ def test_the_day_before_a_hard_run_is_avoided_where_possible_and_warned_otherwis
                 assert warned(plan, "R-SCHED-4", week), f"{d} is the day before a hard run"
 
 
+@MANY
+@given(plan_requests())
+def test_a_session_on_the_eve_of_a_hard_run_is_as_light_as_its_warning_says_R_SCHED_4b(req):
+    # R-SCHED-4b: "a plan never says 'keep it light' and then prescribes heavy work". A
+    # session the schedule put on the eve of a hard run holds no heavy or plyometric block; a
+    # loaded protocol block (rehab: RM sets) may stay, since the complaint comes first
+    # (R-SCHED-0), and then the warning names the protocol instead of calling the day light.
+    profile, plan = make(req)
+    for week, sessions in week_sessions(plan).items():
+        eves = [s for s in sessions if s.status == "planned" and before_hard(profile, s.date)]
+        for s in eves:
+            kinds = {rx.scheme for rx in s.exercises}
+            assert not kinds & {"heavy", "plyometric"}, f"{s.date}: {sorted(kinds)}"
+        loaded = [s for s in eves if any(rx.scheme == "rehab" for rx in s.exercises)]
+        if not loaded:
+            continue
+        said = [
+            w.message
+            for w in plan.warnings
+            if w.rule == "R-SCHED-4" and "day before" in w.message
+            and week in week_label_weeks(w.message)
+        ]  # fmt: skip
+        assert said, f"week {week}: a loaded protocol on the eve of a hard run, not warned"
+        assert all("protocol" in m and "loaded sets stay" in m for m in said), said
+
+
 # ------------------------------------------------------------------ R-SCHED-4a / 4b races
 
 

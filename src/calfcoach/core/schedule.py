@@ -32,7 +32,7 @@ from itertools import combinations
 from typing import NamedTuple
 
 from calfcoach.core import rules
-from calfcoach.core.models import DAYS, DatedRun, Profile, Session
+from calfcoach.core.models import ACHILLES_COMPLAINTS, DAYS, DatedRun, Profile, Session
 from calfcoach.core.races import RaceCalendar, describe, is_tune_up, race_calendar, recovery_days
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -194,8 +194,9 @@ def build_schedule(
             found = []
             if len(offsets) < wanted or not gap_ok or any(before_hard >> i & 1 for i in offsets):
                 found = _week_issues(
-                    wd0, first, offsets, gap_ok, wanted, before_hard, tune_eve, blocked_by
-                )
+                    wd0, first, offsets, gap_ok, wanted, before_hard, tune_eve, blocked_by,
+                    _loaded_protocol(profile),
+                )  # fmt: skip
             if race_week and len(offsets) < wanted and blocked_by.get("race"):
                 assert bits is not None
                 runs_only = _race_masks(clean, 0, 0, bits[2], bits[3], bits[4], bits[5])
@@ -303,6 +304,30 @@ def _week_masks(
     return candidate, before_hard, good_day, blocked_by, tune_eve, after_hard
 
 
+def _loaded_protocol(profile: Profile) -> str | None:
+    """The name of the complaint protocol whose RM-loaded sets every session holds (R-PAIN-5:
+    Beyer's for an Achilles complaint, Rathleff's for plantar heel pain), None without one.
+    The calf-strain ladder's steps before the last are isometric and light."""
+    if profile.complaints & ACHILLES_COMPLAINTS:
+        return "Achilles protocol"
+    if "plantar_heel" in profile.complaints:
+        return "plantar heel protocol"
+    return None
+
+
+def _eve_of_hard_run(protocol: str | None) -> str:
+    """What a session on the eve of a hard run holds (R-SCHED-4b). With a loaded protocol the
+    warning must not read "keep it light": the protocol comes first (R-SCHED-0), so it says
+    that the protocol's sets stay (D-180)."""
+    if protocol is None:
+        return "it holds no heavy or plyometric block (R-SCHED-4b)"
+    return (
+        "it holds no heavy or plyometric block of the rotation (R-SCHED-4b), but the "
+        f"{protocol}'s loaded sets stay, as the complaint comes first (R-SCHED-0): if your "
+        "calves still feel heavy the next day, run that hard session easy"
+    )
+
+
 def _week_issues(
     wd0: int,
     first: int,
@@ -312,9 +337,10 @@ def _week_issues(
     before_hard: int,
     tune_eve: int,
     blocked_by: dict[str, int],
+    protocol: str | None = None,
 ) -> list[tuple[str, str]]:
     """The rules one week breaks, as (rule, message); `wd0` is the weekday the week starts on
-    and `first` the ordinal of its first day."""
+    and `first` the ordinal of its first day; `protocol`: ``_loaded_protocol``'s."""
     issues: list[tuple[str, str]] = []
     if len(offsets) < wanted:
         why = []
@@ -345,7 +371,7 @@ def _week_issues(
                     "R-SCHED-4",
                     f"a session falls the day before the tune-up race on {race_day.isoformat()}, "
                     "which counts as a hard run (R-SCHED-4a): the free days left no better day; "
-                    "it holds no heavy or plyometric block (R-SCHED-4b)",
+                    + _eve_of_hard_run(protocol),
                 )
             )
         elif before_hard >> i & 1:
@@ -354,7 +380,7 @@ def _week_issues(
                 (
                     "R-SCHED-4",
                     f"a session falls the day before a hard run ({day}): the free days left "
-                    "no better day; it holds no heavy or plyometric block (R-SCHED-4b)",
+                    "no better day; " + _eve_of_hard_run(protocol),
                 )
             )
     return issues
