@@ -37,6 +37,8 @@ from calfcoach.core.models import (
     Clearance,
     HopTest,
     LoggedSet,
+    Plan,
+    PlanWarning,
     Prescription,
     Profile,
     Race,
@@ -247,8 +249,12 @@ def day_in(h: History, draw_offset: int) -> dt.date:
 # ------------------------------------------------------------------ snapshots (issue 6 item 2)
 
 
-def resumed_and_scratch(h: History, t1: dt.date, t2: dt.date, *, full_log: bool):
-    """A walk as of ``t2`` from scratch, and one from the snapshot a walk as of ``t1`` left."""
+def resumed_and_scratch(
+    h: History, t1: dt.date, t2: dt.date, *, full_log: bool, fixed: bool = False
+):
+    """A walk as of ``t2`` from scratch, and one from the snapshot a walk as of ``t1`` left
+    (``fixed``: given the scratch walk's sessions up to the snapshot day as fixed, as the
+    service gives the stored ones, R-HIST)."""
     scratch = walk(h.profile, CATALOG, h.start, h.weeks, log=up_to(h.log, t2), today=t2)
     first = walk(h.profile, CATALOG, h.start, h.weeks, log=up_to(h.log, t1), today=t1)
     assert first.snapshot is not None
@@ -261,7 +267,12 @@ def resumed_and_scratch(h: History, t1: dt.date, t2: dt.date, *, full_log: bool)
     log = up_to(h.log, t2)
     if first_needed is not None and not full_log:
         log = since(log, first_needed)
-    resumed = walk(h.profile, CATALOG, h.start, h.weeks, log=log, today=t2, state=state)
+    given = {}
+    if fixed and snapshot_day is not None:
+        given = {s.date: s for s in scratch.plan.sessions if s.date <= snapshot_day}
+    resumed = walk(
+        h.profile, CATALOG, h.start, h.weeks, log=log, today=t2, state=state, fixed=given
+    )
     return scratch, resumed, snapshot_day
 
 
@@ -280,6 +291,24 @@ def test_a_walk_from_a_snapshot_gives_the_same_sessions_as_a_walk_from_scratch(
     assert after(resumed.plan.sessions, day) == after(scratch.plan.sessions, day)
     later = [d for d in scratch.decisions if day is None or d.date > day]
     assert [d for d in resumed.decisions if day is None or d.date > day] == later
+
+
+@examples(150)
+@given(histories(), st.integers(0, 80), st.integers(1, 40))
+def test_a_walk_from_a_snapshot_gives_the_same_coverage_warnings_as_a_walk_from_scratch_R_SCHED_5(
+    h: History, a: int, gap: int
+) -> None:
+    # D-181: the R-SCHED-5 warnings were left out of a walk from a snapshot, so they vanished
+    # from the plan once the service had stored one; and a cycle a clearance let jump is not
+    # "waiting for the complaint's clearance".
+    t1 = day_in(h, a)
+    t2 = t1 + dt.timedelta(days=gap)
+    scratch, resumed, _day = resumed_and_scratch(h, t1, t2, full_log=False, fixed=True)
+
+    def coverage(plan: Plan) -> list[PlanWarning]:
+        return [w for w in plan.warnings if w.rule == "R-SCHED-5"]
+
+    assert coverage(resumed.plan) == coverage(scratch.plan)
 
 
 @NO_SHRINK
@@ -323,6 +352,36 @@ def test_a_clearance_logged_on_the_snapshot_day_opens_plyometrics_after_a_resume
     ]
     assert plyo and plyo[0] >= MONDAY + dt.timedelta(days=7)  # the gate opened (scratch)
     assert after(resumed.plan.sessions, day) == after(scratch.plan.sessions, day)
+
+
+def test_after_a_clearance_a_cycle_without_hops_is_not_said_to_wait_for_it_R_SCHED_5() -> None:
+    # D-181: with a 20-minute budget the Achilles protocol leaves no room for the rope after
+    # the clearance; the warning must say so, not "plyometrics wait for the clearance".
+    p = profile(
+        equipment=["jump_rope", "band", "towel", "dumbbell", "step"],
+        free_days=["mon", "wed", "fri"],
+        runs=[],
+        complaints=["achilles"],
+        usual_pain=2,
+        session_minutes=20,
+    )
+    plan = build_plan(p, CATALOG, MONDAY, 4)
+    first = plan.sessions[0]
+    sets = tuple(
+        LoggedSet(first.date, rx.exercise, i + 1, reps=15, rpe=7, pain=2)
+        for rx in first.exercises
+        if rx.scheme == "rehab"
+        for i in range(3)
+    )
+    checkins = tuple(CheckIn(MONDAY + dt.timedelta(days=d), 2, 1) for d in range(21))
+    h = History(p, MONDAY, 4, TrainingLog(sets=sets, checkins=checkins))
+    t1, t2 = first.date + DAY, MONDAY + dt.timedelta(days=8)
+    scratch, resumed, _day = resumed_and_scratch(h, t1, t2, full_log=False, fixed=True)
+    for result in (scratch, resumed):
+        plyo = [w.message for w in result.plan.warnings if "no plyometric block" in w.message]
+        hops = any(rx.scheme == "plyometric" for s in result.plan.sessions for rx in s.exercises)
+        assert plyo or hops  # never silent (R-SCHED-0)
+        assert not any("wait for the complaint's clearance" in m for m in plyo), plyo
 
 
 @examples(60)

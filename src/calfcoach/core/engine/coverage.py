@@ -26,8 +26,14 @@ _LABEL = {
 
 
 def coverage_issues(
-    sessions: tuple[Session, ...], weeks: int, choices: Choices, profile: Profile
+    sessions: tuple[Session, ...],
+    weeks: int,
+    choices: Choices,
+    profile: Profile,
+    jump_weeks: frozenset[int] = frozenset(),
 ) -> list[tuple[str, int, str]]:
+    """``jump_weeks``: the plan weeks a complaint's plyometric gate let jump (the walk's):
+    a cycle with one of them is not waiting for a clearance (D-181)."""
     knees = choices.calf_knees
     found: dict[int, set[str]] = defaultdict(set)
     # cycle -> whether it holds a session that is not stopped (absent: no session at all)
@@ -58,15 +64,16 @@ def coverage_issues(
         # A plan's last week alone is half a cycle: it need not hold everything, but a
         # standing block (a gate, the equipment) is still named (R-SCHED-5).
         partial = c + rules.CYCLE_WEEKS > weeks
+        cleared = any(w in jump_weeks for w in range(c + 1, c + rules.CYCLE_WEEKS + 1))
         for need in ("straight", "bent", "heavy", "light", "plyo"):
-            if need in seen or (partial and not _standing(need, choices, profile)):
+            if need in seen or (partial and not _standing(need, choices, profile, cleared)):
                 continue
             # R-PROG-4a explains a missing heavy block only in a novice's first weeks (D-170).
             first_weeks = c < rules.NOVICE_LIGHT_ONLY_WEEKS
-            key = f"{need}:{first_weeks}"
+            key = f"{need}:{first_weeks}:{cleared}"
             message = messages.get(key)
             if message is None:  # the same sentence for every cycle: made once a plan
-                reason = _why(need, choices, profile, first_weeks)
+                reason = _why(need, choices, profile, first_weeks, cleared)
                 message = messages[key] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
             for week in range(c + 1, min(c + rules.CYCLE_WEEKS, weeks) + 1):
                 issues.append(("R-SCHED-5", week, message))
@@ -104,16 +111,22 @@ def protocol_week_issues(
     ]
 
 
-def _standing(need: str, choices: Choices, profile: Profile) -> bool:
-    """A plyometric block that no week can hold: no exercise fits, or a complaint's gate."""
-    return need == "plyo" and (
-        choices.plyo is None
-        or bool(profile.complaints & rules.NO_PLYO_COMPLAINTS)
-        or "plantar_heel" in profile.complaints
+def _gated(profile: Profile) -> bool:
+    """A complaint whose plyometric gate starts closed (R-PAIN-3, R-PAIN-4, R-TEST-5)."""
+    return bool(profile.complaints & rules.NO_PLYO_COMPLAINTS) or "plantar_heel" in (
+        profile.complaints
     )
 
 
-def _why(need: str, choices: Choices, profile: Profile, first_weeks: bool) -> str:
+def _standing(need: str, choices: Choices, profile: Profile, cleared: bool = False) -> bool:
+    """A plyometric block that no week can hold: no exercise fits, or a complaint's gate
+    (unless it let this cycle jump)."""
+    return need == "plyo" and (choices.plyo is None or (_gated(profile) and not cleared))
+
+
+def _why(
+    need: str, choices: Choices, profile: Profile, first_weeks: bool, cleared: bool = False
+) -> str:
     if need == "heavy" and not choices.can_load:
         return (
             "there is no equipment to load it (dumbbell, kettlebell, barbell, weight vest, "
@@ -129,7 +142,7 @@ def _why(need: str, choices: Choices, profile: Profile, first_weeks: bool) -> st
     if need == "plyo":
         if choices.plyo is None:
             return "no plyometric exercise fits the equipment"
-        if profile.complaints & rules.NO_PLYO_COMPLAINTS or "plantar_heel" in profile.complaints:
+        if _gated(profile) and not cleared:
             return "plyometrics wait for the complaint's clearance (R-PAIN-3, R-PAIN-4, R-TEST-5)"
         return (
             "the sessions of these two weeks hold no room for it, or races and hard-run days "

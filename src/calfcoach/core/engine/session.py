@@ -27,6 +27,7 @@ from calfcoach.core.engine.complaints import _protocol_title, protocol_name
 from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
+    ACHILLES_COMPLAINTS,
     Prescription,
     Reason,
     Session,
@@ -43,6 +44,7 @@ class SessionMaker(EvidenceMaker):
         if day.blocked is not None:
             return None  # a race entered for the day withdraws it (R-SCHED-4a, R-HIST)
         safety = self._assess(slot.date)
+        self._note_plyo_gate(slot, safety)
         if safety.stop is not None:
             return Session(
                 slot.date,
@@ -322,6 +324,22 @@ class SessionMaker(EvidenceMaker):
     def _strain_active(self, safety: DaySafety) -> bool:
         """A calf strain still open: its criteria ladder (R-PAIN-4) sets every calf dose."""
         return "calf_strain" in self.complaints and "calf_strain" not in safety.closed_complaints
+
+    def _note_plyo_gate(self, slot: Slot, safety: DaySafety) -> None:
+        """Whether the complaint's plyometric gate lets this session's week jump (R-PAIN-3:
+        with an Achilles complaint, from the plan week after the clearance), for R-SCHED-5's
+        warnings: a cycle the gate let jump that still holds no plyometric block is not
+        waiting for a clearance (D-181)."""
+        gate = safety.plyo
+        if not gate.open:
+            self.plyo_open_from = None
+            return
+        first = slot.week
+        if gate.since is not None:
+            first = self._week(gate.since) + (1 if self.complaints & ACHILLES_COMPLAINTS else 0)
+        if first <= slot.week:
+            self.plyo_open_weeks.add(slot.week)
+        self.plyo_open_from = first if gate.since is not None else 1
 
     def _main_kind(self, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool) -> str | None:
         kind = slot.kind

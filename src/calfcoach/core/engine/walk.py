@@ -187,9 +187,14 @@ def walk(
             )
             for week in range(1, weeks + 1)
         ]
-    if state is None:  # coverage is judged on a whole plan, not on a walk from a snapshot
-        issues += coverage_issues(tuple(sessions), weeks, choices, profile)
-        issues += protocol_week_issues(tuple(sessions), weeks, profile)
+    # Judged on the whole plan, a walk from a snapshot too: its past sessions are the fixed
+    # ones (R-HIST), and leaving the warnings out made them vanish once a snapshot was stored
+    # (D-181).
+    jump_weeks = set(maker.plyo_open_weeks)
+    if maker.plyo_open_from is not None:
+        jump_weeks.update(range(maker.plyo_open_from, weeks + 1))
+    issues += coverage_issues(tuple(sessions), weeks, choices, profile, frozenset(jump_weeks))
+    issues += protocol_week_issues(tuple(sessions), weeks, profile)
     stopped = _stopped_weeks(sessions)
     if stopped:
         # A week whose every session is stopped (R-PAIN-2a/2b) trains nothing: its scheduling
