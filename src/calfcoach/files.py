@@ -22,7 +22,59 @@ from pathlib import Path
 
 from calfcoach.errors import InputError
 
-__all__ = ["atomic_target", "check_target", "write_file"]
+__all__ = ["atomic_target", "check_target", "protect", "write_file"]
+
+_READ: set[Path] = set()
+"""The files this process reads (``protect``): never the target of its own output."""
+
+
+def protect(path: Path) -> None:
+    """Remember ``path`` as a file this command reads (a profile): ``check_target`` and the
+    writes refuse it as an output, so ``plan -p p.json -o p.json --force`` cannot replace the
+    profile it is reading."""
+    _READ.add(Path(os.path.abspath(path)))
+
+
+def _database_files() -> list[Path]:
+    """The live SQLite database of this environment and its journal files (none with
+    PostgreSQL): an output over them with --force replaced the database (hostile test)."""
+    from calfcoach.settings import Settings
+
+    try:
+        url = Settings.from_env().database_url
+    except Exception:  # a bad setting: the command that opens the database says so
+        return []
+    if not url.startswith("sqlite:///"):
+        return []
+    database = Path(url.removeprefix("sqlite:///"))
+    journals = ("-wal", "-shm", "-journal")
+    return [database, *(database.with_name(database.name + j) for j in journals)]
+
+
+def _same(a: Path, b: Path) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # a hard link
+    except OSError:
+        return False
+
+
+def _check_not_own_file(path: Path, field: str) -> None:
+    """``InputError`` when ``path`` is the live database (or its journal) or a file this
+    command reads: --force never lets an output replace them."""
+    shown = repr(str(path))
+    for own in _database_files():
+        if _same(path, own):
+            raise InputError(
+                f"{field}: {shown} is calfcoach's own database; allowed: another file name "
+                "(the database is never written over)"
+            )
+    for read in _READ:
+        if _same(path, read):
+            raise InputError(
+                f"{field}: {shown} is the file this command reads; allowed: another file name"
+            )
 
 
 def check_target(path: Path, *, force: bool, field: str) -> None:
@@ -31,10 +83,8 @@ def check_target(path: Path, *, force: bool, field: str) -> None:
     path = Path(path)
     shown = repr(str(path))
     if path.is_dir():
-        raise InputError(
-            f"{field}: {shown} is a folder; allowed: a file name, e.g. "
-            f"{str(path / 'calfcoach-backup.sqlite3')!r}"
-        )
+        raise InputError(f"{field}: {shown} is a folder; allowed: a file name in it")
+    _check_not_own_file(path, field)
     folder = path.absolute().parent
     if not folder.is_dir():
         raise InputError(f"{field}: the folder {str(folder)!r} does not exist; allowed: a file "

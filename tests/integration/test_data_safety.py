@@ -676,3 +676,50 @@ def export_of(path: Path) -> str:
     return export_all(
         {"CALFCOACH_HOME": str(path.parent), "CALFCOACH_DATABASE_URL": sqlite_url(path)}
     )
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--all", "-o", "{file}"],
+        ["plan", "--athlete", "ana", "-o", "{file}"],
+        ["workout", "export", "--athlete", "ana", "-d", "2026-03-04", "-o", "{file}"],
+        ["exercise", "toe-taps", "--svg", "{file}"],
+        ["backup", "{file}"],
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", "-wal", "@link"])
+def test_no_output_replaces_the_live_database_not_even_with_force(
+    database: Database,
+    env: dict[str, str],
+    tmp_path: Path,
+    backend: str,
+    command: list[str],
+    suffix: str,
+) -> None:
+    # Found by a hostile test: `plan -o <the database> --force` replaced it, and every later
+    # command said "file is not a database".
+    fill(database)
+    before = export_all(env)
+    live = Path(env["CALFCOACH_DATABASE_URL"].removeprefix("sqlite:///"))
+    target = Path(str(live) + suffix)
+    if suffix == "@link":
+        target = tmp_path / "alias.sqlite3"
+        target.symlink_to(live)
+    args = [a.replace("{file}", str(target)) for a in command]
+    code, _, err = invoke(env, *args, "--force")
+    assert code == 2 and "calfcoach's own database" in err, err
+    assert_usable_and_unchanged(env, before)
+
+
+def test_plan_never_writes_over_the_profile_it_reads(tmp_path: Path) -> None:
+    profile = tmp_path / "p.json"
+    shutil.copy("examples/demo-profile.json", profile)
+    kept = profile.read_bytes()
+    code, _, err = invoke(
+        {"CALFCOACH_HOME": str(tmp_path / "home")}, "plan", "-p", str(profile), "-o",
+        str(profile), "--force",
+    )  # fmt: skip
+    assert code == 2 and "the file this command reads" in err, err
+    assert profile.read_bytes() == kept

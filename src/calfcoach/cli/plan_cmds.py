@@ -125,6 +125,10 @@ def plan_command(
     if output_format not in FORMATS:
         raise _fail(f"--format: {output_format!r} is not allowed; allowed: {', '.join(FORMATS)}")
     if output is not None:
+        if profile is not None:
+            from calfcoach.files import protect
+
+            protect(profile)  # never the output: `-p p.json -o p.json --force`
         _check_output(output, force)
     start_date = _parse_start(start)
     n_weeks = _parse_weeks(weeks if weeks is not None else str(DEFAULT_WEEKS))
