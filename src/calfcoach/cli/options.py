@@ -21,8 +21,9 @@ def parse_date(option: str, text: str | None, default: dt.date | None = None) ->
             raise InputError(f"{option}: missing; allowed: a date YYYY-MM-DD")
         return default
     try:
-        if len(text) != 10:
-            raise ValueError(text)
+        digits = text[:4] + text[5:7] + text[8:]
+        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not digits.isascii():
+            raise ValueError(text)  # fromisoformat also takes "2026-W49-5" (an ISO week)
         value = dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(f"{option}: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
