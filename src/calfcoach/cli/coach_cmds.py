@@ -151,16 +151,11 @@ def note_command(
 ) -> None:
     """A note on the athlete's plan (shown on Today and the plan page), or a comment on a
     day's session (``--date``)."""
-    import datetime as dt
-
-    from calfcoach.errors import InputError
+    from calfcoach.cli.options import parse_date
     from calfcoach.services.athletes import find_athlete_id
     from calfcoach.services.coaching import add_note
 
-    try:
-        day = dt.date.fromisoformat(date) if date is not None else None
-    except ValueError:
-        raise InputError.about("date", "is not a date", allowed="YYYY-MM-DD") from None
+    day = parse_date("--date", date) if date is not None else None  # the one date rule (D-25)
     with open_ctx() as ctx:
         athlete_id = find_athlete_id(ctx, local_actor(), athlete)
         add_note(ctx, local_actor(), athlete_id, text, day)
