@@ -162,6 +162,8 @@ def _check_source(path: Path) -> str:
             connection.close()
     except sqlite3.Error as exc:
         raise _not_a_backup(path, str(exc)) from None
+    except UnicodeDecodeError:  # damaged pages can hold text that is not UTF-8
+        raise _not_a_backup(path, "it is damaged: its pages hold text that is not UTF-8") from None
     if len(revisions) != 1:
         raise _not_a_backup(path, f"it has {len(revisions)} schema revisions, not one")
     revision = str(revisions[0][0])
@@ -273,10 +275,14 @@ def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.dateti
             finally:
                 _undo_path(live).unlink(missing_ok=True)
         return BackupResult(path, "sqlite", staged.athletes, kept)
+    from calfcoach.formats.export_file import MAX_IMPORT_BYTES, check_size
+
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # at most the limit and a byte: /dev/zero never ends
+            data = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
+    check_size(len(data), path.name)
     document = parse_export(data, source=path.name)
     return BackupResult(path, "json", _import_into_empty(database, document))
 

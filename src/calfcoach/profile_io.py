@@ -79,6 +79,10 @@ _MAX_VALUE_CHARS = 60
 # ------------------------------------------------------------------------- reading
 
 
+MAX_PROFILE_BYTES = 1024 * 1024
+"""The largest profile file read (a profile is a few hundred bytes)."""
+
+
 def load_profile(path: Path) -> Profile:
     """Read and validate a profile file; any problem raises ``ProfileError`` (one line each).
 
@@ -87,13 +91,19 @@ def load_profile(path: Path) -> Profile:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # at most the limit and a byte: /dev/zero never ends
+            raw = handle.read(MAX_PROFILE_BYTES + 1)
     except FileNotFoundError:
         raise ProfileError(f"{path}: profile file not found") from None
     except IsADirectoryError:
         raise ProfileError(f"{path}: is a directory, not a profile file") from None
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the profile file ({exc.strerror})") from None
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            f"{path}: the file is larger than {MAX_PROFILE_BYTES:,} bytes; allowed: a profile "
+            "file (a few hundred bytes)"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

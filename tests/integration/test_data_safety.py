@@ -128,6 +128,7 @@ def _corrupt(path: Path) -> None:
     ("damage", "message"),
     [
         ("corrupt", "is not a calfcoach backup"),
+        ("random-bytes", "is not a calfcoach backup"),
         ("truncated", "is not a calfcoach backup"),
         ("not-a-database", "not a calfcoach export"),
         ("empty", "not a calfcoach export"),
@@ -143,6 +144,17 @@ def test_restore_of_a_damaged_file_is_refused_and_leaves_the_live_database_usabl
     sqlite_backup(database, env, file)
     if damage == "corrupt":
         _corrupt(file)
+    elif damage == "random-bytes":
+        # A hostile test: 100 random bytes in every page from the third on; the integrity
+        # check's own report then held text that is not UTF-8 (a crash, exit 70).
+        import random
+
+        noise = random.Random(7)
+        data = bytearray(file.read_bytes())
+        for start in range(8192, len(data), 4096):
+            at = start + noise.randrange(0, 4096 - 100)
+            data[at : at + 100] = noise.randbytes(100)
+        file.write_bytes(bytes(data))
     elif damage == "truncated":
         file.write_bytes(file.read_bytes()[: file.stat().st_size // 3])
     elif damage == "not-a-database":
@@ -710,6 +722,18 @@ def test_no_output_replaces_the_live_database_not_even_with_force(
     args = [a.replace("{file}", str(target)) for a in command]
     code, _, err = invoke(env, *args, "--force")
     assert code == 2 and "calfcoach's own database" in err, err
+    assert_usable_and_unchanged(env, before)
+
+
+def test_restore_and_plan_read_an_endless_file_up_to_their_limit_only(
+    database: Database, env: dict[str, str]
+) -> None:
+    fill(database)
+    before = export_all(env)
+    code, _, err = invoke(env, "restore", "/dev/zero")
+    assert code == 2 and "too large" in err, err
+    code, _, err = invoke(env, "plan", "-p", "/dev/zero")
+    assert code == 2 and "larger than 1,048,576 bytes" in err, err
     assert_usable_and_unchanged(env, before)
 
 
