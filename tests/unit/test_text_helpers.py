@@ -123,3 +123,11 @@ def test_a_stored_reason_or_advice_quoting_an_old_race_name_prints_escaped_never
         text = buffer.getvalue()
         assert "\u202e" not in text and "\x1b[2J" not in text, render
         assert "Spring\\x1b[2J\\u202eHalf" in text.replace("\n", "").replace(" ", ""), render
+
+
+def test_a_lone_surrogate_is_shown_escaped_not_a_crash_of_the_error_report() -> None:
+    # A hostile test: "\ud800" in an export file made the error report itself fail (exit 70).
+    from calfcoach.cli.errors import shown_bytes
+
+    assert shown_bytes("a\ud800b") == "'a\\\\ud800b'"
+    assert shown_bytes("bad\udcff") == "'bad\\xff'"

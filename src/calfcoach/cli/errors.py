@@ -322,7 +322,10 @@ def has_surrogates(text: str) -> bool:
 
 def shown_bytes(text: str) -> str:
     """``'bad\\xff'``: the text with its undecodable bytes shown as escapes."""
-    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate (e.g. "\\ud800" in a JSON file), shown escaped
+        raw = text.encode("utf-8", "backslashreplace")
     return repr(raw.decode("utf-8", "backslashreplace")).replace("\\\\x", "\\x")
 
 
