@@ -418,10 +418,21 @@ def ensure_demo_athlete(ctx: ServiceContext, today: dt.date) -> tuple[str, int]:
     if stored:
         typer.echo(f"Showing {stored[0].name!r} (already stored; see calfcoach athlete list).")
         return stored[0].name, stored[0].id
+    from calfcoach.errors import ConflictError
+
     profile = _demo_profile()
-    added = add_athlete(
-        ctx, local_actor(), profile, start=today, weeks=8, name=profile.name or "demo"
-    )
+    try:
+        added = add_athlete(
+            ctx, local_actor(), profile, start=today, weeks=8, name=profile.name or "demo"
+        )
+    except ConflictError:
+        # Another process added it between the look and the write (two first runs at once):
+        # the demo athlete is stored, which is all this asked for.
+        stored = list_athletes(ctx, local_actor())
+        if not stored:
+            raise
+        typer.echo(f"Showing {stored[0].name!r} (already stored; see calfcoach athlete list).")
+        return stored[0].name, stored[0].id
     typer.echo(f"Added the demo athlete {added.athlete.name!r} with an 8-week plan.")
     return added.athlete.name, added.athlete.id
 
