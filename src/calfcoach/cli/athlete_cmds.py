@@ -116,16 +116,25 @@ def parse_int(option: str, text: str | None, allowed: str) -> int | None:
     if text is None:
         return None
     try:
-        return int(text.strip())
+        return int(plain_number(text))
     except ValueError:
         raise input_error(f"{option}: {text!r} is not a whole number; allowed: {allowed}") from None
+
+
+def plain_number(text: str) -> str:
+    """``text`` stripped, if it is written as a person types a number: ASCII only and no
+    ``_`` (Python's ``int`` and ``float`` also take "1_0", "٥" and "０5"); else ValueError."""
+    text = text.strip()
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return text
 
 
 def parse_float(option: str, text: str | None, allowed: str) -> float | None:
     if text is None:
         return None
     try:
-        value = float(text.strip().replace(",", "."))
+        value = float(plain_number(text).replace(",", "."))
     except ValueError:
         value = float("nan")
     if value != value or value in (float("inf"), float("-inf")):

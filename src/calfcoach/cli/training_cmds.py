@@ -276,6 +276,9 @@ def _ask_int(question: str, default: int | float | None) -> str:
 
 
 def _number(text: str, field: str) -> int | float:
+    from calfcoach.cli.athlete_cmds import plain_number
+
+    text = plain_number(text)
     return float(text) if field in ("distance_m", "load") else int(text)
 
 
