@@ -320,6 +320,30 @@ def test_a_calf_strain_starts_at_step_1_isometric_holds_at_both_knee_angles_R_PA
         assert all(rx.scheme != "heavy" for rx in s.exercises)
 
 
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_the_calf_strain_ladder_says_when_running_may_start_again_R_PAIN_4(step: int):
+    # R-PAIN-4: "Running advice from step 3 with pain-free walking" (D-183); said once a
+    # session, on the ladder's first block.
+    from calfcoach.core.engine import State, walk
+
+    state = State()
+    state.strain_step = step
+    p = profile(complaints=["calf_strain"])
+    plan = walk(p, CATALOG, dt.date(2026, 3, 2), 2, state=state).plan
+    for s in plan.sessions:
+        said = [
+            r.text
+            for rx in s.exercises
+            for r in rx.reasons
+            if "Running may start" in r.text or "Running waits" in r.text
+        ]
+        assert len(said) == 1, said
+        if step >= rules.STRAIN_RUNNING_STEP:
+            assert "Running may start again from this step, once walking is pain-free" in said[0]
+        else:
+            assert "Running waits for step 3" in said[0]
+
+
 def test_shin_pain_adds_dorsiflexor_work_and_no_plyometrics_R_PAIN_4():
     plan = plan_for(profile(complaints=["shin"]), weeks=4)
     for s in plan.sessions:

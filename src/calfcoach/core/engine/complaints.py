@@ -224,10 +224,11 @@ class ComplaintMaker(CalfMaker):
                 dose = cut
             # The 2/10 stop and the red flags are the session's R-PAIN-2a reason, said once
             # (D-148).
+            running = _strain_running(step) if ex is members[0] else ""
             step_lead = Reason(
                 "R-PAIN-4",
                 f"Calf strain, step {step} of 4 of the criteria ladder (top {top_sets} x "
-                f"{dosing.amount_text(top_amount, dose.unit)}).",
+                f"{dosing.amount_text(top_amount, dose.unit)}).{running}",
             )
             blocks.append(
                 self._finish(
@@ -246,6 +247,20 @@ class ComplaintMaker(CalfMaker):
             )
             lead = None
         return blocks
+
+
+def _strain_running(step: int) -> str:
+    """R-PAIN-4: the calf-strain ladder's running advice, said on its first block (D-183)."""
+    if step < rules.STRAIN_RUNNING_STEP:
+        return (
+            f" Running waits for step {rules.STRAIN_RUNNING_STEP}; walk as far as walking is "
+            "pain-free."
+        )
+    return (
+        " Running may start again from this step, once walking is pain-free: begin with short "
+        f"easy walk-run intervals, and stop if the calf hurts above "
+        f"{rules.CALF_STRAIN_STEP_PAIN_MAX}/10."
+    )
 
 
 def _strain_scheme(ex: Exercise, step: int) -> Scheme:
