@@ -266,6 +266,27 @@ def test_a_session_on_the_eve_of_a_hard_run_is_as_light_as_its_warning_says_R_SC
         assert all("protocol" in m and "loaded sets stay" in m for m in said), said
 
 
+@MANY
+@given(plan_requests())
+def test_a_coverage_gap_blamed_on_races_or_hard_run_days_is_true_of_every_session_R_SCHED_5(req):
+    # D-184: "every session of these two weeks falls on the day before a hard run" (or in a
+    # race's taper, the light week after a marathon) only where it is so.
+    profile, plan = make(req)
+    by_week = week_sessions(plan)
+    for w in plan.warnings:
+        blamed = "every session of these two weeks falls" in w.message
+        if w.rule != "R-SCHED-5" or not (blamed or "races left no day" in w.message):
+            continue
+        plyo = "no plyometric block" in w.message
+        for week in week_label_weeks(w.message):
+            for s in by_week.get(week, []):
+                if s.status != "planned":
+                    continue
+                race = in_taper(profile, s.date) or light_only(profile, s.date)
+                eve = before_hard(profile, s.date) or (plyo and after_hard(profile, s.date))
+                assert race or eve, (w.message, s.date)
+
+
 # ------------------------------------------------------------------ R-SCHED-4a / 4b races
 
 

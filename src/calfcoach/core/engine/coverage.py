@@ -10,6 +10,7 @@ or a protocol block in a session, never both.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from calfcoach.core import rules
 from calfcoach.core.engine.blocks import Choices
@@ -31,9 +32,13 @@ def coverage_issues(
     choices: Choices,
     profile: Profile,
     jump_weeks: frozenset[int] = frozenset(),
+    held_back: Mapping[tuple[int, str], frozenset[str]] | None = None,
 ) -> list[tuple[str, int, str]]:
     """``jump_weeks``: the plan weeks a complaint's plyometric gate let jump (the walk's):
-    a cycle with one of them is not waiting for a clearance (D-181)."""
+    a cycle with one of them is not waiting for a clearance (D-181). ``held_back``: (cycle,
+    need) -> why every session day of the cycle held heavy or plyometric work back (races,
+    hard-run days; the walk's ``_held_back``, D-184)."""
+    held_back = held_back or {}
     knees = choices.calf_knees
     found: dict[int, set[str]] = defaultdict(set)
     # cycle -> whether it holds a session that is not stopped (absent: no session at all)
@@ -70,10 +75,11 @@ def coverage_issues(
                 continue
             # R-PROG-4a explains a missing heavy block only in a novice's first weeks (D-170).
             first_weeks = c < rules.NOVICE_LIGHT_ONLY_WEEKS
-            key = f"{need}:{first_weeks}:{cleared}"
+            held = held_back.get((c // rules.CYCLE_WEEKS, need), frozenset())
+            key = f"{need}:{first_weeks}:{cleared}:{sorted(held)}"
             message = messages.get(key)
             if message is None:  # the same sentence for every cycle: made once a plan
-                reason = _why(need, choices, profile, first_weeks, cleared)
+                reason = _why(need, choices, profile, first_weeks, cleared, held)
                 message = messages[key] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
             for week in range(c + 1, min(c + rules.CYCLE_WEEKS, weeks) + 1):
                 issues.append(("R-SCHED-5", week, message))
@@ -125,7 +131,12 @@ def _standing(need: str, choices: Choices, profile: Profile, cleared: bool = Fal
 
 
 def _why(
-    need: str, choices: Choices, profile: Profile, first_weeks: bool, cleared: bool = False
+    need: str,
+    choices: Choices,
+    profile: Profile,
+    first_weeks: bool,
+    cleared: bool = False,
+    held: frozenset[str] = frozenset(),
 ) -> str:
     if need == "heavy" and not choices.can_load:
         return (
@@ -144,11 +155,33 @@ def _why(
             return "no plyometric exercise fits the equipment"
         if _gated(profile) and not cleared:
             return "plyometrics wait for the complaint's clearance (R-PAIN-3, R-PAIN-4, R-TEST-5)"
+    if need in ("heavy", "plyo") and held:
+        return _held_back_why(held, need)
+    if need == "plyo":
         return (
             "the sessions of these two weeks hold no room for it, or races and hard-run days "
             "left no day for it (R-SCHED-4, R-SCHED-4b)"
         )
     return "the sessions and minutes of these two weeks do not hold it"
+
+
+def _held_back_why(held: frozenset[str], need: str) -> str:
+    """Why every session day of a cycle held heavy or plyometric work back (D-184)."""
+    if held == {"race"}:
+        return (
+            "races left no day for it: the 7 days before a race and the week after a "
+            "marathon's recovery hold no heavy or plyometric work (R-SCHED-4, R-SCHED-4a)"
+        )
+    eve = "the day before a hard run" + (" or the day after one" if need == "plyo" else "")
+    if held == {"eve"}:
+        return (
+            f"every session of these two weeks falls on {eve}, which holds no heavy or "
+            "plyometric block (R-SCHED-4b)"
+        )
+    return (
+        "every session of these two weeks falls in a race's taper, in the light week after a "
+        f"marathon or on {eve} (R-SCHED-4, R-SCHED-4a, R-SCHED-4b)"
+    )
 
 
 __all__ = ["coverage_issues", "protocol_week_issues"]

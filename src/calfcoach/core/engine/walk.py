@@ -36,7 +36,7 @@ from calfcoach.core.models import (
     Session,
     TrainingLog,
 )
-from calfcoach.core.races import race_calendar
+from calfcoach.core.races import RaceCalendar, race_calendar
 from calfcoach.core.schedule import hard_run_checks, hard_run_day
 from calfcoach.errors import PlanningError
 
@@ -193,7 +193,10 @@ def walk(
     jump_weeks = set(maker.plyo_open_weeks)
     if maker.plyo_open_from is not None:
         jump_weeks.update(range(maker.plyo_open_from, weeks + 1))
-    issues += coverage_issues(tuple(sessions), weeks, choices, profile, frozenset(jump_weeks))
+    issues += coverage_issues(
+        tuple(sessions), weeks, choices, profile, frozenset(jump_weeks),
+        held_back=_held_back(slots, calendar),
+    )  # fmt: skip
     issues += protocol_week_issues(tuple(sessions), weeks, profile)
     stopped = _stopped_weeks(sessions)
     if stopped:
@@ -203,6 +206,31 @@ def walk(
     warnings = _grouped(issues)
     plan = Plan(start=start, weeks=weeks, warnings=warnings, sessions=tuple(sessions))
     return WalkResult(plan, tuple(maker.decisions), snapshot)
+
+
+def _held_back(slots: list[Slot], calendar: RaceCalendar) -> dict[tuple[int, str], frozenset[str]]:
+    """(cycle, need) -> why every session day of the 2-week cycle held that need back, for
+    R-SCHED-5's warnings (D-184): "race" (the 7 days before a race, the light week after a
+    marathon: R-SCHED-4, R-SCHED-4a) or "eve" (the day before a hard run, and for
+    plyometrics the day after one: R-SCHED-4b). A cycle with one day free of both is absent."""
+    causes: dict[tuple[int, str], set[str]] = {}
+    free: set[tuple[int, str]] = set()
+    for slot in slots:
+        day = calendar.day(slot.date)
+        if day.blocked is not None:
+            continue  # no session that day
+        cycle = (slot.week - 1) // rules.CYCLE_WEEKS
+        race = day.taper is not None or day.light_only is not None
+        for need, eve in (
+            ("heavy", slot.before_hard),
+            ("plyo", slot.before_hard or slot.day_after_hard),
+        ):
+            found = ({"race"} if race else set()) | ({"eve"} if eve else set())
+            if found:
+                causes.setdefault((cycle, need), set()).update(found)
+            else:
+                free.add((cycle, need))
+    return {key: frozenset(why) for key, why in causes.items() if key not in free}
 
 
 # A walk's skeleton per catalog object and (profile, start, weeks, dated runs) (core.memo: the
