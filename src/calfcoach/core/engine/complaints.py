@@ -98,6 +98,7 @@ class ComplaintMaker(CalfMaker):
                 st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
             held = st.taper_step < week
             week = min(week, st.taper_step)
+        week = self._one_step_at_most(table, week, slot.week)
         st.protocol_step = week
         step = rules.protocol_step(table, week)
         exercises = [self.c.protocol_straight]
@@ -157,6 +158,30 @@ class ComplaintMaker(CalfMaker):
                 )
             )
         return blocks
+
+    def _one_step_at_most(
+        self, table: tuple[rules.ProtocolStep, ...], week: int, plan_week: int
+    ) -> int:
+        """R-PAIN-3, R-PAIN-5: a protocol never skips a step. Held weeks (a lighter week,
+        race week: D-139, D-153) still count, so after two of them in a row the counted weeks
+        could reach past the step after the last one given (12RM -> 8RM, skipping 10RM). The
+        next step is the one after the last given, and it comes only in a later plan week
+        than the step before it began: at most one RM step a week. ``week``: the protocol
+        week the counted weeks (and any hold) allow; the result is at most that."""
+        st = self.st
+        if not st.protocol_step:
+            st.protocol_step_week = plan_week
+            return week
+        last = rules.protocol_step(table, st.protocol_step)
+        nxt = next((t for t in table if t.first_week > last.first_week), None)
+        if nxt is not None and week >= nxt.first_week:
+            if plan_week > st.protocol_step_week:
+                week = min(week, nxt.first_week)
+            else:  # the last step began this plan week: the next one waits for the next
+                week = min(week, nxt.first_week - 1)
+        if rules.protocol_step(table, week) != last:
+            st.protocol_step_week = plan_week
+        return week
 
     def _strain_blocks(self, slot: Slot, safety: DaySafety, day: RaceDay) -> list[budget.Block]:
         """R-PAIN-4 calf strain: the criteria ladder, passed at its top dose with pain <= 2 and

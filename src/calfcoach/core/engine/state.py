@@ -13,7 +13,8 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 7  # 7: D-177 (plyometrics climb at most 20 above the last session given);
+STATE_VERSION = 8  # 8: a protocol's RM step never skips one after held weeks
+# (``protocol_step_week``); 7: D-177 (plyometrics climb at most 20 above the last session given);
 # 6: D-167 (a morning at usual + 2 admits no block a calm one would not);
 # 5: D-164 (a test on a day R-TEST-5 keeps free never raises the LSI)
 
@@ -122,6 +123,9 @@ class State:
     protocol_week_flare: bool = False
     protocol_step: int = 0
     """The protocol week (``rules.protocol_step``) the last protocol session was given at."""
+    protocol_step_week: int = 0
+    """The plan week in which the protocol's current RM step was first given: the next step
+    comes in a later plan week, and never more than one step at a time (R-PAIN-3/5)."""
     taper_race: dt.date | None = None
     taper_step: int = 0
     """R-SCHED-4a: the protocol week held through the race week of ``taper_race`` (rehab
@@ -170,6 +174,7 @@ class State:
             "protocol_week_sessions": self.protocol_week_sessions,
             "protocol_week_flare": self.protocol_week_flare,
             "protocol_step": self.protocol_step,
+            "protocol_step_week": self.protocol_step_week,
             "taper_race": _d(self.taper_race),
             "taper_step": self.taper_step,
             "last_logged": _d(self.last_logged),
@@ -203,6 +208,7 @@ class State:
             protocol_week_sessions=int(data["protocol_week_sessions"]),
             protocol_week_flare=bool(data["protocol_week_flare"]),
             protocol_step=int(data["protocol_step"]),
+            protocol_step_week=int(data["protocol_step_week"]),
             taper_race=_p(data["taper_race"]),
             taper_step=int(data["taper_step"]),
             last_logged=_p(data["last_logged"]),
