@@ -132,6 +132,7 @@ class DoseMaker(MakerBase):
             track.estimated = False
         hold_all = hold or self._hold_reason(safety, projected_day, slot.date)
         spike = hold_all is not None and hold_all.rule == SPIKE_RULE
+        rm_step: Reason | None = None
         if base.fixed:
             # A protocol's week ladder sets sets and reps; the found load stays (R-PAIN-5).
             # Within one step of the ladder a set taken off by a regression stays off.
@@ -155,13 +156,15 @@ class DoseMaker(MakerBase):
                 if before is not None and base.amount < before and track.found:
                     # D-176: a heavier RM step keeps the found load, and says how to read it:
                     # "xRM" means 0-1 reps in reserve (R-PROG-1a), which the old load may not be.
-                    reasons.append(_rm_step_reason(int(before), int(base.amount)))
+                    rm_step = _rm_step_reason(int(before), int(base.amount))
+                    reasons.append(rm_step)
         real = track.pending is not None and not track.pending.projected
         pending = track.pending
         # R-PROG-5 (D-151): a lighter week steps nothing up; a step the sessions before it
         # earned waits for the week after it (its evidence is kept). Pain and missed reps still
         # regress or hold as on any day.
         lighter = hold_all is None and slot.deload and track.dose.unit != "contacts"
+        checkin_ok = not real or self._checkin_ok(track, safety, slot.date, assume=projected_day)
         verdict = judge(
             track,
             scheme,
@@ -171,11 +174,18 @@ class DoseMaker(MakerBase):
             hold_all=_LIGHTER_HOLD if lighter else hold_all,
             # R-PROG-6: with a complaint the check-in after the exposure decides; a session
             # further ahead assumes it will be fine (it is recomputed once it is recorded).
-            checkin_ok=not real or self._checkin_ok(track, safety, slot.date, assume=projected_day),
+            checkin_ok=checkin_ok,
+            # R-PROG-6, R-PAIN-2: no check-in yet after the exposure is a missing value, not a
+            # morning above usual + 1; the reason says which.
+            checkin_missing=not checkin_ok and not self._checkin_after(track, slot.date),
         )
         if cap is not None and not base.fixed:
             verdict = _capped(verdict, track.dose, cap, projected=not real)
         track.dose = verdict.dose
+        if rm_step is not None and verdict.action == "progress":
+            # R-PROG-2: the logged sets earned a load step against their own target (judged
+            # in ``evidence``): the step to the heavier RM does not keep "the load you had".
+            reasons.remove(rm_step)
         track.pending = pending if verdict.reason is _LIGHTER_HOLD else None
         if hold_all is not None and not projected_day and not base.fixed:
             # "Hold" keeps the dose last done: a step made for a session that was missed is
@@ -225,16 +235,29 @@ class DoseMaker(MakerBase):
             spike = _RACE_HOLD
         if projected_day:
             return spike
+        if safety.ask_checkin:
+            # R-PAIN-2: with a complaint and no check-in for 7 days, doses hold and the plan
+            # asks for one. First: the morning "hold" it sets is no morning pain above usual.
+            return dosing.reason(
+                "R-PAIN-2", f"{self.checkin_gap_text(day)}: the dose holds until you record one"
+            )
         if safety.morning in ("hold", "one_set_fewer"):
             return dosing.reason(
                 "R-PAIN-2",
                 f"morning pain above your usual ({safety.usual}/10): no dose goes up",
             )
-        if safety.ask_checkin:
-            return dosing.reason(
-                "R-PAIN-2", "no check-in for 7 days: doses hold until you record one"
-            )
         return spike
+
+    def checkin_gap_text(self, day: dt.date) -> str:
+        """How long there has been no morning check-in by ``day`` (R-PAIN-2), in words."""
+        before = [c.date for c in self.checkins if c.date <= day]
+        if before:
+            n = (day - before[-1]).days
+            return f"no check-in for {n} day{'s' if n != 1 else ''} (the last on {before[-1]})"
+        n = (day - self.start).days
+        if n <= 0:
+            return "no check-in recorded yet"
+        return f"no check-in for {n} day{'s' if n != 1 else ''} (none since the plan started)"
 
     def _no_new_step(self, slot: Slot) -> bool:
         """Neither ladder moves on: around a race (``_race_holds``) or in a lighter week
@@ -259,6 +282,11 @@ class DoseMaker(MakerBase):
         if not after:
             return assume
         return after[0].pain <= safety.usual + 1
+
+    def _checkin_after(self, track: Track, day: dt.date) -> bool:
+        """A check-in after the pending exposure, by the morning of ``day``."""
+        o = track.pending
+        return o is not None and any(o.date < c.date <= day for c in self.checkins)
 
     def _decide(self, ex: Exercise, slot: Slot, action: str, reason: Reason) -> None:
         self.decisions.append(Decision(ex.id, slot.date, action, reason.rule, reason.text))  # type: ignore[arg-type]

@@ -107,6 +107,7 @@ def judge(
     stop_pain: int,
     hold_all: Reason | None,
     checkin_ok: bool,
+    checkin_missing: bool = False,
 ) -> Verdict:
     """The next dose of ``track`` from its pending outcome (see the module doc)."""
     o = track.pending
@@ -159,6 +160,21 @@ def judge(
             dosing.reason(
                 "R-PAIN-1",
                 f"pain {o.max_pain}/10 is acceptable but not safe (0-{safe_pain}): the dose holds",
+            ),
+        )
+    if not checkin_ok and checkin_missing:
+        # R-PROG-6: "where a value is missing, the dose holds": no check-in yet after the
+        # exposure. A day-wide hold (R-PAIN-2's 7 days without one, a flare) says it better.
+        pain_hold = hold_all is not None and hold_all.rule in ("R-PAIN-2", "R-PAIN-2b")
+        return Verdict(
+            dose,
+            "hold",
+            hold_all
+            if hold_all is not None and pain_hold
+            else dosing.reason(
+                "R-PROG-6",
+                f"no check-in since the session of {o.date.isoformat()}: with a complaint the "
+                "dose holds until the morning after is recorded",
             ),
         )
     if not checkin_ok:
@@ -217,14 +233,19 @@ def _progress(
         if b.rungs:
             logged = min(logged, b.top)
     if dose.fixed:
-        top = dosing.top_of(dose, scheme, inc)
+        # R-PROG-6, R-PAIN-5: a logged outcome is judged against the prescription it was
+        # logged for, not the protocol's next step: 15 reps done on a 15RM day (top 17) earn
+        # nothing on the day the ladder moves to 12RM (whose top, 14, they would pass).
+        given = o.planned if o.planned.fixed and o.planned.unit == dose.unit else dose
+        top = dosing.top_of(given, scheme, inc)
         if projected or (o.least or 0) < top - 1e-9:
             return Verdict(dose, "hold", None)
         step = dosing.step_up(dose, scheme, inc)
-        text = (
-            f"every set reached {dosing.amount_text(top, dose.unit)} (the target + "
-            f"{int(top - dose.amount)}), so {step.text}"
-        )
+        target = f"the target + {int(top - given.amount)}"
+        if given.amount != dose.amount:  # the ladder stepped since: name the step logged
+            what = f"{int(given.amount)}RM" if dose.unit == "reps" else "logged"
+            target = f"the {what} target + {int(top - given.amount)}"
+        text = f"every set reached {dosing.amount_text(top, dose.unit)} ({target}), so {step.text}"
         return Verdict(
             step.dose, "progress" if step.moved else "hold", dosing.reason("R-PROG-2", text)
         )

@@ -203,6 +203,15 @@ class SessionMaker(EvidenceMaker):
         advice = None
         if safety.flare is not None:
             blocks, advice = self._flare(blocks, safety)
+        if safety.ask_checkin and self.today is not None and slot.date <= self.today:
+            # R-PAIN-2: with a complaint and no check-in for 7 days, doses hold and the plan
+            # asks for one (a session ahead is not asked: the check-in may still come).
+            gap = self.checkin_gap_text(slot.date)
+            ask = (
+                f"{gap[0].upper()}{gap[1:]}: with a complaint every dose holds until you record "
+                "one (R-PAIN-2). Please record this morning's pain and stiffness."
+            )
+            advice = ask if advice is None else f"{advice} {ask}"
         blocks = _unique(blocks)
         if safety.morning == "one_set_fewer" or any(b.full is not None for b in blocks):
             blocks = _blocks_the_uncut_session_holds(blocks, self.session_minutes)

@@ -151,7 +151,13 @@ def _day_safety(fold: Fold, profile: Profile, day: dt.date, strain_step: int) ->
         reasons.append(
             Reason(
                 "R-PAIN-2",
-                "There has been no morning check-in for 7 days: doses hold until you record one.",
+                (
+                    "There has been no morning check-in yet"
+                    if fold.last_checkin is None
+                    else f"There has been no morning check-in for {(day - fold.last_checkin).days}"
+                    f" days (the last on {fold.last_checkin})"
+                )
+                + ": doses hold until you record one.",
             )
         )
     if fold.flare_end is not None and (fold.last_set is None or fold.last_set < fold.flare_end):
