@@ -5,7 +5,9 @@ same limits and the same messages as the CLI and the services: a logged set's ra
 ``services.training`` (``DOSE_LIMITS``, ``RPE_RANGE``, ``PAIN_RANGE``, ``SET_NUMBER_RANGE``, ...,
 the ones ``validate_set`` checks for ``calfcoach log``), loads from ``rules.MAX_LOAD_KG``, dates
 from the one date rule (``core.limits``, D-25; a log is dated 1900-01-01 to today), profiles
-from the profile model (``profile_io``). A future API takes the same model.
+from the profile model (``profile_io``). A future API takes the same model. A session record
+is a log only when it is done or holds sets: a skipped or moved session is a plan day, which
+``skip`` and ``move`` take in the future too, so its date keeps the one date rule only.
 
 The pydantic models are strict (no coercion: ``"5"`` is not 5, ``true`` is not 1) and forbid
 unknown fields. Every field checks itself in one before-validator that raises the CLI's
@@ -343,7 +345,9 @@ class SetDoc(_Doc):
 
 
 class SessionDoc(_Doc):
-    date: _date(log=True)
+    # A skipped or moved session may be a later plan day; a done one, or one with sets, may
+    # not (``_athlete_problems``, where the status is known).
+    date: _date(log=False)
     status: _choice(("done", "skipped", "moved"))
     moved_to: _date(log=False, optional=True) = None
     plan_session: _plan_ref() = None
@@ -529,22 +533,22 @@ def validate_document(document: Any, *, today: dt.date | None = None) -> ExportD
             if line not in lines:
                 lines.append(line)
         raise _refuse(lines) from None
-    problems = list(_cross_problems(doc))
+    problems = list(_cross_problems(doc, context["today"]))
     if problems:
         raise _refuse(problems)
     return doc
 
 
-def _cross_problems(doc: ExportDoc) -> Iterable[str]:
+def _cross_problems(doc: ExportDoc, today: dt.date) -> Iterable[str]:
     names = [athlete.name for athlete in doc.athletes]
     for index, name in enumerate(names):
         if name in names[:index]:
             yield f"athletes[{index}].name: {show(name)} appears twice; allowed: each name once"
     for index, athlete in enumerate(doc.athletes):
-        yield from _athlete_problems(athlete, f"athletes[{index}]")
+        yield from _athlete_problems(athlete, f"athletes[{index}]", today)
 
 
-def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
+def _athlete_problems(athlete: AthleteDoc, where: str, today: dt.date) -> Iterable[str]:
     yield from profile_problems(athlete.profile, f"{where}.profile")
     for index, plan in enumerate(athlete.plans):
         yield from profile_problems(plan.inputs.profile, f"{where}.plans[{index}].inputs.profile")
@@ -555,6 +559,14 @@ def _athlete_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
     done_days: set[dt.date] = set()
     for index, session in enumerate(athlete.sessions):
         at = f"{where}.sessions[{index}]"
+        if session.date > today and (session.status == "done" or session.sets):
+            # A log (a done session, sets) is not dated after today, as `log` refuses one;
+            # a skipped or moved session may be a later plan day, as `skip` and `move` allow.
+            yield (
+                f"{at}.date: {show(session.date.isoformat())} is in the future; allowed: "
+                f"today ({today.isoformat()}) or earlier for a done session or one with sets "
+                "(a skipped or moved session may be later)"
+            )
         if (session.status == "moved") != (session.moved_to is not None):
             yield (
                 f"{at}.moved_to: {show(_iso(session.moved_to))} is not allowed; allowed: a "
