@@ -405,6 +405,22 @@ def test_a_profile_change_re_plans_the_future_only(
     assert same.json()["kind"] == "unchanged"
 
 
+def test_a_profile_put_with_only_a_new_name_stores_it_and_re_plans_nothing(
+    client: TestClient, ana: int
+) -> None:
+    url = f"/api/v1/athletes/{ana}/profile"
+    plan = client.get(f"/api/v1/athletes/{ana}/plan").json()
+    body = client.get(url).json()
+    body["name"] = "Alice"
+    done = client.put(url, json=body)
+    assert done.status_code == 200, done.text
+    assert done.json()["kind"] == "renamed" and done.json()["first_day"] is None
+    assert "The name is now 'Alice'" in done.json()["message"]
+    assert client.get(url).json() == body
+    assert [a["name"] for a in client.get("/api/v1/athletes").json()["items"]] == ["Alice"]
+    assert client.get(f"/api/v1/athletes/{ana}/plan").json() == plan
+
+
 def test_a_bad_profile_is_a_422_naming_the_field_and_nothing_changes(
     client: TestClient, database: Database, ana: int
 ) -> None:

@@ -87,6 +87,23 @@ def test_a_note_without_a_change_is_still_the_coachs_note(app: FastAPI) -> None:
     assert state(app)[1:] == (["note"], ["All good, keep going."])
 
 
+def test_a_coachs_change_of_the_name_alone_is_stored_and_recorded_with_the_note(
+    app: FastAPI,
+) -> None:
+    coach = signed_in(app, "coach@example.org")
+    url = f"/api/v1/athletes/{app.state.ana}/profile"
+    old = profile_json(app)["name"]
+    done = coach.put(url, json=profile_json(app, name="Ana Lee", coach_note="New name."))
+    assert done.status_code == 200, done.text
+    assert done.json()["kind"] == "renamed"
+    assert coach.get(url).json()["name"] == "Ana Lee"
+    assert state(app)[1:] == (["note", "name"], ["New name."])
+    with context(app).unit_of_work(read_only=True) as uow:
+        assert uow.athletes.get(app.state.ana).name == "Ana Lee"
+        event = uow.coaching.events(app.state.ana)[1]
+    assert (event.what, event.before, event.after) == ("name", old, "Ana Lee")
+
+
 def test_a_refused_change_stores_no_note_and_a_failed_note_undoes_the_change(
     app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:

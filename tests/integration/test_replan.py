@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from tests.service_calls import local, on
 
 from calfcoach.core.models import Profile
+from calfcoach.errors import ConflictError
 from calfcoach.services.athletes import add_athlete
 from calfcoach.services.replan import update_profile
 from calfcoach.services.training import SetInput, current_plan, log_set
@@ -100,3 +102,53 @@ def test_a_change_after_the_plan_ended_is_kept_for_the_next_block(database: Data
     result = update_profile(*on(database), profile(free_days=EVERY_DAY), today=TODAY)
     assert result.kind == "profile_only"
     assert current_plan(*on(database), TODAY).athlete.profile.free_days == EVERY_DAY
+
+
+def test_a_change_of_the_name_alone_is_stored_and_re_plans_nothing(database: Database) -> None:
+    start(database)
+    given = current_plan(*on(database), TODAY).plan
+    with database.unit_of_work(read_only=True) as uow:
+        athlete = uow.athletes.all()[0]
+        plans = len(uow.plans.history(athlete.id))
+
+    result = update_profile(*on(database), profile(name="Alice"), today=TODAY)
+
+    assert (result.kind, result.first_day, result.weeks) == ("renamed", None, None)
+    assert result.message.startswith("The name is now 'Alice'")
+    with database.unit_of_work(read_only=True) as uow:
+        (athlete,) = uow.athletes.all()
+        assert (athlete.name, athlete.profile.name) == ("Alice", "Alice")
+        assert athlete.profile == profile(name="Alice")
+        assert len(uow.plans.history(athlete.id)) == plans  # no new block
+    assert current_plan(*on(database), TODAY).plan == given
+    again = update_profile(*on(database), profile(name="Alice"), today=TODAY)
+    assert again.kind == "unchanged"
+
+
+def test_a_new_name_beside_another_change_is_stored_with_it(database: Database) -> None:
+    start(database)
+    result = update_profile(*on(database), profile(name="Alice", level="advanced"), today=TODAY)
+    assert result.kind == "in_place"
+    athlete = current_plan(*on(database), TODAY).athlete
+    assert (athlete.name, athlete.profile.name, athlete.profile.level) == (
+        "Alice",
+        "Alice",
+        "advanced",
+    )
+
+
+def test_a_profile_without_a_name_keeps_the_stored_one(database: Database) -> None:
+    start(database)
+    result = update_profile(*on(database), profile(name=None), today=TODAY)
+    assert result.kind == "unchanged"
+    athlete = current_plan(*on(database), TODAY).athlete
+    assert (athlete.name, athlete.profile.name) == ("Ana", "Ana")
+
+
+def test_a_name_another_athlete_has_is_refused_and_nothing_changes(database: Database) -> None:
+    start(database)
+    add_athlete(*local(database), profile(name="Bo"), start=TODAY, weeks=6)
+    ana = on(database, "Ana")
+    with pytest.raises(ConflictError, match="an athlete named 'Bo' already exists"):
+        update_profile(*ana, profile(name="bo"), today=TODAY)
+    assert current_plan(*on(database, "Ana"), TODAY).athlete.profile.name == "Ana"

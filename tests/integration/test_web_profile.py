@@ -128,6 +128,23 @@ def test_a_profile_change_keeps_the_past_and_re_plans_the_future(
             assert session.title in plan.text.split(f'id="day-{day.isoformat()}"', 1)[1][:400]
 
 
+def test_a_change_of_the_name_alone_is_saved_and_said(app: FastAPI, client: TestClient) -> None:
+    from calfcoach.web.profile_form import profile_values
+
+    add_runner(app)
+    (athlete,) = stored(app)["athletes"]
+    plans = athlete["plans"]
+    with app.state.service_context.unit_of_work(read_only=True) as uow:
+        (current,) = uow.athletes.all()
+    values, lists = profile_values(current.profile)
+    response = client.post("/profile", data={**values, **lists, "name": "Ana Lee"})
+    assert response.status_code == 200, text_of(response.text)
+    assert "The name is now &#39;Ana Lee&#39;" in response.text
+    (athlete,) = stored(app)["athletes"]
+    assert (athlete["name"], athlete["profile"]["name"]) == ("Ana Lee", "Ana Lee")
+    assert athlete["plans"] == plans  # nothing re-planned
+
+
 def test_a_refused_profile_change_stores_nothing(app: FastAPI, client: TestClient) -> None:
     add_runner(app)
     before = stored(app)

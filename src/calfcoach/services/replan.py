@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Replan", "ReplanKind", "replan_running", "update_profile"]
 
-ReplanKind = Literal["unchanged", "in_place", "new_block", "profile_only"]
+ReplanKind = Literal["unchanged", "in_place", "new_block", "profile_only", "renamed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,10 @@ class Replan:
     def message(self) -> str:
         if self.kind == "unchanged":
             return "Nothing changed."
+        if self.kind == "renamed":
+            return (
+                f"The name is now {self.athlete!r}; nothing else changed, so nothing is re-planned."
+            )
         if self.kind == "profile_only":
             if self.cause != "profile":
                 return "No plan runs from today on; the next block will plan around the running."
@@ -171,8 +175,10 @@ def update_profile(
     note: str | None = None,
 ) -> Replan:
     """Store ``profile`` as the athlete's and re-plan the future only (module doc), in one
-    unit of work; ``actor`` must be allowed to ``manage`` the athlete. A new name in the
-    profile renames the athlete (a name another athlete has is a ``ConflictError``).
+    unit of work; ``actor`` must be allowed to ``manage`` the athlete. A name other than the
+    stored profile's renames the athlete (a name another athlete has is a ``ConflictError``),
+    also when nothing else changes (``renamed``: stored, nothing re-planned); a profile
+    without a name keeps the stored one.
 
     ``note`` (a coach's, optional): a note on the plan stored in the same unit of work as
     the change and its audit record, so the athlete never sees the new plan without the
@@ -194,7 +200,12 @@ def update_profile(
             body = check_note(actor, athlete_id, note)  # who first, then the text
         # Allowed, locked, and the past fixed (R-HIST) before anything changes.
         athlete = begin_write(uow, actor, athlete_id, today, "manage")
-        if new_name is not None and new_name != athlete.name:
+        old = athlete.profile  # as stored before this change (a rename writes its name)
+        # The name changes when it differs from the profile's (what the form and GET show);
+        # a profile without one keeps the stored name.
+        profile = profile.model_copy(update={"name": new_name or old.name})
+        renamed = profile.name != old.name
+        if new_name is not None and renamed:
             other = uow.athletes.find(new_name)
             if other is not None and other.id != athlete.id:
                 raise ConflictError.about(
@@ -204,12 +215,16 @@ def update_profile(
                     allowed="a name not yet used, ignoring case",
                 )
             athlete = uow.athletes.rename(athlete.id, new_name)
-        old = athlete.profile
-        if profile == old.model_copy(update={"name": profile.name}) and profile.name == old.name:
-            if body is not None:  # nothing to re-plan; the coach's word still goes
+        if profile == old.model_copy(update={"name": profile.name}):
+            # Nothing the engine reads changed: nothing to re-plan. A new name is stored all
+            # the same (committed here), as ``corrections.rename_athlete`` stores it.
+            if renamed:
+                record(uow, actor, athlete.id, "name", old.name, athlete.name)  # issue 9
+            if body is not None:  # the coach's word still goes
                 write_note(uow, actor, athlete.id, body)
+            if renamed or body is not None:
                 uow.commit()
-            return Replan(athlete.name, "unchanged", None, None)
+            return Replan(athlete.name, "renamed" if renamed else "unchanged", None, None)
         active_plan(uow, athlete)  # NotFoundError without a plan
         # The engine's inputs with the old and the new profile: the calendar's races and the
         # dated runs are the same for both (issue 10).

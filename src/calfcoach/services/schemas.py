@@ -494,10 +494,11 @@ class TokenOut(_Out):
 class ReplanOut(_Out):
     """What a profile change did to the plan: the future only is re-planned (R-HIST)."""
 
-    kind: Literal["unchanged", "in_place", "new_block", "profile_only"] = Field(
+    kind: Literal["unchanged", "in_place", "new_block", "profile_only", "renamed"] = Field(
         description="unchanged: nothing changed; in_place: the plan reads the new profile "
         "from first_day on; new_block: the session days moved, so the rest of the plan is a "
-        "new block from first_day; profile_only: the plan has ended, the next block uses it."
+        "new block from first_day; profile_only: the plan has ended, the next block uses it; "
+        "renamed: only the name changed (stored; the plan does not read it)."
     )
     first_day: dt.date | None
     weeks: int | None
