@@ -138,6 +138,29 @@ def test_a_set_posted_twice_without_a_client_id_is_a_409_problem(
     assert problem["errors"][0]["code"] == "conflict"
 
 
+def test_a_client_id_sent_again_with_other_values_is_a_409_naming_them(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    url = f"/api/v1/athletes/{ana}/sets"
+    body = {**SET, "client_id": str(uuid.uuid4())}
+    first = client.post(url, json=body)
+    assert first.status_code == 201, first.text
+    before = snapshot(database)
+    changed = client.post(url, json={**body, "contacts": 120, "pain": 7})
+    assert changed.status_code == 409
+    assert changed.headers["content-type"] == api_v1.PROBLEM_JSON
+    (problem,) = changed.json()["errors"]
+    assert (problem["field"], problem["code"], problem["value"]) == (
+        "client_id",
+        "conflict",
+        body["client_id"],
+    )
+    assert "differs in contacts 120 (stored: 100), pain 7 (stored: 0)" in problem["message"]
+    assert snapshot(database) == before  # the stored set stays as it was sent first
+    again = client.post(url, json=body)  # the exact retry is still answered as the first
+    assert again.status_code == 201 and again.json() == first.json()
+
+
 def test_a_bad_value_is_a_422_problem_naming_field_value_and_allowed(
     client: TestClient, database: Database, ana: int
 ) -> None:

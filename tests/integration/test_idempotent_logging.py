@@ -70,6 +70,42 @@ def test_a_client_id_given_again_to_another_set_is_a_conflict_and_nothing_is_wri
     assert snapshot(database) == before
 
 
+@pytest.mark.parametrize(
+    ("changes", "differs"),
+    [
+        ({"contacts": 30}, "contacts 30 (stored: 22)"),
+        ({"pain": 7, "rpe": 9}, "rpe 9 (stored: 6), pain 7 (stored: 1)"),
+        ({"load_kg": 2.5}, "load_kg 2.5 (stored: none)"),
+        ({"side": "left"}, "side left (stored: both)"),
+    ],
+)
+def test_a_client_id_sent_again_with_other_values_is_a_conflict_naming_them(
+    database: Database, ana: int, changes: dict[str, object], differs: str
+) -> None:
+    """The same id and set with other values is not a retry: answering with the stored set
+    would tell the client its new values were kept while the old ones stay."""
+    ctx, actor = local(database)
+    first = training.log_set(ctx, actor, ana, WED, a_set(), today=TODAY, client_id=CLIENT_ID)
+    before = snapshot(database)
+    with pytest.raises(ConflictError) as caught:
+        training.log_set(ctx, actor, ana, WED, a_set(**changes), today=TODAY, client_id=CLIENT_ID)
+    (problem,) = caught.value.details
+    assert (problem.code, problem.field, problem.value) == ("conflict", "client_id", CLIENT_ID)
+    assert problem.message.endswith(f"this request differs in {differs}")
+    assert snapshot(database) == before
+    again = training.log_set(ctx, actor, ana, WED, a_set(), today=TODAY, client_id=CLIENT_ID)
+    assert again == first
+
+
+def test_a_retry_of_a_set_typed_in_pounds_is_the_same_set(database: Database, ana: int) -> None:
+    ctx, actor = local(database)
+    entry = a_set(load_lb=22.5)
+    first = training.log_set(ctx, actor, ana, WED, entry, today=TODAY, client_id=CLIENT_ID)
+    before = snapshot(database)
+    again = training.log_set(ctx, actor, ana, WED, entry, today=TODAY, client_id=CLIENT_ID)
+    assert again == first and snapshot(database) == before
+
+
 def test_the_same_client_id_for_two_athletes_is_two_sets(database: Database, ana: int) -> None:
     athletes.add_athlete(*local(database), PROFILE, start=START, weeks=8, name="bo")
     ctx, actor, bo = on(database, "bo")

@@ -240,3 +240,92 @@ store["calfcoach.queue.v1"] = JSON.stringify([{ client_id: "ID", body: "client_i
     assert result["status"] == "1 queued set is stored."
     assert result["left"] == 0
     assert "data-set-logged" in result["row"] and "logged:" in result["row"]
+
+
+@needs_node
+def test_a_queued_set_resent_with_other_values_is_refused_and_the_queue_goes_on(
+    tmp_path: Path,
+) -> None:
+    """The server's real answers: a queued set whose client id was stored before with other
+    values is a conflict shown at the form (422); the queue reports it refused, drops it and
+    sends the next set, which is stored."""
+    import uuid
+
+    from tests.integration.web_pages import add_runner, last_session_by_today
+
+    app = create_app(Settings(home=tmp_path, database_url=sqlite_url(tmp_path / "db.sqlite3")))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        session = last_session_by_today(add_runner(app))
+        p = session.exercises[0]
+        measure = "reps" if p.reps is not None else "seconds" if p.seconds else "contacts"
+        form = {
+            "date": session.date.isoformat(),
+            "exercise": p.exercise,
+            "set_number": "1",
+            "side": "left" if p.per_side else "both",
+            "measure": measure,
+            measure: "10",
+            "rpe": "6",
+            "client_id": str(uuid.uuid4()),
+        }
+        headers = {"HX-Request": "true"}
+        assert client.post("/today/sets", data=form, headers=headers).status_code == 200
+        changed = client.post("/today/sets", data={**form, measure: "15"}, headers=headers)
+        following = {**form, "set_number": "2", "client_id": str(uuid.uuid4())}
+        stored = client.post("/today/sets", data=following, headers=headers)
+        app.state.service_context.close()
+    assert (changed.status_code, stored.status_code) == (422, 200)
+    sets = (STATIC_DIR / "js" / "sets.js").read_text()
+    out = run_node(
+        STUB_DOM
+        + """
+const store = {};
+global.localStorage = { getItem: k => store[k] || null, setItem: (k, v) => { store[k] = v; } };
+global.CustomEvent = class {
+  constructor(name, init) { this.type = name; this.detail = init && init.detail; }
+};
+let flushed = null;
+document.dispatchEvent = (ev) => {
+  if (ev.type === "calfcoach:queue-flushed") flushed = ev.detail;
+};
+const statusLine = { hidden: true, textContent: "" };
+document.querySelector = (sel) => sel === "[data-offline-status]" ? statusLine : null;
+global.DOMParser = class { parseFromString(html) { return {
+  querySelectorAll: (sel) => sel !== ".field-error" ? [] : Array.from(
+    html.matchAll(/<p class="field-error"[^>]*>([^<]*)<\\/p>/g), (m) => ({ textContent: m[1] })),
+  querySelector: () => null,
+}; } };
+const answers = ANSWERS;
+const posts = [];
+global.fetch = (url, init) => {
+  const answer = answers[posts.length];
+  posts.push(init.body);
+  return Promise.resolve({ ok: answer.status < 300, status: answer.status,
+                           text: () => Promise.resolve(answer.text) });
+};
+""".replace(
+            "ANSWERS",
+            json.dumps(
+                [
+                    {"status": changed.status_code, "text": changed.text},
+                    {"status": stored.status_code, "text": stored.text},
+                ]
+            ),
+        )
+        + sets
+        + """
+store["calfcoach.queue.v1"] = JSON.stringify([
+  { client_id: "A", body: "client_id=A" }, { client_id: "B", body: "client_id=B" }]);
+(async () => {
+  await window.calfcoachSets.flush();
+  console.log(JSON.stringify({ flushed, status: statusLine.textContent, posts: posts.length,
+                               left: window.calfcoachSets.queue().length }));
+})();
+"""
+    )
+    result = json.loads(out)
+    assert result["posts"] == 2 and result["left"] == 0
+    assert result["flushed"]["stored"] == ["B"]
+    (refused,) = result["flushed"]["refused"]
+    assert f"this request differs in {measure} 15 (stored: 10)" in refused
+    assert result["status"] == f"A queued set was not stored: {refused}"

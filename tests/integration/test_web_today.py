@@ -253,6 +253,31 @@ def test_a_client_id_reused_for_another_set_is_refused_at_the_form(
     assert stored(app) == before
 
 
+def test_a_client_id_sent_again_with_other_values_is_refused_at_the_form(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    """A resubmitted form with new values under the id of a stored set: refused where the
+    page refuses a set (422, the message at the form, as the offline queue reads it), never
+    answered "logged" with the old values."""
+    session = last_session_by_today(sessions)
+    form = set_form(session)
+    measure = form["measure"]
+    assert client.post("/today/sets", data=form, headers=HTMX).status_code == 200
+    before = stored(app)
+    changed = dict(form, pain="7", **{measure: str(int(form[measure]) + 3)})
+    response = client.post("/today/sets", data=changed, headers=HTMX)
+    assert response.status_code == 422
+    assert "-client_id-error" in response.text and "data-set-logged" not in response.text
+    shown = text_of(response.text)
+    assert f"this request differs in {measure} {changed[measure]} (stored: {form[measure]})" in (
+        shown
+    )
+    assert "pain 7 (stored: 1)" in shown
+    assert stored(app) == before
+    again = client.post("/today/sets", data=form, headers=HTMX)  # the same values: a retry
+    assert again.status_code == 200 and "data-set-logged" in again.text
+
+
 def test_skip_marks_the_session_skipped_and_a_second_skip_is_refused(
     app: FastAPI, client: TestClient, sessions: list[Session]
 ) -> None:

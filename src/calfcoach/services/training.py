@@ -940,22 +940,50 @@ def check_client_id(client_id: str) -> str:
 def _same_set_or_conflict(
     stored: LoggedSet, date: dt.date, entry: SetInput, client_id: str
 ) -> LoggedSet:
-    """The stored set of a retried request; a client id given before to another set is a
-    conflict (the client reused an id)."""
-    if (stored.date, stored.exercise, stored.set_number, stored.side) == (
-        date,
-        entry.exercise,
-        entry.set_number,
-        entry.side,
-    ):
+    """The stored set of a retried request (the same set, the same values: an idempotent
+    retry); a client id given before to another set, or to this set with other values, is a
+    conflict naming what differs (the client reused an id, or changed a set it had sent: a
+    correction is an edit of the stored set, never a silent keep of the old values)."""
+    sent = _logged(entry, date, None)
+    differ = [name for name in CLIENT_SET_FIELDS if getattr(stored, name) != getattr(sent, name)]
+    if not differ:
         return stored
+    where = f"set {stored.set_number} of {stored.exercise} on {stored.date.isoformat()}"
+    shown = ", ".join(
+        f"{name} {_shown(getattr(sent, name))} (stored: {_shown(getattr(stored, name))})"
+        for name in differ
+    )
     raise ConflictError.about(
         "client_id",
-        f"{client_id!r} was given to set {stored.set_number} of {stored.exercise} on "
-        f"{stored.date.isoformat()} ({stored.side})",
+        f"{client_id!r} was given to {where} ({stored.side}); this request differs in {shown}",
         value=client_id,
-        allowed="a new client id for each set",
+        allowed="a new client id for each set (a retry sends the same values again)",
     )
+
+
+CLIENT_SET_FIELDS = (
+    "date",
+    "exercise",
+    "set_number",
+    "side",
+    "reps",
+    "seconds",
+    "distance_m",
+    "contacts",
+    "load_kg",
+    "rpe",
+    "pain",
+)
+"""What a client sends of a set (``SetInput``, the load in kg): a retry under the same client
+id must send all of it again unchanged. The planned values are the service's, not compared."""
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _number_text(value) if isinstance(value, float) else str(value)
 
 
 def _refuse_set_logged_twice(clash_side: str | None, date: dt.date, entry: SetInput) -> None:
