@@ -229,8 +229,10 @@ def _staged(path: Path, folder: Path) -> Iterator[_Staged]:
                     raw.close()
                 if problems != ["ok"] or orphans:
                     raise _not_a_backup(path, "it fails the integrity checks once upgraded")
-                # Read it whole.
+                # Read it whole, and check every value as an import checks it: SQLite keeps
+                # text in a number column ("abc" as reps), which broke `sets` afterwards.
                 document = export_document(context_for(copy), Actor.local(), None, everyone=True)
+                _check_values(path, document)
         except InputError:
             raise
         except CalfcoachError as error:
@@ -244,6 +246,23 @@ def _staged(path: Path, folder: Path) -> Iterator[_Staged]:
     finally:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
+
+
+def _check_values(path: Path, document: Mapping[str, Any]) -> None:
+    """``InputError`` when a value of the backup is not one calfcoach could have stored (the
+    import's one validation model, ``import_model.validate_document``)."""
+    import json
+
+    from calfcoach.services.import_model import validate_document
+    from calfcoach.services.transfer import document_to_json
+
+    try:
+        validate_document(json.loads(document_to_json(document)))
+    except InputError as error:
+        raise InputError(
+            f"FILE: {path.name} holds values calfcoach never stores ({error.problems[0]}); "
+            f"allowed: {ALLOWED_BACKUP}"
+        ) from None
 
 
 def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.datetime) -> BackupResult:

@@ -725,6 +725,23 @@ def test_no_output_replaces_the_live_database_not_even_with_force(
     assert_usable_and_unchanged(env, before)
 
 
+@SQLITE_ONLY
+def test_restore_of_a_backup_holding_a_value_calfcoach_never_stores_is_refused(
+    database: Database, env: dict[str, str], tmp_path: Path, backend: str
+) -> None:
+    # A hostile test: text in a number column passed every check, the restore replaced the
+    # live database, and `sets` then stopped on an internal error.
+    fill(database)
+    before = export_all(env)
+    file = tmp_path / "typed.sqlite3"
+    sqlite_backup(database, env, file)
+    with sqlite3.connect(file) as connection:
+        connection.execute("UPDATE logged_sets SET reps = 'abc'")
+    code, _, err = invoke(env, "restore", str(file))
+    assert code == 2 and "holds values calfcoach never stores" in err and "reps" in err, err
+    assert_usable_and_unchanged(env, before)
+
+
 def test_restore_and_plan_read_an_endless_file_up_to_their_limit_only(
     database: Database, env: dict[str, str]
 ) -> None:
