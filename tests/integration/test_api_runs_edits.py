@@ -5,6 +5,7 @@ activity logged. Problem+json for bad input, nothing stored. On SQLite and Postg
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -132,6 +133,51 @@ def test_a_calendar_that_cannot_be_read_is_a_422_and_nothing_is_stored(
 
     answer = client.post(f"/api/v1/athletes/{ana}/calendar", **kwargs)  # type: ignore[arg-type]
 
+    assert answer.status_code == 422
+    errors = problem(answer)["errors"]
+    assert len(errors) == 1 and message in errors[0]["message"]  # type: ignore[index, arg-type]
+    assert client.get(f"/api/v1/athletes/{ana}/events").json()["total"] == 0
+
+
+def repeating(rule: str, start: str = "DTSTART;VALUE=DATE:{day}") -> bytes:
+    """One event repeating by ``rule``, starting in 16 days (the defect's 150-byte file)."""
+    first = start.format(day=f"{in_days(16):%Y%m%d}")
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1@x\r\n"
+        f"{first}\r\nRRULE:{rule}\r\nSUMMARY:Race 10k\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # D-191: 24 GB of memory, then the server was killed.
+        (repeating("FREQ=SECONDLY"), "'Race 10k' repeats every second"),
+        # 39 s before the event limit was reached.
+        (repeating("FREQ=MINUTELY"), "'Race 10k' repeats every minute"),
+        (
+            repeating(
+                "FREQ=DAILY;COUNT=2000000000;BYHOUR=6,12,18;BYMINUTE=0,10,20,30,40,50",
+                "DTSTART:{day}T060000",
+            ),
+            "more than 5,000 events",
+        ),
+    ],
+)
+def test_a_calendar_repeating_too_often_is_a_quick_422_and_nothing_is_stored(
+    database: Database,
+    ana: int,  # noqa: F811
+    data: bytes,
+    message: str,
+) -> None:
+    client = client_of(database)
+    started = time.perf_counter()
+
+    answer = client.post(
+        f"/api/v1/athletes/{ana}/calendar", files={"file": ("rrule.ics", data, "text/calendar")}
+    )
+
+    assert time.perf_counter() - started < 2.0
     assert answer.status_code == 422
     errors = problem(answer)["errors"]
     assert len(errors) == 1 and message in errors[0]["message"]  # type: ignore[index, arg-type]

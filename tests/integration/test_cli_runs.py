@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,6 +124,28 @@ def test_calendar_import_lists_the_planned_runs_and_races(cli: Cli, tmp_path: Pa
     assert result.code == 0, result.err
     assert "Imported 1 planned runs and 1 races" in result.out
     assert "2026-10-18  race  Berlin Marathon" in result.out
+
+
+def test_calendar_import_of_a_rule_repeating_every_second_exits_2_at_once(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.on("2026-09-01")
+    path = tmp_path / "rrule.ics"
+    path.write_bytes(  # D-191: the file that took 24 GB of memory
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:1@x\r\n"
+        b"DTSTART;VALUE=DATE:20260920\r\nRRULE:FREQ=SECONDLY\r\nSUMMARY:Race 10k\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    before = cli.snapshot()
+    started = time.perf_counter()
+
+    result = cli.run("calendar", "import", str(path))
+
+    assert time.perf_counter() - started < 2.0
+    assert result.code == 2, result.out
+    assert "'Race 10k' repeats every second" in result.err
+    assert "Traceback" not in result.err + result.out
+    assert cli.snapshot() == before
 
 
 def test_workout_export_writes_a_fit_file_and_refuses_to_overwrite_it(

@@ -4,12 +4,14 @@ kinds from titles (CAL-KIND-1), all-day and timed events, time zones, recurring 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from calfcoach.formats.calendar_import import (
     MAX_OCCURRENCES,
+    MAX_RULE_DATES,
     CalendarFileError,
     guess_kind,
     parse_distance_km,
@@ -146,10 +148,108 @@ def test_a_file_that_is_not_icalendar_is_one_clear_error() -> None:
         read_calendar(b"hello", FIRST, LAST)
 
 
-def test_a_daily_event_over_too_long_a_window_is_refused_naming_the_limit() -> None:
-    data = ics(event("d", "Easy run", "DTSTART;VALUE=DATE:20270101", "RRULE:FREQ=HOURLY"))
+def test_an_event_many_times_a_day_over_too_long_a_window_is_refused_naming_the_limit() -> None:
+    hours = ",".join(str(h) for h in range(24))
+    data = ics(
+        event("d", "Easy run", "DTSTART:20270101T000000", f"RRULE:FREQ=DAILY;BYHOUR={hours}")
+    )
     with pytest.raises(CalendarFileError, match=f"more than {MAX_OCCURRENCES:,} events"):
         read_calendar(data, dt.date(2027, 1, 1), dt.date(2027, 12, 31))
+
+
+# D-191: repeats are expanded one date at a time, within bounds; these took minutes and
+# gigabytes (FREQ=SECONDLY: 24 GB) when the expander listed every date first.
+YEAR = (dt.date(2026, 11, 6), dt.date(2027, 12, 5))
+QUICK_S = 2.0  # each answered in milliseconds; generous for a slow machine
+
+
+@pytest.mark.parametrize(("freq", "unit"), [("SECONDLY", "second"), ("MINUTELY", "minute")])
+def test_an_event_repeating_every_second_or_minute_is_refused_at_once(freq: str, unit: str) -> None:
+    data = ics(event("1@x", "Race 10k", "DTSTART;VALUE=DATE:20261220", f"RRULE:FREQ={freq}"))
+    started = time.perf_counter()
+    with pytest.raises(CalendarFileError, match=f"'Race 10k' repeats every {unit}") as raised:
+        read_calendar(data, *YEAR)
+    assert time.perf_counter() - started < QUICK_S
+    assert "allowed: events that repeat daily or less often" in str(raised.value)
+
+
+def test_an_hourly_event_is_refused_even_with_a_few_repeats() -> None:
+    data = ics(event("h", "Easy run", "DTSTART:20270310T060000", "RRULE:FREQ=HOURLY;COUNT=2"))
+    with pytest.raises(CalendarFileError, match="repeats every hour"):
+        read_calendar(data, FIRST, LAST)
+
+
+@pytest.mark.parametrize("interval", ["0", "-1", "x"])
+def test_an_interval_below_one_is_refused(interval: str) -> None:
+    rule = f"RRULE:FREQ=YEARLY;INTERVAL={interval};BYMONTH=3"
+    data = ics(event("i", "Tempo", "DTSTART;VALUE=DATE:20270302", rule))
+    with pytest.raises(CalendarFileError, match="INTERVAL"):
+        read_calendar(data, FIRST, LAST)
+
+
+def test_a_huge_count_many_times_a_day_stops_at_the_event_limit_at_once() -> None:
+    minutes = ",".join(str(m) for m in range(60))
+    rule = f"RRULE:FREQ=DAILY;COUNT=100000000;BYHOUR=6,7,8,9,10,11;BYMINUTE={minutes}"
+    data = ics(event("c", "Easy run", "DTSTART:20261210T060000", rule))
+    started = time.perf_counter()
+    with pytest.raises(CalendarFileError, match=f"more than {MAX_OCCURRENCES:,} events"):
+        read_calendar(data, *YEAR)
+    assert time.perf_counter() - started < QUICK_S
+
+
+def test_a_huge_count_or_no_end_once_a_day_is_read_within_the_window() -> None:
+    data = ics(
+        event("a", "Easy run", "DTSTART;VALUE=DATE:20270301", "RRULE:FREQ=DAILY;COUNT=1000000000"),
+        event("b", "Long run", "DTSTART;VALUE=DATE:20270306", "RRULE:FREQ=WEEKLY"),
+    )
+    result = read_calendar(data, FIRST, LAST)
+    assert len([r for r in result.runs if r.kind == "easy"]) == 92
+    assert len([r for r in result.runs if r.kind == "long"]) == 13
+
+
+def test_a_rule_matching_no_day_is_not_walked_to_the_year_9999() -> None:
+    # dateutil walks FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 day by day until the year 9999 (3 s a
+    # rule); the walk stops once it is past the window. Only DTSTART itself is an event.
+    rules = ["FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31"]
+    data = ics(
+        *(
+            event(f"n{i}", "Tempo", "DTSTART;VALUE=DATE:20270302", f"RRULE:{rule}")
+            for i, rule in enumerate(rules * 20)
+        )
+    )
+    started = time.perf_counter()
+    result = read_calendar(data, FIRST, LAST)
+    assert time.perf_counter() - started < QUICK_S
+    assert {r.date for r in result.runs} == {dt.date(2027, 3, 2)}
+
+
+def test_rules_starting_centuries_before_the_window_are_refused_at_once() -> None:
+    never = "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30"
+    often = "RRULE:FREQ=DAILY;BYHOUR=0,6,12,18"
+    for start, rule in [("DTSTART;VALUE=DATE:00010101", never), ("DTSTART:19000101T000000", often)]:
+        data = ics(event("p", "Easy run", start, rule))
+        started = time.perf_counter()
+        with pytest.raises(CalendarFileError, match=f"more than {MAX_RULE_DATES:,} dates"):
+            read_calendar(data, FIRST, LAST)
+        assert time.perf_counter() - started < QUICK_S
+
+
+def test_a_daily_rule_since_1990_and_long_exdate_and_rdate_lists_are_read() -> None:
+    days = [dt.date(2027, 3, 1) + dt.timedelta(days=i) for i in range(92)]
+    listed = ",".join(d.strftime("%Y%m%d") for d in days[::2])
+    data = ics(
+        event(
+            "y",
+            "Easy run",
+            "DTSTART;VALUE=DATE:19900101",
+            "RRULE:FREQ=DAILY",
+            f"EXDATE;VALUE=DATE:{listed}",
+        ),
+        event("r", "Tempo", "DTSTART;VALUE=DATE:20270301", f"RDATE;VALUE=DATE:{listed}"),
+    )
+    result = read_calendar(data, FIRST, LAST)
+    assert [r.date for r in result.runs if r.kind == "easy"] == days[1::2]
+    assert [r.date for r in result.runs if r.kind == "hard"] == days[::2]
 
 
 def test_a_window_backwards_or_longer_than_three_years_is_refused() -> None:

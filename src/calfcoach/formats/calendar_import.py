@@ -7,10 +7,19 @@ start time and the date in the event's own time zone (UTC times in ``tz``, defau
 kind comes from the title (CAL-KIND-1 in docs/running-load.md): race, long, hard (tempo,
 intervals, hills...) or easy; events that are not runs (rest, strength, cross-training) and
 titles naming no run are skipped, each with its reason, so the runner can see and edit them.
+
+Repeating events are expanded lazily and within bounds (D-191): a rule repeating more often
+than daily (FREQ=HOURLY, MINUTELY, SECONDLY) or with an INTERVAL below 1 is refused before
+anything is expanded; the others are walked one date at a time, stopping at the window's end
+(even where a rule's BYxxx parts match no day, which dateutil would walk to the year 9999), at
+``MAX_OCCURRENCES`` events in the window, or at ``MAX_RULE_DATES`` dates (``MAX_RULE_MONTHS``
+months) walked through from the rules' first days: time and memory do not grow with what a
+rule could generate.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -18,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import recurring_ical_events  # type: ignore[import-untyped]
+from dateutil.rrule import rrule  # type: ignore[import-untyped]
 from icalendar import Calendar
 from pydantic import ValidationError
 
@@ -29,6 +39,8 @@ from calfcoach.errors import InputError
 __all__ = [
     "MAX_CALENDAR_BYTES",
     "MAX_OCCURRENCES",
+    "MAX_RULE_DATES",
+    "MAX_RULE_MONTHS",
     "CalendarFileError",
     "CalendarImport",
     "Guess",
@@ -39,7 +51,10 @@ __all__ = [
 ]
 
 MAX_CALENDAR_BYTES = 5 * 1024 * 1024  # a year of daily events with long notes is ~1 MB
-MAX_OCCURRENCES = 5_000  # events in the window, after expansion
+MAX_OCCURRENCES = 5_000  # events in the window, counted while they are expanded
+MAX_RULE_DATES = 100_000  # dates the repeat rules may walk through, from their first day
+MAX_RULE_MONTHS = 12_000  # months they may walk through (a rule whose BYxxx match no day)
+SUB_DAILY = {"HOURLY": "hour", "MINUTELY": "minute", "SECONDLY": "second"}
 MAX_WINDOW_DAYS = 3 * 366
 HALF_MARATHON_KM = 21.0975
 MARATHON_KM = 42.195
@@ -276,17 +291,159 @@ def _when(component: Any, tz: dt.tzinfo) -> tuple[dt.date, dt.datetime | None]:
     raise CalendarFileError(f"calendar: DTSTART {start!r} is not a date or a time")
 
 
+# --------------------------------------------------------------------------- repeats
+
+
+def _rule_texts(component: Any) -> list[str]:
+    rules = component.get("RRULE")
+    if rules is None:
+        return []
+    return [
+        rule.to_ical().decode() if hasattr(rule, "to_ical") else str(rule)
+        for rule in (rules if isinstance(rules, list) else [rules])
+    ]
+
+
+def _rule_part(text: str, name: str) -> str | None:
+    match = re.search(rf"(?:^|;){name}=([^;]*)", text, re.IGNORECASE)
+    return match.group(1).strip().upper() if match else None
+
+
+def _check_rules(calendar: Calendar) -> None:
+    """D-191: a training calendar plans days. An event repeating every hour, minute or second
+    is no plan of runs (and a year of it is millions of events): the file is refused, naming
+    the event, before anything is expanded. So is an INTERVAL below 1 (dateutil would repeat
+    one date for ever)."""
+    for component in calendar.walk("VEVENT"):
+        for text in _rule_texts(component):
+            title = printable_name(_text(component, "SUMMARY"), 80)
+            freq = _rule_part(text, "FREQ")
+            if freq in SUB_DAILY:
+                raise CalendarFileError(
+                    f"calendar: the event {title!r} repeats every {SUB_DAILY[freq]} "
+                    f"(RRULE FREQ={freq}); allowed: events that repeat daily or less often "
+                    "(a training calendar plans days: one event a run or race)"
+                )
+            interval = _rule_part(text, "INTERVAL")
+            if interval is not None and not (interval.isdigit() and int(interval) >= 1):
+                raise CalendarFileError(
+                    f"calendar: the event {title!r} has RRULE INTERVAL={interval[:20]!r}; "
+                    "allowed: a whole number of at least 1"
+                )
+
+
+class _PastTheWindow(Exception):
+    """dateutil's walk through a rule has moved past the window's last day."""
+
+
+@dataclass
+class _Expansion:
+    """What the repeat rules of one calendar have walked through so far (D-191)."""
+
+    first: dt.date
+    last: dt.date
+    dates: int = 0
+    months: int = 0
+
+    def too_much(self) -> CalendarFileError:
+        return CalendarFileError(
+            f"calendar: its repeating events go through more than {MAX_RULE_DATES:,} dates "
+            f"(or {MAX_RULE_MONTHS:,} months) from their first days to {self.last}; allowed: "
+            f"repeating events that start within a few years of {self.first} (a calendar "
+            "of the training plan alone)"
+        )
+
+    def date(self) -> None:
+        self.dates += 1
+        if self.dates > MAX_RULE_DATES:
+            raise self.too_much()
+
+    def month(self) -> None:
+        self.months += 1
+        if self.months > MAX_RULE_MONTHS:
+            raise self.too_much()
+
+
+@dataclass
+class _Walk:
+    """One walk through a rule: how many of dateutil's month steps it may still take before it
+    is past the window (each step moves at least one month on)."""
+
+    expansion: _Expansion
+    months_left: int
+
+    def month(self) -> None:
+        self.expansion.month()
+        self.months_left -= 1
+        if self.months_left < 0:
+            raise _PastTheWindow
+
+
+class _WindowRule(rrule):  # type: ignore[misc]
+    """A dateutil rule walked lazily within one calendar's bounds (D-191).
+
+    dateutil's ``between`` builds the list of every date in the span (34 million for a year
+    of FREQ=SECONDLY), and its walk only stops when a date passes the end: a rule whose BYxxx
+    parts match no day (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) walks day by day to the year
+    9999 first. Here ``between`` yields one date at a time, each counted; and dateutil reads
+    ``_byeaster`` once at the start of a walk and once per month it moves to (``_iterinfo.
+    rebuild``), so that read counts the months: past the window's month the walk stops.
+    Rules become this class in place (``_bound``); nothing else about them changes."""
+
+    @property
+    def _byeaster(self) -> Any:
+        walk: _Walk | None = self.__dict__.get("_calfcoach_walk")
+        if walk is not None:
+            walk.month()
+        return self.__dict__["_byeaster"]
+
+    def between(
+        self, after: dt.datetime, before: dt.datetime, inc: bool = False, count: int = 1
+    ) -> Iterator[dt.datetime]:
+        expansion: _Expansion = self.__dict__["_calfcoach_expansion"]
+        start = self._dtstart
+        months = (before.year - start.year) * 12 + before.month - start.month
+        walker = copy.copy(self)  # this walk's own count, whoever else walks the rule
+        walker.__dict__["_calfcoach_walk"] = _Walk(expansion, max(months, 0) + 3)
+        try:
+            for value in walker._iter():
+                expansion.date()
+                if value > before or (not inc and value == before):
+                    return
+                if value > after or (inc and value == after):
+                    yield value
+        except _PastTheWindow:
+            return
+
+
+def _bound(query: Any, expansion: _Expansion) -> None:
+    """The rules of every series of ``query`` walked as ``_WindowRule``s."""
+    for series in query.series:
+        for rule in getattr(series.recurrence, "rrules", ()):
+            if type(rule) is rrule:  # the RRULEs; RDATEs are dates of the file itself
+                rule.__class__ = _WindowRule
+                rule.__dict__["_calfcoach_expansion"] = expansion
+                rule._cache = None  # walked anew each time, never kept
+
+
 def _events(calendar: Calendar, first: dt.date, last: dt.date) -> Iterator[Any]:
+    _check_rules(calendar)
     query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    _bound(query, _Expansion(first, last))
+    skip = tuple(query.suppressed_errors)
     count = 0
-    for event in query.between(first, last + dt.timedelta(days=1)):
-        count += 1
-        if count > MAX_OCCURRENCES:
-            raise CalendarFileError(
-                f"calendar: more than {MAX_OCCURRENCES:,} events between {first} and {last}; "
-                "allowed: at most that many (choose a shorter window)"
-            )
-        yield event
+    for series in query.series:  # one occurrence at a time, counted as it comes
+        try:
+            for occurrence in series.between(first, last + dt.timedelta(days=1)):
+                count += 1
+                if count > MAX_OCCURRENCES:
+                    raise CalendarFileError(
+                        f"calendar: more than {MAX_OCCURRENCES:,} events between {first} and "
+                        f"{last}; allowed: at most that many (choose a shorter window)"
+                    )
+                yield occurrence.as_component(False)
+        except skip:  # a damaged series is left out, as recurring_ical_events does
+            continue
 
 
 def read_calendar(
