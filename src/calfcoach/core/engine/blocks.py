@@ -235,10 +235,14 @@ def choices_for(
     foot = [en for en in fits if en.foot]
     dorsi = tuple(en.ex for en in foot if en.dorsi)
     pool = tuple(en.ex for en in foot if not en.dorsi)
+    # R-PROG-3/R-SCH-6/R-PROG-1a/R-WHY (D-18x): the soleus ladder's blocks are light, unloaded
+    # work, so its machine step (the leg press, built for loading) is not one of them: a light
+    # block never takes a machine variant. The leg press carries bent-knee heavy work, with
+    # its found load (R-PROG-7); the ladder's light top stays the single-leg standing raise.
     soleus = tuple(
         en.ex
         for en in sorted(
-            (en for en in fits if SOLEUS in en.roles.steps),
+            (en for en in fits if SOLEUS in en.roles.steps and not en.ex.machine),
             key=lambda en: en.roles.steps[SOLEUS],
         )
     )
