@@ -570,8 +570,13 @@ def test_a_complaint_reason_is_given_only_to_an_athlete_with_that_complaint_r_wh
 ) -> None:
     hsr = catalog.get("heavy-slow-heel-raise")
     assert not any("Beyer" in r.text for r in catalog.reasons_for(hsr, "rehab"))
-    with_achilles = catalog.reasons_for(hsr, "rehab", {"achilles_insertional"})
+    with_achilles = catalog.reasons_for(hsr, "rehab", {"achilles"})
     assert any(r.rule == "R-PAIN-3" and "Beyer" in r.text for r in with_achilles)
+    # R-WHY (D-18x): Beyer 2015 studied mid-portion tendinopathy only; insertional pain has
+    # its own reason, which says so, and is not told the trial's finding.
+    insertional = catalog.reasons_for(hsr, "rehab", {"achilles_insertional"})
+    assert not any("helped" in r.text and "Beyer" in r.text for r in insertional)
+    assert any("mid-portion tendinopathy only" in r.text for r in insertional)
     shin = catalog.reasons_for(catalog.get("toe-taps"), "light", frozenset({"shin"}))
     assert any(r.rule == "R-PAIN-4" and "low (L)" in r.text for r in shin)
 

@@ -18,6 +18,7 @@ from calfcoach.core.engine.calf import CalfMaker, _ladder_scheme
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
+    Complaint,
     Exercise,
     Profile,
     Race,
@@ -104,7 +105,7 @@ class ComplaintMaker(CalfMaker):
         exercises = [self.c.protocol_straight]
         if achilles:
             exercises.append(self.c.protocol_bent)
-        blocks = []
+        blocks: list[budget.Block] = []
         for ex in exercises:
             if ex is None:
                 continue
@@ -138,8 +139,16 @@ class ComplaintMaker(CalfMaker):
                     f"0-1 reps in reserve; {tempo}); pain up to {safety.limit}/10 is acceptable"
                     f"{where} and must settle by the next morning (R-PAIN-1).",
                 )
-            if "achilles_insertional" in complaints:
-                reasons.append(_INSERTIONAL_REASON)
+            # R-WHY, R-PAIN-3/5 (D-18x): the complaint's own reasons from the catalog: Beyer
+            # 2015 only for mid-portion `achilles` (the trial studied nothing else), once a
+            # session; insertional pain its own flat-ground reason on every block.
+            told = {r.text for b in blocks for r in b.rx.reasons}
+            own = [r for r in self._complaint_reasons(ex, complaints) if r.text not in told]
+            if "achilles_insertional" in complaints and not any(
+                "Insertional" in r.text for r in own
+            ):
+                own.append(_INSERTIONAL_REASON)
+            reasons += own
             if not needs_load:
                 reasons.append(_BODY_WEIGHT_REASON)
             blocks.append(
@@ -158,6 +167,19 @@ class ComplaintMaker(CalfMaker):
                 )
             )
         return blocks
+
+    def _complaint_reasons(self, ex: Exercise, complaints: frozenset[Complaint]) -> list[Reason]:
+        """R-WHY: the catalog's reasons restricted to the athlete's complaints that fit ``ex``
+        as rehab work (a mid-portion trial is not cited for insertional pain)."""
+        finder = getattr(self.catalog, "reasons_for", None)
+        if finder is None:
+            return []
+        # Only the Achilles reasons: the towel raise's own why already cites Rathleff (D-142).
+        achilles = complaints & ACHILLES_COMPLAINTS
+        if not achilles:
+            return []
+        general = set(finder(ex, "rehab"))
+        return [r for r in finder(ex, "rehab", achilles) if r not in general]
 
     def _one_step_at_most(
         self, table: tuple[rules.ProtocolStep, ...], week: int, plan_week: int
