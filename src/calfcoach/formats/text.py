@@ -6,6 +6,7 @@ so "3 x 12 reps each side, +10 kg" is spelled the same way everywhere.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Protocol
 
 from calfcoach.core.units import LB_PER_KG  # the one conversion, in and out
@@ -209,16 +210,48 @@ def column_lines(cells: tuple[str, ...], widths: list[int], indent: str = "  ") 
     return lines
 
 
-def loads_in_units(text: str, units: Units) -> str:
-    """A reason or decision of the engine (written in kg, the stored unit) with every load
-    ("22.5 kg") in the athlete's units, so an imperial athlete reads pounds everywhere
-    (D-27). Metric text is returned as it is."""
-    if units != "imperial" or " kg" not in text:
-        return text
-    import re
+KM_PER_MI = 1.609344
+CM_PER_IN = 2.54
+_NUM = r"(?<![\w.])(\d+(?:\.\d+)?)"
+# "10 to 15 ft (about 3 to 4.5 m)": the metric gloss of an imperial amount, dropped for imperial.
+_METRIC_GLOSS = re.compile(r" \(about [\d.]+(?: to [\d.]+)? (?:m|cm|km)\)")
+_IMPERIAL_GLOSSED = re.compile(
+    r"[\d.]+(?: to [\d.]+)? (?:ft|in|mi) \(about ([\d.]+(?: to [\d.]+)? (?:m|cm|km))\)"
+)
+_RANGE = re.compile(_NUM + r" to (\d+(?:\.\d+)?) (m|cm|km)\b")
+_AMOUNT = re.compile(_NUM + r" (kg|m|cm|km)\b")
 
-    return re.sub(
-        r"(?<![\w.])(\d+(?:\.\d+)?) kg\b",
-        lambda m: describe_load(float(m.group(1)), units),
+
+def _imperial(value: float, unit: str) -> str:
+    if unit == "kg":
+        return describe_load(value, "imperial")
+    if unit == "m":
+        return describe_distance(value, "imperial")
+    if unit == "cm":
+        return f"{_number(value / CM_PER_IN)} in"
+    return f"{_number(value / KM_PER_MI)} mi"
+
+
+def _imperial_number(value: float, unit: str) -> str:
+    return _imperial(value, unit).split(" ")[0]
+
+
+def loads_in_units(text: str, units: Units) -> str:
+    """A reason or decision of the engine (written in kg and metres, the stored units) with
+    every load ("22.5 kg") and distance ("3 m", "15 km") in the athlete's units, so an
+    imperial athlete reads pounds, feet and miles everywhere, as on the dose line (D-27,
+    R-WHY, D-18x). Metric text is returned as it is."""
+    if units != "imperial":
+        # "10 to 15 ft (about 3 to 4.5 m)" (the seeds' feet, glossed) reads "3 to 4.5 m".
+        return _IMPERIAL_GLOSSED.sub(lambda m: m.group(1), text) if " ft (" in text else text
+    if not _AMOUNT.search(text):
+        return text
+    text = _METRIC_GLOSS.sub("", text)
+    text = _RANGE.sub(
+        lambda m: (
+            f"{_imperial_number(float(m.group(1)), m.group(3))} to "
+            f"{_imperial(float(m.group(2)), m.group(3))}"
+        ),
         text,
     )
+    return _AMOUNT.sub(lambda m: _imperial(float(m.group(1)), m.group(2)), text)
