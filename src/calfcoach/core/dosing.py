@@ -416,6 +416,16 @@ def _load_up(dose: Dose, inc: float | None, *, coarse: bool = False) -> Step | N
         return None
     if not dose.load:
         return Step(dose.with_load(new), f"{_num(new)} kg of load is added", True)
+    if new - dose.load <= inc + 1e-9:
+        # R-PROG-2/R-PROG-7 (D-18x): the athlete's smallest increment is the step. A percentage
+        # of the added load misleads (+1 kg on 1 kg read "100 %", yet on a standing raise the
+        # load lifted is body weight plus 2 kg); the step is named as what it is.
+        step = _num(round(new - dose.load, 2))
+        return Step(
+            dose.with_load(new),
+            f"the load goes up by the smallest step, +{step} kg, to {_num(new)} kg",
+            True,
+        )
     pct = round((new - dose.load) / dose.load * 100)
     return Step(dose.with_load(new), f"the load goes up {pct} % to {_num(new)} kg", True)
 

@@ -9,7 +9,9 @@ protocol (the session's main work, R-PAIN-5) the rotation's block goes too.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Final
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.models import Exercise, Prescription, Reason
@@ -54,6 +56,10 @@ def rx_with(
     without its walk over the fields (it ran for every trimmed and extra block); ``note``, the
     reason for the change, goes after its reasons (R-WHY: every change carries its reason)."""
     why, reasons = rx.why, rx.reasons
+    if sets is not None and sets < rx.sets and "ramp sets" in why:
+        # R-PROG-1a, R-SCH-6 (D-18x): a load-finding block cut to fewer sets ramps in those
+        # sets: its reason never offers more ramp sets than the prescription holds.
+        why, reasons = _ramp_sets_cut(why, reasons, sets)
     if note is not None:
         why = f"{why} {note.rule}: {note.text}" if why else f"{note.rule}: {note.text}"
         reasons = reasons + (note,)
@@ -72,6 +78,20 @@ def rx_with(
         why,
         rx.rule or (reasons[0].rule if reasons else ""),
         reasons,
+    )
+
+
+_RAMP_SETS: Final = re.compile(r"up to (\d+) ramp sets")
+
+
+def _ramp_sets_cut(
+    why: str, reasons: tuple[Reason, ...], sets: int
+) -> tuple[str, tuple[Reason, ...]]:
+    def cut(text: str) -> str:
+        return _RAMP_SETS.sub(lambda m: f"up to {min(int(m.group(1)), sets)} ramp sets", text)
+
+    return cut(why), tuple(
+        Reason(r.rule, cut(r.text)) if r.rule == "R-PROG-1a" else r for r in reasons
     )
 
 
