@@ -88,11 +88,12 @@ def context_for(
     today: Callable[[], dt.date] | None = None,
     owned: bool = False,
     group_commit: bool = False,
+    server: bool = False,
 ) -> ServiceContext:
     """A service context on ``database`` (its units of work); ``today``: the clock (default:
     the local date); ``owned``: closing the context disposes of the database;
     ``group_commit``: sets logged together share one commit (a server on SQLite,
-    D-94)."""
+    D-94); ``server``: server mode (``ServiceContext.server``)."""
     from calfcoach.services.context import AnswerLookup, ServiceContext
     from calfcoach.services.group_commit import GroupCommit
 
@@ -131,6 +132,7 @@ def context_for(
         first_answer=first_answer,
         local_reads=sqlite,
         group_commit=writer,
+        server=server,
     )
 
 
@@ -139,9 +141,14 @@ def build_context(
 ) -> ServiceContext:
     """The service context on the database of ``settings`` (``open_database``); close it
     (or use it in a ``with`` block) to release the database. ``group_commit``: a server's
-    context, whose sets logged together share one commit (D-94)."""
+    context, whose sets logged together share one commit (D-94). Server mode's settings make
+    a server-mode context."""
+    settings = _settings(settings)
     return context_for(
-        open_database(settings, read_only=read_only), owned=True, group_commit=group_commit
+        open_database(settings, read_only=read_only),
+        owned=True,
+        group_commit=group_commit,
+        server=settings.server,
     )
 
 

@@ -140,7 +140,7 @@ def test_a_bad_calendar_address_is_shown_at_the_field(
     page.get_by_label("or its address").fill("https://127.0.0.1:1/plan.ics")
     page.get_by_role("button", name="Import the calendar").click()
     error = page.locator("#calendar-error")
-    expect(error).to_contain_text("cannot fetch")
+    expect(error).to_contain_text("could not fetch the calendar")
     assert page.get_by_label("or its address").get_attribute("aria-invalid") == "true"
     check_axe(page)
 

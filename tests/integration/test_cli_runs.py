@@ -141,7 +141,7 @@ def test_calendar_import_of_a_rule_repeating_every_second_exits_2_at_once(
 
     result = cli.run("calendar", "import", str(path))
 
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 5.0  # was minutes (and 24 GB)
     assert result.code == 2, result.out
     assert "'Race 10k' repeats every second" in result.err
     assert "Traceback" not in result.err + result.out

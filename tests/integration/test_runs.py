@@ -19,7 +19,7 @@ from tests.service_calls import local, on
 from tests.unit.test_fit_workout import strength_activity
 
 from calfcoach.errors import ForbiddenError, InputError, NotFoundError
-from calfcoach.services import athletes, runs
+from calfcoach.services import athletes, calendar_fetch, runs
 from calfcoach.services.access import Actor
 from calfcoach.storage.db import Database
 from calfcoach.storage.uow import AbstractUnitOfWork
@@ -259,7 +259,7 @@ def test_a_calendar_file_gives_planned_runs_and_races_and_a_reimport_replaces_th
     [
         ("http://example.com/plan.ics", "not an https address"),
         ("file:///etc/passwd", "not an https address"),
-        ("https://127.0.0.1:1/plan.ics", "cannot fetch"),
+        ("https://127.0.0.1:1/plan.ics", "could not fetch the calendar from 127.0.0.1"),
         ("no-such-plan.ics", "is not a file"),
     ],
 )
@@ -431,7 +431,7 @@ def test_a_calendar_address_serving_too_much_is_refused_unread(
 
 
 def test_a_redirect_away_from_https_is_refused() -> None:
-    handler = runs._HttpsOnly()
+    handler = calendar_fetch._HttpsOnly()
     request = urllib.request.Request("https://plan.example/p.ics")
 
     with pytest.raises(InputError, match="not https"):

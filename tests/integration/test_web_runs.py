@@ -304,7 +304,7 @@ def test_a_calendar_file_is_imported_and_its_events_listed_with_their_kinds(
             {"files": {"file": ("notes.ics", b"this is not a calendar", "text/calendar")}},
             "not a valid iCalendar file",
         ),
-        ({"data": {"url": "https://127.0.0.1:1/plan.ics"}}, "cannot fetch"),
+        ({"data": {"url": "https://127.0.0.1:1/plan.ics"}}, "could not fetch the calendar"),
         ({"data": {"url": "http://plan.example/plan.ics"}}, "not an https address"),
         ({"data": {"url": ""}}, "no file or address given"),
         (

@@ -89,6 +89,11 @@ class ServiceContext:
     statement (``storage/answers.first_answer_lookup``; local mode's pages, D-165); None:
     asked apart."""
 
+    server: bool = False
+    """Server mode (``Settings.server``: accounts, people other than the machine's owner);
+    False: local single-user mode. What a service does for whoever asks may then differ: a
+    calendar address is not fetched from this machine or its network (D-191)."""
+
     local_reads: bool = False
     """The database is a file on this machine (SQLite): a short read is a few microseconds
     of work in this process, never a wait on a network. The web app then makes the reads

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +38,7 @@ from calfcoach.core.running import (
 from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.athletes import athlete_in
 from calfcoach.services.audit import record
+from calfcoach.services.calendar_fetch import CALENDAR_TIMEOUT_S, fetch_calendar
 from calfcoach.services.plan_inputs import physiology
 from calfcoach.services.schemas import (
     CalendarImportOut,
@@ -86,7 +85,6 @@ __all__ = [
 Progress = Callable[[int, int, str], None]
 RUN_KINDS: tuple[RunKind, ...] = get_args(RunKind)
 EVENT_KINDS: tuple[str, ...] = (*RUN_KINDS, "race")
-CALENDAR_TIMEOUT_S = 15.0
 CALENDAR_PAST_DAYS = 28  # D-76: a calendar's window: 4 weeks back, a year ahead
 CALENDAR_FUTURE_DAYS = 366
 
@@ -438,71 +436,6 @@ class CalendarReport:
     """How the plan followed the calendar (issue 10, item 3)."""
 
 
-class _HttpsOnly(urllib.request.HTTPRedirectHandler):
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: object,
-        code: int,
-        msg: str,
-        headers: object,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        if urllib.parse.urlsplit(newurl).scheme != "https":
-            raise InputError.about(
-                "calendar",
-                f"the address redirects to {newurl[:200]!r}, which is not https",
-                value=newurl[:200],
-                allowed="an https address",
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
-
-
-def fetch_calendar(url: str, *, timeout: float = CALENDAR_TIMEOUT_S) -> bytes:
-    """The calendar at an https address: at most ``MAX_CALENDAR_BYTES``, within ``timeout``
-    seconds per network operation; one clear ``InputError`` otherwise."""
-    from calfcoach.formats.calendar_import import MAX_CALENDAR_BYTES
-
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
-        raise InputError.about(
-            "calendar",
-            f"{url[:200]!r} is not an https address",
-            value=url[:200],
-            allowed="an https:// address or a calendar file",
-        )
-    opener = urllib.request.build_opener(_HttpsOnly())
-    request = urllib.request.Request(url, headers={"User-Agent": "calfcoach"})
-    try:
-        with opener.open(request, timeout=timeout) as answer:
-            data: bytes = answer.read(MAX_CALENDAR_BYTES + 1)
-    except InputError:
-        raise
-    except urllib.error.HTTPError as error:
-        raise InputError.about(
-            "calendar",
-            f"the server answered {error.code} {error.reason}",
-            value=url[:200],
-            allowed="an address that serves the calendar",
-        ) from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise InputError.about(
-            "calendar",
-            f"cannot fetch {url[:200]!r} ({reason})",
-            value=url[:200],
-            allowed=f"a reachable https address (answering within {timeout:g} s)",
-        ) from None
-    if len(data) > MAX_CALENDAR_BYTES:
-        raise InputError.about(
-            "calendar",
-            f"the calendar at {url[:200]!r} is larger than {MAX_CALENDAR_BYTES:,} bytes",
-            value=url[:200],
-            allowed=f"at most {MAX_CALENDAR_BYTES:,} bytes",
-        )
-    return data
-
-
 def _read_calendar_file(path: str) -> bytes:
     from calfcoach.formats.calendar_import import MAX_CALENDAR_BYTES
 
@@ -552,14 +485,16 @@ def import_calendar(
         raise InputError.about(
             "calendar", "no file or address given", allowed="an .ics file or an https address"
         )
+    with ctx.unit_of_work(read_only=True) as uow:
+        athlete_in(uow, actor, athlete_id, "manage")  # refused before anything is fetched
     if data is None:
         scheme = urllib.parse.urlsplit(source).scheme.lower()
         if "://" in source or scheme in ("http", "https", "ftp", "file", "webcal"):
-            data = fetch_calendar(source)
+            # D-191: an account's address (server mode) may not reach this machine or its
+            # network; the local user's may, but never a link-local (cloud metadata) one.
+            data = fetch_calendar(source, server=ctx.server or actor.account_id is not None)
         else:
             data = _read_calendar_file(source)
-    with ctx.unit_of_work(read_only=True) as uow:
-        athlete_in(uow, actor, athlete_id, "manage")  # refused before anything is parsed
     first = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
     last = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
     calendar = read_calendar(data, first, last)
