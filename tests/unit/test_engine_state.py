@@ -69,6 +69,7 @@ _TYPES: dict[str, st.SearchStrategy[Any]] = {
     "dt.date": dates,
     "dt.date | None": st.none() | dates,
     "list[list[str]]": st.lists(st.lists(keys, max_size=5), max_size=5),
+    "list[int]": st.lists(small, max_size=8),
     "dict[str, Any] | None": st.none() | st.dictionaries(keys, json_values, max_size=6),
 }
 _TYPES["Dose"] = _of(Dose)
@@ -116,6 +117,7 @@ def test_a_restored_state_shares_nothing_mutable_with_the_snapshot_data(state: S
     back = State.from_dict(data)
     assert back is not None
     back.prev_sigs.append(["changed"])
+    back.jump_weeks.append(99)
     back.tracks["new"] = Track(Dose(1, 1.0, "reps"), True)
     assert through_json(state.to_dict()) == data
 

@@ -112,10 +112,6 @@ class MakerBase:
         )
         self.issues: list[tuple[str, int, str]] = []
         self.decisions: list[Decision] = []
-        # R-SCHED-5's warnings (coverage.py): the plan weeks whose sessions the complaint's
-        # plyometric gate let jump, and the first week it lets jump for good (D-181).
-        self.plyo_open_weeks: set[int] = set()
-        self.plyo_open_from: int | None = None
         self.checkins: list[CheckIn] = sorted(log.checkins, key=lambda c: c.date)
         self.strict = bool(profile.complaints & rules.STRICT_PAIN_COMPLAINTS)
         self.safe_pain = rules.PAIN_STRICT_MAX if self.strict else rules.PAIN_SAFE_MAX

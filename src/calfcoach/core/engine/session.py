@@ -336,19 +336,16 @@ class SessionMaker(EvidenceMaker):
 
     def _note_plyo_gate(self, slot: Slot, safety: DaySafety) -> None:
         """Whether the complaint's plyometric gate lets this session's week jump (R-PAIN-3:
-        with an Achilles complaint, from the plan week after the clearance), for R-SCHED-5's
-        warnings: a cycle the gate let jump that still holds no plyometric block is not
-        waiting for a clearance (D-181)."""
+        with an Achilles complaint, from the plan week after the clearance), kept in the walk
+        state for R-SCHED-5's warnings: a cycle the gate let jump that still holds no
+        plyometric block is not waiting for a clearance (D-181)."""
         gate = safety.plyo
-        if not gate.open:
-            self.plyo_open_from = None
+        if not gate.open or slot.week in self.st.jump_weeks:
             return
-        first = slot.week
-        if gate.since is not None:
-            first = self._week(gate.since) + (1 if self.complaints & ACHILLES_COMPLAINTS else 0)
-        if first <= slot.week:
-            self.plyo_open_weeks.add(slot.week)
-        self.plyo_open_from = first if gate.since is not None else 1
+        if gate.since is not None and self.complaints & ACHILLES_COMPLAINTS:
+            if self._week(gate.since) >= slot.week:
+                return
+        self.st.jump_weeks.append(slot.week)
 
     def _main_kind(self, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool) -> str | None:
         kind = slot.kind

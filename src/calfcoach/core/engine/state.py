@@ -13,7 +13,8 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 8  # 8: a protocol's RM step never skips one after held weeks
+STATE_VERSION = 9  # 9: the weeks a complaint's plyometric gate let jump (D-181);
+# 8: a protocol's RM step never skips one after held weeks
 # (``protocol_step_week``); 7: D-177 (plyometrics climb at most 20 above the last session given);
 # 6: D-167 (a morning at usual + 2 admits no block a calm one would not);
 # 5: D-164 (a test on a day R-TEST-5 keeps free never raises the LSI)
@@ -143,6 +144,9 @@ class State:
     """The contacts of the last plyometric session given, done or not (D-3, D-177)."""
     plyo_gate_week: int | None = None
     """R-PAIN-3: the plan week from which plyometrics return after the gate opened."""
+    jump_weeks: list[int] = field(default_factory=list)
+    """The plan weeks whose sessions a complaint's plyometric gate let jump, for R-SCHED-5's
+    warnings: a cycle with one is not waiting for a clearance (D-181)."""
     foot_index: int = 0
     prev_sigs: list[list[str]] = field(default_factory=list)
     this_sigs: list[list[str]] = field(default_factory=list)
@@ -186,6 +190,7 @@ class State:
             "plyo_date": _d(self.plyo_date),
             "plyo_given": self.plyo_given,
             "plyo_gate_week": self.plyo_gate_week,
+            "jump_weeks": list(self.jump_weeks),
             "foot_index": self.foot_index,
             "prev_sigs": [list(s) for s in self.prev_sigs],
             "this_sigs": [list(s) for s in self.this_sigs],
@@ -220,6 +225,7 @@ class State:
             plyo_date=_p(data["plyo_date"]),
             plyo_given=data["plyo_given"],
             plyo_gate_week=data["plyo_gate_week"],
+            jump_weeks=[int(w) for w in data["jump_weeks"]],
             foot_index=int(data["foot_index"]),
             prev_sigs=[list(s) for s in data["prev_sigs"]],
             this_sigs=[list(s) for s in data["this_sigs"]],

@@ -190,11 +190,8 @@ def walk(
     # Judged on the whole plan, a walk from a snapshot too: its past sessions are the fixed
     # ones (R-HIST), and leaving the warnings out made them vanish once a snapshot was stored
     # (D-181).
-    jump_weeks = set(maker.plyo_open_weeks)
-    if maker.plyo_open_from is not None:
-        jump_weeks.update(range(maker.plyo_open_from, weeks + 1))
     issues += coverage_issues(
-        tuple(sessions), weeks, choices, profile, frozenset(jump_weeks),
+        tuple(sessions), weeks, choices, profile, frozenset(st.jump_weeks),
         held_back=_held_back(slots, calendar),
     )  # fmt: skip
     issues += protocol_week_issues(tuple(sessions), weeks, profile)
