@@ -18,6 +18,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from calfcoach.core.limits import date_problem
 from calfcoach.core.models import (
     COMPLAINTS,
     DAYS,
@@ -259,11 +260,14 @@ def race_problems(races: object) -> list[str]:
     lines: list[str] = []
     for index, item in enumerate(races):
         where = f"races[{index}]"
-        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+        if isinstance(item, str) and not (_ISO_DATE.fullmatch(item) and _is_date(item)):
+            lines.append(f"{where}: {_show(item)} is not a valid date (YYYY-MM-DD)")
             continue
-        if isinstance(item, str):
-            if not (_ISO_DATE.fullmatch(item) and _is_date(item)):
-                lines.append(f"{where}: {_show(item)} is not a valid date (YYYY-MM-DD)")
+        day = _as_date(item)
+        if day is not None:  # a race given as its date: the one date rule (D-25)
+            problem = date_problem(where, day)
+            if problem is not None:
+                lines.append(problem)
             continue
         if not isinstance(item, dict):
             lines.append(f"{where}: {_show(item)} is not a race; allowed: {_RACE_TEXT}")
@@ -288,11 +292,17 @@ def _race_item_problem(where: str, error: ErrorDetails) -> list[str]:
     if key == "date":
         if kind == "missing":
             return [f"{path}: missing; allowed: a date YYYY-MM-DD"]
+        day = _as_date(value)
+        problem = date_problem(path, day) if day is not None else None
+        if problem is not None:  # a date, outside the one date rule (D-25)
+            return [problem]
         return [f"{path}: {_show(value)} is not a valid date (YYYY-MM-DD)"]
     if key == "distance_km":
         allowed = "a distance in km, more than 0 and at most 400 (or leave it out: a half marathon)"
         if kind in _RANGE_ERRORS:
             return [f"{path}: {_show(value)} is out of range; allowed: {allowed}"]
+        if kind == "finite_number":
+            return [f"{path}: {_show(value)} is not a finite number; allowed: {allowed}"]
         return [f"{path}: {_show(value)} is not a number; allowed: {allowed}"]
     if key == "tune_up":
         return [f"{path}: {_show(value)} is not true or false; allowed: true, false"]
@@ -339,6 +349,9 @@ def _explain(error: ErrorDetails) -> list[str]:
         return [f"{where}: {_show(value)} is out of range; allowed: {_range_text(field)}"]
     if kind in _INT_ERRORS:
         return [f"{where}: {_show(value)} is not a whole number; allowed: {_range_text(field)}"]
+    if kind == "finite_number":  # NaN or an infinity (TOML's nan, JSON's 1e999)
+        allowed = f"a finite number, {_range_text(field)}"
+        return [f"{where}: {_show(value)} is not a finite number; allowed: {allowed}"]
     if kind in _FLOAT_ERRORS:
         return [f"{where}: {_show(value)} is not a number; allowed: {_range_text(field)}"]
     if kind in {"frozen_set_type", "set_type", "list_type", "tuple_type"}:
@@ -377,12 +390,23 @@ def _race_problems(loc: tuple[Any, ...], value: object) -> list[str]:
     items = value if isinstance(value, list | tuple) else [value]
     lines = []
     for index, item in enumerate(items):
-        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
-            continue
-        if isinstance(item, str) and _ISO_DATE.fullmatch(item) and _is_date(item):
+        day = _as_date(item)
+        if day is not None:
+            problem = date_problem(f"races[{index}]", day)
+            if problem is not None:
+                lines.append(problem)
             continue
         lines.append(f"races[{index}]: {_show(item)} is not a valid date (YYYY-MM-DD)")
     return lines or ["races: not allowed; allowed: a list of dates (YYYY-MM-DD)"]
+
+
+def _as_date(value: object) -> dt.date | None:
+    """``value`` as a day when it is one (a date, or its text YYYY-MM-DD), else None."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value) and _is_date(value):
+        return dt.date.fromisoformat(value)
+    return None
 
 
 def _is_date(text: str) -> bool:

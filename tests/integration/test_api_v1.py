@@ -385,8 +385,10 @@ def test_the_exercise_library_filters_by_region_knee_and_equipment(client: TestC
     assert all(e["knee"] == "bent" for e in soleus["items"])
     rope = client.get("/api/v1/exercises", params={"equipment": "jump_rope"}).json()
     assert rope["items"] and all("jump_rope" in e["equipment"] for e in rope["items"])
-    none = client.get("/api/v1/exercises", params={"region": "nowhere"}).json()
-    assert none == {"items": [], "total": 0, "offset": 0, "limit": 50}
+    unknown = client.get("/api/v1/exercises", params={"region": "nowhere"})  # as the page
+    assert unknown.status_code == 422 and unknown.headers["content-type"] == api_v1.PROBLEM_JSON
+    allowed = "allowed: calf, foot, ankle"
+    assert unknown.json()["detail"] == f"region: 'nowhere' is not a region; {allowed}"
 
 
 def test_one_exercise_is_shown_and_an_unknown_one_is_a_404(client: TestClient) -> None:

@@ -108,6 +108,67 @@ def test_the_cli_refuses_a_coerced_or_deeply_nested_profile_with_status_2(
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31"])
+def test_a_race_outside_the_one_date_rule_is_refused_at_its_place_in_the_races(day: str) -> None:
+    # A race near date.min or date.max overflowed the race windows (core/races.py): the
+    # profile refuses it as every other date (D-25), whichever way in (API, CLI, import).
+    for races, where in [
+        ([day], "races[0]"),
+        (["2027-01-01", {"date": day, "distance_km": 42.2}], "races[1].date"),
+    ]:
+        with pytest.raises(ProfileError) as caught:
+            profile_from_data({**BASE, "races": races})
+        assert caught.value.problems == (
+            f"{where}: {day} is out of range; allowed: 1900-01-01 to 2199-12-31",
+        )
+
+
+def test_a_race_inside_the_one_date_rule_at_its_edges_is_taken() -> None:
+    profile = profile_from_data({**BASE, "races": ["1900-01-01", {"date": "2199-12-31"}]})
+    assert [r.date.isoformat() for r in profile.races] == ["1900-01-01", "2199-12-31"]
+
+
+def test_a_stored_profile_with_a_race_from_before_the_date_rule_is_still_read() -> None:
+    # Before the rule held races, a race of 2300 was stored (only one near date.min or
+    # date.max failed, with a 500): it is read back, and refused only when sent again.
+    from calfcoach.storage.records import profile_from_doc
+
+    stored = profile_from_doc({**BASE, "races": [{"date": "2300-01-01"}]}, athlete="ana")
+    assert [r.date.isoformat() for r in stored.races] == ["2300-01-01"]
+    with pytest.raises(ProfileError, match="races\\[0\\].date: 2300-01-01 is out of range"):
+        profile_from_data({**BASE, "races": [{"date": "2300-01-01"}]})
+
+
+def test_a_nan_body_mass_or_race_distance_must_be_a_finite_number() -> None:
+    text = 'level = "novice"\nbody_mass_kg = nan\nraces = [{date = 2027-01-01, distance_km = inf}]'
+    with pytest.raises(ProfileError) as caught:
+        profile_from_data(parse_profile_text(text, name="p.toml", suffix=".toml"))
+    assert caught.value.problems[0] == (
+        "body_mass_kg: NaN is not a finite number; allowed: a finite number, 25-250"
+    )
+    assert caught.value.problems[1].startswith("races[0].distance_km: ")
+    assert "is not a finite number" in caught.value.problems[1]
+
+
+def test_the_cli_plan_refuses_a_race_dated_year_one_with_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from calfcoach.cli import app
+
+    monkeypatch.setenv("CALFCOACH_HOME", str(tmp_path / "home"))
+    path = tmp_path / "races.json"
+    path.write_text('{"level": "novice", "races": [{"date": "0001-01-01"}]}')
+    result = CliRunner().invoke(app, ["plan", "--profile", str(path)])
+    assert result.exit_code == 2, result.output
+    assert (
+        "error: races[0].date: 0001-01-01 is out of range; allowed: 1900-01-01 to 2199-12-31"
+        in result.stderr
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 # --------------------------------------------- D-154: the profile's and the races' names
 
 

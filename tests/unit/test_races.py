@@ -163,6 +163,26 @@ def test_a_bare_date_in_the_races_is_a_half_marathon():
     assert recovery_days(cal.races[0]) == rules.RACE_RECOVERY_DAYS_MID
 
 
+@pytest.mark.parametrize(
+    "day", [dt.date.min, dt.date(1899, 12, 31), dt.date(2200, 1, 1), dt.date.max]
+)
+def test_a_race_outside_the_one_date_rule_is_refused_by_the_model(day: dt.date) -> None:
+    # Its race window (the day before, the recovery days after) overflowed date.min and
+    # date.max in the race calendar: the model keeps the one date rule (D-25).
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="is out of range; allowed: 1900-01-01 to 2199-12-31"):
+        Race(date=day)
+    with pytest.raises(ValidationError, match=f"{day.isoformat()} is out of range"):
+        profile(races=[day.isoformat()])
+
+
+def test_races_at_the_edges_of_the_one_date_rule_make_a_calendar() -> None:
+    p = profile(races=["1900-01-01", {"date": "2199-12-31", "distance_km": 250}])
+    cal = race_calendar(p)
+    assert cal.day(dt.date(1900, 1, 2)).blocked and cal.day(dt.date(2199, 12, 31)).blocked
+
+
 # ------------------------------------------------------------------ the schedule
 
 

@@ -49,6 +49,15 @@ def test_numbers_in_messages_are_never_hundreds_of_digits() -> None:
     assert number_text(float("nan")) == "nan" and number_text(-float("inf")) == "-inf"
 
 
+def test_a_whole_number_beyond_any_float_is_shown_short_not_an_overflow() -> None:
+    # JSON's 400 nines is a Python int no float can hold: `contacts` of it was a 500.
+    assert number_text(int("9" * 400)) == "1e+400"
+    assert number_text(-int("9" * 400)) == "-1e+400"
+    assert number_text(123456789012345678) == "1.23457e+17"
+    assert number_text(10**16) == "1e+16" and number_text(12) == "12"
+    assert number_text(True) == "1"
+
+
 def test_a_free_text_with_nul_control_characters_or_surrogates_has_a_problem() -> None:
     assert text_problem("--note", "fine\n\tnote", max_chars=50, multiline=True) is None
     nul = text_problem("--note", "a\x00b", max_chars=50, multiline=True)

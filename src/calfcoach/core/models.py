@@ -22,11 +22,13 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from calfcoach.core.illustration import Illustration
+from calfcoach.core.limits import date_problem
 from calfcoach.core.names import optional_name
 
 # The engine's output types live in plan_types (no pydantic: mypyc compiles them with the
@@ -244,6 +246,11 @@ class Run(BaseModel):
     kind: RunKind
 
 
+STORED = "stored"
+"""The validation context key of a profile read back from storage (``{STORED: True}``): a
+rule added since it was stored (a race's date range) does not make it unreadable."""
+
+
 class Race(BaseModel):
     """A race (R-SCHED-4a): its date, and optionally its distance, name and tune-up flag.
 
@@ -253,7 +260,7 @@ class Race(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     date: dt.date
-    distance_km: StrictFloat | None = Field(default=None, gt=0, le=400)
+    distance_km: StrictFloat | None = Field(default=None, gt=0, le=400, allow_inf_nan=False)
     name: StrictStr | None = Field(default=None, max_length=100)
     tune_up: StrictBool = False
     """A race of 10 km or less run as training: it counts as a hard run (R-SCHED-4a)."""
@@ -272,6 +279,17 @@ class Race(BaseModel):
             raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
         if not isinstance(value, str | dt.date):
             raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def _in_the_date_rule(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        # The one date rule (D-25), as every other date: a race near date.min or date.max
+        # would overflow the race windows' arithmetic (core.races). A profile stored before
+        # the rule held its races (``STORED``) is still read; it is refused when sent again.
+        problem = date_problem("date", value)
+        if problem is not None and not (info.context or {}).get(STORED):
+            raise ValueError(problem.removeprefix("date: "))
         return value
 
     @property
@@ -315,7 +333,7 @@ class Profile(BaseModel):
     name: StrictStr | None = Field(default=None, max_length=100)
     sex: Sex | None = None
     birth_year: StrictInt | None = Field(default=None, ge=1900, le=2100)
-    body_mass_kg: StrictFloat | None = Field(default=None, ge=25, le=250)
+    body_mass_kg: StrictFloat | None = Field(default=None, ge=25, le=250, allow_inf_nan=False)
     level: Level
     equipment: frozenset[Equipment] = frozenset()
     free_days: frozenset[Day] = Field(default_factory=frozenset)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from calfcoach.errors import ForbiddenError, InputError, NotFoundError, Problem
 from calfcoach.services.access import Actor, ensure_can, ensure_owner
 from calfcoach.services.audit import is_coach_change, record
+from calfcoach.services.inputs import check_date, check_text
 
 if TYPE_CHECKING:
     from calfcoach.services.context import ServiceContext
@@ -116,8 +117,12 @@ def _coach_account(
     """The coach acting: the actor's own account (signed in or its token), or for the local
     user (the CLI) the account ``coach_account_id``."""
     if actor.kind == "local":
-        if coach_account_id is None:
-            raise InputError.about("coach", "name the coach's account", allowed="--coach EMAIL")
+        if coach_account_id is None:  # the API or a page in local mode: no account is asked
+            raise InputError.about(
+                "coach",
+                "the local user is no coach: name the coach's account",
+                allowed="a coach's account (server mode)",
+            )
         account_id = coach_account_id
     elif actor.account_id is None or (coach_account_id not in (None, actor.account_id)):
         raise _forbidden("only the coach themself may do this")
@@ -278,18 +283,25 @@ def _note_out(note: StoredCoachNote) -> NoteOut:
     return NoteOut(note.id, note.coach_name, note.day, note.text, note.created_at)
 
 
-def check_note(actor: Actor, athlete_id: int, text: str) -> str:
+def check_note(actor: Actor, athlete_id: int, text: str, day: dt.date | None = None) -> str:
     """The note's text, trimmed, once ``actor`` may write the athlete a note: a coach who may
     ``manage`` the athlete (or the local user). Who first: a refused actor learns nothing
-    from the text's checks (an athlete's note to herself is 403, not 422)."""
+    from the text's checks (an athlete's note to herself is 403, not 422). The text is the
+    clearance note's (``inputs.check_text``: no NUL nor other control character but newlines
+    and tabs, valid Unicode; a CR LF is a newline); a comment's ``day`` keeps the one date
+    rule (D-25)."""
     ensure_can(actor, athlete_id, "manage")
     if actor.kind != "local" and not is_coach_change(actor, athlete_id):
         raise _forbidden("only the athlete's coach writes notes", "athlete")
-    body = text.strip()
+    # A form's textarea sends its line ends as CR LF: a note keeps them as newlines.
+    body = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not body:
         raise InputError.about("text", "is empty", allowed=f"1 to {NOTE_MAX} characters")
     if len(body) > NOTE_MAX:
         raise InputError.about("text", "is too long", allowed=f"1 to {NOTE_MAX} characters")
+    check_text("text", body, max_chars=NOTE_MAX, multiline=True)
+    if day is not None:
+        check_date("date", day)
     return body
 
 
@@ -323,7 +335,7 @@ def add_note(
     may ``manage`` the athlete (or the local user) writes it; the athlete does not write
     notes to themself."""
     with ctx.unit_of_work() as uow:
-        body = check_note(actor, athlete_id, text)
+        body = check_note(actor, athlete_id, text, day)
         uow.athletes.get(athlete_id)
         note = write_note(uow, actor, athlete_id, body, day)
         uow.commit()

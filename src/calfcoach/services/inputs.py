@@ -22,10 +22,18 @@ def check_date(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> dt.
 
 
 def number_text(value: float) -> str:
-    """A number for a message: ``12``, ``4.5``, ``1e+308`` (never 309 digits), ``nan``."""
+    """A number for a message: ``12``, ``4.5``, ``1e+308`` (never 309 digits), ``nan``; a
+    whole number beyond any float (JSON's 400 nines) as ``1e+400``, never an overflow."""
+    if isinstance(value, int):
+        if abs(value) < 10**15:
+            return str(int(value))  # a bool as 1 or 0
+        from decimal import Decimal  # not float: an int past 1.8e308 does not convert
+
+        mantissa, exponent = f"{Decimal(value):.5e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
-    if float(value).is_integer() and abs(value) < 1e15:
+    if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.6g}"
 

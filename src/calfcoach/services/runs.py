@@ -406,7 +406,11 @@ def running_load(
     weeks: int = 8,
 ) -> RunningLoadOut:
     """RUN-WEEK-1 weekly totals of the last ``weeks`` weeks, and the RUN-SPIKE-1 check with
-    its figures (the last 7 days against the average week of the 4 before)."""
+    its figures (the last 7 days against the average week of the 4 before). ``today`` keeps
+    the one date rule (D-25), as every dated read does."""
+    from calfcoach.services.inputs import check_date
+
+    check_date("date", today)
     if not 1 <= weeks <= 104:
         raise InputError.about("weeks", f"{weeks} is out of range", value=weeks, allowed="1-104")
     with ctx.unit_of_work(read_only=True) as uow:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from calfcoach.core.load import DayTotals
 from calfcoach.core.models import (
     RED_FLAGS,
+    STORED,
     CapacityTest,
     CheckIn,
     LoggedSet,
@@ -271,7 +272,8 @@ def profile_to_doc(profile: Profile) -> dict[str, Any]:
 
 def profile_from_doc(doc: Mapping[str, Any], *, athlete: str) -> Profile:
     try:
-        return Profile.model_validate(doc)
+        # Read as stored (models.STORED): a race stored before the date rule held races.
+        return Profile.model_validate(doc, context={STORED: True})
     except ValidationError as exc:
         raise StorageError(
             f"the stored profile of athlete {athlete!r} no longer validates: "

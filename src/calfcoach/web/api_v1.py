@@ -20,7 +20,8 @@
     POST /api/v1/athletes/{athlete_id}/tests/heel-raise  HeelRaiseTestOut, 201
     POST /api/v1/athletes/{athlete_id}/tests/hop       HopTestOut, 201 (R-TEST-5)
     GET  /api/v1/athletes/{athlete_id}/progress?date=  ProgressReportOut
-    GET  /api/v1/exercises?region=&knee=&equipment=    Page[ExerciseOut]
+    GET  /api/v1/exercises?region=&knee=&equipment=    Page[ExerciseOut] (422: a value outside
+                                                       its vocabulary)
     GET  /api/v1/exercises/{exercise_id}               ExerciseOut (its drawing: the link
                                                        ``illustration``, /exercises/ID.svg)
 
@@ -107,7 +108,9 @@ TITLES = {
 
 
 def problem_response(problems: tuple[Problem, ...], code: str) -> JSONResponse:
-    """The problem+json response of ``problems``; ``code`` decides the status."""
+    """The problem+json response of ``problems``; ``code`` decides the status. Every text
+    goes out as UTF-8 that can be encoded: a lone surrogate the request held (and a
+    message or value echoes) is written as its escape, ``\\ud800``, never a 500."""
     return JSONResponse(
         status_code=STATUS[code],
         media_type=PROBLEM_JSON,
@@ -115,19 +118,26 @@ def problem_response(problems: tuple[Problem, ...], code: str) -> JSONResponse:
             "type": f"https://calfcoach.app/problems/{code.replace('_', '-')}",
             "title": TITLES[code],
             "status": STATUS[code],
-            "detail": "; ".join(p.text() for p in problems),
+            "detail": _encodable("; ".join(p.text() for p in problems)),
             "errors": [
                 {
-                    "field": p.field,
-                    "value": p.value,
-                    "allowed": p.allowed,
+                    "field": _encodable(p.field),
+                    "value": _shown_value(p.value),
+                    "allowed": _encodable(p.allowed),
                     "code": p.code,
-                    "message": p.message,
+                    "message": _encodable(p.message),
                 }
                 for p in problems
             ],
         },
     )
+
+
+def _encodable(text: str | None) -> str | None:
+    """``text`` with what UTF-8 cannot encode (a lone surrogate) as a backslash escape."""
+    if text is None or text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def is_api(request: Request) -> bool:
@@ -180,13 +190,18 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
             str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")
         ]
         value = error.get("input")
+        message = str(error.get("msg", "is not valid"))
+        allowed = None
+        if error.get("type") == "string_unicode":  # a lone surrogate (\ud800): inputs' words
+            message, allowed = "is not valid UTF-8 text (a lone surrogate)", "text in UTF-8"
         problems.append(
             Problem(
                 "invalid",
                 # pydantic prefixes a validator's own words with "Value error, "
-                str(error.get("msg", "is not valid")).removeprefix("Value error, "),
+                message.removeprefix("Value error, "),
                 field=".".join(where) or None,
                 value=_shown_value(value),
+                allowed=allowed,
             )
         )
     return problem_response(tuple(problems), "invalid")
@@ -194,13 +209,16 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
 
 def _shown_value(value: object) -> str | int | float | bool | None:
     """A value to echo in a problem: scalars only, long text cut (a 1 MB field is not sent
-    back), non-finite numbers as text (JSON has no NaN)."""
+    back), non-finite numbers and whole numbers past 2**53 as text (JSON has no NaN; a
+    400-digit number is shown ``1e+400``), text that UTF-8 cannot encode escaped."""
+    from calfcoach.services.inputs import number_text
+
     if isinstance(value, bool | int):
-        return value if abs(int(value)) < 2**53 else str(value)[:40]
+        return value if abs(int(value)) < 2**53 else number_text(value)
     if isinstance(value, float):
         return value if value == value and abs(value) != float("inf") else str(value)
     if isinstance(value, str):
-        return value if len(value) <= 200 else value[:200] + "..."
+        return _encodable(value if len(value) <= 200 else value[:200] + "...")
     return None
 
 
@@ -610,13 +628,24 @@ def exercises(
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> dict[str, Any]:
-    """The exercise library (the catalog), filtered by region, knee and equipment."""
+    """The exercise library (the catalog), filtered by region, knee and equipment (``none``:
+    the exercises that need no equipment); a value outside its vocabulary is 422 with the
+    allowed values, checked as the /exercises page checks it (one rule)."""
+    from calfcoach.errors import InputError
+    from calfcoach.web.routes.exercises import NO_EQUIPMENT, read_filters
+
+    filters = read_filters(region, knee, [equipment] if equipment is not None else [])
+    if filters.errors:
+        raise InputError(*filters.errors.values())
     chosen = [
         ExerciseOut.from_exercise(e)
         for e in ctx.catalog()
-        if (region is None or e.region == region)
-        and (knee is None or e.knee == knee)
-        and (equipment is None or equipment in e.equipment)
+        if (filters.region is None or e.region == filters.region)
+        and (filters.knee is None or e.knee == filters.knee)
+        and (
+            not filters.equipment
+            or (not e.equipment if equipment == NO_EQUIPMENT else equipment in e.equipment)
+        )
     ]
     return page_of(chosen, offset, limit)
 

@@ -44,6 +44,18 @@ Token = Annotated[str, Path(max_length=100)]
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
+LOCAL_MODE_COACH = (
+    "Coach pages are part of server mode (calfcoach serve --server), for a coach's account; "
+    "local single-user mode has no accounts."
+)
+
+
+def _server_mode_only(request: Request) -> None:
+    """A coach's page in local single-user mode: a 404 that says why, not an error."""
+    if not request.app.state.settings.server:
+        raise StarletteHTTPException(404, LOCAL_MODE_COACH)
+
+
 def _coach_page(
     request: Request,
     templates: TemplatesDep,
@@ -61,6 +73,7 @@ def _coach_page(
 def coach_page(
     request: Request, templates: TemplatesDep, ctx: ContextDep, actor: ActorDep
 ) -> HTMLResponse:
+    _server_mode_only(request)
     return _coach_page(request, templates, ctx, actor)
 
 
@@ -72,6 +85,7 @@ def invitation_create(
     actor: ActorDep,
     settings: SettingsDep,
 ) -> HTMLResponse:
+    _server_mode_only(request)
     made = coaching.create_invitation(ctx, actor)
     base = (settings.public_url or str(request.base_url)).rstrip("/")
     link = f"{base}/coach/join/{made.token}"
