@@ -323,17 +323,18 @@ def test_a_walk_from_a_snapshot_leaves_the_same_snapshot_as_a_walk_from_scratch(
     assert through_json(dict(resumed.snapshot[1])) == through_json(dict(scratch.snapshot[1]))
 
 
-def test_a_clearance_logged_on_the_snapshot_day_opens_plyometrics_after_a_resume_R_PAIN_3() -> None:
+def _cleared_on_the_first_session(equipment: list[str], minutes: int) -> tuple[History, dt.date]:
+    """An Achilles athlete (Mon/Wed/Fri, 4 weeks) whose first session's protocol sets, 3 x 15
+    at pain 2, meet the plyometric clearance (R-PAIN-3), with calm check-ins; and that day."""
     p = profile(
-        equipment=["jump_rope", "band", "towel"],
+        equipment=equipment,
         free_days=["mon", "wed", "fri"],
         runs=[],
         complaints=["achilles"],
         usual_pain=2,
-        session_minutes=60,
+        session_minutes=minutes,
     )
-    plan = build_plan(p, CATALOG, MONDAY, 4)
-    first = plan.sessions[0]
+    first = build_plan(p, CATALOG, MONDAY, 4).sessions[0]
     sets = tuple(
         LoggedSet(first.date, rx.exercise, i + 1, reps=15, rpe=7, pain=2)
         for rx in first.exercises
@@ -341,10 +342,14 @@ def test_a_clearance_logged_on_the_snapshot_day_opens_plyometrics_after_a_resume
         for i in range(3)
     )
     checkins = tuple(CheckIn(MONDAY + dt.timedelta(days=d), 2, 1) for d in range(21))
-    h = History(p, MONDAY, 4, TrainingLog(sets=sets, checkins=checkins))
-    t1, t2 = first.date + DAY, MONDAY + dt.timedelta(days=8)
+    return History(p, MONDAY, 4, TrainingLog(sets=sets, checkins=checkins)), first.date
+
+
+def test_a_clearance_logged_on_the_snapshot_day_opens_plyometrics_after_a_resume_R_PAIN_3() -> None:
+    h, first = _cleared_on_the_first_session(["jump_rope", "band", "towel"], 60)
+    t1, t2 = first + DAY, MONDAY + dt.timedelta(days=8)
     scratch, resumed, day = resumed_and_scratch(h, t1, t2, full_log=False)
-    assert day == first.date  # the snapshot's day is the logged day
+    assert day == first  # the snapshot's day is the logged day
     plyo = [
         s.date
         for s in scratch.plan.sessions
@@ -357,25 +362,8 @@ def test_a_clearance_logged_on_the_snapshot_day_opens_plyometrics_after_a_resume
 def test_after_a_clearance_a_cycle_without_hops_is_not_said_to_wait_for_it_R_SCHED_5() -> None:
     # D-181: with a 20-minute budget the Achilles protocol leaves no room for the rope after
     # the clearance; the warning must say so, not "plyometrics wait for the clearance".
-    p = profile(
-        equipment=["jump_rope", "band", "towel", "dumbbell", "step"],
-        free_days=["mon", "wed", "fri"],
-        runs=[],
-        complaints=["achilles"],
-        usual_pain=2,
-        session_minutes=20,
-    )
-    plan = build_plan(p, CATALOG, MONDAY, 4)
-    first = plan.sessions[0]
-    sets = tuple(
-        LoggedSet(first.date, rx.exercise, i + 1, reps=15, rpe=7, pain=2)
-        for rx in first.exercises
-        if rx.scheme == "rehab"
-        for i in range(3)
-    )
-    checkins = tuple(CheckIn(MONDAY + dt.timedelta(days=d), 2, 1) for d in range(21))
-    h = History(p, MONDAY, 4, TrainingLog(sets=sets, checkins=checkins))
-    t1, t2 = first.date + DAY, MONDAY + dt.timedelta(days=8)
+    h, first = _cleared_on_the_first_session(["jump_rope", "band", "towel", "dumbbell", "step"], 20)
+    t1, t2 = first + DAY, MONDAY + dt.timedelta(days=8)
     scratch, resumed, _day = resumed_and_scratch(h, t1, t2, full_log=False, fixed=True)
     for result in (scratch, resumed):
         plyo = [w.message for w in result.plan.warnings if "no plyometric block" in w.message]
