@@ -90,6 +90,8 @@ URGENT_RED_FLAGS: frozenset[RedFlag] = frozenset(
     {"pop", "swelling", "warmth", "redness", "cant_rise"}
 )
 ACHILLES_COMPLAINTS: frozenset[Complaint] = frozenset({"achilles", "achilles_insertional"})
+LOADED_PROTOCOL_COMPLAINTS: frozenset[Complaint] = ACHILLES_COMPLAINTS | {"plantar_heel"}
+"""The complaints whose protocol is RM-loaded heel raises every session (R-PAIN-4, R-PAIN-5)."""
 
 ExerciseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 

@@ -32,7 +32,14 @@ from itertools import combinations
 from typing import NamedTuple
 
 from calfcoach.core import rules
-from calfcoach.core.models import ACHILLES_COMPLAINTS, DAYS, DatedRun, Profile, Session
+from calfcoach.core.models import (
+    ACHILLES_COMPLAINTS,
+    DAYS,
+    LOADED_PROTOCOL_COMPLAINTS,
+    DatedRun,
+    Profile,
+    Session,
+)
 from calfcoach.core.races import RaceCalendar, describe, is_tune_up, race_calendar, recovery_days
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -308,11 +315,10 @@ def _loaded_protocol(profile: Profile) -> str | None:
     """The name of the complaint protocol whose RM-loaded sets every session holds (R-PAIN-5:
     Beyer's for an Achilles complaint, Rathleff's for plantar heel pain), None without one.
     The calf-strain ladder's steps before the last are isometric and light."""
-    if profile.complaints & ACHILLES_COMPLAINTS:
-        return "Achilles protocol"
-    if "plantar_heel" in profile.complaints:
-        return "plantar heel protocol"
-    return None
+    if not profile.complaints & LOADED_PROTOCOL_COMPLAINTS:
+        return None
+    achilles = profile.complaints & ACHILLES_COMPLAINTS
+    return "Achilles protocol" if achilles else "plantar heel protocol"
 
 
 def _eve_of_hard_run(protocol: str | None) -> str:

@@ -154,6 +154,10 @@ class CalfMaker(DoseMaker):
             return False
         if slot.before_hard or slot.day_after_hard:
             return False  # R-SCHED-4b
+        return self._gate_lets_jump(slot, safety)
+
+    def _gate_lets_jump(self, slot: Slot, safety: DaySafety) -> bool:
+        """The complaint's plyometric gate (R-PAIN-3, R-PAIN-4, R-TEST-5) lets ``slot`` jump."""
         gate = safety.plyo
         if not gate.open:
             return False

@@ -18,6 +18,7 @@ from calfcoach.core.engine.calf import CalfMaker, _ladder_scheme
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
+    LOADED_PROTOCOL_COMPLAINTS,
     Complaint,
     Exercise,
     Profile,
@@ -78,7 +79,7 @@ class ComplaintMaker(CalfMaker):
             return []
         if "calf_strain" in complaints:
             return self._strain_blocks(slot, safety, day)
-        if not complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}):
+        if not complaints & LOADED_PROTOCOL_COMPLAINTS:
             return []
         achilles = bool(complaints & ACHILLES_COMPLAINTS)
         table = rules.ACHILLES_HSR if achilles else rules.PLANTAR_HEEL_RAISE
@@ -128,7 +129,7 @@ class ComplaintMaker(CalfMaker):
             key = (complaints, given.label, tempo, safety.limit, ramp)
             lead = self._protocol_leads.get(key)
             if lead is None:  # the same sentence session after session: made once a walk
-                names = sorted(complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"}))
+                names = sorted(complaints & LOADED_PROTOCOL_COMPLAINTS)
                 # D-173: a ramp climbs only while pain stays within the complaint's limit
                 # (R-PROG-1a); R-PAIN-1's allowance is for the working sets after it.
                 where = " in its working sets, once the load is found" if ramp else ""

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from calfcoach.core import rules
 from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.complaints import protocol_name
-from calfcoach.core.models import ACHILLES_COMPLAINTS, Profile, Session
+from calfcoach.core.models import LOADED_PROTOCOL_COMPLAINTS, Profile, Session
 
 _LABEL = {
     "straight": "straight-knee",
@@ -92,9 +92,7 @@ def protocol_week_issues(
     """R-PAIN-5 (D-152): a protocol's week counts only with 2 logged protocol sessions; a week
     whose schedule holds one session never counts, so the protocol stays at its step. Said
     where it happens (the calf-strain ladder moves by criteria, not weeks)."""
-    if "calf_strain" in profile.complaints or not (
-        profile.complaints & (ACHILLES_COMPLAINTS | {"plantar_heel"})
-    ):
+    if "calf_strain" in profile.complaints or not (profile.complaints & LOADED_PROTOCOL_COMPLAINTS):
         return []
     per_week: dict[int, int] = defaultdict(int)
     protocol: dict[int, int] = defaultdict(int)

@@ -27,7 +27,6 @@ from calfcoach.core.engine.complaints import _protocol_title, protocol_name
 from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
-    ACHILLES_COMPLAINTS,
     Prescription,
     Reason,
     Session,
@@ -339,13 +338,8 @@ class SessionMaker(EvidenceMaker):
         with an Achilles complaint, from the plan week after the clearance), kept in the walk
         state for R-SCHED-5's warnings: a cycle the gate let jump that still holds no
         plyometric block is not waiting for a clearance (D-181)."""
-        gate = safety.plyo
-        if not gate.open or slot.week in self.st.jump_weeks:
-            return
-        if gate.since is not None and self.complaints & ACHILLES_COMPLAINTS:
-            if self._week(gate.since) >= slot.week:
-                return
-        self.st.jump_weeks.append(slot.week)
+        if slot.week not in self.st.jump_weeks and self._gate_lets_jump(slot, safety):
+            self.st.jump_weeks.append(slot.week)
 
     def _main_kind(self, slot: Slot, safety: DaySafety, day: RaceDay, protocol: bool) -> str | None:
         kind = slot.kind
