@@ -93,6 +93,8 @@ def test_a_hold_runs_per_side_on_the_clock_each_set_is_stored_when_logged_then_r
     expected = [f"{w}{what}" for w in words for what in (f"hold {seconds} seconds", "done")]
     assert announcements(page) == [*expected, "Set 1 done. Log it."]
     expect(step.locator("[data-phase]")).to_have_text("Log the set below.")
+    # As rendered: a sentence, not every word capitalised ("Log The Set Below.").
+    expect(step.locator("[data-phase]")).to_have_text("Log the set below.", use_inner_text=True)
     assert page.evaluate("window.calfcoachBeeps") >= 4 * len(sides)  # start, 3-2-1, end
     assert stored_sets(live_server.database, athlete, day) == []  # not before it is logged
 
