@@ -92,3 +92,40 @@ def test_a_lighter_week_then_a_race_week_never_skip_a_protocol_step_R_PAIN_5(req
     profile = with_races(profile, [Race(date=start + dt.timedelta(days=days), distance_km=21.1)])
     plan = build_plan(profile, CATALOG, start, max(weeks, 12))
     assert rm_skips(planned(plan)) == []
+
+
+def steps_left_after_one_session(sessions: list[Session]) -> list[tuple[object, ...]]:
+    """RM steps a protocol moved on from (to a heavier RM) without a plan week in which that
+    step was given in at least 2 protocol sessions, the week that counts (R-PAIN-5):
+    (date of the next step, exercise, reps before, reps now, the step's sessions by week)."""
+    out: list[tuple[object, ...]] = []
+    at: dict[str, tuple[int, dict[int, int]]] = {}  # exercise -> (reps, sessions per week)
+    for s in sessions:
+        for rx in s.exercises:
+            if rx.scheme != "rehab" or rx.reps is None or rx.tempo is None:
+                continue
+            if not any(rx.reps in lad for lad in LADDERS):
+                continue
+            reps, weeks = at.get(rx.exercise, (rx.reps, {}))
+            if rx.reps != reps:
+                if rx.reps < reps and max(weeks.values(), default=0) < 2:
+                    out.append((s.date, rx.exercise, reps, rx.reps, dict(weeks)))
+                reps, weeks = rx.reps, {}
+            weeks[s.week] = weeks.get(s.week, 0) + 1
+            at[rx.exercise] = (reps, weeks)
+    return out
+
+
+@MANY
+@given(plan_requests(), st.integers(14, 60), st.sampled_from(("achilles", "plantar_heel")))
+@example((ACHY_MID, dt.date(2026, 12, 7), 10), 34, "achilles")
+def test_a_protocol_rm_step_never_passes_without_a_week_that_counts_R_PAIN_5(req, days, complaint):
+    # R-PAIN-5: "a week counts only with at least 2 logged protocol sessions". A step begun in a
+    # week a race's recovery left one session (Achy Mid: 4x10RM once on Fri 15 January, then
+    # 4x8RM) is given again the week after, never passed after a single session (D-187's gap).
+    profile, start, weeks = req
+    update = {"complaints": frozenset({complaint}), "equipment": profile.equipment | {"dumbbell"}}
+    profile = profile.model_copy(update=update)
+    profile = with_races(profile, [Race(date=start + dt.timedelta(days=days), distance_km=21.1)])
+    plan = build_plan(profile, CATALOG, start, max(weeks, 12))
+    assert steps_left_after_one_session(planned(plan)) == []

@@ -63,6 +63,7 @@ _TYPES: dict[str, st.SearchStrategy[Any]] = {
     "int": small,
     "int | None": st.none() | small,
     "bool": st.booleans(),
+    "str": keys,
     "float": amounts,
     "float | None": st.none() | amounts,
     "Amount": st.sampled_from(["reps", "seconds", "distance_m", "contacts"]),

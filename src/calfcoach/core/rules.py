@@ -191,6 +191,9 @@ ACHILLES_HSR: Final = (
     ProtocolStep(9, 4, 6, "4x6RM"),
 )
 ACHILLES_HSR_TEMPO: Final = "3 s up, 3 s down"
+# R-PAIN-5: a protocol week counts only with at least 2 logged protocol sessions; an RM step
+# passes to the next only after as many sessions at it (outside a flare).
+PROTOCOL_WEEK_MIN_SESSIONS: Final = 2
 # R-PAIN-4: Rathleff 2015 high-load heel raise, 12RM progressing to 8RM.
 PLANTAR_HEEL_RAISE: Final = (
     ProtocolStep(1, 3, 12, "3x12RM"),

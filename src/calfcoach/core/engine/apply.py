@@ -37,11 +37,11 @@ class EvidenceMaker(ComplaintMaker):
             if scheme is None or scheme == "skill" or _is_hold(rx):
                 continue
             protocol = protocol or scheme == "rehab"
-            if deload and scheme != "plyometric":
-                continue  # a lighter week is no base for the next dose (R-PROG-5); contacts
-                # are: the +20 a session rule holds between any two plyometric sessions (D-3)
             key = f"{exercise}|{scheme}"
             track = self.st.tracks.get(key)
+            if deload and scheme != "plyometric" and (track is None or track.found):
+                continue  # a lighter week is no base for the next dose (R-PROG-5); contacts
+                # are: the +20 a session rule holds between any two plyometric sessions (D-3)
             dose = _dose_of(rx) if rx is not None else (track.dose if track is not None else None)
             if dose is None:
                 continue
@@ -50,6 +50,14 @@ class EvidenceMaker(ComplaintMaker):
                 # also when the session was given earlier (R-HIST) and is not remade now.
                 track = self.st.tracks[key] = Track(dose, not self._needs_load_id(exercise, scheme))
             limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
+            if deload and scheme != "plyometric":
+                # R-PROG-1a, R-PROG-5 (D-171): a load-finding ramp logged in a lighter week
+                # finds the base (a cautious one, at RPE 7) that the sessions after it carry;
+                # it is never found again. Nothing else of a lighter week is a base: the
+                # found load is taken and the outcome is spent (``_dose``), no step follows.
+                if not track.found:
+                    track.pending = outcome_of(group, dose, date, ramp=True, pain_limit=limit)
+                continue
             track.pending = outcome_of(group, dose, date, ramp=not track.found, pain_limit=limit)
             track.done = dose
             track.last_date, track.last_week = date, week
@@ -69,13 +77,17 @@ class EvidenceMaker(ComplaintMaker):
             if rx.scheme == "rehab" and not counted:
                 self._count_protocol(week)  # R-PAIN-5: lighter weeks count too
                 counted = True
-            if session.deload and rx.scheme != "plyometric":
-                continue
             track = self.st.tracks.get(f"{rx.exercise}|{rx.scheme}")
             if track is None:
                 continue
+            if session.deload and rx.scheme != "plyometric" and track.found:
+                continue
             dose = _dose_of(rx)
             if dose is None:
+                continue
+            if session.deload and rx.scheme != "plyometric":
+                # R-PROG-1a: a lighter week's ramp, assumed done, finds the base (see above).
+                track.pending = projected(dose, date, ramp=True)
                 continue
             track.pending = projected(dose, date, ramp=not track.found)
             track.last_date, track.last_week = date, week

@@ -17,6 +17,7 @@ from calfcoach.core.engine.doses import (
     _catalog_reasons,
     _scheme_reason,
     _with_reasons,
+    flare_hold_reason,
     lighter_week_reason,
 )
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
@@ -343,11 +344,7 @@ class CalfMaker(DoseMaker):
                 per_side=False,
                 rest_seconds=rules.FLARE_HOLD_REST_SECONDS,
             )
-            reason = Reason(
-                "R-PAIN-2b",
-                f"A flare since {start}: 5 x 30 s two-leg holds at mid-range keep the tissue "
-                f"loaded at pain <= {self.safe_pain}/10 (whether holds relieve pain is unclear).",
-            )
+            reason = flare_hold_reason(start, self.safe_pain)
             out.append(
                 budget.Block(
                     hold,

@@ -51,15 +51,27 @@ class ComplaintMaker(CalfMaker):
         if st.protocol_week != week:
             self._close_protocol_week(week)
         st.protocol_week_sessions += 1
+        st.protocol_step_sessions += 1
+        if (
+            st.protocol_step_sessions >= rules.PROTOCOL_WEEK_MIN_SESSIONS
+            and not st.protocol_week_flare
+            and not st.protocol_step_passed
+        ):
+            st.protocol_step_passed = week  # R-PAIN-5: a week that counts, at this step
 
     def _close_protocol_week(self, week: int) -> None:
         """R-PAIN-5: a protocol week counts only with >= 2 logged sessions, not in a flare."""
         st = self.st
-        if st.protocol_week and st.protocol_week_sessions >= 2 and not st.protocol_week_flare:
+        if (
+            st.protocol_week
+            and st.protocol_week_sessions >= rules.PROTOCOL_WEEK_MIN_SESSIONS
+            and not st.protocol_week_flare
+        ):
             st.protocol_weeks += 1
         st.protocol_week = week
         st.protocol_week_sessions = 0
         st.protocol_week_flare = False
+        st.protocol_step_sessions = 0
 
     def _protocol_blocks(self, slot: Slot, safety: DaySafety, day: RaceDay) -> list[budget.Block]:
         """R-PAIN-3/4/5: the complaint protocol block, every session while the complaint lasts."""
@@ -189,22 +201,32 @@ class ComplaintMaker(CalfMaker):
         race week: D-139, D-153) still count, so after two of them in a row the counted weeks
         could reach past the step after the last one given (12RM -> 8RM, skipping 10RM). The
         next step is the one after the last given, and it comes only in a later plan week
-        than the step before it began: at most one RM step a week. ``week``: the protocol
-        week the counted weeks (and any hold) allow; the result is at most that."""
+        than the step before it began: at most one RM step a week. Nor does a step pass
+        before it was given in a plan week that counts (2 protocol sessions at it, no flare;
+        R-PAIN-5): a step begun in a week a race's recovery cut to one session is given again
+        the week after, not left after one session (10RM once, then 8RM: D-187's known gap).
+        ``week``: the protocol week the counted weeks (and any hold) allow; the result is at
+        most that."""
         st = self.st
         if not st.protocol_step:
-            st.protocol_step_week = plan_week
+            self._new_protocol_step(plan_week)
             return week
         last = rules.protocol_step(table, st.protocol_step)
         nxt = next((t for t in table if t.first_week > last.first_week), None)
         if nxt is not None and week >= nxt.first_week:
-            if plan_week > st.protocol_step_week:
+            if st.protocol_step_passed and plan_week > st.protocol_step_passed:
                 week = min(week, nxt.first_week)
-            else:  # the last step began this plan week: the next one waits for the next
+            else:  # the last step began this plan week, or had no week that counts: it stays
                 week = min(week, nxt.first_week - 1)
         if rules.protocol_step(table, week) != last:
-            st.protocol_step_week = plan_week
+            self._new_protocol_step(plan_week)
         return week
+
+    def _new_protocol_step(self, plan_week: int) -> None:
+        st = self.st
+        st.protocol_step_week = plan_week
+        st.protocol_step_sessions = 0
+        st.protocol_step_passed = 0
 
     def _strain_blocks(self, slot: Slot, safety: DaySafety, day: RaceDay) -> list[budget.Block]:
         """R-PAIN-4 calf strain: the criteria ladder, passed at its top dose with pain <= 2 and

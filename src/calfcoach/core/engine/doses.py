@@ -342,8 +342,16 @@ class DoseMaker(MakerBase):
             eased = "lighter week" if slot.deload else ("race week" if race_cut else None)
             reasons.insert(0, _ramp_reason(ex, self.p, shown, eased))
         head: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
-        head += (_scheme_reason(scheme, ex, shown),)
-        tail, tail_why = self._why_entry(ex, scheme)
+        if role == "protocol" and scheme != "rehab":
+            # R-WHY, R-PAIN-4: a calf-strain ladder step (holds, two-leg and single-leg raises
+            # under the light and isometric schemes) is rehab, not training: it says what the
+            # step is for, not what light work builds, and not what the calf does in hard
+            # running (those reasons are for training blocks).
+            head += (_STRAIN_STEP_REASON,)
+            tail, tail_why = _rehab_step_reasons(self._why_entry(ex, scheme)[0])
+        else:
+            head += (_scheme_reason(scheme, ex, shown),)
+            tail, tail_why = self._why_entry(ex, scheme)
         rx = _prescription(
             ex,
             scheme,
@@ -467,6 +475,26 @@ _SAID_BY_SCHEME: Final[dict[str, str]] = {
     "light": _LIGHT_REASON.text,
     "isometric": _ISOMETRIC_REASON.text,
 }
+
+
+_STRAIN_STEP_REASON: Final = Reason(
+    "R-PAIN-4",
+    "A rehab step after a calf strain, not training: each step loads the healing calf a "
+    f"little more, within {rules.PAIN_STRICT_MAX}/10 pain, and the next one comes by criteria, "
+    "not by the calendar: this step's top dose done within that limit, and the next morning's "
+    "pain at most 1 above your usual.",
+)
+
+
+@lru_cache(maxsize=256)
+def _rehab_step_reasons(reasons: tuple[Reason, ...]) -> _ReasonsEntry:
+    """R-WHY: the catalog reasons a calf-strain ladder step keeps: the exercise's own why and
+    the anatomy of the knee angle (R-EX-3), not the claims about running performance (fatigue
+    in hard running, running loads, carry-over to the running stride)."""
+    kept = tuple(
+        r for r in reasons if r.rule == "R-WHY" or (r.rule == "R-EX-3" and "running" not in r.text)
+    )
+    return kept, _why_text(kept)
 
 
 def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
@@ -657,8 +685,28 @@ def _dose_of(rx: Prescription | None) -> Dose | None:
     return None
 
 
+FLARE_HOLD_LEAD: Final = "A flare since "
+"""How the reason of a flare's hold block begins (R-PAIN-2b, ``calf._flare``)."""
+
+
+def flare_hold_reason(start: str, safe_pain: int) -> Reason:
+    """R-PAIN-2b: the reason a flare's 5 x 30 s hold block carries."""
+    return Reason(
+        "R-PAIN-2b",
+        f"{FLARE_HOLD_LEAD}{start}: 5 x 30 s two-leg holds at mid-range keep the tissue "
+        f"loaded at pain <= {safe_pain}/10 (whether holds relieve pain is unclear).",
+    )
+
+
 def _is_hold(rx: Prescription | None) -> bool:
-    return rx is not None and rx.rule == "R-PAIN-2b"
+    """A flare's hold block (R-PAIN-2b): no evidence for any track. Told by its own reason,
+    not by the block's first rule: the first block after a flare leads with "the flare
+    ended" (R-PAIN-2b too), and that protocol session's logged sets are evidence (R-PROG-6)."""
+    if rx is None:
+        return False
+    if not rx.reasons:  # a prescription stored without its reasons: its rule and why
+        return rx.rule == "R-PAIN-2b" and rx.why.startswith(FLARE_HOLD_LEAD)
+    return any(r.rule == "R-PAIN-2b" and r.text.startswith(FLARE_HOLD_LEAD) for r in rx.reasons)
 
 
 def _projected(maker: MakerBase, slot: Slot) -> bool:

@@ -75,6 +75,7 @@ class SessionMaker(EvidenceMaker):
             st.clear_seen = safety.cleared_on
             st.strain_step = 1
             st.protocol_weeks = 0
+            st.pain_restart = "R-PAIN-2a"
             self._step_all_down(hold=True)
             self._notes.append(
                 Reason(
@@ -86,6 +87,7 @@ class SessionMaker(EvidenceMaker):
             )
         if safety.lifted_on is not None and st.lift_seen != safety.lifted_on:
             st.lift_seen = safety.lifted_on
+            st.pain_restart = "R-PAIN-2b"
             self._step_all_down(hold=True)
             self._notes.append(
                 Reason(
@@ -167,7 +169,10 @@ class SessionMaker(EvidenceMaker):
             head.append(strict)
         protocol = self._protocol_blocks(slot, safety, day)
         blocks += protocol
-        kind = self._main_kind(slot, safety, day, bool(protocol))
+        restart = self._restart_holds_protocol_only(protocol)
+        if restart is not None:
+            head.append(restart)
+        kind = None if restart is not None else self._main_kind(slot, safety, day, bool(protocol))
         if kind is not None:
             main = self._kind_block(kind, slot, safety, day, "main")
             if main is not None:
@@ -179,7 +184,7 @@ class SessionMaker(EvidenceMaker):
                     if nxt is not None:
                         # The next step is the session's real work (a main block, 3 sets).
                         blocks.append(self._ladder_block(nxt, slot, safety, "main"))
-        for extra_kind in slot.extras:
+        for extra_kind in slot.extras if restart is None else ():
             k = self._allowed_kind(extra_kind, slot, safety, day, bool(protocol))
             if k != "plyo" and self._strain_active(safety):
                 continue  # D-23
@@ -248,6 +253,29 @@ class SessionMaker(EvidenceMaker):
         title = self._title(slot, blocks, safety)
         return Session(
             slot.date, slot.week, slot.deload, title, exercises_t, round(minutes), advice=advice
+        )
+
+    def _restart_holds_protocol_only(self, protocol: list[budget.Block]) -> Reason | None:
+        """R-PAIN-2b (a flare ended) and R-PAIN-2a (a clinician's clearance): the plan restarts
+        one step lower and holds until one full session is logged. Until the protocol's tracks
+        have that session (``hold_until_full`` spent, judged in ``_protocol_blocks``), a
+        session with a complaint protocol holds the protocol and foot work only: no rotation
+        block (light, heavy, soleus ladder, plyometrics) comes in, also where the lowered
+        protocol leaves minutes free. The reason that says so, or None."""
+        st = self.st
+        if not st.pain_restart:
+            return None
+        rehab = [t for k, t in st.tracks.items() if k.endswith("|rehab")]
+        if not any(t.hold_until_full for t in rehab):
+            st.pain_restart = ""
+            return None
+        if not protocol:
+            return None
+        what = "the flare" if st.pain_restart == "R-PAIN-2b" else "the clinician's clearance"
+        return Reason(
+            st.pain_restart,
+            f"Back after {what}: the protocol and foot work only, until one full session at "
+            "the lowered dose is logged; other calf work comes back after it.",
         )
 
     def _plyo_in_plan(self, safety: DaySafety) -> bool:

@@ -13,7 +13,10 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 9  # 9: the weeks a complaint's plyometric gate let jump (D-181);
+STATE_VERSION = 10  # 10: a protocol's RM step passes only after a plan week
+# that counts at it (``protocol_step_sessions``, ``protocol_step_passed``); a restart after a
+# flare or a clearance holds the protocol without other calf work (``pain_restart``);
+# 9: the weeks a complaint's plyometric gate let jump (D-181);
 # 8: a protocol's RM step never skips one after held weeks
 # (``protocol_step_week``); 7: D-177 (plyometrics climb at most 20 above the last session given);
 # 6: D-167 (a morning at usual + 2 admits no block a calm one would not);
@@ -127,6 +130,13 @@ class State:
     protocol_step_week: int = 0
     """The plan week in which the protocol's current RM step was first given: the next step
     comes in a later plan week, and never more than one step at a time (R-PAIN-3/5)."""
+    protocol_step_sessions: int = 0
+    """Protocol sessions given (logged, or assumed done ahead) at the current RM step in the
+    current plan week (flare sessions are holds and never count)."""
+    protocol_step_passed: int = 0
+    """The plan week in which the current RM step was given in a way that counts (2 protocol
+    sessions at it, no flare, R-PAIN-5), 0 while it was not: the next step comes only in a
+    later plan week."""
     taper_race: dt.date | None = None
     taper_step: int = 0
     """R-SCHED-4a: the protocol week held through the race week of ``taper_race`` (rehab
@@ -138,6 +148,10 @@ class State:
     3: 28+)."""
     lift_seen: dt.date | None = None
     clear_seen: dt.date | None = None
+    pain_restart: str = ""
+    """The rule of a restart after a flare (R-PAIN-2b) or a clearance (R-PAIN-2a) still on:
+    until one full protocol session at the lowered dose is logged, a session with a complaint
+    protocol adds no other calf block. "" when none is."""
     race_named: dt.date | None = None
     plyo_date: dt.date | None = None
     plyo_given: int | None = None
@@ -179,6 +193,8 @@ class State:
             "protocol_week_flare": self.protocol_week_flare,
             "protocol_step": self.protocol_step,
             "protocol_step_week": self.protocol_step_week,
+            "protocol_step_sessions": self.protocol_step_sessions,
+            "protocol_step_passed": self.protocol_step_passed,
             "taper_race": _d(self.taper_race),
             "taper_step": self.taper_step,
             "last_logged": _d(self.last_logged),
@@ -186,6 +202,7 @@ class State:
             "gap_level": self.gap_level,
             "lift_seen": _d(self.lift_seen),
             "clear_seen": _d(self.clear_seen),
+            "pain_restart": self.pain_restart,
             "race_named": _d(self.race_named),
             "plyo_date": _d(self.plyo_date),
             "plyo_given": self.plyo_given,
@@ -214,6 +231,8 @@ class State:
             protocol_week_flare=bool(data["protocol_week_flare"]),
             protocol_step=int(data["protocol_step"]),
             protocol_step_week=int(data["protocol_step_week"]),
+            protocol_step_sessions=int(data["protocol_step_sessions"]),
+            protocol_step_passed=int(data["protocol_step_passed"]),
             taper_race=_p(data["taper_race"]),
             taper_step=int(data["taper_step"]),
             last_logged=_p(data["last_logged"]),
@@ -221,6 +240,7 @@ class State:
             gap_level=int(data.get("gap_level", 0)),
             lift_seen=_p(data["lift_seen"]),
             clear_seen=_p(data["clear_seen"]),
+            pain_restart=str(data["pain_restart"]),
             race_named=_p(data["race_named"]),
             plyo_date=_p(data["plyo_date"]),
             plyo_given=data["plyo_given"],
