@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from calfcoach.core.engine import build_plan
+from calfcoach.core.engine import build_plan, walk
 from calfcoach.core.models import Prescription, Profile, Session
 from tests.sim import CATALOG, Flare, behaviour, is_ramp, simulate
 
@@ -139,3 +139,24 @@ def test_calf_strain_ladder_steps_read_as_rehab_never_as_training_R_WHY_R_PAIN_4
         assert "hard running" not in said and "in running" not in said, said
         assert "rehab step after a calf strain" in said, said
         assert any(r.rule == "R-WHY" for r in rx.reasons), said
+
+
+# ------------------------------------------------------------------ a flare in the warnings
+
+
+def test_a_cycle_a_flare_held_back_names_the_flare_never_hard_run_days_R_SCHED_0_R_PAIN_2b():
+    """Plantar heel pain (no hard runs in the week) and a flare in week 2: the cycle lost its
+    jump rope to the flare (plyometrics stop, R-PAIN-2b) and the session back after it, but the
+    R-SCHED-5 warning said "the sessions of these two weeks hold no room for it, or races and
+    hard-run days left no day for it". R-SCHED-0: the rule that gave way is named."""
+    p = profile(complaints=["plantar_heel"], usual_pain=2, session_minutes=40)
+    flared = replace(CALM, flares=(Flare(start=9, days=3, rise=3),))
+    sim = simulate(p, MON, 4, flared)
+    calm = simulate(p, MON, 4, CALM)
+    assert any(rx.scheme == "plyometric" for s in calm.final if s.week <= 2 for rx in s.exercises)
+    plan = walk(p, CATALOG, MON, 4, log=sim.log, today=MON + 27 * DAY).plan
+    gaps = [w.message for w in plan.warnings if w.rule == "R-SCHED-5" and "Weeks 1-2" in w.message]
+    assert gaps, [w.message for w in plan.warnings]
+    for message in gaps:
+        assert "R-PAIN-2b" in message and "flare" in message, message
+        assert "hard-run days" not in message, message

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from calfcoach.core import rules
 from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.complaints import protocol_name
+from calfcoach.core.engine.doses import held_for_pain
 from calfcoach.core.models import LOADED_PROTOCOL_COMPLAINTS, Profile, Session
 
 _LABEL = {
@@ -43,9 +44,15 @@ def coverage_issues(
     found: dict[int, set[str]] = defaultdict(set)
     # cycle -> whether it holds a session that is not stopped (absent: no session at all)
     planned: dict[int, bool] = {}
+    # cycle -> what pain did to it: "flare" (a flare's holds, the first session back), "stop"
+    pained: dict[int, str] = {}
     for s in sessions:
         cycle = (s.week - 1) // rules.CYCLE_WEEKS
         planned[cycle] = planned.get(cycle, False) or s.status != "stopped"
+        if any(held_for_pain(rx) for rx in s.exercises):
+            pained[cycle] = "flare"
+        elif s.status == "stopped" and cycle not in pained:
+            pained[cycle] = "stop"
         seen = found[cycle]
         for rx in s.exercises:
             knee = knees.get(rx.exercise)
@@ -76,10 +83,11 @@ def coverage_issues(
             # R-PROG-4a explains a missing heavy block only in a novice's first weeks (D-170).
             first_weeks = c < rules.NOVICE_LIGHT_ONLY_WEEKS
             held = held_back.get((c // rules.CYCLE_WEEKS, need), frozenset())
-            key = f"{need}:{first_weeks}:{cleared}:{sorted(held)}"
+            pain = pained.get(c // rules.CYCLE_WEEKS, "")
+            key = f"{need}:{first_weeks}:{cleared}:{sorted(held)}:{pain}"
             message = messages.get(key)
             if message is None:  # the same sentence for every cycle: made once a plan
-                reason = _why(need, choices, profile, first_weeks, cleared, held)
+                reason = _why(need, choices, profile, first_weeks, cleared, held, pain)
                 message = messages[key] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
             for week in range(c + 1, min(c + rules.CYCLE_WEEKS, weeks) + 1):
                 issues.append(("R-SCHED-5", week, message))
@@ -135,6 +143,7 @@ def _why(
     first_weeks: bool,
     cleared: bool = False,
     held: frozenset[str] = frozenset(),
+    pain: str = "",
 ) -> str:
     if need == "heavy" and not choices.can_load:
         return (
@@ -153,6 +162,15 @@ def _why(
             return "no plyometric exercise fits the equipment"
         if _gated(profile) and not cleared:
             return "plyometrics wait for the complaint's clearance (R-PAIN-3, R-PAIN-4, R-TEST-5)"
+    if pain == "flare":
+        # R-SCHED-0: the rule that gave way is named; a flare comes before the rotation.
+        return (
+            "a pain flare in these two weeks held it back: during a flare calf blocks become "
+            "mid-range holds and plyometrics stop, and the first session back holds the "
+            "protocol and foot work only (R-PAIN-2b)"
+        )
+    if pain == "stop":
+        return "the plan was stopped for part of these two weeks (R-PAIN-2a, R-PAIN-2b)"
     if need in ("heavy", "plyo") and held:
         return _held_back_why(held, need)
     if need == "plyo":

@@ -698,6 +698,28 @@ def flare_hold_reason(start: str, safe_pain: int) -> Reason:
     )
 
 
+RESTART_LEAD: Final = "Back after the "
+"""How the reason of a session held to the protocol after a flare or a clearance begins
+(R-PAIN-2b, R-PAIN-2a; ``session._restart_holds_protocol_only``)."""
+
+
+def restart_reason(rule: str, what: str) -> Reason:
+    """R-PAIN-2b / R-PAIN-2a: the first session back holds the protocol and foot work only."""
+    return Reason(
+        rule,
+        f"{RESTART_LEAD}{what}: the protocol and foot work only, until one full session at "
+        "the lowered dose is logged; other calf work comes back after it.",
+    )
+
+
+def held_for_pain(rx: Prescription) -> bool:
+    """A block of a flare session (its hold) or of the first session back after a flare or a
+    clearance: the session holds less calf work because of pain (R-PAIN-2a/2b)."""
+    return _is_hold(rx) or any(
+        r.rule in ("R-PAIN-2a", "R-PAIN-2b") and r.text.startswith(RESTART_LEAD) for r in rx.reasons
+    )
+
+
 def _is_hold(rx: Prescription | None) -> bool:
     """A flare's hold block (R-PAIN-2b): no evidence for any track. Told by its own reason,
     not by the block's first rule: the first block after a flare leads with "the flare

@@ -24,7 +24,7 @@ from calfcoach.core.engine.base import (
 from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS
 from calfcoach.core.engine.calf import _block_title
 from calfcoach.core.engine.complaints import _protocol_title, protocol_name
-from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head
+from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head, restart_reason
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
     Prescription,
@@ -271,12 +271,8 @@ class SessionMaker(EvidenceMaker):
             return None
         if not protocol:
             return None
-        what = "the flare" if st.pain_restart == "R-PAIN-2b" else "the clinician's clearance"
-        return Reason(
-            st.pain_restart,
-            f"Back after {what}: the protocol and foot work only, until one full session at "
-            "the lowered dose is logged; other calf work comes back after it.",
-        )
+        what = "flare" if st.pain_restart == "R-PAIN-2b" else "clinician's clearance"
+        return restart_reason(st.pain_restart, what)
 
     def _plyo_in_plan(self, safety: DaySafety) -> bool:
         """Whether the athlete's plan holds plyometrics at all now: a plyometric exercise
