@@ -80,7 +80,9 @@ def test_the_runs_list_refuses_a_bad_range_as_problem_json(database: Database, a
 
     assert answer.status_code == 422
     assert answer.headers["content-type"].startswith("application/problem+json")
-    assert answer.json()["errors"][0]["field"] == "to_date"
+    problem = answer.json()["errors"][0]
+    assert problem["field"] == "to"  # the query's own name
+    assert problem["message"] == "2026-09-01 is before the first day, from 2026-09-10"
 
 
 def test_the_workout_of_a_day_downloads_as_a_fit_file(database: Database, ana: int) -> None:

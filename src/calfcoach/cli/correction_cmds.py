@@ -119,13 +119,13 @@ def sets_command(
     ] = "table",
 ) -> None:
     """List logged sets with their ids (one day with --date; default: every set)."""
+    from calfcoach.cli.options import parse_date_range
     from calfcoach.services.corrections import list_sets
 
     parse_choice("--format", output_format, ("table", "json"))
     if date is not None and (first is not None or last is not None):
         raise input_error("--date: given with --from/--to; allowed: --date, or --from and --to")
-    low = parse_date("--from", first) if first is not None else None
-    high = parse_date("--to", last) if last is not None else None
+    low, high = parse_date_range("--from", first, "--to", last)
     if date is not None:
         low = high = parse_date("--date", date)
     with open_ctx() as ctx:

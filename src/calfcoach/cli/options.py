@@ -31,3 +31,21 @@ def parse_date(option: str, text: str | None, default: dt.date | None = None) ->
     if problem is not None:
         raise InputError(problem)
     return value
+
+
+def parse_date_range(
+    first_option: str,
+    first_text: str | None,
+    last_option: str,
+    last_text: str | None,
+) -> tuple[dt.date | None, dt.date | None]:
+    """Two date options that bound a listing (``--from``, ``--to``), each by ``parse_date``
+    (None when not given), the last not before the first: ``--from 2026-09-10 --to
+    2026-09-01`` is refused naming both: ``--to: 2026-09-01 is before the first day, --from
+    2026-09-10``."""
+    first = parse_date(first_option, first_text) if first_text is not None else None
+    last = parse_date(last_option, last_text) if last_text is not None else None
+    from calfcoach.services.inputs import check_range
+
+    check_range(first, last, first_option, last_option)
+    return first, last

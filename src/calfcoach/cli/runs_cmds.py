@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from calfcoach.services.replan import Replan
     from calfcoach.services.runs import ImportReport
 
+SKIPPED_SHOWN = 10
+"""How many skipped calendar events `calendar import` names (it counts them all)."""
+
 runs_app = typer.Typer(help="Imported runs (issue 10).", no_args_is_help=True)
 calendar_app = typer.Typer(help="Planned training calendars.", no_args_is_help=True)
 workout_app = typer.Typer(help="Watch workouts (FIT).", no_args_is_help=True)
@@ -134,12 +137,12 @@ def runs_list_command(
     output_format: FormatOption = "table",
 ) -> None:
     """List imported runs: date, kind, distance_km, duration_s (moving), load, source file."""
+    from calfcoach.cli.options import parse_date_range
     from calfcoach.services.runs import list_runs
     from calfcoach.services.schemas import MAX_PAGE, RunOut, dump
 
     parse_choice("--format", output_format, ("table", "json"))
-    low = parse_date("--from", first) if first is not None else None
-    high = parse_date("--to", last) if last is not None else None
+    low, high = parse_date_range("--from", first, "--to", last)
     runs: list[RunOut] = []
     with open_ctx(read_only=True) as ctx:
         target = on_athlete(ctx, athlete)
@@ -242,8 +245,17 @@ def calendar_import_command(
     for e in report.events:
         distance = f" {e.distance_km:g} km" if e.distance_km else ""
         typer.echo(f"  {e.date.isoformat()}  {e.kind:<5} {e.title}{distance}")
-    for line in report.skipped:
-        typer.echo(f"  skipped {line}")
+    if report.skipped:
+        count = len(report.skipped)
+        shown = report.skipped[:SKIPPED_SHOWN]
+        typer.echo(
+            f"Skipped {count} event{'' if count == 1 else 's'} (not runs, or not readable)"
+            + (f"; the first {len(shown)}:" if count > len(shown) else ":")
+        )
+        for line in shown:
+            typer.echo(f"  skipped {line}")
+        if count > len(shown):
+            typer.echo(f"  ... and {count - len(shown)} more.")
     _replanned(report.replan)
 
 

@@ -17,9 +17,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from calfcoach.core.models import RunKind, Sex
+from calfcoach.core.limits import date_problem, date_range_text
+from calfcoach.core.models import STORED, RunKind, Sex
 
 __all__ = [
     "Activity",
@@ -43,8 +52,10 @@ __all__ = [
     "common_basis",
     "duplicates",
     "is_run",
+    "run_date_problem",
     "run_load",
     "run_loads",
+    "run_problem",
     "same_activity",
     "spike_check",
     "summarize",
@@ -84,6 +95,10 @@ SPIKE_WEEKS = 4
 DUPLICATE_START_S = 120  # RUN-DUP-1
 DUPLICATE_DURATION_SHARE = 0.10
 RUN_SPORTS: frozenset[Sport] = frozenset({"running"})
+MAX_RUN_DISTANCE_M = 1_200_000  # RUN-SUM-4: the 6-day record is 1,036.8 km (Kouros, 1984)
+MAX_RUN_SPEED_MPS = 1000 / 120  # RUN-SUM-4: 2:00 min/km; the 800 m record is 2:06 min/km
+FAST_FROM_M = 500  # RUN-SUM-4: shorter sprints may pass it (the 400 m record is 1:48 min/km)
+FUTURE_RUN_DAYS = 366  # RUN-SUM-4: a run dated later than this after today is refused
 
 
 # --------------------------------------------------------------------------- samples
@@ -225,9 +240,9 @@ class Activity(BaseModel):
     sport_guessed: bool = False
     """The file did not name a sport; it was guessed (RUN-SUM-3)."""
     indoor: bool = False
-    elapsed_s: float = Field(ge=0, le=7 * 86400)
-    moving_s: float = Field(ge=0, le=7 * 86400)
-    distance_m: float | None = Field(default=None, ge=0, le=2_000_000)
+    elapsed_s: float = Field(ge=0, le=7 * 86400, allow_inf_nan=False)
+    moving_s: float = Field(ge=0, le=7 * 86400, allow_inf_nan=False)
+    distance_m: float | None = Field(default=None, ge=0, le=2_000_000, allow_inf_nan=False)
     pace: Pace | None = None
     heart_rate: HeartRate | None = None
     rpe: int | None = Field(default=None, ge=1, le=10)
@@ -250,6 +265,15 @@ class Activity(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _possible(self, info: ValidationInfo) -> Activity:
+        # RUN-SUM-4: a run no one can run is refused, naming why. A run stored before the
+        # rule (``STORED``: read back, or in an export) is still read.
+        problem = run_problem(self)
+        if problem is not None and not (info.context or {}).get(STORED):
+            raise PydanticCustomError("impossible_run", "{problem}", {"problem": problem})
+        return self
+
     @property
     def duration_s(self) -> float:
         """Moving time: pauses excluded (RUN-SUM-1)."""
@@ -267,6 +291,60 @@ def is_run(activity: Activity) -> bool:
     return activity.sport in RUN_SPORTS
 
 
+def _km(metres: float) -> str:
+    return f"{metres / 1000:,.2f} km"
+
+
+def _pace(speed_mps: float) -> str:
+    seconds = round(1000 / speed_mps)
+    return f"{seconds // 60}:{seconds % 60:02d} min/km"
+
+
+def run_problem(activity: Activity) -> str | None:
+    """RUN-SUM-4: why an activity is no possible run (``field: what; allowed: ...``), or
+    None. Every activity keeps the one date rule (D-25); a run (``is_run``) with a
+    distance also needs time to cover it, at most 2:00 min/km over more than 500 m and
+    at most 1,200 km. Walks and rides are not stored (RUN-WEEK-1), so only dates count."""
+    day = activity.start.date()
+    problem = date_problem("start", day)
+    if problem is not None:
+        return problem
+    distance = activity.distance_m
+    if not is_run(activity) or distance is None or distance <= 0:
+        return None
+    if distance > MAX_RUN_DISTANCE_M:
+        return (
+            f"distance_m: {_km(distance)} in one run is more than anyone has run in a week; "
+            f"allowed: at most {_km(MAX_RUN_DISTANCE_M)}"
+        )
+    seconds = activity.moving_s if activity.moving_s > 0 else activity.elapsed_s
+    if seconds <= 0:
+        return (
+            f"elapsed_s: {_km(distance)} in 0 s; allowed: more than 0 s for a run with a distance"
+        )
+    speed = distance / seconds
+    if distance > FAST_FROM_M and speed > MAX_RUN_SPEED_MPS:
+        return (
+            f"pace: {_km(distance)} in {seconds:,.0f} s is {_pace(speed)}, faster than any "
+            f"runner; allowed: {_pace(MAX_RUN_SPEED_MPS)} or slower over more than "
+            f"{FAST_FROM_M} m"
+        )
+    return None
+
+
+def run_date_problem(activity: Activity, today: dt.date) -> str | None:
+    """RUN-SUM-4: a run dated more than a year after today (``FUTURE_RUN_DAYS``, as far as
+    a calendar or a plan looks ahead) is a device's wrong clock, not a run: ``start: ...;
+    allowed: ...``. Nearer days are taken: a watch or a zone ahead of the server's clock."""
+    latest = today + dt.timedelta(days=FUTURE_RUN_DAYS)
+    if activity.local_date <= latest and activity.start.date() <= latest:
+        return None
+    return (
+        f"start: {activity.local_date.isoformat()} is in the future; allowed: "
+        f"{date_range_text(latest)} (a year after today at most)"
+    )
+
+
 class PlannedRun(BaseModel):
     """A run from the athlete's training calendar (issue 10, item 2)."""
 
@@ -279,7 +357,7 @@ class PlannedRun(BaseModel):
     title: str = Field(max_length=200)
     start: dt.datetime | None = None
     """Aware start time of a timed event (None: an all-day event)."""
-    distance_km: float | None = Field(default=None, gt=0, le=400)
+    distance_km: float | None = Field(default=None, gt=0, le=400, allow_inf_nan=False)
     uid: str | None = Field(default=None, max_length=300)
 
 

@@ -67,9 +67,15 @@ class CalendarFileError(InputError):
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    date: dt.date
+    date: dt.date | None
+    """None: an event whose start cannot be read."""
     title: str
     reason: str
+
+    def line(self) -> str:
+        """``2027-03-10 'Yoga': not a run: strength or mobility work``."""
+        day = self.date.isoformat() if self.date is not None else "(no date)"
+        return f"{day} {self.title!r}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,11 +432,43 @@ def _bound(query: Any, expansion: _Expansion) -> None:
                 rule._cache = None  # walked anew each time, never kept
 
 
-def _events(calendar: Calendar, first: dt.date, last: dt.date) -> Iterator[Any]:
+class _EventSeries(recurring_ical_events.SelectComponents):  # type: ignore[misc]
+    """The calendar's VEVENT series, grouped by UID as ``recurring_ical_events`` groups them;
+    a series that cannot be read (a damaged RRULE, EXDATE or DURATION, no DTSTART) is kept
+    in ``damaged`` with its error, where the library's ``skip_bad_series`` dropped it
+    without a word."""
+
+    def __init__(self) -> None:
+        self.damaged: list[tuple[Any, Exception]] = []
+        self.first_of: dict[str, Any] = {}
+        """Each series' first component, by UID: what a later failure names."""
+
+    def collect_series_from(self, source: Any, suppress_errors: Any) -> list[Any]:
+        groups: dict[str, list[Any]] = {}
+        for component in source.walk("VEVENT"):
+            adapter = recurring_ical_events.EventAdapter(component)
+            uid = str(adapter.uid)
+            groups.setdefault(uid, []).append(adapter)
+            self.first_of.setdefault(uid, component)
+        series = []
+        for uid, adapters in groups.items():
+            try:
+                series.append(recurring_ical_events.Series(adapters))
+            except Exception as error:  # the parsers' own failure on this event (D-45)
+                self.damaged.append((self.first_of[uid], error))
+        return series
+
+
+def _events(
+    calendar: Calendar, first: dt.date, last: dt.date, damaged: list[tuple[Any, Exception]]
+) -> Iterator[Any]:
+    """The events of the window, one occurrence at a time; each series that cannot be read
+    or expanded goes to ``damaged`` (with its error) and the others are still read."""
     _check_rules(calendar)
-    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    collected = _EventSeries()
+    query = recurring_ical_events.of(calendar, components=[collected])
+    damaged.extend(collected.damaged)
     _bound(query, _Expansion(first, last))
-    skip = tuple(query.suppressed_errors)
     count = 0
     for series in query.series:  # one occurrence at a time, counted as it comes
         try:
@@ -442,8 +480,34 @@ def _events(calendar: Calendar, first: dt.date, last: dt.date) -> Iterator[Any]:
                         f"{last}; allowed: at most that many (choose a shorter window)"
                     )
                 yield occurrence.as_component(False)
-        except skip:  # a damaged series is left out, as recurring_ical_events does
+        except CalendarFileError:
+            raise  # a limit of the whole file (D-191)
+        except Exception as error:  # this series alone cannot be expanded: named, not dropped
+            damaged.append((collected.first_of.get(str(series.uid)), error))
             continue
+
+
+def _damaged(component: Any, error: Exception, first: dt.date, last: dt.date) -> Skipped | None:
+    """A damaged event as a skipped one, with the parser's reason in printable ASCII; None
+    for a single event (no repeats) whose readable day lies outside the window, which would
+    have been passed over anyway."""
+    title = printable_name(_text(component, "SUMMARY"), 200) if component is not None else ""
+    day: dt.date | None = None
+    try:
+        start = component.get("DTSTART").dt
+        day = start.date() if isinstance(start, dt.datetime) else start
+    except Exception:  # no DTSTART, or one that is not a date: the event is named without
+        day = None
+    if not isinstance(day, dt.date):
+        day = None
+    repeats = component is not None and any(component.get(k) for k in ("RRULE", "RDATE"))
+    if day is not None and not repeats and not first <= day <= last:
+        return None
+    if isinstance(error, KeyError) and "DTSTART" in str(error):
+        return Skipped(day, title, "cannot be read: it has no start (DTSTART)")
+    text = "".join(c if " " <= c <= "~" else "?" for c in str(error))[:120]
+    said = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return Skipped(day, title, f"cannot be read ({said})")
 
 
 def read_calendar(
@@ -476,8 +540,9 @@ def read_calendar(
     runs: list[PlannedRun] = []
     races: list[Race] = []
     skipped: list[Skipped] = []
+    damaged: list[tuple[Any, Exception]] = []
     try:
-        events = list(_events(calendar, first, last))
+        events = list(_events(calendar, first, last, damaged))
     except CalendarFileError:
         raise
     except Exception as error:  # the expander's own failure on a damaged rule (D-45)
@@ -520,8 +585,15 @@ def read_calendar(
                     )
                 )
         except ValidationError as error:
-            skipped.append(Skipped(day, title, f"not valid: {error.errors()[0]['msg']}"))
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            said = f"{where}: {problem['msg']}" if where else problem["msg"]
+            skipped.append(Skipped(day, title, f"not valid: {said}"))
+    for component, failure in damaged:
+        named = _damaged(component, failure, first, last)
+        if named is not None:
+            skipped.append(named)
     runs.sort(key=lambda r: (r.date, r.start or dt.datetime.min.replace(tzinfo=dt.UTC)))
     races.sort(key=lambda r: r.date)
-    skipped.sort(key=lambda s: s.date)
+    skipped.sort(key=lambda s: s.date or dt.date.min)
     return CalendarImport(tuple(runs), tuple(races), tuple(skipped))

@@ -135,9 +135,9 @@ def list_sets(
     last: dt.date | None = None,
 ) -> SetListing:
     """The athlete's logged sets with their ids (dated ``first`` to ``last`` when given)."""
-    for field, value in (("from_date", first), ("to_date", last)):
-        if value is not None and (problem := limits.date_problem(field, value)):
-            raise InputError(problem)
+    from calfcoach.services.inputs import check_range
+
+    check_range(first, last)
     with ctx.unit_of_work(read_only=True) as uow:
         athlete = athlete_in(uow, actor, athlete_id)
         sets = uow.logs.stored_sets(athlete.id, first=first, last=last)

@@ -33,7 +33,7 @@ from pydantic import ValidationInfo as Info
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from calfcoach.core import limits, rules
-from calfcoach.core.models import RED_FLAGS, Plan, Scheme
+from calfcoach.core.models import RED_FLAGS, STORED, Plan, Scheme
 from calfcoach.errors import InputError, ProfileError
 from calfcoach.services.training import (
     CLEARANCE_NOTE_MAX,
@@ -616,7 +616,7 @@ def _run_problems(athlete: AthleteDoc, where: str) -> Iterable[str]:
     for index, run in enumerate(athlete.runs):
         at = f"{where}.runs[{index}].activity"
         try:
-            activity = Activity.model_validate(run.activity)
+            activity = Activity.model_validate(run.activity, context={STORED: True})
         except ValidationError as exc:
             first = exc.errors()[0]
             place = ".".join(str(part) for part in first["loc"])

@@ -21,6 +21,28 @@ def check_date(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> dt.
     return value
 
 
+def check_range(
+    first: dt.date | None,
+    last: dt.date | None,
+    first_field: str = "from_date",
+    last_field: str = "to_date",
+) -> None:
+    """A from/to range of a listing: each day inside the one date rule (D-25), the last day
+    not before the first: ``to_date: 2026-09-01 is before the first day, from_date
+    2026-09-10``. An adapter checks first with its own names for the two (``--from`` and
+    ``--to``, the query's ``from`` and ``to``), so its message names what was typed."""
+    for field, value in ((first_field, first), (last_field, last)):
+        if value is not None:
+            check_date(field, value)
+    if first is not None and last is not None and last < first:
+        raise InputError.about(
+            last_field,
+            f"{last.isoformat()} is before the first day, {first_field} {first.isoformat()}",
+            value=last.isoformat(),
+            allowed=f"a day on or after {first.isoformat()}",
+        )
+
+
 def number_text(value: float) -> str:
     """A number for a message: ``12``, ``4.5``, ``1e+308`` (never 309 digits), ``nan``; a
     whole number beyond any float (JSON's 400 nines) as ``1e+400``, never an overflow."""

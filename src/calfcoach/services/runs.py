@@ -39,6 +39,7 @@ from calfcoach.errors import InputError, NotFoundError, Problem
 from calfcoach.services.athletes import athlete_in
 from calfcoach.services.audit import record
 from calfcoach.services.calendar_fetch import CALENDAR_TIMEOUT_S, fetch_calendar
+from calfcoach.services.inputs import check_range
 from calfcoach.services.plan_inputs import physiology
 from calfcoach.services.schemas import (
     CalendarImportOut,
@@ -218,6 +219,22 @@ def import_bytes(
     return _store(ctx, actor, athlete_id, read, today)
 
 
+def _dated(
+    entry: tuple[str, Exception | None, list[Activity]], today: dt.date
+) -> tuple[str, Exception | None, list[Activity]]:
+    """A file whose run is dated more than a year after today (RUN-SUM-4) is refused as a
+    file the reader refused (D-74: one error of the report, the other files stored)."""
+    from calfcoach.core.running import run_date_problem
+    from calfcoach.formats.activities import ActivityFileError
+
+    source, error, activities = entry
+    for activity in activities if error is None else ():
+        problem = run_date_problem(activity, today) if is_run(activity) else None
+        if problem is not None:
+            return source, ActivityFileError(source, problem), []
+    return entry
+
+
 def _store(
     ctx: ServiceContext,
     actor: Actor,
@@ -230,6 +247,7 @@ def _store(
     from calfcoach.services.replan import replan_running
 
     today = today if today is not None else ctx.today()
+    read = [_dated(entry, today) for entry in read]
     with ctx.unit_of_work() as uow:
         # R-HIST: the past is fixed before the runs change what the engine plans with.
         athlete = begin_write(uow, actor, athlete_id, today, "log")
@@ -314,17 +332,6 @@ def import_out(report: ImportReport) -> RunImportOut:
 # --------------------------------------------------------------------------- list, edit
 
 
-def _check_range(first: dt.date | None, last: dt.date | None) -> None:
-    """A from/to range of a list: the last day not before the first."""
-    if first is not None and last is not None and last < first:
-        raise InputError.about(
-            "to_date",
-            f"{last.isoformat()} is before the first day {first.isoformat()}",
-            value=last.isoformat(),
-            allowed="a day on or after the first day",
-        )
-
-
 def list_runs(
     ctx: ServiceContext,
     actor: Actor,
@@ -336,7 +343,7 @@ def list_runs(
     limit: int = 50,
 ) -> Page[RunOut]:
     """The athlete's runs from ``first`` to ``last`` (inclusive; None: open), oldest first."""
-    _check_range(first, last)
+    check_range(first, last)
     with ctx.unit_of_work(read_only=True) as uow:
         athlete = athlete_in(uow, actor, athlete_id, "view")
         runs = [RunOut.from_stored(r) for r in uow.runs.between(athlete.id, first, last)]
@@ -502,7 +509,7 @@ def import_calendar(
     first = today - dt.timedelta(days=CALENDAR_PAST_DAYS)
     last = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
     calendar = read_calendar(data, first, last)
-    skipped = tuple(f"{s.date.isoformat()} {s.title!r}: {s.reason}" for s in calendar.skipped)
+    skipped = tuple(s.line() for s in calendar.skipped)
     from calfcoach.services.corrections import begin_write
     from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.replan import replan_running
@@ -563,7 +570,7 @@ def list_events(
 ) -> Page[PlannedEventOut]:
     """The planned runs and races of the athlete's imported calendars from ``first`` to
     ``last`` (inclusive; None: open), by date."""
-    _check_range(first, last)
+    check_range(first, last)
     with ctx.unit_of_work(read_only=True) as uow:
         athlete = athlete_in(uow, actor, athlete_id, "view")
         events = [PlannedEventOut.from_event(e) for e in uow.runs.events(athlete.id, first, last)]

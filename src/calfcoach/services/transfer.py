@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from calfcoach.core.models import (
     RED_FLAGS,
+    STORED,
     CapacityTest,
     CheckIn,
     Clearance,
@@ -856,7 +857,7 @@ def _athlete(doc: AthleteDoc) -> _Athlete:
             HopTest(date=h.date, hops=h.hops, pain=h.pain, side=h.side) for h in doc.hop_tests
         ],
         clearances=[Clearance(date=c.date, note=c.note) for c in doc.clearances],
-        runs=[(Activity.model_validate(r.activity), r) for r in doc.runs],
+        runs=[(Activity.model_validate(r.activity, context={STORED: True}), r) for r in doc.runs],
         events=_events(doc),
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, select
 
-from calfcoach.core.models import Race, RunKind
+from calfcoach.core.models import STORED, Race, RunKind
 from calfcoach.core.running import Activity, LoadBasis, PlannedRun
 from calfcoach.errors import NotFoundError
 from calfcoach.storage.orm import PlannedEventRow, RunRow
@@ -130,7 +130,7 @@ class AbstractRunRepository(ABC):
 def _stored(row: RunRow) -> StoredRun:
     return StoredRun(
         id=row.id,
-        activity=Activity.model_validate(row.activity),
+        activity=Activity.model_validate(row.activity, context={STORED: True}),
         kind=row.kind,  # type: ignore[arg-type]  # the CHECK constraint keeps it one
         kind_source=row.kind_source,  # type: ignore[arg-type]
         load=row.load,

@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any, Self, cast
 
 from calfcoach.core.models import (
+    STORED,
     CapacityTest,
     CheckIn,
     Clearance,
@@ -492,7 +493,7 @@ class _Runs:
         return [
             StoredRun(
                 id=run_id,
-                activity=Activity.model_validate(json.loads(activity)),
+                activity=Activity.model_validate(json.loads(activity), context={STORED: True}),
                 kind=kind,
                 kind_source=kind_source,
                 load=load,

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from calfcoach.errors import InputError
 from calfcoach.services import runs
+from calfcoach.services.inputs import check_range
 from calfcoach.services.schemas import (
     CalendarImportOut,
     Page,
@@ -80,6 +81,7 @@ def list_runs(
     limit: Limit = 50,
 ) -> Page[RunOut]:
     """The athlete's imported runs, oldest first."""
+    check_range(first, last, "from", "to")  # named as the query names them
     return runs.list_runs(ctx, actor, athlete_id, first, last, offset=offset, limit=limit)
 
 
@@ -252,6 +254,7 @@ def list_events(
     limit: Limit = 50,
 ) -> Page[PlannedEventOut]:
     """The planned runs and races of the athlete's imported calendars, by date."""
+    check_range(first, last, "from", "to")  # named as the query names them
     return runs.list_events(ctx, actor, athlete_id, first, last, offset=offset, limit=limit)
 
 

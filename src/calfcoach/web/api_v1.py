@@ -85,6 +85,7 @@ __all__ = [
     "install_problem_handlers",
     "problem_response",
     "router",
+    "unreadable_body",
 ]
 
 PROBLEM_JSON = "application/problem+json"
@@ -220,6 +221,109 @@ def _shown_value(value: object) -> str | int | float | bool | None:
     if isinstance(value, str):
         return _encodable(value if len(value) <= 200 else value[:200] + "...")
     return None
+
+
+MAX_NUMBER_DIGITS = 4300
+"""Python reads a JSON whole number of at most this many digits (``sys.int_info``'s default
+``default_max_str_digits``); a longer one stops the parser itself."""
+
+
+class _LongNumber:
+    """A whole number too long to read, kept as its digits to say where it was."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _long_numbers(body: bytes) -> list[tuple[str | None, str]]:
+    """Where ``body`` (JSON) holds a whole number of more than ``MAX_NUMBER_DIGITS`` digits:
+    (path, its digits) each, the path as the validation errors write one (``races.0.x``;
+    None: the body itself). Empty when the body does not read even so."""
+    import json
+
+    def whole(text: str) -> object:
+        return _LongNumber(text) if len(text.lstrip("-")) > MAX_NUMBER_DIGITS else 0
+
+    try:
+        data = json.loads(body, parse_int=whole)
+    except (ValueError, RecursionError):
+        return []
+    found: list[tuple[str | None, str]] = []
+    stack: list[tuple[tuple[str, ...], object]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _LongNumber):
+            found.append((".".join(path) or None, value.text))
+        elif isinstance(value, dict):
+            stack.extend(((*path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, str(i)), v) for i, v in enumerate(value))
+    return sorted(found, key=lambda item: item[0] or "")
+
+
+def _short_number(digits: str) -> str:
+    """A whole number written short, as ``services.inputs.number_text`` writes one (5,000
+    nines: ``1e+5000``), from its digits: Python will not turn them into an int."""
+    from decimal import Decimal
+
+    sign = "-" if digits.startswith("-") else ""
+    digits = digits.lstrip("-").lstrip("0") or "0"
+    head = Decimal(f"{digits[:7]}e{len(digits) - len(digits[:7])}")
+    mantissa, exponent = f"{head:.5e}".split("e")
+    return f"{sign}{mantissa.rstrip('0').rstrip('.')}e{exponent}"
+
+
+async def unreadable_body(request: Request, cause: BaseException) -> Response:
+    """A JSON body the parser itself gave up on (FastAPI's plain 400 "There was an error
+    parsing the body"), as a 422 problem like every other bad body: a whole number of more
+    than 4,300 digits (named at its field), bytes that are not UTF-8, nesting too deep."""
+    problems: list[Problem] = []
+    if isinstance(cause, UnicodeDecodeError):
+        problems.append(
+            Problem(
+                "invalid",
+                f"is not valid UTF-8 (byte 0x{cause.object[cause.start]:02x} at position "
+                f"{cause.start})",
+                field="body",
+                allowed="JSON text in UTF-8",
+            )
+        )
+    elif isinstance(cause, RecursionError):
+        problems.append(
+            Problem(
+                "invalid",
+                "is nested too deeply to read",
+                field="body",
+                allowed="a JSON document nested a few levels (a profile is 3)",
+            )
+        )
+    elif isinstance(cause, ValueError) and "digits" in str(cause):
+        try:
+            body = await request.body()
+        except RuntimeError:  # the stream was read and not kept: no field to name
+            body = b""
+        allowed = f"a number of at most {MAX_NUMBER_DIGITS:,} digits, within the field's range"
+        for field, digits in _long_numbers(body) or [(None, "")]:
+            shown = _short_number(digits) if digits else "a number"
+            problems.append(
+                Problem(
+                    "invalid",
+                    f"{shown} is out of range (more than {MAX_NUMBER_DIGITS:,} digits)",
+                    field=field or "body",
+                    value=shown if digits else None,
+                    allowed=allowed,
+                )
+            )
+    else:
+        problems.append(
+            Problem(
+                "invalid",
+                f"cannot be read as JSON ({type(cause).__name__})",
+                field="body",
+                allowed="a JSON document",
+            )
+        )
+    return problem_response(tuple(problems), "invalid")
 
 
 async def _unauthenticated(request: Request, exc: Exception) -> Response:

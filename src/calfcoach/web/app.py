@@ -286,6 +286,10 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.__cause__ is not None and api_v1.is_api(request):
+            # FastAPI's "error parsing the body" (a number of 5,000 digits, bytes that are not
+            # UTF-8, nesting too deep): a 422 problem like every other bad body.
+            return await api_v1.unreadable_body(request, exc.__cause__)
         title = _TITLES.get(exc.status_code, "Something went wrong")
         detail = exc.detail if isinstance(exc.detail, str) else title
         headers = dict(getattr(exc, "headers", None) or {})

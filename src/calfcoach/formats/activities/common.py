@@ -112,6 +112,8 @@ def build_activity(
         )
     except ValidationError as error:
         first = error.errors()[0]
+        if first["type"] == "impossible_run":  # RUN-SUM-4's own words: field, what, allowed
+            raise ActivityFileError(source, first["msg"]) from None
         where = ".".join(str(p) for p in first["loc"]) or "activity"
         value = repr(first.get("input"))
         value = value if len(value) <= 80 else value[:77] + "..."

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from calfcoach.errors import CalfcoachError, InputError, NotFoundError
 from calfcoach.services import runs
+from calfcoach.services.inputs import check_range
 from calfcoach.web.api_runs import (
     FIT_MEDIA_TYPE,
     MAX_STRENGTH_UPLOAD_BYTES,
@@ -92,6 +93,7 @@ def _runs_page(
         errors["to"], status = problem.message, 422
     listed = None
     try:
+        check_range(first, last, "from", "to")  # the form's names (the service checks too)
         if offset is None:  # the latest runs first seen: the last page of the list
             total = runs.list_runs(ctx, actor, athlete, first, last, limit=1).total
             offset = max(0, total - PAGE_SIZE)

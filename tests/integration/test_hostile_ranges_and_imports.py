@@ -1,0 +1,331 @@
+"""Hostile input, second pass (SQLite and PostgreSQL): a from/to range given backwards, runs
+no one can run, a calendar whose events cannot be read, and a JSON number of more than 4,300
+digits. Each is refused with a message naming the field (or option), what was wrong and what
+is allowed: exit 2 in the CLI, a 422 problem+json in the API, never a traceback; what was
+stored before stays as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from tests.integration.cli_harness import DEMO, START, Cli, make_cli
+from tests.integration.test_cli_voice import assert_refused
+from tests.integration.web_pages import add_runner, on_app, stored
+
+from calfcoach.settings import Settings
+from calfcoach.web.app import create_app
+
+LOOPBACK = ("127.0.0.1", 50000)
+LONG = "9" * 5000
+"""A JSON whole number Python's parser will not read (more than 4,300 digits)."""
+
+
+def tcx(
+    start: str = "2026-05-20T06:30:00Z", seconds: float = 2400.0, meters: float = 8000.0
+) -> bytes:
+    """A one-lap TCX run with the lap's totals (what a watch writes)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
+  <Activities><Activity Sport="Running"><Id>{start}</Id>
+    <Lap StartTime="{start}"><TotalTimeSeconds>{seconds}</TotalTimeSeconds>
+      <DistanceMeters>{meters}</DistanceMeters></Lap>
+  </Activity></Activities>
+</TrainingCenterDatabase>
+""".encode()
+
+
+IMPOSSIBLE = {
+    "no-time.tcx": (
+        tcx(seconds=0.0),
+        "elapsed_s: 8.00 km in 0 s; allowed: more than 0 s for a run with a distance",
+    ),
+    "too-fast.tcx": (
+        tcx(seconds=600.0, meters=10_000.0),
+        "pace: 10.00 km in 600 s is 1:00 min/km, faster than any runner; "
+        "allowed: 2:00 min/km or slower over more than 500 m",
+    ),
+    "too-far.tcx": (
+        tcx(seconds=600_000.0, meters=1_500_000.0),
+        "distance_m: 1,500.00 km in one run is more than anyone has run in a week; "
+        "allowed: at most 1,200.00 km",
+    ),
+    "too-far-for-any.tcx": (
+        tcx(seconds=600_000.0, meters=5_000_000.0),
+        "distance_m: Input should be less than or equal to 2000000",
+    ),
+    "victorian.tcx": (
+        tcx(start="1850-05-20T06:30:00Z"),
+        "start: 1850-05-20 is out of range; allowed: 1900-01-01 to 2199-12-31",
+    ),
+    "future.tcx": (
+        tcx(start="2150-05-20T06:30:00Z"),
+        "start: 2150-05-20 is in the future; allowed: 1900-01-01 to ",
+    ),
+}
+
+
+def write_runs(folder: Path) -> list[str]:
+    folder.mkdir()
+    (folder / "good.tcx").write_bytes(tcx())
+    for name, (data, _) in IMPOSSIBLE.items():
+        (folder / name).write_bytes(data)
+    return [str(folder / "good.tcx"), *(str(folder / name) for name in IMPOSSIBLE)]
+
+
+def calendar(*events: tuple[str, str], damaged: tuple[str, ...] = ()) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for n, (day, title) in enumerate(events):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:e{n}@plan",
+            "DTSTAMP:20260801T000000Z",
+            f"DTSTART;VALUE=DATE:{day}",
+            f"SUMMARY:{title}",
+            "END:VEVENT",
+        ]
+    lines += damaged
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+DAMAGED = (
+    "BEGIN:VEVENT", "UID:bad-rule@plan", "DTSTART;VALUE=DATE:20260910", "RRULE:FREQ=FOO",
+    "SUMMARY:Tempo run", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:no-start@plan", "SUMMARY:Long run 20 km", "END:VEVENT",
+)  # fmt: skip
+RESTS = tuple((f"202609{day:02d}", "Rest day") for day in range(10, 22))
+"""12 events that are not runs."""
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    cli = make_cli(database_url, tmp_path, monkeypatch)
+    result = cli("athlete", "add", "--profile", str(DEMO), "--start", START)
+    assert result.code == 0, result.err
+    yield cli
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
+    app = create_app(Settings(home=tmp_path, database_url=database_url))
+    app.state.runner_sessions = add_runner(app)
+    try:
+        yield app
+    finally:
+        app.state.service_context.close()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False, client=LOOPBACK) as client:
+        yield client
+
+
+@pytest.fixture
+def athlete(app: FastAPI) -> int:
+    return on_app(app)[2]
+
+
+def _problem(response: Any, field: str) -> dict[str, Any]:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    found = [e for e in errors if e["field"] == field]
+    assert found, errors
+    return dict(found[0])
+
+
+# --------------------------------------------------------------------------- from after to
+
+
+@pytest.mark.parametrize("command", [("sets",), ("runs", "list")])
+def test_a_from_day_after_the_to_day_exits_2_naming_both_options_and_days(
+    cli: Cli, command: tuple[str, ...]
+) -> None:
+    assert_refused(
+        cli,
+        (*command, "--from", "2026-03-10", "--to", "2026-03-01"),
+        "--to: 2026-03-01 is before the first day, --from 2026-03-10; "
+        "allowed: a day on or after 2026-03-10",
+    )
+
+
+def test_sets_from_and_to_on_the_same_day_or_in_order_still_list(cli: Cli) -> None:
+    for first, last in (("2026-03-04", "2026-03-04"), ("2026-03-01", "2026-03-10")):
+        result = cli("sets", "--from", first, "--to", last)
+        assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("resource", ["runs", "events"])
+def test_the_api_refuses_a_from_after_to_as_a_422_naming_both_parameters(
+    app: FastAPI, client: TestClient, athlete: int, resource: str
+) -> None:
+    response = client.get(
+        f"/api/v1/athletes/{athlete}/{resource}", params={"from": "2026-09-10", "to": "2026-09-01"}
+    )
+    problem = _problem(response, "to")
+    assert problem["message"] == "2026-09-01 is before the first day, from 2026-09-10"
+    assert problem["allowed"] == "a day on or after 2026-09-10"
+    assert problem["value"] == "2026-09-01"
+
+
+# --------------------------------------------------------------------------- runs no one can run
+
+
+def test_runs_import_stores_the_possible_run_and_names_each_impossible_file(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.on("2026-06-01")
+    paths = write_runs(tmp_path / "export")
+
+    result = cli.run("runs", "import", *paths)
+
+    assert result.code == 2, result.out
+    assert "Traceback" not in result.out + result.err
+    assert (
+        f"Imported 1 run; 0 duplicates not stored again; {len(IMPOSSIBLE)} files with errors."
+        in (result.out)
+    )
+    lines = result.err.splitlines()
+    assert len(lines) == len(IMPOSSIBLE)
+    for name, (_, reason) in IMPOSSIBLE.items():
+        assert any(
+            line.startswith("error: ") and name in line and reason in line for line in lines
+        ), (
+            name,
+            result.err,
+        )
+    listed = json.loads(cli("runs", "list", "--format", "json").out)
+    assert [(r["date"], r["distance_km"]) for r in listed] == [("2026-05-20", 8.0)]
+
+
+def test_an_upload_of_impossible_runs_is_reported_per_file_and_only_the_possible_run_stored(
+    app: FastAPI, client: TestClient, athlete: int
+) -> None:
+    files = [("files", ("good.tcx", tcx(), "text/xml"))] + [
+        ("files", (name, data, "text/xml")) for name, (data, _) in IMPOSSIBLE.items()
+    ]
+
+    response = client.post(f"/api/v1/athletes/{athlete}/runs", files=files)
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["imported"] == 1
+    errors = {e["source"]: e["message"] for e in body["errors"]}
+    assert set(errors) == set(IMPOSSIBLE)
+    for name, (_, reason) in IMPOSSIBLE.items():
+        assert reason in errors[name], (name, errors[name])
+    runs = client.get(f"/api/v1/athletes/{athlete}/runs").json()["items"]
+    assert [r["distance_km"] for r in runs] == [8.0]
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+def test_calendar_import_counts_the_skipped_events_and_names_the_first_ten_with_why(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.on("2026-09-01")
+    path = tmp_path / "plan.ics"
+    path.write_bytes(calendar(("20260906", "Long run 24 km"), *RESTS, damaged=DAMAGED))
+
+    result = cli("calendar", "import", str(path))
+
+    assert result.code == 0, result.err
+    assert "Imported 1 planned runs and 0 races" in result.out
+    assert "Skipped 14 events (not runs, or not readable); the first 10:" in result.out
+    assert result.out.count("  skipped ") == 10
+    assert "  ... and 4 more." in result.out
+    assert "(no date) 'Long run 20 km': cannot be read: it has no start (DTSTART)" in result.out
+    assert "2026-09-10 'Tempo run': cannot be read (BadRuleStringFormat: " in result.out
+
+
+def test_a_calendar_upload_lists_every_skipped_event_with_why(
+    app: FastAPI, client: TestClient, athlete: int
+) -> None:
+    soon = [dt.date.today() + dt.timedelta(days=n) for n in (5, 6, 7)]  # the app's real today
+    days = [f"{d:%Y%m%d}" for d in soon]
+    damaged = tuple(
+        line.replace("20260910", days[2]) if line.startswith("DTSTART") else line
+        for line in DAMAGED
+    )
+    data = calendar((days[0], "Long run 24 km"), (days[1], "Rest day"), damaged=damaged)
+
+    response = client.post(
+        f"/api/v1/athletes/{athlete}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["runs"], body["races"]) == (1, 0)
+    skipped = body["skipped"]
+    assert len(skipped) == 3
+    assert f"{soon[1].isoformat()} 'Rest day': not a run: a rest day" in skipped
+    assert "(no date) 'Long run 20 km': cannot be read: it has no start (DTSTART)" in skipped
+    assert any(
+        line.startswith(f"{soon[2].isoformat()} 'Tempo run': cannot be read (BadRuleStringFormat")
+        for line in skipped
+    )
+
+
+# --------------------------------------------------------------------------- long numbers
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("sets", f'{{"exercise":"jump-rope","set_number":1,"contacts":{LONG}}}', "contacts"),
+        ("checkins", f'{{"pain":{LONG},"stiffness":0}}', "pain"),
+        ("checkins", f'{{"pain":0,"stiffness":-{LONG}}}', "stiffness"),
+        ("sets", LONG, "body"),
+    ],
+)
+def test_a_number_of_more_than_4300_digits_is_a_422_problem_naming_its_field(
+    app: FastAPI, client: TestClient, athlete: int, path: str, body: str, field: str
+) -> None:
+    before = stored(app)
+    response = client.post(
+        f"/api/v1/athletes/{athlete}/{path}",
+        content=body.encode(),
+        headers={"content-type": "application/json"},
+    )
+    problem = _problem(response, field)
+    sign = "-" if f"-{LONG}" in body else ""
+    assert problem["message"] == f"{sign}1e+5000 is out of range (more than 4,300 digits)"
+    assert problem["value"] == f"{sign}1e+5000"
+    assert problem["allowed"] == "a number of at most 4,300 digits, within the field's range"
+    assert len(response.content) < 2000  # the number is not echoed
+    assert stored(app) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            b'{"pain":0,"stiffness":0,"note":"\xff"}',
+            "is not valid UTF-8 (byte 0xff at position 32)",
+        ),
+        (b"[" * 100_000, "is nested too deeply to read"),
+    ],
+)
+def test_a_body_the_json_parser_gives_up_on_is_a_422_problem_not_a_plain_400(
+    app: FastAPI, client: TestClient, athlete: int, body: bytes, message: str
+) -> None:
+    before = stored(app)
+    response = client.post(
+        f"/api/v1/athletes/{athlete}/checkins",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert _problem(response, "body")["message"] == message
+    assert stored(app) == before
