@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from calfcoach.core.engine import build_plan, walk
 from calfcoach.core.models import Prescription, Profile, Session
-from tests.sim import CATALOG, Flare, behaviour, is_ramp, simulate
+from tests.sim import CATALOG, Flare, RedFlag, behaviour, is_ramp, simulate
 
 MON = dt.date(2026, 1, 5)  # a Monday
 DAY = dt.timedelta(days=1)
@@ -160,3 +160,24 @@ def test_a_cycle_a_flare_held_back_names_the_flare_never_hard_run_days_R_SCHED_0
     for message in gaps:
         assert "R-PAIN-2b" in message and "flare" in message, message
         assert "hard-run days" not in message, message
+
+
+# ------------------------------------------------------------------ after a clearance
+
+
+def test_after_a_clearance_the_protocol_restarts_at_the_bottom_of_its_ladder_R_PAIN_2a():
+    """An Achilles athlete at 3x12RM reports calf swelling on a lighter-week Friday (a red flag,
+    R-PAIN-2a) and is cleared 6 days later. The session says "the plan restarts at the bottom
+    of the complaint's ladder", but gave 3x12RM: the week the red flag cut short was closed only
+    after the reset and counted again. The bottom is the protocol's first step, 3x15RM."""
+    p = profile(complaints=["achilles"], usual_pain=2)
+    flagged = replace(CALM, red_flag=RedFlag(day=24, flag="swelling", clear_after=6))
+    sim = simulate(p, MON, 8, flagged)
+    back = [d for d in sorted(sim.shown) if d > MON + 24 * DAY and sim.shown[d].status == "planned"]
+    assert back
+    first = sim.shown[back[0]]
+    assert "Cleared by a clinician" in " ".join(texts(rx) for rx in first.exercises)
+    protocol = [rx for rx in first.exercises if rx.scheme == "rehab"]
+    assert protocol and all(rx.reps == 15 and rx.sets == 3 for rx in protocol), [
+        (rx.exercise, rx.sets, rx.reps) for rx in protocol
+    ]

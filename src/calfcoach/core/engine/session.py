@@ -74,7 +74,12 @@ class SessionMaker(EvidenceMaker):
         if safety.cleared_on is not None and st.clear_seen != safety.cleared_on:
             st.clear_seen = safety.cleared_on
             st.strain_step = 1
+            # The ladder's bottom: the weeks counted before the stop are gone, the week the
+            # red flag cut short too (closing it later would count it again: 12RM, not 15RM).
             st.protocol_weeks = 0
+            st.protocol_week = 0
+            st.protocol_week_sessions = 0
+            st.protocol_week_flare = False
             st.pain_restart = "R-PAIN-2a"
             self._step_all_down(hold=True)
             self._notes.append(
