@@ -135,6 +135,28 @@ def test_a_positional_that_is_not_utf8_is_named_by_its_own_place(
     assert err.startswith(f"error: {field}"), err
 
 
+@pytest.mark.parametrize(
+    "args", [("athlete", "rename", "Nobody", "New"), ("athlete", "remove", "Nobody", "--yes")]
+)
+def test_an_unknown_athlete_given_as_an_argument_is_named_by_the_argument(
+    demo: Cli, args: tuple[str, ...]
+) -> None:
+    # The name was the NAME argument: the error names it, not an --athlete the command lacks.
+    err = assert_refused(demo, args, "no athlete named 'Nobody'")
+    assert err.startswith("error: NAME: "), err
+
+
+def test_an_emoji_sequence_in_a_new_name_is_kept_as_typed(demo: Cli) -> None:
+    # D-194: the joiner of an emoji sequence is part of the name; the key ignores it.
+    new = "Zo\u00eb \U0001f3c3\u200d\u2640\ufe0f"
+    renamed = demo("athlete", "rename", "Alex Demo", new)
+    assert renamed.code == 0, renamed.err
+    listed = demo("athlete", "list", "--format", "json")
+    assert new in [a["name"] for a in json.loads(listed.out)], listed.out
+    again = demo("today", "--athlete", "zo\u00eb \U0001f3c3\u2640\ufe0f", "--format", "json")
+    assert again.code == 0, again.err
+
+
 def test_a_positional_file_name_that_is_not_utf8_reaches_the_file_check(cli: Cli) -> None:
     result = cli("restore", "/nonexistent/backup\udcff.db")
     assert result.code == 2

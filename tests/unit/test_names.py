@@ -94,3 +94,30 @@ def test_a_printable_name_is_always_accepted_by_the_name_rule_or_blank(text: str
     if shown:
         assert name_problem(shown) is None
         assert optional_name(shown) == shown
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë \U0001f3c3\u200d\u2640\ufe0f",  # woman running: an emoji ZWJ sequence
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian: a ZWNJ inside a word
+        "Team \U0001f468\u200d\U0001f469\u200d\U0001f467",
+    ],
+)
+def test_a_joiner_between_two_printing_characters_is_part_of_the_name(name: str) -> None:
+    # D-194: emoji sequences and Persian or Indic spelling are written with joiners.
+    assert clean_name(name) == unicodedata.normalize("NFC", name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["\u200dAna", "Ana\u200d", "An \u200da", "An\u200d a", "An\u200d\u200da", "An\u200c\u200da"],
+)
+def test_a_joiner_that_joins_nothing_is_refused(name: str) -> None:
+    with pytest.raises(InputError, match="U\\+200[CD]"):
+        clean_name(name, "name")
+
+
+def test_a_joiner_never_makes_two_names_of_one() -> None:
+    assert name_key("An\u200da") == name_key("ana")
+    assert name_key("\U0001f3c3\u200d\u2640\ufe0f") == name_key("\U0001f3c3\u2640\ufe0f")

@@ -208,13 +208,26 @@ def local_actor() -> Actor:
     return Actor.local()
 
 
-def on_athlete(ctx: ServiceContext, name: str | None) -> tuple[ServiceContext, Actor, int]:
+def on_athlete(
+    ctx: ServiceContext, name: str | None, *, argument: str | None = None
+) -> tuple[ServiceContext, Actor, int]:
     """``(ctx, actor, athlete_id)`` for a service call: the athlete ``--athlete NAME`` names
-    (None: the only athlete there is), found by ``athletes.find_athlete_id``."""
+    (None: the only athlete there is), found by ``athletes.find_athlete_id``. ``argument``:
+    the name came as that positional argument (``athlete rename NAME``), and an error about
+    it names the argument, not ``--athlete``."""
+    from dataclasses import replace
+
+    from calfcoach.errors import CalfcoachError
     from calfcoach.services.athletes import find_athlete_id
 
     actor = local_actor()
-    return ctx, actor, find_athlete_id(ctx, actor, name)
+    try:
+        return ctx, actor, find_athlete_id(ctx, actor, name)
+    except CalfcoachError as error:
+        if argument is None:
+            raise
+        details = [replace(p, field=argument) if p.field == "athlete" else p for p in error.details]
+        raise type(error)(*details) from None
 
 
 def print_json(value: Any) -> None:
@@ -379,7 +392,7 @@ def rename_command(
     from calfcoach.services.corrections import rename_athlete
 
     with open_ctx() as ctx:
-        renamed = rename_athlete(*on_athlete(ctx, name), new_name)
+        renamed = rename_athlete(*on_athlete(ctx, name, argument="NAME"), new_name)
     typer.echo(f"Renamed {name!r} to {renamed.name!r}.")
 
 
@@ -394,7 +407,9 @@ def remove_command(
     from calfcoach.services.corrections import remove_athlete
 
     with open_ctx() as ctx:
-        target = on_athlete(ctx, name)  # a name is required: never "the only athlete"
+        target = on_athlete(
+            ctx, name, argument="NAME"
+        )  # a name is required: never "the only athlete"
         if not yes:
             found = get_athlete(*target)
             typer.confirm(

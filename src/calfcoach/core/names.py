@@ -15,6 +15,7 @@ import unicodedata
 from calfcoach.errors import InputError
 
 __all__ = [
+    "JOINERS",
     "MAX_NAME_LENGTH",
     "REFUSED_CATEGORIES",
     "clean_name",
@@ -29,17 +30,43 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 """Control, format, separator, surrogate, private-use and unassigned characters."""
 
 
+JOINERS = frozenset({"\u200c", "\u200d"})
+"""Zero width non-joiner and joiner: format characters that a name may hold between two
+printing characters, where they are part of what is written (an emoji sequence such as
+"🏃\u200d♀️", Persian and Indic spelling), D-194. Anywhere else (first, last, beside a space
+or another joiner) they would only hide a difference, and are refused; ``name_key`` ignores
+them, so "Ana" and "An\u200da" are one name."""
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in (stored beside the name, unique per database)."""
     folded = unicodedata.normalize("NFD", name.strip()).casefold()
+    if not JOINERS.isdisjoint(folded):
+        folded = "".join(char for char in folded if char not in JOINERS)
     return unicodedata.normalize("NFC", folded)
+
+
+def _joins(name: str, index: int) -> bool:
+    """Whether the joiner at ``index`` stands between two printing characters."""
+    if index == 0 or index == len(name) - 1:
+        return False
+    before, after = name[index - 1], name[index + 1]
+    return all(
+        not char.isspace()
+        and char not in JOINERS
+        and unicodedata.category(char) not in REFUSED_CATEGORIES
+        for char in (before, after)
+    )
 
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` (NFC, stripped) would not print as itself, or None: the first control,
-    format or separator character it holds. The one rule for every name: an athlete's, a
-    profile's, a race's (D-154)."""
-    for char in name:
+    format or separator character it holds (a joiner between two printing characters is
+    part of the name: ``JOINERS``). The one rule for every name: an athlete's, a profile's,
+    a race's (D-154)."""
+    for index, char in enumerate(name):
+        if char in JOINERS and _joins(name, index):
+            continue
         if unicodedata.category(char) in REFUSED_CATEGORIES:
             return (
                 f"{name!r} holds the control character U+{ord(char):04X} "
@@ -82,11 +109,16 @@ def printable_name(text: str, max_length: int = MAX_NAME_LENGTH) -> str:
     version) in the form ``clean_name`` accepts: NFC, each refused character a space, runs
     of white space one space, stripped, at most ``max_length`` characters. Blank stays
     blank."""
+    normal = unicodedata.normalize("NFC", text)
     spaced = "".join(
-        " " if unicodedata.category(char) in REFUSED_CATEGORIES else char
-        for char in unicodedata.normalize("NFC", text)
+        " "
+        if unicodedata.category(char) in REFUSED_CATEGORIES
+        and not (char in JOINERS and _joins(normal, index))
+        else char
+        for index, char in enumerate(normal)
     )
-    return " ".join(spaced.split())[:max_length].strip()
+    # Cut to length, never leaving a joiner at the end (it joins nothing there).
+    return " ".join(spaced.split())[:max_length].rstrip("".join(JOINERS) + " ").strip()
 
 
 def _char_name(char: str) -> str:
