@@ -181,3 +181,33 @@ def test_after_a_clearance_the_protocol_restarts_at_the_bottom_of_its_ladder_R_P
     assert protocol and all(rx.reps == 15 and rx.sets == 3 for rx in protocol), [
         (rx.exercise, rx.sets, rx.reps) for rx in protocol
     ]
+
+
+# ------------------------------------------------------------------ a closed complaint
+
+
+def test_a_closed_calf_strains_ladder_runs_once_a_week_and_says_why_R_PAIN_4():
+    """A calf strain closes (R-PAIN-4: 4 weeks of morning pain <= 1/10 and a heel-raise test
+    with a limb symmetry index >= 90) on 16 February; "its protocol then runs once a week for 8
+    more weeks". The ladder's steps 1-3 are light and isometric work, which the once-a-week
+    count did not see, so the ladder ran every session; and nothing said the complaint had
+    closed, while the rotation's calf blocks came back ("never silently")."""
+    p = profile(complaints=["calf_strain"], usual_pain=1)
+    closing = replace(
+        behaviour(seed=11, checkin_rate=1.0, calm=0), hop_days=(40, 50), test_days=(41,)
+    )
+    sim = simulate(p, MON, 12, closing)
+    closed = [
+        d
+        for d in sorted(sim.shown)
+        if any("closed on" in r.text for rx in sim.shown[d].exercises for r in rx.reasons)
+    ]
+    assert closed, "the complaint never closed in this history"
+    weeks: dict[int, int] = {}
+    for d in closed:
+        s = sim.shown[d]
+        if any("of the criteria ladder" in texts(rx) for rx in s.exercises):
+            weeks[s.week] = weeks.get(s.week, 0) + 1
+    assert weeks and max(weeks.values()) == 1, weeks
+    first = closed[0]
+    assert all(d in closed for d in sim.shown if d >= first and sim.shown[d].exercises)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from calfcoach.core import rules
-from calfcoach.core.engine.complaints import ComplaintMaker
+from calfcoach.core.engine.complaints import ComplaintMaker, is_strain_step
 from calfcoach.core.engine.doses import (
     _dose_of,
     _is_hold,
@@ -36,7 +36,9 @@ class EvidenceMaker(ComplaintMaker):
             scheme = rx.scheme if rx is not None else group[0].scheme
             if scheme is None or scheme == "skill" or _is_hold(rx):
                 continue
-            protocol = protocol or scheme == "rehab"
+            # R-PAIN-4/5: the complaint's protocol, the calf-strain ladder's light and
+            # isometric steps too (a closed complaint's protocol runs once a week).
+            protocol = protocol or scheme == "rehab" or is_strain_step(rx)
             key = f"{exercise}|{scheme}"
             track = self.st.tracks.get(key)
             if deload and scheme != "plyometric" and (track is None or track.found):
@@ -74,7 +76,7 @@ class EvidenceMaker(ComplaintMaker):
         for rx in session.exercises:
             if rx.scheme == "skill" or _is_hold(rx):
                 continue
-            if rx.scheme == "rehab" and not counted:
+            if (rx.scheme == "rehab" or is_strain_step(rx)) and not counted:
                 self._count_protocol(week)  # R-PAIN-5: lighter weeks count too
                 counted = True
             track = self.st.tracks.get(f"{rx.exercise}|{rx.scheme}")

@@ -21,6 +21,7 @@ from calfcoach.core.models import (
     LOADED_PROTOCOL_COMPLAINTS,
     Complaint,
     Exercise,
+    Prescription,
     Profile,
     Race,
     Reason,
@@ -38,6 +39,18 @@ _BODY_WEIGHT_REASON: Final = Reason(
     "Body weight is enough only while it leaves 2 or fewer reps in reserve; "
     "slow the tempo further or add a loaded backpack when it does not.",
 )
+
+
+STRAIN_STEP_LEAD: Final = "Calf strain, step "
+"""How the lead reason of a calf-strain ladder block begins (R-PAIN-4, ``_strain_blocks``)."""
+
+
+def is_strain_step(rx: Prescription | None) -> bool:
+    """A block of the calf-strain ladder (R-PAIN-4): the complaint's protocol, whatever its
+    scheme (steps 1-3 are isometric and light work, step 4 rehab)."""
+    return rx is not None and any(
+        r.rule == "R-PAIN-4" and r.text.startswith(STRAIN_STEP_LEAD) for r in rx.reasons
+    )
 
 
 def _race_week(race: Race, what: str) -> Reason:
@@ -297,7 +310,7 @@ class ComplaintMaker(CalfMaker):
             running = _strain_running(step) if ex is members[0] else ""
             step_lead = Reason(
                 "R-PAIN-4",
-                f"Calf strain, step {step} of 4 of the criteria ladder (top {top_sets} x "
+                f"{STRAIN_STEP_LEAD}{step} of 4 of the criteria ladder (top {top_sets} x "
                 f"{dosing.amount_text(top_amount, dose.unit)}).{running}",
             )
             blocks.append(

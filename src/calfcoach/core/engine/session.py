@@ -172,6 +172,10 @@ class SessionMaker(EvidenceMaker):
         strict = _strict_reason(self.complaints)
         if strict is not None:
             head.append(strict)
+        if safety.closed_on is not None:
+            # R-PAIN-4 ("never silently"): a closed complaint's protocol runs once a week and
+            # the rotation comes back; every session after the closure says why.
+            head += [r for r in safety.reasons if r.rule == "R-PAIN-4" and "closed on" in r.text]
         protocol = self._protocol_blocks(slot, safety, day)
         blocks += protocol
         restart = self._restart_holds_protocol_only(protocol)
