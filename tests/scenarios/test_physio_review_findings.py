@@ -211,3 +211,26 @@ def test_a_closed_calf_strains_ladder_runs_once_a_week_and_says_why_R_PAIN_4():
     assert weeks and max(weeks.values()) == 1, weeks
     first = closed[0]
     assert all(d in closed for d in sim.shown if d >= first and sim.shown[d].exercises)
+
+
+def test_a_closed_complaints_protocol_ends_after_8_weeks_and_says_so_R_PAIN_4():
+    """R-PAIN-4: "its protocol then runs once a week for 8 more weeks". It ran on for as long
+    as the plan did (``rules.CLOSED_PROTOCOL_WEEKS`` was read nowhere), every session saying
+    "for 8 more weeks"."""
+    p = profile(complaints=["calf_strain"], usual_pain=1)
+    closing = replace(
+        behaviour(seed=11, checkin_rate=1.0, calm=0), hop_days=(40, 50), test_days=(41,)
+    )
+    sim = simulate(p, MON, 20, closing)
+    closed_on = dt.date(2026, 2, 16)
+    said = {
+        d: " ".join(texts(rx) for rx in s.exercises) for d, s in sim.shown.items() if s.exercises
+    }
+    assert any(f"closed on {closed_on}" in t for t in said.values()), "no closure"
+    end = closed_on + dt.timedelta(weeks=8)
+    after = [d for d in said if d >= end]
+    assert after
+    for d in after:
+        assert "of the criteria ladder" not in said[d], (d, said[d])
+        assert f"ended on {end}" in said[d], (d, said[d])
+    assert any("of the criteria ladder" in said[d] for d in said if closed_on <= d < end)

@@ -53,6 +53,16 @@ def is_strain_step(rx: Prescription | None) -> bool:
     )
 
 
+def closed_protocol_end(closed_on: dt.date) -> dt.date:
+    """R-PAIN-4: the day a closed complaint's once-a-week protocol ends (8 weeks on)."""
+    return closed_on + dt.timedelta(weeks=rules.CLOSED_PROTOCOL_WEEKS)
+
+
+def closed_protocol_over(safety: DaySafety, day: dt.date) -> bool:
+    """R-PAIN-4: the complaint closed more than 8 weeks before ``day``: its protocol is over."""
+    return safety.closed_on is not None and day >= closed_protocol_end(safety.closed_on)
+
+
 def _race_week(race: Race, what: str) -> Reason:
     """R-SCHED-4a: what the 7 days before ``race`` do to a protocol block."""
     return Reason("R-SCHED-4a", f"Race week ({describe(race)}): {what}.")
@@ -96,8 +106,9 @@ class ComplaintMaker(CalfMaker):
         if st.protocol_week != slot.week and st.protocol_week:
             self._close_protocol_week(slot.week)
         if not complaints and closed:
-            # R-PAIN-4: a closed complaint's protocol runs once a week for 8 more weeks.
-            if st.protocol_week_sessions >= 1:
+            # R-PAIN-4: a closed complaint's protocol runs once a week for 8 more weeks, and
+            # then ends.
+            if st.protocol_week_sessions >= 1 or closed_protocol_over(safety, slot.date):
                 return []
             complaints = closed
         if day.no_rehab is not None:

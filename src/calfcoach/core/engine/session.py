@@ -23,7 +23,12 @@ from calfcoach.core.engine.base import (
 )
 from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS
 from calfcoach.core.engine.calf import _block_title
-from calfcoach.core.engine.complaints import _protocol_title, protocol_name
+from calfcoach.core.engine.complaints import (
+    _protocol_title,
+    closed_protocol_end,
+    closed_protocol_over,
+    protocol_name,
+)
 from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head, restart_reason
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
@@ -172,7 +177,16 @@ class SessionMaker(EvidenceMaker):
         strict = _strict_reason(self.complaints)
         if strict is not None:
             head.append(strict)
-        if safety.closed_on is not None:
+        if safety.closed_on is not None and closed_protocol_over(safety, slot.date):
+            end = closed_protocol_end(safety.closed_on).isoformat()
+            head.append(
+                Reason(
+                    "R-PAIN-4",
+                    f"The complaint closed on {safety.closed_on}; its once-a-week protocol "
+                    f"ran for 8 more weeks and ended on {end}.",
+                )
+            )
+        elif safety.closed_on is not None:
             # R-PAIN-4 ("never silently"): a closed complaint's protocol runs once a week and
             # the rotation comes back; every session after the closure says why.
             head += [r for r in safety.reasons if r.rule == "R-PAIN-4" and "closed on" in r.text]
