@@ -302,6 +302,11 @@ def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.dateti
     except OSError as exc:
         raise InputError(f"FILE: cannot read {str(path)!r} ({exc.strerror})") from None
     check_size(len(data), path.name)
+    start = data[:64].decode("utf-8-sig", errors="replace").lstrip()
+    if not start and not data.strip():
+        raise _not_a_backup(path, "the file is empty")
+    if start and not start.startswith(("{", "record,")):  # the export's JSON or CSV
+        raise _not_a_backup(path, "neither a SQLite database nor a JSON or CSV export")
     document = parse_export(data, source=path.name)
     return BackupResult(path, "json", _import_into_empty(database, document))
 

@@ -33,7 +33,12 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.names import printable_name
 from calfcoach.errors import InputError, ProfileError
-from calfcoach.formats.export_file import MAX_NESTING, load_json, nesting_depth
+from calfcoach.formats.export_file import (
+    MAX_NESTING,
+    json_error_text,
+    load_json,
+    nesting_depth,
+)
 
 __all__ = [
     "PROFILE_KEYS",
@@ -136,9 +141,7 @@ def parse_profile_text(text: str, *, name: str, suffix: str = "") -> dict[str, A
         except InputError as error:
             raise ProfileError(*error.problems) from None
         except json.JSONDecodeError as exc:
-            raise ProfileError(
-                f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-            ) from None
+            raise ProfileError(f"{name}: not valid JSON: {json_error_text(exc)}") from None
         except ValueError as exc:
             raise ProfileError(f"{name}: not valid JSON: {exc}") from None
         if duplicates:

@@ -130,8 +130,10 @@ def _corrupt(path: Path) -> None:
         ("corrupt", "is not a calfcoach backup"),
         ("random-bytes", "is not a calfcoach backup"),
         ("truncated", "is not a calfcoach backup"),
-        ("not-a-database", "not a calfcoach export"),
-        ("empty", "not a calfcoach export"),
+        # Named as the backup it should be, with what the file is instead.
+        ("not-a-database", "FILE: damaged.sqlite3 is not a calfcoach backup (neither a SQLite"),
+        ("empty", "FILE: damaged.sqlite3 is not a calfcoach backup (the file is empty)"),
+        ("blank", "FILE: damaged.sqlite3 is not a calfcoach backup (the file is empty)"),
         ("json-cut", "not valid JSON"),
     ],
 )
@@ -161,6 +163,8 @@ def test_restore_of_a_damaged_file_is_refused_and_leaves_the_live_database_usabl
         file.write_bytes(b"this is not a database\n" * 100)
     elif damage == "empty":
         file.write_bytes(b"")
+    elif damage == "blank":
+        file.write_bytes(b" \n\t\n")
     else:
         file.write_text(before[: len(before) // 2])
 

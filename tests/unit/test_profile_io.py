@@ -193,6 +193,15 @@ def test_a_file_that_is_not_json_names_the_file_line_and_column(tmp_path: Path) 
     )
 
 
+def test_a_string_that_never_ends_reads_as_one_sentence(tmp_path: Path) -> None:
+    # The parser's "Unterminated string starting at" is not followed by a second "at".
+    path = tmp_path / "cut.json"
+    path.write_text('{\n  "level": "nov', encoding="utf-8")
+    assert problems_of(path) == (
+        "cut.json: not valid JSON: Unterminated string starting at line 2, column 12",
+    )
+
+
 def test_a_file_that_is_not_toml_names_the_file_line_and_column(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text('level = "novice"\nunits = \n', encoding="utf-8")

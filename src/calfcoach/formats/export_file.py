@@ -101,6 +101,12 @@ _LAST_TOKEN = re.compile(r"[-+.0-9eEtrufalsn]*\Z")
 _PARTIAL_NUMBER = re.compile(r"-?[0-9]*\.?[0-9]*(?:[eE][-+]?[0-9]*)?")
 
 
+def json_error_text(error: json.JSONDecodeError) -> str:
+    """The JSON parser's words and where: "Expecting value at line 3, column 5",
+    "Unterminated string starting at line 6, column 15" (its message ends in "at" there)."""
+    return f"{error.msg.removesuffix(' at')} at line {error.lineno}, column {error.colno}"
+
+
 def looks_cut(text: str, error: json.JSONDecodeError) -> bool:
     """A JSON syntax error at the very end of the text, a string that never ends, or an error
     inside a last value cut short (``nu`` of ``null``, ``fal``, ``-``, ``12.``, ``1e``): the

@@ -73,6 +73,7 @@ from calfcoach.formats.export_file import (
     check_size,
     escape_cell,
     json_checksum,
+    json_error_text,
     load_json,
     looks_cut,
     sha256_text,
@@ -689,9 +690,7 @@ def read_export(data: bytes, *, source: str) -> tuple[dict[str, Any], tuple[str,
             document = load_json(text, source=source, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             cut = " (the file looks truncated)" if looks_cut(text, exc) else ""
-            raise InputError(
-                f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}{cut}"
-            ) from None
+            raise InputError(f"{source}: not valid JSON: {json_error_text(exc)}{cut}") from None
         except ValueError as exc:
             raise InputError(f"{source}: not valid JSON: {exc}") from None
         if isinstance(document, dict):
