@@ -329,3 +329,36 @@ def test_a_body_the_json_parser_gives_up_on_is_a_422_problem_not_a_plain_400(
     )
     assert _problem(response, "body")["message"] == message
     assert stored(app) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message", "allowed"),
+    [
+        # A UTF-16 byte order mark, then nothing: the parser's position, not a field "0".
+        (b"\xff\xfe", "application/json", "is not valid JSON: Expecting value (at byte 0)", None),
+        (b'{"pain": }', "application/json", "is not valid JSON: Expecting value (at byte 9)", None),
+        (b"[1, 2]", "application/json", "is not a JSON object", None),
+        (b'"pain"', "application/json", "is not a JSON object", None),
+        (b"", "application/json", "missing", None),
+        (b"pain=3", "application/x-www-form-urlencoded", "is not a JSON object", "(this request:"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_named_as_the_body_with_what_is_allowed(
+    app: FastAPI,
+    client: TestClient,
+    athlete: int,
+    body: bytes,
+    content_type: str,
+    message: str,
+    allowed: str | None,
+) -> None:
+    before = stored(app)
+    response = client.post(
+        f"/api/v1/athletes/{athlete}/checkins", content=body, headers={"content-type": content_type}
+    )
+    problem = _problem(response, "body")
+    assert problem["message"] == message
+    assert problem["allowed"].startswith("a JSON object")
+    if allowed is not None:
+        assert allowed in problem["allowed"]
+    assert stored(app) == before

@@ -195,6 +195,20 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
         allowed = None
         if error.get("type") == "string_unicode":  # a lone surrogate (\ud800): inputs' words
             message, allowed = "is not valid UTF-8 text (a lone surrogate)", "text in UTF-8"
+        elif error.get("type") == "json_invalid":  # loc ("body", offset): not the field "0"
+            where, value = ["body"], None
+            why = str((error.get("ctx") or {}).get("error") or "cannot be read")
+            offset = error.get("loc", ("body", 0))[-1]
+            message = f"is not valid JSON: {why} (at byte {offset})"
+            allowed = "a JSON object in UTF-8"
+        elif not where and tuple(error.get("loc", ())) == ("body",):
+            # The body as a whole is the wrong shape (a list, a string, a form, no JSON type).
+            where, value = ["body"], None
+            message = "missing" if error.get("type") == "missing" else "is not a JSON object"
+            sent = request.headers.get("content-type") or "no Content-Type"
+            allowed = "a JSON object sent as application/json" + (
+                "" if "json" in sent.lower() else f" (this request: {sent})"
+            )
         problems.append(
             Problem(
                 "invalid",
