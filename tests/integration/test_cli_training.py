@@ -183,8 +183,20 @@ def test_today_as_json_is_one_session_in_the_plan_shape_or_null(demo: Cli) -> No
 
     rest = demo("today", "--date", THU, "--format", "json")
     assert rest.code == 0 and json.loads(rest.out) is None
-    assert "rest day; next session Fri 2026-03-06" in demo("today", "--date", THU).out
+    # As the Today page: the next session's day and title.
+    assert "rest day; next session Fri 2026-03-06, " in demo("today", "--date", THU).out
     assert "Bent-knee heel raise" in demo("today", "--date", WED).out
+
+
+def test_a_rest_day_of_a_stopped_plan_says_the_next_session_is_stopped_R_PAIN_2a(
+    demo: Cli,
+) -> None:
+    # A red flag on Wednesday: Thursday is a rest day, and the session it announces is the
+    # stop, never a session to train (as the Today page shows it).
+    flagged = demo("checkin", "--date", WED, "--pain", "2", "--stiffness", "1", "--red-flag", "pop")
+    assert flagged.code == 0, flagged.err
+    rest = demo("today", "--date", THU).out
+    assert "rest day; next session Fri 2026-03-06, Stopped: see a clinician" in rest, rest
 
 
 def test_plan_of_a_stored_athlete_shows_past_sessions_exactly_as_given_R_HIST(demo: Cli) -> None:

@@ -80,8 +80,13 @@ def today_command(
         if (ended := plan_ended(current, day, athlete=athlete)) is not None:
             out.print(f"{day:%a %Y-%m-%d}: {ended.message}")  # issue 7, item 16
             return
-        later = [s.date for s in current.plan.sessions if s.date > day]
-        following = f"; next session {later[0]:%a %Y-%m-%d}" if later else ""
+        later = [s for s in current.plan.sessions if s.date > day]
+        following = ""
+        if later:  # as the Today page: the next session's day and title (a stop's says so)
+            from calfcoach.formats.text import printable
+
+            upcoming = later[0]
+            following = f"; next session {upcoming.date:%a %Y-%m-%d}, {printable(upcoming.title)}"
         out.print(f"{day:%a %Y-%m-%d}: rest day{following}.")
         return
     render_session(session, current.athlete.profile, out)
