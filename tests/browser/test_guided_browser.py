@@ -170,3 +170,27 @@ def test_the_tempo_metronome_calls_each_phase_of_each_rep_and_the_set_is_logged_
     expect(step.locator("[data-phase]")).to_have_text("Rest")
     step.get_by_role("button", name="Skip rest").click()
     expect(step.locator("[data-set-counter]")).to_have_text(f"Set 2 of {tempo.prescription.sets}")
+
+
+def test_the_links_out_of_today_guided_mode_and_the_plan_s_days_are_tall_enough_to_tap(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Between two sets a runner leaves guided mode with one thumb: its 'Back to the day's
+    list' link, Today's check-in and plan links, and the plan's day links are at least 44 px
+    high (they were 19)."""
+    _athlete, days = seeded(live_server)
+    page.goto(live_server.url(f"/today?date={days[-1].isoformat()}"))
+    links = [
+        page.get_by_role("link", name="Next-morning check-in").first,
+        page.get_by_role("link", name="The plan", exact=True).first,
+    ]
+    for link in links:
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44, (link, box)
+    open_guided(page, live_server, days[-1])
+    box = page.get_by_role("link", name="Back to the day's list").bounding_box()
+    assert box is not None and box["height"] >= 44, box
+    page.goto(live_server.url("/plan"))
+    day_link = page.locator(".plan-days > li > a").first
+    box = day_link.bounding_box()
+    assert box is not None and box["height"] >= 44, box
