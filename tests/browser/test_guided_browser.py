@@ -194,3 +194,12 @@ def test_the_links_out_of_today_guided_mode_and_the_plan_s_days_are_tall_enough_
     day_link = page.locator(".plan-days > li > a").first
     box = day_link.bounding_box()
     assert box is not None and box["height"] >= 44, box
+
+
+def test_the_header_s_home_link_is_tall_enough_to_tap(page: Page, live_server: LiveServer) -> None:
+    """The 'calfcoach' link at the top of every page is a 44 px target, like the nav beside it
+    (it was 24 px high)."""
+    seeded(live_server)
+    page.goto(live_server.url("/today"))
+    box = page.locator(".site-header .brand").bounding_box()
+    assert box is not None and box["height"] >= 44, box
