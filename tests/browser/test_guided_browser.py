@@ -181,7 +181,7 @@ def test_the_links_out_of_today_guided_mode_and_the_plan_s_days_are_tall_enough_
     _athlete, days = seeded(live_server)
     page.goto(live_server.url(f"/today?date={days[-1].isoformat()}"))
     links = [
-        page.get_by_role("link", name="Next-morning check-in").first,
+        page.get_by_role("link", name="Morning check-in", exact=True).first,
         page.get_by_role("link", name="The plan", exact=True).first,
     ]
     for link in links:
