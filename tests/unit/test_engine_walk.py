@@ -372,6 +372,22 @@ def test_after_a_clearance_a_cycle_without_hops_is_not_said_to_wait_for_it_R_SCH
         assert not any("wait for the complaint's clearance" in m for m in plyo), plyo
 
 
+def test_a_cycle_whose_gate_opened_in_its_second_week_says_so_not_hard_run_days_R_SCHED_0() -> None:
+    # The gate opened in week 2 (cleared on the first session) and the cycle holds no hops:
+    # the warning names the gate's opening, not "races and hard-run days" (there are none).
+    h, first = _cleared_on_the_first_session(["jump_rope", "band", "towel", "dumbbell", "step"], 20)
+    t1, t2 = first + DAY, MONDAY + dt.timedelta(days=8)
+    scratch, resumed, _day = resumed_and_scratch(h, t1, t2, full_log=False, fixed=True)
+    for result in (scratch, resumed):
+        (first_cycle,) = [
+            w.message
+            for w in result.plan.warnings
+            if w.message.startswith("Weeks 1-2: no plyometric block")
+        ]
+        assert "the complaint's gate opened only in week 2" in first_cycle, first_cycle
+        assert "hard-run days" not in first_cycle
+
+
 @examples(60)
 @given(histories(), st.integers(0, 80), st.integers(1, 40))
 def test_a_walk_from_a_snapshot_ignores_the_log_before_the_snapshot_day(

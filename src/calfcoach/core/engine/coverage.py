@@ -77,6 +77,12 @@ def coverage_issues(
         # standing block (a gate, the equipment) is still named (R-SCHED-5).
         partial = c + rules.CYCLE_WEEKS > weeks
         cleared = any(w in jump_weeks for w in range(c + 1, c + rules.CYCLE_WEEKS + 1))
+        # The first week the gate let jump, when it opened within the cycle (not at its start).
+        opened = (
+            next((w for w in range(c + 2, c + rules.CYCLE_WEEKS + 1) if w in jump_weeks), 0)
+            if cleared and (c + 1) not in jump_weeks
+            else 0
+        )
         for need in ("straight", "bent", "heavy", "light", "plyo"):
             if need in seen or (partial and not _standing(need, choices, profile, cleared)):
                 continue
@@ -84,10 +90,10 @@ def coverage_issues(
             first_weeks = c < rules.NOVICE_LIGHT_ONLY_WEEKS
             held = held_back.get((c // rules.CYCLE_WEEKS, need), frozenset())
             pain = pained.get(c // rules.CYCLE_WEEKS, "")
-            key = f"{need}:{first_weeks}:{cleared}:{sorted(held)}:{pain}"
+            key = f"{need}:{first_weeks}:{cleared}:{sorted(held)}:{pain}:{opened}"
             message = messages.get(key)
             if message is None:  # the same sentence for every cycle: made once a plan
-                reason = _why(need, choices, profile, first_weeks, cleared, held, pain)
+                reason = _why(need, choices, profile, first_weeks, cleared, held, pain, opened)
                 message = messages[key] = f"no {_LABEL[need]} block in the 2-week cycle: {reason}"
             for week in range(c + 1, min(c + rules.CYCLE_WEEKS, weeks) + 1):
                 issues.append(("R-SCHED-5", week, message))
@@ -144,6 +150,7 @@ def _why(
     cleared: bool = False,
     held: frozenset[str] = frozenset(),
     pain: str = "",
+    opened: int = 0,
 ) -> str:
     if need == "heavy" and not choices.can_load:
         return (
@@ -173,6 +180,14 @@ def _why(
         return "the plan was stopped for part of these two weeks (R-PAIN-2a, R-PAIN-2b)"
     if need in ("heavy", "plyo") and held:
         return _held_back_why(held, need)
+    if need == "plyo" and opened and _gated(profile):
+        # The gate opened within the cycle: jumps wait for the rotation's next plyometric
+        # turn (R-SCHED-3), they are not crowded out by hard-run days (R-SCHED-0).
+        return (
+            f"the complaint's gate opened only in week {opened}: jumps come back at the "
+            "rotation's next plyometric session with room for them (R-PAIN-3, R-PAIN-4, "
+            "R-TEST-5)"
+        )
     if need == "plyo":
         return (
             "the sessions of these two weeks hold no room for it, or races and hard-run days "
