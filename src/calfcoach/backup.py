@@ -429,10 +429,12 @@ def _failed_after_swap(exc: BaseException, kept: Path) -> StorageError:
 
 def _require_empty(database: Database) -> None:
     with database.unit_of_work(read_only=True) as uow:
-        names = [a.name for a in uow.athletes.all()]
-    if names:
+        count = len(uow.athletes.all())
+    if count:
+        # The count, not the names: a server's database may hold hundreds of athletes, and
+        # no error message lists athletes' names (issue 8); `athlete list` shows them.
         raise InputError(
-            f"restore: the database already holds {len(names)} athlete(s) "
-            f"({', '.join(map(repr, names))}); allowed: a database without athletes (point "
+            f"restore: the database already holds {count} athlete(s) (`calfcoach athlete "
+            "list` shows them); allowed: a database without athletes (point "
             "CALFCOACH_DATABASE_URL at a new one), or use `calfcoach import` to add athletes"
         )

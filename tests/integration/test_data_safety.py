@@ -260,6 +260,7 @@ def test_restore_of_a_good_backup_after_changes_brings_the_backup_back(
         # Into a database without athletes (PostgreSQL takes the backup's athletes).
         code, _, err = invoke(env, "restore", str(file))
         assert code == 2 and "already holds 1 athlete(s)" in err
+        assert "'ana'" not in err.lower()  # the count, never the athletes' names (issue 8)
         assert export_all(env) == before
         return
     invoke(env, "checkin", "--athlete", "ana", "--date", "2026-04-29", "--pain", "1",
