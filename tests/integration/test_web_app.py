@@ -3,6 +3,7 @@ limit. Run on SQLite and PostgreSQL (the ``database_url`` fixture)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -365,6 +366,55 @@ def test_a_server_worker_freezes_its_startup_objects_and_an_app_in_another_proce
         assert gc.get_freeze_count() > 0
         assert client.get("/healthz").status_code == 200
     assert gc.get_freeze_count() == 0  # given back when the worker stops
+
+
+_FIRST_REQUESTS = """
+import json, sys
+from fastapi.testclient import TestClient
+from calfcoach.web.app import create_app_from_env
+
+app = create_app_from_env()
+with TestClient(app, client=("127.0.0.1", 50000)) as client:
+    env = app.state.templates.env
+    compiled = set(env.cache.keys()) if env.cache is not None else set()
+    pages = set(env.list_templates(extensions=("html",)))
+    modules = set(sys.modules)
+    answers = {path: client.get(path).status_code for path in ("/today", "/api/v1/today")}
+    print(json.dumps({
+        "answers": answers,
+        "uncompiled": sorted(pages - {name for _, name in compiled}),
+        "imported": sorted(m for m in set(sys.modules) - modules if m.startswith("calfcoach")),
+        "compiled_later": sorted(
+            name for _, name in set(env.cache.keys()) - compiled
+        ),
+    }))
+"""
+
+
+def test_a_server_worker_is_warm_before_its_first_request(tmp_path: Path) -> None:
+    # D-197: a fresh worker's first `GET /api/v1/today` imported the engine and read the
+    # catalog (~200 ms) and its first Today page compiled 7 templates (~140 ms), stalling the
+    # worker's other connections under load. A worker now does that at start-up, so its first
+    # requests import no module of ours and compile no template. A process of its own, as a
+    # worker is (this test process has imported everything already).
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CALFCOACH_HOME": str(tmp_path)}
+    env.pop("CALFCOACH_DATABASE_URL", None)
+    calfcoach = str(Path(sys.executable).with_name("calfcoach"))
+    demo = subprocess.run([calfcoach, "demo"], env=env, capture_output=True, text=True)
+    assert demo.returncode == 0, demo.stderr
+    run = subprocess.run(
+        [sys.executable, "-c", _FIRST_REQUESTS], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["answers"] == {"/today": 200, "/api/v1/today": 200}
+    assert seen["uncompiled"] == []
+    assert seen["compiled_later"] == []
+    assert seen["imported"] == []
 
 
 def test_a_chunked_body_over_the_limit_is_a_413_even_where_the_framework_reads_it(

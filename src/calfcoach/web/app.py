@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = web_threads_for(settings, sqlite=context.local_reads)
         if server_process:
+            _warm_up(app.state.templates)
             _freeze_startup_objects()
         try:
             yield
@@ -214,6 +215,34 @@ def create_app_from_env() -> FastAPI:
     """The uvicorn factory of ``calfcoach serve`` (each worker builds its own app, in a
     process of its own: ``server_process``)."""
     return create_app(server_process=True)
+
+
+WARM_PACKAGES = ("core", "catalog", "services", "storage", "web")
+"""The packages a worker imports whole at start-up (D-197); the CLI's and the file formats'
+modules are imported by the routes that use them."""
+
+
+def _warm_up(templates: Jinja2Templates) -> None:
+    """D-197: what the first requests of a worker would otherwise do under load, each while
+    holding the interpreter's lock: import the engine and the services that the routes import
+    lazily (for the CLI's cold start), read the catalog, and compile every page template
+    (Jinja compiles a template on its first use). The first `GET /api/v1/today` of a fresh
+    worker took ~200 ms and its first Today page ~140 ms, stalling the worker's other
+    connections: under 50 connections the first 2 s of a run had a p99 of 260-730 ms. Done
+    before the freeze (D-137), so what it builds is out of the collector's reach too."""
+    import importlib
+    import pkgutil
+
+    from calfcoach.catalog import load_catalog
+
+    for package in WARM_PACKAGES:
+        module = importlib.import_module(f"calfcoach.{package}")
+        for info in pkgutil.walk_packages(module.__path__, f"{module.__name__}."):
+            if ".migrations" not in info.name:  # Alembic's scripts run only under Alembic
+                importlib.import_module(info.name)
+    load_catalog()
+    for name in templates.env.list_templates(extensions=("html",)):
+        templates.env.get_template(name)
 
 
 def _freeze_startup_objects() -> None:
