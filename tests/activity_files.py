@@ -1,4 +1,5 @@
-"""FIT activity files made with the FIT encoder (garmin-fit-sdk), for tests and the benchmark.
+"""FIT activity files made with the FIT encoder (garmin-fit-sdk), for tests and the benchmark,
+and the calendar files (iCalendar) of planned runs the runs' tests import.
 
 ``fit_run`` imitates what different watches write: Garmin (session, laps, timer events,
 activity message with local time), a device that never closed the file (records only),
@@ -184,3 +185,23 @@ def year_of_runs(first: dt.date, count: int = 300, seed: int = 7) -> list[tuple[
         )
         files.append((f"run-{i:03d}.fit", fit_run(spec)))
     return files
+
+
+def calendar_ics(
+    *events: tuple[str, str], damaged: tuple[str, ...] = (), stamp: str = "20260801T000000Z"
+) -> bytes:
+    """An iCalendar file with one all-day event per (day as ``YYYYMMDD``, title), each
+    stamped ``stamp``, then the ``damaged`` lines as they are (events a reader cannot read)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for n, (day, title) in enumerate(events):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:e{n}@plan",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day}",
+            f"SUMMARY:{title}",
+            "END:VEVENT",
+        ]
+    lines += damaged
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()

@@ -77,3 +77,11 @@ def make_cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     cli = Cli(CliRunner(), env, database_url, monkeypatch)
     cli.on("2026-06-01")
     return cli
+
+
+def make_demo_cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """``make_cli`` with the demo athlete added (its plan from ``START``)."""
+    cli = make_cli(database_url, tmp_path, monkeypatch)
+    result = cli("athlete", "add", "--profile", str(DEMO), "--start", START)
+    assert result.code == 0, result.err
+    return cli

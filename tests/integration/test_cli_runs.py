@@ -6,21 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.integration.cli_harness import DEMO, START, WED, Cli, make_cli
+from tests.integration.cli_harness import DEMO, START, WED, Cli, make_cli, make_demo_cli
 from tests.integration.test_runs import DATA, batch, calendar_file, run_file
 from tests.unit.test_fit_workout import strength_activity
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    cli = make_cli(database_url, tmp_path, monkeypatch)
-    result = cli("athlete", "add", "--profile", str(DEMO), "--start", START)
-    assert result.code == 0, result.err
-    yield cli
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_demo_cli(database_url, tmp_path, monkeypatch)
 
 
 def test_runs_import_summarises_a_batch_and_exits_2_when_a_file_failed(

@@ -8,54 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.integration import local_api
 from tests.integration.cli_harness import DEMO, START, WED, make_cli
+from tests.integration.local_api import problem_at
 from tests.integration.test_cli_voice import assert_refused
 from tests.integration.test_web_today import set_form
 from tests.integration.web_pages import (
-    add_runner,
     last_session_by_today,
-    on_app,
     runner_profile,
     stored,
     text_of,
 )
 
-from calfcoach.settings import Settings
-from calfcoach.web.app import create_app
-
-LOOPBACK = ("127.0.0.1", 50000)
-"""Where the requests come from: this machine (local single-user mode, D-71)."""
 HUGE = "9" * 400
 """A JSON whole number no float holds (``int too large to convert to float``)."""
 TODAY = dt.date.today().isoformat()
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
-    app = create_app(Settings(home=tmp_path, database_url=database_url))
-    app.state.runner_sessions = add_runner(app)
-    try:
-        yield app
-    finally:
-        app.state.service_context.close()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False, client=LOOPBACK) as client:
-        yield client
-
-
-@pytest.fixture
-def athlete(app: FastAPI) -> int:
-    return on_app(app)[2]
+app = local_api.app  # fixtures
+client = local_api.client
+athlete = local_api.athlete
 
 
 def _raw(client: TestClient, method: str, url: str, body: str | bytes) -> Any:
@@ -64,15 +42,6 @@ def _raw(client: TestClient, method: str, url: str, body: str | bytes) -> Any:
     content = body.encode("ascii") if isinstance(body, str) else body
     headers = {"content-type": "application/json"}
     return client.request(method, url, content=content, headers=headers)
-
-
-def _problem(response: Any, field: str) -> dict[str, Any]:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    errors = response.json()["errors"]
-    found = [e for e in errors if e["field"] == field]
-    assert found, errors
-    return dict(found[0])
 
 
 def _profile(**changes: Any) -> dict[str, Any]:
@@ -98,7 +67,7 @@ def test_a_lone_surrogate_in_a_text_field_is_a_422_naming_the_field_not_a_500(
 ) -> None:
     before = stored(app)
     response = _raw(client, method, f"/api/v1/athletes/{athlete}/{path}", body)
-    problem = _problem(response, field)
+    problem = problem_at(response, field)
     assert problem["message"] == "is not valid UTF-8 text (a lone surrogate)"
     assert problem["allowed"] == "text in UTF-8"
     assert problem["value"] == "\\ud800"  # echoed escaped: the answer is UTF-8
@@ -112,7 +81,7 @@ def test_a_lone_surrogate_in_the_profile_name_is_a_422_naming_the_field(
     before = stored(app)
     body = json.dumps(_profile(name="\ud800"))  # ensure_ascii: the escape \ud800
     response = _raw(client, "PUT", f"/api/v1/athletes/{athlete}/profile", body)
-    assert _problem(response, "name")["allowed"] == "text in UTF-8"
+    assert problem_at(response, "name")["allowed"] == "text in UTF-8"
     assert stored(app) == before
 
 
@@ -156,7 +125,7 @@ def test_a_whole_number_beyond_any_float_is_a_422_out_of_range_with_the_range(
 ) -> None:
     before = stored(app)
     text = json.dumps({"date": TODAY, **body}).replace(f'"{HUGE}"', HUGE)
-    problem = _problem(_raw(client, "POST", f"/api/v1/athletes/{athlete}/{path}", text), field)
+    problem = problem_at(_raw(client, "POST", f"/api/v1/athletes/{athlete}/{path}", text), field)
     assert problem["message"] == "1e+400 is out of range"
     assert problem["allowed"] == allowed
     assert problem["value"] == "1e+400"
@@ -187,7 +156,7 @@ def test_a_race_outside_the_one_date_rule_is_a_422_at_the_races_field(
     before = stored(app)
     for races in ([{"date": day}], [day]):
         response = client.put(f"/api/v1/athletes/{athlete}/profile", json=_profile(races=races))
-        problem = _problem(response, "races.0.date")
+        problem = problem_at(response, "races.0.date")
         assert problem["message"] == f"{day} is out of range; allowed: 1900-01-01 to 2199-12-31"
     page = client.post("/profile", data={"level": "intermediate", "races": day})
     assert page.status_code == 422
@@ -216,7 +185,7 @@ def test_a_race_stored_before_the_date_rule_held_races_is_still_read_and_planned
     assert client.get(f"/api/v1/athletes/{athlete}/plan").status_code == 200
     assert client.get("/today").status_code == 200
     again = client.put(f"/api/v1/athletes/{athlete}/profile", json=shown.json())
-    assert "2300-01-01 is out of range" in _problem(again, "races.0.date")["message"]
+    assert "2300-01-01 is out of range" in problem_at(again, "races.0.date")["message"]
 
 
 @pytest.mark.parametrize(
@@ -229,7 +198,7 @@ def test_a_nan_body_mass_or_race_distance_must_be_a_finite_number(
 ) -> None:
     body = json.dumps(_profile(**changes)).replace('"NaN"', "NaN")
     response = _raw(client, "PUT", f"/api/v1/athletes/{athlete}/profile", body)
-    problem = _problem(response, field)
+    problem = problem_at(response, field)
     assert problem["message"] == "Input should be a finite number"
     assert problem["value"] == "nan"
 
@@ -242,7 +211,7 @@ def test_the_running_load_of_a_day_outside_the_one_date_rule_is_a_422(
     client: TestClient, athlete: int, day: str
 ) -> None:
     response = client.get(f"/api/v1/athletes/{athlete}/running-load", params={"date": day})
-    problem = _problem(response, "date")
+    problem = problem_at(response, "date")
     assert problem["message"] == f"{day} is out of range"
     assert problem["allowed"] == "1900-01-01 to 2199-12-31"
 
@@ -265,7 +234,7 @@ def test_the_coach_api_in_local_mode_speaks_of_the_coachs_account_not_a_cli_opti
         client.get("/api/v1/coach/athletes"),
         client.post("/api/v1/coach/invitations"),
     ):
-        problem = _problem(response, "coach")
+        problem = problem_at(response, "coach")
         assert "--coach" not in response.text
         assert problem["allowed"] == "a coach's account (server mode)"
 
@@ -284,7 +253,7 @@ def test_a_coachs_note_out_of_the_date_rule_or_with_a_control_character_is_a_422
 ) -> None:
     before = stored(app)
     response = client.post(f"/api/v1/athletes/{athlete}/notes", json=body)
-    assert words in _problem(response, field)["message"]
+    assert words in problem_at(response, field)["message"]
     assert stored(app) == before
     page = client.post("/coach/note", data={"text": body["text"], "day": body.get("date", "")})
     assert page.status_code == 422
@@ -313,7 +282,7 @@ def test_a_coachs_note_from_the_form_keeps_its_lines_as_newlines(
 def test_an_unknown_exercise_filter_is_a_422_on_the_api_as_on_the_page(
     client: TestClient, param: str, value: str, allowed: str
 ) -> None:
-    problem = _problem(client.get("/api/v1/exercises", params={param: value}), param)
+    problem = problem_at(client.get("/api/v1/exercises", params={param: value}), param)
     assert problem["allowed"].startswith(allowed)
     page = client.get("/exercises", params={param: value})
     assert page.status_code == 422

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.integration.cli_harness import DEMO, START, Cli, make_cli
+from tests.activity_files import calendar_ics
+from tests.integration import local_api
+from tests.integration.cli_harness import Cli, make_demo_cli
+from tests.integration.local_api import problem_at
 from tests.integration.test_cli_voice import assert_refused
-from tests.integration.web_pages import add_runner, on_app, stored
+from tests.integration.web_pages import stored
 
-from calfcoach.settings import Settings
-from calfcoach.web.app import create_app
-
-LOOPBACK = ("127.0.0.1", 50000)
 LONG = "9" * 5000
 """A JSON whole number Python's parser will not read (more than 4,300 digits)."""
 
@@ -79,22 +76,6 @@ def write_runs(folder: Path) -> list[str]:
     return [str(folder / "good.tcx"), *(str(folder / name) for name in IMPOSSIBLE)]
 
 
-def calendar(*events: tuple[str, str], damaged: tuple[str, ...] = ()) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
-    for n, (day, title) in enumerate(events):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:e{n}@plan",
-            "DTSTAMP:20260801T000000Z",
-            f"DTSTART;VALUE=DATE:{day}",
-            f"SUMMARY:{title}",
-            "END:VEVENT",
-        ]
-    lines += damaged
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode()
-
-
 DAMAGED = (
     "BEGIN:VEVENT", "UID:bad-rule@plan", "DTSTART;VALUE=DATE:20260910", "RRULE:FREQ=FOO",
     "SUMMARY:Tempo run", "END:VEVENT",
@@ -108,41 +89,13 @@ RESTS = tuple((f"202609{day:02d}", "Rest day") for day in range(10, 22))
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    cli = make_cli(database_url, tmp_path, monkeypatch)
-    result = cli("athlete", "add", "--profile", str(DEMO), "--start", START)
-    assert result.code == 0, result.err
-    yield cli
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_demo_cli(database_url, tmp_path, monkeypatch)
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
-    app = create_app(Settings(home=tmp_path, database_url=database_url))
-    app.state.runner_sessions = add_runner(app)
-    try:
-        yield app
-    finally:
-        app.state.service_context.close()
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False, client=LOOPBACK) as client:
-        yield client
-
-
-@pytest.fixture
-def athlete(app: FastAPI) -> int:
-    return on_app(app)[2]
-
-
-def _problem(response: Any, field: str) -> dict[str, Any]:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    errors = response.json()["errors"]
-    found = [e for e in errors if e["field"] == field]
-    assert found, errors
-    return dict(found[0])
+app = local_api.app  # fixtures
+client = local_api.client
+athlete = local_api.athlete
 
 
 # --------------------------------------------------------------------------- from after to
@@ -173,7 +126,7 @@ def test_the_api_refuses_a_from_after_to_as_a_422_naming_both_parameters(
     response = client.get(
         f"/api/v1/athletes/{athlete}/{resource}", params={"from": "2026-09-10", "to": "2026-09-01"}
     )
-    problem = _problem(response, "to")
+    problem = problem_at(response, "to")
     assert problem["message"] == "2026-09-01 is before the first day, from 2026-09-10"
     assert problem["allowed"] == "a day on or after 2026-09-10"
     assert problem["value"] == "2026-09-01"
@@ -237,7 +190,7 @@ def test_calendar_import_counts_the_skipped_events_and_names_the_first_ten_with_
 ) -> None:
     cli.on("2026-09-01")
     path = tmp_path / "plan.ics"
-    path.write_bytes(calendar(("20260906", "Long run 24 km"), *RESTS, damaged=DAMAGED))
+    path.write_bytes(calendar_ics(("20260906", "Long run 24 km"), *RESTS, damaged=DAMAGED))
 
     result = cli("calendar", "import", str(path))
 
@@ -259,7 +212,7 @@ def test_a_calendar_upload_lists_every_skipped_event_with_why(
         line.replace("20260910", days[2]) if line.startswith("DTSTART") else line
         for line in DAMAGED
     )
-    data = calendar((days[0], "Long run 24 km"), (days[1], "Rest day"), damaged=damaged)
+    data = calendar_ics((days[0], "Long run 24 km"), (days[1], "Rest day"), damaged=damaged)
 
     response = client.post(
         f"/api/v1/athletes/{athlete}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
@@ -299,7 +252,7 @@ def test_a_number_of_more_than_4300_digits_is_a_422_problem_naming_its_field(
         content=body.encode(),
         headers={"content-type": "application/json"},
     )
-    problem = _problem(response, field)
+    problem = problem_at(response, field)
     sign = "-" if f"-{LONG}" in body else ""
     assert problem["message"] == f"{sign}1e+5000 is out of range (more than 4,300 digits)"
     assert problem["value"] == f"{sign}1e+5000"
@@ -327,7 +280,7 @@ def test_a_body_the_json_parser_gives_up_on_is_a_422_problem_not_a_plain_400(
         content=body,
         headers={"content-type": "application/json"},
     )
-    assert _problem(response, "body")["message"] == message
+    assert problem_at(response, "body")["message"] == message
     assert stored(app) == before
 
 
@@ -356,7 +309,7 @@ def test_a_body_that_is_not_a_json_object_is_named_as_the_body_with_what_is_allo
     response = client.post(
         f"/api/v1/athletes/{athlete}/checkins", content=body, headers={"content-type": content_type}
     )
-    problem = _problem(response, "body")
+    problem = problem_at(response, "body")
     assert problem["message"] == message
     assert problem["allowed"].startswith("a JSON object")
     if allowed is not None:

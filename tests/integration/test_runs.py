@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from garmin_fit_sdk import Decoder, Stream
-from tests.activity_files import RunSpec, fit_run
+from tests.activity_files import RunSpec, calendar_ics, fit_run
 from tests.integration.test_services import PROFILE, START, WED, make_athlete
 from tests.service_calls import local, on
 from tests.unit.test_fit_workout import strength_activity
@@ -211,19 +211,8 @@ TODAY = dt.date(2026, 9, 1)
 
 
 def calendar_file(tmp_path: Path, *events: tuple[str, str]) -> Path:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
-    for n, (day, title) in enumerate(events):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:e{n}@plan",
-            "DTSTAMP:20260801T000000Z",
-            f"DTSTART;VALUE=DATE:{day}",
-            f"SUMMARY:{title}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
     path = tmp_path / "plan.ics"
-    path.write_text("\r\n".join(lines) + "\r\n")
+    path.write_bytes(calendar_ics(*events))
     return path
 
 

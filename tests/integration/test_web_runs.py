@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from garmin_fit_sdk import Decoder, Stream
-from tests.activity_files import RunSpec, fit_run
+from tests.activity_files import RunSpec, calendar_ics, fit_run
 from tests.integration.web_pages import add_runner, on_app, text_of
 from tests.unit.test_fit_workout import strength_activity
 
@@ -251,18 +251,7 @@ def test_a_runs_kind_is_changed_and_a_bad_kind_is_refused_at_its_field(
 
 
 def ics(*events: tuple[dt.date, str]) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
-    for n, (day, title) in enumerate(events):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:e{n}@plan",
-            "DTSTAMP:20260801T000000Z",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"SUMMARY:{title}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode()
+    return calendar_ics(*((f"{day:%Y%m%d}", title) for day, title in events))
 
 
 def in_days(n: int) -> dt.date:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.activity_files import calendar_ics
 from tests.fakes import FakeStore, FakeUnitOfWork
 from tests.strategies import blocked, dates, examples, profiles
 
@@ -35,18 +36,8 @@ def fake_ctx(store: FakeStore, today: dt.date) -> ServiceContext:
 
 
 def ics(events: list[tuple[dt.date, str]]) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
-    for n, (day, kind) in enumerate(events):
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:e{n}@plan",
-            "DTSTAMP:20250101T000000Z",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"SUMMARY:{TITLES[kind]}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(lines) + "\r\n").encode()
+    days = ((f"{day:%Y%m%d}", TITLES[kind]) for day, kind in events)
+    return calendar_ics(*days, stamp="20250101T000000Z")
 
 
 @st.composite

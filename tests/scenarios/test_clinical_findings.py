@@ -25,22 +25,10 @@ from calfcoach.core.models import (
     Session,
     TrainingLog,
 )
+from tests.scenarios.findings import DAY, MON, profile, texts
 from tests.sim import CATALOG, Flare, behaviour, simulate
 
-MON = dt.date(2026, 1, 5)  # a Monday
-DAY = dt.timedelta(days=1)
-
 AS_PRESCRIBED = behaviour(seed=7, checkin_rate=1.0, calm=1)
-
-
-def profile(**data: object) -> Profile:
-    base: dict[str, object] = {
-        "level": "intermediate",
-        "free_days": ["mon", "wed", "fri"],
-        "equipment": ["dumbbell", "step", "towel", "band", "jump_rope"],
-        "body_mass_kg": 70,
-    }
-    return Profile.model_validate({**base, **data})
 
 
 def schemes(s: Session) -> set[str]:
@@ -49,10 +37,6 @@ def schemes(s: Session) -> set[str]:
 
 def contacts(s: Session) -> int:
     return sum((rx.contacts or 0) * rx.sets for rx in s.exercises if rx.scheme == "plyometric")
-
-
-def texts(rx: Prescription) -> str:
-    return " ".join(r.text for r in rx.reasons)
 
 
 def session_on(p: Profile, start: dt.date, weeks: int, log: TrainingLog, day: dt.date) -> Session:

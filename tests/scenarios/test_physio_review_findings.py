@@ -9,27 +9,12 @@ import datetime as dt
 from dataclasses import replace
 
 from calfcoach.core.engine import build_plan, walk
-from calfcoach.core.models import Prescription, Profile, Session
+from calfcoach.core.models import Session
+from tests.scenarios.findings import DAY, MON, profile, texts
 from tests.sim import CATALOG, Flare, RedFlag, behaviour, is_ramp, simulate
 
-MON = dt.date(2026, 1, 5)  # a Monday
-DAY = dt.timedelta(days=1)
 CALM = behaviour(seed=7, checkin_rate=1.0, calm=1)
 CALF_WORK = ("light", "heavy", "isometric", "plyometric")
-
-
-def profile(**data: object) -> Profile:
-    base: dict[str, object] = {
-        "level": "intermediate",
-        "free_days": ["mon", "wed", "fri"],
-        "equipment": ["dumbbell", "step", "towel", "band", "jump_rope"],
-        "body_mass_kg": 70,
-    }
-    return Profile.model_validate({**base, **data})
-
-
-def texts(rx: Prescription) -> str:
-    return " ".join(r.text for r in rx.reasons)
 
 
 def restarted(s: Session) -> bool:
