@@ -148,6 +148,13 @@ def test_a_file_that_is_not_icalendar_is_one_clear_error() -> None:
         read_calendar(b"hello", FIRST, LAST)
 
 
+def test_a_parameter_given_twice_is_one_clear_error_not_a_crash() -> None:
+    # Found by the fuzz test: icalendar's parser raised AttributeError on VALUE=DATE,DATE.
+    data = ics(event("v", "Long run 20 km", "DTSTART;VALUE=DATE,DATE:20270105"))
+    with pytest.raises(CalendarFileError, match="not a valid iCalendar file"):
+        read_calendar(data, FIRST, LAST)
+
+
 def test_an_event_many_times_a_day_over_too_long_a_window_is_refused_naming_the_limit() -> None:
     hours = ",".join(str(h) for h in range(24))
     data = ics(

@@ -526,8 +526,9 @@ def read_calendar(
         )
     try:
         calendar = Calendar.from_ical(data)
-    except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as error:
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeError, AttributeError) as error:
         # The parser's own words quote the bad line: only printable ASCII of it is shown.
+        # AttributeError: icalendar's parser on a parameter given twice (VALUE=DATE,DATE).
         said = "".join(c if " " <= c <= "~" else "?" for c in str(error))[:120]
         raise CalendarFileError(
             f"calendar: not a valid iCalendar file ({said}); allowed: an .ics file "
