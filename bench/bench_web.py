@@ -13,7 +13,9 @@ calfcoach.web.app:create_app_from_env --workers 2` on a free loopback port, then
 - ``/healthz``: the same server's ceiling (no database, no template);
 - the Today page ``/today``, ``GET /api/v1/today`` (the local athlete's, the issue's path;
   when the server has that route) and ``GET /api/v1/athletes/1/today``;
-- the set-logging POST (when the server has it): each request a new set with its own client id.
+- the set-logging POST (when the server has it): each request a new set with its own client id;
+  at 50 connections first (the loggers' first sets of the day, which fix their days, come at
+  once), then at 4 connections (``FEW_PHONES``: a few phones logging at a time, D-198).
 
 ``--gzip``: the GET targets ask for gzip (``Accept-Encoding: gzip``), as a browser does; wrk
 asks for no encoding by default, so without it the pages go out uncompressed (the figures of
@@ -52,6 +54,8 @@ from calfcoach.storage import migrate  # noqa: E402
 from calfcoach.storage.db import Database  # noqa: E402
 
 WORKERS = 2
+FEW_PHONES = 4
+"""The second logging target's connections: a few phones at a time (D-198)."""
 LOGGERS = 50
 """Athletes, each with a year of history, whose sets the logging POST stores: one per
 connection, like 50 phones in one gym (one athlete cannot log thousands of distinct sets)."""
@@ -201,11 +205,12 @@ def page_bytes(base: str, path: str) -> tuple[int, int]:
     return len(body), len(gzip.compress(body, 6))
 
 
-def post_script(base: str) -> str:
+def post_script(base: str, run: str = "a", start: int = 0) -> str:
     """A wrk script of the set-logging POST: every request a new set (its own client id) of
     today's session, then of the catalog (``loggable_sets``), for the connection's athlete;
     thread t logs for every other athlete from t, so no two requests ever log the same set
-    (D-26)."""
+    (D-26). A second run on the same server gives its own ``run`` tag (the client ids) and
+    ``start`` (past the first run's requests, so its sets are new ones too)."""
     with urllib.request.urlopen(base + "/api/v1/athletes/1/today", timeout=30) as response:
         session = json.load(response)
     if not session:
@@ -223,7 +228,7 @@ function setup(thread)
   threads = threads + 1
 end
 local blocks = {{{", ".join(blocks)}}}
-local counter = 0
+local counter = {start}
 function request()
   local per = math.floor({LOGGERS} / 2)
   local k = counter
@@ -235,7 +240,7 @@ function request()
   local block = blocks[math.floor(c / 100) % #blocks + 1]
   local body = string.format(
     '{{"date": "{TODAY.isoformat()}", "exercise": "%s", "set_number": %d, "%s": %d, '
-    .. '"side": "%s", "rpe": 6, "pain": 0, "client_id": "bench-%d-%d-%d"}}',
+    .. '"side": "%s", "rpe": 6, "pain": 0, "client_id": "bench-{run}-%d-%d-%d"}}',
     block[1], set_number, block[2], block[3], side, tid, k, athlete)
   return wrk.format("POST", "/api/v1/athletes/" .. athlete .. "/sets",
     {{["Content-Type"] = "application/json"}}, body)
@@ -245,21 +250,31 @@ end
 
 def run_backend(label: str, url: str, home: Path, seconds: int, connections: int) -> None:
     with server(url, home) as base:
-        targets: list[tuple[str, str, str | None]] = [("GET /healthz", "/healthz", None)]
-        targets.append(("GET /api/v1/today", "/api/v1/today", None))
-        targets.append(("GET /api/v1/athletes/1/today", "/api/v1/athletes/1/today", None))
-        targets.append(("GET /today (page)", "/today", None))
-        targets.append(("POST set (API)", "/", post_script(base)))
+        targets: list[tuple[str, str, str | None, int]] = [  # "post": post_script's
+            ("GET /healthz", "/healthz", None, connections),
+            ("GET /api/v1/today", "/api/v1/today", None, connections),
+            ("GET /api/v1/athletes/1/today", "/api/v1/athletes/1/today", None, connections),
+            ("GET /today (page)", "/today", None, connections),
+            # The loggers' first sets of the day (each fixes its day, R-HIST) come at once.
+            ("POST set (API)", "/", "post", connections),
+            # Then a few phones at a time, each athlete's day fixed already (D-198).
+            (f"POST set (API), {FEW_PHONES} connections", "/", "post", FEW_PHONES),
+        ]
+        posted = 0
         only = _option("--only", "")  # e.g. "healthz,POST": targets whose name holds one
         ceiling = None
-        for name, path, script in targets:
+        for name, path, script, clients in targets:
             if only and name != "GET /healthz" and not any(o in name for o in only.split(",")):
                 continue
+            if script == "post":
+                script = post_script(base, run=f"r{posted}", start=posted)
             load = wrk(
-                base, path, seconds=seconds, connections=connections, script=script,
+                base, path, seconds=seconds, connections=clients, script=script,
                 gzip=script is None and "--gzip" in sys.argv,
             )  # fmt: skip
             ceiling = ceiling or load.requests_per_s
+            if path == "/" and script is not None:
+                posted += load.requests
             print(
                 f"| {label} | {name} | {load.requests_per_s:,.0f} | "
                 f"{load.requests_per_s / ceiling:.0%} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "

@@ -515,6 +515,10 @@ def run_as_nobody(args: list[str], env: dict[str, str]) -> subprocess.CompletedP
     )
 
 
+STORED_FILES = ["calfcoach.sqlite3", "calfcoach.sqlite3-writer", "calfcoach.sqlite3-writers"]
+"""A closed SQLite database's folder: the file and the writers' two lock files (D-198)."""
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to an unprivileged user needs root")
 @pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
 @SQLITE_ONLY
@@ -541,7 +545,8 @@ def test_a_read_only_data_folder_serves_read_commands_and_refuses_writes(
     for path in home.iterdir():
         path.chmod(0o444)
     home.chmod(0o555)
-    assert sorted(p.name for p in home.iterdir()) == ["calfcoach.sqlite3"]  # no -wal, no -shm
+    # no -wal, no -shm; the writers' lock files stay (D-198), and read-only they are unused
+    assert sorted(p.name for p in home.iterdir()) == STORED_FILES
 
     for args in (
         ["db", "current"],
@@ -565,7 +570,7 @@ def test_a_read_only_data_folder_serves_read_commands_and_refuses_writes(
         result = run_as_nobody(args, env)
         assert result.returncode == 2, (args, result.stderr)
         assert "read-only" in result.stderr and "Traceback" not in result.stderr
-    assert sorted(p.name for p in home.iterdir()) == ["calfcoach.sqlite3"]
+    assert sorted(p.name for p in home.iterdir()) == STORED_FILES
     home.chmod(0o755)
     assert export_all(env_root) == expected_export  # what the unprivileged user read
 

@@ -47,6 +47,7 @@ from calfcoach.storage.sqlite_connect import (
 if TYPE_CHECKING:
     from calfcoach.settings import Settings
     from calfcoach.storage.uow import SqlAlchemyUnitOfWork
+    from calfcoach.storage.write_gate import WriteGate
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -205,11 +206,9 @@ def _sqlite_on_begin(connection: Connection) -> None:
             raise
         # Another process held the write lock past the busy timeout: a calfcoach error (the
         # CLI exits 2, the API answers 503), never a traceback; nothing was written.
-        raise StorageError(
-            "the database is busy: another process held it for longer than "
-            f"{BUSY_TIMEOUT_MS / 1000:g} s",
-            "nothing was stored; try again in a moment",
-        ) from None
+        from calfcoach.storage.write_gate import busy_error
+
+        raise busy_error() from None
 
 
 def open_error(url: str | URL, exc: BaseException, *, doing: str = "open") -> StorageError:
@@ -245,6 +244,13 @@ class Database:
     def __init__(self, url: str | URL, *, engine: Engine | None = None) -> None:
         self.url: str = url if isinstance(url, str) else url.render_as_string(False)
         self.engine: Engine = engine if engine is not None else make_engine(url)
+        file = sqlite_file(self.url) if self.engine.dialect.name == "sqlite" else None
+        self.write_gate: WriteGate | None = None
+        """SQLite file: the queue its writing units of work pass first (D-198)."""
+        if file is not None:
+            from calfcoach.storage.write_gate import WriteGate
+
+            self.write_gate = WriteGate(file)
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(
             bind=self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"}),
@@ -283,8 +289,10 @@ class Database:
         return current_revision(self.engine)
 
     def dispose(self) -> None:
-        """Close all pooled connections."""
+        """Close all pooled connections (and the writers' gate's lock file)."""
         self.engine.dispose()
+        if self.write_gate is not None:
+            self.write_gate.close()
 
     def __enter__(self) -> Database:
         return self

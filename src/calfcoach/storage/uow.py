@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
     from calfcoach.core.models import LoggedSet
     from calfcoach.storage.db import Database
+    from calfcoach.storage.write_gate import WriteGate
 
 __all__ = ["AbstractUnitOfWork", "SqlAlchemyUnitOfWork"]
 
@@ -189,6 +190,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self._read_only = read_only
         self._clock = clock or utc_now
         self._session: Session | None = None
+        self._gate: WriteGate | None = None
 
     @property
     def session(self) -> Session:
@@ -200,7 +202,15 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __enter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already in use")
-        self._session = self._database.session(read_only=self._read_only)
+        # D-198: a writer on a SQLite file queues at the gate before its BEGIN IMMEDIATE.
+        self._gate = None if self._read_only else self._database.write_gate
+        if self._gate is not None:
+            self._gate.enter()
+        try:
+            self._session = self._database.session(read_only=self._read_only)
+        except BaseException:
+            self._leave_gate()
+            raise
         self.athletes = AthleteRepository(self._session, self._clock)
         self.plans = PlanRepository(self._session, self._clock)
         self.logs = LogRepository(self._session, self._clock)
@@ -224,12 +234,20 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         try:
             super().__exit__(exc_type, exc, tb)
         finally:
-            self.session.close()
-            self._session = None
+            try:
+                self.session.close()
+            finally:
+                self._session = None
+                self._leave_gate()
         if isinstance(exc, DBAPIError) and exc.connection_invalidated:
             # A lost connection (D-136) is a calfcoach error (the API's 503, the CLI's
             # exit 2), never a driver traceback.
             raise database_error(exc) from None
+
+    def _leave_gate(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.leave()
 
     def lock_athlete(self, athlete_id: int) -> None:
         """PostgreSQL: the athlete's row ``FOR UPDATE``; SQLite's ``BEGIN IMMEDIATE`` already

@@ -1,0 +1,154 @@
+"""The writers' queue of a SQLite database (D-198, issue 8 figures): calfcoach's writers wait
+their turn in a queue that wakes them at once, not in SQLite's busy handler, which slept up
+to 100 ms a try and let the writer that had just let go take the lock again.
+
+Two ``WriteGate`` objects on one file stand for two processes: each has its own descriptor of
+the lock file, and ``flock`` locks belong to the descriptor."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from calfcoach.errors import StorageError
+from calfcoach.settings import sqlite_url
+from calfcoach.storage import migrate
+from calfcoach.storage.db import Database
+from calfcoach.storage.write_gate import WriteGate
+
+
+def _enter_in_thread(
+    gate: WriteGate, entered: list[tuple[str, float]], name: str
+) -> threading.Thread:
+    def run() -> None:
+        gate.enter()
+        entered.append((name, time.monotonic()))
+        gate.leave()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_waiting_writer_of_another_process_is_let_in_within_milliseconds(tmp_path: Path) -> None:
+    database = tmp_path / "gate.sqlite3"
+    first, second = WriteGate(database), WriteGate(database)
+    entered: list[tuple[str, float]] = []
+    first.enter()
+    waiter = _enter_in_thread(second, entered, "second")
+    time.sleep(0.2)  # the second process's writer waits (SQLite's handler slept 100 ms a try)
+    assert entered == []
+    let_go = time.monotonic()
+    first.leave()
+    waiter.join(timeout=5)
+    assert [name for name, _ in entered] == ["second"]
+    # the queue polls every 1 ms at most; 100 ms leaves room for a busy machine
+    assert entered[0][1] - let_go < 0.1
+    first.close()
+    second.close()
+
+
+def test_the_writer_that_just_let_go_lets_a_waiting_writer_of_another_process_in_first(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "gate.sqlite3"
+    # A long polite wait, so that the order, not the machine's speed, is what is tested.
+    first, second = WriteGate(database, polite_s=5.0), WriteGate(database, polite_s=5.0)
+    entered: list[tuple[str, float]] = []
+    first.enter()
+    waiter = _enter_in_thread(second, entered, "second")
+    time.sleep(0.2)
+    first.leave()
+    first.enter()  # this process's next writer, at once: it waits for the waiting one
+    entered.append(("first again", time.monotonic()))
+    first.leave()
+    waiter.join(timeout=5)
+    assert [name for name, _ in entered] == ["second", "first again"]
+    first.close()
+    second.close()
+
+
+def test_a_writer_that_waits_past_the_busy_timeout_is_told_the_database_is_busy(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "gate.sqlite3"
+    holder, late = WriteGate(database), WriteGate(database, timeout_s=0.05)
+    holder.enter()
+    try:
+        started = time.monotonic()
+        with pytest.raises(StorageError, match="the database is busy") as caught:
+            late.enter()
+        assert time.monotonic() - started < 2
+        assert "nothing was stored" in str(caught.value)
+    finally:
+        holder.leave()
+    late.enter()  # and the gate is free again for it afterwards
+    late.leave()
+    holder.close()
+    late.close()
+
+
+def test_the_threads_of_one_process_queue_and_a_unit_of_work_inside_another_holds_it_once(
+    tmp_path: Path,
+) -> None:
+    gate = WriteGate(tmp_path / "gate.sqlite3")
+    entered: list[tuple[str, float]] = []
+    gate.enter()
+    gate.enter()  # re-entrant in its thread
+    other = _enter_in_thread(gate, entered, "other thread")
+    gate.leave()
+    time.sleep(0.1)
+    assert entered == []  # still held once
+    gate.leave()
+    other.join(timeout=5)
+    assert [name for name, _ in entered] == ["other thread"]
+    gate.close()
+
+
+def test_a_writing_unit_of_work_on_sqlite_holds_the_gate_and_a_reading_one_does_not(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "calfcoach.sqlite3"
+    migrate.upgrade(sqlite_url(path))
+    other_process = WriteGate(path, timeout_s=0.05)
+    with Database(sqlite_url(path)) as database:
+        assert database.write_gate is not None
+        with database.unit_of_work(read_only=True) as uow:
+            uow.athletes.all()
+            other_process.enter()  # a reader leaves the gate free
+            other_process.leave()
+        with database.unit_of_work() as uow:
+            uow.athletes.all()
+            with pytest.raises(StorageError, match="busy"):
+                other_process.enter()
+        # left at the end of the unit of work, whether it committed or not
+        other_process.enter()
+        other_process.leave()
+        with pytest.raises(RuntimeError), database.unit_of_work() as uow:
+            raise RuntimeError("a failed use case")
+        other_process.enter()
+        other_process.leave()
+    other_process.close()
+
+
+def test_a_lock_file_that_cannot_be_made_leaves_the_order_to_sqlite(
+    tmp_path: Path,
+) -> None:
+    # The lock file cannot be made there: the gate steps aside (SQLite's own lock orders
+    # the writers) instead of failing a command that only reads.
+    path = tmp_path / "calfcoach.sqlite3"
+    migrate.upgrade(sqlite_url(path))
+    gate = WriteGate(path)
+    gate.path = tmp_path / "missing-folder" / "calfcoach.sqlite3-writer"
+    gate.enter()
+    gate.leave()
+    gate.close()
+
+
+def test_postgresql_has_no_gate(database_url: str) -> None:
+    # PostgreSQL runs many writers at once and orders an athlete's by its row lock.
+    with Database(database_url) as database:
+        assert (database.write_gate is None) == (database.backend == "postgresql")
