@@ -56,6 +56,40 @@ def test_a_second_request_is_served_from_the_stored_answer_without_the_engine(
     assert answer(database, ana, WED) == first
 
 
+def test_requests_that_find_no_answer_at_once_compute_it_once_and_all_get_it(
+    database: Database, ana: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # D-199: 6 threads ask for the same missing answer at the same moment; one walks, the
+    # others wait for it and read the answer it stored.
+    import threading
+    import time
+
+    walk = training.day_plan
+    walks: list[int] = []
+
+    def slow_walk(*args: object, **kwargs: object) -> object:
+        walks.append(1)
+        time.sleep(0.2)  # long enough for every thread to arrive meanwhile
+        return walk(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(training, "day_plan", slow_walk)
+    start = threading.Barrier(6)
+    answers: list[object] = []
+
+    def ask() -> None:
+        start.wait()
+        answers.append(answer(database, ana, WED))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(walks) == 1
+    assert len(answers) == 6 and all(a == answers[0] for a in answers)
+    assert answers[0] == fresh(database, ana, WED)
+
+
 @pytest.mark.parametrize("write", ["set", "checkin", "red_flag", "profile", "skip"])
 def test_every_write_of_engine_input_makes_the_next_answer_fresh_again(
     database: Database, ana: int, write: str

@@ -576,17 +576,22 @@ def stored_answer(
         body = ctx.answer_lookup(athlete_id, date, kind, code)
         if body is not None:
             return body
-    with ctx.unit_of_work(read_only=True) as uow:
-        if ctx.answer_lookup is None:  # else it was just asked, by the same query
-            body = uow.answers.current(athlete_id, date, kind, code)
-            if body is not None:
-                return body
-        revision = uow.answers.revision(athlete_id)
-    body = compute()
-    if revision is not None:
-        with ctx.unit_of_work() as uow:
-            if uow.answers.store(athlete_id, date, kind, code, revision, body):
-                uow.commit()
+    from calfcoach.services.single_flight import one_at_a_time
+
+    # D-199: the threads that find no answer compute it one at a time; those that waited
+    # read what the first stored.
+    with one_at_a_time((athlete_id, date, kind, code)) as waited:
+        with ctx.unit_of_work(read_only=True) as uow:
+            if ctx.answer_lookup is None or waited:  # else it was just asked
+                body = uow.answers.current(athlete_id, date, kind, code)
+                if body is not None:
+                    return body
+            revision = uow.answers.revision(athlete_id)
+        body = compute()
+        if revision is not None:
+            with ctx.unit_of_work() as uow:
+                if uow.answers.store(athlete_id, date, kind, code, revision, body):
+                    uow.commit()
     return body
 
 
