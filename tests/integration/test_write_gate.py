@@ -152,3 +152,25 @@ def test_postgresql_has_no_gate(database_url: str) -> None:
     # PostgreSQL runs many writers at once and orders an athlete's by its row lock.
     with Database(database_url) as database:
         assert (database.write_gate is None) == (database.backend == "postgresql")
+
+
+def test_a_forked_child_queues_with_its_parent_not_beside_it(tmp_path: Path) -> None:
+    # flock locks belong to the open file, which a forked child shares with its parent: the
+    # child must open its own, or it would pass the gate while its parent holds it.
+    import os
+
+    gate = WriteGate(tmp_path / "gate.sqlite3", timeout_s=0.2)
+    gate.enter()
+    gate.leave()  # the descriptors are open now, and the child inherits them
+    gate.enter()
+    pid = os.fork()
+    if pid == 0:  # the child: its writer must wait for the parent's and give up
+        try:
+            gate.enter()
+        except StorageError:
+            os._exit(0)
+        os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    gate.leave()
+    assert os.WEXITSTATUS(status) == 0, "the child passed the gate its parent held"
+    gate.close()

@@ -67,8 +67,11 @@ class WriteGate:
         self.queue_path = database.with_name(database.name + "-writers")
         self._fd: int | None = None
         self._queue: int | None = None
+        self._pid = os.getpid()
 
     def enter(self) -> None:
+        if self._pid != os.getpid():
+            self._after_fork()
         timeout = self._timeout_s
         if timeout is None:  # SQLite's busy timeout, as it is now
             timeout = sqlite_connect.BUSY_TIMEOUT_MS / 1000
@@ -91,6 +94,18 @@ class WriteGate:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
         finally:
             self._threads.release()
+
+    def _after_fork(self) -> None:
+        """A forked child has its own queue: a new process lock (a parent's thread may have
+        held the old one at the fork) and its own descriptors (``flock`` locks belong to the
+        open file, which a child shares with its parent until it opens the file again)."""
+        for fd in (self._fd, self._queue):
+            if fd is not None:
+                os.close(fd)  # the child's copy; the parent's stays open and locked as it was
+        self._fd = self._queue = None
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._pid = os.getpid()
 
     def close(self) -> None:
         """The lock file's descriptor is closed (the database is disposed of)."""
