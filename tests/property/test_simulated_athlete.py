@@ -307,6 +307,29 @@ def test_the_forward_walk_alone_reproduces_every_given_session_R_HIST(a):
         assert walked.get(day) == shown, f"{day}: the walk without fixed sessions differs"
 
 
+@SIM
+@given(simulated(), st.lists(st.integers(0, 10_000), min_size=1, max_size=4))
+def test_a_walk_cut_after_a_day_gives_every_session_up_to_it_as_the_whole_walk_R_HIST(a, picks):
+    sim = simulate(*a)
+    # D-200: a logged set walks only up to its day (`until`); each session there must be the
+    # one the whole walk makes, since a session is made from what comes before its day only.
+    whole = walk(sim.profile, CATALOG, sim.start, sim.weeks, log=sim.log, today=sim.end)
+    days = [s.date for s in whole.plan.sessions]
+    if not days:
+        return
+    for pick in picks:
+        day = days[pick % len(days)]
+        for today in (day, sim.end):
+            full = walk(sim.profile, CATALOG, sim.start, sim.weeks, log=sim.log, today=today)
+            cut = walk(
+                sim.profile, CATALOG, sim.start, sim.weeks, log=sim.log, today=today, until=day
+            )
+            expected = tuple(s for s in full.plan.sessions if s.date <= day)
+            assert cut.plan.sessions == expected, f"cut after {day}, today {today}"
+            assert cut.plan.warnings == ()
+            assert cut.snapshot in (full.snapshot, None)  # never another state
+
+
 # ------------------------------------------------------------------ scheduling on adapted plans
 
 

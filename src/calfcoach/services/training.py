@@ -377,7 +377,12 @@ def active_plan(uow: AbstractUnitOfWork, athlete: Athlete) -> StoredPlan:
 
 
 def _walk(
-    uow: AbstractUnitOfWork, athlete: Athlete, stored: StoredPlan, date: dt.date
+    uow: AbstractUnitOfWork,
+    athlete: Athlete,
+    stored: StoredPlan,
+    date: dt.date,
+    *,
+    until: dt.date | None = None,
 ) -> tuple[WalkResult, dict[dt.date, dt.date], TrainingLog, dict[dt.date, Session]]:
     """The forward walk (core.engine) as of ``date``: sessions before it as they were given
     (R-HIST: the fixed versions), the session of ``date`` from everything before it, later ones
@@ -413,6 +418,7 @@ def _walk(
         state=state,
         dated=inputs.dated,
         running=inputs.running,
+        until=until,
     )
     return result, moves, log, fixed
 
@@ -425,12 +431,14 @@ def _current_in(
     *,
     day: bool = False,
     action: Action = "view",
+    until: dt.date | None = None,
 ) -> CurrentPlan:
     """The plan as of ``date`` (see ``current_plan``). The session of a day is always made from
-    what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan."""
+    what was logged before it, so ``day`` (as of the start of ``date``) gives the same plan.
+    ``until``: the plan stops after that day, with no warnings (``core.engine.walk``, D-200)."""
     athlete = athlete_in(uow, actor, athlete_id, action)
     stored = active_plan(uow, athlete)
-    result, moves, log, _fixed = _walk(uow, athlete, stored, date)
+    result, moves, log, _fixed = _walk(uow, athlete, stored, date, until=until)
     originals = {new: old for old, new in moves.items()}
     for session in result.plan.sessions:
         originals.setdefault(session.date, session.date)
@@ -893,7 +901,9 @@ def _log_set_in(
     if not use_session:
         session = given = state.given
         if session is None:
-            session = _current_in(uow, actor, athlete_id, date, day=True).session_on(date)
+            # D-200: the walk stops after the day; the set needs its session, not the plan.
+            current = _current_in(uow, actor, athlete_id, date, day=True, until=date)
+            session = current.session_on(date)
             walked = True
     logged = _logged(entry, date, _planned(session, entry.exercise))
     # D-26, checked under the athlete's write lock: two processes cannot both pass it.

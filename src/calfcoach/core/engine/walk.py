@@ -97,12 +97,17 @@ def walk(
     state: State | None = None,
     dated: Sequence[DatedRun] = (),
     running: RunningLoads | None = None,
+    until: dt.date | None = None,
 ) -> WalkResult:
     """The plan as of ``today`` (see the module doc). ``log`` may hold only what is dated after
     ``state.day`` when a snapshot ``state`` is given (check-ins from 28 days before it).
     ``dated``: runs on dates (imported runs, a training calendar's runs) beside the profile's
     usual week (R-SCHED-4, R-SCHED-4b; dated races come as the profile's races,
-    ``races.with_races``). ``running``: the runs' loads, for the spike rule (RUN-SPIKE-1)."""
+    ``races.with_races``). ``running``: the runs' loads, for the spike rule (RUN-SPIKE-1).
+    ``until``: the walk stops after that day (D-200): the plan holds the sessions up to it,
+    each as the whole walk makes it (a session is made from what comes before its day only),
+    and no warnings, which speak of the whole plan; for a caller that needs one day's session
+    (a logged set's)."""
     check_inputs(profile, start, weeks)
     log = log or TrainingLog()
     fixed = fixed or {}
@@ -141,6 +146,8 @@ def walk(
     sessions: list[Session] = []
     snapshot: tuple[dt.date, dict[str, object]] | None = None
     for date in events:
+        if until is not None and date > until:
+            break
         if st.day is not None and date <= st.day:
             if date in slot_days and date in fixed:
                 sessions.append(fixed[date])
@@ -170,6 +177,9 @@ def walk(
             elif date in skipped:
                 pass  # a skipped session is a missed one: nothing progresses
         st.day = date
+    if until is not None:  # a cut walk keeps a snapshot only if it walked up to today
+        cut = Plan(start=start, weeks=weeks, warnings=(), sessions=tuple(sessions))
+        return WalkResult(cut, tuple(maker.decisions), snapshot)
     if today is not None and snapshot is None and today > dt.date.min:
         as_of = today - dt.timedelta(days=1)
         if st.day is None or st.day <= as_of:
