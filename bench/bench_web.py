@@ -266,14 +266,15 @@ def run_backend(label: str, url: str, home: Path, seconds: int, connections: int
         for name, path, script, clients in targets:
             if only and name != "GET /healthz" and not any(o in name for o in only.split(",")):
                 continue
-            if script == "post":
+            logging = script == "post"
+            if logging:
                 script = post_script(base, run=f"r{posted}", start=posted)
             load = wrk(
                 base, path, seconds=seconds, connections=clients, script=script,
                 gzip=script is None and "--gzip" in sys.argv,
             )  # fmt: skip
             ceiling = ceiling or load.requests_per_s
-            if path == "/" and script is not None:
+            if logging:
                 posted += load.requests
             print(
                 f"| {label} | {name} | {load.requests_per_s:,.0f} | "

@@ -33,6 +33,19 @@ def _enter_in_thread(
     return thread
 
 
+def _passes(gate: WriteGate) -> None:
+    """The gate is free for ``gate``'s writer: it enters and leaves (or raises busy)."""
+    gate.enter()
+    gate.leave()
+
+
+@pytest.fixture
+def migrated(tmp_path: Path) -> Path:
+    path = tmp_path / "calfcoach.sqlite3"
+    migrate.upgrade(sqlite_url(path))
+    return path
+
+
 def test_a_waiting_writer_of_another_process_is_let_in_within_milliseconds(tmp_path: Path) -> None:
     database = tmp_path / "gate.sqlite3"
     first, second = WriteGate(database), WriteGate(database)
@@ -85,8 +98,7 @@ def test_a_writer_that_waits_past_the_busy_timeout_is_told_the_database_is_busy(
         assert "nothing was stored" in str(caught.value)
     finally:
         holder.leave()
-    late.enter()  # and the gate is free again for it afterwards
-    late.leave()
+    _passes(late)  # and the gate is free again for it afterwards
     holder.close()
     late.close()
 
@@ -109,42 +121,34 @@ def test_the_threads_of_one_process_queue_and_a_unit_of_work_inside_another_hold
 
 
 def test_a_writing_unit_of_work_on_sqlite_holds_the_gate_and_a_reading_one_does_not(
-    tmp_path: Path,
+    migrated: Path,
 ) -> None:
-    path = tmp_path / "calfcoach.sqlite3"
-    migrate.upgrade(sqlite_url(path))
-    other_process = WriteGate(path, timeout_s=0.05)
-    with Database(sqlite_url(path)) as database:
+    other_process = WriteGate(migrated, timeout_s=0.05)
+    with Database(sqlite_url(migrated)) as database:
         assert database.write_gate is not None
         with database.unit_of_work(read_only=True) as uow:
             uow.athletes.all()
-            other_process.enter()  # a reader leaves the gate free
-            other_process.leave()
+            _passes(other_process)  # a reader leaves the gate free
         with database.unit_of_work() as uow:
             uow.athletes.all()
             with pytest.raises(StorageError, match="busy"):
                 other_process.enter()
         # left at the end of the unit of work, whether it committed or not
-        other_process.enter()
-        other_process.leave()
+        _passes(other_process)
         with pytest.raises(RuntimeError), database.unit_of_work() as uow:
             raise RuntimeError("a failed use case")
-        other_process.enter()
-        other_process.leave()
+        _passes(other_process)
     other_process.close()
 
 
 def test_a_lock_file_that_cannot_be_made_leaves_the_order_to_sqlite(
-    tmp_path: Path,
+    migrated: Path, tmp_path: Path
 ) -> None:
     # The lock file cannot be made there: the gate steps aside (SQLite's own lock orders
-    # the writers) instead of failing a command that only reads.
-    path = tmp_path / "calfcoach.sqlite3"
-    migrate.upgrade(sqlite_url(path))
-    gate = WriteGate(path)
+    # the writers) instead of failing the write.
+    gate = WriteGate(migrated)
     gate.path = tmp_path / "missing-folder" / "calfcoach.sqlite3-writer"
-    gate.enter()
-    gate.leave()
+    _passes(gate)
     gate.close()
 
 

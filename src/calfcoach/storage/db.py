@@ -40,6 +40,7 @@ from calfcoach.errors import StorageError, first_line
 from calfcoach.storage.sqlite_connect import (
     BUSY_TIMEOUT_MS,
     apply_sqlite_pragmas,
+    busy_error,
     connect_read_only,
     no_database_error,
 )
@@ -206,8 +207,6 @@ def _sqlite_on_begin(connection: Connection) -> None:
             raise
         # Another process held the write lock past the busy timeout: a calfcoach error (the
         # CLI exits 2, the API answers 503), never a traceback; nothing was written.
-        from calfcoach.storage.write_gate import busy_error
-
         raise busy_error() from None
 
 

@@ -15,6 +15,7 @@ from calfcoach.errors import StorageError
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "busy_error",
     "SYNCHRONOUS",
     "apply_sqlite_pragmas",
     "connect_read_only",
@@ -41,6 +42,16 @@ def apply_sqlite_pragmas(connection: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def busy_error() -> StorageError:
+    """What a writer kept waiting past the busy timeout is told: by SQLite's own wait
+    (``db``) or by the writers' gate (``write_gate``); nothing was stored."""
+    return StorageError(
+        "the database is busy: another process held it for longer than "
+        f"{BUSY_TIMEOUT_MS / 1000:g} s",
+        "nothing was stored; try again in a moment",
+    )
 
 
 def no_database_error(path: Path) -> StorageError:

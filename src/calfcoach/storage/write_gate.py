@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 try:
@@ -31,10 +32,10 @@ try:
 except ImportError:  # Windows: the threads' queue only; SQLite orders the processes
     fcntl = None  # type: ignore[assignment]
 
-from calfcoach.errors import StorageError
 from calfcoach.storage import sqlite_connect
+from calfcoach.storage.sqlite_connect import busy_error
 
-__all__ = ["POLITE_S", "WriteGate", "busy_error"]
+__all__ = ["POLITE_S", "WriteGate"]
 
 _FIRST_PAUSE_S = 0.00005
 _LONGEST_PAUSE_S = 0.001
@@ -42,13 +43,13 @@ POLITE_S = 0.005
 """How long a writer lets another process's waiting writer go first, at most."""
 
 
-def busy_error() -> StorageError:
-    """What a writer that waited past the busy timeout is told (SQLite's own wait too)."""
-    return StorageError(
-        "the database is busy: another process held it for longer than "
-        f"{sqlite_connect.BUSY_TIMEOUT_MS / 1000:g} s",
-        "nothing was stored; try again in a moment",
-    )
+def _pauses() -> Iterator[None]:
+    """Sleeps between two tries: 0.05 ms, doubling up to 1 ms (``flock`` has no timeout)."""
+    pause = _FIRST_PAUSE_S
+    while True:
+        time.sleep(pause)
+        pause = min(pause * 2, _LONGEST_PAUSE_S)
+        yield
 
 
 class WriteGate:
@@ -60,11 +61,11 @@ class WriteGate:
         self, database: Path, *, timeout_s: float | None = None, polite_s: float = POLITE_S
     ) -> None:
         self.path = database.with_name(database.name + "-writer")
+        self.queue_path = database.with_name(database.name + "-writers")
         self._timeout_s = timeout_s
         self._polite_s = polite_s
         self._threads = threading.RLock()
         self._depth = 0
-        self.queue_path = database.with_name(database.name + "-writers")
         self._fd: int | None = None
         self._queue: int | None = None
         self._pid = os.getpid()
@@ -99,21 +100,21 @@ class WriteGate:
         """A forked child has its own queue: a new process lock (a parent's thread may have
         held the old one at the fork) and its own descriptors (``flock`` locks belong to the
         open file, which a child shares with its parent until it opens the file again)."""
-        for fd in (self._fd, self._queue):
-            if fd is not None:
-                os.close(fd)  # the child's copy; the parent's stays open and locked as it was
-        self._fd = self._queue = None
+        self._close_files()  # the child's copies; the parent's stay open and locked as they were
         self._threads = threading.RLock()
         self._depth = 0
         self._pid = os.getpid()
 
     def close(self) -> None:
-        """The lock file's descriptor is closed (the database is disposed of)."""
+        """The lock files' descriptors are closed (the database is disposed of)."""
         with self._threads:
-            for fd in (self._fd, self._queue):
-                if fd is not None:
-                    os.close(fd)
-            self._fd = self._queue = None
+            self._close_files()
+
+    def _close_files(self) -> None:
+        for fd in (self._fd, self._queue):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._queue = None
 
     def _lock_file(self, deadline: float) -> None:
         if fcntl is None:
@@ -129,11 +130,10 @@ class WriteGate:
         # Turns, not races: while another process's writer waits (it holds the queue file
         # shared), a writer of this process, which may just have let go, lets it in first.
         polite_until = min(deadline, time.monotonic() + self._polite_s)
-        pause = _FIRST_PAUSE_S
+        pauses = _pauses()
         while self._others_wait() and time.monotonic() < polite_until:
-            time.sleep(pause)
-            pause = min(pause * 2, _LONGEST_PAUSE_S)
-        pause = _FIRST_PAUSE_S
+            next(pauses)
+        pauses = _pauses()
         waiting = False
         try:
             while True:
@@ -146,8 +146,7 @@ class WriteGate:
                     if not waiting:
                         fcntl.flock(self._queue, fcntl.LOCK_SH)
                         waiting = True
-                    time.sleep(pause)
-                    pause = min(pause * 2, _LONGEST_PAUSE_S)
+                    next(pauses)
         finally:
             if waiting:
                 fcntl.flock(self._queue, fcntl.LOCK_UN)
