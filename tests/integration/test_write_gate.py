@@ -103,6 +103,38 @@ def test_a_writer_that_waits_past_the_busy_timeout_is_told_the_database_is_busy(
     late.close()
 
 
+def test_a_database_named_through_a_symlink_queues_with_the_one_named_by_its_real_path(
+    tmp_path: Path,
+) -> None:
+    """One file, two names (a linked folder, a linked file): one queue, as SQLite has one lock."""
+    real = tmp_path / "data" / "gate.sqlite3"
+    real.parent.mkdir()
+    real.touch()
+    (tmp_path / "linked-folder").symlink_to(real.parent)
+    (tmp_path / "linked-file.sqlite3").symlink_to(real)
+    holder = WriteGate(real)
+    others = [
+        WriteGate(tmp_path / "linked-folder" / "gate.sqlite3", timeout_s=0.05),
+        WriteGate(tmp_path / "linked-file.sqlite3", timeout_s=0.05),
+    ]
+    holder.enter()
+    try:
+        for other in others:
+            with pytest.raises(StorageError, match="the database is busy"):
+                other.enter()
+    finally:
+        holder.leave()
+    for other in others:
+        _passes(other)
+        other.close()
+    holder.close()
+    assert sorted(p.name for p in real.parent.iterdir()) == [
+        "gate.sqlite3",
+        "gate.sqlite3-writer",
+        "gate.sqlite3-writers",
+    ]
+
+
 def test_the_threads_of_one_process_queue_and_a_unit_of_work_inside_another_holds_it_once(
     tmp_path: Path,
 ) -> None:

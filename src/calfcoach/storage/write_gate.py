@@ -60,6 +60,9 @@ class WriteGate:
     def __init__(
         self, database: Path, *, timeout_s: float | None = None, polite_s: float = POLITE_S
     ) -> None:
+        # One file under two names (a linked folder or file) is one queue, as SQLite, which
+        # follows the links to name its journal, has one lock for it.
+        database = Path(os.path.realpath(database))
         self.path = database.with_name(database.name + "-writer")
         self.queue_path = database.with_name(database.name + "-writers")
         self._timeout_s = timeout_s
