@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = web_threads_for(settings, sqlite=context.local_reads)
         if server_process:
-            _warm_up(app.state.templates)
+            _warm_up(app)
             _freeze_startup_objects()
         try:
             yield
@@ -222,18 +222,27 @@ WARM_PACKAGES = ("core", "catalog", "services", "storage", "web")
 modules are imported by the routes that use them."""
 
 
-def _warm_up(templates: Jinja2Templates) -> None:
+def _warm_up(app: FastAPI) -> None:
     """D-197: what the first requests of a worker would otherwise do under load, each while
     holding the interpreter's lock: import the engine and the services that the routes import
     lazily (for the CLI's cold start), read the catalog, and compile every page template
     (Jinja compiles a template on its first use). The first `GET /api/v1/today` of a fresh
     worker took ~200 ms and its first Today page ~140 ms, stalling the worker's other
     connections: under 50 connections the first 2 s of a run had a p99 of 260-730 ms. Done
-    before the freeze (D-137), so what it builds is out of the collector's reach too."""
+    before the freeze (D-137), so what it builds is out of the collector's reach too.
+
+    D-201: and FastAPI's routes. FastAPI builds the routes of an included router (each
+    handler's dependencies and parameter models) when a request first reaches that router:
+    after the steps above a fresh worker's first `GET /api/v1/today` still took ~85 ms and
+    its first Today page ~225 ms, against 5-10 ms after. Building the OpenAPI document
+    builds every router's routes (pages too), with FastAPI's own public call, and the
+    document is then ready for `/api/v1/openapi.json`."""
     import importlib
     import pkgutil
 
     from calfcoach.catalog import load_catalog
+
+    templates: Jinja2Templates = app.state.templates
 
     for package in WARM_PACKAGES:
         module = importlib.import_module(f"calfcoach.{package}")
@@ -243,6 +252,7 @@ def _warm_up(templates: Jinja2Templates) -> None:
     load_catalog()
     for name in templates.env.list_templates(extensions=("html",)):
         templates.env.get_template(name)
+    app.openapi()
 
 
 def _freeze_startup_objects() -> None:
