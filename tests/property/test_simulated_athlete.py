@@ -34,6 +34,7 @@ from tests.sim import (
     CATALOG,
     Athlete,
     Behaviour,
+    Flare,
     Simulation,
     amount_field,
     athletes,
@@ -137,6 +138,16 @@ FOUND_LEG_PRESS = (
     dt.date(2026, 1, 1),
     4,
     AS_PRESCRIBED,
+)
+# Found by the deep profile: the restart after a flare began the ladder's next step (3 x 12RM
+# before the flare, "4x10RM" cut to 3 x 10 on the restart day, at the same body-weight load and
+# with no word on the new RM): a heavier protocol step on the day the plan was to hold one step
+# lower (R-PAIN-2b, R-PAIN-5).
+FOUND_FLARE_RESTART = (
+    Profile(level="novice", free_days=["mon", "tue", "wed", "thu", "fri"], complaints=["achilles"]),
+    dt.date(2026, 1, 1),
+    5,
+    replace(AS_PRESCRIBED, checkin_rate=0.5, flares=(Flare(start=25, days=2, rise=2),)),
 )
 
 DAY = dt.timedelta(days=1)
@@ -895,7 +906,6 @@ def test_after_a_gap_doses_restart_lower_and_the_second_session_back_does_not_pr
 
 @pytest.mark.parametrize("complaint", ["achilles", "calf_strain", "plantar_heel"])
 def test_the_simulator_logs_sets_check_ins_and_fixes_what_it_was_shown(complaint):
-    from tests.sim import Flare
 
     profile = Profile.model_validate(
         {
@@ -926,7 +936,33 @@ def test_the_simulator_logs_sets_check_ins_and_fixes_what_it_was_shown(complaint
 
 
 @SIM
+@given(simulated(complaints=with_complaint))
+@example(FOUND_FLARE_RESTART)
+def test_the_restart_after_a_flare_or_a_clearance_never_begins_a_heavier_protocol_step_R_PAIN_2b(
+    a,
+):
+    # R-PAIN-2b/2a: the plan restarts one step lower and holds until one full session is
+    # logged; a new RM step (fewer reps, a heavier relative load) is a progression, so it
+    # waits until that hold is over (R-PAIN-5: the ladder's count pauses in a flare).
+    sim = simulate(*a)
+    last: dict[str, Prescription] = {}
+    for s in planned(sim):
+        for rx in s.exercises:
+            if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
+                continue
+            before = last.get(rx.exercise)
+            last[rx.exercise] = rx
+            restart = any(r.text.startswith("Back after the ") for r in rx.reasons) or any(
+                r.rule in ("R-PAIN-2a", "R-PAIN-2b") and "restart one step lower" in r.text
+                for r in rx.reasons
+            )
+            if restart and before is not None and before.reps is not None:
+                assert rx.reps >= before.reps, (s.date, rx.exercise, before.reps, rx.reps)
+
+
+@SIM
 @given(simulated())
+@example(FOUND_FLARE_RESTART)
 def test_a_protocol_step_to_a_heavier_rm_at_the_same_load_says_how_to_read_it_R_PAIN_5(a):
     # D-176: 3 x 15RM -> 3 x 12RM kept the found load with no word, though "12RM" means 0-1
     # reps in reserve at 12 reps (R-PROG-1a), which the 15RM load is not.

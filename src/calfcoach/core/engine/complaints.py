@@ -136,6 +136,11 @@ class ComplaintMaker(CalfMaker):
                 st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
             held = st.taper_step < week
             week = min(week, st.taper_step)
+        if st.protocol_step and (safety.flare is not None or self._restart_holding()):
+            # R-PAIN-2b/2a: no dose progresses in a flare, and the restart after a flare or a
+            # clearance is one step lower and holds until one full session is logged: no new
+            # (heavier) RM step before that.
+            week = min(week, st.protocol_step)
         week = self._one_step_at_most(table, week, slot.week)
         st.protocol_step = week
         step = rules.protocol_step(table, week)
@@ -204,6 +209,14 @@ class ComplaintMaker(CalfMaker):
                 )
             )
         return blocks
+
+    def _restart_holding(self) -> bool:
+        """A flare's end or a clearance (``pain_restart``) holds the protocol's tracks until
+        one full session at the lowered dose is logged (R-PAIN-2b, R-PAIN-2a)."""
+        st = self.st
+        return bool(st.pain_restart) and any(
+            t.hold_until_full for k, t in st.tracks.items() if k.endswith("|rehab")
+        )
 
     def _complaint_reasons(self, ex: Exercise, complaints: frozenset[Complaint]) -> list[Reason]:
         """R-WHY: the catalog's reasons restricted to the athlete's complaints that fit ``ex``
