@@ -575,6 +575,44 @@ def test_a_read_only_data_folder_serves_read_commands_and_refuses_writes(
     assert export_all(env_root) == expected_export  # what the unprivileged user read
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="switching to an unprivileged user needs root")
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
+@SQLITE_ONLY
+def test_sets_and_roster_only_read_so_they_work_in_a_read_only_data_folder(
+    read_only_home: Path, backend: str
+) -> None:
+    """`sets` and `roster` list what is stored, as `today` and `export` do: a data folder
+    the user may not write to does not stop them (they refused with "cannot open")."""
+    home = read_only_home / "home"
+    env_root = {"CALFCOACH_HOME": str(home), "CALFCOACH_DATABASE_URL": ""}
+    assert invoke(env_root, "demo", "--date", "2026-03-02")[0] == 0
+    code, _, err = invoke(
+        env_root, "log", "--date", "2026-03-02", "-e", "toe-taps", "--set", "1",
+        "--seconds", "30", "--rpe", "5", "--pain", "0",
+    )  # fmt: skip
+    assert code == 0, err
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(read_only_home),
+        "CALFCOACH_HOME": str(home),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    probe = run_as_nobody(["db", "current"], env)
+    if probe.returncode != 0 and "calfcoach" not in probe.stderr + probe.stdout:
+        pytest.skip(f"the unprivileged user cannot run this checkout: {probe.stderr[-300:]}")
+    for path in home.iterdir():
+        path.chmod(0o444)
+    home.chmod(0o555)
+
+    listed = run_as_nobody(["sets"], env)
+    assert listed.returncode == 0, listed.stderr
+    assert "toe-taps set 1" in listed.stdout
+    roster = run_as_nobody(["roster", "--format", "json"], env)
+    assert roster.returncode == 0, roster.stderr
+    assert "Alex Demo" in roster.stdout
+    assert sorted(p.name for p in home.iterdir()) == STORED_FILES
+
+
 def test_the_reader_and_the_read_only_database_open_a_file_without_writing_it(
     tmp_path: Path,
 ) -> None:

@@ -673,7 +673,7 @@ def roster_command(
     parse_choice("--sort", sort, SORTS)
     parse_choice("--filter", show, SHOWS)
     parse_choice("--format", output_format, ("table", "json"))
-    with open_ctx() as ctx:
+    with open_ctx(read_only=True) as ctx:
         rows = roster(ctx, local_actor(), sort=sort, descending=descending, show=show, name=name)
     if output_format == "json":
         from calfcoach.services.schemas import dump

@@ -128,7 +128,7 @@ def sets_command(
     low, high = parse_date_range("--from", first, "--to", last)
     if date is not None:
         low = high = parse_date("--date", date)
-    with open_ctx() as ctx:
+    with open_ctx(read_only=True) as ctx:
         listing = list_sets(*on_athlete(ctx, athlete), first=low, last=high)
     if output_format == "json":
         from calfcoach.services.schemas import SetOut, dump
