@@ -185,22 +185,51 @@ def test_an_upload_of_impossible_runs_is_reported_per_file_and_only_the_possible
 # --------------------------------------------------------------------------- calendars
 
 
-def test_calendar_import_counts_the_skipped_events_and_names_the_first_ten_with_why(
+def test_calendar_import_counts_the_events_that_are_not_runs_names_the_first_ten_and_exits_0(
     cli: Cli, tmp_path: Path
 ) -> None:
     cli.on("2026-09-01")
     path = tmp_path / "plan.ics"
-    path.write_bytes(calendar_ics(("20260906", "Long run 24 km"), *RESTS, damaged=DAMAGED))
+    path.write_bytes(calendar_ics(("20260906", "Long run 24 km"), *RESTS))
 
     result = cli("calendar", "import", str(path))
 
     assert result.code == 0, result.err
     assert "Imported 1 planned runs and 0 races" in result.out
-    assert "Skipped 14 events (not runs, or not readable); the first 10:" in result.out
+    assert "Skipped 12 events (not runs); the first 10:" in result.out
     assert result.out.count("  skipped ") == 10
-    assert "  ... and 4 more." in result.out
-    assert "(no date) 'Long run 20 km': cannot be read: it has no start (DTSTART)" in result.out
-    assert "2026-09-10 'Tempo run': cannot be read (BadRuleStringFormat: " in result.out
+    assert "  ... and 2 more." in result.out
+    assert "error:" not in result.err
+
+
+def test_calendar_import_names_each_event_it_cannot_read_as_an_error_keeps_the_rest_and_exits_2(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """As `runs import` does with a bad file: the readable events are stored, each one that
+    cannot be read is an `error:` line with its reason, and the exit code is 2 (it was 0, the
+    damaged events mixed into the list of events that are not runs)."""
+    cli.on("2026-09-01")
+    path = tmp_path / "plan.ics"
+    path.write_bytes(calendar_ics(("20260906", "Long run 24 km"), *RESTS, damaged=DAMAGED))
+
+    result = cli.run("calendar", "import", str(path))
+
+    assert result.exception is None
+    assert result.code == 2, result.out
+    assert "Imported 1 planned runs and 0 races" in result.out
+    assert "2 events that cannot be read" in result.out
+    assert "Skipped 12 events (not runs); the first 10:" in result.out
+    assert "cannot be read" not in result.out.split("Skipped", 1)[1]
+    errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        "error: calendar: (no date) 'Long run 20 km': cannot be read: it has no start (DTSTART)",
+        errors[1],
+    ]
+    assert errors[1].startswith(
+        "error: calendar: 2026-09-10 'Tempo run': cannot be read (BadRuleStringFormat: "
+    )
+    events = cli.snapshot()["athletes"][0]["planned_events"]
+    assert [(e["date"], e["kind"]) for e in events] == [("2026-09-06", "long")]
 
 
 def test_a_calendar_upload_lists_every_skipped_event_with_why(

@@ -230,26 +230,32 @@ def calendar_import_command(
     ],
     athlete: AthleteOption = None,
 ) -> None:
-    """Import the runs and races of a training calendar (kinds guessed from the titles)."""
+    """Import the runs and races of a training calendar (kinds guessed from the titles).
+    Events that are not runs are listed as skipped; an event that cannot be read is an
+    error (exit 2) and the readable ones are kept."""
+    from calfcoach.formats.text import plural
     from calfcoach.services.runs import import_calendar
 
     with open_ctx() as ctx:
         report = import_calendar(*on_athlete(ctx, athlete), source, today=real_today())
     runs = sum(1 for e in report.events if e.kind != "race")
     races = len(report.events) - runs
+    unreadable = report.unreadable
     typer.echo(
         f"Imported {runs} planned runs and {races} races from {source}"
         + (f" (replacing {report.replaced} events of an earlier import)" if report.replaced else "")
+        + (f"; {plural(len(unreadable), 'event')} that cannot be read" if unreadable else "")
         + "."
     )
     for e in report.events:
         distance = f" {e.distance_km:g} km" if e.distance_km else ""
         typer.echo(f"  {e.date.isoformat()}  {e.kind:<5} {e.title}{distance}")
-    if report.skipped:
-        count = len(report.skipped)
-        shown = report.skipped[:SKIPPED_SHOWN]
+    not_runs = [line for line in report.skipped if line not in unreadable]
+    if not_runs:
+        count = len(not_runs)
+        shown = not_runs[:SKIPPED_SHOWN]
         typer.echo(
-            f"Skipped {count} event{'' if count == 1 else 's'} (not runs, or not readable)"
+            f"Skipped {plural(count, 'event')} (not runs)"
             + (f"; the first {len(shown)}:" if count > len(shown) else ":")
         )
         for line in shown:
@@ -257,6 +263,15 @@ def calendar_import_command(
         if count > len(shown):
             typer.echo(f"  ... and {count - len(shown)} more.")
     _replanned(report.replan)
+    if unreadable:
+        # As `runs import` says of a bad file: the readable events are kept, each one that
+        # cannot be read is an error, and the exit code says the file was not read whole.
+        for line in unreadable[:SKIPPED_SHOWN]:
+            typer.echo(f"error: calendar: {line}", err=True)
+        if len(unreadable) > SKIPPED_SHOWN:
+            more = len(unreadable) - SKIPPED_SHOWN
+            typer.echo(f"error: calendar: ... and {plural(more, 'more event')}", err=True)
+        raise typer.Exit(2)
 
 
 # ------------------------------------------------------------------------- workout

@@ -71,6 +71,9 @@ class Skipped:
     """None: an event whose start cannot be read."""
     title: str
     reason: str
+    unreadable: bool = False
+    """True: the event cannot be read (a damaged rule or start, a value out of range), an
+    error of the file; False: a readable event that is not a run or race."""
 
     def line(self) -> str:
         """``2027-03-10 'Yoga': not a run: strength or mobility work``."""
@@ -504,10 +507,10 @@ def _damaged(component: Any, error: Exception, first: dt.date, last: dt.date) ->
     if day is not None and not repeats and not first <= day <= last:
         return None
     if isinstance(error, KeyError) and "DTSTART" in str(error):
-        return Skipped(day, title, "cannot be read: it has no start (DTSTART)")
+        return Skipped(day, title, "cannot be read: it has no start (DTSTART)", unreadable=True)
     text = "".join(c if " " <= c <= "~" else "?" for c in str(error))[:120]
     said = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    return Skipped(day, title, f"cannot be read ({said})")
+    return Skipped(day, title, f"cannot be read ({said})", unreadable=True)
 
 
 def read_calendar(
@@ -589,7 +592,7 @@ def read_calendar(
             problem = error.errors()[0]
             where = ".".join(str(part) for part in problem["loc"])
             said = f"{where}: {problem['msg']}" if where else problem["msg"]
-            skipped.append(Skipped(day, title, f"not valid: {said}"))
+            skipped.append(Skipped(day, title, f"not valid: {said}", unreadable=True))
     for component, failure in damaged:
         named = _damaged(component, failure, first, last)
         if named is not None:

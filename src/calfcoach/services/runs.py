@@ -441,10 +441,13 @@ class CalendarReport:
     source: str
     events: tuple[PlannedEvent, ...]
     skipped: tuple[str, ...]
+    """Every event passed over, with why: those not runs and those that cannot be read."""
     replaced: int
     """Events of the same calendar stored before and replaced by this import."""
     replan: Replan | None = None
     """How the plan followed the calendar (issue 10, item 3)."""
+    unreadable: tuple[str, ...] = ()
+    """The lines of ``skipped`` about events that cannot be read: errors of the file."""
 
 
 def _read_calendar_file(path: str) -> bytes:
@@ -510,6 +513,7 @@ def import_calendar(
     last = today + dt.timedelta(days=CALENDAR_FUTURE_DAYS)
     calendar = read_calendar(data, first, last)
     skipped = tuple(s.line() for s in calendar.skipped)
+    unreadable = tuple(s.line() for s in calendar.skipped if s.unreadable)
     from calfcoach.services.corrections import begin_write
     from calfcoach.services.plan_inputs import plan_inputs
     from calfcoach.services.replan import replan_running
@@ -541,7 +545,7 @@ def import_calendar(
             {"events": sorted(e.date.isoformat() for e in events), "replan": replan.kind},
         )
         uow.commit()
-    return CalendarReport(source, tuple(events), skipped, replaced, replan)
+    return CalendarReport(source, tuple(events), skipped, replaced, replan, unreadable)
 
 
 def calendar_out(report: CalendarReport) -> CalendarImportOut:
