@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -136,6 +137,47 @@ def test_a_strava_gpx_with_its_numeric_type_and_two_segments_has_a_pause() -> No
 def test_a_gpx_route_without_times_is_refused_as_not_a_recorded_run() -> None:
     with pytest.raises(ActivityFileError, match="no times"):
         read_gpx("r.gpx", data("route_without_times.gpx"))
+
+
+def _gpx_with(attribute: str, value: str, *, points: int | None = 1) -> bytes:
+    """The Garmin GPX with the ``attribute`` (lat or lon) of its first ``points`` track
+    points (None: every point) set to ``value``."""
+    text = data("garmin_connect_easy_run.gpx").decode()
+    head, marker, rest = text.partition("<trkpt ")
+    parts = rest.split("<trkpt ")
+    count = len(parts) if points is None else points
+    changed = [
+        re.sub(rf'{attribute}="[^"]*"', f'{attribute}="{value}"', part, count=1)
+        if index < count
+        else part
+        for index, part in enumerate(parts)
+    ]
+    return (head + marker + "<trkpt ".join(changed)).encode()
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "points", "allowed"),
+    [
+        ("lat", "91", None, "-90 to 90"),  # was stored as a run of 0 km, 0 s and load 0
+        ("lat", "1e308", None, "-90 to 90"),
+        ("lat", "91", 1, "-90 to 90"),  # was "distance_m: ... less than or equal to 2000000"
+        ("lat", "nan", 1, "-90 to 90"),
+        ("lat", "inf", 1, "-90 to 90"),  # was a ValueError: math domain error
+        ("lon", "500", 1, "-180 to 180"),
+        ("lon", "-inf", 1, "-180 to 180"),
+    ],
+)
+def test_a_gpx_track_point_off_the_globe_refuses_the_file_naming_the_point_and_the_range(
+    attribute: str, value: str, points: int | None, allowed: str
+) -> None:
+    word = {"lat": "latitude", "lon": "longitude"}[attribute]
+
+    with pytest.raises(ActivityFileError) as caught:
+        read_gpx("g.gpx", _gpx_with(attribute, value, points=points))
+
+    message = str(caught.value)
+    assert message.startswith("g.gpx: track point 1: "), message
+    assert f"{word} {float(value):g} is not on the globe; allowed: {allowed}" in message
 
 
 def test_a_polar_treadmill_tcx_without_positions_is_indoor_and_keeps_the_lap_totals() -> None:

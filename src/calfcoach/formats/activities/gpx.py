@@ -56,6 +56,27 @@ def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _check_position(source: str, number: int, point: gpxpy.gpx.GPXTrackPoint) -> None:
+    """A track point is on the globe: a latitude off it (91, 1e308, nan, inf) made a run of
+    0 km and load 0, or one of 20,000 km, or a math error."""
+    for word, value, limit in (
+        ("latitude", point.latitude, 90),
+        ("longitude", point.longitude, 180),
+    ):
+        if not (
+            isinstance(value, float | int) and math.isfinite(value) and -limit <= value <= limit
+        ):
+            raise ActivityFileError(
+                source,
+                f"track point {number}: {word} {_shown(value)} is not on the globe; allowed: "
+                f"-{limit} to {limit}",
+            )
+
+
+def _shown(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float | int) else repr(value)
+
+
 def _heart_rate(point: gpxpy.gpx.GPXTrackPoint) -> int | None:
     for extension in point.extensions:
         for element in extension.iter():
@@ -92,6 +113,8 @@ def _track(source: str, data: bytes, track: gpxpy.gpx.GPXTrack, digest: str | No
         for i, segment in enumerate(track.segments)
         for j, p in enumerate(segment.points)
     ]
+    for number, (point, _) in enumerate(points, start=1):
+        _check_position(source, number, point)
     timed = [(p, resume) for p, resume in points if p.time is not None]
     if not timed:
         raise ActivityFileError(source, "GPX track has no times: a route, not a recorded run")
