@@ -18,7 +18,7 @@ from calfcoach.core.engine.base import (
     Decision,
     MakerBase,
 )
-from calfcoach.core.engine.evidence import Verdict, judge
+from calfcoach.core.engine.evidence import Verdict, bare_base, judge
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.engine.state import Track
 from calfcoach.core.memo import MISSING, IdentityMemo
@@ -63,16 +63,7 @@ class DoseMaker(MakerBase):
             o = track.pending
             # R-PROG-1a: body weight alone is a base only for rehab, and only while it leaves
             # 2 or fewer reps in reserve (RPE 8+); heavy work always carries a load.
-            bare = (
-                o is not None
-                and not o.projected
-                and o.found_load is not None
-                and not o.found_load > 0
-                and (
-                    scheme == "heavy"
-                    or (scheme == "rehab" and (o.max_rpe or 0) < rules.RAMP_RPE.low)
-                )
-            )
+            bare = o is not None and bare_base(o, scheme)
             if bare and o is not None:
                 # R-PROG-1a / R-SCH-2a: heavy work carries a load; only body weight stayed
                 # within the limits, so the load-finding session repeats.

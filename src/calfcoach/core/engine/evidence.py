@@ -78,6 +78,16 @@ def _ramp_base(
     return max(ok) if ok else None
 
 
+def bare_base(o: Outcome, scheme: Scheme) -> bool:
+    """R-PROG-1a: a logged load-finding ramp whose only set within the limits was at body
+    weight gives no base for heavy work (it carries a load, R-SCH-2a), nor for rehab when body
+    weight left more than 2 reps in reserve (RPE below 8): the load-finding session repeats.
+    One reading for every place that turns a ramp into a base (a session, a restart)."""
+    if o.projected or o.found_load is None or o.found_load > 0:
+        return False
+    return scheme == "heavy" or (scheme == "rehab" and (o.max_rpe or 0) < rules.RAMP_RPE.low)
+
+
 def projected(planned: Dose, date: dt.date, *, ramp: bool) -> Outcome:
     """A session not yet done, assumed done as prescribed (the plan's projection)."""
     amount = dosing.total_contacts(planned) if planned.unit == "contacts" else planned.amount

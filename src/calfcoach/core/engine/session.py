@@ -30,6 +30,7 @@ from calfcoach.core.engine.complaints import (
     protocol_name,
 )
 from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head, restart_reason
+from calfcoach.core.engine.evidence import bare_base
 from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
     Prescription,
@@ -152,8 +153,15 @@ class SessionMaker(EvidenceMaker):
             scheme = key.rsplit("|", 1)[1]
             o = track.pending
             heavy_bare = scheme == "heavy" and not (o is not None and (o.found_load or 0) > 0)
-            if not track.found and o is not None and o.found_load is not None and not heavy_bare:
-                # A logged load-finding session still gives its base (R-PROG-1a).
+            if (
+                not track.found
+                and o is not None
+                and o.found_load is not None
+                and not heavy_bare
+                and not bare_base(o, scheme)  # type: ignore[arg-type]
+            ):
+                # A logged load-finding session still gives its base (R-PROG-1a); body weight
+                # that left more than 2 reps in reserve is none: the ramp repeats.
                 track.found = True
                 track.dose = track.dose.with_load(o.found_load)
             if track.found:  # a load-finding session still to come has nothing to lower
