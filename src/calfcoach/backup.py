@@ -27,6 +27,7 @@ Restore (issue 7, item 1) checks the backup completely before it touches the liv
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sqlite3
@@ -178,6 +179,38 @@ def _check_source(path: Path) -> str:
     return revision
 
 
+SQLITE_FULL = 13
+"""SQLite's result code for a write that found no room (its low byte, as extended codes)."""
+
+
+def _out_of_room(exc: BaseException) -> bool:
+    """Whether ``exc`` or an error behind it (SQLAlchemy's ``orig``, a cause or context) is
+    a disk without room: SQLite's SQLITE_FULL or the system's ENOSPC/EDQUOT."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlite3.Error):
+            if getattr(current, "sqlite_errorcode", 0) & 0xFF == SQLITE_FULL:
+                return True
+        elif isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        orig = getattr(current, "orig", None)
+        current = (
+            orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+        )
+    return False
+
+
+def _no_room(folder: Path) -> StorageError:
+    """A restore that ran out of room beside the database: the backup is not to blame."""
+    return StorageError(
+        f"cannot restore: no room to restore in {str(folder)!r} (the disk is full); nothing "
+        "was changed",
+        "free space there (about twice the backup's size) and run the restore again",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Staged:
     path: Path
@@ -215,6 +248,8 @@ def _staged(path: Path, folder: Path) -> Iterator[_Staged]:
             finally:
                 source.close()
         except sqlite3.Error as exc:
+            if _out_of_room(exc):
+                raise _no_room(folder) from None
             raise _not_a_backup(path, str(exc)) from None
         url = sqlite_url(staged)
         try:
@@ -235,17 +270,25 @@ def _staged(path: Path, folder: Path) -> Iterator[_Staged]:
                 _check_values(path, document)
         except InputError:
             raise
-        except CalfcoachError as error:
-            raise InputError(
-                f"FILE: {path.name} cannot be upgraded or read ({error.problems[0]}); allowed: "
-                f"{ALLOWED_BACKUP}"
-            ) from None
-        except Exception as exc:  # SQLAlchemy on a schema that is not calfcoach's
-            raise _not_a_backup(path, f"{type(exc).__name__}: {exc}".splitlines()[0]) from None
+        except Exception as exc:
+            if _out_of_room(exc):  # the upgrade or a read of the staged copy found no room
+                raise _no_room(folder) from None
+            raise _unreadable(path, exc) from None
         yield _Staged(staged, len(document["athletes"]), document)
     finally:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
+
+
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    """The backup, once copied, could not be upgraded or read."""
+    if isinstance(exc, CalfcoachError):
+        return InputError(
+            f"FILE: {path.name} cannot be upgraded or read ({exc.problems[0]}); allowed: "
+            f"{ALLOWED_BACKUP}"
+        )
+    # SQLAlchemy on a schema that is not calfcoach's
+    return _not_a_backup(path, f"{type(exc).__name__}: {exc}".splitlines()[0])
 
 
 def _check_values(path: Path, document: Mapping[str, Any]) -> None:

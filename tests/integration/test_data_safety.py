@@ -15,6 +15,7 @@ import sysconfig
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.integration.test_transfer import fill as fill_database
@@ -196,6 +197,38 @@ def test_restore_that_fails_during_the_swap_leaves_the_live_database_as_it_was(
     monkeypatch.undo()
     assert_usable_and_unchanged(env, before)
     live = Path(database.url.removeprefix("sqlite:///"))
+    assert no_leftovers(live.parent) == []
+
+
+@SQLITE_ONLY
+def test_a_restore_onto_a_full_disk_says_the_disk_is_full_not_that_the_backup_is_bad(
+    database: Database, env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged copy beside the database runs out of room (SQLite's own SQLITE_FULL, by a
+    page limit on that file): the message named the good backup "not a calfcoach backup
+    (database or disk is full)"."""
+    fill(database)
+    file = tmp_path / "good.sqlite3"
+    make_backup(env, file)
+    before = export_all(env)
+    real_connect = sqlite3.connect
+
+    def cramped(target: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = real_connect(target, *args, **kwargs)
+        if Path(str(target)).name.startswith(".calfcoach-restore-"):
+            connection.execute("PRAGMA max_page_count = 3")
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", cramped)
+    code, _, err = invoke(env, "restore", str(file))
+    monkeypatch.undo()
+
+    assert code == 2, err
+    assert "not a calfcoach backup" not in err, err
+    live = Path(database.url.removeprefix("sqlite:///"))
+    assert f"no room to restore in {str(live.parent)!r}" in err, err
+    assert "Traceback" not in err
+    assert_usable_and_unchanged(env, before)
     assert no_leftovers(live.parent) == []
 
 
