@@ -3,10 +3,15 @@ the behaviour the rule sheet asks for, on the smallest log that showed it broken
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from calfcoach.core.engine import walk
 from calfcoach.core.models import CheckIn, Clearance, LoggedSet, Profile, TrainingLog
 from tests.scenarios.findings import DAY, MON, profile, texts
-from tests.sim import CATALOG, is_ramp
+from tests.sim import CATALOG, RedFlag, behaviour, is_ramp, simulate
+from tests.strategies import week_label_weeks
+
+CALM = behaviour(seed=7, checkin_rate=1.0, calm=1)
 
 # ------------------------------------------------------------------ a ramp before a red flag
 
@@ -67,3 +72,31 @@ def test_a_clearance_keeps_a_body_weight_base_that_left_two_reps_in_reserve_R_PR
     back = next(s for s in plan.sessions if s.date == friday)
     protocol = [rx for rx in back.exercises if rx.scheme == "rehab"]
     assert protocol and not any(is_ramp(rx) for rx in protocol), [texts(rx) for rx in protocol]
+
+
+# ------------------------------------------------------------------ a red flag is not a flare
+
+
+def test_a_cycle_a_red_flag_stop_held_back_never_blames_a_flare_R_SCHED_0_R_PAIN_2a():
+    """An Achilles athlete with calm mornings reports pain at night (a red flag, R-PAIN-2a)
+    and is cleared 4 days later; no flare at any time. The R-SCHED-5 warning of that cycle
+    said "a pain flare in these two weeks held it back ... (R-PAIN-2b)": the first session
+    back after a clearance was read as a flare. R-SCHED-0: the rule that gave way is named,
+    and it is the red-flag stop and its clearance (R-PAIN-2a), not a flare."""
+    p = profile(complaints=["achilles"], usual_pain=2, free_days=["mon", "wed", "fri", "sat"])
+    flagged = replace(CALM, red_flag=RedFlag(day=17, flag="night_pain", clear_after=4))
+    sim = simulate(p, MON, 6, flagged)
+    assert not any(
+        r.rule == "R-PAIN-2b" for s in sim.shown.values() for rx in s.exercises for r in rx.reasons
+    ), "the behaviour has a flare"
+    assert any(s.status == "stopped" for s in sim.shown.values())
+    plan = walk(p, CATALOG, MON, 6, log=sim.log, today=MON + 41 * DAY, fixed=sim.fixed).plan
+    cycle = [
+        w.message
+        for w in plan.warnings
+        if w.rule == "R-SCHED-5" and {3, 4} <= week_label_weeks(w.message)
+    ]
+    assert cycle, [w.message for w in plan.warnings]
+    for message in cycle:
+        assert "flare" not in message, message
+        assert "R-PAIN-2a" in message, message

@@ -44,13 +44,18 @@ def coverage_issues(
     found: dict[int, set[str]] = defaultdict(set)
     # cycle -> whether it holds a session that is not stopped (absent: no session at all)
     planned: dict[int, bool] = {}
-    # cycle -> what pain did to it: "flare" (a flare's holds, the first session back), "stop"
+    # cycle -> what pain did to it: "flare" (a flare's holds, the first session back after
+    # it), "clearance" (the first session back after a red flag's clearance), "stop"; a flare
+    # and a clearance in one cycle are both named.
     pained: dict[int, str] = {}
     for s in sessions:
         cycle = (s.week - 1) // rules.CYCLE_WEEKS
         planned[cycle] = planned.get(cycle, False) or s.status != "stopped"
-        if any(held_for_pain(rx) for rx in s.exercises):
-            pained[cycle] = "flare"
+        pain_rules = {rule for rx in s.exercises if (rule := held_for_pain(rx)) is not None}
+        if pain_rules:
+            was = set(pained.get(cycle, "").split("+")) - {"", "stop"}
+            now = was | {"flare" if rule == "R-PAIN-2b" else "clearance" for rule in pain_rules}
+            pained[cycle] = "+".join(sorted(now))
         elif s.status == "stopped" and cycle not in pained:
             pained[cycle] = "stop"
         seen = found[cycle]
@@ -169,13 +174,22 @@ def _why(
             return "no plyometric exercise fits the equipment"
         if _gated(profile) and not cleared:
             return "plyometrics wait for the complaint's clearance (R-PAIN-3, R-PAIN-4, R-TEST-5)"
-    if pain == "flare":
-        # R-SCHED-0: the rule that gave way is named; a flare comes before the rotation.
-        return (
-            "a pain flare in these two weeks held it back: during a flare calf blocks become "
-            "mid-range holds and plyometrics stop, and the first session back holds the "
-            "protocol and foot work only (R-PAIN-2b)"
-        )
+    if pain and pain != "stop":
+        # R-SCHED-0: the rule that gave way is named; a flare and a red flag's stop come
+        # before the rotation, each with its own rule.
+        why = {
+            "flare": (
+                "a pain flare in these two weeks held it back: during a flare calf blocks "
+                "become mid-range holds and plyometrics stop, and the first session back holds "
+                "the protocol and foot work only (R-PAIN-2b)"
+            ),
+            "clearance": (
+                "a red flag's stop in or before these two weeks held it back: after the "
+                "clinician's clearance the sessions back hold the protocol and foot work only "
+                "until one full session is logged (R-PAIN-2a)"
+            ),
+        }
+        return "; ".join(why[part] for part in pain.split("+"))
     if pain == "stop":
         return "the plan was stopped for part of these two weeks (R-PAIN-2a, R-PAIN-2b)"
     if need in ("heavy", "plyo") and held:

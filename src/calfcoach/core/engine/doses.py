@@ -703,11 +703,20 @@ def restart_reason(rule: str, what: str) -> Reason:
     )
 
 
-def held_for_pain(rx: Prescription) -> bool:
-    """A block of a flare session (its hold) or of the first session back after a flare or a
-    clearance: the session holds less calf work because of pain (R-PAIN-2a/2b)."""
-    return _is_hold(rx) or any(
-        r.rule in ("R-PAIN-2a", "R-PAIN-2b") and r.text.startswith(RESTART_LEAD) for r in rx.reasons
+def held_for_pain(rx: Prescription) -> str | None:
+    """The rule that made ``rx`` hold less calf work because of pain: "R-PAIN-2b" for a block
+    of a flare session (its hold) or of the first session back after a flare, "R-PAIN-2a" for
+    one of the first session back after a clinician's clearance (a red flag is no flare,
+    R-SCHED-0 names the rule that gave way); None otherwise."""
+    if _is_hold(rx):
+        return "R-PAIN-2b"
+    return next(
+        (
+            r.rule
+            for r in rx.reasons
+            if r.rule in ("R-PAIN-2a", "R-PAIN-2b") and r.text.startswith(RESTART_LEAD)
+        ),
+        None,
     )
 
 
