@@ -314,13 +314,18 @@ class DoseMaker(MakerBase):
             before, shown = shown, dosing.deload(dose, scheme)
             reasons.append(lighter_week_reason(before, shown, scheme))
             full = before
-        elif (
+        if (
             safety.morning == "one_set_fewer"
             and role not in ("foot", "dorsi")
             and not _projected(self, slot)
         ):
-            shown = dosing.cut_sets(dose, 1)
-            reasons.append(MORNING_SET_REASON)
+            # R-PAIN-2 (D-146): the morning's set is a safety cut, not a lighter or race week's:
+            # it applies on top of either (never below 2 sets), and is said only where a set
+            # went.
+            cut = dosing.cut_sets(shown if slot.deload else dose, 1)
+            if cut.sets < shown.sets or not slot.deload:
+                shown = cut
+                reasons.append(MORNING_SET_REASON)
         if ramp:
             # R-PROG-1a: the ramp shows its starting point in kg (body weight: 0 kg added).
             start = dosing.ramp_start(ex, self.p) or None
