@@ -68,6 +68,56 @@ def test_a_csv_export_cut_by_three_lines_is_refused_as_truncated_and_writes_noth
     assert everything(other_database)["athletes"] == []
 
 
+@pytest.mark.parametrize(
+    "change",
+    ["windows line endings", "blank lines after the end row", "both"],
+)
+def test_a_csv_export_with_windows_line_endings_or_blank_lines_after_its_end_imports_whole(
+    database: Database,
+    other_database: Database,
+    env: dict[str, str],
+    tmp_path: Path,
+    change: str,
+) -> None:
+    """What an editor, a mail program or Git on Windows does to a text file changes no
+    record: the file was refused as "truncated or edited" (a JSON export with the same
+    changes imported, its checksum being over the data)."""
+    fill(database)
+    text = export_text(database, "csv")
+    if change != "blank lines after the end row":
+        text = text.replace("\n", "\r\n")
+    if change != "windows line endings":
+        text += "\r\n\n" if change == "both" else "\n\n"
+    path = tmp_path / "edited.csv"
+    path.write_bytes(text.encode())
+    other_env = {**env, "CALFCOACH_DATABASE_URL": other_database.url}
+
+    code, _, err = invoke(other_env, "import", str(path))
+
+    assert code == 0, err
+    assert everything(other_database)["athletes"] == everything(database)["athletes"]
+
+
+def test_a_csv_export_edited_past_its_line_endings_is_still_refused(
+    database: Database,
+    other_database: Database,
+    env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    fill(database)
+    text = export_text(database, "csv").replace("\n", "\r\n")
+    lines = text.split("\r\n")
+    lines[3] = lines[3].replace("2026", "2025", 1)
+    assert "\r\n".join(lines) != text
+    path = tmp_path / "edited.csv"
+    path.write_bytes("\r\n".join(lines).encode())
+    other_env = {**env, "CALFCOACH_DATABASE_URL": other_database.url}
+
+    err = import_refused(other_env, other_database, path)
+
+    assert "the checksum in the end row does not match the content" in err
+
+
 @pytest.mark.parametrize("keep", [0.5, 0.9, 0.999])
 def test_a_json_export_cut_short_is_refused_as_truncated_and_writes_nothing(
     database: Database,

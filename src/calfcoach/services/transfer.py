@@ -458,8 +458,10 @@ def _not_as_written(source: str, what: str) -> InputError:
 
 
 def _split_csv_end(text: str) -> tuple[str, list[str] | None]:
-    """The text above the ``end`` row, and the end row's cells (None: the file has none)."""
-    trimmed = text[:-1] if text.endswith("\n") else text
+    """The text above the ``end`` row, and the end row's cells (None: the file has none).
+    Blank lines after the end row, which editors and transfers add, are not the content
+    (nor are Windows line endings: ``_check_csv_end``)."""
+    trimmed = text.rstrip("\r\n")
     start = trimmed.rfind("\n") + 1
     last = trimmed[start:]
     if not last.startswith("end,"):
@@ -471,16 +473,24 @@ def _split_csv_end(text: str) -> tuple[str, list[str] | None]:
     return text[:start], cells
 
 
-def _check_csv_end(body: str, end: list[str], source: str) -> int:
-    """Verify the end row against the text above it; returns the record count it gives."""
+def _check_csv_end(body: str, end: list[str], source: str) -> tuple[int, str]:
+    """Verify the end row against the text above it: the record count it gives, and the
+    text as written (``\n`` line endings where the file's ``\r\n`` ones are all that
+    differ)."""
     fields = dict(zip(CSV_COLUMNS, end, strict=False))
     count, mark = fields.get("index", ""), fields.get("text", "")
     prefix = f"{CHECKSUM_KEY}="
     if not count.isdigit() or not mark.startswith(prefix):
         raise _not_as_written(source, "the end row is not one calfcoach writes")
-    if sha256_text(body) != mark[len(prefix) :]:
-        raise _not_as_written(source, "the checksum in the end row does not match the content")
-    return int(count)
+    for written in (body, _unix_lines(body)):
+        if sha256_text(written) == mark[len(prefix) :]:
+            return int(count), written
+    raise _not_as_written(source, "the checksum in the end row does not match the content")
+
+
+def _unix_lines(text: str) -> str:
+    """``text`` with Windows line endings (``\r\n``) as the export writes them (``\n``)."""
+    return text.replace("\r\n", "\n")
 
 
 def document_from_csv(text: str, *, source: str = "CSV") -> dict[str, Any]:
@@ -494,7 +504,9 @@ def read_csv_export(text: str, *, source: str = "CSV") -> tuple[dict[str, Any], 
     A file of format version 3 or later must end with its ``end`` row (count and checksum);
     its cells are formula-safe (``export_file.escape_cell``) and are read back exactly."""
     body, end = _split_csv_end(text)
-    expected = None if end is None else _check_csv_end(body, end, source)
+    expected = None
+    if end is not None:
+        expected, body = _check_csv_end(body, end, source)
     warnings: tuple[str, ...] = ()
     records = 0
     escaped = False
