@@ -344,3 +344,41 @@ def test_a_body_that_is_not_a_json_object_is_named_as_the_body_with_what_is_allo
     if allowed is not None:
         assert allowed in problem["allowed"]
     assert stored(app) == before
+
+
+# --------------------------------------------------------------------------- long numbers
+
+
+LONG = "9" * 5000
+"""A JSON whole number longer than Python reads (4,300 digits, ``sys.int_info``)."""
+
+
+@pytest.mark.parametrize("command", ["athlete add", "plan", "import"])
+def test_a_json_file_with_a_whole_number_of_5000_digits_is_refused_naming_the_limit(
+    cli: Cli, tmp_path: Path, command: str
+) -> None:
+    """It said "Exceeds the limit (4300 digits) for integer string conversion ... use
+    sys.set_int_max_str_digits() to increase the limit": Python's advice, not the user's."""
+    demo = Path(__file__).resolve().parents[2] / "examples" / "demo-profile.json"
+    path = tmp_path / "long.json"
+    if command == "import":
+        path.write_text(
+            f'{{"format": "calfcoach-export", "format_version": {LONG}, "athletes": []}}'
+        )
+        args = ["import", str(path)]
+    else:
+        text = demo.read_text().replace('"birth_year": 1988', f'"birth_year": {LONG}')
+        assert LONG in text
+        path.write_text(text)
+        args = [*command.split(), "--profile", str(path)]
+    before = cli.snapshot()
+
+    result = cli.run(*args)
+
+    assert result.exception is None
+    assert result.code == 2, result.out
+    assert "long.json: a whole number of 5,000 digits; allowed: at most 4,300 digits" in (
+        result.err
+    )
+    assert "sys.set_int_max_str_digits" not in result.err
+    assert cli.snapshot() == before

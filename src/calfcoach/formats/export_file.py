@@ -29,6 +29,7 @@ __all__ = [
     "CHECKSUM_KEY",
     "MAX_IMPORT_BYTES",
     "MAX_NESTING",
+    "MAX_NUMBER_DIGITS",
     "check_size",
     "escape_cell",
     "json_checksum",
@@ -43,6 +44,9 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 """The largest import file (50 MB: a 20-year log of several athletes is about 2 MB)."""
 MAX_NESTING = 64
 """The deepest JSON nesting accepted (an export is about 10 levels deep, a profile 3)."""
+MAX_NUMBER_DIGITS = 4300
+"""Python reads a JSON whole number of at most this many digits (``sys.int_info``'s default
+``default_max_str_digits``); a longer one stops the parser itself."""
 CHECKSUM_KEY = "sha256"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPE = "'"
@@ -85,9 +89,22 @@ def _too_deep(source: str) -> InputError:
 
 
 def load_json(text: str, *, source: str, **options: Any) -> Any:
-    """``json.loads`` that refuses a document nested deeper than ``MAX_NESTING`` with an
-    ``InputError`` (a deep one made ``json`` raise ``RecursionError``). Syntax errors are
-    left to the caller (``json.JSONDecodeError``)."""
+    """``json.loads`` that refuses a document nested deeper than ``MAX_NESTING``, or a whole
+    number of more than ``MAX_NUMBER_DIGITS`` digits, with an ``InputError`` (a deep one
+    made ``json`` raise ``RecursionError``, a long one Python's advice to call
+    ``sys.set_int_max_str_digits``). Syntax errors are left to the caller
+    (``json.JSONDecodeError``)."""
+
+    def whole(digits: str) -> int:
+        length = len(digits.lstrip("-"))
+        if length > MAX_NUMBER_DIGITS:
+            raise InputError(
+                f"{source}: a whole number of {length:,} digits; allowed: at most "
+                f"{MAX_NUMBER_DIGITS:,} digits (a number within the field's range)"
+            )
+        return int(digits)
+
+    options.setdefault("parse_int", whole)
     try:
         data = json.loads(text, **options)
     except RecursionError:

@@ -55,6 +55,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from calfcoach.core.models import Profile
 from calfcoach.errors import CalfcoachError, NotFoundError, Problem, StorageError
+from calfcoach.formats.export_file import MAX_NUMBER_DIGITS
 from calfcoach.services import athletes, corrections, training
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
@@ -235,11 +236,6 @@ def _shown_value(value: object) -> str | int | float | bool | None:
     if isinstance(value, str):
         return _encodable(value if len(value) <= 200 else value[:200] + "...")
     return None
-
-
-MAX_NUMBER_DIGITS = 4300
-"""Python reads a JSON whole number of at most this many digits (``sys.int_info``'s default
-``default_max_str_digits``); a longer one stops the parser itself."""
 
 
 class _LongNumber:
