@@ -382,3 +382,56 @@ def test_a_json_file_with_a_whole_number_of_5000_digits_is_refused_naming_the_li
     )
     assert "sys.set_int_max_str_digits" not in result.err
     assert cli.snapshot() == before
+
+
+# --------------------------------------------------------------------------- malformed addresses
+
+
+BROKEN_ADDRESSES = ["https://[::1/plan.ics", "https://[not-an-ip]/plan.ics", "https://a]b/x.ics"]
+"""Addresses Python's URL parser itself refuses (``ValueError: Invalid IPv6 URL``)."""
+
+
+@pytest.mark.parametrize("address", BROKEN_ADDRESSES)
+def test_calendar_import_of_a_malformed_address_exits_2_saying_it_is_not_an_https_address(
+    cli: Cli, address: str
+) -> None:
+    before = cli.snapshot()
+
+    result = cli.run("calendar", "import", address)
+
+    assert result.exception is None  # was an internal error, exit 70
+    assert result.code == 2, result.out
+    assert f"calendar: {address!r} is not an https address" in result.err
+    assert cli.snapshot() == before
+
+
+@pytest.mark.parametrize("address", BROKEN_ADDRESSES)
+def test_a_calendar_upload_naming_a_malformed_address_is_a_422_at_the_url_field(
+    client: TestClient, athlete: int, address: str
+) -> None:
+    response = client.post(f"/api/v1/athletes/{athlete}/calendar", data={"url": address})
+
+    assert response.status_code == 422, response.text  # was a 500
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "is not an https address" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("origin", ["http://[::1", "https://a]b"])
+@pytest.mark.parametrize("path", ["/api/v1/athletes/{athlete}/notes", "/checkin"])
+def test_a_malformed_origin_header_is_refused_as_another_site_not_a_500(
+    client: TestClient, athlete: int, origin: str, path: str
+) -> None:
+    """The Origin header of a POST is read to refuse another site's request (CSRF); one
+    the URL parser refuses made every POST a 500."""
+    url = path.format(athlete=athlete)
+    if url.startswith("/api/"):
+        response = client.post(url, json={"text": "x"}, headers={"Origin": origin})
+    else:
+        form = {"date": dt.date.today().isoformat(), "pain": "1", "stiffness": "1"}
+        response = client.post(url, data=form, headers={"Origin": origin})
+
+    assert response.status_code == 403, response.text
+    if url.startswith("/api/"):
+        assert response.headers["content-type"].startswith("application/problem+json")
+        notes = client.get(f"/api/v1/athletes/{athlete}/notes").json()
+        assert (notes["plan_note"], notes["comments"]) == (None, [])

@@ -198,7 +198,7 @@ class _HttpsOnly(urllib.request.HTTPRedirectHandler):
         headers: object,
         newurl: str,
     ) -> urllib.request.Request | None:
-        if urllib.parse.urlsplit(newurl).scheme != "https":
+        if _scheme(newurl) != "https":
             raise InputError.about(
                 "calendar",
                 f"the address redirects to {newurl[:200]!r}, which is not https",
@@ -206,6 +206,25 @@ class _HttpsOnly(urllib.request.HTTPRedirectHandler):
                 allowed="an https address",
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+
+
+def _scheme(url: str) -> str | None:
+    """The address's scheme; None for one the URL parser refuses ("https://[::1/x")."""
+    try:
+        return urllib.parse.urlsplit(url).scheme
+    except ValueError:
+        return None
+
+
+def _host(url: str) -> str | None:
+    """The address's host; None without one, or with a port that is not a number or out of
+    range, or when the URL parser refuses the address."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  (a port that is not a number, or out of range, raises)
+    except ValueError:
+        return None
+    return parts.hostname
 
 
 def _printable(text: str, limit: int = 100) -> str:
@@ -219,13 +238,8 @@ def fetch_calendar(url: str, *, server: bool = False, timeout: float = CALENDAR_
     (``server``: server mode's wider refusal). One clear ``InputError`` otherwise."""
     from calfcoach.formats.calendar_import import MAX_CALENDAR_BYTES
 
-    parts = urllib.parse.urlsplit(url)
-    try:
-        parts.port  # noqa: B018  (a port that is not a number, or out of range, raises)
-        host = parts.hostname
-    except ValueError:
-        host = None
-    if parts.scheme != "https" or not host:
+    host = _host(url)
+    if _scheme(url) != "https" or not host:
         raise InputError.about(
             "calendar",
             f"{url[:200]!r} is not an https address",

@@ -502,7 +502,10 @@ def import_calendar(
     with ctx.unit_of_work(read_only=True) as uow:
         athlete_in(uow, actor, athlete_id, "manage")  # refused before anything is fetched
     if data is None:
-        scheme = urllib.parse.urlsplit(source).scheme.lower()
+        try:
+            scheme = urllib.parse.urlsplit(source).scheme.lower()
+        except ValueError:  # "https://[::1/x": an address, malformed (fetch_calendar says so)
+            scheme = "https"
         if "://" in source or scheme in ("http", "https", "ftp", "file", "webcal"):
             # D-191: an account's address (server mode) may not reach this machine or its
             # network; the local user's may, but never a link-local (cloud metadata) one.

@@ -214,7 +214,10 @@ def _same_origin(request: Request) -> bool:
         return True  # not a browser's cross-site form or fetch (they send Origin)
     if origin == "null":
         return False
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:  # "http://[::1": no origin at all, so not this server's
+        return False
     host = request.headers.get("host", "")
     return parts.netloc.lower() == host.lower()
 
