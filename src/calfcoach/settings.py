@@ -218,8 +218,12 @@ def check_server_settings(settings: Settings, host: str | None = None) -> None:
         )
     from urllib.parse import urlsplit
 
-    public = urlsplit(settings.public_url)
-    if public.scheme not in ("http", "https") or not public.netloc or public.query:
+    try:
+        public = urlsplit(settings.public_url)
+        usable = public.scheme in ("http", "https") and bool(public.netloc) and not public.query
+    except ValueError:  # "http://[::1": the URL parser itself refuses it
+        usable = False
+    if not usable:
         raise InputError(
             f"CALFCOACH_PUBLIC_URL: {settings.public_url!r} is not the server's address "
             "(reset and invitation links are built on it, never on a request's Host "

@@ -274,6 +274,17 @@ def test_server_mode_needs_its_public_url(
     assert result.code == 2 and "CALFCOACH_PUBLIC_URL" in result.err
 
 
+@pytest.mark.parametrize("public_url", ["http://[::1", "https://[coach.example.org"])
+def test_server_mode_refuses_a_public_url_the_url_parser_refuses_naming_the_variable(
+    database_url: str, tmp_path: Path, public_url: str
+) -> None:
+    """It was an internal error (ValueError: Invalid IPv6 URL), exit 70 from `serve`."""
+    settings = server_settings(database_url, tmp_path, public_url=public_url)
+
+    with pytest.raises(InputError, match="CALFCOACH_PUBLIC_URL: .* is not the server's address"):
+        create_app(settings)
+
+
 def test_reset_requests_to_one_address_are_capped(
     app: FastAPI, ana_id: int, tmp_path: Path
 ) -> None:
