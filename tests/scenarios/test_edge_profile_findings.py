@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from calfcoach.core.engine import walk
-from calfcoach.core.models import CheckIn, Clearance, LoggedSet, Profile, TrainingLog
+from calfcoach.core.models import CheckIn, Clearance, LoggedSet, Profile, Session, TrainingLog
 from tests.scenarios.findings import DAY, MON, profile, texts
 from tests.sim import CATALOG, RedFlag, behaviour, is_ramp, simulate
 from tests.strategies import week_label_weeks
@@ -100,3 +100,33 @@ def test_a_cycle_a_red_flag_stop_held_back_never_blames_a_flare_R_SCHED_0_R_PAIN
     for message in cycle:
         assert "flare" not in message, message
         assert "R-PAIN-2a" in message, message
+
+
+# ------------------------------------------------------------------ jumps back after a clearance
+
+
+def test_the_first_jumps_after_a_clearance_say_why_at_50_contacts_R_PAIN_3_R_PAIN_2a():
+    """An Achilles athlete jumps from week 2 (R-PAIN-3's criteria met), reports pain at rest in
+    week 5 (a red flag) and is cleared 3 days later: the clearance voids the gate's evidence,
+    the 3 x 15 criterion is met again and rope skipping comes back in week 7, as "50 foot
+    contacts (light band)" and nothing more. R-PAIN-3: plyometrics return at 50 two-foot
+    contacts "and the reason says why"."""
+    p = profile(complaints=["achilles"], usual_pain=2, session_minutes=60)
+    flagged = behaviour(
+        seed=3, checkin_rate=1.0, calm=1, red_flag=RedFlag(day=30, flag="rest_pain", clear_after=3)
+    )
+    sim = simulate(p, MON, 8, flagged)
+    cleared = MON + 33 * DAY
+    before = [d for d in sim.shown if d < cleared and _jumps(sim.shown[d])]
+    assert before, "the athlete never jumped before the red flag"
+    back = sorted(d for d in sim.shown if d > cleared and _jumps(sim.shown[d]))
+    assert back, "no jumps after the clearance"
+    rx = next(rx for rx in sim.shown[back[0]].exercises if rx.scheme == "plyometric")
+    assert 50 <= (rx.contacts or 0) * rx.sets <= 55, (rx.sets, rx.contacts)
+    said = texts(rx)
+    assert any(r.rule in ("R-PAIN-3", "R-PAIN-2a") for r in rx.reasons), said
+    assert "clearance" in said and "criteria for plyometrics were met" in said, said
+
+
+def _jumps(s: Session) -> bool:
+    return s.status == "planned" and any(rx.scheme == "plyometric" for rx in s.exercises)

@@ -188,6 +188,25 @@ class CalfMaker(DoseMaker):
                 total = rules.PLYO_RESTART_CONTACTS
                 reasons.append(safety.plyo.reason)
             track = self.st.tracks[key] = Track(Dose(1, float(total), "contacts"), True)
+        cleared = self.st.clear_seen
+        if (
+            track.last_date is not None
+            and cleared is not None
+            and safety.plyo.since is not None
+            and (self.st.plyo_date is None or self.st.plyo_date < cleared)
+        ):
+            # R-PAIN-3 / R-PAIN-2a: a clearance voids the gate's evidence; the first jumps since
+            # it come back at 50 contacts, and the reason says why (the first block ever says
+            # the gate's reason above).
+            restart = True
+            reasons.append(
+                Reason(
+                    safety.plyo.reason.rule,
+                    f"Back after the clinician's clearance of {cleared.isoformat()}: "
+                    f"{safety.plyo.reason.text[0].lower()}{safety.plyo.reason.text[1:-1]}; "
+                    f"jumps restart at {rules.PLYO_RESTART_CONTACTS} contacts.",
+                )
+            )
         if day.after is not None and (
             self.st.plyo_date is None or self.st.plyo_date < day.after.date
         ):
