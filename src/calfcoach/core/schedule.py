@@ -366,7 +366,8 @@ def _week_issues(
         issues.append(
             (
                 "R-SCHED-2",
-                "no two sessions 2-3 days (48-72 h) apart: the free days only allow wider gaps",
+                "no two sessions of a plan week 2-3 days (48-72 h) apart: its free days only "
+                "allow wider gaps",
             )
         )
     for i in offsets:
