@@ -552,6 +552,21 @@ STORED_FILES = ["calfcoach.sqlite3", "calfcoach.sqlite3-writer", "calfcoach.sqli
 """A closed SQLite database's folder: the file and the writers' two lock files (D-198)."""
 
 
+def _nobody_env(read_only_home: Path, home: Path) -> dict[str, str]:
+    """The environment of the unprivileged user's commands on ``home``; the test is skipped
+    where that user cannot run this checkout."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(read_only_home),
+        "CALFCOACH_HOME": str(home),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    probe = run_as_nobody(["db", "current"], env)
+    if probe.returncode != 0 and "calfcoach" not in probe.stderr + probe.stdout:
+        pytest.skip(f"the unprivileged user cannot run this checkout: {probe.stderr[-300:]}")
+    return env
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="switching to an unprivileged user needs root")
 @pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
 @SQLITE_ONLY
@@ -563,15 +578,7 @@ def test_a_read_only_data_folder_serves_read_commands_and_refuses_writes(
     env_root = {"CALFCOACH_HOME": str(home), "CALFCOACH_DATABASE_URL": ""}
     code, _, err = invoke(env_root, "demo", "--date", "2026-03-02")
     assert code == 0, err
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(read_only_home),
-        "CALFCOACH_HOME": str(home),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    probe = run_as_nobody(["db", "current"], env)
-    if probe.returncode != 0 and "calfcoach" not in probe.stderr + probe.stdout:
-        pytest.skip(f"the unprivileged user cannot run this checkout: {probe.stderr[-300:]}")
+    env = _nobody_env(read_only_home, home)
     out_folder = read_only_home / "out"
     out_folder.mkdir(mode=0o777)
     out_folder.chmod(0o777)
@@ -624,15 +631,7 @@ def test_sets_and_roster_only_read_so_they_work_in_a_read_only_data_folder(
         "--seconds", "30", "--rpe", "5", "--pain", "0",
     )  # fmt: skip
     assert code == 0, err
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(read_only_home),
-        "CALFCOACH_HOME": str(home),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    probe = run_as_nobody(["db", "current"], env)
-    if probe.returncode != 0 and "calfcoach" not in probe.stderr + probe.stdout:
-        pytest.skip(f"the unprivileged user cannot run this checkout: {probe.stderr[-300:]}")
+    env = _nobody_env(read_only_home, home)
     for path in home.iterdir():
         path.chmod(0o444)
     home.chmod(0o555)

@@ -78,23 +78,34 @@ HOPS_SHUT = Profile(
 )
 
 
-@examples(200, 25)
-@given(plan_requests(max_weeks=6), st.data())
-@example((REVIEWED, dt.date(2027, 1, 4), 8), dt.date(2027, 1, 6)).via("the clinical review")
-@example((HELD_SHORTER, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 20)).via("D-172")
-@example((HOPS_SHUT, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 15)).via("D-178")
-def test_a_morning_at_usual_plus_2_never_adds_calf_work_to_the_session_R_PAIN_2(req, data):
+def _calm_and_sore(req, data):
+    """A drawn (or given) session day of the plan, made after a calm morning (usual pain) and
+    after a sore one (usual + 2), from the same history; None where either is no planned
+    session."""
     profile, start, weeks = req
     days = [s.date for s in build_plan(profile, CATALOG, start, weeks).sessions]
     if not days:
-        return
+        return None
     day = data if isinstance(data, dt.date) else data.draw(st.sampled_from(days))
     usual = profile.usual_pain if profile.usual_pain is not None else rules.USUAL_PAIN_DEFAULT
     before = simulate(profile, start, weeks, behaviour(checkin_rate=1.0, calm=usual))
     calm = _session(profile, start, weeks, day, usual, before)
     sore = _session(profile, start, weeks, day, usual + 2, before)
     if calm is None or sore is None or sore.status != "planned":
+        return None
+    return day, calm, sore
+
+
+@examples(200, 25)
+@given(plan_requests(max_weeks=6), st.data())
+@example((REVIEWED, dt.date(2027, 1, 4), 8), dt.date(2027, 1, 6)).via("the clinical review")
+@example((HELD_SHORTER, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 20)).via("D-172")
+@example((HOPS_SHUT, dt.date(2025, 1, 1), 3), dt.date(2025, 1, 15)).via("D-178")
+def test_a_morning_at_usual_plus_2_never_adds_calf_work_to_the_session_R_PAIN_2(req, data):
+    pair = _calm_and_sore(req, data)
+    if pair is None:
         return
+    day, calm, sore = pair
     cut = any(
         r.rule == "R-PAIN-2" and "one set fewer" in r.text
         for rx in sore.exercises
@@ -129,17 +140,10 @@ LIGHTER_WEEK_SORE = Profile(
 @given(plan_requests(max_weeks=6), st.data())
 @example((LIGHTER_WEEK_SORE, dt.date(2026, 1, 5), 6), dt.date(2026, 1, 26)).via("lighter week")
 def test_a_morning_at_usual_plus_2_takes_a_set_off_a_protocol_block_in_any_week_R_PAIN_2(req, data):
-    profile, start, weeks = req
-    days = [s.date for s in build_plan(profile, CATALOG, start, weeks).sessions]
-    if not days:
+    pair = _calm_and_sore(req, data)
+    if pair is None:
         return
-    day = data if isinstance(data, dt.date) else data.draw(st.sampled_from(days))
-    usual = profile.usual_pain if profile.usual_pain is not None else rules.USUAL_PAIN_DEFAULT
-    before = simulate(profile, start, weeks, behaviour(checkin_rate=1.0, calm=usual))
-    calm = _session(profile, start, weeks, day, usual, before)
-    sore = _session(profile, start, weeks, day, usual + 2, before)
-    if calm is None or sore is None or sore.status != "planned":
-        return
+    day, calm, sore = pair
     judged = any(
         r.rule == "R-PAIN-2" and "above your usual" in r.text.lower()
         for rx in sore.exercises

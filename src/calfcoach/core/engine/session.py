@@ -296,8 +296,7 @@ class SessionMaker(EvidenceMaker):
         st = self.st
         if not st.pain_restart:
             return None
-        rehab = [t for k, t in st.tracks.items() if k.endswith("|rehab")]
-        if not any(t.hold_until_full for t in rehab):
+        if not self._restart_holding():
             st.pain_restart = ""
             return None
         if not protocol:
