@@ -111,14 +111,58 @@ def parse_date(option: str, text: str | None, default: dt.date | None = None) ->
     return parse_date_option(option, text, default)  # the one date rule (D-25)
 
 
-def parse_int(option: str, text: str | None, allowed: str) -> int | None:
-    """A whole number typed on the command line (None stays None); ranges are the service's."""
+def typed(text: str) -> str:
+    """What was typed, for a message: ``'12.5'``; a long text by its start and its length,
+    never 5,000 characters echoed back."""
+    text = text.strip()
+    if len(text) <= MAX_ECHO:
+        return repr(text)
+    return f"{text[:12]!r}... ({len(text):,} characters)"
+
+
+MAX_ECHO = 24
+
+
+def _out_of_range(option: str, text: str, allowed: str) -> Exception:
+    """A number typed outside its range, said with what was typed (``--reps:
+    99999999999999999999999 is out of range``), never a rounded ``1e+23``."""
+    text = text.strip()
+    digits = sum(char.isdigit() for char in text)
+    sign = "a negative" if text.startswith("-") else "a"
+    shown = text if len(text) <= MAX_ECHO else f"{sign} number of {digits:,} digits"
+    return input_error(f"{option}: {shown} is out of range; allowed: {allowed}")
+
+
+def parse_int(
+    option: str,
+    text: str | None,
+    allowed: str,
+    bounds: tuple[float, float] | None = None,
+) -> int | None:
+    """A whole number typed on the command line (None stays None), in plain digits; with
+    ``bounds`` (low, high) also inside them, else refused with what was typed (the ranges of
+    commands without bounds are the service's)."""
     if text is None:
         return None
     try:
-        return int(plain_number(text))
+        plain = plain_number(text)
+        if not plain.lstrip("+-").isdigit():
+            raise ValueError(plain)
+        if len(plain) > 18 and bounds is not None:  # past int()'s 4,300 digits too
+            raise _out_of_range(option, text, allowed)
+        value = int(plain)
     except ValueError:
-        raise input_error(f"{option}: {text!r} is not a whole number; allowed: {allowed}") from None
+        what = "is not a whole number"
+        try:
+            number = float(text)
+        except ValueError:
+            number = float("nan")
+        if number.is_integer() or abs(number) == float("inf") and "n" not in text.lower():
+            what = "is not a whole number in plain digits"  # 1e20, 1e400, 10.0
+        raise input_error(f"{option}: {typed(text)} {what}; allowed: {allowed}") from None
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise _out_of_range(option, text, allowed)
+    return value
 
 
 def plain_number(text: str) -> str:
@@ -130,15 +174,26 @@ def plain_number(text: str) -> str:
     return text
 
 
-def parse_float(option: str, text: str | None, allowed: str) -> float | None:
+def parse_float(
+    option: str,
+    text: str | None,
+    allowed: str,
+    bounds: tuple[float, float] | None = None,
+) -> float | None:
+    """A number typed on the command line (a decimal comma is a point); with ``bounds`` also
+    inside them, else refused with what was typed."""
     if text is None:
         return None
     try:
         value = float(plain_number(text).replace(",", "."))
     except ValueError:
         value = float("nan")
+    if value in (float("inf"), float("-inf")) and bounds is not None and "n" not in text.lower():
+        raise _out_of_range(option, text, allowed)  # 1e400, 5,000 digits: a number, too big
     if value != value or value in (float("inf"), float("-inf")):
-        raise input_error(f"{option}: {text!r} is not a number; allowed: {allowed}")
+        raise input_error(f"{option}: {typed(text)} is not a number; allowed: {allowed}")
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise _out_of_range(option, text, allowed)
     return value
 
 
@@ -160,12 +215,19 @@ def parse_set_doses(
 ) -> SetDoses:
     """A set's typed dose and load (``log`` and ``edit-set``), as numbers; the ranges are
     checked by the service (``training.validate_set``)."""
+    from calfcoach.core.rules import MAX_LOAD_KG
+    from calfcoach.services.training import DOSE_LIMITS
+
+    def dose(name: str) -> tuple[str, tuple[float, float]]:
+        _, low, high, unit = DOSE_LIMITS[name]
+        return f"{low:g}-{high:g} {unit}", (low, high)
+
     return SetDoses(
-        reps=parse_int("--reps", reps, "0-500"),
-        seconds=parse_int("--seconds", seconds, "0-3600"),
-        distance_m=parse_float("--distance-m", distance_m, "0-1000 metres"),
-        contacts=parse_int("--contacts", contacts, "0-2000"),
-        load_kg=parse_float("--load-kg", load_kg, "0-500 kg"),
+        reps=parse_int("--reps", reps, *dose("reps")),
+        seconds=parse_int("--seconds", seconds, *dose("seconds")),
+        distance_m=parse_float("--distance-m", distance_m, *dose("distance_m")),
+        contacts=parse_int("--contacts", contacts, *dose("contacts")),
+        load_kg=parse_float("--load-kg", load_kg, f"0-{MAX_LOAD_KG:g} kg", (0, MAX_LOAD_KG)),
     )
 
 

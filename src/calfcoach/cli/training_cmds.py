@@ -171,8 +171,8 @@ def log_command(
         return
     day = parse_date("--date", date, real_today())
     today = real_today()
-    rpe_value = parse_int("--rpe", rpe, "1-10")
-    pain_value = parse_int("--pain", pain, "0-10")
+    rpe_value = parse_int("--rpe", rpe, "1-10", training.RPE_RANGE)
+    pain_value = parse_int("--pain", pain, "0-10", training.PAIN_RANGE)
     if as_prescribed:
         if exercise is not None:
             raise input_error("--as-prescribed: cannot be used with --exercise")
@@ -219,7 +219,7 @@ def log_command(
         )
     entry = training.SetInput(
         exercise=exercise,
-        set_number=parse_int("--set", set_number, "1-50") or 0,
+        set_number=parse_int("--set", set_number, "1-50", training.SET_NUMBER_RANGE) or 0,
         **parse_set_doses(
             reps=reps,
             seconds=seconds,
@@ -227,7 +227,9 @@ def log_command(
             contacts=contacts,
             load_kg=load_kg,
         ),
-        load_lb=parse_float("--load-lb", load_lb, f"0-{training.MAX_LOAD_LB} lb"),
+        load_lb=parse_float(
+            "--load-lb", load_lb, f"0-{training.MAX_LOAD_LB} lb", (0, training.MAX_LOAD_LB)
+        ),
         side=side,
         rpe=rpe_value,
         pain=pain_value,
