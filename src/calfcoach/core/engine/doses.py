@@ -464,6 +464,12 @@ _SKILL_REASON: Final = Reason(
     "R-SCHED-6",
     "Foot work every week: runners who strengthened their feet had fewer injuries (Taddei 2020).",
 )
+_ANKLE_SKILL_REASON: Final = Reason(
+    "R-SCH-5",
+    "Lower-leg accessory work for control and endurance, not maximal strength (seed 000).",
+)
+"""R-WHY: an ankle accessory (toe taps, ankle circles, banded foot pulls: the shin's
+dorsiflexors or ankle range) is not the foot strengthening of Taddei 2020."""
 # What a block's scheme reason already says: the catalog's reasons that cite the same study or
 # make the same claim are not said again (R-WHY, D-142).
 _SAID_BY_SCHEME: Final[dict[str, str]] = {
@@ -510,7 +516,7 @@ def _scheme_reason(scheme: Scheme, ex: Exercise, dose: Dose) -> Reason:
         )
     if scheme == "rehab":
         return _REHAB_REASON
-    return _SKILL_REASON
+    return _SKILL_REASON if ex.region == "foot" else _ANKLE_SKILL_REASON
 
 
 _ONE = Dose(1, 1.0, "reps")
