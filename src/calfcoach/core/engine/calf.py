@@ -303,9 +303,14 @@ class CalfMaker(DoseMaker):
         if pool:
             i = self.st.foot_index
             self.st.foot_index = i + 2
-            out.append(self._foot_block(pool[i % len(pool)], slot))
+            picks = [pool[i % len(pool)]]
             if len(pool) > 1:
-                out.append(self._foot_block(pool[(i + 1) % len(pool)], slot))
+                picks.append(pool[(i + 1) % len(pool)])
+            # R-SCHED-6: foot work is a foot exercise (ankle mobility is not the foot
+            # strengthening of Taddei 2020). A foot drill goes first: the budget drops the
+            # last drill (R-SCHED-7), so the one kept is foot work.
+            picks.sort(key=lambda e: e.region != "foot")
+            out.extend(self._foot_block(ex, slot) for ex in picks)
         return out
 
     def _foot_block(self, ex: Exercise, slot: Slot) -> budget.Block:

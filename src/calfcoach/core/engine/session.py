@@ -453,9 +453,10 @@ class SessionMaker(EvidenceMaker):
             for pos, rx in enumerate(exercises):
                 if rx.scheme != "skill" or rx.exercise in kept:
                     continue  # the shin's dorsiflexor accessory stays (R-PAIN-4)
+                was_foot = self.catalog.get(rx.exercise).region == "foot"
                 for ex in self.c.foot:
-                    if ex.id in used:
-                        continue
+                    if ex.id in used or (was_foot and ex.region != "foot"):
+                        continue  # R-SCHED-6: a foot drill is swapped for foot work
                     alt = self._foot_block(ex, slot).rx
                     cand = exercises[:pos] + (alt,) + exercises[pos + 1 :]
                     csig = sorted(f"{r.exercise}|{r.scheme}" for r in cand)
