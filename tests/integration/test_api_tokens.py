@@ -229,6 +229,10 @@ def test_token_commands_refuse_bad_input_with_exit_status_2(cli: Cli) -> None:
     )
     missing = cli.run("token", "revoke", "7")
     assert missing.code == 2 and "no token with id 7" in missing.err
+    not_a_number = cli.run("token", "revoke", "abc")
+    assert not_a_number.code == 2
+    assert "ID: 'abc' is not a whole number" in not_a_number.err  # not pydantic's words
+    assert "Input should be" not in not_a_number.err
 
 
 def test_a_profile_change_needs_the_manage_scope(app: FastAPI, ana: int) -> None:

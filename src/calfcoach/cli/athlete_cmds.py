@@ -565,10 +565,19 @@ def _check_address(host: str, port: int) -> None:
 
     from calfcoach.errors import InputError
 
+    allowed = (
+        "allowed: an address or host name of this machine (127.0.0.1, the default: this "
+        "machine only; 0.0.0.0: every network)"
+    )
     try:
+        if not host.strip():
+            raise UnicodeError(host)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
-        raise InputError(f"--host {host!r} is not an address of this machine ({exc})") from None
+        reason = getattr(exc, "strerror", None) or "not a valid host name"
+        raise InputError(
+            f"--host: {typed(host)} is not an address of this machine ({reason.lower()}); {allowed}"
+        ) from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -587,19 +596,23 @@ def serve_command(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (default: this machine only).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on (1-65535).")] = 8000,
-    workers: Annotated[
-        int,
+    port_text: Annotated[
+        str, typer.Option("--port", metavar="PORT", help="Port to listen on (1-65535).")
+    ] = "8000",
+    workers_text: Annotated[
+        str,
         typer.Option(
             "--workers",
+            metavar="N",
             help="App processes (1-64). They keep no state of their own: with PostgreSQL, "
             "N processes or N machines serve one database.",
         ),
-    ] = 1,
-    threads: Annotated[
-        int | None,
+    ] = "1",
+    threads_text: Annotated[
+        str | None,
         typer.Option(
             "--threads",
+            metavar="N",
             help="Threads per app process that run the pages and the API (1-64; default "
             "CALFCOACH_WEB_THREADS, else 4 on SQLite and 2 on PostgreSQL). Few keep answers "
             "fast: each one competes for Python's one interpreter lock with the process's "
@@ -636,12 +649,16 @@ def serve_command(
     import os
 
     from calfcoach.errors import InputError
-    from calfcoach.settings import Settings, check_server_settings, checked_web_threads
+    from calfcoach.settings import (
+        THREADS_ALLOWED,
+        Settings,
+        check_server_settings,
+        checked_web_threads,
+    )
 
-    if not 1 <= port <= 65535:
-        raise InputError(f"--port {port} is not a port; allowed: 1-65535")
-    if not 1 <= workers <= 64:
-        raise InputError(f"--workers {workers} is out of range; allowed: 1-64")
+    port = parse_int("--port", port_text, "1-65535", (1, 65535)) or 0
+    workers = parse_int("--workers", workers_text, "1-64 processes", (1, 64)) or 0
+    threads = parse_int("--threads", threads_text, THREADS_ALLOWED)
     if threads is not None:
         checked_web_threads(threads, name="--threads")
     if (ssl_certfile is None) != (ssl_keyfile is None):

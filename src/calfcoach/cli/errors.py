@@ -248,6 +248,28 @@ def _visible_options(ctx: Context | None) -> list[str]:
     return names
 
 
+def _conversion_problem(exc: Exception) -> str | None:
+    """A typed option or argument whose text does not convert, in the project's words
+    (``'abc' is not a whole number``), not pydantic's ("Input should be a valid integer,
+    unable to parse string as an integer"); None for any other problem."""
+    cause = exc.__cause__
+    errors = getattr(cause, "errors", None)
+    if not callable(errors):
+        return None
+    try:
+        first = errors()[0]
+    except (IndexError, TypeError, AttributeError):
+        return None
+    kind = str(first.get("type", ""))
+    value = first.get("input")
+    shown = repr(value if not isinstance(value, str) or len(value) <= 24 else value[:12] + "...")
+    if kind.startswith("int_"):
+        return f"{shown} is not a whole number"
+    if kind.startswith("float_"):
+        return f"{shown} is not a number"
+    return f"{shown} is not allowed"
+
+
 def usage_problem(exc: Exception, command: Command | None = None) -> str:
     """A click usage error as one ``field: value ...; allowed: ...`` line (``command``: the
     command the arguments name, for an error raised without a context)."""
@@ -264,6 +286,7 @@ def usage_problem(exc: Exception, command: Command | None = None) -> str:
         allowed = _expects(param) if param is not None else "a value"
         return f"{_hint(param)}: missing; allowed: {allowed}"
     if isinstance(exc, click_errors.BadParameter):
+        message = _conversion_problem(exc) or message
         text = message if "allowed:" in message else f"{message}; allowed: see --help"
         return f"{_hint(exc.param)}: {text}"
     if isinstance(exc, click_errors.NoSuchOption):
