@@ -60,6 +60,10 @@ def rx_with(
         # R-PROG-1a, R-SCH-6 (D-18x): a load-finding block cut to fewer sets ramps in those
         # sets: its reason never offers more ramp sets than the prescription holds.
         why, reasons = _ramp_sets_cut(why, reasons, sets)
+    if sets is not None and sets != rx.sets and rx.contacts is not None:
+        # R-SCH-3a: a plyometric block says its session contacts; after a cut it says the
+        # contacts it holds, and their band, not the ones planned before the cut.
+        why, reasons = _contacts_cut(why, reasons, sets * rx.contacts)
     if note is not None:
         why = f"{why} {note.rule}: {note.text}" if why else f"{note.rule}: {note.text}"
         reasons = reasons + (note,)
@@ -92,6 +96,22 @@ def _ramp_sets_cut(
 
     return cut(why), tuple(
         Reason(r.rule, cut(r.text)) if r.rule == "R-PROG-1a" else r for r in reasons
+    )
+
+
+_CONTACTS: Final = re.compile(r"\b\d+ foot contacts \((?:light|moderate|heavy) band\)")
+
+
+def _contacts_cut(
+    why: str, reasons: tuple[Reason, ...], total: int
+) -> tuple[str, tuple[Reason, ...]]:
+    said = f"{total} foot contacts ({dosing.plyo_band(total)} band)"
+
+    def cut(text: str) -> str:
+        return _CONTACTS.sub(said, text)
+
+    return cut(why), tuple(
+        Reason(r.rule, cut(r.text)) if r.rule == "R-SCH-3" else r for r in reasons
     )
 
 
