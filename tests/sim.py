@@ -411,7 +411,20 @@ def simulate(profile: Profile, start: dt.date, weeks: int, behaviour: Behaviour)
         if checkin is not None:
             checkins.append(checkin)
         if day in slots:
-            result = walk(profile, CATALOG, start, weeks, log=current_log(), today=day, fixed=fixed)
+            # The day's session from a walk cut after the day (D-200): every session up to it
+            # as the whole walk that `today` runs makes it (checked by
+            # test_a_walk_cut_after_a_day_gives_every_session_up_to_it_as_the_whole_walk_R_HIST),
+            # in about 0.65x the CPU of a whole walk.
+            result = walk(
+                profile,
+                CATALOG,
+                start,
+                weeks,
+                log=current_log(),
+                today=day,
+                fixed=fixed,
+                until=day,
+            )
             settle(result.plan.sessions, day)
             session = next((s for s in result.plan.sessions if s.date == day), None)
             if session is not None:
