@@ -260,6 +260,94 @@ def test_a_calendar_upload_lists_every_skipped_event_with_why(
     )
 
 
+ABSURD = (
+    ("20260905", "Race 0 km"),
+    ("20260906", "Long run 24 km"),
+    ("20260907", "Race 10000 km"),
+    ("20260908", "Race -5 km"),
+    ("20260909", "Easy run 0 mi"),
+    ("20260912", "10K race"),
+    ("20240101", "Easy run"),  # long before the window (4 weeks back)
+    ("20300101", "Marathon"),  # long after it (a year ahead)
+)
+OUT_OF_RANGE = "is out of range; allowed: more than 0 and at most 400 km"
+
+
+def test_calendar_import_refuses_each_event_with_an_impossible_distance_and_says_what_lay_outside(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """hostile sweep, stop 29: 'Race 10000 km', 'Race 0 km' and 'Race -5 km' were imported
+    (the last as a 5 km race), and events outside the window were passed over without a
+    word. Each impossible distance is an error naming the event (D-208: exit 2, the readable
+    events kept); the events outside are counted with the window, exit not changed by them."""
+    cli.on("2026-09-01")
+    path = tmp_path / "plan.ics"
+    path.write_bytes(calendar_ics(*ABSURD))
+
+    result = cli.run("calendar", "import", str(path))
+
+    assert result.exception is None
+    assert result.code == 2, result.out
+    assert "Imported 1 planned runs and 1 races" in result.out
+    assert "4 events that cannot be read" in result.out
+    assert (
+        "2 events outside the import window (2026-08-04 to 2027-09-02: 4 weeks back, a year "
+        "ahead) were not imported." in result.out
+    )
+    errors = [line for line in result.err.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: calendar: 2026-09-05 'Race 0 km': its distance, 0 km, {OUT_OF_RANGE} "
+        "(edit the title, or remove the event)",
+        f"error: calendar: 2026-09-07 'Race 10000 km': its distance, 10000 km, {OUT_OF_RANGE} "
+        "(edit the title, or remove the event)",
+        f"error: calendar: 2026-09-08 'Race -5 km': its distance, -5 km, {OUT_OF_RANGE} "
+        "(edit the title, or remove the event)",
+        f"error: calendar: 2026-09-09 'Easy run 0 mi': its distance, 0 mi, {OUT_OF_RANGE} "
+        "(edit the title, or remove the event)",
+    ]
+    events = cli.snapshot()["athletes"][0]["planned_events"]
+    assert [(e["date"], e["kind"], e["distance_km"]) for e in events] == [
+        ("2026-09-06", "long", 24.0),
+        ("2026-09-12", "race", 10.0),
+    ]
+
+
+def test_a_calendar_import_inside_the_window_says_nothing_of_events_outside(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.on("2026-09-01")
+    path = tmp_path / "plan.ics"
+    path.write_bytes(calendar_ics(("20260906", "Long run 24 km")))
+    result = cli("calendar", "import", str(path))
+    assert result.code == 0 and "outside" not in result.out
+
+
+def test_a_calendar_upload_lists_impossible_distances_and_counts_the_events_outside_the_window(
+    app: FastAPI, client: TestClient, athlete: int
+) -> None:
+    today = dt.date.today()  # the app's real today
+    days = [f"{today + dt.timedelta(days=n):%Y%m%d}" for n in (5, 6, 900)]
+    data = calendar_ics((days[0], "Race 10000 km"), (days[1], "Long run 24 km"), (days[2], "Run"))
+
+    response = client.post(
+        f"/api/v1/athletes/{athlete}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["runs"], body["races"]) == (1, 0)
+    assert body["skipped"] == [
+        f"{today + dt.timedelta(days=5)} 'Race 10000 km': its distance, 10000 km, {OUT_OF_RANGE} "
+        "(edit the title, or remove the event)"
+    ]
+    assert body["outside"] == 1
+    first, last = today - dt.timedelta(days=28), today + dt.timedelta(days=366)
+    assert body["outside_message"] == (
+        f"1 event outside the import window ({first} to {last}: 4 weeks back, a year ahead) "
+        "was not imported"
+    )
+
+
 # --------------------------------------------------------------------------- long numbers
 
 

@@ -38,6 +38,7 @@ from calfcoach.errors import InputError
 
 __all__ = [
     "MAX_CALENDAR_BYTES",
+    "MAX_EVENT_KM",
     "MAX_OCCURRENCES",
     "MAX_RULE_DATES",
     "MAX_RULE_MONTHS",
@@ -45,6 +46,7 @@ __all__ = [
     "CalendarImport",
     "Guess",
     "Skipped",
+    "distance_problem",
     "guess_kind",
     "parse_distance_km",
     "read_calendar",
@@ -86,6 +88,8 @@ class CalendarImport:
     runs: tuple[PlannedRun, ...]
     races: tuple[Race, ...]
     skipped: tuple[Skipped, ...]
+    outside: int = 0
+    """Events (a repeating one counts once) with no day inside the window: not imported."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,9 @@ class Guess:
     distance_km: float | None = None
     tune_up: bool = False
     reason: str = ""
+    problem: str | None = None
+    """A distance in the title no run or race can have (0 km, -5 km, 10000 km): the event is
+    not imported and is an error of the file, said with what is allowed."""
 
 
 # --------------------------------------------------------------------------- titles
@@ -242,6 +249,30 @@ def parse_distance_km(text: str) -> float | None:
     return None
 
 
+MAX_EVENT_KM = 400.0  # the longest distance parse_distance_km reads: a multi-day ultra
+_SIGNED_DISTANCE = re.compile(
+    r"(?<![\w.,])([-\u2212]?\d+(?:[.,]\d+)?)\s*(km|k|kilometers?|kilometres?|mi|miles?)(?![a-z])"
+)
+
+
+def distance_problem(title: str) -> str | None:
+    """The problem of a distance written in a title that no run or race can have: 0 or less,
+    or more than ``MAX_EVENT_KM`` (``Race 10000 km``, ``Race -5 km``); None when the title
+    gives a possible distance or none (``parse_distance_km`` reads the possible ones)."""
+    match = _SIGNED_DISTANCE.search(title.lower())
+    if match is None:
+        return None
+    written = match.group(1).replace("\u2212", "-")
+    number = float(written.replace(",", "."))
+    km = number * MILE_KM if match.group(2).startswith("mi") else number
+    if 0 < km <= MAX_EVENT_KM:
+        return None
+    return (
+        f"its distance, {written} {match.group(2)}, is out of range; allowed: more than 0 and "
+        f"at most {MAX_EVENT_KM:g} km (edit the title, or remove the event)"
+    )
+
+
 def guess_kind(title: str, description: str = "") -> Guess:
     """CAL-KIND-1: a title's run kind. Precedence: race > long > hard > easy; a title with
     no run word but a rest, strength or cross-training word is skipped with that reason."""
@@ -258,6 +289,9 @@ def guess_kind(title: str, description: str = "") -> Guess:
     race_word = _has(head.replace("race pace", "pace"), *_RACE)
     race_distance = _has(head, *_RACE_DISTANCE)
     training = _has(head, *_TRAINING)
+    problem = None if _has(head, _REPEATS) else distance_problem(title)
+    if problem is not None:
+        return Guess("race" if race_word or race_distance else "run", problem=problem)
     if race_word or (race_distance and not training):
         tune_up = bool(_has(text, *_TUNE_UP)) and (distance or HALF_MARATHON_KM) <= 10
         return Guess("race", distance_km=distance, tune_up=tune_up, reason="a race in the title")
@@ -282,6 +316,12 @@ def guess_kind(title: str, description: str = "") -> Guess:
 def _text(component: Any, name: str) -> str:
     value = component.get(name)
     return str(value).strip() if value is not None else ""
+
+
+def _event_key(component: Any) -> str:
+    """Which event a component is: its UID (a repeating event's occurrences share it), else
+    its title."""
+    return _text(component, "UID") or "\0" + _text(component, "SUMMARY")
 
 
 def _when(component: Any, tz: dt.tzinfo) -> tuple[dt.date, dt.datetime | None]:
@@ -553,6 +593,7 @@ def read_calendar(
         raise CalendarFileError(
             f"calendar: events cannot be expanded ({type(error).__name__}: {str(error)[:160]})"
         ) from None
+    inside: set[str] = set()  # the UIDs with a day in the window
     for event in events:
         if event.name != "VEVENT" or _text(event, "STATUS").upper() == "CANCELLED":
             continue
@@ -561,9 +602,13 @@ def read_calendar(
         day, start = _when(event, tz)
         if not first <= day <= last:
             continue
+        inside.add(_event_key(event))
         guess = guess_kind(title, _text(event, "DESCRIPTION"))
         if guess.what == "skip":
             skipped.append(Skipped(day, title, guess.reason))
+            continue
+        if guess.problem is not None:
+            skipped.append(Skipped(day, title, guess.problem, unreadable=True))
             continue
         try:
             if guess.what == "race":
@@ -597,7 +642,17 @@ def read_calendar(
         named = _damaged(component, failure, first, last)
         if named is not None:
             skipped.append(named)
+    broken = {_event_key(component) for component, _ in damaged if component is not None}
+    outside = (
+        {
+            _event_key(component)
+            for component in calendar.walk("VEVENT")
+            if _text(component, "STATUS").upper() != "CANCELLED"
+        }
+        - inside
+        - broken
+    )
     runs.sort(key=lambda r: (r.date, r.start or dt.datetime.min.replace(tzinfo=dt.UTC)))
     races.sort(key=lambda r: r.date)
     skipped.sort(key=lambda s: s.date or dt.date.min)
-    return CalendarImport(tuple(runs), tuple(races), tuple(skipped))
+    return CalendarImport(tuple(runs), tuple(races), tuple(skipped), len(outside))

@@ -448,6 +448,23 @@ class CalendarReport:
     """How the plan followed the calendar (issue 10, item 3)."""
     unreadable: tuple[str, ...] = ()
     """The lines of ``skipped`` about events that cannot be read: errors of the file."""
+    outside: int = 0
+    """Events of the file with no day in the import window: not imported."""
+    window: tuple[dt.date, dt.date] | None = None
+    """The import window, first and last day (4 weeks back, a year ahead)."""
+
+    def outside_line(self) -> str | None:
+        """``2 events outside the import window (2026-11-06 to 2027-12-06) were not
+        imported``, or None when every event has a day inside it."""
+        if not self.outside or self.window is None:
+            return None
+        first, last = self.window
+        events = "1 event" if self.outside == 1 else f"{self.outside} events"
+        verb = "was" if self.outside == 1 else "were"
+        return (
+            f"{events} outside the import window ({first.isoformat()} to {last.isoformat()}: "
+            f"4 weeks back, a year ahead) {verb} not imported"
+        )
 
 
 def _read_calendar_file(path: str) -> bytes:
@@ -548,7 +565,16 @@ def import_calendar(
             {"events": sorted(e.date.isoformat() for e in events), "replan": replan.kind},
         )
         uow.commit()
-    return CalendarReport(source, tuple(events), skipped, replaced, replan, unreadable)
+    return CalendarReport(
+        source,
+        tuple(events),
+        skipped,
+        replaced,
+        replan,
+        unreadable,
+        outside=calendar.outside,
+        window=(first, last),
+    )
 
 
 def calendar_out(report: CalendarReport) -> CalendarImportOut:
@@ -562,6 +588,8 @@ def calendar_out(report: CalendarReport) -> CalendarImportOut:
         replaced=report.replaced,
         events=events,
         skipped=list(report.skipped),
+        outside=report.outside,
+        outside_message=report.outside_line(),
     )
 
 

@@ -688,6 +688,12 @@ class CalendarImportOut(_Out):
     replaced: int = Field(description="Events of an earlier import of this calendar dropped.")
     events: list[PlannedEventOut]
     skipped: list[str]
+    outside: int = Field(
+        0, description="Events with no day in the import window (4 weeks back, a year ahead)."
+    )
+    outside_message: str | None = Field(
+        None, description="The outside events in words, with the window; null when none."
+    )
 
 
 class StrengthImportOut(_Out):
