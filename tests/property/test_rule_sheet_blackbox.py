@@ -455,6 +455,23 @@ def around_hard_runs(profile: Any, cal: Calendar, start: dt.date, weeks: int, pl
             )
         if cal.hard(d - DAY) and "plyometric" in kinds:
             yield ("R-SCHED-4b", f"{d}: plyometrics the day after a hard run")
+        # R-PROG-4a: jumps on a day without a hard run where the week has one.
+        if "plyometric" in kinds and cal.hard(d):
+            week = [q for q in planned(plan) if q["week"] == s["week"] and q is not s]
+            calm = [
+                q["date"]
+                for q in week
+                if not cal.hard(d_(q))
+                and not cal.hard(d_(q) + DAY)
+                and not cal.hard(d_(q) - DAY)
+                and not cal.taper(d_(q))
+                and not cal.light_only(d_(q))
+                and not any(rx["scheme"] == "plyometric" for rx in q["exercises"])
+                # room for it: one calf block (a main block and one short extra, D-10)
+                and sum(1 for rx in q["exercises"] if is_calf(rx)) < 2
+            ]
+            if calm and not warned(plan, "R-PROG-4a", "R-SCHED-4", "R-SCHED-4b"):
+                yield ("R-PROG-4a", f"{d}: jumps on a hard-run day while {calm[0]} has none")
         texts = " ".join(reason_texts(rx) for rx in s["exercises"]).lower()
         if "keep it light" in texts and "heavy" in kinds:
             yield ("R-SCHED-4b", f"{d}: says keep it light and prescribes heavy work")
@@ -542,6 +559,9 @@ def schemes(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Json)
                     yield ("R-PROG-1a", f"{tag}: a heavy block without a load in kg or a tempo")
                 if not ((e.load_with | e.equipment) & owned & (FREE_WEIGHTS | MACHINES)):
                     yield ("R-SCH-2a", f"{tag}: heavy without external load the athlete owns")
+            dist = rx["distance_m"]
+            if rx["scheme"] == "isometric" and dist is not None and not 3.0 <= dist <= 4.6:
+                yield ("R-PROG-2", f"{tag}: a walk of {dist} m (10-15 ft)")
             if rx["scheme"] == "isometric" and secs is not None and not is_protocol(cal, rx):
                 if not (30 <= secs <= 60 and 2 <= sets <= 3):
                     yield ("R-SCH-4", f"{tag}: holds outside 3 x 30-60 s")
@@ -642,6 +662,8 @@ def shape(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Json) -
             yield ("R-PROG-4a", f"{d}: foot work before calf work: {ids}")
         # The title names what the session holds (R-SCHED-8).
         title = s["title"].lower()
+        if s["deload"] != title.startswith("lighter week"):
+            yield ("R-SCHED-8", f"{d}: title {s['title']!r} for deload={s['deload']}")
         if "heavy" in title and not heavy and not rehab:
             yield ("R-SCHED-8", f"{d}: title {s['title']!r} names heavy work it does not hold")
         if "plyometric" in title and "plyometric" not in schemes_:
@@ -1200,3 +1222,47 @@ def test_every_reason_fits_its_exercise_R_WHY(req: tuple[Json, dt.date, int]) ->
     soleus claims only where those muscles work, bent-knee carry-over only with a bent knee,
     heavy-load claims only on heavy or protocol blocks; reasons cite the sheet's rules."""
     assert findings_of(req, "R-WHY") == []
+
+
+JUMPS_ON_THE_HARD_DAY = (
+    {
+        "level": "novice",
+        "equipment": ["jump_rope"],
+        "free_days": ["sat", "sun", "wed", "thu", "fri"],
+        "session_minutes": 10,
+        "runs": [{"kind": "hard", "day": "sat"}],
+    },
+    dt.date(2025, 11, 11),
+    4,
+)
+
+
+EXTRA_JUMPS_ON_THE_HARD_DAY = (
+    {
+        "level": "novice",
+        "birth_year": 1981,
+        "equipment": ["seated_calf_machine"],
+        "free_days": ["tue", "fri", "mon", "wed", "sat", "sun", "thu"],
+        "session_minutes": 90,
+        "runs": [{"day": "tue", "kind": "long"}, {"day": "wed", "kind": "hard"}],
+        "races": [
+            {"date": "2030-03-18", "distance_km": 142.3, "name": "Berlin"},
+            {"date": "2030-04-29", "tune_up": False},
+        ],
+    },
+    dt.date(2029, 11, 12),
+    16,
+)
+
+
+@MANY
+@given(requests())
+@example(JUMPS_ON_THE_HARD_DAY)
+@example(EXTRA_JUMPS_ON_THE_HARD_DAY)
+def test_jumps_go_on_a_day_without_a_hard_run_where_the_week_has_one_R_PROG_4a(
+    req: tuple[Json, dt.date, int],
+) -> None:
+    """Week 4 of the first example jumped on Saturday after the hard run while Wednesday, free
+    of hard runs, held light raises; in the second a cycle's extra jump block (R-SCHED-5) went
+    beside the heavy block of the hard-run Wednesday, not to the calm Saturday."""
+    assert [f for f in findings_of(req, "R-PROG-4a") if "hard-run day" in f[1]] == []

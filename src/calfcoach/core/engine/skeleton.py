@@ -201,6 +201,7 @@ def build_skeleton(
                 used.add(kind)
             chosen.append((date, kind))
         chosen.sort()
+        chosen = _jumps_off_hard_days(chosen, ws.week, allowed, on_hard.__getitem__)
         chosen, moved = _place(chosen, ws.week, allowed, eve.__getitem__, after.__getitem__)
         issues.extend(ScheduleIssue(rule, ws.week, m) for rule, m in moved)
         by_week.append(chosen)
@@ -214,7 +215,7 @@ def build_skeleton(
                     "any free day",
                 )
             )
-    extras = _coverage_extras(by_week, allowed, choices)
+    extras = _coverage_extras(by_week, allowed, choices, on_hard.__getitem__)
     slots: list[Slot] = []
     for ws, chosen in zip(schedule, by_week, strict=True):
         deload = is_deload(ws.week, weeks)
@@ -277,6 +278,33 @@ def _next_kind(
     return None, pointer
 
 
+def _jumps_off_hard_days(
+    chosen: list[tuple[dt.date, str | None]],
+    week: int,
+    allowed: _Allowed,
+    hard_day: _DayTest,
+) -> list[tuple[dt.date, str | None]]:
+    """R-PROG-4a: plyometrics on a day without a hard run where the week has one. The
+    rotation's order puts a hard-run day last, which is enough only when the plyometric kind is
+    the next one due; otherwise it swaps with the kind of a day without a hard run, where both
+    kinds are allowed on their new days (the week keeps its kinds, R-SCHED-3)."""
+    out = list(chosen)
+    for i, (day, kind) in enumerate(out):
+        if kind != "plyo" or not hard_day(day):
+            continue
+        for j, (other, other_kind) in enumerate(out):
+            if (
+                other_kind is not None
+                and other_kind != "plyo"
+                and not hard_day(other)
+                and allowed("plyo", other, week)
+                and allowed(other_kind, day, week)
+            ):
+                out[i], out[j] = (day, other_kind), (other, "plyo")
+                break
+    return out
+
+
 def _place(
     chosen: list[tuple[dt.date, str | None]],
     week: int,
@@ -317,10 +345,14 @@ def _label(kind: str) -> str:
 
 
 def _coverage_extras(
-    by_week: list[list[tuple[dt.date, str | None]]], allowed: _Allowed, choices: Choices
+    by_week: list[list[tuple[dt.date, str | None]]],
+    allowed: _Allowed,
+    choices: Choices,
+    hard_day: _DayTest,
 ) -> dict[dt.date, tuple[str, ...]]:
     """R-SCHED-5 (D-10): where a 2-week cycle lacks a kind of work, one short extra block on a
-    session of the cycle that may hold it."""
+    session of the cycle that may hold it; a plyometric one on a day without a hard run where
+    the cycle has one (R-PROG-4a)."""
     extras: dict[dt.date, list[str]] = {}
     ladder = choices.ladder_is_main()
 
@@ -358,7 +390,8 @@ def _coverage_extras(
             options = tuple(sorted(options, key=lambda k: -_covers(k, still)))
             placed = False
             for kind in options:
-                for date, main, week in slots:
+                order = sorted(slots, key=lambda s: kind == "plyo" and hard_day(s[0]))
+                for date, main, week in order:
                     if date in extras or kind == main or not allowed(kind, date, week):
                         continue
                     if same_exercise(kind, main):
