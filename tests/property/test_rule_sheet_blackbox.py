@@ -557,6 +557,9 @@ def schemes(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Json)
                     yield ("R-SCH-2", f"{tag}: outside 3-6 reps x 3-6 sets")
                 if rx["added_load_kg"] is None or not rx["tempo"]:
                     yield ("R-PROG-1a", f"{tag}: a heavy block without a load in kg or a tempo")
+                elif not any(r["rule"] == "R-PROG-1a" for r in rx["reasons"]):
+                    # Without a log the load is the ramp's start, and the plan says so.
+                    yield ("R-PROG-1a", f"{tag}: a load not said to be the ramp's start")
                 if not ((e.load_with | e.equipment) & owned & (FREE_WEIGHTS | MACHINES)):
                     yield ("R-SCH-2a", f"{tag}: heavy without external load the athlete owns")
             dist = rx["distance_m"]
@@ -884,6 +887,8 @@ def complaints(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Js
                     f"{d}: merged protocols' straight slot is {straight}, not the towel",
                 )
         if "shin" in c:
+            if not any(ex(rx).dorsiflexor for rx in rxs):
+                yield ("R-PAIN-4", f"{d}: shin without a dorsiflexor accessory")
             if not any(ex(rx).ladder == "soleus" for rx in rxs) and not rehab and not strain:
                 yield ("R-PAIN-4", f"{d}: shin without the soleus ladder as main block")
             for rx in rxs:
@@ -1066,7 +1071,7 @@ def reviewed(req: tuple[Json, dt.date, int]) -> list[Finding]:
 
 # ================================================================ the tests
 
-MANY = examples(160, 10)
+MANY = examples(300, 10)
 ONE_FOOT_WEEK = (
     {"level": "advanced", "equipment": [], "free_days": ["mon"], "session_minutes": 10},
     dt.date(2029, 7, 29),
