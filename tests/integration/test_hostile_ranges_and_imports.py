@@ -322,6 +322,67 @@ def test_a_calendar_import_inside_the_window_says_nothing_of_events_outside(
     assert result.code == 0 and "outside" not in result.out
 
 
+TITLES = ("Course facile Hélène 10 km", "Long run Zürich 24 km")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "read_as"),
+    [
+        ("latin-1", b"", "Windows-1252 (Latin-1)"),
+        ("cp1252", b"", "Windows-1252 (Latin-1)"),
+        ("utf-16-le", b"\xff\xfe", None),
+        ("utf-16-be", b"\xfe\xff", None),
+        ("utf-8", b"\xef\xbb\xbf", None),
+    ],
+)
+def test_calendar_import_reads_a_latin_1_or_utf_16_file_with_its_titles_whole(
+    cli: Cli, tmp_path: Path, encoding: str, bom: bytes, read_as: str | None
+) -> None:
+    """hostile sweep, stop 29: a UTF-16 file (with its byte order mark) was refused as 'not a
+    valid iCalendar file' with a line of '?'s, and a Latin-1 one was stored with U+FFFD in
+    place of each accented letter. A file that is not UTF-8 is read as Windows-1252 and
+    says so; one with a BOM is read by its BOM."""
+    cli.on("2026-09-01")
+    path = tmp_path / "plan.ics"
+    text = calendar_ics(("20260906", TITLES[0]), ("20260908", TITLES[1])).decode()
+    path.write_bytes(bom + text.encode(encoding))
+
+    result = cli("calendar", "import", str(path))
+
+    assert result.code == 0, result.err
+    events = cli.snapshot()["athletes"][0]["planned_events"]
+    assert [e["title"] for e in events] == list(TITLES)
+    said = "The file is not UTF-8: it was read as Windows-1252 (Latin-1); check that the titles"
+    assert (said in result.out) == (read_as is not None)
+
+
+def test_calendar_import_refuses_a_file_whose_byte_order_mark_is_not_its_encoding(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "plan.ics"
+    path.write_bytes(b"\xff\xfe" + "BEGIN:VCALENDAR".encode("utf-16-le") + b"\x00\xd8")
+    before = cli.snapshot()
+    result = cli.run("calendar", "import", str(path))
+    assert result.code == 2 and result.exception is None
+    assert "calendar: the file starts with a UTF-16 byte order mark but is not UTF-16 text" in (
+        result.err
+    )
+    assert "allowed: an .ics file in UTF-8, UTF-16 or Latin-1" in result.err
+    assert cli.snapshot() == before
+
+
+def test_a_utf_16_calendar_upload_is_read(app: FastAPI, client: TestClient, athlete: int) -> None:
+    day = f"{dt.date.today() + dt.timedelta(days=5):%Y%m%d}"
+    data = calendar_ics((day, TITLES[1])).decode().encode("utf-16")  # with its BOM
+    response = client.post(
+        f"/api/v1/athletes/{athlete}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [e["title"] for e in body["events"]] == [TITLES[1]]
+    assert (body["encoding"], body["encoding_message"]) == ("UTF-16", None)
+
+
 def test_a_calendar_upload_lists_impossible_distances_and_counts_the_events_outside_the_window(
     app: FastAPI, client: TestClient, athlete: int
 ) -> None:

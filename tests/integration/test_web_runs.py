@@ -286,6 +286,21 @@ def test_a_calendar_file_is_imported_and_its_events_listed_with_their_kinds(
     assert stored_events(app) == 3
 
 
+def test_a_calendar_page_import_says_what_lay_outside_the_window_and_how_a_latin_1_file_was_read(
+    app: FastAPI, client: TestClient, runner: int
+) -> None:
+    """hostile sweep, stop 29: events outside the window went without a word; a Latin-1 file
+    was stored with U+FFFD in its titles."""
+    data = ics((in_days(3), "Course facile Hélène 8 km"), (in_days(900), "Long run"))
+    html = import_calendar(client, data.decode().encode("latin-1"))
+
+    text = text_of(html)
+    assert "Course facile Hélène 8 km" in text and "\ufffd" not in text
+    assert "1 event outside the import window (" in text and "was not imported." in text
+    assert "The file is not UTF-8: it was read as Windows-1252 (Latin-1)" in text
+    assert stored_events(app) == 1
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [

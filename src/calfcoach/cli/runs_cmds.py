@@ -262,9 +262,9 @@ def calendar_import_command(
             typer.echo(f"  skipped {line}")
         if count > len(shown):
             typer.echo(f"  ... and {count - len(shown)} more.")
-    outside = report.outside_line()
-    if outside is not None:
-        typer.echo(outside[0].upper() + outside[1:] + ".")
+    for line in (report.outside_line(), report.encoding_line()):
+        if line is not None:
+            typer.echo(line[0].upper() + line[1:] + ".")
     _replanned(report.replan)
     if unreadable:
         # As `runs import` says of a bad file: the readable events are kept, each one that

@@ -44,8 +44,10 @@ __all__ = [
     "MAX_RULE_MONTHS",
     "CalendarFileError",
     "CalendarImport",
+    "LEGACY_ENCODING",
     "Guess",
     "Skipped",
+    "decode_calendar",
     "distance_problem",
     "guess_kind",
     "parse_distance_km",
@@ -90,6 +92,8 @@ class CalendarImport:
     skipped: tuple[Skipped, ...]
     outside: int = 0
     """Events (a repeating one counts once) with no day inside the window: not imported."""
+    encoding: str = "UTF-8"
+    """How the file's bytes were read (``decode_calendar``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -553,6 +557,55 @@ def _damaged(component: Any, error: Exception, first: dt.date, last: dt.date) ->
     return Skipped(day, title, f"cannot be read ({said})", unreadable=True)
 
 
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"),
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),  # before UTF-16 LE: its BOM starts the same
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+LEGACY_ENCODING = "Windows-1252 (Latin-1)"
+
+
+def decode_calendar(data: bytes) -> tuple[str, str]:
+    """The file's text and how it was read: by its byte order mark (UTF-8, UTF-16, UTF-32),
+    else as UTF-8 (RFC 5545's charset), else as Windows-1252, the superset of Latin-1 that
+    Windows programs write (a byte it leaves undefined read as Latin-1). Every byte of an
+    iCalendar file's structure is ASCII, the same in all of these: only titles and notes can
+    read differently, so a file that is not UTF-8 is read, not refused, and the import says
+    how it was read (``LEGACY_ENCODING``). A file with a BOM that does not decode is refused:
+    it says what it is and is not."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), name
+            except UnicodeDecodeError as error:
+                raise CalendarFileError(
+                    f"calendar: the file starts with a {name} byte order mark but is not "
+                    f"{name} text (at byte {error.start:,}); allowed: an .ics file in UTF-8, "
+                    "UTF-16 or Latin-1"
+                ) from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    return data.decode("latin-1").translate(_CP1252), LEGACY_ENCODING
+
+
+def _cp1252_table() -> dict[int, str]:
+    """Latin-1's character of each byte to Windows-1252's, where that one defines it."""
+    table = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[byte] = bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: read as Latin-1
+    return table
+
+
+_CP1252 = _cp1252_table()
+
+
 def read_calendar(
     data: bytes, first: dt.date, last: dt.date, tz: dt.tzinfo = dt.UTC
 ) -> CalendarImport:
@@ -567,8 +620,9 @@ def read_calendar(
             f"calendar: window {first} to {last}; allowed: up to {MAX_WINDOW_DAYS} days, "
             "first day not after the last"
         )
+    text, encoding = decode_calendar(data)
     try:
-        calendar = Calendar.from_ical(data)
+        calendar = Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError, TypeError, UnicodeError, AttributeError) as error:
         # The parser's own words quote the bad line: only printable ASCII of it is shown.
         # AttributeError: icalendar's parser on a parameter given twice (VALUE=DATE,DATE).
@@ -655,4 +709,4 @@ def read_calendar(
     runs.sort(key=lambda r: (r.date, r.start or dt.datetime.min.replace(tzinfo=dt.UTC)))
     races.sort(key=lambda r: r.date)
     skipped.sort(key=lambda s: s.date or dt.date.min)
-    return CalendarImport(tuple(runs), tuple(races), tuple(skipped), len(outside))
+    return CalendarImport(tuple(runs), tuple(races), tuple(skipped), len(outside), encoding)

@@ -452,6 +452,19 @@ class CalendarReport:
     """Events of the file with no day in the import window: not imported."""
     window: tuple[dt.date, dt.date] | None = None
     """The import window, first and last day (4 weeks back, a year ahead)."""
+    encoding: str = "UTF-8"
+    """How the file's bytes were read (``formats.calendar_import.decode_calendar``)."""
+
+    def encoding_line(self) -> str | None:
+        """What the import says of a file that is not UTF-8, or None for one that is."""
+        from calfcoach.formats.calendar_import import LEGACY_ENCODING
+
+        if self.encoding != LEGACY_ENCODING:
+            return None
+        return (
+            f"the file is not UTF-8: it was read as {LEGACY_ENCODING}; check that the "
+            "titles read right (or save the calendar as UTF-8 and import it again)"
+        )
 
     def outside_line(self) -> str | None:
         """``2 events outside the import window (2026-11-06 to 2027-12-06) were not
@@ -574,6 +587,7 @@ def import_calendar(
         unreadable,
         outside=calendar.outside,
         window=(first, last),
+        encoding=calendar.encoding,
     )
 
 
@@ -590,6 +604,8 @@ def calendar_out(report: CalendarReport) -> CalendarImportOut:
         skipped=list(report.skipped),
         outside=report.outside,
         outside_message=report.outside_line(),
+        encoding=report.encoding,
+        encoding_message=report.encoding_line(),
     )
 
 

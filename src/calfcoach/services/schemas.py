@@ -694,6 +694,14 @@ class CalendarImportOut(_Out):
     outside_message: str | None = Field(
         None, description="The outside events in words, with the window; null when none."
     )
+    encoding: str = Field(
+        "UTF-8",
+        description="How the file was read: UTF-8, UTF-16 or UTF-32 (by its byte order mark), "
+        "else Windows-1252 (Latin-1) for a file that is not UTF-8.",
+    )
+    encoding_message: str | None = Field(
+        None, description="What to check when the file was not UTF-8; null when it was."
+    )
 
 
 class StrengthImportOut(_Out):
