@@ -429,10 +429,12 @@ def frequency(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Jso
                     f"week {week}: {len(got)} sessions where {want} fit "
                     f"({', '.join(map(str, fits[0]))})",
                 )
-            elif not plan["warnings"]:
+            elif not warned(plan, "R-SCHED-1", "R-SCHED-0", "R-SCHED-4a", "R-PAIN-4"):
                 yield ("R-SCHED-1", f"week {week}: {len(got)} of {want} sessions and no warning")
         if len(got) == 2 and not 2 <= (got[1] - got[0]).days <= 3:
             pairs = [c for c in combinations(ok_days, 2) if 2 <= (c[1] - c[0]).days <= 3]
+            if not warned(plan, "R-SCHED-2"):
+                yield ("R-SCHED-2", f"week {week}: {got[0]} and {got[1]} too far apart, unwarned")
             if pairs and not warned(plan, "R-SCHED-2"):
                 yield (
                     "R-SCHED-2",
@@ -613,6 +615,19 @@ def equipment(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Jso
                         yield ("R-PROG-7", f"{s['date']} {e.id}: the seated calf machine unused")
                 if e.knee == "straight" and "leg_press" in owned and "leg_press" not in e.equipment:
                     yield ("R-PROG-7", f"{s['date']} {e.id}: the leg press unused")
+                if e.knee == "bent" and owned & MACHINES and not e.equipment & MACHINES:
+                    yield ("R-PROG-7", f"{s['date']} {e.id}: heavy bent-knee work off the machine")
+            if (
+                rx["scheme"] == "rehab"
+                and e.knee == "bent"
+                and "seated_calf_machine" in owned
+                and not cal.complaints & {"achilles_insertional", "calf_strain"}
+                and e.id != "seated-soleus-raise"
+            ):
+                yield (
+                    "R-PROG-7",
+                    f"{s['date']} {e.id}: the protocol's bent-knee slot off the machine",
+                )
 
 
 # ---------------------------------------------------------------- session shape (R-SCHED-7/8)
@@ -700,6 +715,12 @@ def rotation(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Json
         b = [s for s in weekly.get(week + 1, []) if s["status"] == "planned"]
         if a and b and _signature(a) == _signature(b):
             yield ("R-SCHED-3", f"weeks {week} and {week + 1} repeat the same sessions")
+        same = set(_signature(a)) & set(_signature(b))
+        if same and not warned(plan, "R-SCHED-3"):
+            yield (
+                "R-SCHED-3",
+                f"week {week + 1} repeats a session of week {week}: {sorted(same)[0]}",
+            )
     for week in range(1, weeks + 1):
         sessions = [s for s in weekly.get(week, []) if s["status"] == "planned"]
         if sessions and not any(is_foot(rx) for s in sessions for rx in s["exercises"]):
