@@ -348,6 +348,88 @@ def test_restore_of_a_folder_or_a_missing_file_is_refused(
     assert export_all(env) == before
 
 
+def _only_tables(path: Path, *statements: str) -> None:
+    """A SQLite database at ``path`` made of ``statements`` alone."""
+    connection = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            connection.execute(statement)
+        connection.commit()
+    finally:
+        connection.close()
+
+
+NOT_OURS = "it is a SQLite database, but not one calfcoach wrote: it has none of its tables"
+FAULTS = {
+    "truncated": "(it is damaged or cut short: its pages do not fit together)",
+    "first-100-bytes": "(it is damaged or cut short: its pages do not fit together)",
+    "header-damaged": "(its first page is damaged, or it was never a SQLite file)",
+    "random-bytes": "(neither a SQLite database nor a JSON or CSV export)",
+    "another-sqlite": f"({NOT_OURS})",
+    "a-version-table-alone": f"({NOT_OURS})",
+    "no-version": "(it does not say which calfcoach version wrote it)",
+    "old-version-other-tables": "cannot be upgraded or read (its tables are not those calfcoach",
+    "newer-schema": "is at schema revision '9999', which this calfcoach does not know",
+    "empty": "(the file is empty)",
+    "folder": "is a folder",
+}
+SQLITE_WORDS = ("malformed", "not a database", "no such table", "sqlite:", "Error", "alembic")
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_restore_refusal_says_what_is_wrong_with_the_file_and_that_nothing_was_changed(
+    database: Database, env: dict[str, str], tmp_path: Path, fault: str
+) -> None:
+    """hostile sweep, stop 29: the refusals gave SQLite's own words ("database disk image is
+    malformed", "file is not a database", "no such table: alembic_version", a temporary
+    file's sqlite:// address) and never said the database was left as it was."""
+    fill(database)
+    before = export_all(env)
+    file = tmp_path / "backup.sqlite3"
+    sqlite_backup(database, env, file)
+    data = file.read_bytes()
+    if fault == "truncated":
+        file.write_bytes(data[: len(data) // 2])
+    elif fault == "first-100-bytes":
+        file.write_bytes(data[:100])
+    elif fault == "header-damaged":
+        file.write_bytes(data[:16] + bytes(84) + data[100:])
+    elif fault == "random-bytes":
+        file.write_bytes(os.urandom(50_000))
+    elif fault == "empty":
+        file.write_bytes(b"")
+    elif fault == "folder":
+        file.unlink()
+        file.mkdir()
+    elif fault == "newer-schema":
+        _set_revision(file, "9999")
+    else:
+        file.unlink()
+        version = "CREATE TABLE alembic_version (version_num TEXT)"
+        _only_tables(
+            file,
+            *{
+                "another-sqlite": ["CREATE TABLE t (x)", "INSERT INTO t VALUES (1)"],
+                "a-version-table-alone": [version, "INSERT INTO alembic_version VALUES ('0013')"],
+                "no-version": [version],
+                "old-version-other-tables": [
+                    version,
+                    "INSERT INTO alembic_version VALUES ('0001')",
+                    "CREATE TABLE athletes (x)",
+                ],
+            }[fault],
+        )
+
+    code, _, err = invoke(env, "restore", str(file))
+
+    assert code == 2, err
+    assert FAULTS[fault] in err, err
+    assert "; nothing was changed; allowed: " in err, err
+    assert not [word for word in SQLITE_WORDS if word in err], err
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert_usable_and_unchanged(env, before)
+
+
 # ------------------------------------------------------------------ item 4: --force
 
 
