@@ -59,6 +59,7 @@ __all__ = [
     "SetInput",
     "TestResult",
     "current_plan",
+    "log_set_once",
     "current_plan_in",
     "DAY_FRAME_ANSWER",
     "KEPT_BY_A_SET",
@@ -831,11 +832,40 @@ def log_set(
     one is returned (an idempotent retry), checked under the athlete's write lock so two
     identical requests at once store one row; the same id for another set is a conflict.
     """
+    logged, _ = log_set_once(
+        ctx,
+        actor,
+        athlete_id,
+        date,
+        entry,
+        today=today,
+        session=session,
+        use_session=use_session,
+        client_id=client_id,
+    )
+    return logged
+
+
+def log_set_once(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    entry: SetInput,
+    *,
+    today: dt.date,
+    session: Session | None = None,
+    use_session: bool = False,
+    client_id: str | None = None,
+) -> tuple[LoggedSet, bool]:
+    """``log_set``, and whether the set was stored before under ``client_id`` (True: a
+    replay of an idempotent request, nothing stored now; the API answers it 200, a first
+    post 201)."""
     validate_set(entry, date, today)
     if client_id is not None:
         check_client_id(client_id)
 
-    def write(uow: AbstractUnitOfWork) -> LoggedSet:
+    def write(uow: AbstractUnitOfWork) -> tuple[LoggedSet, bool]:
         return _log_set_in(
             uow, actor, athlete_id, date, entry, today, session, use_session, client_id
         )
@@ -860,8 +890,9 @@ def _log_set_in(
     session: Session | None,
     use_session: bool,
     client_id: str | None,
-) -> LoggedSet:
-    """``log_set``'s checks and writes in ``uow`` (the caller commits).
+) -> tuple[LoggedSet, bool]:
+    """``log_set``'s checks and writes in ``uow`` (the caller commits); True with a set
+    stored before under ``client_id`` (a replay: nothing is written).
 
     Everything the checks need is read in one go under the athlete's write lock
     (``set_log_state``: one statement on a database); a set on a day already fixed and
@@ -888,7 +919,7 @@ def _log_set_in(
     if client_id is not None and state.client_id_taken:
         stored = uow.logs.set_by_client_id(athlete_id, client_id)
         assert stored is not None  # read under the same lock just above
-        return _same_set_or_conflict(stored, date, entry, client_id)
+        return _same_set_or_conflict(stored, date, entry, client_id), True
     athlete: Athlete | None = None
     if state.plan_id is not None and (
         state.settled_as_of is None or state.settled_as_of < today - dt.timedelta(days=1)
@@ -936,7 +967,7 @@ def _log_set_in(
         # the walk the answers kept (made at that same revision) were made from. A first
         # set on a rest day keeps nothing: the frame's next session is shown there.
         uow.answers.keep(athlete_id, date, KEPT_BY_A_SET, state.revision)
-    return logged
+    return logged, False
 
 
 CLIENT_ID_MAX = 64

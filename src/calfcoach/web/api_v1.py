@@ -10,7 +10,7 @@
     GET  /api/v1/athletes/{athlete_id}/sets            Page[SetOut]
     POST /api/v1/athletes/{athlete_id}/sets            LoggedSetOut, 201; idempotent with
                                                        ``client_id`` (a retry returns the
-                                                       stored set)
+                                                       stored set, 200)
     GET  /api/v1/athletes/{athlete_id}/sessions/{date} SessionDocument (404: none that day)
     POST /api/v1/athletes/{athlete_id}/sessions/{date}/skip   SessionStatusOut
     POST /api/v1/athletes/{athlete_id}/sessions/{date}/move   SessionDocument on its new day
@@ -647,15 +647,32 @@ def list_sets(
     return page_of([SetOut.from_stored(s) for s in listing.sets], offset, limit)
 
 
-@router.post("/athletes/{athlete_id}/sets", response_model=LoggedSetOut, status_code=201)
-def log_set(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: SetLogIn) -> Any:
-    """Log one set; with ``client_id`` a retry stores nothing new (idempotent)."""
+@router.post(
+    "/athletes/{athlete_id}/sets",
+    response_model=LoggedSetOut,
+    status_code=201,
+    responses={
+        201: {"description": "The set is stored."},
+        200: {
+            "model": LoggedSetOut,
+            "description": "A replay: a set with this client_id and these values was stored "
+            "before; nothing new is stored and the stored set is returned.",
+        },
+    },
+)
+def log_set(
+    ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: SetLogIn, response: Response
+) -> Any:
+    """Log one set: 201 when it is stored. With ``client_id`` a retry stores nothing new
+    (idempotent): 200 with the stored set; the same client id with other values is 409."""
     entry = training.SetInput(
         **body.model_dump(exclude={"date", "client_id"}),
     )
-    logged = training.log_set(
+    logged, replayed = training.log_set_once(
         ctx, actor, athlete_id, body.date, entry, today=ctx.today(), client_id=body.client_id
     )
+    if replayed:
+        response.status_code = 200
     return LoggedSetOut.from_logged(logged)
 
 
