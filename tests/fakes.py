@@ -40,7 +40,7 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.names import name_key
 from calfcoach.core.running import Activity, LoadBasis, PlannedRun
-from calfcoach.errors import InputError, NotFoundError
+from calfcoach.errors import ConflictError, InputError, NotFoundError
 from calfcoach.storage.answers import AbstractAnswerRepository
 from calfcoach.storage.calendar_tokens import AbstractCalendarTokenRepository
 from calfcoach.storage.plan_doc import session_to_doc
@@ -505,6 +505,14 @@ class FakeHistoryRepository(_FakeRepository, AbstractHistoryRepository):
         )
         versions.append(fixed)
         return fixed
+
+    def restore(self, athlete_id: int, plan_id: int, fixed: FixedSession) -> None:
+        _require_plan_of(self._store, athlete_id, plan_id)
+        versions = self._store.fixed_sessions.setdefault((athlete_id, plan_id, fixed.date), [])
+        if any(v.version == fixed.version for v in versions):
+            raise ConflictError(f"the session of {fixed.date} already has version {fixed.version}")
+        versions.append(fixed)
+        versions.sort(key=lambda v: v.version)
 
 
 class FakeSnapshotRepository(_FakeRepository, AbstractSnapshotRepository):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,13 +226,6 @@ def test_every_export_imports_into_a_new_store_and_reads_back_the_same(
     source.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="R-HIST gap, not fixed here: the sessions as given (the fixed history) are not "
-    "exported, and an import walks them afresh from the whole log; a set logged late (after "
-    "its day and the days after it were fixed) makes the re-walked past differ from what was "
-    "given. Carrying the fixed sessions needs a new export format version.",
-)
 def test_sets_logged_late_keep_the_past_as_it_was_given_through_an_export(
     new_store: Callable[[], Database],
 ) -> None:
@@ -241,7 +235,87 @@ def test_sets_logged_late_keep_the_past_as_it_was_given_through_an_export(
     text = export_text(source, "ana", "json")
     transfer.import_document(*local(target), transfer.parse_export(text.encode(), source="x"))
     assert everything(target, "ana")["export"] == before["export"]  # the records: the same
-    assert everything(target, "ana")["plan"] == before["plan"]  # the past as given: not
+    assert everything(target, "ana")["plan"] == before["plan"]  # the past as given (R-HIST)
+
+
+def test_an_export_carries_every_version_of_the_sessions_as_given_R_HIST(
+    new_store: Callable[[], Database],
+) -> None:
+    source = new_store()
+    live(source, "ana", Story(skip=0, move=1, shifts=SHIFTS, logged=((0, 1),), pain=1), late=True)
+    document = transfer.export_document(*on(source, "ana"))
+    assert document["format_version"] == 5
+    given = [g for plan in document["athletes"][0]["plans"] for g in plan["given"]]
+    shown = everything(source, "ana")["plan"]
+    assert given and all(g["date"] <= TODAY.isoformat() for g in given)
+    # every past session the plan shows is a given one, in the given form
+    latest = {g["date"]: g["session"] for g in given}
+    past = [s for s in shown["sessions"] if s["date"] < TODAY.isoformat()]
+    assert past and all(s["date"] in latest for s in past)
+
+
+def _given_broken(document: dict[str, Any], how: str) -> dict[str, Any]:
+    broken = json.loads(json.dumps(document))
+    plan = next(p for p in broken["athletes"][0]["plans"] if p["given"])
+    first = plan["given"][0]
+    if how == "twice":
+        plan["given"].append(dict(first))
+    elif how == "other day":
+        first["session"]["date"] = (TODAY + dt.timedelta(days=1)).isoformat()
+    elif how == "future":
+        first["date"] = (TODAY + dt.timedelta(days=3)).isoformat()
+        first["session"]["date"] = first["date"]
+    elif how == "not a session":
+        first["session"] = {"exercises": "none"}
+    elif how == "no reason":
+        first["reason"] = ""
+    elif how == "huge dose":
+        first["session"]["exercises"][0]["sets"] = 10**9
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("twice", r"\.given\[\d+\]\.version: 1 of \d{4}-\d\d-\d\d appears twice; allowed: each"),
+        ("other day", r"\.given\[0\]\.session\.date: .* is not the version's date; allowed: "),
+        ("future", r"\.given\[0\]\.date: .* is in the future; allowed: today"),
+        (
+            "not a session",
+            r"\.given\[0\]\.session: does not read as a session|\.given\[0\]\.session: ",
+        ),
+        ("no reason", r"\.given\[0\]\.reason: "),
+        ("huge dose", r"\.given\[0\]\.session\.exercises\[0\]\.sets: 1000000000 is out of range"),
+    ],
+)
+def test_a_broken_session_as_given_is_refused_naming_its_path_and_nothing_is_imported(
+    new_store: Callable[[], Database], how: str, message: str
+) -> None:
+    source, target = new_store(), new_store()
+    live(source, "ana", STORY)
+    broken = _given_broken(transfer.export_document(*on(source, "ana")), how)
+    with pytest.raises(InputError) as caught:
+        transfer.import_document(*local(target), broken)
+    assert re.search(r"athletes\[0\]\.plans\[\d+\]" + message, str(caught.value)), str(caught.value)
+    assert transfer.export_document(*local(target), None, everyone=True)["athletes"] == []
+
+
+def test_a_file_before_version_5_imports_and_says_its_past_is_made_afresh(
+    new_store: Callable[[], Database],
+) -> None:
+    source, target = new_store(), new_store()
+    live(source, "ana", STORY)
+    document = transfer.export_document(*on(source, "ana"))
+    document["format_version"] = 4
+    for plan in document["athletes"][0]["plans"]:
+        del plan["given"]
+    for text in (transfer.document_to_json(document), transfer.document_to_csv(document)):
+        read, warnings = transfer.read_export(text.encode(), source="old.file")
+        assert any(
+            "format version 4 does not carry the sessions as they were given" in w for w in warnings
+        ), warnings
+    transfer.import_document(*local(target), read)
+    assert everything(target, "ana")["export"]["sessions"] == (document["athletes"][0]["sessions"])
 
 
 def test_a_done_session_or_a_set_dated_after_today_is_still_refused(

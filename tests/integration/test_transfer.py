@@ -372,7 +372,7 @@ def test_red_flags_hop_tests_clearances_and_race_objects_round_trip(
     second = transfer.export_document(*local(other_database), None, everyone=True)
 
     assert second == first
-    assert first["format_version"] == 4
+    assert first["format_version"] == 5
     bo = next(a for a in first["athletes"] if a["name"] == "bo")
     assert bo["checkins"][0]["red_flags"] == ["pop", "bone_spot"]
     assert bo["checkins"][1]["red_flags"] == []

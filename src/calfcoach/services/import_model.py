@@ -33,7 +33,7 @@ from pydantic import ValidationInfo as Info
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from calfcoach.core import limits, rules
-from calfcoach.core.models import RED_FLAGS, STORED, Plan, Scheme
+from calfcoach.core.models import RED_FLAGS, STORED, Plan, Scheme, Session
 from calfcoach.errors import InputError, ProfileError
 from calfcoach.services.training import (
     CLEARANCE_NOTE_MAX,
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 EXPORT_FORMAT = "calfcoach-export"
-READABLE_EXPORT_VERSIONS = (1, 2, 3, 4)
+READABLE_EXPORT_VERSIONS = (1, 2, 3, 4, 5)
 MAX_PROBLEMS = 10
 """How many problems a refused file names (the first ones)."""
 ATHLETE_NAME_MAX = 100
@@ -71,6 +71,10 @@ MAX_RECORDS = 100_000
 MAX_SETS_PER_SESSION = 1_000
 MAX_PLAN_SESSIONS = 7 * limits.MAX_WEEKS
 MAX_PLAN_EXERCISES = 50
+MAX_VERSIONS = 1_000
+"""Versions of one day's session as given (R-HIST: a stop, a race entered for the day...)."""
+REASON_MAX = 500
+"""Why a session was fixed (a few words)."""
 """Prescriptions in one planned session."""
 SCHEMES: tuple[str, ...] = get_args(Scheme)
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -395,11 +399,22 @@ class PlanInputsDoc(_Doc):
     catalog_version: _text(TEXT_MAX, optional=True) = None
 
 
+class GivenDoc(_Doc):
+    """One version of a session as it was given (R-HIST; format version 5)."""
+
+    date: _date(log=True)
+    version: _whole(1, MAX_VERSIONS)
+    fixed_at: _stamp()
+    reason: _text(REASON_MAX, low=1)
+    session: _object()
+
+
 class PlanDoc(_Doc):
     created_at: _stamp()
     active: _flag()
     inputs: PlanInputsDoc
     plan: _object()
+    given: _list(GivenDoc, MAX_RECORDS) = []
 
 
 class RunDoc(_Doc):
@@ -553,6 +568,7 @@ def _athlete_problems(athlete: AthleteDoc, where: str, today: dt.date) -> Iterab
     for index, plan in enumerate(athlete.plans):
         yield from profile_problems(plan.inputs.profile, f"{where}.plans[{index}].inputs.profile")
         yield from plan_problems(plan.plan, f"{where}.plans[{index}].plan")
+        yield from given_problems(plan.given, f"{where}.plans[{index}].given")
     active = sum(plan.active for plan in athlete.plans)
     if athlete.plans and active != 1:
         yield f"{where}.plans: {active} plans are active; allowed: exactly one"
@@ -669,6 +685,41 @@ def plan_problems(data: dict[str, Any], where: str) -> list[str]:
     return list(_plan_limits(plan, where))
 
 
+def given_problems(given: Sequence[GivenDoc], where: str) -> Iterable[str]:
+    """The sessions as given of one plan (R-HIST): each reads as a session on its own date,
+    keeps the CLI's limits, and each (date, version) comes once."""
+    from calfcoach.storage.plan_doc import session_from_dict
+
+    seen: set[tuple[dt.date, int]] = set()
+    for index, item in enumerate(given):
+        at = f"{where}[{index}]"
+        key = (item.date, item.version)
+        if key in seen:
+            yield (
+                f"{at}.version: {item.version} of {item.date.isoformat()} appears twice; "
+                "allowed: each version of a day once"
+            )
+        seen.add(key)
+        try:
+            session = session_from_dict(item.session)
+        except InputError as error:
+            yield from (f"{at}.session: {line}" for line in error.problems)
+            continue
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError):
+            yield (
+                f"{at}.session: does not read as a session; allowed: a session as "
+                "`calfcoach export` wrote it"
+            )
+            continue
+        if session.date != item.date:
+            yield (
+                f"{at}.session.date: {show(session.date.isoformat())} is not the version's "
+                f"date; allowed: {item.date.isoformat()}"
+            )
+            continue
+        yield from _session_limits(session, f"{at}.session")
+
+
 def _plan_limits(plan: Plan, where: str) -> Iterable[str]:
     if not limits.MIN_WEEKS <= plan.weeks <= limits.MAX_WEEKS:
         allowed = _range_text(limits.MIN_WEEKS, limits.MAX_WEEKS, "weeks")
@@ -687,30 +738,35 @@ def _plan_limits(plan: Plan, where: str) -> Iterable[str]:
             f"{MAX_PLAN_SESSIONS}"
         )
         return
+    for s_index, session in enumerate(plan.sessions):
+        yield from _session_limits(session, f"{where}.sessions[{s_index}]")
+
+
+def _session_limits(session: Session, at: str) -> Iterable[str]:
+    """One planned session keeps the CLI's limits: its date (the one date rule), at most
+    ``MAX_PLAN_EXERCISES`` prescriptions, each one's sets and dose within a set's ranges."""
     ranges = {
         "sets": (0, SET_NUMBER_RANGE[1], ""),
         **{name: spec[1:] for name, spec in DOSE_LIMITS.items()},
         "added_load_kg": (0, rules.MAX_LOAD_KG, "kg"),
         "rest_seconds": (0, _seconds[2], "seconds"),
     }
-    for s_index, session in enumerate(plan.sessions):
-        at = f"{where}.sessions[{s_index}]"
-        problem = limits.date_problem(f"{at}.date", session.date)
-        if problem:
-            yield problem
-        if len(session.exercises) > MAX_PLAN_EXERCISES:
-            yield (
-                f"{at}.exercises: {len(session.exercises)} items is too many; allowed: at most "
-                f"{MAX_PLAN_EXERCISES}"
-            )
-            continue
-        for p_index, prescription in enumerate(session.exercises):
-            for name, (low, high, unit) in ranges.items():
-                value = getattr(prescription, name, None)
-                if value is None:
-                    continue
-                if not (math.isfinite(value) and low <= value <= high):
-                    yield (
-                        f"{at}.exercises[{p_index}].{name}: {show(value)} is out of range; "
-                        f"allowed: {_range_text(low, high, str(unit))}"
-                    )
+    problem = limits.date_problem(f"{at}.date", session.date)
+    if problem:
+        yield problem
+    if len(session.exercises) > MAX_PLAN_EXERCISES:
+        yield (
+            f"{at}.exercises: {len(session.exercises)} items is too many; allowed: at most "
+            f"{MAX_PLAN_EXERCISES}"
+        )
+        return
+    for p_index, prescription in enumerate(session.exercises):
+        for name, (low, high, unit) in ranges.items():
+            value = getattr(prescription, name, None)
+            if value is None:
+                continue
+            if not (math.isfinite(value) and low <= value <= high):
+                yield (
+                    f"{at}.exercises[{p_index}].{name}: {show(value)} is out of range; "
+                    f"allowed: {_range_text(low, high, str(unit))}"
+                )

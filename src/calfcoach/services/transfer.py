@@ -30,8 +30,16 @@ Format version 4 (issue 9, part 5: an athlete exports all their data) adds the a
 imported ``runs`` (each the whole stored activity with its kind, load and load basis) and
 ``planned_events`` (the runs and races of imported training calendars); in CSV the records
 ``run`` and ``event``, their document as JSON in ``data``. Derived data (engine snapshots,
-stored day answers, the sessions as given of R-HIST) is not exported: an import makes it
-afresh. The calendar address is not either: only its hash is kept, which opens nothing.
+stored day answers) is not exported: an import makes it afresh. The calendar address is not
+either: only its hash is kept, which opens nothing.
+
+Format version 5 (R-HIST, "history is what was given") adds each plan's sessions as given:
+``given``, every version of every fixed session (date, version, fixed_at, reason and the
+session as `today` showed it); in CSV inside the plan record's ``data`` beside ``inputs`` and
+``plan``. An import writes them back as they were, so the past after an import is the past
+the athlete was given, not a walk made afresh from the log (a set logged late would change
+that walk). A file of versions 1-4 has none: its past is walked afresh, and the import says
+so.
 
 Backup: on SQLite a copy of the database file made with SQLite's online backup API (a
 consistent snapshot even while other processes write); on PostgreSQL the JSON export of
@@ -89,8 +97,13 @@ from calfcoach.services.import_model import (
 )
 
 # The two storage modules without SQLAlchemy: the plan document and the record conversions.
-from calfcoach.storage.plan_doc import plan_from_dict, plan_to_doc
-from calfcoach.storage.records import profile_to_doc
+from calfcoach.storage.plan_doc import (
+    plan_from_dict,
+    plan_to_doc,
+    session_from_dict,
+    session_to_doc,
+)
+from calfcoach.storage.records import FixedSession, profile_to_doc
 
 if TYPE_CHECKING:
     from calfcoach.services.context import ServiceContext
@@ -109,7 +122,9 @@ __all__ = [
     "read_export",
 ]
 
-EXPORT_VERSION = 4
+EXPORT_VERSION = 5
+GIVEN_EXPORT_VERSION = 5
+"""From this format version on a file carries the sessions as given (R-HIST)."""
 CHECKED_EXPORT_VERSION = 3
 """From this format version on a file carries its checksum (and CSV cells are formula-safe)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -159,6 +174,17 @@ def _athlete_document(uow: AbstractUnitOfWork, athlete_id: int) -> dict[str, Any
                 "active": stored.active,
                 "inputs": dict(stored.inputs),
                 "plan": plan_to_doc(stored.plan),
+                # Format version 5: the sessions as given (R-HIST), every version.
+                "given": [
+                    {
+                        "date": _iso(f.date),
+                        "version": f.version,
+                        "fixed_at": _iso(f.fixed_at),
+                        "reason": f.reason,
+                        "session": session_to_doc(f.session),
+                    }
+                    for f in uow.history.every_version(athlete.id, stored.id)
+                ],
             }
         )
     logs = uow.logs.session_logs(athlete.id)
@@ -367,7 +393,12 @@ def document_to_csv(document: Mapping[str, Any]) -> str:
                     "created_at": plan["created_at"],
                     "active": plan["active"],
                     "data": json.dumps(
-                        {"inputs": plan["inputs"], "plan": plan["plan"]}, ensure_ascii=False
+                        {
+                            "inputs": plan["inputs"],
+                            "plan": plan["plan"],
+                            **({"given": plan["given"]} if "given" in plan else {}),
+                        },
+                        ensure_ascii=False,
                     ),
                 }
             )
@@ -585,6 +616,7 @@ def read_csv_export(text: str, *, source: str = "CSV") -> tuple[dict[str, Any], 
                         "active": row["active"],
                         "inputs": data.get("inputs"),
                         "plan": data.get("plan"),
+                        **({"given": data["given"]} if "given" in data else {}),
                     }
                 )
             elif record == "session":
@@ -723,7 +755,24 @@ def read_export(data: bytes, *, source: str) -> tuple[dict[str, Any], tuple[str,
             f"{source}: format_version: {version!r} is not allowed; "
             f"allowed: {', '.join(map(str, READABLE_EXPORT_VERSIONS))}"
         )
+    if version < GIVEN_EXPORT_VERSION and _has_logs(document):
+        warnings = (*warnings, _not_given_warning(source, version))
     return document, warnings
+
+
+def _has_logs(document: Mapping[str, Any]) -> bool:
+    athletes = document.get("athletes")
+    return isinstance(athletes, list) and any(
+        isinstance(a, dict) and bool(a.get("sessions")) for a in athletes
+    )
+
+
+def _not_given_warning(source: str, version: object) -> str:
+    return (
+        f"{source}: format version {version} does not carry the sessions as they were given, "
+        "so the past sessions are made afresh from the log and may differ from what was shown "
+        "on their days (exports of this calfcoach carry them)"
+    )
 
 
 def _no_constant(constant: str) -> Any:
@@ -762,6 +811,7 @@ class _Plan:
     profile: Profile
     catalog_version: str | None
     sessions: int
+    given: list[FixedSession] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -835,6 +885,16 @@ def _athlete(doc: AthleteDoc) -> _Athlete:
                 profile=profile_from_data(item.inputs.profile),
                 catalog_version=item.inputs.catalog_version,
                 sessions=len(plan.sessions),
+                given=[
+                    FixedSession(
+                        date=g.date,
+                        version=g.version,
+                        fixed_at=g.fixed_at,
+                        reason=g.reason,
+                        session=session_from_dict(g.session),
+                    )
+                    for g in item.given
+                ],
             )
         )
     sessions = [
@@ -936,6 +996,8 @@ def _write_athlete(uow: AbstractUnitOfWork, clock: _Clock, athlete: _Athlete) ->
             stored.id, plan.plan, plan.profile, catalog_version=plan.catalog_version
         )
         session_ids[index] = [s.id for s in uow.plans.sessions(added.id)]
+        for fixed in plan.given:  # R-HIST: the past as it was given, not walked afresh
+            uow.history.restore(stored.id, added.id, fixed)
     total = 0
     for session in athlete.sessions:
         clock.now = session.created_at

@@ -1697,6 +1697,21 @@ class AbstractHistoryRepository(ABC):
         is written and the latest version is returned. ``NotFoundError`` when the plan is
         not the athlete's."""
 
+    def every_version(self, athlete_id: int, plan_id: int) -> list[FixedSession]:
+        """Every version of every fixed session of the plan, by date then version (what an
+        export carries, R-HIST)."""
+        return [
+            version
+            for date in self.fixed(athlete_id, plan_id)
+            for version in self.versions(athlete_id, plan_id, date)
+        ]
+
+    @abstractmethod
+    def restore(self, athlete_id: int, plan_id: int, fixed: FixedSession) -> None:
+        """Write ``fixed`` as it was (its version, time and reason): an import of an export's
+        sessions as given (R-HIST). ``NotFoundError`` when the plan is not the athlete's;
+        the database refuses a version the plan's day already holds."""
+
 
 def _fixed_session(row: FixedSessionRow) -> FixedSession:
     return FixedSession(
@@ -1778,6 +1793,31 @@ class HistoryRepository(_SqlRepository, AbstractHistoryRepository):
             reason=reason,
             session=session_from_dict(row.session),
         )
+
+    def every_version(self, athlete_id: int, plan_id: int) -> list[FixedSession]:
+        f = FixedSessionRow
+        rows = self._session.scalars(
+            select(f)
+            .where(f.athlete_id == athlete_id, f.plan_id == plan_id)
+            .order_by(f.date, f.version)
+        )
+        return [_fixed_session(row) for row in rows]
+
+    def restore(self, athlete_id: int, plan_id: int, fixed: FixedSession) -> None:
+        plan = self._session.get(PlanRow, plan_id)
+        if plan is None or plan.athlete_id != athlete_id:
+            raise NotFoundError(f"no plan with id {plan_id} for athlete {athlete_id}")
+        row = FixedSessionRow(
+            athlete_id=athlete_id,
+            plan_id=plan_id,
+            date=fixed.date,
+            version=fixed.version,
+            fixed_at=fixed.fixed_at,
+            reason=fixed.reason,
+            session=session_to_doc(fixed.session),
+        )
+        with self._write(f"keep the session of {fixed.date} as it was given"):
+            self._session.add(row)
 
 
 # --------------------------------------------------------------------------- engine snapshots
