@@ -286,6 +286,34 @@ def test_interactive_log_walks_through_the_session_with_planned_defaults(demo: C
     ]
 
 
+def test_interactive_log_at_the_end_of_its_input_says_nothing_was_logged_and_stores_nothing(
+    demo: Cli,
+) -> None:
+    """hostile sweep, stop 29: Ctrl-D (or a closed stdin) at a prompt ended with click's bare
+    "Aborted."; now it says where it stopped and what was kept, exit 1 as every abort."""
+    before = demo.snapshot()
+    for given in ("", "4\n"):  # at the first prompt, and half-way through the first set
+        result = demo("log", "--date", WED, input=given)
+        assert result.code == 1, (result.out, result.err)
+        assert result.err == (
+            "log: stopped: the input ended before bent-knee-heel-raise set 1/4 left was "
+            "complete; nothing was logged.\n"
+        )
+        assert "Traceback" not in result.out + result.err and "Aborted" not in result.err
+        assert demo.snapshot() == before
+
+
+def test_interactive_log_at_the_end_of_its_input_keeps_the_sets_saved_before(demo: Cli) -> None:
+    result = demo("log", "--date", WED, input="\n" * 4 + "5\n")  # one set whole, one half
+    assert result.code == 1, (result.out, result.err)
+    assert result.err == (
+        "log: stopped: the input ended before bent-knee-heel-raise set 1/4 right was complete; "
+        "that set was not logged; the set saved before it stays (1 saved).\n"
+    )
+    sets = demo.snapshot()["athletes"][0]["sessions"][0]["sets"]
+    assert [(s["set_number"], s["side"]) for s in sets] == [(1, "left")]
+
+
 SET = ["log", "--date", WED, "--exercise", "jump-rope", "--set", "1"]
 BAD_LOGS = [
     ([*SET, "--reps", "-1", "--rpe", "5", "--pain", "0"], ["--reps: -1", "allowed: 0-500"]),
@@ -353,7 +381,10 @@ BAD_LOGS = [
 
 HUGE = "9" * 5000
 ODD_NUMBERS = [
-    (["--reps", "1e20"], "--reps: '1e20' is not a whole number in plain digits; allowed: 0-500 reps"),
+    (
+        ["--reps", "1e20"],
+        "--reps: '1e20' is not a whole number in plain digits; allowed: 0-500 reps",
+    ),
     (["--reps", "12.5"], "--reps: '12.5' is not a whole number; allowed: 0-500 reps"),
     (
         ["--reps", "99999999999999999999999"],

@@ -277,6 +277,20 @@ def _dose_field(p: Prescription) -> tuple[str, int | float | None]:
     return "reps", None
 
 
+def _stopped_by_end_of_input(label: str, saved: int) -> None:
+    """The interactive log ended at a prompt (Ctrl-D, Ctrl-C, or standard input closed):
+    the set being entered is not logged, the sets saved before it stay; exit status 1, as
+    for every abort."""
+    where = f" before {label} was complete" if label else ""
+    if saved == 0:
+        kept = "nothing was logged"
+    else:
+        before = "the set saved before it stays" if saved == 1 else "the sets saved before it stay"
+        kept = f"that set was not logged; {before} ({saved} saved)"
+    typer.echo(f"log: stopped: the input ended{where}; {kept}.", err=True)
+    raise typer.Exit(1)
+
+
 def _ask_int(question: str, default: int | float | None) -> str:
     shown = "" if default is None else str(default)
     return str(typer.prompt(question, default=shown, show_default=default is not None))
@@ -360,83 +374,90 @@ def _interactive_log(
     day_sets = [s for s in current.log.sets if s.date == day]
     typer.echo("Enter accepts the planned value; 'skip' skips the rest of an exercise, 'q' quits.")
     rpe_default: int = 7
-    for p in session.exercises:
-        field, planned = _dose_field(p)
-        sides = ("left", "right") if p.per_side else ("both",)
-        skip = False
-        for number in range(1, p.sets + 1):
-            for side in sides:
-                if skip or training.side_conflict(day_sets, day, p.exercise, number, side):
-                    continue  # logged already (D-26: a side, or both sides at once)
-                label = f"{p.exercise} set {number}/{p.sets}" + (
-                    "" if side == "both" else f" {side}"
-                )
-                # Answers are kept between tries: a wrong value re-asks only its own field.
-                answers: dict[str, str] = {}
-                while True:
-                    if field not in answers:
-                        answer = _ask_int(f"{label}: {field.replace('_', ' ')}", planned)
-                        if answer.strip().lower() == "q":
-                            typer.echo("Stopped; every set entered so far is saved.")
-                            return
-                        if answer.strip().lower() == "skip":
-                            skip = True
-                            break
-                        answers[field] = answer
-                    # Heavy and loaded rehab work carries a load (kg or lb), 0 for body weight
-                    # (a load-finding ramp starts there, R-PROG-1a): ask for it.
-                    if "load" not in answers:
-                        answers["load"] = (
-                            _ask_int(f"  added load {_LOAD_UNIT[units]}", _shown_load(p, units))
-                            if p.added_load_kg is not None
-                            else ""
-                        )
-                    if "rpe" not in answers:
-                        answers["rpe"] = _ask_int("  RPE 1-10", rpe_default)
-                    if "pain" not in answers:
-                        answers["pain"] = _ask_int("  pain 0-10", 0)
-                    wrong = _unreadable(answers)
-                    if wrong:
-                        typer.echo(f"  {', '.join(wrong)}: not a number; try again", err=True)
-                        for key in wrong:
-                            del answers[key]
-                        continue
-                    load_text = answers["load"].strip()
-                    rpe, pain = int(answers["rpe"]), int(answers["pain"])
-                    dose: dict[str, Any] = {field: _number(answers[field], field)}
-                    entry = replace(
-                        training.SetInput(
-                            exercise=p.exercise,
-                            set_number=number,
-                            side=side,
-                            load_kg=_typed_load(load_text, units, "metric"),
-                            load_lb=_typed_load(load_text, units, "imperial"),
-                            rpe=rpe,
-                            pain=pain,
-                        ),
-                        **dose,
+    saved = 0
+    label = ""
+    try:
+        for p in session.exercises:
+            field, planned = _dose_field(p)
+            sides = ("left", "right") if p.per_side else ("both",)
+            skip = False
+            for number in range(1, p.sets + 1):
+                for side in sides:
+                    if skip or training.side_conflict(day_sets, day, p.exercise, number, side):
+                        continue  # logged already (D-26: a side, or both sides at once)
+                    label = f"{p.exercise} set {number}/{p.sets}" + (
+                        "" if side == "both" else f" {side}"
                     )
-                    try:
-                        training.log_set(
-                            ctx,
-                            actor,
-                            athlete_id,
-                            day,
-                            entry,
-                            today=today,
-                            session=session,
-                            use_session=True,
+                    # Answers are kept between tries: a wrong value re-asks only its own field.
+                    answers: dict[str, str] = {}
+                    while True:
+                        if field not in answers:
+                            answer = _ask_int(f"{label}: {field.replace('_', ' ')}", planned)
+                            if answer.strip().lower() == "q":
+                                typer.echo("Stopped; every set entered so far is saved.")
+                                return
+                            if answer.strip().lower() == "skip":
+                                skip = True
+                                break
+                            answers[field] = answer
+                        # Heavy and loaded rehab work carries a load (kg or lb), 0 for body weight
+                        # (a load-finding ramp starts there, R-PROG-1a): ask for it.
+                        if "load" not in answers:
+                            answers["load"] = (
+                                _ask_int(f"  added load {_LOAD_UNIT[units]}", _shown_load(p, units))
+                                if p.added_load_kg is not None
+                                else ""
+                            )
+                        if "rpe" not in answers:
+                            answers["rpe"] = _ask_int("  RPE 1-10", rpe_default)
+                        if "pain" not in answers:
+                            answers["pain"] = _ask_int("  pain 0-10", 0)
+                        wrong = _unreadable(answers)
+                        if wrong:
+                            typer.echo(f"  {', '.join(wrong)}: not a number; try again", err=True)
+                            for key in wrong:
+                                del answers[key]
+                            continue
+                        load_text = answers["load"].strip()
+                        rpe, pain = int(answers["rpe"]), int(answers["pain"])
+                        dose: dict[str, Any] = {field: _number(answers[field], field)}
+                        entry = replace(
+                            training.SetInput(
+                                exercise=p.exercise,
+                                set_number=number,
+                                side=side,
+                                load_kg=_typed_load(load_text, units, "metric"),
+                                load_lb=_typed_load(load_text, units, "imperial"),
+                                rpe=rpe,
+                                pain=pain,
+                            ),
+                            **dose,
                         )
-                    except CalfcoachError as error:
-                        lines = problem_lines(error)
-                        for line in lines:
-                            typer.echo(f"  {line}", err=True)
-                        for key in _named_fields(lines, answers, field):
-                            del answers[key]
-                        continue
-                    rpe_default = rpe
-                    typer.echo("  saved")
-                    break
+                        try:
+                            training.log_set(
+                                ctx,
+                                actor,
+                                athlete_id,
+                                day,
+                                entry,
+                                today=today,
+                                session=session,
+                                use_session=True,
+                            )
+                        except CalfcoachError as error:
+                            lines = problem_lines(error)
+                            for line in lines:
+                                typer.echo(f"  {line}", err=True)
+                            for key in _named_fields(lines, answers, field):
+                                del answers[key]
+                            continue
+                        rpe_default = rpe
+                        typer.echo("  saved")
+                        saved += 1
+                        break
+    except typer.Abort:  # Ctrl-D, Ctrl-C or a closed stdin at a prompt: never a traceback
+        typer.echo()  # the prompt's line ends
+        _stopped_by_end_of_input(label, saved)
     typer.echo(f"Session of {day.isoformat()} logged.")
 
 
