@@ -37,26 +37,64 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 @dataclass
 class PostgresServer:
-    """Creates and drops throw-away databases through the maintenance database."""
+    """Creates and drops throw-away databases through the maintenance database.
+
+    A test's own database (``create()`` without a name or template) is given back by
+    ``drop`` emptied, not dropped, and the next ``create()`` takes it: on PostgreSQL 15 every
+    ``DROP DATABASE`` waits for a checkpoint of the whole server, which under the other
+    worker's writes took 5-60 s a test on CI. Emptying (every connection to it closed, every
+    schema dropped, an empty ``public`` made again) leaves what ``CREATE DATABASE`` gives.
+    ``close`` drops them all at the end of the run."""
 
     admin_url: str
     prefix: str = field(default_factory=lambda: f"calfcoach_test_{secrets.token_hex(4)}")
     _numbers: Iterator[int] = field(default_factory=itertools.count)
+    _spare: list[str] = field(default_factory=list)
+    _kept: set[str] = field(default_factory=set)
 
-    def _execute(self, sql: str) -> None:
+    def _execute(self, sql: str, *, database: str | None = None) -> None:
         import psycopg
 
-        with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
+        url = self.admin_url if database is None else self.url(database).replace("+psycopg", "")
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(sql)  # names are ours (prefix + counter), not user input
 
     def create(self, *, template: str | None = None, name: str | None = None) -> str:
+        if template is None and name is None and self._spare:
+            return self._spare.pop()
+        kept = template is None and name is None
         name = name or f"{self.prefix}_{next(self._numbers)}"
         suffix = f" TEMPLATE {template}" if template else ""
         self._execute(f"CREATE DATABASE {name}{suffix}")
+        if kept:
+            self._kept.add(name)
         return name
 
     def drop(self, name: str) -> None:
-        self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if name not in self._kept:
+            self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        self._execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        self._execute(
+            "DO $$ DECLARE s record; BEGIN "
+            "FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
+            "AND nspname <> 'information_schema' LOOP "
+            "EXECUTE format('DROP SCHEMA %I CASCADE', s.nspname); END LOOP; "
+            "CREATE SCHEMA public AUTHORIZATION pg_database_owner; "
+            "GRANT USAGE ON SCHEMA public TO PUBLIC; END $$",
+            database=name,
+        )
+        self._spare.append(name)
+
+    def close(self) -> None:
+        """Drop every database this run made and kept for reuse."""
+        for name in sorted(self._kept):
+            self._execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._kept.clear()
+        self._spare.clear()
 
     def url(self, name: str) -> str:
         from sqlalchemy.engine import make_url
@@ -82,7 +120,11 @@ def postgres_server() -> Iterator[PostgresServer]:
         if os.environ.get("CALFCOACH_REQUIRE_POSTGRES") == "1":
             pytest.fail(message + " (CALFCOACH_REQUIRE_POSTGRES=1)")
         pytest.skip(message)
-    yield PostgresServer(admin_url)
+    server = PostgresServer(admin_url)
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 def _where(url: str) -> str:
