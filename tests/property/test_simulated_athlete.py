@@ -35,6 +35,7 @@ from tests.sim import (
     Athlete,
     Behaviour,
     Flare,
+    RedFlag,
     Simulation,
     amount_field,
     athletes,
@@ -148,6 +149,22 @@ FOUND_FLARE_RESTART = (
     dt.date(2026, 1, 1),
     5,
     replace(AS_PRESCRIBED, checkin_rate=0.5, flares=(Flare(start=25, days=2, rise=2),)),
+)
+# Found by hypothesis: an Achilles athlete at 3 x 12RM (body weight) had a red flag on day 12,
+# a clearance the day after (the ladder's bottom, 3 x 15RM) and 8 days away; the 9-day gap's
+# restart (R-PROG-6) stepped down from the 3 x 12RM done before the red flag, not from the
+# 3 x 15RM the clearance restarted at: 2 x 12RM, a heavier RM step on a restart, with no word
+# on the new RM (R-PAIN-2a, R-PAIN-5, D-176, D-202).
+FOUND_GAP_AFTER_CLEARANCE = (
+    Profile(
+        level="novice",
+        free_days=["mon", "tue", "wed"],
+        session_minutes=20,
+        complaints=["achilles"],
+    ),
+    dt.date(2026, 1, 1),
+    3,
+    replace(AS_PRESCRIBED, red_flag=RedFlag(day=12, flag="pop", clear_after=1), away=((12, 8),)),
 )
 
 DAY = dt.timedelta(days=1)
@@ -938,6 +955,7 @@ def test_the_simulator_logs_sets_check_ins_and_fixes_what_it_was_shown(complaint
 @SIM
 @given(simulated(complaints=with_complaint))
 @example(FOUND_FLARE_RESTART)
+@example(FOUND_GAP_AFTER_CLEARANCE)
 def test_the_restart_after_a_flare_or_a_clearance_never_begins_a_heavier_protocol_step_R_PAIN_2b(
     a,
 ):
@@ -963,6 +981,7 @@ def test_the_restart_after_a_flare_or_a_clearance_never_begins_a_heavier_protoco
 @SIM
 @given(simulated())
 @example(FOUND_FLARE_RESTART)
+@example(FOUND_GAP_AFTER_CLEARANCE)
 def test_a_protocol_step_to_a_heavier_rm_at_the_same_load_says_how_to_read_it_R_PAIN_5(a):
     # D-176: 3 x 15RM -> 3 x 12RM kept the found load with no word, though "12RM" means 0-1
     # reps in reserve at 12 reps (R-PROG-1a), which the 15RM load is not.

@@ -653,3 +653,15 @@ def test_cached_dose_steps_equal_the_steps_worked_out_afresh(
         )
         assert dosing.step_down(dose, scheme, inc) == dosing._step_down(dose, scheme, inc)
         assert dosing.deload(dose, scheme, 3) == dosing._deload(dose, scheme, 3)
+
+
+def test_of_two_protocol_rm_steps_the_one_with_more_reps_is_the_lighter_R_PAIN_2a() -> None:
+    # R-PROG-1a: "xRM" means 0-1 reps in reserve, so 12RM asks more than 15RM at the same
+    # load; a restart (R-PROG-6) after a clearance's return to 3 x 15RM (R-PAIN-2a) keeps it.
+    bottom = Dose(3, 15.0, "reps", None, True)
+    done_before = Dose(3, 12.0, "reps", None, True)
+    assert dosing.lighter_of(bottom, done_before) == bottom
+    assert dosing.lighter_of(done_before, bottom) == bottom
+    # The load still comes first, and a band dose reads its reps as before.
+    assert dosing.lighter_of(Dose(3, 15.0, "reps", 10.0, True), done_before) == done_before
+    assert dosing.lighter_of(Dose(3, 12.0, "reps"), Dose(3, 10.0, "reps")) == Dose(3, 10.0, "reps")

@@ -526,10 +526,19 @@ _BAND_FLOOR: Final[dict[tuple[str, str], float]] = {
 
 def lighter_of(dose: Dose, done: Dose | None) -> Dose:
     """The lighter of a dose and the one last logged (by load, then amount, then sets): what a
-    hold or a restart keeps when the dose moved on without being done (R-PAIN-2, R-PROG-6)."""
+    hold or a restart keeps when the dose moved on without being done (R-PAIN-2, R-PROG-6).
+    A protocol (RM) dose reads its reps the other way: fewer reps at xRM is the heavier step
+    (12RM asks more than 15RM at the same load, R-PROG-1a), so of two RM steps the one with
+    more reps is the lighter (a restart after a clearance's return to the ladder's bottom
+    never goes back up to the step done before the red flag, R-PAIN-2a, R-PROG-6)."""
     if done is None or done.unit != dose.unit or done.fixed != dose.fixed:
         return dose
-    if ((done.load or 0.0), done.amount, done.sets) < ((dose.load or 0.0), dose.amount, dose.sets):
+    sign = -1.0 if dose.fixed else 1.0
+    if ((done.load or 0.0), sign * done.amount, done.sets) < (
+        (dose.load or 0.0),
+        sign * dose.amount,
+        dose.sets,
+    ):
         return Dose(done.sets, done.amount, dose.unit, done.load, dose.fixed)
     return dose
 
