@@ -105,6 +105,29 @@ def test_a_bad_token_is_a_401_even_from_this_machine(
     assert refused.status_code == 401 and refused.json()["status"] == 401
 
 
+@pytest.mark.parametrize("path", ["/today", "/plan", "/export", "/runs"])
+@pytest.mark.parametrize("accept", ["text/html", "*/*"])
+def test_a_page_asked_with_a_token_that_does_not_exist_is_the_same_401_as_the_api(
+    app: FastAPI, ana: int, path: str, accept: str
+) -> None:
+    """hostile sweep, stop 29: in local mode a page asked with an unknown token was served
+    to a visitor who sees no athlete: 404 "No athlete is stored yet" (or a redirect to the
+    welcome page), as if the data were gone. It is the API's 401 (D-71)."""
+    header = {"authorization": "Bearer cc_" + "x" * 43, "accept": accept}
+    with TestClient(app, client=LOOPBACK, headers=header, raise_server_exceptions=False) as c:
+        page = c.get(path, follow_redirects=False)
+        api = c.get(f"/api/v1/athletes/{ana}/today")
+    assert page.status_code == 401, page.text
+    assert page.headers["content-type"] == PROBLEM_JSON
+    assert page.headers["www-authenticate"] == api.headers["www-authenticate"]
+    assert page.json() == api.json()
+    assert "the token is not valid" in page.json()["detail"]
+    with client_from(app, LOOPBACK) as client:  # without a token: the local user, as before
+        assert client.get(path, headers={"accept": "text/html"}).status_code == 200
+    with client_from(app, LOOPBACK, new_token(app, "read")) as client:  # a good token: served
+        assert client.get(path, headers={"accept": "text/html"}).status_code == 200
+
+
 def test_a_revoked_token_stops_working_at_once(app: FastAPI, ana: int) -> None:
     token = new_token(app, "read")
     with client_from(app, ELSEWHERE, token) as client:

@@ -260,7 +260,10 @@ async def guard(request: Request) -> None:
 
             raise Unauthenticated("a request from another machine needs a token")
     if identity.via == "none" and request.headers.get("authorization") is not None:
-        if is_api(path):
+        # A token that is not valid is 401 problem+json (D-71), on a page of local mode too:
+        # it was served as a visitor who sees no athlete, "No athlete yet" (404). Server
+        # mode sends a page's visitor to sign in (above); public paths need no token.
+        if is_api(path) or (not settings.server and not is_public(path)):
             from calfcoach.web.api_v1 import Unauthenticated
 
             raise Unauthenticated("the token is not valid (unknown, revoked or mistyped)")
