@@ -31,3 +31,11 @@ def _get_command_once(app: Any) -> Any:
 
 
 typer.testing._get_command = _get_command_once  # type: ignore[attr-defined]
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """The compiled core's tests run last: ./test.sh builds that core in the background while
+    the rest runs (``tests/unit/test_compiled_core.py`` waits for the build)."""
+    last = [item for item in items if item.nodeid.startswith("tests/unit/test_compiled_core.py")]
+    if last:
+        items[:] = [item for item in items if item not in last] + last

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -24,6 +25,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import plan_fingerprint  # noqa: E402
 
+BUILD_WAIT_SECONDS = 1200
+"""How long a test waits for ./test.sh's background build (about 70 s of one core)."""
+
 
 def compiled_folder() -> Path:
     folder = os.environ.get("CALFCOACH_COMPILED_CORE")
@@ -32,7 +36,25 @@ def compiled_folder() -> Path:
         if os.environ.get("CALFCOACH_REQUIRE_COMPILED") == "1":
             pytest.fail(message + " (CALFCOACH_REQUIRE_COMPILED=1)")
         pytest.skip(message)
+    done = os.environ.get("CALFCOACH_COMPILED_CORE_DONE")
+    if done:
+        wait_for_the_build(Path(done))
     return Path(folder)
+
+
+def wait_for_the_build(done: Path) -> None:
+    """./test.sh builds the compiled core in the background and writes the build's exit
+    status to ``done`` when it ends: wait for it, and fail with the build's log if it failed."""
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while not done.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the compiled core's build did not end within {BUILD_WAIT_SECONDS} s")
+        time.sleep(1)
+    status = done.read_text(encoding="utf-8").strip()
+    if status != "0":
+        log = done.with_name("compiled.log")
+        tail = log.read_text(encoding="utf-8")[-3000:] if log.exists() else "(no log)"
+        pytest.fail(f"the compiled core's build failed (exit {status}):\n{tail}")
 
 
 def compiled_modules() -> list[str]:
