@@ -371,6 +371,19 @@ def test_calendar_import_refuses_a_file_whose_byte_order_mark_is_not_its_encodin
     assert cli.snapshot() == before
 
 
+def test_calendar_import_refuses_a_utf_8_file_with_a_stray_byte_rather_than_garble_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "plan.ics"
+    data = calendar_ics(("20260906", TITLES[0]), ("20260908", TITLES[1]))
+    path.write_bytes(data.replace(b"24 km", b"24 km \xff"))  # UTF-8 letters, and one 0xFF
+    before = cli.snapshot()
+    result = cli.run("calendar", "import", str(path))
+    assert result.code == 2 and result.exception is None
+    assert "calendar: the file is UTF-8 text with a byte that is not UTF-8 (at byte " in result.err
+    assert cli.snapshot() == before
+
+
 def test_a_utf_16_calendar_upload_is_read(app: FastAPI, client: TestClient, athlete: int) -> None:
     day = f"{dt.date.today() + dt.timedelta(days=5):%Y%m%d}"
     data = calendar_ics((day, TITLES[1])).decode().encode("utf-16")  # with its BOM

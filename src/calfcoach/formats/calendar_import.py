@@ -573,8 +573,9 @@ def decode_calendar(data: bytes) -> tuple[str, str]:
     Windows programs write (a byte it leaves undefined read as Latin-1). Every byte of an
     iCalendar file's structure is ASCII, the same in all of these: only titles and notes can
     read differently, so a file that is not UTF-8 is read, not refused, and the import says
-    how it was read (``LEGACY_ENCODING``). A file with a BOM that does not decode is refused:
-    it says what it is and is not."""
+    how it was read (``LEGACY_ENCODING``). A file with a BOM that does not decode is refused,
+    and so is one with UTF-8 letters and a byte that is not UTF-8 (UTF-8, damaged: read as
+    Windows-1252 each of its letters would be stored as two wrong ones)."""
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -587,9 +588,20 @@ def decode_calendar(data: bytes) -> tuple[str, str]:
                 ) from None
     try:
         return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _UTF8_LETTER.search(data):  # UTF-8 letters and a stray byte: UTF-8, damaged
+            raise CalendarFileError(
+                f"calendar: the file is UTF-8 text with a byte that is not UTF-8 (at byte "
+                f"{error.start:,}); allowed: an .ics file wholly in UTF-8 (or wholly in "
+                "Latin-1 or UTF-16)"
+            ) from None
     return data.decode("latin-1").translate(_CP1252), LEGACY_ENCODING
+
+
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+"""A letter written in UTF-8's two to four bytes: Latin-1 text almost never holds one."""
 
 
 def _cp1252_table() -> dict[int, str]:
