@@ -125,12 +125,23 @@ MAX_ECHO = 24
 
 def _out_of_range(option: str, text: str, allowed: str) -> Exception:
     """A number typed outside its range, said with what was typed (``--reps:
-    99999999999999999999999 is out of range``), never a rounded ``1e+23``."""
+    99999999999999999999999 is out of range``), never a rounded ``1e+23``; a longer one
+    written short as the API and the imports write it (400 nines: ``1e+400``)."""
     text = text.strip()
-    digits = sum(char.isdigit() for char in text)
-    sign = "a negative" if text.startswith("-") else "a"
-    shown = text if len(text) <= MAX_ECHO else f"{sign} number of {digits:,} digits"
+    shown = text if len(text) <= MAX_ECHO else _short_number(text)
     return input_error(f"{option}: {shown} is out of range; allowed: {allowed}")
+
+
+def _short_number(text: str) -> str:
+    """``services.inputs.number_text``'s short form of a typed number of any length
+    (``1e+5000``; Python's int() stops at 4,300 digits, Decimal does not)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        mantissa, exponent = f"{Decimal(text.replace(',', '.')):.5e}".split("e")
+    except (InvalidOperation, ValueError):
+        return "a number"
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
 
 
 def parse_int(
