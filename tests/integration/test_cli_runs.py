@@ -118,7 +118,7 @@ def test_calendar_import_lists_the_planned_runs_and_races(cli: Cli, tmp_path: Pa
     result = cli("calendar", "import", str(path))
 
     assert result.code == 0, result.err
-    assert "Imported 1 planned runs and 1 races" in result.out
+    assert "Imported 1 planned run and 1 race" in result.out
     assert "2026-10-18  race  Berlin Marathon" in result.out
 
 

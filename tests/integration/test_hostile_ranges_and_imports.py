@@ -195,7 +195,7 @@ def test_calendar_import_counts_the_events_that_are_not_runs_names_the_first_ten
     result = cli("calendar", "import", str(path))
 
     assert result.code == 0, result.err
-    assert "Imported 1 planned runs and 0 races" in result.out
+    assert "Imported 1 planned run and 0 races" in result.out
     assert "Skipped 12 events (not runs); the first 10:" in result.out
     assert result.out.count("  skipped ") == 10
     assert "  ... and 2 more." in result.out
@@ -216,7 +216,7 @@ def test_calendar_import_names_each_event_it_cannot_read_as_an_error_keeps_the_r
 
     assert result.exception is None
     assert result.code == 2, result.out
-    assert "Imported 1 planned runs and 0 races" in result.out
+    assert "Imported 1 planned run and 0 races" in result.out
     assert "2 events that cannot be read" in result.out
     assert "Skipped 12 events (not runs); the first 10:" in result.out
     assert "cannot be read" not in result.out.split("Skipped", 1)[1]
@@ -288,7 +288,7 @@ def test_calendar_import_refuses_each_event_with_an_impossible_distance_and_says
 
     assert result.exception is None
     assert result.code == 2, result.out
-    assert "Imported 1 planned runs and 1 races" in result.out
+    assert "Imported 1 planned run and 1 race" in result.out
     assert "4 events that cannot be read" in result.out
     assert (
         "2 events outside the import window (2026-08-04 to 2027-09-02: 4 weeks back, a year "

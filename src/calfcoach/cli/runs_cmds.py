@@ -242,7 +242,7 @@ def calendar_import_command(
     races = len(report.events) - runs
     unreadable = report.unreadable
     typer.echo(
-        f"Imported {runs} planned runs and {races} races from {source}"
+        f"Imported {plural(runs, 'planned run')} and {plural(races, 'race')} from {source}"
         + (f" (replacing {report.replaced} events of an earlier import)" if report.replaced else "")
         + (f"; {plural(len(unreadable), 'event')} that cannot be read" if unreadable else "")
         + "."
