@@ -126,6 +126,10 @@ def _serve(tmp_path: Path, *args: str) -> tuple[int, str]:
         ),
         (["--host", ""], "--host: '' is not an address of this machine (not a valid host name)"),
         (["--host", "bad host"], "allowed: an address or host name of this machine (127.0.0.1"),
+        (
+            ["--host", "192.0.2.1"],  # TEST-NET-1: a real address, never this machine's
+            "--host: '192.0.2.1' is not an address of this machine (cannot assign requested",
+        ),
     ],
 )
 def test_serve_refuses_an_impossible_address_with_exit_2(
@@ -227,7 +231,10 @@ def test_serve_refuses_a_port_in_use_with_exit_2(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         code, output = _serve(tmp_path, "--port", str(port))
     assert code == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in output
+    assert f"--port: {port} is already in use on 127.0.0.1 (another server listens there); " in (
+        output
+    )
+    assert "allowed: a free port, e.g. --port 8001" in output
 
 
 def test_large_answers_are_gzip_compressed_for_clients_that_ask(client: TestClient) -> None:

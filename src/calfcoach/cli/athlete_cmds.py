@@ -595,7 +595,23 @@ def _check_address(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as exc:
-            reason = exc.strerror or str(exc)
+            import errno
+
+            reason = (exc.strerror or str(exc)).lower()
+            if exc.errno == errno.EADDRNOTAVAIL:  # a real address, but another machine's
+                raise InputError(
+                    f"--host: {typed(host)} is not an address of this machine ({reason}); {allowed}"
+                ) from None
+            if exc.errno == errno.EADDRINUSE:
+                raise InputError(
+                    f"--port: {port} is already in use on {host} (another server listens "
+                    "there); allowed: a free port, e.g. --port 8001"
+                ) from None
+            if exc.errno == errno.EACCES:
+                raise InputError(
+                    f"--port: {port} needs administrator rights on this machine ({reason}); "
+                    "allowed: 1024-65535"
+                ) from None
             raise InputError(
                 f"cannot listen on {host}:{port}: {reason}; choose another --port or --host"
             ) from None
