@@ -256,6 +256,19 @@ def test_init_with_piped_answers_writes_a_profile_that_loads(tmp_path: Path) -> 
     assert invoke(*plan_args("--format", "json", profile=out)).exit_code == 0
 
 
+@pytest.mark.parametrize("answered", [0, 3])
+def test_init_at_the_end_of_its_input_says_where_it_stopped_and_writes_nothing(
+    tmp_path: Path, answered: int
+) -> None:
+    out = tmp_path / "profile.json"
+    result = invoke("init", "--output", str(out), input="\n".join(ANSWERS[:answered]))
+    assert result.exit_code == 1
+    assert "init: stopped: the input ended at the question " in result.output
+    assert f"nothing was written to {out}." in result.output
+    assert "Aborted" not in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
 def test_init_takes_the_defaults_on_empty_answers(tmp_path: Path) -> None:
     out = tmp_path / "profile.toml"
     result = invoke("init", "--output", str(out), input="\n" * len(ANSWERS))

@@ -610,7 +610,15 @@ def init_command(
         if not _asked(key, data):
             continue
         while True:
-            answer = typer.prompt(question, default=default, show_default=bool(default))
+            try:
+                answer = typer.prompt(question, default=default, show_default=bool(default))
+            except typer.Abort:  # Ctrl-D, Ctrl-C or a closed stdin at a question
+                typer.echo(
+                    f"\ninit: stopped: the input ended at the question {question!r}; "
+                    f"nothing was written to {output}.",
+                    err=True,
+                )
+                raise typer.Exit(1) from None
             try:
                 value = parse(str(answer))
                 problems = field_problems(key, value) if value is not None else []
