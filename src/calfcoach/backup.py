@@ -315,8 +315,21 @@ def restore(database: Database, path: Path, *, keep_folder: Path, now: dt.dateti
     copied to ``keep_folder`` (named after ``now``), so a restore loses nothing either. Any
     other combination imports the backup's athletes, into a database without athletes.
     Everything about the backup is checked before the database is touched, and a failure
-    after the swap puts the database back (see the module docstring).
+    after the swap puts the database back (see the module docstring). A refusal
+    (``InputError``) says what is wrong with the file in the user's words, never SQLite's,
+    and that nothing was changed (``services.backup_words``), for every caller.
     """
+    from calfcoach.services.backup_words import restore_refusal
+
+    try:
+        return _restore(database, path, keep_folder=keep_folder, now=now)
+    except InputError as error:  # the backup is refused before anything is touched
+        raise restore_refusal(error) from None
+
+
+def _restore(
+    database: Database, path: Path, *, keep_folder: Path, now: dt.datetime
+) -> BackupResult:
     path = Path(path)
     head = _read_head(path)
     if head == SQLITE_HEADER:

@@ -121,17 +121,12 @@ def restore_command(
     beside it); otherwise the backup's athletes go into a database that has none."""
     from calfcoach.backup import restore
     from calfcoach.bootstrap import open_database
-    from calfcoach.errors import InputError
-    from calfcoach.services.backup_words import restore_refusal
     from calfcoach.settings import Settings
 
     settings = Settings.from_env()
     with open_database(settings) as database:
-        try:
-            now = dt.datetime.now(dt.UTC)
-            result = restore(database, file, keep_folder=settings.home, now=now)
-        except InputError as error:  # the backup is refused before anything is touched
-            raise restore_refusal(error) from None
+        now = dt.datetime.now(dt.UTC)
+        result = restore(database, file, keep_folder=settings.home, now=now)
     typer.echo(f"Restored {result.athletes} athlete(s) from {file}.")
     if result.kept is not None:
         typer.echo(f"The database as it was before is kept in {result.kept}.")

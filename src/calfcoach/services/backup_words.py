@@ -2,9 +2,9 @@
 database", "database disk image is malformed", "no such table: alembic_version") name its
 internals, not what the user can do about them. Standard library only.
 
-``backup.restore`` words its refusals with the reason SQLite gave;
-``restore_refusal`` turns each into the project's voice and says that nothing was changed,
-for every interface that restores (the CLI's ``restore`` today).
+``backup.restore`` finds its refusals with the reason SQLite gave, and gives them to its
+caller through ``restore_refusal``: each in the project's voice, saying that nothing was
+changed, for every interface that restores.
 """
 
 from __future__ import annotations
