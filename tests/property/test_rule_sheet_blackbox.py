@@ -303,11 +303,10 @@ STRAIN_STEP_1 = frozenset({"isometric-heel-raise-hold", "bent-knee-isometric-hee
 
 
 def is_protocol(cal: Calendar, rx: Mapping[str, Any]) -> bool:
-    """A complaint protocol's block (R-PAIN-5): scheme `rehab`, or the calf-strain ladder's
-    first step, which the engine gives under the scheme `isometric` (D-167, left as it is)."""
-    return rx["scheme"] == "rehab" or (
-        "calf_strain" in cal.complaints and rx["exercise"] in STRAIN_STEP_1
-    )
+    """A complaint protocol's block (R-PAIN-5): its blocks use the scheme `rehab`, the
+    calf-strain ladder's too (checked in ``complaints``)."""
+    del cal
+    return bool(rx["scheme"] == "rehab")
 
 
 def check_plan(profile: Mapping[str, Any], start: dt.date, weeks: int, plan: Json) -> list[Finding]:
@@ -591,7 +590,10 @@ def schemes(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Json)
                         )
                 if rx["exercise"] == "single-leg-hops":
                     yield ("R-SCH-3a", f"{tag}: single-leg hops before rope skipping is easy")
-            if rx["scheme"] in {"heavy", "rehab"} and not rx["tempo"]:
+            # R-SCH-6 "tempo where it matters": heavy work and the RM protocols (R-PAIN-3/4);
+            # the sheet gives the calf-strain ladder's holds none (R-PAIN-4 step 1: 5 x 45 s).
+            strain_hold = rx["exercise"] in STRAIN_STEP_1 and "calf_strain" in cal.complaints
+            if rx["scheme"] in {"heavy", "rehab"} and not rx["tempo"] and not strain_hold:
                 yield ("R-SCH-6", f"{tag}: no tempo")
 
 
@@ -881,6 +883,15 @@ def complaints(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Js
                 for rx in holds:
                     if rx["sets"] > 5 or (rx["seconds"] or 0) > 45:
                         yield ("R-PAIN-4", f"{d}: holds above 5 x 45 s")
+            # R-PAIN-5: "A complaint protocol (..., the calf-strain ladder) ...: its blocks use
+            # the scheme `rehab`".
+            for rx in rxs:
+                if rx["exercise"] in STRAIN_STEP_1 and rx["scheme"] != "rehab":
+                    yield (
+                        "R-PAIN-5",
+                        f"{d}: calf-strain ladder block {rx['exercise']} is {rx['scheme']!r}, "
+                        "not 'rehab'",
+                    )
         if c & {"calf_strain", "shin"}:
             if "2/10" not in all_text:
                 yield ("R-PAIN-2a", f"{d}: the 0-2/10 limit is not stated")

@@ -37,6 +37,16 @@ UNIT_FIELD = {
 REP_SECONDS = 3  # D-11: a rep takes about 3 s where no tempo is given
 
 
+def dosed_as(rx: Prescription) -> str:
+    """The scheme whose band a block is read against: its own, except a calf-strain ladder
+    step 1-3, a `rehab` block (R-PAIN-5) dosed as its exercise's isometric holds or light
+    raises (R-PAIN-4's top doses); `rehab` below means a protocol's RM dose."""
+    steps = CATALOG.get(rx.exercise).steps
+    if rx.scheme == "rehab" and steps.get(rules.CALF_STRAIN_LADDER, 4) < 4:
+        return "isometric" if rx.seconds is not None or rx.distance_m is not None else "light"
+    return rx.scheme
+
+
 def make(req: tuple[Profile, dt.date, int]) -> tuple[Profile, Plan]:
     profile, start, weeks = req
     return profile, build_plan(profile, CATALOG, start, weeks)
@@ -182,19 +192,20 @@ def test_every_prescription_stays_inside_its_scheme_band_R_SCH_1_to_4(req):
     for s in plan.sessions:
         for rx in s.exercises:
             ex = CATALOG.get(rx.exercise)
-            if rx.scheme == "light" and ex.region == "calf":
+            scheme = dosed_as(rx)
+            if scheme == "light" and ex.region == "calf":
                 assert rx.sets in rules.LIGHT_SETS, rx
                 if rx.reps is not None:
                     assert rx.reps in rules.LIGHT_REPS, rx
                 else:
                     assert rx.seconds is not None and rx.seconds <= rules.LIGHT_MAX_SECONDS, rx
-            elif rx.scheme == "heavy":
+            elif scheme == "heavy":
                 assert rx.reps in rules.HEAVY_REPS, rx
                 if is_ramp(rx):
                     assert rx.sets <= rules.RAMP_MAX_SETS, rx
                 else:
                     assert rx.sets in rules.HEAVY_SETS, rx
-            elif rx.scheme == "isometric":
+            elif scheme == "isometric":
                 if rx.distance_m is not None:
                     assert rules.DISTANCE_M[0] <= rx.distance_m <= rules.DISTANCE_M[1], rx
                 else:
@@ -202,7 +213,7 @@ def test_every_prescription_stays_inside_its_scheme_band_R_SCH_1_to_4(req):
                 ladder = "calf_strain" in ex.steps and is_protocol(rx)
                 extra = is_extra(rx)  # 2-set coverage extras: the xfail example below
                 assert rx.sets == rules.ISO_SETS or (ladder and rx.sets <= 5) or extra, rx
-            elif rx.scheme == "rehab":
+            elif scheme == "rehab":
                 assert rx.reps is not None and rx.tempo, rx
                 assert rules.MIN_CUT_SETS <= rx.sets <= 5, rx
 
@@ -214,12 +225,13 @@ def test_every_prescription_names_scheme_sets_dose_side_load_rest_and_tempo_R_SC
     for s in plan.sessions:
         for rx in s.exercises:
             ex = CATALOG.get(rx.exercise)
-            assert rx.scheme in ex.schemes or rx.scheme == "skill", (rx.exercise, rx.scheme)
+            # (a calf-strain step: `rehab` by R-PAIN-5, dosed as its exercise's own work)
+            assert dosed_as(rx) in ex.schemes or rx.scheme == "skill", (rx.exercise, rx.scheme)
             assert rx.sets >= 1 and rx.rest_seconds >= 0
             assert getattr(rx, UNIT_FIELD[ex.unit]) is not None, (rx.exercise, ex.unit)
             if rx.scheme != "plyometric":
                 assert rx.per_side == ex.unilateral, rx
-            if rx.scheme in ("heavy", "rehab"):
+            if dosed_as(rx) in ("heavy", "rehab"):
                 assert rx.tempo, rx
                 assert rx.rest_seconds > 0, rx
 

@@ -56,6 +56,7 @@ from tests.strategies import (
 
 from calfcoach.core import rules
 from calfcoach.core.engine import walk
+from calfcoach.core.engine.walk import build_plan
 from calfcoach.core.load import time_under_load
 from calfcoach.core.models import (
     ACHILLES_COMPLAINTS,
@@ -166,6 +167,30 @@ FOUND_GAP_AFTER_CLEARANCE = (
     3,
     replace(AS_PRESCRIBED, red_flag=RedFlag(day=12, flag="pop", clear_after=1), away=((12, 8),)),
 )
+# A calf strain that climbs the whole criteria ladder (steps 1-4) in 12 weeks, a flare on the way.
+STRAIN_LADDER_TO_STEP_4 = (
+    Profile(
+        level="advanced",
+        equipment=["weight_vest"],
+        free_days=["mon", "tue", "fri", "sat", "sun"],
+        session_minutes=45,
+        complaints=["calf_strain"],
+    ),
+    dt.date(2026, 4, 27),
+    12,
+    replace(
+        AS_PRESCRIBED,
+        seed=1171951349,
+        checkin_rate=1.0,
+        skip_rate=0.1,
+        more_rate=0.6,
+        missing_rate=0.05,
+        flares=(Flare(start=7, days=7, rise=4),),
+        hop_days=(153, 117),
+        hop_pain=1,
+        test_days=(133,),
+    ),
+)
 
 DAY = dt.timedelta(days=1)
 STRICT = rules.STRICT_PAIN_COMPLAINTS
@@ -214,6 +239,16 @@ def plyo_sessions(sim: Simulation) -> list[Session]:
 
 def is_hold(rx: Prescription) -> bool:
     return any(r.rule == "R-PAIN-2b" for r in rx.reasons)
+
+
+def dosed_as(rx: Prescription) -> str:
+    """The scheme whose band and steps a block is read against: its own, except a calf-strain
+    ladder step 1-3, a `rehab` block (R-PAIN-5) dosed as its exercise's isometric holds or
+    light raises (R-PAIN-4's top doses); `rehab` below means a protocol's RM dose."""
+    steps = CATALOG.get(rx.exercise).steps
+    if rx.scheme == "rehab" and steps.get(rules.CALF_STRAIN_LADDER, 4) < 4:
+        return "isometric" if rx.seconds is not None or rx.distance_m is not None else "light"
+    return rx.scheme
 
 
 # ------------------------------------------------------------------ races (R-SCHED-4a)
@@ -445,11 +480,18 @@ def test_a_dose_step_names_the_amount_given_on_adapted_sessions_R_WHY(a):
 
 @SIM
 @given(simulated())
+@example(STRAIN_LADDER_TO_STEP_4)
 def test_a_protocol_keeps_its_rm_load_through_race_and_lighter_weeks_on_adapted_sessions(a):
     # D-139: in the 7 days before a race the protocol's RM step (fewer reps, more load)
     # does not advance, whatever was logged; a clinician's clearance restarts it lower.
     sim = simulate(*a)
-    assert race_week_rm_rises(sim.profile, planned(sim)) == []
+    # (RM steps only: a calf-strain step, `rehab` by R-PAIN-5, is dosed as light raises, whose
+    # lighter week cuts reps too, R-PROG-5)
+    rm = [
+        replace(s, exercises=tuple(rx for rx in s.exercises if dosed_as(rx) == rx.scheme))
+        for s in planned(sim)
+    ]
+    assert race_week_rm_rises(sim.profile, rm) == []
 
 
 @SIM
@@ -475,25 +517,27 @@ def test_no_heavy_or_plyometrics_before_a_hard_run_nor_plyometrics_after_one_R_S
 @SIM
 @given(simulated())
 @example(FOUND_LEG_PRESS)
+@example(STRAIN_LADDER_TO_STEP_4)
 def test_adapted_doses_stay_in_their_bands_and_set_cuts_never_go_below_two_R_SCH_R_PAIN_5(a):
     sim = simulate(*a)
     for s in planned(sim):
         for rx in s.exercises:
             where = (s.date, rx.exercise, rx.scheme, rx.sets, rx.reps, rx.seconds)
-            if rx.scheme == "light":
+            scheme = dosed_as(rx)
+            if scheme == "light":
                 assert rx.sets in rules.LIGHT_SETS, where
                 if rx.reps is not None:
                     assert rx.reps in rules.LIGHT_REPS, where
                 elif rx.seconds is not None:
                     assert rx.seconds <= rules.LIGHT_MAX_SECONDS, where
-            elif rx.scheme == "heavy" and not is_ramp(rx):
+            elif scheme == "heavy" and not is_ramp(rx):
                 assert rx.sets in rules.HEAVY_SETS and rx.reps in rules.HEAVY_REPS, where
                 assert rx.added_load_kg and rx.added_load_kg > 0, ("heavy needs a load", where)
                 assert rx.tempo, where
-            elif rx.scheme == "rehab":
+            elif scheme == "rehab":
                 assert rx.sets >= rules.MIN_CUT_SETS, where
                 assert rx.tempo, where
-            elif rx.scheme == "isometric":
+            elif scheme == "isometric":
                 assert rx.sets >= rules.MIN_CUT_SETS, where
                 if rx.distance_m is not None:  # tip-toe walking (R-PROG-2: 10 ft -> 15 ft)
                     assert rx.distance_m <= rules.DISTANCE_M[-1] + 1e-9, where
@@ -551,8 +595,9 @@ def _real_work(rx: Prescription) -> bool:
     least = rules.MIN_CUT_SETS if protocol else rules.MAIN_BLOCK_MIN_SETS
     if rx.sets < least:
         return False
-    # Time under load as the progress report counts it (slow heavy and rehab reps 6 s).
-    per_set = time_under_load(rx.reps, rx.seconds, rx.scheme)
+    # Time under load as the progress report counts it (slow heavy and rehab reps 6 s; a
+    # calf-strain step's raises are not slow: counted as the light work they are dosed as).
+    per_set = time_under_load(rx.reps, rx.seconds, dosed_as(rx))
     return rx.sets * per_set >= rules.MAIN_BLOCK_MIN_SECONDS
 
 
@@ -777,14 +822,14 @@ def tracks(sim: Simulation) -> dict[tuple[str, str], list[Exposure]]:
         for rx in s.exercises:
             if rx.scheme in ("skill", "plyometric") or is_hold(rx):
                 continue
-            out[(rx.exercise, rx.scheme)].append(Exposure(s.date, rx, s.deload))
+            out[(rx.exercise, dosed_as(rx))].append(Exposure(s.date, rx, s.deload))
     return out
 
 
 def _top(rx: Prescription) -> float:
     unit = amount_field(rx)
     amount = float(getattr(rx, unit or "reps") or 0)
-    if rx.scheme == "rehab":
+    if dosed_as(rx) == "rehab":
         return amount + rules.RM_TOP_EXTRA_REPS
     if unit == "reps":
         return float(rules.HEAVY_REPS.high if rx.scheme == "heavy" else rules.LIGHT_REPS.high)
@@ -847,6 +892,7 @@ def _morning_hold(sim: Simulation, day: dt.date) -> str | None:
 @given(simulated(complaints=with_complaint))
 @example(FOUND_PAIN_4)
 @example(FOUND_RM_STEP)
+@example(STRAIN_LADDER_TO_STEP_4)
 def test_no_dose_steps_up_unless_the_logged_sets_earned_it_R_PROG_2_6_R_PAIN_2(a):
     sim = simulate(*a)
     read = readings(sim)
@@ -966,8 +1012,8 @@ def test_the_restart_after_a_flare_or_a_clearance_never_begins_a_heavier_protoco
     last: dict[str, Prescription] = {}
     for s in planned(sim):
         for rx in s.exercises:
-            if rx.scheme != "rehab" or rx.reps is None or is_ramp(rx):
-                continue
+            if dosed_as(rx) != "rehab" or rx.reps is None or is_ramp(rx):
+                continue  # (RM steps: a calf-strain step's raises step down to fewer reps)
             before = last.get(rx.exercise)
             last[rx.exercise] = rx
             restart = any(r.text.startswith("Back after the ") for r in rx.reasons) or any(
@@ -989,7 +1035,7 @@ def test_a_protocol_step_to_a_heavier_rm_at_the_same_load_says_how_to_read_it_R_
     last: dict[str, Prescription] = {}
     for s in planned(sim):
         for rx in s.exercises:
-            if rx.scheme != "rehab" or rx.reps is None:
+            if dosed_as(rx) != "rehab" or rx.reps is None:
                 continue
             before = last.get(rx.exercise)
             last[rx.exercise] = rx
@@ -1004,3 +1050,35 @@ def test_a_protocol_step_to_a_heavier_rm_at_the_same_load_says_how_to_read_it_R_
                     rx.reps,
                     [r.text for r in rx.reasons],
                 )
+
+
+STRAIN_STEP_LEAD = "Calf strain, step "  # how a ladder block names its step (R-PAIN-4)
+
+
+def strain_steps(sessions: Iterable[Session]) -> set[int]:
+    """The calf-strain ladder steps whose blocks ``sessions`` hold, each asserted `rehab`."""
+    steps: set[int] = set()
+    for s in sessions:
+        for rx in s.exercises:
+            named = [r.text for r in rx.reasons if r.text.startswith(STRAIN_STEP_LEAD)]
+            if not named:
+                continue
+            steps.add(int(named[0][len(STRAIN_STEP_LEAD)]))
+            assert rx.scheme == "rehab", (s.date, rx.exercise, rx.scheme, named[0])
+    return steps
+
+
+@SIM
+@given(simulated(complaints=st.just(frozenset({"calf_strain"}))))
+@example(STRAIN_LADDER_TO_STEP_4)
+def test_every_calf_strain_ladder_block_is_rehab_planned_and_adapted_R_PAIN_5(a):
+    # R-PAIN-5: "A complaint protocol (R-PAIN-3 heavy slow resistance, R-PAIN-4 high-load heel
+    # raise, the calf-strain ladder) ...: its blocks use the scheme `rehab`, with the protocol's
+    # own sets, reps and tempo". Steps 1-3 were given as `isometric` and `light` (D-167).
+    profile, start, weeks, _ = a
+    plan = build_plan(profile, CATALOG, start, weeks)
+    strain_steps(plan.sessions)
+    sim = simulate(*a)
+    steps = strain_steps(sim.given()) | strain_steps(sim.final)
+    if a is STRAIN_LADDER_TO_STEP_4:
+        assert steps == {1, 2, 3, 4}, steps  # every step was checked

@@ -309,10 +309,12 @@ def test_plantar_heel_pain_gets_the_towel_heel_raise_and_foot_work_every_session
 
 
 def test_a_calf_strain_starts_at_step_1_isometric_holds_at_both_knee_angles_R_PAIN_4():
-    # v2: a criteria ladder, not the calendar; without a log it stays at step 1.
+    # v2: a criteria ladder, not the calendar; without a log it stays at step 1. Its holds are
+    # a complaint protocol's blocks: scheme `rehab` (R-PAIN-5), dosed in seconds.
     plan = plan_for(profile(complaints=["calf_strain"]), weeks=4)
     for s in plan.sessions:
-        holds = [rx for rx in s.exercises if rx.scheme == "isometric"]
+        holds = [rx for rx in s.exercises if rx.scheme == "rehab" and rx.seconds is not None]
+        assert not any(rx.scheme == "isometric" for rx in s.exercises)
         assert {CATALOG.get(rx.exercise).knee for rx in holds} >= {"straight", "bent"}
         assert all(CATALOG.get(rx.exercise).steps.get("calf_strain") == 1 for rx in holds[:2])
         assert "calf strain" in s.exercises[0].why.lower()

@@ -264,6 +264,10 @@ CALF_STRAIN_TOPS: Final[dict[int, LadderTop]] = {
     4: LadderTop(4, reps=Band(6, 8)),  # heavy slow raises, 4 x 6-8
 }
 CALF_STRAIN_STEP_PAIN_MAX: Final = 2  # R-PAIN-4: each step passed with pain <= 2/10
+# R-PAIN-4: the ladder's first step dosed as rehab work (heavy slow raises, 4 x 6-8, with the
+# protocol's tempo); steps before it are dosed as their exercises' own isometric or light work,
+# under the scheme `rehab` all the same (R-PAIN-5).
+STRAIN_LADDER_REHAB_STEP: Final = 4
 STRAIN_RUNNING_STEP: Final = 3  # R-PAIN-4: running advice from calf-strain ladder step 3
 SOLEUS_LADDER: Final = "soleus"  # R-PROG-3: wall sit -> tip-toe walk -> bent-knee -> leg press
 

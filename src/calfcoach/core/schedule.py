@@ -314,7 +314,8 @@ def _week_masks(
 def _loaded_protocol(profile: Profile) -> str | None:
     """The name of the complaint protocol whose RM-loaded sets every session holds (R-PAIN-5:
     Beyer's for an Achilles complaint, Rathleff's for plantar heel pain), None without one.
-    The calf-strain ladder's steps before the last are isometric and light."""
+    The calf-strain ladder's steps before the last are `rehab` blocks (R-PAIN-5) dosed as
+    isometric holds and light raises, not RM sets."""
     if not profile.complaints & LOADED_PROTOCOL_COMPLAINTS:
         return None
     achilles = profile.complaints & ACHILLES_COMPLAINTS

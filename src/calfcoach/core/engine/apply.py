@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from calfcoach.core import rules
-from calfcoach.core.engine.complaints import ComplaintMaker, is_strain_step
+from calfcoach.core.engine.complaints import ComplaintMaker, dosed_scheme, is_strain_step
 from calfcoach.core.engine.doses import (
     _dose_of,
     _is_hold,
@@ -33,18 +33,25 @@ class EvidenceMaker(ComplaintMaker):
         protocol = False
         for exercise, group in by_ex.items():
             rx = planned.get(exercise)
-            scheme = rx.scheme if rx is not None else group[0].scheme
-            if scheme is None or scheme == "skill" or _is_hold(rx):
+            shown = rx.scheme if rx is not None else group[0].scheme
+            if shown is None or shown == "skill" or _is_hold(rx):
                 continue
-            # R-PAIN-4/5: the complaint's protocol, the calf-strain ladder's light and
-            # isometric steps too (a closed complaint's protocol runs once a week).
-            protocol = protocol or scheme == "rehab" or is_strain_step(rx)
+            # R-PAIN-4/5: the complaint's protocol, the calf-strain ladder's steps too (a
+            # closed complaint's protocol runs once a week).
+            protocol = protocol or shown == "rehab" or is_strain_step(rx)
+            # The track of the work the block is dosed as (a calf-strain step: its isometric
+            # or light work, under the scheme `rehab`).
+            scheme = dosed_scheme(self.c, exercise, shown)
             key = f"{exercise}|{scheme}"
             track = self.st.tracks.get(key)
             if deload and scheme != "plyometric" and (track is None or track.found):
                 continue  # a lighter week is no base for the next dose (R-PROG-5); contacts
                 # are: the +20 a session rule holds between any two plyometric sessions (D-3)
-            dose = _dose_of(rx) if rx is not None else (track.dose if track is not None else None)
+            dose = (
+                _dose_of(rx, scheme)
+                if rx is not None
+                else (track.dose if track is not None else None)
+            )
             if dose is None:
                 continue
             if track is None:
@@ -79,12 +86,13 @@ class EvidenceMaker(ComplaintMaker):
             if (rx.scheme == "rehab" or is_strain_step(rx)) and not counted:
                 self._count_protocol(week)  # R-PAIN-5: lighter weeks count too
                 counted = True
-            track = self.st.tracks.get(f"{rx.exercise}|{rx.scheme}")
+            scheme = dosed_scheme(self.c, rx.exercise, rx.scheme)
+            track = self.st.tracks.get(f"{rx.exercise}|{scheme}")
             if track is None:
                 continue
             if session.deload and rx.scheme != "plyometric" and track.found:
                 continue
-            dose = _dose_of(rx)
+            dose = _dose_of(rx, scheme)
             if dose is None:
                 continue
             if session.deload and rx.scheme != "plyometric":

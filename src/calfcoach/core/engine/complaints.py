@@ -14,6 +14,7 @@ from calfcoach.core.engine import budget
 from calfcoach.core.engine.base import (
     STRAIN_TOP,
 )
+from calfcoach.core.engine.blocks import Choices
 from calfcoach.core.engine.calf import CalfMaker, _ladder_scheme
 from calfcoach.core.engine.skeleton import Slot
 from calfcoach.core.models import (
@@ -46,11 +47,29 @@ STRAIN_STEP_LEAD: Final = "Calf strain, step "
 
 
 def is_strain_step(rx: Prescription | None) -> bool:
-    """A block of the calf-strain ladder (R-PAIN-4): the complaint's protocol, whatever its
-    scheme (steps 1-3 are isometric and light work, step 4 rehab)."""
+    """A block of the calf-strain ladder (R-PAIN-4): the complaint's protocol (scheme `rehab`,
+    R-PAIN-5; steps 1-3 dosed as isometric and light work, ``dosed_scheme``), told by its lead
+    reason."""
     return rx is not None and any(
         r.rule == "R-PAIN-4" and r.text.startswith(STRAIN_STEP_LEAD) for r in rx.reasons
     )
+
+
+def dosed_scheme(c: Choices, exercise: str, scheme: Scheme) -> Scheme:
+    """The scheme a block showing ``scheme`` is dosed under (its track, bands, rungs, rest and
+    set cuts). R-PAIN-5: a complaint protocol's blocks use the scheme `rehab`, the calf-strain
+    ladder's too; steps 1-3 of that ladder (R-PAIN-4: holds, two-leg and single-leg raises)
+    keep their exercise's own work as their dose (isometric holds, light raises: the step's
+    doses and criteria), so a `rehab` block of one of those exercises is dosed as that work.
+    Every other block is dosed as it shows. Told by the exercise, not by the block's reasons:
+    a session stored without them is read the same way (R-HIST)."""
+    if scheme != "rehab" or "calf_strain" not in c.complaints:
+        return scheme
+    for members in c.strain_ladder[: rules.STRAIN_LADDER_REHAB_STEP - 1]:
+        for ex in members:
+            if ex.id == exercise:
+                return _ladder_scheme(ex)
+    return scheme
 
 
 def closed_protocol_end(closed_on: dt.date) -> dt.date:
@@ -371,7 +390,9 @@ def _strain_running(step: int) -> str:
 
 
 def _strain_scheme(ex: Exercise, step: int) -> Scheme:
-    if step == 4:
+    """The scheme a calf-strain ladder step is dosed under (``dosed_scheme``); every step's
+    block shows `rehab` (R-PAIN-5)."""
+    if step >= rules.STRAIN_LADDER_REHAB_STEP:
         return "rehab"
     return _ladder_scheme(ex)
 

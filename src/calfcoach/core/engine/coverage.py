@@ -4,7 +4,8 @@ plyometric block where the athlete may jump; every gap is a warning that says wh
 
 A complaint protocol block (scheme ``rehab``: heavy slow resistance, the high-load heel raise,
 step 4 of the calf-strain ladder) is the cycle's heavy work: R-SCHED-8 allows a heavy calf block
-or a protocol block in a session, never both.
+or a protocol block in a session, never both. Steps 1-3 of the calf-strain ladder, `rehab` too
+(R-PAIN-5), count as the isometric or light work they are dosed as.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 
 from calfcoach.core import rules
 from calfcoach.core.engine.blocks import Choices
-from calfcoach.core.engine.complaints import protocol_name
+from calfcoach.core.engine.complaints import dosed_scheme, protocol_name
 from calfcoach.core.engine.doses import held_for_pain
 from calfcoach.core.models import LOADED_PROTOCOL_COMPLAINTS, Profile, Session
 
@@ -68,9 +69,12 @@ def coverage_issues(
                 continue
             if knee in ("straight", "bent"):
                 seen.add(knee)
-            if rx.scheme in ("heavy", "rehab"):
+            # A calf-strain step (`rehab`, R-PAIN-5) counts as the work it is dosed as: steps
+            # 1-3 isometric or light work, step 4 the cycle's heavy work.
+            scheme = dosed_scheme(choices, rx.exercise, rx.scheme)
+            if scheme in ("heavy", "rehab"):
                 seen.add("heavy")
-            elif rx.scheme == "light":
+            elif scheme == "light":
                 seen.add("light")
     issues: list[tuple[str, int, str]] = []
     messages: dict[str, str] = {}

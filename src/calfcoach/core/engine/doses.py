@@ -340,7 +340,7 @@ class DoseMaker(MakerBase):
         head: tuple[Reason, ...] = ((lead,) if lead else ()) + tuple(reasons)
         if role == "protocol" and scheme != "rehab":
             # R-WHY, R-PAIN-4: a calf-strain ladder step (holds, two-leg and single-leg raises
-            # under the light and isometric schemes) is rehab, not training: it says what the
+            # dosed as light and isometric work) is rehab, not training: it says what the
             # step is for, not what light work builds, and not what the calf does in hard
             # running (those reasons are for training blocks).
             head += (_STRAIN_STEP_REASON,)
@@ -348,6 +348,9 @@ class DoseMaker(MakerBase):
         else:
             head += (_scheme_reason(scheme, ex, shown),)
             tail, tail_why = self._why_entry(ex, scheme)
+        # R-PAIN-5: a complaint protocol's blocks use the scheme `rehab`, the calf-strain
+        # ladder's steps too, which are dosed as the isometric or light work they are.
+        named: Scheme | None = "rehab" if role == "protocol" else None
         rx = _prescription(
             ex,
             scheme,
@@ -357,10 +360,11 @@ class DoseMaker(MakerBase):
             # R-PROG-1a: a ramp shows its starting load, 0 kg at body weight.
             bare=0.0 if ramp else None,
             why=_why_text(head) + " " + tail_why,  # the catalog's reasons' text made once
+            shown=named,
         )
         full_rx = None
         if full is not None:
-            full_rx = _prescription(ex, scheme, full, tempo=rx.tempo, why="")
+            full_rx = _prescription(ex, scheme, full, tempo=rx.tempo, why="", shown=named)
         return budget.Block(ex, rx, role, ex.knee, full_rx)
 
     def _why(self, ex: Exercise, scheme: Scheme) -> tuple[Reason, ...]:
@@ -614,10 +618,13 @@ def _prescription(
     reasons: tuple[Reason, ...] = (),
     bare: float | None = None,
     why: str | None = None,
+    shown: Scheme | None = None,
 ) -> Prescription:
     """The prescription of ``dose`` with its reasons (``why`` their text joined, ``rule`` the
     first id); ``bare``: the added load shown when the dose has none (heavy work: 0 kg);
-    ``why``: the reasons' text when the caller has it already."""
+    ``why``: the reasons' text when the caller has it already; ``shown``: the scheme the
+    prescription names when it is not the one it is dosed under (a calf-strain ladder step
+    dosed as isometric or light work is `rehab`, R-PAIN-5; its rest stays its dose's)."""
     amount: int | float = (
         round(dose.amount, 2) if dose.unit == "distance_m" else int(round(dose.amount))
     )
@@ -625,7 +632,7 @@ def _prescription(
     load = dose.load if dose.load else (0.0 if scheme == "heavy" else None)
     return Prescription(
         ex.id,
-        scheme,
+        scheme if shown is None else shown,
         dose.sets,
         amount if unit == "reps" else None,  # type: ignore[arg-type]
         amount if unit == "seconds" else None,  # type: ignore[arg-type]
@@ -674,16 +681,19 @@ def _with_reasons(
     )
 
 
-def _dose_of(rx: Prescription | None) -> Dose | None:
+def _dose_of(rx: Prescription | None, scheme: Scheme | None = None) -> Dose | None:
+    """The dose ``rx`` gives; ``scheme``: the one it is dosed under (``complaints.dosed_scheme``;
+    default its own): only a `rehab` dose is a protocol's fixed one (R-PAIN-5)."""
     if rx is None:
         return None
+    fixed = (rx.scheme if scheme is None else scheme) == "rehab"
     if rx.contacts is not None:
         return Dose(1, float(rx.contacts * rx.sets), "contacts")
     units: tuple[Amount, ...] = ("reps", "seconds", "distance_m")
     for unit in units:
         value = getattr(rx, unit)
         if value is not None:
-            return Dose(rx.sets, float(value), unit, rx.added_load_kg or None, rx.scheme == "rehab")
+            return Dose(rx.sets, float(value), unit, rx.added_load_kg or None, fixed)
     return None
 
 

@@ -21,12 +21,13 @@ from calfcoach.core.engine.base import (
     ORDER,
     Decision,
 )
-from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS
+from calfcoach.core.engine.blocks import LIGHTER, PROTOCOL_COMPLAINTS, Choices
 from calfcoach.core.engine.calf import _block_title
 from calfcoach.core.engine.complaints import (
     _protocol_title,
     closed_protocol_end,
     closed_protocol_over,
+    dosed_scheme,
     protocol_name,
 )
 from calfcoach.core.engine.doses import MORNING_SET_REASON, _with_head, restart_reason
@@ -35,6 +36,7 @@ from calfcoach.core.engine.skeleton import HEAVY_KINDS, Slot
 from calfcoach.core.models import (
     Prescription,
     Reason,
+    Scheme,
     Session,
 )
 from calfcoach.core.races import RaceDay, describe, is_tune_up, light_week_end
@@ -249,7 +251,7 @@ class SessionMaker(EvidenceMaker):
             advice = ask if advice is None else f"{advice} {ask}"
         blocks = _unique(blocks)
         if safety.morning == "one_set_fewer" or any(b.full is not None for b in blocks):
-            blocks = _blocks_the_uncut_session_holds(blocks, self.session_minutes)
+            blocks = _blocks_the_uncut_session_holds(blocks, self.session_minutes, self.c)
         blocks, minutes, over = budget.fit(blocks, self.session_minutes)
         if over:
             self.issues.append(
@@ -262,8 +264,11 @@ class SessionMaker(EvidenceMaker):
             )
         # By scheme, foot work last: a stable sort on keys worked out in one pass (a lambda
         # key is a generic call per block in the compiled build).
+        # (A calf-strain step, `rehab` by R-PAIN-5, keeps the place of the work it is dosed as.)
         keys = [
-            ORDER.get(b.rx.scheme, 5) + (10 if b.role in ("foot", "dorsi") else 0) for b in blocks
+            ORDER.get(dosed_scheme(self.c, b.rx.exercise, b.rx.scheme), 5)
+            + (10 if b.role in ("foot", "dorsi") else 0)
+            for b in blocks
         ]
         blocks = [blocks[i] for i in sorted(range(len(blocks)), key=keys.__getitem__)]
         exercises = []
@@ -574,7 +579,9 @@ def _unique(blocks: list[budget.Block]) -> list[budget.Block]:
 __all__ = ["Decision", "SessionMaker"]
 
 
-def _blocks_the_uncut_session_holds(blocks: list[budget.Block], limit: int) -> list[budget.Block]:
+def _blocks_the_uncut_session_holds(
+    blocks: list[budget.Block], limit: int, c: Choices
+) -> list[budget.Block]:
     """A cut never lets in a block the uncut session would leave out of the time budget.
 
     * R-PAIN-2 (D-167, D-172): a morning at usual + 2 takes one set off each calf block; each
@@ -593,7 +600,11 @@ def _blocks_the_uncut_session_holds(blocks: list[budget.Block], limit: int) -> l
         if sore and b.role not in ("foot", "dorsi"):
             # Every dose a sore morning holds, cut or not (a plyometric block keeps its sets
             # but not the calm morning's +20 contacts).
-            rx = _calm_bound(rx, set_back=MORNING_SET_REASON in b.rx.reasons)
+            rx = _calm_bound(
+                rx,
+                set_back=MORNING_SET_REASON in b.rx.reasons,
+                scheme=dosed_scheme(c, rx.exercise, rx.scheme),
+            )
         rxs.append(rx)
     minutes = budget.WARM_UP_MINUTES
     for b, rx in zip(blocks, rxs, strict=True):
@@ -607,10 +618,11 @@ def _blocks_the_uncut_session_holds(blocks: list[budget.Block], limit: int) -> l
     return [b for b, t in zip(blocks, trial, strict=True) if id(t) in survivors]
 
 
-def _calm_bound(rx: Prescription, *, set_back: bool) -> Prescription:
+def _calm_bound(rx: Prescription, *, set_back: bool, scheme: Scheme) -> Prescription:
     """The longest dose a calm morning could give a block cut by a sore one (D-172): the set
     back, and one step up (R-PROG-2: the next rung, or at the band's top one set more;
-    R-PROG-4: 20 contacts more). A load step returns to the band's first rung, shorter."""
+    R-PROG-4: 20 contacts more). A load step returns to the band's first rung, shorter.
+    ``scheme``: the one the block is dosed under (its band)."""
     sets = rx.sets + 1 if set_back else rx.sets
     if rx.contacts is not None:
         # Contacts are per bout: 20 more in each bout bounds 20 more a session.
@@ -620,7 +632,7 @@ def _calm_bound(rx: Prescription, *, set_back: bool) -> Prescription:
         amount = getattr(rx, field)
         if amount is None:
             continue
-        above = dosing.rung_above(dosing.band(rx.scheme, field).rungs, amount)
+        above = dosing.rung_above(dosing.band(scheme, field).rungs, amount)
         if above is None:
             return replace(rx, sets=sets + 1)
         if field == "reps":

@@ -13,7 +13,9 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 10  # 10: a protocol's RM step passes only after a plan week
+STATE_VERSION = 11  # 11: calf-strain ladder steps are `rehab` blocks (R-PAIN-5): the week's
+# session signatures (``prev_sigs``, ``this_sigs``, R-SCHED-3) name them so;
+# 10: a protocol's RM step passes only after a plan week
 # that counts at it (``protocol_step_sessions``, ``protocol_step_passed``); a restart after a
 # flare or a clearance holds the protocol without other calf work (``pain_restart``);
 # 9: the weeks a complaint's plyometric gate let jump (D-181);
