@@ -950,7 +950,7 @@ def complaints(profile: Any, cal: Calendar, start: dt.date, weeks: int, plan: Js
 # ---------------------------------------------------------------- reasons (R-WHY)
 
 PLANTAR = frozenset({"gastrocnemius", "soleus"})
-ABOUT_20 = 24  # R-PROG-4 "at most about 20 contacts": bouts round up by a contact or two
+ABOUT_20 = 20  # R-PROG-4 "at most about 20 contacts" a session: whole bouts never above it (D-216)
 
 
 @check
@@ -1231,8 +1231,33 @@ def test_weeks_rotate_cover_both_knee_angles_and_hold_foot_work_R_SCHED_3_5_6(
     assert findings_of(req, "R-SCHED-3", "R-SCHED-5", "R-SCHED-6") == []
 
 
+# Whole bouts rounded a +20 step up to +22 (104 -> 126 contacts in week 25): D-216.
+BOUTS_OVER_THE_STEP = (
+    {
+        "level": "advanced",
+        "birth_year": 1992,
+        "body_mass_kg": 110.0,
+        "equipment": [],
+        "free_days": ["mon", "tue", "thu", "sun", "sat", "wed"],
+        "sessions_per_week": 1,
+        "session_minutes": 90,
+        "runs": [
+            {"day": "fri", "kind": "long"},
+            {"kind": "long", "day": "sat"},
+            {"day": "thu", "kind": "easy"},
+        ],
+        "races": [{"date": "2027-01-06"}],
+        "complaints": [],
+        "bone_stress_history": True,
+    },
+    dt.date(2027, 1, 1),
+    30,
+)
+
+
 @MANY
 @given(requests())
+@example(BOUTS_OVER_THE_STEP)
 def test_progression_novice_start_first_loads_and_lighter_weeks_R_PROG_1a_4_4a_5(
     req: tuple[Json, dt.date, int],
 ) -> None:

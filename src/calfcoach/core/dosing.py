@@ -583,7 +583,7 @@ class Bouts:
     seconds: int
 
 
-def bouts(total: int, ex: Exercise) -> Bouts:
+def bouts(total: int, ex: Exercise, most: int | None = None) -> Bouts:
     """A session's contacts as bouts a person can do (R-SCH-3a, R-SCHED-8), at the exercise's
     cadence, two-foot landings in pairs, never leaving the band of ``total``:
 
@@ -591,12 +591,16 @@ def bouts(total: int, ex: Exercise) -> Bouts:
        8-15 s above it, holding ``total`` or down to 10 % less;
     2. where no such split exists (50 rope contacts at 220 a minute are one bout of 14 s or
        two of 7 s), bouts of 8-15 s holding ``total`` (R-SCHED-8's 8-30 s wins over 8-10 s).
+
+    Whole bouts may hold up to 4 contacts more than ``total``, never more than ``most``: the
+    +20 a session of R-PROG-4 (D-177) and a cap are ceilings, not targets (D-216).
     """
-    return _bouts(total, ex.contacts_per_minute or rules.DEFAULT_CONTACTS_PER_MINUTE, ex.tier)
+    cpm = ex.contacts_per_minute or rules.DEFAULT_CONTACTS_PER_MINUTE
+    return _bouts(total, cpm, ex.tier, total + 4 if most is None else min(total + 4, most))
 
 
 @lru_cache(maxsize=1024)
-def _bouts(total: int, cpm: int, tier: int) -> Bouts:
+def _bouts(total: int, cpm: int, tier: int, most: int) -> Bouts:
     unit = 2 if tier == 1 else 1
     band = plyo_band(total)
     light = total <= rules.PLYO_LIGHT_MAX or tier >= 2
@@ -612,7 +616,7 @@ def _bouts(total: int, cpm: int, tier: int) -> Bouts:
         for sets in range(1, 13):
             for per in range(max(unit, low_per), high_per + 1, unit):
                 done = sets * per
-                if done > total + 4 or done < least or plyo_band(done) != band:
+                if done > most or done < least or plyo_band(done) != band:
                     continue
                 key = (abs(done - total) + (0.5 if done > total else 0), sets, per)
                 if best is None or key < best:

@@ -242,13 +242,17 @@ class CalfMaker(DoseMaker):
                     reasons.append(dosing.reason("R-PROG-4", f"contacts go up to {new} a session"))
                 total = new
         given = self.st.plyo_given
-        if given is not None and not restart and total > given + rules.PLYO_WEEKLY_STEP:
+        most = None if given is None or restart else given + rules.PLYO_WEEKLY_STEP
+        if most is not None and total > most:
             # R-PROG-4 (D-3, D-177): at most 20 above the last session given, also when that
             # one (a lighter week's) was not done and nothing since says more.
-            total = given + rules.PLYO_WEEKLY_STEP
+            total = most
         if cap is not None:
             total = min(total, cap)
+            most = cap if most is None else min(most, cap)
         total = max(total, min(rules.MAIN_BLOCK_MIN_CONTACTS, cap or rules.MAIN_BLOCK_MIN_CONTACTS))
+        if most is not None:
+            most = max(most, total)  # R-SCHED-8's smallest main block wins, as before
         track.dose = Dose(1, float(total), "contacts")
         track.pending = None
         shown_total = total
@@ -256,7 +260,7 @@ class CalfMaker(DoseMaker):
             shown_total = max(
                 rules.MAIN_BLOCK_MIN_CONTACTS, round(total * rules.DELOAD_VOLUME_FACTOR)
             )
-        b = dosing.bouts(shown_total, ex)
+        b = dosing.bouts(shown_total, ex, most)  # whole bouts never above the +20 (D-216)
         if slot.deload:  # the contacts given, in whole bouts
             reasons.append(
                 lighter_week_reason(
