@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic import ValidationInfo as Info
@@ -675,14 +675,26 @@ def plan_problems(data: dict[str, Any], where: str) -> list[str]:
     no plan of a billion sets)."""
     from calfcoach.storage.plan_doc import plan_from_dict
 
+    plan, problems = _read_stored(plan_from_dict, data, where, "a plan")
+    return problems if plan is None else list(_plan_limits(plan, where))
+
+
+_T = TypeVar("_T")
+
+
+def _read_stored(
+    reader: Callable[[Any], _T], data: Any, where: str, what: str
+) -> tuple[_T | None, list[str]]:
+    """A stored document read by its ``plan_doc`` reader, or the lines saying why it does not
+    read: ``plan_doc`` reads trusted storage, a file can hold anything (a list as a version)."""
     try:
-        plan = plan_from_dict(data)
+        return reader(data), []
     except InputError as error:
-        return [f"{where}: {line}" for line in error.problems]
+        return None, [f"{where}: {line}" for line in error.problems]
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError):
-        # plan_doc reads trusted storage; a file can hold anything (a list as a version).
-        return [f"{where}: does not read as a plan; allowed: a plan as `calfcoach export` wrote it"]
-    return list(_plan_limits(plan, where))
+        return None, [
+            f"{where}: does not read as {what}; allowed: {what} as `calfcoach export` wrote it"
+        ]
 
 
 def given_problems(given: Sequence[GivenDoc], where: str) -> Iterable[str]:
@@ -700,16 +712,11 @@ def given_problems(given: Sequence[GivenDoc], where: str) -> Iterable[str]:
                 "allowed: each version of a day once"
             )
         seen.add(key)
-        try:
-            session = session_from_dict(item.session)
-        except InputError as error:
-            yield from (f"{at}.session: {line}" for line in error.problems)
-            continue
-        except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError):
-            yield (
-                f"{at}.session: does not read as a session; allowed: a session as "
-                "`calfcoach export` wrote it"
-            )
+        session, problems = _read_stored(
+            session_from_dict, item.session, f"{at}.session", "a session"
+        )
+        if session is None:
+            yield from problems
             continue
         if session.date != item.date:
             yield (
