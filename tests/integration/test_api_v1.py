@@ -27,9 +27,10 @@ SET = {"date": WED.isoformat(), "exercise": "jump-rope", "set_number": 1, "conta
 
 
 def make_app(database: Database, actor: Actor | None = None) -> FastAPI:
-    """A minimal app around the router (the real factory is the web app's ``create_app``)."""
+    """A minimal app around the router (the real factory is the web app's ``create_app``);
+    on SQLite its sets go through a group-commit writer, as the web app's do (D-217)."""
     app = FastAPI()
-    app.state.service_context = context_for(database, today=lambda: TODAY)
+    app.state.service_context = context_for(database, today=lambda: TODAY, group_commit=True)
     api_v1.install_problem_handlers(app)
     app.include_router(api_v1.router)
     if actor is not None:
@@ -45,8 +46,12 @@ def ana(database: Database) -> int:
 
 @pytest.fixture
 def client(database: Database, ana: int) -> Iterator[TestClient]:
-    with TestClient(make_app(database), client=LOOPBACK) as client:
-        yield client
+    app = make_app(database)
+    try:
+        with TestClient(app, client=LOOPBACK) as client:
+            yield client
+    finally:
+        app.state.service_context.close()  # its writer's thread, if it started one
 
 
 def test_athletes_are_listed_a_page_at_a_time(client: TestClient, database: Database) -> None:

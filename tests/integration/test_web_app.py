@@ -204,6 +204,20 @@ def test_the_app_runs_its_routes_on_4_threads_on_sqlite_and_2_on_postgresql_by_d
     assert tokens == (4 if backend == "sqlite" else 2)
 
 
+def test_the_apps_sets_share_commits_through_one_writer_on_sqlite_and_not_on_postgresql(
+    database_url: str, backend: str, tmp_path: Path
+) -> None:
+    # D-217 (D-94, D-122): on SQLite, sets posted at once are committed together by one
+    # writer thread of the process; PostgreSQL runs many writers at once and has none.
+    from calfcoach.settings import Settings
+    from calfcoach.web.app import create_app
+
+    app = create_app(Settings(home=tmp_path, database_url=database_url))
+    with TestClient(app):
+        writer = app.state.service_context.group_commit
+        assert (writer is not None) == (backend == "sqlite")
+
+
 def test_the_app_runs_its_routes_on_the_configured_number_of_threads(
     database_url: str, tmp_path: Path
 ) -> None:

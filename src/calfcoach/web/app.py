@@ -67,7 +67,9 @@ def create_app(settings: Settings | None = None, *, server_process: bool = False
     from calfcoach.mail import mailer_from_setting
 
     mailer = mailer_from_setting(settings.mail)
-    context = bootstrap.build_context(settings)
+    # D-217: on SQLite the sets logged at once share one transaction and one commit (D-94);
+    # bootstrap leaves PostgreSQL, which runs many writers at once, without a writer thread.
+    context = bootstrap.build_context(settings, group_commit=True)
     from calfcoach.code_id import code_id
 
     code_id()  # worked out once per process, at start-up rather than on a first request (D-163)
