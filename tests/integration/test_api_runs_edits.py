@@ -243,7 +243,11 @@ def test_a_day_in_the_api_is_written_yyyy_mm_dd_and_nothing_else(
     ):
         response = client.get(url)
         assert response.status_code == 422, (url, response.text)
-        assert response.json()["errors"][0]["message"] == "not a day; allowed: YYYY-MM-DD"
+        problem = response.json()["errors"][0]
+        assert (problem["message"], problem["allowed"]) == (
+            f"{shown!r} is not a valid date",  # the CLI's words (was "not a day; allowed: ...")
+            "YYYY-MM-DD",
+        )
 
 
 # D-191: the calendar address does not reach into this machine or its network.
@@ -325,3 +329,27 @@ def test_local_mode_refuses_the_metadata_address_but_tries_its_own_machine(
     assert loopback.status_code == 422
     message = problem(loopback)["errors"][0]["message"]  # type: ignore[index]
     assert message.startswith("could not fetch the calendar from 127.0.0.1 (")  # type: ignore[union-attr]
+
+
+def test_an_events_new_day_given_as_a_number_is_refused_not_read_as_a_unix_time(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    """``{"date": 1764806400}`` moved the run to 2025-12-04 (pydantic's Unix time)."""
+    client = client_of(database)
+    data = ics((in_days(2), "Long run"))
+    client.post(
+        f"/api/v1/athletes/{ana}/calendar", files={"file": ("plan.ics", data, "text/calendar")}
+    )
+    event = client.get(f"/api/v1/athletes/{ana}/events").json()["items"][0]
+
+    moved = client.patch(f"/api/v1/athletes/{ana}/events/{event['id']}", json={"date": 1764806400})
+
+    assert moved.status_code == 422, moved.text
+    problem = moved.json()["errors"][0]
+    assert (problem["field"], problem["message"], problem["allowed"]) == (
+        "date",
+        "1764806400 is not a valid date",
+        "YYYY-MM-DD",
+    )
+    assert client.get(f"/api/v1/athletes/{ana}/events").json()["items"] == [event]

@@ -344,3 +344,68 @@ def test_the_cli_plan_refuses_a_race_dated_year_one_in_its_profile(
         ("plan", "--profile", str(profile)),
         "races[0].date: 0001-01-01 is out of range; allowed: 1900-01-01 to 2199-12-31",
     )
+
+
+# ------------------------------------------------------------- a body's JSON types (stop 31)
+
+_SET = {"exercise": "jump-rope", "set_number": 1, "contacts": 10}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "message", "allowed"),
+    [
+        ("checkins", {"date": 1764806400, "pain": 1, "stiffness": 1}, "date",
+         "1764806400 is not a valid date", "YYYY-MM-DD"),
+        ("checkins", {"date": f"{TODAY}T00:00:00", "pain": 1, "stiffness": 1}, "date",
+         f"'{TODAY}T00:00:00' is not a valid date", "YYYY-MM-DD"),
+        ("checkins", {"date": "2026-W49-5", "pain": 1, "stiffness": 1}, "date",
+         "'2026-W49-5' is not a valid date", "YYYY-MM-DD"),
+        ("checkins", {"pain": True, "stiffness": 1}, "pain", "true is not a whole number",
+         "0-10"),
+        ("checkins", {"pain": 1, "stiffness": 1.0}, "stiffness", "1.0 is not a whole number",
+         "0-10"),
+        ("checkins", {"pain": 1, "stiffness": 1, "replace": "yes"}, "replace",
+         "'yes' is not allowed", "true, false"),
+        ("checkins", {"stiffness": 1}, "pain", "missing", "0-10"),
+        ("sets", {**_SET, "contacts": "12abc"}, "contacts", "'12abc' is not a whole number",
+         "0-2000 contacts"),
+        ("sets", {**_SET, "rpe": 5.5}, "rpe", "5.5 is not a whole number", "1-10"),
+        ("sets", {**_SET, "load_kg": "5"}, "load_kg", "'5' is not a number", "0-500 kg"),
+        ("sets", {**_SET, "side": 5}, "side", "5 is not text", "left, right, both"),
+        ("tests/hop", {"hops": "10", "pain": 0}, "hops", "'10' is not a whole number",
+         "0-100 hops per leg"),
+        ("tests/heel-raise", {"left": 20, "right": [20]}, "right", "a list is not a whole number",
+         "0-500 reps"),
+    ],
+)  # fmt: skip
+def test_a_body_value_of_the_wrong_json_type_is_refused_in_the_clis_words_and_stores_nothing(
+    app: FastAPI,
+    client: TestClient,
+    athlete: int,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+    message: str,
+    allowed: str,
+) -> None:
+    """pydantic's lax reading took a number as a Unix time (a check-in stored on
+    2025-12-04), ``true`` as 1 and ``"yes"`` as true, and refused the rest in its own words
+    without what is allowed ("Input should be a valid integer"); a body is read as an import
+    file is, in the words the CLI says of the same value."""
+    before = stored(app)
+    response = client.post(f"/api/v1/athletes/{athlete}/{path}", json={"date": TODAY, **body})
+    problem = problem_at(response, field)
+    assert (problem["message"], problem["allowed"]) == (message, allowed)
+    assert stored(app) == before
+
+
+def test_a_day_in_a_path_or_query_that_is_not_a_date_is_refused_in_the_clis_words(
+    client: TestClient, athlete: int
+) -> None:
+    for url, field in (
+        (f"/api/v1/athletes/{athlete}/sessions/2026-02-30", "day"),
+        (f"/api/v1/athletes/{athlete}/plan?date=2026-02-30", "date"),
+    ):
+        problem = problem_at(client.get(url), field)
+        assert problem["message"] == "'2026-02-30' is not a valid date", url
+        assert problem["allowed"] == "YYYY-MM-DD"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from calfcoach.core.limits import date_problem
+from calfcoach.core.limits import date_problem, read_iso_date
 from calfcoach.errors import InputError
 
 
@@ -21,10 +21,7 @@ def parse_date(option: str, text: str | None, default: dt.date | None = None) ->
             raise InputError(f"{option}: missing; allowed: a date YYYY-MM-DD")
         return default
     try:
-        digits = text[:4] + text[5:7] + text[8:]
-        if len(text) != 10 or text[4] != "-" or text[7] != "-" or not digits.isascii():
-            raise ValueError(text)  # fromisoformat also takes "2026-W49-5" (an ISO week)
-        value = dt.date.fromisoformat(text)
+        value = read_iso_date(text)  # not "2026-W49-5" (an ISO week), nor "20261204"
     except ValueError:
         raise InputError(f"{option}: {text!r} is not a valid date; allowed: YYYY-MM-DD") from None
     problem = date_problem(option, value)

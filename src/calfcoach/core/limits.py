@@ -31,6 +31,18 @@ def date_problem(field: str, value: dt.date, latest: dt.date = LATEST_DATE) -> s
     return f"{field}: {value.isoformat()} is out of range; allowed: {date_range_text(latest)}"
 
 
+def read_iso_date(text: str) -> dt.date:
+    """The date of ``text`` written exactly ``YYYY-MM-DD`` (ASCII digits), else ValueError.
+    ``date.fromisoformat`` alone also takes ``20261204`` and the ISO week date
+    ``2026-W49-5``, which no way in takes (the CLI, the pages, the API, an import)."""
+    digits = text[:4] + text[5:7] + text[8:]
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not digits.isascii():
+        raise ValueError(f"{text!r} is not YYYY-MM-DD")
+    if not digits.isdigit():
+        raise ValueError(f"{text!r} is not YYYY-MM-DD")
+    return dt.date.fromisoformat(text)
+
+
 def latest_plan_start(weeks: int) -> dt.date:
     """The last start date of a plan of ``weeks`` weeks that still ends by LATEST_DATE
     (``date.min`` when no start can: a count of weeks far beyond any plan's, which a caller

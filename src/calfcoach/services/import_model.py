@@ -52,6 +52,14 @@ __all__ = [
     "MAX_PROBLEMS",
     "NOTE_MAX",
     "ExportDoc",
+    "allowed_of",
+    "body_date",
+    "body_flag",
+    "body_number",
+    "body_text",
+    "body_whole",
+    "date_value",
+    "range_text",
     "validate_document",
 ]
 
@@ -191,11 +199,11 @@ def _date(*, log: bool, optional: bool = False) -> Any:
         if value is None and optional:
             return None
         try:
-            if not isinstance(value, str) or len(value) != 10:
+            if not isinstance(value, str):
                 raise ValueError
-            day = dt.date.fromisoformat(value)
+            day = limits.read_iso_date(value)
         except ValueError:
-            raise _bad("is not a date", wanted) from None
+            raise _bad("is not a valid date", "YYYY-MM-DD") from None
         latest = _today(info) if log else limits.LATEST_DATE
         if log and day > latest:
             raise _bad("is in the future", f"today ({latest.isoformat()}) or earlier")
@@ -308,6 +316,115 @@ def _flag() -> Any:
         return value
 
     return _field(check, "true, false", bool)
+
+
+# ------------------------------------------------------------ a request body's types (the API)
+# Each is a before-validator for ``Annotated[int, ...]`` (a type the checkers read): the
+# import's own type checks and words, the range left to the field's service.
+
+
+def _validator(check: Callable[[Any, Info], Any], allowed: str) -> BeforeValidator:
+    """``check`` as a before-validator that knows what its field allows (``allowed_of``)."""
+    check.allowed = allowed  # type: ignore[attr-defined]
+    return BeforeValidator(check)
+
+
+def allowed_of(model: object, name: str) -> str | None:
+    """What the field ``name`` of a request body ``model`` allows (``0-10``), from its
+    ``body_*`` validator; None for another field or model. A missing field says it."""
+    fields = getattr(model, "model_fields", None)
+    info = fields.get(name) if isinstance(fields, dict) else None
+    for item in getattr(info, "metadata", ()):
+        allowed = getattr(getattr(item, "func", None), "allowed", None)
+        if isinstance(allowed, str):
+            return allowed
+    return None
+
+
+def range_text(low: float, high: float, unit: str = "") -> str:
+    """A range as every message says it: ``0-3600 seconds``, ``1-10``."""
+    return _range_text(low, high, unit)
+
+
+def body_whole(allowed: str, *, optional: bool = False) -> BeforeValidator:
+    """A whole number of a request body (the API): a JSON integer, never ``true``, ``"5"``
+    nor ``5.5``, which pydantic's lax mode would take as 1, 5 or refuse in its own words. The
+    import's words (``is not a whole number; allowed: 0-10``); ``allowed`` is the field's
+    range, which its service checks with the CLI's message."""
+
+    def check(value: Any, info: Info) -> Any:
+        if value is None and optional:
+            return None
+        if type(value) is not int:
+            raise _bad("is not a whole number", allowed)
+        return value
+
+    return _validator(check, allowed)
+
+
+def body_number(allowed: str, *, optional: bool = False) -> BeforeValidator:
+    """A number of a request body: a JSON number (``NaN`` too: its service says it is out
+    of range), never ``true`` nor ``"5"``."""
+
+    def check(value: Any, info: Info) -> Any:
+        if value is None and optional:
+            return None
+        if type(value) not in (int, float):
+            raise _bad("is not a number", allowed)
+        return float(value)
+
+    return _validator(check, allowed)
+
+
+def body_date(*, optional: bool = False) -> BeforeValidator:
+    """A date of a request body: JSON text ``YYYY-MM-DD``, never a number (pydantic reads
+    ``1764806400`` as a Unix time, 2025-12-04) nor a date and time; the one date rule
+    (D-25) and a log's "not after today" are the service's to check."""
+
+    def check(value: Any, info: Info) -> Any:
+        if value is None and optional:
+            return None
+        return date_value(value)
+
+    return _validator(check, "YYYY-MM-DD")
+
+
+def date_value(value: object) -> dt.date:
+    """``value`` read as a date written ``YYYY-MM-DD``, else the import's refusal (``is not
+    a valid date; allowed: YYYY-MM-DD``): a body's date, or a day in a query or a path."""
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        return limits.read_iso_date(value)
+    except ValueError:
+        raise _bad("is not a valid date", "YYYY-MM-DD") from None
+
+
+def body_flag() -> BeforeValidator:
+    """``true`` or ``false`` of a request body, never ``"yes"`` nor ``1``."""
+
+    def check(value: Any, info: Info) -> Any:
+        if not isinstance(value, bool):
+            raise _bad("is not allowed", "true, false")
+        return value
+
+    return _validator(check, "true, false")
+
+
+def body_text(allowed: str, *, optional: bool = False) -> BeforeValidator:
+    """Text of a request body (never a number); what it may say is its service's to check."""
+
+    def check(value: Any, info: Info) -> Any:
+        if value is None and optional:
+            return None
+        if not isinstance(value, str):
+            raise _bad("is not text", allowed)
+        if any("\ud800" <= char <= "\udfff" for char in value):
+            # pydantic's own type (a before-validator skips its str check): the API's words
+            raise PydanticCustomError("string_unicode", "is not valid UTF-8 text")
+        return value
+
+    return _validator(check, allowed)
 
 
 def _list(item: Any, high: int) -> Any:

@@ -27,7 +27,7 @@ from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcoach.errors import InputError
-from calfcoach.services import runs
+from calfcoach.services import import_model, runs
 from calfcoach.services.inputs import check_range
 from calfcoach.services.schemas import (
     CalendarImportOut,
@@ -155,7 +155,9 @@ class RunKindIn(_In):
 
 class EventChangeIn(_In):
     kind: str | None = Field(default=None, description="easy, hard, long or race.")
-    date: dt.date | None = Field(default=None, description="The new day (today or later).")
+    date: Annotated[dt.date | None, import_model.body_date(optional=True)] = Field(
+        default=None, description="The new day (today or later)."
+    )  # YYYY-MM-DD only: pydantic alone reads 1764806400 as a Unix time
 
 
 def upload_limits() -> dict[str, int]:

@@ -43,8 +43,9 @@ here, nowhere else.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import re
+import functools
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -52,11 +53,13 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from calfcoach.core.models import Profile
+from calfcoach.core.rules import HOP_TEST_MAX_HOPS, MAX_LOAD_KG
 from calfcoach.errors import CalfcoachError, NotFoundError, Problem, StorageError
 from calfcoach.formats.export_file import MAX_NUMBER_DIGITS
-from calfcoach.services import athletes, corrections, training
+from calfcoach.services import athletes, corrections, import_model, training
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
 from calfcoach.services.schemas import (
@@ -194,7 +197,13 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
         value = error.get("input")
         message = str(error.get("msg", "is not valid"))
         allowed = None
-        if error.get("type") == "string_unicode":  # a lone surrogate (\ud800): inputs' words
+        if error.get("type") == "calfcoach":  # the import model's own check: its words
+            context = error.get("ctx") or {}
+            message = f"{_typed(value)} {context.get('problem', 'is not valid')}"
+            allowed = str(context.get("allowed") or "") or None
+        elif error.get("type") == "missing" and len(where) == 1:
+            message, allowed = "missing", import_model.allowed_of(_body_model(request), where[0])
+        elif error.get("type") == "string_unicode":  # a lone surrogate (\ud800): inputs' words
             message, allowed = "is not valid UTF-8 text (a lone surrogate)", "text in UTF-8"
         elif error.get("type") == "json_invalid":  # loc ("body", offset): not the field "0"
             where, value = ["body"], None
@@ -221,6 +230,29 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
             )
         )
     return problem_response(tuple(problems), "invalid")
+
+
+def _body_model(request: Request) -> object:
+    """The model of the request's JSON body (``CheckInIn``), None for a route without one."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    params: list[Any] = list(getattr(dependant, "body_params", None) or ())
+    return params[0].field_info.annotation if len(params) == 1 else None
+
+
+def _typed(value: object) -> str:
+    """A body's value in a message as the CLI echoes what was typed: text quoted (``'abc'``,
+    escaped, cut short), a number as it is (``5.5``; ``1e+400`` past 15 digits), JSON's
+    ``true``, ``false`` and ``null``, a list or an object by its kind."""
+    from calfcoach.services.inputs import number_text
+
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int | float):
+        return number_text(value) if isinstance(value, int) else repr(value)
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:40] + "..."
+        return repr(short.encode("utf-8", "backslashreplace").decode("utf-8"))
+    return "a list" if isinstance(value, list) else "an object"
 
 
 def _shown_value(value: object) -> str | int | float | bool | None:
@@ -406,17 +438,7 @@ ContextDep = Annotated[ServiceContext, Depends(_context_dependency)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
 Offset = Annotated[int, Query(ge=0, description="Index of the first item.")]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="The most items on a page.")]
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_day(value: object) -> object:
-    """Only YYYY-MM-DD: pydantic alone would read ``0.0`` or ``1e9`` as a Unix time."""
-    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
-        raise ValueError("not a day; allowed: YYYY-MM-DD")
-    return value
-
-
-IsoDay = BeforeValidator(_iso_day)
+IsoDay = BeforeValidator(import_model.date_value)
 """A day in a query or a path is written YYYY-MM-DD, nothing else (one rule for the API)."""
 Day = Annotated[dt.date | None, Query(description="The day (YYYY-MM-DD); default today."), IsoDay]
 AthleteId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The athlete's id.")]
@@ -438,20 +460,48 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# A body's values are read as the import reads them (``services.import_model``): a date is
+# text YYYY-MM-DD (never a Unix time), a whole number a JSON integer (never ``true`` nor
+# ``"5"``), a flag ``true`` or ``false`` (never ``"yes"``), refused in the CLI's words with
+# the field's range; the ranges themselves are the services' to check (one message each).
+_Date = Annotated[dt.date, import_model.body_date()]
+_Flag = Annotated[bool, import_model.body_flag()]
+_Pain = Annotated[int, import_model.body_whole(import_model.range_text(*training.PAIN_RANGE))]
+_Side = Annotated[str, import_model.body_text(", ".join(training.SIDES))]
+
+
+def _whole(low: float, high: float, unit: str = "") -> BeforeValidator:
+    return import_model.body_whole(import_model.range_text(low, high, unit), optional=True)
+
+
+def _number(low: float, high: float, unit: str = "") -> BeforeValidator:
+    return import_model.body_number(import_model.range_text(low, high, unit), optional=True)
+
+
+_REPS, _SECONDS, _DISTANCE, _CONTACTS = (
+    training.DOSE_LIMITS[name][1:] for name in ("reps", "seconds", "distance_m", "contacts")
+)
+_TEST_REPS = import_model.body_whole(import_model.range_text(*training.TEST_REPS_RANGE, "reps"))
+
+
 class SetLogIn(_In):
     """One set as done; the planned values are filled in from the day's session."""
 
-    date: dt.date
-    exercise: str = Field(max_length=60)
-    set_number: int
-    reps: int | None = None
-    seconds: int | None = None
-    distance_m: float | None = None
-    contacts: int | None = None
-    load_kg: float | None = None
-    side: str = "both"
-    rpe: int | None = None
-    pain: int | None = None
+    date: _Date
+    exercise: Annotated[
+        str, import_model.body_text("an id from `calfcoach exercises`"), Field(max_length=60)
+    ]
+    set_number: Annotated[
+        int, import_model.body_whole(import_model.range_text(*training.SET_NUMBER_RANGE))
+    ]
+    reps: Annotated[int | None, _whole(*_REPS)] = None
+    seconds: Annotated[int | None, _whole(*_SECONDS)] = None
+    distance_m: Annotated[float | None, _number(*_DISTANCE)] = None
+    contacts: Annotated[int | None, _whole(*_CONTACTS)] = None
+    load_kg: Annotated[float | None, _number(0, MAX_LOAD_KG, "kg")] = None
+    side: _Side = "both"
+    rpe: Annotated[int | None, _whole(*training.RPE_RANGE)] = None
+    pain: Annotated[int | None, _whole(*training.PAIN_RANGE)] = None
     client_id: str | None = Field(
         default=None,
         description="The client's id of this set (a UUID): a retried request with the same "
@@ -460,27 +510,30 @@ class SetLogIn(_In):
 
 
 class CheckInIn(_In):
-    date: dt.date
-    pain: int
-    stiffness: int
+    date: _Date
+    pain: _Pain
+    stiffness: _Pain
     red_flags: list[str] = Field(default_factory=list, max_length=20)
-    replace: bool = False
+    replace: _Flag = False
 
 
 class HopTestIn(_In):
-    date: dt.date
-    hops: int
-    pain: int
-    side: str = "both"
-    replace: bool = False
+    date: _Date
+    hops: Annotated[
+        int,
+        import_model.body_whole(import_model.range_text(0, HOP_TEST_MAX_HOPS, "hops per leg")),
+    ]
+    pain: _Pain
+    side: _Side = "both"
+    replace: _Flag = False
 
 
 class MoveIn(_In):
-    to_date: dt.date = Field(description="The day to move the session to.")
+    to_date: Annotated[_Date, Field(description="The day to move the session to.")]
 
 
 class ClearanceIn(_In):
-    date: dt.date
+    date: _Date
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -490,11 +543,11 @@ class SessionStatusOut(BaseModel):
 
 
 class HeelRaiseIn(_In):
-    date: dt.date
-    left: int
-    right: int
-    knee: str = "straight"
-    replace: bool = False
+    date: _Date
+    left: Annotated[int, _TEST_REPS]
+    right: Annotated[int, _TEST_REPS]
+    knee: Annotated[str, import_model.body_text(", ".join(training.KNEES))] = "straight"
+    replace: _Flag = False
 
 
 # --------------------------------------------------------------------------- routes
@@ -660,7 +713,7 @@ def list_sets(
         },
     },
 )
-def log_set(
+async def log_set(
     ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: SetLogIn, response: Response
 ) -> Any:
     """Log one set: 201 when it is stored. With ``client_id`` a retry stores nothing new
@@ -668,9 +721,23 @@ def log_set(
     entry = training.SetInput(
         **body.model_dump(exclude={"date", "client_id"}),
     )
-    logged, replayed = training.log_set_once(
-        ctx, actor, athlete_id, body.date, entry, today=ctx.today(), client_id=body.client_id
+    today, client_id = ctx.today(), body.client_id
+    # D-217: on SQLite the set is queued to the process's group-commit writer and awaited
+    # here, on the event loop: no route thread waits for the commit, so every set waiting in
+    # the process shares the next one. Without a writer (PostgreSQL) the service runs on a
+    # route thread, as a plain route would.
+    queued = training.queue_set(
+        ctx, actor, athlete_id, body.date, entry, today=today, client_id=client_id
     )
+    if queued is not None:
+        logged, replayed = await asyncio.wrap_future(queued)
+    else:
+        logged, replayed = await run_in_threadpool(
+            functools.partial(
+                training.log_set_once,
+                ctx, actor, athlete_id, body.date, entry, today=today, client_id=client_id,
+            )
+        )  # fmt: skip
     if replayed:
         response.status_code = 200
     return LoggedSetOut.from_logged(logged)
