@@ -81,7 +81,13 @@ def test_a_red_flag_gives_the_advice_at_once_and_stops_the_plan(
         ({"pain": "2", "stiffness": "stiff"}, "stiffness", "is not a whole number; allowed: 0-10"),
         ({"stiffness": "2"}, "pain", "missing; allowed: 0-10"),
         ({"pain": "2", "stiffness": "2", "date": "2999-01-01"}, "date", "is in the future"),
-        ({"pain": "2", "stiffness": "2", "date": "yesterday"}, "date", "is not a date"),
+        ({"pain": "2", "stiffness": "2", "date": "yesterday"}, "date", "is not a valid date"),
+        (  # an ISO week date (2025-12-29) or one without dashes: the CLI's refusal, its words
+            {"pain": "2", "stiffness": "2", "date": "2026-W01-1"},
+            "date",
+            "&#39;2026-W01-1&#39; is not a valid date; allowed: YYYY-MM-DD",
+        ),
+        ({"pain": "2", "stiffness": "2", "date": "20260105"}, "date", "is not a valid date"),
         (
             {"pain": "2", "stiffness": "2", "red_flag": ["itchy"]},
             "red-flags",

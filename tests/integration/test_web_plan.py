@@ -122,5 +122,5 @@ def test_a_move_with_an_unreadable_day_is_refused_at_the_field(
         data={"from_date": upcoming.date.isoformat(), "to_date": "next tuesday", "back": "plan"},
     )
     assert response.status_code == 422
-    assert "&#39;next tuesday&#39; is not a date; allowed: YYYY-MM-DD" in response.text
+    assert "&#39;next tuesday&#39; is not a valid date; allowed: YYYY-MM-DD" in response.text
     assert stored(app) == before

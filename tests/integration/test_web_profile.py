@@ -83,7 +83,7 @@ def test_onboarding_stores_the_athlete_and_shows_today_with_the_plans_why(
         ({"races": "2027-04-12:far"}, "races", "has no distance after"),
         ({"name": ""}, "name", "missing; allowed: a name"),
         ({"weeks": "60"}, "weeks", "60 is out of range; allowed: 1-52"),
-        ({"start": "soon"}, "start", "is not a date"),
+        ({"start": "soon"}, "start", "is not a valid date"),
         ({"usual_pain": "12"}, "usual_pain", "12 is out of range"),
         # Not one date: refused at the question, never dropped without a word.
         ({"races": "next spring"}, "races", "&#39;next spring&#39; is not a valid date"),

@@ -183,7 +183,7 @@ def test_the_list_is_filtered_by_dates_and_a_bad_range_is_shown_at_its_field(
 
     bad = client.get("/runs", params={"from": "2026-13-40"})
     assert bad.status_code == 422
-    assert 'id="runs-from-error"' in bad.text and "is not a date" in bad.text
+    assert 'id="runs-from-error"' in bad.text and "is not a valid date" in bad.text
 
     backwards = client.get("/runs", params={"from": TODAY.isoformat(), "to": since})
     assert backwards.status_code == 422
@@ -359,7 +359,7 @@ def test_a_planned_events_kind_and_day_are_changed_and_the_past_is_refused(
     bad_kind = client.post(f"/runs/calendar/events/{event.id}", data={"kind": "nap"})
     assert bad_kind.status_code == 422 and f'id="event-{event.id}-kind-error"' in bad_kind.text
     bad_day = client.post(f"/runs/calendar/events/{event.id}", data={"date": "tomorrow"})
-    assert bad_day.status_code == 422 and "is not a date" in bad_day.text
+    assert bad_day.status_code == 422 and "is not a valid date" in bad_day.text
     assert runs.list_events(*on_app(app)).items[0] == after
 
     missing = client.post("/runs/calendar/events/999999", data={"kind": "easy"})

@@ -128,7 +128,7 @@ def test_a_bad_date_in_the_address_is_a_422_page_naming_the_field(
 ) -> None:
     page = client.get("/today?date=2026-13-40")
     assert page.status_code == 422
-    assert "date: &#39;2026-13-40&#39; is not a date; allowed: YYYY-MM-DD" in page.text
+    assert "date: &#39;2026-13-40&#39; is not a valid date; allowed: YYYY-MM-DD" in page.text
 
 
 def test_a_set_logged_from_its_form_is_stored_with_its_planned_values(

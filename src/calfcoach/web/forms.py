@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from calfcoach.core.limits import read_iso_date
+
 __all__ = ["FormProblem", "optional_float", "optional_int", "parse_client_id", "parse_date"]
 
 
@@ -63,10 +65,10 @@ def parse_date(field: str, text: str | None, default: dt.date | None = None) -> 
         raise FormProblem(field, "missing; allowed: a date as YYYY-MM-DD")
     assert text is not None
     try:
-        return dt.date.fromisoformat(text.strip())
+        return read_iso_date(text.strip())  # not "20261204" nor "2026-W49-5", as the CLI
     except ValueError:
         raise FormProblem(
-            field, f"{text.strip()[:40]!r} is not a date; allowed: YYYY-MM-DD"
+            field, f"{text.strip()[:40]!r} is not a valid date; allowed: YYYY-MM-DD"
         ) from None
 
 

@@ -26,6 +26,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from calfcoach.core.limits import read_iso_date
 from calfcoach.errors import CalfcoachError, ConflictError, InputError, Problem
 from calfcoach.services import audit, coaching
 from calfcoach.web.auth import (
@@ -221,10 +222,10 @@ def note_submit(
 ) -> Response:
     try:
         try:
-            on = dt.date.fromisoformat(day) if day else None
+            on = read_iso_date(day) if day else None
         except ValueError:
             raise InputError.about(
-                "day", "is not a date", value=day, allowed="YYYY-MM-DD"
+                "day", f"{day!r} is not a valid date", value=day, allowed="YYYY-MM-DD"
             ) from None
         coaching.add_note(ctx, actor, athlete_id, text, on)
     except InputError as error:  # the note is not sent; the page says why

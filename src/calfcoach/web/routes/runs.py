@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from calfcoach.core.limits import read_iso_date
 from calfcoach.errors import CalfcoachError, InputError, NotFoundError
 from calfcoach.services import runs
 from calfcoach.services.inputs import check_range
@@ -211,7 +212,7 @@ async def run_kind_post(
 
 def _iso(text: str) -> bool:
     try:
-        dt.date.fromisoformat(text)
+        read_iso_date(text)
     except ValueError:
         return False
     return True
