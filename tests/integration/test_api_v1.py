@@ -131,6 +131,42 @@ def test_a_set_posted_twice_with_its_client_id_is_stored_once(
     assert listed["total"] == 1 and listed["items"][0]["contacts"] == 100
 
 
+def test_sets_posted_at_once_are_each_stored_once_and_a_replayed_one_once_in_all(
+    client: TestClient, database: Database, ana: int
+) -> None:
+    # D-217: on SQLite the route awaits the group-commit writer on the event loop, so
+    # requests in flight together share commits; each is still answered after its own
+    # commit, a replay among them stores nothing, and a refused one takes no other with it.
+    import threading
+
+    replay = {**SET, "set_number": 1, "client_id": str(uuid.uuid4())}
+    bodies = [{**SET, "set_number": n, "client_id": str(uuid.uuid4())} for n in range(2, 10)]
+    bodies += [replay] * 4
+    bodies.append({**SET, "set_number": 1, "client_id": str(uuid.uuid4())})  # clashes
+    answers: list[int] = [0] * len(bodies)
+    start = threading.Barrier(len(bodies))
+
+    def post(k: int) -> None:
+        start.wait(timeout=30)
+        answers[k] = client.post(f"/api/v1/athletes/{ana}/sets", json=bodies[k]).status_code
+
+    threads = [threading.Thread(target=post, args=(k,)) for k in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert answers[:8] == [201] * 8
+    # the replay: one of the four stored it (201), the others found it (200); the set with
+    # another client id and the replay's set number was refused (409) unless it came first,
+    # and then the replay's first post was the refused one
+    four, clash = sorted(answers[8:12]), answers[12]
+    assert (four, clash) in (([200, 200, 200, 201], 409), ([409, 409, 409, 409], 201))
+    listed = client.get(f"/api/v1/athletes/{ana}/sets?limit=50").json()
+    assert listed["total"] == 9
+    assert sorted(item["set_number"] for item in listed["items"]) == list(range(1, 10))
+
+
 def test_the_openapi_document_declares_201_for_a_stored_set_and_200_for_a_replay(
     client: TestClient,
 ) -> None:

@@ -2,6 +2,7 @@
 
     writer = GroupCommit(ctx.unit_of_work)
     logged = writer.submit(athlete_id, lambda uow: _log_set_in(uow, ...))   # blocks
+    future = writer.queue(athlete_id, lambda uow: ...)    # does not block (an async route)
     writer.close()
 
 Each acknowledged set is a committed transaction (SQLite ``synchronous=FULL``: its WAL
@@ -60,6 +61,13 @@ class GroupCommit:
     def submit(self, athlete_id: int, work: Callable[[AbstractUnitOfWork], T]) -> T:
         """Run ``work`` in the writer's next transaction; returns its result once that
         transaction is committed, or raises its error (then nothing of it was stored)."""
+        result: T = self.queue(athlete_id, work).result()
+        return result
+
+    def queue(self, athlete_id: int, work: Callable[[AbstractUnitOfWork], T]) -> Future[T]:
+        """``submit`` without waiting: the future of ``work``'s result, set once the
+        transaction holding it is committed (or of its error). An ``async`` caller awaits it
+        on its event loop (``asyncio.wrap_future``) and holds no thread meanwhile (D-217)."""
         pending = _Pending(athlete_id, work)
         with self._lock:
             if self._closed:
@@ -70,8 +78,7 @@ class GroupCommit:
                 )
                 self._thread.start()
             self._queue.put(pending)
-        result: T = pending.future.result()
-        return result
+        return pending.future
 
     def close(self) -> None:
         """Let the writer finish what is queued, then stop it."""

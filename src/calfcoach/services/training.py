@@ -44,6 +44,8 @@ from calfcoach.services.inputs import check_date, check_text, number_text
 
 if TYPE_CHECKING:
     # Annotations only: services never import storage (nor SQLAlchemy) at run time.
+    from concurrent.futures import Future
+
     from calfcoach.core.engine import Decision, WalkResult
     from calfcoach.core.models import Race
     from calfcoach.core.safety import DaySafety
@@ -60,6 +62,7 @@ __all__ = [
     "TestResult",
     "current_plan",
     "log_set_once",
+    "queue_set",
     "current_plan_in",
     "DAY_FRAME_ANSWER",
     "KEPT_BY_A_SET",
@@ -878,6 +881,33 @@ def log_set_once(
         logged = write(uow)
         uow.commit()
     return logged
+
+
+def queue_set(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    entry: SetInput,
+    *,
+    today: dt.date,
+    client_id: str | None = None,
+) -> Future[tuple[LoggedSet, bool]] | None:
+    """``log_set_once`` for an ``async`` caller (the API's set POST, D-217): the input is
+    checked now (its errors raised here, nothing queued), and the write is queued to the
+    context's group-commit writer without waiting; the future holds what ``log_set_once``
+    returns (or raises), set once the transaction holding the set is committed. None: the
+    context has no writer (PostgreSQL, the CLI); then call ``log_set_once`` on a thread."""
+    if ctx.group_commit is None:
+        return None
+    validate_set(entry, date, today)
+    if client_id is not None:
+        check_client_id(client_id)
+
+    def write(uow: AbstractUnitOfWork) -> tuple[LoggedSet, bool]:
+        return _log_set_in(uow, actor, athlete_id, date, entry, today, None, False, client_id)
+
+    return ctx.group_commit.queue(athlete_id, write)
 
 
 def _log_set_in(
