@@ -15,7 +15,8 @@ calfcoach.web.app:create_app_from_env --workers 2` on a free loopback port, then
   when the server has that route) and ``GET /api/v1/athletes/1/today``;
 - the set-logging POST (when the server has it): each request a new set with its own client id;
   at 50 connections first (the loggers' first sets of the day, which fix their days, come at
-  once), then at 4 connections (``FEW_PHONES``: a few phones logging at a time, D-198).
+  once), again at 50 once the days are fixed (D-217), then at 4 connections (``FEW_PHONES``: a
+  few phones logging at a time, D-198).
 
 ``--gzip``: the GET targets ask for gzip (``Accept-Encoding: gzip``), as a browser does; wrk
 asks for no encoding by default, so without it the pages go out uncompressed (the figures of
@@ -257,6 +258,8 @@ def run_backend(label: str, url: str, home: Path, seconds: int, connections: int
             ("GET /today (page)", "/today", None, connections),
             # The loggers' first sets of the day (each fixes its day, R-HIST) come at once.
             ("POST set (API)", "/", "post", connections),
+            # The same once every logger's day is fixed: the steady state of a busy gym.
+            ("POST set (API), days fixed", "/", "post", connections),
             # Then a few phones at a time, each athlete's day fixed already (D-198).
             (f"POST set (API), {FEW_PHONES} connections", "/", "post", FEW_PHONES),
         ]
