@@ -409,3 +409,31 @@ def test_a_day_in_a_path_or_query_that_is_not_a_date_is_refused_in_the_clis_word
         problem = problem_at(client.get(url), field)
         assert problem["message"] == "'2026-02-30' is not a valid date", url
         assert problem["allowed"] == "YYYY-MM-DD"
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message", "allowed"),
+    [
+        ("sets?limit=0", "limit", "0 is out of range", "1-200"),
+        ("sets?limit=-1", "limit", "-1 is out of range", "1-200"),
+        ("sets?limit=1000000000", "limit", "1000000000 is out of range", "1-200"),
+        ("sets?limit=1e3", "limit", "'1e3' is not a whole number", "1-200"),
+        ("sets?offset=-1", "offset", "-1 is out of range", "0-2147483647"),
+        ("sets?offset=" + "9" * 30, "offset", "1e+30 is out of range", "0-2147483647"),
+        ("runs?limit=0", "limit", "0 is out of range", "1-200"),
+        ("runs/0", "run_id", "0 is out of range", "1-2147483647"),
+    ],
+)  # fmt: skip
+def test_a_page_or_id_out_of_range_says_the_range_in_the_words_of_every_range(
+    client: TestClient, athlete: int, query: str, field: str, message: str, allowed: str
+) -> None:
+    """pydantic's "Input should be greater than or equal to 1", with no allowed, was the
+    answer; an offset of 30 digits was a page of nothing."""
+    method = "PATCH" if query.startswith("runs/") else "GET"
+    response = client.request(
+        method,
+        f"/api/v1/athletes/{athlete}/{query}",
+        json={"kind": "easy"} if method == "PATCH" else None,
+    )
+    problem = problem_at(response, field)
+    assert (problem["message"], problem["allowed"]) == (message, allowed)

@@ -59,6 +59,7 @@ __all__ = [
     "body_text",
     "body_whole",
     "date_value",
+    "query_whole",
     "range_text",
     "validate_document",
 ]
@@ -358,6 +359,29 @@ def body_whole(allowed: str, *, optional: bool = False) -> BeforeValidator:
         if type(value) is not int:
             raise _bad("is not a whole number", allowed)
         return value
+
+    return _validator(check, allowed)
+
+
+def query_whole(low: int, high: int, unit: str = "") -> BeforeValidator:
+    """A whole number of a query or a path (text: ASCII digits, a leading minus), inside
+    ``low``-``high``: ``limit: 0 is out of range; allowed: 1-200`` in the words of every
+    other range, where pydantic said "Input should be greater than or equal to 1" and not
+    what is allowed. A number beyond any float is written short (``1e+400``)."""
+    allowed = _range_text(low, high, unit)
+
+    def check(value: Any, info: Info) -> Any:
+        text = value if isinstance(value, str) else ""
+        digits = text.removeprefix("-")
+        if type(value) is int:
+            number = value
+        elif digits.isascii() and digits.isdigit() and len(digits) <= 4300:
+            number = int(text)
+        else:
+            raise _bad("is not a whole number", allowed)
+        if not low <= number <= high:
+            raise _bad("is out of range", allowed)
+        return number
 
     return _validator(check, allowed)
 

@@ -170,8 +170,9 @@ def upload_limits() -> dict[str, int]:
     }
 
 
-RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (runs list).")]
-EventId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The planned event's id.")]
+_ID = import_model.query_whole(1, 2**31 - 1)  # "0 is out of range; allowed: 1-2147483647"
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (runs list)."), _ID]
+EventId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The planned event's id."), _ID]
 
 
 @router.patch("/athletes/{athlete_id}/runs/{run_id}", response_model=RunOut)

@@ -199,7 +199,10 @@ async def _request_problem(request: Request, exc: Exception) -> Response:
         allowed = None
         if error.get("type") == "calfcoach":  # the import model's own check: its words
             context = error.get("ctx") or {}
-            message = f"{_typed(value)} {context.get('problem', 'is not valid')}"
+            problem = str(context.get("problem", "is not valid"))
+            in_text = error.get("loc", ("body",))[0] in ("query", "path")
+            typed = _typed(value, text=in_text and problem == "is out of range")
+            message = f"{typed} {problem}"
             allowed = str(context.get("allowed") or "") or None
         elif error.get("type") == "missing" and len(where) == 1:
             message, allowed = "missing", import_model.allowed_of(_body_model(request), where[0])
@@ -239,16 +242,21 @@ def _body_model(request: Request) -> object:
     return params[0].field_info.annotation if len(params) == 1 else None
 
 
-def _typed(value: object) -> str:
+def _typed(value: object, *, text: bool = False) -> str:
     """A body's value in a message as the CLI echoes what was typed: text quoted (``'abc'``,
     escaped, cut short), a number as it is (``5.5``; ``1e+400`` past 15 digits), JSON's
-    ``true``, ``false`` and ``null``, a list or an object by its kind."""
+    ``true``, ``false`` and ``null``, a list or an object by its kind. ``text``: a query's
+    or a path's number out of range, where a number is text: its digits as typed (``0``,
+    not ``'0'``); what is not a number or a date stays quoted as the CLI quotes it."""
     from calfcoach.services.inputs import number_text
 
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, int | float):
         return number_text(value) if isinstance(value, int) else repr(value)
+    digits = value.removeprefix("-") if text and isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit():  # a query's or a path's number, as typed
+        return str(value) if len(digits) <= 24 else number_text(int(str(value)))
     if isinstance(value, str):
         short = value if len(value) <= 40 else value[:40] + "..."
         return repr(short.encode("utf-8", "backslashreplace").decode("utf-8"))
@@ -436,12 +444,27 @@ async def current_actor(request: Request) -> Actor:
 
 ContextDep = Annotated[ServiceContext, Depends(_context_dependency)]
 ActorDep = Annotated[Actor, Depends(current_actor)]
-Offset = Annotated[int, Query(ge=0, description="Index of the first item.")]
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="The most items on a page.")]
+# A whole number of a query or a path is refused in the words of every range (``limit: 0 is
+# out of range; allowed: 1-200``); ge/le stay for the OpenAPI document.
+_ID_MAX = 2**31 - 1
+Offset = Annotated[
+    int,
+    Query(ge=0, le=_ID_MAX, description="Index of the first item."),
+    import_model.query_whole(0, _ID_MAX),
+]
+Limit = Annotated[
+    int,
+    Query(ge=1, le=MAX_PAGE, description="The most items on a page."),
+    import_model.query_whole(1, MAX_PAGE),
+]
 IsoDay = BeforeValidator(import_model.date_value)
 """A day in a query or a path is written YYYY-MM-DD, nothing else (one rule for the API)."""
 Day = Annotated[dt.date | None, Query(description="The day (YYYY-MM-DD); default today."), IsoDay]
-AthleteId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The athlete's id.")]
+AthleteId = Annotated[
+    int,
+    Path(ge=1, le=_ID_MAX, description="The athlete's id."),
+    import_model.query_whole(1, _ID_MAX),
+]
 SessionDay = Annotated[dt.date, Path(description="The session's day (YYYY-MM-DD)."), IsoDay]
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
