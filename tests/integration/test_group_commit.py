@@ -174,3 +174,68 @@ def test_a_closed_writer_refuses_new_sets(database: Database) -> None:
     writer.close()
     with pytest.raises(RuntimeError, match="closed"):
         writer.submit(1, lambda uow: None)
+
+
+def _settled_on(database: Database, athlete_id: int, day: Any) -> None:
+    """What the first write of ``day`` does first: the days before it fixed (R-HIST)."""
+    with database.unit_of_work() as uow:
+        training.settle(uow, uow.athletes.get(athlete_id), day)
+        uow.commit()
+
+
+def _given_on(database: Database, athlete_id: int, day: Any) -> Any:
+    with database.unit_of_work(read_only=True) as uow:
+        plan_id = uow.plans.active_id(athlete_id)
+        assert plan_id is not None
+        return uow.history.fixed(athlete_id, plan_id)[day].session
+
+
+@pytest.mark.parametrize("same_revision", [True, False])
+def test_a_first_set_fixes_the_day_walked_ahead_only_at_the_revision_it_was_walked_at(
+    database: Database,
+    ana: int,  # noqa: F811
+    same_revision: bool,
+) -> None:
+    # D-218: the API walks the first set's day outside the write lock; the write uses that
+    # walk only if the athlete's data are still at its revision, and walks again otherwise.
+    import dataclasses
+
+    sqlite = database.engine.dialect.name == "sqlite"
+    ctx = context_for(database, today=lambda: WED, group_commit=True)
+    try:
+        _settled_on(database, ana, WED)
+        entry = a_set()
+        assert training.day_walked_ahead(ctx, ana, WED)
+        ahead = training.walk_day_ahead(ctx, LOCAL, ana, WED, entry, today=WED)
+        assert ahead is not None and ahead.session is not None
+        assert ahead.session.date == WED and len(ahead.session.exercises) > 1
+        walked = ahead.session
+        first = walked.exercises[0]
+        entry = a_set(exercise=first.exercise, contacts=None, reps=first.reps or 8, side="left")
+        # a session the walk would never give, to see which one the write fixes
+        marker = dataclasses.replace(walked, exercises=walked.exercises[:1])
+        revision = ahead.revision if same_revision else ahead.revision - 1
+        hint = training.DayAhead(revision, marker)
+        queued = training.queue_set(ctx, LOCAL, ana, WED, entry, today=WED, ahead=hint)
+        if not sqlite:  # no writer on PostgreSQL: the route logs on a thread, no hint
+            assert queued is None
+            return
+        assert queued is not None
+        queued.result(timeout=60)
+        assert _given_on(database, ana, WED) == (marker if same_revision else walked)
+        assert not training.day_walked_ahead(ctx, ana, WED)  # fixed now: no walk ahead
+        assert training.walk_day_ahead(ctx, LOCAL, ana, WED, entry, today=WED) is None
+    finally:
+        ctx.close()
+
+
+def test_no_day_is_walked_ahead_before_the_days_before_it_are_settled(
+    database: Database,
+    ana: int,  # noqa: F811
+) -> None:
+    # D-218: the write settles first (a new revision), so a walk ahead would be thrown away.
+    ctx = context_for(database, today=lambda: WED, group_commit=True)
+    try:
+        assert training.walk_day_ahead(ctx, LOCAL, ana, WED, a_set(), today=WED) is None
+    finally:
+        ctx.close()

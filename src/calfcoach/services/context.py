@@ -100,6 +100,10 @@ class ServiceContext:
     every page asks first in place, on its event loop, rather than hop to a thread for them
     (D-134)."""
 
+    days_given: dict[tuple[int, dt.date], None] = field(default_factory=dict, compare=False)
+    """(athlete id, day) this process has logged a set on, so the day's session is fixed
+    (R-HIST): the API's set POST walks no day ahead for them (``training.walk_day_ahead``,
+    D-218). A hint only, never what a check reads; at most ``DAYS_GIVEN_KEPT`` are kept."""
     memos: dict[str, RevisionMemo[Any, Any]] = field(default_factory=dict, compare=False)
     """This context's copies of stored answers (``memo``), by name."""
 

@@ -37,7 +37,7 @@ from calfcoach.core.models import (
 )
 from calfcoach.core.schedule import move_problems
 from calfcoach.core.units import LB_PER_KG, kg_from_lb
-from calfcoach.errors import ConflictError, InputError, NotFoundError
+from calfcoach.errors import CalfcoachError, ConflictError, InputError, NotFoundError
 from calfcoach.services.access import Action, Actor
 from calfcoach.services.athletes import athlete_in, athlete_not_found
 from calfcoach.services.inputs import check_date, check_text, number_text
@@ -63,6 +63,9 @@ __all__ = [
     "current_plan",
     "log_set_once",
     "queue_set",
+    "DayAhead",
+    "day_walked_ahead",
+    "walk_day_ahead",
     "current_plan_in",
     "DAY_FRAME_ANSWER",
     "KEPT_BY_A_SET",
@@ -892,12 +895,14 @@ def queue_set(
     *,
     today: dt.date,
     client_id: str | None = None,
+    ahead: DayAhead | None = None,
 ) -> Future[tuple[LoggedSet, bool]] | None:
     """``log_set_once`` for an ``async`` caller (the API's set POST, D-217): the input is
     checked now (its errors raised here, nothing queued), and the write is queued to the
     context's group-commit writer without waiting; the future holds what ``log_set_once``
     returns (or raises), set once the transaction holding the set is committed. None: the
-    context has no writer (PostgreSQL, the CLI); then call ``log_set_once`` on a thread."""
+    context has no writer (PostgreSQL, the CLI); then call ``log_set_once`` on a thread.
+    ``ahead``: the day's session walked outside the write lock (``walk_day_ahead``)."""
     if ctx.group_commit is None:
         return None
     validate_set(entry, date, today)
@@ -905,9 +910,80 @@ def queue_set(
         check_client_id(client_id)
 
     def write(uow: AbstractUnitOfWork) -> tuple[LoggedSet, bool]:
-        return _log_set_in(uow, actor, athlete_id, date, entry, today, None, False, client_id)
+        done = _log_set_in(
+            uow, actor, athlete_id, date, entry, today, None, False, client_id, ahead
+        )
+        _remember_day_given(ctx, athlete_id, date)
+        return done
 
     return ctx.group_commit.queue(athlete_id, write)
+
+
+DAYS_GIVEN_KEPT = 4096
+"""The most (athlete, day) pairs a context remembers as logged on (``days_given``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayAhead:
+    """The session of a day not fixed yet, walked outside the write lock at the athlete's
+    data revision ``revision`` (``walk_day_ahead``, D-218)."""
+
+    revision: int
+    session: Session | None
+
+
+def day_walked_ahead(ctx: ServiceContext, athlete_id: int, date: dt.date) -> bool:
+    """Whether a set on ``date`` is worth walking the day ahead for: not when this process
+    has logged a set on that day already (its session is fixed then, R-HIST)."""
+    return (athlete_id, date) not in ctx.days_given
+
+
+def _remember_day_given(ctx: ServiceContext, athlete_id: int, date: dt.date) -> None:
+    if len(ctx.days_given) >= DAYS_GIVEN_KEPT:
+        ctx.days_given.clear()  # a hint: forgetting costs one read ahead per day
+    ctx.days_given[(athlete_id, date)] = None
+
+
+def walk_day_ahead(
+    ctx: ServiceContext,
+    actor: Actor,
+    athlete_id: int,
+    date: dt.date,
+    entry: SetInput,
+    *,
+    today: dt.date,
+    client_id: str | None = None,
+) -> DayAhead | None:
+    """D-218: the first set of a day fixes its session (R-HIST), a walk of the history up to
+    the day (D-200). Walked here, in a read-only unit of work and outside the write lock, it
+    costs the other writers nothing; the write that then finds the athlete still at this
+    data revision fixes this session instead of walking again under the lock (the walk is
+    a function of the stored data, which the revision names, as the stored answers of D-79
+    rely on). None: nothing to walk ahead (the day is fixed already, the days before today
+    are not settled yet, a replay, or anything the write will refuse and say why itself)."""
+    try:
+        with ctx.unit_of_work(read_only=True) as uow:
+            state = uow.set_log_state(
+                athlete_id,
+                date,
+                exercise=entry.exercise,
+                set_number=entry.set_number,
+                side=entry.side,
+                client_id=client_id,
+            )
+            if state is None or state.client_id_taken or state.skipped:
+                return None
+            if state.given is not None:
+                _remember_day_given(ctx, athlete_id, date)
+                return None
+            if state.plan_id is not None and (
+                state.settled_as_of is None or state.settled_as_of < today - dt.timedelta(days=1)
+            ):
+                return None  # the write settles first (R-HIST), a new revision
+            current = _current_in(uow, actor, athlete_id, date, day=True, until=date)
+            return DayAhead(state.revision, current.session_on(date))
+    except CalfcoachError:
+        return None  # the write checks again under the lock and answers the error
 
 
 def _log_set_in(
@@ -920,9 +996,11 @@ def _log_set_in(
     session: Session | None,
     use_session: bool,
     client_id: str | None,
+    ahead: DayAhead | None = None,
 ) -> tuple[LoggedSet, bool]:
     """``log_set``'s checks and writes in ``uow`` (the caller commits); True with a set
-    stored before under ``client_id`` (a replay: nothing is written).
+    stored before under ``client_id`` (a replay: nothing is written). ``ahead``: the day's
+    session walked outside the lock (D-218), used only at the revision it was walked at.
 
     Everything the checks need is read in one go under the athlete's write lock
     (``set_log_state``: one statement on a database); a set on a day already fixed and
@@ -957,14 +1035,19 @@ def _log_set_in(
         athlete = uow.athletes.get(athlete_id)
         settle(uow, athlete, today)  # R-HIST: the days before today are fixed first
         state = read()
+        ahead = None  # walked before the settle: walk again
     given = None
     walked = False
     if not use_session:
         session = given = state.given
         if session is None:
-            # D-200: the walk stops after the day; the set needs its session, not the plan.
-            current = _current_in(uow, actor, athlete_id, date, day=True, until=date)
-            session = current.session_on(date)
+            if ahead is not None and ahead.revision == state.revision:
+                # D-218: walked outside the lock from the very data this lock now holds.
+                session = ahead.session
+            else:
+                # D-200: the walk stops after the day; the set needs its session, not the plan.
+                current = _current_in(uow, actor, athlete_id, date, day=True, until=date)
+                session = current.session_on(date)
             walked = True
     logged = _logged(entry, date, _planned(session, entry.exercise))
     # D-26, checked under the athlete's write lock: two processes cannot both pass it.
