@@ -168,6 +168,14 @@ def test_a_set_form_without_htmx_goes_back_to_today(
         ({"set_number": "0"}, "set_number", "0 is out of range; allowed: 1-50"),
         ({"side": "middle"}, "side", "&#39;middle&#39; is not allowed; allowed: left, right, both"),
         ({"client_id": "not-a-uuid"}, "client_id", "is not a UUID"),
+        # the CLI's rule and words for a typed number (int() alone takes "1_0" and "１")
+        (
+            {"rpe": "1_0"},
+            "rpe",
+            "&#39;1_0&#39; is not a whole number in plain digits; allowed: 1-10",
+        ),
+        ({"pain": "\uff11"}, "pain", "&#39;\uff11&#39; is not a whole number in plain digits"),
+        ({"load": "\u0665"}, "load", "&#39;\u0665&#39; is not a number"),
     ],
 )
 def test_an_invalid_set_gets_its_message_at_the_field_and_nothing_is_stored(
@@ -198,6 +206,45 @@ def test_an_invalid_set_without_htmx_shows_today_again_with_the_message(
     assert response.status_code == 422
     assert "0 is out of range; allowed: 1-10" in response.text
     assert session.title in response.text
+    assert stored(app) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"set_number": "1.5"}, "set_number: &#39;1.5&#39; is not a whole number; allowed: 1-50"),
+        ({"set_number": "0"}, "set_number: 0 is out of range; allowed: 1-50"),
+        ({"side": "middle"}, "side: &#39;middle&#39; is not allowed; allowed: left, right, both"),
+    ],
+)
+def test_an_invalid_set_without_htmx_whose_form_is_not_on_the_page_still_says_why(
+    app: FastAPI,
+    client: TestClient,
+    sessions: list[Session],
+    changes: dict[str, str],
+    words: str,
+) -> None:
+    """The page showed a set's problem only at the form of its set: a set number or side
+    the session has no form for gave a 422 page without a word of why."""
+    session = last_session_by_today(sessions)
+    before = stored(app)
+    response = client.post("/today/sets", data=set_form(session, **changes))
+    assert response.status_code == 422
+    assert f'<p class="field-error" role="alert">{words}</p>' in response.text
+    assert stored(app) == before
+
+
+def test_a_set_posted_again_without_htmx_once_it_is_logged_says_it_is_logged(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    """Its form is gone (the set shows as logged), so the refusal is said at the top."""
+    session = last_session_by_today(sessions)
+    first = client.post("/today/sets", data=set_form(session), follow_redirects=False)
+    assert first.status_code == 303
+    before = stored(app)
+    again = client.post("/today/sets", data=set_form(session, rpe="7"), follow_redirects=False)
+    assert again.status_code in (409, 422), again.status_code
+    assert 'role="alert">' in again.text and "already" in text_of(again.text)
     assert stored(app) == before
 
 

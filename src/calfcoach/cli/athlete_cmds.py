@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypedDict, TypeVar
 import typer
 
 from calfcoach.cli.app import app
-from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS
+from calfcoach.core.limits import MAX_WEEKS, MIN_WEEKS, not_whole_words, plain_number
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -163,26 +163,11 @@ def parse_int(
             raise _out_of_range(option, text, allowed)
         value = int(plain)
     except ValueError:
-        what = "is not a whole number"
-        try:
-            number = float(text)
-        except ValueError:
-            number = float("nan")
-        if number.is_integer() or abs(number) == float("inf") and "n" not in text.lower():
-            what = "is not a whole number in plain digits"  # 1e20, 1e400, 10.0
+        what = not_whole_words(text)  # "... in plain digits" for 1e20, 1e400, 10.0
         raise input_error(f"{option}: {typed(text)} {what}; allowed: {allowed}") from None
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
         raise _out_of_range(option, text, allowed)
     return value
-
-
-def plain_number(text: str) -> str:
-    """``text`` stripped, if it is written as a person types a number: ASCII only and no
-    ``_`` (Python's ``int`` and ``float`` also take "1_0", "٥" and "０5"); else ValueError."""
-    text = text.strip()
-    if not text.isascii() or "_" in text:
-        raise ValueError(text)
-    return text
 
 
 def parse_float(

@@ -43,6 +43,29 @@ def read_iso_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def plain_number(text: str) -> str:
+    """``text`` stripped, if it is written as a person types a number: ASCII only and no
+    ``_`` (Python's ``int`` and ``float`` also take "1_0", "٥" and "０5"); else ValueError.
+    The one rule of a typed number: the CLI's options and the pages' fields."""
+    text = text.strip()
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return text
+
+
+def not_whole_words(text: str) -> str:
+    """Why ``text`` is not read as a whole number, in the words of every way in:
+    ``is not a whole number in plain digits`` for a number written otherwise (``1e3``,
+    ``10.0``, ``1_0``, ``１０``), else ``is not a whole number``."""
+    try:
+        number = float(text)
+    except ValueError:
+        return "is not a whole number"
+    if number.is_integer() or abs(number) == float("inf") and "n" not in text.lower():
+        return "is not a whole number in plain digits"
+    return "is not a whole number"
+
+
 def latest_plan_start(weeks: int) -> dt.date:
     """The last start date of a plan of ``weeks`` weeks that still ends by LATEST_DATE
     (``date.min`` when no start can: a count of weeks far beyond any plan's, which a caller

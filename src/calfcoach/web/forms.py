@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from calfcoach.core.limits import read_iso_date
+from calfcoach.core.limits import not_whole_words, plain_number, read_iso_date
 
 __all__ = ["FormProblem", "optional_float", "optional_int", "parse_client_id", "parse_date"]
 
@@ -34,11 +34,13 @@ def optional_int(field: str, text: str | None, allowed: str) -> int | None:
         return None
     assert text is not None
     try:
-        return int(text.strip())
+        plain = plain_number(text)  # as the CLI: not "1_0", "１０" nor "٥" (int() takes them)
+        if not plain.lstrip("+-").isdigit():
+            raise ValueError(plain)
+        return int(plain)
     except ValueError:
-        raise FormProblem(
-            field, f"{text.strip()[:40]!r} is not a whole number; allowed: {allowed}"
-        ) from None
+        what = not_whole_words(text.strip())
+        raise FormProblem(field, f"{text.strip()[:40]!r} {what}; allowed: {allowed}") from None
 
 
 def optional_float(field: str, text: str | None, allowed: str) -> float | None:
@@ -47,7 +49,7 @@ def optional_float(field: str, text: str | None, allowed: str) -> float | None:
         return None
     assert text is not None
     try:
-        value = float(text.strip().replace(",", "."))
+        value = float(plain_number(text).replace(",", "."))
     except ValueError:
         raise FormProblem(
             field, f"{text.strip()[:40]!r} is not a number; allowed: {allowed}"
