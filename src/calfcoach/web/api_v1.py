@@ -749,8 +749,18 @@ async def log_set(
     # here, on the event loop: no route thread waits for the commit, so every set waiting in
     # the process shares the next one. Without a writer (PostgreSQL) the service runs on a
     # route thread, as a plain route would.
+    ahead = None
+    if ctx.group_commit is not None and training.day_walked_ahead(ctx, athlete_id, body.date):
+        # D-218: the first set of a day fixes its session, a walk of the history; walked
+        # here on a route thread, outside the write lock, it holds up no other set.
+        ahead = await run_in_threadpool(
+            functools.partial(
+                training.walk_day_ahead,
+                ctx, actor, athlete_id, body.date, entry, today=today, client_id=client_id,
+            )
+        )  # fmt: skip
     queued = training.queue_set(
-        ctx, actor, athlete_id, body.date, entry, today=today, client_id=client_id
+        ctx, actor, athlete_id, body.date, entry, today=today, client_id=client_id, ahead=ahead
     )
     if queued is not None:
         logged, replayed = await asyncio.wrap_future(queued)
