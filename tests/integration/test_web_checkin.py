@@ -106,6 +106,20 @@ def test_an_invalid_check_in_is_refused_at_the_field_and_nothing_is_stored(
     assert stored(app) == before
 
 
+def test_a_check_in_field_sent_twice_is_refused_at_the_field(
+    app: FastAPI, client: TestClient
+) -> None:
+    """``pain=1&pain=9`` stored the morning pain 9 without a word."""
+    before = stored(app)
+    body = "pain=1&pain=9&stiffness=1"
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    response = client.post("/checkin", content=body, headers=headers)
+    assert response.status_code == 422
+    assert "given more than once; allowed: one value" in response.text
+    assert 'id="checkin-pain-error"' in response.text
+    assert stored(app) == before
+
+
 def test_a_second_check_in_the_same_day_needs_replace(app: FastAPI, client: TestClient) -> None:
     today = dt.date.today().isoformat()
     assert client.post("/checkin", data={"date": today, "pain": "1", "stiffness": "1"}).is_success

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from fastapi import FastAPI
@@ -245,6 +246,22 @@ def test_a_set_posted_again_without_htmx_once_it_is_logged_says_it_is_logged(
     again = client.post("/today/sets", data=set_form(session, rpe="7"), follow_redirects=False)
     assert again.status_code in (409, 422), again.status_code
     assert 'role="alert">' in again.text and "already" in text_of(again.text)
+    assert stored(app) == before
+
+
+def test_a_set_form_field_sent_twice_is_refused_at_the_field_not_stored_as_the_last(
+    app: FastAPI, client: TestClient, sessions: list[Session]
+) -> None:
+    """``rpe=6&rpe=9`` stored RPE 9 without a word."""
+    session = last_session_by_today(sessions)
+    form = set_form(session)
+    before = stored(app)
+    body = urlencode([*form.items(), ("rpe", "9")])
+    headers = {**HTMX, "content-type": "application/x-www-form-urlencoded"}
+    response = client.post("/today/sets", content=body, headers=headers)
+    assert response.status_code == 422
+    assert "given more than once; allowed: one value" in response.text
+    assert '-rpe-error"' in response.text
     assert stored(app) == before
 
 

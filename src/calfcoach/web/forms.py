@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from calfcoach.core.limits import not_whole_words, plain_number, read_iso_date
 
-__all__ = ["FormProblem", "optional_float", "optional_int", "parse_client_id", "parse_date"]
+__all__ = [
+    "FormProblem",
+    "check_once",
+    "optional_float",
+    "optional_int",
+    "parse_client_id",
+    "parse_date",
+]
 
 
 class FormProblem(Exception):
@@ -22,6 +31,16 @@ class FormProblem(Exception):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def check_once(form: Any, names: Iterable[str]) -> None:
+    """A ``FormProblem`` at the first of ``names`` the form sent more than once (a page's
+    form sends each once; a hand-made post ``contacts=10&contacts=20`` stored the last one
+    without a word): ``contacts: given more than once; allowed: one value``, as a profile
+    file's key given twice is refused."""
+    for name in names:
+        if len(form.getlist(name)) > 1:
+            raise FormProblem(name, "given more than once; allowed: one value")
 
 
 def _blank(text: str | None) -> bool:

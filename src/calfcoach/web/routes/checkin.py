@@ -14,7 +14,7 @@ from calfcoach.errors import CalfcoachError
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
 from calfcoach.web.deps import ActorDep, AthleteIdDep, ContextDep, TemplatesDep
-from calfcoach.web.forms import FormProblem, optional_int, parse_date
+from calfcoach.web.forms import FormProblem, check_once, optional_int, parse_date
 from calfcoach.web.views import field_errors
 
 __all__ = ["router"]
@@ -102,6 +102,7 @@ async def checkin_post(
     context: dict[str, Any] = {"values": values, "flags": flags, "day": real_today()}
     errors: dict[str, str] = {}
     try:
+        check_once(form, ("date", "pain", "stiffness", "replace"))
         context["day"] = parse_date("date", values.get("date"), real_today())
     except FormProblem as problem:
         errors[problem.field] = problem.message

@@ -19,7 +19,13 @@ from calfcoach.errors import CalfcoachError
 from calfcoach.services.access import Actor
 from calfcoach.services.context import ServiceContext
 from calfcoach.web.deps import ActorDep, AthleteIdDep, AthleteRefDep, ContextDep, TemplatesDep
-from calfcoach.web.forms import FormProblem, optional_float, optional_int, parse_client_id
+from calfcoach.web.forms import (
+    FormProblem,
+    check_once,
+    optional_float,
+    optional_int,
+    parse_client_id,
+)
 from calfcoach.web.forms import parse_date as parse_form_date
 from calfcoach.web.views import field_errors, session_view
 
@@ -352,6 +358,7 @@ async def log_set_post(
     day = real_today()
     client_id: str | None = None
     try:
+        check_once(form, SET_FORM_FIELDS)
         day = parse_form_date("date", values.get("date"), real_today())
         client_id = parse_client_id(values.get("client_id"))
         fields["set_number"] = optional_int("set_number", values.get("set_number"), "1-50")
@@ -407,6 +414,12 @@ async def log_set_post(
         request, "today/_set_result.html", context, status_code=422 if errors else 200
     )
 
+
+SET_FORM_FIELDS = (
+    "date", "client_id", "exercise", "set_number", "side", "measure", "units",
+    "reps", "seconds", "contacts", "distance_m", "load", "rpe", "pain",
+)  # fmt: skip
+"""The set form's fields, each sent once."""
 
 SHOWN_FIELDS = frozenset(
     {"form", "load", "rpe", "pain", "set_number", "side", "exercise", "date", "client_id"}
