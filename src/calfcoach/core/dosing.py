@@ -533,6 +533,14 @@ def lighter_of(dose: Dose, done: Dose | None) -> Dose:
     never goes back up to the step done before the red flag, R-PAIN-2a, R-PROG-6)."""
     if done is None or done.unit != dose.unit or done.fixed != dose.fixed:
         return dose
+    if dose.fixed and done.amount == dose.amount:
+        # One step of a protocol's ladder: its sets are the protocol's own (R-PAIN-5). A
+        # session given a set fewer (a morning at usual + 2, race week, a lighter week) was a
+        # cut for that session only, never the base a restart or a hold keeps; a set a
+        # regression took off is in ``dose`` already. Only the load can be lighter.
+        if (done.load or 0.0) < (dose.load or 0.0):
+            return dose.with_load(done.load)
+        return dose
     sign = -1.0 if dose.fixed else 1.0
     if ((done.load or 0.0), sign * done.amount, done.sets) < (
         (dose.load or 0.0),

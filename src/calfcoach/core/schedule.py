@@ -312,14 +312,20 @@ def _week_masks(
 
 
 def _loaded_protocol(profile: Profile) -> str | None:
-    """The name of the complaint protocol whose RM-loaded sets every session holds (R-PAIN-5:
-    Beyer's for an Achilles complaint, Rathleff's for plantar heel pain), None without one.
-    The calf-strain ladder's steps before the last are `rehab` blocks (R-PAIN-5) dosed as
-    isometric holds and light raises, not RM sets."""
+    """What of a complaint protocol with RM-loaded sets a session on the eve of a hard run
+    keeps, as a clause (R-PAIN-5: Beyer's for an Achilles complaint, Rathleff's for plantar
+    heel pain), None without one. The calf-strain ladder's steps before the last are `rehab`
+    blocks (R-PAIN-5) dosed as isometric holds and light raises, not RM sets; while a strain
+    is open the ladder is all the calf work and the loaded protocol waits for it (D-23)."""
     if not profile.complaints & LOADED_PROTOCOL_COMPLAINTS:
         return None
     achilles = profile.complaints & ACHILLES_COMPLAINTS
-    return "Achilles protocol" if achilles else "plantar heel protocol"
+    name = "Achilles protocol" if achilles else "plantar heel protocol"
+    if "calf_strain" in profile.complaints:
+        # It said "the Achilles protocol's loaded sets stay" to an athlete whose sessions held
+        # the calf-strain ladder and none of them.
+        return f"the calf-strain ladder stays (the {name}'s loaded sets once it is passed)"
+    return f"the {name}'s loaded sets stay"
 
 
 def _eve_of_hard_run(protocol: str | None) -> str:
@@ -329,8 +335,8 @@ def _eve_of_hard_run(protocol: str | None) -> str:
     if protocol is None:
         return "it holds no heavy or plyometric block (R-SCHED-4b)"
     return (
-        "it holds no heavy or plyometric block of the rotation (R-SCHED-4b), but the "
-        f"{protocol}'s loaded sets stay, as the complaint comes first (R-SCHED-0): if your "
+        "it holds no heavy or plyometric block of the rotation (R-SCHED-4b), but "
+        f"{protocol}, as the complaint comes first (R-SCHED-0): if your "
         "calves still feel heavy the next day, run that hard session easy"
     )
 

@@ -78,10 +78,33 @@ def build_handout(plan: Plan, athlete: str, units: Units, catalog: Catalog) -> H
         athlete=athlete,
         start=plan.start,
         weeks=plan.weeks,
-        warnings=tuple(f"{w.rule}: {w.message}" for w in plan.warnings),
+        warnings=_safety_notes(plan, units)
+        + tuple(f"{w.rule}: {w.message}" for w in plan.warnings),
         sessions=tuple(sessions),
         exercises=tuple(used.values()),
     )
+
+
+def _safety_notes(plan: Plan, units: Units) -> tuple[str, ...]:
+    """What the printed page must say once, since it shows no reasons: the stricter pain limit
+    and the red flags (R-PAIN-2a: plans for a calf strain and shin pain state them), what a
+    protocol's "3 x 15" means (R-PAIN-5: an RM with 0-1 reps in reserve, the pain allowed) and
+    how its first load is found (R-PROG-1a). Without them a protocol line read "Heavy slow heel
+    raise: 3 x 15 reps each side", as easy as a light block."""
+    notes: dict[str, None] = {}
+    protocol = ramp = False
+    for session in plan.sessions:
+        for rx in session.exercises:
+            for r in rx.reasons:
+                if r.rule == "R-PAIN-2a" and "stop an exercise above" in r.text:
+                    notes.setdefault(f"{r.rule}: {r.text}")
+                elif r.rule == "R-PAIN-5" and "RM (" in r.text and not protocol:
+                    protocol = True
+                    notes.setdefault(f"{r.rule}: {r.text}")
+                elif r.rule == "R-PROG-1a" and r.text.startswith("Load-finding") and not ramp:
+                    ramp = True
+                    notes.setdefault(f"{r.rule}: {r.text}")
+    return tuple(loads_in_units(note, units) for note in notes)
 
 
 _PLAIN = str.maketrans(

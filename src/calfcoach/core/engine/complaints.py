@@ -155,10 +155,13 @@ class ComplaintMaker(CalfMaker):
                 st.taper_step = min(week, st.protocol_step) if st.protocol_step else week
             held = st.taper_step < week
             week = min(week, st.taper_step)
-        if st.protocol_step and (safety.flare is not None or self._restart_holding()):
+        if st.protocol_step and (
+            safety.flare is not None or self._restart_holding() or self._morning_holds(slot, safety)
+        ):
             # R-PAIN-2b/2a: no dose progresses in a flare, and the restart after a flare or a
             # clearance is one step lower and holds until one full session is logged: no new
-            # (heavier) RM step before that.
+            # (heavier) RM step before that. R-PAIN-2: nor on a morning above usual, whose
+            # blocks say "no dose goes up".
             week = min(week, st.protocol_step)
         week = self._one_step_at_most(table, week, slot.week)
         st.protocol_step = week
@@ -228,6 +231,14 @@ class ComplaintMaker(CalfMaker):
                 )
             )
         return blocks
+
+    def _morning_holds(self, slot: Slot, safety: DaySafety) -> bool:
+        """R-PAIN-2: the day's own check-in holds every dose (usual + 1, or usual + 2 with one
+        set fewer); only known on a day that has come. (A week without a check-in holds the
+        doses, not the ladder's week: no morning says the tendon is worse.)"""
+        if self.today is None or slot.date > self.today:
+            return False
+        return not safety.ask_checkin and safety.morning in ("hold", "one_set_fewer")
 
     def _restart_holding(self) -> bool:
         """A flare's end or a clearance (``pain_restart``) holds the protocol's tracks until

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from functools import lru_cache
+from typing import Final
 
 from calfcoach.core import dosing, rules
 from calfcoach.core.dosing import Amount
@@ -243,7 +244,7 @@ class SessionMaker(EvidenceMaker):
         if safety.ask_checkin and self.today is not None and slot.date <= self.today:
             # R-PAIN-2: with a complaint and no check-in for 7 days, doses hold and the plan
             # asks for one (a session ahead is not asked: the check-in may still come).
-            gap = self.checkin_gap_text(slot.date)
+            gap = self.checkin_gap_text(safety)
             ask = (
                 f"{gap[0].upper()}{gap[1:]}: with a complaint every dose holds until you record "
                 "one (R-PAIN-2). Please record this morning's pain and stiffness."
@@ -537,6 +538,9 @@ def _joined_titles(parts: list[str]) -> str:
     return " + ".join([out[0], *(f"{o[:1].lower()}{o[1:]}" for o in out[1:])])
 
 
+_STRICT_WORDS: Final = {"calf_strain": "a calf strain", "shin": "shin pain"}
+
+
 @lru_cache(maxsize=64)
 def _strict_reason(complaints: frozenset[str]) -> Reason | None:
     """R-PAIN-2a: the stricter pain limit and the red flags, named in every session of an
@@ -544,7 +548,8 @@ def _strict_reason(complaints: frozenset[str]) -> Reason | None:
     strict = sorted(complaints & rules.STRICT_PAIN_COMPLAINTS)
     if not strict:
         return None
-    names = " and ".join(c.replace("_", " ") for c in strict)
+    # In words ("With shin pain:", "With a calf strain:"), not the profile key ("With shin:").
+    names = " and ".join(_STRICT_WORDS.get(c, c.replace("_", " ")) for c in strict)
     return Reason(
         "R-PAIN-2a",
         f"With {names}: stop an exercise above 2/10 pain (not 5/10). Stop the plan "

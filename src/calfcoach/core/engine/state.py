@@ -13,7 +13,10 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 11  # 11: calf-strain ladder steps are `rehab` blocks (R-PAIN-5): the week's
+STATE_VERSION = 12  # 12: a protocol's one-session set cut is no base for a hold or a restart
+# (``Track.dose`` keeps the protocol's sets, R-PAIN-5), and a morning above usual holds its next
+# RM step (``protocol_step``, R-PAIN-2); 11: calf-strain ladder steps are
+# `rehab` blocks (R-PAIN-5): the week's
 # session signatures (``prev_sigs``, ``this_sigs``, R-SCHED-3) name them so;
 # 10: a protocol's RM step passes only after a plan week
 # that counts at it (``protocol_step_sessions``, ``protocol_step_passed``); a restart after a

@@ -13,6 +13,7 @@ walk starts there (``State.to_dict``/``from_dict``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -270,16 +271,37 @@ def _stopped_weeks(sessions: list[Session]) -> set[int]:
     return {week for week, all_stopped in status.items() if all_stopped}
 
 
+_BUDGET_KEY: Final = "\x00budget "  # no message starts with a NUL
+_OVER_BUDGET: Final = re.compile(
+    r"a session needs about (\d+) min, more than the (\d+) min budget, even at the minimum dose"
+)
+
+
 def _grouped(issues: list[tuple[str, int, str]]) -> tuple[PlanWarning, ...]:
     grouped: dict[tuple[str, str], list[int]] = {}
+    over: dict[str, list[int]] = {}  # R-SCHED-7: the minutes a budget was overrun by
     for rule, week, message in issues:
+        m = _OVER_BUDGET.fullmatch(message) if rule == "R-SCHED-7" else None
+        if m is not None:
+            # One warning for the budget, the range of minutes in it: one a distinct figure
+            # listed week 1 twice and made seven lines of one fact.
+            over.setdefault(m.group(2), []).append(int(m.group(1)))
+            message = _BUDGET_KEY + m.group(2)
         weeks = grouped.setdefault((rule, message), [])
         if week not in weeks:
             weeks.append(week)
-    return tuple(
-        PlanWarning(rule, f"{_weeks_label(weeks)}: {message}")
-        for (rule, message), weeks in grouped.items()
-    )
+    out = []
+    for (rule, message), weeks in grouped.items():
+        if message.startswith(_BUDGET_KEY):
+            budget = message[len(_BUDGET_KEY) :]
+            least, most = min(over[budget]), max(over[budget])
+            about = f"{least}" if least == most else f"{least}-{most}"
+            message = (
+                f"a session needs about {about} min, more than the {budget} min budget, "
+                "even at the minimum dose"
+            )
+        out.append(PlanWarning(rule, f"{_weeks_label(weeks)}: {message}"))
+    return tuple(out)
 
 
 def _weeks_label(weeks: list[int]) -> str:
