@@ -42,6 +42,8 @@ from calfcoach.formats.export_file import (
 
 __all__ = [
     "PROFILE_KEYS",
+    "duplicate_key_problem",
+    "duplicate_keys",
     "dump_profile",
     "field_problems",
     "load_profile",
@@ -145,9 +147,7 @@ def parse_profile_text(text: str, *, name: str, suffix: str = "") -> dict[str, A
         except ValueError as exc:
             raise ProfileError(f"{name}: not valid JSON: {exc}") from None
         if duplicates:
-            raise ProfileError(
-                *(f"{key}: given more than once; allowed: each key once" for key in duplicates)
-            )
+            raise ProfileError(*(duplicate_key_problem(key) for key in duplicates))
     else:
         try:
             data = tomllib.loads(text)
@@ -171,6 +171,23 @@ def parse_profile_text(text: str, *, name: str, suffix: str = "") -> dict[str, A
             + ", ".join(PROFILE_KEYS)
         )
     return data
+
+
+def duplicate_keys(text: str | bytes) -> list[str]:
+    """The keys a JSON document gives more than once in one object (json.loads keeps the
+    last without a word), in the order met; [] for a document that does not read (its own
+    reading says why). The one rule of a profile file and an API body: each key once."""
+    duplicates: list[str] = []
+    try:
+        json.loads(text, object_pairs_hook=lambda p: _object_without_duplicates(p, duplicates))
+    except (ValueError, RecursionError):
+        return []
+    return duplicates
+
+
+def duplicate_key_problem(key: str) -> str:
+    """A key given twice, in the words of every way in."""
+    return f"{key}: given more than once; allowed: each key once"
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]], duplicates: list[str]) -> Any:

@@ -437,3 +437,38 @@ def test_a_page_or_id_out_of_range_says_the_range_in_the_words_of_every_range(
     )
     problem = problem_at(response, field)
     assert (problem["message"], problem["allowed"]) == (message, allowed)
+
+
+def test_a_json_body_giving_a_key_twice_is_refused_as_a_profile_file_giving_it_twice(
+    app: FastAPI, client: TestClient, athlete: int
+) -> None:
+    """json.loads keeps the last: ``{"pain": 1, "pain": 9}`` stored a morning pain of 9, a
+    profile PUT with two levels re-planned on the second; the profile file is refused."""
+    before = stored(app)
+    shown = client.get(f"/api/v1/athletes/{athlete}/profile").json()
+    profile = json.dumps(shown).replace('"level": ', '"level": "advanced", "level": ', 1)
+    checkin = f'{{"date": "{TODAY}", "pain": 1, "stiffness": 1, "pain": 9}}'
+    for method, path, body, field in (
+        ("PUT", "profile", profile, "level"),
+        ("POST", "checkins", checkin, "pain"),
+    ):
+        problem = problem_at(
+            _raw(client, method, f"/api/v1/athletes/{athlete}/{path}", body), field
+        )
+        assert (problem["message"], problem["allowed"]) == ("given more than once", "each key once")
+    assert stored(app) == before
+
+
+@pytest.mark.parametrize("number", [2**63, 2**31])
+def test_a_set_number_past_a_databases_integer_is_a_422_not_a_500(
+    app: FastAPI, client: TestClient, athlete: int, number: int
+) -> None:
+    """The set POST's walk ahead (D-218) asked the database about set 2**63 before the
+    set's ranges were checked: SQLite's OverflowError, a 500 (found by test_api_fuzz)."""
+    before = stored(app)
+    body = {"date": TODAY, **_SET, "set_number": number}
+    response = client.post(f"/api/v1/athletes/{athlete}/sets", json=body)
+    problem = problem_at(response, "set_number")
+    shown = "9.22337e+18" if number > 10**15 else str(number)  # services.inputs.number_text
+    assert (problem["message"], problem["allowed"]) == (f"{shown} is out of range", "1-50")
+    assert stored(app) == before

@@ -962,6 +962,7 @@ def walk_day_ahead(
     rely on). None: nothing to walk ahead (the day is fixed already, the days before today
     are not settled yet, a replay, or anything the write will refuse and say why itself)."""
     try:
+        validate_set(entry, date, today)  # no query with a set number past any column's
         with ctx.unit_of_work(read_only=True) as uow:
             state = uow.set_log_state(
                 athlete_id,

@@ -45,6 +45,7 @@ from calfcoach.web.api_v1 import (
     ContextDep,
     Day,
     IsoDay,
+    KeysOnce,
     Limit,
     Offset,
 )
@@ -175,7 +176,9 @@ RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The run's id (runs 
 EventId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The planned event's id."), _ID]
 
 
-@router.patch("/athletes/{athlete_id}/runs/{run_id}", response_model=RunOut)
+@router.patch(
+    "/athletes/{athlete_id}/runs/{run_id}", response_model=RunOut, dependencies=[KeysOnce]
+)
 def set_run_kind(
     ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, run_id: RunId, body: RunKindIn
 ) -> RunOut:
@@ -261,7 +264,11 @@ def list_events(
     return runs.list_events(ctx, actor, athlete_id, first, last, offset=offset, limit=limit)
 
 
-@router.patch("/athletes/{athlete_id}/events/{event_id}", response_model=PlannedEventOut)
+@router.patch(
+    "/athletes/{athlete_id}/events/{event_id}",
+    response_model=PlannedEventOut,
+    dependencies=[KeysOnce],
+)
 def edit_event(
     ctx: ContextDep,
     actor: ActorDep,

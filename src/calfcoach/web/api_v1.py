@@ -57,7 +57,7 @@ from starlette.concurrency import run_in_threadpool
 
 from calfcoach.core.models import Profile
 from calfcoach.core.rules import HOP_TEST_MAX_HOPS, MAX_LOAD_KG
-from calfcoach.errors import CalfcoachError, NotFoundError, Problem, StorageError
+from calfcoach.errors import CalfcoachError, InputError, NotFoundError, Problem, StorageError
 from calfcoach.formats.export_file import MAX_NUMBER_DIGITS
 from calfcoach.services import athletes, corrections, import_model, training
 from calfcoach.services.access import Actor
@@ -476,6 +476,24 @@ PROBLEMS[400] = {"description": "The body cannot be read (not JSON)", "content":
 router = APIRouter(prefix="/api/v1", tags=["api v1"], responses=PROBLEMS)
 
 
+async def _json_keys_once(request: Request) -> None:
+    """A JSON body that gives a key twice in one object is refused as a profile file that
+    does (``level: given more than once; allowed: each key once``): the JSON reader kept the
+    last (``{"pain": 1, "pain": 9}`` stored 9; a profile PUT with two levels re-planned on
+    the second). On the routes that take a JSON body; FastAPI has read it already."""
+    from calfcoach.profile_io import duplicate_key_problem, duplicate_keys
+
+    if "json" not in (request.headers.get("content-type") or "").lower():
+        return
+    duplicates = duplicate_keys(await request.body())
+    if duplicates:
+        raise InputError(*(duplicate_key_problem(key) for key in duplicates))
+
+
+KeysOnce = Depends(_json_keys_once)
+"""The dependency of every route with a JSON body: each key once."""
+
+
 # --------------------------------------------------------------------------- bodies
 
 
@@ -630,7 +648,7 @@ class ProfileChangeIn(Profile):
     )
 
 
-@router.put("/athletes/{athlete_id}/profile", response_model=ReplanOut)
+@router.put("/athletes/{athlete_id}/profile", response_model=ReplanOut, dependencies=[KeysOnce])
 def put_profile(
     ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: ProfileChangeIn
 ) -> Any:
@@ -704,7 +722,11 @@ def skip_session(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, day: S
     return SessionStatusOut(date=day, status="skipped")
 
 
-@router.post("/athletes/{athlete_id}/sessions/{day}/move", response_model=SessionDocument)
+@router.post(
+    "/athletes/{athlete_id}/sessions/{day}/move",
+    response_model=SessionDocument,
+    dependencies=[KeysOnce],
+)
 def move_session(
     ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, day: SessionDay, body: MoveIn
 ) -> Any:
@@ -735,6 +757,7 @@ def list_sets(
             "before; nothing new is stored and the stored set is returned.",
         },
     },
+    dependencies=[KeysOnce],
 )
 async def log_set(
     ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: SetLogIn, response: Response
@@ -776,7 +799,12 @@ async def log_set(
     return LoggedSetOut.from_logged(logged)
 
 
-@router.post("/athletes/{athlete_id}/checkins", response_model=CheckInOut, status_code=201)
+@router.post(
+    "/athletes/{athlete_id}/checkins",
+    response_model=CheckInOut,
+    status_code=201,
+    dependencies=[KeysOnce],
+)
 def check_in(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: CheckInIn) -> Any:
     """The next-morning check-in (R-PAIN-1/2) with the red flags answered yes (R-PAIN-2a)."""
     checkin = training.record_checkin(
@@ -793,7 +821,12 @@ def check_in(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: Chec
     return CheckInOut.from_checkin(checkin)
 
 
-@router.post("/athletes/{athlete_id}/clearances", response_model=ClearanceOut, status_code=201)
+@router.post(
+    "/athletes/{athlete_id}/clearances",
+    response_model=ClearanceOut,
+    status_code=201,
+    dependencies=[KeysOnce],
+)
 def clearance(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: ClearanceIn) -> Any:
     """A clinician's clearance (R-PAIN-2a): lifts the red-flag stop of the check-ins before
     its date; 422 when there is none to lift."""
@@ -804,7 +837,10 @@ def clearance(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: Cle
 
 
 @router.post(
-    "/athletes/{athlete_id}/tests/heel-raise", response_model=HeelRaiseTestOut, status_code=201
+    "/athletes/{athlete_id}/tests/heel-raise",
+    response_model=HeelRaiseTestOut,
+    status_code=201,
+    dependencies=[KeysOnce],
 )
 def heel_raise_test(
     ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: HeelRaiseIn
@@ -821,7 +857,12 @@ def heel_raise_test(
     return HeelRaiseTestOut.from_result(result)
 
 
-@router.post("/athletes/{athlete_id}/tests/hop", response_model=HopTestOut, status_code=201)
+@router.post(
+    "/athletes/{athlete_id}/tests/hop",
+    response_model=HopTestOut,
+    status_code=201,
+    dependencies=[KeysOnce],
+)
 def hop_test(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: HopTestIn) -> Any:
     """A single-leg hop test (R-TEST-5) and whether it passed for the athlete's complaint."""
     from calfcoach.core.models import HopTest
