@@ -451,6 +451,7 @@ def test_a_json_body_giving_a_key_twice_is_refused_as_a_profile_file_giving_it_t
     for method, path, body, field in (
         ("PUT", "profile", profile, "level"),
         ("POST", "checkins", checkin, "pain"),
+        ("POST", "notes", '{"text": "rest", "text": "race"}', "text"),
     ):
         problem = problem_at(
             _raw(client, method, f"/api/v1/athletes/{athlete}/{path}", body), field

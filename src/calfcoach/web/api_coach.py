@@ -21,7 +21,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from calfcoach.services import audit, coaching
-from calfcoach.web.api_v1 import PROBLEMS, ActorDep, AthleteId, ContextDep, IsoDay
+from calfcoach.web.api_v1 import PROBLEMS, ActorDep, AthleteId, ContextDep, IsoDay, KeysOnce
 
 __all__ = ["router"]
 
@@ -130,6 +130,7 @@ def accept_invitation(ctx: ContextDep, actor: ActorDep, token: Token) -> CoachOu
     response_model=SignUpOut,
     status_code=201,
     tags=["coach"],
+    dependencies=[KeysOnce],
 )
 def sign_up(request: Request, ctx: ContextDep, token: Token, body: SignUpIn) -> SignUpOut:
     """A person without an account signs up through a coach's invitation (no token, no
@@ -200,7 +201,11 @@ def day_notes(
 
 
 @router.post(
-    "/athletes/{athlete_id}/notes", response_model=NoteOut, status_code=201, tags=["coach"]
+    "/athletes/{athlete_id}/notes",
+    response_model=NoteOut,
+    status_code=201,
+    tags=["coach"],
+    dependencies=[KeysOnce],
 )
 def add_note(ctx: ContextDep, actor: ActorDep, athlete_id: AthleteId, body: NoteIn) -> NoteOut:
     """A coach's note on the athlete's plan, or (``date``) a comment on that day's session."""
