@@ -926,3 +926,32 @@ def test_plan_never_writes_over_the_profile_it_reads(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 2 and "the file this command reads" in err, err
     assert profile.read_bytes() == kept
+
+
+def test_a_damaged_page_of_the_live_database_is_exit_2_saying_so_not_a_bug(
+    tmp_path: Path,
+) -> None:
+    """A page of the athletes' table overwritten (a disk fault): ``athlete list`` said
+    "calfcoach stopped on an internal error ... This is a bug in calfcoach" (exit 70, the
+    SQL in the message) while ``today`` said the database cannot be read (exit 2)."""
+    home = tmp_path / "home"
+    env = {"CALFCOACH_HOME": str(home), "COLUMNS": "120"}
+    runner = CliRunner()
+    demo = Path(__file__).parents[2] / "examples" / "demo-profile.json"
+    assert runner.invoke(app, ["athlete", "add", "--profile", str(demo)], env=env).exit_code == 0
+    path = home / "calfcoach.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'athletes'"
+        ).fetchone()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * 4096)
+        file.write(b"\xff" * 4096)
+
+    for args in (["athlete", "list"], ["sets"]):
+        result = runner.invoke(app, args, env=env)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "the database file is damaged" in result.stderr
+        assert "restore a backup" in result.stderr
+        assert "bug" not in result.stderr and "SELECT" not in result.stderr

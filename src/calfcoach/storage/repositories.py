@@ -142,6 +142,7 @@ __all__ = [
     "SetLogState",
     "StoredSet",
     "database_error",
+    "is_damaged",
     "plan_inputs",
     "profile_to_doc",
     "utc_now",
@@ -509,6 +510,15 @@ def _constraint_name(exc: IntegrityError) -> str | None:
     return None
 
 
+def is_damaged(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite finding its file damaged ("database disk image is
+    malformed", "file is not a database"): a page that does not read, not a bug."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    text = str(exc.orig).lower()
+    return "malformed" in text or "file is not a database" in text
+
+
 def database_error(exc: DBAPIError, *, what: str = "write") -> CalfcoachError:
     """A calfcoach error for a database error: a sentence, not a traceback."""
     if isinstance(exc, IntegrityError):
@@ -523,6 +533,13 @@ def database_error(exc: DBAPIError, *, what: str = "write") -> CalfcoachError:
         return StorageError(
             f"the connection to the database was lost: {first_line(exc.orig)}",
             "nothing was stored; try again in a moment",
+        )
+    if is_damaged(exc):
+        return StorageError(
+            f"cannot {what}: the database file is damaged ({first_line(exc.orig)}); nothing "
+            "was changed",
+            "restore a backup with `calfcoach restore FILE` (`calfcoach db current` shows "
+            "which database this is)",
         )
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return StorageError(

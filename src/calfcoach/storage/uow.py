@@ -54,6 +54,7 @@ from calfcoach.storage.repositories import (
     SetLogState,
     SnapshotRepository,
     database_error,
+    is_damaged,
     utc_now,
 )
 from calfcoach.storage.runs import AbstractRunRepository, RunRepository
@@ -239,10 +240,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             finally:
                 self._session = None
                 self._leave_gate()
-        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-            # A lost connection (D-136) is a calfcoach error (the API's 503, the CLI's
-            # exit 2), never a driver traceback.
-            raise database_error(exc) from None
+        if isinstance(exc, DBAPIError) and (exc.connection_invalidated or is_damaged(exc)):
+            # A lost connection (D-136) or a damaged SQLite file is a calfcoach error (the
+            # API's 503, the CLI's exit 2), never a driver traceback nor "a bug".
+            raise database_error(exc, what="read" if is_damaged(exc) else "write") from None
 
     def _leave_gate(self) -> None:
         gate, self._gate = self._gate, None
