@@ -198,6 +198,7 @@ def _day_safety(fold: Fold, profile: Profile, day: dt.date, strain_step: int) ->
         closed_complaints=closed,
         reasons=tuple(reasons),
         closed_on=fold.closed_on,
+        last_checkin=fold.last_checkin,
     )
 
 

@@ -104,6 +104,9 @@ class DaySafety:
     reasons: tuple[Reason, ...]
     closed_on: dt.date | None = None
     """The day the complaints closed (R-PAIN-4: the protocol then runs once a week for 8 weeks)."""
+    last_checkin: dt.date | None = None
+    """The day of the last check-in on or before ``day``, however old (R-PAIN-2's "no check-in
+    for N days" names it; the log a walk from a snapshot reads holds only 28 days of them)."""
 
     def __init__(
         self,
@@ -121,6 +124,7 @@ class DaySafety:
         closed_complaints: frozenset[Complaint],
         reasons: tuple[Reason, ...],
         closed_on: dt.date | None = None,
+        last_checkin: dt.date | None = None,
     ) -> None:
         # Written out: mypyc compiles it to native slot writes (D-130).
         object.__setattr__(self, "day", day)
@@ -137,6 +141,7 @@ class DaySafety:
         object.__setattr__(self, "closed_complaints", closed_complaints)
         object.__setattr__(self, "reasons", reasons)
         object.__setattr__(self, "closed_on", closed_on)
+        object.__setattr__(self, "last_checkin", last_checkin)
 
 
 # --------------------------------------------------------------------------- the state
