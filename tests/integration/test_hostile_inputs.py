@@ -154,10 +154,13 @@ def test_a_race_outside_the_one_date_rule_is_a_422_at_the_races_field(
     app: FastAPI, client: TestClient, athlete: int, day: str
 ) -> None:
     before = stored(app)
-    for races in ([{"date": day}], [day]):
+    for races, field in (([{"date": day}], "races.0.date"), ([day], "races.0")):
         response = client.put(f"/api/v1/athletes/{athlete}/profile", json=_profile(races=races))
-        problem = problem_at(response, "races.0.date")
-        assert problem["message"] == f"{day} is out of range; allowed: 1900-01-01 to 2199-12-31"
+        problem = problem_at(response, field)  # as the profile file names it (races[0])
+        assert (problem["message"], problem["allowed"]) == (
+            f"{day} is out of range",
+            "1900-01-01 to 2199-12-31",
+        )
     page = client.post("/profile", data={"level": "intermediate", "races": day})
     assert page.status_code == 422
     assert f"races[0]: {day} is out of range; allowed: 1900-01-01 to 2199-12-31" in text_of(
@@ -199,8 +202,8 @@ def test_a_nan_body_mass_or_race_distance_must_be_a_finite_number(
     body = json.dumps(_profile(**changes)).replace('"NaN"', "NaN")
     response = _raw(client, "PUT", f"/api/v1/athletes/{athlete}/profile", body)
     problem = problem_at(response, field)
-    assert problem["message"] == "Input should be a finite number"
-    assert problem["value"] == "nan"
+    assert problem["message"] == "NaN is not a finite number"  # the profile file's words
+    assert problem["allowed"]  # what is allowed, as the profile file says it
 
 
 # --------------------------------------------------------------------------- running load
@@ -472,4 +475,40 @@ def test_a_set_number_past_a_databases_integer_is_a_422_not_a_500(
     problem = problem_at(response, "set_number")
     shown = "9.22337e+18" if number > 10**15 else str(number)  # services.inputs.number_text
     assert (problem["message"], problem["allowed"]) == (f"{shown} is out of range", "1-50")
+    assert stored(app) == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "line"),
+    [
+        ({"birth_year": "1988"}, "birth_year: '1988' is not a whole number; allowed: 1900-2100"),
+        ({"sessions_per_week": 2.0}, "sessions_per_week: 2.0 is not a whole number; allowed: 1-3"),
+        ({"bone_stress_history": "yes"},
+         "bone_stress_history: 'yes' is not true or false; allowed: true, false"),
+        ({"free_days": "mon"},
+         "free_days: 'mon' is not a list; allowed: a list of mon, tue, wed, thu, fri, sat, sun"),
+    ],
+)  # fmt: skip
+def test_a_profile_put_is_refused_in_the_profile_files_words(
+    app: FastAPI,
+    client: TestClient,
+    athlete: int,
+    tmp_path: Path,
+    changes: dict[str, Any],
+    line: str,
+) -> None:
+    """The PUT said pydantic's "Input should be a valid integer" (no allowed) where the same
+    profile as a file says what is allowed; one validation model, one message."""
+    from calfcoach.errors import ProfileError
+    from calfcoach.profile_io import profile_from_data
+
+    before = stored(app)
+    profile = _profile(**changes)
+    response = client.put(f"/api/v1/athletes/{athlete}/profile", json=profile)
+    field = line.partition(":")[0]
+    problem = problem_at(response, field)
+    assert f"{field}: {problem['message']}; allowed: {problem['allowed']}" == line
+    with pytest.raises(ProfileError) as as_a_file:
+        profile_from_data(profile)
+    assert line in as_a_file.value.problems
     assert stored(app) == before

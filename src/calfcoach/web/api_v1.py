@@ -46,7 +46,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exception_handlers import request_validation_exception_handler
@@ -184,11 +185,47 @@ async def _service_problem(request: Request, exc: Exception) -> Response:
     return problem_response(exc.details, exc.code)
 
 
+async def _profile_problems(request: Request, errors: list[Any]) -> list[Problem]:
+    """A profile body's problems in the profile file's words (``profile_io``: ``birth_year:
+    '1988' is not a whole number; allowed: 1900-2100``, where pydantic said "Input should be
+    a valid integer"), each at the API's dotted path (``races.0.date``); [] when the body is
+    not an object of fields (the generic problems say so)."""
+    import json
+
+    from pydantic_core import ErrorDetails
+
+    from calfcoach.profile_io import validation_problems
+
+    located = [e for e in errors if len(tuple(e.get("loc", ()))) > 1 and e["loc"][0] == "body"]
+    if not located or len(located) != len(errors):
+        return []
+    if any(e.get("type") == "string_unicode" for e in located):
+        return []  # a lone surrogate: the generic words (is not valid UTF-8 text)
+    try:
+        data = json.loads(await request.body())
+    except (RuntimeError, ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    inner = [{**e, "loc": tuple(e["loc"])[1:]} for e in located]
+    problems = []
+    for line in validation_problems(cast("list[ErrorDetails]", inner), data=data):
+        problem = Problem.from_line(line)
+        field = re.sub(r"\[(\d+)\]", r".\1", problem.field) if problem.field else None
+        problems.append(Problem("invalid", problem.message, field=field, allowed=problem.allowed))
+    return problems
+
+
 async def _request_problem(request: Request, exc: Exception) -> Response:
     """A request that does not fit the route's types (FastAPI's validation), as problems."""
     assert isinstance(exc, RequestValidationError)
     if not is_api(request):
         return await request_validation_exception_handler(request, exc)
+    model = _body_model(request)
+    if isinstance(model, type) and issubclass(model, Profile):
+        profile_problems = await _profile_problems(request, list(exc.errors()))
+        if profile_problems:
+            return problem_response(tuple(profile_problems), "invalid")
     problems = []
     for error in exc.errors():
         where = [
