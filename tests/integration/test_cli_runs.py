@@ -202,3 +202,16 @@ def test_log_import_of_a_file_that_is_not_there_or_not_fit_is_refused(
 
 def test_the_date_helpers_agree_with_the_fixture_days() -> None:
     assert dt.date.fromisoformat(WED).weekday() == 2
+
+
+def test_runs_import_of_nothing_readable_exits_2_and_writes_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Every file failed: the import fixed the past sessions (R-HIST's 'end of its day'
+    versions) and committed them, a write by a refused command (found by test_cli_fuzz)."""
+    cli.on("2026-12-04")  # the plan (from START) is past: its days are there to fix
+    before = cli.snapshot()
+    result = cli.run("runs", "import", str(tmp_path / "none.fit"))
+    assert result.code == 2, result.err
+    assert "none.fit" in result.err
+    assert cli.snapshot() == before

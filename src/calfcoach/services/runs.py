@@ -302,7 +302,8 @@ def _store(
                 cause="runs",
                 changed_from=min(r.date for r in saved) - dt.timedelta(days=1),
             )
-        uow.commit()
+            uow.commit()  # nothing imported (every file failed or repeated): nothing written,
+            # not even the past fixed by begin_write (a refusal changes nothing)
     saved.sort(key=lambda r: r.start)
     return ImportReport(tuple(outcomes), tuple(saved), replan)
 
