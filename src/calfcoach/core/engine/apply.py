@@ -44,7 +44,10 @@ class EvidenceMaker(ComplaintMaker):
             scheme = dosed_scheme(self.c, exercise, shown)
             key = f"{exercise}|{scheme}"
             track = self.st.tracks.get(key)
-            if deload and scheme != "plyometric" and (track is None or track.found):
+            lighter_only = deload and scheme != "plyometric" and (track is None or track.found)
+            limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
+            hurt = any(s.pain is not None and s.pain > limit for s in group)
+            if lighter_only and (track is None or not hurt):
                 continue  # a lighter week is no base for the next dose (R-PROG-5); contacts
                 # are: the +20 a session rule holds between any two plyometric sessions (D-3)
             dose = (
@@ -58,7 +61,6 @@ class EvidenceMaker(ComplaintMaker):
                 # The first exposure of loaded work is a load-finding session (R-PROG-1a),
                 # also when the session was given earlier (R-HIST) and is not remade now.
                 track = self.st.tracks[key] = Track(dose, not self._needs_load_id(exercise, scheme))
-            limit = min(self.safe_pain, rules.PAIN_SAFE_MAX)
             if deload and scheme != "plyometric":
                 # R-PROG-1a, R-PROG-5 (D-171): a load-finding ramp logged in a lighter week
                 # finds the base (a cautious one, at RPE 7) that the sessions after it carry;
@@ -66,6 +68,11 @@ class EvidenceMaker(ComplaintMaker):
                 # found load is taken and the outcome is spent (``_dose``), no step follows.
                 if not track.found:
                     track.pending = outcome_of(group, dose, date, ramp=True, pain_limit=limit)
+                elif hurt:
+                    # R-PAIN-2, R-PROG-6: pain above the limit is evidence in a lighter week
+                    # too. It was skipped, so a step the weeks before had earned came right
+                    # after pain of 6/10: the exercise now holds (4-5/10) or regresses.
+                    track.pending = outcome_of(group, dose, date, ramp=False, pain_limit=limit)
                 continue
             track.pending = outcome_of(group, dose, date, ramp=not track.found, pain_limit=limit)
             track.done = dose
