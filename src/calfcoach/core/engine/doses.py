@@ -177,7 +177,12 @@ class DoseMaker(MakerBase):
             # R-PROG-2: the logged sets earned a load step against their own target (judged
             # in ``evidence``): the step to the heavier RM does not keep "the load you had".
             reasons.remove(rm_step)
-        track.pending = pending if verdict.reason is _LIGHTER_HOLD else None
+        # RUN-SPIKE-1 in a lighter week (D-230): the spike's hold is the one shown, but the
+        # step the sessions before the lighter week earned waits for the week after it, as it
+        # does in a lighter week without a spike (D-151), and its hold is said then.
+        spike_in_lighter = spike and slot.deload and track.dose.unit != "contacts"
+        kept = verdict.reason is _LIGHTER_HOLD or (spike_in_lighter and verdict.action == "hold")
+        track.pending = pending if kept else None
         if hold_all is not None and not projected_day and not base.fixed:
             # "Hold" keeps the dose last done: a step made for a session that was missed is
             # not taken on a morning that holds (R-PAIN-2, R-PAIN-2b).

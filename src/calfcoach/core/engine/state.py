@@ -13,8 +13,10 @@ from typing import Any, cast
 
 from calfcoach.core.dosing import Amount, Dose
 
-STATE_VERSION = 13
-# 13: pain above the limit logged in a lighter week holds or regresses (``apply``); 12:
+STATE_VERSION = 14
+# 14: a running spike in a lighter week keeps the step earned before it (``Track.pending``,
+# RUN-SPIKE-1 with R-PROG-5, D-230); 13: pain above the limit logged in a lighter week holds or
+# regresses (``apply``); 12:
 # a protocol's one-session set cut is no base for a hold or a restart
 # (``Track.dose`` keeps the protocol's sets, R-PAIN-5), and a morning above usual holds its next
 # RM step (``protocol_step``, R-PAIN-2); 11: calf-strain ladder steps are
