@@ -235,7 +235,8 @@ class DoseMaker(MakerBase):
             # R-PAIN-2: with a complaint and no check-in for 7 days, doses hold and the plan
             # asks for one. First: the morning "hold" it sets is no morning pain above usual.
             return dosing.reason(
-                "R-PAIN-2", f"{self.checkin_gap_text(safety)}: the dose holds until you record one"
+                "R-PAIN-2",
+                f"{self.checkin_gap_text(safety, day)}: the dose holds until you record one",
             )
         if safety.morning in ("hold", "one_set_fewer"):
             return dosing.reason(
@@ -244,14 +245,15 @@ class DoseMaker(MakerBase):
             )
         return spike
 
-    def checkin_gap_text(self, safety: DaySafety) -> str:
-        """How long there has been no morning check-in by ``safety.day`` (R-PAIN-2), in words.
+    def checkin_gap_text(self, safety: DaySafety, day: dt.date) -> str:
+        """How long there has been no morning check-in by ``day`` (R-PAIN-2), in words.
 
         The last check-in is the safety layer's (its fold keeps it however old, R-HIST): the
         log a walk from a snapshot reads holds only the 28 days of check-ins before it, so a
         session made then named no check-in where the same session made from the whole log
-        named the last one."""
-        day, last = safety.day, safety.last_checkin
+        named the last one. The day is the session's, never ``safety.day``: with nothing
+        logged one verdict serves every session and keeps the first one's day (D-232)."""
+        last = safety.last_checkin
         if last is not None:
             n = (day - last).days
             return f"no check-in for {n} day{'s' if n != 1 else ''} (the last on {last})"

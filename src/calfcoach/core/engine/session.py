@@ -244,7 +244,7 @@ class SessionMaker(EvidenceMaker):
         if safety.ask_checkin and self.today is not None and slot.date <= self.today:
             # R-PAIN-2: with a complaint and no check-in for 7 days, doses hold and the plan
             # asks for one (a session ahead is not asked: the check-in may still come).
-            gap = self.checkin_gap_text(safety)
+            gap = self.checkin_gap_text(safety, slot.date)
             ask = (
                 f"{gap[0].upper()}{gap[1:]}: with a complaint every dose holds until you record "
                 "one (R-PAIN-2). Please record this morning's pain and stiffness."
