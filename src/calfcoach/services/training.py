@@ -867,9 +867,7 @@ def log_set_once(
     """``log_set``, and whether the set was stored before under ``client_id`` (True: a
     replay of an idempotent request, nothing stored now; the API answers it 200, a first
     post 201)."""
-    validate_set(entry, date, today)
-    if client_id is not None:
-        check_client_id(client_id)
+    _check_set(entry, date, today, client_id)
 
     def write(uow: AbstractUnitOfWork) -> tuple[LoggedSet, bool]:
         return _log_set_in(
@@ -884,6 +882,38 @@ def log_set_once(
         logged = write(uow)
         uow.commit()
     return logged
+
+
+def _check_set(entry: SetInput, date: dt.date, today: dt.date, client_id: str | None) -> None:
+    """A set's own checks, before any read: its values and its client id."""
+    validate_set(entry, date, today)
+    if client_id is not None:
+        check_client_id(client_id)
+
+
+def _set_state(
+    uow: AbstractUnitOfWork,
+    athlete_id: int,
+    date: dt.date,
+    entry: SetInput,
+    client_id: str | None,
+) -> SetLogState | None:
+    """Everything logging ``entry`` checks, in one read (``set_log_state``)."""
+    return uow.set_log_state(
+        athlete_id,
+        date,
+        exercise=entry.exercise,
+        set_number=entry.set_number,
+        side=entry.side,
+        client_id=client_id,
+    )
+
+
+def _settle_due(state: SetLogState, today: dt.date) -> bool:
+    """R-HIST: the days before ``today`` are not all fixed yet (a write settles first)."""
+    return state.plan_id is not None and (
+        state.settled_as_of is None or state.settled_as_of < today - dt.timedelta(days=1)
+    )
 
 
 def queue_set(
@@ -905,9 +935,7 @@ def queue_set(
     ``ahead``: the day's session walked outside the write lock (``walk_day_ahead``)."""
     if ctx.group_commit is None:
         return None
-    validate_set(entry, date, today)
-    if client_id is not None:
-        check_client_id(client_id)
+    _check_set(entry, date, today, client_id)
 
     def write(uow: AbstractUnitOfWork) -> tuple[LoggedSet, bool]:
         done = _log_set_in(
@@ -962,24 +990,15 @@ def walk_day_ahead(
     rely on). None: nothing to walk ahead (the day is fixed already, the days before today
     are not settled yet, a replay, or anything the write will refuse and say why itself)."""
     try:
-        validate_set(entry, date, today)  # no query with a set number past any column's
+        _check_set(entry, date, today, client_id)  # no query with a set number past any column's
         with ctx.unit_of_work(read_only=True) as uow:
-            state = uow.set_log_state(
-                athlete_id,
-                date,
-                exercise=entry.exercise,
-                set_number=entry.set_number,
-                side=entry.side,
-                client_id=client_id,
-            )
+            state = _set_state(uow, athlete_id, date, entry, client_id)
             if state is None or state.client_id_taken or state.skipped:
                 return None
             if state.given is not None:
                 _remember_day_given(ctx, athlete_id, date)
                 return None
-            if state.plan_id is not None and (
-                state.settled_as_of is None or state.settled_as_of < today - dt.timedelta(days=1)
-            ):
+            if _settle_due(state, today):
                 return None  # the write settles first (R-HIST), a new revision
             current = _current_in(uow, actor, athlete_id, date, day=True, until=date)
             return DayAhead(state.revision, current.session_on(date))
@@ -1012,14 +1031,7 @@ def _log_set_in(
     uow.lock_athlete(athlete_id)
 
     def read() -> SetLogState:
-        state = uow.set_log_state(
-            athlete_id,
-            date,
-            exercise=entry.exercise,
-            set_number=entry.set_number,
-            side=entry.side,
-            client_id=client_id,
-        )
+        state = _set_state(uow, athlete_id, date, entry, client_id)
         if state is None:
             raise athlete_not_found(athlete_id)
         return state
@@ -1030,9 +1042,7 @@ def _log_set_in(
         assert stored is not None  # read under the same lock just above
         return _same_set_or_conflict(stored, date, entry, client_id), True
     athlete: Athlete | None = None
-    if state.plan_id is not None and (
-        state.settled_as_of is None or state.settled_as_of < today - dt.timedelta(days=1)
-    ):
+    if _settle_due(state, today):
         athlete = uow.athletes.get(athlete_id)
         settle(uow, athlete, today)  # R-HIST: the days before today are fixed first
         state = read()
